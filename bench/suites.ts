@@ -1,0 +1,17 @@
+export interface BenchSuite {
+  name: string;
+  run(): Promise<Record<string, unknown>>;
+}
+
+/** Registered benchmarks; each issue adds its own. */
+export const suites: BenchSuite[] = [
+  {
+    name: 'cli-startup',
+    async run() {
+      const { execFileSync } = await import('node:child_process');
+      const t0 = performance.now();
+      execFileSync('node_modules/.bin/tsx', ['scripts/cli.ts', '--version']);
+      return { ms: Math.round(performance.now() - t0) };
+    },
+  },
+];

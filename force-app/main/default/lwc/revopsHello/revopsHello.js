@@ -1,0 +1,5 @@
+import { LightningElement, api } from 'lwc';
+
+export default class RevopsHello extends LightningElement {
+  @api label = 'RevOps Engine';
+}

@@ -1,0 +1,16 @@
+
+
+const { jestConfig } = require('@salesforce/sfdx-lwc-jest/config');
+
+// jest owns force-app/** (LWC); vitest owns tests/**.
+module.exports = {
+  ...jestConfig,
+  roots: ['<rootDir>/force-app'],
+  testMatch: ['**/lwc/**/__tests__/**/*.test.js'],
+  moduleNameMapper: {
+    '^lightning/(.+)$': '<rootDir>/config/jest/mocks/lightning/$1',
+    ...jestConfig.moduleNameMapper,
+  },
+  setupFilesAfterEnv: ['<rootDir>/config/jest/setup.cjs'],
+  testPathIgnorePatterns: ['<rootDir>/node_modules/', '<rootDir>/tests/'],
+};
