@@ -1,0 +1,107 @@
+import { createElement } from 'lwc';
+import RevopsDealDesk from 'c/revopsDealDesk';
+import getDealDesk from '@salesforce/apex/DealDeskController.getDealDesk';
+
+const PENDING = require('./data/getDealDesk.json');
+const APPROVED = require('./data/getDealDeskApproved.json');
+const STANDARD = require('./data/getDealDeskStandard.json');
+const REJECTED_PARALLEL = require('./data/getDealDeskParallel.json');
+
+jest.mock(
+  '@salesforce/apex/DealDeskController.getDealDesk',
+  () => {
+    const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
+    return { default: createApexTestWireAdapter(jest.fn()) };
+  },
+  { virtual: true },
+);
+
+async function mount(data) {
+  const element = createElement('c-revops-deal-desk', { is: RevopsDealDesk });
+  element.recordId = PENDING.recordId;
+  document.body.appendChild(element);
+  if (data) {
+    getDealDesk.emit(data);
+    await Promise.resolve();
+  }
+  return element;
+}
+
+const text = (element, selector) => element.shadowRoot.querySelector(selector)?.textContent;
+const status = (element) => element.shadowRoot.querySelector('[data-id="status"]').label;
+
+describe('c-revops-deal-desk', () => {
+  afterEach(() => {
+    while (document.body.firstChild) {
+      document.body.removeChild(document.body.firstChild);
+    }
+    jest.clearAllMocks();
+  });
+
+  it('shows a spinner until the deal arrives', async () => {
+    const element = await mount();
+    expect(element.shadowRoot.querySelector('lightning-spinner')).not.toBeNull();
+    await expect(element).toBeAccessible();
+  });
+
+  it('shows discount, terms, the required tier and who must approve a pending deal', async () => {
+    const element = await mount(PENDING);
+    expect(text(element, '[data-id="terms"]')).toBe('Discount 32% · term 12 months · Mid-Market · Net 90');
+    expect(
+      [...element.shadowRoot.querySelectorAll('[data-id="non-standard"] lightning-badge')].map(
+        (b) => b.label,
+      ),
+    ).toEqual(['Net-90', 'Custom SLA']);
+    expect(text(element, '[data-id="tier"]')).toBe('Approval tier: Deal Desk');
+    expect(text(element, '[data-id="approvers"]')).toBe('Approvers, one after another: Deal Desk');
+    expect(status(element)).toBe('Status: Pending');
+    await expect(element).toBeAccessible();
+  });
+
+  it('marks the required row in the tier ladder in text', async () => {
+    const element = await mount(PENDING);
+    const tiers = [...element.shadowRoot.querySelectorAll('[data-id="ladder"] tbody th')].map(
+      (th) => th.textContent,
+    );
+    expect(tiers).toEqual(['Standard', 'Manager', 'VP Sales', 'Deal Desk (required)', 'Finance and Legal']);
+  });
+
+  it('lists the approval history with actors and comments', async () => {
+    const element = await mount(APPROVED);
+    expect(status(element)).toBe('Status: Approved');
+    const steps = [...element.shadowRoot.querySelectorAll('[data-id="history"] li')].map(
+      (li) => li.textContent,
+    );
+    expect(steps).toEqual([
+      'Nov 18, 2026, 6:00 AM: Submitted by Lee Wong ',
+      'Nov 18, 2026, 8:25 AM: Approved by Maria Lopez OK for a 12-month term',
+    ]);
+  });
+
+  it('says parallel approvers and a rejection plainly', async () => {
+    const element = await mount(REJECTED_PARALLEL);
+    expect(text(element, '[data-id="approvers"]')).toBe('Approvers, in parallel: Finance, Legal');
+    expect(status(element)).toBe('Status: Rejected');
+    expect(element.shadowRoot.querySelector('[data-id="status"]').className).toContain('slds-theme_error');
+    await expect(element).toBeAccessible();
+  });
+
+  it('says no approval is needed for a standard deal and that nothing was submitted', async () => {
+    const element = await mount(STANDARD);
+    expect(text(element, '[data-id="tier"]')).toBe('No approval needed (Standard tier)');
+    expect(element.shadowRoot.querySelector('[data-id="approvers"]')).toBeNull();
+    expect(text(element, '[data-id="non-standard"]')).toBe('No non-standard terms.');
+    expect(text(element, '[data-id="history"] p')).toBe('Not submitted for approval yet.');
+    expect(status(element)).toBe('Status: Not Required');
+    await expect(element).toBeAccessible();
+  });
+
+  it('shows the server message when the read fails', async () => {
+    const element = await mount();
+    getDealDesk.error({ message: 'No Approval_Tier__mdt matches a 55% discount' });
+    await Promise.resolve();
+    const panel = element.shadowRoot.querySelector('c-revops-error-panel');
+    expect(panel.shadowRoot.textContent).toContain('No Approval_Tier__mdt matches a 55% discount');
+    await expect(element).toBeAccessible();
+  });
+});

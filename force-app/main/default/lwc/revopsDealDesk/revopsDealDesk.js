@@ -1,0 +1,119 @@
+import { LightningElement, api, wire } from 'lwc';
+import getDealDesk from '@salesforce/apex/DealDeskController.getDealDesk';
+import { formatDateTime, formatLabel, formatNumber } from 'c/revopsFormat';
+import TITLE from '@salesforce/label/c.RevOps_Deal_Title';
+import LOADING from '@salesforce/label/c.RevOps_Loading';
+import LOAD_ERROR from '@salesforce/label/c.RevOps_Load_Error';
+import TERMS from '@salesforce/label/c.RevOps_Deal_Terms';
+import NO_TERM from '@salesforce/label/c.RevOps_Deal_No_Term';
+import STANDARD_TERMS from '@salesforce/label/c.RevOps_Deal_Standard_Terms';
+import TIER from '@salesforce/label/c.RevOps_Deal_Tier';
+import NO_APPROVAL from '@salesforce/label/c.RevOps_Deal_No_Approval';
+import APPROVERS_SEQUENCE from '@salesforce/label/c.RevOps_Deal_Approvers_Sequence';
+import APPROVERS_PARALLEL from '@salesforce/label/c.RevOps_Deal_Approvers_Parallel';
+import STATUS from '@salesforce/label/c.RevOps_Deal_Status';
+import LADDER from '@salesforce/label/c.RevOps_Deal_Ladder';
+import COL_TIER from '@salesforce/label/c.RevOps_Deal_Col_Tier';
+import COL_WHEN from '@salesforce/label/c.RevOps_Deal_Col_When';
+import COL_APPROVERS from '@salesforce/label/c.RevOps_Deal_Col_Approvers';
+import REQUIRED from '@salesforce/label/c.RevOps_Deal_Required';
+import HISTORY from '@salesforce/label/c.RevOps_Deal_History';
+import NO_HISTORY from '@salesforce/label/c.RevOps_Deal_No_History';
+import STEP from '@salesforce/label/c.RevOps_Deal_Step';
+
+const STANDARD_TIER = 'Standard';
+const STATUS_CLASS = {
+  Approved: 'slds-theme_success',
+  Pending: 'slds-theme_warning',
+  Rejected: 'slds-theme_error',
+};
+
+/** Deal desk (Opportunity): discount and terms, the approval tier and approvers they require, status and history. */
+export default class RevopsDealDesk extends LightningElement {
+  @api recordId;
+
+  deal;
+  error;
+  labels = { TITLE, LOADING, LOAD_ERROR, LADDER, COL_TIER, COL_WHEN, COL_APPROVERS, HISTORY, NO_HISTORY };
+
+  @wire(getDealDesk, { recordId: '$recordId' })
+  wiredDeal({ data, error }) {
+    this.deal = data;
+    this.error = error;
+  }
+
+  get isLoading() {
+    return !this.deal && !this.error;
+  }
+
+  get termsText() {
+    const d = this.deal;
+    const months = d.termMonths ? formatNumber(d.termMonths) : NO_TERM;
+    return formatLabel(
+      TERMS,
+      formatNumber(d.discountPercent || 0),
+      months,
+      d.segment || '',
+      d.paymentTerms || '',
+    );
+  }
+
+  get nonStandardTerms() {
+    return (this.deal.nonStandardTerms || []).map((term) => ({ key: term, label: term }));
+  }
+
+  get hasNonStandardTerms() {
+    return this.nonStandardTerms.length > 0;
+  }
+
+  get standardTermsText() {
+    return STANDARD_TERMS;
+  }
+
+  get needsApproval() {
+    return !!this.deal.tier && this.deal.tier !== STANDARD_TIER;
+  }
+
+  get tierText() {
+    return this.needsApproval ? formatLabel(TIER, this.deal.tier) : NO_APPROVAL;
+  }
+
+  get approversText() {
+    const names = (this.deal.approvers || []).join(', ');
+    return formatLabel(this.deal.parallel ? APPROVERS_PARALLEL : APPROVERS_SEQUENCE, names);
+  }
+
+  get statusText() {
+    return formatLabel(STATUS, this.deal.approvalStatus || '');
+  }
+
+  get statusClass() {
+    return `slds-m-left_x-small ${STATUS_CLASS[this.deal.approvalStatus] || 'slds-badge_lightest'}`;
+  }
+
+  get tiers() {
+    return (this.deal.tiers || []).map((t) => ({
+      key: t.tier,
+      tier: t.isRequired ? `${t.tier} (${REQUIRED})` : t.tier,
+      appliesWhen: t.appliesWhen,
+      approvers: t.approvers,
+      rowClass: t.isRequired ? 'slds-is-selected' : '',
+    }));
+  }
+
+  get hasTiers() {
+    return this.tiers.length > 0;
+  }
+
+  get history() {
+    return (this.deal.history || []).map((h, index) => ({
+      key: `h${index}`,
+      text: formatLabel(STEP, formatDateTime(h.at), h.status, h.actor),
+      comments: h.comments,
+    }));
+  }
+
+  get hasHistory() {
+    return this.history.length > 0;
+  }
+}

@@ -1,0 +1,58 @@
+import LOCALE from '@salesforce/i18n/locale';
+import TIME_ZONE from '@salesforce/i18n/timeZone';
+
+let dateTimeFormat;
+
+/**
+ * Formats an ISO date-time in the user's locale and time zone, e.g. "Nov 24, 2026, 2:03 PM".
+ * @param {string} iso ISO-8601 date-time (as Apex serialises Datetime)
+ * @returns {string} the formatted value, or '' when there is none
+ */
+export function formatDateTime(iso) {
+  if (!iso) {
+    return '';
+  }
+  if (!dateTimeFormat) {
+    dateTimeFormat = new Intl.DateTimeFormat(LOCALE, {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: TIME_ZONE,
+    });
+  }
+  return dateTimeFormat.format(new Date(iso));
+}
+
+/**
+ * Fills a custom label template: formatLabel('Not yet: {0}', 'engagement 18/30').
+ * @param {string} template label text with {0}, {1}, ... placeholders
+ * @param {...*} values the values, in placeholder order
+ * @returns {string} the filled text
+ */
+export function formatLabel(template, ...values) {
+  return template.replace(/\{(\d+)\}/g, (match, index) => {
+    const value = values[index];
+    return value === undefined || value === null ? '' : String(value);
+  });
+}
+
+/**
+ * A number with at most one decimal, as scores and day counts are shown: 12.5, 18, 0.3.
+ * @param {number} value the number
+ * @returns {string} the text ('' when there is no number)
+ */
+export function formatNumber(value) {
+  if (value === undefined || value === null || Number.isNaN(Number(value))) {
+    return '';
+  }
+  return String(Math.round(Number(value) * 10) / 10);
+}
+
+/**
+ * Points with their sign: "+15", "-10", "+12.5".
+ * @param {number} points the points
+ * @returns {string} the signed text
+ */
+export function formatPoints(points) {
+  const text = formatNumber(points);
+  return Number(points) > 0 ? `+${text}` : text;
+}

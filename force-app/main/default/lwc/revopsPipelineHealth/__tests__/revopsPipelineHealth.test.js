@@ -1,0 +1,124 @@
+import { createElement } from 'lwc';
+import RevopsPipelineHealth from 'c/revopsPipelineHealth';
+import getPipelineHealth from '@salesforce/apex/PipelineHealthController.getPipelineHealth';
+import { navigateCalls } from 'lightning/navigation';
+
+const STALE = require('./data/getPipelineHealth.json');
+const HEALTHY = require('./data/getPipelineHealthHealthy.json');
+const NO_POLICY = require('./data/getPipelineHealthEmpty.json');
+
+jest.mock(
+  '@salesforce/apex/PipelineHealthController.getPipelineHealth',
+  () => {
+    const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
+    return { default: createApexTestWireAdapter(jest.fn()) };
+  },
+  { virtual: true },
+);
+
+async function mount(data) {
+  const element = createElement('c-revops-pipeline-health', { is: RevopsPipelineHealth });
+  element.recordId = STALE.recordId;
+  document.body.appendChild(element);
+  if (data) {
+    getPipelineHealth.emit(data);
+    await Promise.resolve();
+  }
+  return element;
+}
+
+const text = (element, selector) => element.shadowRoot.querySelector(selector)?.textContent;
+const items = (element, selector) =>
+  [...element.shadowRoot.querySelectorAll(selector)].map((e) => e.textContent);
+
+describe('c-revops-pipeline-health', () => {
+  afterEach(() => {
+    while (document.body.firstChild) {
+      document.body.removeChild(document.body.firstChild);
+    }
+    jest.clearAllMocks();
+    navigateCalls.length = 0;
+  });
+
+  it('shows a spinner until the health check arrives', async () => {
+    const element = await mount();
+    expect(element.shadowRoot.querySelector('lightning-spinner')).not.toBeNull();
+    await expect(element).toBeAccessible();
+  });
+
+  it('marks a deal stale when days in stage exceed the multiple of the team average', async () => {
+    const element = await mount(STALE);
+    expect(text(element, '[data-id="days"]')).toBe('27 days in Proposal');
+    expect(element.shadowRoot.querySelector('[data-id="stale"]').label).toBe('Stale');
+    expect(text(element, '[data-id="benchmark"]')).toBe(
+      'Team average 9.5 days; stale after 19 days (2 × average)',
+    );
+    await expect(element).toBeAccessible();
+  });
+
+  it('lists the fields the next stage requires as buttons that open the record for editing', async () => {
+    const element = await mount(STALE);
+    expect(text(element, '[data-id="next-stage"] p')).toBe('Required before Negotiation:');
+    const buttons = [...element.shadowRoot.querySelectorAll('[data-id="next-stage"] lightning-button')];
+    expect(buttons.map((b) => b.label)).toEqual(['Fill in Redlines', 'Fill in Approval Chain']);
+    buttons[0].click();
+    expect(navigateCalls).toEqual([
+      {
+        pageReference: {
+          type: 'standard__recordPage',
+          attributes: { recordId: STALE.recordId, objectApiName: 'Opportunity', actionName: 'edit' },
+        },
+        replace: undefined,
+      },
+    ]);
+  });
+
+  it('shows stage skips and close-date pushes with their reasons', async () => {
+    const element = await mount(STALE);
+    expect(items(element, '[data-id="skips"] li')).toEqual([
+      'Discovery → Proposal skipped Demo/Evaluation (Oct 28, 2026, 9:00 AM)',
+    ]);
+    expect(text(element, '[data-id="pushes"] h3')).toBe('Close date pushed 2 times');
+    expect(items(element, '[data-id="pushes"] li')).toEqual([
+      '2026-10-31 → 2026-11-30 on Oct 15, 2026, 6:00 AM: Legal review of the MSA',
+      '2026-11-30 → 2027-01-29 on Nov 18, 2026, 7:00 AM: Budget review moved to January',
+    ]);
+  });
+
+  it('says a moving deal is ready for the next stage with nothing skipped or pushed', async () => {
+    const element = await mount(HEALTHY);
+    expect(element.shadowRoot.querySelector('[data-id="stale"]').label).toBe('Moving');
+    expect(text(element, '[data-id="next-stage"] p')).toBe(
+      'Ready for Demo/Evaluation: every required field is filled.',
+    );
+    expect(element.shadowRoot.querySelector('lightning-button')).toBeNull();
+    expect(text(element, '[data-id="skips"] p')).toBe('No stage was skipped.');
+    expect(text(element, '[data-id="pushes"] p')).toBe('The close date has not moved.');
+    await expect(element).toBeAccessible();
+  });
+
+  it('shows a closed deal as closed, not stale', async () => {
+    const element = await mount({ ...STALE, stageName: 'Closed Won', isClosed: true, nextStage: null });
+    expect(element.shadowRoot.querySelector('[data-id="stale"]').label).toBe('Closed');
+    expect(element.shadowRoot.querySelector('[data-id="next-stage"]')).toBeNull();
+  });
+
+  it('asks for a stage policy when the stage has none', async () => {
+    const element = await mount(NO_POLICY);
+    expect(text(element, '[data-id="empty"]')).toBe(
+      'No stage policy exists for stage Prospecting. Ask your RevOps admin to add a Stage Policy record.',
+    );
+    await expect(element).toBeAccessible();
+  });
+
+  it('shows the server message when the read fails', async () => {
+    const element = await mount();
+    getPipelineHealth.error({ message: 'Stage_Policy__mdt Proposal lists unknown field Budget__c' });
+    await Promise.resolve();
+    const panel = element.shadowRoot.querySelector('c-revops-error-panel');
+    expect(panel.shadowRoot.textContent).toContain(
+      'Stage_Policy__mdt Proposal lists unknown field Budget__c',
+    );
+    await expect(element).toBeAccessible();
+  });
+});

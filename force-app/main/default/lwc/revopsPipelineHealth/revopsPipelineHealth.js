@@ -1,0 +1,142 @@
+import { LightningElement, api, wire } from 'lwc';
+import { NavigationMixin } from 'lightning/navigation';
+import getPipelineHealth from '@salesforce/apex/PipelineHealthController.getPipelineHealth';
+import { formatDateTime, formatLabel, formatNumber } from 'c/revopsFormat';
+import TITLE from '@salesforce/label/c.RevOps_Pipeline_Title';
+import LOADING from '@salesforce/label/c.RevOps_Loading';
+import LOAD_ERROR from '@salesforce/label/c.RevOps_Load_Error';
+import DAYS_IN_STAGE from '@salesforce/label/c.RevOps_Pipeline_Days_In_Stage';
+import STALE from '@salesforce/label/c.RevOps_Pipeline_Stale';
+import FRESH from '@salesforce/label/c.RevOps_Pipeline_Fresh';
+import CLOSED from '@salesforce/label/c.RevOps_Pipeline_Closed';
+import BENCHMARK from '@salesforce/label/c.RevOps_Pipeline_Benchmark';
+import NO_BENCHMARK from '@salesforce/label/c.RevOps_Pipeline_No_Benchmark';
+import MISSING from '@salesforce/label/c.RevOps_Pipeline_Missing';
+import READY from '@salesforce/label/c.RevOps_Pipeline_Ready';
+import EDIT_FIELD from '@salesforce/label/c.RevOps_Pipeline_Edit_Field';
+import SKIPS from '@salesforce/label/c.RevOps_Pipeline_Skips';
+import NO_SKIPS from '@salesforce/label/c.RevOps_Pipeline_No_Skips';
+import SKIP from '@salesforce/label/c.RevOps_Pipeline_Skip';
+import PUSHES from '@salesforce/label/c.RevOps_Pipeline_Pushes';
+import NO_PUSHES from '@salesforce/label/c.RevOps_Pipeline_No_Pushes';
+import PUSH from '@salesforce/label/c.RevOps_Pipeline_Push';
+import NO_POLICY from '@salesforce/label/c.RevOps_Pipeline_No_Policy';
+
+/**
+ * Pipeline health (Opportunity): days in stage against the team average and the stale threshold,
+ * the fields the next stage requires (each one a button to edit the record), stage skips and
+ * close-date pushes with their reasons.
+ */
+export default class RevopsPipelineHealth extends NavigationMixin(LightningElement) {
+  @api recordId;
+
+  health;
+  error;
+  labels = { TITLE, LOADING, LOAD_ERROR, SKIPS, NO_SKIPS, NO_PUSHES };
+
+  @wire(getPipelineHealth, { recordId: '$recordId' })
+  wiredHealth({ data, error }) {
+    this.health = data;
+    this.error = error;
+  }
+
+  get isLoading() {
+    return !this.health && !this.error;
+  }
+
+  get isEmpty() {
+    return !!this.health && !this.health.hasPolicy;
+  }
+
+  get emptyText() {
+    return formatLabel(NO_POLICY, this.health.stageName);
+  }
+
+  get daysText() {
+    return formatLabel(DAYS_IN_STAGE, formatNumber(this.health.daysInStage), this.health.stageName);
+  }
+
+  get staleLabel() {
+    if (this.health.isClosed) {
+      return CLOSED;
+    }
+    return this.health.isStale ? STALE : FRESH;
+  }
+
+  get staleClass() {
+    if (this.health.isClosed) {
+      return 'slds-m-left_x-small slds-badge_lightest';
+    }
+    return this.health.isStale
+      ? 'slds-m-left_x-small slds-theme_error'
+      : 'slds-m-left_x-small slds-theme_success';
+  }
+
+  get benchmarkText() {
+    const h = this.health;
+    if (h.teamAverageDays === null || h.teamAverageDays === undefined) {
+      return NO_BENCHMARK;
+    }
+    return formatLabel(
+      BENCHMARK,
+      formatNumber(h.teamAverageDays),
+      formatNumber(h.staleThresholdDays),
+      formatNumber(h.staleMultiplier),
+    );
+  }
+
+  get hasNextStage() {
+    return !!this.health.nextStage;
+  }
+
+  get missingFields() {
+    return (this.health.missingFields || []).map((f) => ({
+      key: f.apiName,
+      apiName: f.apiName,
+      label: f.label,
+      buttonLabel: formatLabel(EDIT_FIELD, f.label),
+    }));
+  }
+
+  get hasMissingFields() {
+    return this.missingFields.length > 0;
+  }
+
+  get missingText() {
+    return formatLabel(this.hasMissingFields ? MISSING : READY, this.health.nextStage);
+  }
+
+  get skips() {
+    return (this.health.stageSkips || []).map((s, index) => ({
+      key: `s${index}`,
+      text: formatLabel(SKIP, s.fromStage, s.toStage, s.skipped, formatDateTime(s.at)),
+    }));
+  }
+
+  get hasSkips() {
+    return this.skips.length > 0;
+  }
+
+  get pushesHeading() {
+    return formatLabel(PUSHES, this.health.closeDatePushCount || 0);
+  }
+
+  get pushes() {
+    return (this.health.closeDatePushes || []).map((p, index) => ({
+      key: `p${index}`,
+      text: formatLabel(PUSH, p.fromDate, p.toDate, formatDateTime(p.at)),
+      reason: p.reason,
+    }));
+  }
+
+  get hasPushes() {
+    return this.pushes.length > 0;
+  }
+
+  handleEditField() {
+    this[NavigationMixin.Navigate]({
+      type: 'standard__recordPage',
+      attributes: { recordId: this.recordId, objectApiName: 'Opportunity', actionName: 'edit' },
+    });
+  }
+}

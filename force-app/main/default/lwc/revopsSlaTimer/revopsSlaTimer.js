@@ -1,0 +1,147 @@
+import { LightningElement, api, wire } from 'lwc';
+import getSlaTimer from '@salesforce/apex/SlaTimerController.getSlaTimer';
+import { deadlineState, formatSpan } from 'c/revopsBusinessHours';
+import { formatDateTime, formatLabel } from 'c/revopsFormat';
+import TITLE from '@salesforce/label/c.RevOps_Sla_Title';
+import LOADING from '@salesforce/label/c.RevOps_Loading';
+import LOAD_ERROR from '@salesforce/label/c.RevOps_Load_Error';
+import EMPTY from '@salesforce/label/c.RevOps_Sla_Empty';
+import CONTACT from '@salesforce/label/c.RevOps_Sla_Contact';
+import QUALIFY from '@salesforce/label/c.RevOps_Sla_Qualify';
+import ON_TRACK from '@salesforce/label/c.RevOps_Sla_On_Track';
+import AT_RISK from '@salesforce/label/c.RevOps_Sla_At_Risk';
+import BREACHED from '@salesforce/label/c.RevOps_Sla_Breached';
+import MET from '@salesforce/label/c.RevOps_Sla_Met';
+import LEFT from '@salesforce/label/c.RevOps_Sla_Left';
+import OVERDUE from '@salesforce/label/c.RevOps_Sla_Overdue';
+import MET_AT from '@salesforce/label/c.RevOps_Sla_Met_At';
+import DUE from '@salesforce/label/c.RevOps_Sla_Due';
+import ESCALATED from '@salesforce/label/c.RevOps_Sla_Escalated';
+import CALENDAR from '@salesforce/label/c.RevOps_Sla_Calendar';
+
+const TICK_MS = 1000;
+const STATUS = {
+  'On Track': { label: ON_TRACK, badgeClass: 'slds-m-left_x-small slds-theme_success' },
+  'At Risk': { label: AT_RISK, badgeClass: 'slds-m-left_x-small slds-theme_warning' },
+  Breached: { label: BREACHED, badgeClass: 'slds-m-left_x-small slds-theme_error' },
+  Met: { label: MET, badgeClass: 'slds-m-left_x-small slds-badge_inverse' },
+};
+
+/**
+ * SLA timer (Lead, Contact): live business-hours countdown to the contact and qualify deadlines.
+ * The controller returns the business calendar once; every tick is computed here, without Apex.
+ */
+export default class RevopsSlaTimer extends LightningElement {
+  @api recordId;
+
+  sla;
+  error;
+  now = Date.now();
+  timer;
+  labels = { TITLE, LOADING, LOAD_ERROR, EMPTY };
+
+  @wire(getSlaTimer, { recordId: '$recordId' })
+  wiredSla({ data, error }) {
+    this.sla = data;
+    this.error = error;
+    this.now = Date.now();
+    this.syncTimer();
+  }
+
+  disconnectedCallback() {
+    this.stopTimer();
+  }
+
+  syncTimer() {
+    const ticking = this.deadlines.some((d) => d.status !== 'Met');
+    if (ticking && !this.timer) {
+      // eslint-disable-next-line @lwc/lwc/no-async-operation
+      this.timer = setInterval(() => {
+        this.now = Date.now();
+      }, TICK_MS);
+    } else if (!ticking) {
+      this.stopTimer();
+    }
+  }
+
+  stopTimer() {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  get isLoading() {
+    return !this.sla && !this.error;
+  }
+
+  get isEmpty() {
+    return !!this.sla && !this.sla.contactDue && !this.sla.qualifyDue;
+  }
+
+  get deadlines() {
+    const s = this.sla;
+    if (!s || !s.calendar) {
+      return [];
+    }
+    const specs = [
+      {
+        key: 'contact',
+        template: CONTACT,
+        due: s.contactDue,
+        metAt: s.firstTouchAt,
+        hours: s.contactWithinHours,
+      },
+      {
+        key: 'qualify',
+        template: QUALIFY,
+        due: s.qualifyDue,
+        metAt: s.qualifiedAt,
+        hours: s.qualifyWithinHours,
+      },
+    ];
+    return specs
+      .filter((spec) => !!spec.due)
+      .map((spec) => {
+        const state = deadlineState({
+          now: this.now,
+          due: spec.due,
+          metAt: spec.metAt,
+          windowHours: spec.hours,
+          warningPercent: s.warningPercent,
+          calendar: s.calendar,
+        });
+        return {
+          key: spec.key,
+          label: formatLabel(spec.template, spec.hours),
+          status: state.status,
+          statusLabel: STATUS[state.status].label,
+          badgeClass: STATUS[state.status].badgeClass,
+          countdown: this.countdownText(state, spec.metAt),
+          dueText: formatLabel(DUE, formatDateTime(spec.due)),
+        };
+      });
+  }
+
+  countdownText(state, metAt) {
+    if (state.status === 'Met') {
+      return formatLabel(MET_AT, formatDateTime(metAt));
+    }
+    return formatLabel(state.status === 'Breached' ? OVERDUE : LEFT, formatSpan(state.remainingMs));
+  }
+
+  get escalationText() {
+    const breached = this.deadlines.some((d) => d.status === 'Breached');
+    return breached && this.sla.escalationTarget ? formatLabel(ESCALATED, this.sla.escalationTarget) : '';
+  }
+
+  get calendarText() {
+    const c = this.sla.calendar;
+    return formatLabel(
+      CALENDAR,
+      this.sla.policyName,
+      c.dayStart,
+      c.dayEnd,
+      c.timeZone,
+      c.workdays.join(', '),
+    );
+  }
+}

@@ -1,0 +1,102 @@
+import { readFileSync, existsSync } from 'node:fs';
+import type { Command, CommandContext } from './types.ts';
+import { ReportError } from '../lib/reports/db.ts';
+import { openSnapshotFor, writeHtmlReport, writeTextFile } from '../lib/reports/snapshot.ts';
+import { dedupDoc, dedupExport, dedupSnapshot, reviewCsv, toJson, type DedupResult } from '../lib/reports/dedup/report.ts';
+import { FEBRL_MAPPING, parsePersonMapping, type PersonMapping, type SfObject } from '../lib/reports/dedup/profiles.ts';
+import { dedupRuleFor } from '../lib/reports/config.ts';
+import { renderTerminal } from '../lib/render/terminal.ts';
+import { applyMerges, undoMerges } from '../lib/reports/dedup/apply.ts';
+
+const OBJECTS: SfObject[] = ['Lead', 'Contact', 'Account'];
+
+function mappingFrom(flag: string | undefined): PersonMapping {
+  if (!flag || flag === 'febrl') return FEBRL_MAPPING;
+  if (!existsSync(flag)) throw new ReportError(`Mapping file not found: ${flag}`, ['Use --mapping febrl or a JSON file such as {"id":"rec_id","givenName":"given_name","surname":"surname"}.']);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(flag, 'utf8'));
+  } catch (e) {
+    throw new ReportError(`Mapping file ${flag} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parsePersonMapping(json, flag);
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+export const dedup: Command = {
+  words: ['dedup'],
+  summary: 'Find duplicate leads, contacts or accounts (blocking, fuzzy scoring, clusters, survivorship); review CSV; merge with undo',
+  usage:
+    'revops dedup [--snapshot FILE | --from-export PATH [--mapping febrl|FILE]] [--object Lead|Contact|Account] [--review-csv FILE] [--html FILE] [--apply -o ORG [--execute] [--log FILE]]',
+  flags: {
+    snapshot: { type: 'string' },
+    'from-export': { type: 'string' },
+    mapping: { type: 'string' },
+    object: { type: 'string', default: 'Lead' },
+    config: { type: 'string' },
+    'review-csv': { type: 'string' },
+    html: { type: 'string' },
+    apply: { type: 'boolean', default: false },
+    execute: { type: 'boolean', default: false },
+    'target-org': { type: 'string', short: 'o' },
+    log: { type: 'string' },
+  },
+  examples: [
+    'revops dedup --object Lead --review-csv out/lead-review.csv --html out/dedup.html',
+    'revops dedup --from-export ../shared/data/febrl/dataset3.csv --mapping febrl --json',
+    'revops dedup --object Lead --apply -o my-sandbox            # dry run: plan + snapshot file, no writes',
+    'revops dedup --object Lead --apply -o my-sandbox --execute  # merge through the Apex REST resource',
+  ],
+  async run(ctx: CommandContext) {
+    const f = ctx.flags;
+    const object = str(f.object) ?? 'Lead';
+    let result: DedupResult;
+    if (f['from-export']) {
+      if (f.apply) throw new ReportError('--apply works on snapshots of an org, not on --from-export files.', ['Take a snapshot of the org first: revops snapshot --from-org ORG']);
+      result = await dedupExport(str(f['from-export'])!, mappingFrom(str(f.mapping)), object);
+    } else {
+      if (!OBJECTS.includes(object as SfObject)) throw new ReportError(`--object must be one of ${OBJECTS.join(', ')} (got "${object}").`);
+      const { db } = await openSnapshotFor(str(f.snapshot), ctx.progress);
+      try {
+        const rule = await dedupRuleFor(object as SfObject, str(f.config), ctx.warn);
+        result = await dedupSnapshot(db, rule);
+      } finally {
+        db.close();
+      }
+    }
+    if (f['review-csv']) {
+      writeTextFile(str(f['review-csv'])!, reviewCsv(result));
+      ctx.progress(`Review sheet written to ${f['review-csv']}`);
+    }
+    if (f.html) ctx.progress(`HTML report written to ${writeHtmlReport(str(f.html)!, [dedupDoc(result)])}`);
+    if (result.windowedBlocks) ctx.warn(`${result.windowedBlocks} large blocks were compared with a sliding window (sorted neighbourhood).`);
+    let human = renderTerminal(dedupDoc(result));
+    if (f.apply) {
+      const org = str(f['target-org']);
+      if (!org) throw new ReportError('--apply needs the org to merge in: -o ORG (an sf CLI alias or username).');
+      const plan = await applyMerges({ result, org, execute: f.execute === true, log: str(f.log), progress: ctx.progress });
+      human += '\n' + plan.summary;
+    }
+    return { result: toJson(result), human };
+  },
+};
+
+export const dedupUndo: Command = {
+  words: ['dedup', 'undo'],
+  summary: 'Undo merges recorded in a dedup log (restores the merged records through the Apex REST restore endpoint)',
+  usage: 'revops dedup undo --log FILE -o ORG [--execute]',
+  flags: {
+    log: { type: 'string' },
+    'target-org': { type: 'string', short: 'o' },
+    execute: { type: 'boolean', default: false },
+  },
+  async run(ctx) {
+    const log = str(ctx.flags.log);
+    const org = str(ctx.flags['target-org']);
+    if (!log) throw new ReportError('dedup undo needs --log FILE (the JSON-lines log written by dedup --apply).');
+    if (!org) throw new ReportError('dedup undo needs -o ORG.');
+    const r = await undoMerges({ log, org, execute: ctx.flags.execute === true, progress: ctx.progress });
+    return { result: r, human: r.summary };
+  },
+};

@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { listFiles, readXml, xmlText } from '../verify/files.ts';
+import { findObjectDirs, readSourceField } from '../verify/schema.ts';
+import { standardObjects } from '../verify/standardSchema.ts';
+import { evaluateFormula, type BlankHandling, type FieldType, type FormulaContext } from './evaluate.ts';
+import { FormulaError } from './parse.ts';
+
+export { FormulaError, checkFormula, formulaReferences, parseFormula, preprocessFormula } from './parse.ts';
+export type { FormulaAst, FormulaReferences } from './parse.ts';
+export { evaluateFormula, evaluateFormulaLiteral, toLiteral } from './evaluate.ts';
+export type { BlankHandling, FieldType, FormulaContext, FormulaValue } from './evaluate.ts';
+
+const TO_FORMULA_TYPE: Record<string, FieldType> = {
+  number: 'number',
+  currency: 'currency',
+  percent: 'percent',
+  checkbox: 'checkbox',
+  date: 'date',
+  datetime: 'datetime',
+  picklist: 'picklist',
+  multipicklist: 'multipicklist',
+};
+
+/**
+ * Field types of one object folder (objects/<Name>): every fields/*.field-meta.xml, plus the standard fields
+ * when <Name> is a standard object. Formula fields are typed by their return type.
+ */
+export function loadFieldTypes(objectDir: string): Record<string, FieldType> {
+  const types: Record<string, FieldType> = {};
+  const std = standardObjects().get(basename(objectDir).toLowerCase());
+  for (const f of std?.fields.values() ?? []) types[f.name] = TO_FORMULA_TYPE[f.type] ?? 'text';
+  for (const file of listFiles(join(objectDir, 'fields')).filter((f) => f.endsWith('.field-meta.xml'))) {
+    const field = readSourceField(file);
+    types[field.name] = TO_FORMULA_TYPE[field.type] ?? 'text';
+  }
+  return types;
+}
+
+/** Formula fields of one object folder: name -> formula and blank handling (Salesforce default BlankAsZero). */
+export function loadFormulaFields(objectDir: string): Record<string, { formula: string; treatBlanksAs: BlankHandling }> {
+  const out: Record<string, { formula: string; treatBlanksAs: BlankHandling }> = {};
+  for (const file of listFiles(join(objectDir, 'fields')).filter((f) => f.endsWith('.field-meta.xml'))) {
+    const field = readSourceField(file);
+    if (field.formula) out[field.name] = { formula: field.formula, treatBlanksAs: field.treatBlanksAs ?? 'BlankAsZero' };
+  }
+  return out;
+}
+
+export interface ValidationRuleResult {
+  /** true when the error condition is met, i.e. Salesforce would block the save */
+  fires: boolean;
+  errorMessage: string;
+  /** the field the error shows on; undefined = top of page */
+  errorDisplayField?: string;
+  /** false when the rule is shipped inactive (it is still evaluated, so tests can check it) */
+  active: boolean;
+  formula: string;
+}
+
+/**
+ * Evaluate one validation rule from source against a record. Field types come from the object's field-meta
+ * files (ctx.fieldTypes overrides); formula fields the record lacks are computed from their source formula.
+ */
+export function evaluateValidationRule(
+  objectName: string,
+  ruleName: string,
+  ctx: FormulaContext,
+  root = 'force-app',
+): ValidationRuleResult {
+  const objectDir = findObjectDirs(resolve(root)).get(objectName.toLowerCase());
+  if (!objectDir) {
+    throw new FormulaError(`No object folder objects/${objectName} under ${root}.`, 'reference');
+  }
+  const file = join(objectDir, 'validationRules', `${ruleName}.validationRule-meta.xml`);
+  if (!existsSync(file)) {
+    throw new FormulaError(`No validation rule ${objectName}.${ruleName} (looked for ${file}).`, 'reference');
+  }
+  const xml = readXml(file);
+  const formula = xmlText(xml, 'errorConditionFormula') ?? '';
+  const value = evaluateFormula(formula, {
+    ...ctx,
+    fieldTypes: { ...loadFieldTypes(objectDir), ...ctx.fieldTypes },
+    formulas: { ...loadFormulaFields(objectDir), ...ctx.formulas },
+  });
+  return {
+    fires: value === true,
+    errorMessage: xmlText(xml, 'errorMessage') ?? '',
+    errorDisplayField: xmlText(xml, 'errorDisplayField'),
+    active: xmlText(xml, 'active') !== 'false',
+    formula,
+  };
+}

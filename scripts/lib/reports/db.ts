@@ -1,0 +1,98 @@
+// Read access to a snapshot (one DuckDB file) for the reports. Reports read snapshots only, never an org.
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { existsSync } from 'node:fs';
+
+export type Row = Record<string, string | number | boolean | null>;
+
+export class ReportError extends Error {
+  constructor(
+    message: string,
+    public actions: string[] = [],
+    public exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'ReportError';
+  }
+}
+
+export interface Db {
+  conn: DuckDBConnection;
+  /** Rows as plain JS values: numbers (BIGINT -> number), strings, booleans, timestamps as ISO strings. */
+  all<T extends Row = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]>;
+  columns(sql: string): Promise<Record<string, (string | null)[]>>;
+  hasTable(name: string): Promise<boolean>;
+  tableColumns(name: string): Promise<string[]>;
+  close(): void;
+}
+
+function plain(v: unknown): string | number | boolean | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v instanceof Date) return v.toISOString();
+  return String(v);
+}
+
+/** Opens a DuckDB file read-only (or an in-memory database with path ':memory:'). */
+export async function openDb(path: string, opts: { readOnly?: boolean } = {}): Promise<Db> {
+  if (path !== ':memory:' && !existsSync(path)) {
+    throw new ReportError(`Snapshot file not found: ${path}`, [
+      'Build the demo snapshot: npm run revops -- snapshot --demo',
+      'Or pass an existing snapshot with --snapshot FILE',
+    ]);
+  }
+  const instance = await DuckDBInstance.create(path, path === ':memory:' || !opts.readOnly ? {} : { access_mode: 'READ_ONLY' });
+  const conn = await instance.connect();
+  const db: Db = {
+    conn,
+    async all<T extends Row = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
+      const reader = await conn.runAndReadAll(sql, params);
+      const names = reader.columnNames();
+      return reader.getRowsJS().map((r) => {
+        const o: Row = {};
+        for (let i = 0; i < names.length; i++) o[names[i]] = plain(r[i]);
+        return o as T;
+      });
+    },
+    async columns(sql: string) {
+      const reader = await conn.runAndReadAll(sql);
+      const names = reader.columnNames();
+      const cols = reader.getColumnsJS();
+      const out: Record<string, (string | null)[]> = {};
+      names.forEach((n, i) => {
+        out[n] = cols[i].map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : String(plain(v))));
+      });
+      return out;
+    },
+    async hasTable(name: string) {
+      const r = await db.all<{ n: number }>('SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ?', [name]);
+      return r[0].n > 0;
+    },
+    async tableColumns(name: string) {
+      const r = await db.all<{ c: string }>('SELECT column_name AS c FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position', [name]);
+      return r.map((x) => x.c);
+    },
+    close() {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+  return db;
+}
+
+/** Quotes an identifier for DuckDB SQL ("Lead", "Lifecycle_Stage__c"). */
+export const q = (id: string): string => `"${id.replace(/"/g, '""')}"`;
+/** Quotes a string literal. */
+export const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/** Fails with a clear message when a snapshot lacks a table or columns a report needs. */
+export async function requireColumns(db: Db, table: string, cols: string[]): Promise<void> {
+  if (!(await db.hasTable(table))) {
+    throw new ReportError(`The snapshot has no "${table}" table.`, ['Rebuild the snapshot with revops snapshot (it writes every table the reports read).']);
+  }
+  const have = new Set(await db.tableColumns(table));
+  const missing = cols.filter((c) => !have.has(c));
+  if (missing.length) {
+    throw new ReportError(`Table "${table}" lacks column(s) ${missing.join(', ')}.`, ['Rebuild the snapshot so it includes these fields.']);
+  }
+}

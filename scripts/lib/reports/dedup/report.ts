@@ -1,0 +1,214 @@
+// The dedup report: reads records (snapshot table or export), runs the engine, applies survivorship,
+// and shapes the result for --json, the terminal, HTML and the weekly review CSV.
+import { survivorship, type DedupRule, type SurvivorRecord } from '../../rules/match.ts';
+import type { FieldValue } from '../../rules/types.ts';
+import { q, type Db } from '../db.ts';
+import { fieldScorer, findDuplicates, ruleScorer, type EngineResult, type RecordTable } from './engine.ts';
+import { personProfile, salesforceSetup, type PersonMapping } from './profiles.ts';
+import { tableFromCsv } from './source.ts';
+import type { ReportDoc } from '../../render/doc.ts';
+
+/** The --json result (exactly this shape). */
+export interface DedupJson {
+  clusters: { survivorId: string; memberIds: string[]; score: number; reasons: string[] }[];
+  pairsCompared: number;
+  records: number;
+}
+
+export interface ClusterDetail {
+  survivorId: string;
+  memberIds: string[];
+  score: number;
+  reasons: string[];
+  /** Winning value per field and the record it comes from (survivorship). */
+  winners: Record<string, { value: FieldValue; fromId: string | null }>;
+}
+
+export interface DedupResult {
+  object: string;
+  records: number;
+  pairsCompared: number;
+  windowedBlocks: number;
+  clusters: ClusterDetail[];
+  review: { ids: [string, string]; score: number; reasons: string[] }[];
+  /** Fields shown per record in the review CSV. */
+  fields: string[];
+  /** Field values by record id, for the records that appear in clusters or review pairs. */
+  values: Record<string, Record<string, FieldValue>>;
+  elapsedMs: number;
+}
+
+export function toJson(r: DedupResult): DedupJson {
+  return {
+    clusters: r.clusters.map((c) => ({ survivorId: c.survivorId, memberIds: c.memberIds, score: c.score, reasons: c.reasons })),
+    pairsCompared: r.pairsCompared,
+    records: r.records,
+  };
+}
+
+function activitySql(db: Db, object: string): Promise<string> {
+  // Latest Task / Event per record (WhoId for people, WhatId for accounts), as ISO text.
+  return (async () => {
+    const key = object === 'Account' ? 'WhatId' : 'WhoId';
+    const parts: string[] = [];
+    for (const t of ['Task', 'Event']) {
+      if ((await db.hasTable(t)) && (await db.tableColumns(t)).includes(key)) parts.push(`SELECT ${q(key)} AS rid, max("CreatedDate") AS at FROM ${q(t)} GROUP BY 1`);
+    }
+    return parts.length ? parts.join(' UNION ALL ') : 'SELECT NULL::VARCHAR AS rid, NULL::TIMESTAMP AS at WHERE false';
+  })();
+}
+
+/** Reads a Lead / Contact / Account table with the columns dedup and survivorship need. */
+export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<RecordTable> {
+  const setup = salesforceSetup(rule);
+  const object = rule.object;
+  const have = new Set(await db.tableColumns(object));
+  const want = ['Email', 'Phone', 'Company', 'Website', 'FirstName', 'LastName', 'Name', ...setup.extraColumns].filter(
+    (c) => have.has(c) && !(object === 'Contact' && c === 'Company'),
+  );
+  const select = [...new Set(['Id', ...want])].map((c) => `CAST(t.${q(c)} AS VARCHAR) AS ${q(c)}`);
+  let join = '';
+  if (object === 'Contact' && have.has('AccountId') && (await db.hasTable('Account'))) {
+    select.push('a."Name" AS "Company"');
+    join = 'LEFT JOIN "Account" a ON a."Id" = t."AccountId"';
+  }
+  const act = await activitySql(db, object);
+  select.push(`CAST(act.at AS VARCHAR) AS "_LastActivity"`);
+  const data = await db.columns(
+    `WITH act AS (SELECT rid, max(at) AS at FROM (${act}) GROUP BY rid)
+     SELECT ${select.join(', ')} FROM ${q(object)} t ${join} LEFT JOIN act ON act.rid = t."Id" ORDER BY t."Id"`,
+  );
+  return { ids: data.Id.map((v) => v ?? ''), columns: data };
+}
+
+const iso = (v: string | null | undefined): string | null => (v ? new Date(v.replace(' ', 'T') + (/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? '' : 'Z')).toISOString() : null);
+
+function detail(table: RecordTable, res: EngineResult, fields: string[], rule: DedupRule | null, elapsedMs: number, object: string): DedupResult {
+  const sorField = rule?.systemOfRecordField ?? undefined;
+  const values: DedupResult['values'] = {};
+  const rowValues = (i: number): Record<string, FieldValue> => {
+    const o: Record<string, FieldValue> = {};
+    for (const f of fields) o[f] = table.columns[f]?.[i] ?? null;
+    values[table.ids[i]] = o;
+    return o;
+  };
+  const clusters: ClusterDetail[] = res.clusters.map((c) => {
+    const recs: SurvivorRecord[] = c.members.map((i) => ({
+      id: table.ids[i],
+      isSystemOfRecord: sorField ? table.columns[sorField]?.[i] === 'true' : false,
+      lastActivityAt: iso(table.columns._LastActivity?.[i] ?? table.columns.LastActivityDate?.[i]),
+      createdAt: iso(table.columns.CreatedDate?.[i]),
+      fields: rowValues(i),
+    }));
+    const s = survivorship(recs, rule?.mergePriority ?? ['oldest_created']);
+    return { survivorId: s.survivorId, memberIds: s.ranking, score: c.score, reasons: c.reasons, winners: s.values };
+  });
+  const review = res.reviewPairs.map((p) => {
+    rowValues(p.a);
+    rowValues(p.b);
+    return { ids: [table.ids[p.a], table.ids[p.b]] as [string, string], score: p.score, reasons: p.reasons };
+  });
+  return { object, records: res.records, pairsCompared: res.pairsCompared, windowedBlocks: res.windowedBlocks, clusters, review, fields, values, elapsedMs };
+}
+
+/** Dedup of a snapshot's Lead / Contact / Account table under a Dedup_Rule__mdt. */
+export async function dedupSnapshot(db: Db, rule: DedupRule): Promise<DedupResult> {
+  const t0 = performance.now();
+  const table = await loadSalesforceRecords(db, rule);
+  const setup = salesforceSetup(rule);
+  const res = findDuplicates(table, setup.blocking, ruleScorer(table, rule, setup.columns), rule.defaultCountry ?? 'US');
+  const fields = ['FirstName', 'LastName', 'Name', 'Email', 'Phone', 'Company', 'Website', 'Title'].filter((f) => table.columns[f] && !(rule.object !== 'Account' && f === 'Name'));
+  return detail(table, res, fields, rule, Math.round(performance.now() - t0), rule.object);
+}
+
+/** Dedup of an exported CSV through a person mapping (e.g. FEBRL). */
+export async function dedupExport(path: string, mapping: PersonMapping, object = 'records'): Promise<DedupResult> {
+  const t0 = performance.now();
+  const table = await tableFromCsv(path, object, mapping.id);
+  const p = personProfile(mapping);
+  const res = findDuplicates(table, p.blocking, fieldScorer(table, p.profile));
+  const fields = Object.entries(mapping)
+    .filter(([k, v]) => k !== 'id' && typeof v === 'string')
+    .map(([, v]) => v as string);
+  return detail(table, res, fields, null, Math.round(performance.now() - t0), object);
+}
+
+const csvCell = (v: FieldValue | undefined): string => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/**
+ * The weekly review sheet: one row per record of each cluster (decision "merge") and of each review pair
+ * (decision "review"), the proposed winner flagged, confidence = pair/cluster score, then the fields; each
+ * merge cluster ends with a "(merged)" row holding the winning value per field.
+ */
+export function reviewCsv(r: DedupResult): string {
+  const head = ['cluster', 'decision', 'record_id', 'proposed_winner', 'confidence', 'reasons', ...r.fields];
+  const lines = [head.join(',')];
+  r.clusters.forEach((c, i) => {
+    const id = `C${i + 1}`;
+    for (const m of c.memberIds) {
+      lines.push([id, 'merge', m, m === c.survivorId ? 'yes' : 'no', c.score, c.reasons.join('; '), ...r.fields.map((f) => r.values[m]?.[f])].map(csvCell).join(','));
+    }
+    lines.push([id, 'merge', '(merged)', '', c.score, 'winning value per field', ...r.fields.map((f) => c.winners[f]?.value)].map(csvCell).join(','));
+  });
+  r.review.forEach((p, i) => {
+    for (const m of p.ids) {
+      lines.push([`R${i + 1}`, 'review', m, m === p.ids[0] ? 'yes' : 'no', p.score, p.reasons.join('; '), ...r.fields.map((f) => r.values[m]?.[f])].map(csvCell).join(','));
+    }
+  });
+  return lines.join('\n') + '\n';
+}
+
+export function dedupDoc(r: DedupResult): ReportDoc {
+  const dupRecords = r.clusters.reduce((s, c) => s + c.memberIds.length - 1, 0);
+  const sizes = new Map<number, number>();
+  for (const c of r.clusters) sizes.set(c.memberIds.length, (sizes.get(c.memberIds.length) ?? 0) + 1);
+  const reasons = new Map<string, number>();
+  for (const c of r.clusters) for (const x of c.reasons) reasons.set(x, (reasons.get(x) ?? 0) + 1);
+  return {
+    title: `Duplicates: ${r.object}`,
+    subtitle: `${r.records.toLocaleString('en-US')} records, ${r.pairsCompared.toLocaleString('en-US')} candidate pairs compared in ${(r.elapsedMs / 1000).toFixed(1)} s`,
+    sections: [
+      {
+        title: 'Summary',
+        blocks: [
+          {
+            kind: 'kpis',
+            items: [
+              { label: 'Records', value: r.records.toLocaleString('en-US') },
+              { label: 'Duplicate clusters', value: r.clusters.length.toLocaleString('en-US') },
+              { label: 'Records to merge away', value: dupRecords.toLocaleString('en-US'), note: r.records ? `${((dupRecords / r.records) * 100).toFixed(2)}% of records` : undefined },
+              { label: 'Pairs for manual review', value: r.review.length.toLocaleString('en-US') },
+            ],
+          },
+          { kind: 'bars', title: 'Clusters by size (records per cluster)', items: [...sizes.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => ({ label: `${k} records`, value: v })) },
+          { kind: 'bars', title: 'Why records matched (clusters per reason)', items: [...reasons.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => ({ label: k, value: v })) },
+        ],
+      },
+      {
+        title: 'Top clusters (survivor first, winning value per field)',
+        blocks: [
+          {
+            kind: 'table',
+            columns: ['#', 'survivor', 'members', 'score', 'reasons', ...r.fields.slice(0, 5)],
+            rows: r.clusters.map((c, i) => [
+              `C${i + 1}`,
+              c.survivorId,
+              c.memberIds.length,
+              c.score.toFixed(2),
+              c.reasons.join(', '),
+              ...r.fields.slice(0, 5).map((f) => String(c.winners[f]?.value ?? '')),
+            ]),
+            limit: 10,
+          },
+        ],
+      },
+      {
+        title: 'Manual review (below the match threshold)',
+        blocks: [{ kind: 'table', columns: ['pair', 'record A', 'record B', 'score', 'reasons'], rows: r.review.map((p, i) => [`R${i + 1}`, p.ids[0], p.ids[1], p.score.toFixed(2), p.reasons.join(', ')]), limit: 10 }],
+      },
+    ],
+  };
+}

@@ -1,0 +1,50 @@
+// Which snapshot a report reads: --snapshot FILE, else the demo snapshot (built on first use).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { openDb, ReportError, type Db } from './db.ts';
+import { renderHtml } from '../render/html.ts';
+import type { ReportDoc } from '../render/doc.ts';
+
+export const DEMO_SNAPSHOT = '.revops/snapshots/demo-small.duckdb';
+
+const DEMO_MODULE: string = '../snapshot/demo.ts';
+
+/** Builds the small demo snapshot through the snapshot library. */
+async function buildDemo(path: string, progress: (m: string) => void): Promise<void> {
+  progress(`No snapshot given and ${path} does not exist: building the demo snapshot (revops snapshot --demo) ...`);
+  const mod = (await import(DEMO_MODULE)) as unknown as {
+    buildDemoSnapshot?: (opts: { size: 'small' | 'large' | number; out: string }) => Promise<unknown>;
+  };
+  if (typeof mod.buildDemoSnapshot !== 'function') {
+    throw new ReportError('The snapshot library has no demo generator (buildDemoSnapshot).', ['Run: npm run revops -- snapshot --demo']);
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  await mod.buildDemoSnapshot({ size: 'small', out: path });
+}
+
+export async function resolveSnapshot(flag: string | undefined, progress: (m: string) => void): Promise<string> {
+  if (flag) {
+    if (!existsSync(flag)) throw new ReportError(`Snapshot file not found: ${flag}`, ['Check the path, or build one: npm run revops -- snapshot --demo']);
+    return flag;
+  }
+  if (!existsSync(DEMO_SNAPSHOT)) await buildDemo(DEMO_SNAPSHOT, progress);
+  return DEMO_SNAPSHOT;
+}
+
+/** Opens the snapshot a command reads (read-only). */
+export async function openSnapshotFor(flag: string | undefined, progress: (m: string) => void): Promise<{ db: Db; path: string }> {
+  const path = await resolveSnapshot(flag, progress);
+  return { db: await openDb(path, { readOnly: true }), path };
+}
+
+/** Writes a self-contained HTML report and returns its path. */
+export function writeHtmlReport(file: string, docs: ReportDoc[], title?: string): string {
+  mkdirSync(dirname(file) || '.', { recursive: true });
+  writeFileSync(file, renderHtml(docs, title));
+  return file;
+}
+
+export function writeTextFile(file: string, text: string): void {
+  mkdirSync(dirname(file) || '.', { recursive: true });
+  writeFileSync(file, text);
+}

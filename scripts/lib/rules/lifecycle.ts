@@ -1,0 +1,176 @@
+// Lifecycle: stage transitions of a Lead/Contact and their guards. Every move yields one history row
+// (Lifecycle_Transition__c); a stage never silently moves backwards: the only way back is an explicit Recycle
+// with a reason code, which is itself a logged transition.
+import { meetsMqlThresholds, type ScoringSettings } from './scoring.ts';
+import { RuleInputError, formatInstant, parseInstant } from './types.ts';
+
+export const LIFECYCLE_STAGES = ['Subscriber', 'Lead', 'MQL', 'SQL', 'Opportunity', 'Customer', 'Evangelist'] as const;
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+
+/** Recycle_Reason__c values. */
+export const RECYCLE_REASONS = [
+  'No Budget',
+  'No Authority',
+  'Bad Timing',
+  'Not a Fit',
+  'Unresponsive',
+  'Competitor',
+  'Duplicate',
+] as const;
+
+/** NPS at or above this counts as a promoter (Evangelist). */
+export const EVANGELIST_MIN_NPS = 9;
+/** Engagement signals that make a Customer an Evangelist. */
+export const ADVOCACY_SIGNALS = ['Referral', 'Case Study'];
+
+export type LifecycleEventType =
+  | 'Rescore' // scores changed: Subscriber/Lead → MQL when both thresholds are met
+  | 'SalesAccept' // MQL → SQL
+  | 'Recycle' // MQL/SQL/Opportunity → Lead, needs a reason code
+  | 'OpportunityCreated' // MQL/SQL → Opportunity
+  | 'ClosedWon' // any stage before Customer → Customer
+  | 'Advocacy' // Customer → Evangelist on NPS ≥ 9, a referral or a case study
+  | 'SetStage'; // a manual move to `toStage`: forward only (MQL still needs the thresholds)
+
+export interface LifecycleRecord {
+  stage: LifecycleStage; // Lifecycle_Stage__c
+  fit: number; // Fit_Score__c
+  engagement: number; // Engagement_Score__c
+}
+
+export interface LifecycleEvent {
+  type: LifecycleEventType;
+  at: string; // ISO-8601 UTC
+  toStage?: LifecycleStage | null; // SetStage only
+  reasonCode?: string | null; // Recycle_Reason__c value (Recycle)
+  reason?: string | null; // free text for the history row
+  nps?: number | null; // Advocacy
+  signal?: string | null; // Advocacy: 'Referral' | 'Case Study'
+}
+
+export interface TransitionInput {
+  record: LifecycleRecord;
+  event: LifecycleEvent;
+  settings: Pick<ScoringSettings, 'mqlFitThreshold' | 'mqlEngagementThreshold'>;
+}
+
+/** One Lifecycle_Transition__c row. */
+export interface TransitionHistoryRow {
+  fromStage: LifecycleStage;
+  toStage: LifecycleStage;
+  transitionedAt: string;
+  reason: string;
+  reasonCode: string | null;
+  isRecycle: boolean;
+}
+
+export interface TransitionResult {
+  outcome: 'moved' | 'unchanged' | 'rejected';
+  from: LifecycleStage;
+  to: LifecycleStage;
+  isRecycle: boolean;
+  reasonCode: string | null;
+  message: string;
+  history: TransitionHistoryRow[]; // exactly one row when moved, none otherwise
+  /** Lead/Contact date fields to set when moved (MQL_Date__c, SQL_Date__c, Recycled_Date__c, Lifecycle_Stage_Entered_At__c). */
+  fields: Record<string, string>;
+}
+
+function order(stage: LifecycleStage): number {
+  const i = LIFECYCLE_STAGES.indexOf(stage);
+  if (i < 0) throw new RuleInputError(`stage "${stage}" is unknown; use one of: ${LIFECYCLE_STAGES.join(', ')}`);
+  return i;
+}
+
+/** Applies one lifecycle event to a record and returns the outcome with its history row. */
+export function transition(input: TransitionInput): TransitionResult {
+  const { record, event, settings } = input;
+  const from = record.stage;
+  const at = formatInstant(parseInstant(event.at, 'event.at'));
+  const fromOrder = order(from);
+  const mqlOk = meetsMqlThresholds(record.fit, record.engagement, settings);
+  const thresholds = `fit ${record.fit} / ${settings.mqlFitThreshold}, engagement ${record.engagement} / ${settings.mqlEngagementThreshold}`;
+
+  const unchanged = (message: string): TransitionResult => ({
+    outcome: 'unchanged',
+    from,
+    to: from,
+    isRecycle: false,
+    reasonCode: null,
+    message,
+    history: [],
+    fields: {},
+  });
+  const rejected = (message: string): TransitionResult => ({ ...unchanged(message), outcome: 'rejected' });
+  const moved = (to: LifecycleStage, reason: string, reasonCode: string | null = null): TransitionResult => {
+    const isRecycle = order(to) < fromOrder;
+    const fields: Record<string, string> = { Lifecycle_Stage_Entered_At__c: at };
+    if (to === 'MQL') fields.MQL_Date__c = at;
+    if (to === 'SQL') fields.SQL_Date__c = at;
+    if (isRecycle) fields.Recycled_Date__c = at;
+    return {
+      outcome: 'moved',
+      from,
+      to,
+      isRecycle,
+      reasonCode,
+      message: reason,
+      history: [{ fromStage: from, toStage: to, transitionedAt: at, reason, reasonCode, isRecycle }],
+      fields,
+    };
+  };
+
+  switch (event.type) {
+    case 'Rescore':
+      if (from !== 'Subscriber' && from !== 'Lead') return unchanged(`rescore does not move a ${from}`);
+      return mqlOk
+        ? moved('MQL', `thresholds met (${thresholds})`)
+        : unchanged(`below MQL thresholds (${thresholds})`);
+    case 'SalesAccept':
+      if (from !== 'MQL') return rejected(`sales can accept only an MQL; this record is ${from}`);
+      return moved('SQL', event.reason ?? 'accepted by sales');
+    case 'Recycle': {
+      const code = event.reasonCode ?? '';
+      if (!(RECYCLE_REASONS as readonly string[]).includes(code)) {
+        return rejected(`a recycle needs a reason code, one of: ${RECYCLE_REASONS.join(', ')}`);
+      }
+      if (from !== 'MQL' && from !== 'SQL' && from !== 'Opportunity') {
+        return rejected(`a ${from} cannot be recycled; only MQL, SQL and Opportunity can`);
+      }
+      return moved('Lead', event.reason ?? `recycled: ${code}`, code);
+    }
+    case 'OpportunityCreated':
+      if (from !== 'MQL' && from !== 'SQL') {
+        return fromOrder > order('Opportunity')
+          ? unchanged(`already ${from}; an opportunity does not move it back`)
+          : rejected(`an opportunity needs an MQL or SQL; this record is ${from}`);
+      }
+      return moved('Opportunity', event.reason ?? 'opportunity created');
+    case 'ClosedWon':
+      if (fromOrder >= order('Customer')) return unchanged(`already ${from}`);
+      return moved('Customer', event.reason ?? 'opportunity closed won');
+    case 'Advocacy': {
+      const promoter = event.nps !== null && event.nps !== undefined && event.nps >= EVANGELIST_MIN_NPS;
+      const signal = ADVOCACY_SIGNALS.includes(event.signal ?? '');
+      if (from === 'Evangelist') return unchanged('already Evangelist');
+      if (from !== 'Customer') return unchanged(`only a Customer becomes an Evangelist; this record is ${from}`);
+      if (!promoter && !signal) {
+        return unchanged(`no advocacy: NPS ${event.nps ?? 'none'} < ${EVANGELIST_MIN_NPS} and no referral or case study`);
+      }
+      return moved('Evangelist', promoter ? `NPS ${event.nps}` : (event.signal as string));
+    }
+    case 'SetStage': {
+      const to = event.toStage;
+      if (!to) return rejected('SetStage needs toStage');
+      const toOrder = order(to);
+      if (toOrder === fromOrder) return unchanged(`already ${from}`);
+      if (toOrder < fromOrder) {
+        return rejected(`${from} → ${to} moves backwards; use Recycle with a reason code instead`);
+      }
+      if (to === 'MQL' && !mqlOk) return rejected(`MQL needs both thresholds (${thresholds})`);
+      return moved(to, event.reason ?? `set to ${to}`);
+    }
+    default:
+      throw new RuleInputError(`lifecycle event type "${String(event.type)}" is unknown`);
+  }
+}

@@ -1,0 +1,125 @@
+// SLA: the MQL→SQL handoff clock on business hours. Due times for first contact and for qualify-or-reject,
+// status (On Track / At Risk / Breached / Met), first touch by the owner, escalation target on breach and
+// speed-to-lead. Pure: `now` is an input.
+import { addBusinessMs, businessMsBetween, type BusinessCalendar } from './calendar.ts';
+import { DEFAULT_FALLBACK_QUEUE } from './routing.ts';
+import { MS_PER_HOUR, MS_PER_MINUTE, RuleInputError, formatInstant, parseInstant } from './types.ts';
+
+/** One SLA_Policy__mdt record. */
+export interface SlaPolicy {
+  name: string; // DeveloperName
+  handoff: string; // Handoff__c ("MQL to SQL")
+  businessCalendar: string; // Business_Calendar__c (Business_Calendar__mdt DeveloperName)
+  contactWithinHours: number; // Contact_Within_Hours__c (business hours)
+  qualifyWithinHours: number; // Qualify_Within_Hours__c (business hours)
+  warningPercent: number; // Warning_Percent__c (At Risk from this % of the window)
+  escalateTo: 'Manager' | 'Queue'; // Escalate_To__c
+  escalationQueue?: string | null; // Escalation_Queue__c
+  autoRecycleReason?: string | null; // Auto_Recycle_Reason__c
+  active?: boolean; // Active__c
+}
+
+/** A task, call or e-mail logged on the lead (Task/Event rows). */
+export interface Touch {
+  at: string;
+  ownerId: string; // who logged it
+  type?: string; // 'Task' | 'Call' | 'Email'
+}
+
+export interface SlaLead {
+  startedAt: string; // when the clock started (MQL date / routed at)
+  ownerId: string;
+  managerId?: string | null; // the owner's manager (User.ManagerId)
+  firstTouchAt?: string | null; // First_Touch_At__c already recorded
+  qualifiedAt?: string | null; // accepted or rejected by sales (SQL or recycle)
+}
+
+export interface SlaInput {
+  policy: SlaPolicy;
+  calendar: BusinessCalendar;
+  lead: SlaLead;
+  touches: Touch[];
+  now: string;
+}
+
+export type SlaStatus = 'On Track' | 'At Risk' | 'Breached' | 'Met';
+
+export interface SlaResult {
+  contactDue: string; // SLA_Contact_Due__c
+  qualifyDue: string; // SLA_Qualify_Due__c
+  firstTouchAt: string | null; // First_Touch_At__c
+  status: SlaStatus; // SLA_Status__c
+  phase: 'Contact' | 'Qualify' | 'Done';
+  breachedWindow: 'Contact' | 'Qualify' | null;
+  elapsedPercent: number; // business time used of the current window, 0 decimals
+  escalateTo: string | null; // user Id or queue on breach
+  autoRecycleReason: string | null; // set when the qualify window is breached and the policy recycles
+  speedToLeadMinutes: number | null; // Speed_To_Lead_Minutes__c (wall clock, rounded down)
+  businessMinutesToFirstTouch: number | null;
+}
+
+/** The owner's first touch at or after the clock start and not after `now` (plus any recorded one). */
+export function firstTouch(lead: SlaLead, touches: Touch[], startMs: number, nowMs: number): number | null {
+  let best = lead.firstTouchAt ? parseInstant(lead.firstTouchAt, 'lead.firstTouchAt') : null;
+  for (const t of touches) {
+    if (t.ownerId !== lead.ownerId) continue;
+    const at = parseInstant(t.at, 'touch.at');
+    if (at < startMs || at > nowMs) continue;
+    if (best === null || at < best) best = at;
+  }
+  return best;
+}
+
+/** Evaluates the SLA of one lead at `now`. */
+export function evaluateSla(input: SlaInput): SlaResult {
+  const { policy, calendar, lead } = input;
+  if (!(policy.contactWithinHours > 0) || !(policy.qualifyWithinHours > 0)) {
+    throw new RuleInputError(`SLA policy ${policy.name}: Contact_Within_Hours__c and Qualify_Within_Hours__c must be > 0`);
+  }
+  const start = parseInstant(lead.startedAt, 'lead.startedAt');
+  const now = parseInstant(input.now, 'now');
+  const contactWindow = Math.round(policy.contactWithinHours * MS_PER_HOUR);
+  const qualifyWindow = Math.round(policy.qualifyWithinHours * MS_PER_HOUR);
+  const contactDue = addBusinessMs(calendar, start, contactWindow);
+  const qualifyDue = addBusinessMs(calendar, start, qualifyWindow);
+  const touch = firstTouch(lead, input.touches, start, now);
+  const qualified = lead.qualifiedAt ? parseInstant(lead.qualifiedAt, 'lead.qualifiedAt') : null;
+
+  const contactLate = (touch ?? qualified ?? now) > contactDue; // qualifying is a contact too
+  const qualifyLate = (qualified ?? now) > qualifyDue;
+  const phase: SlaResult['phase'] = qualified !== null ? 'Done' : touch !== null ? 'Qualify' : 'Contact';
+  const window = phase === 'Contact' ? contactWindow : qualifyWindow;
+  const elapsed = businessMsBetween(calendar, start, qualified ?? now);
+  const elapsedPercent = Math.min(100, Math.floor((elapsed / window) * 100));
+
+  let status: SlaStatus;
+  let breachedWindow: SlaResult['breachedWindow'] = null;
+  if (contactLate) breachedWindow = 'Contact';
+  else if (qualifyLate) breachedWindow = 'Qualify';
+  if (breachedWindow) status = 'Breached';
+  else if (phase === 'Done') status = 'Met';
+  else status = elapsed >= (window * policy.warningPercent) / 100 ? 'At Risk' : 'On Track';
+
+  let escalateTo: string | null = null;
+  if (status === 'Breached') {
+    const queue = policy.escalationQueue || DEFAULT_FALLBACK_QUEUE;
+    escalateTo = policy.escalateTo === 'Manager' ? lead.managerId || queue : queue;
+  }
+  const autoRecycleReason =
+    qualified === null && now > qualifyDue && policy.autoRecycleReason ? policy.autoRecycleReason : null;
+
+  return {
+    contactDue: formatInstant(contactDue),
+    qualifyDue: formatInstant(qualifyDue),
+    firstTouchAt: touch === null ? null : formatInstant(touch),
+    status,
+    phase,
+    breachedWindow,
+    elapsedPercent,
+    escalateTo,
+    autoRecycleReason,
+    speedToLeadMinutes: touch === null ? null : Math.floor((touch - start) / MS_PER_MINUTE),
+    businessMinutesToFirstTouch:
+      touch === null ? null : Math.floor(businessMsBetween(calendar, start, touch) / MS_PER_MINUTE),
+  };
+}

@@ -1,0 +1,177 @@
+// Golden vectors: the one table that holds the TypeScript rules and their Apex twins to the same behaviour.
+// Each case names a rule and a function, gives plain-JSON input and the expected output (a subset of the
+// function's result). This module runs a case against the TypeScript rules, compares, and bundles the per-rule
+// files into the static resource RevOpsGoldenVectors.json.
+import { addBusinessHours, businessMinutesBetween, type BusinessCalendar } from './calendar.ts';
+import { evaluateDealDesk, type DealDeskInput } from './dealdesk.ts';
+import {
+  closeDatePush,
+  missingFields,
+  stageSkip,
+  staleness,
+  teamAverages,
+  type CloseDatePushInput,
+  type StagePolicy,
+  type StaleInput,
+} from './hygiene.ts';
+import { transition, type TransitionInput } from './lifecycle.ts';
+import {
+  emailDomain,
+  matchLeadToAccounts,
+  nameSimilarity,
+  normalizeCompany,
+  phoneToE164,
+  scorePair,
+  survivorship,
+  type AccountCandidate,
+  type DedupRule,
+  type MatchRecord,
+  type SurvivorRecord,
+} from './match.ts';
+import { route, type RouteInput } from './routing.ts';
+import { score, type ScoreInput } from './scoring.ts';
+import { evaluateSla, type SlaInput } from './sla.ts';
+import { RuleInputError, roundHalfUp, type SRecord } from './types.ts';
+
+export const RULE_KEYS = ['scoring', 'lifecycle', 'routing', 'sla', 'hygiene', 'dealdesk', 'match'] as const;
+export type RuleKey = (typeof RULE_KEYS)[number];
+
+/** JSON value (what a vector's input and expected are made of). */
+export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+
+export interface VectorCase {
+  id: string;
+  rule: RuleKey;
+  fn: string;
+  input: Record<string, Json>;
+  expected: Record<string, Json>;
+  reason: string;
+}
+
+export interface VectorBundle {
+  version: number;
+  generatedFrom: string[];
+  rules: Record<RuleKey, VectorCase[]>;
+}
+
+export const BUNDLE_VERSION = 1;
+
+type Fn = (input: never) => unknown;
+
+/** Every (rule, fn) pair a vector may name, mapped to the TypeScript rule it exercises. */
+export const VECTOR_FUNCTIONS: Record<RuleKey, Record<string, Fn>> = {
+  scoring: { score: (i: ScoreInput) => score(i) },
+  lifecycle: { transition: (i: TransitionInput) => transition(i) },
+  routing: { route: (i: RouteInput) => route(i) },
+  sla: {
+    addBusinessHours: (i: { calendar: BusinessCalendar; start: string; hours: number }) => ({
+      due: addBusinessHours(i.calendar, i.start, i.hours),
+    }),
+    businessMinutesBetween: (i: { calendar: BusinessCalendar; start: string; end: string }) => ({
+      minutes: businessMinutesBetween(i.calendar, i.start, i.end),
+    }),
+    evaluate: (i: SlaInput) => evaluateSla(i),
+  },
+  hygiene: {
+    staleness: (i: StaleInput) => staleness(i),
+    stageSkip: (i: { fromStage: string; toStage: string; policies: StagePolicy[] }) =>
+      stageSkip(i.fromStage, i.toStage, i.policies),
+    closeDatePush: (i: CloseDatePushInput) => closeDatePush(i),
+    missingFields: (i: { stage: string; record: SRecord; policies: StagePolicy[] }) => ({
+      missing: missingFields(i.stage, i.record, i.policies),
+    }),
+    teamAverages: (i: { stays: { stage: string; days: number }[] }) => ({ averages: teamAverages(i.stays) }),
+  },
+  dealdesk: { evaluate: (i: DealDeskInput) => evaluateDealDesk(i) },
+  match: {
+    emailDomain: (i: { email: string | null }) => emailDomain(i.email),
+    normalizeCompany: (i: { name: string | null }) => ({ normalized: normalizeCompany(i.name) }),
+    phoneToE164: (i: { phone: string | null; defaultCountry: string }) => ({
+      e164: phoneToE164(i.phone, i.defaultCountry),
+    }),
+    nameSimilarity: (i: { a: string; b: string }) => ({ similarity: roundHalfUp(nameSimilarity(i.a, i.b), 2) }),
+    scorePair: (i: { a: MatchRecord; b: MatchRecord; rule: DedupRule }) => scorePair(i.a, i.b, i.rule),
+    survivorship: (i: { records: SurvivorRecord[]; mergePriority: string[] }) =>
+      survivorship(i.records, i.mergePriority),
+    matchLeadToAccounts: (i: { lead: SRecord; accounts: AccountCandidate[] }) => ({
+      matches: matchLeadToAccounts(
+        { email: i.lead.Email, website: i.lead.Website, company: i.lead.Company },
+        i.accounts,
+      ),
+    }),
+  },
+};
+
+/** Runs one vector against the TypeScript rules and returns the function's result. */
+export function runVector(c: VectorCase): unknown {
+  const fn = VECTOR_FUNCTIONS[c.rule]?.[c.fn];
+  if (!fn) {
+    throw new RuleInputError(
+      `vector ${c.id}: no function "${c.fn}" for rule "${c.rule}"; known: ${Object.keys(VECTOR_FUNCTIONS[c.rule] ?? {}).join(', ')}`,
+    );
+  }
+  return fn(c.input as never);
+}
+
+/** Numbers equal within this tolerance (results are rounded: scores 1 decimal, similarities 2). */
+export const NUMBER_TOLERANCE = 1e-9;
+
+/**
+ * Compares `expected` with `actual` and lists every difference as "path: expected X, got Y". Objects:
+ * every key of expected must match (actual may carry more keys). Arrays: same length, element by element.
+ * Numbers: within NUMBER_TOLERANCE. Everything else: strict equality.
+ */
+export function compareExpected(expected: unknown, actual: unknown, path = '$'): string[] {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    return Math.abs(expected - actual) <= NUMBER_TOLERANCE ? [] : [`${path}: expected ${expected}, got ${actual}`];
+  }
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual)) return [`${path}: expected an array, got ${JSON.stringify(actual)}`];
+    if (expected.length !== actual.length) {
+      return [`${path}: expected ${expected.length} items, got ${actual.length}: ${JSON.stringify(actual)}`];
+    }
+    return expected.flatMap((e, i) => compareExpected(e, actual[i], `${path}[${i}]`));
+  }
+  if (expected !== null && typeof expected === 'object') {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) {
+      return [`${path}: expected an object, got ${JSON.stringify(actual)}`];
+    }
+    const a = actual as Record<string, unknown>;
+    return Object.entries(expected).flatMap(([k, v]) =>
+      k in a ? compareExpected(v, a[k], `${path}.${k}`) : [`${path}.${k}: missing (expected ${JSON.stringify(v)})`],
+    );
+  }
+  return expected === actual ? [] : [`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`];
+}
+
+/** Checks the structure of one case and returns the problems found (empty when well-formed). */
+export function validateCase(c: unknown, rule: RuleKey): string[] {
+  const problems: string[] = [];
+  const o = c as Partial<VectorCase> | null;
+  if (!o || typeof o !== 'object') return ['case is not an object'];
+  const id = typeof o.id === 'string' && o.id !== '' ? o.id : '(no id)';
+  if (id === '(no id)') problems.push('id must be a non-empty string');
+  if (o.rule !== rule) problems.push(`${id}: rule must be "${rule}" (the file it lives in), got "${String(o.rule)}"`);
+  if (typeof o.fn !== 'string' || !(o.fn in VECTOR_FUNCTIONS[rule])) {
+    problems.push(`${id}: fn "${String(o.fn)}" is not one of ${Object.keys(VECTOR_FUNCTIONS[rule]).join(', ')}`);
+  }
+  for (const k of ['input', 'expected'] as const) {
+    if (!o[k] || typeof o[k] !== 'object' || Array.isArray(o[k])) problems.push(`${id}: ${k} must be an object`);
+  }
+  if (typeof o.reason !== 'string' || o.reason.trim() === '') problems.push(`${id}: reason must be a one-line text`);
+  return problems;
+}
+
+/** Bundles the per-rule case lists into the static-resource shape, checking ids are unique. */
+export function bundle(perRule: Record<RuleKey, VectorCase[]>, files: string[]): VectorBundle {
+  const seen = new Set<string>();
+  for (const key of RULE_KEYS) {
+    for (const c of perRule[key]) {
+      const problems = validateCase(c, key);
+      if (problems.length) throw new RuleInputError(`tests/vectors/${key}.json: ${problems.join('; ')}`);
+      if (seen.has(c.id)) throw new RuleInputError(`vector id "${c.id}" is used twice; ids must be unique`);
+      seen.add(c.id);
+    }
+  }
+  return { version: BUNDLE_VERSION, generatedFrom: files, rules: perRule };
+}

@@ -1,0 +1,164 @@
+// The snapshot store: one DuckDB file per snapshot, one table per object (CONTRACT.md "Snapshot store").
+// A snapshot is built in "<out>.partial" and renamed into place only when complete, so a failed or
+// interrupted build never replaces a good snapshot.
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PROVENANCE_TABLE, SCHEMA, columnType, ident, literal, type ColumnType } from './schema.ts';
+
+export interface Provenance {
+  source: 'demo' | 'export' | 'org';
+  orgId: string | null;
+  apiVersion: string | null;
+  /** ISO time the snapshot was taken. */
+  createdAt: string;
+}
+
+export interface ProvenanceRow {
+  source: string;
+  org_id: string | null;
+  created_at: string;
+  api_version: string | null;
+  object: string;
+  row_count: number;
+}
+
+/** Columns of a table: the contract's fields for the object, then any extra columns (VARCHAR), in order. */
+export function tableColumns(object: string, extra: readonly string[] = []): Array<[string, ColumnType]> {
+  const cols: Array<[string, ColumnType]> = (SCHEMA[object]?.fields ?? []).map(([n, t]) => [n, t]);
+  const known = new Set(cols.map(([n]) => n));
+  for (const name of extra) {
+    if (!known.has(name)) {
+      cols.push([name, 'VARCHAR']);
+      known.add(name);
+    }
+  }
+  return cols;
+}
+
+export interface CsvSource {
+  file: string;
+  /** Header names exactly as they appear in the file. */
+  header: readonly string[];
+}
+
+export class SnapshotWriter {
+  private constructor(
+    readonly out: string,
+    private readonly partial: string,
+    private readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+  ) {}
+
+  static async create(out: string): Promise<SnapshotWriter> {
+    mkdirSync(dirname(out), { recursive: true });
+    const partial = `${out}.partial`;
+    rmSync(partial, { force: true });
+    rmSync(`${partial}.wal`, { force: true });
+    const instance = await DuckDBInstance.create(partial);
+    const conn = await instance.connect();
+    return new SnapshotWriter(out, partial, instance, conn);
+  }
+
+  async createTable(table: string, columns: ReadonlyArray<readonly [string, ColumnType]>): Promise<void> {
+    await this.conn.run(`CREATE OR REPLACE TABLE ${ident(table)} (${columns.map(([n, t]) => `${ident(n)} ${t}`).join(', ')})`);
+  }
+
+  /**
+   * Loads CSV files (same object) with DuckDB's own reader, typed from the schema. Columns the object's schema
+   * derives (formulas exports omit) are computed when absent. With several files, rows are merged by Id: the
+   * last file wins. Returns the row count.
+   */
+  async loadCsv(object: string, sources: readonly CsvSource[]): Promise<number> {
+    const extra = sources.flatMap((s) => s.header);
+    const derived = SCHEMA[object]?.derived ?? {};
+    await this.createTable(object, tableColumns(object, extra));
+    const target = sources.length > 1 ? `${object}__staging` : object;
+    if (sources.length > 1) {
+      await this.conn.run(`CREATE TEMP TABLE ${ident(target)} AS SELECT *, 0 AS __src FROM ${ident(object)} LIMIT 0`);
+    }
+    for (const [i, s] of sources.entries()) {
+      const types = s.header.map((h) => `${literal(h)}: ${literal(columnType(object, h))}`).join(', ');
+      const present = new Set(s.header);
+      const computed = Object.entries(derived)
+        .filter(([name]) => !present.has(name))
+        .map(([name, expr]) => `, ${expr} AS ${ident(name)}`)
+        .join('');
+      const src = sources.length > 1 ? `, ${i} AS __src` : '';
+      await this.conn.run(
+        `INSERT INTO ${ident(target)} BY NAME SELECT *${computed}${src} FROM read_csv(${literal(s.file)}, header = true, ` +
+          `columns = {${types}}, quote = '"', escape = '"', nullstr = '', strict_mode = false, parallel = true)`,
+      );
+    }
+    if (sources.length > 1) {
+      await this.conn.run(
+        `INSERT INTO ${ident(object)} BY NAME SELECT * EXCLUDE (__src) FROM (SELECT DISTINCT ON ("Id") * FROM ${ident(target)} ORDER BY "Id", __src DESC)`,
+      );
+      await this.conn.run(`DROP TABLE ${ident(target)}`);
+    }
+    return this.count(object);
+  }
+
+  async count(table: string): Promise<number> {
+    const r = await this.conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${ident(table)}`);
+    return Number(r.getRowsJS()[0][0]);
+  }
+
+  /** Writes the provenance rows, checkpoints, closes and moves the file into place. */
+  async commit(prov: Provenance, counts: Record<string, number>): Promise<void> {
+    await this.conn.run(
+      `CREATE OR REPLACE TABLE ${ident(PROVENANCE_TABLE)} (source VARCHAR, org_id VARCHAR, created_at TIMESTAMP, api_version VARCHAR, object VARCHAR, row_count DOUBLE)`,
+    );
+    const lit = (v: string | null): string => (v === null ? 'NULL' : literal(v));
+    const rows = Object.entries(counts).map(
+      ([object, n]) => `(${lit(prov.source)}, ${lit(prov.orgId)}, ${literal(prov.createdAt)}::TIMESTAMPTZ::TIMESTAMP, ${lit(prov.apiVersion)}, ${literal(object)}, ${n})`,
+    );
+    if (rows.length) await this.conn.run(`INSERT INTO ${ident(PROVENANCE_TABLE)} VALUES ${rows.join(', ')}`);
+    await this.conn.run('CHECKPOINT');
+    this.close();
+    rmSync(this.out, { force: true });
+    rmSync(`${this.out}.wal`, { force: true });
+    renameSync(this.partial, this.out);
+  }
+
+  /** Drops the partial file; the previous snapshot at `out` (if any) is untouched. */
+  abort(): void {
+    this.close();
+    rmSync(this.partial, { force: true });
+    rmSync(`${this.partial}.wal`, { force: true });
+  }
+
+  private closed = false;
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Read access to a finished snapshot (what reports use). */
+export async function openSnapshot(path: string): Promise<{ conn: DuckDBConnection; close(): void }> {
+  if (!existsSync(path)) {
+    throw Object.assign(new Error(`No snapshot at ${path}.`), {
+      name: 'SnapshotNotFound',
+      actions: ['Build one first: npm run revops -- snapshot --demo'],
+    });
+  }
+  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
+  const conn = await instance.connect();
+  return {
+    conn,
+    close: () => {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+export async function readProvenance(conn: DuckDBConnection): Promise<ProvenanceRow[]> {
+  const r = await conn.runAndReadAll(
+    `SELECT source, org_id, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at, api_version, object, row_count FROM ${ident(PROVENANCE_TABLE)} ORDER BY object`,
+  );
+  return r.getRowObjectsJS() as unknown as ProvenanceRow[];
+}

@@ -1,0 +1,272 @@
+import { readFileSync } from 'node:fs';
+import {
+  ApexErrorListener,
+  ApexParseTreeWalker,
+  ApexParserBaseListener,
+  ApexParserFactory,
+  type BoundExpressionContext,
+  type SoqlLiteralContext,
+} from '@apexdevtools/apex-parser';
+import soqlParser from 'soql-parser-js';
+import type { Query, WhereClause } from 'soql-parser-js';
+import { lineAt } from './files.ts';
+import { apexFiles } from './pmd.ts';
+import { loadProjectSchema, type ProjectSchema, type SchemaObject } from './schema.ts';
+import type { CheckInput, Problem } from './types.ts';
+
+const { parseQuery } = soqlParser;
+
+export interface ApexSoql {
+  /** the query text without brackets; bind expressions replaced by :b0, :b1 ... (newlines kept) */
+  text: string;
+  /** character offsets of the query text in the source ([start, end), brackets excluded) */
+  offset: number;
+  end: number;
+}
+
+class SilentErrors extends ApexErrorListener {
+  count = 0;
+  apexSyntaxError(): void {
+    this.count++;
+  }
+}
+
+class SoqlCollector extends ApexParserBaseListener {
+  readonly found: ApexSoql[] = [];
+  private open: { start: number; stop: number; binds: [number, number][] }[] = [];
+  constructor(private readonly source: string) {
+    super();
+  }
+  enterSoqlLiteral = (ctx: SoqlLiteralContext): void => {
+    this.open.push({ start: ctx.start.start + 1, stop: ctx.stop?.stop ?? ctx.start.start, binds: [] });
+  };
+  enterBoundExpression = (ctx: BoundExpressionContext): void => {
+    const cur = this.open[this.open.length - 1];
+    if (cur && ctx.stop) cur.binds.push([ctx.start.start, ctx.stop.stop + 1]);
+  };
+  exitSoqlLiteral = (): void => {
+    const cur = this.open.pop();
+    if (!cur) return;
+    let text = '';
+    let pos = cur.start;
+    cur.binds
+      .sort((a, b) => a[0] - b[0])
+      .forEach(([s, e], i) => {
+        if (s < pos) return; // nested bind inside a bind
+        const replaced = this.source.slice(s, e);
+        text += this.source.slice(pos, s) + `:b${i}` + '\n'.repeat((replaced.match(/\n/g) ?? []).length);
+        pos = e;
+      });
+    text += this.source.slice(pos, cur.stop);
+    this.found.push({ text, offset: cur.start, end: cur.stop });
+  };
+}
+
+/** Every inline SOQL query (`[SELECT ...]`) of an Apex class or trigger; [] when the file does not parse. */
+export function extractSoql(source: string, isTrigger = false): ApexSoql[] {
+  const errors = new SilentErrors();
+  const { parser } = ApexParserFactory.createLexerAndParser(source, errors);
+  const tree = isTrigger ? parser.triggerUnit() : parser.compilationUnit();
+  if (errors.count > 0) return []; // apex-ls reports syntax errors
+  const collector = new SoqlCollector(source);
+  ApexParseTreeWalker.DEFAULT.walk(collector, tree);
+  return collector.found;
+}
+
+/** Resolve `path` (e.g. ["Owner","Name"]) from an object; returns an error message or null. */
+export function resolveFieldPath(schema: ProjectSchema, objectName: string, path: string[]): string | null {
+  let current: SchemaObject[] = [schema.objects.get(objectName.toLowerCase())].filter((o): o is SchemaObject => !!o);
+  if (current.length === 0) return null; // unknown object is reported once for the FROM clause
+  for (let i = 0; i < path.length - 1; i++) {
+    const seg = path[i].toLowerCase();
+    const rel = current.flatMap((o) => [...o.fields.values()].filter((f) => f.relationshipName?.toLowerCase() === seg));
+    if (rel.length === 0) {
+      return `Unknown relationship '${path[i]}' on ${current.map((o) => o.name).join('/')} (in ${path.join('.')}).`;
+    }
+    const targets = [...new Set(rel.flatMap((f) => f.referenceTo ?? []))];
+    if (targets.includes('*')) return null; // polymorphic to anything (What, TargetObject)
+    const next = targets.map((t) => schema.objects.get(t.toLowerCase())).filter((o): o is SchemaObject => !!o);
+    if (next.length < targets.length) return null; // a target outside our schema: nothing to check against
+    current = next;
+  }
+  const last = path[path.length - 1].toLowerCase();
+  if (current.some((o) => o.fields.has(last))) return null;
+  return `No field '${path[path.length - 1]}' on ${current.map((o) => o.name).join('/')}${path.length > 1 ? ` (in ${path.join('.')})` : ''}.`;
+}
+
+function unknownObjectHint(name: string): string {
+  return /__(c|mdt|e|b|x)$/i.test(name)
+    ? `Unknown object ${name}: no objects/${name}/${name}.object-meta.xml in the tree.`
+    : `Unknown object ${name}: not in the standard schema (scripts/lib/verify/standardSchema.ts); add it there if Salesforce has it.`;
+}
+
+/** Field references of a parsed query, each resolved against the schema; calls report() per bad reference. */
+export function checkQuery(schema: ProjectSchema, query: Query, report: (token: string, message: string) => void): void {
+  const objectName = query.sObject ?? '';
+  const obj = schema.objects.get(objectName.toLowerCase());
+  if (!obj) {
+    report(objectName, unknownObjectHint(objectName));
+    return;
+  }
+  const alias = query.sObjectAlias?.toLowerCase();
+  const checkField = (raw: string, on: string = objectName): void => {
+    if (!/^[A-Za-z_][\w.]*$/.test(raw)) return;
+    let path = raw.split('.');
+    if (alias && path.length > 1 && path[0].toLowerCase() === alias) path = path.slice(1);
+    const msg = resolveFieldPath(schema, on, path);
+    if (msg) report(raw, msg);
+  };
+  const checkParams = (params: unknown[] | undefined): void => {
+    for (const p of params ?? []) {
+      if (typeof p === 'string') checkField(p);
+      else if (p && typeof p === 'object' && 'parameters' in p) checkParams((p as { parameters?: unknown[] }).parameters);
+    }
+  };
+  const checkWhere = (where: WhereClause | undefined, on: string): void => {
+    if (!where) return;
+    const left = where.left as
+      | { field?: string; fn?: { parameters?: unknown[] }; valueQuery?: Query }
+      | null
+      | undefined;
+    if (left?.field) checkField(left.field, on);
+    if (left?.fn) checkParams(left.fn.parameters);
+    if (left?.valueQuery) checkQuery(schema, left.valueQuery, report);
+    checkWhere(where.right, on);
+  };
+  for (const f of query.fields ?? []) {
+    switch (f.type) {
+      case 'Field':
+        checkField(f.field);
+        break;
+      case 'FieldRelationship':
+        checkField(f.rawValue ?? [...f.relationships, f.field].join('.'));
+        break;
+      case 'FieldFunctionExpression':
+        checkParams(f.parameters as unknown[]);
+        break;
+      case 'FieldSubquery': {
+        const rel = f.subquery.relationshipName;
+        const child = obj.children.get(rel.toLowerCase());
+        if (!child) {
+          report(rel, `Unknown child relationship '${rel}' on ${obj.name} (a subquery needs the plural relationship name, e.g. Contacts, or Foos__r).`);
+          break;
+        }
+        checkQuery(schema, { ...f.subquery, sObject: child } as Query, report);
+        break;
+      }
+      default:
+        break; // TYPEOF: polymorphic, resolved at run time
+    }
+  }
+  checkWhere(query.where, objectName);
+  for (const o of [query.orderBy ?? []].flat()) {
+    if ('field' in o && o.field) checkField(o.field);
+    if ('fn' in o && o.fn) checkParams(o.fn.parameters as unknown[]);
+  }
+  for (const g of [query.groupBy ?? []].flat()) {
+    if ('field' in g && g.field) checkField(g.field);
+    if ('fn' in g && g.fn) checkParams(g.fn.parameters as unknown[]);
+  }
+  checkWhere(query.having as WhereClause | undefined, objectName);
+}
+
+/** Replace comments and string literals (and given ranges) with spaces, keeping every newline. */
+export function maskApex(source: string, ranges: [number, number][] = []): string {
+  const chars = source.split('');
+  const blank = (s: number, e: number): void => {
+    for (let i = s; i < e && i < chars.length; i++) if (chars[i] !== '\n') chars[i] = ' ';
+  };
+  let i = 0;
+  while (i < source.length) {
+    if (source.startsWith('//', i)) {
+      const end = source.indexOf('\n', i);
+      blank(i, end < 0 ? source.length : end);
+      i = end < 0 ? source.length : end;
+    } else if (source.startsWith('/*', i)) {
+      const end = source.indexOf('*/', i + 2);
+      blank(i, end < 0 ? source.length : end + 2);
+      i = end < 0 ? source.length : end + 2;
+    } else if (source[i] === "'") {
+      let j = i + 1;
+      while (j < source.length && source[j] !== "'") j += source[j] === '\\' ? 2 : 1;
+      blank(i + 1, j);
+      i = j + 1;
+    } else i++;
+  }
+  for (const [s, e] of ranges) blank(s, e);
+  return chars.join('');
+}
+
+const NOT_TYPES = new Set(['return', 'new', 'else', 'throw', 'case', 'when', 'instanceof', 'in', 'insert', 'update', 'delete', 'upsert', 'undelete', 'merge', 'final', 'static', 'public', 'private', 'protected', 'global', 'override', 'virtual', 'abstract', 'transient', 'testmethod', 'webservice', 'class', 'interface', 'enum', 'extends', 'implements', 'void', 'as', 'on', 'for', 'if', 'while', 'do', 'try', 'catch', 'finally', 'break', 'continue']);
+
+/**
+ * References to custom fields (X__c) on standard objects: `lead.Fit_Score__c` where `lead` is declared as a
+ * Lead, and `Lead.Fit_Score__c` tokens. apex-ls does not check these; a field missing from the tree fails.
+ */
+export function checkCustomFieldRefs(schema: ProjectSchema, source: string, soqlRanges: [number, number][]): { index: number; message: string }[] {
+  const masked = maskApex(source, soqlRanges);
+  const standard = new Map<string, SchemaObject>();
+  for (const [k, o] of schema.objects) if (!o.custom) standard.set(k, o);
+  const varTypes = new Map<string, Set<string>>();
+  const decl = /\b([A-Za-z_]\w*)\s+([A-Za-z_]\w*)\s*(?=[=;,):])/g;
+  for (const m of masked.matchAll(decl)) {
+    const [, type, name] = m;
+    if (NOT_TYPES.has(type.toLowerCase())) continue;
+    const key = name.toLowerCase();
+    varTypes.set(key, (varTypes.get(key) ?? new Set()).add(type.toLowerCase()));
+  }
+  const out: { index: number; message: string }[] = [];
+  const ref = /\b([A-Za-z_]\w*)\s*\.\s*([A-Za-z_]\w*__c)\b/g;
+  for (const m of masked.matchAll(ref)) {
+    const [, target, field] = m;
+    const types = varTypes.get(target.toLowerCase());
+    let obj: SchemaObject | undefined;
+    if (types) {
+      if (types.size !== 1) continue; // declared with several types in this file: cannot tell
+      obj = standard.get([...types][0]);
+    } else {
+      // an undeclared name written like the object (Lead.Fit_Score__c): a field token
+      const std = standard.get(target.toLowerCase());
+      if (std && std.name === target) obj = std;
+    }
+    if (!obj || obj.fields.has(field.toLowerCase())) continue;
+    out.push({
+      index: m.index + m[0].lastIndexOf(field),
+      message: `Field ${field} is not defined on ${obj.name}: no objects/${obj.name}/fields/${field}.field-meta.xml in the tree.`,
+    });
+  }
+  return out;
+}
+
+/** SOQL field resolution and custom-field references on standard objects, over every Apex file under root. */
+export function checkApexSchema(input: CheckInput, schema: ProjectSchema = loadProjectSchema(input.root)): Problem[] {
+  const problems: Problem[] = [];
+  for (const file of apexFiles(input.root)) {
+    let source: string;
+    try {
+      source = readFileSync(file, 'utf8');
+    } catch {
+      continue; // removed while the gate ran
+    }
+    const add = (line: number, message: string, severity: Problem['severity'] = 'error'): void => {
+      problems.push({ check: 'apex-schema', file, line, message, severity });
+    };
+    const queries = extractSoql(source, file.endsWith('.trigger'));
+    for (const q of queries) {
+      let parsed: Query;
+      try {
+        parsed = parseQuery(q.text, { allowApexBindVariables: true });
+      } catch (err) {
+        add(lineAt(source, q.offset), `SOQL not understood by soql-parser-js, fields not checked: ${(err as Error).message.split('\n')[0]}`, 'warning');
+        continue;
+      }
+      checkQuery(schema, parsed, (token, message) => {
+        const at = Math.max(0, q.text.search(new RegExp(`\\b${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i')));
+        add(lineAt(source, q.offset) + (q.text.slice(0, at).match(/\n/g) ?? []).length, `SOQL: ${message}`);
+      });
+    }
+    const ranges = queries.map((q): [number, number] => [q.offset, q.end]);
+    for (const r of checkCustomFieldRefs(schema, source, ranges)) add(lineAt(source, r.index), r.message);
+  }
+  return problems;
+}

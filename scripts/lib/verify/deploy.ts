@@ -1,0 +1,166 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { ComponentSet, MetadataConverter, MetadataResolver, type SourceComponent } from '@salesforce/source-deploy-retrieve';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { lineOf, listFiles } from './files.ts';
+import type { CheckInput, Problem } from './types.ts';
+
+const problem = (file: string, line: number, message: string): Problem => ({
+  check: 'deploy',
+  file,
+  line,
+  message,
+  severity: 'error',
+});
+
+/** Every .xml file parses as XML; the problem names the line of the XML error. */
+export function checkXmlWellFormed(files: string[]): Problem[] {
+  const out: Problem[] = [];
+  for (const file of files.filter((f) => f.endsWith('.xml'))) {
+    const result = XMLValidator.validate(readFileSync(file, 'utf8'));
+    if (result !== true) out.push(problem(file, result.err.line, `Malformed XML: ${result.err.msg}`));
+  }
+  return out;
+}
+
+/** A CustomField needs <type>, except a standard field (no __c) customised in source. */
+export function checkFieldTypes(files: string[]): Problem[] {
+  const out: Problem[] = [];
+  for (const file of files.filter((f) => f.endsWith('.field-meta.xml'))) {
+    const name = basename(file).replace(/\.field-meta\.xml$/, '');
+    if (!/__c$/i.test(name)) continue;
+    const content = readFileSync(file, 'utf8');
+    if (XMLValidator.validate(content) !== true) continue; // reported by checkXmlWellFormed
+    if (!/<type>\s*\S[^<]*<\/type>/.test(content)) {
+      out.push(
+        problem(file, lineOf(content, '<CustomField'), `Custom field ${name} has no <type> (e.g. <type>Text</type>); Salesforce rejects it.`),
+      );
+    }
+  }
+  return out;
+}
+
+const decomposedFolders = new Set(['fields', 'validationRules', 'listViews', 'recordTypes', 'compactLayouts', 'webLinks', 'fieldSets', 'businessProcesses']);
+const listParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: () => true });
+
+/**
+ * Duplicate fullNames inside one file (two picklist values, two labels ... with the same fullName) and a
+ * <fullName> that disagrees with the file name of a decomposed child (a field, a validation rule ...).
+ */
+export function checkFullNamesInFiles(files: string[]): Problem[] {
+  const out: Problem[] = [];
+  for (const file of files.filter((f) => f.endsWith('-meta.xml'))) {
+    const content = readFileSync(file, 'utf8');
+    if (!content.includes('<fullName>') || XMLValidator.validate(content) !== true) continue;
+    const doc = listParser.parse(content) as Record<string, unknown>;
+    const walk = (node: unknown, path: string): void => {
+      if (!Array.isArray(node)) return;
+      const names = new Map<string, number>();
+      for (const item of node) {
+        if (!item || typeof item !== 'object') continue;
+        const rec = item as Record<string, unknown>;
+        const fn = Array.isArray(rec.fullName) ? rec.fullName[0] : undefined;
+        if (typeof fn === 'string' && path.includes('/')) {
+          // nested list entries (picklist values, labels ...): a repeat is a duplicate
+          const count = (names.get(fn) ?? 0) + 1;
+          names.set(fn, count);
+          if (count === 2) {
+            const needle = `<fullName>${fn}</fullName>`;
+            const first = content.indexOf(needle);
+            const line = lineOf(content, needle, first + needle.length);
+            out.push(problem(file, line, `Duplicate fullName "${fn}" in ${path.split('/').slice(-1)[0]} (first at line ${lineOf(content, needle)}).`));
+          }
+        }
+        for (const [k, v] of Object.entries(rec)) if (k !== 'fullName') walk(v, `${path}/${k}`);
+      }
+    };
+    for (const [rootKey, rootVal] of Object.entries(doc)) {
+      if (rootKey === '?xml') continue;
+      walk(rootVal, rootKey);
+      // the root element's own fullName must match the file name for decomposed children
+      const root = Array.isArray(rootVal) ? (rootVal[0] as Record<string, unknown> | undefined) : undefined;
+      const own = root && Array.isArray(root.fullName) ? root.fullName[0] : undefined;
+      const expected = basename(file).replace(/\.[A-Za-z]+-meta\.xml$/, '');
+      if (typeof own === 'string' && decomposedFolders.has(basename(dirname(file))) && own !== expected) {
+        out.push(problem(file, lineOf(content, '<fullName>'), `<fullName>${own}</fullName> does not match the file name ${expected}; rename one of them.`));
+      }
+    }
+  }
+  return out;
+}
+
+function componentFile(c: SourceComponent): string {
+  return c.xml ?? c.content ?? '';
+}
+
+/**
+ * Resolve every file to its metadata component with SDR (reporting each file whose type SDR cannot infer),
+ * report components defined twice, and convert the rest to a metadata-API package as `sf project deploy` does.
+ */
+export async function checkSdrConversion(root: string, files: string[]): Promise<Problem[]> {
+  const out: Problem[] = [];
+  const resolver = new MetadataResolver(undefined, undefined, true);
+  const components = new Map<string, SourceComponent>();
+  const byName = new Map<string, SourceComponent[]>();
+  for (const file of files) {
+    let resolved: SourceComponent[];
+    try {
+      resolved = resolver.getComponentsFromPath(file);
+    } catch (err) {
+      const e = err as Error;
+      if (e.name === 'ExpectedSourceFilesError') {
+        out.push(problem(file, 1, `${basename(file)} has no content file next to it (e.g. the .cls, .js or resource it describes); Salesforce rejects it.`));
+        continue;
+      }
+      const msg = e.message.replace(`${file}: `, '');
+      out.push(problem(file, 1, `${e.name}: ${msg} (unknown metadata type or misplaced file; check the folder and file suffix).`));
+      continue;
+    }
+    for (const c of resolved) {
+      const key = `${c.type.name}:${c.fullName}:${componentFile(c)}`;
+      if (components.has(key)) continue;
+      components.set(key, c);
+      const nameKey = `${c.type.name}:${c.fullName}`.toLowerCase();
+      byName.set(nameKey, [...(byName.get(nameKey) ?? []), c]);
+    }
+  }
+  for (const list of byName.values()) {
+    const paths = [...new Set(list.map(componentFile))];
+    // a decomposed object resolves from its folder and its children; only distinct folders/files count
+    const distinctDirs = [...new Set(list.map((c) => (c.type.strategies?.adapter === 'decomposed' ? c.content ?? componentFile(c) : componentFile(c))))];
+    if (paths.length > 1 && distinctDirs.length > 1) {
+      const [first, ...rest] = distinctDirs;
+      for (const p of rest) {
+        out.push(problem(p, 1, `Duplicate ${list[0].type.name} "${list[0].fullName}": also defined at ${first}. A deploy keeps only one.`));
+      }
+    }
+  }
+  for (const [key, c] of components) {
+    const needsXml = ['LightningComponentBundle', 'AuraDefinitionBundle', 'ApexClass', 'ApexTrigger', 'StaticResource'].includes(c.type.name);
+    if ((needsXml && !c.xml) || (c.xml && !existsSync(c.xml))) {
+      out.push(problem(c.content ?? c.xml ?? root, 1, `${c.type.name} ${c.fullName} has no -meta.xml file${c.xml ? ` (expected ${basename(c.xml)})` : ''}; Salesforce rejects it.`));
+      components.delete(key);
+    }
+  }
+  const outDir = mkdtempSync(join(tmpdir(), 'revops-mdapi-'));
+  try {
+    const set = new ComponentSet([...components.values()]);
+    await new MetadataConverter().convert(set, 'metadata', { type: 'directory', outputDirectory: outDir, genUniqueDir: false });
+  } catch (err) {
+    out.push(problem(root, 1, `SDR could not convert the tree to a metadata package: ${(err as Error).message}`));
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+export async function checkDeployability(input: CheckInput): Promise<Problem[]> {
+  const files = listFiles(input.root);
+  return [
+    ...checkXmlWellFormed(files),
+    ...checkFieldTypes(files),
+    ...checkFullNamesInFiles(files),
+    ...(await checkSdrConversion(input.root, files)),
+  ];
+}

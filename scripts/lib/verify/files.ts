@@ -1,0 +1,70 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+
+/** Every file under `dir` (recursively, sorted), skipping dot-folders and node_modules. */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    let entries: string[];
+    try {
+      entries = readdirSync(d).sort();
+    } catch {
+      return;
+    }
+    for (const name of entries) {
+      if (name.startsWith('.') || name === 'node_modules') continue;
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+  isArray: (_name, jpath) => {
+    const path = String(jpath);
+    return path.endsWith('.values') || path.endsWith('.value') || path.endsWith('.fields') || path.endsWith('.referenceTo');
+  },
+});
+
+/** Parse a metadata XML file into a plain object (root element's children). Tag values stay strings. */
+export function readXml(file: string): Record<string, unknown> {
+  const doc = parser.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const rootKey = Object.keys(doc).find((k) => k !== '?xml');
+  const root = rootKey ? doc[rootKey] : undefined;
+  return root && typeof root === 'object' ? (root as Record<string, unknown>) : {};
+}
+
+/** A string child element of a parsed XML object, or undefined. */
+export function xmlText(obj: Record<string, unknown>, key: string): string | undefined {
+  const v = obj[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+/** 1-based line of the first occurrence of `needle` in `content` at or after `from` (or 1 when absent). */
+export function lineOf(content: string, needle: string | RegExp, from = 0): number {
+  let index: number;
+  if (typeof needle === 'string') index = content.indexOf(needle, from);
+  else {
+    const re = new RegExp(needle.source, needle.flags.includes('g') ? needle.flags : `${needle.flags}g`);
+    re.lastIndex = from;
+    index = re.exec(content)?.index ?? -1;
+  }
+  if (index < 0) return 1;
+  return lineAt(content, index);
+}
+
+/** 1-based line number of a character offset. */
+export function lineAt(content: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index && i < content.length; i++) if (content.charCodeAt(i) === 10) line++;
+  return line;
+}

@@ -1,0 +1,191 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { listFiles, readXml, xmlText } from './files.ts';
+import { standardObjects, type SchemaField, type SchemaObject, type StandardFieldType } from './standardSchema.ts';
+
+export type { SchemaField, SchemaObject } from './standardSchema.ts';
+
+/** A field defined in force-app (objects/<Object>/fields/<Field>.field-meta.xml). */
+export interface SourceField extends SchemaField {
+  /** the Salesforce type as written in <type> (Text, Number, Lookup ...) */
+  sfType: string;
+  file: string;
+  formula?: string;
+  treatBlanksAs?: 'BlankAsZero' | 'BlankAsBlank';
+  /** <relationshipName>: the child relationship on the parent (used as Name__r in subqueries) */
+  childRelationshipName?: string;
+}
+
+export interface ValidationRuleSource {
+  name: string;
+  object: string;
+  file: string;
+  active: boolean;
+  formula: string;
+  errorMessage: string;
+  errorDisplayField?: string;
+}
+
+export interface ProjectSchema {
+  /** standard objects merged with every object folder under the root, keyed by lower-case API name */
+  objects: Map<string, SchemaObject>;
+  /** the project's own fields by object (lower-case) */
+  sourceFields: Map<string, SourceField[]>;
+  validationRules: ValidationRuleSource[];
+  /** object folder path by object API name (lower-case) */
+  objectDirs: Map<string, string>;
+  /** custom permission API names defined under the root */
+  customPermissions: string[];
+}
+
+const SF_TYPE_TO_SCHEMA: Record<string, StandardFieldType> = {
+  Number: 'number',
+  Currency: 'currency',
+  Percent: 'percent',
+  Checkbox: 'checkbox',
+  Date: 'date',
+  DateTime: 'datetime',
+  Time: 'time',
+  Picklist: 'picklist',
+  MultiselectPicklist: 'multipicklist',
+  Email: 'email',
+  Phone: 'phone',
+  Url: 'url',
+  TextArea: 'textarea',
+  LongTextArea: 'textarea',
+  Html: 'textarea',
+  Lookup: 'reference',
+  MasterDetail: 'reference',
+  MetadataRelationship: 'text',
+  Location: 'address',
+};
+
+function customObjectBase(name: string, meta: Record<string, unknown>): SchemaObject {
+  const fields = new Map<string, SchemaField>();
+  const add = (n: string, type: StandardFieldType, referenceTo?: string[], relationshipName?: string): void => {
+    fields.set(n.toLowerCase(), { name: n, type, referenceTo, relationshipName });
+  };
+  add('Id', 'id');
+  if (name.endsWith('__mdt')) {
+    for (const f of ['DeveloperName', 'MasterLabel', 'Label', 'Language', 'NamespacePrefix', 'QualifiedApiName']) add(f, 'text');
+    add('SystemModstamp', 'datetime');
+    return { name, custom: true, fields, children: new Map() };
+  }
+  add('Name', 'text');
+  add('IsDeleted', 'checkbox');
+  add('CreatedDate', 'datetime');
+  add('CreatedById', 'reference', ['User'], 'CreatedBy');
+  add('LastModifiedDate', 'datetime');
+  add('LastModifiedById', 'reference', ['User'], 'LastModifiedBy');
+  add('SystemModstamp', 'datetime');
+  if (meta.customSettingsType !== undefined) {
+    add('SetupOwnerId', 'reference', ['User', 'Profile', 'Organization'], 'SetupOwner');
+  } else {
+    add('LastViewedDate', 'datetime');
+    add('LastReferencedDate', 'datetime');
+    if (xmlText(meta, 'enableActivities') === 'true') add('LastActivityDate', 'date');
+    if (xmlText(meta, 'sharingModel') !== 'ControlledByParent') add('OwnerId', 'reference', ['User', 'Group'], 'Owner');
+  }
+  return { name, custom: true, fields, children: new Map() };
+}
+
+/** Read one field-meta.xml into a SourceField (type undefined when the file has no <type>). */
+export function readSourceField(file: string): SourceField & { hasType: boolean } {
+  const xml = readXml(file);
+  const name = basename(file).replace(/\.field-meta\.xml$/, '');
+  const sfType = xmlText(xml, 'type') ?? '';
+  const refTo = xml.referenceTo;
+  const referenceTo = Array.isArray(refTo) ? refTo.map(String) : typeof refTo === 'string' ? [refTo] : undefined;
+  const rel = xmlText(xml, 'relationshipName');
+  const blanks = xmlText(xml, 'formulaTreatBlanksAs');
+  return {
+    name,
+    sfType,
+    hasType: sfType !== '',
+    type: SF_TYPE_TO_SCHEMA[sfType] ?? 'text',
+    referenceTo,
+    // the parent path from this object is the field name with __r; <relationshipName> names the child list
+    relationshipName: SF_TYPE_TO_SCHEMA[sfType] === 'reference' ? name.replace(/__c$/i, '__r') : undefined,
+    childRelationshipName: rel,
+    file,
+    formula: xmlText(xml, 'formula'),
+    treatBlanksAs: blanks === 'BlankAsZero' || blanks === 'BlankAsBlank' ? blanks : undefined,
+  };
+}
+
+/** Every `objects/<Name>` folder under root. */
+export function findObjectDirs(root: string): Map<string, string> {
+  const dirs = new Map<string, string>();
+  const visit = (d: string): void => {
+    let entries: string[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.startsWith('.') || e === 'node_modules') continue;
+      const p = join(d, e);
+      if (e === 'objects') {
+        for (const o of readdirSync(p, { withFileTypes: true })) {
+          if (o.isDirectory()) dirs.set(o.name.toLowerCase(), join(p, o.name));
+        }
+      } else visit(p);
+    }
+  };
+  visit(root);
+  return dirs;
+}
+
+/** Load the schema the checks resolve names against: standard objects plus everything under `root`. */
+export function loadProjectSchema(root: string): ProjectSchema {
+  const objects = standardObjects();
+  const sourceFields = new Map<string, SourceField[]>();
+  const validationRules: ValidationRuleSource[] = [];
+  const objectDirs = findObjectDirs(root);
+  const lookups: SourceField[] = [];
+  const lookupOwner = new Map<SourceField, string>();
+
+  for (const [key, dir] of objectDirs) {
+    const objectName = basename(dir);
+    const metaFile = join(dir, `${objectName}.object-meta.xml`);
+    let obj = objects.get(key);
+    if (!obj) {
+      obj = customObjectBase(objectName, existsSync(metaFile) ? readXml(metaFile) : {});
+      objects.set(key, obj);
+    }
+    const fields: SourceField[] = [];
+    for (const file of listFiles(join(dir, 'fields')).filter((f) => f.endsWith('.field-meta.xml'))) {
+      const field = readSourceField(file);
+      fields.push(field);
+      obj.fields.set(field.name.toLowerCase(), field);
+      if (field.type === 'reference' && field.referenceTo && field.childRelationshipName) {
+        lookups.push(field);
+        lookupOwner.set(field, objectName);
+      }
+    }
+    sourceFields.set(key, fields);
+    for (const file of listFiles(join(dir, 'validationRules')).filter((f) => f.endsWith('.validationRule-meta.xml'))) {
+      const xml = readXml(file);
+      validationRules.push({
+        name: basename(file).replace(/\.validationRule-meta\.xml$/, ''),
+        object: objectName,
+        file,
+        active: xmlText(xml, 'active') !== 'false',
+        formula: xmlText(xml, 'errorConditionFormula') ?? '',
+        errorMessage: xmlText(xml, 'errorMessage') ?? '',
+        errorDisplayField: xmlText(xml, 'errorDisplayField'),
+      });
+    }
+  }
+  // child relationships of our lookups (Lead -> Engagement_Events__r -> Engagement_Event__c)
+  for (const field of lookups) {
+    for (const target of field.referenceTo ?? []) {
+      objects.get(target.toLowerCase())?.children.set(`${field.childRelationshipName}__r`.toLowerCase(), lookupOwner.get(field) ?? '');
+    }
+  }
+  const customPermissions = listFiles(root)
+    .filter((f) => f.endsWith('.customPermission-meta.xml'))
+    .map((f) => basename(f).replace(/\.customPermission-meta\.xml$/, ''));
+  return { objects, sourceFields, validationRules, objectDirs, customPermissions };
+}

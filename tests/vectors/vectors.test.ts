@@ -1,0 +1,58 @@
+// Runs every golden vector against the TypeScript rules, checks the static-resource bundle is current, and
+// checks that every Apex service test class reads the vectors of its rule.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RULE_KEYS, compareExpected, runVector, validateCase, type VectorCase } from '../../scripts/lib/rules/vectors.ts';
+import { BUNDLE_PATH, buildBundle } from './build.ts';
+
+const { bundle, text } = buildBundle();
+
+describe('golden vectors', () => {
+  for (const key of RULE_KEYS) {
+    describe(key, () => {
+      const cases: VectorCase[] = bundle.rules[key];
+      it(`has at least 20 well-formed cases for ${key}`, () => {
+        expect(cases.flatMap((c) => validateCase(c, key))).toEqual([]);
+        expect(cases.length).toBeGreaterThanOrEqual(20);
+      });
+      it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+        const problems = compareExpected(c.expected, runVector(c));
+        expect(problems, `${c.id}: ${c.reason}`).toEqual([]);
+      });
+    });
+  }
+
+  it('holds at least 150 cases across the seven rules', () => {
+    expect(RULE_KEYS.reduce((n, k) => n + bundle.rules[k].length, 0)).toBeGreaterThanOrEqual(150);
+  });
+
+  it('ships the current vectors in the static resource (run npm run vectors when this fails)', () => {
+    expect(existsSync(BUNDLE_PATH), `${BUNDLE_PATH} is missing: run npm run vectors`).toBe(true);
+    expect(readFileSync(BUNDLE_PATH, 'utf8') === text, 'RevOpsGoldenVectors.json is stale: run npm run vectors').toBe(
+      true,
+    );
+  });
+});
+
+/** Apex test class per rule key: each must load the static resource and read its rule's vectors. */
+export const APEX_VECTOR_TESTS: Record<string, string> = {
+  scoring: 'ScoringService_Tests',
+  lifecycle: 'LifecycleService_Tests',
+  routing: 'RoutingService_Tests',
+  sla: 'SlaService_Tests',
+  hygiene: 'PipelineHygieneService_Tests',
+  dealdesk: 'DealDeskService_Tests',
+  match: 'MatchMergeService_Tests',
+};
+
+describe('Apex service tests read the golden vectors', () => {
+  const dir = join(import.meta.dirname, '..', '..', 'force-app/test/default/classes');
+  it.each(Object.entries(APEX_VECTOR_TESTS))('%s vectors are read by %s', (key, cls) => {
+    const file = join(dir, `${cls}.cls`);
+    expect(existsSync(file), `force-app/test/default/classes/${cls}.cls is missing: the Apex area writes it`).toBe(true);
+    const src = readFileSync(file, 'utf8').replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '');
+    expect(src, `${cls} must load the static resource RevOpsGoldenVectors`).toMatch(/RevOpsGoldenVectors/);
+    expect(src, `${cls} must read the '${key}' vectors`).toMatch(new RegExp(`'${key}'`));
+  });
+});
