@@ -14,4 +14,11 @@ export const suites: BenchSuite[] = [
       return { ms: Math.round(performance.now() - t0) };
     },
   },
+  {
+    name: 'rules',
+    async run() {
+      const { runRulesBench } = await import('./rules.ts');
+      return runRulesBench();
+    },
+  },
 ];

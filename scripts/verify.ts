@@ -10,7 +10,12 @@ async function main(): Promise<number> {
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
-      options: { root: { type: 'string' }, json: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        root: { type: 'string' },
+        json: { type: 'boolean' },
+        only: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       allowPositionals: true,
     }));
   } catch (err) {
@@ -21,14 +26,21 @@ async function main(): Promise<number> {
     console.log(usage);
     return 0;
   }
-  const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  const only = values.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = only?.filter((c) => !(CHECKS as readonly string[]).includes(c)) ?? [];
   if (unknown.length) {
     console.error(`Unknown check(s): ${unknown.join(', ')}. Known: ${CHECKS.join(', ')}.`);
     return 2;
   }
-  if (!values.json) console.error('verify: running deploy, apex (apex-ls), apex-schema, pmd, formula and lwc checks ...');
-  const report = await runVerify({ root: values.root ?? positionals[0], only: only as CheckName[] | undefined });
+  if (!values.json)
+    console.error('verify: running deploy, apex (apex-ls), apex-schema, pmd, formula and lwc checks ...');
+  const report = await runVerify({
+    root: values.root ?? positionals[0],
+    only: only as CheckName[] | undefined,
+  });
   console.log(values.json ? JSON.stringify(reportJson(report), null, 2) : renderReport(report));
   return report.ok ? 0 : 1;
 }

@@ -4,7 +4,7 @@ import { ReportError } from '../lib/reports/db.ts';
 import { openSnapshotFor, writeHtmlReport, writeTextFile } from '../lib/reports/snapshot.ts';
 import { dedupDoc, dedupExport, dedupSnapshot, reviewCsv, toJson, type DedupResult } from '../lib/reports/dedup/report.ts';
 import { FEBRL_MAPPING, parsePersonMapping, type PersonMapping, type SfObject } from '../lib/reports/dedup/profiles.ts';
-import { dedupRuleFor } from '../lib/reports/config.ts';
+import { dedupRuleFor, reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
 import { applyMerges, undoMerges } from '../lib/reports/dedup/apply.ts';
 
@@ -59,7 +59,7 @@ export const dedup: Command = {
       if (!OBJECTS.includes(object as SfObject)) throw new ReportError(`--object must be one of ${OBJECTS.join(', ')} (got "${object}").`);
       const { db } = await openSnapshotFor(str(f.snapshot), ctx.progress);
       try {
-        const rule = await dedupRuleFor(object as SfObject, str(f.config), ctx.warn);
+        const rule = dedupRuleFor(reportConfig(str(f.config)), object as SfObject, ctx.warn);
         result = await dedupSnapshot(db, rule);
       } finally {
         db.close();

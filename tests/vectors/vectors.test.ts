@@ -3,7 +3,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RULE_KEYS, compareExpected, runVector, validateCase, type VectorCase } from '../../scripts/lib/rules/vectors.ts';
+import {
+  RULE_KEYS,
+  compareExpected,
+  runVector,
+  validateCase,
+  type VectorCase,
+} from '../../scripts/lib/rules/vectors.ts';
 import { BUNDLE_PATH, buildBundle } from './build.ts';
 
 const { bundle, text } = buildBundle();
@@ -29,9 +35,10 @@ describe('golden vectors', () => {
 
   it('ships the current vectors in the static resource (run npm run vectors when this fails)', () => {
     expect(existsSync(BUNDLE_PATH), `${BUNDLE_PATH} is missing: run npm run vectors`).toBe(true);
-    expect(readFileSync(BUNDLE_PATH, 'utf8') === text, 'RevOpsGoldenVectors.json is stale: run npm run vectors').toBe(
-      true,
-    );
+    expect(
+      readFileSync(BUNDLE_PATH, 'utf8') === text,
+      'RevOpsGoldenVectors.json is stale: run npm run vectors',
+    ).toBe(true);
   });
 });
 
@@ -48,11 +55,27 @@ export const APEX_VECTOR_TESTS: Record<string, string> = {
 
 describe('Apex service tests read the golden vectors', () => {
   const dir = join(import.meta.dirname, '..', '..', 'force-app/test/default/classes');
+  const source = (cls: string) =>
+    readFileSync(join(dir, `${cls}.cls`), 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\/\/.*$/gm, '');
+  /** True when the class names the static resource itself or calls a test helper class that does. */
+  const loadsVectors = (src: string) =>
+    /RevOpsGoldenVectors/.test(src) ||
+    [...src.matchAll(/\b([A-Z]\w*)\s*\.\s*\w+\s*\(/g)].some(
+      ([, helper]) => existsSync(join(dir, `${helper}.cls`)) && /RevOpsGoldenVectors/.test(source(helper)),
+    );
+
   it.each(Object.entries(APEX_VECTOR_TESTS))('%s vectors are read by %s', (key, cls) => {
-    const file = join(dir, `${cls}.cls`);
-    expect(existsSync(file), `force-app/test/default/classes/${cls}.cls is missing: the Apex area writes it`).toBe(true);
-    const src = readFileSync(file, 'utf8').replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '');
-    expect(src, `${cls} must load the static resource RevOpsGoldenVectors`).toMatch(/RevOpsGoldenVectors/);
+    expect(
+      existsSync(join(dir, `${cls}.cls`)),
+      `force-app/test/default/classes/${cls}.cls is missing: the Apex area writes it`,
+    ).toBe(true);
+    const src = source(cls);
+    expect(
+      loadsVectors(src),
+      `${cls} must load the static resource RevOpsGoldenVectors (directly or via a test helper)`,
+    ).toBe(true);
     expect(src, `${cls} must read the '${key}' vectors`).toMatch(new RegExp(`'${key}'`));
   });
 });

@@ -1,6 +1,5 @@
 // Typed RevOps configuration: the custom metadata records (customMetadata/*.md-meta.xml, or the same records
 // queried from an org) mapped into the rule-domain types of scripts/lib/rules.
-import type { Operator } from '../rules/types.ts';
 import type { ScoringRule, ScoringSettings } from '../rules/scoring.ts';
 import type { RoutingRule } from '../rules/routing.ts';
 import type { SlaPolicy } from '../rules/sla.ts';
@@ -22,14 +21,12 @@ export interface RawRecord {
   file?: string; // source file, when read from force-app
 }
 
-/** Scoring rules carry no operator when they score engagement signals (Operator__c is blank there). */
-export type ScoringRuleConfig = Omit<ScoringRule, 'operator'> & { operator: Operator | null };
 export type StagePolicyConfig = StagePolicy & { name: string };
 export type ApprovalTierConfig = ApprovalTier & { name: string };
 export type BusinessCalendarConfig = BusinessCalendar & { name: string };
 
 export interface RevOpsConfig {
-  scoringRules: ScoringRuleConfig[]; // every record, active or not, by DeveloperName
+  scoringRules: ScoringRule[]; // every record, active or not, by DeveloperName
   scoringSettings: ScoringSettings; // the Default record
   routingRules: RoutingRule[]; // by Priority__c, lowest first
   slaPolicies: SlaPolicy[];

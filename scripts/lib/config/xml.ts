@@ -35,7 +35,9 @@ function decodeValue(v: unknown, where: string): RawValue {
     return text.trim() !== '' && Number.isFinite(n) ? n : text;
   }
   if (type !== 'string' && type !== 'date' && type !== 'dateTime') {
-    throw new Error(`${where}: unsupported value type xsi:type="${x['@_xsi:type']}" (use xsd:string, xsd:double or xsd:boolean)`);
+    throw new Error(
+      `${where}: unsupported value type xsi:type="${x['@_xsi:type']}" (use xsd:string, xsd:double or xsd:boolean)`,
+    );
   }
   return text;
 }
@@ -53,7 +55,9 @@ export function recordNameOf(file: string): { type: string; name: string } {
 /** Parse one md-meta.xml text. `file` names the record in errors and fixes its type and DeveloperName. */
 export function parseRecordXml(xml: string, file: string): RawRecord {
   const { type, name } = recordNameOf(file);
-  let doc: { CustomMetadata?: { label?: string; protected?: string; values?: { field?: string; value?: unknown }[] } };
+  let doc: {
+    CustomMetadata?: { label?: string; protected?: string; values?: { field?: string; value?: unknown }[] };
+  };
   try {
     doc = parser.parse(xml) as typeof doc;
   } catch (err) {
@@ -66,7 +70,14 @@ export function parseRecordXml(xml: string, file: string): RawRecord {
     if (!v.field) throw new Error(`${type}.${name}: a <values> element has no <field>`);
     values[v.field] = decodeValue(v.value, `${type}.${name}.${v.field}`);
   }
-  return { type, name, label: String(root.label ?? name), protected: root.protected === 'true', values, file };
+  return {
+    type,
+    name,
+    label: String(root.label ?? name),
+    protected: root.protected === 'true',
+    values,
+    file,
+  };
 }
 
 export function readRecordFile(file: string): RawRecord {

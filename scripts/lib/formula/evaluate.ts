@@ -46,7 +46,12 @@ type Literal = FormulonLiteral;
 
 const nul = (): Literal => ({ type: 'literal', dataType: 'null', value: null, options: {} });
 const bool = (v: boolean): Literal => ({ type: 'literal', dataType: 'checkbox', value: v, options: {} });
-const text = (v: string): Literal => ({ type: 'literal', dataType: 'text', value: v, options: { length: v.length } });
+const text = (v: string): Literal => ({
+  type: 'literal',
+  dataType: 'text',
+  value: v,
+  options: { length: v.length },
+});
 const num = (v: number): Literal => {
   const [intPart, decPart = ''] = Math.abs(v).toString().split('.');
   const scale = /e/i.test(decPart) ? 20 : decPart.length;
@@ -60,6 +65,7 @@ const dateLit = (d: Date): Literal => ({
 });
 const datetimeLit = (d: Date): Literal => ({ type: 'literal', dataType: 'datetime', value: d, options: {} });
 
+// prettier-ignore
 const TEXT_FUNCTIONS = new Set([
   'begins', 'contains', 'find', 'left', 'len', 'lower', 'lpad', 'mid', 'right', 'rpad', 'substitute', 'trim', 'upper',
   'regex', 'casesafeid', 'hyperlink',
@@ -84,7 +90,10 @@ function lookup(source: Record<string, unknown> | undefined, name: string): unkn
 function toDate(value: unknown, what: string): Date {
   const d = value instanceof Date ? value : new Date(String(value));
   if (Number.isNaN(d.getTime())) {
-    throw new FormulaError(`${what}: "${String(value)}" is not a date. Use an ISO date such as 2026-03-31.`, 'type');
+    throw new FormulaError(
+      `${what}: "${String(value)}" is not a date. Use an ISO date such as 2026-03-31.`,
+      'type',
+    );
   }
   return d;
 }
@@ -103,7 +112,12 @@ function inferType(value: unknown): FieldType | null {
 }
 
 /** Turn a record value into the literal a Salesforce formula sees for a field of the given type. */
-export function toLiteral(value: unknown, type: FieldType | null, name: string, blanks: BlankHandling = 'BlankAsBlank'): Literal {
+export function toLiteral(
+  value: unknown,
+  type: FieldType | null,
+  name: string,
+  blanks: BlankHandling = 'BlankAsBlank',
+): Literal {
   const blank = value === null || value === undefined || value === '';
   switch (type) {
     case null:
@@ -125,7 +139,12 @@ export function toLiteral(value: unknown, type: FieldType | null, name: string, 
       return { type: 'literal', dataType: 'picklist', value: blank ? '' : String(value), options: {} };
     case 'multipicklist': {
       const values = blank ? [] : Array.isArray(value) ? value.map(String) : String(value).split(';');
-      return { type: 'literal', dataType: 'multipicklist', value: values.filter((v) => v !== ''), options: {} };
+      return {
+        type: 'literal',
+        dataType: 'multipicklist',
+        value: values.filter((v) => v !== ''),
+        options: {},
+      };
     }
     case 'date':
       return blank ? nul() : dateLit(toDate(value, name));
@@ -155,7 +174,8 @@ class Evaluator {
   private typeOf(name: string, value: unknown): FieldType | null {
     const types = this.ctx.fieldTypes;
     if (types) {
-      const direct = types[name] ?? types[Object.keys(types).find((k) => k.toLowerCase() === name.toLowerCase()) ?? ''];
+      const direct =
+        types[name] ?? types[Object.keys(types).find((k) => k.toLowerCase() === name.toLowerCase()) ?? ''];
       if (direct) return direct;
     }
     return inferType(value);
@@ -174,7 +194,10 @@ class Evaluator {
     if (name.startsWith('$')) {
       const value = lookup(this.ctx.globals, name);
       if (value === undefined) {
-        throw new FormulaError(`${name} has no value: pass it in ctx.globals (or ctx.user / ctx.permissions).`, 'reference');
+        throw new FormulaError(
+          `${name} has no value: pass it in ctx.globals (or ctx.user / ctx.permissions).`,
+          'reference',
+        );
       }
       return toLiteral(value, this.typeOf(name, value), name);
     }
@@ -208,13 +231,17 @@ class Evaluator {
 
   private fieldArg(id: string, args: FormulaAst[]): string {
     if (args.length !== 1 || args[0].type !== 'identifier') {
-      throw new FormulaError(`${fnName(id)}() takes exactly one field, e.g. ${fnName(id)}(StageName).`, 'type');
+      throw new FormulaError(
+        `${fnName(id)}() takes exactly one field, e.g. ${fnName(id)}(StageName).`,
+        'type',
+      );
     }
     return args[0].name;
   }
 
   private call(id: string, args: FormulaAst[]): Literal {
-    if (!KNOWN_FUNCTIONS.has(id)) throw new FormulaError(`Unknown function ${fnName(id)}(). Check spelling.`, 'function');
+    if (!KNOWN_FUNCTIONS.has(id))
+      throw new FormulaError(`Unknown function ${fnName(id)}(). Check spelling.`, 'function');
     const ev = (n: FormulaAst): Literal => this.evaluate(n);
     switch (id) {
       case 'if': {
@@ -223,10 +250,14 @@ class Evaluator {
       }
       case 'case': {
         if (args.length < 4 || args.length % 2 !== 0) {
-          throw new FormulaError('CASE() needs an expression, value/result pairs and an else result.', 'type');
+          throw new FormulaError(
+            'CASE() needs an expression, value/result pairs and an else result.',
+            'type',
+          );
         }
         const subject = ev(args[0]);
-        if (subject.dataType === 'multipicklist') throw new FormulaError('CASE() cannot test a multi-select picklist.', 'type');
+        if (subject.dataType === 'multipicklist')
+          throw new FormulaError('CASE() cannot test a multi-select picklist.', 'type');
         for (let i = 1; i < args.length - 1; i += 2) {
           if (sameValue(subject, ev(args[i]))) return ev(args[i + 1]);
         }
@@ -271,9 +302,13 @@ class Evaluator {
         const m = ev(args[0]);
         const t = ev(args[1]);
         if (!['multipicklist', 'null'].includes(m.dataType)) {
-          throw new FormulaError(`INCLUDES() needs a multi-select picklist field, got ${m.dataType}.`, 'type');
+          throw new FormulaError(
+            `INCLUDES() needs a multi-select picklist field, got ${m.dataType}.`,
+            'type',
+          );
         }
-        if (t.dataType !== 'text') throw new FormulaError('INCLUDES() needs a text literal as its second argument.', 'type');
+        if (t.dataType !== 'text')
+          throw new FormulaError('INCLUDES() needs a text literal as its second argument.', 'type');
         return bool(((m.value as string[] | null) ?? []).includes(String(t.value)));
       }
       case 'ischanged': {
@@ -325,7 +360,14 @@ class Evaluator {
         this.sameType(id, a, b);
         const x = a.value instanceof Date ? a.value.getTime() : (a.value as number | string);
         const y = b.value instanceof Date ? b.value.getTime() : (b.value as number | string);
-        const r = id === 'greaterThan' ? x > y : id === 'greaterThanOrEqual' ? x >= y : id === 'lessThan' ? x < y : x <= y;
+        const r =
+          id === 'greaterThan'
+            ? x > y
+            : id === 'greaterThanOrEqual'
+              ? x >= y
+              : id === 'lessThan'
+                ? x < y
+                : x <= y;
         return bool(r);
       }
       case 'now':
@@ -336,14 +378,18 @@ class Evaluator {
         return dateLit(this.ctx.now ?? new Date());
       default: {
         const values = args.map(ev);
-        if (values.some((v) => v.dataType === 'picklist' || v.dataType === 'multipicklist')) throw this.picklistError(id);
+        if (values.some((v) => v.dataType === 'picklist' || v.dataType === 'multipicklist'))
+          throw this.picklistError(id);
         if (id === 'add' && values.some((v) => v.dataType === 'text')) {
           // & and + on text: a blank side reads as ''
           return text(values.map((v) => (v.dataType === 'null' ? '' : String(v.value))).join(''));
         }
         if (values.some((v) => v.dataType === 'null')) {
           if (!TEXT_FUNCTIONS.has(id)) return nul();
-          return this.delegate(id, values.map((v) => (v.dataType === 'null' ? text('') : v)));
+          return this.delegate(
+            id,
+            values.map((v) => (v.dataType === 'null' ? text('') : v)),
+          );
         }
         return this.delegate(id, values);
       }
@@ -355,7 +401,12 @@ class Evaluator {
     values.forEach((v, i) => (subs[`__a${i}`] = v));
     const result = formulonParse(`${id}(${values.map((_, i) => `__a${i}`).join(',')})`, subs);
     if (result.type === 'error') {
-      const kind = result.errorType === 'ArgumentError' ? 'type' : result.errorType === 'SyntaxError' ? 'syntax' : 'function';
+      const kind =
+        result.errorType === 'ArgumentError'
+          ? 'type'
+          : result.errorType === 'SyntaxError'
+            ? 'syntax'
+            : 'function';
       throw new FormulaError(result.message, kind);
     }
     return result;
@@ -371,7 +422,10 @@ class Evaluator {
   private truthy(v: Literal, id: string): boolean {
     if (v.dataType === 'null') return false;
     if (v.dataType !== 'checkbox') {
-      throw new FormulaError(`${fnName(id)}() needs a true/false value, got ${v.dataType} (${String(v.value)}).`, 'type');
+      throw new FormulaError(
+        `${fnName(id)}() needs a true/false value, got ${v.dataType} (${String(v.value)}).`,
+        'type',
+      );
     }
     return v.value === true;
   }
@@ -379,7 +433,15 @@ class Evaluator {
   private sameType(id: string, a: Literal, b: Literal): void {
     const family = (t: string): string => (t === 'date' || t === 'datetime' ? t : t);
     if (family(a.dataType) !== family(b.dataType)) {
-      const op = { equal: '=', unequal: '<>', greaterThan: '>', greaterThanOrEqual: '>=', lessThan: '<', lessThanOrEqual: '<=' }[id] ?? id;
+      const op =
+        {
+          equal: '=',
+          unequal: '<>',
+          greaterThan: '>',
+          greaterThanOrEqual: '>=',
+          lessThan: '<',
+          lessThanOrEqual: '<=',
+        }[id] ?? id;
       throw new FormulaError(`Cannot compare ${a.dataType} with ${b.dataType} using ${op}.`, 'type');
     }
   }
@@ -402,7 +464,10 @@ function lookupFormula(
 }
 
 /** Evaluate a formula and return formulon's typed literal ({ dataType, value }). Throws FormulaError. */
-export function evaluateFormulaLiteral(formula: string, ctx: FormulaContext): { dataType: string; value: FormulaValue } {
+export function evaluateFormulaLiteral(
+  formula: string,
+  ctx: FormulaContext,
+): { dataType: string; value: FormulaValue } {
   const lit = new Evaluator(ctx).evaluate(parseFormula(formula));
   return { dataType: lit.dataType, value: lit.value as FormulaValue };
 }

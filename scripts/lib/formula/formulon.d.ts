@@ -23,6 +23,9 @@ declare module 'formulon' {
   }
   export type FormulonNode = FormulonLiteral | FormulonIdentifier | FormulonCall | FormulonError;
   export function ast(formula: string): FormulonNode | Record<string, never>;
-  export function parse(formula: string, substitutions?: Record<string, FormulonLiteral>): FormulonLiteral | FormulonError;
+  export function parse(
+    formula: string,
+    substitutions?: Record<string, FormulonLiteral>,
+  ): FormulonLiteral | FormulonError;
   export function extract(formula: string): string[];
 }

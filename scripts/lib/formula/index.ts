@@ -38,11 +38,14 @@ export function loadFieldTypes(objectDir: string): Record<string, FieldType> {
 }
 
 /** Formula fields of one object folder: name -> formula and blank handling (Salesforce default BlankAsZero). */
-export function loadFormulaFields(objectDir: string): Record<string, { formula: string; treatBlanksAs: BlankHandling }> {
+export function loadFormulaFields(
+  objectDir: string,
+): Record<string, { formula: string; treatBlanksAs: BlankHandling }> {
   const out: Record<string, { formula: string; treatBlanksAs: BlankHandling }> = {};
   for (const file of listFiles(join(objectDir, 'fields')).filter((f) => f.endsWith('.field-meta.xml'))) {
     const field = readSourceField(file);
-    if (field.formula) out[field.name] = { formula: field.formula, treatBlanksAs: field.treatBlanksAs ?? 'BlankAsZero' };
+    if (field.formula)
+      out[field.name] = { formula: field.formula, treatBlanksAs: field.treatBlanksAs ?? 'BlankAsZero' };
   }
   return out;
 }

@@ -18,6 +18,7 @@ export type FormulaAst = FormulonNode;
  * Functions Salesforce formulas may call that we know about: formulon's own set, the functions this
  * package evaluates itself (ISCHANGED, PRIORVALUE, ISNEW ...), and operators as formulon names them.
  */
+// prettier-ignore
 export const KNOWN_FUNCTIONS = new Set([
   // operators (formulon's ids)
   'add', 'subtract', 'multiply', 'divide', 'exponentiate', 'equal', 'unequal', 'greaterThan', 'greaterThanOrEqual',
@@ -98,11 +99,17 @@ export function preprocessFormula(text: string): Preprocessed {
 }
 
 function restoreStrings(node: FormulaAst, strings: Map<string, string>): FormulaAst {
-  if (node.type === 'literal' && node.dataType === 'text' && typeof node.value === 'string' && strings.has(node.value)) {
+  if (
+    node.type === 'literal' &&
+    node.dataType === 'text' &&
+    typeof node.value === 'string' &&
+    strings.has(node.value)
+  ) {
     const value = strings.get(node.value) ?? '';
     return { ...node, value, options: { length: value.length } };
   }
-  if (node.type === 'callExpression') return { ...node, arguments: node.arguments.map((a) => restoreStrings(a, strings)) };
+  if (node.type === 'callExpression')
+    return { ...node, arguments: node.arguments.map((a) => restoreStrings(a, strings)) };
   return node;
 }
 
@@ -113,7 +120,10 @@ export function parseFormula(text: string): FormulaAst {
   const tree = formulonAst(pre.text);
   if (!('type' in tree)) throw new FormulaError('Formula is empty.', 'syntax');
   if (tree.type === 'error') {
-    throw new FormulaError(`Formula does not parse: ${tree.message} Check brackets, commas and quotes.`, 'syntax');
+    throw new FormulaError(
+      `Formula does not parse: ${tree.message} Check brackets, commas and quotes.`,
+      'syntax',
+    );
   }
   return restoreStrings(tree, pre.strings);
 }

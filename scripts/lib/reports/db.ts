@@ -96,3 +96,10 @@ export async function requireColumns(db: Db, table: string, cols: string[]): Pro
     throw new ReportError(`Table "${table}" lacks column(s) ${missing.join(', ')}.`, ['Rebuild the snapshot so it includes these fields.']);
   }
 }
+
+/** ISO-8601 UTC text of a snapshot timestamp value ("2026-01-05 10:00:00" or already ISO), or null. */
+export function toIso(v: unknown): string | null {
+  if (v === null || v === undefined || v === '') return null;
+  const s = String(v).trim().replace(' ', 'T');
+  return /(Z|[+-]\d\d:?\d\d)$/.test(s) ? s : `${s}Z`;
+}

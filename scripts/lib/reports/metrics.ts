@@ -155,7 +155,8 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
   const costs = opts.costs ?? [];
   const asOf = opts.asOf ?? (await snapshotAsOf(db));
   const A = `CAST(${lit(asOf)} AS TIMESTAMP)`;
-  const START = `(${A} - INTERVAL ${months} MONTH)`;
+  // The period: the `months` calendar months up to and including the as-of month.
+  const START = `(date_trunc('month', ${A}) - INTERVAL ${months - 1} MONTH)`;
   const [{ start }] = await db.all<{ start: string }>(`SELECT CAST(${START} AS VARCHAR) AS start`);
 
   // Marketing: the cohort of leads created in the period.
@@ -163,16 +164,16 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
     SELECT count(*) AS leads, count("MQL_Date__c") AS mqls, count("SQL_Date__c") AS sqls,
            count(*) FILTER (WHERE "SQL_Date__c" IS NOT NULL AND "ConvertedOpportunityId" IS NOT NULL) AS opps,
            median("Speed_To_Lead_Minutes__c") FILTER (WHERE "MQL_Date__c" IS NOT NULL) AS stl
-    FROM "Lead" WHERE "CreatedDate" > ${START} AND "CreatedDate" <= ${A}`);
+    FROM "Lead" WHERE "CreatedDate" >= ${START} AND "CreatedDate" <= ${A}`);
   const volumeByMonth = await db.all<{ month: string; leads: number; mqls: number }>(`
     SELECT strftime("CreatedDate", '%Y-%m') AS month, count(*) AS leads, count("MQL_Date__c") AS mqls
-    FROM "Lead" WHERE "CreatedDate" > ${START} AND "CreatedDate" <= ${A} GROUP BY 1 ORDER BY 1`);
+    FROM "Lead" WHERE "CreatedDate" >= ${START} AND "CreatedDate" <= ${A} GROUP BY 1 ORDER BY 1`);
   const leadSources = await db.all<{ source: string; leads: number; mqls: number }>(`
     SELECT coalesce("LeadSource", '(none)') AS source, count(*) AS leads, count("MQL_Date__c") AS mqls
-    FROM "Lead" WHERE "CreatedDate" > ${START} AND "CreatedDate" <= ${A} GROUP BY 1`);
+    FROM "Lead" WHERE "CreatedDate" >= ${START} AND "CreatedDate" <= ${A} GROUP BY 1`);
 
   // Sales: closed in the period, open now.
-  const closedIn = `"IsClosed" AND "CloseDate" > ${START} AND "CloseDate" <= ${A}`;
+  const closedIn = `"IsClosed" AND "CloseDate" >= ${START} AND "CloseDate" <= ${A}`;
   const [s] = await db.all<{ won: number; closed: number; wonAmount: number | null; avgWon: number | null; cycle: number | null; openDeals: number; pipeline: number | null; customers: number }>(`
     SELECT count(*) FILTER (WHERE ${closedIn} AND "IsWon") AS won,
            count(*) FILTER (WHERE ${closedIn}) AS closed,
@@ -200,7 +201,7 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
       SELECT h."OpportunityId" AS opp, h."StageName" AS stage, h."CreatedDate" AS ts,
              lead(h."CreatedDate") OVER (PARTITION BY h."OpportunityId" ORDER BY h."CreatedDate") AS next_ts
       FROM "OpportunityHistory" h JOIN "Opportunity" o ON o."Id" = h."OpportunityId"
-      WHERE o."CreatedDate" > ${START} AND o."CreatedDate" <= ${A}),
+      WHERE o."CreatedDate" >= ${START} AND o."CreatedDate" <= ${A}),
     best AS (SELECT opp, max(ord.ord) AS top FROM h JOIN ord USING (stage) GROUP BY opp),
     stay AS (SELECT stage, avg(date_diff('second', ts, next_ts)) / 86400.0 AS days FROM h WHERE next_ts IS NOT NULL GROUP BY stage)
     SELECT ord.stage, ord.ord, (SELECT count(*) FROM best WHERE best.top >= ord.ord) AS reached, stay.days
@@ -215,7 +216,7 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
   // Costs in the period.
   const startMonth = start.slice(0, 7);
   const asOfMonth = asOf.slice(0, 7);
-  const inPeriod = costs.filter((c) => c.month > startMonth && c.month <= asOfMonth);
+  const inPeriod = costs.filter((c) => c.month >= startMonth && c.month <= asOfMonth);
   const costBySource = new Map<string, number>();
   for (const c of inPeriod) costBySource.set(c.source, (costBySource.get(c.source) ?? 0) + c.amount);
   const totalCost = costs.length ? inPeriod.reduce((t, c) => t + c.amount, 0) : null;

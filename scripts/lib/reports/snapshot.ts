@@ -4,22 +4,15 @@ import { dirname } from 'node:path';
 import { openDb, ReportError, type Db } from './db.ts';
 import { renderHtml } from '../render/html.ts';
 import type { ReportDoc } from '../render/doc.ts';
+import { buildDemoSnapshot } from '../snapshot/demo.ts';
 
 export const DEMO_SNAPSHOT = '.revops/snapshots/demo-small.duckdb';
 
-const DEMO_MODULE: string = '../snapshot/demo.ts';
-
-/** Builds the small demo snapshot through the snapshot library. */
+/** Builds the small demo snapshot through the snapshot library (the same as `revops snapshot --demo`). */
 async function buildDemo(path: string, progress: (m: string) => void): Promise<void> {
-  progress(`No snapshot given and ${path} does not exist: building the demo snapshot (revops snapshot --demo) ...`);
-  const mod = (await import(DEMO_MODULE)) as unknown as {
-    buildDemoSnapshot?: (opts: { size: 'small' | 'large' | number; out: string }) => Promise<unknown>;
-  };
-  if (typeof mod.buildDemoSnapshot !== 'function') {
-    throw new ReportError('The snapshot library has no demo generator (buildDemoSnapshot).', ['Run: npm run revops -- snapshot --demo']);
-  }
+  progress(`No --snapshot given and ${path} does not exist: building the demo snapshot first ...`);
   mkdirSync(dirname(path), { recursive: true });
-  await mod.buildDemoSnapshot({ size: 'small', out: path });
+  await buildDemoSnapshot({ out: path, size: 'small', progress });
 }
 
 export async function resolveSnapshot(flag: string | undefined, progress: (m: string) => void): Promise<string> {

@@ -38,28 +38,32 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
         second: 'numeric',
       });
     } catch {
-      throw new RuleInputError(`time zone "${timeZone}" is not an IANA zone (e.g. America/New_York, Europe/Berlin)`);
+      throw new RuleInputError(
+        `time zone "${timeZone}" is not an IANA zone (e.g. America/New_York, Europe/Berlin)`,
+      );
     }
     formatters.set(timeZone, f);
   }
   return f;
 }
 
-/** Local wall-clock fields of an instant in a time zone. */
-function localParts(ms: number, timeZone: string): LocalDate & { minutes: number } {
+/** Local wall-clock fields (year, month, day, hour, minute, second) of an instant in a time zone. */
+function wallClock(ms: number, timeZone: string): Record<string, number> {
   const p: Record<string, number> = {};
   for (const part of formatter(timeZone).formatToParts(new Date(ms))) {
     if (part.type !== 'literal') p[part.type] = Number(part.value);
   }
-  return { y: p.year, m: p.month, d: p.day, minutes: p.hour * 60 + p.minute };
+  return p;
+}
+
+function localDate(ms: number, timeZone: string): LocalDate {
+  const p = wallClock(ms, timeZone);
+  return { y: p.year, m: p.month, d: p.day };
 }
 
 /** UTC offset of the zone at an instant, in ms (New York in winter: -5 h). */
 export function zoneOffsetMs(ms: number, timeZone: string): number {
-  const p: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(ms))) {
-    if (part.type !== 'literal') p[part.type] = Number(part.value);
-  }
+  const p = wallClock(ms, timeZone);
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return asUtc - Math.floor(ms / 1000) * 1000;
 }
@@ -91,16 +95,19 @@ interface Prepared {
 function prepare(cal: BusinessCalendar): Prepared {
   const start = parseHm(cal.dayStart, 'Day_Start__c');
   const end = parseHm(cal.dayEnd, 'Day_End__c');
-  if (end <= start) throw new RuleInputError(`Day_End__c ${cal.dayEnd} must be after Day_Start__c ${cal.dayStart}`);
+  if (end <= start)
+    throw new RuleInputError(`Day_End__c ${cal.dayEnd} must be after Day_Start__c ${cal.dayStart}`);
   const workdays = new Set<number>();
   for (const w of cal.workdays) {
     const i = WEEKDAYS.indexOf(w);
     if (i < 0) throw new RuleInputError(`Workdays__c value "${w}" must be one of ${WEEKDAYS.join(';')}`);
     workdays.add(i);
   }
-  if (workdays.size === 0) throw new RuleInputError('Workdays__c is empty; list at least one day, e.g. Mon;Tue;Wed;Thu;Fri');
+  if (workdays.size === 0)
+    throw new RuleInputError('Workdays__c is empty; list at least one day, e.g. Mon;Tue;Wed;Thu;Fri');
   for (const h of cal.holidays) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(h)) throw new RuleInputError(`Holidays__c value "${h}" must be an ISO date (2026-12-25)`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(h))
+      throw new RuleInputError(`Holidays__c value "${h}" must be an ISO date (2026-12-25)`);
   }
   formatter(cal.timeZone);
   return { cal, start, end, workdays, holidays: new Set(cal.holidays) };
@@ -117,10 +124,21 @@ function nextDay(d: LocalDate): LocalDate {
 
 /** The business window [start, end) of a local date in UTC ms, or null on a non-working day or holiday. */
 function windowOf(p: Prepared, d: LocalDate): [number, number] | null {
-  const weekday = new Date(Date.UTC(d.y, d.m - 1, d.d)).getUTCDay();
-  if (!p.workdays.has(weekday) || p.holidays.has(iso(d))) return null;
-  return [localToInstant(d, p.start, p.cal.timeZone), localToInstant(d, p.end, p.cal.timeZone)];
+  const key = `${p.cal.timeZone}|${p.start}|${p.end}|${iso(d)}`;
+  let w = windowCache.get(key);
+  if (w === undefined) {
+    const weekday = new Date(Date.UTC(d.y, d.m - 1, d.d)).getUTCDay();
+    w = p.workdays.has(weekday)
+      ? [localToInstant(d, p.start, p.cal.timeZone), localToInstant(d, p.end, p.cal.timeZone)]
+      : null;
+    if (windowCache.size > 100_000) windowCache.clear();
+    windowCache.set(key, w);
+  }
+  return w && !p.holidays.has(iso(d)) ? w : null;
 }
+
+/** Windows per zone, hours and local date: pure, so memoised (Intl calls dominate otherwise). */
+const windowCache = new Map<string, [number, number] | null>();
 
 const MAX_DAYS = 3700; // ten years: a calendar with no business time at all fails clearly instead of looping
 
@@ -140,7 +158,7 @@ export function addBusinessMs(calendar: BusinessCalendar, startMs: number, amoun
   if (amountMs === 0) return startMs;
   const p = prepare(calendar);
   let remaining = amountMs;
-  let day: LocalDate = localParts(startMs, p.cal.timeZone);
+  let day: LocalDate = localDate(startMs, p.cal.timeZone);
   for (let i = 0; i < MAX_DAYS; i++, day = nextDay(day)) {
     const w = windowOf(p, day);
     if (!w) continue;
@@ -149,7 +167,9 @@ export function addBusinessMs(calendar: BusinessCalendar, startMs: number, amoun
     if (remaining <= w[1] - from) return from + remaining;
     remaining -= w[1] - from;
   }
-  throw new RuleInputError(`calendar ${calendar.name ?? calendar.timeZone} has no business time within ten years`);
+  throw new RuleInputError(
+    `calendar ${calendar.name ?? calendar.timeZone} has no business time within ten years`,
+  );
 }
 
 /** Business time between two instants in ms (0 when end ≤ start). */
@@ -157,7 +177,7 @@ export function businessMsBetween(calendar: BusinessCalendar, startMs: number, e
   if (endMs <= startMs) return 0;
   const p = prepare(calendar);
   let total = 0;
-  let day: LocalDate = localParts(startMs, p.cal.timeZone);
+  let day: LocalDate = localDate(startMs, p.cal.timeZone);
   for (let i = 0; i < MAX_DAYS * 10; i++, day = nextDay(day)) {
     const w = windowOf(p, day);
     if (w) {
@@ -172,5 +192,7 @@ export function businessMsBetween(calendar: BusinessCalendar, startMs: number, e
 
 /** Business minutes between two ISO instants, rounded down. */
 export function businessMinutesBetween(calendar: BusinessCalendar, start: string, end: string): number {
-  return Math.floor(businessMsBetween(calendar, parseInstant(start, 'start'), parseInstant(end, 'end')) / 60_000);
+  return Math.floor(
+    businessMsBetween(calendar, parseInstant(start, 'start'), parseInstant(end, 'end')) / 60_000,
+  );
 }

@@ -1,7 +1,7 @@
 // Deal desk: the approval tier and approvers for a discount %, contract term, non-standard terms and segment,
 // from Approval_Tier__mdt records. Discount bands are [Min, Max): 10.00 % is Manager, 20.00 % VP Sales,
 // 40.00 % Deal Desk. Parallel tiers (Finance and Legal on multi-year or Enterprise deals) add their approvers.
-import { RuleInputError } from './types.ts';
+import { RuleInputError, splitList } from './types.ts';
 
 /** One Approval_Tier__mdt record. Its criteria are alternatives: the tier applies when any one holds. */
 export interface ApprovalTier {
@@ -44,7 +44,11 @@ interface Normalized {
 function why(t: ApprovalTier, input: Normalized): string | null {
   const d = input.discountPercent;
   const hasBand = t.minDiscount !== null && t.minDiscount !== undefined;
-  if (hasBand && d >= (t.minDiscount as number) && (t.maxDiscount === null || t.maxDiscount === undefined || d < t.maxDiscount)) {
+  if (
+    hasBand &&
+    d >= (t.minDiscount as number) &&
+    (t.maxDiscount === null || t.maxDiscount === undefined || d < t.maxDiscount)
+  ) {
     return `discount ${d}% in [${t.minDiscount}, ${t.maxDiscount ?? '∞'})`;
   }
   if (t.triggersOnNonStandardTerms && input.nonStandardTerms.length > 0) {
@@ -69,7 +73,8 @@ export function evaluateDealDesk(input: DealDeskInput): DealDeskResult {
   if (!Number.isFinite(termMonths) || termMonths < 0) {
     throw new RuleInputError(`contract term ${input.termMonths} months must be 0 or more`);
   }
-  if (input.tiers.length === 0) throw new RuleInputError('no Approval_Tier__mdt records: deploy the approval tiers');
+  if (input.tiers.length === 0)
+    throw new RuleInputError('no Approval_Tier__mdt records: deploy the approval tiers');
   const norm: Normalized = {
     discountPercent,
     termMonths,
@@ -80,30 +85,28 @@ export function evaluateDealDesk(input: DealDeskInput): DealDeskResult {
   const matched = tiers.map((t) => ({ t, reason: why(t, norm) })).filter((m) => m.reason !== null);
   const escalation = [...matched].reverse().find((m) => !m.t.parallel) ?? null;
   const parallels = matched.filter((m) => m.t.parallel);
-  const split = (s: string | null | undefined) =>
-    (s ?? '')
-      .split(';')
-      .map((x) => x.trim())
-      .filter((x) => x !== '');
   const approvers: string[] = [];
   for (const m of [...(escalation ? [escalation] : []), ...parallels]) {
-    for (const a of split(m.t.approvers)) if (!approvers.includes(a)) approvers.push(a);
+    for (const a of splitList(m.t.approvers)) if (!approvers.includes(a)) approvers.push(a);
   }
   // The escalation tier names the deal unless it needs no approval and a parallel tier applies.
   const names: string[] = [];
-  if (escalation && (split(escalation.t.approvers).length > 0 || parallels.length === 0)) names.push(escalation.t.tier);
+  if (escalation && (splitList(escalation.t.approvers).length > 0 || parallels.length === 0))
+    names.push(escalation.t.tier);
   for (const p of parallels) names.push(p.t.tier);
   if (names.length === 0) {
     throw new RuleInputError(
       `no approval tier matches discount ${discountPercent}%: add a tier with Min_Discount__c 0 (Standard)`,
     );
   }
-  const escalationProcess = escalation && split(escalation.t.approvers).length > 0 ? escalation.t.approvalProcess : null;
+  const escalationProcess =
+    escalation && splitList(escalation.t.approvers).length > 0 ? escalation.t.approvalProcess : null;
   return {
     tier: names.join(' + '),
     approvers,
     parallel: parallels.length > 0,
-    approvalProcess: escalationProcess || parallels.find((p) => p.t.approvalProcess)?.t.approvalProcess || null,
+    approvalProcess:
+      escalationProcess || parallels.find((p) => p.t.approvalProcess)?.t.approvalProcess || null,
     matchedTiers: matched.map((m) => m.t.tier),
     reasons: matched.map((m) => `${m.t.tier}: ${m.reason}`),
   };

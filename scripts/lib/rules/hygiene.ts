@@ -1,6 +1,14 @@
 // Pipeline hygiene: stale deals (days in stage > multiplier × the team's average for that stage), stage skips,
 // close-date pushes (count and reason) and the fields a stage requires. Pure: `now` is an input.
-import { MS_PER_DAY, RuleInputError, isBlank, parseInstant, roundHalfUp, splitList, type SRecord } from './types.ts';
+import {
+  MS_PER_DAY,
+  RuleInputError,
+  isBlank,
+  parseInstant,
+  roundHalfUp,
+  splitList,
+  type SRecord,
+} from './types.ts';
 
 /** One Stage_Policy__mdt record. */
 export interface StagePolicy {
@@ -17,7 +25,9 @@ export interface StagePolicy {
 function policyOf(stage: string, policies: StagePolicy[]): StagePolicy {
   const p = policies.find((x) => x.stage === stage);
   if (!p) {
-    throw new RuleInputError(`stage "${stage}" has no Stage_Policy__mdt record; known: ${policies.map((x) => x.stage).join(', ')}`);
+    throw new RuleInputError(
+      `stage "${stage}" has no Stage_Policy__mdt record; known: ${policies.map((x) => x.stage).join(', ')}`,
+    );
   }
   return p;
 }
@@ -42,13 +52,20 @@ export interface StaleResult {
 /** Stale when days in stage > Stale_Multiplier__c × the team average for the stage (strictly greater). */
 export function staleness(input: StaleInput): StaleResult {
   const policy = policyOf(input.stage, input.policies);
-  const days = (parseInstant(input.now, 'now') - parseInstant(input.stageEnteredAt, 'stageEnteredAt')) / MS_PER_DAY;
+  const days =
+    (parseInstant(input.now, 'now') - parseInstant(input.stageEnteredAt, 'stageEnteredAt')) / MS_PER_DAY;
   const daysInStage = roundHalfUp(Math.max(0, days), 1);
   const avg = input.teamAverageDays[input.stage];
   const base = { daysInStage, teamAverageDays: avg ?? null, multiplier: policy.staleMultiplier ?? null };
-  if (policy.isClosed) return { ...base, thresholdDays: null, stale: false, reason: 'closed stages are never stale' };
+  if (policy.isClosed)
+    return { ...base, thresholdDays: null, stale: false, reason: 'closed stages are never stale' };
   if (avg === undefined || avg === null || !policy.staleMultiplier) {
-    return { ...base, thresholdDays: null, stale: false, reason: 'no team average or multiplier for this stage' };
+    return {
+      ...base,
+      thresholdDays: null,
+      stale: false,
+      reason: 'no team average or multiplier for this stage',
+    };
   }
   const threshold = policy.staleMultiplier * avg;
   const stale = days > threshold;
@@ -117,7 +134,10 @@ function dateMs(v: string, what: string): number {
 
 /** A close date moved later is a push: the count goes up by one and a reason is required. */
 export function closeDatePush(input: CloseDatePushInput): CloseDatePushResult {
-  const days = Math.round((dateMs(input.newCloseDate, 'newCloseDate') - dateMs(input.previousCloseDate, 'previousCloseDate')) / MS_PER_DAY);
+  const days = Math.round(
+    (dateMs(input.newCloseDate, 'newCloseDate') - dateMs(input.previousCloseDate, 'previousCloseDate')) /
+      MS_PER_DAY,
+  );
   const count = input.pushCount ?? 0;
   if (days <= 0) return { isPush: false, pushCount: count, daysPushed: 0, reason: null, error: null };
   const reason = isBlank(input.reason ?? null) ? null : String(input.reason).trim();

@@ -4,7 +4,15 @@
 import { meetsMqlThresholds, type ScoringSettings } from './scoring.ts';
 import { RuleInputError, formatInstant, parseInstant } from './types.ts';
 
-export const LIFECYCLE_STAGES = ['Subscriber', 'Lead', 'MQL', 'SQL', 'Opportunity', 'Customer', 'Evangelist'] as const;
+export const LIFECYCLE_STAGES = [
+  'Subscriber',
+  'Lead',
+  'MQL',
+  'SQL',
+  'Opportunity',
+  'Customer',
+  'Evangelist',
+] as const;
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 
 /** Recycle_Reason__c values. */
@@ -78,7 +86,8 @@ export interface TransitionResult {
 
 function order(stage: LifecycleStage): number {
   const i = LIFECYCLE_STAGES.indexOf(stage);
-  if (i < 0) throw new RuleInputError(`stage "${stage}" is unknown; use one of: ${LIFECYCLE_STAGES.join(', ')}`);
+  if (i < 0)
+    throw new RuleInputError(`stage "${stage}" is unknown; use one of: ${LIFECYCLE_STAGES.join(', ')}`);
   return i;
 }
 
@@ -153,9 +162,12 @@ export function transition(input: TransitionInput): TransitionResult {
       const promoter = event.nps !== null && event.nps !== undefined && event.nps >= EVANGELIST_MIN_NPS;
       const signal = ADVOCACY_SIGNALS.includes(event.signal ?? '');
       if (from === 'Evangelist') return unchanged('already Evangelist');
-      if (from !== 'Customer') return unchanged(`only a Customer becomes an Evangelist; this record is ${from}`);
+      if (from !== 'Customer')
+        return unchanged(`only a Customer becomes an Evangelist; this record is ${from}`);
       if (!promoter && !signal) {
-        return unchanged(`no advocacy: NPS ${event.nps ?? 'none'} < ${EVANGELIST_MIN_NPS} and no referral or case study`);
+        return unchanged(
+          `no advocacy: NPS ${event.nps ?? 'none'} < ${EVANGELIST_MIN_NPS} and no referral or case study`,
+        );
       }
       return moved('Evangelist', promoter ? `NPS ${event.nps}` : (event.signal as string));
     }

@@ -1,27 +1,113 @@
 // Match and merge: dedup match keys (e-mail domain, normalised company name, phone in E.164, website domain),
 // name similarity (Jaro-Winkler + token overlap with generic words down-weighted), candidate-pair scoring with
 // reasons, lead-to-account matching, and survivorship (which record survives, which value wins per field).
-import { RuleInputError, domainOfEmail, isBlank, parseInstant, roundHalfUp, type FieldValue } from './types.ts';
+import {
+  RuleInputError,
+  domainOfEmail,
+  isBlank,
+  parseInstant,
+  roundHalfUp,
+  type FieldValue,
+} from './types.ts';
 
 /** Free-mail domains: an address there says nothing about the company. */
 export const FREE_MAIL_DOMAINS = new Set([
-  'gmail.com', 'googlemail.com', 'yahoo.com', 'yahoo.co.uk', 'yahoo.fr', 'yahoo.de', 'ymail.com', 'hotmail.com',
-  'hotmail.co.uk', 'hotmail.fr', 'outlook.com', 'live.com', 'msn.com', 'aol.com', 'icloud.com', 'me.com', 'mac.com',
-  'proton.me', 'protonmail.com', 'gmx.de', 'gmx.net', 'gmx.com', 'web.de', 't-online.de', 'mail.com', 'yandex.ru',
-  'zoho.com', 'qq.com', '163.com', 'orange.fr', 'free.fr', 'laposte.net', 'libero.it', 'fastmail.com', 'hey.com',
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.com',
+  'yahoo.co.uk',
+  'yahoo.fr',
+  'yahoo.de',
+  'ymail.com',
+  'hotmail.com',
+  'hotmail.co.uk',
+  'hotmail.fr',
+  'outlook.com',
+  'live.com',
+  'msn.com',
+  'aol.com',
+  'icloud.com',
+  'me.com',
+  'mac.com',
+  'proton.me',
+  'protonmail.com',
+  'gmx.de',
+  'gmx.net',
+  'gmx.com',
+  'web.de',
+  't-online.de',
+  'mail.com',
+  'yandex.ru',
+  'zoho.com',
+  'qq.com',
+  '163.com',
+  'orange.fr',
+  'free.fr',
+  'laposte.net',
+  'libero.it',
+  'fastmail.com',
+  'hey.com',
 ]);
 
 /** Legal-form suffixes dropped from company names (compared after punctuation is removed). */
 export const COMPANY_SUFFIXES = new Set([
-  'inc', 'incorporated', 'llc', 'ltd', 'limited', 'gmbh', 'corp', 'corporation', 'co', 'company', 'plc', 'ag',
-  'sa', 'sas', 'sarl', 'srl', 'spa', 'bv', 'nv', 'oy', 'ab', 'as', 'pty', 'pte', 'kk', 'lp', 'llp', 'kg', 'se',
+  'inc',
+  'incorporated',
+  'llc',
+  'ltd',
+  'limited',
+  'gmbh',
+  'corp',
+  'corporation',
+  'co',
+  'company',
+  'plc',
+  'ag',
+  'sa',
+  'sas',
+  'sarl',
+  'srl',
+  'spa',
+  'bv',
+  'nv',
+  'oy',
+  'ab',
+  'as',
+  'pty',
+  'pte',
+  'kk',
+  'lp',
+  'llp',
+  'kg',
+  'se',
 ]);
 
 /** Generic words that count a quarter as much as distinctive ones in name similarity. */
 export const GENERIC_WORDS = new Set([
-  'technologies', 'technology', 'tech', 'software', 'systems', 'solutions', 'group', 'global', 'international',
-  'holdings', 'labs', 'services', 'consulting', 'partners', 'digital', 'data', 'cloud', 'networks', 'enterprises',
-  'industries', 'ventures', 'and', 'the', 'of',
+  'technologies',
+  'technology',
+  'tech',
+  'software',
+  'systems',
+  'solutions',
+  'group',
+  'global',
+  'international',
+  'holdings',
+  'labs',
+  'services',
+  'consulting',
+  'partners',
+  'digital',
+  'data',
+  'cloud',
+  'networks',
+  'enterprises',
+  'industries',
+  'ventures',
+  'and',
+  'the',
+  'of',
 ]);
 export const GENERIC_WORD_WEIGHT = 0.25;
 /** Two tokens count as the same word only at or above this Jaro-Winkler similarity. */
@@ -29,9 +115,32 @@ export const TOKEN_MATCH_MIN = 0.94;
 
 /** Country calling codes for the default country of national numbers (ISO 3166-1 alpha-2). */
 export const CALLING_CODES: Record<string, string> = {
-  US: '1', CA: '1', GB: '44', IE: '353', DE: '49', AT: '43', CH: '41', FR: '33', BE: '32', NL: '31', LU: '352',
-  ES: '34', PT: '351', IT: '39', SE: '46', NO: '47', DK: '45', FI: '358', PL: '48', JP: '81', AU: '61', NZ: '64',
-  SG: '65', IN: '91', BR: '55', MX: '52',
+  US: '1',
+  CA: '1',
+  GB: '44',
+  IE: '353',
+  DE: '49',
+  AT: '43',
+  CH: '41',
+  FR: '33',
+  BE: '32',
+  NL: '31',
+  LU: '352',
+  ES: '34',
+  PT: '351',
+  IT: '39',
+  SE: '46',
+  NO: '47',
+  DK: '45',
+  FI: '358',
+  PL: '48',
+  JP: '81',
+  AU: '61',
+  NZ: '64',
+  SG: '65',
+  IN: '91',
+  BR: '55',
+  MX: '52',
 };
 
 export interface EmailDomainResult {
@@ -61,16 +170,21 @@ export function websiteDomain(website: FieldValue | undefined): string {
     .replace(/[/:?#].*$/, '');
 }
 
+/** Lower case without accents ("Müller" → "muller"). */
+function fold(v: FieldValue | undefined): string {
+  return String(v)
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
+}
+
 /**
  * Normalised company name: lower case, accents removed, "&" → "and", punctuation removed, legal suffixes
  * (Inc, LLC, GmbH, Ltd, Corp, ...) dropped from the end, a leading "the" dropped, spaces collapsed.
  */
 export function normalizeCompany(name: FieldValue | undefined): string {
   if (isBlank(name)) return '';
-  const tokens = String(name)
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
+  const tokens = fold(name)
     .replace(/&/g, ' and ')
     .replace(/\.(?=[a-z]\b)/g, '') // "l.l.c." → "llc.", "s.a." → "sa."
     .replace(/[^a-z0-9]+/g, ' ')
@@ -191,10 +305,7 @@ export function personNameSimilarity(a: FieldValue | undefined, b: FieldValue | 
   const norm = (v: FieldValue | undefined) =>
     isBlank(v)
       ? ''
-      : String(v)
-          .normalize('NFD')
-          .replace(/[\u0300-\u036f]/g, '')
-          .toLowerCase()
+      : fold(v)
           .replace(/[^a-z0-9]+/g, ' ')
           .trim();
   const na = norm(a);
@@ -251,7 +362,12 @@ export interface PairScore {
 }
 
 /** Similarity of one key, or null when it cannot be compared (a side is blank, or a free-mail domain). */
-function keySimilarity(key: MatchKey, a: MatchRecord, b: MatchRecord, country: string): [number, string] | null {
+function keySimilarity(
+  key: MatchKey,
+  a: MatchRecord,
+  b: MatchRecord,
+  country: string,
+): [number, string] | null {
   switch (key) {
     case 'email': {
       const x = (a.email ?? '').trim().toLowerCase();
@@ -329,6 +445,25 @@ export interface AccountMatch {
   reasons: string[];
 }
 
+/** Accounts indexed by website domain and normalised name, built once per routing call. */
+export interface AccountIndex {
+  byDomain: Map<string, AccountCandidate[]>;
+  byName: Map<string, AccountCandidate[]>;
+}
+
+export function indexAccounts(accounts: AccountCandidate[]): AccountIndex {
+  const byDomain = new Map<string, AccountCandidate[]>();
+  const byName = new Map<string, AccountCandidate[]>();
+  const put = (m: Map<string, AccountCandidate[]>, k: string, a: AccountCandidate) => {
+    if (k !== '') m.set(k, [...(m.get(k) ?? []), a]);
+  };
+  for (const a of accounts) {
+    put(byDomain, websiteDomain(a.website), a);
+    put(byName, normalizeCompany(a.name), a);
+  }
+  return { byDomain, byName };
+}
+
 /**
  * Lead-to-account matching for named-account routing. An account matches when the lead's company e-mail
  * domain or website domain equals the account's website domain (3 points) and/or the normalised company
@@ -336,25 +471,29 @@ export interface AccountMatch {
  */
 export function matchLeadToAccounts(
   lead: { email?: FieldValue; website?: FieldValue; company?: FieldValue },
-  accounts: AccountCandidate[],
+  accounts: AccountCandidate[] | AccountIndex,
 ): AccountMatch[] {
-  const leadDomains = new Set([companyEmailDomain(lead.email), websiteDomain(lead.website)].filter((d) => d !== ''));
-  const leadName = normalizeCompany(lead.company);
-  const out: (AccountMatch & { sor: boolean })[] = [];
-  for (const acc of accounts) {
-    const reasons: string[] = [];
-    let s = 0;
-    const d = websiteDomain(acc.website);
-    if (d && leadDomains.has(d)) {
-      s += 3;
-      reasons.push(`domain ${d}`);
-    }
-    if (leadName && leadName === normalizeCompany(acc.name)) {
-      s += 1;
-      reasons.push(`company "${leadName}"`);
-    }
-    if (s > 0) out.push({ accountId: acc.id, ownerId: acc.ownerId, score: s, reasons, sor: !!acc.isSystemOfRecord });
-  }
+  const index = Array.isArray(accounts) ? indexAccounts(accounts) : accounts;
+  const found = new Map<string, AccountMatch & { sor: boolean }>();
+  const hit = (a: AccountCandidate, points: number, reason: string) => {
+    const m = found.get(a.id) ?? {
+      accountId: a.id,
+      ownerId: a.ownerId,
+      score: 0,
+      reasons: [],
+      sor: !!a.isSystemOfRecord,
+    };
+    m.score += points;
+    m.reasons.push(reason);
+    found.set(a.id, m);
+  };
+  const domains = new Set(
+    [companyEmailDomain(lead.email), websiteDomain(lead.website)].filter((d) => d !== ''),
+  );
+  for (const d of domains) for (const a of index.byDomain.get(d) ?? []) hit(a, 3, `domain ${d}`);
+  const name = normalizeCompany(lead.company);
+  for (const a of name ? (index.byName.get(name) ?? []) : []) hit(a, 1, `company "${name}"`);
+  const out = [...found.values()];
   out.sort(
     (x, y) =>
       y.score - x.score ||
@@ -391,7 +530,9 @@ export function survivorship(records: SurvivorRecord[], mergePriority: string[])
   if (records.length === 0) throw new RuleInputError('survivorship needs at least one record');
   for (const c of mergePriority) {
     if (!(MERGE_CRITERIA as readonly string[]).includes(c)) {
-      throw new RuleInputError(`Merge_Priority__c criterion "${c}" is unknown; use: ${MERGE_CRITERIA.join(', ')}`);
+      throw new RuleInputError(
+        `Merge_Priority__c criterion "${c}" is unknown; use: ${MERGE_CRITERIA.join(', ')}`,
+      );
     }
   }
   const time = (v: string | null | undefined, what: string) => (v ? parseInstant(v, what) : null);

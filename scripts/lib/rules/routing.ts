@@ -2,12 +2,13 @@
 // round-robin pool), always a fallback owner, and a full trace per decision. Round-robin is smooth weighted
 // round-robin over the eligible reps of a pool; its pointer state is an input and an output, so a bulk call
 // of N leads spreads across reps exactly like N single calls would.
-import { matchLeadToAccounts, type AccountCandidate } from './match.ts';
+import { indexAccounts, matchLeadToAccounts, type AccountCandidate, type AccountMatch } from './match.ts';
 import {
   RuleInputError,
   matchesCriteria,
   parseCriteria,
   parseInstant,
+  type Criterion,
   type SRecord,
 } from './types.ts';
 
@@ -101,15 +102,24 @@ function byId(a: string, b: string): number {
 }
 
 /** Why a rep cannot take this lead now, or null when eligible. */
-export function skipReason(rep: Rep, openLeads: number, now: number, skill: SkillNeed | null): SkipReason | null {
+export function skipReason(
+  rep: Rep,
+  openLeads: number,
+  now: number,
+  skill: SkillNeed | null,
+): SkipReason | null {
   if (rep.active === false) return 'inactive';
-  if (rep.outOfOfficeUntil && parseInstant(rep.outOfOfficeUntil, `rep ${rep.userId} outOfOfficeUntil`) > now) {
+  if (
+    rep.outOfOfficeUntil &&
+    parseInstant(rep.outOfOfficeUntil, `rep ${rep.userId} outOfOfficeUntil`) > now
+  ) {
     return 'out_of_office';
   }
   if (rep.capacity !== null && rep.capacity !== undefined && openLeads >= rep.capacity) return 'at_capacity';
   if ((rep.weight ?? 1) <= 0) return 'zero_weight';
   if (skill) {
-    const has = (list: string[] | undefined, v: string) => (list ?? []).some((x) => x.toLowerCase() === v.toLowerCase());
+    const has = (list: string[] | undefined, v: string) =>
+      (list ?? []).some((x) => x.toLowerCase() === v.toLowerCase());
     if (skill.language && !has(rep.languages, skill.language)) return 'skill_mismatch';
     if (skill.productLine && !has(rep.productLines, skill.productLine)) return 'skill_mismatch';
   }
@@ -150,21 +160,51 @@ function sortRules(rules: RoutingRule[]): RoutingRule[] {
 export function route(input: RouteInput): RouteResult {
   const now = parseInstant(input.now, 'now');
   const rules = sortRules(input.rules);
-  const criteria = new Map(rules.map((r) => [r.name, parseCriteria(r.criteria)]));
+  const criteria = new Map<string, Criterion[]>();
+  for (const r of rules) {
+    if (criteria.has(r.name))
+      throw new RuleInputError(`two active routing rules are named ${r.name}; names must be unique`);
+    criteria.set(r.name, parseCriteria(r.criteria));
+  }
   const pointers: PointerState = JSON.parse(JSON.stringify(input.pointers ?? {})) as PointerState;
   const openLeads: Record<string, number> = {};
-  for (const rep of input.reps) openLeads[rep.userId] = rep.openLeads ?? 0;
+  const pools = new Map<string, Rep[]>();
+  for (const rep of [...input.reps].sort((a, b) => byId(a.userId, b.userId))) {
+    openLeads[rep.userId] = rep.openLeads ?? 0;
+    const pool = pools.get(rep.pool) ?? [];
+    pool.push(rep);
+    pools.set(rep.pool, pool);
+  }
   const fallback = input.fallbackOwner || DEFAULT_FALLBACK_QUEUE;
+  const accountIndex = indexAccounts(input.accounts);
+  const accountsById = new Map(input.accounts.map((a) => [a.id, a]));
 
   const assignments = input.leads.map((lead, i): Assignment => {
     const leadId = String(lead.Id ?? `#${i}`);
-    const trace: RoutingTrace = { rulesTried: [], pool: null, pointerBefore: null, pointerAfter: null, accountMatches: [] };
-    const accountMatches = matchLeadToAccounts(
-      { email: lead.Email, website: lead.Website, company: lead.Company },
-      input.accounts,
-    );
-    trace.accountMatches = accountMatches.map(({ accountId, score, reasons }) => ({ accountId, score, reasons }));
+    const trace: RoutingTrace = {
+      rulesTried: [],
+      pool: null,
+      pointerBefore: null,
+      pointerAfter: null,
+      accountMatches: [],
+    };
+    // An account already on the lead (Matched_Account__c) wins; otherwise the best computed match.
+    const preset =
+      typeof lead.Matched_Account__c === 'string' ? accountsById.get(lead.Matched_Account__c) : undefined;
+    const accountMatches: AccountMatch[] = preset
+      ? [{ accountId: preset.id, ownerId: preset.ownerId, score: 0, reasons: ['Matched_Account__c'] }]
+      : matchLeadToAccounts(
+          { email: lead.Email, website: lead.Website, company: lead.Company },
+          accountIndex,
+        );
+    trace.accountMatches = accountMatches.map(({ accountId, score, reasons }) => ({
+      accountId,
+      score,
+      reasons,
+    }));
     const matchedAccountId = accountMatches.length ? accountMatches[0].accountId : null;
+    // Criteria see the match the way the org does, where routing sets Matched_Account__c first.
+    const view: SRecord = matchedAccountId ? { ...lead, Matched_Account__c: matchedAccountId } : lead;
     let candidates: Candidate[] = [];
     const done = (
       rule: RoutingRule | null,
@@ -184,8 +224,12 @@ export function route(input: RouteInput): RouteResult {
     });
 
     for (const rule of rules) {
-      if (!matchesCriteria(lead, criteria.get(rule.name) ?? [])) {
-        trace.rulesTried.push({ rule: rule.name, matched: false, note: `criteria not met: ${rule.criteria}` });
+      if (!matchesCriteria(view, criteria.get(rule.name) ?? [])) {
+        trace.rulesTried.push({
+          rule: rule.name,
+          matched: false,
+          note: `criteria not met: ${rule.criteria}`,
+        });
         continue;
       }
       if (rule.method === 'Account-Based') {
@@ -195,7 +239,11 @@ export function route(input: RouteInput): RouteResult {
         }
         const m = accountMatches[0];
         const tie = accountMatches.length > 1 ? ` (best of ${accountMatches.length} matching accounts)` : '';
-        trace.rulesTried.push({ rule: rule.name, matched: true, note: `account ${m.accountId}: ${m.reasons.join(', ')}${tie}` });
+        trace.rulesTried.push({
+          rule: rule.name,
+          matched: true,
+          note: `account ${m.accountId}: ${m.reasons.join(', ')}${tie}`,
+        });
         return done(rule, m.ownerId, 'User', false);
       }
       if (rule.targetUser) {
@@ -210,9 +258,7 @@ export function route(input: RouteInput): RouteResult {
                 productLine: (lead.Product_Interest__c as string | null | undefined) || null,
               }
             : null;
-        const poolReps = input.reps
-          .filter((r) => r.pool === rule.targetPool)
-          .sort((a, b) => byId(a.userId, b.userId));
+        const poolReps = pools.get(rule.targetPool) ?? [];
         candidates = poolReps.map((r) => ({
           userId: r.userId,
           name: r.name,
@@ -236,14 +282,26 @@ export function route(input: RouteInput): RouteResult {
         }
         const why = poolReps.length === 0 ? 'pool is empty' : 'no rep eligible';
         if (rule.targetQueue) {
-          trace.rulesTried.push({ rule: rule.name, matched: true, note: `pool ${rule.targetPool}: ${why}; queue ${rule.targetQueue}` });
+          trace.rulesTried.push({
+            rule: rule.name,
+            matched: true,
+            note: `pool ${rule.targetPool}: ${why}; queue ${rule.targetQueue}`,
+          });
           return done(rule, rule.targetQueue, 'Queue', false);
         }
         if (rule.fallbackOwner) {
-          trace.rulesTried.push({ rule: rule.name, matched: true, note: `pool ${rule.targetPool}: ${why}; rule fallback ${rule.fallbackOwner}` });
+          trace.rulesTried.push({
+            rule: rule.name,
+            matched: true,
+            note: `pool ${rule.targetPool}: ${why}; rule fallback ${rule.fallbackOwner}`,
+          });
           return done(rule, rule.fallbackOwner, 'Queue', true);
         }
-        trace.rulesTried.push({ rule: rule.name, matched: false, note: `pool ${rule.targetPool}: ${why}; next rule` });
+        trace.rulesTried.push({
+          rule: rule.name,
+          matched: false,
+          note: `pool ${rule.targetPool}: ${why}; next rule`,
+        });
         continue;
       }
       if (rule.targetQueue) {
@@ -254,7 +312,11 @@ export function route(input: RouteInput): RouteResult {
         `Routing rule ${rule.name}: set Target_User__c, Target_Pool__c or Target_Queue__c (method ${rule.method})`,
       );
     }
-    trace.rulesTried.push({ rule: '(fallback)', matched: true, note: `no rule assigned the lead; fallback ${fallback}` });
+    trace.rulesTried.push({
+      rule: '(fallback)',
+      matched: true,
+      note: `no rule assigned the lead; fallback ${fallback}`,
+    });
     return done(null, fallback, 'Queue', true);
   });
   const ownerCounts: Record<string, number> = {};

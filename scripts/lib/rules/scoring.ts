@@ -20,7 +20,7 @@ export interface ScoringRule {
   object?: 'Lead' | 'Contact' | 'Any' | null; // Object__c
   field?: string | null; // Field__c
   signal?: string | null; // Signal__c
-  operator: Operator; // Operator__c
+  operator?: Operator | null; // Operator__c (field rules)
   value?: string | null; // Value__c
   points: number; // Points__c
   halfLifeDays?: number | null; // Half_Life_Days__c
@@ -97,7 +97,8 @@ export function suppressBursts(
   windowSeconds: number | null | undefined,
   maxEvents: number | null | undefined,
 ): { kept: TimedEvent[]; suppressed: number } {
-  if (!windowSeconds || !maxEvents || windowSeconds <= 0 || maxEvents <= 0) return { kept: events, suppressed: 0 };
+  if (!windowSeconds || !maxEvents || windowSeconds <= 0 || maxEvents <= 0)
+    return { kept: events, suppressed: 0 };
   const windowMs = windowSeconds * 1000;
   const sorted = [...events].sort((a, b) => a.at - b.at || a.index - b.index);
   const acceptedBySignal = new Map<string, number[]>();
@@ -115,17 +116,28 @@ export function suppressBursts(
 }
 
 /** Decayed points of one event: points × 0.5^(ageDays / halfLifeDays); no decay without a half-life. */
-export function decayedPoints(points: number, ageDays: number, halfLifeDays: number | null | undefined): number {
+export function decayedPoints(
+  points: number,
+  ageDays: number,
+  halfLifeDays: number | null | undefined,
+): number {
   if (!halfLifeDays || halfLifeDays <= 0) return points;
   return points * Math.pow(0.5, ageDays / halfLifeDays);
 }
 
 function validateRule(r: ScoringRule): void {
   if (!['Fit', 'Engagement', 'Negative'].includes(r.model)) {
-    throw new RuleInputError(`Scoring rule ${r.name}: Model__c "${r.model}" must be Fit, Engagement or Negative`);
+    throw new RuleInputError(
+      `Scoring rule ${r.name}: Model__c "${r.model}" must be Fit, Engagement or Negative`,
+    );
   }
   if (!r.signal && !r.field) {
-    throw new RuleInputError(`Scoring rule ${r.name}: set Field__c (field rules) or Signal__c (engagement rules)`);
+    throw new RuleInputError(
+      `Scoring rule ${r.name}: set Field__c (field rules) or Signal__c (engagement rules)`,
+    );
+  }
+  if (!r.signal && !r.operator) {
+    throw new RuleInputError(`Scoring rule ${r.name}: a field rule needs Operator__c`);
   }
   if (typeof r.points !== 'number' || !Number.isFinite(r.points)) {
     throw new RuleInputError(`Scoring rule ${r.name}: Points__c must be a number`);
@@ -142,7 +154,11 @@ export function score(input: ScoreInput): ScoreResult {
     if (at > now) ignoredFutureEvents += 1;
     else all.push({ signal: e.signal, at, index });
   });
-  const { kept, suppressed } = suppressBursts(all, input.settings.burstWindowSeconds, input.settings.burstMaxEvents);
+  const { kept, suppressed } = suppressBursts(
+    all,
+    input.settings.burstWindowSeconds,
+    input.settings.burstMaxEvents,
+  );
 
   const sums: Record<ScoringModel, number> = { Fit: 0, Engagement: 0, Negative: 0 };
   const lines: ScoreLine[] = [];
@@ -168,7 +184,9 @@ export function score(input: ScoreInput): ScoreResult {
             : `${ageText(ageDays)}, no decay → ${fmt(p)}`,
         );
       }
-    } else if (evaluateCondition(input.record[rule.field as string], rule.operator, rule.value ?? null)) {
+    } else if (
+      evaluateCondition(input.record[rule.field as string], rule.operator as Operator, rule.value ?? null)
+    ) {
       points = rule.points;
       parts.push(`${rule.field} ${rule.operator}${rule.value ? ` ${rule.value}` : ''}`);
     }

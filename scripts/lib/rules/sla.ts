@@ -74,7 +74,9 @@ export function firstTouch(lead: SlaLead, touches: Touch[], startMs: number, now
 export function evaluateSla(input: SlaInput): SlaResult {
   const { policy, calendar, lead } = input;
   if (!(policy.contactWithinHours > 0) || !(policy.qualifyWithinHours > 0)) {
-    throw new RuleInputError(`SLA policy ${policy.name}: Contact_Within_Hours__c and Qualify_Within_Hours__c must be > 0`);
+    throw new RuleInputError(
+      `SLA policy ${policy.name}: Contact_Within_Hours__c and Qualify_Within_Hours__c must be > 0`,
+    );
   }
   const start = parseInstant(lead.startedAt, 'lead.startedAt');
   const now = parseInstant(input.now, 'now');

@@ -36,7 +36,9 @@ export const MS_PER_DAY = 86_400_000;
 export function parseInstant(value: string, what: string): number {
   const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(ms)) {
-    throw new RuleInputError(`${what}: "${String(value)}" is not an ISO-8601 datetime (e.g. 2026-03-08T14:00:00Z)`);
+    throw new RuleInputError(
+      `${what}: "${String(value)}" is not an ISO-8601 datetime (e.g. 2026-03-08T14:00:00Z)`,
+    );
   }
   return ms;
 }
@@ -71,7 +73,8 @@ export function isBlank(value: FieldValue | undefined): boolean {
 
 function asNumber(value: FieldValue | undefined): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+    return Number(value);
   return null;
 }
 
@@ -98,7 +101,11 @@ function sameValue(field: FieldValue | undefined, expected: string): boolean {
  * criteria define it. Text comparisons ignore case and surrounding spaces; list values are ';'-separated;
  * `between` is inclusive at both ends; numeric operators are false for non-numeric field values.
  */
-export function evaluateCondition(field: FieldValue | undefined, operator: Operator, value: string | null): boolean {
+export function evaluateCondition(
+  field: FieldValue | undefined,
+  operator: Operator,
+  value: string | null,
+): boolean {
   const list = splitList(value);
   const text = asText(field);
   switch (operator) {

@@ -89,7 +89,9 @@ export const VECTOR_FUNCTIONS: Record<RuleKey, Record<string, Fn>> = {
     phoneToE164: (i: { phone: string | null; defaultCountry: string }) => ({
       e164: phoneToE164(i.phone, i.defaultCountry),
     }),
-    nameSimilarity: (i: { a: string; b: string }) => ({ similarity: roundHalfUp(nameSimilarity(i.a, i.b), 2) }),
+    nameSimilarity: (i: { a: string; b: string }) => ({
+      similarity: roundHalfUp(nameSimilarity(i.a, i.b), 2),
+    }),
     scorePair: (i: { a: MatchRecord; b: MatchRecord; rule: DedupRule }) => scorePair(i.a, i.b, i.rule),
     survivorship: (i: { records: SurvivorRecord[]; mergePriority: string[] }) =>
       survivorship(i.records, i.mergePriority),
@@ -123,7 +125,9 @@ export const NUMBER_TOLERANCE = 1e-9;
  */
 export function compareExpected(expected: unknown, actual: unknown, path = '$'): string[] {
   if (typeof expected === 'number' && typeof actual === 'number') {
-    return Math.abs(expected - actual) <= NUMBER_TOLERANCE ? [] : [`${path}: expected ${expected}, got ${actual}`];
+    return Math.abs(expected - actual) <= NUMBER_TOLERANCE
+      ? []
+      : [`${path}: expected ${expected}, got ${actual}`];
   }
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual)) return [`${path}: expected an array, got ${JSON.stringify(actual)}`];
@@ -138,10 +142,14 @@ export function compareExpected(expected: unknown, actual: unknown, path = '$'):
     }
     const a = actual as Record<string, unknown>;
     return Object.entries(expected).flatMap(([k, v]) =>
-      k in a ? compareExpected(v, a[k], `${path}.${k}`) : [`${path}.${k}: missing (expected ${JSON.stringify(v)})`],
+      k in a
+        ? compareExpected(v, a[k], `${path}.${k}`)
+        : [`${path}.${k}: missing (expected ${JSON.stringify(v)})`],
     );
   }
-  return expected === actual ? [] : [`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`];
+  return expected === actual
+    ? []
+    : [`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`];
 }
 
 /** Checks the structure of one case and returns the problems found (empty when well-formed). */
@@ -151,14 +159,19 @@ export function validateCase(c: unknown, rule: RuleKey): string[] {
   if (!o || typeof o !== 'object') return ['case is not an object'];
   const id = typeof o.id === 'string' && o.id !== '' ? o.id : '(no id)';
   if (id === '(no id)') problems.push('id must be a non-empty string');
-  if (o.rule !== rule) problems.push(`${id}: rule must be "${rule}" (the file it lives in), got "${String(o.rule)}"`);
+  if (o.rule !== rule)
+    problems.push(`${id}: rule must be "${rule}" (the file it lives in), got "${String(o.rule)}"`);
   if (typeof o.fn !== 'string' || !(o.fn in VECTOR_FUNCTIONS[rule])) {
-    problems.push(`${id}: fn "${String(o.fn)}" is not one of ${Object.keys(VECTOR_FUNCTIONS[rule]).join(', ')}`);
+    problems.push(
+      `${id}: fn "${String(o.fn)}" is not one of ${Object.keys(VECTOR_FUNCTIONS[rule]).join(', ')}`,
+    );
   }
   for (const k of ['input', 'expected'] as const) {
-    if (!o[k] || typeof o[k] !== 'object' || Array.isArray(o[k])) problems.push(`${id}: ${k} must be an object`);
+    if (!o[k] || typeof o[k] !== 'object' || Array.isArray(o[k]))
+      problems.push(`${id}: ${k} must be an object`);
   }
-  if (typeof o.reason !== 'string' || o.reason.trim() === '') problems.push(`${id}: reason must be a one-line text`);
+  if (typeof o.reason !== 'string' || o.reason.trim() === '')
+    problems.push(`${id}: reason must be a one-line text`);
   return problems;
 }
 

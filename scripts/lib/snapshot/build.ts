@@ -1,10 +1,9 @@
 // Builds snapshots from CSV sources (the demo generator's output or a Data Export) with DuckDB's reader.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateDemo } from './demo.ts';
-import { collectExport, readHeader } from './exportSource.ts';
-import { DEDUP_TRUTH_FIELDS, DEDUP_TRUTH_TABLE, OBJECTS } from './schema.ts';
+import { collectExport } from './exportSource.ts';
+import { OBJECTS } from './schema.ts';
 import { SnapshotWriter, tableColumns, type CsvSource, type Provenance } from './store.ts';
 
 export interface BuildResult {
@@ -22,8 +21,19 @@ export interface BuildResult {
 
 export type Progress = (message: string) => void;
 
+/** A temp folder for intermediate CSV: memory-backed /dev/shm when it has room for `bytes`, else the OS temp dir. */
+export function scratchDir(prefix: string, bytes: number): string {
+  try {
+    const fs = statfsSync('/dev/shm');
+    if (fs.bavail * fs.bsize > bytes * 2) return mkdtempSync(join('/dev/shm', prefix));
+  } catch {
+    // no /dev/shm (macOS, Windows): fall through
+  }
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
 /** Loads every object (empty tables for objects without a file), then commits with provenance. */
-async function loadAll(writer: SnapshotWriter, objects: Map<string, CsvSource[]>, progress: Progress): Promise<Record<string, number>> {
+export async function loadAll(writer: SnapshotWriter, objects: Map<string, CsvSource[]>, progress: Progress): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const object of OBJECTS) {
     const sources = objects.get(object);
@@ -38,49 +48,6 @@ async function loadAll(writer: SnapshotWriter, objects: Map<string, CsvSource[]>
   }
   return counts;
 }
-
-export interface DemoBuildOptions {
-  out: string;
-  leads: number;
-  seed: number;
-  asOf?: number;
-  /** Keep the generated CSVs here (a Data Export folder) instead of a temp folder that is removed. */
-  csvDir?: string;
-  progress?: Progress;
-}
-
-export async function buildDemoSnapshot(opts: DemoBuildOptions): Promise<BuildResult> {
-  const progress = opts.progress ?? (() => {});
-  const dir = opts.csvDir ?? mkdtempSync(join(tmpdir(), 'revops-demo-'));
-  const timings: Record<string, number> = {};
-  try {
-    let t0 = performance.now();
-    progress(`Generating the demo org (${opts.leads.toLocaleString('en-US')} leads, seed ${opts.seed}) ...`);
-    const demo = generateDemo({ leads: opts.leads, seed: opts.seed, dir, asOf: opts.asOf });
-    timings.generateMs = Math.round(performance.now() - t0);
-    const csvBytes = demo.files.reduce((s, f) => s + f.bytes, 0);
-    progress(`Generated ${(csvBytes / 1e6).toFixed(0)} MB of CSV in ${(timings.generateMs / 1000).toFixed(1)}s; loading into DuckDB ...`);
-    t0 = performance.now();
-    const writer = await SnapshotWriter.create(opts.out);
-    try {
-      const objects = new Map<string, CsvSource[]>(demo.files.map((f) => [f.object, [{ file: f.file, header: readHeader(f.file) }]]));
-      const counts = await loadAll(writer, objects, progress);
-      await writer.createTable(DEDUP_TRUTH_TABLE, DEDUP_TRUTH_FIELDS);
-      await writer.conn.run(`INSERT INTO "${DEDUP_TRUTH_TABLE}" SELECT * FROM read_csv('${demo.truth.file.replaceAll("'", "''")}', header = true, all_varchar = true)`);
-      counts[DEDUP_TRUTH_TABLE] = await writer.count(DEDUP_TRUTH_TABLE);
-      const createdAt = new Date(demo.asOf).toISOString();
-      await writer.commit({ source: 'demo', orgId: '00D8a0000000DEMOEAA', apiVersion: null, createdAt }, counts);
-      timings.loadMs = Math.round(performance.now() - t0);
-      return { out: opts.out, source: 'demo', orgId: '00D8a0000000DEMOEAA', createdAt, counts, csvBytes, timings, warnings: [] };
-    } catch (e) {
-      writer.abort();
-      throw e;
-    }
-  } finally {
-    if (!opts.csvDir) rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 
 export interface ExportBuildOptions {
   out: string;

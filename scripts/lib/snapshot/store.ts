@@ -50,12 +50,18 @@ export class SnapshotWriter {
     readonly conn: DuckDBConnection,
   ) {}
 
-  static async create(out: string): Promise<SnapshotWriter> {
+  /**
+   * Starts `<out>.partial`. With `resume`, an existing partial file is reopened (an interrupted org pull);
+   * `memoryLimit` caps DuckDB's buffer pool (org pulls keep their RSS flat this way).
+   */
+  static async create(out: string, opts: { resume?: boolean; memoryLimit?: string } = {}): Promise<SnapshotWriter> {
     mkdirSync(dirname(out), { recursive: true });
     const partial = `${out}.partial`;
-    rmSync(partial, { force: true });
-    rmSync(`${partial}.wal`, { force: true });
-    const instance = await DuckDBInstance.create(partial);
+    if (!opts.resume) {
+      rmSync(partial, { force: true });
+      rmSync(`${partial}.wal`, { force: true });
+    }
+    const instance = await DuckDBInstance.create(partial, opts.memoryLimit ? { memory_limit: opts.memoryLimit } : {});
     const conn = await instance.connect();
     return new SnapshotWriter(out, partial, instance, conn);
   }
@@ -99,6 +105,21 @@ export class SnapshotWriter {
     return this.count(object);
   }
 
+  async hasTable(table: string): Promise<boolean> {
+    const r = await this.conn.runAndReadAll(`SELECT count(*)::INT FROM information_schema.tables WHERE table_name = ${literal(table)}`);
+    return Number(r.getRowsJS()[0][0]) > 0;
+  }
+
+  /** Keeps one row per Id (the last appended) when a retried page delivered rows twice. */
+  async dedupById(table: string): Promise<number> {
+    const r = await this.conn.runAndReadAll(`SELECT (count(*) - count(DISTINCT "Id"))::DOUBLE FROM ${ident(table)}`);
+    const extra = Number(r.getRowsJS()[0][0]);
+    if (extra > 0) {
+      await this.conn.run(`CREATE OR REPLACE TABLE ${ident(table)} AS SELECT DISTINCT ON ("Id") * FROM ${ident(table)}`);
+    }
+    return extra;
+  }
+
   async count(table: string): Promise<number> {
     const r = await this.conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${ident(table)}`);
     return Number(r.getRowsJS()[0][0]);
@@ -126,6 +147,11 @@ export class SnapshotWriter {
     this.close();
     rmSync(this.partial, { force: true });
     rmSync(`${this.partial}.wal`, { force: true });
+  }
+
+  /** Closes without deleting the partial file (an interrupted pull that can resume). */
+  release(): void {
+    this.close();
   }
 
   private closed = false;

@@ -11,7 +11,13 @@ import soqlParser from 'soql-parser-js';
 import type { Query, WhereClause } from 'soql-parser-js';
 import { lineAt } from './files.ts';
 import { apexFiles } from './pmd.ts';
-import { loadProjectSchema, type ProjectSchema, type SchemaObject } from './schema.ts';
+import {
+  getObject,
+  isCustomName,
+  loadProjectSchema,
+  type ProjectSchema,
+  type SchemaObject,
+} from './schema.ts';
 import type { CheckInput, Problem } from './types.ts';
 
 const { parseQuery } = soqlParser;
@@ -54,7 +60,12 @@ class SoqlCollector extends ApexParserBaseListener {
       .forEach(([s, e], i) => {
         if (s < pos) return; // nested bind inside a bind
         const replaced = this.source.slice(s, e);
-        text += this.source.slice(pos, s) + `:b${i}` + '\n'.repeat((replaced.match(/\n/g) ?? []).length);
+        const before = this.source.slice(pos, s);
+        // soql-parser-js takes binds as values, but LIMIT and OFFSET only take a number
+        // (and a bind inside a value list, IN (:a, :b), must be a literal for it)
+        const head = text + before;
+        const bind = /\b(LIMIT|OFFSET)\s*$/i.test(head) ? '1' : /[(,]\s*$/.test(head) ? `'b${i}'` : `:b${i}`;
+        text += before + bind + '\n'.repeat((replaced.match(/\n/g) ?? []).length);
         pos = e;
       });
     text += this.source.slice(pos, cur.stop);
@@ -75,17 +86,19 @@ export function extractSoql(source: string, isTrigger = false): ApexSoql[] {
 
 /** Resolve `path` (e.g. ["Owner","Name"]) from an object; returns an error message or null. */
 export function resolveFieldPath(schema: ProjectSchema, objectName: string, path: string[]): string | null {
-  let current: SchemaObject[] = [schema.objects.get(objectName.toLowerCase())].filter((o): o is SchemaObject => !!o);
+  let current: SchemaObject[] = [getObject(schema, objectName)].filter((o): o is SchemaObject => !!o);
   if (current.length === 0) return null; // unknown object is reported once for the FROM clause
   for (let i = 0; i < path.length - 1; i++) {
     const seg = path[i].toLowerCase();
-    const rel = current.flatMap((o) => [...o.fields.values()].filter((f) => f.relationshipName?.toLowerCase() === seg));
+    const rel = current.flatMap((o) =>
+      [...o.fields.values()].filter((f) => f.relationshipName?.toLowerCase() === seg),
+    );
     if (rel.length === 0) {
       return `Unknown relationship '${path[i]}' on ${current.map((o) => o.name).join('/')} (in ${path.join('.')}).`;
     }
     const targets = [...new Set(rel.flatMap((f) => f.referenceTo ?? []))];
     if (targets.includes('*')) return null; // polymorphic to anything (What, TargetObject)
-    const next = targets.map((t) => schema.objects.get(t.toLowerCase())).filter((o): o is SchemaObject => !!o);
+    const next = targets.map((t) => getObject(schema, t)).filter((o): o is SchemaObject => !!o);
     if (next.length < targets.length) return null; // a target outside our schema: nothing to check against
     current = next;
   }
@@ -95,15 +108,19 @@ export function resolveFieldPath(schema: ProjectSchema, objectName: string, path
 }
 
 function unknownObjectHint(name: string): string {
-  return /__(c|mdt|e|b|x)$/i.test(name)
+  return isCustomName(name)
     ? `Unknown object ${name}: no objects/${name}/${name}.object-meta.xml in the tree.`
-    : `Unknown object ${name}: not in the standard schema (scripts/lib/verify/standardSchema.ts); add it there if Salesforce has it.`;
+    : `Unknown object ${name}: not a standard object (apex-ls SObject library, API 65) nor defined in the tree.`;
 }
 
 /** Field references of a parsed query, each resolved against the schema; calls report() per bad reference. */
-export function checkQuery(schema: ProjectSchema, query: Query, report: (token: string, message: string) => void): void {
+export function checkQuery(
+  schema: ProjectSchema,
+  query: Query,
+  report: (token: string, message: string) => void,
+): void {
   const objectName = query.sObject ?? '';
-  const obj = schema.objects.get(objectName.toLowerCase());
+  const obj = getObject(schema, objectName);
   if (!obj) {
     report(objectName, unknownObjectHint(objectName));
     return;
@@ -119,19 +136,18 @@ export function checkQuery(schema: ProjectSchema, query: Query, report: (token: 
   const checkParams = (params: unknown[] | undefined): void => {
     for (const p of params ?? []) {
       if (typeof p === 'string') checkField(p);
-      else if (p && typeof p === 'object' && 'parameters' in p) checkParams((p as { parameters?: unknown[] }).parameters);
+      else if (p && typeof p === 'object' && 'parameters' in p)
+        checkParams((p as { parameters?: unknown[] }).parameters);
     }
   };
   const checkWhere = (where: WhereClause | undefined, on: string): void => {
     if (!where) return;
     const left = where.left as
-      | { field?: string; fn?: { parameters?: unknown[] }; valueQuery?: Query }
-      | null
-      | undefined;
+      { field?: string; fn?: { parameters?: unknown[] }; valueQuery?: Query } | null | undefined;
     if (left?.field) checkField(left.field, on);
     if (left?.fn) checkParams(left.fn.parameters);
     if (left?.valueQuery) checkQuery(schema, left.valueQuery, report);
-    checkWhere(where.right, on);
+    checkWhere('right' in where ? where.right : undefined, on);
   };
   for (const f of query.fields ?? []) {
     switch (f.type) {
@@ -142,13 +158,17 @@ export function checkQuery(schema: ProjectSchema, query: Query, report: (token: 
         checkField(f.rawValue ?? [...f.relationships, f.field].join('.'));
         break;
       case 'FieldFunctionExpression':
-        checkParams(f.parameters as unknown[]);
+        // FIELDS(ALL | STANDARD | CUSTOM) takes a keyword, not a field
+        if (f.functionName.toUpperCase() !== 'FIELDS') checkParams(f.parameters as unknown[]);
         break;
       case 'FieldSubquery': {
         const rel = f.subquery.relationshipName;
         const child = obj.children.get(rel.toLowerCase());
         if (!child) {
-          report(rel, `Unknown child relationship '${rel}' on ${obj.name} (a subquery needs the plural relationship name, e.g. Contacts, or Foos__r).`);
+          report(
+            rel,
+            `Unknown child relationship '${rel}' on ${obj.name} (a subquery needs the plural relationship name, e.g. Contacts, or Foos__r).`,
+          );
           break;
         }
         checkQuery(schema, { ...f.subquery, sObject: child } as Query, report);
@@ -197,16 +217,23 @@ export function maskApex(source: string, ranges: [number, number][] = []): strin
   return chars.join('');
 }
 
+// prettier-ignore
 const NOT_TYPES = new Set(['return', 'new', 'else', 'throw', 'case', 'when', 'instanceof', 'in', 'insert', 'update', 'delete', 'upsert', 'undelete', 'merge', 'final', 'static', 'public', 'private', 'protected', 'global', 'override', 'virtual', 'abstract', 'transient', 'testmethod', 'webservice', 'class', 'interface', 'enum', 'extends', 'implements', 'void', 'as', 'on', 'for', 'if', 'while', 'do', 'try', 'catch', 'finally', 'break', 'continue']);
 
 /**
  * References to custom fields (X__c) on standard objects: `lead.Fit_Score__c` where `lead` is declared as a
  * Lead, and `Lead.Fit_Score__c` tokens. apex-ls does not check these; a field missing from the tree fails.
  */
-export function checkCustomFieldRefs(schema: ProjectSchema, source: string, soqlRanges: [number, number][]): { index: number; message: string }[] {
+export function checkCustomFieldRefs(
+  schema: ProjectSchema,
+  source: string,
+  soqlRanges: [number, number][],
+): { index: number; message: string }[] {
   const masked = maskApex(source, soqlRanges);
-  const standard = new Map<string, SchemaObject>();
-  for (const [k, o] of schema.objects) if (!o.custom) standard.set(k, o);
+  const standard = (name: string): SchemaObject | undefined => {
+    const o = isCustomName(name) ? undefined : getObject(schema, name);
+    return o && !o.custom ? o : undefined;
+  };
   const varTypes = new Map<string, Set<string>>();
   const decl = /\b([A-Za-z_]\w*)\s+([A-Za-z_]\w*)\s*(?=[=;,):])/g;
   for (const m of masked.matchAll(decl)) {
@@ -223,10 +250,10 @@ export function checkCustomFieldRefs(schema: ProjectSchema, source: string, soql
     let obj: SchemaObject | undefined;
     if (types) {
       if (types.size !== 1) continue; // declared with several types in this file: cannot tell
-      obj = standard.get([...types][0]);
+      obj = standard([...types][0]);
     } else {
       // an undeclared name written like the object (Lead.Fit_Score__c): a field token
-      const std = standard.get(target.toLowerCase());
+      const std = standard(target);
       if (std && std.name === target) obj = std;
     }
     if (!obj || obj.fields.has(field.toLowerCase())) continue;
@@ -239,7 +266,10 @@ export function checkCustomFieldRefs(schema: ProjectSchema, source: string, soql
 }
 
 /** SOQL field resolution and custom-field references on standard objects, over every Apex file under root. */
-export function checkApexSchema(input: CheckInput, schema: ProjectSchema = loadProjectSchema(input.root)): Problem[] {
+export function checkApexSchema(
+  input: CheckInput,
+  schema: ProjectSchema = loadProjectSchema(input.root, input.repoDir),
+): Problem[] {
   const problems: Problem[] = [];
   for (const file of apexFiles(input.root)) {
     let source: string;
@@ -251,17 +281,25 @@ export function checkApexSchema(input: CheckInput, schema: ProjectSchema = loadP
     const add = (line: number, message: string, severity: Problem['severity'] = 'error'): void => {
       problems.push({ check: 'apex-schema', file, line, message, severity });
     };
-    const queries = extractSoql(source, file.endsWith('.trigger'));
+    // parsing Apex is the slow part: only files with an inline query need it
+    const queries = /\[\s*SELECT\b/i.test(source) ? extractSoql(source, file.endsWith('.trigger')) : [];
     for (const q of queries) {
       let parsed: Query;
       try {
         parsed = parseQuery(q.text, { allowApexBindVariables: true });
       } catch (err) {
-        add(lineAt(source, q.offset), `SOQL not understood by soql-parser-js, fields not checked: ${(err as Error).message.split('\n')[0]}`, 'warning');
+        add(
+          lineAt(source, q.offset),
+          `SOQL not understood by soql-parser-js, fields not checked: ${(err as Error).message.split('\n')[0]}`,
+          'warning',
+        );
         continue;
       }
       checkQuery(schema, parsed, (token, message) => {
-        const at = Math.max(0, q.text.search(new RegExp(`\\b${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i')));
+        const at = Math.max(
+          0,
+          q.text.search(new RegExp(`\\b${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i')),
+        );
         add(lineAt(source, q.offset) + (q.text.slice(0, at).match(/\n/g) ?? []).length, `SOQL: ${message}`);
       });
     }

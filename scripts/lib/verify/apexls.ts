@@ -20,15 +20,13 @@ export function parseApexLsOutput(stdout: string, toSource: (p: string) => strin
   if (start < 0) return [];
   const out = JSON.parse(stdout.slice(start)) as ApexLsOutput;
   return out.files.flatMap((f) =>
-    f.messages.map(
-      (m): Problem => ({
-        check: 'apex',
-        file: toSource(f.path),
-        line: m.start.line,
-        message: `${m.category}: ${m.message}`,
-        severity: ERROR_CATEGORIES.has(m.category) ? 'error' : 'warning',
-      }),
-    ),
+    f.messages.map((m): Problem => ({
+      check: 'apex',
+      file: toSource(f.path),
+      line: m.start.line,
+      message: `${m.category}: ${m.message}`,
+      severity: ERROR_CATEGORIES.has(m.category) ? 'error' : 'warning',
+    })),
   );
 }
 
@@ -40,14 +38,25 @@ export async function checkApexSemantics(input: CheckInput): Promise<Problem[]> 
   const ws = tempWorkspace(input.root);
   try {
     const run = await runJava(input.repoDir, 'io.github.apexdevtools.apexls.CheckForIssues', [
-      '-w', ws.dir, '-d', 'warnings', '-f', 'json', '-n',
+      '-w',
+      ws.dir,
+      '-d',
+      'warnings',
+      '-f',
+      'json',
+      '-n',
     ]);
     // exit codes: 0 clean, 4 issues found; anything else is apex-ls failing
     if (run.code !== 0 && run.code !== 4) {
-      return [{
-        check: 'apex', file: input.root, line: 1, severity: 'error',
-        message: `apex-ls failed (exit ${run.code}): ${(run.stderr || run.stdout).trim().slice(0, 500)}`,
-      }];
+      return [
+        {
+          check: 'apex',
+          file: input.root,
+          line: 1,
+          severity: 'error',
+          message: `apex-ls failed (exit ${run.code}): ${(run.stderr || run.stdout).trim().slice(0, 500)}`,
+        },
+      ];
     }
     return parseApexLsOutput(run.stdout, ws.toSource);
   } finally {

@@ -1,7 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { ComponentSet, MetadataConverter, MetadataResolver, type SourceComponent } from '@salesforce/source-deploy-retrieve';
+import { basename, dirname, join, relative } from 'node:path';
+import {
+  ComponentSet,
+  MetadataConverter,
+  MetadataResolver,
+  type SourceComponent,
+} from '@salesforce/source-deploy-retrieve';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { lineOf, listFiles } from './files.ts';
 import type { CheckInput, Problem } from './types.ts';
@@ -34,14 +39,27 @@ export function checkFieldTypes(files: string[]): Problem[] {
     if (XMLValidator.validate(content) !== true) continue; // reported by checkXmlWellFormed
     if (!/<type>\s*\S[^<]*<\/type>/.test(content)) {
       out.push(
-        problem(file, lineOf(content, '<CustomField'), `Custom field ${name} has no <type> (e.g. <type>Text</type>); Salesforce rejects it.`),
+        problem(
+          file,
+          lineOf(content, '<CustomField'),
+          `Custom field ${name} has no <type> (e.g. <type>Text</type>); Salesforce rejects it.`,
+        ),
       );
     }
   }
   return out;
 }
 
-const decomposedFolders = new Set(['fields', 'validationRules', 'listViews', 'recordTypes', 'compactLayouts', 'webLinks', 'fieldSets', 'businessProcesses']);
+const decomposedFolders = new Set([
+  'fields',
+  'validationRules',
+  'listViews',
+  'recordTypes',
+  'compactLayouts',
+  'webLinks',
+  'fieldSets',
+  'businessProcesses',
+]);
 const listParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: () => true });
 
 /**
@@ -69,7 +87,13 @@ export function checkFullNamesInFiles(files: string[]): Problem[] {
             const needle = `<fullName>${fn}</fullName>`;
             const first = content.indexOf(needle);
             const line = lineOf(content, needle, first + needle.length);
-            out.push(problem(file, line, `Duplicate fullName "${fn}" in ${path.split('/').slice(-1)[0]} (first at line ${lineOf(content, needle)}).`));
+            out.push(
+              problem(
+                file,
+                line,
+                `Duplicate fullName "${fn}" in this file's <${path.split('/').slice(-1)[0]}> list (first at line ${lineOf(content, needle)}).`,
+              ),
+            );
           }
         }
         for (const [k, v] of Object.entries(rec)) if (k !== 'fullName') walk(v, `${path}/${k}`);
@@ -83,7 +107,13 @@ export function checkFullNamesInFiles(files: string[]): Problem[] {
       const own = root && Array.isArray(root.fullName) ? root.fullName[0] : undefined;
       const expected = basename(file).replace(/\.[A-Za-z]+-meta\.xml$/, '');
       if (typeof own === 'string' && decomposedFolders.has(basename(dirname(file))) && own !== expected) {
-        out.push(problem(file, lineOf(content, '<fullName>'), `<fullName>${own}</fullName> does not match the file name ${expected}; rename one of them.`));
+        out.push(
+          problem(
+            file,
+            lineOf(content, '<fullName>'),
+            `<fullName>${own}</fullName> does not match the file name ${expected}; rename one of them.`,
+          ),
+        );
       }
     }
   }
@@ -110,11 +140,23 @@ export async function checkSdrConversion(root: string, files: string[]): Promise
     } catch (err) {
       const e = err as Error;
       if (e.name === 'ExpectedSourceFilesError') {
-        out.push(problem(file, 1, `${basename(file)} has no content file next to it (e.g. the .cls, .js or resource it describes); Salesforce rejects it.`));
+        out.push(
+          problem(
+            file,
+            1,
+            `${basename(file)} has no content file next to it (e.g. the .cls, .js or resource it describes); Salesforce rejects it.`,
+          ),
+        );
         continue;
       }
       const msg = e.message.replace(`${file}: `, '');
-      out.push(problem(file, 1, `${e.name}: ${msg} (unknown metadata type or misplaced file; check the folder and file suffix).`));
+      out.push(
+        problem(
+          file,
+          1,
+          `${e.name}: ${msg} (unknown metadata type or misplaced file; check the folder and file suffix).`,
+        ),
+      );
       continue;
     }
     for (const c of resolved) {
@@ -128,37 +170,98 @@ export async function checkSdrConversion(root: string, files: string[]): Promise
   for (const list of byName.values()) {
     const paths = [...new Set(list.map(componentFile))];
     // a decomposed object resolves from its folder and its children; only distinct folders/files count
-    const distinctDirs = [...new Set(list.map((c) => (c.type.strategies?.adapter === 'decomposed' ? c.content ?? componentFile(c) : componentFile(c))))];
+    const distinctDirs = [
+      ...new Set(
+        list.map((c) =>
+          c.type.strategies?.adapter === 'decomposed' ? (c.content ?? componentFile(c)) : componentFile(c),
+        ),
+      ),
+    ];
     if (paths.length > 1 && distinctDirs.length > 1) {
       const [first, ...rest] = distinctDirs;
       for (const p of rest) {
-        out.push(problem(p, 1, `Duplicate ${list[0].type.name} "${list[0].fullName}": also defined at ${first}. A deploy keeps only one.`));
+        out.push(
+          problem(
+            p,
+            1,
+            `Duplicate ${list[0].type.name} "${list[0].fullName}": also defined at ${relative(root, first)}. A deploy keeps only one.`,
+          ),
+        );
       }
     }
   }
   for (const [key, c] of components) {
-    const needsXml = ['LightningComponentBundle', 'AuraDefinitionBundle', 'ApexClass', 'ApexTrigger', 'StaticResource'].includes(c.type.name);
+    const needsXml = [
+      'LightningComponentBundle',
+      'AuraDefinitionBundle',
+      'ApexClass',
+      'ApexTrigger',
+      'StaticResource',
+    ].includes(c.type.name);
     if ((needsXml && !c.xml) || (c.xml && !existsSync(c.xml))) {
-      out.push(problem(c.content ?? c.xml ?? root, 1, `${c.type.name} ${c.fullName} has no -meta.xml file${c.xml ? ` (expected ${basename(c.xml)})` : ''}; Salesforce rejects it.`));
+      out.push(
+        problem(
+          c.content ?? c.xml ?? root,
+          1,
+          `${c.type.name} ${c.fullName} has no -meta.xml file${c.xml ? ` (expected ${basename(c.xml)})` : ''}; Salesforce rejects it.`,
+        ),
+      );
       components.delete(key);
     }
   }
   const outDir = mkdtempSync(join(tmpdir(), 'revops-mdapi-'));
   try {
     const set = new ComponentSet([...components.values()]);
-    await new MetadataConverter().convert(set, 'metadata', { type: 'directory', outputDirectory: outDir, genUniqueDir: false });
+    await new MetadataConverter().convert(set, 'metadata', {
+      type: 'directory',
+      outputDirectory: outDir,
+      genUniqueDir: false,
+    });
   } catch (err) {
-    out.push(problem(root, 1, `SDR could not convert the tree to a metadata package: ${(err as Error).message}`));
+    out.push(
+      problem(root, 1, `SDR could not convert the tree to a metadata package: ${(err as Error).message}`),
+    );
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
   return out;
 }
 
+/** Every <apiVersion> equals the project's sourceApiVersion (CONTRACT: one API version for the whole tree). */
+export function checkApiVersions(files: string[], expected: string): Problem[] {
+  const out: Problem[] = [];
+  for (const file of files.filter((f) => f.endsWith('-meta.xml'))) {
+    const content = readFileSync(file, 'utf8');
+    const m = /<apiVersion>\s*([^<\s]+)\s*<\/apiVersion>/.exec(content);
+    if (m && m[1] !== expected) {
+      out.push(
+        problem(
+          file,
+          lineOf(content, '<apiVersion>'),
+          `apiVersion ${m[1]}; the project uses ${expected} (sfdx-project.json sourceApiVersion).`,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+function sourceApiVersion(repoDir: string): string {
+  try {
+    const project = JSON.parse(readFileSync(join(repoDir, 'sfdx-project.json'), 'utf8')) as {
+      sourceApiVersion?: string;
+    };
+    return project.sourceApiVersion ?? '66.0';
+  } catch {
+    return '66.0';
+  }
+}
+
 export async function checkDeployability(input: CheckInput): Promise<Problem[]> {
   const files = listFiles(input.root);
   return [
     ...checkXmlWellFormed(files),
+    ...checkApiVersions(files, sourceApiVersion(input.repoDir)),
     ...checkFieldTypes(files),
     ...checkFullNamesInFiles(files),
     ...(await checkSdrConversion(input.root, files)),

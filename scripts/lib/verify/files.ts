@@ -29,7 +29,12 @@ const parser = new XMLParser({
   trimValues: true,
   isArray: (_name, jpath) => {
     const path = String(jpath);
-    return path.endsWith('.values') || path.endsWith('.value') || path.endsWith('.fields') || path.endsWith('.referenceTo');
+    return (
+      path.endsWith('.values') ||
+      path.endsWith('.value') ||
+      path.endsWith('.fields') ||
+      path.endsWith('.referenceTo')
+    );
   },
 });
 

@@ -6,7 +6,14 @@ import { checkFormulas } from './formulas.ts';
 import { checkLwc } from './lwc.ts';
 import { checkPmd } from './pmd.ts';
 import { loadProjectSchema } from './schema.ts';
-import { CHECKS, CHECK_TITLES, type CheckInput, type CheckName, type CheckResult, type Problem } from './types.ts';
+import {
+  CHECKS,
+  CHECK_TITLES,
+  type CheckInput,
+  type CheckName,
+  type CheckResult,
+  type Problem,
+} from './types.ts';
 
 export { CHECKS, CHECK_TITLES } from './types.ts';
 export type { CheckInput, CheckName, CheckResult, Problem } from './types.ts';
@@ -35,9 +42,19 @@ async function timed(check: CheckName, run: () => Problem[] | Promise<Problem[]>
   try {
     problems = await run();
   } catch (err) {
-    problems = [{ check, file: '', line: 1, severity: 'error', message: `check crashed: ${(err as Error).stack ?? String(err)}` }];
+    problems = [
+      {
+        check,
+        file: '',
+        line: 1,
+        severity: 'error',
+        message: `check crashed: ${(err as Error).stack ?? String(err)}`,
+      },
+    ];
   }
-  problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.message.localeCompare(b.message));
+  problems.sort(
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.message.localeCompare(b.message),
+  );
   return { check, problems, ms: Math.round(performance.now() - t0) };
 }
 
@@ -49,7 +66,7 @@ export async function runVerify(options: VerifyOptions = {}): Promise<VerifyRepo
   const wanted = new Set(options.only ?? CHECKS);
   const t0 = performance.now();
   let schema: ReturnType<typeof loadProjectSchema> | undefined;
-  const getSchema = (): ReturnType<typeof loadProjectSchema> => (schema ??= loadProjectSchema(root));
+  const getSchema = (): ReturnType<typeof loadProjectSchema> => (schema ??= loadProjectSchema(root, repoDir));
   const runners: Record<CheckName, () => Problem[] | Promise<Problem[]>> = {
     deploy: () => checkDeployability(input),
     apex: () => checkApexSemantics(input),
@@ -61,7 +78,8 @@ export async function runVerify(options: VerifyOptions = {}): Promise<VerifyRepo
   // start the two java processes first, then do the in-process checks while they run
   const javaChecks = (['apex', 'pmd'] as const).filter((c) => wanted.has(c)).map((c) => timed(c, runners[c]));
   const local: CheckResult[] = [];
-  for (const c of CHECKS.filter((x) => wanted.has(x) && x !== 'apex' && x !== 'pmd')) local.push(await timed(c, runners[c]));
+  for (const c of CHECKS.filter((x) => wanted.has(x) && x !== 'apex' && x !== 'pmd'))
+    local.push(await timed(c, runners[c]));
   const all = [...local, ...(await Promise.all(javaChecks))];
   const results = CHECKS.flatMap((c) => all.filter((r) => r.check === c));
   const problems = results.flatMap((r) => r.problems);
@@ -95,7 +113,9 @@ export function renderReport(report: VerifyReport, cwd = process.cwd()): string 
     const warnings = r.problems.length - errors;
     const status = errors ? `${errors} error${errors === 1 ? '' : 's'}` : 'ok';
     const warn = warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : '';
-    lines.push(`  ${r.check.padEnd(width)}  ${(status + warn).padEnd(24)} ${seconds(r.ms).padStart(6)}  ${CHECK_TITLES[r.check]}`);
+    lines.push(
+      `  ${r.check.padEnd(width)}  ${(status + warn).padEnd(24)} ${seconds(r.ms).padStart(6)}  ${CHECK_TITLES[r.check]}`,
+    );
   }
   lines.push(
     report.ok

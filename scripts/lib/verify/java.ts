@@ -15,13 +15,19 @@ export interface JavaRun {
 /** Run a Java main class with the analyzer jars; rejects with a clear message when java is missing. */
 export function runJava(repoDir: string, mainClass: string, args: string[]): Promise<JavaRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn('java', ['-cp', javaClasspath(repoDir), mainClass, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('java', ['-cp', javaClasspath(repoDir), mainClass, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (err) => {
-      reject(new Error(`Cannot run java (${err.message}). Install Java 17 (apt-get install openjdk-17-jre-headless).`));
+      reject(
+        new Error(
+          `Cannot run java (${err.message}). Install Java 17 (apt-get install openjdk-17-jre-headless).`,
+        ),
+      );
     });
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });

@@ -7,7 +7,11 @@ import type { CheckInput, Problem } from './types.ts';
 
 /** Every LWC bundle folder (…/lwc/<name>) under root. */
 export function lwcBundles(root: string): string[] {
-  const lwcDirs = new Set(listFiles(root).filter((f) => /[\\/]lwc[\\/]/.test(f)).map((f) => f.slice(0, f.search(/[\\/]lwc[\\/]/) + 4)));
+  const lwcDirs = new Set(
+    listFiles(root)
+      .filter((f) => /[\\/]lwc[\\/]/.test(f))
+      .map((f) => f.slice(0, f.search(/[\\/]lwc[\\/]/) + 4)),
+  );
   return [...lwcDirs].flatMap((d) =>
     readdirSync(d)
       .filter((n) => !n.startsWith('.') && statSync(join(d, n)).isDirectory())
@@ -20,8 +24,15 @@ export function checkBundleFiles(root: string): Problem[] {
   const out: Problem[] = [];
   for (const dir of lwcBundles(root)) {
     const name = basename(dir);
-    const main = [`${name}.js`, `${name}.ts`, `${name}.html`].map((f) => join(dir, f)).find(existsSync) ?? dir;
-    const problem = (message: string): Problem => ({ check: 'lwc', file: main, line: 1, message, severity: 'error' });
+    const main =
+      [`${name}.js`, `${name}.ts`, `${name}.html`].map((f) => join(dir, f)).find(existsSync) ?? dir;
+    const problem = (message: string): Problem => ({
+      check: 'lwc',
+      file: main,
+      line: 1,
+      message,
+      severity: 'error',
+    });
     if (!existsSync(join(dir, `${name}.js-meta.xml`))) {
       out.push(problem(`LWC ${name} has no ${name}.js-meta.xml; Salesforce rejects the bundle.`));
     }
@@ -37,8 +48,11 @@ export function checkBundleFiles(root: string): Problem[] {
  * are linted by exactly the same rules as force-app.
  */
 async function lwcEslintConfig(repoDir: string): Promise<Linter.Config[]> {
-  const mod = (await import(pathToFileURL(join(repoDir, 'eslint.config.js')).href)) as { default: Linter.Config[] };
-  const rebase = (g: unknown): unknown => (typeof g === 'string' ? g.replace(/^force-app\//, '**/') : Array.isArray(g) ? g.map(rebase) : g);
+  const mod = (await import(pathToFileURL(join(repoDir, 'eslint.config.js')).href)) as {
+    default: Linter.Config[];
+  };
+  const rebase = (g: unknown): unknown =>
+    typeof g === 'string' ? g.replace(/^force-app\//, '**/') : Array.isArray(g) ? g.map(rebase) : g;
   return mod.default
     .filter((c) => !(c.ignores && Object.keys(c).length === 1)) // the repo-level ignores (tests/**, scripts/**)
     .map((c) => (c.files ? { ...c, files: rebase(c.files) as Linter.Config['files'] } : c));
@@ -55,15 +69,13 @@ export async function checkLwcLint(input: CheckInput): Promise<Problem[]> {
   });
   const results = await eslint.lintFiles(files);
   return results.flatMap((r) =>
-    r.messages.map(
-      (m): Problem => ({
-        check: 'lwc',
-        file: r.filePath,
-        line: m.line ?? 1,
-        message: `${m.ruleId ?? 'eslint'}: ${m.message}`,
-        severity: m.severity === 2 ? 'error' : 'warning',
-      }),
-    ),
+    r.messages.map((m): Problem => ({
+      check: 'lwc',
+      file: r.filePath,
+      line: m.line ?? 1,
+      message: `${m.ruleId ?? 'eslint'}: ${m.message}`,
+      severity: m.severity === 2 ? 'error' : 'warning',
+    })),
   );
 }
 

@@ -19,31 +19,53 @@ export function apexFiles(root: string): string[] {
  * PMD 7 Apex rules from config/pmd/ruleset.xml over every class and trigger, through the PMD runner that
  * ships in the same jars (com.salesforce.sfca.pmdwrapper.PmdWrapper: the pmd-cli jar is not included).
  */
-export async function checkPmd(input: CheckInput, ruleset = join(input.repoDir, 'config', 'pmd', 'ruleset.xml')): Promise<Problem[]> {
+export async function checkPmd(
+  input: CheckInput,
+  ruleset = join(input.repoDir, 'config', 'pmd', 'ruleset.xml'),
+): Promise<Problem[]> {
   const files = apexFiles(input.root);
   if (files.length === 0) return [];
   const dir = mkdtempSync(join(tmpdir(), 'revops-pmd-'));
   try {
     const inFile = join(dir, 'input.json');
     const outFile = join(dir, 'results.json');
-    writeFileSync(inFile, JSON.stringify({ ruleSetInputFile: ruleset, runDataPerLanguage: { apex: { filesToScan: files } } }));
-    const run = await runJava(input.repoDir, 'com.salesforce.sfca.pmdwrapper.PmdWrapper', ['run', inFile, outFile]);
+    writeFileSync(
+      inFile,
+      JSON.stringify({ ruleSetInputFile: ruleset, runDataPerLanguage: { apex: { filesToScan: files } } }),
+    );
+    const run = await runJava(input.repoDir, 'com.salesforce.sfca.pmdwrapper.PmdWrapper', [
+      'run',
+      inFile,
+      outFile,
+    ]);
     let results: PmdResults;
     try {
       results = JSON.parse(readFileSync(outFile, 'utf8')) as PmdResults;
     } catch {
-      return [{
-        check: 'pmd', file: ruleset, line: 1, severity: 'error',
-        message: `PMD failed (exit ${run.code}): ${(run.stderr || run.stdout).trim().slice(-800)}`,
-      }];
+      return [
+        {
+          check: 'pmd',
+          file: ruleset,
+          line: 1,
+          severity: 'error',
+          message: `PMD failed (exit ${run.code}): ${(run.stderr || run.stdout).trim().slice(-800)}`,
+        },
+      ];
     }
     return [
       ...results.violations.map((v): Problem => ({
-        check: 'pmd', file: v.codeLocation.file, line: v.codeLocation.startLine, severity: 'error',
+        check: 'pmd',
+        file: v.codeLocation.file,
+        line: v.codeLocation.startLine,
+        severity: 'error',
         message: `${v.rule}: ${v.message}`,
       })),
       ...results.processingErrors.map((e): Problem => ({
-        check: 'pmd', file: e.file, line: 1, severity: 'error', message: `PMD could not process the file: ${e.message}`,
+        check: 'pmd',
+        file: e.file,
+        line: 1,
+        severity: 'error',
+        message: `PMD could not process the file: ${e.message}`,
       })),
     ];
   } finally {

@@ -1,7 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { listFiles, readXml, xmlText } from './files.ts';
-import { standardObjects, type SchemaField, type SchemaObject, type StandardFieldType } from './standardSchema.ts';
+import { SObjectTypes } from './sobjectTypes.ts';
+import {
+  standardObjects,
+  type SchemaField,
+  type SchemaObject,
+  type StandardFieldType,
+} from './standardSchema.ts';
 
 export type { SchemaField, SchemaObject } from './standardSchema.ts';
 
@@ -36,6 +42,38 @@ export interface ProjectSchema {
   objectDirs: Map<string, string>;
   /** custom permission API names defined under the root */
   customPermissions: string[];
+  /** apex-ls's complete standard schema (merged into `objects` on first use by getObject) */
+  sobjectTypes?: SObjectTypes;
+  merged: Set<string>;
+}
+
+/** Custom objects, metadata types, events, big objects ... (everything a project defines itself). */
+export function isCustomName(name: string): boolean {
+  return /__(c|mdt|e|b|x|kav|share|history)$/i.test(name);
+}
+
+/**
+ * An object of the schema by API name (case-insensitive): the tree's own definition, the hand-written
+ * standard schema, and apex-ls's standard SObject library for anything those do not list.
+ */
+export function getObject(schema: ProjectSchema, name: string): SchemaObject | undefined {
+  const key = name.toLowerCase();
+  let obj = schema.objects.get(key);
+  if (obj?.custom || isCustomName(name)) return obj;
+  if (!schema.merged.has(key)) {
+    schema.merged.add(key);
+    const std = schema.sobjectTypes?.get(name);
+    if (std) {
+      if (!obj) {
+        obj = { ...std, fields: new Map(std.fields), children: new Map(std.children) };
+        schema.objects.set(key, obj);
+      } else {
+        for (const [k, f] of std.fields) if (!obj.fields.has(k)) obj.fields.set(k, f);
+        for (const [k, c] of std.children) if (!obj.children.has(k)) obj.children.set(k, c);
+      }
+    }
+  }
+  return obj;
 }
 
 const SF_TYPE_TO_SCHEMA: Record<string, StandardFieldType> = {
@@ -56,18 +94,31 @@ const SF_TYPE_TO_SCHEMA: Record<string, StandardFieldType> = {
   Html: 'textarea',
   Lookup: 'reference',
   MasterDetail: 'reference',
-  MetadataRelationship: 'text',
+  MetadataRelationship: 'reference',
   Location: 'address',
 };
 
 function customObjectBase(name: string, meta: Record<string, unknown>): SchemaObject {
   const fields = new Map<string, SchemaField>();
-  const add = (n: string, type: StandardFieldType, referenceTo?: string[], relationshipName?: string): void => {
+  const add = (
+    n: string,
+    type: StandardFieldType,
+    referenceTo?: string[],
+    relationshipName?: string,
+  ): void => {
     fields.set(n.toLowerCase(), { name: n, type, referenceTo, relationshipName });
   };
   add('Id', 'id');
   if (name.endsWith('__mdt')) {
-    for (const f of ['DeveloperName', 'MasterLabel', 'Label', 'Language', 'NamespacePrefix', 'QualifiedApiName']) add(f, 'text');
+    for (const f of [
+      'DeveloperName',
+      'MasterLabel',
+      'Label',
+      'Language',
+      'NamespacePrefix',
+      'QualifiedApiName',
+    ])
+      add(f, 'text');
     add('SystemModstamp', 'datetime');
     return { name, custom: true, fields, children: new Map() };
   }
@@ -84,7 +135,8 @@ function customObjectBase(name: string, meta: Record<string, unknown>): SchemaOb
     add('LastViewedDate', 'datetime');
     add('LastReferencedDate', 'datetime');
     if (xmlText(meta, 'enableActivities') === 'true') add('LastActivityDate', 'date');
-    if (xmlText(meta, 'sharingModel') !== 'ControlledByParent') add('OwnerId', 'reference', ['User', 'Group'], 'Owner');
+    if (xmlText(meta, 'sharingModel') !== 'ControlledByParent')
+      add('OwnerId', 'reference', ['User', 'Group'], 'Owner');
   }
   return { name, custom: true, fields, children: new Map() };
 }
@@ -95,7 +147,11 @@ export function readSourceField(file: string): SourceField & { hasType: boolean 
   const name = basename(file).replace(/\.field-meta\.xml$/, '');
   const sfType = xmlText(xml, 'type') ?? '';
   const refTo = xml.referenceTo;
-  const referenceTo = Array.isArray(refTo) ? refTo.map(String) : typeof refTo === 'string' ? [refTo] : undefined;
+  const referenceTo = Array.isArray(refTo)
+    ? refTo.map(String)
+    : typeof refTo === 'string'
+      ? [refTo]
+      : undefined;
   const rel = xmlText(xml, 'relationshipName');
   const blanks = xmlText(xml, 'formulaTreatBlanksAs');
   return {
@@ -119,7 +175,9 @@ export function findObjectDirs(root: string): Map<string, string> {
   const visit = (d: string): void => {
     let entries: string[];
     try {
-      entries = readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+      entries = readdirSync(d, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name);
     } catch {
       return;
     }
@@ -137,8 +195,11 @@ export function findObjectDirs(root: string): Map<string, string> {
   return dirs;
 }
 
-/** Load the schema the checks resolve names against: standard objects plus everything under `root`. */
-export function loadProjectSchema(root: string): ProjectSchema {
+/**
+ * Load the schema the checks resolve names against: everything under `root`, the standard objects of
+ * standardSchema.ts, and (through getObject) apex-ls's standard SObject library from `repoDir`.
+ */
+export function loadProjectSchema(root: string, repoDir: string = process.cwd()): ProjectSchema {
   const objects = standardObjects();
   const sourceFields = new Map<string, SourceField[]>();
   const validationRules: ValidationRuleSource[] = [];
@@ -151,7 +212,9 @@ export function loadProjectSchema(root: string): ProjectSchema {
     const metaFile = join(dir, `${objectName}.object-meta.xml`);
     let obj = objects.get(key);
     if (!obj) {
-      obj = customObjectBase(objectName, existsSync(metaFile) ? readXml(metaFile) : {});
+      obj = isCustomName(objectName)
+        ? customObjectBase(objectName, existsSync(metaFile) ? readXml(metaFile) : {})
+        : { name: objectName, custom: false, fields: new Map(), children: new Map() };
       objects.set(key, obj);
     }
     const fields: SourceField[] = [];
@@ -165,7 +228,9 @@ export function loadProjectSchema(root: string): ProjectSchema {
       }
     }
     sourceFields.set(key, fields);
-    for (const file of listFiles(join(dir, 'validationRules')).filter((f) => f.endsWith('.validationRule-meta.xml'))) {
+    for (const file of listFiles(join(dir, 'validationRules')).filter((f) =>
+      f.endsWith('.validationRule-meta.xml'),
+    )) {
       const xml = readXml(file);
       validationRules.push({
         name: basename(file).replace(/\.validationRule-meta\.xml$/, ''),
@@ -181,11 +246,21 @@ export function loadProjectSchema(root: string): ProjectSchema {
   // child relationships of our lookups (Lead -> Engagement_Events__r -> Engagement_Event__c)
   for (const field of lookups) {
     for (const target of field.referenceTo ?? []) {
-      objects.get(target.toLowerCase())?.children.set(`${field.childRelationshipName}__r`.toLowerCase(), lookupOwner.get(field) ?? '');
+      objects
+        .get(target.toLowerCase())
+        ?.children.set(`${field.childRelationshipName}__r`.toLowerCase(), lookupOwner.get(field) ?? '');
     }
   }
   const customPermissions = listFiles(root)
     .filter((f) => f.endsWith('.customPermission-meta.xml'))
     .map((f) => basename(f).replace(/\.customPermission-meta\.xml$/, ''));
-  return { objects, sourceFields, validationRules, objectDirs, customPermissions };
+  return {
+    objects,
+    sourceFields,
+    validationRules,
+    objectDirs,
+    customPermissions,
+    sobjectTypes: SObjectTypes.forRepo(repoDir),
+    merged: new Set(),
+  };
 }

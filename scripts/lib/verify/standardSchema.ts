@@ -68,7 +68,9 @@ const DEFINITIONS: Record<string, { fields: string; children?: string; noCommon?
       'LastActivityDate:date LastViewedDate:datetime LastReferencedDate:datetime IsEmailBounced:checkbox ' +
       'EmailBouncedDate:datetime EmailBouncedReason:text Jigsaw:text MasterRecordId:ref(Contact)>MasterRecord ' +
       'IndividualId:id PhotoUrl:url AssistantName:text AssistantPhone:phone ' +
-      ADDRESS('Mailing') + ' ' + ADDRESS('Other'),
+      ADDRESS('Mailing') +
+      ' ' +
+      ADDRESS('Other'),
     children:
       `${ACTIVITY_CHILDREN} CampaignMembers>CampaignMember OpportunityContactRoles>OpportunityContactRole ` +
       'Histories>ContactHistory ProcessInstances>ProcessInstance',
@@ -80,7 +82,9 @@ const DEFINITIONS: Record<string, { fields: string; children?: string; noCommon?
       'OwnerId:ref(User)>Owner ParentId:ref(Account)>Parent AccountNumber:text Ownership:picklist Sic:text ' +
       'SicDesc:text TickerSymbol:text LastActivityDate:date LastViewedDate:datetime LastReferencedDate:datetime ' +
       'Jigsaw:text MasterRecordId:ref(Account)>MasterRecord PhotoUrl:url ' +
-      ADDRESS('Billing') + ' ' + ADDRESS('Shipping'),
+      ADDRESS('Billing') +
+      ' ' +
+      ADDRESS('Shipping'),
     children:
       `${ACTIVITY_CHILDREN} Contacts>Contact Opportunities>Opportunity ChildAccounts>Account ` +
       'Histories>AccountHistory ProcessInstances>ProcessInstance',
@@ -166,7 +170,8 @@ const DEFINITIONS: Record<string, { fields: string; children?: string; noCommon?
       'MediumPhotoUrl:url IsProfilePhotoActive:checkbox LastLoginDate:datetime ContactId:ref(Contact)>Contact ' +
       'AccountId:ref(Account)>Account DelegatedApproverId:id ReceivesInfoEmails:checkbox ' +
       ADDRESS(''),
-    children: 'PermissionSetAssignments>PermissionSetAssignment GroupMembership>GroupMember ManagedUsers>User',
+    children:
+      'PermissionSetAssignments>PermissionSetAssignment GroupMembership>GroupMember ManagedUsers>User',
   },
   Group: {
     fields:
@@ -180,7 +185,8 @@ const DEFINITIONS: Record<string, { fields: string; children?: string; noCommon?
   },
   QueueSobject: {
     noCommon: true,
-    fields: 'Id:id SystemModstamp:datetime CreatedById:ref(User)>CreatedBy QueueId:ref(Group)>Queue SobjectType:picklist',
+    fields:
+      'Id:id SystemModstamp:datetime CreatedById:ref(User)>CreatedBy QueueId:ref(Group)>Queue SobjectType:picklist',
   },
   Campaign: {
     fields:
@@ -240,7 +246,8 @@ const DEFINITIONS: Record<string, { fields: string; children?: string; noCommon?
       'ParentRoleId:ref(UserRole)>ParentRole RollupDescription:text',
   },
   RecordType: {
-    fields: 'Name:text DeveloperName:text SobjectType:picklist IsActive:checkbox Description:text NamespacePrefix:text',
+    fields:
+      'Name:text DeveloperName:text SobjectType:picklist IsActive:checkbox Description:text NamespacePrefix:text',
   },
   ProcessDefinition: {
     fields:
@@ -297,7 +304,8 @@ const DEFINITIONS: Record<string, { fields: string; children?: string; noCommon?
       'CronTriggerId:ref(CronTrigger)>CronTrigger',
   },
   ApexClass: {
-    fields: 'Name:text NamespacePrefix:text Status:picklist ApiVersion:number IsValid:checkbox LengthWithoutComments:number',
+    fields:
+      'Name:text NamespacePrefix:text Status:picklist ApiVersion:number IsValid:checkbox LengthWithoutComments:number',
   },
   CronTrigger: {
     noCommon: true,
@@ -333,7 +341,10 @@ export interface SchemaObject {
   children: Map<string, string>;
 }
 
-function parseDefinition(name: string, def: { fields: string; children?: string; noCommon?: boolean }): SchemaObject {
+function parseDefinition(
+  name: string,
+  def: { fields: string; children?: string; noCommon?: boolean },
+): SchemaObject {
   const fields = new Map<string, SchemaField>();
   const text = def.noCommon ? def.fields : `${COMMON} ${def.fields}`;
   for (const token of text.split(/\s+/).filter(Boolean)) {
@@ -359,6 +370,7 @@ function parseDefinition(name: string, def: { fields: string; children?: string;
 /** The standard objects, keyed by lower-case API name. */
 export function standardObjects(): Map<string, SchemaObject> {
   const out = new Map<string, SchemaObject>();
-  for (const [name, def] of Object.entries(DEFINITIONS)) out.set(name.toLowerCase(), parseDefinition(name, def));
+  for (const [name, def] of Object.entries(DEFINITIONS))
+    out.set(name.toLowerCase(), parseDefinition(name, def));
   return out;
 }

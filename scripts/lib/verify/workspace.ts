@@ -18,7 +18,11 @@ export function tempWorkspace(root: string): TempWorkspace {
   const dir = mkdtempSync(join(tmpdir(), 'revops-verify-'));
   writeFileSync(
     join(dir, 'sfdx-project.json'),
-    JSON.stringify({ packageDirectories: [{ path: 'src', default: true }], sourceApiVersion: '66.0' }, null, 2),
+    JSON.stringify(
+      { packageDirectories: [{ path: 'src', default: true }], sourceApiVersion: '66.0' },
+      null,
+      2,
+    ),
   );
   symlinkSync(root, join(dir, 'src'), 'dir');
   const prefix = join(dir, 'src');

@@ -6,6 +6,7 @@ import { ReportError } from '../db.ts';
 import { writeTextFile } from '../snapshot.ts';
 import type { FieldValue } from '../../rules/types.ts';
 import type { DedupResult } from './report.ts';
+import { connectApexRest } from '../../org/index.ts';
 
 export const MERGE_PATH = '/revops/merge';
 export const RESTORE_PATH = '/revops/merge/restore';
@@ -64,15 +65,14 @@ export function readLog(file: string): LogEntry[] {
     });
 }
 
+/** Request body of POST /services/apexrest/revops/merge (RevOpsMergeResource; dryRun must be false to merge). */
+export function mergeBody(call: MergeCall): { object: string; masterId: string; duplicateIds: string[]; fields: Record<string, FieldValue>; dryRun: false } {
+  return { object: call.object, masterId: call.masterId, duplicateIds: call.mergedIds, fields: call.fields, dryRun: false };
+}
+
 const callKey = (c: MergeCall): string => `${c.object}:${c.masterId}:${c.mergedIds.join(',')}`;
 
-const ORG_MODULE: string = '../../org/index.ts';
-
-async function client(org: string): Promise<ApexRestClient> {
-  const mod = (await import(ORG_MODULE).catch(() => null)) as { connectApexRest?: (org: string) => Promise<ApexRestClient> } | null;
-  if (!mod?.connectApexRest) throw new ReportError('The org library has no Apex REST client yet (scripts/lib/org connectApexRest).');
-  return mod.connectApexRest(org);
-}
+const client = (org: string): Promise<ApexRestClient> => connectApexRest(org);
 
 export interface ApplyOptions {
   result: DedupResult;
@@ -116,7 +116,7 @@ export async function applyMerges(o: ApplyOptions): Promise<ApplyOutcome> {
       continue;
     }
     try {
-      const response = await rest.apexRest('POST', MERGE_PATH, { objectType: call.object, masterId: call.masterId, duplicateIds: call.mergedIds, fieldValues: call.fields });
+      const response = await rest.apexRest('POST', MERGE_PATH, mergeBody(call));
       appendFileSync(log, JSON.stringify({ at: new Date().toISOString(), kind: 'merge', status: 'done', call, response } satisfies LogEntry) + '\n');
       ok++;
     } catch (e) {
@@ -146,7 +146,9 @@ export async function undoMerges(o: { log: string; org: string; execute: boolean
   for (const e of todo) {
     if (!rest) continue;
     try {
-      const response = await rest.apexRest('POST', RESTORE_PATH, { objectType: e.call.object, masterId: e.call.masterId, mergedIds: e.call.mergedIds, merge: e.response ?? null });
+      // one restore per record the merge deleted (the resource finds its Merge_Snapshot__c by that Id)
+      const response = [];
+      for (const mergedId of e.call.mergedIds) response.push(await rest.apexRest('POST', RESTORE_PATH, { mergedId }));
       appendFileSync(o.log, JSON.stringify({ at: new Date().toISOString(), kind: 'restore', status: 'done', call: e.call, response } satisfies LogEntry) + '\n');
       ok++;
     } catch (err) {

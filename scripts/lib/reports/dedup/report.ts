@@ -2,7 +2,7 @@
 // and shapes the result for --json, the terminal, HTML and the weekly review CSV.
 import { survivorship, type DedupRule, type SurvivorRecord } from '../../rules/match.ts';
 import type { FieldValue } from '../../rules/types.ts';
-import { q, type Db } from '../db.ts';
+import { q, toIso as iso, type Db } from '../db.ts';
 import { fieldScorer, findDuplicates, ruleScorer, type EngineResult, type RecordTable } from './engine.ts';
 import { personProfile, salesforceSetup, type PersonMapping } from './profiles.ts';
 import { tableFromCsv } from './source.ts';
@@ -52,9 +52,9 @@ function activitySql(db: Db, object: string): Promise<string> {
     const key = object === 'Account' ? 'WhatId' : 'WhoId';
     const parts: string[] = [];
     for (const t of ['Task', 'Event']) {
-      if ((await db.hasTable(t)) && (await db.tableColumns(t)).includes(key)) parts.push(`SELECT ${q(key)} AS rid, max("CreatedDate") AS at FROM ${q(t)} GROUP BY 1`);
+      if ((await db.hasTable(t)) && (await db.tableColumns(t)).includes(key)) parts.push(`SELECT ${q(key)} AS rid, max("CreatedDate") AS ts FROM ${q(t)} GROUP BY 1`);
     }
-    return parts.length ? parts.join(' UNION ALL ') : 'SELECT NULL::VARCHAR AS rid, NULL::TIMESTAMP AS at WHERE false';
+    return parts.length ? parts.join(' UNION ALL ') : 'SELECT NULL::VARCHAR AS rid, NULL::TIMESTAMP AS ts WHERE false';
   })();
 }
 
@@ -73,15 +73,14 @@ export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<Re
     join = 'LEFT JOIN "Account" a ON a."Id" = t."AccountId"';
   }
   const act = await activitySql(db, object);
-  select.push(`CAST(act.at AS VARCHAR) AS "_LastActivity"`);
+  select.push(`CAST(act.ts AS VARCHAR) AS "_LastActivity"`);
   const data = await db.columns(
-    `WITH act AS (SELECT rid, max(at) AS at FROM (${act}) GROUP BY rid)
+    `WITH act AS (SELECT rid, max(ts) AS ts FROM (${act}) GROUP BY rid)
      SELECT ${select.join(', ')} FROM ${q(object)} t ${join} LEFT JOIN act ON act.rid = t."Id" ORDER BY t."Id"`,
   );
   return { ids: data.Id.map((v) => v ?? ''), columns: data };
 }
 
-const iso = (v: string | null | undefined): string | null => (v ? new Date(v.replace(' ', 'T') + (/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? '' : 'Z')).toISOString() : null);
 
 function detail(table: RecordTable, res: EngineResult, fields: string[], rule: DedupRule | null, elapsedMs: number, object: string): DedupResult {
   const sorField = rule?.systemOfRecordField ?? undefined;

@@ -80,7 +80,7 @@ export default class RevopsDealDesk extends LightningElement {
 
   get approversText() {
     const names = (this.deal.approvers || []).join(', ');
-    return formatLabel(this.deal.parallel ? APPROVERS_PARALLEL : APPROVERS_SEQUENCE, names);
+    return formatLabel(this.deal.inParallel ? APPROVERS_PARALLEL : APPROVERS_SEQUENCE, names);
   }
 
   get statusText() {

@@ -21,10 +21,6 @@ import NEGATIVE_NOTE from '@salesforce/label/c.RevOps_Score_Negative_Note';
 import TOTAL from '@salesforce/label/c.RevOps_Score_Total';
 import RULES from '@salesforce/label/c.RevOps_Score_Rules';
 import NO_RULES from '@salesforce/label/c.RevOps_Score_No_Rules';
-import COL_MODEL from '@salesforce/label/c.RevOps_Score_Col_Model';
-import COL_RULE from '@salesforce/label/c.RevOps_Score_Col_Rule';
-import COL_POINTS from '@salesforce/label/c.RevOps_Score_Col_Points';
-import COL_HOW from '@salesforce/label/c.RevOps_Score_Col_How';
 import SCORED_AT from '@salesforce/label/c.RevOps_Score_Scored_At';
 
 /**
@@ -36,7 +32,7 @@ export default class RevopsScoreCard extends LightningElement {
 
   card;
   error;
-  labels = { TITLE, LOADING, LOAD_ERROR, EMPTY, RULES, NO_RULES, COL_MODEL, COL_RULE, COL_POINTS, COL_HOW };
+  labels = { TITLE, LOADING, LOAD_ERROR, EMPTY, RULES, NO_RULES };
 
   @wire(getScoreCard, { recordId: '$recordId' })
   wiredScoreCard({ data, error }) {
@@ -116,7 +112,6 @@ export default class RevopsScoreCard extends LightningElement {
       label,
       value: formatLabel(OUT_OF, formatNumber(score), formatNumber(cap)),
       percent: Math.max(0, Math.min(100, Math.round((score / cap) * 100))),
-      variant: threshold !== null && score >= Number(threshold) ? 'base' : 'warning',
       note,
     };
   }
@@ -124,8 +119,7 @@ export default class RevopsScoreCard extends LightningElement {
   get rules() {
     return (this.card.entries || []).map((entry, index) => ({
       key: `r${index}`,
-      model: entry.model,
-      rule: entry.rule,
+      name: `${entry.model} · ${entry.rule}`,
       points: formatPoints(entry.points),
       detail: entry.detail,
     }));

@@ -80,7 +80,9 @@ describe('c-revops-deal-desk', () => {
 
   it('says parallel approvers and a rejection plainly', async () => {
     const element = await mount(REJECTED_PARALLEL);
-    expect(text(element, '[data-id="approvers"]')).toBe('Approvers, in parallel: Finance, Legal');
+    expect(text(element, '[data-id="approvers"]')).toBe(
+      'Approvers, with parallel steps: Manager, Finance, Legal',
+    );
     expect(status(element)).toBe('Status: Rejected');
     expect(element.shadowRoot.querySelector('[data-id="status"]').className).toContain('slds-theme_error');
     await expect(element).toBeAccessible();

@@ -66,10 +66,10 @@ describe('c-revops-score-card', () => {
     const element = mount();
     getScoreCard.emit(NOT_YET);
     await flush();
-    const rows = [...element.shadowRoot.querySelectorAll('[data-id="rules"] tbody tr')];
+    const rows = [...element.shadowRoot.querySelectorAll('[data-id="rules"] li')];
     expect(rows).toHaveLength(7);
     const pricing = rows[3].textContent;
-    expect(pricing).toContain('Pricing_Page');
+    expect(pricing).toContain('Engagement · Pricing_Page');
     expect(pricing).toContain('+12.5');
     expect(pricing).toContain('+25 pricing page, 14 days ago, half-life 14 d → 12.5');
     expect(rows[6].textContent).toContain('-5');

@@ -1,0 +1,137 @@
+// Bulk API 2.0 query: create the job, poll until JobComplete, then page the CSV results with maxRecords.
+// Each page is gzip-encoded on the wire and parsed as a stream (csv-parse) with backpressure: the consumer's
+// promise must settle before more of the page is read, so memory stays bounded whatever the row count.
+// The Sforce-Locator of the next page is saved after every page, so an interrupted pull resumes there.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse';
+import { OrgApiError, type OrgHttp } from './http.ts';
+
+export interface BulkJobState {
+  jobId: string;
+  /** Locator of the next page to fetch; null = the first page. */
+  locator: string | null;
+  done: boolean;
+  pages: number;
+  rows: number;
+}
+
+export interface BulkJobInfo {
+  id: string;
+  state: 'UploadComplete' | 'InProgress' | 'Aborted' | 'JobComplete' | 'Failed';
+  numberRecordsProcessed?: number;
+  errorMessage?: string;
+}
+
+export interface BulkQueryOptions {
+  /** Records per results page (maxRecords). */
+  maxRecords?: number;
+  /** First poll delay; grows ×1.5 up to 10 s. */
+  pollIntervalMs?: number;
+  /** Give up waiting for the job after this long (default 2 h; jsforce's reader gives up after 30 s). */
+  pollTimeoutMs?: number;
+  /** Records delivered per onRecords call. */
+  batchSize?: number;
+  /** Resume an interrupted pull. */
+  resume?: BulkJobState;
+  /** Called after every page with the state to resume from. */
+  saveState?(state: BulkJobState): void;
+  /** Receives the header once per page and then batches of records (string values). */
+  onRecords(header: readonly string[], records: string[][]): Promise<void> | void;
+  onJob?(info: BulkJobInfo): void;
+  onPage?(state: BulkJobState, pageRows: number): void;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function createQueryJob(http: OrgHttp, soql: string): Promise<BulkJobInfo> {
+  return http.json<BulkJobInfo>('/jobs/query', {
+    method: 'POST',
+    body: JSON.stringify({ operation: 'query', query: soql, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' }),
+  });
+}
+
+export async function waitForJob(http: OrgHttp, jobId: string, opts: Pick<BulkQueryOptions, 'pollIntervalMs' | 'pollTimeoutMs' | 'onJob'>): Promise<BulkJobInfo> {
+  const deadline = Date.now() + (opts.pollTimeoutMs ?? 2 * 3600_000);
+  let delay = opts.pollIntervalMs ?? 1000;
+  for (;;) {
+    const info = await http.json<BulkJobInfo>(`/jobs/query/${jobId}`);
+    opts.onJob?.(info);
+    if (info.state === 'JobComplete') return info;
+    if (info.state === 'Failed' || info.state === 'Aborted') {
+      throw new OrgApiError(`Bulk query job ${jobId} ${info.state.toLowerCase()}: ${info.errorMessage ?? 'no message'}`, 200, info.state, [
+        'Check the query in Setup > Bulk Data Load Jobs, then run the snapshot again.',
+      ]);
+    }
+    if (Date.now() > deadline) {
+      throw new OrgApiError(`Bulk query job ${jobId} still ${info.state} after ${Math.round((opts.pollTimeoutMs ?? 0) / 1000)}s.`, 200, 'Timeout', [
+        'Run the same command again later: the pull resumes from the saved job.',
+      ]);
+    }
+    await sleep(delay);
+    delay = Math.min(10_000, delay * 1.5);
+  }
+}
+
+/** Streams one results page into the consumer; returns the next locator ("null" at the end) and rows read. */
+async function readPage(http: OrgHttp, jobId: string, locator: string | null, opts: BulkQueryOptions): Promise<{ next: string; rows: number }> {
+  const q = new URLSearchParams({ maxRecords: String(opts.maxRecords ?? 50_000) });
+  if (locator) q.set('locator', locator);
+  const res = await http.send(`/jobs/query/${jobId}/results?${q}`, { headers: { Accept: 'text/csv' } });
+  const next = res.headers.get('sforce-locator') ?? 'null';
+  if (!res.body) return { next, rows: 0 };
+  const parser = parse({ bom: true });
+  // pipeline (not pipe) so that a dropped connection errors the parser and ends the loop below.
+  let failure: unknown = null;
+  const piping = pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), parser).catch((e: unknown) => {
+    failure = e;
+  });
+  let header: string[] | null = null;
+  let batch: string[][] = [];
+  let rows = 0;
+  const size = opts.batchSize ?? 2000;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (!header) {
+        header = record;
+        continue;
+      }
+      batch.push(record);
+      rows++;
+      if (batch.length >= size) {
+        await opts.onRecords(header, batch);
+        batch = [];
+      }
+    }
+  } catch (e) {
+    parser.destroy();
+    await piping;
+    throw failure ?? e;
+  }
+  await piping;
+  if (failure) throw failure;
+  if (header && batch.length) await opts.onRecords(header, batch);
+  const expected = Number(res.headers.get('sforce-numberofrecords'));
+  if (Number.isFinite(expected) && res.headers.has('sforce-numberofrecords') && expected !== rows) {
+    throw Object.assign(new Error(`page ended early: ${rows} of ${expected} records (premature close)`), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+  }
+  return { next, rows };
+}
+
+/** Runs (or resumes) a Bulk API 2.0 query and streams every record to opts.onRecords. */
+export async function bulkQuery(http: OrgHttp, soql: string, opts: BulkQueryOptions): Promise<BulkJobState> {
+  const state: BulkJobState = opts.resume ? { ...opts.resume } : { jobId: (await createQueryJob(http, soql)).id, locator: null, done: false, pages: 0, rows: 0 };
+  if (!opts.resume) opts.saveState?.(state);
+  if (state.done) return state;
+  await waitForJob(http, state.jobId, opts);
+  while (!state.done) {
+    const page = await http.withRetry(`results page ${state.pages + 1} of job ${state.jobId}`, () => readPage(http, state.jobId, state.locator, opts));
+    state.pages++;
+    state.rows += page.rows;
+    state.locator = page.next === 'null' ? null : page.next;
+    state.done = page.next === 'null';
+    opts.saveState?.(state);
+    opts.onPage?.(state, page.rows);
+  }
+  return state;
+}

@@ -1,0 +1,60 @@
+// Org auth: the sf CLI's own (`sf org login ...`), resolved with @salesforce/core. The CLI never sees a password.
+import { AuthInfo, Connection, Org } from '@salesforce/core';
+import { OrgHttp, type HttpEvents, type OrgSession, type RetryPolicy, DEFAULT_RETRY } from './http.ts';
+
+export const API_VERSION = '66.0';
+
+export class OrgAuthError extends Error {
+  constructor(
+    message: string,
+    readonly actions: string[],
+  ) {
+    super(message);
+    this.name = 'OrgAuthError';
+  }
+}
+
+/** A session for an alias/username (or the default target org when omitted). */
+export async function resolveOrg(aliasOrUsername?: string): Promise<{ session: OrgSession; connection: Connection }> {
+  let org: Org;
+  try {
+    org = await Org.create(aliasOrUsername ? { aliasOrUsername } : {});
+  } catch (e) {
+    throw new OrgAuthError(`No authenticated org ${aliasOrUsername ? `"${aliasOrUsername}"` : '(no default target org set)'}: ${(e as Error).message}`, [
+      'Log in with the Salesforce CLI: sf org login web --alias my-org',
+      'Then pass -o my-org, or set a default: sf config set target-org my-org',
+    ]);
+  }
+  const connection = org.getConnection(API_VERSION);
+  await connection.refreshAuth().catch(() => undefined);
+  const session: OrgSession = {
+    instanceUrl: connection.instanceUrl,
+    accessToken: connection.accessToken ?? '',
+    apiVersion: API_VERSION,
+    orgId: org.getOrgId(),
+    username: org.getUsername(),
+  };
+  return { session, connection };
+}
+
+/**
+ * A @salesforce/core Connection from an instance URL and access token (no stored auth), as SDR needs one to deploy.
+ * Username and org id are supplied so nothing is looked up at creation time.
+ */
+export async function connectionFromSession(session: OrgSession): Promise<Connection> {
+  const authInfo = await AuthInfo.create({
+    accessTokenOptions: {
+      accessToken: session.accessToken,
+      instanceUrl: session.instanceUrl,
+      loginUrl: session.instanceUrl,
+      username: session.username ?? 'revops@example.invalid',
+      orgId: session.orgId ?? '00D000000000000AAA',
+      isDevHub: false,
+    } as Parameters<typeof AuthInfo.create>[0] extends { accessTokenOptions?: infer A } ? A : never,
+  });
+  return Connection.create({ authInfo, connectionOptions: { version: session.apiVersion } });
+}
+
+export function httpFor(session: OrgSession, events: HttpEvents = {}, retry: RetryPolicy = DEFAULT_RETRY): OrgHttp {
+  return new OrgHttp(session, retry, events);
+}

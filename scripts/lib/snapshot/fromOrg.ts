@@ -1,0 +1,152 @@
+// Snapshot from an org: one Bulk API 2.0 query per object, result pages streamed straight into DuckDB
+// appenders (memory bounded), the next-page locator saved to "<out>.resume.json" after every page so an
+// interrupted pull resumes where it stopped. Fields are the snapshot schema's, intersected with the org's
+// describe (a field the org lacks stays NULL and is reported).
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
+import { bulkQuery, type BulkJobState } from '../org/bulk.ts';
+import { OrgApiError, type OrgHttp } from '../org/http.ts';
+import { describeFields } from '../org/query.ts';
+import type { BuildResult, Progress } from './build.ts';
+import { OBJECTS, SCHEMA, type ColumnType } from './schema.ts';
+import { SnapshotWriter, tableColumns } from './store.ts';
+
+export interface OrgSnapshotOptions {
+  out: string;
+  http: OrgHttp;
+  objects?: readonly string[];
+  /** Records per results page. */
+  maxRecords?: number;
+  pollIntervalMs?: number;
+  /** Start over even when a resume file exists. */
+  restart?: boolean;
+  /** Abort (e.g. Ctrl-C): the pull stops after the current batch; run again to resume. */
+  signal?: AbortSignal;
+  progress?: Progress;
+}
+
+interface ResumeFile {
+  version: 1;
+  instanceUrl: string;
+  orgId: string | null;
+  startedAt: string;
+  objects: Record<string, { fields: string[]; state: BulkJobState | null; done: boolean }>;
+}
+
+export const resumePath = (out: string): string => `${out}.resume.json`;
+
+function appendValue(a: DuckDBAppender, type: ColumnType, v: string | undefined): void {
+  if (v === undefined || v === '') return a.appendNull();
+  switch (type) {
+    case 'DOUBLE': {
+      const n = Number(v);
+      return Number.isFinite(n) ? a.appendDouble(n) : a.appendNull();
+    }
+    case 'BOOLEAN':
+      return a.appendBoolean(v === 'true' || v === '1');
+    case 'TIMESTAMP': {
+      const ms = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
+      return Number.isFinite(ms) ? a.appendTimestamp(new DuckDBTimestampValue(BigInt(ms) * 1000n)) : a.appendNull();
+    }
+    default:
+      return a.appendVarchar(v);
+  }
+}
+
+export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildResult> {
+  const progress = opts.progress ?? (() => {});
+  const file = resumePath(opts.out);
+  const t0 = performance.now();
+  let resume: ResumeFile | null = null;
+  if (!opts.restart && existsSync(file) && existsSync(`${opts.out}.partial`)) {
+    resume = JSON.parse(readFileSync(file, 'utf8')) as ResumeFile;
+    if (resume.instanceUrl !== opts.http.session.instanceUrl) resume = null;
+    else progress(`Resuming the pull started ${resume.startedAt} (${resumePath(opts.out)}).`);
+  }
+  const state: ResumeFile = resume ?? { version: 1, instanceUrl: opts.http.session.instanceUrl, orgId: opts.http.session.orgId ?? null, startedAt: new Date().toISOString(), objects: {} };
+  const save = (): void => writeFileSync(file, JSON.stringify(state, null, 2));
+  const writer = await SnapshotWriter.create(opts.out, { resume: resume !== null, memoryLimit: '160MB' });
+  const warnings: string[] = [];
+  const counts: Record<string, number> = {};
+  try {
+    for (const object of opts.objects ?? OBJECTS) {
+      const entry = state.objects[object];
+      if (entry?.done) {
+        counts[object] = await writer.count(object);
+        continue;
+      }
+      let fields: string[];
+      if (entry) fields = entry.fields;
+      else {
+        let orgFields: Set<string>;
+        try {
+          orgFields = new Set((await describeFields(opts.http, object)).map((f) => f.name));
+        } catch (e) {
+          if (e instanceof OrgApiError && (e.status === 404 || e.errorCode === 'NOT_FOUND')) {
+            warnings.push(`${object} does not exist in this org (or is not visible to your user); its table is empty.`);
+            await writer.createTable(object, tableColumns(object));
+            state.objects[object] = { fields: [], state: null, done: true };
+            save();
+            counts[object] = 0;
+            continue;
+          }
+          throw e;
+        }
+        fields = SCHEMA[object].fields.map(([n]) => n).filter((n) => orgFields.has(n));
+        const missing = SCHEMA[object].fields.map(([n]) => n).filter((n) => !orgFields.has(n));
+        if (missing.length) warnings.push(`${object}: the org has no ${missing.join(', ')}; left blank.`);
+        await writer.createTable(object, tableColumns(object));
+        state.objects[object] = { fields, state: null, done: false };
+        save();
+      }
+      const columns = tableColumns(object);
+      const appender = await writer.conn.createAppender(object);
+      let headerIndex: number[] = [];
+      let lastHeader: readonly string[] | null = null;
+      const started = performance.now();
+      const result = await bulkQuery(opts.http, `SELECT ${fields.join(', ')} FROM ${object}`, {
+        maxRecords: opts.maxRecords ?? 50_000,
+        pollIntervalMs: opts.pollIntervalMs,
+        resume: state.objects[object].state ?? undefined,
+        onRecords(header, records) {
+          if (opts.signal?.aborted) throw Object.assign(new Error('Snapshot interrupted; run the same command again to resume.'), { name: 'AbortError' });
+          if (header !== lastHeader) {
+            headerIndex = columns.map(([n]) => header.indexOf(n));
+            lastHeader = header;
+          }
+          for (const r of records) {
+            for (let c = 0; c < columns.length; c++) appendValue(appender, columns[c][1], headerIndex[c] >= 0 ? r[headerIndex[c]] : undefined);
+            appender.endRow();
+          }
+        },
+        saveState(s) {
+          appender.flushSync(); // rows of the page are in the file before its locator is recorded
+          state.objects[object].state = { ...s };
+          save();
+        },
+        onPage(s) {
+          const secs = (performance.now() - started) / 1000;
+          const usage = opts.http.lastUsage ? `, API usage ${opts.http.lastUsage.used}/${opts.http.lastUsage.max}` : '';
+          progress(`  ${object}: page ${s.pages}, ${s.rows.toLocaleString('en-US')} rows (${Math.round(s.rows / Math.max(secs, 0.001)).toLocaleString('en-US')}/s${usage})`);
+        },
+      });
+      appender.closeSync();
+      const extra = await writer.dedupById(object);
+      if (extra) progress(`  ${object}: dropped ${extra} rows delivered twice by a retried page.`);
+      counts[object] = await writer.count(object);
+      if (counts[object] !== result.rows - extra) warnings.push(`${object}: ${counts[object]} rows stored, the org reported ${result.rows}.`);
+      state.objects[object].done = true;
+      save();
+    }
+    const createdAt = new Date().toISOString();
+    await writer.commit({ source: 'org', orgId: state.orgId, apiVersion: opts.http.session.apiVersion, createdAt }, counts);
+    rmSync(file, { force: true });
+    const usage = opts.http.lastUsage;
+    if (usage) progress(`API usage after the pull: ${usage.used}/${usage.max} (Sforce-Limit-Info).`);
+    return { out: opts.out, source: 'org', orgId: state.orgId, createdAt, counts, csvBytes: 0, timings: { pullMs: Math.round(performance.now() - t0) }, warnings };
+  } catch (e) {
+    // Keep the partial file and the resume file: the next run continues from the last saved page.
+    writer.release();
+    throw e;
+  }
+}

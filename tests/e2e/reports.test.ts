@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { buildDemoSnapshot } from '../../scripts/lib/snapshot/demo.ts';
+import { openDb, type Db } from '../../scripts/lib/reports/db.ts';
+import { dedupSnapshot } from '../../scripts/lib/reports/dedup/report.ts';
+import { pairQuality } from '../../scripts/lib/reports/dedup/quality.ts';
+import type { DedupRule } from '../../scripts/lib/rules/match.ts';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'reports-e2e-'));
+const snap = join(dir, 'demo.duckdb');
+
+async function cli(args: string[]): Promise<{ code: number; json: { status: number; result: Record<string, unknown> } }> {
+  try {
+    const { stdout } = await run('node_modules/.bin/tsx', ['scripts/cli.ts', ...args, '--json'], { maxBuffer: 64 << 20 });
+    return { code: 0, json: JSON.parse(stdout) };
+  } catch (e) {
+    const err = e as { code: number; stdout: string };
+    return { code: err.code, json: JSON.parse(err.stdout) };
+  }
+}
+
+beforeAll(async () => {
+  await buildDemoSnapshot({ out: snap, size: 'small' });
+}, 120_000);
+
+describe('report commands on the demo snapshot', () => {
+  it('revops report writes one offline HTML file with the audit and the metrics, charts inline', async () => {
+    const html = join(dir, 'out', 'report.html');
+    const { code, json } = await cli(['report', '--snapshot', snap, '--html', html]);
+    expect(code).toBe(0);
+    expect(json.result.html).toBe(html);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('Quarterly data audit');
+    expect(page).toContain('Metrics dashboard');
+    expect(page).toContain('<svg');
+    expect(page).not.toMatch(/<script|<link|(src|href)="(https?:)?\/\//);
+  });
+
+  it('revops dedup --json gives exactly clusters/pairsCompared/records with input Ids', async () => {
+    const { code, json } = await cli(['dedup', '--snapshot', snap, '--object', 'Lead', '--review-csv', join(dir, 'review.csv')]);
+    expect(code).toBe(0);
+    expect(Object.keys(json.result).sort()).toEqual(['clusters', 'pairsCompared', 'records']);
+    const clusters = json.result.clusters as { survivorId: string; memberIds: string[]; score: number; reasons: string[] }[];
+    expect(json.result.records).toBe(5000);
+    expect(clusters.length).toBeGreaterThan(0);
+    expect(Object.keys(clusters[0]).sort()).toEqual(['memberIds', 'reasons', 'score', 'survivorId']);
+    expect(clusters[0].memberIds[0]).toMatch(/^00Q/);
+    expect(readFileSync(join(dir, 'review.csv'), 'utf8').split('\n')[0]).toMatch(/^cluster,decision,record_id,proposed_winner,confidence/);
+  });
+
+  it('metrics, backtest and route simulate return their figures as JSON', async () => {
+    const [m, b, r] = await Promise.all([cli(['metrics', '--snapshot', snap]), cli(['backtest', '--snapshot', snap]), cli(['route', 'simulate', '--snapshot', snap])]);
+    expect(m.code).toBe(0);
+    expect((m.json.result.marketing as { figures: { key: string; benchmark?: string }[] }).figures.find((f) => f.key === 'leadToMql')?.benchmark).toBe('5-15%');
+    expect(b.code).toBe(0);
+    expect(b.json.result.auc).toBeGreaterThan(0.5);
+    expect(r.code).toBe(0);
+    expect(r.json.result.leads).toBeGreaterThan(0);
+  });
+
+  it('bad input fails with a named error and a hint', async () => {
+    const { code, json } = await cli(['metrics', '--snapshot', join(dir, 'missing.duckdb')]);
+    expect(code).toBe(1);
+    expect(json).toMatchObject({ name: 'ReportError', message: expect.stringContaining('Snapshot file not found') });
+  });
+});
+
+describe('dedup quality on the demo planted duplicates', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openDb(snap, { readOnly: true });
+  });
+  afterAll(() => db.close());
+
+  it('finds planted lead duplicates with precision >= 0.99 and recall >= 0.95 (recommended Lead rule weights)', async () => {
+    const rule: DedupRule = {
+      name: 'Lead_Recommended',
+      object: 'Lead',
+      matchKeys: ['email', 'email_domain', 'name', 'company', 'phone'],
+      matchThreshold: 0.75,
+      reviewThreshold: 0.55,
+      mergePriority: ['most_recent_activity', 'oldest_created'],
+      fieldWeights: { email: 1, email_domain: 0.5, name: 2, company: 1, phone: 2 },
+    };
+    const r = await dedupSnapshot(db, rule);
+    const truth = new Map<string, string>();
+    for (const { Id } of await db.all<{ Id: string }>('SELECT "Id" FROM "Lead"')) truth.set(Id, Id);
+    for (const t of await db.all<{ Id: string; entity_id: string }>(`SELECT "Id", entity_id FROM _dedup_truth WHERE object = 'Lead'`)) truth.set(t.Id, t.entity_id);
+    const pred = new Map<string, string>();
+    r.clusters.forEach((c, i) => c.memberIds.forEach((m) => pred.set(m, `c${i}`)));
+    const q = pairQuality(pred, truth);
+    expect(q.truePairs).toBeGreaterThan(100);
+    expect(q.precision).toBeGreaterThanOrEqual(0.99);
+    expect(q.recall).toBeGreaterThanOrEqual(0.95);
+  });
+});
+

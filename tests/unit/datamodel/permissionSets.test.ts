@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { fieldNames, readMeta } from './helpers.ts';
+
+interface FieldPerm {
+  field: string;
+  editable: string;
+  readable: string;
+}
+interface ObjPerm {
+  object: string;
+  allowCreate: string;
+  allowRead: string;
+  allowEdit: string;
+  allowDelete: string;
+  viewAllRecords: string;
+  modifyAllRecords: string;
+}
+interface PermSet {
+  fieldPermissions: FieldPerm[];
+  objectPermissions: ObjPerm[];
+  customPermissions?: { name: string; enabled: string }[];
+  customMetadataTypeAccesses: { name: string; enabled: string }[];
+}
+const sets = Object.fromEntries(
+  ['RevOps_Admin', 'RevOps_Sales_Rep', 'RevOps_Deal_Desk'].map((n) => [
+    n,
+    readMeta<{ PermissionSet: PermSet }>(`permissionsets/${n}.permissionset-meta.xml`).PermissionSet,
+  ]),
+);
+const OBJECTS = [
+  'Lead',
+  'Contact',
+  'Account',
+  'Opportunity',
+  'Engagement_Event__c',
+  'Lifecycle_Transition__c',
+  'Routing_Decision__c',
+  'SLA_Event__c',
+  'Rep_Availability__c',
+];
+const field = (path: string) =>
+  readMeta<{ CustomField: { required?: string; formula?: string } }>(
+    `objects/${path.split('.')[0]}/fields/${path.split('.')[1]}.field-meta.xml`,
+  ).CustomField;
+const fieldsOf = (objects: string[]) => objects.flatMap((o) => fieldNames(o).map((f) => `${o}.${f}`));
+// Merge_Snapshot__c holds the undo copies of merged records: admins only.
+const ADMIN_ONLY = ['Merge_Snapshot__c'].filter((o) => fieldNames(o).length > 0);
+
+describe('permission sets', () => {
+  for (const [name, ps] of Object.entries(sets)) {
+    it(`${name} grants read on every RevOps field, never lists a required field and never edits a formula field`, () => {
+      const listed = ps.fieldPermissions.map((p) => p.field).sort();
+      const expected = fieldsOf(name === 'RevOps_Admin' ? [...OBJECTS, ...ADMIN_ONLY] : OBJECTS);
+      expect(listed).toEqual(expected.filter((f) => field(f).required !== 'true').sort());
+      for (const p of ps.fieldPermissions) {
+        expect(p.readable, p.field).toBe('true');
+        if (field(p.field).formula) expect(p.editable, p.field).toBe('false');
+      }
+    });
+
+    it(`${name} can read every config type and keeps object permissions consistent (delete needs edit, modify-all needs view-all)`, () => {
+      expect(ps.customMetadataTypeAccesses.map((a) => a.name).sort()).toEqual([
+        'Approval_Tier__mdt',
+        'Business_Calendar__mdt',
+        'Dedup_Rule__mdt',
+        'Routing_Rule__mdt',
+        'SLA_Policy__mdt',
+        'Scoring_Rule__mdt',
+        'Scoring_Setting__mdt',
+        'Stage_Policy__mdt',
+      ]);
+      for (const o of ps.objectPermissions) {
+        if (o.allowDelete === 'true') expect(o.allowEdit, o.object).toBe('true');
+        if (o.allowEdit === 'true' || o.allowCreate === 'true') expect(o.allowRead, o.object).toBe('true');
+        if (o.modifyAllRecords === 'true')
+          expect([o.viewAllRecords, o.allowDelete], o.object).toEqual(['true', 'true']);
+      }
+    });
+  }
+
+  it('only RevOps Admin may bypass validation and automation', () => {
+    expect(sets.RevOps_Admin.customPermissions?.map((p) => p.name).sort()).toEqual([
+      'RevOps_Bypass_Automation',
+      'RevOps_Bypass_Validation',
+    ]);
+    expect(sets.RevOps_Sales_Rep.customPermissions).toBeUndefined();
+    expect(sets.RevOps_Deal_Desk.customPermissions).toBeUndefined();
+  });
+
+  it('sales reps can append history but never edit it, and cannot set scores, SLA clocks or approval fields', () => {
+    const rep = sets.RevOps_Sales_Rep;
+    for (const o of ['Lifecycle_Transition__c', 'Routing_Decision__c', 'SLA_Event__c']) {
+      const p = rep.objectPermissions.find((x) => x.object === o);
+      expect([p?.allowCreate, p?.allowEdit, p?.allowDelete], o).toEqual(['true', 'false', 'false']);
+    }
+    const editable = new Set(rep.fieldPermissions.filter((p) => p.editable === 'true').map((p) => p.field));
+    for (const f of [
+      'Lead.Fit_Score__c',
+      'Lead.SLA_Status__c',
+      'Contact.Lifecycle_Stage_Entered_At__c',
+      'Opportunity.Approval_Status__c',
+      'Opportunity.Close_Date_Push_Count__c',
+    ]) {
+      expect(editable.has(f), f).toBe(false);
+    }
+    for (const f of [
+      'Opportunity.Pain_Points__c',
+      'Opportunity.Close_Date_Push_Reason__c',
+      'Lead.Recycle_Reason__c',
+    ])
+      expect(editable.has(f), f).toBe(true);
+  });
+
+  it('the deal desk edits pricing, terms and approvers but not the sales rep fields', () => {
+    const editable = new Set(
+      sets.RevOps_Deal_Desk.fieldPermissions.filter((p) => p.editable === 'true').map((p) => p.field),
+    );
+    for (const f of [
+      'Opportunity.Discount_Percent__c',
+      'Opportunity.Non_Standard_Terms__c',
+      'Opportunity.Deal_Desk_Approver__c',
+    ])
+      expect(editable.has(f), f).toBe(true);
+    for (const f of ['Opportunity.Pain_Points__c', 'Lead.Lifecycle_Stage__c'])
+      expect(editable.has(f), f).toBe(false);
+  });
+});

@@ -1,0 +1,22 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+/** A fresh folder under tests/.tmp (git-ignored). */
+export function tmpDir(prefix: string): string {
+  mkdirSync('tests/.tmp', { recursive: true });
+  return mkdtempSync(join('tests/.tmp', `${prefix}-`));
+}
+
+/** Runs SQL against a snapshot file (read-only) and returns plain rows. */
+export async function query(file: string, sql: string): Promise<Array<Record<string, unknown>>> {
+  const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+  const conn = await instance.connect();
+  try {
+    const r = await conn.runAndReadAll(sql);
+    return r.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
