@@ -93,84 +93,66 @@ export function parseConfig(records: RawRecord[]): RevOpsConfig {
   const approvalTiers = domain<ApprovalTierConfig>('Approval_Tier').sort((a, b) => a.order - b.order);
   const dedupRules = domain<DedupRule>('Dedup_Rule').sort((a, b) => a.name.localeCompare(b.name));
 
-  // Set-level checks: what no single record's validation rule can see.
+  // Set-level checks: what no single record's validation rule can see. A record that is itself invalid was
+  // reported above, so it still counts as present here (no second, misleading message).
   const set = (record: string, message: string) => issues.push({ record, message: `${record}: ${message}` });
+  const present = (type: string) => records.filter((r) => r.type === type).map((r) => r.name);
   const def = settings.find((s) => s.name === 'Default');
-  if (!def && !issues.some((i) => i.record === 'Scoring_Setting.Default')) {
+  if (!present('Scoring_Setting').includes('Default')) {
     set(
       'Scoring_Setting',
       'the Default record is missing (Scoring_Setting.Default.md-meta.xml holds the MQL thresholds)',
     );
   }
-  for (const p of slaPolicies) {
-    if (!businessCalendars.some((c) => c.name === p.businessCalendar)) {
-      set(
-        `SLA_Policy.${p.name}`,
-        `Business_Calendar__c '${p.businessCalendar}' is not a Business_Calendar record (have: ${businessCalendars.map((c) => c.name).join(', ') || 'none'})`,
-      );
-    }
+  const calendars = present('Business_Calendar');
+  for (const p of slaPolicies.filter((x) => !calendars.includes(x.businessCalendar))) {
+    set(
+      `SLA_Policy.${p.name}`,
+      `Business_Calendar__c '${p.businessCalendar}' is not a Business_Calendar record (have: ${calendars.join(', ') || 'none'})`,
+    );
   }
-  const dupes = <T>(
+  const unique = <T extends { name: string }>(
     list: T[],
     key: (t: T) => unknown,
     what: string,
     type: string,
-    name: (t: T) => string,
   ) => {
     const seen = new Map<unknown, string>();
     for (const t of list) {
       const k = key(t);
-      if (seen.has(k))
+      const first = seen.get(k);
+      if (first !== undefined)
         set(
-          `${type}.${name(t)}`,
-          `${what} ${String(k)} is also used by ${type}.${seen.get(k)}; each must be unique`,
+          `${type}.${t.name}`,
+          `${what} ${String(k)} is also used by ${type}.${first}; each must be unique`,
         );
-      else seen.set(k, name(t));
+      else seen.set(k, t.name);
     }
   };
-  dupes(
-    stagePolicies,
-    (s) => s.stage,
-    'Stage__c',
-    'Stage_Policy',
-    (s) => s.name,
-  );
-  dupes(
-    stagePolicies,
-    (s) => s.order,
-    'Order__c',
-    'Stage_Policy',
-    (s) => s.name,
-  );
-  dupes(
-    approvalTiers,
-    (t) => t.order,
-    'Order__c',
-    'Approval_Tier',
-    (t) => t.name,
-  );
-  dupes(
+  unique(stagePolicies, (s) => s.stage, 'Stage__c', 'Stage_Policy');
+  unique(stagePolicies, (s) => s.order, 'Order__c', 'Stage_Policy');
+  unique(approvalTiers, (t) => t.order, 'Order__c', 'Approval_Tier');
+  unique(
     routingRules.filter((r) => r.active !== false),
     (r) => r.priority,
     'Priority__c',
     'Routing_Rule',
-    (r) => r.name,
   );
   const invalidStagePolicy = issues.some((i) => i.record.startsWith('Stage_Policy.'));
-  const missingStages =
-    stagePolicies.length && !invalidStagePolicy
-      ? STAGES.filter((s) => !stagePolicies.some((p) => p.stage === s))
-      : [];
-  if (missingStages.length)
+  const missingStages = invalidStagePolicy
+    ? []
+    : STAGES.filter((s) => !stagePolicies.some((p) => p.stage === s));
+  if (missingStages.length) {
     set(
       'Stage_Policy',
       `no policy for stage(s) ${missingStages.join(', ')}: every opportunity stage needs a Stage_Policy record`,
     );
+  }
 
   if (issues.length) throw new ConfigError(issues);
   return {
     scoringRules,
-    scoringSettings: def ? stripName(def) : { mqlFitThreshold: 0, mqlEngagementThreshold: 0, scoreCap: 100 },
+    scoringSettings: stripName(def as ScoringSettings & { name: string }), // present: checked above
     routingRules,
     slaPolicies,
     businessCalendars,

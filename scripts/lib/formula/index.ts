@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { listFiles, readXml, xmlText } from '../verify/files.ts';
-import { findObjectDirs, readSourceField } from '../verify/schema.ts';
+import { findObjectDirs, loadProjectSchema, readSourceField, resolvePath } from '../verify/schema.ts';
 import { standardObjects } from '../verify/standardSchema.ts';
 import { evaluateFormula, type BlankHandling, type FieldType, type FormulaContext } from './evaluate.ts';
-import { FormulaError } from './parse.ts';
+import { FormulaError, formulaReferences, parseFormula } from './parse.ts';
 
 export { FormulaError, checkFormula, formulaReferences, parseFormula, preprocessFormula } from './parse.ts';
 export type { FormulaAst, FormulaReferences } from './parse.ts';
@@ -50,6 +50,26 @@ export function loadFormulaFields(
   return out;
 }
 
+/** Types of the cross-object paths ($User.X, Account.Segment__c, Lead__r.Status) a formula uses. */
+export function pathFieldTypes(
+  formula: string,
+  objectName: string,
+  root = 'force-app',
+): Record<string, FieldType> {
+  const ids = formulaReferences(parseFormula(formula)).identifiers.filter((i) => i.includes('.'));
+  if (ids.length === 0) return {};
+  const schema = loadProjectSchema(resolve(root));
+  const out: Record<string, FieldType> = {};
+  for (const id of ids) {
+    const path = id.split('.');
+    const from = /^\$User$/i.test(path[0]) ? 'User' : path[0].startsWith('$') ? undefined : objectName;
+    if (!from) continue;
+    const { field } = resolvePath(schema, from, from === 'User' ? path.slice(1) : path);
+    if (field) out[id] = TO_FORMULA_TYPE[field.type] ?? 'text';
+  }
+  return out;
+}
+
 export interface ValidationRuleResult {
   /** true when the error condition is met, i.e. Salesforce would block the save */
   fires: boolean;
@@ -83,7 +103,11 @@ export function evaluateValidationRule(
   const formula = xmlText(xml, 'errorConditionFormula') ?? '';
   const value = evaluateFormula(formula, {
     ...ctx,
-    fieldTypes: { ...loadFieldTypes(objectDir), ...ctx.fieldTypes },
+    fieldTypes: {
+      ...loadFieldTypes(objectDir),
+      ...pathFieldTypes(formula, objectName, root),
+      ...ctx.fieldTypes,
+    },
     formulas: { ...loadFormulaFields(objectDir), ...ctx.formulas },
   });
   return {

@@ -47,11 +47,21 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function createQueryJob(http: OrgHttp, soql: string): Promise<BulkJobInfo> {
   return http.json<BulkJobInfo>('/jobs/query', {
     method: 'POST',
-    body: JSON.stringify({ operation: 'query', query: soql, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' }),
+    body: JSON.stringify({
+      operation: 'query',
+      query: soql,
+      contentType: 'CSV',
+      columnDelimiter: 'COMMA',
+      lineEnding: 'LF',
+    }),
   });
 }
 
-export async function waitForJob(http: OrgHttp, jobId: string, opts: Pick<BulkQueryOptions, 'pollIntervalMs' | 'pollTimeoutMs' | 'onJob'>): Promise<BulkJobInfo> {
+export async function waitForJob(
+  http: OrgHttp,
+  jobId: string,
+  opts: Pick<BulkQueryOptions, 'pollIntervalMs' | 'pollTimeoutMs' | 'onJob'>,
+): Promise<BulkJobInfo> {
   const deadline = Date.now() + (opts.pollTimeoutMs ?? 2 * 3600_000);
   let delay = opts.pollIntervalMs ?? 1000;
   for (;;) {
@@ -59,14 +69,20 @@ export async function waitForJob(http: OrgHttp, jobId: string, opts: Pick<BulkQu
     opts.onJob?.(info);
     if (info.state === 'JobComplete') return info;
     if (info.state === 'Failed' || info.state === 'Aborted') {
-      throw new OrgApiError(`Bulk query job ${jobId} ${info.state.toLowerCase()}: ${info.errorMessage ?? 'no message'}`, 200, info.state, [
-        'Check the query in Setup > Bulk Data Load Jobs, then run the snapshot again.',
-      ]);
+      throw new OrgApiError(
+        `Bulk query job ${jobId} ${info.state.toLowerCase()}: ${info.errorMessage ?? 'no message'}`,
+        200,
+        info.state,
+        ['Check the query in Setup > Bulk Data Load Jobs, then run the snapshot again.'],
+      );
     }
     if (Date.now() > deadline) {
-      throw new OrgApiError(`Bulk query job ${jobId} still ${info.state} after ${Math.round((opts.pollTimeoutMs ?? 0) / 1000)}s.`, 200, 'Timeout', [
-        'Run the same command again later: the pull resumes from the saved job.',
-      ]);
+      throw new OrgApiError(
+        `Bulk query job ${jobId} still ${info.state} after ${Math.round((opts.pollTimeoutMs ?? 0) / 1000)}s.`,
+        200,
+        'Timeout',
+        ['Run the same command again later: the pull resumes from the saved job.'],
+      );
     }
     await sleep(delay);
     delay = Math.min(10_000, delay * 1.5);
@@ -74,7 +90,12 @@ export async function waitForJob(http: OrgHttp, jobId: string, opts: Pick<BulkQu
 }
 
 /** Streams one results page into the consumer; returns the next locator ("null" at the end) and rows read. */
-async function readPage(http: OrgHttp, jobId: string, locator: string | null, opts: BulkQueryOptions): Promise<{ next: string; rows: number }> {
+async function readPage(
+  http: OrgHttp,
+  jobId: string,
+  locator: string | null,
+  opts: BulkQueryOptions,
+): Promise<{ next: string; rows: number }> {
   const q = new URLSearchParams({ maxRecords: String(opts.maxRecords ?? 50_000) });
   if (locator) q.set('locator', locator);
   const res = await http.send(`/jobs/query/${jobId}/results?${q}`, { headers: { Accept: 'text/csv' } });
@@ -83,7 +104,10 @@ async function readPage(http: OrgHttp, jobId: string, locator: string | null, op
   const parser = parse({ bom: true });
   // pipeline (not pipe) so that a dropped connection errors the parser and ends the loop below.
   let failure: unknown = null;
-  const piping = pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), parser).catch((e: unknown) => {
+  const piping = pipeline(
+    Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>),
+    parser,
+  ).catch((e: unknown) => {
     failure = e;
   });
   let header: string[] | null = null;
@@ -113,19 +137,25 @@ async function readPage(http: OrgHttp, jobId: string, locator: string | null, op
   if (header && batch.length) await opts.onRecords(header, batch);
   const expected = Number(res.headers.get('sforce-numberofrecords'));
   if (Number.isFinite(expected) && res.headers.has('sforce-numberofrecords') && expected !== rows) {
-    throw Object.assign(new Error(`page ended early: ${rows} of ${expected} records (premature close)`), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+    throw Object.assign(new Error(`page ended early: ${rows} of ${expected} records (premature close)`), {
+      code: 'ERR_STREAM_PREMATURE_CLOSE',
+    });
   }
   return { next, rows };
 }
 
 /** Runs (or resumes) a Bulk API 2.0 query and streams every record to opts.onRecords. */
 export async function bulkQuery(http: OrgHttp, soql: string, opts: BulkQueryOptions): Promise<BulkJobState> {
-  const state: BulkJobState = opts.resume ? { ...opts.resume } : { jobId: (await createQueryJob(http, soql)).id, locator: null, done: false, pages: 0, rows: 0 };
+  const state: BulkJobState = opts.resume
+    ? { ...opts.resume }
+    : { jobId: (await createQueryJob(http, soql)).id, locator: null, done: false, pages: 0, rows: 0 };
   if (!opts.resume) opts.saveState?.(state);
   if (state.done) return state;
   await waitForJob(http, state.jobId, opts);
   while (!state.done) {
-    const page = await http.withRetry(`results page ${state.pages + 1} of job ${state.jobId}`, () => readPage(http, state.jobId, state.locator, opts));
+    const page = await http.withRetry(`results page ${state.pages + 1} of job ${state.jobId}`, () =>
+      readPage(http, state.jobId, state.locator, opts),
+    );
     state.pages++;
     state.rows += page.rows;
     state.locator = page.next === 'null' ? null : page.next;

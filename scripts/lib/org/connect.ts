@@ -15,15 +15,20 @@ export class OrgAuthError extends Error {
 }
 
 /** A session for an alias/username (or the default target org when omitted). */
-export async function resolveOrg(aliasOrUsername?: string): Promise<{ session: OrgSession; connection: Connection }> {
+export async function resolveOrg(
+  aliasOrUsername?: string,
+): Promise<{ session: OrgSession; connection: Connection }> {
   let org: Org;
   try {
     org = await Org.create(aliasOrUsername ? { aliasOrUsername } : {});
   } catch (e) {
-    throw new OrgAuthError(`No authenticated org ${aliasOrUsername ? `"${aliasOrUsername}"` : '(no default target org set)'}: ${(e as Error).message}`, [
-      'Log in with the Salesforce CLI: sf org login web --alias my-org',
-      'Then pass -o my-org, or set a default: sf config set target-org my-org',
-    ]);
+    throw new OrgAuthError(
+      `No authenticated org ${aliasOrUsername ? `"${aliasOrUsername}"` : '(no default target org set)'}: ${(e as Error).message}`,
+      [
+        'Log in with the Salesforce CLI: sf org login web --alias my-org',
+        'Then pass -o my-org, or set a default: sf config set target-org my-org',
+      ],
+    );
   }
   const connection = org.getConnection(API_VERSION);
   await connection.refreshAuth().catch(() => undefined);
@@ -55,6 +60,10 @@ export async function connectionFromSession(session: OrgSession): Promise<Connec
   return Connection.create({ authInfo, connectionOptions: { version: session.apiVersion } });
 }
 
-export function httpFor(session: OrgSession, events: HttpEvents = {}, retry: RetryPolicy = DEFAULT_RETRY): OrgHttp {
+export function httpFor(
+  session: OrgSession,
+  events: HttpEvents = {},
+  retry: RetryPolicy = DEFAULT_RETRY,
+): OrgHttp {
   return new OrgHttp(session, retry, events);
 }

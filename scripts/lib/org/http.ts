@@ -47,8 +47,13 @@ export function parseLimitInfo(header: string | null): ApiUsage | null {
 export function parseErrorBody(text: string): { message: string; errorCode: string | null } {
   try {
     const body = JSON.parse(text) as unknown;
-    const first = (Array.isArray(body) ? body[0] : body) as { message?: string; errorCode?: string; error?: string; error_description?: string } | undefined;
-    if (first && (first.message || first.error)) return { message: first.message ?? first.error_description ?? String(first.error), errorCode: first.errorCode ?? first.error ?? null };
+    const first = (Array.isArray(body) ? body[0] : body) as
+      { message?: string; errorCode?: string; error?: string; error_description?: string } | undefined;
+    if (first && (first.message || first.error))
+      return {
+        message: first.message ?? first.error_description ?? String(first.error),
+        errorCode: first.errorCode ?? first.error ?? null,
+      };
   } catch {
     // not JSON
   }
@@ -82,7 +87,9 @@ export class OrgHttp {
   url(path: string): string {
     if (/^https?:/.test(path)) return path;
     const base = this.session.instanceUrl.replace(/\/$/, '');
-    return path.startsWith('/services/') ? base + path : `${base}/services/data/v${this.session.apiVersion}${path}`;
+    return path.startsWith('/services/')
+      ? base + path
+      : `${base}/services/data/v${this.session.apiVersion}${path}`;
   }
 
   /** Runs `attempt` with retries; `attempt` gets a fresh Response each time. */
@@ -94,7 +101,9 @@ export class OrgHttp {
         const reason = retryReason(e);
         if (!reason || i >= this.retry.retries) throw e;
         const retryAfter = e instanceof RetryableStatus ? e.retryAfterMs : null;
-        const delayMs = retryAfter ?? Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** i * (1 + Math.random() * 0.2));
+        const delayMs =
+          retryAfter ??
+          Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** i * (1 + Math.random() * 0.2));
         this.events.onRetry?.({ attempt: i + 1, delayMs: Math.round(delayMs), reason, url: label });
         await new Promise((r) => setTimeout(r, delayMs));
       }
@@ -106,7 +115,11 @@ export class OrgHttp {
     const res = await fetch(this.url(path), {
       method: opts.method ?? 'GET',
       body: opts.body,
-      headers: { Authorization: `Bearer ${this.session.accessToken}`, 'Accept-Encoding': 'gzip', ...opts.headers },
+      headers: {
+        Authorization: `Bearer ${this.session.accessToken}`,
+        'Accept-Encoding': 'gzip',
+        ...opts.headers,
+      },
     });
     const usage = parseLimitInfo(res.headers.get('sforce-limit-info'));
     if (usage) {
@@ -118,20 +131,39 @@ export class OrgHttp {
     const err = parseErrorBody(text);
     if (res.status === 429 || res.status >= 500 || (err.errorCode && RETRYABLE_CODES.has(err.errorCode))) {
       const ra = Number(res.headers.get('retry-after'));
-      throw new RetryableStatus(res.status, err.errorCode, err.message, Number.isFinite(ra) && ra > 0 ? ra * 1000 : null);
+      throw new RetryableStatus(
+        res.status,
+        err.errorCode,
+        err.message,
+        Number.isFinite(ra) && ra > 0 ? ra * 1000 : null,
+      );
     }
     const actions =
       res.status === 401
         ? ['The session expired or was revoked: log in again with sf org login web --alias <alias>.']
         : err.errorCode === 'INVALID_FIELD' || err.errorCode === 'INVALID_TYPE'
-          ? ['Deploy the RevOps data model to this org first (revops deploy -o <org>), or check field-level security for your user.']
+          ? [
+              'Deploy the RevOps data model to this org first (revops deploy -o <org>), or check field-level security for your user.',
+            ]
           : [];
-    throw new OrgApiError(`${opts.method ?? 'GET'} ${path} failed (${res.status}${err.errorCode ? ` ${err.errorCode}` : ''}): ${err.message}`, res.status, err.errorCode, actions);
+    throw new OrgApiError(
+      `${opts.method ?? 'GET'} ${path} failed (${res.status}${err.errorCode ? ` ${err.errorCode}` : ''}): ${err.message}`,
+      res.status,
+      err.errorCode,
+      actions,
+    );
   }
 
   async json<T>(path: string, opts: RequestOptions = {}): Promise<T> {
     return this.withRetry(path, async () => {
-      const res = await this.send(path, { ...opts, headers: { Accept: 'application/json', ...(opts.body ? { 'Content-Type': 'application/json' } : {}), ...opts.headers } });
+      const res = await this.send(path, {
+        ...opts,
+        headers: {
+          Accept: 'application/json',
+          ...(opts.body ? { 'Content-Type': 'application/json' } : {}),
+          ...opts.headers,
+        },
+      });
       const text = await res.text();
       return (text ? JSON.parse(text) : null) as T;
     });
@@ -154,10 +186,21 @@ export class RetryableStatus extends Error {
 export function retryReason(e: unknown): string | null {
   if (e instanceof RetryableStatus) return e.message;
   if (e instanceof OrgApiError) return null;
-  const err = e as { name?: string; message?: string; code?: string; cause?: { code?: string; message?: string } };
+  const err = e as {
+    name?: string;
+    message?: string;
+    code?: string;
+    cause?: { code?: string; message?: string };
+  };
   const code = err.code ?? err.cause?.code;
-  if (code && /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|UND_ERR|ERR_STREAM_PREMATURE_CLOSE|Z_BUF_ERROR|ABORT/.test(code)) return `network: ${code}`;
-  if (err.name === 'TypeError' && /fetch failed|terminated/i.test(err.message ?? '')) return `network: ${err.message}`;
-  if (/terminated|socket hang up|premature close|aborted|unexpected end of file/i.test(err.message ?? '')) return `network: ${err.message}`;
+  if (
+    code &&
+    /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|UND_ERR|ERR_STREAM_PREMATURE_CLOSE|Z_BUF_ERROR|ABORT/.test(code)
+  )
+    return `network: ${code}`;
+  if (err.name === 'TypeError' && /fetch failed|terminated/i.test(err.message ?? ''))
+    return `network: ${err.message}`;
+  if (/terminated|socket hang up|premature close|aborted|unexpected end of file/i.test(err.message ?? ''))
+    return `network: ${err.message}`;
   return null;
 }

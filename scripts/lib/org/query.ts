@@ -48,13 +48,29 @@ export interface CompositeResponse {
 }
 
 /** Composite request (up to 25 subrequests; allOrNone rolls back every subrequest when one fails). */
-export async function composite(http: OrgHttp, requests: CompositeSubrequest[], allOrNone = true): Promise<CompositeResponse> {
-  if (requests.length > 25) throw new Error(`composite takes at most 25 subrequests (got ${requests.length}); split the batch.`);
-  return http.json<CompositeResponse>('/composite', { method: 'POST', body: JSON.stringify({ allOrNone, compositeRequest: requests }) });
+export async function composite(
+  http: OrgHttp,
+  requests: CompositeSubrequest[],
+  allOrNone = true,
+): Promise<CompositeResponse> {
+  if (requests.length > 25)
+    throw new Error(`composite takes at most 25 subrequests (got ${requests.length}); split the batch.`);
+  return http.json<CompositeResponse>('/composite', {
+    method: 'POST',
+    body: JSON.stringify({ allOrNone, compositeRequest: requests }),
+  });
 }
 
 /** Calls an Apex REST resource: /services/apexrest + path. */
-export async function apexRest(http: OrgHttp, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+export async function apexRest(
+  http: OrgHttp,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   // Retried like every call on 429/5xx/limit responses; a repeated merge of already-merged Ids fails in the org, not twice.
-  return http.json<unknown>(`/services/apexrest${path.startsWith('/') ? path : `/${path}`}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  return http.json<unknown>(`/services/apexrest${path.startsWith('/') ? path : `/${path}`}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }

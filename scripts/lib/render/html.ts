@@ -3,7 +3,10 @@
 import { STATUS_WORD, type BarItem, type Block, type ReportDoc, type Series } from './doc.ts';
 
 export const esc = (s: string | number): string =>
-  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 const COLORS = { good: '#2e844a', warn: '#dd7a01', bad: '#ba0517', info: '#0176d3' } as const;
 const PALETTE = ['#0176d3', '#dd7a01', '#2e844a', '#9050e9', '#ba0517', '#706e6b'];
@@ -66,7 +69,9 @@ function lineSvg(b: Extract<Block, { kind: 'line' }>): string {
     .join('');
   const lines = b.series
     .map((s: Series, i) => {
-      const d = s.points.map((p, j) => `${j ? 'L' : 'M'}${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`).join('');
+      const d = s.points
+        .map((p, j) => `${j ? 'L' : 'M'}${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`)
+        .join('');
       return `<path d="${d}" fill="none" stroke="${PALETTE[i % PALETTE.length]}" stroke-width="2"${i ? ' stroke-dasharray="5,4"' : ''}/><text x="${W - m.r - 4}" y="${m.t + 14 + i * 14}" text-anchor="end" style="fill:${PALETTE[i % PALETTE.length]}">${esc(s.name)}</text>`;
     })
     .join('');
@@ -81,7 +86,9 @@ function blockHtml(b: Block): string {
         .map(
           (k) =>
             `<div class="kpi ${k.status ?? 'info'}"><div class="l">${esc(k.label)}</div><div class="v">${esc(k.value)}</div>${
-              k.benchmark ? `<div class="b">benchmark ${esc(k.benchmark)} <span class="st ${k.status ?? 'info'}">${esc(STATUS_WORD[k.status ?? 'info'])}</span></div>` : ''
+              k.benchmark
+                ? `<div class="b">benchmark ${esc(k.benchmark)} <span class="st ${k.status ?? 'info'}">${esc(STATUS_WORD[k.status ?? 'info'])}</span></div>`
+                : ''
             }${k.note ? `<div class="b">${esc(k.note)}</div>` : ''}</div>`,
         )
         .join('')}</div>`;
@@ -89,9 +96,15 @@ function blockHtml(b: Block): string {
       const rows = b.rows.slice(0, Math.max(b.limit ?? 0, 500));
       const head = `<tr>${b.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
       const body = rows
-        .map((r, i) => `<tr${b.rowStatus?.[i] ? ` class="${b.rowStatus[i]}"` : ''}>${r.map((c) => `<td${isNum(c) ? ' class="n"' : ''}>${esc(c)}</td>`).join('')}</tr>`)
+        .map(
+          (r, i) =>
+            `<tr${b.rowStatus?.[i] ? ` class="${b.rowStatus[i]}"` : ''}>${r.map((c) => `<td${isNum(c) ? ' class="n"' : ''}>${esc(c)}</td>`).join('')}</tr>`,
+        )
         .join('');
-      const more = b.rows.length > rows.length ? `<p class="more">${b.rows.length - rows.length} more rows in the --json output.</p>` : '';
+      const more =
+        b.rows.length > rows.length
+          ? `<p class="more">${b.rows.length - rows.length} more rows in the --json output.</p>`
+          : '';
       return `${b.title ? `<h4>${esc(b.title)}</h4>` : ''}${rows.length ? `<table>${head}${body}</table>` : '<p>(none)</p>'}${more}`;
     }
     case 'bars':
@@ -107,7 +120,10 @@ const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 
 /** One HTML page holding one or more reports (e.g. audit + metrics). */
 export function renderHtml(docs: ReportDoc[], title = docs.map((d) => d.title).join(' + ')): string {
-  const nav = docs.length > 1 ? `<nav>${docs.map((d) => `<a href="#${slug(d.title)}">${esc(d.title)}</a>`).join('')}</nav>` : '';
+  const nav =
+    docs.length > 1
+      ? `<nav>${docs.map((d) => `<a href="#${slug(d.title)}">${esc(d.title)}</a>`).join('')}</nav>`
+      : '';
   const articles = docs
     .map(
       (d) =>

@@ -5,7 +5,11 @@ import { STATUS_WORD, type Block, type ReportDoc } from './doc.ts';
 const cell = (v: string | number): string => String(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function mdTable(columns: string[], rows: (string | number)[][]): string {
-  return [`| ${columns.map(cell).join(' | ')} |`, `| ${columns.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+  return [
+    `| ${columns.map(cell).join(' | ')} |`,
+    `| ${columns.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
 }
 
 function block(b: Block): string {
@@ -16,9 +20,17 @@ function block(b: Block): string {
         b.items.map((k) => [k.label, k.value, k.benchmark ?? '', k.status ? STATUS_WORD[k.status] : '']),
       );
     case 'table':
-      return (b.title ? `**${b.title}**\n\n` : '') + (b.rows.length ? mdTable(b.columns, b.rows) : '_(none)_');
+      return (
+        (b.title ? `**${b.title}**\n\n` : '') + (b.rows.length ? mdTable(b.columns, b.rows) : '_(none)_')
+      );
     case 'bars':
-      return `**${b.title}**\n\n` + mdTable(['', 'value'], b.items.map((i) => [i.label, i.display ?? String(i.value)]));
+      return (
+        `**${b.title}**\n\n` +
+        mdTable(
+          ['', 'value'],
+          b.items.map((i) => [i.label, i.display ?? String(i.value)]),
+        )
+      );
     case 'line':
       return '';
     case 'text':

@@ -8,7 +8,9 @@ const isNumeric = (s: string): boolean => /^[-+$]?[\d,.]+(%|x|×| ?s| ?d| ?min)?
 /** A plain aligned table; numeric-looking columns are right-aligned. */
 export function textTable(columns: string[], rows: (string | number)[][]): string {
   const cells = rows.map((r) => r.map((c) => String(c)));
-  const widths = columns.map((c, i) => Math.min(48, Math.max(c.length, ...cells.map((r) => (r[i] ?? '').length))));
+  const widths = columns.map((c, i) =>
+    Math.min(48, Math.max(c.length, ...cells.map((r) => (r[i] ?? '').length))),
+  );
   const right = columns.map((_, i) => cells.length > 0 && cells.every((r) => !r[i] || isNumeric(r[i])));
   const fmt = (r: string[]): string =>
     r
@@ -37,7 +39,10 @@ function block(b: Block): string {
     case 'table': {
       const rows = b.limit ? b.rows.slice(0, b.limit) : b.rows;
       if (!rows.length) return (b.title ? `${b.title}: ` : '') + '(none)';
-      const more = b.limit && b.rows.length > b.limit ? `\n… ${b.rows.length - b.limit} more (see --json or --html)` : '';
+      const more =
+        b.limit && b.rows.length > b.limit
+          ? `\n… ${b.rows.length - b.limit} more (see --json or --html)`
+          : '';
       return (b.title ? `${b.title}\n` : '') + textTable(b.columns, rows) + more;
     }
     case 'bars': {
@@ -46,7 +51,10 @@ function block(b: Block): string {
       const lw = Math.max(...b.items.map((i) => i.label.length));
       return [
         b.title,
-        ...b.items.map((i) => `  ${i.label.padEnd(lw)}  ${'█'.repeat(Math.round((Math.abs(i.value) / max) * 30)).padEnd(30)}  ${i.display ?? String(i.value)}`),
+        ...b.items.map(
+          (i) =>
+            `  ${i.label.padEnd(lw)}  ${'█'.repeat(Math.round((Math.abs(i.value) / max) * 30)).padEnd(30)}  ${i.display ?? String(i.value)}`,
+        ),
       ].join('\n');
     }
     case 'line':

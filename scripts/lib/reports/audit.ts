@@ -11,15 +11,48 @@ import { num, pct, type ReportDoc, type Status } from '../render/doc.ts';
 
 /** Throwaway-mailbox domains (a short, well-known list; extend as needed). */
 export const DISPOSABLE_DOMAINS = new Set([
-  'mailinator.com', 'guerrillamail.com', '10minutemail.com', 'tempmail.com', 'temp-mail.org', 'yopmail.com', 'trashmail.com',
-  'sharklasers.com', 'getnada.com', 'dispostable.com', 'maildrop.cc', 'throwawaymail.com', 'fakeinbox.com', 'mintemail.com',
+  'mailinator.com',
+  'guerrillamail.com',
+  '10minutemail.com',
+  'tempmail.com',
+  'temp-mail.org',
+  'yopmail.com',
+  'trashmail.com',
+  'sharklasers.com',
+  'getnada.com',
+  'dispostable.com',
+  'maildrop.cc',
+  'throwawaymail.com',
+  'fakeinbox.com',
+  'mintemail.com',
 ]);
 /** Mailboxes of a function, not a person. */
 export const ROLE_LOCAL_PARTS = new Set([
-  'info', 'sales', 'admin', 'support', 'contact', 'hello', 'office', 'noreply', 'no-reply', 'billing', 'marketing', 'team',
-  'hr', 'jobs', 'careers', 'help', 'accounts', 'finance', 'webmaster', 'postmaster', 'enquiries', 'inquiries',
+  'info',
+  'sales',
+  'admin',
+  'support',
+  'contact',
+  'hello',
+  'office',
+  'noreply',
+  'no-reply',
+  'billing',
+  'marketing',
+  'team',
+  'hr',
+  'jobs',
+  'careers',
+  'help',
+  'accounts',
+  'finance',
+  'webmaster',
+  'postmaster',
+  'enquiries',
+  'inquiries',
 ]);
-const EMAIL_SYNTAX = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL_SYNTAX =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 export type EmailVerdict = 'invalid syntax' | 'disposable' | 'role account' | 'free-mail' | 'ok';
 
@@ -27,7 +60,10 @@ export type EmailVerdict = 'invalid syntax' | 'disposable' | 'role account' | 'f
 export function checkEmail(email: string | null): EmailVerdict {
   const e = (email ?? '').trim();
   if (!EMAIL_SYNTAX.test(e)) return 'invalid syntax';
-  const [local, domain] = [e.slice(0, e.lastIndexOf('@')).toLowerCase(), e.slice(e.lastIndexOf('@') + 1).toLowerCase()];
+  const [local, domain] = [
+    e.slice(0, e.lastIndexOf('@')).toLowerCase(),
+    e.slice(e.lastIndexOf('@') + 1).toLowerCase(),
+  ];
   if (DISPOSABLE_DOMAINS.has(domain)) return 'disposable';
   if (ROLE_LOCAL_PARTS.has(local)) return 'role account';
   if (FREE_MAIL_DOMAINS.has(domain)) return 'free-mail';
@@ -71,10 +107,23 @@ export interface AuditResult {
     top: { survivorId: string; memberIds: string[]; score: number; reasons: string[]; label: string }[];
   }[];
   deliverability: { checked: number; verdicts: Record<EmailVerdict, number>; mx: 'unknown (offline)' };
-  archive: { staleContacts: number; previousStaleContacts: number | null; months: number; sample: { id: string; name: string; email: string | null; lastActivity: string | null }[] };
+  archive: {
+    staleContacts: number;
+    previousStaleContacts: number | null;
+    months: number;
+    sample: { id: string; name: string; email: string | null; lastActivity: string | null }[];
+  };
   lifecycle: StageCount[];
   missingFields: MissingField[];
-  enrichmentSample: { id: string; name: string; industry: string | null; employees: number | null; revenue: number | null; country: string | null; website: string | null }[];
+  enrichmentSample: {
+    id: string;
+    name: string;
+    industry: string | null;
+    employees: number | null;
+    revenue: number | null;
+    country: string | null;
+    website: string | null;
+  }[];
 }
 
 export interface AuditOptions {
@@ -98,8 +147,11 @@ async function staleContactsSql(db: Db, asOf: string, months: number): Promise<s
   const parts: string[] = [];
   if (await db.hasTable('Task')) parts.push(`SELECT "WhoId" AS cid, "CreatedDate" AS ts FROM "Task"`);
   if (await db.hasTable('Event')) parts.push(`SELECT "WhoId", "CreatedDate" FROM "Event"`);
-  if (await db.hasTable('Engagement_Event__c')) parts.push(`SELECT coalesce("Contact__c", "Record_Id__c"), "Occurred_At__c" FROM "Engagement_Event__c"`);
-  const acts = parts.length ? parts.join(' UNION ALL ') : `SELECT NULL::VARCHAR AS cid, NULL::TIMESTAMP AS ts WHERE false`;
+  if (await db.hasTable('Engagement_Event__c'))
+    parts.push(`SELECT coalesce("Contact__c", "Record_Id__c"), "Occurred_At__c" FROM "Engagement_Event__c"`);
+  const acts = parts.length
+    ? parts.join(' UNION ALL ')
+    : `SELECT NULL::VARCHAR AS cid, NULL::TIMESTAMP AS ts WHERE false`;
   return `WITH act AS (SELECT cid, max(ts) AS ts FROM (${acts}) GROUP BY cid)
           SELECT c."Id" AS id, coalesce(c."Name", concat_ws(' ', c."FirstName", c."LastName")) AS name, c."Email" AS email,
                  CAST(greatest(act.ts, c."CreatedDate") AS VARCHAR) AS "lastActivity"
@@ -107,7 +159,10 @@ async function staleContactsSql(db: Db, asOf: string, months: number): Promise<s
           WHERE greatest(coalesce(act.ts, c."CreatedDate"), c."CreatedDate") < CAST(${lit(asOf)} AS TIMESTAMP) - INTERVAL ${months} MONTH`;
 }
 
-async function stageCounts(db: Db, asOf: string): Promise<{ stage: string; count: number; median: number | null }[]> {
+async function stageCounts(
+  db: Db,
+  asOf: string,
+): Promise<{ stage: string; count: number; median: number | null }[]> {
   return db.all(`
     SELECT stage, count(*) AS count, median(days) AS median FROM (
       SELECT "Lifecycle_Stage__c" AS stage, date_diff('day', "Lifecycle_Stage_Entered_At__c", CAST(${lit(asOf)} AS TIMESTAMP)) AS days FROM "Lead" WHERE NOT coalesce("IsConverted", false)
@@ -117,16 +172,27 @@ async function stageCounts(db: Db, asOf: string): Promise<{ stage: string; count
 }
 
 /** Open deals per stage missing each field the stage requires (Stage_Policy__mdt.Required_Fields__c). */
-async function missingByStage(db: Db, policies: StagePolicy[]): Promise<{ stage: string; field: string; open: number; missing: number }[]> {
+async function missingByStage(
+  db: Db,
+  policies: StagePolicy[],
+): Promise<{ stage: string; field: string; open: number; missing: number }[]> {
   const cols = new Set(await db.tableColumns('Opportunity'));
   const out: { stage: string; field: string; open: number; missing: number }[] = [];
   for (const p of [...policies].sort((a, b) => a.order - b.order)) {
     if (p.isClosed) continue;
     const fields = splitList(p.requiredFields).filter((f) => cols.has(f));
     if (!fields.length) continue;
-    const sel = fields.map((f, i) => `count(*) FILTER (WHERE ${q(f)} IS NULL OR trim(CAST(${q(f)} AS VARCHAR)) = '') AS m${i}`).join(', ');
-    const [r] = await db.all(`SELECT count(*) AS open, ${sel} FROM "Opportunity" WHERE "StageName" = ${lit(p.stage)} AND NOT coalesce("IsClosed", false)`);
-    fields.forEach((f, i) => out.push({ stage: p.stage, field: f, open: Number(r.open), missing: Number(r[`m${i}`]) }));
+    const sel = fields
+      .map(
+        (f, i) => `count(*) FILTER (WHERE ${q(f)} IS NULL OR trim(CAST(${q(f)} AS VARCHAR)) = '') AS m${i}`,
+      )
+      .join(', ');
+    const [r] = await db.all(
+      `SELECT count(*) AS open, ${sel} FROM "Opportunity" WHERE "StageName" = ${lit(p.stage)} AND NOT coalesce("IsClosed", false)`,
+    );
+    fields.forEach((f, i) =>
+      out.push({ stage: p.stage, field: f, open: Number(r.open), missing: Number(r[`m${i}`]) }),
+    );
   }
   return out;
 }
@@ -140,7 +206,9 @@ async function figures(db: Db, o: AuditOptions, withDetail: boolean) {
     const r = await dedupSnapshot(db, rule);
     dups.push({ rule, r });
   }
-  const stale = await db.all<{ id: string; name: string; email: string | null; lastActivity: string | null }>(`${await staleContactsSql(db, asOf, months)} ORDER BY "lastActivity", id`);
+  const stale = await db.all<{ id: string; name: string; email: string | null; lastActivity: string | null }>(
+    `${await staleContactsSql(db, asOf, months)} ORDER BY "lastActivity", id`,
+  );
   const stages = await stageCounts(db, asOf);
   const missing = await missingByStage(db, o.stagePolicies);
   return { asOf, months, dups, stale, stages, missing, withDetail };
@@ -154,12 +222,29 @@ function hashOrder(id: string, seed: number): number {
 }
 
 export async function runAudit(db: Db, o: AuditOptions): Promise<AuditResult> {
-  await requireColumns(db, 'Contact', ['Id', 'Email', 'CreatedDate', 'Lifecycle_Stage__c', 'Lifecycle_Stage_Entered_At__c']);
-  await requireColumns(db, 'Lead', ['Id', 'CreatedDate', 'Lifecycle_Stage__c', 'Lifecycle_Stage_Entered_At__c']);
+  await requireColumns(db, 'Contact', [
+    'Id',
+    'Email',
+    'CreatedDate',
+    'Lifecycle_Stage__c',
+    'Lifecycle_Stage_Entered_At__c',
+  ]);
+  await requireColumns(db, 'Lead', [
+    'Id',
+    'CreatedDate',
+    'Lifecycle_Stage__c',
+    'Lifecycle_Stage_Entered_At__c',
+  ]);
   const cur = await figures(db, o, true);
   const prev = o.previous ? await figures(o.previous, o, false) : null;
 
-  const verdicts: Record<EmailVerdict, number> = { 'invalid syntax': 0, disposable: 0, 'role account': 0, 'free-mail': 0, ok: 0 };
+  const verdicts: Record<EmailVerdict, number> = {
+    'invalid syntax': 0,
+    disposable: 0,
+    'role account': 0,
+    'free-mail': 0,
+    ok: 0,
+  };
   for (const c of cur.stale) verdicts[checkEmail(c.email)]++;
 
   const totalNow = cur.stages.reduce((s, x) => s + x.count, 0);
@@ -177,16 +262,30 @@ export async function runAudit(db: Db, o: AuditOptions): Promise<AuditResult> {
       const change = p === null ? null : p === 0 ? null : s.count / p - 1;
       // A bottleneck: a working stage that grew faster than the whole funnel (+10 points), or, without a previous
       // snapshot, where the median record has sat for more than 30 days.
-      const bottleneck = working.has(s.stage) && (change !== null && growthAll !== null ? change > growthAll + 0.1 : prev === null && (s.median ?? 0) > 30);
+      const bottleneck =
+        working.has(s.stage) &&
+        (change !== null && growthAll !== null
+          ? change > growthAll + 0.1
+          : prev === null && (s.median ?? 0) > 30);
       return { stage: s.stage, count: s.count, medianDaysInStage: s.median, previous: p, change, bottleneck };
     });
 
   const sampleSize = o.sampleSize ?? 20;
   const seed = o.seed ?? 2026;
-  const accounts = await db.all<{ id: string; name: string; industry: string | null; employees: number | null; revenue: number | null; country: string | null; website: string | null }>(
+  const accounts = await db.all<{
+    id: string;
+    name: string;
+    industry: string | null;
+    employees: number | null;
+    revenue: number | null;
+    country: string | null;
+    website: string | null;
+  }>(
     `SELECT "Id" AS id, "Name" AS name, "Industry" AS industry, "NumberOfEmployees" AS employees, "AnnualRevenue" AS revenue, "BillingCountry" AS country, "Website" AS website FROM "Account"`,
   );
-  const enrichmentSample = accounts.sort((a, b) => hashOrder(a.id, seed) - hashOrder(b.id, seed) || a.id.localeCompare(b.id)).slice(0, sampleSize);
+  const enrichmentSample = accounts
+    .sort((a, b) => hashOrder(a.id, seed) - hashOrder(b.id, seed) || a.id.localeCompare(b.id))
+    .slice(0, sampleSize);
 
   return {
     asOf: cur.asOf,
@@ -205,25 +304,37 @@ export async function runAudit(db: Db, o: AuditOptions): Promise<AuditResult> {
           memberIds: c.memberIds,
           score: c.score,
           reasons: c.reasons,
-          label: String(c.winners.Company?.value ?? c.winners.Name?.value ?? [c.winners.FirstName?.value, c.winners.LastName?.value].filter(Boolean).join(' ')),
+          label: String(
+            c.winners.Company?.value ??
+              c.winners.Name?.value ??
+              [c.winners.FirstName?.value, c.winners.LastName?.value].filter(Boolean).join(' '),
+          ),
         })),
       };
     }),
     deliverability: { checked: cur.stale.length, verdicts, mx: 'unknown (offline)' },
-    archive: { staleContacts: cur.stale.length, previousStaleContacts: prev ? prev.stale.length : null, months: cur.months, sample: cur.stale.slice(0, 20) },
+    archive: {
+      staleContacts: cur.stale.length,
+      previousStaleContacts: prev ? prev.stale.length : null,
+      months: cur.months,
+      sample: cur.stale.slice(0, 20),
+    },
     lifecycle,
     missingFields: cur.missing.map((m) => ({
       stage: m.stage,
       field: m.field,
       openDeals: m.open,
       missing: m.missing,
-      previousMissing: prev ? (prev.missing.find((x) => x.stage === m.stage && x.field === m.field)?.missing ?? 0) : null,
+      previousMissing: prev
+        ? (prev.missing.find((x) => x.stage === m.stage && x.field === m.field)?.missing ?? 0)
+        : null,
     })),
     enrichmentSample,
   };
 }
 
-const delta = (now: number, before: number | null): string => (before === null ? '' : `${now - before >= 0 ? '+' : ''}${num(now - before)}`);
+const delta = (now: number, before: number | null): string =>
+  before === null ? '' : `${now - before >= 0 ? '+' : ''}${num(now - before)}`;
 
 export function auditDoc(r: AuditResult): ReportDoc {
   const cmp = r.previousAsOf ? ` compared with ${r.previousAsOf.slice(0, 10)}` : '';
@@ -243,12 +354,43 @@ export function auditDoc(r: AuditResult): ReportDoc {
                 label: `Duplicate ${d.object.toLowerCase()}s`,
                 value: num(d.duplicateRecords),
                 note: `${num(d.clusters)} clusters in ${num(d.records)} records${d.previousDuplicateRecords !== null ? `; ${delta(d.duplicateRecords, d.previousDuplicateRecords)} vs previous` : ''}`,
-                status: status(d.records > 0 && d.duplicateRecords / d.records > 0.05, d.duplicateRecords > 0),
+                status: status(
+                  d.records > 0 && d.duplicateRecords / d.records > 0.05,
+                  d.duplicateRecords > 0,
+                ),
               })),
-              { label: `Contacts idle ${r.archive.months}+ months (archive)`, value: num(r.archive.staleContacts), note: r.archive.previousStaleContacts !== null ? `${delta(r.archive.staleContacts, r.archive.previousStaleContacts)} vs previous` : undefined },
-              { label: 'Undeliverable-looking stale emails', value: num(r.deliverability.verdicts['invalid syntax'] + r.deliverability.verdicts.disposable), note: `MX: ${r.deliverability.mx}`, status: status(r.deliverability.verdicts['invalid syntax'] + r.deliverability.verdicts.disposable > 0) },
-              { label: 'Required fields missing (open deals)', value: num(missingTotal), status: status(missingTotal > 0) },
-              { label: 'Bottleneck stages', value: r.lifecycle.filter((s) => s.bottleneck).map((s) => s.stage).join(', ') || 'none', status: status(r.lifecycle.some((s) => s.bottleneck)) },
+              {
+                label: `Contacts idle ${r.archive.months}+ months (archive)`,
+                value: num(r.archive.staleContacts),
+                note:
+                  r.archive.previousStaleContacts !== null
+                    ? `${delta(r.archive.staleContacts, r.archive.previousStaleContacts)} vs previous`
+                    : undefined,
+              },
+              {
+                label: 'Undeliverable-looking stale emails',
+                value: num(
+                  r.deliverability.verdicts['invalid syntax'] + r.deliverability.verdicts.disposable,
+                ),
+                note: `MX: ${r.deliverability.mx}`,
+                status: status(
+                  r.deliverability.verdicts['invalid syntax'] + r.deliverability.verdicts.disposable > 0,
+                ),
+              },
+              {
+                label: 'Required fields missing (open deals)',
+                value: num(missingTotal),
+                status: status(missingTotal > 0),
+              },
+              {
+                label: 'Bottleneck stages',
+                value:
+                  r.lifecycle
+                    .filter((s) => s.bottleneck)
+                    .map((s) => s.stage)
+                    .join(', ') || 'none',
+                status: status(r.lifecycle.some((s) => s.bottleneck)),
+              },
             ],
           },
         ],
@@ -259,24 +401,65 @@ export function auditDoc(r: AuditResult): ReportDoc {
           kind: 'table' as const,
           title: d.object,
           columns: ['survivor', 'label', 'members', 'score', 'reasons'],
-          rows: d.top.map((c) => [c.survivorId, c.label, c.memberIds.length, c.score.toFixed(2), c.reasons.join(', ')]),
+          rows: d.top.map((c) => [
+            c.survivorId,
+            c.label,
+            c.memberIds.length,
+            c.score.toFixed(2),
+            c.reasons.join(', '),
+          ]),
         })),
       },
       {
         title: `Email deliverability of contacts idle ${r.archive.months}+ months`,
         blocks: [
-          { kind: 'bars', title: `${num(r.deliverability.checked)} addresses checked offline (MX: ${r.deliverability.mx})`, items: Object.entries(r.deliverability.verdicts).map(([k, v]) => ({ label: k, value: v, status: k === 'ok' ? 'good' : k === 'free-mail' || k === 'role account' ? 'warn' : 'bad' })) },
-          { kind: 'table', title: 'Contacts to archive (first 20, oldest activity first)', columns: ['contact', 'name', 'email', 'last activity'], rows: r.archive.sample.map((c) => [c.id, c.name, c.email ?? '', (c.lastActivity ?? '').slice(0, 10)]), limit: 10 },
+          {
+            kind: 'bars',
+            title: `${num(r.deliverability.checked)} addresses checked offline (MX: ${r.deliverability.mx})`,
+            items: Object.entries(r.deliverability.verdicts).map(([k, v]) => ({
+              label: k,
+              value: v,
+              status: k === 'ok' ? 'good' : k === 'free-mail' || k === 'role account' ? 'warn' : 'bad',
+            })),
+          },
+          {
+            kind: 'table',
+            title: 'Contacts to archive (first 20, oldest activity first)',
+            columns: ['contact', 'name', 'email', 'last activity'],
+            rows: r.archive.sample.map((c) => [
+              c.id,
+              c.name,
+              c.email ?? '',
+              (c.lastActivity ?? '').slice(0, 10),
+            ]),
+            limit: 10,
+          },
         ],
       },
       {
         title: 'Lifecycle stages',
         blocks: [
-          { kind: 'bars', title: 'Records by lifecycle stage (leads not converted + contacts)', items: r.lifecycle.map((s) => ({ label: s.stage, value: s.count, display: `${num(s.count)}${s.change !== null ? ` (${s.change >= 0 ? '+' : ''}${pct(s.change)})` : ''}`, status: s.bottleneck ? 'bad' : 'info' })) },
+          {
+            kind: 'bars',
+            title: 'Records by lifecycle stage (leads not converted + contacts)',
+            items: r.lifecycle.map((s) => ({
+              label: s.stage,
+              value: s.count,
+              display: `${num(s.count)}${s.change !== null ? ` (${s.change >= 0 ? '+' : ''}${pct(s.change)})` : ''}`,
+              status: s.bottleneck ? 'bad' : 'info',
+            })),
+          },
           {
             kind: 'table',
             columns: ['stage', 'records', 'previous', 'change', 'median days in stage', 'bottleneck'],
-            rows: r.lifecycle.map((s) => [s.stage, num(s.count), s.previous === null ? '' : num(s.previous), s.change === null ? '' : pct(s.change), s.medianDaysInStage === null ? 'n/a' : num(s.medianDaysInStage), s.bottleneck ? 'yes' : '']),
+            rows: r.lifecycle.map((s) => [
+              s.stage,
+              num(s.count),
+              s.previous === null ? '' : num(s.previous),
+              s.change === null ? '' : pct(s.change),
+              s.medianDaysInStage === null ? 'n/a' : num(s.medianDaysInStage),
+              s.bottleneck ? 'yes' : '',
+            ]),
             rowStatus: r.lifecycle.map((s) => (s.bottleneck ? 'bad' : undefined)),
           },
         ],
@@ -287,7 +470,14 @@ export function auditDoc(r: AuditResult): ReportDoc {
           {
             kind: 'table',
             columns: ['stage', 'field', 'open deals', 'missing', 'share', 'previous'],
-            rows: r.missingFields.map((m) => [m.stage, m.field, num(m.openDeals), num(m.missing), pct(m.openDeals ? m.missing / m.openDeals : null), m.previousMissing === null ? '' : num(m.previousMissing)]),
+            rows: r.missingFields.map((m) => [
+              m.stage,
+              m.field,
+              num(m.openDeals),
+              num(m.missing),
+              pct(m.openDeals ? m.missing / m.openDeals : null),
+              m.previousMissing === null ? '' : num(m.previousMissing),
+            ]),
             rowStatus: r.missingFields.map((m) => (m.missing > 0 ? 'warn' : undefined)),
           },
         ],
@@ -297,8 +487,26 @@ export function auditDoc(r: AuditResult): ReportDoc {
         blocks: [
           {
             kind: 'table',
-            columns: ['account', 'name', 'industry', 'employees', 'annual revenue', 'country', 'website', 'correct? (y/n)'],
-            rows: r.enrichmentSample.map((a) => [a.id, a.name, a.industry ?? '', a.employees === null ? '' : num(a.employees), a.revenue === null ? '' : num(a.revenue), a.country ?? '', a.website ?? '', '']),
+            columns: [
+              'account',
+              'name',
+              'industry',
+              'employees',
+              'annual revenue',
+              'country',
+              'website',
+              'correct? (y/n)',
+            ],
+            rows: r.enrichmentSample.map((a) => [
+              a.id,
+              a.name,
+              a.industry ?? '',
+              a.employees === null ? '' : num(a.employees),
+              a.revenue === null ? '' : num(a.revenue),
+              a.country ?? '',
+              a.website ?? '',
+              '',
+            ]),
           },
         ],
       },

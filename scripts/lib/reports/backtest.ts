@@ -54,22 +54,44 @@ function leadsSql(): string {
 }
 
 const div = (a: number, b: number): number | null => (b ? a / b : null);
-const f1 = (p: number | null, r: number | null): number | null => (p === null || r === null || p + r === 0 ? null : (2 * p * r) / (p + r));
+const f1 = (p: number | null, r: number | null): number | null =>
+  p === null || r === null || p + r === 0 ? null : (2 * p * r) / (p + r);
 
-export async function runBacktest(db: Db, current: Thresholds, opts: { splitAt?: string; trainShare?: number } = {}): Promise<BacktestResult> {
-  await requireColumns(db, 'Lead', ['CreatedDate', 'Fit_Score__c', 'Engagement_Score__c', 'Negative_Score__c', 'ConvertedOpportunityId']);
+export async function runBacktest(
+  db: Db,
+  current: Thresholds,
+  opts: { splitAt?: string; trainShare?: number } = {},
+): Promise<BacktestResult> {
+  await requireColumns(db, 'Lead', [
+    'CreatedDate',
+    'Fit_Score__c',
+    'Engagement_Score__c',
+    'Negative_Score__c',
+    'ConvertedOpportunityId',
+  ]);
   await db.conn.run(`CREATE OR REPLACE TEMP TABLE bt AS ${leadsSql()}`);
   const share = opts.trainShare ?? 0.7;
   const [{ split }] = opts.splitAt
-    ? await db.all<{ split: string }>(`SELECT CAST(CAST(${lit(opts.splitAt)} AS TIMESTAMP) AS VARCHAR) AS split`)
-    : await db.all<{ split: string | null }>(`SELECT CAST(quantile_disc(created, ${share}) AS VARCHAR) AS split FROM bt`);
+    ? await db.all<{ split: string }>(
+        `SELECT CAST(CAST(${lit(opts.splitAt)} AS TIMESTAMP) AS VARCHAR) AS split`,
+      )
+    : await db.all<{ split: string | null }>(
+        `SELECT CAST(quantile_disc(created, ${share}) AS VARCHAR) AS split FROM bt`,
+      );
   if (!split) throw new ReportError('The snapshot has no leads to backtest.');
   const S = `CAST(${lit(split)} AS TIMESTAMP)`;
   await db.conn.run(`CREATE OR REPLACE TEMP TABLE bt_train AS SELECT * FROM bt WHERE created < ${S}`);
   await db.conn.run(`CREATE OR REPLACE TEMP TABLE bt_test AS SELECT * FROM bt WHERE created >= ${S}`);
-  const [tr] = await db.all<{ n: number; p: number }>(`SELECT count(*) AS n, count(*) FILTER (WHERE y) AS p FROM bt_train`);
-  const [te] = await db.all<{ n: number; p: number }>(`SELECT count(*) AS n, count(*) FILTER (WHERE y) AS p FROM bt_test`);
-  if (!tr.n || !te.n) throw new ReportError(`The split at ${split} leaves no leads on one side.`, ['Pass --split DATE inside the range of lead CreatedDate values.']);
+  const [tr] = await db.all<{ n: number; p: number }>(
+    `SELECT count(*) AS n, count(*) FILTER (WHERE y) AS p FROM bt_train`,
+  );
+  const [te] = await db.all<{ n: number; p: number }>(
+    `SELECT count(*) AS n, count(*) FILTER (WHERE y) AS p FROM bt_test`,
+  );
+  if (!tr.n || !te.n)
+    throw new ReportError(`The split at ${split} leaves no leads on one side.`, [
+      'Pass --split DATE inside the range of lead CreatedDate values.',
+    ]);
 
   // ROC-AUC (Mann-Whitney with average ranks for ties) and the ROC curve by distinct score.
   const [a] = await db.all<{ auc: number | null }>(`
@@ -79,7 +101,10 @@ export async function runBacktest(db: Db, current: Thresholds, opts: { splitAt?:
     WITH s AS (SELECT total, count(*) FILTER (WHERE y) AS p, count(*) FILTER (WHERE NOT y) AS n FROM bt_test GROUP BY total),
     c AS (SELECT total, sum(p) OVER (ORDER BY total DESC) AS cp, sum(n) OVER (ORDER BY total DESC) AS cn FROM s)
     SELECT cp / nullif(${te.p}, 0)::DOUBLE AS tpr, cn / nullif(${te.n - te.p}, 0)::DOUBLE AS fpr FROM c ORDER BY total DESC`);
-  const roc: [number, number][] = [[0, 0], ...rocRows.map((r) => [r.fpr ?? 0, r.tpr ?? 0] as [number, number])];
+  const roc: [number, number][] = [
+    [0, 0],
+    ...rocRows.map((r) => [r.fpr ?? 0, r.tpr ?? 0] as [number, number]),
+  ];
   // Thin the curve to at most ~200 points for the chart.
   const every = Math.max(1, Math.ceil(roc.length / 200));
   const rocThin = roc.filter((_, i) => i % every === 0 || i === roc.length - 1);
@@ -106,7 +131,8 @@ export async function runBacktest(db: Db, current: Thresholds, opts: { splitAt?:
     const p = div(g.tp, g.flagged);
     const score = f1(p, div(g.tp, tr.p));
     if (score === null || p === null) continue;
-    if (!best || score > best.f1 + 1e-12 || (Math.abs(score - best.f1) <= 1e-12 && p > best.precision)) best = { t: { fit: g.f, engagement: g.e }, f1: score, precision: p };
+    if (!best || score > best.f1 + 1e-12 || (Math.abs(score - best.f1) <= 1e-12 && p > best.precision))
+      best = { t: { fit: g.f, engagement: g.e }, f1: score, precision: p };
   }
   const recT = best?.t ?? current;
   const recommended = { ...(await quality('bt_test', recT, te.p)), trainF1: best?.f1 ?? null };
@@ -119,7 +145,14 @@ export async function runBacktest(db: Db, current: Thresholds, opts: { splitAt?:
   const decileRows: DecileRow[] = deciles.map((d) => {
     cum += d.converted;
     const rate = d.converted / d.leads;
-    return { decile: d.decile, leads: d.leads, converted: d.converted, rate, lift: base ? rate / base : null, cumulativeCapture: div(cum, te.p) };
+    return {
+      decile: d.decile,
+      leads: d.leads,
+      converted: d.converted,
+      rate,
+      lift: base ? rate / base : null,
+      cumulativeCapture: div(cum, te.p),
+    };
   });
 
   const [w] = await db.all<{ mw: number; mc: number; nw: number; nc: number }>(`
@@ -144,7 +177,13 @@ export async function runBacktest(db: Db, current: Thresholds, opts: { splitAt?:
 const t = (x: Thresholds): string => `fit ≥ ${x.fit}, engagement ≥ ${x.engagement}`;
 
 export function backtestDoc(r: BacktestResult): ReportDoc {
-  const rule = (q: RuleQuality): (string | number)[] => [t(q.thresholds), num(q.flagged), pct(q.precision), pct(q.recall), q.f1 === null ? 'n/a' : q.f1.toFixed(3)];
+  const rule = (q: RuleQuality): (string | number)[] => [
+    t(q.thresholds),
+    num(q.flagged),
+    pct(q.precision),
+    pct(q.recall),
+    q.f1 === null ? 'n/a' : q.f1.toFixed(3),
+  ];
   return {
     title: 'Scoring backtest',
     subtitle: `Trained on ${num(r.train.leads)} leads before ${r.splitAt.slice(0, 10)}, tested on ${num(r.test.leads)} after; outcome: ${r.outcome}`,
@@ -155,27 +194,82 @@ export function backtestDoc(r: BacktestResult): ReportDoc {
           {
             kind: 'kpis',
             items: [
-              { label: 'ROC-AUC (total score)', value: r.auc === null ? 'n/a' : r.auc.toFixed(3), benchmark: '≥ 0.70', status: r.auc === null ? 'info' : r.auc >= 0.7 ? 'good' : r.auc >= 0.6 ? 'warn' : 'bad' },
+              {
+                label: 'ROC-AUC (total score)',
+                value: r.auc === null ? 'n/a' : r.auc.toFixed(3),
+                benchmark: '≥ 0.70',
+                status: r.auc === null ? 'info' : r.auc >= 0.7 ? 'good' : r.auc >= 0.6 ? 'warn' : 'bad',
+              },
               { label: 'Test conversion rate', value: pct(r.test.baseRate) },
-              { label: 'Win rate, MQL deals', value: pct(r.winRate.mql), note: `${num(r.winRate.mqlDeals)} closed deals` },
-              { label: 'Win rate, non-MQL deals', value: pct(r.winRate.nonMql), note: `${num(r.winRate.nonMqlDeals)} closed deals` },
+              {
+                label: 'Win rate, MQL deals',
+                value: pct(r.winRate.mql),
+                note: `${num(r.winRate.mqlDeals)} closed deals`,
+              },
+              {
+                label: 'Win rate, non-MQL deals',
+                value: pct(r.winRate.nonMql),
+                note: `${num(r.winRate.nonMqlDeals)} closed deals`,
+              },
             ],
           },
-          { kind: 'line', title: 'ROC curve (test leads)', xLabel: 'false positive rate', yLabel: 'true positive rate', xMax: 1, yMax: 1, series: [{ name: 'total score', points: r.roc }, { name: 'random', points: [[0, 0], [1, 1]] }] },
-          { kind: 'bars', title: 'Lift by score decile (1 = top 10%)', items: r.deciles.map((d) => ({ label: `decile ${d.decile}`, value: d.lift ?? 0, display: `${(d.lift ?? 0).toFixed(2)}× (${pct(d.rate)})` })) },
+          {
+            kind: 'line',
+            title: 'ROC curve (test leads)',
+            xLabel: 'false positive rate',
+            yLabel: 'true positive rate',
+            xMax: 1,
+            yMax: 1,
+            series: [
+              { name: 'total score', points: r.roc },
+              {
+                name: 'random',
+                points: [
+                  [0, 0],
+                  [1, 1],
+                ],
+              },
+            ],
+          },
+          {
+            kind: 'bars',
+            title: 'Lift by score decile (1 = top 10%)',
+            items: r.deciles.map((d) => ({
+              label: `decile ${d.decile}`,
+              value: d.lift ?? 0,
+              display: `${(d.lift ?? 0).toFixed(2)}× (${pct(d.rate)})`,
+            })),
+          },
           {
             kind: 'table',
             title: 'Lift and capture by decile',
             columns: ['decile', 'leads', 'converted', 'rate', 'lift', 'cumulative capture'],
-            rows: r.deciles.map((d) => [d.decile, num(d.leads), num(d.converted), pct(d.rate), d.lift === null ? 'n/a' : `${d.lift.toFixed(2)}×`, pct(d.cumulativeCapture)]),
+            rows: r.deciles.map((d) => [
+              d.decile,
+              num(d.leads),
+              num(d.converted),
+              pct(d.rate),
+              d.lift === null ? 'n/a' : `${d.lift.toFixed(2)}×`,
+              pct(d.cumulativeCapture),
+            ]),
           },
         ],
       },
       {
         title: 'The MQL rule',
         blocks: [
-          { kind: 'table', columns: ['rule (test leads)', 'flagged', 'precision', 'recall', 'F1'], rows: [['current: ' + rule(r.current)[0], ...rule(r.current).slice(1)], ['recommended: ' + rule(r.recommended)[0], ...rule(r.recommended).slice(1)]] },
-          { kind: 'text', text: `Recommended thresholds maximise F1 on the training leads (steps of ${STEP}); revops backtest --write puts them into Scoring_Setting.Default.` },
+          {
+            kind: 'table',
+            columns: ['rule (test leads)', 'flagged', 'precision', 'recall', 'F1'],
+            rows: [
+              ['current: ' + rule(r.current)[0], ...rule(r.current).slice(1)],
+              ['recommended: ' + rule(r.recommended)[0], ...rule(r.recommended).slice(1)],
+            ],
+          },
+          {
+            kind: 'text',
+            text: `Recommended thresholds maximise F1 on the training leads (steps of ${STEP}); revops backtest --write puts them into Scoring_Setting.Default.`,
+          },
         ],
       },
     ],
@@ -184,10 +278,16 @@ export function backtestDoc(r: BacktestResult): ReportDoc {
 
 /** Rewrites MQL thresholds in a Scoring_Setting custom metadata record file; returns the line diff. */
 export function writeScoringSetting(file: string, t: Thresholds): string {
-  if (!existsSync(file)) throw new ReportError(`Scoring setting record not found: ${file}`, ['Pass --config DIR holding customMetadata/Scoring_Setting.Default.md-meta.xml.']);
+  if (!existsSync(file))
+    throw new ReportError(`Scoring setting record not found: ${file}`, [
+      'Pass --config DIR holding customMetadata/Scoring_Setting.Default.md-meta.xml.',
+    ]);
   const before = readFileSync(file, 'utf8');
   let after = before;
-  for (const [field, value] of [['MQL_Fit_Threshold__c', t.fit], ['MQL_Engagement_Threshold__c', t.engagement]] as const) {
+  for (const [field, value] of [
+    ['MQL_Fit_Threshold__c', t.fit],
+    ['MQL_Engagement_Threshold__c', t.engagement],
+  ] as const) {
     const re = new RegExp(`(<field>${field}</field>\\s*<value[^>]*>)([^<]*)(</value>)`);
     if (!re.test(after)) throw new ReportError(`${file} has no ${field} value to update.`);
     after = after.replace(re, `$1${value.toFixed(1)}$3`);

@@ -14,6 +14,8 @@ export function reportConfig(dir: string | undefined): RevOpsConfig {
 export function dedupRuleFor(config: RevOpsConfig, object: SfObject, warn: (m: string) => void): DedupRule {
   const rule = config.dedupRules.find((r) => r.object === object && r.active !== false);
   if (rule) return rule;
-  warn(`No active Dedup_Rule__mdt for ${object}; using the default rule (${defaultDedupRule(object).matchKeys.join(';')}).`);
+  warn(
+    `No active Dedup_Rule__mdt for ${object}; using the default rule (${defaultDedupRule(object).matchKeys.join(';')}).`,
+  );
   return defaultDedupRule(object);
 }

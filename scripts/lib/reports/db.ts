@@ -41,7 +41,10 @@ export async function openDb(path: string, opts: { readOnly?: boolean } = {}): P
       'Or pass an existing snapshot with --snapshot FILE',
     ]);
   }
-  const instance = await DuckDBInstance.create(path, path === ':memory:' || !opts.readOnly ? {} : { access_mode: 'READ_ONLY' });
+  const instance = await DuckDBInstance.create(
+    path,
+    path === ':memory:' || !opts.readOnly ? {} : { access_mode: 'READ_ONLY' },
+  );
   const conn = await instance.connect();
   const db: Db = {
     conn,
@@ -60,16 +63,24 @@ export async function openDb(path: string, opts: { readOnly?: boolean } = {}): P
       const cols = reader.getColumnsJS();
       const out: Record<string, (string | null)[]> = {};
       names.forEach((n, i) => {
-        out[n] = cols[i].map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : String(plain(v))));
+        out[n] = cols[i].map((v) =>
+          v === null || v === undefined ? null : typeof v === 'string' ? v : String(plain(v)),
+        );
       });
       return out;
     },
     async hasTable(name: string) {
-      const r = await db.all<{ n: number }>('SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ?', [name]);
+      const r = await db.all<{ n: number }>(
+        'SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ?',
+        [name],
+      );
       return r[0].n > 0;
     },
     async tableColumns(name: string) {
-      const r = await db.all<{ c: string }>('SELECT column_name AS c FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position', [name]);
+      const r = await db.all<{ c: string }>(
+        'SELECT column_name AS c FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position',
+        [name],
+      );
       return r.map((x) => x.c);
     },
     close() {
@@ -88,12 +99,16 @@ export const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 /** Fails with a clear message when a snapshot lacks a table or columns a report needs. */
 export async function requireColumns(db: Db, table: string, cols: string[]): Promise<void> {
   if (!(await db.hasTable(table))) {
-    throw new ReportError(`The snapshot has no "${table}" table.`, ['Rebuild the snapshot with revops snapshot (it writes every table the reports read).']);
+    throw new ReportError(`The snapshot has no "${table}" table.`, [
+      'Rebuild the snapshot with revops snapshot (it writes every table the reports read).',
+    ]);
   }
   const have = new Set(await db.tableColumns(table));
   const missing = cols.filter((c) => !have.has(c));
   if (missing.length) {
-    throw new ReportError(`Table "${table}" lacks column(s) ${missing.join(', ')}.`, ['Rebuild the snapshot so it includes these fields.']);
+    throw new ReportError(`Table "${table}" lacks column(s) ${missing.join(', ')}.`, [
+      'Rebuild the snapshot so it includes these fields.',
+    ]);
   }
 }
 

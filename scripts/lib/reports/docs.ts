@@ -29,30 +29,79 @@ function lifecycleDoc(c: RevOpsConfig): ReportDoc {
   const s = c.scoringSettings;
   return {
     title: 'Lifecycle stages',
-    subtitle: 'One lead lifecycle for Lead and Contact (Lifecycle_Stage__c), generated from the config records.',
+    subtitle:
+      'One lead lifecycle for Lead and Contact (Lifecycle_Stage__c), generated from the config records.',
     sections: [
-      { title: 'Stages', blocks: [{ kind: 'table', columns: ['order', 'stage', 'meaning'], rows: LIFECYCLE_STAGES.map((st, i) => [i + 1, st, STAGE_MEANING[st] ?? '']) }] },
+      {
+        title: 'Stages',
+        blocks: [
+          {
+            kind: 'table',
+            columns: ['order', 'stage', 'meaning'],
+            rows: LIFECYCLE_STAGES.map((st, i) => [i + 1, st, STAGE_MEANING[st] ?? '']),
+          },
+        ],
+      },
       {
         title: 'Entry into MQL',
-        blocks: [{ kind: 'text', text: `A lead becomes an MQL when Fit_Score__c ≥ ${s.mqlFitThreshold} and Engagement_Score__c ≥ ${s.mqlEngagementThreshold} (Scoring_Setting.Default; each score capped at ${s.scoreCap}).` }],
+        blocks: [
+          {
+            kind: 'text',
+            text: `A lead becomes an MQL when Fit_Score__c ≥ ${s.mqlFitThreshold} and Engagement_Score__c ≥ ${s.mqlEngagementThreshold} (Scoring_Setting.Default; each score capped at ${s.scoreCap}).`,
+          },
+        ],
       },
       {
         title: 'Hand-off SLAs',
         blocks: [
           {
             kind: 'table',
-            columns: ['policy', 'hand-off', 'business calendar', 'contact within (business h)', 'qualify within (business h)', 'at risk from', 'escalate to', 'auto-recycle reason', 'active'],
-            rows: c.slaPolicies.map((p) => [p.name, p.handoff, p.businessCalendar, p.contactWithinHours, p.qualifyWithinHours, `${p.warningPercent}%`, p.escalateTo === 'Queue' ? `queue ${val(p.escalationQueue)}` : 'manager', val(p.autoRecycleReason), yes(p.active !== false)]),
+            columns: [
+              'policy',
+              'hand-off',
+              'business calendar',
+              'contact within (business h)',
+              'qualify within (business h)',
+              'at risk from',
+              'escalate to',
+              'auto-recycle reason',
+              'active',
+            ],
+            rows: c.slaPolicies.map((p) => [
+              p.name,
+              p.handoff,
+              p.businessCalendar,
+              p.contactWithinHours,
+              p.qualifyWithinHours,
+              `${p.warningPercent}%`,
+              p.escalateTo === 'Queue' ? `queue ${val(p.escalationQueue)}` : 'manager',
+              val(p.autoRecycleReason),
+              yes(p.active !== false),
+            ]),
           },
           {
             kind: 'table',
             title: 'Business calendars',
             columns: ['calendar', 'time zone', 'workdays', 'hours', 'holidays'],
-            rows: c.businessCalendars.map((b) => [b.name, b.timeZone, b.workdays.join(', '), `${b.dayStart}-${b.dayEnd}`, b.holidays.join(', ')]),
+            rows: c.businessCalendars.map((b) => [
+              b.name,
+              b.timeZone,
+              b.workdays.join(', '),
+              `${b.dayStart}-${b.dayEnd}`,
+              b.holidays.join(', '),
+            ]),
           },
         ],
       },
-      { title: 'Recycle reasons', blocks: [{ kind: 'text', text: `A lead that is not ready goes back to Lead with Recycle_Reason__c, one of: ${RECYCLE_REASONS.join(', ')}. Every change is appended to Lifecycle_Transition__c.` }] },
+      {
+        title: 'Recycle reasons',
+        blocks: [
+          {
+            kind: 'text',
+            text: `A lead that is not ready goes back to Lead with Recycle_Reason__c, one of: ${RECYCLE_REASONS.join(', ')}. Every change is appended to Lifecycle_Transition__c.`,
+          },
+        ],
+      },
     ],
   };
 }
@@ -62,7 +111,16 @@ function scoringDoc(c: RevOpsConfig): ReportDoc {
   const rules = (model: string) =>
     c.scoringRules
       .filter((r) => r.model === model)
-      .map((r) => [r.name, val(r.object ?? 'Any'), r.signal ? `signal ${r.signal}` : `${val(r.field)} ${val(r.operator)} ${val(r.value)}`.trim(), r.points, val(r.halfLifeDays), val(r.maxPoints), yes(r.active !== false), val(r.description)]);
+      .map((r) => [
+        r.name,
+        val(r.object ?? 'Any'),
+        r.signal ? `signal ${r.signal}` : `${val(r.field)} ${val(r.operator)} ${val(r.value)}`.trim(),
+        r.points,
+        val(r.halfLifeDays),
+        val(r.maxPoints),
+        yes(r.active !== false),
+        val(r.description),
+      ]);
   const cols = ['rule', 'object', 'condition', 'points', 'half-life (days)', 'cap', 'active', 'description'];
   return {
     title: 'Scoring specification',
@@ -82,7 +140,10 @@ function scoringDoc(c: RevOpsConfig): ReportDoc {
               ['Max events of one signal per burst window', val(s.burstMaxEvents)],
             ],
           },
-          { kind: 'text', text: 'Engagement points decay: points × 0.5^(age in days / half-life). Total score = fit + engagement − negative.' },
+          {
+            kind: 'text',
+            text: 'Engagement points decay: points × 0.5^(age in days / half-life). Total score = fit + engagement − negative.',
+          },
         ],
       },
       { title: 'Fit rules', blocks: [{ kind: 'table', columns: cols, rows: rules('Fit') }] },
@@ -108,7 +169,15 @@ function routingDoc(c: RevOpsConfig): ReportDoc {
               r.name,
               r.method,
               val(r.criteria) || '(every lead)',
-              r.targetUser ? `user ${r.targetUser}` : r.targetPool ? `pool ${r.targetPool}${r.targetQueue ? `, else queue ${r.targetQueue}` : ''}` : r.targetQueue ? `queue ${r.targetQueue}` : r.method === 'Account-Based' ? 'owner of the matched account' : '',
+              r.targetUser
+                ? `user ${r.targetUser}`
+                : r.targetPool
+                  ? `pool ${r.targetPool}${r.targetQueue ? `, else queue ${r.targetQueue}` : ''}`
+                  : r.targetQueue
+                    ? `queue ${r.targetQueue}`
+                    : r.method === 'Account-Based'
+                      ? 'owner of the matched account'
+                      : '',
               val(r.fallbackOwner),
               yes(r.active !== false),
             ]),
@@ -133,8 +202,26 @@ function pipelineDoc(c: RevOpsConfig): ReportDoc {
         blocks: [
           {
             kind: 'table',
-            columns: ['order', 'stage', 'required fields', 'probability', 'forecast category', 'stale after (× team average)', 'closed', 'won'],
-            rows: c.stagePolicies.map((p) => [p.order, p.stage, val(p.requiredFields).split(';').filter(Boolean).join(', '), p.probability === null || p.probability === undefined ? '' : `${p.probability}%`, val(p.forecastCategory), val(p.staleMultiplier), yes(p.isClosed), yes(p.isWon)]),
+            columns: [
+              'order',
+              'stage',
+              'required fields',
+              'probability',
+              'forecast category',
+              'stale after (× team average)',
+              'closed',
+              'won',
+            ],
+            rows: c.stagePolicies.map((p) => [
+              p.order,
+              p.stage,
+              val(p.requiredFields).split(';').filter(Boolean).join(', '),
+              p.probability === null || p.probability === undefined ? '' : `${p.probability}%`,
+              val(p.forecastCategory),
+              val(p.staleMultiplier),
+              yes(p.isClosed),
+              yes(p.isWon),
+            ]),
           },
         ],
       },
@@ -143,8 +230,30 @@ function pipelineDoc(c: RevOpsConfig): ReportDoc {
         blocks: [
           {
             kind: 'table',
-            columns: ['order', 'tier', 'discount from', 'discount below', 'non-standard terms', 'min term (months)', 'segment', 'approvers', 'parallel', 'approval process'],
-            rows: c.approvalTiers.map((t) => [t.order, t.tier, t.minDiscount === null || t.minDiscount === undefined ? '' : `${t.minDiscount}%`, t.maxDiscount === null || t.maxDiscount === undefined ? '(no limit)' : `${t.maxDiscount}%`, yes(t.triggersOnNonStandardTerms), val(t.minTermMonths), val(t.segment), val(t.approvers).split(';').join(', '), yes(t.parallel), val(t.approvalProcess)]),
+            columns: [
+              'order',
+              'tier',
+              'discount from',
+              'discount below',
+              'non-standard terms',
+              'min term (months)',
+              'segment',
+              'approvers',
+              'parallel',
+              'approval process',
+            ],
+            rows: c.approvalTiers.map((t) => [
+              t.order,
+              t.tier,
+              t.minDiscount === null || t.minDiscount === undefined ? '' : `${t.minDiscount}%`,
+              t.maxDiscount === null || t.maxDiscount === undefined ? '(no limit)' : `${t.maxDiscount}%`,
+              yes(t.triggersOnNonStandardTerms),
+              val(t.minTermMonths),
+              val(t.segment),
+              val(t.approvers).split(';').join(', '),
+              yes(t.parallel),
+              val(t.approvalProcess),
+            ]),
           },
         ],
       },
@@ -153,8 +262,26 @@ function pipelineDoc(c: RevOpsConfig): ReportDoc {
         blocks: [
           {
             kind: 'table',
-            columns: ['rule', 'object', 'match keys', 'match at', 'review at', 'system of record field', 'merge priority', 'weights'],
-            rows: c.dedupRules.map((d) => [d.name, d.object, d.matchKeys.join(', '), d.matchThreshold, d.reviewThreshold, val(d.systemOfRecordField), d.mergePriority.join(' > '), d.fieldWeights ? JSON.stringify(d.fieldWeights) : '']),
+            columns: [
+              'rule',
+              'object',
+              'match keys',
+              'match at',
+              'review at',
+              'system of record field',
+              'merge priority',
+              'weights',
+            ],
+            rows: c.dedupRules.map((d) => [
+              d.name,
+              d.object,
+              d.matchKeys.join(', '),
+              d.matchThreshold,
+              d.reviewThreshold,
+              val(d.systemOfRecordField),
+              d.mergePriority.join(' > '),
+              d.fieldWeights ? JSON.stringify(d.fieldWeights) : '',
+            ]),
           },
         ],
       },
@@ -166,20 +293,45 @@ function metricsSpecDoc(c: RevOpsConfig): ReportDoc {
   const b = BENCHMARKS;
   const rows: string[][] = [
     ['Marketing', 'Lead volume', 'Leads created in the period (CreatedDate)', ''],
-    ['Marketing', 'Lead → MQL', 'Leads of the period with MQL_Date__c / leads of the period', b.leadToMql.text],
+    [
+      'Marketing',
+      'Lead → MQL',
+      'Leads of the period with MQL_Date__c / leads of the period',
+      b.leadToMql.text,
+    ],
     ['Marketing', 'MQL → SQL', 'SQL_Date__c set / MQL_Date__c set (same cohort)', b.mqlToSql.text],
     ['Marketing', 'SQL → opportunity', 'SQLs with ConvertedOpportunityId / SQLs', b.sqlToOpp.text],
     ['Marketing', 'MQL rate by source', 'Lead → MQL grouped by LeadSource', b.leadToMql.text],
     ['Marketing', 'Cost per MQL', 'Spend of the period (costs CSV: source,month,amount) / MQLs', ''],
     ['Marketing', 'Speed to lead', 'Median Speed_To_Lead_Minutes__c of MQLs', b.speedToLead.text],
     ['Sales', 'Pipeline value', 'Sum of Amount of open opportunities', ''],
-    ['Sales', 'Stage conversion', 'Deals that reached the next stage / deals that reached the stage (OpportunityHistory; skipped stages count as passed)', ''],
+    [
+      'Sales',
+      'Stage conversion',
+      'Deals that reached the next stage / deals that reached the stage (OpportunityHistory; skipped stages count as passed)',
+      '',
+    ],
     ['Sales', 'Average time in stage', 'Mean days between a stage-history row and the next one', ''],
     ['Sales', 'Win rate', 'Closed won / closed (CloseDate in the period)', b.winRate.text],
-    ['Sales', 'Pipeline velocity', 'Open deals × average won deal size × win rate / average sales cycle (days)', ''],
-    ['Sales', 'Forecast coverage', 'Open pipeline closing this quarter / (quarterly quota − won this quarter)', b.coverage.text],
+    [
+      'Sales',
+      'Pipeline velocity',
+      'Open deals × average won deal size × win rate / average sales cycle (days)',
+      '',
+    ],
+    [
+      'Sales',
+      'Forecast coverage',
+      'Open pipeline closing this quarter / (quarterly quota − won this quarter)',
+      b.coverage.text,
+    ],
     ['Sales', 'Win rate by source', 'Win rate grouped by LeadSource', b.winRate.text],
-    ['Executive', 'Revenue vs target', 'Closed-won Amount in the period / revenue target', b.revenueVsTarget.text],
+    [
+      'Executive',
+      'Revenue vs target',
+      'Closed-won Amount in the period / revenue target',
+      b.revenueVsTarget.text,
+    ],
     ['Executive', 'CAC', 'Spend of the period / new customers (accounts with a won deal)', ''],
     ['Executive', 'LTV', 'Average won deal × gross margin / annual churn (targets file)', ''],
     ['Executive', 'LTV : CAC', 'LTV / CAC', b.ltvToCac.text],
@@ -189,8 +341,19 @@ function metricsSpecDoc(c: RevOpsConfig): ReportDoc {
     title: 'Metrics dashboard specification',
     subtitle: `What revops metrics computes, from which fields, against which benchmark. MQL thresholds in force: fit ≥ ${c.scoringSettings.mqlFitThreshold}, engagement ≥ ${c.scoringSettings.mqlEngagementThreshold}.`,
     sections: [
-      { title: 'Figures', blocks: [{ kind: 'table', columns: ['view', 'figure', 'definition', 'benchmark'], rows }] },
-      { title: 'Status', blocks: [{ kind: 'text', text: 'Inside the benchmark range: on target; within 20% of an edge: watch; further out: off target. Coverage and LTV:CAC above the range count as on target.' }] },
+      {
+        title: 'Figures',
+        blocks: [{ kind: 'table', columns: ['view', 'figure', 'definition', 'benchmark'], rows }],
+      },
+      {
+        title: 'Status',
+        blocks: [
+          {
+            kind: 'text',
+            text: 'Inside the benchmark range: on target; within 20% of an edge: watch; further out: off target. Coverage and LTV:CAC above the range count as on target.',
+          },
+        ],
+      },
     ],
   };
 }
@@ -225,7 +388,9 @@ export interface DocsResult {
 export function syncDocs(c: RevOpsConfig, dir = DOCS_DIR, check = false): DocsResult {
   const files = generateDocs(c);
   const stale = Object.entries(files)
-    .filter(([name, content]) => !existsSync(join(dir, name)) || readFileSync(join(dir, name), 'utf8') !== content)
+    .filter(
+      ([name, content]) => !existsSync(join(dir, name)) || readFileSync(join(dir, name), 'utf8') !== content,
+    )
     .map(([name]) => name);
   if (!check) {
     mkdirSync(dir, { recursive: true });

@@ -69,7 +69,11 @@ export interface MetricsResult {
   asOf: string;
   periodStart: string;
   months: number;
-  marketing: { figures: Figure[]; volumeByMonth: { month: string; leads: number; mqls: number }[]; bySource: SourceRow[] };
+  marketing: {
+    figures: Figure[];
+    volumeByMonth: { month: string; leads: number; mqls: number }[];
+    bySource: SourceRow[];
+  };
   sales: { figures: Figure[]; stages: StageRow[] };
   executive: { figures: Figure[] };
   assumptions: string[];
@@ -77,7 +81,10 @@ export interface MetricsResult {
 
 export function loadTargets(file: string | undefined): Targets {
   if (!file) return TargetsSchema.parse({});
-  if (!existsSync(file)) throw new ReportError(`Targets file not found: ${file}`, ['Pass a JSON file like {"quarterlyQuota": 1200000, "revenueTarget": 4800000}.']);
+  if (!existsSync(file))
+    throw new ReportError(`Targets file not found: ${file}`, [
+      'Pass a JSON file like {"quarterlyQuota": 1200000, "revenueTarget": 4800000}.',
+    ]);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -97,7 +104,10 @@ export function loadTargets(file: string | undefined): Targets {
 /** Reads the spend CSV: header source,month,amount (month as YYYY-MM). */
 export async function loadCosts(db: Db, file: string | undefined): Promise<CostRow[]> {
   if (!file) return [];
-  if (!existsSync(file)) throw new ReportError(`Costs file not found: ${file}`, ['Pass a CSV with the header source,month,amount (month as YYYY-MM).']);
+  if (!existsSync(file))
+    throw new ReportError(`Costs file not found: ${file}`, [
+      'Pass a CSV with the header source,month,amount (month as YYYY-MM).',
+    ]);
   let rows: Record<string, string | number | boolean | null>[];
   try {
     rows = await db.all(`SELECT * FROM read_csv(${lit(file)}, header = true, all_varchar = true)`);
@@ -109,23 +119,35 @@ export async function loadCosts(db: Db, file: string | undefined): Promise<CostR
     const month = String(r.month ?? '').trim();
     const amount = Number(String(r.amount ?? '').replace(/[$,\s]/g, ''));
     if (!source || !/^\d{4}-\d{2}$/.test(month) || !Number.isFinite(amount)) {
-      throw new ReportError(`Costs file ${file} row ${i + 2}: need source, month (YYYY-MM) and a numeric amount; got ${JSON.stringify(r)}.`, [
-        'Header must be exactly: source,month,amount',
-      ]);
+      throw new ReportError(
+        `Costs file ${file} row ${i + 2}: need source, month (YYYY-MM) and a numeric amount; got ${JSON.stringify(r)}.`,
+        ['Header must be exactly: source,month,amount'],
+      );
     }
     return { source, month, amount };
   });
 }
 
-const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : a / b);
+const ratio = (a: number | null, b: number | null): number | null =>
+  a === null || b === null || b === 0 ? null : a / b;
 
-function figure(key: string, label: string, value: number | null, unit: Figure['unit'], bench?: BenchmarkKey, note?: string): Figure {
+function figure(
+  key: string,
+  label: string,
+  value: number | null,
+  unit: Figure['unit'],
+  bench?: BenchmarkKey,
+  note?: string,
+): Figure {
   const b = bench ? BENCHMARKS[bench] : undefined;
   let status: Status = 'info';
   if (b && value !== null) {
     if (bench === 'speedToLead') status = value <= b.hi ? 'good' : value <= b.hi * 2 ? 'warn' : 'bad';
     else if (bench === 'revenueVsTarget') status = value >= 1 ? 'good' : value >= 0.9 ? 'warn' : 'bad';
-    else status = rangeStatus(value, b.lo, b.hi, { higherIsBetter: bench === 'ltvToCac' || bench === 'coverage' });
+    else
+      status = rangeStatus(value, b.lo, b.hi, {
+        higherIsBetter: bench === 'ltvToCac' || bench === 'coverage',
+      });
   }
   return { key, label, value, unit, benchmark: b?.text, status, note };
 }
@@ -147,8 +169,26 @@ export interface MetricsOptions {
 }
 
 export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise<MetricsResult> {
-  await requireColumns(db, 'Lead', ['Id', 'CreatedDate', 'LeadSource', 'MQL_Date__c', 'SQL_Date__c', 'ConvertedOpportunityId', 'Speed_To_Lead_Minutes__c']);
-  await requireColumns(db, 'Opportunity', ['Id', 'StageName', 'Amount', 'CloseDate', 'CreatedDate', 'IsClosed', 'IsWon', 'LeadSource', 'AccountId']);
+  await requireColumns(db, 'Lead', [
+    'Id',
+    'CreatedDate',
+    'LeadSource',
+    'MQL_Date__c',
+    'SQL_Date__c',
+    'ConvertedOpportunityId',
+    'Speed_To_Lead_Minutes__c',
+  ]);
+  await requireColumns(db, 'Opportunity', [
+    'Id',
+    'StageName',
+    'Amount',
+    'CloseDate',
+    'CreatedDate',
+    'IsClosed',
+    'IsWon',
+    'LeadSource',
+    'AccountId',
+  ]);
   await requireColumns(db, 'OpportunityHistory', ['OpportunityId', 'StageName', 'CreatedDate']);
   const months = opts.months ?? 12;
   const targets = opts.targets ?? TargetsSchema.parse({});
@@ -174,7 +214,16 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
 
   // Sales: closed in the period, open now.
   const closedIn = `"IsClosed" AND "CloseDate" >= ${START} AND "CloseDate" <= ${A}`;
-  const [s] = await db.all<{ won: number; closed: number; wonAmount: number | null; avgWon: number | null; cycle: number | null; openDeals: number; pipeline: number | null; customers: number }>(`
+  const [s] = await db.all<{
+    won: number;
+    closed: number;
+    wonAmount: number | null;
+    avgWon: number | null;
+    cycle: number | null;
+    openDeals: number;
+    pipeline: number | null;
+    customers: number;
+  }>(`
     SELECT count(*) FILTER (WHERE ${closedIn} AND "IsWon") AS won,
            count(*) FILTER (WHERE ${closedIn}) AS closed,
            sum("Amount") FILTER (WHERE ${closedIn} AND "IsWon") AS "wonAmount",
@@ -194,7 +243,8 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
     FROM "Opportunity"`);
 
   // Stage funnel and time in stage from the stage history of opportunities created in the period.
-  const order = OPEN_STAGES.map((st, i) => `(${lit(st)}, ${i})`).join(', ') + `, ('Closed Won', ${OPEN_STAGES.length})`;
+  const order =
+    OPEN_STAGES.map((st, i) => `(${lit(st)}, ${i})`).join(', ') + `, ('Closed Won', ${OPEN_STAGES.length})`;
   const stageRows = await db.all<{ stage: string; ord: number; reached: number; days: number | null }>(`
     WITH ord(stage, ord) AS (VALUES ${order}),
     h AS (
@@ -242,9 +292,12 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
     .sort((a, b) => b.leads - a.leads || a.source.localeCompare(b.source));
 
   const winRate = ratio(s.won, s.closed);
-  const velocity = s.avgWon !== null && winRate !== null && s.cycle ? (s.openDeals * s.avgWon * winRate) / s.cycle : null;
-  const remainingQuota = targets.quarterlyQuota !== undefined ? Math.max(targets.quarterlyQuota - (cov.qwon ?? 0), 0) : null;
-  const coverage = remainingQuota === null ? null : remainingQuota === 0 ? null : (cov.qpipe ?? 0) / remainingQuota;
+  const velocity =
+    s.avgWon !== null && winRate !== null && s.cycle ? (s.openDeals * s.avgWon * winRate) / s.cycle : null;
+  const remainingQuota =
+    targets.quarterlyQuota !== undefined ? Math.max(targets.quarterlyQuota - (cov.qwon ?? 0), 0) : null;
+  const coverage =
+    remainingQuota === null ? null : remainingQuota === 0 ? null : (cov.qpipe ?? 0) / remainingQuota;
   const cac = ratio(totalCost, s.customers);
   const ltv = s.avgWon !== null ? (s.avgWon * targets.grossMargin) / targets.annualChurn : null;
   const revenue = s.wonAmount ?? 0;
@@ -262,7 +315,14 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
         figure('mqlToSql', 'MQL → SQL', ratio(m.sqls, m.mqls), 'ratio', 'mqlToSql'),
         figure('sqlToOpp', 'SQL → opportunity', ratio(m.opps, m.sqls), 'ratio', 'sqlToOpp'),
         figure('speedToLead', 'Speed to lead (median, MQLs)', m.stl, 'minutes', 'speedToLead'),
-        figure('costPerMql', 'Cost per MQL', ratio(totalCost, m.mqls), 'money', undefined, costs.length ? undefined : 'pass --costs FILE'),
+        figure(
+          'costPerMql',
+          'Cost per MQL',
+          ratio(totalCost, m.mqls),
+          'money',
+          undefined,
+          costs.length ? undefined : 'pass --costs FILE',
+        ),
       ],
       volumeByMonth,
       bySource,
@@ -274,19 +334,61 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
         figure('winRate', 'Win rate', winRate, 'ratio', 'winRate'),
         figure('avgDealSize', 'Average deal size (won)', s.avgWon, 'money'),
         figure('salesCycle', 'Sales cycle (won, days)', s.cycle, 'days'),
-        figure('velocity', 'Pipeline velocity', velocity, 'money/day', undefined, 'open deals × avg size × win rate / cycle days'),
-        figure('coverage', 'Forecast coverage (this quarter)', coverage, 'multiple', 'coverage', coverage === null ? noQuota : undefined),
+        figure(
+          'velocity',
+          'Pipeline velocity',
+          velocity,
+          'money/day',
+          undefined,
+          'open deals × avg size × win rate / cycle days',
+        ),
+        figure(
+          'coverage',
+          'Forecast coverage (this quarter)',
+          coverage,
+          'multiple',
+          'coverage',
+          coverage === null ? noQuota : undefined,
+        ),
       ],
       stages,
     },
     executive: {
       figures: [
         figure('revenue', 'Revenue (closed won)', revenue, 'money'),
-        figure('revenueVsTarget', 'Revenue vs target', ratio(revenue, targets.revenueTarget ?? null), 'ratio', 'revenueVsTarget', targets.revenueTarget ? undefined : 'pass --targets FILE with revenueTarget'),
-        figure('cac', 'CAC', cac, 'money', undefined, costs.length ? `spend / ${s.customers} new customers` : 'pass --costs FILE'),
-        figure('ltv', 'LTV', ltv, 'money', undefined, `avg deal × ${targets.grossMargin} margin / ${targets.annualChurn} churn`),
+        figure(
+          'revenueVsTarget',
+          'Revenue vs target',
+          ratio(revenue, targets.revenueTarget ?? null),
+          'ratio',
+          'revenueVsTarget',
+          targets.revenueTarget ? undefined : 'pass --targets FILE with revenueTarget',
+        ),
+        figure(
+          'cac',
+          'CAC',
+          cac,
+          'money',
+          undefined,
+          costs.length ? `spend / ${s.customers} new customers` : 'pass --costs FILE',
+        ),
+        figure(
+          'ltv',
+          'LTV',
+          ltv,
+          'money',
+          undefined,
+          `avg deal × ${targets.grossMargin} margin / ${targets.annualChurn} churn`,
+        ),
         figure('ltvToCac', 'LTV : CAC', ratio(ltv, cac), 'multiple', 'ltvToCac'),
-        figure('coverage', 'Pipeline coverage', coverage, 'multiple', 'coverage', coverage === null ? noQuota : undefined),
+        figure(
+          'coverage',
+          'Pipeline coverage',
+          coverage,
+          'multiple',
+          'coverage',
+          coverage === null ? noQuota : undefined,
+        ),
       ],
     },
     assumptions: [
@@ -318,7 +420,13 @@ export function formatFigure(f: Figure): string {
 
 const kpis = (figs: Figure[]): Block => ({
   kind: 'kpis',
-  items: figs.map((f) => ({ label: f.label, value: formatFigure(f), benchmark: f.benchmark, status: f.status, note: f.note })),
+  items: figs.map((f) => ({
+    label: f.label,
+    value: formatFigure(f),
+    benchmark: f.benchmark,
+    status: f.status,
+    note: f.note,
+  })),
 });
 
 export function metricsDoc(r: MetricsResult): ReportDoc {
@@ -330,17 +438,39 @@ export function metricsDoc(r: MetricsResult): ReportDoc {
         title: 'Marketing',
         blocks: [
           kpis(r.marketing.figures),
-          { kind: 'bars', title: 'Lead volume by month', items: r.marketing.volumeByMonth.map((v) => ({ label: v.month, value: v.leads, display: `${num(v.leads)} leads, ${num(v.mqls)} MQLs` })) },
+          {
+            kind: 'bars',
+            title: 'Lead volume by month',
+            items: r.marketing.volumeByMonth.map((v) => ({
+              label: v.month,
+              value: v.leads,
+              display: `${num(v.leads)} leads, ${num(v.mqls)} MQLs`,
+            })),
+          },
           {
             kind: 'bars',
             title: 'MQL rate by source (benchmark 5-15%)',
-            items: r.marketing.bySource.map((s) => ({ label: s.source, value: s.mqlRate ?? 0, display: pct(s.mqlRate), status: rangeStatus(s.mqlRate, 0.05, 0.15) })),
+            items: r.marketing.bySource.map((s) => ({
+              label: s.source,
+              value: s.mqlRate ?? 0,
+              display: pct(s.mqlRate),
+              status: rangeStatus(s.mqlRate, 0.05, 0.15),
+            })),
           },
           {
             kind: 'table',
             title: 'By source',
             columns: ['source', 'leads', 'MQLs', 'MQL rate', 'spend', 'cost / MQL', 'won', 'win rate'],
-            rows: r.marketing.bySource.map((s) => [s.source, num(s.leads), num(s.mqls), pct(s.mqlRate), money(s.cost), money(s.costPerMql), num(s.closedWon), pct(s.winRate)]),
+            rows: r.marketing.bySource.map((s) => [
+              s.source,
+              num(s.leads),
+              num(s.mqls),
+              pct(s.mqlRate),
+              money(s.cost),
+              money(s.costPerMql),
+              num(s.closedWon),
+              pct(s.winRate),
+            ]),
           },
         ],
       },
@@ -348,22 +478,40 @@ export function metricsDoc(r: MetricsResult): ReportDoc {
         title: 'Sales',
         blocks: [
           kpis(r.sales.figures),
-          { kind: 'bars', title: 'Deals reaching each stage', items: r.sales.stages.map((s) => ({ label: s.stage, value: s.reached, display: num(s.reached) })) },
+          {
+            kind: 'bars',
+            title: 'Deals reaching each stage',
+            items: r.sales.stages.map((s) => ({ label: s.stage, value: s.reached, display: num(s.reached) })),
+          },
           {
             kind: 'table',
             title: 'Stage conversion and time in stage',
             columns: ['stage', 'deals reached', 'conversion to next', 'avg days in stage'],
-            rows: r.sales.stages.map((s) => [s.stage, num(s.reached), pct(s.conversionToNext), s.avgDaysInStage === null ? 'n/a' : num(s.avgDaysInStage, 1)]),
+            rows: r.sales.stages.map((s) => [
+              s.stage,
+              num(s.reached),
+              pct(s.conversionToNext),
+              s.avgDaysInStage === null ? 'n/a' : num(s.avgDaysInStage, 1),
+            ]),
           },
           {
             kind: 'bars',
             title: 'Win rate by source (benchmark 20-30%)',
-            items: r.marketing.bySource.filter((s) => s.closed > 0).map((s) => ({ label: s.source, value: s.winRate ?? 0, display: pct(s.winRate), status: rangeStatus(s.winRate, 0.2, 0.3) })),
+            items: r.marketing.bySource
+              .filter((s) => s.closed > 0)
+              .map((s) => ({
+                label: s.source,
+                value: s.winRate ?? 0,
+                display: pct(s.winRate),
+                status: rangeStatus(s.winRate, 0.2, 0.3),
+              })),
           },
         ],
       },
-      { title: 'Executive', blocks: [kpis(r.executive.figures), { kind: 'text', text: r.assumptions.join(' ') }] },
+      {
+        title: 'Executive',
+        blocks: [kpis(r.executive.figures), { kind: 'text', text: r.assumptions.join(' ') }],
+      },
     ],
   };
 }
-

@@ -1,6 +1,11 @@
 // Routing simulation: replays the routing rules (current config or a proposed one) over past leads with
 // the rules' own route(), and measures who would get what: load per rep, fairness, fallback rate, owner changes.
-import { normalizeCompany, websiteDomain, companyEmailDomain, type AccountCandidate } from '../rules/match.ts';
+import {
+  normalizeCompany,
+  websiteDomain,
+  companyEmailDomain,
+  type AccountCandidate,
+} from '../rules/match.ts';
 import { route, type PointerState, type Rep, type RoutingRule } from '../rules/routing.ts';
 import type { SRecord } from '../rules/types.ts';
 import { lit, ReportError, requireColumns, toIso, type Db } from './db.ts';
@@ -20,7 +25,13 @@ export interface RouteSimResult {
   leads: number;
   byRule: { rule: string; leads: number }[];
   load: RepLoad[];
-  fairness: { reps: number; maxShare: number | null; minShare: number | null; maxMinRatio: number | null; gini: number | null };
+  fairness: {
+    reps: number;
+    maxShare: number | null;
+    minShare: number | null;
+    maxMinRatio: number | null;
+    gini: number | null;
+  };
   fallbackRate: number | null;
   ownerChanges: number;
   ownerChangeRate: number | null;
@@ -40,18 +51,39 @@ export function gini(xs: number[]): number | null {
   return (2 * weighted) / (n * total) - (n + 1) / n;
 }
 
-const list = (v: unknown): string[] => (typeof v === 'string' && v ? v.split(';').map((s) => s.trim()).filter(Boolean) : []);
+const list = (v: unknown): string[] =>
+  typeof v === 'string' && v
+    ? v
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 
-export async function simulateRouting(db: Db, rules: RoutingRule[], opts: { since?: string } = {}): Promise<RouteSimResult> {
+export async function simulateRouting(
+  db: Db,
+  rules: RoutingRule[],
+  opts: { since?: string } = {},
+): Promise<RouteSimResult> {
   await requireColumns(db, 'Lead', ['Id', 'CreatedDate', 'OwnerId']);
   await requireColumns(db, 'Rep_Availability__c', ['User__c', 'Pool__c']);
   const [{ since }] = opts.since
-    ? await db.all<{ since: string }>(`SELECT CAST(CAST(${lit(opts.since)} AS TIMESTAMP) AS VARCHAR) AS since`)
-    : await db.all<{ since: string }>(`SELECT CAST(max("CreatedDate") - INTERVAL 90 DAY AS VARCHAR) AS since FROM "Lead"`);
+    ? await db.all<{ since: string }>(
+        `SELECT CAST(CAST(${lit(opts.since)} AS TIMESTAMP) AS VARCHAR) AS since`,
+      )
+    : await db.all<{ since: string }>(
+        `SELECT CAST(max("CreatedDate") - INTERVAL 90 DAY AS VARCHAR) AS since FROM "Lead"`,
+      );
   if (!since) throw new ReportError('The snapshot has no leads to replay.');
-  const leads = (await db.all(`SELECT * FROM "Lead" WHERE "CreatedDate" >= CAST(${lit(since)} AS TIMESTAMP) ORDER BY "CreatedDate", "Id"`)) as SRecord[];
+  const leads = (await db.all(
+    `SELECT * FROM "Lead" WHERE "CreatedDate" >= CAST(${lit(since)} AS TIMESTAMP) ORDER BY "CreatedDate", "Id"`,
+  )) as SRecord[];
   const users = new Map(
-    (await db.hasTable('User')) ? (await db.all<{ Id: string; Name: string | null }>(`SELECT "Id", "Name" FROM "User"`)).map((u) => [u.Id, u.Name ?? u.Id]) : [],
+    (await db.hasTable('User'))
+      ? (await db.all<{ Id: string; Name: string | null }>(`SELECT "Id", "Name" FROM "User"`)).map((u) => [
+          u.Id,
+          u.Name ?? u.Id,
+        ])
+      : [],
   );
   const repRows = await db.all(`SELECT * FROM "Rep_Availability__c"`);
   const reps: Rep[] = repRows.map((r) => ({
@@ -69,7 +101,11 @@ export async function simulateRouting(db: Db, rules: RoutingRule[], opts: { sinc
   }));
   // Accounts indexed by the only keys lead-to-account matching compares (domain, normalised name).
   const accounts: AccountCandidate[] = (await db.hasTable('Account'))
-    ? (await db.all(`SELECT "Id", "Name", "Website", "OwnerId", "Is_System_Of_Record__c", "Territory__c" FROM "Account"`)).map((a) => ({
+    ? (
+        await db.all(
+          `SELECT "Id", "Name", "Website", "OwnerId", "Is_System_Of_Record__c", "Territory__c" FROM "Account"`,
+        )
+      ).map((a) => ({
         id: String(a.Id),
         name: String(a.Name ?? ''),
         website: (a.Website as string | null) ?? null,
@@ -99,7 +135,11 @@ export async function simulateRouting(db: Db, rules: RoutingRule[], opts: { sinc
   let changed = 0;
   const changes: RouteSimResult['changes'] = [];
   for (const lead of leads) {
-    const keys = ['d:' + companyEmailDomain(lead.Email), 'd:' + websiteDomain(lead.Website), 'n:' + normalizeCompany(lead.Company)];
+    const keys = [
+      'd:' + companyEmailDomain(lead.Email),
+      'd:' + websiteDomain(lead.Website),
+      'n:' + normalizeCompany(lead.Company),
+    ];
     const candidates = [...new Set(keys.flatMap((k) => (k.length > 2 ? (index.get(k) ?? []) : [])))];
     const now = toIso(lead.CreatedDate)!;
     const res = route({ leads: [lead], rules, reps, accounts: candidates, pointers, now });
@@ -114,13 +154,16 @@ export async function simulateRouting(db: Db, rules: RoutingRule[], opts: { sinc
     if (a.fallbackUsed) fallback++;
     if (owner !== a.ownerId) {
       changed++;
-      if (changes.length < 50) changes.push({ leadId: String(lead.Id), from: owner, to: a.ownerId, rule: a.rule });
+      if (changes.length < 50)
+        changes.push({ leadId: String(lead.Id), from: owner, to: a.ownerId, rule: a.rule });
     }
   }
   const n = leads.length;
   // Fairness over the reps of the pools the rules route to (reps with no lead count as 0).
   const pools = new Set(rules.filter((r) => r.active !== false && r.targetPool).map((r) => r.targetPool!));
-  const poolReps = [...new Set(reps.filter((r) => pools.has(r.pool) && r.active !== false).map((r) => r.userId))];
+  const poolReps = [
+    ...new Set(reps.filter((r) => pools.has(r.pool) && r.active !== false).map((r) => r.userId)),
+  ];
   const repCounts = poolReps.map((id) => counts.get(id)?.leads ?? 0);
   const repTotal = repCounts.reduce((s, x) => s + x, 0);
   const shares = repCounts.map((x) => (repTotal ? x / repTotal : 0));
@@ -141,7 +184,13 @@ export async function simulateRouting(db: Db, rules: RoutingRule[], opts: { sinc
     leads: n,
     byRule: [...byRule.entries()].map(([rule, c]) => ({ rule, leads: c })).sort((a, b) => b.leads - a.leads),
     load,
-    fairness: { reps: poolReps.length, maxShare, minShare, maxMinRatio: minShare ? maxShare! / minShare : null, gini: repTotal ? gini(repCounts) : null },
+    fairness: {
+      reps: poolReps.length,
+      maxShare,
+      minShare,
+      maxMinRatio: minShare ? maxShare! / minShare : null,
+      gini: repTotal ? gini(repCounts) : null,
+    },
     fallbackRate: n ? fallback / n : null,
     ownerChanges: changed,
     ownerChangeRate: n ? changed / n : null,
@@ -165,25 +214,73 @@ export function routeSimDoc(r: RouteSimResult): ReportDoc {
             kind: 'kpis',
             items: [
               { label: 'Leads replayed', value: num(r.leads) },
-              { label: 'Fallback rate', value: pct(r.fallbackRate), benchmark: '< 5%', status: r.fallbackRate === null ? 'info' : r.fallbackRate < 0.05 ? 'good' : r.fallbackRate < 0.1 ? 'warn' : 'bad' },
-              { label: 'Leads whose owner changes', value: `${num(r.ownerChanges)} (${pct(r.ownerChangeRate)})` },
+              {
+                label: 'Fallback rate',
+                value: pct(r.fallbackRate),
+                benchmark: '< 5%',
+                status:
+                  r.fallbackRate === null
+                    ? 'info'
+                    : r.fallbackRate < 0.05
+                      ? 'good'
+                      : r.fallbackRate < 0.1
+                        ? 'warn'
+                        : 'bad',
+              },
+              {
+                label: 'Leads whose owner changes',
+                value: `${num(r.ownerChanges)} (${pct(r.ownerChangeRate)})`,
+              },
               {
                 label: 'Fairness: max/min share',
                 value: r.fairness.maxMinRatio === null ? 'n/a' : `${r.fairness.maxMinRatio.toFixed(2)}×`,
                 note: `${r.fairness.reps} pool reps; max ${pct(r.fairness.maxShare)}, min ${pct(r.fairness.minShare)}`,
               },
-              { label: 'Fairness: Gini', value: r.fairness.gini === null ? 'n/a' : r.fairness.gini.toFixed(3), benchmark: '< 0.20', status: r.fairness.gini === null ? 'info' : r.fairness.gini < 0.2 ? 'good' : r.fairness.gini < 0.35 ? 'warn' : 'bad' },
+              {
+                label: 'Fairness: Gini',
+                value: r.fairness.gini === null ? 'n/a' : r.fairness.gini.toFixed(3),
+                benchmark: '< 0.20',
+                status:
+                  r.fairness.gini === null
+                    ? 'info'
+                    : r.fairness.gini < 0.2
+                      ? 'good'
+                      : r.fairness.gini < 0.35
+                        ? 'warn'
+                        : 'bad',
+              },
             ],
           },
-          { kind: 'bars', title: 'Leads by rule', items: r.byRule.map((b) => ({ label: b.rule, value: b.leads, display: num(b.leads) })) },
-          { kind: 'bars', title: 'Load per owner (simulated)', items: r.load.slice(0, 40).map((l) => ({ label: l.name, value: l.leads, display: `${num(l.leads)} (${pct(l.share)})` })) },
+          {
+            kind: 'bars',
+            title: 'Leads by rule',
+            items: r.byRule.map((b) => ({ label: b.rule, value: b.leads, display: num(b.leads) })),
+          },
+          {
+            kind: 'bars',
+            title: 'Load per owner (simulated)',
+            items: r.load
+              .slice(0, 40)
+              .map((l) => ({ label: l.name, value: l.leads, display: `${num(l.leads)} (${pct(l.share)})` })),
+          },
         ],
       },
       {
         title: 'Who would get what',
         blocks: [
-          { kind: 'table', columns: ['owner', 'type', 'simulated leads', 'share', 'actual leads'], rows: r.load.map((l) => [l.name, l.ownerType, num(l.leads), pct(l.share), num(l.actualLeads)]), limit: 15 },
-          { kind: 'table', title: 'Leads whose owner changes (first 50)', columns: ['lead', 'owner now', 'simulated owner', 'rule'], rows: r.changes.map((c) => [c.leadId, c.from ?? '', c.to, c.rule ?? '(fallback)']), limit: 10 },
+          {
+            kind: 'table',
+            columns: ['owner', 'type', 'simulated leads', 'share', 'actual leads'],
+            rows: r.load.map((l) => [l.name, l.ownerType, num(l.leads), pct(l.share), num(l.actualLeads)]),
+            limit: 15,
+          },
+          {
+            kind: 'table',
+            title: 'Leads whose owner changes (first 50)',
+            columns: ['lead', 'owner now', 'simulated owner', 'rule'],
+            rows: r.changes.map((c) => [c.leadId, c.from ?? '', c.to, c.rule ?? '(fallback)']),
+            limit: 10,
+          },
           { kind: 'text', text: r.assumptions.join(' ') },
         ],
       },

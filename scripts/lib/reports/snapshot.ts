@@ -15,9 +15,15 @@ async function buildDemo(path: string, progress: (m: string) => void): Promise<v
   await buildDemoSnapshot({ out: path, size: 'small', progress });
 }
 
-export async function resolveSnapshot(flag: string | undefined, progress: (m: string) => void): Promise<string> {
+export async function resolveSnapshot(
+  flag: string | undefined,
+  progress: (m: string) => void,
+): Promise<string> {
   if (flag) {
-    if (!existsSync(flag)) throw new ReportError(`Snapshot file not found: ${flag}`, ['Check the path, or build one: npm run revops -- snapshot --demo']);
+    if (!existsSync(flag))
+      throw new ReportError(`Snapshot file not found: ${flag}`, [
+        'Check the path, or build one: npm run revops -- snapshot --demo',
+      ]);
     return flag;
   }
   if (!existsSync(DEMO_SNAPSHOT)) await buildDemo(DEMO_SNAPSHOT, progress);
@@ -25,7 +31,10 @@ export async function resolveSnapshot(flag: string | undefined, progress: (m: st
 }
 
 /** Opens the snapshot a command reads (read-only). */
-export async function openSnapshotFor(flag: string | undefined, progress: (m: string) => void): Promise<{ db: Db; path: string }> {
+export async function openSnapshotFor(
+  flag: string | undefined,
+  progress: (m: string) => void,
+): Promise<{ db: Db; path: string }> {
   const path = await resolveSnapshot(flag, progress);
   return { db: await openDb(path, { readOnly: true }), path };
 }

@@ -33,7 +33,11 @@ export function scratchDir(prefix: string, bytes: number): string {
 }
 
 /** Loads every object (empty tables for objects without a file), then commits with provenance. */
-export async function loadAll(writer: SnapshotWriter, objects: Map<string, CsvSource[]>, progress: Progress): Promise<Record<string, number>> {
+export async function loadAll(
+  writer: SnapshotWriter,
+  objects: Map<string, CsvSource[]>,
+  progress: Progress,
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const object of OBJECTS) {
     const sources = objects.get(object);
@@ -44,7 +48,9 @@ export async function loadAll(writer: SnapshotWriter, objects: Map<string, CsvSo
     }
     const t0 = performance.now();
     counts[object] = await writer.loadCsv(object, sources);
-    progress(`  ${object.padEnd(24)} ${String(counts[object]).padStart(10)} rows  ${((performance.now() - t0) / 1000).toFixed(1)}s`);
+    progress(
+      `  ${object.padEnd(24)} ${String(counts[object]).padStart(10)} rows  ${((performance.now() - t0) / 1000).toFixed(1)}s`,
+    );
   }
   return counts;
 }
@@ -65,7 +71,8 @@ export async function buildExportSnapshot(opts: ExportBuildOptions): Promise<Bui
     timings.extractMs = Math.round(performance.now() - t0);
     const warnings: string[] = [];
     const missing = OBJECTS.filter((o) => !exp.objects.has(o));
-    if (missing.length) warnings.push(`The export has no CSV for ${missing.join(', ')}; those tables are empty.`);
+    if (missing.length)
+      warnings.push(`The export has no CSV for ${missing.join(', ')}; those tables are empty.`);
     progress(`Importing ${(exp.totalBytes / 1e6).toFixed(1)} MB of CSV from ${opts.path} ...`);
     t0 = performance.now();
     const writer = await SnapshotWriter.create(opts.out);
@@ -74,7 +81,16 @@ export async function buildExportSnapshot(opts: ExportBuildOptions): Promise<Bui
       const createdAt = new Date().toISOString();
       await writer.commit({ source: 'export', orgId: exp.orgId, apiVersion: null, createdAt }, counts);
       timings.loadMs = Math.round(performance.now() - t0);
-      return { out: opts.out, source: 'export', orgId: exp.orgId, createdAt, counts, csvBytes: exp.totalBytes, timings, warnings };
+      return {
+        out: opts.out,
+        source: 'export',
+        orgId: exp.orgId,
+        createdAt,
+        counts,
+        csvBytes: exp.totalBytes,
+        timings,
+        warnings,
+      };
     } catch (e) {
       writer.abort();
       throw e;

@@ -34,19 +34,34 @@ export async function buildDemoSnapshot(opts: DemoBuildOptions): Promise<BuildRe
     const demo = generateDemo({ leads, seed, dir, asOf: opts.asOf });
     timings.generateMs = Math.round(performance.now() - t0);
     const csvBytes = demo.files.reduce((s, f) => s + f.bytes, 0);
-    progress(`Generated ${(csvBytes / 1e6).toFixed(0)} MB of CSV in ${(timings.generateMs / 1000).toFixed(1)}s; loading into DuckDB ...`);
+    progress(
+      `Generated ${(csvBytes / 1e6).toFixed(0)} MB of CSV in ${(timings.generateMs / 1000).toFixed(1)}s; loading into DuckDB ...`,
+    );
     t0 = performance.now();
     const writer = await SnapshotWriter.create(opts.out);
     try {
-      const objects = new Map<string, CsvSource[]>(demo.files.map((f) => [f.object, [{ file: f.file, header: readHeader(f.file) }]]));
+      const objects = new Map<string, CsvSource[]>(
+        demo.files.map((f) => [f.object, [{ file: f.file, header: readHeader(f.file) }]]),
+      );
       const counts = await loadAll(writer, objects, progress);
       await writer.createTable(DEDUP_TRUTH_TABLE, DEDUP_TRUTH_FIELDS);
-      await writer.conn.run(`INSERT INTO "${DEDUP_TRUTH_TABLE}" SELECT * FROM read_csv(${literal(demo.truth.file)}, header = true, all_varchar = true)`);
+      await writer.conn.run(
+        `INSERT INTO "${DEDUP_TRUTH_TABLE}" SELECT * FROM read_csv(${literal(demo.truth.file)}, header = true, all_varchar = true)`,
+      );
       counts[DEDUP_TRUTH_TABLE] = await writer.count(DEDUP_TRUTH_TABLE);
       const createdAt = new Date(demo.asOf).toISOString();
       await writer.commit({ source: 'demo', orgId: DEMO_ORG_ID, apiVersion: null, createdAt }, counts);
       timings.loadMs = Math.round(performance.now() - t0);
-      return { out: opts.out, source: 'demo', orgId: DEMO_ORG_ID, createdAt, counts, csvBytes, timings, warnings: [] };
+      return {
+        out: opts.out,
+        source: 'demo',
+        orgId: DEMO_ORG_ID,
+        createdAt,
+        counts,
+        csvBytes,
+        timings,
+        warnings: [],
+      };
     } catch (e) {
       writer.abort();
       throw e;
@@ -55,5 +70,3 @@ export async function buildDemoSnapshot(opts: DemoBuildOptions): Promise<BuildRe
     if (!opts.csvDir) rmSync(dir, { recursive: true, force: true });
   }
 }
-
-

@@ -1,7 +1,16 @@
 // A Salesforce weekly Data Export as CSV sources: WE_<orgid>_<n>.ZIP files (or a folder of them), or a
 // folder of <Object>.csv. Zips are extracted streaming (yauzl) into a temp folder; nothing is written
 // to the snapshot until every file's header has been validated.
-import { createWriteStream, existsSync, mkdirSync, openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  closeSync,
+  readdirSync,
+  statSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
@@ -59,7 +68,9 @@ export function readHeader(file: string): string[] {
 async function extractZip(zipPath: string, dest: string): Promise<string[]> {
   mkdirSync(dest, { recursive: true });
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(zipPath, { lazyEntries: true, autoClose: true }, (err, z) => (err || !z ? reject(err ?? new Error('zip')) : resolve(z))),
+    yauzl.open(zipPath, { lazyEntries: true, autoClose: true }, (err, z) =>
+      err || !z ? reject(err ?? new Error('zip')) : resolve(z),
+    ),
   );
   const files: string[] = [];
   await new Promise<void>((resolve, reject) => {
@@ -94,8 +105,19 @@ function csvObject(file: string): string {
  * required columns. Throws a SnapshotError naming each file and missing column before anything is written.
  */
 export async function collectExport(path: string, tmpDir: string): Promise<ExportFiles> {
-  if (!existsSync(path)) throw new SnapshotError(`Data Export not found: ${path}`, ['Pass the folder holding the WE_<orgid>_<n>.ZIP files, one such zip, or a folder of <Object>.csv files.'], 'ExportNotFound');
-  const entries = statSync(path).isDirectory() ? readdirSync(path).sort(byZipNumber).map((f) => join(path, f)) : [path];
+  if (!existsSync(path))
+    throw new SnapshotError(
+      `Data Export not found: ${path}`,
+      [
+        'Pass the folder holding the WE_<orgid>_<n>.ZIP files, one such zip, or a folder of <Object>.csv files.',
+      ],
+      'ExportNotFound',
+    );
+  const entries = statSync(path).isDirectory()
+    ? readdirSync(path)
+        .sort(byZipNumber)
+        .map((f) => join(path, f))
+    : [path];
   const zips = entries.filter((f) => /\.zip$/i.test(f));
   let orgId: string | null = null;
   const csvs: string[] = [];
@@ -110,7 +132,15 @@ export async function collectExport(path: string, tmpDir: string): Promise<Expor
     else skipped.add(csvObject(f));
   }
   if (!csvs.length) {
-    throw new SnapshotError(`No CSV for any snapshot object in ${path}.`, [`An export needs at least one of: ${Object.keys(SCHEMA).map((o) => `${o}.csv`).join(', ')}.`], 'ExportEmpty');
+    throw new SnapshotError(
+      `No CSV for any snapshot object in ${path}.`,
+      [
+        `An export needs at least one of: ${Object.keys(SCHEMA)
+          .map((o) => `${o}.csv`)
+          .join(', ')}.`,
+      ],
+      'ExportEmpty',
+    );
   }
   const objects = new Map<string, CsvSource[]>();
   const problems: string[] = [];
@@ -118,21 +148,31 @@ export async function collectExport(path: string, tmpDir: string): Promise<Expor
   for (const file of csvs) {
     const object = csvObject(file);
     const header = readHeader(file);
-    const label = zips.length ? `${basename(file)} (from ${basename(zips[Number(/zip(\d+)/.exec(file)?.[1] ?? 0)] ?? '')})` : file;
+    const label = zips.length
+      ? `${basename(file)} (from ${basename(zips[Number(/zip(\d+)/.exec(file)?.[1] ?? 0)] ?? '')})`
+      : file;
     const missing = SCHEMA[object].required.filter((c) => !header.includes(c));
     if (!header.length) problems.push(`${label}: the file is empty (no header row)`);
-    else if (missing.length) problems.push(`${label}: missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+    else if (missing.length)
+      problems.push(
+        `${label}: missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+      );
     const dupCols = header.filter((h, i) => header.indexOf(h) !== i);
-    if (dupCols.length) problems.push(`${label}: column${dupCols.length > 1 ? 's' : ''} ${dupCols.join(', ')} appear twice`);
+    if (dupCols.length)
+      problems.push(`${label}: column${dupCols.length > 1 ? 's' : ''} ${dupCols.join(', ')} appear twice`);
     totalBytes += statSync(file).size;
     const list = objects.get(object) ?? [];
     list.push({ file, header });
     objects.set(object, list);
   }
   if (problems.length) {
-    throw new SnapshotError(`The Data Export cannot be imported:\n  ${problems.join('\n  ')}`, [
-      'Re-run the export with these fields included (Setup > Data Export > Include all data), or add the columns to the CSV.',
-    ], 'ExportInvalid');
+    throw new SnapshotError(
+      `The Data Export cannot be imported:\n  ${problems.join('\n  ')}`,
+      [
+        'Re-run the export with these fields included (Setup > Data Export > Include all data), or add the columns to the CSV.',
+      ],
+      'ExportInvalid',
+    );
   }
   return { objects, orgId, skipped: [...skipped].sort(), totalBytes };
 }
@@ -143,4 +183,3 @@ function byZipNumber(a: string, b: string): number {
   const nb = Number(ZIP_NAME.exec(b)?.[2] ?? NaN);
   return Number.isNaN(na) || Number.isNaN(nb) ? a.localeCompare(b) : na - nb;
 }
-

@@ -46,7 +46,9 @@ function appendValue(a: DuckDBAppender, type: ColumnType, v: string | undefined)
       return a.appendBoolean(v === 'true' || v === '1');
     case 'TIMESTAMP': {
       const ms = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
-      return Number.isFinite(ms) ? a.appendTimestamp(new DuckDBTimestampValue(BigInt(ms) * 1000n)) : a.appendNull();
+      return Number.isFinite(ms)
+        ? a.appendTimestamp(new DuckDBTimestampValue(BigInt(ms) * 1000n))
+        : a.appendNull();
     }
     default:
       return a.appendVarchar(v);
@@ -63,7 +65,13 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
     if (resume.instanceUrl !== opts.http.session.instanceUrl) resume = null;
     else progress(`Resuming the pull started ${resume.startedAt} (${resumePath(opts.out)}).`);
   }
-  const state: ResumeFile = resume ?? { version: 1, instanceUrl: opts.http.session.instanceUrl, orgId: opts.http.session.orgId ?? null, startedAt: new Date().toISOString(), objects: {} };
+  const state: ResumeFile = resume ?? {
+    version: 1,
+    instanceUrl: opts.http.session.instanceUrl,
+    orgId: opts.http.session.orgId ?? null,
+    startedAt: new Date().toISOString(),
+    objects: {},
+  };
   const save = (): void => writeFileSync(file, JSON.stringify(state, null, 2));
   const writer = await SnapshotWriter.create(opts.out, { resume: resume !== null, memoryLimit: '160MB' });
   const warnings: string[] = [];
@@ -83,7 +91,9 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
           orgFields = new Set((await describeFields(opts.http, object)).map((f) => f.name));
         } catch (e) {
           if (e instanceof OrgApiError && (e.status === 404 || e.errorCode === 'NOT_FOUND')) {
-            warnings.push(`${object} does not exist in this org (or is not visible to your user); its table is empty.`);
+            warnings.push(
+              `${object} does not exist in this org (or is not visible to your user); its table is empty.`,
+            );
             await writer.createTable(object, tableColumns(object));
             state.objects[object] = { fields: [], state: null, done: true };
             save();
@@ -109,13 +119,17 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
         pollIntervalMs: opts.pollIntervalMs,
         resume: state.objects[object].state ?? undefined,
         onRecords(header, records) {
-          if (opts.signal?.aborted) throw Object.assign(new Error('Snapshot interrupted; run the same command again to resume.'), { name: 'AbortError' });
+          if (opts.signal?.aborted)
+            throw Object.assign(new Error('Snapshot interrupted; run the same command again to resume.'), {
+              name: 'AbortError',
+            });
           if (header !== lastHeader) {
             headerIndex = columns.map(([n]) => header.indexOf(n));
             lastHeader = header;
           }
           for (const r of records) {
-            for (let c = 0; c < columns.length; c++) appendValue(appender, columns[c][1], headerIndex[c] >= 0 ? r[headerIndex[c]] : undefined);
+            for (let c = 0; c < columns.length; c++)
+              appendValue(appender, columns[c][1], headerIndex[c] >= 0 ? r[headerIndex[c]] : undefined);
             appender.endRow();
           }
         },
@@ -126,24 +140,41 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
         },
         onPage(s) {
           const secs = (performance.now() - started) / 1000;
-          const usage = opts.http.lastUsage ? `, API usage ${opts.http.lastUsage.used}/${opts.http.lastUsage.max}` : '';
-          progress(`  ${object}: page ${s.pages}, ${s.rows.toLocaleString('en-US')} rows (${Math.round(s.rows / Math.max(secs, 0.001)).toLocaleString('en-US')}/s${usage})`);
+          const usage = opts.http.lastUsage
+            ? `, API usage ${opts.http.lastUsage.used}/${opts.http.lastUsage.max}`
+            : '';
+          progress(
+            `  ${object}: page ${s.pages}, ${s.rows.toLocaleString('en-US')} rows (${Math.round(s.rows / Math.max(secs, 0.001)).toLocaleString('en-US')}/s${usage})`,
+          );
         },
       });
       appender.closeSync();
       const extra = await writer.dedupById(object);
       if (extra) progress(`  ${object}: dropped ${extra} rows delivered twice by a retried page.`);
       counts[object] = await writer.count(object);
-      if (counts[object] !== result.rows - extra) warnings.push(`${object}: ${counts[object]} rows stored, the org reported ${result.rows}.`);
+      if (counts[object] !== result.rows - extra)
+        warnings.push(`${object}: ${counts[object]} rows stored, the org reported ${result.rows}.`);
       state.objects[object].done = true;
       save();
     }
     const createdAt = new Date().toISOString();
-    await writer.commit({ source: 'org', orgId: state.orgId, apiVersion: opts.http.session.apiVersion, createdAt }, counts);
+    await writer.commit(
+      { source: 'org', orgId: state.orgId, apiVersion: opts.http.session.apiVersion, createdAt },
+      counts,
+    );
     rmSync(file, { force: true });
     const usage = opts.http.lastUsage;
     if (usage) progress(`API usage after the pull: ${usage.used}/${usage.max} (Sforce-Limit-Info).`);
-    return { out: opts.out, source: 'org', orgId: state.orgId, createdAt, counts, csvBytes: 0, timings: { pullMs: Math.round(performance.now() - t0) }, warnings };
+    return {
+      out: opts.out,
+      source: 'org',
+      orgId: state.orgId,
+      createdAt,
+      counts,
+      csvBytes: 0,
+      timings: { pullMs: Math.round(performance.now() - t0) },
+      warnings,
+    };
   } catch (e) {
     // Keep the partial file and the resume file: the next run continues from the last saved page.
     writer.release();

@@ -19,10 +19,15 @@ export function demoLeadCount(size: string): number {
   if (size in DEMO_SIZES) return DEMO_SIZES[size];
   const n = Number(size.replaceAll('_', ''));
   if (!Number.isInteger(n) || n < 100 || n > 20_000_000) {
-    throw Object.assign(new Error(`--size must be small, large or a whole number of leads from 100 to 20000000 (got "${size}").`), {
-      name: 'InvalidSize',
-      actions: ['Use --size small (5,000 leads), --size large (1,000,000) or e.g. --size 250000.'],
-    });
+    throw Object.assign(
+      new Error(
+        `--size must be small, large or a whole number of leads from 100 to 20000000 (got "${size}").`,
+      ),
+      {
+        name: 'InvalidSize',
+        actions: ['Use --size small (5,000 leads), --size large (1,000,000) or e.g. --size 250000.'],
+      },
+    );
   }
   return n;
 }
@@ -53,7 +58,15 @@ export interface DemoOutput {
 }
 
 /** Date fields (no time part) among the TIMESTAMP columns. */
-const DATE_FIELDS = new Set(['CloseDate', 'ActivityDate', 'ConvertedDate', 'StartDate', 'EndDate', 'LastActivityDate', 'FirstRespondedDate']);
+const DATE_FIELDS = new Set([
+  'CloseDate',
+  'ActivityDate',
+  'ConvertedDate',
+  'StartDate',
+  'EndDate',
+  'LastActivityDate',
+  'FirstRespondedDate',
+]);
 
 type Rec = Record<string, CsvValue>;
 
@@ -99,67 +112,566 @@ interface Country {
 }
 
 const COUNTRIES: Country[] = [
-  { code: 'US', weight: 42, language: 'English', territory: 'NA', tld: '.com', suffixes: ['Inc.', 'LLC', 'Corp.'], dial: '1', utcOffset: -6, states: ['CA', 'NY', 'TX', 'MA', 'WA', 'IL', 'GA', 'CO', 'FL', 'NC'] },
-  { code: 'CA', weight: 5, language: 'English', territory: 'NA', tld: '.ca', suffixes: ['Inc.', 'Ltd.'], dial: '1', utcOffset: -5, states: ['ON', 'BC', 'QC', 'AB'] },
-  { code: 'GB', weight: 10, language: 'English', territory: 'EMEA-North', tld: '.co.uk', suffixes: ['Ltd', 'PLC'], dial: '44', utcOffset: 0 },
-  { code: 'DE', weight: 9, language: 'German', territory: 'DACH', tld: '.de', suffixes: ['GmbH', 'AG'], dial: '49', utcOffset: 1 },
-  { code: 'AT', weight: 1, language: 'German', territory: 'DACH', tld: '.at', suffixes: ['GmbH'], dial: '43', utcOffset: 1 },
-  { code: 'CH', weight: 1.5, language: 'German', territory: 'DACH', tld: '.ch', suffixes: ['AG', 'GmbH'], dial: '41', utcOffset: 1 },
-  { code: 'FR', weight: 7, language: 'French', territory: 'EMEA-South', tld: '.fr', suffixes: ['SA', 'SAS'], dial: '33', utcOffset: 1 },
-  { code: 'ES', weight: 3, language: 'Spanish', territory: 'EMEA-South', tld: '.es', suffixes: ['S.L.', 'S.A.'], dial: '34', utcOffset: 1 },
-  { code: 'NL', weight: 3, language: 'English', territory: 'EMEA-North', tld: '.nl', suffixes: ['B.V.'], dial: '31', utcOffset: 1 },
-  { code: 'SE', weight: 2, language: 'English', territory: 'EMEA-North', tld: '.se', suffixes: ['AB'], dial: '46', utcOffset: 1 },
-  { code: 'BR', weight: 4, language: 'Portuguese', territory: 'LATAM', tld: '.com.br', suffixes: ['Ltda.', 'S.A.'], dial: '55', utcOffset: -3 },
-  { code: 'MX', weight: 3, language: 'Spanish', territory: 'LATAM', tld: '.mx', suffixes: ['S.A. de C.V.'], dial: '52', utcOffset: -6 },
-  { code: 'JP', weight: 4, language: 'Japanese', territory: 'APAC', tld: '.co.jp', suffixes: ['K.K.'], dial: '81', utcOffset: 9 },
-  { code: 'AU', weight: 4, language: 'English', territory: 'APAC', tld: '.com.au', suffixes: ['Pty Ltd'], dial: '61', utcOffset: 10 },
-  { code: 'IN', weight: 3, language: 'English', territory: 'APAC', tld: '.in', suffixes: ['Pvt. Ltd.'], dial: '91', utcOffset: 5 },
+  {
+    code: 'US',
+    weight: 42,
+    language: 'English',
+    territory: 'NA',
+    tld: '.com',
+    suffixes: ['Inc.', 'LLC', 'Corp.'],
+    dial: '1',
+    utcOffset: -6,
+    states: ['CA', 'NY', 'TX', 'MA', 'WA', 'IL', 'GA', 'CO', 'FL', 'NC'],
+  },
+  {
+    code: 'CA',
+    weight: 5,
+    language: 'English',
+    territory: 'NA',
+    tld: '.ca',
+    suffixes: ['Inc.', 'Ltd.'],
+    dial: '1',
+    utcOffset: -5,
+    states: ['ON', 'BC', 'QC', 'AB'],
+  },
+  {
+    code: 'GB',
+    weight: 10,
+    language: 'English',
+    territory: 'EMEA-North',
+    tld: '.co.uk',
+    suffixes: ['Ltd', 'PLC'],
+    dial: '44',
+    utcOffset: 0,
+  },
+  {
+    code: 'DE',
+    weight: 9,
+    language: 'German',
+    territory: 'DACH',
+    tld: '.de',
+    suffixes: ['GmbH', 'AG'],
+    dial: '49',
+    utcOffset: 1,
+  },
+  {
+    code: 'AT',
+    weight: 1,
+    language: 'German',
+    territory: 'DACH',
+    tld: '.at',
+    suffixes: ['GmbH'],
+    dial: '43',
+    utcOffset: 1,
+  },
+  {
+    code: 'CH',
+    weight: 1.5,
+    language: 'German',
+    territory: 'DACH',
+    tld: '.ch',
+    suffixes: ['AG', 'GmbH'],
+    dial: '41',
+    utcOffset: 1,
+  },
+  {
+    code: 'FR',
+    weight: 7,
+    language: 'French',
+    territory: 'EMEA-South',
+    tld: '.fr',
+    suffixes: ['SA', 'SAS'],
+    dial: '33',
+    utcOffset: 1,
+  },
+  {
+    code: 'ES',
+    weight: 3,
+    language: 'Spanish',
+    territory: 'EMEA-South',
+    tld: '.es',
+    suffixes: ['S.L.', 'S.A.'],
+    dial: '34',
+    utcOffset: 1,
+  },
+  {
+    code: 'NL',
+    weight: 3,
+    language: 'English',
+    territory: 'EMEA-North',
+    tld: '.nl',
+    suffixes: ['B.V.'],
+    dial: '31',
+    utcOffset: 1,
+  },
+  {
+    code: 'SE',
+    weight: 2,
+    language: 'English',
+    territory: 'EMEA-North',
+    tld: '.se',
+    suffixes: ['AB'],
+    dial: '46',
+    utcOffset: 1,
+  },
+  {
+    code: 'BR',
+    weight: 4,
+    language: 'Portuguese',
+    territory: 'LATAM',
+    tld: '.com.br',
+    suffixes: ['Ltda.', 'S.A.'],
+    dial: '55',
+    utcOffset: -3,
+  },
+  {
+    code: 'MX',
+    weight: 3,
+    language: 'Spanish',
+    territory: 'LATAM',
+    tld: '.mx',
+    suffixes: ['S.A. de C.V.'],
+    dial: '52',
+    utcOffset: -6,
+  },
+  {
+    code: 'JP',
+    weight: 4,
+    language: 'Japanese',
+    territory: 'APAC',
+    tld: '.co.jp',
+    suffixes: ['K.K.'],
+    dial: '81',
+    utcOffset: 9,
+  },
+  {
+    code: 'AU',
+    weight: 4,
+    language: 'English',
+    territory: 'APAC',
+    tld: '.com.au',
+    suffixes: ['Pty Ltd'],
+    dial: '61',
+    utcOffset: 10,
+  },
+  {
+    code: 'IN',
+    weight: 3,
+    language: 'English',
+    territory: 'APAC',
+    tld: '.in',
+    suffixes: ['Pvt. Ltd.'],
+    dial: '91',
+    utcOffset: 5,
+  },
 ];
 
 const NAMES: Record<string, { first: string[]; last: string[] }> = {
   English: {
-    first: ['James', 'Mary', 'Robert', 'Patricia', 'Michael', 'Jennifer', 'William', 'Linda', 'David', 'Elizabeth', 'Richard', 'Susan', 'Joseph', 'Jessica', 'Thomas', 'Sarah', 'Christopher', 'Karen', 'Daniel', 'Nancy', 'Matthew', 'Lisa', 'Anthony', 'Margaret', 'Andrew', 'Emily', 'Joshua', 'Michelle', 'Kevin', 'Amanda', 'Brian', 'Melissa', 'Alexander', 'Rachel', 'Samuel', 'Katherine', 'Benjamin', 'Olivia', 'Priya', 'Wei', 'Aisha', 'Omar', 'Chloe', 'Liam', 'Grace', 'Ethan'],
-    last: ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Wilson', 'Anderson', 'Taylor', 'Thomas', 'Moore', 'Jackson', 'Martin', 'Lee', 'Thompson', 'White', 'Harris', 'Clark', 'Lewis', 'Robinson', 'Walker', 'Young', 'Allen', 'King', 'Wright', 'Scott', 'Hill', 'Green', 'Adams', 'Baker', 'Nelson', 'Carter', 'Mitchell', 'Roberts', 'Turner', 'Phillips', 'Campbell', 'Parker', 'Evans', 'Edwards', 'Collins', 'Stewart', 'Patel', 'Nguyen', 'Chen', 'Murphy', 'Kelly', 'Sullivan'],
+    first: [
+      'James',
+      'Mary',
+      'Robert',
+      'Patricia',
+      'Michael',
+      'Jennifer',
+      'William',
+      'Linda',
+      'David',
+      'Elizabeth',
+      'Richard',
+      'Susan',
+      'Joseph',
+      'Jessica',
+      'Thomas',
+      'Sarah',
+      'Christopher',
+      'Karen',
+      'Daniel',
+      'Nancy',
+      'Matthew',
+      'Lisa',
+      'Anthony',
+      'Margaret',
+      'Andrew',
+      'Emily',
+      'Joshua',
+      'Michelle',
+      'Kevin',
+      'Amanda',
+      'Brian',
+      'Melissa',
+      'Alexander',
+      'Rachel',
+      'Samuel',
+      'Katherine',
+      'Benjamin',
+      'Olivia',
+      'Priya',
+      'Wei',
+      'Aisha',
+      'Omar',
+      'Chloe',
+      'Liam',
+      'Grace',
+      'Ethan',
+    ],
+    last: [
+      'Smith',
+      'Johnson',
+      'Williams',
+      'Brown',
+      'Jones',
+      'Garcia',
+      'Miller',
+      'Davis',
+      'Wilson',
+      'Anderson',
+      'Taylor',
+      'Thomas',
+      'Moore',
+      'Jackson',
+      'Martin',
+      'Lee',
+      'Thompson',
+      'White',
+      'Harris',
+      'Clark',
+      'Lewis',
+      'Robinson',
+      'Walker',
+      'Young',
+      'Allen',
+      'King',
+      'Wright',
+      'Scott',
+      'Hill',
+      'Green',
+      'Adams',
+      'Baker',
+      'Nelson',
+      'Carter',
+      'Mitchell',
+      'Roberts',
+      'Turner',
+      'Phillips',
+      'Campbell',
+      'Parker',
+      'Evans',
+      'Edwards',
+      'Collins',
+      'Stewart',
+      'Patel',
+      'Nguyen',
+      'Chen',
+      'Murphy',
+      'Kelly',
+      'Sullivan',
+    ],
   },
   German: {
-    first: ['Lukas', 'Anna', 'Jonas', 'Lea', 'Felix', 'Laura', 'Maximilian', 'Julia', 'Paul', 'Katharina', 'Stefan', 'Sabine', 'Thomas', 'Claudia', 'Andreas', 'Birgit', 'Matthias', 'Nina'],
-    last: ['Mueller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Schulz', 'Hoffmann', 'Koch', 'Richter', 'Bauer', 'Klein', 'Wolf', 'Schroeder', 'Neumann', 'Zimmermann'],
+    first: [
+      'Lukas',
+      'Anna',
+      'Jonas',
+      'Lea',
+      'Felix',
+      'Laura',
+      'Maximilian',
+      'Julia',
+      'Paul',
+      'Katharina',
+      'Stefan',
+      'Sabine',
+      'Thomas',
+      'Claudia',
+      'Andreas',
+      'Birgit',
+      'Matthias',
+      'Nina',
+    ],
+    last: [
+      'Mueller',
+      'Schmidt',
+      'Schneider',
+      'Fischer',
+      'Weber',
+      'Meyer',
+      'Wagner',
+      'Becker',
+      'Schulz',
+      'Hoffmann',
+      'Koch',
+      'Richter',
+      'Bauer',
+      'Klein',
+      'Wolf',
+      'Schroeder',
+      'Neumann',
+      'Zimmermann',
+    ],
   },
   French: {
-    first: ['Louis', 'Camille', 'Hugo', 'Manon', 'Jules', 'Chloe', 'Lucas', 'Ines', 'Antoine', 'Claire', 'Nicolas', 'Sophie', 'Julien', 'Amelie'],
-    last: ['Martin', 'Bernard', 'Dubois', 'Durand', 'Lefebvre', 'Moreau', 'Laurent', 'Simon', 'Michel', 'Garnier', 'Rousseau', 'Fournier', 'Girard', 'Bonnet'],
+    first: [
+      'Louis',
+      'Camille',
+      'Hugo',
+      'Manon',
+      'Jules',
+      'Chloe',
+      'Lucas',
+      'Ines',
+      'Antoine',
+      'Claire',
+      'Nicolas',
+      'Sophie',
+      'Julien',
+      'Amelie',
+    ],
+    last: [
+      'Martin',
+      'Bernard',
+      'Dubois',
+      'Durand',
+      'Lefebvre',
+      'Moreau',
+      'Laurent',
+      'Simon',
+      'Michel',
+      'Garnier',
+      'Rousseau',
+      'Fournier',
+      'Girard',
+      'Bonnet',
+    ],
   },
   Spanish: {
-    first: ['Alejandro', 'Lucia', 'Pablo', 'Maria', 'Javier', 'Carmen', 'Diego', 'Sofia', 'Carlos', 'Elena', 'Miguel', 'Isabel', 'Fernando', 'Paula'],
-    last: ['Garcia', 'Fernandez', 'Gonzalez', 'Rodriguez', 'Lopez', 'Martinez', 'Sanchez', 'Perez', 'Gomez', 'Ruiz', 'Hernandez', 'Diaz', 'Moreno', 'Alvarez'],
+    first: [
+      'Alejandro',
+      'Lucia',
+      'Pablo',
+      'Maria',
+      'Javier',
+      'Carmen',
+      'Diego',
+      'Sofia',
+      'Carlos',
+      'Elena',
+      'Miguel',
+      'Isabel',
+      'Fernando',
+      'Paula',
+    ],
+    last: [
+      'Garcia',
+      'Fernandez',
+      'Gonzalez',
+      'Rodriguez',
+      'Lopez',
+      'Martinez',
+      'Sanchez',
+      'Perez',
+      'Gomez',
+      'Ruiz',
+      'Hernandez',
+      'Diaz',
+      'Moreno',
+      'Alvarez',
+    ],
   },
   Portuguese: {
-    first: ['Joao', 'Ana', 'Pedro', 'Beatriz', 'Gabriel', 'Mariana', 'Rafael', 'Juliana', 'Lucas', 'Fernanda', 'Bruno', 'Camila'],
-    last: ['Silva', 'Santos', 'Oliveira', 'Souza', 'Rodrigues', 'Ferreira', 'Alves', 'Pereira', 'Lima', 'Gomes', 'Costa', 'Ribeiro'],
+    first: [
+      'Joao',
+      'Ana',
+      'Pedro',
+      'Beatriz',
+      'Gabriel',
+      'Mariana',
+      'Rafael',
+      'Juliana',
+      'Lucas',
+      'Fernanda',
+      'Bruno',
+      'Camila',
+    ],
+    last: [
+      'Silva',
+      'Santos',
+      'Oliveira',
+      'Souza',
+      'Rodrigues',
+      'Ferreira',
+      'Alves',
+      'Pereira',
+      'Lima',
+      'Gomes',
+      'Costa',
+      'Ribeiro',
+    ],
   },
   Japanese: {
-    first: ['Haruto', 'Yui', 'Sota', 'Hina', 'Ren', 'Aoi', 'Takumi', 'Sakura', 'Kenji', 'Yuki', 'Hiroshi', 'Emi'],
-    last: ['Sato', 'Suzuki', 'Takahashi', 'Tanaka', 'Watanabe', 'Ito', 'Yamamoto', 'Nakamura', 'Kobayashi', 'Kato', 'Yoshida', 'Yamada'],
+    first: [
+      'Haruto',
+      'Yui',
+      'Sota',
+      'Hina',
+      'Ren',
+      'Aoi',
+      'Takumi',
+      'Sakura',
+      'Kenji',
+      'Yuki',
+      'Hiroshi',
+      'Emi',
+    ],
+    last: [
+      'Sato',
+      'Suzuki',
+      'Takahashi',
+      'Tanaka',
+      'Watanabe',
+      'Ito',
+      'Yamamoto',
+      'Nakamura',
+      'Kobayashi',
+      'Kato',
+      'Yoshida',
+      'Yamada',
+    ],
   },
 };
 
 const NICKNAMES: Record<string, string> = {
-  Robert: 'Bob', William: 'Bill', Elizabeth: 'Liz', Katherine: 'Kate', Michael: 'Mike', James: 'Jim', Jennifer: 'Jen',
-  Christopher: 'Chris', Daniel: 'Dan', Thomas: 'Tom', Margaret: 'Maggie', Richard: 'Rick', Joseph: 'Joe',
-  Alexander: 'Alex', Matthew: 'Matt', Anthony: 'Tony', Andrew: 'Andy', Joshua: 'Josh', Samuel: 'Sam', Benjamin: 'Ben',
-  Patricia: 'Pat', Susan: 'Sue', Jessica: 'Jess', Rachel: 'Rach', Melissa: 'Mel',
+  Robert: 'Bob',
+  William: 'Bill',
+  Elizabeth: 'Liz',
+  Katherine: 'Kate',
+  Michael: 'Mike',
+  James: 'Jim',
+  Jennifer: 'Jen',
+  Christopher: 'Chris',
+  Daniel: 'Dan',
+  Thomas: 'Tom',
+  Margaret: 'Maggie',
+  Richard: 'Rick',
+  Joseph: 'Joe',
+  Alexander: 'Alex',
+  Matthew: 'Matt',
+  Anthony: 'Tony',
+  Andrew: 'Andy',
+  Joshua: 'Josh',
+  Samuel: 'Sam',
+  Benjamin: 'Ben',
+  Patricia: 'Pat',
+  Susan: 'Sue',
+  Jessica: 'Jess',
+  Rachel: 'Rach',
+  Melissa: 'Mel',
 };
 
-const SYLLABLES = ['kor', 'va', 'lin', 'tex', 'dra', 'mo', 'zen', 'quo', 'ri', 'sta', 'nex', 'ul', 'bri', 'cal', 'fen', 'gra', 'hol', 'ix', 'jo', 'ka', 'lum', 'mar', 'nor', 'ob', 'pra', 'qui', 'ro', 'sol', 'tri', 'ven', 'wex', 'yor', 'zu', 'al', 'bel', 'cor', 'del', 'el', 'fir', 'gen'];
-const CORE_WORDS = ['Logic', 'Data', 'Works', 'Systems', 'Labs', 'Health', 'Bank', 'Foods', 'Energy', 'Motors', 'Media', 'Cloud', 'Retail', 'Logistics', 'Capital', 'Pharma', 'Networks', 'Analytics', 'Robotics', 'Textiles', 'Insurance', 'Solutions', 'Dynamics', 'Software', 'Freight'];
+const SYLLABLES = [
+  'kor',
+  'va',
+  'lin',
+  'tex',
+  'dra',
+  'mo',
+  'zen',
+  'quo',
+  'ri',
+  'sta',
+  'nex',
+  'ul',
+  'bri',
+  'cal',
+  'fen',
+  'gra',
+  'hol',
+  'ix',
+  'jo',
+  'ka',
+  'lum',
+  'mar',
+  'nor',
+  'ob',
+  'pra',
+  'qui',
+  'ro',
+  'sol',
+  'tri',
+  'ven',
+  'wex',
+  'yor',
+  'zu',
+  'al',
+  'bel',
+  'cor',
+  'del',
+  'el',
+  'fir',
+  'gen',
+];
+const CORE_WORDS = [
+  'Logic',
+  'Data',
+  'Works',
+  'Systems',
+  'Labs',
+  'Health',
+  'Bank',
+  'Foods',
+  'Energy',
+  'Motors',
+  'Media',
+  'Cloud',
+  'Retail',
+  'Logistics',
+  'Capital',
+  'Pharma',
+  'Networks',
+  'Analytics',
+  'Robotics',
+  'Textiles',
+  'Insurance',
+  'Solutions',
+  'Dynamics',
+  'Software',
+  'Freight',
+];
 const CORE_INDUSTRY: Record<string, string> = {
-  Logic: 'Software', Data: 'Software', Works: 'Manufacturing', Systems: 'Technology', Labs: 'Biotechnology', Health: 'Healthcare',
-  Bank: 'Financial Services', Foods: 'Consumer Goods', Energy: 'Energy', Motors: 'Manufacturing', Media: 'Media',
-  Cloud: 'Software', Retail: 'Retail', Logistics: 'Transportation', Capital: 'Financial Services', Pharma: 'Healthcare',
-  Networks: 'Telecommunications', Analytics: 'Software', Robotics: 'Manufacturing', Textiles: 'Manufacturing',
-  Insurance: 'Insurance', Solutions: 'Consulting', Dynamics: 'Technology', Software: 'Software', Freight: 'Transportation',
+  Logic: 'Software',
+  Data: 'Software',
+  Works: 'Manufacturing',
+  Systems: 'Technology',
+  Labs: 'Biotechnology',
+  Health: 'Healthcare',
+  Bank: 'Financial Services',
+  Foods: 'Consumer Goods',
+  Energy: 'Energy',
+  Motors: 'Manufacturing',
+  Media: 'Media',
+  Cloud: 'Software',
+  Retail: 'Retail',
+  Logistics: 'Transportation',
+  Capital: 'Financial Services',
+  Pharma: 'Healthcare',
+  Networks: 'Telecommunications',
+  Analytics: 'Software',
+  Robotics: 'Manufacturing',
+  Textiles: 'Manufacturing',
+  Insurance: 'Insurance',
+  Solutions: 'Consulting',
+  Dynamics: 'Technology',
+  Software: 'Software',
+  Freight: 'Transportation',
 };
-const TARGET_INDUSTRIES = new Set(['Software', 'Technology', 'Financial Services', 'Healthcare', 'Insurance']);
+const TARGET_INDUSTRIES = new Set([
+  'Software',
+  'Technology',
+  'Financial Services',
+  'Healthcare',
+  'Insurance',
+]);
 
 interface Title {
   title: string;
@@ -186,10 +698,23 @@ const TITLES = new Weighted<Title>([
 ]);
 
 const LEAD_SOURCES = new Weighted<string>([
-  ['Web', 24], ['Paid Search', 13], ['Content Syndication', 10], ['Webinar', 9], ['Event', 7], ['Partner', 6],
-  ['Referral', 5], ['Outbound', 16], ['Newsletter', 6], ['Product Signup', 4],
+  ['Web', 24],
+  ['Paid Search', 13],
+  ['Content Syndication', 10],
+  ['Webinar', 9],
+  ['Event', 7],
+  ['Partner', 6],
+  ['Referral', 5],
+  ['Outbound', 16],
+  ['Newsletter', 6],
+  ['Product Signup', 4],
 ]);
-const PRODUCTS = new Weighted<string>([['Core Platform', 45], ['Analytics', 25], ['Payments', 18], ['Enterprise Suite', 12]]);
+const PRODUCTS = new Weighted<string>([
+  ['Core Platform', 45],
+  ['Analytics', 25],
+  ['Payments', 18],
+  ['Enterprise Suite', 12],
+]);
 const FREE_MAIL = ['gmail.com', 'yahoo.com', 'outlook.com', 'hotmail.com', 'icloud.com', 'gmx.de'];
 
 interface Signal {
@@ -200,11 +725,41 @@ interface Signal {
 }
 const SIGNALS = new Weighted<Signal>([
   [{ signal: 'Email Open', points: 1, url: '', source: 'Marketing Automation' }, 30],
-  [{ signal: 'Email Click', points: 5, url: 'https://www.example-revops.com/blog', source: 'Marketing Automation' }, 14],
-  [{ signal: 'Content Download', points: 8, url: 'https://www.example-revops.com/resources/guide', source: 'Website' }, 12],
-  [{ signal: 'Case Study', points: 8, url: 'https://www.example-revops.com/customers', source: 'Website' }, 8],
-  [{ signal: 'Webinar', points: 10, url: 'https://www.example-revops.com/webinars', source: 'Webinar Platform' }, 7],
-  [{ signal: 'Pricing Page', points: 15, url: 'https://www.example-revops.com/pricing', source: 'Website' }, 10],
+  [
+    {
+      signal: 'Email Click',
+      points: 5,
+      url: 'https://www.example-revops.com/blog',
+      source: 'Marketing Automation',
+    },
+    14,
+  ],
+  [
+    {
+      signal: 'Content Download',
+      points: 8,
+      url: 'https://www.example-revops.com/resources/guide',
+      source: 'Website',
+    },
+    12,
+  ],
+  [
+    { signal: 'Case Study', points: 8, url: 'https://www.example-revops.com/customers', source: 'Website' },
+    8,
+  ],
+  [
+    {
+      signal: 'Webinar',
+      points: 10,
+      url: 'https://www.example-revops.com/webinars',
+      source: 'Webinar Platform',
+    },
+    7,
+  ],
+  [
+    { signal: 'Pricing Page', points: 15, url: 'https://www.example-revops.com/pricing', source: 'Website' },
+    10,
+  ],
   [{ signal: 'Product Usage', points: 12, url: 'https://app.example-revops.com', source: 'Product' }, 8],
   [{ signal: 'Demo Request', points: 30, url: 'https://www.example-revops.com/demo', source: 'Website' }, 4],
   [{ signal: 'Unsubscribe', points: -10, url: '', source: 'Marketing Automation' }, 2],
@@ -213,35 +768,105 @@ const HALF_LIFE_DAYS = 30;
 const MQL_FIT = 40;
 const MQL_ENGAGEMENT = 25;
 
-const RECYCLE_REASONS = new Weighted<string>([['Unresponsive', 35], ['Bad Timing', 22], ['No Budget', 18], ['No Authority', 12], ['Not a Fit', 8], ['Competitor', 5]]);
-const LOSS_REASONS = new Weighted<string>([['No Decision', 30], ['Competitor', 25], ['Price', 18], ['Timing', 12], ['Product Fit', 10], ['Lost Champion', 5]]);
+const RECYCLE_REASONS = new Weighted<string>([
+  ['Unresponsive', 35],
+  ['Bad Timing', 22],
+  ['No Budget', 18],
+  ['No Authority', 12],
+  ['Not a Fit', 8],
+  ['Competitor', 5],
+]);
+const LOSS_REASONS = new Weighted<string>([
+  ['No Decision', 30],
+  ['Competitor', 25],
+  ['Price', 18],
+  ['Timing', 12],
+  ['Product Fit', 10],
+  ['Lost Champion', 5],
+]);
 const COMPETITORS = ['Clari', 'Gong', 'HubSpot', 'Outreach', 'LeanData', 'Chili Piper', 'In-house build'];
-const NON_STANDARD_TERMS = ['Net-90', 'Quarterly Billing', 'Custom SLA', 'Custom Legal Terms', 'Multi-Year Price Lock', 'Termination for Convenience', 'Uncapped Liability'];
-const PAYMENT_TERMS = new Weighted<string>([['Net 30', 50], ['Net 45', 12], ['Net 60', 12], ['Net 90', 4], ['Quarterly', 8], ['Annual Upfront', 14]]);
+const NON_STANDARD_TERMS = [
+  'Net-90',
+  'Quarterly Billing',
+  'Custom SLA',
+  'Custom Legal Terms',
+  'Multi-Year Price Lock',
+  'Termination for Convenience',
+  'Uncapped Liability',
+];
+const PAYMENT_TERMS = new Weighted<string>([
+  ['Net 30', 50],
+  ['Net 45', 12],
+  ['Net 60', 12],
+  ['Net 90', 4],
+  ['Quarterly', 8],
+  ['Annual Upfront', 14],
+]);
 
 const OPEN_STAGES = ['Qualified', 'Discovery', 'Demo/Evaluation', 'Proposal', 'Negotiation'] as const;
-const STAGE_PROBABILITY: Record<string, number> = { Qualified: 10, Discovery: 20, 'Demo/Evaluation': 40, Proposal: 60, Negotiation: 80, 'Closed Won': 100, 'Closed Lost': 0 };
-const STAGE_FORECAST: Record<string, string> = { Qualified: 'Pipeline', Discovery: 'Pipeline', 'Demo/Evaluation': 'Pipeline', Proposal: 'Best Case', Negotiation: 'Commit', 'Closed Won': 'Closed', 'Closed Lost': 'Omitted' };
+const STAGE_PROBABILITY: Record<string, number> = {
+  Qualified: 10,
+  Discovery: 20,
+  'Demo/Evaluation': 40,
+  Proposal: 60,
+  Negotiation: 80,
+  'Closed Won': 100,
+  'Closed Lost': 0,
+};
+const STAGE_FORECAST: Record<string, string> = {
+  Qualified: 'Pipeline',
+  Discovery: 'Pipeline',
+  'Demo/Evaluation': 'Pipeline',
+  Proposal: 'Best Case',
+  Negotiation: 'Commit',
+  'Closed Won': 'Closed',
+  'Closed Lost': 'Omitted',
+};
 /** Median days in stage, and the chance to advance (else lost) when leaving it. */
 const STAGE_DAYS = [6, 12, 14, 10, 12];
 const STAGE_ADVANCE = [0.85, 0.72, 0.68, 0.72, 0.78];
 /** Fields each stage requires (Stage_Policy__mdt), filled by reps most of the time. */
 const STAGE_FIELDS: Record<string, Array<[string, string[]]>> = {
   Discovery: [
-    ['Pain_Points__c', ['Manual lead routing takes hours', 'No SLA visibility for MQL follow-up', 'Forecast misses by 20%', 'Duplicate records across regions']],
+    [
+      'Pain_Points__c',
+      [
+        'Manual lead routing takes hours',
+        'No SLA visibility for MQL follow-up',
+        'Forecast misses by 20%',
+        'Duplicate records across regions',
+      ],
+    ],
     ['Current_Solution__c', ['Spreadsheets', 'HubSpot workflows', 'In-house scripts', 'LeanData', 'None']],
     ['Timeline__c', ['This quarter', 'Next quarter', 'Before fiscal year end', 'Within 6 months']],
   ],
   'Demo/Evaluation': [
-    ['Technical_Requirements__c', ['SSO, sandbox-first rollout', 'API access for data warehouse sync', 'EU data residency', 'Custom objects support']],
+    [
+      'Technical_Requirements__c',
+      [
+        'SSO, sandbox-first rollout',
+        'API access for data warehouse sync',
+        'EU data residency',
+        'Custom objects support',
+      ],
+    ],
     ['Decision_Makers__c', ['VP Sales; CFO', 'CRO; Head of RevOps', 'CEO', 'VP Marketing; IT Director']],
   ],
   Proposal: [
-    ['Pricing_Notes__c', ['List price, annual billing', 'Bundle with Analytics', 'Volume tier 2', 'Ramp pricing year 1']],
-    ['Terms_Summary__c', ['Standard MSA', 'MSA with DPA', 'Paper on customer template', 'Standard order form']],
+    [
+      'Pricing_Notes__c',
+      ['List price, annual billing', 'Bundle with Analytics', 'Volume tier 2', 'Ramp pricing year 1'],
+    ],
+    [
+      'Terms_Summary__c',
+      ['Standard MSA', 'MSA with DPA', 'Paper on customer template', 'Standard order form'],
+    ],
   ],
   Negotiation: [
-    ['Stakeholder_Map__c', ['Champion: RevOps lead; Economic buyer: CFO', 'Champion: VP Sales; Blocker: IT', 'Champion: CRO']],
+    [
+      'Stakeholder_Map__c',
+      ['Champion: RevOps lead; Economic buyer: CFO', 'Champion: VP Sales; Blocker: IT', 'Champion: CRO'],
+    ],
     ['Redlines__c', ['Liability cap 2x fees', 'Payment terms Net 60', 'None', 'Auto-renewal removed']],
     ['Approval_Chain__c', ['Manager', 'Manager; VP Sales', 'Deal Desk', 'Finance; Legal']],
   ],
@@ -317,7 +942,12 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
   const newId = (object: string): string => (ids[object] ??= new IdSequence(KEY_PREFIX[object])).next();
   const writers: Record<string, ObjectWriter> = {};
   for (const [object, schema] of Object.entries(SCHEMA)) {
-    writers[object] = new ObjectWriter(opts.dir, object, schema.fields, new Set(Object.keys(schema.derived ?? {})));
+    writers[object] = new ObjectWriter(
+      opts.dir,
+      object,
+      schema.fields,
+      new Set(Object.keys(schema.derived ?? {})),
+    );
   }
   const truthWriter = new ObjectWriter(opts.dir, DEDUP_TRUTH_TABLE, DEDUP_TRUTH_FIELDS);
   const W = (object: string, rec: Rec): void => writers[object].write(rec);
@@ -331,38 +961,103 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
   const countries = new Weighted(COUNTRIES.map((c) => [c, c.weight] as const));
 
   // ----- users: integration user, leadership, deal desk, managers, SDRs and AEs in pools
-  const userRow = (first: string, last: string, title: string, dept: string, managerId: string | null, tz: string, created: number): string => {
+  const userRow = (
+    first: string,
+    last: string,
+    title: string,
+    dept: string,
+    managerId: string | null,
+    tz: string,
+    created: number,
+  ): string => {
     const id = newId('User');
     const uname = `${first}.${last}`.toLowerCase().replaceAll(' ', '');
     W('User', {
-      Id: id, Username: `${uname}@revops-demo.example`, FirstName: first, LastName: last, Email: `${uname}@revops-demo.example`,
-      IsActive: true, Title: title, Department: dept, ManagerId: managerId, TimeZoneSidKey: tz, LanguageLocaleKey: 'en_US', CreatedDate: created,
+      Id: id,
+      Username: `${uname}@revops-demo.example`,
+      FirstName: first,
+      LastName: last,
+      Email: `${uname}@revops-demo.example`,
+      IsActive: true,
+      Title: title,
+      Department: dept,
+      ManagerId: managerId,
+      TimeZoneSidKey: tz,
+      LanguageLocaleKey: 'en_US',
+      CreatedDate: created,
     });
     return id;
   };
-  const integrationUser = userRow('Integration', 'User', 'Integration User', 'IT', null, 'America/Los_Angeles', start - 400 * DAY);
-  const vpSales = userRow('Dana', 'Whitfield', 'VP Sales', 'Sales', null, 'America/New_York', start - 300 * DAY);
-  for (const [f, l, t] of [['Morgan', 'Reyes', 'Deal Desk Manager'], ['Priya', 'Raman', 'Finance Director'], ['Tom', 'Becker', 'Legal Counsel']]) {
+  const integrationUser = userRow(
+    'Integration',
+    'User',
+    'Integration User',
+    'IT',
+    null,
+    'America/Los_Angeles',
+    start - 400 * DAY,
+  );
+  const vpSales = userRow(
+    'Dana',
+    'Whitfield',
+    'VP Sales',
+    'Sales',
+    null,
+    'America/New_York',
+    start - 300 * DAY,
+  );
+  for (const [f, l, t] of [
+    ['Morgan', 'Reyes', 'Deal Desk Manager'],
+    ['Priya', 'Raman', 'Finance Director'],
+    ['Tom', 'Becker', 'Legal Counsel'],
+  ]) {
     userRow(f, l, t, t.split(' ')[0], vpSales, 'America/New_York', start - 300 * DAY);
   }
   const fallbackQueue = '00G8a00000001LFAA0';
   const repTotal = Math.max(60, Math.min(400, Math.round(nLeads / 2500)));
   const sdrPools: Array<[string, number, string, string]> = [
     // pool, share of SDRs, territory, language
-    ['SDR-NA-East', 0.18, 'NA-East', 'English'], ['SDR-NA-West', 0.16, 'NA-West', 'English'], ['SDR-EMEA-North', 0.12, 'EMEA-North', 'English'],
-    ['SDR-APAC', 0.08, 'APAC', 'English'], ['SDR-German', 0.1, 'DACH', 'German'], ['SDR-French', 0.07, 'EMEA-South', 'French'],
-    ['SDR-Spanish', 0.07, 'EMEA-South', 'Spanish'], ['SDR-Portuguese', 0.05, 'LATAM', 'Portuguese'], ['SDR-Japanese', 0.05, 'APAC', 'Japanese'],
+    ['SDR-NA-East', 0.18, 'NA-East', 'English'],
+    ['SDR-NA-West', 0.16, 'NA-West', 'English'],
+    ['SDR-EMEA-North', 0.12, 'EMEA-North', 'English'],
+    ['SDR-APAC', 0.08, 'APAC', 'English'],
+    ['SDR-German', 0.1, 'DACH', 'German'],
+    ['SDR-French', 0.07, 'EMEA-South', 'French'],
+    ['SDR-Spanish', 0.07, 'EMEA-South', 'Spanish'],
+    ['SDR-Portuguese', 0.05, 'LATAM', 'Portuguese'],
+    ['SDR-Japanese', 0.05, 'APAC', 'Japanese'],
     ['SDR-General', 0.12, 'Global', 'English'],
   ];
-  const aePools: Array<[Segment, string, number]> = [['SMB', 'AE-SMB', 0.45], ['Mid-Market', 'AE-MidMarket', 0.35], ['Enterprise', 'AE-Enterprise', 0.2]];
+  const aePools: Array<[Segment, string, number]> = [
+    ['SMB', 'AE-SMB', 0.45],
+    ['Mid-Market', 'AE-MidMarket', 0.35],
+    ['Enterprise', 'AE-Enterprise', 0.2],
+  ];
   const pools = new Map<string, RepUser[]>();
   /** Rep_Availability__c rows, written at the end when their counters (open leads, assignments) are final. */
   const repRows: Rec[] = [];
   const repById = new Map<string, RepUser>();
-  const nameFor = (lang: string): [string, string] => [rnd.pick(NAMES[lang].first), rnd.pick(NAMES[lang].last)];
-  const makeReps = (pool: string, count: number, title: string, territory: string, language: string): void => {
+  const nameFor = (lang: string): [string, string] => [
+    rnd.pick(NAMES[lang].first),
+    rnd.pick(NAMES[lang].last),
+  ];
+  const makeReps = (
+    pool: string,
+    count: number,
+    title: string,
+    territory: string,
+    language: string,
+  ): void => {
     const managerName = nameFor('English');
-    const managerId = userRow(managerName[0], managerName[1], `${title} Manager`, 'Sales', vpSales, 'America/New_York', start - 200 * DAY);
+    const managerId = userRow(
+      managerName[0],
+      managerName[1],
+      `${title} Manager`,
+      'Sales',
+      vpSales,
+      'America/New_York',
+      start - 200 * DAY,
+    );
     const list: RepUser[] = [];
     for (let i = 0; i < count; i++) {
       const [f, l] = nameFor(language in NAMES ? language : 'English');
@@ -373,24 +1068,60 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
         const s = t + rnd.int(0, 170) * DAY;
         pto.push([s, s + rnd.int(3, 14) * DAY]);
       }
-      const rep: RepUser = { id, name: `${f} ${l}`, managerId, pool, pto, active: !rnd.chance(0.03), openLeads: 0, assignments: 0, lastAssigned: null };
+      const rep: RepUser = {
+        id,
+        name: `${f} ${l}`,
+        managerId,
+        pool,
+        pto,
+        active: !rnd.chance(0.03),
+        openLeads: 0,
+        assignments: 0,
+        lastAssigned: null,
+      };
       list.push(rep);
       repById.set(id, rep);
       repRows.push({
-        Id: newId('Rep_Availability__c'), Name: `${f} ${l} - ${pool}`, User__c: id, Pool__c: pool, Territory__c: territory,
-        Languages__c: language === 'English' ? 'English' : `English;${language}`, CreatedDate: Math.max(created, installedAt),
+        Id: newId('Rep_Availability__c'),
+        Name: `${f} ${l} - ${pool}`,
+        User__c: id,
+        Pool__c: pool,
+        Territory__c: territory,
+        Languages__c: language === 'English' ? 'English' : `English;${language}`,
+        CreatedDate: Math.max(created, installedAt),
         // Capacity, open leads, weight, PTO and assignment counters are filled in at the end (see repAvailabilityRows).
       });
     }
     pools.set(pool, list);
   };
   const sdrCount = Math.round(repTotal * 0.55);
-  for (const [pool, share, territory, language] of sdrPools) makeReps(pool, Math.max(2, Math.round(sdrCount * share)), 'Sales Development Representative', territory, language);
-  for (const [, pool, share] of aePools) makeReps(pool, Math.max(2, Math.round((repTotal - sdrCount) * share)), 'Account Executive', 'Global', 'English');
+  for (const [pool, share, territory, language] of sdrPools)
+    makeReps(
+      pool,
+      Math.max(2, Math.round(sdrCount * share)),
+      'Sales Development Representative',
+      territory,
+      language,
+    );
+  for (const [, pool, share] of aePools)
+    makeReps(
+      pool,
+      Math.max(2, Math.round((repTotal - sdrCount) * share)),
+      'Account Executive',
+      'Global',
+      'English',
+    );
   const rrPointer = new Map<string, number>();
-  const available = (rep: RepUser, t: number): boolean => rep.active && !rep.pto.some(([s, e]) => t >= s && t < e);
+  const available = (rep: RepUser, t: number): boolean =>
+    rep.active && !rep.pto.some(([s, e]) => t >= s && t < e);
   /** Round-robin over a pool, skipping reps out of office; null when nobody is available. */
-  const roundRobin = (pool: string, t: number): { rep: RepUser | null; candidates: Array<{ userId: string; name: string; skippedReason: string | null }> } => {
+  const roundRobin = (
+    pool: string,
+    t: number,
+  ): {
+    rep: RepUser | null;
+    candidates: Array<{ userId: string; name: string; skippedReason: string | null }>;
+  } => {
     const list = pools.get(pool)!;
     let p = rrPointer.get(pool) ?? 0;
     const candidates: Array<{ userId: string; name: string; skippedReason: string | null }> = [];
@@ -402,7 +1133,11 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
         rrPointer.set(pool, p % list.length);
         return { rep, candidates };
       }
-      candidates.push({ userId: rep.id, name: rep.name, skippedReason: rep.active ? 'out_of_office' : 'inactive' });
+      candidates.push({
+        userId: rep.id,
+        name: rep.name,
+        skippedReason: rep.active ? 'out_of_office' : 'inactive',
+      });
     }
     return { rep: null, candidates };
   };
@@ -436,16 +1171,31 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
       const [a, b, x] = [d.slice(0, 3), d.slice(3, 6), d.slice(6)];
       return [`(${a}) ${b}-${x}`, `${a}-${b}-${x}`, `+1 ${a} ${b} ${x}`, `${a}.${b}.${x}`][format % 4];
     }
-    return [`+${c.dial} ${d.slice(0, 2)} ${d.slice(2, 5)} ${d.slice(5)}`, `+${c.dial}${d}`, `0${d.slice(0, 2)} ${d.slice(2)}`, `00${c.dial} ${d}`][format % 4];
+    return [
+      `+${c.dial} ${d.slice(0, 2)} ${d.slice(2, 5)} ${d.slice(5)}`,
+      `+${c.dial}${d}`,
+      `0${d.slice(0, 2)} ${d.slice(2)}`,
+      `00${c.dial} ${d}`,
+    ][format % 4];
   };
-  const segmentOf = (employees: number): Segment => (employees < 200 ? 'SMB' : employees < 2000 ? 'Mid-Market' : 'Enterprise');
+  const segmentOf = (employees: number): Segment =>
+    employees < 200 ? 'SMB' : employees < 2000 ? 'Mid-Market' : 'Enterprise';
   const employeesSample = (): number => Math.max(2, Math.round(rnd.logNormal(180, 1.6)));
   const territoryOf = (c: Country, state: string | null): string =>
-    c.territory === 'NA' ? (state && ['CA', 'WA', 'CO', 'TX', 'BC', 'AB'].includes(state) ? 'NA-West' : 'NA-East') : c.territory;
+    c.territory === 'NA'
+      ? state && ['CA', 'WA', 'CO', 'TX', 'BC', 'AB'].includes(state)
+        ? 'NA-West'
+        : 'NA-East'
+      : c.territory;
 
   // ----- accounts
   const accounts: AccountRow[] = [];
-  const makeAccount = (created: number, base?: { base: string; core: string }, country?: Country, employees?: number): AccountRow => {
+  const makeAccount = (
+    created: number,
+    base?: { base: string; core: string },
+    country?: Country,
+    employees?: number,
+  ): AccountRow => {
     const b = base ?? companyBase();
     const c = country ?? countries.sample(rnd);
     const emp = employees ?? employeesSample();
@@ -453,10 +1203,23 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     const state = c.states ? rnd.pick(c.states) : null;
     const suffix = rnd.pick(c.suffixes);
     const a: AccountRow = {
-      id: newId('Account'), name: `${b.base} ${suffix}`, base: b.base, domain: domainOf(b.base, c), country: c, state,
-      industry: CORE_INDUSTRY[b.core], employees: emp, revenue: Math.round(emp * rnd.logNormal(180_000, 0.5) / 1000) * 1000,
-      segment: seg, territory: territoryOf(c, state), ownerId: aeFor(seg).id, createdDate: created, isSystemOfRecord: true,
-      customer: false, lastActivity: null, phone: formatPhone(c, phoneDigits(c), 0),
+      id: newId('Account'),
+      name: `${b.base} ${suffix}`,
+      base: b.base,
+      domain: domainOf(b.base, c),
+      country: c,
+      state,
+      industry: CORE_INDUSTRY[b.core],
+      employees: emp,
+      revenue: Math.round((emp * rnd.logNormal(180_000, 0.5)) / 1000) * 1000,
+      segment: seg,
+      territory: territoryOf(c, state),
+      ownerId: aeFor(seg).id,
+      createdDate: created,
+      isSystemOfRecord: true,
+      customer: false,
+      lastActivity: null,
+      phone: formatPhone(c, phoneDigits(c), 0),
     };
     accounts.push(a);
     return a;
@@ -469,10 +1232,20 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     const orig = accounts[rnd.int(0, nAccounts - 1)];
     if (truthWritten.has(orig.id)) continue;
     const variant = rnd.pick(['company_suffix', 'company_case', 'website_format']);
-    const dup = makeAccount(orig.createdDate + rnd.int(30, 400) * DAY, { base: orig.base, core: 'Software' }, orig.country, orig.employees);
+    const dup = makeAccount(
+      orig.createdDate + rnd.int(30, 400) * DAY,
+      { base: orig.base, core: 'Software' },
+      orig.country,
+      orig.employees,
+    );
     dup.industry = orig.industry;
     dup.isSystemOfRecord = false;
-    dup.name = variant === 'company_suffix' ? `${orig.base}${rnd.pick([', Inc.', ' Incorporated', ' Group', ''])}` : variant === 'company_case' ? orig.name.toUpperCase() : orig.name;
+    dup.name =
+      variant === 'company_suffix'
+        ? `${orig.base}${rnd.pick([', Inc.', ' Incorporated', ' Group', ''])}`
+        : variant === 'company_case'
+          ? orig.name.toUpperCase()
+          : orig.name;
     dup.domain = variant === 'website_format' ? `https://www.${orig.domain}/` : orig.domain;
     plantTruth(orig.id, orig.id, 'Account', 'original');
     plantTruth(dup.id, orig.id, 'Account', variant);
@@ -489,11 +1262,30 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     return `${style === 0 ? `${f}.${l}` : style === 1 ? `${f[0]}${l}` : f}@${domain}`;
   };
   const FUNNEL_BLANK: Rec = {};
-  const writeContact = (p: Person, accountId: string, ownerId: string, created: number, source: string | null, funnel: Rec): void => {
+  const writeContact = (
+    p: Person,
+    accountId: string,
+    ownerId: string,
+    created: number,
+    source: string | null,
+    funnel: Rec,
+  ): void => {
     W('Contact', {
-      ...FUNNEL_BLANK, ...funnel, Id: p.id, AccountId: accountId, FirstName: p.first, LastName: p.last, Email: p.email,
-      Phone: formatPhone(p.country, p.phoneDigits, p.phoneFormat), Title: p.title.title, MailingCountry: p.country.code,
-      LeadSource: source, OwnerId: ownerId, HasOptedOutOfEmail: false, CreatedDate: created, LastModifiedDate: Math.min(asOf, created + 40 * DAY),
+      ...FUNNEL_BLANK,
+      ...funnel,
+      Id: p.id,
+      AccountId: accountId,
+      FirstName: p.first,
+      LastName: p.last,
+      Email: p.email,
+      Phone: formatPhone(p.country, p.phoneDigits, p.phoneFormat),
+      Title: p.title.title,
+      MailingCountry: p.country.code,
+      LeadSource: source,
+      OwnerId: ownerId,
+      HasOptedOutOfEmail: false,
+      CreatedDate: created,
+      LastModifiedDate: Math.min(asOf, created + 40 * DAY),
       Preferred_Language__c: p.country.language,
     });
   };
@@ -502,12 +1294,27 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     for (let i = 0; i < n; i++) {
       const [first, last] = personName(a.country);
       const p: Person = {
-        id: newId('Contact'), entity: '', object: 'Contact', first, last, email: emailOf(first, last, a.domain, rnd.int(0, 1)),
-        phoneDigits: phoneDigits(a.country), phoneFormat: rnd.int(0, 3), country: a.country, company: a.name, companyBase: a.base,
-        domain: a.domain, title: TITLES.sample(rnd), industry: a.industry, employees: a.employees,
+        id: newId('Contact'),
+        entity: '',
+        object: 'Contact',
+        first,
+        last,
+        email: emailOf(first, last, a.domain, rnd.int(0, 1)),
+        phoneDigits: phoneDigits(a.country),
+        phoneFormat: rnd.int(0, 3),
+        country: a.country,
+        company: a.name,
+        companyBase: a.base,
+        domain: a.domain,
+        title: TITLES.sample(rnd),
+        industry: a.industry,
+        employees: a.employees,
       };
       p.entity = p.id;
-      writeContact(p, a.id, a.ownerId, a.createdDate + rnd.int(0, 200) * DAY, null, { Lifecycle_Stage__c: 'Lead', Lifecycle_Stage_Entered_At__c: a.createdDate });
+      writeContact(p, a.id, a.ownerId, a.createdDate + rnd.int(0, 200) * DAY, null, {
+        Lifecycle_Stage__c: 'Lead',
+        Lifecycle_Stage_Entered_At__c: a.createdDate,
+      });
       if (contactBuffer.length < 5000) contactBuffer.push(p);
     }
   }
@@ -519,8 +1326,13 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     const id = newId('Campaign');
     campaigns.push({ id, start: t, type });
     W('Campaign', {
-      Id: id, Name: `${new Date(t).toISOString().slice(0, 7)} ${type}`, Type: type, Status: t + 30 * DAY < asOf ? 'Completed' : 'In Progress',
-      StartDate: t, EndDate: t + 30 * DAY, CreatedDate: t - 14 * DAY,
+      Id: id,
+      Name: `${new Date(t).toISOString().slice(0, 7)} ${type}`,
+      Type: type,
+      Status: t + 30 * DAY < asOf ? 'Completed' : 'In Progress',
+      StartDate: t,
+      EndDate: t + 30 * DAY,
+      CreatedDate: t - 14 * DAY,
     });
   }
   const campaignAt = (t: number, type: string): string => {
@@ -561,39 +1373,93 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     const dow = weekday(d);
     if ((dow === 0 || dow === 6) && rnd.chance(0.8)) d += (dow === 6 ? 2 : 1) * DAY;
     const hour = rnd.chance(0.85) ? 8 + rnd.next() * 10 : rnd.next() * 24;
-    return d + Math.floor(hour * HOUR / 1000) * 1000 - offsetHours * HOUR;
+    return d + Math.floor((hour * HOUR) / 1000) * 1000 - offsetHours * HOUR;
   };
-  const later = (t: number, medianMinutes: number, sigma: number): number => t + Math.max(1, Math.round(rnd.logNormal(medianMinutes, sigma))) * MIN;
+  const later = (t: number, medianMinutes: number, sigma: number): number =>
+    t + Math.max(1, Math.round(rnd.logNormal(medianMinutes, sigma))) * MIN;
 
   // ----- history object writers
-  const transition = (leadId: string | null, contactId: string | null, t: number, from: string | null, to: string, by: string, reason: string, code: string | null, recycle: boolean): void => {
+  const transition = (
+    leadId: string | null,
+    contactId: string | null,
+    t: number,
+    from: string | null,
+    to: string,
+    by: string,
+    reason: string,
+    code: string | null,
+    recycle: boolean,
+  ): void => {
     if (t < installedAt || t > asOf) return;
     W('Lifecycle_Transition__c', {
-      Id: newId('Lifecycle_Transition__c'), Lead__c: leadId, Contact__c: contactId, Record_Id__c: leadId ?? contactId,
-      Object_Type__c: leadId ? 'Lead' : 'Contact', From_Stage__c: from, To_Stage__c: to, Transitioned_At__c: t, Transitioned_By__c: by,
-      Reason__c: reason, Reason_Code__c: code, Is_Recycle__c: recycle, CreatedDate: t,
+      Id: newId('Lifecycle_Transition__c'),
+      Lead__c: leadId,
+      Contact__c: contactId,
+      Record_Id__c: leadId ?? contactId,
+      Object_Type__c: leadId ? 'Lead' : 'Contact',
+      From_Stage__c: from,
+      To_Stage__c: to,
+      Transitioned_At__c: t,
+      Transitioned_By__c: by,
+      Reason__c: reason,
+      Reason_Code__c: code,
+      Is_Recycle__c: recycle,
+      CreatedDate: t,
     });
   };
   const slaEvent = (leadId: string, t: number, type: string, due: number, extra: Rec = {}): void => {
     if (t < installedAt || t > asOf) return;
     W('SLA_Event__c', {
-      Id: newId('SLA_Event__c'), Lead__c: leadId, Record_Id__c: leadId, Policy__c: 'MQL_to_SQL', Event_Type__c: type, Due_At__c: due,
-      Occurred_At__c: t, CreatedDate: t, ...extra,
+      Id: newId('SLA_Event__c'),
+      Lead__c: leadId,
+      Record_Id__c: leadId,
+      Policy__c: 'MQL_to_SQL',
+      Event_Type__c: type,
+      Due_At__c: due,
+      Occurred_At__c: t,
+      CreatedDate: t,
+      ...extra,
     });
   };
-  const task = (whoId: string | null, whatId: string | null, ownerId: string, t: number, kind: 'Call' | 'Email', subject: string): void => {
+  const task = (
+    whoId: string | null,
+    whatId: string | null,
+    ownerId: string,
+    t: number,
+    kind: 'Call' | 'Email',
+    subject: string,
+  ): void => {
     if (t > asOf) return;
     W('Task', {
-      Id: newId('Task'), WhoId: whoId, WhatId: whatId, OwnerId: ownerId, Subject: subject, Type: kind, TaskSubtype: kind,
-      Status: 'Completed', ActivityDate: t, CompletedDateTime: t, CreatedDate: t,
+      Id: newId('Task'),
+      WhoId: whoId,
+      WhatId: whatId,
+      OwnerId: ownerId,
+      Subject: subject,
+      Type: kind,
+      TaskSubtype: kind,
+      Status: 'Completed',
+      ActivityDate: t,
+      CompletedDateTime: t,
+      CreatedDate: t,
     });
   };
 
   // ----- opportunities
-  const simulateOpportunity = (acc: AccountRow, contactId: string, created: number, ownerId: string, source: string, fit: number, product: string): { id: string; won: boolean; closed: boolean; at: number } => {
+  const simulateOpportunity = (
+    acc: AccountRow,
+    contactId: string,
+    created: number,
+    ownerId: string,
+    source: string,
+    fit: number,
+    product: string,
+  ): { id: string; won: boolean; closed: boolean; at: number } => {
     const oppId = newId('Opportunity');
     const seg = acc.segment;
-    const amount = Math.round(rnd.logNormal(seg === 'SMB' ? 15_000 : seg === 'Mid-Market' ? 60_000 : 240_000, 0.5) / 100) * 100;
+    const amount =
+      Math.round(rnd.logNormal(seg === 'SMB' ? 15_000 : seg === 'Mid-Market' ? 60_000 : 240_000, 0.5) / 100) *
+      100;
     const cycleDays = (seg === 'SMB' ? 35 : seg === 'Mid-Market' ? 80 : 150) * rnd.logNormal(1, 0.3);
     let closeDate = created + Math.round(cycleDays) * DAY;
     const stale = rnd.chance(0.08);
@@ -610,8 +1476,15 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     const fields: Rec = {};
     const history = (at: number, stage: string): void => {
       W('OpportunityHistory', {
-        Id: newId('OpportunityHistory'), OpportunityId: oppId, StageName: stage, Amount: amount, CloseDate: closeDate,
-        Probability: STAGE_PROBABILITY[stage], ForecastCategory: STAGE_FORECAST[stage], CreatedById: ownerId, CreatedDate: at,
+        Id: newId('OpportunityHistory'),
+        OpportunityId: oppId,
+        StageName: stage,
+        Amount: amount,
+        CloseDate: closeDate,
+        Probability: STAGE_PROBABILITY[stage],
+        ForecastCategory: STAGE_FORECAST[stage],
+        CreatedById: ownerId,
+        CreatedDate: at,
       });
     };
     let reachedProposal = false;
@@ -619,20 +1492,47 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
       stageName = OPEN_STAGES[i];
       stageEntered = t;
       history(t, stageName);
-      for (const [field, values] of STAGE_FIELDS[stageName] ?? []) if (rnd.chance(0.93)) fields[field] = rnd.pick(values);
+      for (const [field, values] of STAGE_FIELDS[stageName] ?? [])
+        if (rnd.chance(0.93)) fields[field] = rnd.pick(values);
       if (i >= 3) reachedProposal = true;
       if (i === 2) {
         const s = t + rnd.int(1, 5) * DAY;
-        if (s < asOf) W('Event', { Id: newId('Event'), WhoId: contactId, WhatId: oppId, OwnerId: ownerId, Subject: 'Product demo', Type: 'Meeting', StartDateTime: s, EndDateTime: s + 45 * MIN, DurationInMinutes: 45, CreatedDate: t });
+        if (s < asOf)
+          W('Event', {
+            Id: newId('Event'),
+            WhoId: contactId,
+            WhatId: oppId,
+            OwnerId: ownerId,
+            Subject: 'Product demo',
+            Type: 'Meeting',
+            StartDateTime: s,
+            EndDateTime: s + 45 * MIN,
+            DurationInMinutes: 45,
+            CreatedDate: t,
+          });
       }
       const dur = rnd.logNormal(STAGE_DAYS[i] * speed, 0.6) * (stale ? 5 : 1) * DAY;
-      for (let k = 0, n = rnd.int(0, 2); k < n; k++) task(contactId, oppId, ownerId, t + rnd.next() * dur, rnd.chance(0.5) ? 'Call' : 'Email', `${stageName} follow-up`);
+      for (let k = 0, n = rnd.int(0, 2); k < n; k++)
+        task(
+          contactId,
+          oppId,
+          ownerId,
+          t + rnd.next() * dur,
+          rnd.chance(0.5) ? 'Call' : 'Email',
+          `${stageName} follow-up`,
+        );
       // Close-date pushes while the deal is still open past its close date.
       while (t + dur > closeDate && closeDate < asOf && pushes < 6) {
         const pushedAt = Math.min(Math.max(t, closeDate), t + dur - 1000, asOf);
         closeDate += rnd.int(20, 60) * DAY;
         pushes++;
-        pushReason = rnd.pick(['Customer budget moved to next quarter', 'Legal review taking longer', 'Champion on leave', 'Waiting on security review', 'Procurement backlog']);
+        pushReason = rnd.pick([
+          'Customer budget moved to next quarter',
+          'Legal review taking longer',
+          'Champion on leave',
+          'Waiting on security review',
+          'Procurement backlog',
+        ]);
         history(pushedAt, stageName);
       }
       if (t + dur > asOf) break; // still open today
@@ -674,24 +1574,70 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     let approval: string | null = null;
     if (reachedProposal) {
       const u = rnd.next();
-      discount = u < 0.4 ? 0 : u < 0.65 ? rnd.int(5, 9) : u < 0.85 ? rnd.int(10, 19) : u < 0.97 ? rnd.int(20, 39) : rnd.int(40, 55);
+      discount =
+        u < 0.4
+          ? 0
+          : u < 0.65
+            ? rnd.int(5, 9)
+            : u < 0.85
+              ? rnd.int(10, 19)
+              : u < 0.97
+                ? rnd.int(20, 39)
+                : rnd.int(40, 55);
       term = seg === 'Enterprise' ? rnd.pick([12, 12, 24, 36]) : rnd.chance(0.85) ? 12 : 24;
       if (seg !== 'SMB' && rnd.chance(seg === 'Enterprise' ? 0.2 : 0.06)) {
         terms = [rnd.pick(NON_STANDARD_TERMS)];
         if (rnd.chance(0.3)) terms.push(rnd.pick(NON_STANDARD_TERMS.filter((x) => x !== terms[0])));
       }
-      tier = seg === 'Enterprise' && term >= 36 ? 'Finance and Legal' : discount >= 40 || terms.length ? 'Deal Desk' : discount >= 20 ? 'VP Sales' : discount >= 10 ? 'Manager' : 'Standard';
-      approval = tier === 'Standard' ? 'Not Required' : won ? 'Approved' : closed ? rnd.pick(['Approved', 'Rejected', 'Recalled']) : rnd.pick(['Pending', 'Pending', 'Approved', 'Approved', 'Approved', 'Rejected']);
+      tier =
+        seg === 'Enterprise' && term >= 36
+          ? 'Finance and Legal'
+          : discount >= 40 || terms.length
+            ? 'Deal Desk'
+            : discount >= 20
+              ? 'VP Sales'
+              : discount >= 10
+                ? 'Manager'
+                : 'Standard';
+      approval =
+        tier === 'Standard'
+          ? 'Not Required'
+          : won
+            ? 'Approved'
+            : closed
+              ? rnd.pick(['Approved', 'Rejected', 'Recalled'])
+              : rnd.pick(['Pending', 'Pending', 'Approved', 'Approved', 'Approved', 'Rejected']);
     }
     const lastAct = Math.min(asOf, stageEntered + rnd.int(0, 20) * DAY);
     W('Opportunity', {
-      ...fields, Id: oppId, Name: `${acc.base} - ${product}`, AccountId: acc.id, OwnerId: ownerId, StageName: stageName, Amount: amount,
-      CloseDate: closeDate, Probability: STAGE_PROBABILITY[stageName], ForecastCategoryName: STAGE_FORECAST[stageName], IsClosed: closed,
-      IsWon: won, Type: acc.customer ? 'Existing Business' : 'New Business', LeadSource: source, CreatedDate: created,
-      LastModifiedDate: Math.min(asOf, Math.max(stageEntered, lastAct)), LastActivityDate: lastAct, Fit_Score_Snapshot__c: fit, Segment__c: seg,
-      Discount_Percent__c: discount, Contract_Term_Months__c: reachedProposal ? term : null, Non_Standard_Terms__c: terms.length ? terms.join(';') : null,
-      Close_Date_Push_Reason__c: pushReason, Close_Date_Push_Count__c: pushes, Stage_Entered_At__c: stageEntered, Previous_Stage__c: prev,
-      Approval_Status__c: approval, Approval_Tier__c: tier,
+      ...fields,
+      Id: oppId,
+      Name: `${acc.base} - ${product}`,
+      AccountId: acc.id,
+      OwnerId: ownerId,
+      StageName: stageName,
+      Amount: amount,
+      CloseDate: closeDate,
+      Probability: STAGE_PROBABILITY[stageName],
+      ForecastCategoryName: STAGE_FORECAST[stageName],
+      IsClosed: closed,
+      IsWon: won,
+      Type: acc.customer ? 'Existing Business' : 'New Business',
+      LeadSource: source,
+      CreatedDate: created,
+      LastModifiedDate: Math.min(asOf, Math.max(stageEntered, lastAct)),
+      LastActivityDate: lastAct,
+      Fit_Score_Snapshot__c: fit,
+      Segment__c: seg,
+      Discount_Percent__c: discount,
+      Contract_Term_Months__c: reachedProposal ? term : null,
+      Non_Standard_Terms__c: terms.length ? terms.join(';') : null,
+      Close_Date_Push_Reason__c: pushReason,
+      Close_Date_Push_Count__c: pushes,
+      Stage_Entered_At__c: stageEntered,
+      Previous_Stage__c: prev,
+      Approval_Status__c: approval,
+      Approval_Tier__c: tier,
     });
     if (won) acc.customer = true;
     acc.lastActivity = Math.max(acc.lastActivity ?? 0, lastAct);
@@ -702,7 +1648,8 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
   const leadBuffer: Person[] = [];
   const prospects: Array<{ base: string; core: string; country: Country; employees: number }> = [];
   const nProspects = Math.max(100, Math.round(nLeads / 3));
-  for (let i = 0; i < nProspects; i++) prospects.push({ ...companyBase(), country: countries.sample(rnd), employees: employeesSample() });
+  for (let i = 0; i < nProspects; i++)
+    prospects.push({ ...companyBase(), country: countries.sample(rnd), employees: employeesSample() });
   const span = asOf - start;
   const ownersOpen = (ownerId: string, delta: number): void => {
     const r = repById.get(ownerId);
@@ -720,26 +1667,46 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     const isDup = li > 50 && rnd.chance(0.04);
     let matched: AccountRow | null = null;
     if (isDup) {
-      dupOf = rnd.chance(0.8) || contactBuffer.length === 0 ? leadBuffer[rnd.int(Math.max(0, leadBuffer.length - 2000), leadBuffer.length - 1)] : rnd.pick(contactBuffer);
+      dupOf =
+        rnd.chance(0.8) || contactBuffer.length === 0
+          ? leadBuffer[rnd.int(Math.max(0, leadBuffer.length - 2000), leadBuffer.length - 1)]
+          : rnd.pick(contactBuffer);
       p = { ...dupOf, id, object: 'Lead' };
-      const all = ['email_case', 'email_typo', 'free_mail', 'phone_format', 'company_suffix', 'name_typo', 'nickname'];
+      const all = [
+        'email_case',
+        'email_typo',
+        'free_mail',
+        'phone_format',
+        'company_suffix',
+        'name_typo',
+        'nickname',
+      ];
       const n = rnd.int(1, 3);
       for (let k = 0; k < n; k++) {
         const v = rnd.pick(all);
         if (!dupVariants.includes(v)) dupVariants.push(v);
       }
       for (const v of dupVariants) {
-        if (v === 'email_case') p.email = p.email[0].toUpperCase() + p.email.slice(1).replace(/\.(\w)/, (_m, c: string) => `.${c.toUpperCase()}`);
+        if (v === 'email_case')
+          p.email =
+            p.email[0].toUpperCase() +
+            p.email.slice(1).replace(/\.(\w)/, (_m, c: string) => `.${c.toUpperCase()}`);
         else if (v === 'email_typo') {
           const at = p.email.indexOf('@');
           const k = rnd.int(0, Math.max(0, at - 2));
           p.email = p.email.slice(0, k) + p.email[k + 1] + p.email[k] + p.email.slice(k + 2);
-        } else if (v === 'free_mail') p.email = `${p.first.toLowerCase()}.${p.last.toLowerCase()}${rnd.int(1, 99)}@${rnd.pick(FREE_MAIL)}`;
+        } else if (v === 'free_mail')
+          p.email = `${p.first.toLowerCase()}.${p.last.toLowerCase()}${rnd.int(1, 99)}@${rnd.pick(FREE_MAIL)}`;
         else if (v === 'phone_format') p.phoneFormat = (p.phoneFormat + rnd.int(1, 3)) % 4;
-        else if (v === 'company_suffix') p.company = rnd.chance(0.5) ? p.companyBase : `${p.companyBase}${rnd.pick([', Inc.', ' Inc', ' Corporation', ' Ltd.', ' GmbH', ' Group'])}`;
+        else if (v === 'company_suffix')
+          p.company = rnd.chance(0.5)
+            ? p.companyBase
+            : `${p.companyBase}${rnd.pick([', Inc.', ' Inc', ' Corporation', ' Ltd.', ' GmbH', ' Group'])}`;
         else if (v === 'name_typo' && p.last.length > 3) {
           const k = rnd.int(1, p.last.length - 2);
-          p.last = rnd.chance(0.5) ? p.last.slice(0, k) + p.last.slice(k + 1) : p.last.slice(0, k) + p.last[k + 1] + p.last[k] + p.last.slice(k + 2);
+          p.last = rnd.chance(0.5)
+            ? p.last.slice(0, k) + p.last.slice(k + 1)
+            : p.last.slice(0, k) + p.last[k + 1] + p.last[k] + p.last.slice(k + 2);
         } else if (v === 'nickname' && NICKNAMES[p.first]) p.first = NICKNAMES[p.first];
       }
       plantTruth(dupOf.id, dupOf.entity, dupOf.object, 'original');
@@ -769,8 +1736,26 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
       }
       const [first, last] = personName(country);
       const title = TITLES.sample(rnd);
-      const email = rnd.chance(0.07) ? `${first.toLowerCase()}${rnd.int(1, 999)}@${rnd.pick(FREE_MAIL)}` : emailOf(first, last, domain, rnd.int(0, 2));
-      p = { id, entity: id, object: 'Lead', first, last, email, phoneDigits: phoneDigits(country), phoneFormat: rnd.int(0, 3), country, company, companyBase: companyBaseName, domain, title, industry, employees };
+      const email = rnd.chance(0.07)
+        ? `${first.toLowerCase()}${rnd.int(1, 999)}@${rnd.pick(FREE_MAIL)}`
+        : emailOf(first, last, domain, rnd.int(0, 2));
+      p = {
+        id,
+        entity: id,
+        object: 'Lead',
+        first,
+        last,
+        email,
+        phoneDigits: phoneDigits(country),
+        phoneFormat: rnd.int(0, 3),
+        country,
+        company,
+        companyBase: companyBaseName,
+        domain,
+        title,
+        industry,
+        employees,
+      };
       if (leadBuffer.length < 4000) leadBuffer.push(p);
       else leadBuffer[li % 4000] = p;
     }
@@ -785,7 +1770,13 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     const freeMail = FREE_MAIL.some((d) => p.email.endsWith(`@${d}`));
 
     // Fit and negative scores.
-    const fit = Math.min(100, (segment === 'SMB' ? 10 : segment === 'Mid-Market' ? 25 : 35) + (TARGET_INDUSTRIES.has(p.industry) ? 15 : 5) + p.title.fit + (['US', 'CA', 'GB', 'DE'].includes(c.code) ? 10 : 0));
+    const fit = Math.min(
+      100,
+      (segment === 'SMB' ? 10 : segment === 'Mid-Market' ? 25 : 35) +
+        (TARGET_INDUSTRIES.has(p.industry) ? 15 : 5) +
+        p.title.fit +
+        (['US', 'CA', 'GB', 'DE'].includes(c.code) ? 10 : 0),
+    );
     let negative = p.title.negative + (freeMail ? 10 : 0);
 
     // Routing at creation: named account → language skill → territory → general round-robin → fallback queue.
@@ -801,9 +1792,17 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
       ownerId = matched.ownerId;
       rule = 'Named_Account';
       method = 'Account-Based';
-      tried.push({ rule, matched: true, note: `matched account ${matched.id} by ${p.email.endsWith(matched.domain) ? 'email domain' : 'company name'}` });
+      tried.push({
+        rule,
+        matched: true,
+        note: `matched account ${matched.id} by ${p.email.endsWith(matched.domain) ? 'email domain' : 'company name'}`,
+      });
     } else {
-      tried.push({ rule: 'Named_Account', matched: false, note: matched ? 'not a named account' : 'no account match' });
+      tried.push({
+        rule: 'Named_Account',
+        matched: false,
+        note: matched ? 'not a named account' : 'no account match',
+      });
       if (language !== 'English') {
         rule = `Language_${language}`;
         method = 'Skill';
@@ -835,9 +1834,20 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     }
     if (routedAt >= installedAt && routedAt <= asOf) {
       W('Routing_Decision__c', {
-        Id: newId('Routing_Decision__c'), Lead__c: id, Record_Id__c: id, Rule_Matched__c: rule, Method__c: method, Chosen_Owner_Id__c: ownerId,
-        Fallback_Used__c: fallback, Decided_At__c: routedAt, Candidates__c: JSON.stringify(candidates.slice(0, 6)),
-        Trace__c: JSON.stringify({ rulesTried: tried, pool, accountMatches: matched ? [{ accountId: matched.id, score: 1, reasons: ['domain'] }] : [] }),
+        Id: newId('Routing_Decision__c'),
+        Lead__c: id,
+        Record_Id__c: id,
+        Rule_Matched__c: rule,
+        Method__c: method,
+        Chosen_Owner_Id__c: ownerId,
+        Fallback_Used__c: fallback,
+        Decided_At__c: routedAt,
+        Candidates__c: JSON.stringify(candidates.slice(0, 6)),
+        Trace__c: JSON.stringify({
+          rulesTried: tried,
+          pool,
+          accountMatches: matched ? [{ accountId: matched.id, score: 1, reasons: ['domain'] }] : [],
+        }),
         CreatedDate: routedAt,
       });
     }
@@ -847,7 +1857,8 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     let mqlAt: number | null = null;
     let unsubscribed = false;
     let lastEvent = created;
-    const eventCount = source === 'Outbound' ? (rnd.chance(0.3) ? 1 : 0) : Math.min(14, Math.floor(rnd.logNormal(2, 0.9)));
+    const eventCount =
+      source === 'Outbound' ? (rnd.chance(0.3) ? 1 : 0) : Math.min(14, Math.floor(rnd.logNormal(2, 0.9)));
     let t = created;
     let running = 0;
     for (let k = 0; k < eventCount; k++) {
@@ -855,28 +1866,63 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
       if (t > asOf) break;
       const s = SIGNALS.sample(rnd);
       W('Engagement_Event__c', {
-        Id: newId('Engagement_Event__c'), Lead__c: id, Record_Id__c: id, Signal__c: s.signal, Occurred_At__c: t, Source__c: s.source,
-        Url__c: s.url || null, CreatedDate: t,
+        Id: newId('Engagement_Event__c'),
+        Lead__c: id,
+        Record_Id__c: id,
+        Signal__c: s.signal,
+        Occurred_At__c: t,
+        Source__c: s.source,
+        Url__c: s.url || null,
+        CreatedDate: t,
       });
       if (s.signal === 'Unsubscribe') unsubscribed = true;
       running = Math.max(0, running * Math.pow(0.5, (t - lastEvent) / (HALF_LIFE_DAYS * DAY)) + s.points);
       lastEvent = t;
-      if (mqlAt === null && ((fit >= MQL_FIT && running >= MQL_ENGAGEMENT) || (s.signal === 'Demo Request' && fit >= 25))) mqlAt = t + rnd.int(1, 300) * 1000;
+      if (
+        mqlAt === null &&
+        ((fit >= MQL_FIT && running >= MQL_ENGAGEMENT) || (s.signal === 'Demo Request' && fit >= 25))
+      )
+        mqlAt = t + rnd.int(1, 300) * 1000;
     }
     if (unsubscribed) negative += 15;
-    engagement = Math.min(100, Math.round(running * Math.pow(0.5, (asOf - lastEvent) / (HALF_LIFE_DAYS * DAY)) * 10) / 10);
-    if (source === 'Outbound' && mqlAt === null && fit >= 55 && rnd.chance(0.12)) mqlAt = created + rnd.int(2, 20) * DAY; // replied to outreach
+    engagement = Math.min(
+      100,
+      Math.round(running * Math.pow(0.5, (asOf - lastEvent) / (HALF_LIFE_DAYS * DAY)) * 10) / 10,
+    );
+    if (source === 'Outbound' && mqlAt === null && fit >= 55 && rnd.chance(0.12))
+      mqlAt = created + rnd.int(2, 20) * DAY; // replied to outreach
     if (mqlAt !== null && mqlAt > asOf) mqlAt = null;
     if (isDup && rnd.chance(0.6)) mqlAt = null; // most duplicates are re-submissions that go nowhere
 
     const rec: Rec = {
-      Id: id, FirstName: p.first, LastName: p.last, Email: p.email, Phone: formatPhone(c, p.phoneDigits, p.phoneFormat), Company: p.company,
-      Website: rnd.chance(0.6) ? `www.${p.domain}` : null, Title: p.title.title, Industry: p.industry, NumberOfEmployees: rnd.chance(0.8) ? p.employees : null,
-      AnnualRevenue: rnd.chance(0.5) ? Math.round(p.employees * 150) * 1000 : null, Country: c.code, State: state, LeadSource: source,
-      OwnerId: ownerId, IsConverted: false, HasOptedOutOfEmail: unsubscribed, CreatedDate: created, Fit_Score__c: fit,
-      Engagement_Score__c: engagement, Negative_Score__c: negative, Scored_At__c: lastEvent,
-      Score_Breakdown__c: null, Preferred_Language__c: language, Product_Interest__c: product, Matched_Account__c: matched?.id ?? null,
-      Routed_At__c: routedAt, Routing_Rule__c: rule,
+      Id: id,
+      FirstName: p.first,
+      LastName: p.last,
+      Email: p.email,
+      Phone: formatPhone(c, p.phoneDigits, p.phoneFormat),
+      Company: p.company,
+      Website: rnd.chance(0.6) ? `www.${p.domain}` : null,
+      Title: p.title.title,
+      Industry: p.industry,
+      NumberOfEmployees: rnd.chance(0.8) ? p.employees : null,
+      AnnualRevenue: rnd.chance(0.5) ? Math.round(p.employees * 150) * 1000 : null,
+      Country: c.code,
+      State: state,
+      LeadSource: source,
+      OwnerId: ownerId,
+      IsConverted: false,
+      HasOptedOutOfEmail: unsubscribed,
+      CreatedDate: created,
+      Fit_Score__c: fit,
+      Engagement_Score__c: engagement,
+      Negative_Score__c: negative,
+      Scored_At__c: lastEvent,
+      Score_Breakdown__c: null,
+      Preferred_Language__c: language,
+      Product_Interest__c: product,
+      Matched_Account__c: matched?.id ?? null,
+      Routed_At__c: routedAt,
+      Routing_Rule__c: rule,
     };
     let stage = source === 'Newsletter' && mqlAt === null ? 'Subscriber' : 'Lead';
     let stageAt = created;
@@ -885,14 +1931,27 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     transition(id, null, created, null, stage, integrationUser, 'Lead created', null, false);
 
     if (source === 'Outbound') {
-      for (let k = 0, n = rnd.int(1, 3); k < n; k++) task(id, null, ownerId, created + rnd.int(0, 20) * DAY + rnd.int(0, 480) * MIN, 'Email', `Outreach step ${k + 1}`);
+      for (let k = 0, n = rnd.int(1, 3); k < n; k++)
+        task(
+          id,
+          null,
+          ownerId,
+          created + rnd.int(0, 20) * DAY + rnd.int(0, 480) * MIN,
+          'Email',
+          `Outreach step ${k + 1}`,
+        );
       status = 'Working - Contacted';
     }
     if (['Webinar', 'Event', 'Content Syndication'].includes(source) || (eventCount > 2 && rnd.chance(0.2))) {
       const responded = rnd.chance(0.6);
       W('CampaignMember', {
-        Id: newId('CampaignMember'), CampaignId: campaignAt(created, source), LeadId: id, Status: responded ? 'Responded' : 'Sent',
-        HasResponded: responded, FirstRespondedDate: responded ? created : null, CreatedDate: created,
+        Id: newId('CampaignMember'),
+        CampaignId: campaignAt(created, source),
+        LeadId: id,
+        Status: responded ? 'Responded' : 'Sent',
+        HasResponded: responded,
+        FirstRespondedDate: responded ? created : null,
+        CreatedDate: created,
       });
     }
 
@@ -917,18 +1976,33 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
         rec.First_Touch_At__c = firstTouch;
         rec.Speed_To_Lead_Minutes__c = Math.round((firstTouch - mql) / MIN);
         task(id, null, ownerId, firstTouch, rnd.chance(0.6) ? 'Call' : 'Email', 'First touch');
-        for (let k = 0, n = rnd.int(0, 3); k < n; k++) task(id, null, ownerId, firstTouch + rnd.int(1, 6) * DAY, rnd.chance(0.5) ? 'Call' : 'Email', 'Follow-up');
+        for (let k = 0, n = rnd.int(0, 3); k < n; k++)
+          task(
+            id,
+            null,
+            ownerId,
+            firstTouch + rnd.int(1, 6) * DAY,
+            rnd.chance(0.5) ? 'Call' : 'Email',
+            'Follow-up',
+          );
         status = 'Working - Contacted';
       }
       const warnAt = mql + (due - mql) * 0.75;
       if (breached || (firstTouch !== null && firstTouch > warnAt)) slaEvent(id, warnAt, 'Warning', due);
       if (breached) {
         slaEvent(id, due, 'Breached', due, { Breached_At__c: due });
-        if (rnd.chance(0.5) && owner) slaEvent(id, due + HOUR, 'Escalated', due, { Escalated_To__c: owner.managerId });
+        if (rnd.chance(0.5) && owner)
+          slaEvent(id, due + HOUR, 'Escalated', due, { Escalated_To__c: owner.managerId });
       }
       if (firstTouch !== null) slaEvent(id, firstTouch, 'Met', due, { Met_At__c: firstTouch });
       const elapsed = (asOf - mql) / (due - mql);
-      rec.SLA_Status__c = breached ? 'Breached' : firstTouch !== null ? 'Met' : elapsed > 0.75 ? 'At Risk' : 'On Track';
+      rec.SLA_Status__c = breached
+        ? 'Breached'
+        : firstTouch !== null
+          ? 'Met'
+          : elapsed > 0.75
+            ? 'At Risk'
+            : 'On Track';
 
       // Qualification: SQL, or recycled back to nurture.
       const pSql = Math.min(0.75, 0.22 + fit / 200 - (breached ? 0.1 : 0));
@@ -941,11 +2015,23 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
           rec.SQL_Date__c = sqlAt;
           lastModified = sqlAt;
           const meet = sqlAt + rnd.int(1, 4) * DAY;
-          if (meet <= asOf) W('Event', { Id: newId('Event'), WhoId: id, OwnerId: ownerId, Subject: 'Discovery call', Type: 'Meeting', StartDateTime: meet, EndDateTime: meet + 30 * MIN, DurationInMinutes: 30, CreatedDate: sqlAt });
+          if (meet <= asOf)
+            W('Event', {
+              Id: newId('Event'),
+              WhoId: id,
+              OwnerId: ownerId,
+              Subject: 'Discovery call',
+              Type: 'Meeting',
+              StartDateTime: meet,
+              EndDateTime: meet + 30 * MIN,
+              DurationInMinutes: 30,
+              CreatedDate: sqlAt,
+            });
           const convertAt = sqlAt + Math.round(rnd.logNormal(2, 0.7) * DAY);
           if (convertAt <= asOf && rnd.chance(0.75)) {
             // Conversion: account (matched or new), contact, opportunity owned by an AE.
-            const acc = matched ?? makeAccount(convertAt, { base: p.companyBase, core: 'Software' }, c, p.employees);
+            const acc =
+              matched ?? makeAccount(convertAt, { base: p.companyBase, core: 'Software' }, c, p.employees);
             if (!matched) acc.industry = p.industry;
             const contactId = newId('Contact');
             const ae = acc.ownerId;
@@ -961,21 +2047,49 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
             stageAt = convertAt;
             lastModified = convertAt;
             const funnel: Rec = {
-              Fit_Score__c: fit, Engagement_Score__c: engagement, Negative_Score__c: negative, Scored_At__c: lastEvent, MQL_Date__c: mql,
-              SQL_Date__c: sqlAt, First_Touch_At__c: firstTouch, Speed_To_Lead_Minutes__c: rec.Speed_To_Lead_Minutes__c, Product_Interest__c: product,
-              Lifecycle_Stage__c: 'Opportunity', Lifecycle_Stage_Entered_At__c: convertAt,
+              Fit_Score__c: fit,
+              Engagement_Score__c: engagement,
+              Negative_Score__c: negative,
+              Scored_At__c: lastEvent,
+              MQL_Date__c: mql,
+              SQL_Date__c: sqlAt,
+              First_Touch_At__c: firstTouch,
+              Speed_To_Lead_Minutes__c: rec.Speed_To_Lead_Minutes__c,
+              Product_Interest__c: product,
+              Lifecycle_Stage__c: 'Opportunity',
+              Lifecycle_Stage_Entered_At__c: convertAt,
             };
             if (opp.closed && opp.won) {
               funnel.Lifecycle_Stage__c = 'Customer';
               funnel.Lifecycle_Stage_Entered_At__c = opp.at;
-              transition(null, contactId, opp.at, 'Opportunity', 'Customer', ae, 'Opportunity won', null, false);
+              transition(
+                null,
+                contactId,
+                opp.at,
+                'Opportunity',
+                'Customer',
+                ae,
+                'Opportunity won',
+                null,
+                false,
+              );
             } else if (opp.closed) {
               const reason = rnd.pick(['No Budget', 'Bad Timing', 'Competitor', 'No Authority']);
               funnel.Lifecycle_Stage__c = 'Lead';
               funnel.Lifecycle_Stage_Entered_At__c = opp.at;
               funnel.Recycled_Date__c = opp.at;
               funnel.Recycle_Reason__c = reason;
-              transition(null, contactId, opp.at, 'Opportunity', 'Lead', ae, 'Opportunity lost; recycled', reason, true);
+              transition(
+                null,
+                contactId,
+                opp.at,
+                'Opportunity',
+                'Lead',
+                ae,
+                'Opportunity lost; recycled',
+                reason,
+                true,
+              );
             }
             const cp: Person = { ...p, id: contactId, entity: p.entity, object: 'Contact' };
             writeContact(cp, acc.id, ae, convertAt, source, funnel);
@@ -987,7 +2101,17 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
         if (recycleAt <= asOf) {
           const reason = firstTouch === null ? 'Unresponsive' : RECYCLE_REASONS.sample(rnd);
           const disqualified = reason === 'Not a Fit' || reason === 'Competitor';
-          transition(id, null, recycleAt, 'MQL', 'Lead', ownerId, disqualified ? 'Disqualified' : 'Recycled to nurture', reason, true);
+          transition(
+            id,
+            null,
+            recycleAt,
+            'MQL',
+            'Lead',
+            ownerId,
+            disqualified ? 'Disqualified' : 'Recycled to nurture',
+            reason,
+            true,
+          );
           if (firstTouch === null) slaEvent(id, recycleAt, 'Recycled', due);
           stage = 'Lead';
           stageAt = recycleAt;
@@ -1009,10 +2133,22 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
   // ----- accounts and rep availability (their counters are final now)
   for (const a of accounts) {
     W('Account', {
-      Id: a.id, Name: a.name, Website: a.isSystemOfRecord ? `www.${a.domain}` : a.domain, Phone: a.phone, Industry: a.industry,
-      Type: a.customer ? 'Customer' : 'Prospect', NumberOfEmployees: a.employees, AnnualRevenue: a.revenue, BillingCountry: a.country.code,
-      BillingState: a.state, OwnerId: a.ownerId, Segment__c: a.segment, Territory__c: a.territory, Is_System_Of_Record__c: a.isSystemOfRecord,
-      CreatedDate: a.createdDate, LastActivityDate: a.lastActivity,
+      Id: a.id,
+      Name: a.name,
+      Website: a.isSystemOfRecord ? `www.${a.domain}` : a.domain,
+      Phone: a.phone,
+      Industry: a.industry,
+      Type: a.customer ? 'Customer' : 'Prospect',
+      NumberOfEmployees: a.employees,
+      AnnualRevenue: a.revenue,
+      BillingCountry: a.country.code,
+      BillingState: a.state,
+      OwnerId: a.ownerId,
+      Segment__c: a.segment,
+      Territory__c: a.territory,
+      Is_System_Of_Record__c: a.isSystemOfRecord,
+      CreatedDate: a.createdDate,
+      LastActivityDate: a.lastActivity,
     });
   }
   for (const r of repRows) {
@@ -1020,9 +2156,15 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     const sdr = rep.pool.startsWith('SDR');
     const ooo = rep.pto.find(([s, e]) => asOf >= s && asOf < e);
     W('Rep_Availability__c', {
-      ...r, Capacity__c: sdr ? rnd.int(15, 30) * 10 : rnd.int(4, 8) * 10, Open_Leads__c: rep.openLeads, Weight__c: rnd.chance(0.1) ? 0.5 : rnd.chance(0.1) ? 1.5 : 1,
-      Active__c: rep.active, Out_Of_Office_Until__c: ooo ? ooo[1] : null, Product_Lines__c: sdr ? 'Core Platform;Analytics' : 'Core Platform;Analytics;Payments;Enterprise Suite',
-      Assignment_Count__c: rep.assignments, Last_Assigned_At__c: rep.lastAssigned,
+      ...r,
+      Capacity__c: sdr ? rnd.int(15, 30) * 10 : rnd.int(4, 8) * 10,
+      Open_Leads__c: rep.openLeads,
+      Weight__c: rnd.chance(0.1) ? 0.5 : rnd.chance(0.1) ? 1.5 : 1,
+      Active__c: rep.active,
+      Out_Of_Office_Until__c: ooo ? ooo[1] : null,
+      Product_Lines__c: sdr ? 'Core Platform;Analytics' : 'Core Platform;Analytics;Payments;Enterprise Suite',
+      Assignment_Count__c: rep.assignments,
+      Last_Assigned_At__c: rep.lastAssigned,
     });
   }
 

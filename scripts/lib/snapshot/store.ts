@@ -54,20 +54,28 @@ export class SnapshotWriter {
    * Starts `<out>.partial`. With `resume`, an existing partial file is reopened (an interrupted org pull);
    * `memoryLimit` caps DuckDB's buffer pool (org pulls keep their RSS flat this way).
    */
-  static async create(out: string, opts: { resume?: boolean; memoryLimit?: string } = {}): Promise<SnapshotWriter> {
+  static async create(
+    out: string,
+    opts: { resume?: boolean; memoryLimit?: string } = {},
+  ): Promise<SnapshotWriter> {
     mkdirSync(dirname(out), { recursive: true });
     const partial = `${out}.partial`;
     if (!opts.resume) {
       rmSync(partial, { force: true });
       rmSync(`${partial}.wal`, { force: true });
     }
-    const instance = await DuckDBInstance.create(partial, opts.memoryLimit ? { memory_limit: opts.memoryLimit } : {});
+    const instance = await DuckDBInstance.create(
+      partial,
+      opts.memoryLimit ? { memory_limit: opts.memoryLimit } : {},
+    );
     const conn = await instance.connect();
     return new SnapshotWriter(out, partial, instance, conn);
   }
 
   async createTable(table: string, columns: ReadonlyArray<readonly [string, ColumnType]>): Promise<void> {
-    await this.conn.run(`CREATE OR REPLACE TABLE ${ident(table)} (${columns.map(([n, t]) => `${ident(n)} ${t}`).join(', ')})`);
+    await this.conn.run(
+      `CREATE OR REPLACE TABLE ${ident(table)} (${columns.map(([n, t]) => `${ident(n)} ${t}`).join(', ')})`,
+    );
   }
 
   /**
@@ -81,7 +89,9 @@ export class SnapshotWriter {
     await this.createTable(object, tableColumns(object, extra));
     const target = sources.length > 1 ? `${object}__staging` : object;
     if (sources.length > 1) {
-      await this.conn.run(`CREATE TEMP TABLE ${ident(target)} AS SELECT *, 0 AS __src FROM ${ident(object)} LIMIT 0`);
+      await this.conn.run(
+        `CREATE TEMP TABLE ${ident(target)} AS SELECT *, 0 AS __src FROM ${ident(object)} LIMIT 0`,
+      );
     }
     for (const [i, s] of sources.entries()) {
       const types = s.header.map((h) => `${literal(h)}: ${literal(columnType(object, h))}`).join(', ');
@@ -106,16 +116,22 @@ export class SnapshotWriter {
   }
 
   async hasTable(table: string): Promise<boolean> {
-    const r = await this.conn.runAndReadAll(`SELECT count(*)::INT FROM information_schema.tables WHERE table_name = ${literal(table)}`);
+    const r = await this.conn.runAndReadAll(
+      `SELECT count(*)::INT FROM information_schema.tables WHERE table_name = ${literal(table)}`,
+    );
     return Number(r.getRowsJS()[0][0]) > 0;
   }
 
   /** Keeps one row per Id (the last appended) when a retried page delivered rows twice. */
   async dedupById(table: string): Promise<number> {
-    const r = await this.conn.runAndReadAll(`SELECT (count(*) - count(DISTINCT "Id"))::DOUBLE FROM ${ident(table)}`);
+    const r = await this.conn.runAndReadAll(
+      `SELECT (count(*) - count(DISTINCT "Id"))::DOUBLE FROM ${ident(table)}`,
+    );
     const extra = Number(r.getRowsJS()[0][0]);
     if (extra > 0) {
-      await this.conn.run(`CREATE OR REPLACE TABLE ${ident(table)} AS SELECT DISTINCT ON ("Id") * FROM ${ident(table)}`);
+      await this.conn.run(
+        `CREATE OR REPLACE TABLE ${ident(table)} AS SELECT DISTINCT ON ("Id") * FROM ${ident(table)}`,
+      );
     }
     return extra;
   }
@@ -132,7 +148,8 @@ export class SnapshotWriter {
     );
     const lit = (v: string | null): string => (v === null ? 'NULL' : literal(v));
     const rows = Object.entries(counts).map(
-      ([object, n]) => `(${lit(prov.source)}, ${lit(prov.orgId)}, ${literal(prov.createdAt)}::TIMESTAMPTZ::TIMESTAMP, ${lit(prov.apiVersion)}, ${literal(object)}, ${n})`,
+      ([object, n]) =>
+        `(${lit(prov.source)}, ${lit(prov.orgId)}, ${literal(prov.createdAt)}::TIMESTAMPTZ::TIMESTAMP, ${lit(prov.apiVersion)}, ${literal(object)}, ${n})`,
     );
     if (rows.length) await this.conn.run(`INSERT INTO ${ident(PROVENANCE_TABLE)} VALUES ${rows.join(', ')}`);
     await this.conn.run('CHECKPOINT');

@@ -15,6 +15,7 @@ import {
   getObject,
   isCustomName,
   loadProjectSchema,
+  resolveFieldPath,
   type ProjectSchema,
   type SchemaObject,
 } from './schema.ts';
@@ -82,29 +83,6 @@ export function extractSoql(source: string, isTrigger = false): ApexSoql[] {
   const collector = new SoqlCollector(source);
   ApexParseTreeWalker.DEFAULT.walk(collector, tree);
   return collector.found;
-}
-
-/** Resolve `path` (e.g. ["Owner","Name"]) from an object; returns an error message or null. */
-export function resolveFieldPath(schema: ProjectSchema, objectName: string, path: string[]): string | null {
-  let current: SchemaObject[] = [getObject(schema, objectName)].filter((o): o is SchemaObject => !!o);
-  if (current.length === 0) return null; // unknown object is reported once for the FROM clause
-  for (let i = 0; i < path.length - 1; i++) {
-    const seg = path[i].toLowerCase();
-    const rel = current.flatMap((o) =>
-      [...o.fields.values()].filter((f) => f.relationshipName?.toLowerCase() === seg),
-    );
-    if (rel.length === 0) {
-      return `Unknown relationship '${path[i]}' on ${current.map((o) => o.name).join('/')} (in ${path.join('.')}).`;
-    }
-    const targets = [...new Set(rel.flatMap((f) => f.referenceTo ?? []))];
-    if (targets.includes('*')) return null; // polymorphic to anything (What, TargetObject)
-    const next = targets.map((t) => getObject(schema, t)).filter((o): o is SchemaObject => !!o);
-    if (next.length < targets.length) return null; // a target outside our schema: nothing to check against
-    current = next;
-  }
-  const last = path[path.length - 1].toLowerCase();
-  if (current.some((o) => o.fields.has(last))) return null;
-  return `No field '${path[path.length - 1]}' on ${current.map((o) => o.name).join('/')}${path.length > 1 ? ` (in ${path.join('.')})` : ''}.`;
 }
 
 function unknownObjectHint(name: string): string {

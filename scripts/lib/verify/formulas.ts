@@ -2,8 +2,13 @@ import { readFileSync } from 'node:fs';
 import { evaluateFormula, type FieldType } from '../formula/evaluate.ts';
 import { FormulaError, checkFormula, formulaReferences, parseFormula } from '../formula/parse.ts';
 import { lineAt, lineOf, listFiles } from './files.ts';
-import { resolveFieldPath } from './apexSchema.ts';
-import { getObject, loadProjectSchema, type ProjectSchema, type SchemaObject } from './schema.ts';
+import {
+  getObject,
+  loadProjectSchema,
+  resolveFieldPath,
+  type ProjectSchema,
+  type SchemaObject,
+} from './schema.ts';
 import type { CheckInput, Problem } from './types.ts';
 
 const FORMULA_TYPES: Partial<Record<string, FieldType>> = {

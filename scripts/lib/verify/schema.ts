@@ -264,3 +264,44 @@ export function loadProjectSchema(root: string, repoDir: string = process.cwd())
     merged: new Set(),
   };
 }
+
+/**
+ * Walk `path` (e.g. ["Owner","Name"]) from an object through relationship names to a field.
+ * `field` is undefined when the path cannot be checked (polymorphic, or a target outside the schema).
+ */
+export function resolvePath(
+  schema: ProjectSchema,
+  objectName: string,
+  path: string[],
+): { error?: string; field?: SchemaField } {
+  let current: SchemaObject[] = [getObject(schema, objectName)].filter((o): o is SchemaObject => !!o);
+  if (current.length === 0) return {}; // unknown object is reported once where it is named
+  for (let i = 0; i < path.length - 1; i++) {
+    const seg = path[i].toLowerCase();
+    const rel = current.flatMap((o) =>
+      [...o.fields.values()].filter((f) => f.relationshipName?.toLowerCase() === seg),
+    );
+    if (rel.length === 0) {
+      return {
+        error: `Unknown relationship '${path[i]}' on ${current.map((o) => o.name).join('/')} (in ${path.join('.')}).`,
+      };
+    }
+    const targets = [...new Set(rel.flatMap((f) => f.referenceTo ?? []))];
+    if (targets.includes('*')) return {}; // polymorphic to anything (What, TargetObject)
+    const next = targets.map((t) => getObject(schema, t)).filter((o): o is SchemaObject => !!o);
+    if (next.length < targets.length) return {}; // a target outside our schema: nothing to check against
+    current = next;
+  }
+  const last = path[path.length - 1].toLowerCase();
+  const field = current.map((o) => o.fields.get(last)).find((f) => f !== undefined);
+  if (field) return { field };
+  const within = path.length > 1 ? ` (in ${path.join('.')})` : '';
+  return {
+    error: `No field '${path[path.length - 1]}' on ${current.map((o) => o.name).join('/')}${within}.`,
+  };
+}
+
+/** resolvePath's error message, or null when the path resolves (or cannot be checked). */
+export function resolveFieldPath(schema: ProjectSchema, objectName: string, path: string[]): string | null {
+  return resolvePath(schema, objectName, path).error ?? null;
+}

@@ -138,6 +138,9 @@ describe('loadConfig', () => {
     expect(problems(shipped.filter((r) => r.name !== 'Negotiation'))[0]).toContain(
       'no policy for stage(s) Negotiation',
     );
+    expect(problems(shipped.filter((r) => r.type !== 'Stage_Policy'))[0]).toContain(
+      'no policy for stage(s) Qualified, Discovery',
+    );
     expect(problems(withRecord(patched('Approval_Tier', 'VP_Sales', { Order__c: 2 })))[0]).toContain(
       'Order__c 2 is also used by Approval_Tier.Manager',
     );

@@ -247,26 +247,21 @@ describe('validation rules from source', () => {
     ).toBe(false);
   });
 
-  it('evaluates a rule with INCLUDES, a percent and a cross-object CASE', () => {
+  it("evaluates a rule with INCLUDES, a percent and a cross-object CASE (the path typed from Account's fields)", () => {
     const record = {
       Non_Standard_Terms__c: 'Net-90',
       Discount_Percent__c: 45,
       Account: { Segment__c: 'SMB' },
     };
     expect(
-      evaluateValidationRule(
-        'Opportunity',
-        'Custom_Terms_Need_Deal_Desk_Discount',
-        { record, fieldTypes: { 'Account.Segment__c': 'picklist' } },
-        root,
-      ).fires,
+      evaluateValidationRule('Opportunity', 'Custom_Terms_Need_Deal_Desk_Discount', { record }, root).fires,
     ).toBe(true);
     const enterprise = { ...record, Account: { Segment__c: 'Enterprise' } };
     expect(
       evaluateValidationRule(
         'Opportunity',
         'Custom_Terms_Need_Deal_Desk_Discount',
-        { record: enterprise, fieldTypes: { 'Account.Segment__c': 'picklist' } },
+        { record: enterprise },
         root,
       ).fires,
     ).toBe(false);

@@ -43,9 +43,16 @@ export function planMerges(result: DedupResult): MergeCall[] {
     const others = c.memberIds.filter((m) => m !== c.survivorId);
     const master = result.values[c.survivorId] ?? {};
     const fields: Record<string, FieldValue> = {};
-    for (const [f, w] of Object.entries(c.winners)) if (w.fromId && w.fromId !== c.survivorId && w.value !== master[f]) fields[f] = w.value;
+    for (const [f, w] of Object.entries(c.winners))
+      if (w.fromId && w.fromId !== c.survivorId && w.value !== master[f]) fields[f] = w.value;
     for (let k = 0; k < others.length; k += MAX_MERGED_PER_CALL) {
-      calls.push({ cluster: i + 1, object: result.object, masterId: c.survivorId, mergedIds: others.slice(k, k + MAX_MERGED_PER_CALL), fields: k === 0 ? fields : {} });
+      calls.push({
+        cluster: i + 1,
+        object: result.object,
+        masterId: c.survivorId,
+        mergedIds: others.slice(k, k + MAX_MERGED_PER_CALL),
+        fields: k === 0 ? fields : {},
+      });
     }
   });
   return calls;
@@ -60,14 +67,28 @@ export function readLog(file: string): LogEntry[] {
       try {
         return JSON.parse(l) as LogEntry;
       } catch {
-        throw new ReportError(`Log ${file} line ${i + 1} is not JSON.`, ['The log is append-only JSON lines; remove the damaged line and rerun.']);
+        throw new ReportError(`Log ${file} line ${i + 1} is not JSON.`, [
+          'The log is append-only JSON lines; remove the damaged line and rerun.',
+        ]);
       }
     });
 }
 
 /** Request body of POST /services/apexrest/revops/merge (RevOpsMergeResource; dryRun must be false to merge). */
-export function mergeBody(call: MergeCall): { object: string; masterId: string; duplicateIds: string[]; fields: Record<string, FieldValue>; dryRun: false } {
-  return { object: call.object, masterId: call.masterId, duplicateIds: call.mergedIds, fields: call.fields, dryRun: false };
+export function mergeBody(call: MergeCall): {
+  object: string;
+  masterId: string;
+  duplicateIds: string[];
+  fields: Record<string, FieldValue>;
+  dryRun: false;
+} {
+  return {
+    object: call.object,
+    masterId: call.masterId,
+    duplicateIds: call.mergedIds,
+    fields: call.fields,
+    dryRun: false,
+  };
 }
 
 const callKey = (c: MergeCall): string => `${c.object}:${c.masterId}:${c.mergedIds.join(',')}`;
@@ -95,13 +116,32 @@ export interface ApplyOutcome {
 }
 
 export async function applyMerges(o: ApplyOptions): Promise<ApplyOutcome> {
-  const log = o.log ?? `.revops/dedup/${o.result.object.toLowerCase()}-merge-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
+  const log =
+    o.log ??
+    `.revops/dedup/${o.result.object.toLowerCase()}-merge-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
   const snapshotFile = log.replace(/\.jsonl$/, '') + '.before.json';
   const calls = planMerges(o.result);
   // 1. the records as they are before anything changes
   const ids = [...new Set(calls.flatMap((c) => [c.masterId, ...c.mergedIds]))];
-  if (!existsSync(snapshotFile)) writeTextFile(snapshotFile, JSON.stringify({ object: o.result.object, org: o.org, takenAt: new Date().toISOString(), records: ids.map((id) => ({ Id: id, ...o.result.values[id] })) }, null, 2));
-  const done = new Set(readLog(log).filter((e) => e.kind === 'merge' && e.status === 'done').map((e) => callKey(e.call)));
+  if (!existsSync(snapshotFile))
+    writeTextFile(
+      snapshotFile,
+      JSON.stringify(
+        {
+          object: o.result.object,
+          org: o.org,
+          takenAt: new Date().toISOString(),
+          records: ids.map((id) => ({ Id: id, ...o.result.values[id] })),
+        },
+        null,
+        2,
+      ),
+    );
+  const done = new Set(
+    readLog(log)
+      .filter((e) => e.kind === 'merge' && e.status === 'done')
+      .map((e) => callKey(e.call)),
+  );
   let ok = 0;
   let failed = 0;
   let skipped = 0;
@@ -112,16 +152,42 @@ export async function applyMerges(o: ApplyOptions): Promise<ApplyOutcome> {
       continue;
     }
     if (!rest) {
-      appendFileSync(log, JSON.stringify({ at: new Date().toISOString(), kind: 'merge', status: 'planned', call } satisfies LogEntry) + '\n');
+      appendFileSync(
+        log,
+        JSON.stringify({
+          at: new Date().toISOString(),
+          kind: 'merge',
+          status: 'planned',
+          call,
+        } satisfies LogEntry) + '\n',
+      );
       continue;
     }
     try {
       const response = await rest.apexRest('POST', MERGE_PATH, mergeBody(call));
-      appendFileSync(log, JSON.stringify({ at: new Date().toISOString(), kind: 'merge', status: 'done', call, response } satisfies LogEntry) + '\n');
+      appendFileSync(
+        log,
+        JSON.stringify({
+          at: new Date().toISOString(),
+          kind: 'merge',
+          status: 'done',
+          call,
+          response,
+        } satisfies LogEntry) + '\n',
+      );
       ok++;
     } catch (e) {
       failed++;
-      appendFileSync(log, JSON.stringify({ at: new Date().toISOString(), kind: 'merge', status: 'failed', call, error: (e as Error).message } satisfies LogEntry) + '\n');
+      appendFileSync(
+        log,
+        JSON.stringify({
+          at: new Date().toISOString(),
+          kind: 'merge',
+          status: 'failed',
+          call,
+          error: (e as Error).message,
+        } satisfies LogEntry) + '\n',
+      );
       o.progress(`Merge into ${call.masterId} failed: ${(e as Error).message}`);
     }
   }
@@ -135,11 +201,22 @@ export async function applyMerges(o: ApplyOptions): Promise<ApplyOutcome> {
   return { log, snapshotFile, planned: calls.length, done: ok, skipped, failed, summary };
 }
 
-export async function undoMerges(o: { log: string; org: string; execute: boolean; progress: (m: string) => void; rest?: ApexRestClient }): Promise<{ restored: number; failed: number; pending: number; summary: string }> {
-  if (!existsSync(o.log)) throw new ReportError(`Log not found: ${o.log}`, ['Pass the .jsonl log that dedup --apply printed.']);
+export async function undoMerges(o: {
+  log: string;
+  org: string;
+  execute: boolean;
+  progress: (m: string) => void;
+  rest?: ApexRestClient;
+}): Promise<{ restored: number; failed: number; pending: number; summary: string }> {
+  if (!existsSync(o.log))
+    throw new ReportError(`Log not found: ${o.log}`, ['Pass the .jsonl log that dedup --apply printed.']);
   const entries = readLog(o.log);
-  const restored = new Set(entries.filter((e) => e.kind === 'restore' && e.status === 'done').map((e) => callKey(e.call)));
-  const todo = entries.filter((e) => e.kind === 'merge' && e.status === 'done' && !restored.has(callKey(e.call))).reverse();
+  const restored = new Set(
+    entries.filter((e) => e.kind === 'restore' && e.status === 'done').map((e) => callKey(e.call)),
+  );
+  const todo = entries
+    .filter((e) => e.kind === 'merge' && e.status === 'done' && !restored.has(callKey(e.call)))
+    .reverse();
   const rest = o.execute ? (o.rest ?? (await client(o.org))) : null;
   let ok = 0;
   let failed = 0;
@@ -148,12 +225,31 @@ export async function undoMerges(o: { log: string; org: string; execute: boolean
     try {
       // one restore per record the merge deleted (the resource finds its Merge_Snapshot__c by that Id)
       const response = [];
-      for (const mergedId of e.call.mergedIds) response.push(await rest.apexRest('POST', RESTORE_PATH, { mergedId }));
-      appendFileSync(o.log, JSON.stringify({ at: new Date().toISOString(), kind: 'restore', status: 'done', call: e.call, response } satisfies LogEntry) + '\n');
+      for (const mergedId of e.call.mergedIds)
+        response.push(await rest.apexRest('POST', RESTORE_PATH, { mergedId }));
+      appendFileSync(
+        o.log,
+        JSON.stringify({
+          at: new Date().toISOString(),
+          kind: 'restore',
+          status: 'done',
+          call: e.call,
+          response,
+        } satisfies LogEntry) + '\n',
+      );
       ok++;
     } catch (err) {
       failed++;
-      appendFileSync(o.log, JSON.stringify({ at: new Date().toISOString(), kind: 'restore', status: 'failed', call: e.call, error: (err as Error).message } satisfies LogEntry) + '\n');
+      appendFileSync(
+        o.log,
+        JSON.stringify({
+          at: new Date().toISOString(),
+          kind: 'restore',
+          status: 'failed',
+          call: e.call,
+          error: (err as Error).message,
+        } satisfies LogEntry) + '\n',
+      );
     }
   }
   const summary = o.execute

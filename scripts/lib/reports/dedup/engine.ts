@@ -36,7 +36,8 @@ export interface FieldSpec {
   reason: string;
 }
 
-export type BlockTransform = 'email_domain' | 'phone' | 'company' | 'website' | 'exact' | 'digits' | 'prefix3' | 'soundex';
+export type BlockTransform =
+  'email_domain' | 'phone' | 'company' | 'website' | 'exact' | 'digits' | 'prefix3' | 'soundex';
 
 export interface BlockKeySpec {
   name: string;
@@ -90,8 +91,24 @@ export interface EngineResult {
 }
 
 const SOUNDEX: Record<string, string> = {
-  b: '1', f: '1', p: '1', v: '1', c: '2', g: '2', j: '2', k: '2', q: '2', s: '2', x: '2', z: '2',
-  d: '3', t: '3', l: '4', m: '5', n: '5', r: '6',
+  b: '1',
+  f: '1',
+  p: '1',
+  v: '1',
+  c: '2',
+  g: '2',
+  j: '2',
+  k: '2',
+  q: '2',
+  s: '2',
+  x: '2',
+  z: '2',
+  d: '3',
+  t: '3',
+  l: '4',
+  m: '5',
+  n: '5',
+  r: '6',
 };
 
 /** American Soundex code of a word ("Robert" -> "r163"), '' for no letters. Blocking only. */
@@ -129,7 +146,9 @@ function blockPart(v: string | null, t: BlockTransform, country: string): string
     case 'digits':
       return (v ?? '').replace(/\D/g, '');
     case 'prefix3':
-      return clean(v).replace(/[^a-z0-9]/g, '').slice(0, 3);
+      return clean(v)
+        .replace(/[^a-z0-9]/g, '')
+        .slice(0, 3);
     case 'soundex':
       return soundex(v ?? '');
     default:
@@ -201,7 +220,8 @@ export function forEachCandidatePair(
     for (const members of blocks.values()) {
       if (members.length < 2) continue;
       if (members.length <= blocking.maxBlockSize) {
-        for (let x = 0; x < members.length; x++) for (let y = x + 1; y < members.length; y++) emit(members[x], members[y]);
+        for (let x = 0; x < members.length; x++)
+          for (let y = x + 1; y < members.length; y++) emit(members[x], members[y]);
       } else {
         windowedBlocks++;
         for (let x = 0; x < members.length; x++) {
@@ -215,13 +235,22 @@ export function forEachCandidatePair(
 }
 
 /** Normalises a column once for its comparator ('' = missing). */
-function prepare(col: (string | null)[] | undefined, comparator: Comparator, n: number, country: string): string[] {
+function prepare(
+  col: (string | null)[] | undefined,
+  comparator: Comparator,
+  n: number,
+  country: string,
+): string[] {
   const values = new Array<string>(n);
   for (let i = 0; i < n; i++) {
     const raw = col ? col[i] : null;
     switch (comparator) {
       case 'name':
-        values[i] = clean(raw).normalize('NFD').replace(/[^a-z ]/g, '').replace(/\s+/g, ' ').trim();
+        values[i] = clean(raw)
+          .normalize('NFD')
+          .replace(/[^a-z ]/g, '')
+          .replace(/\s+/g, ' ')
+          .trim();
         break;
       case 'text':
         values[i] = clean(raw).replace(/\s+/g, ' ');
@@ -277,13 +306,21 @@ export function fieldScorer(table: RecordTable, profile: FieldProfile, country =
       const x = f.values[a];
       const y = f.values[b];
       if (!x || !y) continue;
-      const s = x === y ? 1 : exact.has(f.spec.comparator) ? 0 : f.spec.comparator === 'company' ? nameSimilarity(x, y) : jaroWinkler(x, y);
+      const s =
+        x === y
+          ? 1
+          : exact.has(f.spec.comparator)
+            ? 0
+            : f.spec.comparator === 'company'
+              ? nameSimilarity(x, y)
+              : jaroWinkler(x, y);
       num += f.spec.weight * s;
       den += f.spec.weight;
       if (s >= 0.9 && !reasons.includes(f.spec.reason)) reasons.push(f.spec.reason);
     }
     const score = num / Math.max(den, profile.minEvidence, 1e-9);
-    const decision: Decision = score >= profile.matchThreshold ? 'match' : score >= profile.reviewThreshold ? 'review' : 'no match';
+    const decision: Decision =
+      score >= profile.matchThreshold ? 'match' : score >= profile.reviewThreshold ? 'review' : 'no match';
     return { a, b, score, decision, reasons };
   };
 }
@@ -319,7 +356,9 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
   const phone = col(cols.phone);
   const company = col(cols.company);
   const website = col(cols.website);
-  const [first, last] = Array.isArray(cols.name) ? [col(cols.name[0]), col(cols.name[1])] : [undefined, col(cols.name)];
+  const [first, last] = Array.isArray(cols.name)
+    ? [col(cols.name[0]), col(cols.name[1])]
+    : [undefined, col(cols.name)];
   const recs: MatchRecord[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const nm = [first?.[i], last?.[i]].filter((v) => v && v.trim()).join(' ');
@@ -345,7 +384,12 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
 }
 
 /** Runs blocking, scoring and union-find clustering of the 'match' pairs. */
-export function findDuplicates(table: RecordTable, blocking: Blocking, score: PairScorer, country = 'US'): EngineResult {
+export function findDuplicates(
+  table: RecordTable,
+  blocking: Blocking,
+  score: PairScorer,
+  country = 'US',
+): EngineResult {
   const n = table.ids.length;
   const uf = new UnionFind(n);
   const matches: ScoredPair[] = [];
@@ -382,7 +426,9 @@ export function findDuplicates(table: RecordTable, blocking: Blocking, score: Pa
     score: round3(c.scores.reduce((s, x) => s + x, 0) / c.scores.length),
     reasons: [...c.reasons.entries()].sort((x, y) => y[1] - x[1]).map(([r]) => r),
   }));
-  clusters.sort((x, y) => y.members.length - x.members.length || y.score - x.score || x.members[0] - y.members[0]);
+  clusters.sort(
+    (x, y) => y.members.length - x.members.length || y.score - x.score || x.members[0] - y.members[0],
+  );
   const reviewPairs = review
     .filter((p) => uf.find(p.a) !== uf.find(p.b))
     .map((p) => ({ ...p, score: round3(p.score) }))

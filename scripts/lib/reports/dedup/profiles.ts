@@ -23,7 +23,10 @@ export function defaultDedupRule(object: SfObject): DedupRule {
   return {
     name: `${object}_Default`,
     object,
-    matchKeys: object === 'Account' ? ['company', 'website', 'phone'] : ['email', 'email_domain', 'phone', 'company', 'name'],
+    matchKeys:
+      object === 'Account'
+        ? ['company', 'website', 'phone']
+        : ['email', 'email_domain', 'phone', 'company', 'name'],
     matchThreshold: 0.85,
     reviewThreshold: 0.7,
     systemOfRecordField: object === 'Account' ? 'Is_System_Of_Record__c' : null,
@@ -37,23 +40,64 @@ export function salesforceSetup(rule: DedupRule): SalesforceSetup {
     o === 'Account'
       ? { company: 'Name', phone: 'Phone', website: 'Website' }
       : // Contacts get "Company" from their Account's Name (joined when the records are read).
-        { email: 'Email', phone: 'Phone', company: 'Company', name: ['FirstName', 'LastName'], website: o === 'Lead' ? 'Website' : undefined };
+        {
+          email: 'Email',
+          phone: 'Phone',
+          company: 'Company',
+          name: ['FirstName', 'LastName'],
+          website: o === 'Lead' ? 'Website' : undefined,
+        };
   const byKey: Record<MatchKey, BlockKeySpec[]> = {
     email: [{ name: 'email', parts: [{ field: 'Email', transform: 'exact' }] }],
     email_domain:
       o === 'Account'
         ? []
-        : [{ name: 'email domain + last name', parts: [{ field: 'Email', transform: 'email_domain' }, { field: 'LastName', transform: 'soundex' }] }],
+        : [
+            {
+              name: 'email domain + last name',
+              parts: [
+                { field: 'Email', transform: 'email_domain' },
+                { field: 'LastName', transform: 'soundex' },
+              ],
+            },
+          ],
     phone: [{ name: 'phone', parts: [{ field: 'Phone', transform: 'phone' }] }],
     company:
       o === 'Account'
         ? [{ name: 'company', parts: [{ field: 'Name', transform: 'company' }] }]
-        : [{ name: 'company + last name', parts: [{ field: 'Company', transform: 'company' }, { field: 'LastName', transform: 'soundex' }] }],
-    name: o === 'Account' ? [] : [{ name: 'name', parts: [{ field: 'LastName', transform: 'soundex' }, { field: 'FirstName', transform: 'prefix3' }] }],
+        : [
+            {
+              name: 'company + last name',
+              parts: [
+                { field: 'Company', transform: 'company' },
+                { field: 'LastName', transform: 'soundex' },
+              ],
+            },
+          ],
+    name:
+      o === 'Account'
+        ? []
+        : [
+            {
+              name: 'name',
+              parts: [
+                { field: 'LastName', transform: 'soundex' },
+                { field: 'FirstName', transform: 'prefix3' },
+              ],
+            },
+          ],
     website: [{ name: 'website', parts: [{ field: 'Website', transform: 'website' }] }],
   };
   const keys = [...new Set(rule.matchKeys)].flatMap((k) => byKey[k] ?? []);
-  const extra = ['CreatedDate', 'LastModifiedDate', 'LastActivityDate', 'OwnerId', 'Title', 'Company', 'Name'];
+  const extra = [
+    'CreatedDate',
+    'LastModifiedDate',
+    'LastActivityDate',
+    'OwnerId',
+    'Title',
+    'Company',
+    'Name',
+  ];
   if (rule.systemOfRecordField) extra.push(rule.systemOfRecordField);
   return { blocking: { keys, ...BLOCK_LIMITS }, columns, extraColumns: extra };
 }
@@ -108,8 +152,13 @@ export function parsePersonMapping(json: unknown, source: string): PersonMapping
   return r.data;
 }
 
-export function personProfile(m: PersonMapping): { blocking: Blocking; profile: FieldProfile; idField: string } {
-  const f = (field: string | undefined, spec: Omit<FieldSpec, 'field'>): FieldSpec[] => (field ? [{ field, ...spec }] : []);
+export function personProfile(m: PersonMapping): {
+  blocking: Blocking;
+  profile: FieldProfile;
+  idField: string;
+} {
+  const f = (field: string | undefined, spec: Omit<FieldSpec, 'field'>): FieldSpec[] =>
+    field ? [{ field, ...spec }] : [];
   const fields: FieldSpec[] = [
     ...f(m.givenName, { comparator: 'name', weight: 1, reason: 'given name match' }),
     ...f(m.surname, { comparator: 'name', weight: 1.5, reason: 'surname match' }),
@@ -125,8 +174,12 @@ export function personProfile(m: PersonMapping): { blocking: Blocking; profile: 
     ...f(m.phone, { comparator: 'phone', weight: 1.5, reason: 'phone match' }),
   ];
   const keys: BlockKeySpec[] = [];
-  const key = (name: string, ...parts: [string | undefined, BlockKeySpec['parts'][number]['transform']][]): void => {
-    if (parts.every(([fld]) => fld)) keys.push({ name, parts: parts.map(([fld, transform]) => ({ field: fld!, transform })) });
+  const key = (
+    name: string,
+    ...parts: [string | undefined, BlockKeySpec['parts'][number]['transform']][]
+  ): void => {
+    if (parts.every(([fld]) => fld))
+      keys.push({ name, parts: parts.map(([fld, transform]) => ({ field: fld!, transform })) });
   };
   key('id number', [m.nationalId, 'digits']);
   key('date of birth', [m.dateOfBirth, 'digits']);
@@ -138,6 +191,11 @@ export function personProfile(m: PersonMapping): { blocking: Blocking; profile: 
   return {
     idField: m.id,
     blocking: { keys, ...BLOCK_LIMITS },
-    profile: { fields, matchThreshold: m.matchThreshold ?? 0.72, reviewThreshold: m.reviewThreshold ?? 0.62, minEvidence: 4 },
+    profile: {
+      fields,
+      matchThreshold: m.matchThreshold ?? 0.72,
+      reviewThreshold: m.reviewThreshold ?? 0.62,
+      minEvidence: 4,
+    },
   };
 }

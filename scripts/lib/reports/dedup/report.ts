@@ -40,7 +40,12 @@ export interface DedupResult {
 
 export function toJson(r: DedupResult): DedupJson {
   return {
-    clusters: r.clusters.map((c) => ({ survivorId: c.survivorId, memberIds: c.memberIds, score: c.score, reasons: c.reasons })),
+    clusters: r.clusters.map((c) => ({
+      survivorId: c.survivorId,
+      memberIds: c.memberIds,
+      score: c.score,
+      reasons: c.reasons,
+    })),
     pairsCompared: r.pairsCompared,
     records: r.records,
   };
@@ -52,9 +57,12 @@ function activitySql(db: Db, object: string): Promise<string> {
     const key = object === 'Account' ? 'WhatId' : 'WhoId';
     const parts: string[] = [];
     for (const t of ['Task', 'Event']) {
-      if ((await db.hasTable(t)) && (await db.tableColumns(t)).includes(key)) parts.push(`SELECT ${q(key)} AS rid, max("CreatedDate") AS ts FROM ${q(t)} GROUP BY 1`);
+      if ((await db.hasTable(t)) && (await db.tableColumns(t)).includes(key))
+        parts.push(`SELECT ${q(key)} AS rid, max("CreatedDate") AS ts FROM ${q(t)} GROUP BY 1`);
     }
-    return parts.length ? parts.join(' UNION ALL ') : 'SELECT NULL::VARCHAR AS rid, NULL::TIMESTAMP AS ts WHERE false';
+    return parts.length
+      ? parts.join(' UNION ALL ')
+      : 'SELECT NULL::VARCHAR AS rid, NULL::TIMESTAMP AS ts WHERE false';
   })();
 }
 
@@ -63,9 +71,16 @@ export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<Re
   const setup = salesforceSetup(rule);
   const object = rule.object;
   const have = new Set(await db.tableColumns(object));
-  const want = ['Email', 'Phone', 'Company', 'Website', 'FirstName', 'LastName', 'Name', ...setup.extraColumns].filter(
-    (c) => have.has(c) && !(object === 'Contact' && c === 'Company'),
-  );
+  const want = [
+    'Email',
+    'Phone',
+    'Company',
+    'Website',
+    'FirstName',
+    'LastName',
+    'Name',
+    ...setup.extraColumns,
+  ].filter((c) => have.has(c) && !(object === 'Contact' && c === 'Company'));
   const select = [...new Set(['Id', ...want])].map((c) => `CAST(t.${q(c)} AS VARCHAR) AS ${q(c)}`);
   let join = '';
   if (object === 'Contact' && have.has('AccountId') && (await db.hasTable('Account'))) {
@@ -81,8 +96,14 @@ export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<Re
   return { ids: data.Id.map((v) => v ?? ''), columns: data };
 }
 
-
-function detail(table: RecordTable, res: EngineResult, fields: string[], rule: DedupRule | null, elapsedMs: number, object: string): DedupResult {
+function detail(
+  table: RecordTable,
+  res: EngineResult,
+  fields: string[],
+  rule: DedupRule | null,
+  elapsedMs: number,
+  object: string,
+): DedupResult {
   const sorField = rule?.systemOfRecordField ?? undefined;
   const values: DedupResult['values'] = {};
   const rowValues = (i: number): Record<string, FieldValue> => {
@@ -100,14 +121,30 @@ function detail(table: RecordTable, res: EngineResult, fields: string[], rule: D
       fields: rowValues(i),
     }));
     const s = survivorship(recs, rule?.mergePriority ?? ['oldest_created']);
-    return { survivorId: s.survivorId, memberIds: s.ranking, score: c.score, reasons: c.reasons, winners: s.values };
+    return {
+      survivorId: s.survivorId,
+      memberIds: s.ranking,
+      score: c.score,
+      reasons: c.reasons,
+      winners: s.values,
+    };
   });
   const review = res.reviewPairs.map((p) => {
     rowValues(p.a);
     rowValues(p.b);
     return { ids: [table.ids[p.a], table.ids[p.b]] as [string, string], score: p.score, reasons: p.reasons };
   });
-  return { object, records: res.records, pairsCompared: res.pairsCompared, windowedBlocks: res.windowedBlocks, clusters, review, fields, values, elapsedMs };
+  return {
+    object,
+    records: res.records,
+    pairsCompared: res.pairsCompared,
+    windowedBlocks: res.windowedBlocks,
+    clusters,
+    review,
+    fields,
+    values,
+    elapsedMs,
+  };
 }
 
 /** Dedup of a snapshot's Lead / Contact / Account table under a Dedup_Rule__mdt. */
@@ -115,13 +152,24 @@ export async function dedupSnapshot(db: Db, rule: DedupRule): Promise<DedupResul
   const t0 = performance.now();
   const table = await loadSalesforceRecords(db, rule);
   const setup = salesforceSetup(rule);
-  const res = findDuplicates(table, setup.blocking, ruleScorer(table, rule, setup.columns), rule.defaultCountry ?? 'US');
-  const fields = ['FirstName', 'LastName', 'Name', 'Email', 'Phone', 'Company', 'Website', 'Title'].filter((f) => table.columns[f] && !(rule.object !== 'Account' && f === 'Name'));
+  const res = findDuplicates(
+    table,
+    setup.blocking,
+    ruleScorer(table, rule, setup.columns),
+    rule.defaultCountry ?? 'US',
+  );
+  const fields = ['FirstName', 'LastName', 'Name', 'Email', 'Phone', 'Company', 'Website', 'Title'].filter(
+    (f) => table.columns[f] && !(rule.object !== 'Account' && f === 'Name'),
+  );
   return detail(table, res, fields, rule, Math.round(performance.now() - t0), rule.object);
 }
 
 /** Dedup of an exported CSV through a person mapping (e.g. FEBRL). */
-export async function dedupExport(path: string, mapping: PersonMapping, object = 'records'): Promise<DedupResult> {
+export async function dedupExport(
+  path: string,
+  mapping: PersonMapping,
+  object = 'records',
+): Promise<DedupResult> {
   const t0 = performance.now();
   const table = await tableFromCsv(path, object, mapping.id);
   const p = personProfile(mapping);
@@ -148,13 +196,49 @@ export function reviewCsv(r: DedupResult): string {
   r.clusters.forEach((c, i) => {
     const id = `C${i + 1}`;
     for (const m of c.memberIds) {
-      lines.push([id, 'merge', m, m === c.survivorId ? 'yes' : 'no', c.score, c.reasons.join('; '), ...r.fields.map((f) => r.values[m]?.[f])].map(csvCell).join(','));
+      lines.push(
+        [
+          id,
+          'merge',
+          m,
+          m === c.survivorId ? 'yes' : 'no',
+          c.score,
+          c.reasons.join('; '),
+          ...r.fields.map((f) => r.values[m]?.[f]),
+        ]
+          .map(csvCell)
+          .join(','),
+      );
     }
-    lines.push([id, 'merge', '(merged)', '', c.score, 'winning value per field', ...r.fields.map((f) => c.winners[f]?.value)].map(csvCell).join(','));
+    lines.push(
+      [
+        id,
+        'merge',
+        '(merged)',
+        '',
+        c.score,
+        'winning value per field',
+        ...r.fields.map((f) => c.winners[f]?.value),
+      ]
+        .map(csvCell)
+        .join(','),
+    );
   });
   r.review.forEach((p, i) => {
     for (const m of p.ids) {
-      lines.push([`R${i + 1}`, 'review', m, m === p.ids[0] ? 'yes' : 'no', p.score, p.reasons.join('; '), ...r.fields.map((f) => r.values[m]?.[f])].map(csvCell).join(','));
+      lines.push(
+        [
+          `R${i + 1}`,
+          'review',
+          m,
+          m === p.ids[0] ? 'yes' : 'no',
+          p.score,
+          p.reasons.join('; '),
+          ...r.fields.map((f) => r.values[m]?.[f]),
+        ]
+          .map(csvCell)
+          .join(','),
+      );
     }
   });
   return lines.join('\n') + '\n';
@@ -178,12 +262,28 @@ export function dedupDoc(r: DedupResult): ReportDoc {
             items: [
               { label: 'Records', value: r.records.toLocaleString('en-US') },
               { label: 'Duplicate clusters', value: r.clusters.length.toLocaleString('en-US') },
-              { label: 'Records to merge away', value: dupRecords.toLocaleString('en-US'), note: r.records ? `${((dupRecords / r.records) * 100).toFixed(2)}% of records` : undefined },
+              {
+                label: 'Records to merge away',
+                value: dupRecords.toLocaleString('en-US'),
+                note: r.records ? `${((dupRecords / r.records) * 100).toFixed(2)}% of records` : undefined,
+              },
               { label: 'Pairs for manual review', value: r.review.length.toLocaleString('en-US') },
             ],
           },
-          { kind: 'bars', title: 'Clusters by size (records per cluster)', items: [...sizes.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => ({ label: `${k} records`, value: v })) },
-          { kind: 'bars', title: 'Why records matched (clusters per reason)', items: [...reasons.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => ({ label: k, value: v })) },
+          {
+            kind: 'bars',
+            title: 'Clusters by size (records per cluster)',
+            items: [...sizes.entries()]
+              .sort((a, b) => a[0] - b[0])
+              .map(([k, v]) => ({ label: `${k} records`, value: v })),
+          },
+          {
+            kind: 'bars',
+            title: 'Why records matched (clusters per reason)',
+            items: [...reasons.entries()]
+              .sort((a, b) => b[1] - a[1])
+              .map(([k, v]) => ({ label: k, value: v })),
+          },
         ],
       },
       {
@@ -206,7 +306,20 @@ export function dedupDoc(r: DedupResult): ReportDoc {
       },
       {
         title: 'Manual review (below the match threshold)',
-        blocks: [{ kind: 'table', columns: ['pair', 'record A', 'record B', 'score', 'reasons'], rows: r.review.map((p, i) => [`R${i + 1}`, p.ids[0], p.ids[1], p.score.toFixed(2), p.reasons.join(', ')]), limit: 10 }],
+        blocks: [
+          {
+            kind: 'table',
+            columns: ['pair', 'record A', 'record B', 'score', 'reasons'],
+            rows: r.review.map((p, i) => [
+              `R${i + 1}`,
+              p.ids[0],
+              p.ids[1],
+              p.score.toFixed(2),
+              p.reasons.join(', '),
+            ]),
+            limit: 10,
+          },
+        ],
       },
     ],
   };
