@@ -10,7 +10,9 @@ export async function benchPreview(): Promise<Record<string, unknown>> {
     const page = await browser.open(indexHtml, { query: '?measure=1' });
     const times = await measureRenderTimes(page, 25);
     for (const t of times) {
-      process.stderr.write(`  ${t.panel} (${t.state}): first render ${t.firstMs} ms, median ${t.medianMs} ms\n`);
+      process.stderr.write(
+        `  ${t.panel} (${t.state}): first render ${t.firstMs} ms, median ${t.medianMs} ms\n`,
+      );
     }
     return {
       buildMs,

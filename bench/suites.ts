@@ -21,4 +21,15 @@ export const suites: BenchSuite[] = [
       return runRulesBench();
     },
   },
+  {
+    name: 'preview',
+    async run() {
+      const { benchPreview } = await import('./preview.ts');
+      return benchPreview();
+    },
+  },
+  ...['snapshot-demo', 'snapshot-export', 'snapshot-org'].map((name) => ({
+    name,
+    run: async () => (await import('./snapshot.ts')).runSnapshotBench(name),
+  })),
 ];

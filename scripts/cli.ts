@@ -35,7 +35,15 @@ function commandHelp(c: Command): string {
     const short = 'short' in def && def.short ? `-${def.short}, ` : '    ';
     return `  ${short}--${name}${def.type === 'string' ? ' <value>' : ''}`;
   });
-  return [c.summary, '', `Usage: ${c.usage}`, '', 'Flags:', ...flags, ...(c.examples?.length ? ['', 'Examples:', ...c.examples.map((e) => `  ${e}`)] : [])].join('\n');
+  return [
+    c.summary,
+    '',
+    `Usage: ${c.usage}`,
+    '',
+    'Flags:',
+    ...flags,
+    ...(c.examples?.length ? ['', 'Examples:', ...c.examples.map((e) => `  ${e}`)] : []),
+  ].join('\n');
 }
 
 /** Longest match of command words at the front of argv. */
@@ -69,7 +77,12 @@ export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   const warnings: string[] = [];
   try {
-    const parsed = parseArgs({ args: rest, options: { ...GLOBAL_FLAGS, ...command.flags }, allowPositionals: true, strict: true });
+    const parsed = parseArgs({
+      args: rest,
+      options: { ...GLOBAL_FLAGS, ...command.flags },
+      allowPositionals: true,
+      strict: true,
+    });
     if (parsed.values.help) {
       process.stdout.write(commandHelp(command) + '\n');
       return 0;
@@ -88,7 +101,10 @@ export async function main(argv: string[]): Promise<number> {
     };
     const out = await command.run(ctx);
     const exitCode = out.exitCode ?? 0;
-    if (json) process.stdout.write(JSON.stringify({ status: exitCode, result: out.result, warnings }, null, 2) + '\n');
+    if (json)
+      process.stdout.write(
+        JSON.stringify({ status: exitCode, result: out.result, warnings }, null, 2) + '\n',
+      );
     else if (out.human) process.stdout.write(out.human.endsWith('\n') ? out.human : out.human + '\n');
     return exitCode;
   } catch (err) {
@@ -96,7 +112,13 @@ export async function main(argv: string[]): Promise<number> {
     const exitCode = typeof e.exitCode === 'number' && e.exitCode > 0 ? e.exitCode : 1;
     const name = e.name && e.name !== 'Error' ? e.name : 'RevOpsError';
     if (json) {
-      process.stdout.write(JSON.stringify({ status: exitCode, name, message: e.message, actions: e.actions ?? [], warnings }, null, 2) + '\n');
+      process.stdout.write(
+        JSON.stringify(
+          { status: exitCode, name, message: e.message, actions: e.actions ?? [], warnings },
+          null,
+          2,
+        ) + '\n',
+      );
     } else {
       process.stderr.write(`Error (${name}): ${e.message}\n`);
       for (const a of e.actions ?? []) process.stderr.write(`  Try this: ${a}\n`);

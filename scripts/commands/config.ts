@@ -1,7 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import type { Command, CommandContext } from './types.ts';
 import { CliError, str, table } from './format.ts';
-import { ConfigError, configQueries, findRecordFiles, loadConfig, parseConfig, readRecordFile, recordFromQueryRow, recordToXml, type RawRecord, type RawValue } from '../lib/config/index.ts';
+import {
+  ConfigError,
+  configQueries,
+  findRecordFiles,
+  loadConfig,
+  parseConfig,
+  readRecordFile,
+  recordFromQueryRow,
+  recordToXml,
+  type RawRecord,
+  type RawValue,
+} from '../lib/config/index.ts';
 import { httpFor, query, resolveOrg } from '../lib/org/index.ts';
 import { parseDeployFlags, runDeploy } from './deploy.ts';
 
@@ -15,10 +26,49 @@ export interface Profile {
   cycleDays: number;
 }
 
-const DEFAULTS: Record<Motion, { acv: number; cycleDays: number; fit: number; engagement: number; contactHours: number; stale: number; usage: number; demo: number }> = {
-  plg: { acv: 5_000, cycleDays: 14, fit: 30, engagement: 45, contactHours: 24, stale: 1.5, usage: 2, demo: 0.75 },
-  hybrid: { acv: 25_000, cycleDays: 45, fit: 40, engagement: 30, contactHours: 4, stale: 2, usage: 1, demo: 1 },
-  'sales-led': { acv: 80_000, cycleDays: 90, fit: 50, engagement: 20, contactHours: 2, stale: 2.5, usage: 0.5, demo: 1.5 },
+const DEFAULTS: Record<
+  Motion,
+  {
+    acv: number;
+    cycleDays: number;
+    fit: number;
+    engagement: number;
+    contactHours: number;
+    stale: number;
+    usage: number;
+    demo: number;
+  }
+> = {
+  plg: {
+    acv: 5_000,
+    cycleDays: 14,
+    fit: 30,
+    engagement: 45,
+    contactHours: 24,
+    stale: 1.5,
+    usage: 2,
+    demo: 0.75,
+  },
+  hybrid: {
+    acv: 25_000,
+    cycleDays: 45,
+    fit: 40,
+    engagement: 30,
+    contactHours: 4,
+    stale: 2,
+    usage: 1,
+    demo: 1,
+  },
+  'sales-led': {
+    acv: 80_000,
+    cycleDays: 90,
+    fit: 50,
+    engagement: 20,
+    contactHours: 2,
+    stale: 2.5,
+    usage: 0.5,
+    demo: 1.5,
+  },
 };
 
 export interface ValueChange {
@@ -35,7 +85,10 @@ const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.m
  * MQL thresholds, product-usage and demo-request points, engagement half-life from the cycle length,
  * SLA contact window from motion and ACV, qualify window from the cycle length, stale multipliers.
  */
-export function applyProfile(records: RawRecord[], p: Profile): { records: RawRecord[]; changes: ValueChange[] } {
+export function applyProfile(
+  records: RawRecord[],
+  p: Profile,
+): { records: RawRecord[]; changes: ValueChange[] } {
   const d = DEFAULTS[p.motion];
   const changes: ValueChange[] = [];
   const out = records.map((r) => {
@@ -45,16 +98,24 @@ export function applyProfile(records: RawRecord[], p: Profile): { records: RawRe
       changes.push({ record: `${r.type}.${r.name}`, field, from: values[field], to });
       values[field] = to;
     };
-    const num = (field: string): number | null => (typeof values[field] === 'number' ? (values[field] as number) : null);
+    const num = (field: string): number | null =>
+      typeof values[field] === 'number' ? (values[field] as number) : null;
     if (r.type === 'Scoring_Setting') {
       set('MQL_Fit_Threshold__c', d.fit + (p.acv >= 50_000 ? 5 : 0));
       set('MQL_Engagement_Threshold__c', d.engagement);
     }
     if (r.type === 'Scoring_Rule' && values.Model__c === 'Engagement') {
       const points = num('Points__c');
-      if (points !== null && values.Signal__c === 'Product Usage') set('Points__c', Math.round(points * d.usage));
-      if (points !== null && values.Signal__c === 'Demo Request') set('Points__c', Math.round(points * d.demo));
-      if (num('Half_Life_Days__c') !== null) set('Half_Life_Days__c', clamp(Math.round(p.cycleDays / 3), 7, 90));
+      const factor =
+        values.Signal__c === 'Product Usage' ? d.usage : values.Signal__c === 'Demo Request' ? d.demo : 1;
+      if (points !== null && factor !== 1) {
+        const next = Math.min(100, Math.round(points * factor));
+        set('Points__c', next);
+        const cap = num('Max_Points__c');
+        if (cap !== null && cap < next) set('Max_Points__c', next); // a rule's cap is never below its own points
+      }
+      if (num('Half_Life_Days__c') !== null)
+        set('Half_Life_Days__c', clamp(Math.round(p.cycleDays / 3), 7, 90));
     }
     if (r.type === 'SLA_Policy') {
       set('Contact_Within_Hours__c', p.acv >= 50_000 ? Math.min(d.contactHours, 1) : d.contactHours);
@@ -87,16 +148,42 @@ export const configInit: Command = {
   words: ['config', 'init'],
   summary: 'Write the custom metadata records for a go-to-market motion (plg, sales-led, hybrid)',
   usage: 'revops config init --motion plg|sales-led|hybrid [--acv N] [--cycle-days N] [--dry-run]',
-  flags: { motion: { type: 'string' }, acv: { type: 'string' }, 'cycle-days': { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
-  examples: ['revops config init --motion sales-led --acv 120000 --cycle-days 120', 'revops config init --motion plg --dry-run'],
+  flags: {
+    motion: { type: 'string' },
+    acv: { type: 'string' },
+    'cycle-days': { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+  },
+  examples: [
+    'revops config init --motion sales-led --acv 120000 --cycle-days 120',
+    'revops config init --motion plg --dry-run',
+  ],
   async run(ctx) {
     const motion = str(ctx.flags.motion);
-    if (!motion || !(motion in DEFAULTS)) throw new CliError(`--motion must be plg, sales-led or hybrid (got "${motion ?? ''}").`, ['revops config init --motion hybrid'], 'InvalidFlag', 2);
+    if (!motion || !(motion in DEFAULTS))
+      throw new CliError(
+        `--motion must be plg, sales-led or hybrid (got "${motion ?? ''}").`,
+        ['revops config init --motion hybrid'],
+        'InvalidFlag',
+        2,
+      );
     const d = DEFAULTS[motion as Motion];
     const acv = ctx.flags.acv === undefined ? d.acv : Number(ctx.flags.acv);
     const cycleDays = ctx.flags['cycle-days'] === undefined ? d.cycleDays : Number(ctx.flags['cycle-days']);
-    if (!(acv > 0)) throw new CliError(`--acv must be a positive amount (got "${str(ctx.flags.acv)}").`, [], 'InvalidFlag', 2);
-    if (!(cycleDays > 0 && cycleDays <= 730)) throw new CliError(`--cycle-days must be 1 to 730 (got "${str(ctx.flags['cycle-days'])}").`, [], 'InvalidFlag', 2);
+    if (!(acv > 0))
+      throw new CliError(
+        `--acv must be a positive amount (got "${str(ctx.flags.acv)}").`,
+        [],
+        'InvalidFlag',
+        2,
+      );
+    if (!(cycleDays > 0 && cycleDays <= 730))
+      throw new CliError(
+        `--cycle-days must be 1 to 730 (got "${str(ctx.flags['cycle-days'])}").`,
+        [],
+        'InvalidFlag',
+        2,
+      );
     let records: RawRecord[];
     try {
       records = sourceRecords();
@@ -122,7 +209,10 @@ export const configInit: Command = {
     const human = [
       `Profile ${motion} (ACV ${acv.toLocaleString('en-US')}, cycle ${cycleDays} days): ${changes.length} value(s) in ${changed.size} record(s)${ctx.flags['dry-run'] === true ? ' would change (dry run, nothing written)' : ' changed'}.`,
       '',
-      table(['Record', 'Field', 'From', 'To'], changes.map((c) => [c.record, c.field, show(c.from), show(c.to)])),
+      table(
+        ['Record', 'Field', 'From', 'To'],
+        changes.map((c) => [c.record, c.field, show(c.from), show(c.to)]),
+      ),
       ...(files.length ? ['', 'Deploy them with: revops config push -o <org>'] : []),
     ].join('\n');
     return { result: { profile, changes, files }, human };
@@ -139,21 +229,33 @@ export const configCheck: Command = {
     try {
       const cfg = loadConfig(ROOT);
       counts = {
-        Scoring_Rule: cfg.scoringRules.length, Routing_Rule: cfg.routingRules.length, SLA_Policy: cfg.slaPolicies.length,
-        Business_Calendar: cfg.businessCalendars.length, Stage_Policy: cfg.stagePolicies.length, Approval_Tier: cfg.approvalTiers.length,
+        Scoring_Rule: cfg.scoringRules.length,
+        Routing_Rule: cfg.routingRules.length,
+        SLA_Policy: cfg.slaPolicies.length,
+        Business_Calendar: cfg.businessCalendars.length,
+        Stage_Policy: cfg.stagePolicies.length,
+        Approval_Tier: cfg.approvalTiers.length,
         Dedup_Rule: cfg.dedupRules.length,
       };
     } catch (e) {
       configFail(e);
     }
-    return { result: { ok: true, counts }, human: ['All custom metadata records are valid.', '', table(['Type', 'Records'], Object.entries(counts))].join('\n') };
+    return {
+      result: { ok: true, counts },
+      human: [
+        'All custom metadata records are valid.',
+        '',
+        table(['Type', 'Records'], Object.entries(counts)),
+      ].join('\n'),
+    };
   },
 };
 
 const norm = (v: unknown): string => {
   if (v === null || v === undefined || v === '') return '';
   if (typeof v === 'number') return String(v);
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) && /^-?[\d.]+$/.test(v.trim())) return String(Number(v));
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) && /^-?[\d.]+$/.test(v.trim()))
+    return String(Number(v));
   return String(v);
 };
 
@@ -175,7 +277,13 @@ export function diffRecords(source: RawRecord[], org: RawRecord[]): ConfigDiff {
       continue;
     }
     for (const field of new Set([...Object.keys(s.values), ...Object.keys(o.values)])) {
-      if (norm(s.values[field]) !== norm(o.values[field])) diff.changed.push({ record: key(s), field, source: norm(s.values[field]), org: norm(o.values[field]) });
+      if (norm(s.values[field]) !== norm(o.values[field]))
+        diff.changed.push({
+          record: key(s),
+          field,
+          source: norm(s.values[field]),
+          org: norm(o.values[field]),
+        });
     }
   }
   for (const o of org) if (!srcBy.has(key(o))) diff.onlyInOrg.push(key(o));
@@ -189,19 +297,29 @@ export const configDiff: Command = {
   flags: { 'target-org': { type: 'string', short: 'o' } },
   async run(ctx) {
     const org = str(ctx.flags['target-org']);
-    if (!org) throw new CliError('config diff needs the org to compare with: -o ORG.', ['revops config diff -o my-sandbox'], 'InvalidFlag', 2);
+    if (!org)
+      throw new CliError(
+        'config diff needs the org to compare with: -o ORG.',
+        ['revops config diff -o my-sandbox'],
+        'InvalidFlag',
+        2,
+      );
     const source = sourceRecords();
     const { session } = await resolveOrg(org);
     const http = httpFor(session, { onRetry: (r) => ctx.progress(`  retry ${r.attempt} (${r.reason})`) });
     const inOrg: RawRecord[] = [];
     for (const q of configQueries()) {
-      const rows = await query<Record<string, unknown>>(http, q.soql).catch((e: Error & { errorCode?: string }) => {
-        if (e.errorCode === 'INVALID_TYPE') {
-          ctx.warn(`${q.type}__mdt is not in the org yet (deploy the data model: revops deploy -o ${org}).`);
-          return [];
-        }
-        throw e;
-      });
+      const rows = await query<Record<string, unknown>>(http, q.soql).catch(
+        (e: Error & { errorCode?: string }) => {
+          if (e.errorCode === 'INVALID_TYPE') {
+            ctx.warn(
+              `${q.type}__mdt is not in the org yet (deploy the data model: revops deploy -o ${org}).`,
+            );
+            return [];
+          }
+          throw e;
+        },
+      );
       inOrg.push(...rows.map((r) => recordFromQueryRow(q.type, r)));
     }
     const diff = diffRecords(source, inOrg);
@@ -211,11 +329,14 @@ export const configDiff: Command = {
       : [
           `${diff.changed.length} value(s) differ, ${diff.onlyInSource.length} record(s) only in force-app, ${diff.onlyInOrg.length} only in the org.`,
           '',
-          table(['Record', 'Field', 'force-app', 'org'], [
-            ...diff.changed.map((c) => [c.record, c.field, c.source || '(blank)', c.org || '(blank)']),
-            ...diff.onlyInSource.map((r) => [r, '(record)', 'present', 'missing']),
-            ...diff.onlyInOrg.map((r) => [r, '(record)', 'missing', 'present']),
-          ]),
+          table(
+            ['Record', 'Field', 'force-app', 'org'],
+            [
+              ...diff.changed.map((c) => [c.record, c.field, c.source || '(blank)', c.org || '(blank)']),
+              ...diff.onlyInSource.map((r) => [r, '(record)', 'present', 'missing']),
+              ...diff.onlyInOrg.map((r) => [r, '(record)', 'missing', 'present']),
+            ],
+          ),
           '',
           'Push force-app to the org with: revops config push -o ' + org,
         ].join('\n');
@@ -227,7 +348,11 @@ export const configPush: Command = {
   words: ['config', 'push'],
   summary: 'Deploy only the custom metadata records (check-only unless -o is given)',
   usage: 'revops config push [-o ORG] [--dry-run] [--wait MIN]',
-  flags: { 'target-org': { type: 'string', short: 'o' }, 'dry-run': { type: 'boolean', default: false }, wait: { type: 'string' } },
+  flags: {
+    'target-org': { type: 'string', short: 'o' },
+    'dry-run': { type: 'boolean', default: false },
+    wait: { type: 'string' },
+  },
   async run(ctx: CommandContext) {
     try {
       loadConfig(ROOT);
@@ -235,7 +360,8 @@ export const configPush: Command = {
       configFail(e);
     }
     const flags = parseDeployFlags({ ...ctx.flags, 'source-dir': CMDT_DIR });
-    if (!flags.org) ctx.warn('No -o given: validating against the default target org (check-only). Pass -o ORG to push.');
+    if (!flags.org)
+      ctx.warn('No -o given: validating against the default target org (check-only). Pass -o ORG to push.');
     return runDeploy(ctx, flags);
   },
 };

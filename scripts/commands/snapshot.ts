@@ -15,14 +15,17 @@ function render(r: BuildResult): string {
     '',
     table(['Table', 'Rows'], rows),
     '',
-    `Built in ${seconds(total)} (${Object.entries(r.timings).map(([k, v]) => `${k.replace(/Ms$/, '')} ${seconds(v)}`).join(', ')}); ${(r.csvBytes / 1e6).toFixed(1)} MB of CSV.`,
+    `Built in ${seconds(total)} (${Object.entries(r.timings)
+      .map(([k, v]) => `${k.replace(/Ms$/, '')} ${seconds(v)}`)
+      .join(', ')}); ${(r.csvBytes / 1e6).toFixed(1)} MB of CSV.`,
   ].join('\n');
 }
 
 export const snapshot: Command = {
   words: ['snapshot'],
   summary: 'Build a snapshot (one DuckDB file) from the demo org, a Salesforce Data Export, or an org',
-  usage: 'revops snapshot --demo [--size small|large|N] [--seed N] | --from-export PATH | --from-org ORG [--max-records N] [--restart]  [--out FILE]',
+  usage:
+    'revops snapshot --demo [--size small|large|N] [--seed N] | --from-export PATH | --from-org ORG [--max-records N] [--restart]  [--out FILE]',
   flags: {
     demo: { type: 'boolean', default: false },
     size: { type: 'string', default: 'small' },
@@ -41,10 +44,16 @@ export const snapshot: Command = {
   ],
   async run(ctx: CommandContext) {
     const f = ctx.flags;
-    const sources = [f.demo ? '--demo' : null, f['from-export'] ? '--from-export' : null, f['from-org'] ? '--from-org' : null].filter(Boolean);
+    const sources = [
+      f.demo ? '--demo' : null,
+      f['from-export'] ? '--from-export' : null,
+      f['from-org'] ? '--from-org' : null,
+    ].filter(Boolean);
     if (sources.length !== 1) {
       throw new CliError(
-        sources.length ? `Pick one source, not ${sources.join(' and ')}.` : 'Say where the snapshot comes from.',
+        sources.length
+          ? `Pick one source, not ${sources.join(' and ')}.`
+          : 'Say where the snapshot comes from.',
         ['revops snapshot --demo', 'revops snapshot --from-export PATH', 'revops snapshot --from-org ORG'],
         'SnapshotSourceRequired',
         2,
@@ -55,8 +64,15 @@ export const snapshot: Command = {
       const size = str(f.size) ?? 'small';
       demoLeadCount(size); // validates before anything is written
       const seed = f.seed === undefined ? DEFAULT_SEED : Number(f.seed);
-      if (!Number.isInteger(seed)) throw new CliError(`--seed must be a whole number (got "${str(f.seed)}").`, ['Use e.g. --seed 7'], 'InvalidSeed', 2);
-      const out = str(f.out) ?? `${SNAPSHOT_DIR}/demo-${size}${seed === DEFAULT_SEED ? '' : `-seed${seed}`}.duckdb`;
+      if (!Number.isInteger(seed))
+        throw new CliError(
+          `--seed must be a whole number (got "${str(f.seed)}").`,
+          ['Use e.g. --seed 7'],
+          'InvalidSeed',
+          2,
+        );
+      const out =
+        str(f.out) ?? `${SNAPSHOT_DIR}/demo-${size}${seed === DEFAULT_SEED ? '' : `-seed${seed}`}.duckdb`;
       result = await buildDemoSnapshot({ out, size, seed, progress: ctx.progress });
     } else if (f['from-export']) {
       const path = str(f['from-export'])!;

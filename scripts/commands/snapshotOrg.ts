@@ -4,13 +4,21 @@ import { buildOrgSnapshot } from '../lib/snapshot/fromOrg.ts';
 import { httpFor, resolveOrg } from '../lib/org/index.ts';
 
 /** `snapshot --from-org ORG`: Bulk API 2.0 pull of every snapshot object; Ctrl-C stops and a re-run resumes. */
-export async function snapshotFromOrg(ctx: CommandContext, org: string, out: string | undefined, dir: string): Promise<BuildResult> {
+export async function snapshotFromOrg(
+  ctx: CommandContext,
+  org: string,
+  out: string | undefined,
+  dir: string,
+): Promise<BuildResult> {
   const { session } = await resolveOrg(org);
   const http = httpFor(session, {
     onRetry: (r) => ctx.progress(`  retry ${r.attempt} in ${(r.delayMs / 1000).toFixed(1)}s (${r.reason})`),
   });
-  const file = out ?? `${dir}/org-${session.orgId ?? 'unknown'}-${new Date().toISOString().slice(0, 10)}.duckdb`;
-  ctx.progress(`Pulling from ${session.instanceUrl} (org ${session.orgId ?? '?'}) with Bulk API 2.0 into ${file} ...`);
+  const file =
+    out ?? `${dir}/org-${session.orgId ?? 'unknown'}-${new Date().toISOString().slice(0, 10)}.duckdb`;
+  ctx.progress(
+    `Pulling from ${session.instanceUrl} (org ${session.orgId ?? '?'}) with Bulk API 2.0 into ${file} ...`,
+  );
   const abort = new AbortController();
   const onSigint = (): void => {
     ctx.progress('Stopping after the current batch; run the same command again to resume.');

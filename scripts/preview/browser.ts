@@ -44,7 +44,9 @@ export async function launchPreviewBrowser(): Promise<PreviewBrowser> {
         await page.clock.setFixedTime(new Date(fixedNow));
       }
       await page.goto(pathToFileURL(indexHtml).href + query);
-      await page.waitForFunction(() => (window as unknown as { __revopsReady?: boolean }).__revopsReady === true);
+      await page.waitForFunction(
+        () => (window as unknown as { __revopsReady?: boolean }).__revopsReady === true,
+      );
       return page;
     },
     async close() {

@@ -6,16 +6,26 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup, type Plugin } from 'rollup';
-import lwc from '@lwc/rollup-plugin';
+import lwcModule from '@lwc/rollup-plugin';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { LWC_DIR, PREVIEW_NOW, previewPanels } from './fixtures.ts';
+
+type LwcPlugin = typeof lwcModule.default;
+/** @lwc/rollup-plugin is CommonJS: its factory is `default` of the module object, or the default itself under interop. */
+const lwc: LwcPlugin =
+  (lwcModule as unknown as { default?: LwcPlugin }).default ?? (lwcModule as unknown as LwcPlugin);
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
 const SLDS = join(ROOT, 'node_modules/@salesforce-ux/design-system/assets');
 const STANDINS = join(HERE, 'lightning');
 /** The user locale and time zone the panels format with (the same defaults sfdx-lwc-jest uses). */
-const I18N: Record<string, string> = { locale: 'en-US', timeZone: 'America/Los_Angeles', lang: 'en', dir: 'ltr' };
+const I18N: Record<string, string> = {
+  locale: 'en-US',
+  timeZone: 'America/Los_Angeles',
+  lang: 'en',
+  dir: 'ltr',
+};
 
 const { readLabels } = createRequire(import.meta.url)(join(ROOT, 'config/jest/labels.cjs')) as {
   readLabels(): Record<string, string>;
@@ -31,7 +41,10 @@ function moduleRecords(): { name: string; path: string }[] {
   const bundles = readdirSync(join(ROOT, LWC_DIR), { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => ({ name: `c/${d.name}`, path: join(ROOT, LWC_DIR, d.name, `${d.name}.js`) }));
-  const standins = readdirSync(STANDINS).map((n) => ({ name: `lightning/${n}`, path: join(STANDINS, n, `${n}.js`) }));
+  const standins = readdirSync(STANDINS).map((n) => ({
+    name: `lightning/${n}`,
+    path: join(STANDINS, n, `${n}.js`),
+  }));
   return [...bundles, ...standins];
 }
 
@@ -62,7 +75,8 @@ function salesforceStandins(): Plugin {
       const [, kind, name] = /^@salesforce\/([^/]+)\/(.+)$/.exec(source) ?? [];
       if (kind === 'label') {
         const label = labels[name.replace(/^c\./, '')];
-        if (label === undefined) this.error(`${source}: no such custom label in force-app/main/default/labels`);
+        if (label === undefined)
+          this.error(`${source}: no such custom label in force-app/main/default/labels`);
         return `export default ${JSON.stringify(label)};`;
       }
       if (kind === 'i18n' && name in I18N) {
@@ -71,7 +85,9 @@ function salesforceStandins(): Plugin {
       if (kind === 'apex') {
         return `import { adapterFor } from 'virtual:revops-apex';\nexport default adapterFor(${JSON.stringify(name)});`;
       }
-      this.error(`${source}: the preview has no stand-in for this import; add one in scripts/preview/build.ts`);
+      this.error(
+        `${source}: the preview has no stand-in for this import; add one in scripts/preview/build.ts`,
+      );
     },
   };
 }
@@ -104,7 +120,9 @@ function productionMode(): Plugin {
   return {
     name: 'revops-production-mode',
     transform(code) {
-      return code.includes('process.env.NODE_ENV') ? code.replaceAll('process.env.NODE_ENV', '"production"') : null;
+      return code.includes('process.env.NODE_ENV')
+        ? code.replaceAll('process.env.NODE_ENV', '"production"')
+        : null;
     },
   };
 }
@@ -114,7 +132,8 @@ function iconNames(): string[] {
   for (const d of readdirSync(join(ROOT, LWC_DIR))) {
     const html = join(ROOT, LWC_DIR, d, `${d}.html`);
     try {
-      for (const [, icon] of readFileSync(html, 'utf8').matchAll(/icon-name="([a-z_]+:[a-z_]+)"/g)) names.add(icon);
+      for (const [, icon] of readFileSync(html, 'utf8').matchAll(/icon-name="([a-z_]+:[a-z_]+)"/g))
+        names.add(icon);
     } catch {
       // modules without a template have no icons
     }
@@ -175,7 +194,10 @@ export async function buildPreview(outDir = join(ROOT, 'preview/dist')): Promise
   for (const icon of iconNames()) {
     const [category, name] = icon.split(':');
     mkdirSync(join(outDir, 'assets/icons', category), { recursive: true });
-    copyFileSync(join(SLDS, 'icons', category, `${name}.svg`), join(outDir, 'assets/icons', category, `${name}.svg`));
+    copyFileSync(
+      join(SLDS, 'icons', category, `${name}.svg`),
+      join(outDir, 'assets/icons', category, `${name}.svg`),
+    );
   }
   const index = join(outDir, 'index.html');
   writeFileSync(index, indexHtml());

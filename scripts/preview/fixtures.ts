@@ -58,7 +58,11 @@ export function previewPanels(): PreviewPanel[] {
       title: 'Lead score card',
       apex: 'ScoreCardController.getScoreCard',
       states: states('revopsScoreCard', [
-        ['not-mql', 'Not MQL yet: engagement short of the threshold', mock('revopsScoreCard', 'getScoreCard.json')],
+        [
+          'not-mql',
+          'Not MQL yet: engagement short of the threshold',
+          mock('revopsScoreCard', 'getScoreCard.json'),
+        ],
         ['mql', 'MQL: both thresholds met', mock('revopsScoreCard', 'getScoreCardMql.json')],
         ['empty', 'Never scored', mock('revopsScoreCard', 'getScoreCardEmpty.json')],
         ['loading', 'Loading', undefined],
@@ -97,7 +101,12 @@ export function previewPanels(): PreviewPanel[] {
         ['met', 'Met: first touch and qualification in time', mock('revopsSlaTimer', 'getSlaTimerMet.json')],
         ['empty', 'No SLA running', mock('revopsSlaTimer', 'getSlaTimerEmpty.json')],
         ['loading', 'Loading', undefined],
-        ['error', 'Apex error', undefined, 'No active SLA_Policy__mdt for the "MQL to SQL" handoff: activate the MQL_To_SQL policy record.'],
+        [
+          'error',
+          'Apex error',
+          undefined,
+          'No active SLA_Policy__mdt for the "MQL to SQL" handoff: activate the MQL_To_SQL policy record.',
+        ],
       ]),
     },
     {
@@ -107,10 +116,19 @@ export function previewPanels(): PreviewPanel[] {
       apex: 'RoutingTraceController.getRoutingTrace',
       states: states('revopsRoutingTrace', [
         ['round-robin', 'Round-robin assignment', mock('revopsRoutingTrace', 'getRoutingTrace.json')],
-        ['fallback', 'Every rep skipped: fallback owner', mock('revopsRoutingTrace', 'getRoutingTraceFallback.json')],
+        [
+          'fallback',
+          'Every rep skipped: fallback owner',
+          mock('revopsRoutingTrace', 'getRoutingTraceFallback.json'),
+        ],
         ['empty', 'Not routed yet', mock('revopsRoutingTrace', 'getRoutingTraceEmpty.json')],
         ['loading', 'Loading', undefined],
-        ['error', 'Apex error', undefined, 'The routing trace works on Lead records only; 0035e00000AbCdEAAV is not a Lead.'],
+        [
+          'error',
+          'Apex error',
+          undefined,
+          'The routing trace works on Lead records only; 0035e00000AbCdEAAV is not a Lead.',
+        ],
       ]),
     },
     {
@@ -119,11 +137,28 @@ export function previewPanels(): PreviewPanel[] {
       title: 'Pipeline health',
       apex: 'PipelineHealthController.getPipelineHealth',
       states: states('revopsPipelineHealth', [
-        ['stale', 'Stale deal with missing fields, a skip and two pushes', mock('revopsPipelineHealth', 'getPipelineHealth.json')],
-        ['healthy', 'Moving deal, ready for the next stage', mock('revopsPipelineHealth', 'getPipelineHealthHealthy.json')],
-        ['empty', 'Stage without a stage policy', mock('revopsPipelineHealth', 'getPipelineHealthEmpty.json')],
+        [
+          'stale',
+          'Stale deal with missing fields, a skip and two pushes',
+          mock('revopsPipelineHealth', 'getPipelineHealth.json'),
+        ],
+        [
+          'healthy',
+          'Moving deal, ready for the next stage',
+          mock('revopsPipelineHealth', 'getPipelineHealthHealthy.json'),
+        ],
+        [
+          'empty',
+          'Stage without a stage policy',
+          mock('revopsPipelineHealth', 'getPipelineHealthEmpty.json'),
+        ],
         ['loading', 'Loading', undefined],
-        ['error', 'Apex error', undefined, 'Stage_Policy__mdt Proposal lists "Budget__c" in Required_Fields__c, which is not an Opportunity field: fix the record.'],
+        [
+          'error',
+          'Apex error',
+          undefined,
+          'Stage_Policy__mdt Proposal lists "Budget__c" in Required_Fields__c, which is not an Opportunity field: fix the record.',
+        ],
       ]),
     },
     {
@@ -132,12 +167,25 @@ export function previewPanels(): PreviewPanel[] {
       title: 'Deal desk',
       apex: 'DealDeskController.getDealDesk',
       states: states('revopsDealDesk', [
-        ['pending', 'Pending: non-standard terms need the deal desk', mock('revopsDealDesk', 'getDealDesk.json')],
+        [
+          'pending',
+          'Pending: non-standard terms need the deal desk',
+          mock('revopsDealDesk', 'getDealDesk.json'),
+        ],
         ['approved', 'Approved by the manager', mock('revopsDealDesk', 'getDealDeskApproved.json')],
-        ['rejected', 'Rejected: parallel Finance and Legal step', mock('revopsDealDesk', 'getDealDeskParallel.json')],
+        [
+          'rejected',
+          'Rejected: parallel Finance and Legal step',
+          mock('revopsDealDesk', 'getDealDeskParallel.json'),
+        ],
         ['standard', 'Standard tier, no approval needed', mock('revopsDealDesk', 'getDealDeskStandard.json')],
         ['loading', 'Loading', undefined],
-        ['error', 'Apex error', undefined, 'Deal desk cannot place this deal: discount 120% must be between 0 and 100.'],
+        [
+          'error',
+          'Apex error',
+          undefined,
+          'Deal desk cannot place this deal: discount 120% must be between 0 and 100.',
+        ],
       ]),
     },
   ];

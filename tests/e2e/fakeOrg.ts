@@ -31,7 +31,12 @@ export interface FakeOrgOptions {
   pollsBeforeComplete?: number;
   /** REST query page size (Salesforce default 2000). */
   restPageSize?: number;
-  deploy?: { status: 'Succeeded' | 'Failed' | 'SucceededPartial'; failures?: DeployFailure[]; pollsBeforeDone?: number; componentsTotal?: number };
+  deploy?: {
+    status: 'Succeeded' | 'Failed' | 'SucceededPartial';
+    failures?: DeployFailure[];
+    pollsBeforeDone?: number;
+    componentsTotal?: number;
+  };
 }
 
 export interface Faults {
@@ -80,7 +85,15 @@ export class FakeOrg {
   constructor(readonly opts: FakeOrgOptions = {}) {
     opts.data = {
       Organization: {
-        fields: ['Id', 'Name', 'InstanceName', 'IsSandbox', 'TrialExpirationDate', 'NamespacePrefix', 'OrganizationType'],
+        fields: [
+          'Id',
+          'Name',
+          'InstanceName',
+          'IsSandbox',
+          'TrialExpirationDate',
+          'NamespacePrefix',
+          'OrganizationType',
+        ],
         count: 1,
         row: () => [this.orgId, 'Fake Org', 'FAKE1', true, null, null, 'Developer Edition'],
       },
@@ -112,8 +125,20 @@ export class FakeOrg {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 
-  session(apiVersion = '66.0'): { instanceUrl: string; accessToken: string; apiVersion: string; orgId: string; username: string } {
-    return { instanceUrl: this.url, accessToken: this.accessToken, apiVersion, orgId: this.orgId, username: 'admin@fake.example' };
+  session(apiVersion = '66.0'): {
+    instanceUrl: string;
+    accessToken: string;
+    apiVersion: string;
+    orgId: string;
+    username: string;
+  } {
+    return {
+      instanceUrl: this.url,
+      accessToken: this.accessToken,
+      apiVersion,
+      orgId: this.orgId,
+      username: 'admin@fake.example',
+    };
   }
 
   private id(prefix: string): string {
@@ -146,15 +171,24 @@ export class FakeOrg {
     const url = new URL(req.url ?? '/', this.url);
     const path = url.pathname;
     const method = req.method ?? 'GET';
-    res.on('finish', () => this.log.push({ method, path: path + url.search, status: res.statusCode, at: Date.now() }));
+    res.on('finish', () =>
+      this.log.push({ method, path: path + url.search, status: res.statusCode, at: Date.now() }),
+    );
     res.on('close', () => {
-      if (!res.writableFinished) this.log.push({ method, path: path + url.search, status: -1, at: Date.now() });
+      if (!res.writableFinished)
+        this.log.push({ method, path: path + url.search, status: -1, at: Date.now() });
     });
     if (path.startsWith('/services/Soap/m/')) return this.soap(req, res);
     const auth = req.headers.authorization;
-    if (auth !== `Bearer ${this.accessToken}`) return this.error(res, 401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+    if (auth !== `Bearer ${this.accessToken}`)
+      return this.error(res, 401, 'INVALID_SESSION_ID', 'Session expired or invalid');
 
-    if (path === '/services/oauth2/userinfo') return this.json(res, 200, { user_id: '0055e000000FAKEAAA', organization_id: this.orgId, preferred_username: 'admin@fake.example' });
+    if (path === '/services/oauth2/userinfo')
+      return this.json(res, 200, {
+        user_id: '0055e000000FAKEAAA',
+        organization_id: this.orgId,
+        preferred_username: 'admin@fake.example',
+      });
     if (path === '/services/data' || path === '/services/data/') {
       return this.json(res, 200, [{ label: "Spring '26", url: '/services/data/v66.0', version: '66.0' }]);
     }
@@ -168,24 +202,40 @@ export class FakeOrg {
     return this.error(res, 404, 'NOT_FOUND', `The requested resource does not exist: ${path}`);
   }
 
-  private async data(req: IncomingMessage, res: ServerResponse, version: string, rest: string, url: URL): Promise<void> {
+  private async data(
+    req: IncomingMessage,
+    res: ServerResponse,
+    version: string,
+    rest: string,
+    url: URL,
+  ): Promise<void> {
     const method = req.method ?? 'GET';
     let m: RegExpExecArray | null;
     if (rest === '/' || rest === '') {
-      return this.json(res, 200, { sobjects: `/services/data/v${version}/sobjects`, query: `/services/data/v${version}/query`, jobs: `/services/data/v${version}/jobs` });
+      return this.json(res, 200, {
+        sobjects: `/services/data/v${version}/sobjects`,
+        query: `/services/data/v${version}/query`,
+        jobs: `/services/data/v${version}/jobs`,
+      });
     }
     if ((m = /^\/sobjects\/(\w+)\/describe$/.exec(rest))) {
       const ds = this.opts.data?.[m[1]];
       if (!ds) return this.error(res, 404, 'NOT_FOUND', `The requested resource does not exist`);
-      return this.json(res, 200, { name: m[1], fields: ds.fields.map((name) => ({ name, type: name === 'Id' ? 'id' : 'string', calculated: false })) });
+      return this.json(res, 200, {
+        name: m[1],
+        fields: ds.fields.map((name) => ({ name, type: name === 'Id' ? 'id' : 'string', calculated: false })),
+      });
     }
-    if ((m = /^\/sobjects\/User\/(\w+)$/.exec(rest))) return this.json(res, 200, { attributes: { type: 'User' }, Id: m[1], Username: 'admin@fake.example' });
+    if ((m = /^\/sobjects\/User\/(\w+)$/.exec(rest)))
+      return this.json(res, 200, { attributes: { type: 'User' }, Id: m[1], Username: 'admin@fake.example' });
     if (rest === '/query' || rest.startsWith('/query/')) return this.restQuery(res, version, rest, url);
     if (rest === '/jobs/query' && method === 'POST') return this.createJob(req, res, version);
     if ((m = /^\/jobs\/query\/(\w+)$/.exec(rest))) return this.jobInfo(res, m[1]);
     if ((m = /^\/jobs\/query\/(\w+)\/results$/.exec(rest))) return this.results(req, res, m[1], url);
     if (rest === '/composite' && method === 'POST') {
-      const body = JSON.parse(await this.body(req)) as { compositeRequest: Array<{ referenceId: string; method: string }> };
+      const body = JSON.parse(await this.body(req)) as {
+        compositeRequest: Array<{ referenceId: string; method: string }>;
+      };
       this.compositeBodies.push(body);
       return this.json(res, 200, {
         compositeResponse: body.compositeRequest.map((r) => ({
@@ -215,7 +265,10 @@ export class FakeOrg {
     } else {
       // Our locator: 01g<base64 of {object, fields}>-<offset>, opaque to clients.
       const [token, off] = rest.slice('/query/'.length).split('-');
-      ({ object, fields } = JSON.parse(Buffer.from(token.slice(3), 'base64url').toString()) as { object: string; fields: string[] });
+      ({ object, fields } = JSON.parse(Buffer.from(token.slice(3), 'base64url').toString()) as {
+        object: string;
+        fields: string[];
+      });
       offset = Number(off);
     }
     const ds = this.opts.data?.[object];
@@ -227,34 +280,65 @@ export class FakeOrg {
     const records = [];
     for (let i = offset; i < end; i++) {
       const row = ds.row(i);
-      const rec: Record<string, unknown> = { attributes: { type: object, url: `/services/data/v${version}/sobjects/${object}/${row[ds.fields.indexOf('Id')]}` } };
+      const rec: Record<string, unknown> = {
+        attributes: {
+          type: object,
+          url: `/services/data/v${version}/sobjects/${object}/${row[ds.fields.indexOf('Id')]}`,
+        },
+      };
       for (const f of fields) rec[f] = row[ds.fields.indexOf(f)];
       records.push(rec);
     }
     const done = end >= ds.count;
     const token = '01g' + Buffer.from(JSON.stringify({ object, fields })).toString('base64url');
-    this.json(res, 200, { totalSize: ds.count, done, ...(done ? {} : { nextRecordsUrl: `/services/data/v${version}/query/${token}-${end}` }), records });
+    this.json(res, 200, {
+      totalSize: ds.count,
+      done,
+      ...(done ? {} : { nextRecordsUrl: `/services/data/v${version}/query/${token}-${end}` }),
+      records,
+    });
   }
 
   private async createJob(req: IncomingMessage, res: ServerResponse, version: string): Promise<void> {
-    const body = JSON.parse(await this.body(req)) as { operation: string; query: string; contentType?: string };
+    const body = JSON.parse(await this.body(req)) as {
+      operation: string;
+      query: string;
+      contentType?: string;
+    };
     if (this.faults.limitExceeded && this.faults.limitExceeded > 0) {
       this.faults.limitExceeded--;
       return this.error(res, 403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
     }
     const q = this.parseSoql(body.query);
-    if (body.operation !== 'query' && body.operation !== 'queryAll') return this.error(res, 400, 'INVALIDJOB', `Invalid operation: ${body.operation}`);
+    if (body.operation !== 'query' && body.operation !== 'queryAll')
+      return this.error(res, 400, 'INVALIDJOB', `Invalid operation: ${body.operation}`);
     if (!q) return this.error(res, 400, 'MALFORMED_QUERY', 'unexpected token');
     const ds = this.opts.data?.[q.object];
     if (!ds) return this.error(res, 400, 'INVALID_TYPE', `sObject type '${q.object}' is not supported.`);
     const bad = q.fields.find((f) => !ds.fields.includes(f));
     if (bad) return this.error(res, 400, 'INVALIDJOB', `No such column '${bad}' on entity '${q.object}'.`);
-    const job: Job = { id: this.id('750'), object: q.object, fields: q.fields, polls: 0, apiVersion: version, createdDate: new Date().toISOString().replace('Z', '+0000') };
+    const job: Job = {
+      id: this.id('750'),
+      object: q.object,
+      fields: q.fields,
+      polls: 0,
+      apiVersion: version,
+      createdDate: new Date().toISOString().replace('Z', '+0000'),
+    };
     this.jobs.set(job.id, job);
     this.json(res, 200, {
-      id: job.id, operation: body.operation, object: job.object, createdById: '0055e000000FAKEAAA', createdDate: job.createdDate,
-      systemModstamp: job.createdDate, state: 'UploadComplete', concurrencyMode: 'Parallel', contentType: 'CSV', apiVersion: Number(version),
-      lineEnding: 'LF', columnDelimiter: 'COMMA',
+      id: job.id,
+      operation: body.operation,
+      object: job.object,
+      createdById: '0055e000000FAKEAAA',
+      createdDate: job.createdDate,
+      systemModstamp: job.createdDate,
+      state: 'UploadComplete',
+      concurrencyMode: 'Parallel',
+      contentType: 'CSV',
+      apiVersion: Number(version),
+      lineEnding: 'LF',
+      columnDelimiter: 'COMMA',
     });
   }
 
@@ -264,17 +348,30 @@ export class FakeOrg {
     job.polls++;
     const complete = job.polls > (this.opts.pollsBeforeComplete ?? 1);
     this.json(res, 200, {
-      id: job.id, operation: 'query', object: job.object, createdById: '0055e000000FAKEAAA', createdDate: job.createdDate, systemModstamp: job.createdDate,
-      state: complete ? 'JobComplete' : job.polls === 1 ? 'UploadComplete' : 'InProgress', concurrencyMode: 'Parallel', contentType: 'CSV',
-      apiVersion: Number(job.apiVersion), jobType: 'V2Query', lineEnding: 'LF', columnDelimiter: 'COMMA',
-      numberRecordsProcessed: complete ? this.opts.data![job.object].count : 0, retries: 0, totalProcessingTime: complete ? 1234 : 0,
+      id: job.id,
+      operation: 'query',
+      object: job.object,
+      createdById: '0055e000000FAKEAAA',
+      createdDate: job.createdDate,
+      systemModstamp: job.createdDate,
+      state: complete ? 'JobComplete' : job.polls === 1 ? 'UploadComplete' : 'InProgress',
+      concurrencyMode: 'Parallel',
+      contentType: 'CSV',
+      apiVersion: Number(job.apiVersion),
+      jobType: 'V2Query',
+      lineEnding: 'LF',
+      columnDelimiter: 'COMMA',
+      numberRecordsProcessed: complete ? this.opts.data![job.object].count : 0,
+      retries: 0,
+      totalProcessingTime: complete ? 1234 : 0,
     });
   }
 
   private async results(req: IncomingMessage, res: ServerResponse, id: string, url: URL): Promise<void> {
     const job = this.jobs.get(id);
     if (!job) return this.error(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
-    if (job.polls <= (this.opts.pollsBeforeComplete ?? 1)) return this.error(res, 400, 'INVALIDJOBSTATE', 'Job is not complete');
+    if (job.polls <= (this.opts.pollsBeforeComplete ?? 1))
+      return this.error(res, 400, 'INVALIDJOBSTATE', 'Job is not complete');
     if (this.faults.tooManyRequests && this.faults.tooManyRequests > 0) {
       this.faults.tooManyRequests--;
       return this.error(res, 429, 'REQUEST_LIMIT_EXCEEDED', 'Too many requests');
@@ -341,7 +438,10 @@ export class FakeOrg {
       res.end(envelope(inner));
     };
     if (session !== this.accessToken) {
-      return reply(500, '<soapenv:Fault><faultcode>sf:INVALID_SESSION_ID</faultcode><faultstring>INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session</faultstring></soapenv:Fault>');
+      return reply(
+        500,
+        '<soapenv:Fault><faultcode>sf:INVALID_SESSION_ID</faultcode><faultstring>INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session</faultstring></soapenv:Fault>',
+      );
     }
     if (/<deploy[\s>]/.test(body)) {
       const zip = /<ZipFile>([^<]*)<\/ZipFile>/.exec(body)?.[1] ?? '';
@@ -350,10 +450,16 @@ export class FakeOrg {
       this.deployRequests.push({ checkOnly, testLevel, zipBytes: Buffer.from(zip, 'base64').length });
       const id = this.id('0Af');
       this.deploys.set(id, 0);
-      return reply(200, `<deployResponse><result><done>false</done><id>${id}</id><state>Queued</state></result></deployResponse>`);
+      return reply(
+        200,
+        `<deployResponse><result><done>false</done><id>${id}</id><state>Queued</state></result></deployResponse>`,
+      );
     }
     if (/<checkDeployStatus[\s>]/.test(body)) {
-      const id = /<asyncProcessId>([^<]*)<\/asyncProcessId>/.exec(body)?.[1] ?? /<id>([^<]*)<\/id>/.exec(body)?.[1] ?? '';
+      const id =
+        /<asyncProcessId>([^<]*)<\/asyncProcessId>/.exec(body)?.[1] ??
+        /<id>([^<]*)<\/id>/.exec(body)?.[1] ??
+        '';
       const polls = (this.deploys.get(id) ?? 0) + 1;
       this.deploys.set(id, polls);
       const d = this.opts.deploy ?? { status: 'Succeeded' };
@@ -368,7 +474,9 @@ export class FakeOrg {
             .map(
               (f) =>
                 `<componentFailures><changed>false</changed><componentType>${f.componentType}</componentType><created>false</created><createdDate>2026-10-01T00:00:00.000Z</createdDate><deleted>false</deleted><fileName>${f.fileName}</fileName><fullName>${f.fullName}</fullName>` +
-                (f.lineNumber ? `<lineNumber>${f.lineNumber}</lineNumber><columnNumber>${f.columnNumber ?? 1}</columnNumber>` : '') +
+                (f.lineNumber
+                  ? `<lineNumber>${f.lineNumber}</lineNumber><columnNumber>${f.columnNumber ?? 1}</columnNumber>`
+                  : '') +
                 `<problem>${escapeXml(f.problem)}</problem><problemType>${f.problemType ?? 'Error'}</problemType><success>false</success></componentFailures>`,
             )
             .join('')
@@ -385,7 +493,10 @@ export class FakeOrg {
           `<status>${status}</status><success>${done && d.status !== 'Failed'}</success></result></checkDeployStatusResponse>`,
       );
     }
-    reply(500, '<soapenv:Fault><faultcode>sf:UNKNOWN_EXCEPTION</faultcode><faultstring>unsupported call</faultstring></soapenv:Fault>');
+    reply(
+      500,
+      '<soapenv:Fault><faultcode>sf:UNKNOWN_EXCEPTION</faultcode><faultstring>unsupported call</faultstring></soapenv:Fault>',
+    );
   }
 }
 
@@ -400,7 +511,12 @@ function escapeXml(s: string): string {
 }
 
 /** Synthetic rows for the snapshot schema of one object: deterministic, cheap, any count. */
-export function syntheticDataset(object: string, fields: ReadonlyArray<readonly [string, string]>, count: number, idPrefix: string): Dataset {
+export function syntheticDataset(
+  object: string,
+  fields: ReadonlyArray<readonly [string, string]>,
+  count: number,
+  idPrefix: string,
+): Dataset {
   const base = Date.UTC(2025, 0, 1);
   return {
     fields: fields.map(([n]) => n),

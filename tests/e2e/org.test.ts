@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { FakeOrg, syntheticDataset } from './fakeOrg.ts';
-import { OrgHttp, OrgApiError, bulkQuery, query, composite, apexRest, parseLimitInfo, type RetryPolicy } from '../../scripts/lib/org/index.ts';
+import {
+  OrgHttp,
+  OrgApiError,
+  bulkQuery,
+  query,
+  composite,
+  apexRest,
+  parseLimitInfo,
+  type RetryPolicy,
+} from '../../scripts/lib/org/index.ts';
 import { buildOrgSnapshot, resumePath } from '../../scripts/lib/snapshot/fromOrg.ts';
 import { SCHEMA } from '../../scripts/lib/snapshot/schema.ts';
 import { query as sql, tmpDir } from '../unit/snapshot/helpers.ts';
@@ -24,7 +33,10 @@ async function start(opts: ConstructorParameters<typeof FakeOrg>[0]): Promise<Fa
   return org;
 }
 
-const resultsRequests = (o: FakeOrg): string[] => o.log.filter((r) => r.path.includes('/results')).map((r) => `${r.status} ${new URL(r.path, 'http://x').searchParams.get('locator') ?? 'first'}`);
+const resultsRequests = (o: FakeOrg): string[] =>
+  o.log
+    .filter((r) => r.path.includes('/results'))
+    .map((r) => `${r.status} ${new URL(r.path, 'http://x').searchParams.get('locator') ?? 'first'}`);
 
 describe('org interface against the loopback fake org', () => {
   it('pages a REST query through nextRecordsUrl', async () => {
@@ -52,7 +64,10 @@ describe('org interface against the loopback fake org', () => {
     expect(err).toMatchObject({ errorCode: 'INVALID_FIELD', status: 400 });
     expect((err as Error).message).toContain("No such column 'Nope__c' on entity 'User'");
     expect((err as OrgApiError).actions.join(' ')).toMatch(/revops deploy/);
-    const expired = await query(new OrgHttp({ ...o.session(), accessToken: 'stale' }, FAST), 'SELECT Id FROM User').catch((e: unknown) => e);
+    const expired = await query(
+      new OrgHttp({ ...o.session(), accessToken: 'stale' }, FAST),
+      'SELECT Id FROM User',
+    ).catch((e: unknown) => e);
     expect(expired).toMatchObject({ status: 401, errorCode: 'INVALID_SESSION_ID' });
     expect((expired as OrgApiError).actions[0]).toMatch(/sf org login/);
   });
@@ -64,9 +79,15 @@ describe('org interface against the loopback fake org', () => {
     o.faults.unavailable = 1;
     const delays: number[] = [];
     const reasons: string[] = [];
-    const http = new OrgHttp(o.session(), FAST, { onRetry: (r) => (delays.push(r.delayMs), reasons.push(r.reason)) });
+    const http = new OrgHttp(o.session(), FAST, {
+      onRetry: (r) => (delays.push(r.delayMs), reasons.push(r.reason)),
+    });
     let rows = 0;
-    await bulkQuery(http, 'SELECT Id, Email FROM Lead', { maxRecords: 1000, pollIntervalMs: 5, onRecords: (_h, r) => void (rows += r.length) });
+    await bulkQuery(http, 'SELECT Id, Email FROM Lead', {
+      maxRecords: 1000,
+      pollIntervalMs: 5,
+      onRecords: (_h, r) => void (rows += r.length),
+    });
     expect(rows).toBe(3000);
     expect(reasons.join('|')).toMatch(/403 REQUEST_LIMIT_EXCEEDED.*429.*429.*503/);
     // the three result-page retries happen back to back: each waits about twice as long as the one before
@@ -78,7 +99,13 @@ describe('org interface against the loopback fake org', () => {
     const o = await start({ data: { Lead: leads(6000) } });
     o.faults.dropPage = { page: 2, afterBytes: 150_000 };
     const out = join(tmpDir('org-drop'), 'snap.duckdb');
-    const r = await buildOrgSnapshot({ out, http: new OrgHttp(o.session(), FAST), objects: ['Lead'], maxRecords: 2000, pollIntervalMs: 5 });
+    const r = await buildOrgSnapshot({
+      out,
+      http: new OrgHttp(o.session(), FAST),
+      objects: ['Lead'],
+      maxRecords: 2000,
+      pollIntervalMs: 5,
+    });
     expect(r.counts.Lead).toBe(6000);
     // page 2 (locator MjAwMA = "2000") was dropped once (-1) and fetched again
     expect(resultsRequests(o)).toEqual(['200 first', '-1 MjAwMA', '200 MjAwMA', '200 NDAwMA']);
@@ -92,23 +119,39 @@ describe('org interface against the loopback fake org', () => {
     const abort = new AbortController();
     const http = new OrgHttp(o.session(), FAST);
     const first = buildOrgSnapshot({
-      out, http, objects: ['User', 'Lead'], maxRecords: 1000, pollIntervalMs: 5, signal: abort.signal,
+      out,
+      http,
+      objects: ['User', 'Lead'],
+      maxRecords: 1000,
+      pollIntervalMs: 5,
+      signal: abort.signal,
       progress: (m) => {
         if (m.includes('Lead: page 2')) abort.abort();
       },
     });
     await expect(first).rejects.toMatchObject({ name: 'AbortError' });
     expect(existsSync(out)).toBe(false);
-    const saved = JSON.parse(readFileSync(resumePath(out), 'utf8')) as { objects: Record<string, { done: boolean; state: { locator: string; rows: number } }> };
+    const saved = JSON.parse(readFileSync(resumePath(out), 'utf8')) as {
+      objects: Record<string, { done: boolean; state: { locator: string; rows: number } }>;
+    };
     expect(saved.objects.User.done).toBe(true);
     expect(saved.objects.Lead.state).toMatchObject({ locator: 'MjAwMA', rows: 2000 });
     const before = resultsRequests(o).length;
-    const r = await buildOrgSnapshot({ out, http, objects: ['User', 'Lead'], maxRecords: 1000, pollIntervalMs: 5 });
+    const r = await buildOrgSnapshot({
+      out,
+      http,
+      objects: ['User', 'Lead'],
+      maxRecords: 1000,
+      pollIntervalMs: 5,
+    });
     // the second run starts at the saved locator: pages 1-2 are not fetched again, User is not pulled again
     expect(resultsRequests(o).slice(before)).toEqual(['200 MjAwMA', '200 MzAwMA', '200 NDAwMA']);
     expect(r.counts).toEqual({ User: 40, Lead: 5000 });
     expect(existsSync(resumePath(out))).toBe(false);
-    const [d] = await sql(out, `SELECT count(*) AS n, count(DISTINCT Id) AS ids, typeof(any_value(CreatedDate)) AS t FROM "Lead"`);
+    const [d] = await sql(
+      out,
+      `SELECT count(*) AS n, count(DISTINCT Id) AS ids, typeof(any_value(CreatedDate)) AS t FROM "Lead"`,
+    );
     expect(d).toEqual({ n: 5000, ids: 5000, t: 'TIMESTAMP' });
     const prov = await sql(out, `SELECT source, org_id, api_version FROM _provenance WHERE object = 'Lead'`);
     expect(prov).toEqual([{ source: 'org', org_id: o.orgId, api_version: '66.0' }]);
@@ -117,7 +160,8 @@ describe('org interface against the loopback fake org', () => {
   it('keeps memory bounded while streaming a large result (200k leads, gzip pages)', async () => {
     const o = await start({ data: { Lead: leads(200_000) } });
     const http = new OrgHttp(o.session(), FAST);
-    const fields = 'Id, FirstName, LastName, Email, Company, Status, OwnerId, CreatedDate, Lifecycle_Stage__c, Fit_Score__c, MQL_Date__c, Routing_Rule__c';
+    const fields =
+      'Id, FirstName, LastName, Email, Company, Status, OwnerId, CreatedDate, Lifecycle_Stage__c, Fit_Score__c, MQL_Date__c, Routing_Rule__c';
     // heap still in use (after a full GC) at many points of the stream, against the start
     v8.setFlagsFromString('--expose_gc');
     const gc = vm.runInNewContext('gc') as () => void;
@@ -142,16 +186,27 @@ describe('org interface against the loopback fake org', () => {
     expect(rows).toBe(200_000);
     expect(bytes).toBeGreaterThan(40e6);
     expect(peak).toBeLessThan(bytes / 8); // retained heap stays a small fraction of the data streamed through
-    console.log(`bounded-memory: ${(bytes / 1e6).toFixed(0)} MB streamed, peak retained heap growth ${(peak / 1e6).toFixed(1)} MB`);
+    console.log(
+      `bounded-memory: ${(bytes / 1e6).toFixed(0)} MB streamed, peak retained heap growth ${(peak / 1e6).toFixed(1)} MB`,
+    );
   });
 
   it('sends composite requests and Apex REST calls with the session', async () => {
     const o = await start({});
     const http = new OrgHttp(o.session(), FAST);
-    const r = await composite(http, [{ method: 'POST', url: '/services/data/v66.0/sobjects/Rep_Availability__c', referenceId: 'rep1', body: { Pool__c: 'SDR-General' } }]);
+    const r = await composite(http, [
+      {
+        method: 'POST',
+        url: '/services/data/v66.0/sobjects/Rep_Availability__c',
+        referenceId: 'rep1',
+        body: { Pool__c: 'SDR-General' },
+      },
+    ]);
     expect(r.compositeResponse[0]).toMatchObject({ httpStatusCode: 201, referenceId: 'rep1' });
     expect(o.compositeBodies[0]).toMatchObject({ allOrNone: true });
     await apexRest(http, 'POST', '/revops/merge', { masterId: '00Q1', duplicateIds: ['00Q2'] });
-    expect(o.apexRestCalls).toEqual([{ path: '/revops/merge', body: { masterId: '00Q1', duplicateIds: ['00Q2'] } }]);
+    expect(o.apexRestCalls).toEqual([
+      { path: '/revops/merge', body: { masterId: '00Q1', duplicateIds: ['00Q2'] } },
+    ]);
   });
 });

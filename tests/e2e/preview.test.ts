@@ -10,7 +10,8 @@ let browser: PreviewBrowser;
 let indexHtml: string;
 let page: Page;
 
-const figure = (panel: string, state: string) => page.locator(`figure[data-panel="${panel}"][data-state="${state}"]`);
+const figure = (panel: string, state: string) =>
+  page.locator(`figure[data-panel="${panel}"][data-state="${state}"]`);
 const text = (panel: string, state: string) => figure(panel, state).innerText();
 
 describe('rep-facing panels in the browser preview', () => {
@@ -64,14 +65,16 @@ describe('rep-facing panels in the browser preview', () => {
     expect(stale).toContain('Budget review moved to January');
     const button = figure('revopsPipelineHealth', 'stale').getByRole('button', { name: 'Fill in Redlines' });
     await button.focus();
-    const navigation = page.evaluate(
-      () =>
-        new Promise<unknown>((done) =>
-          window.addEventListener('revops-navigate', (e) => done((e as CustomEvent).detail), { once: true }),
-        ),
-    );
+    await page.evaluate(() => {
+      window.addEventListener('revops-navigate', (e) => {
+        (window as unknown as { lastNavigation: unknown }).lastNavigation = (e as CustomEvent).detail;
+      });
+    });
     await page.keyboard.press('Enter');
-    expect(await navigation).toMatchObject({ type: 'standard__recordPage', attributes: { actionName: 'edit' } });
+    const navigation = await page.evaluate(
+      () => (window as unknown as { lastNavigation: unknown }).lastNavigation,
+    );
+    expect(navigation).toMatchObject({ type: 'standard__recordPage', attributes: { actionName: 'edit' } });
   });
 
   it('deal desk shows the tier, the approvers and the approval status in words', async () => {
@@ -83,20 +86,31 @@ describe('rep-facing panels in the browser preview', () => {
   });
 
   it('every panel announces loading and errors', async () => {
-    for (const panel of ['revopsScoreCard', 'revopsSlaTimer', 'revopsRoutingTrace', 'revopsPipelineHealth', 'revopsDealDesk']) {
+    for (const panel of [
+      'revopsScoreCard',
+      'revopsSlaTimer',
+      'revopsRoutingTrace',
+      'revopsPipelineHealth',
+      'revopsDealDesk',
+    ]) {
       await expect(figure(panel, 'loading').getByRole('status').innerText()).resolves.toContain('Loading…');
-      await expect(figure(panel, 'error').getByRole('alert').innerText()).resolves.toContain('This panel could not load.');
+      await expect(figure(panel, 'error').getByRole('alert').innerText()).resolves.toContain(
+        'This panel could not load.',
+      );
     }
   });
 
   it('the SLA countdown ticks in the browser without calling Apex again', async () => {
     const countdown = figure('revopsSlaTimer', 'on-track').locator('[data-id="countdown"]').first();
-    const calls = () => page.evaluate(() => (window as unknown as { __revopsApexCalls: number }).__revopsApexCalls);
+    const calls = () =>
+      page.evaluate(() => (window as unknown as { __revopsApexCalls: number }).__revopsApexCalls);
     const callsBefore = await calls();
     expect(await countdown.innerText()).toBe('1 h 30 min 00 s business time left');
     // Move the page clock on by two seconds; the component's own 1 s timer must pick it up.
     await page.clock.setFixedTime(new Date(Date.parse(PREVIEW_NOW) + 2000));
-    await expect.poll(() => countdown.innerText(), { timeout: 3000 }).toBe('1 h 29 min 58 s business time left');
+    await expect
+      .poll(() => countdown.innerText(), { timeout: 3000 })
+      .toBe('1 h 29 min 58 s business time left');
     expect(await calls()).toBe(callsBefore);
   });
 

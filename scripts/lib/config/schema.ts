@@ -174,7 +174,9 @@ export function validateRecord(
 
 // ------------------------------------------------------------------------------------------ the types
 const API_NAME = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$/;
-const NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
+const NUM = '-?[0-9]+(\\.[0-9]+)?';
+const NUMBER = new RegExp(`^${NUM}$`);
+const BETWEEN = new RegExp(`^${NUM};${NUM}$`);
 const HHMM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 const minutes = (t: string): number => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 export const STAGES = [
@@ -199,6 +201,23 @@ export const TIERS = ['Standard', 'Manager', 'VP Sales', 'Deal Desk', 'Finance a
 export const APPROVERS = ['Manager', 'VP_Sales', 'Deal_Desk', 'Finance', 'Legal'] as const;
 const FORECAST = ['Pipeline', 'Best Case', 'Commit', 'Closed', 'Omitted'];
 
+/** Messages used both for a value of the wrong type and by the check that mirrors the validation rule. */
+const MSG = {
+  model: 'Model__c is required: choose Fit, Engagement or Negative',
+  points: 'Points__c must be a number between -100 and 100',
+  fitThreshold: 'MQL_Fit_Threshold__c must be between 0 and Score_Cap__c',
+  engagementThreshold: 'MQL_Engagement_Threshold__c must be between 0 and Score_Cap__c',
+  scoreCap: 'Score_Cap__c must be a number between 1 and 1000',
+  priority: 'Priority__c must be a whole number of 1 or more (lower is tried first)',
+  method: 'Method__c is required: Account-Based, Territory, Skill or Round-Robin',
+  contactHours: 'Contact_Within_Hours__c must be a number of business hours greater than 0',
+  qualifyHours: 'Qualify_Within_Hours__c must be at least Contact_Within_Hours__c',
+  warning: 'Warning_Percent__c must be between 1 and 99',
+  escalation: 'Escalate_To__c is required, and Escalation_Queue__c must be set when escalating to a Queue',
+  order: 'Order__c must be a whole number of 1 or more',
+  probability: 'Probability__c must be between 0 and 100',
+};
+
 export const SCORING_RULE: TypeDef = {
   type: 'Scoring_Rule',
   fields: [
@@ -207,7 +226,7 @@ export const SCORING_RULE: TypeDef = {
       key: 'model',
       kind: 'picklist',
       options: ['Fit', 'Engagement', 'Negative'],
-      message: 'Model__c is required: choose Fit, Engagement or Negative',
+      message: MSG.model,
     },
     {
       api: 'Object__c',
@@ -225,7 +244,7 @@ export const SCORING_RULE: TypeDef = {
       api: 'Points__c',
       key: 'points',
       kind: 'number',
-      message: 'Points__c must be a number between -100 and 100',
+      message: MSG.points,
     },
     { api: 'Half_Life_Days__c', key: 'halfLifeDays', kind: 'number' },
     { api: 'Max_Points__c', key: 'maxPoints', kind: 'number' },
@@ -240,12 +259,8 @@ export const SCORING_RULE: TypeDef = {
     const half = num(r, 'Half_Life_Days__c');
     const value = str(r, 'Value__c');
     return [
-      ...check(
-        points === null || points < -100 || points > 100,
-        'Points__c',
-        'Points__c must be a number between -100 and 100',
-      ),
-      ...check(model === '', 'Model__c', 'Model__c is required: choose Fit, Engagement or Negative'),
+      ...check(points === null || points < -100 || points > 100, 'Points__c', MSG.points),
+      ...check(model === '', 'Model__c', MSG.model),
       ...check(
         model === 'Engagement' && (isBlank(r.Signal__c) || !isBlank(r.Field__c)),
         'Signal__c',
@@ -272,8 +287,7 @@ export const SCORING_RULE: TypeDef = {
         'Value__c must be a number for "greater than" and "less than"',
       ),
       ...check(
-        op === 'between' &&
-          !new RegExp(`^${NUMBER.source.slice(1, -1)};${NUMBER.source.slice(1, -1)}$`).test(value),
+        op === 'between' && !BETWEEN.test(value),
         'Value__c',
         'Value__c must be "min;max" (two numbers separated by ";") for "between"',
       ),
@@ -298,19 +312,19 @@ export const SCORING_SETTING: TypeDef = {
       api: 'MQL_Fit_Threshold__c',
       key: 'mqlFitThreshold',
       kind: 'number',
-      message: 'MQL_Fit_Threshold__c must be between 0 and Score_Cap__c',
+      message: MSG.fitThreshold,
     },
     {
       api: 'MQL_Engagement_Threshold__c',
       key: 'mqlEngagementThreshold',
       kind: 'number',
-      message: 'MQL_Engagement_Threshold__c must be between 0 and Score_Cap__c',
+      message: MSG.engagementThreshold,
     },
     {
       api: 'Score_Cap__c',
       key: 'scoreCap',
       kind: 'number',
-      message: 'Score_Cap__c must be a number between 1 and 1000',
+      message: MSG.scoreCap,
     },
     { api: 'Burst_Window_Seconds__c', key: 'burstWindowSeconds', kind: 'number' },
     { api: 'Burst_Max_Events__c', key: 'burstMaxEvents', kind: 'number' },
@@ -322,20 +336,16 @@ export const SCORING_SETTING: TypeDef = {
     const win = num(r, 'Burst_Window_Seconds__c');
     const max = num(r, 'Burst_Max_Events__c');
     return [
-      ...check(
-        cap === null || cap < 1 || cap > 1000,
-        'Score_Cap__c',
-        'Score_Cap__c must be a number between 1 and 1000',
-      ),
+      ...check(cap === null || cap < 1 || cap > 1000, 'Score_Cap__c', MSG.scoreCap),
       ...check(
         fit === null || fit < 0 || (cap !== null && fit > cap),
         'MQL_Fit_Threshold__c',
-        'MQL_Fit_Threshold__c must be between 0 and Score_Cap__c',
+        MSG.fitThreshold,
       ),
       ...check(
         eng === null || eng < 0 || (cap !== null && eng > cap),
         'MQL_Engagement_Threshold__c',
-        'MQL_Engagement_Threshold__c must be between 0 and Score_Cap__c',
+        MSG.engagementThreshold,
       ),
       ...check(
         win === null || max === null || win <= 0 || max < 1,
@@ -353,14 +363,14 @@ export const ROUTING_RULE: TypeDef = {
       api: 'Priority__c',
       key: 'priority',
       kind: 'number',
-      message: 'Priority__c must be a whole number of 1 or more (lower is tried first)',
+      message: MSG.priority,
     },
     {
       api: 'Method__c',
       key: 'method',
       kind: 'picklist',
       options: ['Account-Based', 'Territory', 'Skill', 'Round-Robin'],
-      message: 'Method__c is required: Account-Based, Territory, Skill or Round-Robin',
+      message: MSG.method,
     },
     { api: 'Criteria__c', key: 'criteria', kind: 'text' },
     { api: 'Target_Pool__c', key: 'targetPool', kind: 'text' },
@@ -387,16 +397,8 @@ export const ROUTING_RULE: TypeDef = {
       criteriaProblem = (err as Error).message;
     }
     return [
-      ...check(
-        priority === null || priority < 1,
-        'Priority__c',
-        'Priority__c must be a whole number of 1 or more (lower is tried first)',
-      ),
-      ...check(
-        method === '',
-        'Method__c',
-        'Method__c is required: Account-Based, Territory, Skill or Round-Robin',
-      ),
+      ...check(priority === null || priority < 1, 'Priority__c', MSG.priority),
+      ...check(method === '', 'Method__c', MSG.method),
       ...check(
         method !== 'Account-Based' && method !== '' && noTarget,
         'Target_Pool__c',
@@ -426,26 +428,26 @@ export const SLA_POLICY: TypeDef = {
       api: 'Contact_Within_Hours__c',
       key: 'contactWithinHours',
       kind: 'number',
-      message: 'Contact_Within_Hours__c must be a number of business hours greater than 0',
+      message: MSG.contactHours,
     },
     {
       api: 'Qualify_Within_Hours__c',
       key: 'qualifyWithinHours',
       kind: 'number',
-      message: 'Qualify_Within_Hours__c must be at least Contact_Within_Hours__c',
+      message: MSG.qualifyHours,
     },
     {
       api: 'Warning_Percent__c',
       key: 'warningPercent',
       kind: 'number',
-      message: 'Warning_Percent__c must be between 1 and 99',
+      message: MSG.warning,
     },
     {
       api: 'Escalate_To__c',
       key: 'escalateTo',
       kind: 'picklist',
       options: ['Manager', 'Queue'],
-      message: 'Escalate_To__c is required, and Escalation_Queue__c must be set when escalating to a Queue',
+      message: MSG.escalation,
     },
     { api: 'Escalation_Queue__c', key: 'escalationQueue', kind: 'text' },
     { api: 'Auto_Recycle_Reason__c', key: 'autoRecycleReason', kind: 'text' },
@@ -458,25 +460,17 @@ export const SLA_POLICY: TypeDef = {
     const esc = str(r, 'Escalate_To__c');
     const recycle = str(r, 'Auto_Recycle_Reason__c');
     return [
-      ...check(
-        contact === null || contact <= 0,
-        'Contact_Within_Hours__c',
-        'Contact_Within_Hours__c must be a number of business hours greater than 0',
-      ),
+      ...check(contact === null || contact <= 0, 'Contact_Within_Hours__c', MSG.contactHours),
       ...check(
         qualify === null || (contact !== null && qualify < contact),
         'Qualify_Within_Hours__c',
-        'Qualify_Within_Hours__c must be at least Contact_Within_Hours__c',
+        MSG.qualifyHours,
       ),
-      ...check(
-        warn === null || warn < 1 || warn > 99,
-        'Warning_Percent__c',
-        'Warning_Percent__c must be between 1 and 99',
-      ),
+      ...check(warn === null || warn < 1 || warn > 99, 'Warning_Percent__c', MSG.warning),
       ...check(
         esc === '' || (esc === 'Queue' && isBlank(r.Escalation_Queue__c)),
         'Escalation_Queue__c',
-        'Escalate_To__c is required, and Escalation_Queue__c must be set when escalating to a Queue',
+        MSG.escalation,
       ),
       ...check(
         recycle !== '' && !(RECYCLE_REASONS as readonly string[]).includes(recycle),
@@ -551,7 +545,7 @@ export const STAGE_POLICY: TypeDef = {
       api: 'Order__c',
       key: 'order',
       kind: 'number',
-      message: 'Order__c must be a whole number of 1 or more',
+      message: MSG.order,
     },
     { api: 'Required_Fields__c', key: 'requiredFields', kind: 'text' },
     { api: 'Stale_Multiplier__c', key: 'staleMultiplier', kind: 'number' },
@@ -559,7 +553,7 @@ export const STAGE_POLICY: TypeDef = {
       api: 'Probability__c',
       key: 'probability',
       kind: 'number',
-      message: 'Probability__c must be between 0 and 100',
+      message: MSG.probability,
     },
     { api: 'Forecast_Category__c', key: 'forecastCategory', kind: 'text' },
     { api: 'Is_Closed__c', key: 'isClosed', kind: 'checkbox' },
@@ -576,8 +570,8 @@ export const STAGE_POLICY: TypeDef = {
         'Stage__c',
         `Stage__c must be one of the opportunity stages: ${STAGES.join(', ')}`,
       ),
-      ...check(order === null || order < 1, 'Order__c', 'Order__c must be a whole number of 1 or more'),
-      ...check(p === null || p < 0 || p > 100, 'Probability__c', 'Probability__c must be between 0 and 100'),
+      ...check(order === null || order < 1, 'Order__c', MSG.order),
+      ...check(p === null || p < 0 || p > 100, 'Probability__c', MSG.probability),
       ...check(
         !bool(r, 'Is_Closed__c') && (stale === null || stale < 1),
         'Stale_Multiplier__c',
@@ -609,7 +603,7 @@ export const APPROVAL_TIER: TypeDef = {
       api: 'Order__c',
       key: 'order',
       kind: 'number',
-      message: 'Order__c must be a whole number of 1 or more',
+      message: MSG.order,
     },
     { api: 'Tier__c', key: 'tier', kind: 'text', required: true },
     { api: 'Min_Discount__c', key: 'minDiscount', kind: 'percent' },
@@ -635,7 +629,7 @@ export const APPROVAL_TIER: TypeDef = {
         'Tier__c',
         `Tier__c must be one of: ${TIERS.join(', ')}`,
       ),
-      ...check(order === null || order < 1, 'Order__c', 'Order__c must be a whole number of 1 or more'),
+      ...check(order === null || order < 1, 'Order__c', MSG.order),
       ...check(
         (min !== null && (min < 0 || min > 100)) ||
           (max !== null && (max <= 0 || max > 100)) ||

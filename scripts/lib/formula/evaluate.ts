@@ -320,6 +320,13 @@ class Evaluator {
         const field = this.fieldArg(id, args);
         return this.resolve(field, this.ctx.isNew || !this.ctx.prior ? 'record' : 'prior');
       }
+      case 'isnumber': {
+        this.arity(id, args, 1, 1);
+        const v = ev(args[0]);
+        return bool(
+          v.dataType === 'text' && /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(String(v.value)),
+        );
+      }
       case 'isnew':
         this.arity(id, args, 0, 0);
         return bool(this.ctx.isNew === true);
@@ -400,6 +407,15 @@ class Evaluator {
     const subs: Record<string, Literal> = {};
     values.forEach((v, i) => (subs[`__a${i}`] = v));
     const result = formulonParse(`${id}(${values.map((_, i) => `__a${i}`).join(',')})`, subs);
+    if (
+      result.type === 'error' &&
+      (result.errorType === 'NoFunctionError' || result.errorType === 'NotImplementedError')
+    ) {
+      throw new FormulaError(
+        `${fnName(id)}() is a Salesforce function the offline evaluator does not implement.`,
+        'function',
+      );
+    }
     if (result.type === 'error') {
       const kind =
         result.errorType === 'ArgumentError'

@@ -11,6 +11,13 @@ export type { FormulaAst, FormulaReferences } from './parse.ts';
 export { evaluateFormula, evaluateFormulaLiteral, toLiteral } from './evaluate.ts';
 export type { BlankHandling, FieldType, FormulaContext, FormulaValue } from './evaluate.ts';
 
+// evaluateValidationRule reads the same source many times in a test run: keep what it read per process
+const cache = new Map<string, unknown>();
+function cached<T>(key: string, load: () => T): T {
+  if (!cache.has(key)) cache.set(key, load());
+  return cache.get(key) as T;
+}
+
 const TO_FORMULA_TYPE: Record<string, FieldType> = {
   number: 'number',
   currency: 'currency',
@@ -32,7 +39,7 @@ export function loadFieldTypes(objectDir: string): Record<string, FieldType> {
   for (const f of std?.fields.values() ?? []) types[f.name] = TO_FORMULA_TYPE[f.type] ?? 'text';
   for (const file of listFiles(join(objectDir, 'fields')).filter((f) => f.endsWith('.field-meta.xml'))) {
     const field = readSourceField(file);
-    types[field.name] = TO_FORMULA_TYPE[field.type] ?? 'text';
+    if (field.hasType || !types[field.name]) types[field.name] = TO_FORMULA_TYPE[field.type] ?? 'text';
   }
   return types;
 }
@@ -58,7 +65,7 @@ export function pathFieldTypes(
 ): Record<string, FieldType> {
   const ids = formulaReferences(parseFormula(formula)).identifiers.filter((i) => i.includes('.'));
   if (ids.length === 0) return {};
-  const schema = loadProjectSchema(resolve(root));
+  const schema = cached(`schema:${resolve(root)}`, () => loadProjectSchema(resolve(root)));
   const out: Record<string, FieldType> = {};
   for (const id of ids) {
     const path = id.split('.');
@@ -91,7 +98,9 @@ export function evaluateValidationRule(
   ctx: FormulaContext,
   root = 'force-app',
 ): ValidationRuleResult {
-  const objectDir = findObjectDirs(resolve(root)).get(objectName.toLowerCase());
+  const objectDir = cached(`dirs:${resolve(root)}`, () => findObjectDirs(resolve(root))).get(
+    objectName.toLowerCase(),
+  );
   if (!objectDir) {
     throw new FormulaError(`No object folder objects/${objectName} under ${root}.`, 'reference');
   }
@@ -104,11 +113,11 @@ export function evaluateValidationRule(
   const value = evaluateFormula(formula, {
     ...ctx,
     fieldTypes: {
-      ...loadFieldTypes(objectDir),
+      ...cached(`types:${objectDir}`, () => loadFieldTypes(objectDir)),
       ...pathFieldTypes(formula, objectName, root),
       ...ctx.fieldTypes,
     },
-    formulas: { ...loadFormulaFields(objectDir), ...ctx.formulas },
+    formulas: { ...cached(`formulas:${objectDir}`, () => loadFormulaFields(objectDir)), ...ctx.formulas },
   });
   return {
     fires: value === true,

@@ -35,6 +35,10 @@ export const KNOWN_FUNCTIONS = new Set([
   // date and time
   'addmonths', 'date', 'datevalue', 'datetimevalue', 'day', 'hour', 'millisecond', 'minute', 'month', 'now',
   'second', 'timenow', 'timevalue', 'today', 'weekday', 'year',
+  // Salesforce functions formulon does not evaluate (they parse and pass the check; evaluating them throws)
+  'dayofyear', 'isoweek', 'isoyear', 'unixtimestamp', 'fromunixtime', 'formatduration', 'initcap', 'reverse',
+  'htmlencode', 'jsencode', 'jsinhtmlencode', 'urlencode', 'urlfor', 'linkto', 'getrecordids', 'include',
+  'requirescript', 'vlookup', 'currencyrate', 'predict', 'parentgroupval', 'prevgroupval', 'getsessionid',
 ]);
 
 const SF_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };

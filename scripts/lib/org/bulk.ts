@@ -26,7 +26,7 @@ export interface BulkJobInfo {
 export interface BulkQueryOptions {
   /** Records per results page (maxRecords). */
   maxRecords?: number;
-  /** First poll delay; grows ×1.5 up to 10 s. */
+  /** First poll delay (default 200 ms); grows ×1.5 up to 10 s. */
   pollIntervalMs?: number;
   /** Give up waiting for the job after this long (default 2 h; jsforce's reader gives up after 30 s). */
   pollTimeoutMs?: number;
@@ -34,8 +34,8 @@ export interface BulkQueryOptions {
   batchSize?: number;
   /** Resume an interrupted pull. */
   resume?: BulkJobState;
-  /** Called after every page with the state to resume from. */
-  saveState?(state: BulkJobState): void;
+  /** Called after every page with the state to resume from (awaited before the next page). */
+  saveState?(state: BulkJobState): void | Promise<void>;
   /** Receives the header once per page and then batches of records (string values). */
   onRecords(header: readonly string[], records: string[][]): Promise<void> | void;
   onJob?(info: BulkJobInfo): void;
@@ -63,7 +63,7 @@ export async function waitForJob(
   opts: Pick<BulkQueryOptions, 'pollIntervalMs' | 'pollTimeoutMs' | 'onJob'>,
 ): Promise<BulkJobInfo> {
   const deadline = Date.now() + (opts.pollTimeoutMs ?? 2 * 3600_000);
-  let delay = opts.pollIntervalMs ?? 1000;
+  let delay = opts.pollIntervalMs ?? 200;
   for (;;) {
     const info = await http.json<BulkJobInfo>(`/jobs/query/${jobId}`);
     opts.onJob?.(info);
@@ -149,7 +149,7 @@ export async function bulkQuery(http: OrgHttp, soql: string, opts: BulkQueryOpti
   const state: BulkJobState = opts.resume
     ? { ...opts.resume }
     : { jobId: (await createQueryJob(http, soql)).id, locator: null, done: false, pages: 0, rows: 0 };
-  if (!opts.resume) opts.saveState?.(state);
+  if (!opts.resume) await opts.saveState?.(state);
   if (state.done) return state;
   await waitForJob(http, state.jobId, opts);
   while (!state.done) {
@@ -160,7 +160,7 @@ export async function bulkQuery(http: OrgHttp, soql: string, opts: BulkQueryOpti
     state.rows += page.rows;
     state.locator = page.next === 'null' ? null : page.next;
     state.done = page.next === 'null';
-    opts.saveState?.(state);
+    await opts.saveState?.(state);
     opts.onPage?.(state, page.rows);
   }
   return state;

@@ -74,7 +74,7 @@ function problemsOf(files: FileResponse[]): DeployProblem[] {
       column: r.columnNumber ?? null,
       type: f.type,
       fullName: f.fullName,
-      problem: r.error ?? 'failed',
+      problem: (r.error ?? 'failed').replace(/ \(\d+:\d+\)$/, ''), // SDR appends (line:col); we print it up front
       problemType: r.problemType ?? 'Error',
     };
     const key = `${p.type}:${p.fullName}:${p.line}:${p.problem}`;

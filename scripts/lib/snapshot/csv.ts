@@ -41,47 +41,76 @@ function quote(s: string): string {
 
 const BUFFER_BYTES = 4 << 20;
 
+/** Formats one value of each column kind ('' for blank). */
+const FORMAT = {
+  TIMESTAMP: (v: CsvValue): string => (v === null || v === undefined || v === '' ? '' : typeof v === 'number' ? isoDateTime(v) : String(v)),
+  DATE: (v: CsvValue): string => (v === null || v === undefined || v === '' ? '' : typeof v === 'number' ? isoDate(v) : String(v)),
+  DOUBLE: (v: CsvValue): string => (v === null || v === undefined || v === '' ? '' : String(v)),
+  BOOLEAN: (v: CsvValue): string => (v === null || v === undefined || v === '' ? '' : String(v)),
+  VARCHAR: (v: CsvValue): string => (v === null || v === undefined || v === '' ? '' : quote(String(v))),
+};
+
+type RowFormatter = (rec: Readonly<Record<string, CsvValue>>, f: typeof FORMAT) => string;
+
+/**
+ * One line of CSV from a record, compiled once per column list: a straight-line function with constant property
+ * names (r["Id"], r["Email"], ...) is several times faster than looping over columns with a type switch, which
+ * matters at millions of rows.
+ */
+function compileRow(columns: readonly string[], types: readonly CsvColumn[]): RowFormatter {
+  const parts = columns.map((c, i) => `f.${types[i]}(r[${JSON.stringify(c)}])`);
+  return new Function('r', 'f', `return ${parts.join(" + ',' + ")} + '\\n';`) as RowFormatter;
+}
+
+export interface CsvChunking {
+  /** Start a new file (same header) after this many rows: "<path>" then "<path minus .csv>.2.csv", ... */
+  rows: number;
+  /** Called with each finished file (the last one on close). */
+  onFile(path: string): void;
+}
+
 export class CsvWriter {
   private buf = Buffer.allocUnsafe(BUFFER_BYTES);
   private used = 0;
   private fd: number;
+  private readonly format: RowFormatter;
+  private readonly header: string;
+  private fileRows = 0;
+  /** Every file written, in order. */
+  readonly files: string[] = [];
   rows = 0;
   bytes = 0;
 
   constructor(
     readonly path: string,
     readonly columns: readonly string[],
-    private readonly types: readonly CsvColumn[],
+    types: readonly CsvColumn[],
+    private readonly chunking?: CsvChunking,
   ) {
-    this.fd = openSync(path, 'w');
-    this.append(columns.map(quote).join(',') + '\n');
+    this.format = compileRow(columns, types);
+    this.header = columns.map(quote).join(',') + '\n';
+    this.fd = this.open(path);
   }
 
-  /** Values in column order; numbers for TIMESTAMP/DATE columns are epoch milliseconds. */
-  write(values: readonly CsvValue[]): void {
-    const types = this.types;
-    let line = '';
-    for (let i = 0; i < types.length; i++) {
-      if (i) line += ',';
-      const v = values[i];
-      if (v === null || v === undefined || v === '') continue;
-      switch (types[i]) {
-        case 'TIMESTAMP':
-          line += typeof v === 'number' ? isoDateTime(v) : String(v);
-          break;
-        case 'DATE':
-          line += typeof v === 'number' ? isoDate(v) : String(v);
-          break;
-        case 'DOUBLE':
-        case 'BOOLEAN':
-          line += String(v);
-          break;
-        default:
-          line += quote(String(v));
-      }
-    }
-    this.append(line + '\n');
+  private open(path: string): number {
+    this.files.push(path);
+    const fd = openSync(path, 'w');
+    this.fd = fd;
+    this.fileRows = 0;
+    this.append(this.header);
+    return fd;
+  }
+
+  /** A record by column name; numbers for TIMESTAMP/DATE columns are epoch milliseconds; missing = blank. */
+  write(rec: Readonly<Record<string, CsvValue>>): void {
+    this.append(this.format(rec, FORMAT));
     this.rows++;
+    if (this.chunking && ++this.fileRows >= this.chunking.rows) {
+      this.flush();
+      closeSync(this.fd);
+      this.chunking.onFile(this.files[this.files.length - 1]);
+      this.open(this.path.replace(/\.csv$/, `.${this.files.length + 1}.csv`));
+    }
   }
 
   /** Encodes straight into a reused buffer: no large intermediate strings for the GC. */
@@ -106,5 +135,6 @@ export class CsvWriter {
   close(): void {
     this.flush();
     closeSync(this.fd);
+    this.chunking?.onFile(this.files[this.files.length - 1]);
   }
 }

@@ -1,15 +1,22 @@
-// The demo snapshot: `revops snapshot --demo`. Generates the demo org as a Data Export folder (generator.ts)
-// and loads it with the same code as a real export, plus the planted-duplicate truth table.
+// The demo snapshot: `revops snapshot --demo`. Generates the demo org as Data Export CSVs (generator.ts) and
+// loads them with the same SQL as a real export, plus the planted-duplicate truth table. Files are written in
+// chunks and each finished chunk is loaded on its own DuckDB connection while generation continues, so the
+// load (DuckDB's threads) overlaps the generation (the JS thread).
 import { rmSync } from 'node:fs';
-import { loadAll, scratchDir, type BuildResult, type Progress } from './build.ts';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { scratchDir, type BuildResult, type Progress } from './build.ts';
 import { readHeader } from './exportSource.ts';
 import { demoLeadCount, generateDemo } from './generator.ts';
-import { DEDUP_TRUTH_FIELDS, DEDUP_TRUTH_TABLE, literal } from './schema.ts';
-import { SnapshotWriter, type CsvSource } from './store.ts';
+import { DEDUP_TRUTH_FIELDS, DEDUP_TRUTH_TABLE, OBJECTS, SCHEMA, literal } from './schema.ts';
+import { SnapshotWriter, insertCsvSql, tableColumns } from './store.ts';
 
 export { demoLeadCount, DEMO_SIZES } from './generator.ts';
 export const DEMO_ORG_ID = '00D8a0000000DEMOEAA';
 export const DEFAULT_SEED = 42;
+/** Rows per CSV chunk: big enough for DuckDB's parallel reader, small enough to start loading early. */
+const CHUNK_ROWS = 250_000;
+/** Connections opened up front: generation is synchronous, so a chunk's load must start without awaiting. */
+const LOAD_CONNECTIONS = 48;
 
 export interface DemoBuildOptions {
   out: string;
@@ -17,8 +24,6 @@ export interface DemoBuildOptions {
   size: string | number;
   seed?: number;
   asOf?: number;
-  /** Keep the generated CSVs here (a Data Export folder) instead of a temp folder that is removed. */
-  csvDir?: string;
   progress?: Progress;
 }
 
@@ -26,47 +31,55 @@ export async function buildDemoSnapshot(opts: DemoBuildOptions): Promise<BuildRe
   const progress = opts.progress ?? (() => {});
   const leads = typeof opts.size === 'number' ? opts.size : demoLeadCount(opts.size);
   const seed = opts.seed ?? DEFAULT_SEED;
-  const dir = opts.csvDir ?? scratchDir('revops-demo-', leads * 2500);
-  const timings: Record<string, number> = {};
+  const dir = scratchDir('revops-demo-', leads * 2500);
+  const t0 = performance.now();
+  const writer = await SnapshotWriter.create(opts.out);
   try {
-    let t0 = performance.now();
-    progress(`Generating the demo org (${leads.toLocaleString('en-US')} leads, seed ${seed}) ...`);
-    const demo = generateDemo({ leads, seed, dir, asOf: opts.asOf });
-    timings.generateMs = Math.round(performance.now() - t0);
-    const csvBytes = demo.files.reduce((s, f) => s + f.bytes, 0);
-    progress(
-      `Generated ${(csvBytes / 1e6).toFixed(0)} MB of CSV in ${(timings.generateMs / 1000).toFixed(1)}s; loading into DuckDB ...`,
-    );
-    t0 = performance.now();
-    const writer = await SnapshotWriter.create(opts.out);
-    try {
-      const objects = new Map<string, CsvSource[]>(
-        demo.files.map((f) => [f.object, [{ file: f.file, header: readHeader(f.file) }]]),
-      );
-      const counts = await loadAll(writer, objects, progress);
-      await writer.createTable(DEDUP_TRUTH_TABLE, DEDUP_TRUTH_FIELDS);
-      await writer.conn.run(
-        `INSERT INTO "${DEDUP_TRUTH_TABLE}" SELECT * FROM read_csv(${literal(demo.truth.file)}, header = true, all_varchar = true)`,
-      );
-      counts[DEDUP_TRUTH_TABLE] = await writer.count(DEDUP_TRUTH_TABLE);
-      const createdAt = new Date(demo.asOf).toISOString();
-      await writer.commit({ source: 'demo', orgId: DEMO_ORG_ID, apiVersion: null, createdAt }, counts);
-      timings.loadMs = Math.round(performance.now() - t0);
-      return {
-        out: opts.out,
-        source: 'demo',
-        orgId: DEMO_ORG_ID,
-        createdAt,
-        counts,
-        csvBytes,
-        timings,
-        warnings: [],
-      };
-    } catch (e) {
-      writer.abort();
-      throw e;
+    for (const object of OBJECTS) {
+      const derived = new Set(Object.keys(SCHEMA[object].derived ?? {}));
+      await writer.createTable(object, tableColumns(object, SCHEMA[object].fields.map(([n]) => n).filter((n) => !derived.has(n))));
     }
+    const pool: DuckDBConnection[] = [];
+    for (let i = 0; i < LOAD_CONNECTIONS; i++) pool.push(await writer.connect());
+    const loads: Array<Promise<unknown>> = [];
+    const later: Array<[string, string]> = [];
+    const load = (conn: DuckDBConnection, object: string, file: string): Promise<unknown> =>
+      conn.run(insertCsvSql(object, object, { file, header: readHeader(file) })).then(() => rmSync(file, { force: true }));
+    progress(`Generating the demo org (${leads.toLocaleString('en-US')} leads, seed ${seed}) ...`);
+    const demo = generateDemo({
+      leads,
+      seed,
+      dir,
+      asOf: opts.asOf,
+      chunking: {
+        rows: CHUNK_ROWS,
+        onFile(object, file) {
+          const conn = pool.pop();
+          if (conn) loads.push(load(conn, object, file));
+          else later.push([object, file]);
+        },
+      },
+    });
+    const generateMs = Math.round(performance.now() - t0);
+    const csvBytes = demo.files.reduce((s, f) => s + f.bytes, 0);
+    progress(`Generated ${(csvBytes / 1e6).toFixed(0)} MB of CSV in ${(generateMs / 1000).toFixed(1)}s; finishing the load ...`);
+    await Promise.all(loads);
+    for (const [object, file] of later) await load(writer.conn, object, file);
+    await writer.createTable(DEDUP_TRUTH_TABLE, DEDUP_TRUTH_FIELDS);
+    for (const file of demo.truth.files) {
+      await writer.conn.run(`INSERT INTO "${DEDUP_TRUTH_TABLE}" SELECT * FROM read_csv(${literal(file)}, header = true, all_varchar = true)`);
+    }
+    const counts: Record<string, number> = {};
+    for (const t of [...OBJECTS, DEDUP_TRUTH_TABLE]) counts[t] = await writer.count(t);
+    for (const c of pool) c.closeSync();
+    const createdAt = new Date(demo.asOf).toISOString();
+    await writer.commit({ source: 'demo', orgId: DEMO_ORG_ID, apiVersion: null, createdAt }, counts);
+    const totalMs = Math.round(performance.now() - t0);
+    return { out: opts.out, source: 'demo', orgId: DEMO_ORG_ID, createdAt, counts, csvBytes, timings: { generateMs, loadMs: totalMs - generateMs }, warnings: [] };
+  } catch (e) {
+    writer.abort();
+    throw e;
   } finally {
-    if (!opts.csvDir) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -73,7 +73,7 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
     objects: {},
   };
   const save = (): void => writeFileSync(file, JSON.stringify(state, null, 2));
-  const writer = await SnapshotWriter.create(opts.out, { resume: resume !== null, memoryLimit: '160MB' });
+  const writer = await SnapshotWriter.create(opts.out, { resume: resume !== null, memoryLimit: process.env.MEMLIM ?? '160MB' });
   const warnings: string[] = [];
   const counts: Record<string, number> = {};
   try {
@@ -133,8 +133,11 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
             appender.endRow();
           }
         },
-        saveState(s) {
-          appender.flushSync(); // rows of the page are in the file before its locator is recorded
+        async saveState(s) {
+          // The page's rows go to the file (and out of memory: DuckDB holds un-checkpointed rows in RAM)
+          // before its locator is recorded.
+          appender.flushSync();
+          await writer.conn.run('CHECKPOINT');
           state.objects[object].state = { ...s };
           save();
         },

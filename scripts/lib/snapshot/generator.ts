@@ -3,7 +3,7 @@
 // duplicates with known truth). It writes one CSV per object in the Salesforce Data Export format (formula
 // fields omitted, as exports do), so the demo snapshot is loaded by exactly the same code as a real export.
 import { join } from 'node:path';
-import { CsvWriter, type CsvColumn, type CsvValue } from './csv.ts';
+import { CsvWriter, type CsvChunking, type CsvColumn, type CsvValue } from './csv.ts';
 import { IdSequence, KEY_PREFIX } from './ids.ts';
 import { Random, Weighted } from './random.ts';
 import { DEDUP_TRUTH_FIELDS, DEDUP_TRUTH_TABLE, SCHEMA } from './schema.ts';
@@ -39,18 +39,21 @@ export interface DemoOptions {
   dir: string;
   /** The moment the snapshot is "taken" (epoch ms). Default 2026-10-01T00:00:00Z, so output is reproducible. */
   asOf?: number;
+  /** Split each object's CSV every `rows` rows and report each finished file (lets loading overlap generation). */
+  chunking?: { rows: number; onFile(object: string, file: string): void };
 }
 
 export interface DemoFile {
   object: string;
-  file: string;
+  /** The object's CSV files (one unless chunked). */
+  files: string[];
   rows: number;
   bytes: number;
 }
 
 export interface DemoOutput {
   asOf: number;
-  /** When the engine's history objects start (one year before asOf). */
+  /** When the engine was installed (180 days before asOf): the history objects (transitions, routing decisions, SLA events) start here. */
   installedAt: number;
   files: DemoFile[];
   /** Planted duplicate ground truth (not a Salesforce object). */
@@ -78,21 +81,19 @@ class ObjectWriter {
     readonly object: string,
     fields: ReadonlyArray<readonly [string, string]>,
     omit: ReadonlySet<string> = new Set(),
+    chunking?: CsvChunking,
   ) {
     const kept = fields.filter(([n]) => !omit.has(n));
     this.columns = kept.map(([n]) => n);
     const types = kept.map(([n, t]) => (DATE_FIELDS.has(n) ? 'DATE' : t) as CsvColumn);
-    this.csv = new CsvWriter(join(dir, `${object}.csv`), this.columns, types);
+    this.csv = new CsvWriter(join(dir, `${object}.csv`), this.columns, types, chunking);
   }
   write(rec: Rec): void {
-    const cols = this.columns;
-    const values = new Array<CsvValue>(cols.length);
-    for (let i = 0; i < cols.length; i++) values[i] = rec[cols[i]];
-    this.csv.write(values);
+    this.csv.write(rec);
   }
   close(): DemoFile {
     this.csv.close();
-    return { object: this.object, file: this.csv.path, rows: this.csv.rows, bytes: this.csv.bytes };
+    return { object: this.object, files: this.csv.files, rows: this.csv.rows, bytes: this.csv.bytes };
   }
 }
 
@@ -935,19 +936,15 @@ interface Person {
 export function generateDemo(opts: DemoOptions): DemoOutput {
   const rnd = new Random(opts.seed);
   const asOf = opts.asOf ?? Date.UTC(2026, 9, 1);
-  const installedAt = asOf - 365 * DAY;
+  const installedAt = asOf - 180 * DAY;
   const start = asOf - 730 * DAY;
   const nLeads = opts.leads;
   const ids: Record<string, IdSequence> = {};
   const newId = (object: string): string => (ids[object] ??= new IdSequence(KEY_PREFIX[object])).next();
   const writers: Record<string, ObjectWriter> = {};
   for (const [object, schema] of Object.entries(SCHEMA)) {
-    writers[object] = new ObjectWriter(
-      opts.dir,
-      object,
-      schema.fields,
-      new Set(Object.keys(schema.derived ?? {})),
-    );
+    const chunking = opts.chunking && { rows: opts.chunking.rows, onFile: (file: string) => opts.chunking!.onFile(object, file) };
+    writers[object] = new ObjectWriter(opts.dir, object, schema.fields, new Set(Object.keys(schema.derived ?? {})), chunking);
   }
   const truthWriter = new ObjectWriter(opts.dir, DEDUP_TRUTH_TABLE, DEDUP_TRUTH_FIELDS);
   const W = (object: string, rec: Rec): void => writers[object].write(rec);

@@ -42,6 +42,23 @@ export interface CsvSource {
   header: readonly string[];
 }
 
+/**
+ * INSERT of one CSV file into a table with DuckDB's reader, typed from the schema; formula columns the file lacks
+ * (SCHEMA[object].derived) are computed. `src` tags rows with the file's position when several files are merged.
+ */
+export function insertCsvSql(object: string, table: string, s: CsvSource, src: number | null = null): string {
+  const types = s.header.map((h) => `${literal(h)}: ${literal(columnType(object, h))}`).join(', ');
+  const present = new Set(s.header);
+  const computed = Object.entries(SCHEMA[object]?.derived ?? {})
+    .filter(([name]) => !present.has(name))
+    .map(([name, expr]) => `, ${expr} AS ${ident(name)}`)
+    .join('');
+  return (
+    `INSERT INTO ${ident(table)} BY NAME SELECT *${computed}${src === null ? '' : `, ${src} AS __src`} FROM read_csv(${literal(s.file)}, header = true, ` +
+    `columns = {${types}}, quote = '"', escape = '"', nullstr = '', strict_mode = false, parallel = true)`
+  );
+}
+
 export class SnapshotWriter {
   private constructor(
     readonly out: string,
@@ -66,10 +83,15 @@ export class SnapshotWriter {
     }
     const instance = await DuckDBInstance.create(
       partial,
-      opts.memoryLimit ? { memory_limit: opts.memoryLimit } : {},
+      opts.memoryLimit ? { memory_limit: opts.memoryLimit, threads: '1', preserve_insertion_order: 'false' } : {},
     );
     const conn = await instance.connect();
     return new SnapshotWriter(out, partial, instance, conn);
+  }
+
+  /** Another connection to the same file (concurrent loads). */
+  async connect(): Promise<DuckDBConnection> {
+    return this.instance.connect();
   }
 
   async createTable(table: string, columns: ReadonlyArray<readonly [string, ColumnType]>): Promise<void> {
@@ -85,7 +107,6 @@ export class SnapshotWriter {
    */
   async loadCsv(object: string, sources: readonly CsvSource[]): Promise<number> {
     const extra = sources.flatMap((s) => s.header);
-    const derived = SCHEMA[object]?.derived ?? {};
     await this.createTable(object, tableColumns(object, extra));
     const target = sources.length > 1 ? `${object}__staging` : object;
     if (sources.length > 1) {
@@ -94,17 +115,7 @@ export class SnapshotWriter {
       );
     }
     for (const [i, s] of sources.entries()) {
-      const types = s.header.map((h) => `${literal(h)}: ${literal(columnType(object, h))}`).join(', ');
-      const present = new Set(s.header);
-      const computed = Object.entries(derived)
-        .filter(([name]) => !present.has(name))
-        .map(([name, expr]) => `, ${expr} AS ${ident(name)}`)
-        .join('');
-      const src = sources.length > 1 ? `, ${i} AS __src` : '';
-      await this.conn.run(
-        `INSERT INTO ${ident(target)} BY NAME SELECT *${computed}${src} FROM read_csv(${literal(s.file)}, header = true, ` +
-          `columns = {${types}}, quote = '"', escape = '"', nullstr = '', strict_mode = false, parallel = true)`,
-      );
+      await this.conn.run(insertCsvSql(object, target, s, sources.length > 1 ? i : null));
     }
     if (sources.length > 1) {
       await this.conn.run(

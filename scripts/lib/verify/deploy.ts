@@ -8,7 +8,8 @@ import {
   type SourceComponent,
 } from '@salesforce/source-deploy-retrieve';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { lineOf, listFiles } from './files.ts';
+import { decodeXml, lineAt, lineOf, listFiles } from './files.ts';
+import { findObjectDirs, readSourceField, type SourceField } from './schema.ts';
 import type { CheckInput, Problem } from './types.ts';
 
 const problem = (file: string, line: number, message: string): Problem => ({
@@ -257,12 +258,100 @@ function sourceApiVersion(repoDir: string): string {
   }
 }
 
+const NUMBER_TYPES = new Set(['Number', 'Percent', 'Currency']);
+
+/**
+ * Custom metadata records (customMetadata/<Type>.<Record>.md-meta.xml): the type exists in the tree, every
+ * field exists on it, numbers are numbers, checkboxes true/false, picklist values in the field's value set.
+ */
+export function checkCustomMetadataRecords(root: string, files: string[]): Problem[] {
+  const out: Problem[] = [];
+  const objectDirs = findObjectDirs(root);
+  const fieldsOf = new Map<string, Map<string, SourceField>>();
+  for (const file of files.filter(
+    (f) => f.endsWith('.md-meta.xml') && basename(dirname(f)) === 'customMetadata',
+  )) {
+    const content = readFileSync(file, 'utf8');
+    if (XMLValidator.validate(content) !== true) continue;
+    const type = `${basename(file).split('.')[0]}__mdt`;
+    const dir = objectDirs.get(type.toLowerCase());
+    if (!dir) {
+      out.push(
+        problem(file, 1, `Custom metadata type ${type} is not defined: no objects/${type}/ in the tree.`),
+      );
+      continue;
+    }
+    if (!fieldsOf.has(type)) {
+      const fields = new Map<string, SourceField>();
+      for (const f of listFiles(join(dir, 'fields')).filter((x) => x.endsWith('.field-meta.xml'))) {
+        const field = readSourceField(f);
+        fields.set(field.name.toLowerCase(), field);
+      }
+      fieldsOf.set(type, fields);
+    }
+    const fields = fieldsOf.get(type) ?? new Map<string, SourceField>();
+    const seen = new Set<string>();
+    for (const m of content.matchAll(
+      /<values>\s*<field>([^<]+)<\/field>\s*<value([^>]*?)(?:\/>|>([\s\S]*?)<\/value>)/g,
+    )) {
+      const [, name, attrs, raw] = m;
+      const line = lineAt(content, m.index + m[0].indexOf('<field>'));
+      const key = name.trim().toLowerCase();
+      if (seen.has(key)) {
+        out.push(problem(file, line, `${type}.${name} has two values in this record; keep one.`));
+        continue;
+      }
+      seen.add(key);
+      const field = fields.get(key);
+      if (!field) {
+        out.push(
+          problem(
+            file,
+            line,
+            `${type} has no field ${name}; add objects/${type}/fields/${name}.field-meta.xml or remove the value.`,
+          ),
+        );
+        continue;
+      }
+      if (/xsi:nil="true"/.test(attrs) || raw === undefined) continue;
+      const value = decodeXml(raw.trim());
+      if (NUMBER_TYPES.has(field.sfType) && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value)) {
+        out.push(
+          problem(file, line, `${type}.${name} is a ${field.sfType} field but the record has "${value}".`),
+        );
+      } else if (field.sfType === 'Checkbox' && value !== 'true' && value !== 'false') {
+        out.push(
+          problem(
+            file,
+            line,
+            `${type}.${name} is a Checkbox but the record has "${value}" (use true or false).`,
+          ),
+        );
+      } else if (
+        field.sfType === 'Picklist' &&
+        field.picklistValues &&
+        !field.picklistValues.includes(value)
+      ) {
+        out.push(
+          problem(
+            file,
+            line,
+            `${type}.${name}: "${value}" is not one of its picklist values (${field.picklistValues.join(', ')}).`,
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}
+
 export async function checkDeployability(input: CheckInput): Promise<Problem[]> {
   const files = listFiles(input.root);
   return [
     ...checkXmlWellFormed(files),
     ...checkApiVersions(files, sourceApiVersion(input.repoDir)),
     ...checkFieldTypes(files),
+    ...checkCustomMetadataRecords(input.root, files),
     ...checkFullNamesInFiles(files),
     ...(await checkSdrConversion(input.root, files)),
   ];

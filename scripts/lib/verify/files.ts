@@ -73,3 +73,14 @@ export function lineAt(content: string, index: number): number {
   for (let i = 0; i < index && i < content.length; i++) if (content.charCodeAt(i) === 10) line++;
   return line;
 }
+
+/** Text content of an XML element as a parser gives it (the five named entities and numeric references). */
+export function decodeXml(text: string): string {
+  const named: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" };
+  return text.replace(/&(quot|amp|lt|gt|apos|#\d+|#x[0-9a-f]+);/gi, (m, e: string) => {
+    if (e[0] !== '#') return named[e.toLowerCase()] ?? m;
+    return String.fromCodePoint(
+      e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10),
+    );
+  });
+}

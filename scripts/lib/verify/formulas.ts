@@ -1,13 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { evaluateFormula, type FieldType } from '../formula/evaluate.ts';
-import { FormulaError, checkFormula, formulaReferences, parseFormula } from '../formula/parse.ts';
-import { lineAt, lineOf, listFiles } from './files.ts';
+import {
+  FormulaError,
+  checkFormula,
+  formulaReferences,
+  parseFormula,
+  type FormulaAst,
+} from '../formula/parse.ts';
+import { decodeXml, lineAt, lineOf, listFiles, readXml, xmlText } from './files.ts';
 import {
   getObject,
   loadProjectSchema,
   resolveFieldPath,
+  resolvePath,
   type ProjectSchema,
+  type SchemaField,
   type SchemaObject,
+  type SourceField,
 } from './schema.ts';
 import type { CheckInput, Problem } from './types.ts';
 
@@ -26,12 +35,118 @@ const FORMULA_TYPES: Partial<Record<string, FieldType>> = {
 const UNCHECKED_GLOBALS =
   /^\$(Setup|CustomMetadata|Label|Organization|Api|System|Profile|UserRole|RecordType|Resource|Site|Network|ObjectType|Action|Flow|UserType)\./i;
 
+/** Standard picklists whose values live in a StandardValueSet file (when the tree has one). */
+const STANDARD_VALUE_SETS: Record<string, string> = {
+  'opportunity.stagename': 'OpportunityStage',
+  'opportunity.type': 'OpportunityType',
+  'opportunity.forecastcategoryname': 'OpportunityForecastCategory',
+  'lead.status': 'LeadStatus',
+  'lead.leadsource': 'LeadSource',
+  'contact.leadsource': 'LeadSource',
+  'opportunity.leadsource': 'LeadSource',
+  'lead.industry': 'Industry',
+  'account.industry': 'Industry',
+  'account.type': 'AccountType',
+  'task.status': 'TaskStatus',
+  'task.priority': 'TaskPriority',
+};
+
+function listOfNames(xml: Record<string, unknown>, key: string): string[] {
+  const v = xml[key];
+  const items = Array.isArray(v) ? v : v ? [v] : [];
+  return items.map((i) => String((i as Record<string, unknown>).fullName ?? '')).filter(Boolean);
+}
+
+const filesUnder = new Map<string, string[]>();
+
+/** The picklist values of object.field when the tree defines them (inline, global or standard value set). */
+export function picklistValuesOf(
+  root: string,
+  object: string,
+  field: SchemaField | undefined,
+): string[] | undefined {
+  if (!field) return undefined;
+  const source = field as SourceField;
+  if (source.picklistValues) return source.picklistValues;
+  const files = filesUnder.get(root) ?? listFiles(root);
+  filesUnder.set(root, files);
+  const find = (suffix: string): string | undefined => files.find((f) => f.endsWith(suffix));
+  if (source.file) {
+    const vsName = xmlText((readXml(source.file).valueSet as Record<string, unknown>) ?? {}, 'valueSetName');
+    const gvs = vsName ? find(`/globalValueSets/${vsName}.globalValueSet-meta.xml`) : undefined;
+    if (gvs) return listOfNames(readXml(gvs), 'customValue');
+  }
+  const svs = STANDARD_VALUE_SETS[`${object}.${field.name}`.toLowerCase()];
+  const svsFile = svs ? find(`/standardValueSets/${svs}.standardValueSet-meta.xml`) : undefined;
+  return svsFile ? listOfNames(readXml(svsFile), 'standardValue') : undefined;
+}
+
+/** ISPICKVAL / CASE comparisons of a picklist with a value it does not have (the branch can never match). */
+function checkPicklistLiterals(
+  schema: ProjectSchema,
+  root: string,
+  object: SchemaObject,
+  tree: FormulaAst,
+): string[] {
+  const out: string[] = [];
+  const fieldOf = (node: FormulaAst): string | undefined => {
+    if (node.type === 'identifier' && !node.name.startsWith('$')) return node.name;
+    if (
+      node.type === 'callExpression' &&
+      node.id === 'priorvalue' &&
+      node.arguments[0]?.type === 'identifier'
+    ) {
+      return node.arguments[0].name;
+    }
+    return undefined;
+  };
+  const check = (name: string, literals: FormulaAst[]): void => {
+    const path = name.split('.');
+    const owner = path.length > 1 ? undefined : object.name;
+    const { field } = resolvePath(schema, object.name, path);
+    if (!field || field.type !== 'picklist' || !owner) return;
+    const values = picklistValuesOf(root, owner, field);
+    if (!values) return;
+    for (const lit of literals) {
+      if (
+        lit.type === 'literal' &&
+        lit.dataType === 'text' &&
+        lit.value !== '' &&
+        !values.includes(String(lit.value))
+      ) {
+        out.push(
+          `${name} has no picklist value "${String(lit.value)}" (values: ${values.join(', ')}); this comparison never matches.`,
+        );
+      }
+    }
+  };
+  const walk = (node: FormulaAst): void => {
+    if (node.type !== 'callExpression') return;
+    const field = node.arguments[0] ? fieldOf(node.arguments[0]) : undefined;
+    if (field && node.id === 'ispickval' && node.arguments[1]) check(field, [node.arguments[1]]);
+    if (field && node.id === 'case')
+      check(
+        field,
+        node.arguments.filter((_a, i) => i % 2 === 1 && i < node.arguments.length - 1),
+      );
+    node.arguments.forEach(walk);
+  };
+  walk(tree);
+  return out;
+}
+
 /** Problems with one formula of `object`: syntax, unknown functions, unknown fields/permissions, type errors. */
-export function checkOneFormula(schema: ProjectSchema, object: SchemaObject, formula: string): string[] {
+export function checkOneFormula(
+  schema: ProjectSchema,
+  object: SchemaObject,
+  formula: string,
+  root?: string,
+): string[] {
   const basic = checkFormula(formula);
   if (basic.length) return basic;
   const problems: string[] = [];
-  const refs = formulaReferences(parseFormula(formula));
+  const tree = parseFormula(formula);
+  const refs = formulaReferences(tree);
   for (const id of refs.identifiers) {
     if (id.startsWith('$')) {
       const [global, ...rest] = id.split('.');
@@ -54,6 +169,7 @@ export function checkOneFormula(schema: ProjectSchema, object: SchemaObject, for
     if (msg) problems.push(msg);
   }
   if (problems.length) return problems;
+  if (root) problems.push(...checkPicklistLiterals(schema, root, object, tree));
   // evaluate once on a blank record typed like the object: catches type errors (picklist misuse, text vs number)
   const fieldTypes: Record<string, FieldType> = {};
   for (const id of refs.identifiers.filter((i) => !i.startsWith('$') && !i.includes('.'))) {
@@ -98,7 +214,9 @@ export function checkFormulas(
     push(
       rule.file,
       'errorConditionFormula',
-      checkOneFormula(schema, object, rule.formula).map((m) => `${rule.object}.${rule.name}: ${m}`),
+      checkOneFormula(schema, object, rule.formula, input.root).map(
+        (m) => `${rule.object}.${rule.name}: ${m}`,
+      ),
     );
     if (rule.errorDisplayField && !object.fields.has(rule.errorDisplayField.toLowerCase())) {
       push(rule.file, 'errorDisplayField', [
@@ -114,7 +232,7 @@ export function checkFormulas(
       push(
         f.file,
         'formula',
-        checkOneFormula(schema, object, f.formula ?? '').map((m) => `${where}: ${m}`),
+        checkOneFormula(schema, object, f.formula ?? '', input.root).map((m) => `${where}: ${m}`),
       );
     }
   }
@@ -127,7 +245,7 @@ export function checkFormulas(
     const content = readFileSync(file, 'utf8');
     for (const f of content.matchAll(/<formula>([\s\S]*?)<\/formula>/g)) {
       const where = `${m[1] === 'workflows' ? 'workflow' : 'approval process'} on ${object.name}`;
-      for (const msg of checkOneFormula(schema, object, decodeXml(f[1]))) {
+      for (const msg of checkOneFormula(schema, object, decodeXml(f[1]), input.root)) {
         out.push({
           check: 'formula',
           file,
@@ -139,15 +257,4 @@ export function checkFormulas(
     }
   }
   return out;
-}
-
-/** Text content of an XML element as the parser would give it. */
-export function decodeXml(text: string): string {
-  return text.replace(/&(quot|amp|lt|gt|apos|#\d+|#x[0-9a-f]+);/gi, (_m, e: string) => {
-    const named: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" };
-    if (e[0] !== '#') return named[e.toLowerCase()] ?? _m;
-    return String.fromCodePoint(
-      e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10),
-    );
-  });
 }

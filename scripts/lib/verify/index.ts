@@ -48,7 +48,7 @@ async function timed(check: CheckName, run: () => Problem[] | Promise<Problem[]>
         file: '',
         line: 1,
         severity: 'error',
-        message: `check crashed: ${(err as Error).stack ?? String(err)}`,
+        message: `check could not run: ${err instanceof Error ? err.message : String(err)}`,
       },
     ];
   }
@@ -73,7 +73,7 @@ export async function runVerify(options: VerifyOptions = {}): Promise<VerifyRepo
     'apex-schema': () => checkApexSchema(input, getSchema()),
     pmd: () => checkPmd(input),
     formula: () => checkFormulas(input, getSchema()),
-    lwc: () => checkLwc(input),
+    lwc: () => checkLwc(input, getSchema()),
   };
   // start the two java processes first, then do the in-process checks while they run
   const javaChecks = (['apex', 'pmd'] as const).filter((c) => wanted.has(c)).map((c) => timed(c, runners[c]));

@@ -20,6 +20,8 @@ export interface SourceField extends SchemaField {
   treatBlanksAs?: 'BlankAsZero' | 'BlankAsBlank';
   /** <relationshipName>: the child relationship on the parent (used as Name__r in subqueries) */
   childRelationshipName?: string;
+  /** picklist values defined inline (<valueSetDefinition>), undefined for global/standard value sets */
+  picklistValues?: string[];
 }
 
 export interface ValidationRuleSource {
@@ -141,6 +143,14 @@ function customObjectBase(name: string, meta: Record<string, unknown>): SchemaOb
   return { name, custom: true, fields, children: new Map() };
 }
 
+function inlinePicklistValues(xml: Record<string, unknown>): string[] | undefined {
+  const valueSet = xml.valueSet as Record<string, unknown> | undefined;
+  const def = valueSet?.valueSetDefinition as Record<string, unknown> | undefined;
+  const values = def?.value;
+  if (!Array.isArray(values)) return undefined;
+  return values.map((v) => String((v as Record<string, unknown>).fullName ?? ''));
+}
+
 /** Read one field-meta.xml into a SourceField (type undefined when the file has no <type>). */
 export function readSourceField(file: string): SourceField & { hasType: boolean } {
   const xml = readXml(file);
@@ -163,6 +173,7 @@ export function readSourceField(file: string): SourceField & { hasType: boolean 
     // the parent path from this object is the field name with __r; <relationshipName> names the child list
     relationshipName: SF_TYPE_TO_SCHEMA[sfType] === 'reference' ? name.replace(/__c$/i, '__r') : undefined,
     childRelationshipName: rel,
+    picklistValues: inlinePicklistValues(xml),
     file,
     formula: xmlText(xml, 'formula'),
     treatBlanksAs: blanks === 'BlankAsZero' || blanks === 'BlankAsBlank' ? blanks : undefined,
@@ -221,7 +232,9 @@ export function loadProjectSchema(root: string, repoDir: string = process.cwd())
     for (const file of listFiles(join(dir, 'fields')).filter((f) => f.endsWith('.field-meta.xml'))) {
       const field = readSourceField(file);
       fields.push(field);
-      obj.fields.set(field.name.toLowerCase(), field);
+      // a standard field customised in source (no <type>) keeps its standard type
+      if (field.hasType || !obj.fields.has(field.name.toLowerCase()))
+        obj.fields.set(field.name.toLowerCase(), field);
       if (field.type === 'reference' && field.referenceTo && field.childRelationshipName) {
         lookups.push(field);
         lookupOwner.set(field, objectName);

@@ -48,7 +48,7 @@ describe('loadConfig', () => {
   const config = loadConfig(ROOT);
 
   it('loads every shipped record into the rule-domain types', () => {
-    expect(config.scoringRules).toHaveLength(25);
+    expect(config.scoringRules).toHaveLength(26);
     expect(config.routingRules.map((r) => r.priority)).toEqual([10, 20, 30, 40, 50, 90]);
     expect(config.stagePolicies.map((s) => s.stage)).toEqual([
       'Qualified',
@@ -168,7 +168,7 @@ describe('loadConfig', () => {
         join(dir, 'main', 'default', 'customMetadata', 'Trigger_Action.Anything.md-meta.xml'),
         '<not-xml',
       );
-      expect(loadConfig(dir).scoringRules).toHaveLength(25);
+      expect(loadConfig(dir).scoringRules).toHaveLength(26);
       const file = join(dir, 'main', 'default', 'customMetadata', 'Scoring_Setting.Default.md-meta.xml');
       writeFileSync(
         file,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateValidationRule } from '../../../scripts/lib/formula/index.ts';
 import { findRecordFiles, loadConfig, readRecordFile } from '../../../scripts/lib/config/index.ts';
+import { score } from '../../../scripts/lib/rules/scoring.ts';
 import { fieldNames, listFiles, readMeta, ROOT, validationRuleNames } from './helpers.ts';
 
 const records = findRecordFiles(ROOT).map(readRecordFile);
@@ -107,6 +108,25 @@ describe('the shipped B2B SaaS profile is complete', () => {
       expect(e.halfLifeDays, e.name).toBeGreaterThan(0);
   });
 
+  it('matches titles as a buyer would read them: no substring false positives', () => {
+    const lines = (Title: string) =>
+      score({
+        object: 'Lead',
+        record: { Title },
+        events: [],
+        rules: config.scoringRules,
+        settings: config.scoringSettings,
+        now: '2026-03-10T15:00:00Z',
+      })
+        .lines.map((l) => l.rule)
+        .sort();
+    expect(lines('International Sales Director')).toEqual(['Fit_Title_Manager']);
+    expect(lines('Marketing Coordinator')).toEqual([]);
+    expect(lines('CRO')).toEqual(['Fit_Title_C_Suite']);
+    expect(lines('VP Revenue Operations')).toEqual(['Fit_Title_Executive', 'Fit_Title_RevOps']);
+    expect(lines('Sales Intern')).toEqual(['Neg_Intern_Student_Title']);
+  });
+
   it('scores only signals that Engagement_Event__c.Signal__c can hold', () => {
     const picklist = readMeta<{
       CustomField: { valueSet: { valueSetDefinition: { value: { fullName: string }[] } } };
@@ -153,6 +173,6 @@ describe('the shipped B2B SaaS profile is complete', () => {
     const all = listFiles('customMetadata', '.md-meta.xml');
     const ours = all.filter((f) => CONFIG_TYPES.some((t) => f.startsWith(`${t}.`)));
     expect(records.map((r) => `${r.type}.${r.name}.md-meta.xml`).sort()).toEqual(ours);
-    expect(ours.length).toBe(49);
+    expect(ours.length).toBe(50);
   });
 });

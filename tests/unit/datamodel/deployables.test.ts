@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ComponentSet } from '@salesforce/source-deploy-retrieve';
-import { fieldNames, layoutBehaviours, readMeta, ROOT } from './helpers.ts';
+import { fieldNames, layoutBehaviours, listFiles, readMeta, ROOT } from './helpers.ts';
 
 // What `sf project deploy start` sends: SDR resolves force-app exactly as the CLI does.
 const components = ComponentSet.fromSource(ROOT);
@@ -92,14 +92,30 @@ describe('force-app converts with source-deploy-retrieve into the expected compo
     for (const p of ['RevOps_Bypass_Validation', 'RevOps_Bypass_Automation'])
       expect(has('CustomPermission', p), p).toBe(true);
     expect(has('StandardValueSet', 'OpportunityStage')).toBe(true);
-    for (const o of ['Lead', 'Contact', 'Account']) {
-      expect(has('DuplicateRule', `${o}.RevOps_${o}_Duplicates`), o).toBe(true);
-      expect(has('MatchingRule', `${o}.RevOps_${o}_Match`), o).toBe(true);
+    for (const d of [
+      'Lead.RevOps_Lead_Duplicates',
+      'Lead.RevOps_Lead_Matches_Contact',
+      'Contact.RevOps_Contact_Duplicates',
+      'Account.RevOps_Account_Duplicates',
+    ]) {
+      expect(has('DuplicateRule', d), d).toBe(true);
+    }
+    for (const m of [
+      'Lead.RevOps_Lead_Email',
+      'Lead.RevOps_Lead_Name_Company',
+      'Lead.RevOps_Lead_Name_Phone',
+      'Contact.RevOps_Contact_Email',
+      'Contact.RevOps_Contact_Name_Phone',
+      'Account.RevOps_Account_Website',
+      'Account.RevOps_Account_Name_Phone',
+      'Account.RevOps_Account_Name_City',
+    ]) {
+      expect(has('MatchingRule', m), m).toBe(true);
     }
     expect(has('CustomMetadata', 'Scoring_Setting.Default')).toBe(true);
     expect(
       [...(byType.get('CustomMetadata') ?? [])].filter((n) => !n.startsWith('Trigger_Action.')).length,
-    ).toBe(49);
+    ).toBe(50);
   });
 
   it('a page layout per custom object and config type shows every field, required ones as required', () => {
@@ -131,11 +147,45 @@ describe('force-app converts with source-deploy-retrieve into the expected compo
     }
   });
 
-  it('duplicate rules point at matching rules that exist for the right object', () => {
-    for (const o of ['Lead', 'Contact', 'Account']) {
+  it('each matching rule is all-exact or all-fuzzy and has no OR, so Salesforce evaluates every criterion', () => {
+    for (const o of ['Lead', 'Contact', 'Account', 'Rep_Availability__c']) {
+      const rules = readMeta<{
+        MatchingRules: {
+          matchingRules: {
+            fullName: string;
+            booleanFilter?: string;
+            matchingRuleItems: { matchingMethod: string }[];
+          }[];
+        };
+      }>(`matchingRules/${o}.matchingRule-meta.xml`).MatchingRules.matchingRules;
+      expect(rules.length, o).toBeLessThanOrEqual(5); // active matching rules per object
+      for (const r of rules) {
+        const exact = r.matchingRuleItems.map((i) => i.matchingMethod === 'Exact');
+        expect(new Set(exact).size, r.fullName).toBe(1);
+        expect(r.booleanFilter ?? '', r.fullName).not.toMatch(/OR/);
+      }
+    }
+  });
+
+  it('blocks a second availability row for the same rep and pool, whoever can see the first', () => {
+    const rule = readMeta<{
+      DuplicateRule: { actionOnInsert: string; actionOnUpdate: string; securityOption: string };
+    }>('duplicateRules/Rep_Availability__c.RevOps_Rep_Pool_Unique.duplicateRule-meta.xml').DuplicateRule;
+    expect(rule).toMatchObject({
+      actionOnInsert: 'Block',
+      actionOnUpdate: 'Block',
+      securityOption: 'BypassSharingRules',
+    });
+    expect(has('MatchingRule', 'Rep_Availability__c.RevOps_Rep_Pool')).toBe(true);
+  });
+
+  it('duplicate rules point at matching rules that exist for the right object (at most 3 each)', () => {
+    for (const file of listFiles('duplicateRules', '.duplicateRule-meta.xml')) {
+      const o = file.split('.')[0];
       const rule = readMeta<{
         DuplicateRule: { duplicateRuleMatchRules: { matchRuleSObjectType: string; matchingRule: string }[] };
-      }>(`duplicateRules/${o}.RevOps_${o}_Duplicates.duplicateRule-meta.xml`).DuplicateRule;
+      }>(`duplicateRules/${file}`).DuplicateRule;
+      expect(rule.duplicateRuleMatchRules.length, file).toBeLessThanOrEqual(3);
       for (const m of rule.duplicateRuleMatchRules)
         expect(
           has('MatchingRule', `${m.matchRuleSObjectType}.${m.matchingRule}`),

@@ -29,6 +29,7 @@ const parser = new XMLParser({
       'customMetadataTypeAccesses',
       'matchingRules',
       'mappingFields',
+      'classAccesses',
     ].includes(name),
 });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fieldNames, readMeta } from './helpers.ts';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT, fieldNames, readMeta } from './helpers.ts';
 
 interface FieldPerm {
   field: string;
@@ -16,6 +18,7 @@ interface ObjPerm {
   modifyAllRecords: string;
 }
 interface PermSet {
+  classAccesses?: { apexClass: string; enabled: string }[];
   fieldPermissions: FieldPerm[];
   objectPermissions: ObjPerm[];
   customPermissions?: { name: string; enabled: string }[];
@@ -77,6 +80,25 @@ describe('permission sets', () => {
       }
     });
   }
+
+  it('every RevOps user may call the panel controllers; only admins the merge REST resource', () => {
+    const classes = readdirSync(join(DEFAULT, 'classes'))
+      .filter((f) => f.endsWith('.cls'))
+      .map((f) => f.replace('.cls', ''));
+    const controllers = classes.filter((c) => c.endsWith('Controller')).sort();
+    expect(controllers.length).toBeGreaterThan(0);
+    for (const [name, ps] of Object.entries(sets)) {
+      const granted = (ps.classAccesses ?? []).map((c) => c.apexClass);
+      for (const c of granted) expect(classes, `${name} grants ${c}`).toContain(c);
+      expect(
+        granted.filter((c) => c.endsWith('Controller')),
+        name,
+      ).toEqual(controllers);
+      expect(granted.includes('RevOpsMergeResource'), name).toBe(
+        name === 'RevOps_Admin' && classes.includes('RevOpsMergeResource'),
+      );
+    }
+  });
 
   it('only RevOps Admin may bypass validation and automation', () => {
     expect(sets.RevOps_Admin.customPermissions?.map((p) => p.name).sort()).toEqual([

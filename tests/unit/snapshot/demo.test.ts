@@ -15,15 +15,17 @@ describe('demo org generator', () => {
     const b = generateDemo({ leads: 800, seed: 7, dir: tmpDir('demo-b') });
     const c = generateDemo({ leads: 800, seed: 8, dir: tmpDir('demo-c') });
     for (const object of ['Lead', 'Opportunity', 'OpportunityHistory', 'Engagement_Event__c']) {
-      const fa = a.files.find((f) => f.object === object)!.file;
-      expect(digest(fa), object).toBe(digest(b.files.find((f) => f.object === object)!.file));
+      const fa = a.files.find((f) => f.object === object)!.files[0];
+      expect(digest(fa), object).toBe(digest(b.files.find((f) => f.object === object)!.files[0]));
     }
-    expect(digest(a.files.find((f) => f.object === 'Lead')!.file)).not.toBe(digest(c.files.find((f) => f.object === 'Lead')!.file));
+    expect(digest(a.files.find((f) => f.object === 'Lead')!.files[0])).not.toBe(
+      digest(c.files.find((f) => f.object === 'Lead')!.files[0]),
+    );
   });
 
   it('writes exports the way Salesforce does: API-name headers and no formula fields', () => {
     const out = generateDemo({ leads: 200, seed: 1, dir: tmpDir('demo-h') });
-    const header = readFileSync(out.files.find((f) => f.object === 'Lead')!.file, 'utf8').split('\n')[0];
+    const header = readFileSync(out.files.find((f) => f.object === 'Lead')!.files[0], 'utf8').split('\n')[0];
     expect(header).toContain('"Lifecycle_Stage__c"');
     expect(header).toContain('"Fit_Score__c"');
     expect(header).not.toContain('"Total_Score__c"');
@@ -45,53 +47,82 @@ describe('demo snapshot', () => {
   });
 
   it('holds one table per contract object with the contract columns and a provenance row for each', async () => {
-    const tables = (await query(file, `SELECT table_name FROM information_schema.tables`)).map((r) => r.table_name);
+    const tables = (await query(file, `SELECT table_name FROM information_schema.tables`)).map(
+      (r) => r.table_name,
+    );
     for (const object of Object.keys(SCHEMA)) expect(tables).toContain(object);
-    const cols = (await query(file, `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'Lead'`)) as Array<{ column_name: string; data_type: string }>;
+    const cols = (await query(
+      file,
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'Lead'`,
+    )) as Array<{ column_name: string; data_type: string }>;
     const type = Object.fromEntries(cols.map((c) => [c.column_name, c.data_type]));
-    expect(type).toMatchObject({ Id: 'VARCHAR', CreatedDate: 'TIMESTAMP', Fit_Score__c: 'DOUBLE', IsConverted: 'BOOLEAN', Total_Score__c: 'DOUBLE' });
+    expect(type).toMatchObject({
+      Id: 'VARCHAR',
+      CreatedDate: 'TIMESTAMP',
+      Fit_Score__c: 'DOUBLE',
+      IsConverted: 'BOOLEAN',
+      Total_Score__c: 'DOUBLE',
+    });
     const prov = await query(file, `SELECT * FROM _provenance WHERE object = 'Lead'`);
     expect(prov).toHaveLength(1);
     expect(prov[0]).toMatchObject({ source: 'demo', row_count: 3000 });
   });
 
   it('recomputes the Total_Score__c formula that exports omit', async () => {
-    const [r] = await query(file, `SELECT count(*) AS bad FROM "Lead" WHERE Total_Score__c IS DISTINCT FROM coalesce(Fit_Score__c,0)+coalesce(Engagement_Score__c,0)-coalesce(Negative_Score__c,0)`);
+    const [r] = await query(
+      file,
+      `SELECT count(*) AS bad FROM "Lead" WHERE Total_Score__c IS DISTINCT FROM coalesce(Fit_Score__c,0)+coalesce(Engagement_Score__c,0)-coalesce(Negative_Score__c,0)`,
+    );
     expect(r.bad).toBe(0);
   });
 
   it('has a believable B2B funnel: MQL 10-30% of leads, about half of MQLs reach SQL, win rate 15-35%', async () => {
-    const [f] = await query(file, `SELECT count(*) AS leads, count(MQL_Date__c) AS mql, count(SQL_Date__c) AS sqls, sum(IsConverted::INT) AS conv FROM "Lead"`);
+    const [f] = await query(
+      file,
+      `SELECT count(*) AS leads, count(MQL_Date__c) AS mql, count(SQL_Date__c) AS sqls, sum(IsConverted::INT) AS conv FROM "Lead"`,
+    );
     const mqlRate = Number(f.mql) / Number(f.leads);
     expect(mqlRate).toBeGreaterThan(0.1);
     expect(mqlRate).toBeLessThan(0.3);
     expect(Number(f.sqls) / Number(f.mql)).toBeGreaterThan(0.25);
     expect(Number(f.sqls) / Number(f.mql)).toBeLessThan(0.7);
-    const [w] = await query(file, `SELECT sum(IsWon::INT) AS won, sum(IsClosed::INT) AS closed FROM "Opportunity"`);
+    const [w] = await query(
+      file,
+      `SELECT sum(IsWon::INT) AS won, sum(IsClosed::INT) AS closed FROM "Opportunity"`,
+    );
     expect(Number(w.won) / Number(w.closed)).toBeGreaterThan(0.15);
     expect(Number(w.won) / Number(w.closed)).toBeLessThan(0.35);
   });
 
   it('orders every MQL before its SQL and links converted leads to a real opportunity', async () => {
-    const [r] = await query(file, `SELECT count(*) FILTER (WHERE SQL_Date__c < MQL_Date__c) AS backwards,
-      count(*) FILTER (WHERE IsConverted AND ConvertedOpportunityId NOT IN (SELECT Id FROM "Opportunity")) AS dangling FROM "Lead"`);
+    const [r] = await query(
+      file,
+      `SELECT count(*) FILTER (WHERE SQL_Date__c < MQL_Date__c) AS backwards,
+      count(*) FILTER (WHERE IsConverted AND ConvertedOpportunityId NOT IN (SELECT Id FROM "Opportunity")) AS dangling FROM "Lead"`,
+    );
     expect(r).toEqual({ backwards: 0, dangling: 0 });
   });
 
   it('records SLA breaches consistently: breached leads were touched after the due time or not at all', async () => {
-    const [r] = await query(file, `SELECT count(*) FILTER (WHERE SLA_Status__c = 'Breached') AS breached,
+    const [r] = await query(
+      file,
+      `SELECT count(*) FILTER (WHERE SLA_Status__c = 'Breached') AS breached,
       count(*) FILTER (WHERE SLA_Status__c = 'Breached' AND First_Touch_At__c <= SLA_Contact_Due__c) AS wrong,
-      count(*) FILTER (WHERE SLA_Status__c = 'Met' AND First_Touch_At__c > SLA_Contact_Due__c) AS wrong_met FROM "Lead"`);
+      count(*) FILTER (WHERE SLA_Status__c = 'Met' AND First_Touch_At__c > SLA_Contact_Due__c) AS wrong_met FROM "Lead"`,
+    );
     expect(Number(r.breached)).toBeGreaterThan(0);
     expect(r.wrong).toBe(0);
     expect(r.wrong_met).toBe(0);
   });
 
   it('gives every opportunity a stage history that starts at Qualified and ends at its current stage', async () => {
-    const rows = await query(file, `SELECT o.Id, o.StageName,
+    const rows = await query(
+      file,
+      `SELECT o.Id, o.StageName,
       (SELECT StageName FROM "OpportunityHistory" h WHERE h.OpportunityId = o.Id ORDER BY CreatedDate, Id LIMIT 1) AS first,
       (SELECT StageName FROM "OpportunityHistory" h WHERE h.OpportunityId = o.Id ORDER BY CreatedDate DESC, Id DESC LIMIT 1) AS last
-      FROM "Opportunity" o`);
+      FROM "Opportunity" o`,
+    );
     expect(rows.length).toBeGreaterThan(20);
     for (const r of rows) {
       expect(r.first).toBe('Qualified');
@@ -100,19 +131,25 @@ describe('demo snapshot', () => {
   });
 
   it('plants stale deals, close-date pushes and discounts that need approval', async () => {
-    const [r] = await query(file, `SELECT count(*) FILTER (WHERE Close_Date_Push_Count__c > 0) AS pushed,
+    const [r] = await query(
+      file,
+      `SELECT count(*) FILTER (WHERE Close_Date_Push_Count__c > 0) AS pushed,
       count(*) FILTER (WHERE Discount_Percent__c >= 20) AS big_discount,
-      count(*) FILTER (WHERE NOT IsClosed AND Stage_Entered_At__c < TIMESTAMP '2026-10-01' - INTERVAL 60 DAY) AS stale FROM "Opportunity"`);
+      count(*) FILTER (WHERE NOT IsClosed AND Stage_Entered_At__c < TIMESTAMP '2026-10-01' - INTERVAL 60 DAY) AS stale FROM "Opportunity"`,
+    );
     expect(Number(r.pushed)).toBeGreaterThan(0);
     expect(Number(r.big_discount)).toBeGreaterThan(0);
     expect(Number(r.stale)).toBeGreaterThan(0);
   });
 
   it('records planted duplicates with truth: each duplicate points at an entity that exists', async () => {
-    const rows = await query(file, `SELECT t.Id, t.entity_id, t.variant, l.Email AS dup_email, coalesce(o.Email, c.Email) AS orig_email
+    const rows = await query(
+      file,
+      `SELECT t.Id, t.entity_id, t.variant, l.Email AS dup_email, coalesce(o.Email, c.Email) AS orig_email
       FROM _dedup_truth t JOIN "Lead" l ON l.Id = t.Id
       LEFT JOIN "Lead" o ON o.Id = t.entity_id LEFT JOIN "Contact" c ON c.Id = t.entity_id
-      WHERE t.variant <> 'original'`);
+      WHERE t.variant <> 'original'`,
+    );
     expect(rows.length).toBeGreaterThan(50);
     for (const r of rows) expect(r.orig_email, `entity ${r.entity_id}`).not.toBeNull();
     const freeMail = rows.filter((r) => String(r.variant).includes('free_mail'));

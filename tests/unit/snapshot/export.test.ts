@@ -25,7 +25,10 @@ describe('snapshot from a Salesforce Data Export', () => {
     const out = join(tmpDir('export-folder'), 'snap.duckdb');
     const r = await buildExportSnapshot({ path: csvDir, out });
     expect(r.counts.Lead).toBe(leadCsv.length - 1);
-    const [row] = await query(out, `SELECT typeof(CreatedDate) AS t, count(*) FILTER (WHERE Total_Score__c IS NULL) AS missing FROM "Lead" GROUP BY 1`);
+    const [row] = await query(
+      out,
+      `SELECT typeof(CreatedDate) AS t, count(*) FILTER (WHERE Total_Score__c IS NULL) AS missing FROM "Lead" GROUP BY 1`,
+    );
     expect(row).toEqual({ t: 'TIMESTAMP', missing: 0 });
   });
 
@@ -35,15 +38,26 @@ describe('snapshot from a Salesforce Data Export', () => {
     const half = Math.floor(rows.length / 2);
     const first = rows.slice(0, half + 10);
     // zip 2 repeats ten rows of zip 1 with a changed Company: the newer value must win, with no duplicate Ids.
-    const changed = rows.slice(half, half + 10).map((l) => l.replace(/^("[^"]*",(?:[^,]*,){4})"[^"]*"/, '$1"Renamed Co"'));
+    const changed = rows
+      .slice(half, half + 10)
+      .map((l) => l.replace(/^("[^"]*",(?:[^,]*,){4})"[^"]*"/, '$1"Renamed Co"'));
     const second = [...changed, ...rows.slice(half + 10)];
-    await writeZip(join(dir, 'WE_00D5e000000abcdEAA_1.ZIP'), { 'Lead.csv': [header, ...first].join('\n') + '\n', 'Account.csv': readFileSync(join(csvDir, 'Account.csv'), 'utf8') });
-    await writeZip(join(dir, 'WE_00D5e000000abcdEAA_2.ZIP'), { 'Lead.csv': [header, ...second].join('\n') + '\n', 'Attachment.csv': '"Id","Name"\n"00P1","x"\n' });
+    await writeZip(join(dir, 'WE_00D5e000000abcdEAA_1.ZIP'), {
+      'Lead.csv': [header, ...first].join('\n') + '\n',
+      'Account.csv': readFileSync(join(csvDir, 'Account.csv'), 'utf8'),
+    });
+    await writeZip(join(dir, 'WE_00D5e000000abcdEAA_2.ZIP'), {
+      'Lead.csv': [header, ...second].join('\n') + '\n',
+      'Attachment.csv': '"Id","Name"\n"00P1","x"\n',
+    });
     const out = join(dir, 'snap.duckdb');
     const r = await buildExportSnapshot({ path: dir, out });
     expect(r.orgId).toBe('00D5e000000abcdEAA');
     expect(r.counts.Lead).toBe(rows.length);
-    const [d] = await query(out, `SELECT count(*) - count(DISTINCT Id) AS dups, count(*) FILTER (WHERE Company = 'Renamed Co') AS renamed FROM "Lead"`);
+    const [d] = await query(
+      out,
+      `SELECT count(*) - count(DISTINCT Id) AS dups, count(*) FILTER (WHERE Company = 'Renamed Co') AS renamed FROM "Lead"`,
+    );
     expect(d).toEqual({ dups: 0, renamed: 10 });
     expect(r.warnings.join(' ')).toMatch(/no CSV for .*Opportunity/);
   });
@@ -51,26 +65,40 @@ describe('snapshot from a Salesforce Data Export', () => {
   it('keeps columns the schema does not know, as text', async () => {
     const dir = tmpDir('export-extra');
     const lines = readFileSync(join(csvDir, 'Account.csv'), 'utf8').trimEnd().split('\n');
-    writeFileSync(join(dir, 'Account.csv'), [lines[0] + ',"Partner_Tier__c"', ...lines.slice(1).map((l, i) => `${l},"Gold ${i}"`)].join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'Account.csv'),
+      [lines[0] + ',"Partner_Tier__c"', ...lines.slice(1).map((l, i) => `${l},"Gold ${i}"`)].join('\n') +
+        '\n',
+    );
     const out = join(dir, 'snap.duckdb');
     await buildExportSnapshot({ path: dir, out });
-    const [r] = await query(out, `SELECT typeof(Partner_Tier__c) AS t, min(Partner_Tier__c) AS v FROM "Account" GROUP BY 1`);
+    const [r] = await query(
+      out,
+      `SELECT typeof(Partner_Tier__c) AS t, min(Partner_Tier__c) AS v FROM "Account" GROUP BY 1`,
+    );
     expect(r).toEqual({ t: 'VARCHAR', v: 'Gold 0' });
   });
 
   it('refuses an export missing a required column, naming the file and column, and writes nothing', async () => {
     const dir = tmpDir('export-bad');
     const lines = readFileSync(join(csvDir, 'Opportunity.csv'), 'utf8').split('\n');
-    writeFileSync(join(dir, 'Opportunity.csv'), lines.map((l) => l.split(',').slice(0, 4).join(',')).join('\n')); // Id, Name, AccountId, OwnerId
+    writeFileSync(
+      join(dir, 'Opportunity.csv'),
+      lines.map((l) => l.split(',').slice(0, 4).join(',')).join('\n'),
+    ); // Id, Name, AccountId, OwnerId
     writeFileSync(join(dir, 'Lead.csv'), readFileSync(join(csvDir, 'Lead.csv')));
     const out = join(dir, 'snap.duckdb');
-    await expect(buildExportSnapshot({ path: dir, out })).rejects.toThrow(/Opportunity\.csv: missing required columns StageName, CloseDate, CreatedDate/);
+    await expect(buildExportSnapshot({ path: dir, out })).rejects.toThrow(
+      /Opportunity\.csv: missing required columns StageName, CloseDate, CreatedDate/,
+    );
     expect(existsSync(out)).toBe(false);
     expect(existsSync(`${out}.partial`)).toBe(false);
   });
 
   it('says where to look when the path does not exist', async () => {
     mkdirSync('tests/.tmp', { recursive: true });
-    await expect(buildExportSnapshot({ path: 'tests/.tmp/no-such-export', out: 'tests/.tmp/x.duckdb' })).rejects.toMatchObject({ name: 'ExportNotFound' });
+    await expect(
+      buildExportSnapshot({ path: 'tests/.tmp/no-such-export', out: 'tests/.tmp/x.duckdb' }),
+    ).rejects.toMatchObject({ name: 'ExportNotFound' });
   });
 });

@@ -14,7 +14,11 @@ export async function query(file: string, sql: string): Promise<Array<Record<str
   const conn = await instance.connect();
   try {
     const r = await conn.runAndReadAll(sql);
-    return r.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+    return r
+      .getRowObjectsJS()
+      .map((row) =>
+        Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])),
+      );
   } finally {
     conn.closeSync();
     instance.closeSync();

@@ -66,3 +66,42 @@ describe('verify: one API version', () => {
     );
   });
 });
+
+describe('verify: custom metadata records', () => {
+  let problems: Problem[];
+  beforeAll(async () => {
+    problems = problemsOf(await verifyFixture('deploy-broken', ['deploy']));
+  });
+  const record = 'customMetadata/Config.Default.md-meta.xml';
+
+  it('fails a value for a field the type does not have', () => {
+    expectProblem(problems, record, 18, /Config__mdt has no field Colour__c/);
+  });
+
+  it('fails a number field holding text and a checkbox holding neither true nor false', () => {
+    expectProblem(
+      problems,
+      record,
+      14,
+      /Config__mdt.Threshold__c is a Number field but the record has "lots"/,
+    );
+    expectProblem(problems, record, 6, /Config__mdt.Enabled__c is a Checkbox but the record has "yes"/);
+  });
+
+  it("fails a picklist value outside the field's value set", () => {
+    expectProblem(problems, record, 10, /"Lenient" is not one of its picklist values \(Strict, Loose\)/);
+  });
+
+  it('fails a field given twice in one record', () => {
+    expectProblem(problems, record, 22, /Config__mdt.Threshold__c has two values in this record/);
+  });
+
+  it('fails a record of a type the tree does not define', () => {
+    expectProblem(
+      problems,
+      'customMetadata/Ghost.Record.md-meta.xml',
+      1,
+      /Custom metadata type Ghost__mdt is not defined/,
+    );
+  });
+});

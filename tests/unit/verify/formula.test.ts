@@ -178,6 +178,11 @@ describe('formula evaluator: blanks, numbers, dates', () => {
     );
   });
 
+  it('ISNUMBER accepts decimal text and rejects the rest', () => {
+    expect(ev('ISNUMBER(Pricing_Notes__c)', { record: { Pricing_Notes__c: '-12.5' } })).toBe(true);
+    expect(ev('ISNUMBER(Pricing_Notes__c)', { record: { Pricing_Notes__c: '12 apples' } })).toBe(false);
+  });
+
   it('checkbox fields are never blank: a missing one is false', () => {
     expect(ev('NOT(Signed_Contract__c)', { record: {} })).toBe(true);
   });

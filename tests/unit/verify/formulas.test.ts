@@ -68,6 +68,27 @@ describe('verify: formulas', () => {
     );
   });
 
+  it('fails an ISPICKVAL on a standard picklist value the StandardValueSet does not have', () => {
+    expectProblem(
+      problems,
+      'Stage_Value_Typo.validationRule-meta.xml',
+      6,
+      /StageName has no picklist value "Discovry" \(values: Qualified, Discovery\)/,
+    );
+  });
+
+  it('fails a CASE branch on a custom picklist value the field does not have, and accepts the real ones', () => {
+    expectProblem(
+      problems,
+      'Case_Value_Typo.validationRule-meta.xml',
+      6,
+      /Deal_Type__c has no picklist value "Upsell"/,
+    );
+    expect(problems.filter((p) => p.file.endsWith('Case_Value_Typo.validationRule-meta.xml'))).toHaveLength(
+      1,
+    );
+  });
+
   it('checks validation rules of custom metadata types too', () => {
     expectProblem(
       problems,

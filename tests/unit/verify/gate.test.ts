@@ -35,8 +35,8 @@ describe('verify: the gate', () => {
     expect(run.stdout).toMatch(
       /^tests\/fixtures\/verify\/formula-broken\/force-app\/main\/default\/objects\/Opportunity\/validationRules\/Unknown_Function\.validationRule-meta\.xml:6: \[formula\] .*ISBLANKK/m,
     );
-    expect(run.stdout).toMatch(/^  formula\s+8 errors\s+\d+\.\ds/m);
-    expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^FAIL: 8 errors/);
+    expect(run.stdout).toMatch(/^  formula\s+10 errors\s+\d+\.\ds/m);
+    expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^FAIL: 10 errors/);
   });
 
   it('--json gives a machine-readable report with the same problems', () => {
@@ -45,9 +45,9 @@ describe('verify: the gate', () => {
       [
         resolve(REPO, 'node_modules/tsx/dist/cli.mjs'),
         'scripts/verify.ts',
-        fixture('lwc-broken'),
+        fixture('formula-broken'),
         '--only',
-        'lwc',
+        'formula',
         '--json',
       ],
       {
@@ -61,11 +61,12 @@ describe('verify: the gate', () => {
       checks: { check: string; errors: number; problems: { file: string; line: number }[] }[];
     };
     expect(json.ok).toBe(false);
-    expect(json.checks[0]).toMatchObject({ check: 'lwc', errors: 3 });
+    expect(json.checks[0]).toMatchObject({ check: 'formula', errors: 10 });
     expect(json.checks[0].problems).toContainEqual(
       expect.objectContaining({
-        file: 'tests/fixtures/verify/lwc-broken/force-app/main/default/lwc/unsafeHtml/unsafeHtml.js',
-        line: 7,
+        file: 'tests/fixtures/verify/formula-broken/force-app/main/default/workflows/Opportunity.workflow-meta.xml',
+        line: 6,
+        severity: 'error',
       }),
     );
   });

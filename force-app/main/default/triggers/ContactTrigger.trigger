@@ -1,3 +1,3 @@
 trigger ContactTrigger on Contact(before insert, after insert, before update, after update) {
-    TriggerDispatcher.run();
+  TriggerDispatcher.run();
 }

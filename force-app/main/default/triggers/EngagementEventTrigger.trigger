@@ -1,3 +1,3 @@
 trigger EngagementEventTrigger on Engagement_Event__c(after insert) {
-    TriggerDispatcher.run();
+  TriggerDispatcher.run();
 }

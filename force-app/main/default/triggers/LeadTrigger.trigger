@@ -1,3 +1,3 @@
 trigger LeadTrigger on Lead(before insert, after insert, before update, after update) {
-    TriggerDispatcher.run();
+  TriggerDispatcher.run();
 }

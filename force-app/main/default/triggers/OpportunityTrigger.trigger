@@ -1,3 +1,3 @@
 trigger OpportunityTrigger on Opportunity(before insert, after insert, before update, after update) {
-    TriggerDispatcher.run();
+  TriggerDispatcher.run();
 }

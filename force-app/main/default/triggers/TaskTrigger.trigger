@@ -1,3 +1,3 @@
 trigger TaskTrigger on Task(before insert, after insert, before update, after update) {
-    TriggerDispatcher.run();
+  TriggerDispatcher.run();
 }

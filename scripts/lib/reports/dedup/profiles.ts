@@ -79,25 +79,20 @@ export function salesforceSetup(rule: DedupRule): SalesforceSetup {
         ? []
         : [
             {
-              name: 'name',
+              // a name alone is too common a key at scale (thousands of "Maria Garcia"): sound-alike name within a company
+              name: 'name + company',
               parts: [
                 { field: 'LastName', transform: 'soundex' },
                 { field: 'FirstName', transform: 'prefix3' },
+                { field: 'Company', transform: 'company' },
               ],
             },
           ],
     website: [{ name: 'website', parts: [{ field: 'Website', transform: 'website' }] }],
   };
   const keys = [...new Set(rule.matchKeys)].flatMap((k) => byKey[k] ?? []);
-  const extra = [
-    'CreatedDate',
-    'LastModifiedDate',
-    'LastActivityDate',
-    'OwnerId',
-    'Title',
-    'Company',
-    'Name',
-  ];
+  // survivorship reads CreatedDate and the latest activity; Title and Name are shown in the review sheet
+  const extra = ['CreatedDate', 'LastActivityDate', 'Title', 'Company', 'Name'];
   if (rule.systemOfRecordField) extra.push(rule.systemOfRecordField);
   return { blocking: { keys, ...BLOCK_LIMITS }, columns, extraColumns: extra };
 }

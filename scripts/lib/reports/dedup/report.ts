@@ -80,7 +80,7 @@ export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<Re
     'LastName',
     'Name',
     ...setup.extraColumns,
-  ].filter((c) => have.has(c) && !(object === 'Contact' && c === 'Company'));
+  ].filter((c) => have.has(c) && !(object === 'Contact' && c === 'Company') && !(object !== 'Account' && c === 'Name'));
   const select = [...new Set(['Id', ...want])].map((c) => `CAST(t.${q(c)} AS VARCHAR) AS ${q(c)}`);
   let join = '';
   if (object === 'Contact' && have.has('AccountId') && (await db.hasTable('Account'))) {
@@ -91,7 +91,8 @@ export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<Re
   select.push(`CAST(act.ts AS VARCHAR) AS "_LastActivity"`);
   const data = await db.columns(
     `WITH act AS (SELECT rid, max(ts) AS ts FROM (${act}) GROUP BY rid)
-     SELECT ${select.join(', ')} FROM ${q(object)} t ${join} LEFT JOIN act ON act.rid = t."Id" ORDER BY t."Id"`,
+     SELECT ${select.join(', ')} FROM ${q(object)} t ${join} LEFT JOIN act ON act.rid = t."Id"`,
+    '"Id"',
   );
   return { ids: data.Id.map((v) => v ?? ''), columns: data };
 }

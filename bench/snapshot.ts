@@ -1,0 +1,154 @@
+// Snapshot benchmarks (npm run bench -- snapshot-demo snapshot-export snapshot-org):
+//  - demo generation of 1M leads (target <= 30 s), run as the CLI in a child process, with its peak RSS;
+//  - import of a 1M-lead Data Export (generated here by the demo generator) in MB/s, side by side with DuckDB's
+//    own read_csv over the same files (target >= 150 MB/s and within 2x of read_csv);
+//  - snapshot from the loopback fake org of 100k and 1M leads, peak RSS of the snapshot process (target <= 300 MB,
+//    flat in N).
+// Sizes can be lowered for a quick run: REVOPS_BENCH_LEADS=200000 npm run bench -- snapshot-demo
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { buildExportSnapshot, scratchDir } from '../scripts/lib/snapshot/build.ts';
+import { generateDemo } from '../scripts/lib/snapshot/generator.ts';
+import { literal, SCHEMA } from '../scripts/lib/snapshot/schema.ts';
+import { FakeOrg, syntheticDataset } from '../tests/e2e/fakeOrg.ts';
+import type { BenchSuite } from './suites.ts';
+
+const LEADS = Number(process.env.REVOPS_BENCH_LEADS ?? 1_000_000);
+const mb = (bytes: number): number => Math.round(bytes / 1e5) / 10;
+const secs = (ms: number): number => Math.round(ms / 100) / 10;
+
+/** Runs the CLI in a child node process; samples its peak RSS (VmHWM) from /proc while it runs. */
+async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; ms: number; peakRssMb: number | null; stderr: string }> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  let peak: number | null = null;
+  const sample = (): void => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) peak = Math.max(peak ?? 0, Number(m[1]) / 1024);
+    } catch {
+      // process gone or no /proc (macOS): no RSS figure
+    }
+  };
+  const timer = setInterval(sample, 50);
+  const code = await new Promise<number>((r) => child.on('exit', (c) => (sample(), r(c ?? 1))));
+  clearInterval(timer);
+  return { code, ms: performance.now() - t0, peakRssMb: peak === null ? null : Math.round(peak), stderr };
+}
+
+const SUITES: BenchSuite[] = [
+  {
+    name: 'snapshot-demo',
+    async run() {
+      const dir = mkdtempSync(join(tmpdir(), 'revops-bench-'));
+      try {
+        const out = join(dir, 'demo.duckdb');
+        const r = await runCli(['snapshot', '--demo', '--size', String(LEADS), '--out', out]);
+        if (r.code !== 0) throw new Error(`snapshot --demo failed:\n${r.stderr}`);
+        const gen = /Generated (\d+) MB of CSV in ([\d.]+)s/.exec(r.stderr);
+        return {
+          leads: LEADS,
+          totalSeconds: secs(r.ms),
+          generateSeconds: gen ? Number(gen[2]) : null,
+          csvMb: gen ? Number(gen[1]) : null,
+          snapshotMb: mb(statSync(out).size),
+          peakRssMb: r.peakRssMb,
+          targetSeconds: 30,
+        };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'snapshot-export',
+    async run() {
+      const dir = scratchDir('revops-bench-export-', LEADS * 2500);
+      const work = mkdtempSync(join(tmpdir(), 'revops-bench-'));
+      try {
+        const demo = generateDemo({ leads: LEADS, seed: 42, dir });
+        const files = demo.files.flatMap((f) => f.files.map((file) => ({ object: f.object, file })));
+        const bytes = files.reduce((s, f) => s + statSync(f.file).size, 0);
+        const leadBytes = statSync(join(dir, 'Lead.csv')).size;
+        // ours: validate headers, typed read_csv per object, formula recompute, provenance
+        let t0 = performance.now();
+        await buildExportSnapshot({ path: dir, out: join(work, 'export.duckdb') });
+        const oursMs = performance.now() - t0;
+        // DuckDB alone: CREATE TABLE AS SELECT * FROM read_csv(file) with type sniffing, same files, same disk
+        const instance = await DuckDBInstance.create(join(work, 'baseline.duckdb'));
+        const conn = await instance.connect();
+        t0 = performance.now();
+        for (const f of files)
+          await conn.run(
+            `CREATE TABLE "${f.object}" AS SELECT * FROM read_csv(${literal(f.file)}, header = true)`,
+          );
+        await conn.run('CHECKPOINT');
+        const duckMs = performance.now() - t0;
+        conn.closeSync();
+        instance.closeSync();
+        return {
+          leads: LEADS,
+          csvMb: mb(bytes),
+          leadCsvMb: mb(leadBytes),
+          oursSeconds: secs(oursMs),
+          oursMbPerSec: Math.round(bytes / 1e6 / (oursMs / 1000)),
+          duckdbReadCsvSeconds: secs(duckMs),
+          duckdbMbPerSec: Math.round(bytes / 1e6 / (duckMs / 1000)),
+          ratioToReadCsv: Math.round((oursMs / duckMs) * 100) / 100,
+          targetMbPerSec: 150,
+          targetRatio: 2,
+        };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        rmSync(work, { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'snapshot-org',
+    async run() {
+      const out: Record<string, unknown> = {};
+      for (const n of [100_000, LEADS]) {
+        const org = await new FakeOrg({
+          data: { Lead: syntheticDataset('Lead', SCHEMA.Lead.fields, n, '00Q') },
+          pollsBeforeComplete: 1,
+        }).start();
+        const dir = mkdtempSync(join(tmpdir(), 'revops-bench-'));
+        try {
+          const r = await runCli(
+            ['snapshot', '--from-org', org.accessToken, '--out', join(dir, 'org.duckdb')],
+            { SF_ORG_INSTANCE_URL: org.url },
+          );
+          if (r.code !== 0) throw new Error(`snapshot --from-org failed:\n${r.stderr}`);
+          out[`leads${n}`] = {
+            seconds: secs(r.ms),
+            rowsPerSec: Math.round(n / (r.ms / 1000)),
+            peakRssMb: r.peakRssMb,
+          };
+        } finally {
+          await org.stop();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+      return { ...out, targetPeakRssMb: 300 };
+    },
+  },
+];
+
+/** Runs one of snapshot-demo, snapshot-export, snapshot-org (registered in bench/suites.ts). */
+export async function runSnapshotBench(name: string): Promise<Record<string, unknown>> {
+  const suite = SUITES.find((s) => s.name === name);
+  if (!suite) throw new Error(`unknown snapshot bench ${name}`);
+  return suite.run();
+}
