@@ -82,7 +82,7 @@ const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.m
 
 /**
  * The records a go-to-market profile changes, and how (documented in the README):
- * MQL thresholds, product-usage and demo-request points, engagement half-life from the cycle length,
+ * MQL thresholds, product-usage and demo-request points, engagement half-lives scaled by cycle length / 45 days,
  * SLA contact window from motion and ACV, qualify window from the cycle length, stale multipliers.
  */
 export function applyProfile(
@@ -114,8 +114,9 @@ export function applyProfile(
         const cap = num('Max_Points__c');
         if (cap !== null && cap < next) set('Max_Points__c', next); // a rule's cap is never below its own points
       }
-      if (num('Half_Life_Days__c') !== null)
-        set('Half_Life_Days__c', clamp(Math.round(p.cycleDays / 3), 7, 90));
+      // decay follows the buying cycle: half-lives scale with cycle length against a 45-day reference
+      const halfLife = num('Half_Life_Days__c');
+      if (halfLife !== null) set('Half_Life_Days__c', clamp(Math.round((halfLife * p.cycleDays) / 45), 3, 180));
     }
     if (r.type === 'SLA_Policy') {
       set('Contact_Within_Hours__c', p.acv >= 50_000 ? Math.min(d.contactHours, 1) : d.contactHours);

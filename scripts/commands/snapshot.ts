@@ -17,7 +17,7 @@ function render(r: BuildResult): string {
     '',
     `Built in ${seconds(total)} (${Object.entries(r.timings)
       .map(([k, v]) => `${k.replace(/Ms$/, '')} ${seconds(v)}`)
-      .join(', ')}); ${(r.csvBytes / 1e6).toFixed(1)} MB of CSV.`,
+      .join(', ')})${r.csvBytes ? `; ${(r.csvBytes / 1e6).toFixed(1)} MB of CSV` : ''}.`,
   ].join('\n');
 }
 

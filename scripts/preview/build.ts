@@ -1,6 +1,6 @@
 // `npm run preview`: compiles the rep-facing panels with LWC OSS (rollup + @lwc/rollup-plugin) into a static
 // page, preview/dist/index.html, styled with SLDS and fed with the jest mock data. Small stand-ins replace the
-// lightning-* base components the panels use (scripts/preview/lightning/) and the @salesforce/* imports.
+// lightning-* base components the panels use (scripts/preview/lwc/lightning/) and the @salesforce/* imports.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -18,7 +18,7 @@ const lwc: LwcPlugin =
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
 const SLDS = join(ROOT, 'node_modules/@salesforce-ux/design-system/assets');
-const STANDINS = join(HERE, 'lightning');
+const STANDINS = join(HERE, 'lwc/lightning');
 /** The user locale and time zone the panels format with (the same defaults sfdx-lwc-jest uses). */
 const I18N: Record<string, string> = {
   locale: 'en-US',

@@ -45,7 +45,7 @@ describe('rep-facing panels in the browser preview', () => {
     const breached = await text('revopsSlaTimer', 'breached');
     expect(breached).toContain('Breached');
     expect(breached).toContain('Overdue by 6 h 00 min 00 s business time');
-    expect(breached).toContain('Escalated to Maria Lopez (manager)');
+    expect(breached).toContain('Escalated to Maria Lopez');
     expect(await text('revopsSlaTimer', 'met')).toContain('Met Nov 24, 2026, 8:10 AM');
     expect(await text('revopsSlaTimer', 'empty')).toContain('No SLA is running for this record.');
   });

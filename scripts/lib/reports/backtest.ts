@@ -96,7 +96,7 @@ export async function runBacktest(
   // ROC-AUC (Mann-Whitney with average ranks for ties) and the ROC curve by distinct score.
   const [a] = await db.all<{ auc: number | null }>(`
     WITH r AS (SELECT y, avg(rn) OVER (PARTITION BY total) AS rk FROM (SELECT y, total, row_number() OVER (ORDER BY total) AS rn FROM bt_test))
-    SELECT (sum(rk) FILTER (WHERE y) - ${te.p} * (${te.p} + 1) / 2.0) / nullif(${te.p} * ${te.n - te.p}, 0) AS auc FROM r`);
+    SELECT (sum(rk) FILTER (WHERE y) - ${te.p}::DOUBLE * (${te.p} + 1) / 2.0) / nullif(${te.p}::DOUBLE * ${te.n - te.p}, 0) AS auc FROM r`);
   const rocRows = await db.all<{ tpr: number; fpr: number }>(`
     WITH s AS (SELECT total, count(*) FILTER (WHERE y) AS p, count(*) FILTER (WHERE NOT y) AS n FROM bt_test GROUP BY total),
     c AS (SELECT total, sum(p) OVER (ORDER BY total DESC) AS cp, sum(n) OVER (ORDER BY total DESC) AS cn FROM s)

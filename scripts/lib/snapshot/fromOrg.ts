@@ -1,5 +1,5 @@
 // Snapshot from an org: one Bulk API 2.0 query per object, result pages streamed straight into DuckDB
-// appenders (memory bounded), the next-page locator saved to "<out>.resume.json" after every page so an
+// appenders (memory bounded: DuckDB runs with a 100 MB limit, one thread), the next-page locator saved to "<out>.resume.json" after every page so an
 // interrupted pull resumes where it stopped. Fields are the snapshot schema's, intersected with the org's
 // describe (a field the org lacks stays NULL and is reported).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -73,7 +73,7 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
     objects: {},
   };
   const save = (): void => writeFileSync(file, JSON.stringify(state, null, 2));
-  const writer = await SnapshotWriter.create(opts.out, { resume: resume !== null, memoryLimit: process.env.MEMLIM ?? '160MB' });
+  const writer = await SnapshotWriter.create(opts.out, { resume: resume !== null, memoryLimit: '100MB' });
   const warnings: string[] = [];
   const counts: Record<string, number> = {};
   try {
@@ -133,11 +133,8 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
             appender.endRow();
           }
         },
-        async saveState(s) {
-          // The page's rows go to the file (and out of memory: DuckDB holds un-checkpointed rows in RAM)
-          // before its locator is recorded.
-          appender.flushSync();
-          await writer.conn.run('CHECKPOINT');
+        saveState(s) {
+          appender.flushSync(); // the page's rows are in the snapshot before its locator is recorded
           state.objects[object].state = { ...s };
           save();
         },
@@ -150,8 +147,7 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
             `  ${object}: page ${s.pages}, ${s.rows.toLocaleString('en-US')} rows (${Math.round(s.rows / Math.max(secs, 0.001)).toLocaleString('en-US')}/s${usage})`,
           );
         },
-      });
-      appender.closeSync();
+      }).finally(() => appender.closeSync());
       const extra = await writer.dedupById(object);
       if (extra) progress(`  ${object}: dropped ${extra} rows delivered twice by a retried page.`);
       counts[object] = await writer.count(object);

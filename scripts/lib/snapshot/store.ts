@@ -83,7 +83,9 @@ export class SnapshotWriter {
     }
     const instance = await DuckDBInstance.create(
       partial,
-      opts.memoryLimit ? { memory_limit: opts.memoryLimit, threads: '1', preserve_insertion_order: 'false' } : {},
+      opts.memoryLimit
+        ? { memory_limit: opts.memoryLimit, threads: '1', preserve_insertion_order: 'false' }
+        : {},
     );
     const conn = await instance.connect();
     return new SnapshotWriter(out, partial, instance, conn);

@@ -9,7 +9,14 @@ import {
 } from '@salesforce/source-deploy-retrieve';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { decodeXml, lineAt, lineOf, listFiles } from './files.ts';
-import { findObjectDirs, readSourceField, type SourceField } from './schema.ts';
+import {
+  findObjectDirs,
+  getObject,
+  loadProjectSchema,
+  readSourceField,
+  type ProjectSchema,
+  type SourceField,
+} from './schema.ts';
 import type { CheckInput, Problem } from './types.ts';
 
 const problem = (file: string, line: number, message: string): Problem => ({
@@ -345,13 +352,147 @@ export function checkCustomMetadataRecords(root: string, files: string[]): Probl
   return out;
 }
 
-export async function checkDeployability(input: CheckInput): Promise<Problem[]> {
+/**
+ * Permission sets reference only what exists (classes, objects, custom fields, custom permissions) and grant
+ * no field permission Salesforce refuses: none on a universally required field, no edit on a formula,
+ * auto-number or roll-up field.
+ */
+export function checkPermissionSets(root: string, files: string[], schema: ProjectSchema): Problem[] {
+  const out: Problem[] = [];
+  const classes = new Set(
+    files.filter((f) => f.endsWith('.cls')).map((f) => basename(f, '.cls').toLowerCase()),
+  );
+  for (const file of files.filter((f) => f.endsWith('.permissionset-meta.xml'))) {
+    const content = readFileSync(file, 'utf8');
+    if (XMLValidator.validate(content) !== true) continue;
+    const at = (index: number): number => lineAt(content, index);
+    const fail = (index: number, message: string): void => {
+      out.push(problem(file, at(index), message));
+    };
+    for (const m of content.matchAll(/<classAccesses>[\s\S]*?<apexClass>([^<]+)<\/apexClass>/g)) {
+      if (!classes.has(m[1].trim().toLowerCase()))
+        fail(m.index + m[0].indexOf('<apexClass>'), `Apex class ${m[1]} is not in the tree.`);
+    }
+    for (const m of content.matchAll(/<objectPermissions>[\s\S]*?<object>([^<]+)<\/object>/g)) {
+      if (!getObject(schema, m[1].trim()))
+        fail(m.index + m[0].indexOf('<object>'), `Object ${m[1]} does not exist.`);
+    }
+    for (const m of content.matchAll(/<customPermissions>[\s\S]*?<name>([^<]+)<\/name>/g)) {
+      if (!schema.customPermissions.some((p) => p.toLowerCase() === m[1].trim().toLowerCase())) {
+        fail(m.index + m[0].indexOf('<name>'), `Custom permission ${m[1]} is not in the tree.`);
+      }
+    }
+    for (const m of content.matchAll(/<fieldPermissions>([\s\S]*?)<\/fieldPermissions>/g)) {
+      const body = m[1];
+      const ref = /<field>([^<]+)<\/field>/.exec(body)?.[1].trim() ?? '';
+      const index = m.index + m[0].indexOf('<field>');
+      const [object, name] = ref.split('.');
+      if (!name || !/__c$/i.test(name)) continue; // standard fields: the org decides
+      const field = getObject(schema, object)?.fields.get(name.toLowerCase()) as SourceField | undefined;
+      if (!field) {
+        fail(index, `Field ${ref} is not defined (no objects/${object}/fields/${name}.field-meta.xml).`);
+      } else if (field.required || field.sfType === 'MasterDetail') {
+        fail(
+          index,
+          `Field ${ref} is required; Salesforce refuses field permissions on required fields. Remove this entry.`,
+        );
+      } else if (
+        /<editable>true<\/editable>/.test(body) &&
+        (field.formula !== undefined || ['AutoNumber', 'Summary'].includes(field.sfType))
+      ) {
+        fail(
+          index,
+          `Field ${ref} is calculated (${field.formula !== undefined ? 'formula' : field.sfType}); it cannot be editable.`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** The object a layout, approval process, workflow or object sub-component file belongs to. */
+function objectOfFile(file: string): string | undefined {
+  const folder = basename(dirname(file));
+  const name = basename(file);
+  if (folder === 'layouts') return name.split('-')[0];
+  if (folder === 'approvalProcesses' || folder === 'workflows') return name.split('.')[0];
+  if (['listViews', 'compactLayouts', 'fieldSets', 'recordTypes'].includes(folder))
+    return basename(dirname(dirname(file)));
+  return undefined;
+}
+
+/**
+ * Layouts, approval processes, workflows, list views, compact layouts, field sets and record types name only
+ * custom fields that exist; approval processes call field updates/alerts the object's workflow defines and
+ * send to queues the tree defines.
+ */
+export function checkObjectReferences(root: string, files: string[], schema: ProjectSchema): Problem[] {
+  const out: Problem[] = [];
+  const queues = new Set(
+    files.filter((f) => f.endsWith('.queue-meta.xml')).map((f) => basename(f, '.queue-meta.xml')),
+  );
+  const workflowActions = new Map<string, Set<string>>();
+  for (const f of files.filter((x) => x.endsWith('.workflow-meta.xml'))) {
+    const names = [
+      ...readFileSync(f, 'utf8').matchAll(
+        /<(?:fieldUpdates|alerts|outboundMessages|tasks)>\s*<fullName>([^<]+)<\/fullName>/g,
+      ),
+    ];
+    workflowActions.set(
+      basename(f, '.workflow-meta.xml').toLowerCase(),
+      new Set(names.map((m) => m[1].trim())),
+    );
+  }
+  for (const file of files.filter((f) => f.endsWith('-meta.xml'))) {
+    const object = objectOfFile(file);
+    if (!object || !getObject(schema, object)) continue;
+    const content = readFileSync(file, 'utf8');
+    if (XMLValidator.validate(content) !== true) continue;
+    const fail = (index: number, message: string): void => {
+      out.push(problem(file, lineAt(content, index), message));
+    };
+    // a layout's related lists name the child object's fields: not this object's
+    const scanned = content.replace(/<relatedLists>[\s\S]*?<\/relatedLists>/g, (block) =>
+      block.replace(/[^\n]/g, ' '),
+    );
+    for (const m of scanned.matchAll(/<(field|fields|columns|name)>\s*(?:(\w+)\.)?(\w+__c)\s*<\/\1>/g)) {
+      const [, , prefix, field] = m;
+      const owner = prefix && getObject(schema, prefix) ? prefix : prefix ? undefined : object;
+      if (!owner) continue; // a relationship path: not resolved here
+      const obj = getObject(schema, owner);
+      if (obj && !obj.fields.has(field.toLowerCase())) {
+        fail(
+          m.index,
+          `${owner}.${field} is not defined (no objects/${owner}/fields/${field}.field-meta.xml).`,
+        );
+      }
+    }
+    if (basename(dirname(file)) !== 'approvalProcesses') continue;
+    for (const m of content.matchAll(/<approver>\s*<name>([^<]+)<\/name>\s*<type>queue<\/type>/g)) {
+      if (!queues.has(m[1].trim()))
+        fail(m.index, `Approver queue ${m[1]} is not in the tree (queues/${m[1]}.queue-meta.xml).`);
+    }
+    const actions = workflowActions.get(object.toLowerCase()) ?? new Set<string>();
+    for (const m of content.matchAll(
+      /<action>\s*<name>([^<]+)<\/name>\s*<type>(FieldUpdate|Alert|OutboundMessage|Task)<\/type>/g,
+    )) {
+      if (!actions.has(m[1].trim())) {
+        fail(m.index, `${m[2]} ${m[1]} is not defined in workflows/${object}.workflow-meta.xml.`);
+      }
+    }
+  }
+  return out;
+}
+
+export async function checkDeployability(input: CheckInput, schema?: ProjectSchema): Promise<Problem[]> {
   const files = listFiles(input.root);
   return [
     ...checkXmlWellFormed(files),
     ...checkApiVersions(files, sourceApiVersion(input.repoDir)),
     ...checkFieldTypes(files),
     ...checkCustomMetadataRecords(input.root, files),
+    ...checkPermissionSets(input.root, files, (schema ??= loadProjectSchema(input.root, input.repoDir))),
+    ...checkObjectReferences(input.root, files, schema),
     ...checkFullNamesInFiles(files),
     ...(await checkSdrConversion(input.root, files)),
   ];

@@ -68,7 +68,7 @@ export async function runVerify(options: VerifyOptions = {}): Promise<VerifyRepo
   let schema: ReturnType<typeof loadProjectSchema> | undefined;
   const getSchema = (): ReturnType<typeof loadProjectSchema> => (schema ??= loadProjectSchema(root, repoDir));
   const runners: Record<CheckName, () => Problem[] | Promise<Problem[]>> = {
-    deploy: () => checkDeployability(input),
+    deploy: () => checkDeployability(input, getSchema()),
     apex: () => checkApexSemantics(input),
     'apex-schema': () => checkApexSchema(input, getSchema()),
     pmd: () => checkPmd(input),

@@ -105,12 +105,18 @@ export function checkLwcReferences(root: string, schema: ProjectSchema): Problem
   const names = (suffix: string): Set<string> =>
     new Set(files.filter((f) => f.endsWith(suffix)).map((f) => basename(f, suffix).toLowerCase()));
   const labelsXml = files.filter((f) => f.endsWith('.labels-meta.xml')).map((f) => readFileSync(f, 'utf8'));
-  const labels = new Set(labelsXml.flatMap((x) => [...x.matchAll(/<fullName>([^<]+)<\/fullName>/g)].map((m) => m[1].toLowerCase())));
+  const labels = new Set(
+    labelsXml.flatMap((x) =>
+      [...x.matchAll(/<fullName>([^<]+)<\/fullName>/g)].map((m) => m[1].toLowerCase()),
+    ),
+  );
   const permissions = names('.customPermission-meta.xml');
   const resources = names('.resource-meta.xml');
   const bundles = new Set(lwcBundles(root).map((d) => basename(d)));
   let apex: Map<string, Set<string>> | undefined;
-  for (const file of files.filter((f) => /[\\/]lwc[\\/]/.test(f) && f.endsWith('.js') && !/[\\/]__tests__[\\/]/.test(f))) {
+  for (const file of files.filter(
+    (f) => /[\\/]lwc[\\/]/.test(f) && f.endsWith('.js') && !/[\\/]__tests__[\\/]/.test(f),
+  )) {
     const content = readFileSync(file, 'utf8');
     for (const m of content.matchAll(/\bfrom\s+['"]([^'"]+)['"]|\bimport\s+['"]([^'"]+)['"]/g)) {
       const spec = m[1] ?? m[2];
@@ -123,7 +129,8 @@ export function checkLwcReferences(root: string, schema: ProjectSchema): Problem
         apex ??= auraEnabledMethods(root);
         const methods = apex.get(r[1].toLowerCase());
         if (!methods) fail(`${spec}: no Apex class ${r[1]} in the tree.`);
-        else if (!methods.has(r[2].toLowerCase())) fail(`${spec}: ${r[1]} has no static @AuraEnabled method ${r[2]}.`);
+        else if (!methods.has(r[2].toLowerCase()))
+          fail(`${spec}: ${r[1]} has no static @AuraEnabled method ${r[2]}.`);
       } else if ((r = /^@salesforce\/schema\/([\w.]+)$/.exec(spec))) {
         const [object, ...path] = r[1].split('.');
         if (!getObject(schema, object)) fail(`${spec}: no object ${object}.`);
@@ -132,11 +139,14 @@ export function checkLwcReferences(root: string, schema: ProjectSchema): Problem
           if (msg) fail(`${spec}: ${msg}`);
         }
       } else if ((r = /^@salesforce\/label\/c\.(\w+)$/.exec(spec))) {
-        if (!labels.has(r[1].toLowerCase())) fail(`${spec}: no custom label ${r[1]} in labels/CustomLabels.labels-meta.xml.`);
+        if (!labels.has(r[1].toLowerCase()))
+          fail(`${spec}: no custom label ${r[1]} in labels/CustomLabels.labels-meta.xml.`);
       } else if ((r = /^@salesforce\/customPermission\/(\w+)$/.exec(spec))) {
-        if (!permissions.has(r[1].toLowerCase())) fail(`${spec}: no customPermissions/${r[1]}.customPermission-meta.xml.`);
+        if (!permissions.has(r[1].toLowerCase()))
+          fail(`${spec}: no customPermissions/${r[1]}.customPermission-meta.xml.`);
       } else if ((r = /^@salesforce\/resourceUrl\/(\w+)$/.exec(spec))) {
-        if (!resources.has(r[1].toLowerCase())) fail(`${spec}: no staticresources/${r[1]}.resource-meta.xml.`);
+        if (!resources.has(r[1].toLowerCase()))
+          fail(`${spec}: no staticresources/${r[1]}.resource-meta.xml.`);
       } else if ((r = /^c\/(\w+)$/.exec(spec))) {
         if (!bundles.has(r[1])) fail(`${spec}: no LWC bundle lwc/${r[1]} in the tree.`);
       }

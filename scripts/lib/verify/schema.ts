@@ -22,6 +22,8 @@ export interface SourceField extends SchemaField {
   childRelationshipName?: string;
   /** picklist values defined inline (<valueSetDefinition>), undefined for global/standard value sets */
   picklistValues?: string[];
+  /** <required>true</required>: universally required */
+  required?: boolean;
 }
 
 export interface ValidationRuleSource {
@@ -174,6 +176,7 @@ export function readSourceField(file: string): SourceField & { hasType: boolean 
     relationshipName: SF_TYPE_TO_SCHEMA[sfType] === 'reference' ? name.replace(/__c$/i, '__r') : undefined,
     childRelationshipName: rel,
     picklistValues: inlinePicklistValues(xml),
+    required: xmlText(xml, 'required') === 'true',
     file,
     formula: xmlText(xml, 'formula'),
     treatBlanksAs: blanks === 'BlankAsZero' || blanks === 'BlankAsBlank' ? blanks : undefined,

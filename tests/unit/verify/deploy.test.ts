@@ -105,3 +105,54 @@ describe('verify: custom metadata records', () => {
     );
   });
 });
+
+describe('verify: permission sets', () => {
+  let problems: Problem[];
+  beforeAll(async () => {
+    problems = problemsOf(await verifyFixture('deploy-broken', ['deploy']));
+  });
+  const ps = 'permissionsets/Broken_Access.permissionset-meta.xml';
+
+  it('fails class, object and custom-permission references the tree does not define', () => {
+    expectProblem(problems, ps, 8, /Apex class GhostService is not in the tree/);
+    expectProblem(problems, ps, 13, /Custom permission Ghost_Permission is not in the tree/);
+    expectProblem(problems, ps, 38, /Object Ghost_Object__c does not exist/);
+    expect(problems.some((p) => p.file.endsWith(ps) && p.line === 4)).toBe(false); // Dup exists
+  });
+
+  it('fails field permissions Salesforce refuses: unknown, required, or editable calculated fields', () => {
+    expectProblem(problems, ps, 27, /Field Opportunity.Ghost_Field__c is not defined/);
+    expectProblem(problems, ps, 17, /Opportunity.Must_Have__c is required/);
+    expectProblem(
+      problems,
+      ps,
+      22,
+      /Opportunity.Amount_Band__c is calculated \(formula\); it cannot be editable/,
+    );
+  });
+});
+
+describe('verify: references from layouts and approval processes', () => {
+  let problems: Problem[];
+  beforeAll(async () => {
+    problems = problemsOf(await verifyFixture('deploy-broken', ['deploy']));
+  });
+
+  it('fails a layout placing a custom field the object does not have, and accepts one it has', () => {
+    const layout = 'layouts/Opportunity-Deal_Layout.layout-meta.xml';
+    expectProblem(problems, layout, 11, /Opportunity.Missing_On_Layout__c is not defined/);
+    expect(problems.some((p) => p.file.endsWith(layout) && p.line === 15)).toBe(false);
+  });
+
+  it('fails an approval process with an unknown criteria field, approver queue or field update', () => {
+    const ap = 'approvalProcesses/Opportunity.Ghost_Approval.approvalProcess-meta.xml';
+    expectProblem(problems, ap, 22, /Opportunity.Ghost_Discount__c is not defined/);
+    expectProblem(problems, ap, 11, /Approver queue Ghost_Queue is not in the tree/);
+    expectProblem(
+      problems,
+      ap,
+      28,
+      /FieldUpdate Ghost_Update is not defined in workflows\/Opportunity.workflow-meta.xml/,
+    );
+  });
+});

@@ -105,7 +105,7 @@ describe('c-revops-sla-timer', () => {
       countdown: 'Overdue by 30 min 00 s business time',
     });
     expect(element.shadowRoot.querySelector('[data-id="escalation"]').textContent).toBe(
-      'Escalated to Maria Lopez (manager)',
+      'Escalated to Maria Lopez',
     );
     jest.useRealTimers();
     await expect(element).toBeAccessible();
