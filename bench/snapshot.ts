@@ -7,7 +7,7 @@
 // Sizes can be lowered for a quick run: REVOPS_BENCH_LEADS=200000 npm run bench -- snapshot-demo
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { buildExportSnapshot, scratchDir } from '../scripts/lib/snapshot/build.ts';
@@ -24,7 +24,13 @@ const secs = (ms: number): number => Math.round(ms / 100) / 10;
 async function runCli(
   args: string[],
   env: Record<string, string> = {},
-): Promise<{ code: number; ms: number; peakRssMb: number | null; stderr: string }> {
+): Promise<{
+  code: number;
+  ms: number;
+  cpuSeconds: number | null;
+  peakRssMb: number | null;
+  stderr: string;
+}> {
   const t0 = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', ...args], {
     env: { ...process.env, ...env },
@@ -33,10 +39,14 @@ async function runCli(
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   let peak: number | null = null;
+  let cpuTicks: number | null = null;
   const sample = (): void => {
     try {
       const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       if (m) peak = Math.max(peak ?? 0, Number(m[1]) / 1024);
+      // utime + stime (fields 14, 15 of /proc/<pid>/stat, in clock ticks of 1/100 s)
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      cpuTicks = Number(stat[11]) + Number(stat[12]);
     } catch {
       // process gone or no /proc (macOS): no RSS figure
     }
@@ -44,7 +54,14 @@ async function runCli(
   const timer = setInterval(sample, 50);
   const code = await new Promise<number>((r) => child.on('exit', (c) => (sample(), r(c ?? 1))));
   clearInterval(timer);
-  return { code, ms: performance.now() - t0, peakRssMb: peak === null ? null : Math.round(peak), stderr };
+  const cpuSeconds = cpuTicks === null ? null : Math.round(cpuTicks) / 100;
+  return {
+    code,
+    ms: performance.now() - t0,
+    cpuSeconds,
+    peakRssMb: peak === null ? null : Math.round(peak),
+    stderr,
+  };
 }
 
 const SUITES: BenchSuite[] = [
@@ -60,6 +77,8 @@ const SUITES: BenchSuite[] = [
         return {
           leads: LEADS,
           totalSeconds: secs(r.ms),
+          cpuSeconds: r.cpuSeconds,
+          loadAverage: loadavg()[0],
           generateSeconds: gen ? Number(gen[2]) : null,
           csvMb: gen ? Number(gen[1]) : null,
           snapshotMb: mb(statSync(out).size),
@@ -133,6 +152,7 @@ const SUITES: BenchSuite[] = [
           if (r.code !== 0) throw new Error(`snapshot --from-org failed:\n${r.stderr}`);
           out[`leads${n}`] = {
             seconds: secs(r.ms),
+            cpuSeconds: r.cpuSeconds,
             rowsPerSec: Math.round(n / (r.ms / 1000)),
             peakRssMb: r.peakRssMb,
           };

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command, CommandContext } from './types.ts';
-import { CliError, str, table } from './format.ts';
+import { CliError, orgLabel, str, table } from './format.ts';
 import {
   ConfigError,
   configQueries,
@@ -116,7 +116,8 @@ export function applyProfile(
       }
       // decay follows the buying cycle: half-lives scale with cycle length against a 45-day reference
       const halfLife = num('Half_Life_Days__c');
-      if (halfLife !== null) set('Half_Life_Days__c', clamp(Math.round((halfLife * p.cycleDays) / 45), 3, 180));
+      if (halfLife !== null)
+        set('Half_Life_Days__c', clamp(Math.round((halfLife * p.cycleDays) / 45), 3, 180));
     }
     if (r.type === 'SLA_Policy') {
       set('Contact_Within_Hours__c', p.acv >= 50_000 ? Math.min(d.contactHours, 1) : d.contactHours);
@@ -339,7 +340,7 @@ export const configDiff: Command = {
             ],
           ),
           '',
-          'Push force-app to the org with: revops config push -o ' + org,
+          `Push force-app to the org with: revops config push -o ${orgLabel(org, '<org>')}`,
         ].join('\n');
     return { result: diff, human, exitCode: 0 };
   },

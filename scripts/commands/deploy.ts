@@ -1,5 +1,5 @@
 import type { Command, CommandContext } from './types.ts';
-import { CliError, str } from './format.ts';
+import { CliError, orgLabel, str } from './format.ts';
 import { connectionFromSession, resolveOrg } from '../lib/org/connect.ts';
 import {
   deploySource,
@@ -92,13 +92,13 @@ export async function runDeploy(
     waitMinutes: flags.waitMinutes,
     onProgress: ctx.progress,
   });
-  const label = flags.org ?? session.username ?? session.instanceUrl;
+  const label = orgLabel(
+    flags.org,
+    session.username && !session.username.includes('!') ? session.username : session.instanceUrl,
+  );
   return {
     result: { ...outcome, org: session.orgId ?? label },
-    human: renderDeploy(
-      outcome,
-      session.username && !/!/.test(session.username) ? session.username : session.instanceUrl,
-    ),
+    human: renderDeploy(outcome, label),
     exitCode: outcome.exitCode,
   };
 }

@@ -36,3 +36,8 @@ export class CliError extends Error {
     this.name = name;
   }
 }
+
+/** How to name an org in output: the alias/username given, never an access token passed as -o. */
+export function orgLabel(flag: string | undefined, fallback: string): string {
+  return flag && !flag.includes('!') ? flag : fallback;
+}

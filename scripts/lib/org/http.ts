@@ -39,7 +39,7 @@ export class OrgApiError extends Error {
 
 /** "api-usage=25/15000" → { used: 25, max: 15000 } */
 export function parseLimitInfo(header: string | null): ApiUsage | null {
-  const m = header && /api-usage=(\d+)\/(\d+)/.exec(header);
+  const m = header && /(?:^|[\s,;])api-usage=(\d+)\/(\d+)/.exec(header);
   return m ? { used: Number(m[1]), max: Number(m[2]) } : null;
 }
 

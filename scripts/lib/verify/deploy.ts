@@ -484,6 +484,77 @@ export function checkObjectReferences(root: string, files: string[], schema: Pro
   return out;
 }
 
+const PAGE_TARGETS: Record<string, string> = {
+  RecordPage: 'lightning__RecordPage',
+  AppPage: 'lightning__AppPage',
+  HomePage: 'lightning__HomePage',
+  UtilityBar: 'lightning__UtilityBar',
+};
+
+/**
+ * Lightning pages place only LWC bundles of the tree that are exposed for the page type (and, on a record
+ * page, for its object when the bundle restricts objects), and dynamic-form fields (Record.X__c) that exist.
+ */
+export function checkFlexipages(files: string[], schema: ProjectSchema): Problem[] {
+  const out: Problem[] = [];
+  const bundles = new Map<string, string>();
+  for (const f of files.filter((x) => x.endsWith('.js-meta.xml') && /[\\/]lwc[\\/]/.test(x))) {
+    bundles.set(basename(f, '.js-meta.xml'), readFileSync(f, 'utf8'));
+  }
+  for (const file of files.filter((f) => f.endsWith('.flexipage-meta.xml'))) {
+    const content = readFileSync(file, 'utf8');
+    if (XMLValidator.validate(content) !== true) continue;
+    const pageType = /<type>(\w+)<\/type>\s*<\/FlexiPage>/.exec(content)?.[1] ?? '';
+    const object = /<sobjectType>(\w+)<\/sobjectType>/.exec(content)?.[1];
+    const target = PAGE_TARGETS[pageType];
+    for (const m of content.matchAll(/<componentName>\s*(?:c:)?(\w+)\s*<\/componentName>/g)) {
+      const name = m[1];
+      const line = lineAt(content, m.index);
+      const meta = bundles.get(name);
+      if (meta === undefined) {
+        out.push(problem(file, line, `Component ${name} is not an LWC bundle in the tree (lwc/${name}).`));
+        continue;
+      }
+      if (!/<isExposed>\s*true\s*<\/isExposed>/.test(meta)) {
+        out.push(
+          problem(
+            file,
+            line,
+            `LWC ${name} is not exposed (<isExposed>true</isExposed> in ${name}.js-meta.xml).`,
+          ),
+        );
+      } else if (target && !meta.includes(`<target>${target}</target>`)) {
+        out.push(
+          problem(file, line, `LWC ${name} does not list <target>${target}</target> for this ${pageType}.`),
+        );
+      } else if (target && object) {
+        const config = new RegExp(
+          `<targetConfig targets="[^"]*${target}[^"]*">([\\s\\S]*?)</targetConfig>`,
+        ).exec(meta)?.[1];
+        const objects = [...(config ?? '').matchAll(/<object>(\w+)<\/object>/g)].map((o) => o[1]);
+        if (objects.length && !objects.includes(object)) {
+          out.push(
+            problem(
+              file,
+              line,
+              `LWC ${name} is limited to ${objects.join(', ')} record pages, not ${object}.`,
+            ),
+          );
+        }
+      }
+    }
+    for (const m of content.matchAll(/<fieldItem>\s*Record\.(\w+)\s*<\/fieldItem>/g)) {
+      const obj = object ? getObject(schema, object) : undefined;
+      if (obj && !obj.fields.has(m[1].toLowerCase())) {
+        out.push(
+          problem(file, lineAt(content, m.index), `Field ${object}.${m[1]} on this page does not exist.`),
+        );
+      }
+    }
+  }
+  return out;
+}
+
 export async function checkDeployability(input: CheckInput, schema?: ProjectSchema): Promise<Problem[]> {
   const files = listFiles(input.root);
   return [
@@ -493,6 +564,7 @@ export async function checkDeployability(input: CheckInput, schema?: ProjectSche
     ...checkCustomMetadataRecords(input.root, files),
     ...checkPermissionSets(input.root, files, (schema ??= loadProjectSchema(input.root, input.repoDir))),
     ...checkObjectReferences(input.root, files, schema),
+    ...checkFlexipages(files, schema),
     ...checkFullNamesInFiles(files),
     ...(await checkSdrConversion(input.root, files)),
   ];

@@ -3,7 +3,7 @@ export const CHECKS = ['deploy', 'apex', 'apex-schema', 'pmd', 'formula', 'lwc']
 export type CheckName = (typeof CHECKS)[number];
 
 export const CHECK_TITLES: Record<CheckName, string> = {
-  deploy: 'deployability (SDR conversion, XML, fields, duplicates)',
+  deploy: 'deployability (SDR conversion, XML, references)',
   apex: 'Apex semantics (apex-ls)',
   'apex-schema': 'SOQL fields and custom fields on standard objects',
   pmd: 'Apex static analysis (PMD 7)',

@@ -156,3 +156,25 @@ describe('verify: references from layouts and approval processes', () => {
     );
   });
 });
+
+describe('verify: Lightning pages', () => {
+  let problems: Problem[];
+  beforeAll(async () => {
+    problems = problemsOf(await verifyFixture('deploy-broken', ['deploy']));
+  });
+  const page = 'flexipages/Deal_Record_Page.flexipage-meta.xml';
+
+  it('fails a page placing a component the tree does not have or does not expose', () => {
+    expectProblem(problems, page, 11, /Component ghostPanel is not an LWC bundle in the tree/);
+    expectProblem(problems, page, 16, /LWC oldApi is not exposed/);
+    expect(problems.some((p) => p.file.endsWith(page) && p.line === 6)).toBe(false); // force:detailPanel
+  });
+
+  it("fails a record page for an object the component's targetConfig excludes", () => {
+    expectProblem(problems, page, 21, /LWC pagePanel is limited to Lead record pages, not Opportunity/);
+  });
+
+  it('fails a dynamic-form field the object does not have', () => {
+    expectProblem(problems, page, 26, /Field Opportunity.Ghost_Page_Field__c on this page does not exist/);
+  });
+});

@@ -197,15 +197,28 @@ export function forEachCandidatePair(
     seen.add(key);
     visit(a, b);
   };
+  // each (column, transform) is normalised once, however many keys use it
+  const parts = new Map<string, string[]>();
+  const partValues = (field: string, t: BlockTransform): string[] => {
+    const k = `${field}\u0000${t}`;
+    let v = parts.get(k);
+    if (!v) {
+      const col = table.columns[field]!;
+      v = new Array<string>(n);
+      for (let i = 0; i < n; i++) v[i] = col[i] ? blockPart(col[i], t, country) : '';
+      parts.set(k, v);
+    }
+    return v;
+  };
   for (const spec of blocking.keys) {
-    const cols = spec.parts.map((p) => table.columns[p.field]);
-    if (cols.some((c) => !c)) continue; // column not in this table
+    if (spec.parts.some((p) => !table.columns[p.field])) continue; // column not in this table
+    const cols = spec.parts.map((p) => partValues(p.field, p.transform));
     const blocks = new Map<string, number[]>();
     for (let i = 0; i < n; i++) {
       let key = '';
       let ok = true;
-      for (let p = 0; p < spec.parts.length; p++) {
-        const part = blockPart(cols[p]![i], spec.parts[p].transform, country);
+      for (let p = 0; p < cols.length; p++) {
+        const part = cols[p][i];
         if (!part) {
           ok = false;
           break;

@@ -12,8 +12,6 @@ export type SfObject = 'Lead' | 'Contact' | 'Account';
 export interface SalesforceSetup {
   blocking: Blocking;
   columns: MatchColumns;
-  /** Columns the survivorship and review CSV read beyond the match columns. */
-  extraColumns: string[];
 }
 
 const BLOCK_LIMITS = { maxBlockSize: 200, window: 25 };
@@ -91,10 +89,7 @@ export function salesforceSetup(rule: DedupRule): SalesforceSetup {
     website: [{ name: 'website', parts: [{ field: 'Website', transform: 'website' }] }],
   };
   const keys = [...new Set(rule.matchKeys)].flatMap((k) => byKey[k] ?? []);
-  // survivorship reads CreatedDate and the latest activity; Title and Name are shown in the review sheet
-  const extra = ['CreatedDate', 'LastActivityDate', 'Title', 'Company', 'Name'];
-  if (rule.systemOfRecordField) extra.push(rule.systemOfRecordField);
-  return { blocking: { keys, ...BLOCK_LIMITS }, columns, extraColumns: extra };
+  return { blocking: { keys, ...BLOCK_LIMITS }, columns };
 }
 
 /** Person/address columns of a generic export. Every key but `id` is optional. */

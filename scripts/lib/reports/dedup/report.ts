@@ -2,7 +2,7 @@
 // and shapes the result for --json, the terminal, HTML and the weekly review CSV.
 import { survivorship, type DedupRule, type SurvivorRecord } from '../../rules/match.ts';
 import type { FieldValue } from '../../rules/types.ts';
-import { q, toIso as iso, type Db } from '../db.ts';
+import { lit, q, toIso as iso, type Db } from '../db.ts';
 import { fieldScorer, findDuplicates, ruleScorer, type EngineResult, type RecordTable } from './engine.ts';
 import { personProfile, salesforceSetup, type PersonMapping } from './profiles.ts';
 import { tableFromCsv } from './source.ts';
@@ -66,35 +66,47 @@ function activitySql(db: Db, object: string): Promise<string> {
   })();
 }
 
-/** Reads a Lead / Contact / Account table with the columns dedup and survivorship need. */
+/** Columns survivorship and the review sheet read, fetched only for the records that end up in a cluster. */
+const DETAIL_COLUMNS = ['CreatedDate', 'LastActivityDate', 'Title'];
+
+/** Reads the match columns of a Lead / Contact / Account table (Contacts get their Account's Name as Company). */
 export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<RecordTable> {
-  const setup = salesforceSetup(rule);
   const object = rule.object;
   const have = new Set(await db.tableColumns(object));
-  const want = [
-    'Email',
-    'Phone',
-    'Company',
-    'Website',
-    'FirstName',
-    'LastName',
-    'Name',
-    ...setup.extraColumns,
-  ].filter((c) => have.has(c) && !(object === 'Contact' && c === 'Company') && !(object !== 'Account' && c === 'Name'));
-  const select = [...new Set(['Id', ...want])].map((c) => `CAST(t.${q(c)} AS VARCHAR) AS ${q(c)}`);
+  const want = ['Email', 'Phone', 'Company', 'Website', 'FirstName', 'LastName', 'Name'].filter(
+    (c) => have.has(c) && !(object === 'Contact' && c === 'Company') && !(object !== 'Account' && c === 'Name'),
+  );
+  const select = ['Id', ...want].map((c) => `t.${q(c)}`);
   let join = '';
   if (object === 'Contact' && have.has('AccountId') && (await db.hasTable('Account'))) {
     select.push('a."Name" AS "Company"');
     join = 'LEFT JOIN "Account" a ON a."Id" = t."AccountId"';
   }
-  const act = await activitySql(db, object);
-  select.push(`CAST(act.ts AS VARCHAR) AS "_LastActivity"`);
-  const data = await db.columns(
-    `WITH act AS (SELECT rid, max(ts) AS ts FROM (${act}) GROUP BY rid)
-     SELECT ${select.join(', ')} FROM ${q(object)} t ${join} LEFT JOIN act ON act.rid = t."Id"`,
-    '"Id"',
-  );
+  const data = await db.columns(`SELECT ${select.join(', ')} FROM ${q(object)} t ${join}`, '"Id"');
   return { ids: data.Id.map((v) => v ?? ''), columns: data };
+}
+
+/** Adds CreatedDate, latest activity (Task/Event), system-of-record flag and Title for the given rows. */
+async function attachDetails(db: Db, rule: DedupRule, table: RecordTable, rows: number[]): Promise<void> {
+  const have = new Set(await db.tableColumns(rule.object));
+  const cols = [...DETAIL_COLUMNS, ...(rule.systemOfRecordField ? [rule.systemOfRecordField] : [])].filter((c) => have.has(c));
+  const n = table.ids.length;
+  for (const c of [...cols, '_LastActivity']) table.columns[c] = new Array<string | null>(n).fill(null);
+  const index = new Map(rows.map((i) => [table.ids[i], i]));
+  const act = await activitySql(db, rule.object);
+  const ids = [...index.keys()];
+  for (let k = 0; k < ids.length; k += 5000) {
+    const list = ids.slice(k, k + 5000).map((id) => `(${lit(id)})`).join(',');
+    const got = await db.all(
+      `WITH ids(id) AS (VALUES ${list}), act AS (SELECT rid, max(ts) AS ts FROM (${act}) WHERE rid IN (SELECT id FROM ids) GROUP BY rid)
+       SELECT t."Id", ${cols.map((c) => `CAST(t.${q(c)} AS VARCHAR) AS ${q(c)}`).join(', ')}${cols.length ? ',' : ''} CAST(act.ts AS VARCHAR) AS "_LastActivity"
+       FROM ${q(rule.object)} t JOIN ids ON ids.id = t."Id" LEFT JOIN act ON act.rid = t."Id"`,
+    );
+    for (const r of got) {
+      const i = index.get(String(r.Id))!;
+      for (const c of [...cols, '_LastActivity']) table.columns[c][i] = r[c] === null || r[c] === undefined ? null : String(r[c]);
+    }
+  }
 }
 
 function detail(
@@ -159,6 +171,7 @@ export async function dedupSnapshot(db: Db, rule: DedupRule): Promise<DedupResul
     ruleScorer(table, rule, setup.columns),
     rule.defaultCountry ?? 'US',
   );
+  await attachDetails(db, rule, table, [...new Set([...res.clusters.flatMap((c) => c.members), ...res.reviewPairs.flatMap((p) => [p.a, p.b])])]);
   const fields = ['FirstName', 'LastName', 'Name', 'Email', 'Phone', 'Company', 'Website', 'Title'].filter(
     (f) => table.columns[f] && !(rule.object !== 'Account' && f === 'Name'),
   );
