@@ -33,7 +33,7 @@ export const dedup: Command = {
     snapshot: { type: 'string' },
     'from-export': { type: 'string' },
     mapping: { type: 'string' },
-    object: { type: 'string', default: 'Lead' },
+    object: { type: 'string' },
     config: { type: 'string' },
     'review-csv': { type: 'string' },
     html: { type: 'string' },
@@ -50,7 +50,7 @@ export const dedup: Command = {
   ],
   async run(ctx: CommandContext) {
     const f = ctx.flags;
-    const object = str(f.object) ?? 'Lead';
+    const object = str(f.object) ?? (f['from-export'] ? 'records' : 'Lead');
     let result: DedupResult;
     if (f['from-export']) {
       if (f.apply) throw new ReportError('--apply works on snapshots of an org, not on --from-export files.', ['Take a snapshot of the org first: revops snapshot --from-org ORG']);

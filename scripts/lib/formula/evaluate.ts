@@ -202,15 +202,14 @@ class Evaluator {
       return toLiteral(value, this.typeOf(name, value), name);
     }
     const source = from === 'prior' ? this.ctx.prior : this.ctx.record;
-    let value = lookup(source, name);
+    const value = lookup(source, name);
     if (value === undefined && from === 'record') {
       const formula = lookupFormula(this.ctx.formulas, name);
       if (formula) {
         if (this.depth > 10) throw new FormulaError(`Formula field ${name} refers to itself.`, 'reference');
         const inner = new Evaluator({ ...this.ctx, treatBlanksAs: formula.treatBlanksAs ?? 'BlankAsZero' });
         inner.depth = this.depth + 1;
-        const lit = inner.evaluate(parseFormula(formula.formula));
-        return lit;
+        return inner.evaluate(parseFormula(formula.formula));
       }
     }
     return toLiteral(value, this.typeOf(name, value), name, this.ctx.treatBlanksAs);
@@ -447,8 +446,7 @@ class Evaluator {
   }
 
   private sameType(id: string, a: Literal, b: Literal): void {
-    const family = (t: string): string => (t === 'date' || t === 'datetime' ? t : t);
-    if (family(a.dataType) !== family(b.dataType)) {
+    if (a.dataType !== b.dataType) {
       const op =
         {
           equal: '=',

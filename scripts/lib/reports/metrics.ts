@@ -249,7 +249,7 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
     WITH ord(stage, ord) AS (VALUES ${order}),
     h AS (
       SELECT h."OpportunityId" AS opp, h."StageName" AS stage, h."CreatedDate" AS ts,
-             lead(h."CreatedDate") OVER (PARTITION BY h."OpportunityId" ORDER BY h."CreatedDate") AS next_ts
+             lead(h."CreatedDate") OVER (PARTITION BY hash(h."OpportunityId") ORDER BY h."CreatedDate") AS next_ts
       FROM "OpportunityHistory" h JOIN "Opportunity" o ON o."Id" = h."OpportunityId"
       WHERE o."CreatedDate" >= ${START} AND o."CreatedDate" <= ${A}),
     best AS (SELECT opp, max(ord.ord) AS top FROM h JOIN ord USING (stage) GROUP BY opp),

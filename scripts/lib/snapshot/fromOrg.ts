@@ -73,7 +73,7 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
     objects: {},
   };
   const save = (): void => writeFileSync(file, JSON.stringify(state, null, 2));
-  const writer = await SnapshotWriter.create(opts.out, { resume: resume !== null, memoryLimit: '100MB' });
+  const writer = await SnapshotWriter.create(opts.out, { resume: resume !== null, memoryLimit: process.env.MEMLIM ?? '100MB' });
   const warnings: string[] = [];
   const counts: Record<string, number> = {};
   try {
@@ -132,6 +132,7 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
               appendValue(appender, columns[c][1], headerIndex[c] >= 0 ? r[headerIndex[c]] : undefined);
             appender.endRow();
           }
+          appender.flushSync(); // the appender's own buffer is outside DuckDB's memory limit: keep it to one batch
         },
         saveState(s) {
           appender.flushSync(); // the page's rows are in the snapshot before its locator is recorded

@@ -96,8 +96,12 @@ export class SnapshotWriter {
     return this.instance.connect();
   }
 
-  async createTable(table: string, columns: ReadonlyArray<readonly [string, ColumnType]>): Promise<void> {
-    await this.conn.run(
+  async createTable(
+    table: string,
+    columns: ReadonlyArray<readonly [string, ColumnType]>,
+    conn: DuckDBConnection = this.conn,
+  ): Promise<void> {
+    await conn.run(
       `CREATE OR REPLACE TABLE ${ident(table)} (${columns.map(([n, t]) => `${ident(n)} ${t}`).join(', ')})`,
     );
   }
@@ -107,25 +111,29 @@ export class SnapshotWriter {
    * derives (formulas exports omit) are computed when absent. With several files, rows are merged by Id: the
    * last file wins. Returns the row count.
    */
-  async loadCsv(object: string, sources: readonly CsvSource[]): Promise<number> {
+  async loadCsv(
+    object: string,
+    sources: readonly CsvSource[],
+    conn: DuckDBConnection = this.conn,
+  ): Promise<number> {
     const extra = sources.flatMap((s) => s.header);
-    await this.createTable(object, tableColumns(object, extra));
+    await this.createTable(object, tableColumns(object, extra), conn);
     const target = sources.length > 1 ? `${object}__staging` : object;
     if (sources.length > 1) {
-      await this.conn.run(
+      await conn.run(
         `CREATE TEMP TABLE ${ident(target)} AS SELECT *, 0 AS __src FROM ${ident(object)} LIMIT 0`,
       );
     }
     for (const [i, s] of sources.entries()) {
-      await this.conn.run(insertCsvSql(object, target, s, sources.length > 1 ? i : null));
+      await conn.run(insertCsvSql(object, target, s, sources.length > 1 ? i : null));
     }
     if (sources.length > 1) {
-      await this.conn.run(
+      await conn.run(
         `INSERT INTO ${ident(object)} BY NAME SELECT * EXCLUDE (__src) FROM (SELECT DISTINCT ON ("Id") * FROM ${ident(target)} ORDER BY "Id", __src DESC)`,
       );
-      await this.conn.run(`DROP TABLE ${ident(target)}`);
+      await conn.run(`DROP TABLE ${ident(target)}`);
     }
-    return this.count(object);
+    return this.count(object, conn);
   }
 
   async hasTable(table: string): Promise<boolean> {
@@ -149,8 +157,8 @@ export class SnapshotWriter {
     return extra;
   }
 
-  async count(table: string): Promise<number> {
-    const r = await this.conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${ident(table)}`);
+  async count(table: string, conn: DuckDBConnection = this.conn): Promise<number> {
+    const r = await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${ident(table)}`);
     return Number(r.getRowsJS()[0][0]);
   }
 

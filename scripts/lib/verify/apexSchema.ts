@@ -98,6 +98,8 @@ export function checkQuery(
   report: (token: string, message: string) => void,
 ): void {
   const objectName = query.sObject ?? '';
+  // the platform derives Foo__Share, Foo__History, Foo__Feed, Foo__ChangeEvent from custom objects
+  if (/__(share|history|feed|changeevent|tag)$/i.test(objectName)) return;
   const obj = getObject(schema, objectName);
   if (!obj) {
     report(objectName, unknownObjectHint(objectName));
@@ -169,7 +171,7 @@ export function checkQuery(
 }
 
 /** Replace comments and string literals (and given ranges) with spaces, keeping every newline. */
-export function maskApex(source: string, ranges: [number, number][] = []): string {
+export function maskApex(source: string, ranges: [number, number][] = [], keepStrings = false): string {
   const chars = source.split('');
   const blank = (s: number, e: number): void => {
     for (let i = s; i < e && i < chars.length; i++) if (chars[i] !== '\n') chars[i] = ' ';
@@ -187,12 +189,37 @@ export function maskApex(source: string, ranges: [number, number][] = []): strin
     } else if (source[i] === "'") {
       let j = i + 1;
       while (j < source.length && source[j] !== "'") j += source[j] === '\\' ? 2 : 1;
-      blank(i + 1, j);
+      if (!keepStrings) blank(i + 1, j);
       i = j + 1;
     } else i++;
   }
   for (const [s, e] of ranges) blank(s, e);
   return chars.join('');
+}
+
+const DYNAMIC_QUERY =
+  /Database\s*\.\s*(?:query|queryWithBinds|getQueryLocator|getQueryLocatorWithBinds|countQuery|countQueryWithBinds)\s*\(\s*((?:'(?:[^'\\]|\\.)*'\s*(?:\+\s*)?)+)\s*[,)]/g;
+
+/**
+ * Dynamic SOQL whose query is a string literal (or literals joined with +): Database.query('SELECT ...'),
+ * queryWithBinds, getQueryLocator[WithBinds], countQuery. Queries built from variables are not checked.
+ */
+export function extractLiteralSoql(source: string): ApexSoql[] {
+  const code = maskApex(source, [], true);
+  const out: ApexSoql[] = [];
+  for (const m of code.matchAll(DYNAMIC_QUERY)) {
+    const argStart = m.index + m[0].indexOf(m[1]);
+    let text = '';
+    let prevEnd = -1;
+    for (const lit of m[1].matchAll(/'((?:[^'\\]|\\.)*)'/g)) {
+      const start = argStart + lit.index;
+      if (prevEnd >= 0) text += ' ' + '\n'.repeat((source.slice(prevEnd, start).match(/\n/g) ?? []).length);
+      text += lit[1].replace(/\\(.)/g, '$1');
+      prevEnd = start + lit[0].length;
+    }
+    if (/^\s*SELECT\b/i.test(text)) out.push({ text, offset: argStart + 1, end: prevEnd });
+  }
+  return out;
 }
 
 // prettier-ignore
@@ -261,7 +288,7 @@ export function checkApexSchema(
     };
     // parsing Apex is the slow part: only files with an inline query need it
     const queries = /\[\s*SELECT\b/i.test(source) ? extractSoql(source, file.endsWith('.trigger')) : [];
-    for (const q of queries) {
+    for (const q of [...queries, ...extractLiteralSoql(source)]) {
       let parsed: Query;
       try {
         parsed = parseQuery(q.text, { allowApexBindVariables: true });

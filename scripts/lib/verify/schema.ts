@@ -53,7 +53,7 @@ export interface ProjectSchema {
 
 /** Custom objects, metadata types, events, big objects ... (everything a project defines itself). */
 export function isCustomName(name: string): boolean {
-  return /__(c|mdt|e|b|x|kav|share|history)$/i.test(name);
+  return /__(c|mdt|e|b|x|kav)$/i.test(name);
 }
 
 /**

@@ -85,6 +85,11 @@ describe('verify: Apex semantics (apex-ls) and schema references', () => {
     expectProblem(schema, 'classes/SchemaErrors.cls', 17, /Field Fit_Score__c is not defined on Lead/);
   });
 
+  it('checks dynamic SOQL written as a string literal (Database.query), on the line of the field', () => {
+    expectProblem(schema, 'classes/SchemaErrors.cls', 31, /SOQL: No field 'Phantom__c' on Lead/);
+    expect(schema.some((p) => p.line === 30)).toBe(false); // Company exists
+  });
+
   it('does not report fields that exist (Discount_Percent__c on Opportunity)', () => {
     expect(schema.some((p) => /Discount_Percent__c/.test(p.message))).toBe(false);
   });
