@@ -40,7 +40,8 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number
   }
 }
 
-const leadRule = (): DedupRule => loadConfig('force-app').dedupRules.find((r) => r.object === 'Lead' && r.active !== false)!;
+const leadRule = (): DedupRule =>
+  loadConfig('force-app').dedupRules.find((r) => r.object === 'Lead' && r.active !== false)!;
 export const RECOMMENDED_LEAD_RULE: DedupRule = {
   name: 'Lead_Recommended',
   object: 'Lead',
@@ -67,15 +68,31 @@ async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: number; ma
            ${norm('"Company"')} AS company,
            split_part(${norm('"Company"')}, ' ', 1) AS ctok, left(lower("LastName"), 4) AS ln4, left(lower("FirstName"), 3) AS fn3
     FROM "Lead"`);
-  const keys = ['email', `dom || '|' || ln4`, 'phone', `ctok || '|' || ln4`, `ln4 || '|' || fn3 || '|' || ctok`];
-  const pairSql = keys.map((k) => `SELECT a.id AS a, b.id AS b FROM bl a JOIN bl b ON (${k.replace(/(\w+)/g, 'a.$1')}) = (${k.replace(/(\w+)/g, 'b.$1')}) AND a.id < b.id`).join(' UNION ');
-  const part = (present: string, sim: string, weight: number) => `CASE WHEN ${present} THEN ${weight} * (${sim}) ELSE 0 END`;
+  const keys = [
+    'email',
+    `dom || '|' || ln4`,
+    'phone',
+    `ctok || '|' || ln4`,
+    `ln4 || '|' || fn3 || '|' || ctok`,
+  ];
+  const pairSql = keys
+    .map(
+      (k) =>
+        `SELECT a.id AS a, b.id AS b FROM bl a JOIN bl b ON (${k.replace(/(\w+)/g, 'a.$1')}) = (${k.replace(/(\w+)/g, 'b.$1')}) AND a.id < b.id`,
+    )
+    .join(' UNION ');
+  const part = (present: string, sim: string, weight: number) =>
+    `CASE WHEN ${present} THEN ${weight} * (${sim}) ELSE 0 END`;
   const den = (present: string, weight: number) => `CASE WHEN ${present} THEN ${weight} ELSE 0 END`;
   const fields: [string, string, number][] = [
     ['x.email IS NOT NULL AND y.email IS NOT NULL', '(x.email = y.email)::INT', w.email],
     ['x.dom IS NOT NULL AND y.dom IS NOT NULL', '(x.dom = y.dom)::INT', w.email_domain],
     ['x.phone IS NOT NULL AND y.phone IS NOT NULL', '(x.phone = y.phone)::INT', w.phone],
-    ['x.company IS NOT NULL AND y.company IS NOT NULL', 'jaro_winkler_similarity(x.company, y.company)', w.company],
+    [
+      'x.company IS NOT NULL AND y.company IS NOT NULL',
+      'jaro_winkler_similarity(x.company, y.company)',
+      w.company,
+    ],
     ['x.name IS NOT NULL AND y.name IS NOT NULL', 'jaro_winkler_similarity(x.name, y.name)', w.name],
   ];
   const [r] = await db.all<{ pairs: number; matches: number }>(`
@@ -86,11 +103,17 @@ async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: number; ma
   return r;
 }
 
-async function leadQuality(db: Db, rule: DedupRule): Promise<{ precision: number; recall: number; f1: number; truePairs: number }> {
+async function leadQuality(
+  db: Db,
+  rule: DedupRule,
+): Promise<{ precision: number; recall: number; f1: number; truePairs: number }> {
   const r = await dedupSnapshot(db, rule);
   const truth = new Map<string, string>();
   for (const { Id } of await db.all<{ Id: string }>('SELECT "Id" FROM "Lead"')) truth.set(Id, Id);
-  for (const t of await db.all<{ Id: string; entity_id: string }>(`SELECT "Id", entity_id FROM _dedup_truth WHERE object = 'Lead'`)) truth.set(t.Id, t.entity_id);
+  for (const t of await db.all<{ Id: string; entity_id: string }>(
+    `SELECT "Id", entity_id FROM _dedup_truth WHERE object = 'Lead'`,
+  ))
+    truth.set(t.Id, t.entity_id);
   const pred = new Map<string, string>();
   r.clusters.forEach((c, i) => c.memberIds.forEach((m) => pred.set(m, `c${i}`)));
   const q = pairQuality(pred, truth);
@@ -111,7 +134,14 @@ export const reportSuites: BenchSuite[] = [
         const pred = new Map<string, string>();
         r.clusters.forEach((c, i) => c.memberIds.forEach((m) => pred.set(m, `c${i}`)));
         const q = pairQuality(pred, truth);
-        out.febrl3 = { records: r.records, pairsCompared: r.pairsCompared, precision: +q.precision.toFixed(4), recall: +q.recall.toFixed(4), f1: +q.f1.toFixed(4), ms: r.elapsedMs };
+        out.febrl3 = {
+          records: r.records,
+          pairsCompared: r.pairsCompared,
+          precision: +q.precision.toFixed(4),
+          recall: +q.recall.toFixed(4),
+          f1: +q.f1.toFixed(4),
+          ms: r.elapsedMs,
+        };
       }
       await ensureDemo(SMALL, 'small');
       const db = await openDb(SMALL, { readOnly: true });
@@ -186,9 +216,21 @@ export const reportSuites: BenchSuite[] = [
       await ensureDemo(LARGE, 'large');
       const db = await openDb(LARGE, { readOnly: true });
       try {
-        const s = loadConfig('force-app').scoringSettings;
-        const m = await measured(() => runBacktest(db, { fit: s.mqlFitThreshold, engagement: s.mqlEngagementThreshold }));
-        return { leads: m.value.train.leads + m.value.test.leads, auc: m.value.auc === null ? null : +m.value.auc.toFixed(4), ms: m.ms };
+        const config = loadConfig('force-app');
+        const s = config.scoringSettings;
+        const rules = config.scoringRules.map((r) => ({ ...r, operator: r.operator ?? ('equals' as const) }));
+        const replay = { rules, settings: s, horizonDays: 30 };
+        const thresholds = { fit: s.mqlFitThreshold, engagement: s.mqlEngagementThreshold };
+        const stored = await measured(() => runBacktest(db, thresholds));
+        const m = await measured(() => runBacktest(db, thresholds, { replay }));
+        return {
+          leads: m.value.train.leads + m.value.test.leads,
+          replayedMs: m.ms,
+          replayedAuc: m.value.auc === null ? null : +m.value.auc.toFixed(4),
+          replayedPeakRssMb: m.peakRssMb,
+          storedScoresMs: stored.ms,
+          storedScoresAuc: stored.value.auc === null ? null : +stored.value.auc.toFixed(4),
+        };
       } finally {
         db.close();
       }

@@ -9,7 +9,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 export const audit: Command = {
   words: ['audit'],
-  summary: 'Quarterly data audit: duplicates, stale contacts and deliverability, lifecycle bottlenecks, missing fields, enrichment sample',
+  summary:
+    'Quarterly data audit: duplicates, stale contacts and deliverability, lifecycle bottlenecks, missing fields, enrichment sample',
   usage: 'revops audit [--snapshot FILE] [--previous FILE] [--config DIR] [--html FILE]',
   flags: {
     snapshot: { type: 'string' },
@@ -17,15 +18,24 @@ export const audit: Command = {
     config: { type: 'string' },
     html: { type: 'string' },
   },
-  examples: ['revops audit --snapshot .revops/snapshots/2026-Q3.duckdb --previous .revops/snapshots/2026-Q2.duckdb --html out/audit.html'],
+  examples: [
+    'revops audit --snapshot .revops/snapshots/2026-Q3.duckdb --previous .revops/snapshots/2026-Q2.duckdb --html out/audit.html',
+  ],
   async run(ctx) {
     const config = reportConfig(str(ctx.flags.config));
     const { db } = await openSnapshotFor(str(ctx.flags.snapshot), ctx.progress);
-    const previous = ctx.flags.previous ? await openDb(str(ctx.flags.previous)!, { readOnly: true }) : undefined;
+    const previous = ctx.flags.previous
+      ? await openDb(str(ctx.flags.previous)!, { readOnly: true })
+      : undefined;
     try {
-      const result = await runAudit(db, { dedupRules: config.dedupRules, stagePolicies: config.stagePolicies, previous });
+      const result = await runAudit(db, {
+        dedupRules: config.dedupRules,
+        stagePolicies: config.stagePolicies,
+        previous,
+      });
       const doc = auditDoc(result);
-      if (ctx.flags.html) ctx.progress(`HTML report written to ${writeHtmlReport(str(ctx.flags.html)!, [doc])}`);
+      if (ctx.flags.html)
+        ctx.progress(`HTML report written to ${writeHtmlReport(str(ctx.flags.html)!, [doc])}`);
       return { result, human: renderTerminal(doc) };
     } finally {
       db.close();

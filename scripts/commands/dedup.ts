@@ -2,8 +2,20 @@ import { readFileSync, existsSync } from 'node:fs';
 import type { Command, CommandContext } from './types.ts';
 import { ReportError } from '../lib/reports/db.ts';
 import { openSnapshotFor, writeHtmlReport, writeTextFile } from '../lib/reports/snapshot.ts';
-import { dedupDoc, dedupExport, dedupSnapshot, reviewCsv, toJson, type DedupResult } from '../lib/reports/dedup/report.ts';
-import { FEBRL_MAPPING, parsePersonMapping, type PersonMapping, type SfObject } from '../lib/reports/dedup/profiles.ts';
+import {
+  dedupDoc,
+  dedupExport,
+  dedupSnapshot,
+  reviewCsv,
+  toJson,
+  type DedupResult,
+} from '../lib/reports/dedup/report.ts';
+import {
+  FEBRL_MAPPING,
+  parsePersonMapping,
+  type PersonMapping,
+  type SfObject,
+} from '../lib/reports/dedup/profiles.ts';
 import { dedupRuleFor, reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
 import { applyMerges, undoMerges } from '../lib/reports/dedup/apply.ts';
@@ -12,7 +24,10 @@ const OBJECTS: SfObject[] = ['Lead', 'Contact', 'Account'];
 
 function mappingFrom(flag: string | undefined): PersonMapping {
   if (!flag || flag === 'febrl') return FEBRL_MAPPING;
-  if (!existsSync(flag)) throw new ReportError(`Mapping file not found: ${flag}`, ['Use --mapping febrl or a JSON file such as {"id":"rec_id","givenName":"given_name","surname":"surname"}.']);
+  if (!existsSync(flag))
+    throw new ReportError(`Mapping file not found: ${flag}`, [
+      'Use --mapping febrl or a JSON file such as {"id":"rec_id","givenName":"given_name","surname":"surname"}.',
+    ]);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(flag, 'utf8'));
@@ -26,7 +41,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 export const dedup: Command = {
   words: ['dedup'],
-  summary: 'Find duplicate leads, contacts or accounts (blocking, fuzzy scoring, clusters, survivorship); review CSV; merge with undo',
+  summary:
+    'Find duplicate leads, contacts or accounts (blocking, fuzzy scoring, clusters, survivorship); review CSV; merge with undo',
   usage:
     'revops dedup [--snapshot FILE | --from-export PATH [--mapping febrl|FILE]] [--object Lead|Contact|Account] [--review-csv FILE] [--html FILE] [--apply -o ORG [--execute] [--log FILE]]',
   flags: {
@@ -53,10 +69,14 @@ export const dedup: Command = {
     const object = str(f.object) ?? (f['from-export'] ? 'records' : 'Lead');
     let result: DedupResult;
     if (f['from-export']) {
-      if (f.apply) throw new ReportError('--apply works on snapshots of an org, not on --from-export files.', ['Take a snapshot of the org first: revops snapshot --from-org ORG']);
+      if (f.apply)
+        throw new ReportError('--apply works on snapshots of an org, not on --from-export files.', [
+          'Take a snapshot of the org first: revops snapshot --from-org ORG',
+        ]);
       result = await dedupExport(str(f['from-export'])!, mappingFrom(str(f.mapping)), object);
     } else {
-      if (!OBJECTS.includes(object as SfObject)) throw new ReportError(`--object must be one of ${OBJECTS.join(', ')} (got "${object}").`);
+      if (!OBJECTS.includes(object as SfObject))
+        throw new ReportError(`--object must be one of ${OBJECTS.join(', ')} (got "${object}").`);
       const { db } = await openSnapshotFor(str(f.snapshot), ctx.progress);
       try {
         const rule = dedupRuleFor(reportConfig(str(f.config)), object as SfObject, ctx.warn);
@@ -70,12 +90,22 @@ export const dedup: Command = {
       ctx.progress(`Review sheet written to ${f['review-csv']}`);
     }
     if (f.html) ctx.progress(`HTML report written to ${writeHtmlReport(str(f.html)!, [dedupDoc(result)])}`);
-    if (result.windowedBlocks) ctx.warn(`${result.windowedBlocks} large blocks were compared with a sliding window (sorted neighbourhood).`);
+    if (result.windowedBlocks)
+      ctx.warn(
+        `${result.windowedBlocks} large blocks were compared with a sliding window (sorted neighbourhood).`,
+      );
     let human = renderTerminal(dedupDoc(result));
     if (f.apply) {
       const org = str(f['target-org']);
-      if (!org) throw new ReportError('--apply needs the org to merge in: -o ORG (an sf CLI alias or username).');
-      const plan = await applyMerges({ result, org, execute: f.execute === true, log: str(f.log), progress: ctx.progress });
+      if (!org)
+        throw new ReportError('--apply needs the org to merge in: -o ORG (an sf CLI alias or username).');
+      const plan = await applyMerges({
+        result,
+        org,
+        execute: f.execute === true,
+        log: str(f.log),
+        progress: ctx.progress,
+      });
       human += '\n' + plan.summary;
     }
     return { result: toJson(result), human };
@@ -84,7 +114,8 @@ export const dedup: Command = {
 
 export const dedupUndo: Command = {
   words: ['dedup', 'undo'],
-  summary: 'Undo merges recorded in a dedup log (restores the merged records through the Apex REST restore endpoint)',
+  summary:
+    'Undo merges recorded in a dedup log (restores the merged records through the Apex REST restore endpoint)',
   usage: 'revops dedup undo --log FILE -o ORG [--execute]',
   flags: {
     log: { type: 'string' },
@@ -94,7 +125,8 @@ export const dedupUndo: Command = {
   async run(ctx) {
     const log = str(ctx.flags.log);
     const org = str(ctx.flags['target-org']);
-    if (!log) throw new ReportError('dedup undo needs --log FILE (the JSON-lines log written by dedup --apply).');
+    if (!log)
+      throw new ReportError('dedup undo needs --log FILE (the JSON-lines log written by dedup --apply).');
     if (!org) throw new ReportError('dedup undo needs -o ORG.');
     const r = await undoMerges({ log, org, execute: ctx.flags.execute === true, progress: ctx.progress });
     return { result: r, human: r.summary };

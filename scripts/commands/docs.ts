@@ -6,7 +6,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 export const docs: Command = {
   words: ['docs'],
-  summary: 'Generate the lifecycle, scoring, routing, pipeline and metrics documents from the config records (--check: fail when stale)',
+  summary:
+    'Generate the lifecycle, scoring, routing, pipeline and metrics documents from the config records (--check: fail when stale)',
   usage: 'revops docs [--check] [--config DIR] [--out DIR]',
   flags: {
     check: { type: 'boolean', default: false },

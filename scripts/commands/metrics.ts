@@ -8,14 +8,16 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 export function monthsFlag(v: unknown): number {
   const n = Number(str(v) ?? '12');
-  if (!Number.isInteger(n) || n < 1 || n > 120) throw new ReportError(`--months must be a whole number of months from 1 to 120 (got "${String(v)}").`);
+  if (!Number.isInteger(n) || n < 1 || n > 120)
+    throw new ReportError(`--months must be a whole number of months from 1 to 120 (got "${String(v)}").`);
   return n;
 }
 
 export const metrics: Command = {
   words: ['metrics'],
   summary: 'Marketing, sales and executive metrics from a snapshot, each figure beside its benchmark',
-  usage: 'revops metrics [--snapshot FILE] [--costs FILE] [--targets FILE] [--months N] [--as-of DATE] [--html FILE]',
+  usage:
+    'revops metrics [--snapshot FILE] [--costs FILE] [--targets FILE] [--months N] [--as-of DATE] [--html FILE]',
   flags: {
     snapshot: { type: 'string' },
     costs: { type: 'string' },
@@ -35,7 +37,8 @@ export const metrics: Command = {
         costs: await loadCosts(db, str(ctx.flags.costs)),
       });
       const doc = metricsDoc(result);
-      if (ctx.flags.html) ctx.progress(`HTML report written to ${writeHtmlReport(str(ctx.flags.html)!, [doc])}`);
+      if (ctx.flags.html)
+        ctx.progress(`HTML report written to ${writeHtmlReport(str(ctx.flags.html)!, [doc])}`);
       return { result, human: renderTerminal(doc) };
     } finally {
       db.close();

@@ -11,8 +11,10 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 /** The main job: the quarterly audit and the metrics dashboard in one HTML report. */
 export const report: Command = {
   words: ['report'],
-  summary: 'Audit + metrics in one self-contained HTML report (the main job; --demo uses the demo snapshot, building it if needed)',
-  usage: 'revops report (--demo | --snapshot FILE) [--previous FILE] [--costs FILE] [--targets FILE] [--config DIR] [--html FILE]',
+  summary:
+    'Audit + metrics in one self-contained HTML report (the main job; --demo uses the demo snapshot, building it if needed)',
+  usage:
+    'revops report (--demo | --snapshot FILE) [--previous FILE] [--costs FILE] [--targets FILE] [--config DIR] [--html FILE]',
   flags: {
     demo: { type: 'boolean', default: false },
     snapshot: { type: 'string' },
@@ -24,15 +26,32 @@ export const report: Command = {
   },
   examples: ['revops report --demo --html out/revops-report.html'],
   async run(ctx) {
-    if (ctx.flags.demo && ctx.flags.snapshot) throw new ReportError('Pass either --demo or --snapshot FILE, not both.');
+    if (ctx.flags.demo && ctx.flags.snapshot)
+      throw new ReportError('Pass either --demo or --snapshot FILE, not both.');
     const config = reportConfig(str(ctx.flags.config));
-    const { db, path } = await openSnapshotFor(ctx.flags.demo ? undefined : str(ctx.flags.snapshot), ctx.progress);
-    const previous = ctx.flags.previous ? await openDb(str(ctx.flags.previous)!, { readOnly: true }) : undefined;
+    const { db, path } = await openSnapshotFor(
+      ctx.flags.demo ? undefined : str(ctx.flags.snapshot),
+      ctx.progress,
+    );
+    const previous = ctx.flags.previous
+      ? await openDb(str(ctx.flags.previous)!, { readOnly: true })
+      : undefined;
     try {
-      const auditResult = await runAudit(db, { dedupRules: config.dedupRules, stagePolicies: config.stagePolicies, previous });
-      const metricsResult = await computeMetrics(db, { targets: ctx.flags.targets ? loadTargets(str(ctx.flags.targets)) : undefined, costs: await loadCosts(db, str(ctx.flags.costs)) });
+      const auditResult = await runAudit(db, {
+        dedupRules: config.dedupRules,
+        stagePolicies: config.stagePolicies,
+        previous,
+      });
+      const metricsResult = await computeMetrics(db, {
+        targets: ctx.flags.targets ? loadTargets(str(ctx.flags.targets)) : undefined,
+        costs: await loadCosts(db, str(ctx.flags.costs)),
+      });
       const docs = [auditDoc(auditResult), metricsDoc(metricsResult)];
-      const file = writeHtmlReport(str(ctx.flags.html)!, docs, `RevOps report: ${path === DEMO_SNAPSHOT ? 'demo org' : path}`);
+      const file = writeHtmlReport(
+        str(ctx.flags.html)!,
+        docs,
+        `RevOps report: ${path === DEMO_SNAPSHOT ? 'demo org' : path}`,
+      );
       return {
         result: { snapshot: path, html: file, audit: auditResult, metrics: metricsResult },
         human: docs.map(renderTerminal).join('\n') + `\nHTML report: ${file}\n`,

@@ -208,12 +208,10 @@ describe('revops deploy', () => {
 
   it('deploys nothing when the local verify gate fails', async () => {
     const before = org.deployRequests.length;
-    const spy = vi
-      .spyOn(gate, 'verify')
-      .mockResolvedValue({
-        ok: false,
-        report: 'force-app/main/default/classes/Greeter.cls:3: error: Variable does not exist: greeting',
-      });
+    const spy = vi.spyOn(gate, 'verify').mockResolvedValue({
+      ok: false,
+      report: 'force-app/main/default/classes/Greeter.cls:3: error: Variable does not exist: greeting',
+    });
     try {
       const r = await revops('deploy', '-o', org.accessToken, '--source-dir', src, '--json');
       expect(r.code).toBe(1);

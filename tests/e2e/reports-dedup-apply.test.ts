@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeOrg } from './fakeOrg.ts';
 import { apexRest, httpFor } from '../../scripts/lib/org/index.ts';
-import { applyMerges, planMerges, readLog, undoMerges, type ApexRestClient } from '../../scripts/lib/reports/dedup/apply.ts';
+import {
+  applyMerges,
+  planMerges,
+  readLog,
+  undoMerges,
+  type ApexRestClient,
+} from '../../scripts/lib/reports/dedup/apply.ts';
 import type { DedupResult } from '../../scripts/lib/reports/dedup/report.ts';
 
 const RESULT: DedupResult = {
@@ -52,26 +58,58 @@ afterAll(() => org.stop());
 describe('dedup --apply against the loopback fake org', () => {
   it('plans master + at most two duplicates per merge call, with the winning values the master lacks', () => {
     const calls = planMerges(RESULT);
-    expect(calls.map((c) => c.mergedIds)).toEqual([['00Q000000000002AAA', '00Q000000000003AAA'], ['00Q000000000004AAA']]);
+    expect(calls.map((c) => c.mergedIds)).toEqual([
+      ['00Q000000000002AAA', '00Q000000000003AAA'],
+      ['00Q000000000004AAA'],
+    ]);
     expect(calls[0].fields).toEqual({ Title: 'VP Sales' });
     expect(calls[1].fields).toEqual({});
   });
 
   it('is a dry run by default: writes the records-before snapshot and a planned log, calls nothing', async () => {
-    const out = await applyMerges({ result: RESULT, org: 'fake', execute: false, log, progress: quiet, rest });
+    const out = await applyMerges({
+      result: RESULT,
+      org: 'fake',
+      execute: false,
+      log,
+      progress: quiet,
+      rest,
+    });
     expect(org.apexRestCalls).toHaveLength(0);
     expect(existsSync(out.snapshotFile)).toBe(true);
     expect(JSON.parse(readFileSync(out.snapshotFile, 'utf8')).records).toHaveLength(4);
     expect(readLog(log).map((e) => e.status)).toEqual(['planned', 'planned']);
+    await applyMerges({ result: RESULT, org: 'fake', execute: false, log, progress: quiet, rest });
+    expect(readLog(log)).toHaveLength(2); // a repeated dry run does not plan twice
     expect(out.summary).toContain('DRY RUN');
   });
 
   it('merges through POST /services/apexrest/revops/merge with dryRun false, and a rerun resumes without repeating', async () => {
-    const first = await applyMerges({ result: RESULT, org: 'fake', execute: true, log, progress: quiet, rest });
+    const first = await applyMerges({
+      result: RESULT,
+      org: 'fake',
+      execute: true,
+      log,
+      progress: quiet,
+      rest,
+    });
     expect(first).toMatchObject({ done: 2, skipped: 0, failed: 0 });
     expect(org.apexRestCalls.map((c) => c.path)).toEqual(['/revops/merge', '/revops/merge']);
-    expect(org.apexRestCalls[0].body).toEqual({ object: 'Lead', masterId: '00Q000000000001AAA', duplicateIds: ['00Q000000000002AAA', '00Q000000000003AAA'], fields: { Title: 'VP Sales' }, dryRun: false });
-    const again = await applyMerges({ result: RESULT, org: 'fake', execute: true, log, progress: quiet, rest });
+    expect(org.apexRestCalls[0].body).toEqual({
+      object: 'Lead',
+      masterId: '00Q000000000001AAA',
+      duplicateIds: ['00Q000000000002AAA', '00Q000000000003AAA'],
+      fields: { Title: 'VP Sales' },
+      dryRun: false,
+    });
+    const again = await applyMerges({
+      result: RESULT,
+      org: 'fake',
+      execute: true,
+      log,
+      progress: quiet,
+      rest,
+    });
     expect(again).toMatchObject({ done: 0, skipped: 2 });
     expect(org.apexRestCalls).toHaveLength(2);
   });

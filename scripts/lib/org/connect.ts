@@ -1,5 +1,5 @@
 // Org auth: the sf CLI's own (`sf org login ...`), resolved with @salesforce/core. The CLI never sees a password.
-import { AuthInfo, Connection, Org } from '@salesforce/core';
+import type { Connection } from '@salesforce/core';
 import { OrgHttp, type HttpEvents, type OrgSession, type RetryPolicy, DEFAULT_RETRY } from './http.ts';
 
 export const API_VERSION = '66.0';
@@ -18,7 +18,9 @@ export class OrgAuthError extends Error {
 export async function resolveOrg(
   aliasOrUsername?: string,
 ): Promise<{ session: OrgSession; connection: Connection }> {
-  let org: Org;
+  // @salesforce/core is loaded on first use: it is large and most commands never touch an org
+  const { Org } = await import('@salesforce/core');
+  let org: InstanceType<typeof Org>;
   try {
     org = await Org.create(aliasOrUsername ? { aliasOrUsername } : {});
   } catch (e) {
@@ -47,6 +49,7 @@ export async function resolveOrg(
  * Username and org id are supplied so nothing is looked up at creation time.
  */
 export async function connectionFromSession(session: OrgSession): Promise<Connection> {
+  const { AuthInfo, Connection } = await import('@salesforce/core');
   const authInfo = await AuthInfo.create({
     accessTokenOptions: {
       accessToken: session.accessToken,

@@ -2,7 +2,7 @@
 // with progress, component failures as file:line:col: problem, and sf-style exit codes.
 import { relative } from 'node:path';
 import type { Connection } from '@salesforce/core';
-import { ComponentSet, RequestStatus, type FileResponse } from '@salesforce/source-deploy-retrieve';
+import type { FileResponse } from '@salesforce/source-deploy-retrieve';
 
 export type TestLevel = 'NoTestRun' | 'RunLocalTests' | 'RunSpecifiedTests' | 'RunAllTestsInOrg';
 export const TEST_LEVELS: readonly TestLevel[] = [
@@ -88,6 +88,8 @@ function problemsOf(files: FileResponse[]): DeployProblem[] {
 
 export async function deploySource(opts: DeployOptions): Promise<DeployOutcome> {
   const progress = opts.onProgress ?? (() => {});
+  // loaded here, not at module load: SDR is large and only deploys need it
+  const { ComponentSet, RequestStatus } = await import('@salesforce/source-deploy-retrieve');
   const set = ComponentSet.fromSource(opts.paths);
   const size = set.size;
   progress(

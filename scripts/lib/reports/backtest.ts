@@ -2,7 +2,9 @@
 // opportunities, on a time split (thresholds picked on the earlier leads, judged on the later ones).
 // All aggregation runs in DuckDB SQL over the snapshot's leads.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { lit, ReportError, requireColumns, type Db } from './db.ts';
+import { lit, q, ReportError, requireColumns, type Db } from './db.ts';
+import { score, type EngagementEvent, type ScoringRule, type ScoringSettings } from '../rules/scoring.ts';
+import type { SRecord } from '../rules/types.ts';
 import { num, pct, type ReportDoc } from '../render/doc.ts';
 
 export interface Thresholds {
@@ -39,18 +41,92 @@ export interface BacktestResult {
   deciles: DecileRow[];
   winRate: { mql: number | null; nonMql: number | null; mqlDeals: number; nonMqlDeals: number };
   outcome: string;
+  /** Where the scores come from: replayed with the config's rules, or the stored fields. */
+  scores: string;
 }
 
 const STEP = 5;
 
-/** Leads with their scores and outcome, as a SQL relation (used by every query). */
-function leadsSql(): string {
-  return `SELECT l."CreatedDate" AS created,
-                 coalesce(l."Fit_Score__c", 0) AS fit, coalesce(l."Engagement_Score__c", 0) AS eng,
-                 coalesce(l."Fit_Score__c", 0) + coalesce(l."Engagement_Score__c", 0) - coalesce(l."Negative_Score__c", 0) AS total,
-                 (l."ConvertedOpportunityId" IS NOT NULL) AS y,
-                 o."IsClosed" AS closed, o."IsWon" AS won
-          FROM "Lead" l LEFT JOIN "Opportunity" o ON o."Id" = l."ConvertedOpportunityId"`;
+/** Leads with their scores and outcome, as a SQL relation: replayed scores (bt_scores) or the stored ones. */
+function leadsSql(replayed: boolean): string {
+  const [fit, eng, neg] = replayed
+    ? ['s.fit', 's.eng', 's.neg']
+    : [
+        'coalesce(l."Fit_Score__c", 0)',
+        'coalesce(l."Engagement_Score__c", 0)',
+        'coalesce(l."Negative_Score__c", 0)',
+      ];
+  return `SELECT l."CreatedDate" AS created, ${fit} AS fit, ${eng} AS eng, ${fit} + ${eng} - ${neg} AS total,
+                 (l."ConvertedOpportunityId" IS NOT NULL) AS y, o."IsClosed" AS closed, o."IsWon" AS won
+          FROM "Lead" l LEFT JOIN "Opportunity" o ON o."Id" = l."ConvertedOpportunityId"
+          ${replayed ? 'JOIN bt_scores s ON s.id = l."Id"' : ''}`;
+}
+
+/** The scoring model to replay: the config's rules and settings, and how long after creation to score a lead. */
+export interface ReplayModel {
+  rules: ScoringRule[];
+  settings: ScoringSettings;
+  /** Each lead is scored as of CreatedDate + this many days (or just before its conversion, if earlier). */
+  horizonDays: number;
+}
+
+/**
+ * Replays the scoring rules (the rules' score(), the Apex twin) over every lead with its engagement events,
+ * as of CreatedDate + horizon (never after conversion, so the outcome cannot leak into the score), and stores
+ * the scores in the temp table bt_scores(id, fit, eng, neg).
+ */
+export async function replayScores(db: Db, model: ReplayModel): Promise<number> {
+  const have = new Set(await db.tableColumns('Lead'));
+  const fields = [...new Set(model.rules.filter((r) => !r.signal && r.field).map((r) => r.field!))].filter(
+    (f) => have.has(f),
+  );
+  const asOf = have.has('ConvertedDate')
+    ? `least(l."CreatedDate" + INTERVAL ${model.horizonDays} DAY, coalesce(l."ConvertedDate" - INTERVAL 1 SECOND, l."CreatedDate" + INTERVAL ${model.horizonDays} DAY))`
+    : `l."CreatedDate" + INTERVAL ${model.horizonDays} DAY`;
+  const leads = await db.columns(
+    `SELECT l."Id", strftime(${asOf}, '%Y-%m-%dT%H:%M:%SZ') AS "_now"${fields.map((f) => `, l.${q(f)}`).join('')} FROM "Lead" l`,
+    '"Id"',
+  );
+  const events = new Map<string, EngagementEvent[]>();
+  if (await db.hasTable('Engagement_Event__c')) {
+    const ev = await db.columns(
+      `SELECT coalesce("Lead__c", "Record_Id__c") AS rid, "Signal__c" AS signal, strftime("Occurred_At__c", '%Y-%m-%dT%H:%M:%SZ') AS ts
+       FROM "Engagement_Event__c" WHERE "Signal__c" IS NOT NULL AND "Occurred_At__c" IS NOT NULL`,
+      'rid, ts',
+    );
+    for (let i = 0; i < (ev.rid ?? []).length; i++) {
+      const rid = ev.rid[i];
+      if (!rid) continue;
+      const e = { signal: ev.signal[i]!, occurredAt: ev.ts[i]! };
+      const list = events.get(rid);
+      if (list) list.push(e);
+      else events.set(rid, [e]);
+    }
+  }
+  await db.conn.run(
+    'CREATE OR REPLACE TEMP TABLE bt_scores (id VARCHAR, fit DOUBLE, eng DOUBLE, neg DOUBLE)',
+  );
+  const appender = await db.conn.createAppender('bt_scores', 'main', 'temp');
+  const ids = leads.Id ?? [];
+  for (let i = 0; i < ids.length; i++) {
+    const record: SRecord = {};
+    for (const f of fields) record[f] = leads[f][i];
+    const r = score({
+      object: 'Lead',
+      record,
+      events: events.get(ids[i]!) ?? [],
+      rules: model.rules,
+      settings: model.settings,
+      now: leads._now[i]!,
+    });
+    appender.appendVarchar(ids[i]!);
+    appender.appendDouble(r.fit);
+    appender.appendDouble(r.engagement);
+    appender.appendDouble(r.negative);
+    appender.endRow();
+  }
+  appender.closeSync();
+  return ids.length;
 }
 
 const div = (a: number, b: number): number | null => (b ? a / b : null);
@@ -60,16 +136,18 @@ const f1 = (p: number | null, r: number | null): number | null =>
 export async function runBacktest(
   db: Db,
   current: Thresholds,
-  opts: { splitAt?: string; trainShare?: number } = {},
+  opts: { splitAt?: string; trainShare?: number; replay?: ReplayModel } = {},
 ): Promise<BacktestResult> {
   await requireColumns(db, 'Lead', [
+    'Id',
     'CreatedDate',
     'Fit_Score__c',
     'Engagement_Score__c',
     'Negative_Score__c',
     'ConvertedOpportunityId',
   ]);
-  await db.conn.run(`CREATE OR REPLACE TEMP TABLE bt AS ${leadsSql()}`);
+  if (opts.replay) await replayScores(db, opts.replay);
+  await db.conn.run(`CREATE OR REPLACE TEMP TABLE bt AS ${leadsSql(!!opts.replay)}`);
   const share = opts.trainShare ?? 0.7;
   const [{ split }] = opts.splitAt
     ? await db.all<{ split: string }>(
@@ -171,6 +249,9 @@ export async function runBacktest(
     deciles: decileRows,
     winRate: { mql: div(w.mw, w.mc), nonMql: div(w.nw, w.nc), mqlDeals: w.mc, nonMqlDeals: w.nc },
     outcome: 'lead converted to an opportunity (ConvertedOpportunityId set)',
+    scores: opts.replay
+      ? `replayed with the scoring rules as of ${opts.replay.horizonDays} days after creation`
+      : 'stored Fit/Engagement/Negative scores',
   };
 }
 
@@ -186,7 +267,7 @@ export function backtestDoc(r: BacktestResult): ReportDoc {
   ];
   return {
     title: 'Scoring backtest',
-    subtitle: `Trained on ${num(r.train.leads)} leads before ${r.splitAt.slice(0, 10)}, tested on ${num(r.test.leads)} after; outcome: ${r.outcome}`,
+    subtitle: `Trained on ${num(r.train.leads)} leads before ${r.splitAt.slice(0, 10)}, tested on ${num(r.test.leads)} after; outcome: ${r.outcome}; scores: ${r.scores}`,
     sections: [
       {
         title: 'How well the score ranks leads',

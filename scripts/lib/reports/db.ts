@@ -65,12 +65,19 @@ export async function openDb(path: string, opts: { readOnly?: boolean } = {}): P
     async columns(sql: string, orderBy: string) {
       const probe = await conn.runAndReadAll(`SELECT * FROM (${sql}) LIMIT 0`);
       const names = probe.columnNames();
-      const aggs = names.map((n) => `string_agg(coalesce(CAST(${q(n)} AS VARCHAR), ''), chr(31) ORDER BY ${orderBy}) AS ${q(n)}`);
+      const aggs = names.map(
+        (n) => `string_agg(coalesce(CAST(${q(n)} AS VARCHAR), ''), chr(31) ORDER BY ${orderBy}) AS ${q(n)}`,
+      );
       const row = (await conn.runAndReadAll(`SELECT ${aggs.join(', ')} FROM (${sql})`)).getRowsJS()[0];
       const out: Record<string, (string | null)[]> = {};
       names.forEach((n, i) => {
         const joined = row[i];
-        out[n] = joined === null || joined === undefined ? [] : String(joined).split('\x1f').map((v) => (v === '' ? null : v));
+        out[n] =
+          joined === null || joined === undefined
+            ? []
+            : String(joined)
+                .split('\x1f')
+                .map((v) => (v === '' ? null : v));
       });
       return out;
     },

@@ -37,14 +37,22 @@ export async function buildDemoSnapshot(opts: DemoBuildOptions): Promise<BuildRe
   try {
     for (const object of OBJECTS) {
       const derived = new Set(Object.keys(SCHEMA[object].derived ?? {}));
-      await writer.createTable(object, tableColumns(object, SCHEMA[object].fields.map(([n]) => n).filter((n) => !derived.has(n))));
+      await writer.createTable(
+        object,
+        tableColumns(
+          object,
+          SCHEMA[object].fields.map(([n]) => n).filter((n) => !derived.has(n)),
+        ),
+      );
     }
     const pool: DuckDBConnection[] = [];
     for (let i = 0; i < LOAD_CONNECTIONS; i++) pool.push(await writer.connect());
     const loads: Array<Promise<unknown>> = [];
     const later: Array<[string, string]> = [];
     const load = (conn: DuckDBConnection, object: string, file: string): Promise<unknown> =>
-      conn.run(insertCsvSql(object, object, { file, header: readHeader(file) })).then(() => rmSync(file, { force: true }));
+      conn
+        .run(insertCsvSql(object, object, { file, header: readHeader(file) }))
+        .then(() => rmSync(file, { force: true }));
     progress(`Generating the demo org (${leads.toLocaleString('en-US')} leads, seed ${seed}) ...`);
     const demo = generateDemo({
       leads,
@@ -62,12 +70,16 @@ export async function buildDemoSnapshot(opts: DemoBuildOptions): Promise<BuildRe
     });
     const generateMs = Math.round(performance.now() - t0);
     const csvBytes = demo.files.reduce((s, f) => s + f.bytes, 0);
-    progress(`Generated ${(csvBytes / 1e6).toFixed(0)} MB of CSV in ${(generateMs / 1000).toFixed(1)}s; finishing the load ...`);
+    progress(
+      `Generated ${(csvBytes / 1e6).toFixed(0)} MB of CSV in ${(generateMs / 1000).toFixed(1)}s; finishing the load ...`,
+    );
     await Promise.all(loads);
     for (const [object, file] of later) await load(writer.conn, object, file);
     await writer.createTable(DEDUP_TRUTH_TABLE, DEDUP_TRUTH_FIELDS);
     for (const file of demo.truth.files) {
-      await writer.conn.run(`INSERT INTO "${DEDUP_TRUTH_TABLE}" SELECT * FROM read_csv(${literal(file)}, header = true, all_varchar = true)`);
+      await writer.conn.run(
+        `INSERT INTO "${DEDUP_TRUTH_TABLE}" SELECT * FROM read_csv(${literal(file)}, header = true, all_varchar = true)`,
+      );
     }
     const counts: Record<string, number> = {};
     for (const t of [...OBJECTS, DEDUP_TRUTH_TABLE]) counts[t] = await writer.count(t);
@@ -75,7 +87,16 @@ export async function buildDemoSnapshot(opts: DemoBuildOptions): Promise<BuildRe
     const createdAt = new Date(demo.asOf).toISOString();
     await writer.commit({ source: 'demo', orgId: DEMO_ORG_ID, apiVersion: null, createdAt }, counts);
     const totalMs = Math.round(performance.now() - t0);
-    return { out: opts.out, source: 'demo', orgId: DEMO_ORG_ID, createdAt, counts, csvBytes, timings: { generateMs, loadMs: totalMs - generateMs }, warnings: [] };
+    return {
+      out: opts.out,
+      source: 'demo',
+      orgId: DEMO_ORG_ID,
+      createdAt,
+      counts,
+      csvBytes,
+      timings: { generateMs, loadMs: totalMs - generateMs },
+      warnings: [],
+    };
   } catch (e) {
     writer.abort();
     throw e;

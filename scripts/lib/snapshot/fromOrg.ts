@@ -1,7 +1,8 @@
 // Snapshot from an org: one Bulk API 2.0 query per object, result pages streamed straight into DuckDB
-// appenders (memory bounded: DuckDB runs with a 100 MB limit, one thread), the next-page locator saved to "<out>.resume.json" after every page so an
-// interrupted pull resumes where it stopped. Fields are the snapshot schema's, intersected with the org's
-// describe (a field the org lacks stays NULL and is reported).
+// appenders. Memory is bounded: DuckDB runs with a 64 MB limit and one thread, and the appender is flushed every
+// 500 rows. The next-page locator is saved to "<out>.resume.json" after every page, so an interrupted pull
+// resumes where it stopped. Fields are the snapshot schema's, intersected with the org's describe (a field the
+// org lacks stays NULL and is reported).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
 import { bulkQuery, type BulkJobState } from '../org/bulk.ts';
@@ -73,7 +74,7 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
     objects: {},
   };
   const save = (): void => writeFileSync(file, JSON.stringify(state, null, 2));
-  const writer = await SnapshotWriter.create(opts.out, { resume: resume !== null, memoryLimit: process.env.MEMLIM ?? '100MB' });
+  const writer = await SnapshotWriter.create(opts.out, { resume: resume !== null, memoryLimit: '64MB' });
   const warnings: string[] = [];
   const counts: Record<string, number> = {};
   try {
@@ -116,6 +117,7 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
       const started = performance.now();
       const result = await bulkQuery(opts.http, `SELECT ${fields.join(', ')} FROM ${object}`, {
         maxRecords: opts.maxRecords ?? 50_000,
+        batchSize: 500, // flushed per batch (see onRecords): small batches keep the appender's buffer small
         pollIntervalMs: opts.pollIntervalMs,
         resume: state.objects[object].state ?? undefined,
         onRecords(header, records) {

@@ -6,15 +6,36 @@ import type { DedupRule } from '../../../scripts/lib/rules/match.ts';
 import type { StagePolicy } from '../../../scripts/lib/rules/hygiene.ts';
 import type { Db } from '../../../scripts/lib/reports/db.ts';
 
-const RULE: DedupRule = { name: 'Lead_Test', object: 'Lead', matchKeys: ['email', 'name', 'phone'], matchThreshold: 0.75, reviewThreshold: 0.55, mergePriority: ['oldest_created'] };
+const RULE: DedupRule = {
+  name: 'Lead_Test',
+  object: 'Lead',
+  matchKeys: ['email', 'name', 'phone'],
+  matchThreshold: 0.75,
+  reviewThreshold: 0.55,
+  mergePriority: ['oldest_created'],
+};
 const POLICIES: StagePolicy[] = [
   { stage: 'Discovery', order: 2, requiredFields: 'Pain_Points__c;Timeline__c' },
   { stage: 'Closed Won', order: 7, requiredFields: 'Signed_Contract__c', isClosed: true, isWon: true },
 ];
 
-const contact = (Id: string, Email: string, created: string): FixtureRow => ({ Id, Email, FirstName: 'C', LastName: Id, CreatedDate: `${created} 00:00:00`, Lifecycle_Stage__c: 'Customer', Lifecycle_Stage_Entered_At__c: '2026-06-29 00:00:00' });
+const contact = (Id: string, Email: string, created: string): FixtureRow => ({
+  Id,
+  Email,
+  FirstName: 'C',
+  LastName: Id,
+  CreatedDate: `${created} 00:00:00`,
+  Lifecycle_Stage__c: 'Customer',
+  Lifecycle_Stage_Entered_At__c: '2026-06-29 00:00:00',
+});
 const lead = (Id: string, stage: string, entered: string, extra: FixtureRow = {}): FixtureRow => ({
-  Id, Lifecycle_Stage__c: stage, Lifecycle_Stage_Entered_At__c: `${entered} 00:00:00`, CreatedDate: '2026-01-01 00:00:00', Status: 'Open', OwnerId: '005A', ...extra,
+  Id,
+  Lifecycle_Stage__c: stage,
+  Lifecycle_Stage_Entered_At__c: `${entered} 00:00:00`,
+  CreatedDate: '2026-01-01 00:00:00',
+  Status: 'Open',
+  OwnerId: '005A',
+  ...extra,
 });
 const CONTACTS = [
   contact('C1', 'info@acme.com', '2024-01-01'),
@@ -41,10 +62,31 @@ beforeAll(async () => {
     ],
     Contact: CONTACTS,
     Task: [{ Id: 'T1', WhoId: 'C2', CreatedDate: '2026-01-01 00:00:00' }],
-    Engagement_Event__c: [{ Id: 'E1', Contact__c: 'C4', Record_Id__c: 'C4', Signal__c: 'Webinar', Occurred_At__c: '2025-01-01 00:00:00' }],
+    Engagement_Event__c: [
+      {
+        Id: 'E1',
+        Contact__c: 'C4',
+        Record_Id__c: 'C4',
+        Signal__c: 'Webinar',
+        Occurred_At__c: '2025-01-01 00:00:00',
+      },
+    ],
     Opportunity: [
-      { Id: 'O1', StageName: 'Discovery', IsClosed: false, Pain_Points__c: 'slow', Timeline__c: null, CreatedDate: '2026-01-01 00:00:00' },
-      { Id: 'O2', StageName: 'Discovery', IsClosed: false, Pain_Points__c: '  ', CreatedDate: '2026-01-01 00:00:00' },
+      {
+        Id: 'O1',
+        StageName: 'Discovery',
+        IsClosed: false,
+        Pain_Points__c: 'slow',
+        Timeline__c: null,
+        CreatedDate: '2026-01-01 00:00:00',
+      },
+      {
+        Id: 'O2',
+        StageName: 'Discovery',
+        IsClosed: false,
+        Pain_Points__c: '  ',
+        CreatedDate: '2026-01-01 00:00:00',
+      },
       { Id: 'O3', StageName: 'Closed Won', IsClosed: true, CreatedDate: '2026-01-01 00:00:00' },
     ],
     Account: [
@@ -54,7 +96,10 @@ beforeAll(async () => {
     ],
   }));
   ({ db: prev } = await fixtureSnapshot({
-    Lead: [lead('L1', 'MQL', '2026-03-20', { CreatedDate: '2026-03-30 00:00:00' }), lead('L2', 'SQL', '2026-03-01')],
+    Lead: [
+      lead('L1', 'MQL', '2026-03-20', { CreatedDate: '2026-03-30 00:00:00' }),
+      lead('L2', 'SQL', '2026-03-01'),
+    ],
     Contact: CONTACTS.map((c) => ({ ...c, Lifecycle_Stage_Entered_At__c: '2026-03-01 00:00:00' })),
   }));
   r = await runAudit(db, { dedupRules: [RULE], stagePolicies: POLICIES, previous: prev, sampleSize: 2 });
@@ -69,7 +114,13 @@ describe('quarterly audit', () => {
   it('lists contacts idle 12+ months (tasks, events and engagement count as activity) and checks their emails offline', () => {
     expect(r.archive.staleContacts).toBe(4);
     expect(r.archive.sample.map((c) => c.id).sort()).toEqual(['C1', 'C3', 'C4', 'C5']);
-    expect(r.deliverability.verdicts).toEqual({ 'invalid syntax': 1, disposable: 1, 'role account': 1, 'free-mail': 1, ok: 0 });
+    expect(r.deliverability.verdicts).toEqual({
+      'invalid syntax': 1,
+      disposable: 1,
+      'role account': 1,
+      'free-mail': 1,
+      ok: 0,
+    });
     expect(r.deliverability.mx).toBe('unknown (offline)');
     // the previous snapshot has neither C2's task nor C4's engagement: 5 were idle then
     expect(r.archive.previousStaleContacts).toBe(5);
@@ -84,7 +135,11 @@ describe('quarterly audit', () => {
 
   it('counts lifecycle stages (converted leads excluded) and flags a stage that grew faster than the funnel', () => {
     const sql = r.lifecycle.find((s) => s.stage === 'SQL')!;
-    expect(r.lifecycle.map((s) => [s.stage, s.count, s.previous])).toEqual([['MQL', 1, 1], ['SQL', 3, 1], ['Customer', 6, 6]]);
+    expect(r.lifecycle.map((s) => [s.stage, s.count, s.previous])).toEqual([
+      ['MQL', 1, 1],
+      ['SQL', 3, 1],
+      ['Customer', 6, 6],
+    ]);
     expect(sql).toMatchObject({ change: 2, bottleneck: true, medianDaysInStage: 5 });
     expect(r.lifecycle.filter((s) => s.bottleneck).map((s) => s.stage)).toEqual(['SQL']);
     // without a previous snapshot a stage is a bottleneck only when its median record sat > 30 days
@@ -100,7 +155,12 @@ describe('quarterly audit', () => {
 
   it('reports duplicate clusters with the change since the previous snapshot, and a stable enrichment sample', () => {
     expect(r.duplicates).toHaveLength(1);
-    expect(r.duplicates[0]).toMatchObject({ object: 'Lead', clusters: 1, duplicateRecords: 1, previousDuplicateRecords: 0 });
+    expect(r.duplicates[0]).toMatchObject({
+      object: 'Lead',
+      clusters: 1,
+      duplicateRecords: 1,
+      previousDuplicateRecords: 0,
+    });
     expect(r.duplicates[0].top[0].memberIds.sort()).toEqual(['L4', 'L5']);
     expect(r.enrichmentSample).toHaveLength(2);
     expect(alone.enrichmentSample).toEqual(r.enrichmentSample);

@@ -1,9 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { fixtureSnapshot, type FixtureRow } from './fixture.ts';
-import { fieldScorer, findDuplicates, forEachCandidatePair, ruleScorer, soundex, type RecordTable } from '../../../scripts/lib/reports/dedup/engine.ts';
-import { dedupExport, dedupSnapshot, reviewCsv, toJson, type DedupResult } from '../../../scripts/lib/reports/dedup/report.ts';
-import { FEBRL_MAPPING, personProfile, salesforceSetup } from '../../../scripts/lib/reports/dedup/profiles.ts';
+import {
+  fieldScorer,
+  findDuplicates,
+  forEachCandidatePair,
+  ruleScorer,
+  soundex,
+  type RecordTable,
+} from '../../../scripts/lib/reports/dedup/engine.ts';
+import {
+  dedupExport,
+  dedupSnapshot,
+  reviewCsv,
+  toJson,
+  type DedupResult,
+} from '../../../scripts/lib/reports/dedup/report.ts';
+import {
+  FEBRL_MAPPING,
+  personProfile,
+  salesforceSetup,
+} from '../../../scripts/lib/reports/dedup/profiles.ts';
 import { pairQuality } from '../../../scripts/lib/reports/dedup/quality.ts';
 import type { DedupRule } from '../../../scripts/lib/rules/match.ts';
 import type { Db } from '../../../scripts/lib/reports/db.ts';
@@ -18,8 +35,26 @@ const LEAD_RULE: DedupRule = {
   fieldWeights: { email: 1, email_domain: 0.5, name: 2, company: 1, phone: 2 },
 };
 
-const lead = (Id: string, FirstName: string, LastName: string, Email: string | null, Company: string, Phone: string | null, CreatedDate: string, Title: string | null = null): FixtureRow => ({
-  Id, FirstName, LastName, Email, Company, Phone, CreatedDate: `${CreatedDate} 00:00:00`, Title, Status: 'Open', OwnerId: '005A',
+const lead = (
+  Id: string,
+  FirstName: string,
+  LastName: string,
+  Email: string | null,
+  Company: string,
+  Phone: string | null,
+  CreatedDate: string,
+  Title: string | null = null,
+): FixtureRow => ({
+  Id,
+  FirstName,
+  LastName,
+  Email,
+  Company,
+  Phone,
+  CreatedDate: `${CreatedDate} 00:00:00`,
+  Title,
+  Status: 'Open',
+  OwnerId: '005A',
 });
 
 describe('dedup engine', () => {
@@ -35,7 +70,12 @@ describe('dedup engine', () => {
       { Id: 'c', Company: 'Stripe, Inc.' },
       { Id: 'd', Company: 'Stripe' },
     ]);
-    const score = fieldScorer(t, { fields: [{ field: 'Company', comparator: 'company', weight: 1, reason: 'company' }], matchThreshold: 0.9, reviewThreshold: 0.8, minEvidence: 0 });
+    const score = fieldScorer(t, {
+      fields: [{ field: 'Company', comparator: 'company', weight: 1, reason: 'company' }],
+      matchThreshold: 0.9,
+      reviewThreshold: 0.8,
+      minEvidence: 0,
+    });
     expect(score(0, 1).score).toBeLessThan(0.6);
     expect(score(2, 3).score).toBe(1);
   });
@@ -48,7 +88,18 @@ describe('dedup engine', () => {
       { Id: '4', Email: 'di@gmail.com', Phone: null },
     ]);
     const pairs: string[] = [];
-    forEachCandidatePair(t, { keys: [{ name: 'domain', parts: [{ field: 'Email', transform: 'email_domain' }] }, { name: 'phone', parts: [{ field: 'Phone', transform: 'phone' }] }], maxBlockSize: 10, window: 2 }, (a, b) => pairs.push(`${a}-${b}`));
+    forEachCandidatePair(
+      t,
+      {
+        keys: [
+          { name: 'domain', parts: [{ field: 'Email', transform: 'email_domain' }] },
+          { name: 'phone', parts: [{ field: 'Phone', transform: 'phone' }] },
+        ],
+        maxBlockSize: 10,
+        window: 2,
+      },
+      (a, b) => pairs.push(`${a}-${b}`),
+    );
     // acme.com block and the phone block give the same pair once; free-mail gmail.com is no block
     expect(pairs).toEqual(['0-1']);
     expect(soundex('Robert')).toBe('r163');
@@ -57,10 +108,38 @@ describe('dedup engine', () => {
 
   it('clusters transitively with union-find and keeps review pairs apart', () => {
     const rows = [
-      { Id: 'L1', FirstName: 'Ann', LastName: 'Lee', Email: 'ann.lee@acme.com', Company: 'Acme Inc', Phone: '415-555-0100' },
-      { Id: 'L2', FirstName: 'Ann', LastName: 'Lee', Email: 'ann.lee@gmail.com', Company: 'ACME', Phone: '(415) 555-0100' },
-      { Id: 'L3', FirstName: 'Anne', LastName: 'Lee', Email: 'ann.lee@gmail.com', Company: 'Acme', Phone: '+1 415 555 0100' },
-      { Id: 'L4', FirstName: 'Bob', LastName: 'Stone', Email: 'bob@acme.com', Company: 'Acme', Phone: '415-555-0199' },
+      {
+        Id: 'L1',
+        FirstName: 'Ann',
+        LastName: 'Lee',
+        Email: 'ann.lee@acme.com',
+        Company: 'Acme Inc',
+        Phone: '415-555-0100',
+      },
+      {
+        Id: 'L2',
+        FirstName: 'Ann',
+        LastName: 'Lee',
+        Email: 'ann.lee@gmail.com',
+        Company: 'ACME',
+        Phone: '(415) 555-0100',
+      },
+      {
+        Id: 'L3',
+        FirstName: 'Anne',
+        LastName: 'Lee',
+        Email: 'ann.lee@gmail.com',
+        Company: 'Acme',
+        Phone: '+1 415 555 0100',
+      },
+      {
+        Id: 'L4',
+        FirstName: 'Bob',
+        LastName: 'Stone',
+        Email: 'bob@acme.com',
+        Company: 'Acme',
+        Phone: '415-555-0199',
+      },
     ];
     const t = table(rows);
     const setup = salesforceSetup(LEAD_RULE);
@@ -77,8 +156,26 @@ describe('dedup on a snapshot', () => {
   beforeAll(async () => {
     ({ db } = await fixtureSnapshot({
       Lead: [
-        lead('00Q1', 'Maria', 'Garcia', 'maria.garcia@northwind.com', 'Northwind Traders Inc', '+1 (212) 555-0101', '2025-01-10', null),
-        lead('00Q2', 'Maria', 'Garcia', 'MARIA.GARCIA@northwind.com', 'Northwind Traders', '212.555.0101', '2025-03-01', 'VP Sales'),
+        lead(
+          '00Q1',
+          'Maria',
+          'Garcia',
+          'maria.garcia@northwind.com',
+          'Northwind Traders Inc',
+          '+1 (212) 555-0101',
+          '2025-01-10',
+          null,
+        ),
+        lead(
+          '00Q2',
+          'Maria',
+          'Garcia',
+          'MARIA.GARCIA@northwind.com',
+          'Northwind Traders',
+          '212.555.0101',
+          '2025-03-01',
+          'VP Sales',
+        ),
         lead('00Q3', 'Mario', 'Garcia', 'mgarcia@gmail.com', 'Northwind', '212 555 0101', '2024-12-01', null),
         lead('00Q4', 'Peter', 'Stone', 'peter@stripe.com', 'Stripe Inc', '+1 415 555 0000', '2025-01-01'),
         lead('00Q5', 'Paul', 'Stine', 'paul@strix.io', 'Strix Inc', '+1 650 555 0000', '2025-01-01'),
@@ -91,7 +188,14 @@ describe('dedup on a snapshot', () => {
 
   it('finds the planted cluster and picks the survivor by most recent activity, winning values per field', () => {
     expect(toJson(r)).toEqual({
-      clusters: [{ survivorId: '00Q1', memberIds: ['00Q1', '00Q3', '00Q2'], score: expect.any(Number), reasons: expect.arrayContaining(['phone match', 'name match']) }],
+      clusters: [
+        {
+          survivorId: '00Q1',
+          memberIds: ['00Q1', '00Q3', '00Q2'],
+          score: expect.any(Number),
+          reasons: expect.arrayContaining(['phone match', 'name match']),
+        },
+      ],
       pairsCompared: r.pairsCompared,
       records: 5,
     });
@@ -102,7 +206,9 @@ describe('dedup on a snapshot', () => {
 
   it('writes a review CSV with one row per record, the proposed winner and the merged values', () => {
     const csv = reviewCsv(r).trim().split('\n');
-    expect(csv[0]).toBe('cluster,decision,record_id,proposed_winner,confidence,reasons,FirstName,LastName,Email,Phone,Company,Website,Title');
+    expect(csv[0]).toBe(
+      'cluster,decision,record_id,proposed_winner,confidence,reasons,FirstName,LastName,Email,Phone,Company,Website,Title',
+    );
     expect(csv[1]).toMatch(/^C1,merge,00Q1,yes,/);
     expect(csv.find((l) => l.startsWith('C1,merge,(merged)'))).toContain('VP Sales');
   });

@@ -10,12 +10,19 @@ const config = loadConfig('force-app');
 describe('docs from config', () => {
   it('generates the five documents as Markdown and self-contained HTML from the shipped records', () => {
     const files = generateDocs(config);
-    expect(DOCUMENTS.map((d) => d.file)).toEqual(['lifecycle-stages', 'scoring-specification', 'routing-rules', 'pipeline-configuration', 'metrics-dashboard-spec']);
+    expect(DOCUMENTS.map((d) => d.file)).toEqual([
+      'lifecycle-stages',
+      'scoring-specification',
+      'routing-rules',
+      'pipeline-configuration',
+      'metrics-dashboard-spec',
+    ]);
     expect(Object.keys(files)).toHaveLength(10);
     const scoring = files['scoring-specification.md'];
     expect(scoring).toContain(`| MQL fit threshold | ${config.scoringSettings.mqlFitThreshold} |`);
     for (const r of config.scoringRules) expect(scoring).toContain(`| ${r.name} |`);
-    for (const r of config.routingRules) expect(files['routing-rules.md']).toContain(`| ${r.priority} | ${r.name} | ${r.method} |`);
+    for (const r of config.routingRules)
+      expect(files['routing-rules.md']).toContain(`| ${r.priority} | ${r.name} | ${r.method} |`);
     expect(files['metrics-dashboard-spec.md']).toContain('| Marketing | Lead → MQL |');
     expect(files['pipeline-configuration.html']).not.toMatch(/(src|href)="https?:/);
   });
@@ -24,9 +31,21 @@ describe('docs from config', () => {
     const dir = mkdtempSync(join(tmpdir(), 'docs-'));
     expect(syncDocs(config, dir).written).toBe(true);
     expect(syncDocs(config, dir, true).stale).toEqual([]);
-    const changed = { ...config, scoringSettings: { ...config.scoringSettings, mqlFitThreshold: config.scoringSettings.mqlFitThreshold + 5 } };
+    const changed = {
+      ...config,
+      scoringSettings: {
+        ...config.scoringSettings,
+        mqlFitThreshold: config.scoringSettings.mqlFitThreshold + 5,
+      },
+    };
     const check = syncDocs(changed, dir, true);
-    expect(check.stale).toEqual(expect.arrayContaining(['lifecycle-stages.md', 'scoring-specification.md', 'metrics-dashboard-spec.md']));
+    expect(check.stale).toEqual(
+      expect.arrayContaining([
+        'lifecycle-stages.md',
+        'scoring-specification.md',
+        'metrics-dashboard-spec.md',
+      ]),
+    );
     expect(check.stale).not.toContain('routing-rules.md');
     writeFileSync(join(dir, 'routing-rules.md'), 'edited by hand\n');
     expect(syncDocs(config, dir, true).stale).toEqual(['routing-rules.md']);

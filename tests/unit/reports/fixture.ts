@@ -17,11 +17,19 @@ function sqlValue(v: string | number | boolean | null | undefined, t: ColumnType
 }
 
 /** Writes a snapshot file with the given tables (every other schema table empty) and opens it. */
-export async function fixtureSnapshot(tables: Record<string, FixtureRow[]>, extra: Record<string, [string, ColumnType][]> = {}): Promise<{ db: Db; path: string }> {
+export async function fixtureSnapshot(
+  tables: Record<string, FixtureRow[]>,
+  extra: Record<string, [string, ColumnType][]> = {},
+): Promise<{ db: Db; path: string }> {
   const path = join(mkdtempSync(join(tmpdir(), 'revops-rpt-')), 'fixture.duckdb');
   const inst = await DuckDBInstance.create(path);
   const conn = await inst.connect();
-  const all = { ...Object.fromEntries(Object.entries(SCHEMA).map(([k, v]) => [k, [...v.fields] as [string, ColumnType][]])), ...extra };
+  const all = {
+    ...Object.fromEntries(
+      Object.entries(SCHEMA).map(([k, v]) => [k, [...v.fields] as [string, ColumnType][]]),
+    ),
+    ...extra,
+  };
   for (const [name, fields] of Object.entries(all)) {
     await conn.run(`CREATE TABLE "${name}" (${fields.map(([f, t]) => `"${f}" ${t}`).join(', ')})`);
     const rows = tables[name] ?? [];

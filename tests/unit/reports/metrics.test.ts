@@ -3,7 +3,14 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureSnapshot, type FixtureRow } from './fixture.ts';
-import { computeMetrics, loadCosts, loadTargets, metricsDoc, type Figure, type MetricsResult } from '../../../scripts/lib/reports/metrics.ts';
+import {
+  computeMetrics,
+  loadCosts,
+  loadTargets,
+  metricsDoc,
+  type Figure,
+  type MetricsResult,
+} from '../../../scripts/lib/reports/metrics.ts';
 import { renderTerminal } from '../../../scripts/lib/render/terminal.ts';
 import { renderHtml } from '../../../scripts/lib/render/html.ts';
 import type { Db } from '../../../scripts/lib/reports/db.ts';
@@ -13,7 +20,13 @@ function leads(): FixtureRow[] {
   const rows: FixtureRow[] = [];
   for (let i = 0; i < 20; i++) {
     const web = i < 10;
-    const r: FixtureRow = { Id: `00Q${i}`, LeadSource: web ? 'Web' : 'Event', CreatedDate: i === 0 ? '2026-06-30 00:00:00' : '2026-02-01 00:00:00', Status: 'Open', OwnerId: '005A' };
+    const r: FixtureRow = {
+      Id: `00Q${i}`,
+      LeadSource: web ? 'Web' : 'Event',
+      CreatedDate: i === 0 ? '2026-06-30 00:00:00' : '2026-02-01 00:00:00',
+      Status: 'Open',
+      OwnerId: '005A',
+    };
     if (i === 1 || i === 2 || i === 10) r.MQL_Date__c = '2026-02-02 00:00:00';
     if (i === 1) r.Speed_To_Lead_Minutes__c = 3;
     if (i === 2) r.Speed_To_Lead_Minutes__c = 7;
@@ -22,11 +35,26 @@ function leads(): FixtureRow[] {
     if (i === 1) r.ConvertedOpportunityId = '006O1';
     rows.push(r);
   }
-  rows.push({ Id: '00QOLD', LeadSource: 'Web', CreatedDate: '2024-01-01 00:00:00', MQL_Date__c: '2024-01-02 00:00:00', Status: 'Open', OwnerId: '005A' });
+  rows.push({
+    Id: '00QOLD',
+    LeadSource: 'Web',
+    CreatedDate: '2024-01-01 00:00:00',
+    MQL_Date__c: '2024-01-02 00:00:00',
+    Status: 'Open',
+    OwnerId: '005A',
+  });
   return rows;
 }
 
-const opp = (Id: string, LeadSource: string, StageName: string, Amount: number, CreatedDate: string, CloseDate: string, AccountId: string): FixtureRow => ({
+const opp = (
+  Id: string,
+  LeadSource: string,
+  StageName: string,
+  Amount: number,
+  CreatedDate: string,
+  CloseDate: string,
+  AccountId: string,
+): FixtureRow => ({
   Id,
   LeadSource,
   StageName,
@@ -48,12 +76,22 @@ const OPPS = [
 ];
 
 const HISTORY: [string, string, string][] = [
-  ['006O1', 'Qualified', '2026-01-01'], ['006O1', 'Discovery', '2026-01-11'], ['006O1', 'Proposal', '2026-02-01'], ['006O1', 'Closed Won', '2026-03-01'],
-  ['006O2', 'Qualified', '2026-01-15'], ['006O2', 'Discovery', '2026-01-20'], ['006O2', 'Closed Lost', '2026-04-15'],
-  ['006O3', 'Qualified', '2025-12-01'], ['006O3', 'Closed Lost', '2026-02-01'],
-  ['006O4', 'Qualified', '2026-04-01'], ['006O4', 'Proposal', '2026-04-11'],
-  ['006O5', 'Qualified', '2026-05-01'], ['006O5', 'Discovery', '2026-05-03'],
-  ['006O6', 'Qualified', '2026-04-10'], ['006O6', 'Negotiation', '2026-04-20'], ['006O6', 'Closed Won', '2026-05-10'],
+  ['006O1', 'Qualified', '2026-01-01'],
+  ['006O1', 'Discovery', '2026-01-11'],
+  ['006O1', 'Proposal', '2026-02-01'],
+  ['006O1', 'Closed Won', '2026-03-01'],
+  ['006O2', 'Qualified', '2026-01-15'],
+  ['006O2', 'Discovery', '2026-01-20'],
+  ['006O2', 'Closed Lost', '2026-04-15'],
+  ['006O3', 'Qualified', '2025-12-01'],
+  ['006O3', 'Closed Lost', '2026-02-01'],
+  ['006O4', 'Qualified', '2026-04-01'],
+  ['006O4', 'Proposal', '2026-04-11'],
+  ['006O5', 'Qualified', '2026-05-01'],
+  ['006O5', 'Discovery', '2026-05-03'],
+  ['006O6', 'Qualified', '2026-04-10'],
+  ['006O6', 'Negotiation', '2026-04-20'],
+  ['006O6', 'Closed Won', '2026-05-10'],
 ];
 
 let db: Db;
@@ -65,11 +103,22 @@ beforeAll(async () => {
   ({ db } = await fixtureSnapshot({
     Lead: leads(),
     Opportunity: OPPS,
-    OpportunityHistory: HISTORY.map(([OpportunityId, StageName, d], i) => ({ Id: `008H${i}`, OpportunityId, StageName, CreatedDate: `${d} 00:00:00` })),
+    OpportunityHistory: HISTORY.map(([OpportunityId, StageName, d], i) => ({
+      Id: `008H${i}`,
+      OpportunityId,
+      StageName,
+      CreatedDate: `${d} 00:00:00`,
+    })),
   }));
-  writeFileSync(join(dir, 'costs.csv'), 'source,month,amount\nWeb,2026-01,1000\nEvent,2026-02,"2,000"\nWeb,2024-01,5000\n');
+  writeFileSync(
+    join(dir, 'costs.csv'),
+    'source,month,amount\nWeb,2026-01,1000\nEvent,2026-02,"2,000"\nWeb,2024-01,5000\n',
+  );
   writeFileSync(join(dir, 'targets.json'), JSON.stringify({ quarterlyQuota: 150000, revenueTarget: 200000 }));
-  r = await computeMetrics(db, { costs: await loadCosts(db, join(dir, 'costs.csv')), targets: loadTargets(join(dir, 'targets.json')) });
+  r = await computeMetrics(db, {
+    costs: await loadCosts(db, join(dir, 'costs.csv')),
+    targets: loadTargets(join(dir, 'targets.json')),
+  });
 });
 afterAll(() => db.close());
 
@@ -116,7 +165,12 @@ describe('metrics: sales view', () => {
 
   it('counts deals reaching each stage (skipped stages count as passed) and the average stay per stage', () => {
     expect(r.sales.stages.map((s) => [s.stage, s.reached])).toEqual([
-      ['Qualified', 6], ['Discovery', 5], ['Demo/Evaluation', 3], ['Proposal', 3], ['Negotiation', 2], ['Closed Won', 2],
+      ['Qualified', 6],
+      ['Discovery', 5],
+      ['Demo/Evaluation', 3],
+      ['Proposal', 3],
+      ['Negotiation', 2],
+      ['Closed Won', 2],
     ]);
     expect(r.sales.stages[0].conversionToNext).toBeCloseTo(5 / 6, 10);
     expect(r.sales.stages[0].avgDaysInStage).toBeCloseTo(16.5, 10);
@@ -150,7 +204,9 @@ describe('metrics: executive view', () => {
 describe('metrics inputs', () => {
   it('rejects a costs CSV row without a YYYY-MM month, naming the row', async () => {
     writeFileSync(join(dir, 'bad.csv'), 'source,month,amount\nWeb,January,10\n');
-    await expect(loadCosts(db, join(dir, 'bad.csv'))).rejects.toThrow(/row 2: need source, month \(YYYY-MM\)/);
+    await expect(loadCosts(db, join(dir, 'bad.csv'))).rejects.toThrow(
+      /row 2: need source, month \(YYYY-MM\)/,
+    );
   });
   it('rejects unknown keys in the targets file', () => {
     writeFileSync(join(dir, 'bad.json'), '{"quota": 5}');

@@ -137,10 +137,12 @@ export async function applyMerges(o: ApplyOptions): Promise<ApplyOutcome> {
         2,
       ),
     );
+  const previous = readLog(log);
   const done = new Set(
-    readLog(log)
-      .filter((e) => e.kind === 'merge' && e.status === 'done')
-      .map((e) => callKey(e.call)),
+    previous.filter((e) => e.kind === 'merge' && e.status === 'done').map((e) => callKey(e.call)),
+  );
+  const planned = new Set(
+    previous.filter((e) => e.kind === 'merge' && e.status === 'planned').map((e) => callKey(e.call)),
   );
   let ok = 0;
   let failed = 0;
@@ -152,6 +154,7 @@ export async function applyMerges(o: ApplyOptions): Promise<ApplyOutcome> {
       continue;
     }
     if (!rest) {
+      if (planned.has(callKey(call))) continue; // a repeated dry run plans each call once
       appendFileSync(
         log,
         JSON.stringify({

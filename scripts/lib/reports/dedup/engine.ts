@@ -127,10 +127,44 @@ export function soundex(s: string): string {
 
 const clean = (v: string | null | undefined): string => (v ?? '').trim().toLowerCase();
 
-/** First distinctive (non-generic) word of the normalised company name. */
-function companyToken(v: string | null): string {
-  const tokens = normalizeCompany(v).split(' ');
+/**
+ * normalizeCompany with a memo: company names repeat (a million leads name far fewer companies), and the
+ * blocking keys and the scorer all need the normalised name.
+ */
+const companyMemo = new Map<string, string>();
+export function normalizedCompany(v: string | null | undefined): string {
+  if (!v) return '';
+  let r = companyMemo.get(v);
+  if (r === undefined) {
+    if (companyMemo.size > 2_000_000) companyMemo.clear();
+    r = normalizeCompany(v);
+    companyMemo.set(v, r);
+  }
+  return r;
+}
+
+/** First distinctive (non-generic) word of a normalised company name. */
+function companyToken(normalised: string): string {
+  const tokens = normalised.split(' ');
   return tokens.find((t) => t && !GENERIC_WORDS.has(t)) ?? tokens[0] ?? '';
+}
+
+const columnCache = new WeakMap<(string | null)[], Map<string, string[]>>();
+/** A column's normalised company names or E.164 phones, computed once per table for the keys and the scorer. */
+function normalisedColumn(col: (string | null)[], kind: 'company' | 'phone', country: string): string[] {
+  let byKind = columnCache.get(col);
+  if (!byKind) columnCache.set(col, (byKind = new Map()));
+  const key = kind === 'phone' ? `phone:${country}` : kind;
+  let v = byKind.get(key);
+  if (!v) {
+    v = new Array<string>(col.length);
+    for (let i = 0; i < col.length; i++) {
+      const raw = col[i];
+      v[i] = !raw ? '' : kind === 'company' ? normalizedCompany(raw) : (phoneToE164(raw, country) ?? '');
+    }
+    byKind.set(key, v);
+  }
+  return v;
 }
 
 function blockPart(v: string | null, t: BlockTransform, country: string): string {
@@ -140,7 +174,7 @@ function blockPart(v: string | null, t: BlockTransform, country: string): string
     case 'phone':
       return phoneToE164(v, country) ?? '';
     case 'company':
-      return companyToken(v);
+      return companyToken(normalizedCompany(v));
     case 'website':
       return websiteDomain(v);
     case 'digits':
@@ -204,8 +238,12 @@ export function forEachCandidatePair(
     let v = parts.get(k);
     if (!v) {
       const col = table.columns[field]!;
-      v = new Array<string>(n);
-      for (let i = 0; i < n; i++) v[i] = col[i] ? blockPart(col[i], t, country) : '';
+      if (t === 'company') v = normalisedColumn(col, 'company', country).map(companyToken);
+      else if (t === 'phone') v = normalisedColumn(col, 'phone', country);
+      else {
+        v = new Array<string>(n);
+        for (let i = 0; i < n; i++) v[i] = col[i] ? blockPart(col[i], t, country) : '';
+      }
       parts.set(k, v);
     }
     return v;
@@ -269,7 +307,7 @@ function prepare(
         values[i] = clean(raw).replace(/\s+/g, ' ');
         break;
       case 'company':
-        values[i] = normalizeCompany(raw);
+        values[i] = normalizedCompany(raw);
         break;
       case 'email':
         values[i] = clean(raw).includes('@') ? clean(raw) : '';
@@ -372,14 +410,16 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
   const [first, last] = Array.isArray(cols.name)
     ? [col(cols.name[0]), col(cols.name[1])]
     : [undefined, col(cols.name)];
+  const phones = phone ? normalisedColumn(phone, 'phone', country) : undefined;
+  const companies = company ? normalisedColumn(company, 'company', country) : undefined;
   const recs: MatchRecord[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const nm = [first?.[i], last?.[i]].filter((v) => v && v.trim()).join(' ');
     recs[i] = {
       id: table.ids[i],
       email: email?.[i]?.trim().toLowerCase() || null,
-      phone: phoneToE164(phone?.[i], country),
-      company: normalizeCompany(company?.[i]) || null,
+      phone: phones?.[i] || null,
+      company: companies?.[i] || null,
       name: nm || null,
       website: websiteDomain(website?.[i]) || null,
     };

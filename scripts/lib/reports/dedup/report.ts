@@ -74,7 +74,8 @@ export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<Re
   const object = rule.object;
   const have = new Set(await db.tableColumns(object));
   const want = ['Email', 'Phone', 'Company', 'Website', 'FirstName', 'LastName', 'Name'].filter(
-    (c) => have.has(c) && !(object === 'Contact' && c === 'Company') && !(object !== 'Account' && c === 'Name'),
+    (c) =>
+      have.has(c) && !(object === 'Contact' && c === 'Company') && !(object !== 'Account' && c === 'Name'),
   );
   const select = ['Id', ...want].map((c) => `t.${q(c)}`);
   let join = '';
@@ -89,14 +90,19 @@ export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<Re
 /** Adds CreatedDate, latest activity (Task/Event), system-of-record flag and Title for the given rows. */
 async function attachDetails(db: Db, rule: DedupRule, table: RecordTable, rows: number[]): Promise<void> {
   const have = new Set(await db.tableColumns(rule.object));
-  const cols = [...DETAIL_COLUMNS, ...(rule.systemOfRecordField ? [rule.systemOfRecordField] : [])].filter((c) => have.has(c));
+  const cols = [...DETAIL_COLUMNS, ...(rule.systemOfRecordField ? [rule.systemOfRecordField] : [])].filter(
+    (c) => have.has(c),
+  );
   const n = table.ids.length;
   for (const c of [...cols, '_LastActivity']) table.columns[c] = new Array<string | null>(n).fill(null);
   const index = new Map(rows.map((i) => [table.ids[i], i]));
   const act = await activitySql(db, rule.object);
   const ids = [...index.keys()];
   for (let k = 0; k < ids.length; k += 5000) {
-    const list = ids.slice(k, k + 5000).map((id) => `(${lit(id)})`).join(',');
+    const list = ids
+      .slice(k, k + 5000)
+      .map((id) => `(${lit(id)})`)
+      .join(',');
     const got = await db.all(
       `WITH ids(id) AS (VALUES ${list}), act AS (SELECT rid, max(ts) AS ts FROM (${act}) WHERE rid IN (SELECT id FROM ids) GROUP BY rid)
        SELECT t."Id", ${cols.map((c) => `CAST(t.${q(c)} AS VARCHAR) AS ${q(c)}`).join(', ')}${cols.length ? ',' : ''} CAST(act.ts AS VARCHAR) AS "_LastActivity"
@@ -104,7 +110,8 @@ async function attachDetails(db: Db, rule: DedupRule, table: RecordTable, rows: 
     );
     for (const r of got) {
       const i = index.get(String(r.Id))!;
-      for (const c of [...cols, '_LastActivity']) table.columns[c][i] = r[c] === null || r[c] === undefined ? null : String(r[c]);
+      for (const c of [...cols, '_LastActivity'])
+        table.columns[c][i] = r[c] === null || r[c] === undefined ? null : String(r[c]);
     }
   }
 }
@@ -171,7 +178,9 @@ export async function dedupSnapshot(db: Db, rule: DedupRule): Promise<DedupResul
     ruleScorer(table, rule, setup.columns),
     rule.defaultCountry ?? 'US',
   );
-  await attachDetails(db, rule, table, [...new Set([...res.clusters.flatMap((c) => c.members), ...res.reviewPairs.flatMap((p) => [p.a, p.b])])]);
+  await attachDetails(db, rule, table, [
+    ...new Set([...res.clusters.flatMap((c) => c.members), ...res.reviewPairs.flatMap((p) => [p.a, p.b])]),
+  ]);
   const fields = ['FirstName', 'LastName', 'Name', 'Email', 'Phone', 'Company', 'Website', 'Title'].filter(
     (f) => table.columns[f] && !(rule.object !== 'Account' && f === 'Name'),
   );

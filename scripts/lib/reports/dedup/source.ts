@@ -28,9 +28,10 @@ export async function tableFromCsv(path: string, object: string, idField: string
     const names = (await db.conn.runAndReadAll(`${from} LIMIT 0`)).columnNames();
     const rawId = names.find((n) => n.trim() === idField);
     if (!rawId) {
-      throw new ReportError(`The export has no "${idField}" column (columns: ${names.map((n) => n.trim()).join(', ')}).`, [
-        'Name the id column in the mapping ("id").',
-      ]);
+      throw new ReportError(
+        `The export has no "${idField}" column (columns: ${names.map((n) => n.trim()).join(', ')}).`,
+        ['Name the id column in the mapping ("id").'],
+      );
     }
     const raw = await db.columns(from, q(rawId));
     const columns: Record<string, (string | null)[]> = {};
