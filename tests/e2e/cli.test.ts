@@ -1,15 +1,17 @@
 // The revops CLI end to end: commands run in-process through main() (argv in, stdout/exit code out),
 // against the demo generator, a Data Export folder and the loopback fake org.
 import { describe, expect, it, beforeAll, afterAll, vi } from 'vitest';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { main } from '../../scripts/cli.ts';
 import { gate } from '../../scripts/commands/deploy.ts';
 import { generateDemo } from '../../scripts/lib/snapshot/generator.ts';
 import { OBJECTS, SCHEMA } from '../../scripts/lib/snapshot/schema.ts';
 import { FakeOrg, syntheticDataset } from './fakeOrg.ts';
-import { tmpDir } from '../unit/snapshot/helpers.ts';
+import { tmpDir, removeTmpDirs } from '../unit/snapshot/helpers.ts';
+
+afterAll(removeTmpDirs);
 
 interface Run {
   code: number;
@@ -132,6 +134,7 @@ describe('revops deploy', () => {
       '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n',
     );
   });
+  afterAll(() => rmSync(dirname(src), { recursive: true, force: true }));
 
   it('renders a failed deploy as file:line:column: problem and exits 1', async () => {
     org.opts.deploy = {

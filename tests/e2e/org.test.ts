@@ -1,4 +1,4 @@
-import { describe, expect, it, afterEach } from 'vitest';
+import { afterAll, describe, expect, it, afterEach } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import v8 from 'node:v8';
@@ -16,7 +16,9 @@ import {
 } from '../../scripts/lib/org/index.ts';
 import { buildOrgSnapshot, resumePath } from '../../scripts/lib/snapshot/fromOrg.ts';
 import { SCHEMA } from '../../scripts/lib/snapshot/schema.ts';
-import { query as sql, tmpDir } from '../unit/snapshot/helpers.ts';
+import { query as sql, tmpDir, removeTmpDirs } from '../unit/snapshot/helpers.ts';
+
+afterAll(removeTmpDirs);
 
 const FAST: RetryPolicy = { retries: 5, baseDelayMs: 20, maxDelayMs: 200 };
 const leads = (n: number) => syntheticDataset('Lead', SCHEMA.Lead.fields, n, '00Q');

@@ -956,7 +956,7 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     );
   }
   const truthWriter = new ObjectWriter(opts.dir, DEDUP_TRUTH_TABLE, DEDUP_TRUTH_FIELDS);
-  const W = (object: string, rec: Rec): void => void (process.env.NOWRITE || writers[object].write(rec));
+  const W = (object: string, rec: Rec): void => writers[object].write(rec);
   const truthWritten = new Set<string>();
   const plantTruth = (id: string, entity: string, object: string, variant: string): void => {
     if (truthWritten.has(id)) return;

@@ -1,11 +1,13 @@
-import { describe, expect, it, beforeAll } from 'vitest';
+import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateDemo, demoLeadCount } from '../../../scripts/lib/snapshot/generator.ts';
 import { buildDemoSnapshot } from '../../../scripts/lib/snapshot/demo.ts';
 import { SCHEMA } from '../../../scripts/lib/snapshot/schema.ts';
-import { query, tmpDir } from './helpers.ts';
+import { query, tmpDir, removeTmpDirs } from './helpers.ts';
+
+afterAll(removeTmpDirs);
 
 const digest = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 

@@ -1,10 +1,12 @@
-import { describe, expect, it, beforeAll } from 'vitest';
+import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import { generateDemo } from '../../../scripts/lib/snapshot/generator.ts';
 import { buildExportSnapshot } from '../../../scripts/lib/snapshot/build.ts';
-import { query, tmpDir } from './helpers.ts';
+import { query, tmpDir, removeTmpDirs } from './helpers.ts';
+
+afterAll(removeTmpDirs);
 
 async function writeZip(file: string, entries: Record<string, string>): Promise<void> {
   const zip = new JSZip();

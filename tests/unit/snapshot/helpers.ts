@@ -1,11 +1,19 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 
-/** A fresh folder under tests/.tmp (git-ignored). */
+const made: string[] = [];
+
+/** A fresh folder under tests/.tmp (git-ignored); removeTmpDirs() deletes the ones this test file made. */
 export function tmpDir(prefix: string): string {
   mkdirSync('tests/.tmp', { recursive: true });
-  return mkdtempSync(join('tests/.tmp', `${prefix}-`));
+  const dir = mkdtempSync(join('tests/.tmp', `${prefix}-`));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTmpDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Runs SQL against a snapshot file (read-only) and returns plain rows. */
