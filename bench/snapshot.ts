@@ -24,6 +24,7 @@ const secs = (ms: number): number => Math.round(ms / 100) / 10;
 async function runCli(
   args: string[],
   env: Record<string, string> = {},
+  script = 'scripts/cli.ts',
 ): Promise<{
   code: number;
   ms: number;
@@ -32,7 +33,7 @@ async function runCli(
   stderr: string;
 }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -150,11 +151,18 @@ const SUITES: BenchSuite[] = [
             { SF_ORG_INSTANCE_URL: org.url },
           );
           if (r.code !== 0) throw new Error(`snapshot --from-org failed:\n${r.stderr}`);
+          const lib = await runCli(
+            [org.url, org.accessToken, join(dir, 'lib.duckdb')],
+            {},
+            'bench/orgPull.ts',
+          );
+          if (lib.code !== 0) throw new Error(`bench/orgPull.ts failed:\n${lib.stderr}`);
           out[`leads${n}`] = {
             seconds: secs(r.ms),
             cpuSeconds: r.cpuSeconds,
             rowsPerSec: Math.round(n / (r.ms / 1000)),
             peakRssMb: r.peakRssMb,
+            libraryOnlyPeakRssMb: lib.peakRssMb,
           };
         } finally {
           await org.stop();

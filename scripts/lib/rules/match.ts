@@ -172,7 +172,10 @@ export function websiteDomain(website: FieldValue | undefined): string {
 
 /** Lower case without accents ("Müller" → "muller"). */
 function fold(v: FieldValue | undefined): string {
-  return String(v)
+  const s = String(v);
+  // ASCII text has nothing to decompose: skip the (costly) NFD pass, same result
+  if (/^[\x00-\x7f]*$/.test(s)) return s.toLowerCase();
+  return s
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase();
@@ -232,21 +235,32 @@ export function phoneToE164(phone: FieldValue | undefined, defaultCountry = 'US'
   return `+${digits}`;
 }
 
+// Match flags of jaroWinkler, reused across calls (grown on demand): no allocation per comparison.
+let aFlags = new Uint8Array(64);
+let bFlags = new Uint8Array(64);
+
 /** Jaro-Winkler similarity (prefix scale 0.1, prefix up to 4 characters), 0..1. */
 export function jaroWinkler(a: string, b: string): number {
   if (a === b) return a.length === 0 ? 0 : 1;
-  if (a.length === 0 || b.length === 0) return 0;
-  const range = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
-  const aMatch = new Array<boolean>(a.length).fill(false);
-  const bMatch = new Array<boolean>(b.length).fill(false);
+  const la = a.length;
+  const lb = b.length;
+  if (la === 0 || lb === 0) return 0;
+  const range = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
+  if (aFlags.length < la) aFlags = new Uint8Array(la * 2);
+  if (bFlags.length < lb) bFlags = new Uint8Array(lb * 2);
+  const aMatch = aFlags;
+  const bMatch = bFlags;
+  aMatch.fill(0, 0, la);
+  bMatch.fill(0, 0, lb);
   let matches = 0;
-  for (let i = 0; i < a.length; i++) {
+  for (let i = 0; i < la; i++) {
     const lo = Math.max(0, i - range);
-    const hi = Math.min(i + range + 1, b.length);
+    const hi = Math.min(i + range + 1, lb);
+    const c = a.charCodeAt(i);
     for (let j = lo; j < hi; j++) {
-      if (!bMatch[j] && a[i] === b[j]) {
-        aMatch[i] = true;
-        bMatch[j] = true;
+      if (bMatch[j] === 0 && c === b.charCodeAt(j)) {
+        aMatch[i] = 1;
+        bMatch[j] = 1;
         matches++;
         break;
       }
@@ -255,17 +269,61 @@ export function jaroWinkler(a: string, b: string): number {
   if (matches === 0) return 0;
   let k = 0;
   let halfTranspositions = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (!aMatch[i]) continue;
-    while (!bMatch[k]) k++;
-    if (a[i] !== b[k]) halfTranspositions++;
+  for (let i = 0; i < la; i++) {
+    if (aMatch[i] === 0) continue;
+    while (bMatch[k] === 0) k++;
+    if (a.charCodeAt(i) !== b.charCodeAt(k)) halfTranspositions++;
     k++;
   }
   const m = matches;
-  const jaro = (m / a.length + m / b.length + (m - halfTranspositions / 2) / m) / 3;
+  const jaro = (m / la + m / lb + (m - halfTranspositions / 2) / m) / 3;
   let prefix = 0;
-  while (prefix < 4 && prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+  while (prefix < 4 && prefix < la && prefix < lb && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
   return jaro + prefix * 0.1 * (1 - jaro);
+}
+
+/**
+ * True when jaroWinkler(a, b) cannot reach `min` whatever the characters: at most min(|a|, |b|) characters
+ * match and none is transposed, and the prefix bonus is at most 4 × 0.1. Lets callers skip comparisons whose
+ * result they would discard (with a small margin, so it never skips one that could reach `min`).
+ */
+function jaroWinklerBelow(la: number, lb: number, min: number): boolean {
+  const m = la < lb ? la : lb;
+  const jaro = (m / la + m / lb + 1) / 3;
+  return jaro + 0.4 * (1 - jaro) < min - 1e-9;
+}
+
+const tokenWeight = (t: string): number => (GENERIC_WORDS.has(t) ? GENERIC_WORD_WEIGHT : 1);
+
+/** Best Jaro-Winkler of `t` against `others` that reaches TOKEN_MATCH_MIN, else 0. */
+function bestToken(t: string, others: string[]): number {
+  let best = 0;
+  for (const o of others) {
+    if (o === t) return 1; // the maximum: nothing can beat it
+    if (jaroWinklerBelow(t.length, o.length, TOKEN_MATCH_MIN)) continue;
+    const s = jaroWinkler(t, o);
+    if (s >= TOKEN_MATCH_MIN && s > best) best = s;
+  }
+  return best;
+}
+
+/** nameSimilarity of two names already normalised by normalizeCompany, with their tokens (name.split(' ')). */
+function normalizedNameSimilarity(na: string, ta: string[], nb: string, tb: string[]): number {
+  if (na === '' || nb === '') return 0;
+  if (na === nb) return 1;
+  let num = 0;
+  let den = 0;
+  for (const t of ta) {
+    const w = tokenWeight(t);
+    num += w * bestToken(t, tb);
+    den += w;
+  }
+  for (const t of tb) {
+    const w = tokenWeight(t);
+    num += w * bestToken(t, ta);
+    den += w;
+  }
+  return (jaroWinkler(na, nb) + num / den) / 2;
 }
 
 /**
@@ -277,39 +335,22 @@ export function jaroWinkler(a: string, b: string): number {
 export function nameSimilarity(a: FieldValue | undefined, b: FieldValue | undefined): number {
   const na = normalizeCompany(a);
   const nb = normalizeCompany(b);
-  if (na === '' || nb === '') return 0;
-  if (na === nb) return 1;
-  const ta = na.split(' ');
-  const tb = nb.split(' ');
-  const weight = (t: string) => (GENERIC_WORDS.has(t) ? GENERIC_WORD_WEIGHT : 1);
-  const best = (t: string, others: string[]) =>
-    others.reduce((m, o) => {
-      const s = jaroWinkler(t, o);
-      return s >= TOKEN_MATCH_MIN && s > m ? s : m;
-    }, 0);
-  let num = 0;
-  let den = 0;
-  for (const t of ta) {
-    num += weight(t) * best(t, tb);
-    den += weight(t);
-  }
-  for (const t of tb) {
-    num += weight(t) * best(t, ta);
-    den += weight(t);
-  }
-  return (jaroWinkler(na, nb) + num / den) / 2;
+  return normalizedNameSimilarity(na, na.split(' '), nb, nb.split(' '));
+}
+
+/** Person name as personNameSimilarity compares it: lower case, accent-free, non-alphanumerics collapsed. */
+function normalizePersonName(v: FieldValue | undefined): string {
+  return isBlank(v)
+    ? ''
+    : fold(v)
+        .replace(/[^a-z0-9]+/g, ' ')
+        .trim();
 }
 
 /** Person-name similarity: Jaro-Winkler of the lower-cased, accent-free, space-collapsed names. */
 export function personNameSimilarity(a: FieldValue | undefined, b: FieldValue | undefined): number {
-  const norm = (v: FieldValue | undefined) =>
-    isBlank(v)
-      ? ''
-      : fold(v)
-          .replace(/[^a-z0-9]+/g, ' ')
-          .trim();
-  const na = norm(a);
-  const nb = norm(b);
+  const na = normalizePersonName(a);
+  const nb = normalizePersonName(b);
   return na === '' || nb === '' ? 0 : jaroWinkler(na, nb);
 }
 
@@ -361,45 +402,166 @@ export interface PairScore {
   reasons: MatchReason[]; // comparable keys only, in rule key order
 }
 
-/** Similarity of one key, or null when it cannot be compared (a side is blank, or a free-mail domain). */
-function keySimilarity(
-  key: MatchKey,
-  a: MatchRecord,
-  b: MatchRecord,
-  country: string,
-): [number, string] | null {
+/**
+ * A MatchRecord's values as its match keys compare them. Dedup over many records prepares each record once
+ * (prepareMatchRecord) and scores pairs with scorePrepared; scorePair is exactly these two steps.
+ */
+export interface PreparedMatch {
+  email: string; // trimmed, lower case; '' when blank
+  emailDomain: string; // company e-mail domain; '' for free-mail and invalid addresses
+  phone: string; // E.164; '' when not a phone number
+  company: string; // normalizeCompany
+  companyTokens: string[]; // company.split(' ')
+  name: string | null; // the name as given; null when blank
+  personName: string; // normalised person name
+  website: string; // websiteDomain
+}
+
+/** Normalised company name and its tokens (what the company key compares); cache it per distinct name. */
+export function prepareCompany(company: FieldValue | undefined): { name: string; tokens: string[] } {
+  const name = normalizeCompany(company);
+  return { name, tokens: name.split(' ') };
+}
+
+/** Optional memo of the costly normalisations, keyed by the raw value (names and companies repeat). */
+export interface MatchPrepCache {
+  company: Map<string, { name: string; tokens: string[] }>;
+  personName: Map<string, string>;
+}
+
+/** Normalises a record for the rule's match keys (only those: a phone is converted only when compared). */
+export function prepareMatchRecord(r: MatchRecord, rule: DedupRule, cache?: MatchPrepCache): PreparedMatch {
+  const p: PreparedMatch = {
+    email: '',
+    emailDomain: '',
+    phone: '',
+    company: '',
+    companyTokens: [],
+    name: null,
+    personName: '',
+    website: '',
+  };
+  for (const key of rule.matchKeys) {
+    switch (key) {
+      case 'email':
+        p.email = (r.email ?? '').trim().toLowerCase();
+        break;
+      case 'email_domain':
+        p.emailDomain = companyEmailDomain(r.email);
+        break;
+      case 'phone':
+        p.phone = phoneToE164(r.phone, rule.defaultCountry ?? 'US') ?? '';
+        break;
+      case 'company': {
+        const raw = r.company;
+        let c = typeof raw === 'string' ? cache?.company.get(raw) : undefined;
+        if (!c) {
+          c = prepareCompany(raw);
+          if (cache && typeof raw === 'string') cache.company.set(raw, c);
+        }
+        p.company = c.name;
+        p.companyTokens = c.tokens;
+        break;
+      }
+      case 'name': {
+        const raw = r.name ?? null;
+        if (isBlank(raw)) break;
+        p.name = raw;
+        let n = cache?.personName.get(raw!);
+        if (n === undefined) {
+          n = normalizePersonName(raw);
+          cache?.personName.set(raw!, n);
+        }
+        p.personName = n;
+        break;
+      }
+      case 'website':
+        p.website = websiteDomain(r.website);
+        break;
+      default:
+        throw new RuleInputError(`match key "${String(key)}" is unknown; use: ${MATCH_KEYS.join(', ')}`);
+    }
+  }
+  return p;
+}
+
+/** Similarity of one key of a prepared pair, or NaN when it cannot be compared (a side is blank). */
+export function keySimilarity(key: MatchKey, a: PreparedMatch, b: PreparedMatch): number {
   switch (key) {
-    case 'email': {
-      const x = (a.email ?? '').trim().toLowerCase();
-      const y = (b.email ?? '').trim().toLowerCase();
-      return x && y ? [x === y ? 1 : 0, `${x} vs ${y}`] : null;
-    }
-    case 'email_domain': {
-      const x = companyEmailDomain(a.email);
-      const y = companyEmailDomain(b.email);
-      return x && y ? [x === y ? 1 : 0, `${x} vs ${y}`] : null;
-    }
-    case 'phone': {
-      const x = phoneToE164(a.phone, country);
-      const y = phoneToE164(b.phone, country);
-      return x && y ? [x === y ? 1 : 0, `${x} vs ${y}`] : null;
-    }
-    case 'company': {
-      const x = normalizeCompany(a.company);
-      const y = normalizeCompany(b.company);
-      return x && y ? [nameSimilarity(a.company, b.company), `"${x}" vs "${y}"`] : null;
-    }
+    case 'email':
+      return a.email && b.email ? (a.email === b.email ? 1 : 0) : NaN;
+    case 'email_domain':
+      return a.emailDomain && b.emailDomain ? (a.emailDomain === b.emailDomain ? 1 : 0) : NaN;
+    case 'phone':
+      return a.phone && b.phone ? (a.phone === b.phone ? 1 : 0) : NaN;
+    case 'company':
+      return a.company && b.company
+        ? normalizedNameSimilarity(a.company, a.companyTokens, b.company, b.companyTokens)
+        : NaN;
     case 'name':
-      return isBlank(a.name ?? null) || isBlank(b.name ?? null)
-        ? null
-        : [personNameSimilarity(a.name, b.name), `"${a.name}" vs "${b.name}"`];
-    case 'website': {
-      const x = websiteDomain(a.website);
-      const y = websiteDomain(b.website);
-      return x && y ? [x === y ? 1 : 0, `${x} vs ${y}`] : null;
-    }
+      return a.name === null || b.name === null
+        ? NaN
+        : a.personName === '' || b.personName === ''
+          ? 0
+          : jaroWinkler(a.personName, b.personName);
+    case 'website':
+      return a.website && b.website ? (a.website === b.website ? 1 : 0) : NaN;
     default:
       throw new RuleInputError(`match key "${String(key)}" is unknown; use: ${MATCH_KEYS.join(', ')}`);
+  }
+}
+
+/** The rule's weight per key (Field_Weights__c over the defaults). */
+export function ruleWeights(rule: DedupRule): Record<MatchKey, number> {
+  return { ...DEFAULT_FIELD_WEIGHTS, ...(rule.fieldWeights ?? {}) };
+}
+
+/**
+ * The pair score: the weighted mean similarity over the keys both records carry, 2 decimals. `sims` receives
+ * each key's similarity in rule key order (NaN = not comparable); `weights` is ruleWeights(rule).
+ */
+export function scorePrepared(
+  a: PreparedMatch,
+  b: PreparedMatch,
+  rule: DedupRule,
+  weights: Record<MatchKey, number>,
+  sims: Float64Array,
+): number {
+  const keys = rule.matchKeys;
+  let num = 0;
+  let den = 0;
+  for (let k = 0; k < keys.length; k++) {
+    const s = keySimilarity(keys[k], a, b);
+    sims[k] = s;
+    if (s !== s) continue; // NaN: not comparable
+    const w = weights[keys[k]];
+    num += w * s;
+    den += w;
+  }
+  return den === 0 ? 0 : roundHalfUp(num / den, 2);
+}
+
+/** score ≥ Match_Threshold → 'match', ≥ Review_Threshold → 'review'; one comparable key is at most 'review'. */
+export function pairDecision(score: number, comparableKeys: number, rule: DedupRule): PairScore['decision'] {
+  const decision: PairScore['decision'] =
+    score >= rule.matchThreshold ? 'match' : score >= rule.reviewThreshold ? 'review' : 'no match';
+  return decision === 'match' && comparableKeys < 2 ? 'review' : decision;
+}
+
+function reasonDetail(key: MatchKey, a: PreparedMatch, b: PreparedMatch): string {
+  switch (key) {
+    case 'email':
+      return `${a.email} vs ${b.email}`;
+    case 'email_domain':
+      return `${a.emailDomain} vs ${b.emailDomain}`;
+    case 'phone':
+      return `${a.phone} vs ${b.phone}`;
+    case 'company':
+      return `"${a.company}" vs "${b.company}"`;
+    case 'name':
+      return `"${a.name}" vs "${b.name}"`;
+    default:
+      return `${a.website} vs ${b.website}`;
   }
 }
 
@@ -409,23 +571,22 @@ function keySimilarity(
  * decision is at most 'review': one key alone is not enough evidence for an automatic merge.
  */
 export function scorePair(a: MatchRecord, b: MatchRecord, rule: DedupRule): PairScore {
-  const weights = { ...DEFAULT_FIELD_WEIGHTS, ...(rule.fieldWeights ?? {}) };
+  const weights = ruleWeights(rule);
+  const pa = prepareMatchRecord(a, rule);
+  const pb = prepareMatchRecord(b, rule);
+  const sims = new Float64Array(rule.matchKeys.length);
+  const score = scorePrepared(pa, pb, rule, weights, sims);
   const reasons: MatchReason[] = [];
-  let num = 0;
-  let den = 0;
-  for (const key of rule.matchKeys) {
-    const s = keySimilarity(key, a, b, rule.defaultCountry ?? 'US');
-    if (!s) continue;
-    const w = weights[key];
-    num += w * s[0];
-    den += w;
-    reasons.push({ key, similarity: roundHalfUp(s[0], 2), weight: w, detail: s[1] });
-  }
-  const score = den === 0 ? 0 : roundHalfUp(num / den, 2);
-  let decision: PairScore['decision'] =
-    score >= rule.matchThreshold ? 'match' : score >= rule.reviewThreshold ? 'review' : 'no match';
-  if (decision === 'match' && reasons.length < 2) decision = 'review';
-  return { score, decision, reasons };
+  rule.matchKeys.forEach((key, k) => {
+    if (sims[k] !== sims[k]) return;
+    reasons.push({
+      key,
+      similarity: roundHalfUp(sims[k], 2),
+      weight: weights[key],
+      detail: reasonDetail(key, pa, pb),
+    });
+  });
+  return { score, decision: pairDecision(score, reasons.length, rule), reasons };
 }
 
 /** An Account as lead-to-account matching reads it. */

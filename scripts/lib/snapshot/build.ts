@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectExport } from './exportSource.ts';
 import { OBJECTS } from './schema.ts';
+import { SnapshotError } from './errors.ts';
 import { SnapshotWriter, tableColumns, type CsvSource, type Provenance } from './store.ts';
 
 export interface BuildResult {
@@ -54,7 +55,16 @@ export async function loadAll(
           return;
         }
         const t0 = performance.now();
-        counts[object] = await writer.loadCsv(object, sources, conn);
+        counts[object] = await writer.loadCsv(object, sources, conn).catch((e: Error) => {
+          throw new SnapshotError(
+            `Could not read ${sources.map((x) => x.file).join(', ')}: ${e.message}`,
+            [
+              'Data Exports must be UTF-8: choose "Unicode (UTF-8)" as the export encoding, then export again.',
+              'A hand-made CSV needs one header row of field API names and comma-separated, double-quoted values.',
+            ],
+            'ExportUnreadable',
+          );
+        });
         progress(
           `  ${object.padEnd(24)} ${String(counts[object]).padStart(10)} rows  ${((performance.now() - t0) / 1000).toFixed(1)}s`,
         );

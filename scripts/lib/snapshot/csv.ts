@@ -59,7 +59,7 @@ type RowFormatter = (rec: Readonly<Record<string, CsvValue>>, f: typeof FORMAT) 
  */
 function compileRow(columns: readonly string[], types: readonly CsvColumn[]): RowFormatter {
   const parts = columns.map((c, i) => `f.${types[i]}(r[${JSON.stringify(c)}])`);
-  return new Function('r', 'f', `return ${parts.join(" + ',' + ")} + '\\n';`) as RowFormatter;
+  return new Function('r', 'f', `return [${parts.join(', ')}].join(',') + '\\n';`) as RowFormatter;
 }
 
 export interface CsvChunking {

@@ -136,7 +136,7 @@ describe('deal-desk approval processes', () => {
   const deals: Record<string, unknown>[] = [];
   for (const Discount_Percent__c of [null, 0, 5, 10, 15, 19.99, 20, 30, 39.99, 40, 55])
     for (const Non_Standard_Terms__c of [null, 'Net-90', 'Custom SLA;Uncapped Liability'])
-      for (const Contract_Term_Months__c of [null, 12, 24, 36])
+      for (const Contract_Term_Months__c of [null, 12, 13, 24, 36])
         for (const Segment__c of [null, 'SMB', 'Enterprise'])
           deals.push({ Discount_Percent__c, Non_Standard_Terms__c, Contract_Term_Months__c, Segment__c });
 

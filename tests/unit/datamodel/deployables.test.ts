@@ -87,7 +87,7 @@ describe('force-app converts with source-deploy-retrieve into the expected compo
   it('queues, permission sets, custom permissions, value set, duplicate and matching rules, config records', () => {
     for (const q of ['VP_Sales', 'Deal_Desk', 'Finance', 'Legal', 'Lead_Fallback'])
       expect(has('Queue', q), q).toBe(true);
-    for (const p of ['RevOps_Admin', 'RevOps_Sales_Rep', 'RevOps_Deal_Desk'])
+    for (const p of ['RevOps_Admin', 'RevOps_Sales_Rep', 'RevOps_Deal_Desk', 'RevOps_Data_Load'])
       expect(has('PermissionSet', p), p).toBe(true);
     for (const p of ['RevOps_Bypass_Validation', 'RevOps_Bypass_Automation'])
       expect(has('CustomPermission', p), p).toBe(true);

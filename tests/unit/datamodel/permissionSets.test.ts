@@ -100,13 +100,24 @@ describe('permission sets', () => {
     }
   });
 
-  it('only RevOps Admin may bypass validation and automation', () => {
-    expect(sets.RevOps_Admin.customPermissions?.map((p) => p.name).sort()).toEqual([
-      'RevOps_Bypass_Automation',
-      'RevOps_Bypass_Validation',
+  it('no working permission set carries a bypass: RevOps Admin runs the triggers and validation rules like everyone', () => {
+    for (const [name, ps] of Object.entries(sets)) expect(ps.customPermissions, name).toBeUndefined();
+  });
+
+  it('RevOps Data Load holds exactly the two bypass permissions and no data access', () => {
+    const load = readMeta<{
+      PermissionSet: PermSet & { label: string; objectPermissions?: ObjPerm[]; fieldPermissions?: FieldPerm[] };
+    }>('permissionsets/RevOps_Data_Load.permissionset-meta.xml').PermissionSet;
+    expect(load.label).toBe('RevOps Data Load (bypass)');
+    expect(load.customPermissions?.map((p) => [p.name, p.enabled]).sort()).toEqual([
+      ['RevOps_Bypass_Automation', 'true'],
+      ['RevOps_Bypass_Validation', 'true'],
     ]);
-    expect(sets.RevOps_Sales_Rep.customPermissions).toBeUndefined();
-    expect(sets.RevOps_Deal_Desk.customPermissions).toBeUndefined();
+    expect(load.objectPermissions).toBeUndefined();
+    expect(load.fieldPermissions).toBeUndefined();
+    expect(load.classAccesses).toBeUndefined();
+    const customPermissions = readdirSync(join(DEFAULT, 'customPermissions')).map((f) => f.split('.')[0]).sort();
+    expect(customPermissions).toEqual(['RevOps_Bypass_Automation', 'RevOps_Bypass_Validation']);
   });
 
   it('sales reps can append history but never edit it, and cannot set scores, SLA clocks or approval fields', () => {

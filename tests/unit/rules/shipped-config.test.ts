@@ -116,6 +116,20 @@ describe('the shipped configuration', () => {
     ).toEqual(['Finance', 'Legal']);
   });
 
+  it('treats a contract of more than 12 months as multi-year: 13 months adds Finance and Legal, 12 does not', () => {
+    const fl = config.approvalTiers.find((t) => t.tier === 'Finance and Legal');
+    expect(fl?.minTermMonths).toBe(13);
+    const approvers = (termMonths: number | null) =>
+      evaluateDealDesk({
+        discountPercent: 0,
+        termMonths,
+        nonStandardTerms: [],
+        segment: 'SMB',
+        tiers: config.approvalTiers,
+      }).approvers;
+    expect([null, 12, 13, 24].map(approvers)).toEqual([[], [], ['Finance', 'Legal'], ['Finance', 'Legal']]);
+  });
+
   it('flags stage skips and stale deals with the shipped stage policies', () => {
     expect(stageSkip('Qualified', 'Proposal', config.stagePolicies).skippedStages).toEqual([
       'Discovery',

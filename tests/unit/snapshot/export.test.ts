@@ -97,6 +97,25 @@ describe('snapshot from a Salesforce Data Export', () => {
     expect(existsSync(`${out}.partial`)).toBe(false);
   });
 
+  it('names the file and suggests UTF-8 when a CSV cannot be read', async () => {
+    const dir = tmpDir('export-latin1');
+    const lines = readFileSync(join(csvDir, 'Account.csv'), 'utf8').trimEnd().split('\n');
+    // an ISO-8859-1 export: the Name "Müller GmbH" with ü as the single byte 0xFC is not valid UTF-8
+    const row = lines[1];
+    const nameStart = row.indexOf(',') + 1;
+    const nameEnd = row.indexOf(',', nameStart);
+    const bad = Buffer.concat([
+      Buffer.from(`${lines[0]}\n${row.slice(0, nameStart)}"M`),
+      Buffer.from([0xfc]),
+      Buffer.from(`ller GmbH"${row.slice(nameEnd)}\n`),
+    ]);
+    writeFileSync(join(dir, 'Account.csv'), bad);
+    await expect(buildExportSnapshot({ path: dir, out: join(dir, 'snap.duckdb') })).rejects.toMatchObject({
+      name: 'ExportUnreadable',
+      message: expect.stringMatching(/Account\.csv: [\s\S]*(unicode|UTF-8|utf-8)/i),
+    });
+  });
+
   it('says where to look when the path does not exist', async () => {
     mkdirSync('tests/.tmp', { recursive: true });
     await expect(

@@ -8,12 +8,19 @@ import {
   nameSimilarity,
   normalizeCompany,
   GENERIC_WORDS,
+  pairDecision,
   phoneToE164,
-  scorePair,
+  prepareCompany,
+  prepareMatchRecord,
+  ruleWeights,
+  scorePrepared,
   websiteDomain,
   type DedupRule,
+  type MatchPrepCache,
   type MatchRecord,
+  type PreparedMatch,
 } from '../../rules/match.ts';
+import { roundHalfUp } from '../../rules/types.ts';
 
 export type Comparator =
   | 'name' // person name: lower-case letters, Jaro-Winkler
@@ -68,8 +75,14 @@ export interface ScoredPair {
   reasons: string[];
 }
 
-/** Scores a candidate pair of rows. */
-export type PairScorer = (a: number, b: number) => ScoredPair;
+/**
+ * Scores a candidate pair of rows. `decide`, when present, returns the same decision without building the
+ * ScoredPair (most candidate pairs are 'no match' and are only counted).
+ */
+export interface PairScorer {
+  (a: number, b: number): ScoredPair;
+  decide?: (a: number, b: number) => Decision;
+}
 
 export interface Cluster {
   /** Row indexes into the input table, ascending. */
@@ -128,43 +141,26 @@ export function soundex(s: string): string {
 const clean = (v: string | null | undefined): string => (v ?? '').trim().toLowerCase();
 
 /**
- * normalizeCompany with a memo: company names repeat (a million leads name far fewer companies), and the
- * blocking keys and the scorer all need the normalised name.
+ * Memo of the company and person-name normalisations, keyed by the raw value: a million leads name far fewer
+ * companies and people, and the blocking keys and the scorer both need the normalised company.
  */
-const companyMemo = new Map<string, string>();
-export function normalizedCompany(v: string | null | undefined): string {
-  if (!v) return '';
-  let r = companyMemo.get(v);
+const prepCache: MatchPrepCache = { company: new Map(), personName: new Map() };
+function preparedCompany(v: string): { name: string; tokens: string[] } {
+  let r = prepCache.company.get(v);
   if (r === undefined) {
-    if (companyMemo.size > 2_000_000) companyMemo.clear();
-    r = normalizeCompany(v);
-    companyMemo.set(v, r);
+    if (prepCache.company.size > 2_000_000) prepCache.company.clear();
+    r = prepareCompany(v);
+    prepCache.company.set(v, r);
   }
   return r;
 }
-
-/** First distinctive (non-generic) word of a normalised company name. */
-function companyToken(normalised: string): string {
-  const tokens = normalised.split(' ');
-  return tokens.find((t) => t && !GENERIC_WORDS.has(t)) ?? tokens[0] ?? '';
+export function normalizedCompany(v: string | null | undefined): string {
+  return v ? preparedCompany(v).name : '';
 }
 
-const columnCache = new WeakMap<(string | null)[], Map<string, string[]>>();
-/** A column's normalised company names or E.164 phones, computed once per table for the keys and the scorer. */
-function normalisedColumn(col: (string | null)[], kind: 'company' | 'phone', country: string): string[] {
-  let byKind = columnCache.get(col);
-  if (!byKind) columnCache.set(col, (byKind = new Map()));
-  const key = kind === 'phone' ? `phone:${country}` : kind;
-  let v = byKind.get(key);
-  if (!v) {
-    v = new Array<string>(col.length);
-    for (let i = 0; i < col.length; i++) {
-      const raw = col[i];
-      v[i] = !raw ? '' : kind === 'company' ? normalizedCompany(raw) : (phoneToE164(raw, country) ?? '');
-    }
-    byKind.set(key, v);
-  }
-  return v;
+/** First distinctive (non-generic) word of a normalised company name. */
+function companyToken(tokens: string[]): string {
+  return tokens.find((t) => t && !GENERIC_WORDS.has(t)) ?? tokens[0] ?? '';
 }
 
 function blockPart(v: string | null, t: BlockTransform, country: string): string {
@@ -174,7 +170,7 @@ function blockPart(v: string | null, t: BlockTransform, country: string): string
     case 'phone':
       return phoneToE164(v, country) ?? '';
     case 'company':
-      return companyToken(normalizedCompany(v));
+      return v ? companyToken(preparedCompany(v).tokens) : '';
     case 'website':
       return websiteDomain(v);
     case 'digits':
@@ -188,6 +184,36 @@ function blockPart(v: string | null, t: BlockTransform, country: string): string
     default:
       return clean(v);
   }
+}
+
+/** Transforms whose inputs repeat enough (names, companies) to be worth a memo per distinct value. */
+const MEMO_TRANSFORMS = new Set<BlockTransform>(['company', 'soundex', 'prefix3', 'website', 'digits']);
+
+/**
+ * One blocking-key part of every row as an interned id (0 = the row has no key): each distinct raw value is
+ * transformed once for memo transforms, and equal parts get equal ids.
+ */
+function partIds(col: (string | null)[], t: BlockTransform, country: string): Int32Array {
+  const n = col.length;
+  const ids = new Int32Array(n);
+  const byPart = new Map<string, number>();
+  const byRaw = MEMO_TRANSFORMS.has(t) ? new Map<string, number>() : null;
+  for (let i = 0; i < n; i++) {
+    const raw = col[i];
+    if (!raw) continue;
+    let id = byRaw?.get(raw);
+    if (id === undefined) {
+      const part = blockPart(raw, t, country);
+      id = 0;
+      if (part) {
+        id = byPart.get(part) ?? 0;
+        if (id === 0) byPart.set(part, (id = byPart.size + 1));
+      }
+      byRaw?.set(raw, id);
+    }
+    ids[i] = id;
+  }
+  return ids;
 }
 
 class UnionFind {
@@ -221,7 +247,7 @@ export function forEachCandidatePair(
   country = 'US',
 ): { windowedBlocks: number } {
   const n = table.ids.length;
-  const seen = new Set<number>();
+  const seen = new Set<number>(); // pair a * n + b (exact below 2^53: n up to ~94 million)
   let windowedBlocks = 0;
   const emit = (i: number, j: number): void => {
     const a = i < j ? i : j;
@@ -231,54 +257,62 @@ export function forEachCandidatePair(
     seen.add(key);
     visit(a, b);
   };
-  // each (column, transform) is normalised once, however many keys use it
-  const parts = new Map<string, string[]>();
-  const partValues = (field: string, t: BlockTransform): string[] => {
+  // each (column, transform) is interned once, however many keys use it
+  const parts = new Map<string, Int32Array>();
+  const partValues = (field: string, t: BlockTransform): Int32Array => {
     const k = `${field}\u0000${t}`;
     let v = parts.get(k);
-    if (!v) {
-      const col = table.columns[field]!;
-      if (t === 'company') v = normalisedColumn(col, 'company', country).map(companyToken);
-      else if (t === 'phone') v = normalisedColumn(col, 'phone', country);
-      else {
-        v = new Array<string>(n);
-        for (let i = 0; i < n; i++) v[i] = col[i] ? blockPart(col[i], t, country) : '';
-      }
-      parts.set(k, v);
-    }
+    if (!v) parts.set(k, (v = partIds(table.columns[field]!, t, country)));
     return v;
   };
+  const blockOf = new Int32Array(n);
   for (const spec of blocking.keys) {
     if (spec.parts.some((p) => !table.columns[p.field])) continue; // column not in this table
     const cols = spec.parts.map((p) => partValues(p.field, p.transform));
-    const blocks = new Map<string, number[]>();
-    for (let i = 0; i < n; i++) {
-      let key = '';
-      let ok = true;
-      for (let p = 0; p < cols.length; p++) {
-        const part = cols[p][i];
-        if (!part) {
-          ok = false;
-          break;
-        }
-        key += p ? '|' + part : part;
+    // block id per row (1.., in order of first appearance; 0 = no key): the parts' ids combined pairwise
+    let ids = cols[0];
+    for (let p = 1; p < cols.length; p++) {
+      const next = cols[p];
+      const combined = new Int32Array(n);
+      const byPair = new Map<number, number>();
+      let span = 1;
+      for (let i = 0; i < n; i++) if (next[i] >= span) span = next[i] + 1;
+      for (let i = 0; i < n; i++) {
+        if (ids[i] === 0 || next[i] === 0) continue;
+        const pair = ids[i] * span + next[i];
+        let id = byPair.get(pair);
+        if (id === undefined) byPair.set(pair, (id = byPair.size + 1));
+        combined[i] = id;
       }
-      if (!ok) continue;
-      const b = blocks.get(key);
-      if (b) b.push(i);
-      else blocks.set(key, [i]);
+      ids = combined;
     }
-    for (const members of blocks.values()) {
-      if (members.length < 2) continue;
-      if (members.length <= blocking.maxBlockSize) {
-        for (let x = 0; x < members.length; x++)
-          for (let y = x + 1; y < members.length; y++) emit(members[x], members[y]);
-      } else {
-        windowedBlocks++;
-        for (let x = 0; x < members.length; x++) {
-          const end = Math.min(members.length, x + blocking.window);
-          for (let y = x + 1; y < end; y++) emit(members[x], members[y]);
-        }
+    // renumber blocks in order of first appearance, then group rows by block (counting sort keeps row order)
+    const order = new Map<number, number>();
+    let blocks = 0;
+    for (let i = 0; i < n; i++) {
+      if (ids[i] === 0) {
+        blockOf[i] = -1;
+        continue;
+      }
+      let b = order.get(ids[i]);
+      if (b === undefined) order.set(ids[i], (b = blocks++));
+      blockOf[i] = b;
+    }
+    const start = new Int32Array(blocks + 1);
+    for (let i = 0; i < n; i++) if (blockOf[i] >= 0) start[blockOf[i] + 1]++;
+    for (let b = 0; b < blocks; b++) start[b + 1] += start[b];
+    const fill = start.slice(0, blocks);
+    const rows = new Int32Array(start[blocks]);
+    for (let i = 0; i < n; i++) if (blockOf[i] >= 0) rows[fill[blockOf[i]]++] = i;
+    for (let b = 0; b < blocks; b++) {
+      const lo = start[b];
+      const size = start[b + 1] - lo;
+      if (size < 2) continue;
+      const span = size <= blocking.maxBlockSize ? size : blocking.window;
+      if (size > blocking.maxBlockSize) windowedBlocks++;
+      for (let x = 0; x < size; x++) {
+        const end = Math.min(size, x + span);
+        for (let y = x + 1; y < end; y++) emit(rows[lo + x], rows[lo + y]);
       }
     }
   }
@@ -396,12 +430,35 @@ const REASON_TEXT: Record<string, string> = {
 };
 
 /**
- * Scorer for Lead / Contact / Account: the rules' scorePair (the Apex twin) on values normalised once.
- * Reasons are the keys that agree (similarity >= 0.9).
+ * Scorer for Lead / Contact / Account: the rules' scorePair (the Apex twin) with each record prepared once
+ * (prepareMatchRecord) instead of once per pair; scores are those of scorePair on the raw records.
+ * Reasons are the keys that agree (similarity >= 0.9 at scorePair's 2 decimals).
  */
 export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColumns): PairScorer {
+  const recs = matchRecords(table, cols).map((r) => prepareMatchRecord(r, rule, prepCache));
+  const weights = ruleWeights(rule);
+  const keys = rule.matchKeys;
+  const sims = new Float64Array(keys.length);
+  let score = 0;
+  const decide = (a: number, b: number): Decision => {
+    score = scorePrepared(recs[a], recs[b], rule, weights, sims);
+    let comparable = 0;
+    for (let k = 0; k < keys.length; k++) if (sims[k] === sims[k]) comparable++;
+    return pairDecision(score, comparable, rule);
+  };
+  const scorer: PairScorer = (a, b) => {
+    const decision = decide(a, b); // sets score and sims
+    const reasons: string[] = [];
+    for (let k = 0; k < keys.length; k++) if (roundHalfUp(sims[k], 2) >= 0.9) reasons.push(REASON_TEXT[keys[k]] ?? keys[k]);
+    return { a, b, score, decision, reasons };
+  };
+  scorer.decide = decide;
+  return scorer;
+}
+
+/** The MatchRecord of every row: the raw values of the mapped columns, person name = first + " " + last. */
+export function matchRecords(table: RecordTable, cols: MatchColumns): MatchRecord[] {
   const n = table.ids.length;
-  const country = rule.defaultCountry ?? 'US';
   const col = (c: string | undefined) => (c ? table.columns[c] : undefined);
   const email = col(cols.email);
   const phone = col(cols.phone);
@@ -410,30 +467,22 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
   const [first, last] = Array.isArray(cols.name)
     ? [col(cols.name[0]), col(cols.name[1])]
     : [undefined, col(cols.name)];
-  const phones = phone ? normalisedColumn(phone, 'phone', country) : undefined;
-  const companies = company ? normalisedColumn(company, 'company', country) : undefined;
-  const recs: MatchRecord[] = new Array(n);
+  const out: MatchRecord[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const nm = [first?.[i], last?.[i]].filter((v) => v && v.trim()).join(' ');
-    recs[i] = {
+    const f = first?.[i];
+    const l = last?.[i];
+    const hasF = !!f && f.trim() !== '';
+    const hasL = !!l && l.trim() !== '';
+    out[i] = {
       id: table.ids[i],
-      email: email?.[i]?.trim().toLowerCase() || null,
-      phone: phones?.[i] || null,
-      company: companies?.[i] || null,
-      name: nm || null,
-      website: websiteDomain(website?.[i]) || null,
+      email: email?.[i] ?? null,
+      phone: phone?.[i] ?? null,
+      company: company?.[i] ?? null,
+      name: hasF && hasL ? `${f} ${l}` : hasF ? f! : hasL ? l! : null,
+      website: website?.[i] ?? null,
     };
   }
-  return (a, b) => {
-    const p = scorePair(recs[a], recs[b], rule);
-    return {
-      a,
-      b,
-      score: p.score,
-      decision: p.decision,
-      reasons: p.reasons.filter((r) => r.similarity >= 0.9).map((r) => REASON_TEXT[r.key] ?? r.key),
-    };
-  };
+  return out;
 }
 
 /** Runs blocking, scoring and union-find clustering of the 'match' pairs. */
@@ -453,6 +502,7 @@ export function findDuplicates(
     blocking,
     (a, b) => {
       pairsCompared++;
+      if (score.decide && score.decide(a, b) === 'no match') return;
       const p = score(a, b);
       if (p.decision === 'match') {
         matches.push(p);
