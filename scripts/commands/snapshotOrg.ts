@@ -1,7 +1,7 @@
 import type { CommandContext } from './types.ts';
 import type { BuildResult } from '../lib/snapshot/build.ts';
 import { buildOrgSnapshot } from '../lib/snapshot/fromOrg.ts';
-import { httpFor, resolveOrg } from '../lib/org/index.ts';
+import { httpFor, resolveSessionIsolated } from '../lib/org/connect.ts';
 
 /** `snapshot --from-org ORG`: Bulk API 2.0 pull of every snapshot object; Ctrl-C stops and a re-run resumes. */
 export async function snapshotFromOrg(
@@ -10,7 +10,7 @@ export async function snapshotFromOrg(
   out: string | undefined,
   dir: string,
 ): Promise<BuildResult> {
-  const { session } = await resolveOrg(org);
+  const session = await resolveSessionIsolated(org);
   const http = httpFor(session, {
     onRetry: (r) => ctx.progress(`  retry ${r.attempt} in ${(r.delayMs / 1000).toFixed(1)}s (${r.reason})`),
   });

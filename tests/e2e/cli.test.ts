@@ -119,6 +119,18 @@ describe('revops snapshot', () => {
   });
 });
 
+describe('org auth', () => {
+  it('explains how to log in when the org alias is unknown', async () => {
+    const r = await revops('snapshot', '--from-org', 'no-such-alias-xyz', '--json');
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ name: 'OrgAuthError' });
+    expect(r.json.message).toMatch(/no-such-alias-xyz/);
+    expect((r.json as unknown as { actions: string[] }).actions.join(' ')).toMatch(
+      /sf org login web --alias/,
+    );
+  });
+});
+
 describe('revops deploy', () => {
   let src: string;
   beforeAll(() => {

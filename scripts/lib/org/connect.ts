@@ -1,4 +1,7 @@
 // Org auth: the sf CLI's own (`sf org login ...`), resolved with @salesforce/core. The CLI never sees a password.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Connection } from '@salesforce/core';
 import { OrgHttp, type HttpEvents, type OrgSession, type RetryPolicy, DEFAULT_RETRY } from './http.ts';
 
@@ -69,4 +72,38 @@ export function httpFor(
   retry: RetryPolicy = DEFAULT_RETRY,
 ): OrgHttp {
   return new OrgHttp(session, retry, events);
+}
+
+/**
+ * resolveOrg in a short-lived child process (scripts/lib/org/session.ts): same auth, same errors, but this process
+ * never loads @salesforce/core. Used by long pulls to keep their memory small.
+ */
+export async function resolveSessionIsolated(aliasOrUsername?: string): Promise<OrgSession> {
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const script = fileURLToPath(new URL('./session.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', tsx, script, aliasOrUsername ?? ''], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c ?? 1));
+  });
+  let reply: { session?: OrgSession; error?: { name: string; message: string; actions: string[] } };
+  try {
+    reply = JSON.parse(out.trim().split('\n').pop() ?? '') as typeof reply;
+  } catch {
+    throw new OrgAuthError(
+      `Could not resolve the org (exit ${code}): ${err.trim().slice(-500) || 'no output'}`,
+      ['Check the login with: sf org display --target-org <alias>'],
+    );
+  }
+  if (reply.error)
+    throw Object.assign(new OrgAuthError(reply.error.message, reply.error.actions), {
+      name: reply.error.name,
+    });
+  return reply.session!;
 }

@@ -43,8 +43,10 @@ const BUFFER_BYTES = 4 << 20;
 
 /** Formats one value of each column kind ('' for blank). */
 const FORMAT = {
-  TIMESTAMP: (v: CsvValue): string => (v === null || v === undefined || v === '' ? '' : typeof v === 'number' ? isoDateTime(v) : String(v)),
-  DATE: (v: CsvValue): string => (v === null || v === undefined || v === '' ? '' : typeof v === 'number' ? isoDate(v) : String(v)),
+  TIMESTAMP: (v: CsvValue): string =>
+    v === null || v === undefined || v === '' ? '' : typeof v === 'number' ? isoDateTime(v) : String(v),
+  DATE: (v: CsvValue): string =>
+    v === null || v === undefined || v === '' ? '' : typeof v === 'number' ? isoDate(v) : String(v),
   DOUBLE: (v: CsvValue): string => (v === null || v === undefined || v === '' ? '' : String(v)),
   BOOLEAN: (v: CsvValue): string => (v === null || v === undefined || v === '' ? '' : String(v)),
   VARCHAR: (v: CsvValue): string => (v === null || v === undefined || v === '' ? '' : quote(String(v))),
@@ -59,7 +61,7 @@ type RowFormatter = (rec: Readonly<Record<string, CsvValue>>, f: typeof FORMAT) 
  */
 function compileRow(columns: readonly string[], types: readonly CsvColumn[]): RowFormatter {
   const parts = columns.map((c, i) => `f.${types[i]}(r[${JSON.stringify(c)}])`);
-  return new Function('r', 'f', `return [${parts.join(', ')}].join(',') + '\\n';`) as RowFormatter;
+  return new Function('r', 'f', `return ${parts.join(" + ',' + ")} + '\\n';`) as RowFormatter;
 }
 
 export interface CsvChunking {

@@ -151,10 +151,14 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
           );
         },
       }).finally(() => appender.closeSync());
-      const extra = await writer.dedupById(object);
-      if (extra) progress(`  ${object}: dropped ${extra} rows delivered twice by a retried page.`);
+      // More rows stored than pages delivered means a dropped page was appended in part and fetched again:
+      // only then is the (memory-hungry) de-duplication by Id needed.
+      if ((await writer.count(object)) > result.rows) {
+        const extra = await writer.dedupById(object);
+        progress(`  ${object}: dropped ${extra} rows delivered twice by a retried page.`);
+      }
       counts[object] = await writer.count(object);
-      if (counts[object] !== result.rows - extra)
+      if (counts[object] !== result.rows)
         warnings.push(`${object}: ${counts[object]} rows stored, the org reported ${result.rows}.`);
       state.objects[object].done = true;
       save();
