@@ -9,7 +9,15 @@ const jestPlugin = require('eslint-plugin-jest');
 // TypeScript under scripts/ and tests/ is checked by `tsc --noEmit` and formatted by prettier.
 export default [
   {
-    ignores: ['node_modules/**', 'coverage/**', 'preview/dist/**', 'scripts/**', 'tests/**', 'bench/**', '*.ts'],
+    ignores: [
+      'node_modules/**',
+      'coverage/**',
+      'preview/dist/**',
+      'scripts/**',
+      'tests/**',
+      'bench/**',
+      '*.ts',
+    ],
   },
   ...lwcConfig.configs.recommended.map((c) => ({ ...c, files: ['force-app/**/lwc/**/*.js'] })),
   {

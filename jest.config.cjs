@@ -1,5 +1,3 @@
-
-
 const { jestConfig } = require('@salesforce/sfdx-lwc-jest/config');
 
 // jest owns force-app/** (LWC); vitest owns tests/**.

@@ -106,7 +106,11 @@ describe('permission sets', () => {
 
   it('RevOps Data Load holds exactly the two bypass permissions and no data access', () => {
     const load = readMeta<{
-      PermissionSet: PermSet & { label: string; objectPermissions?: ObjPerm[]; fieldPermissions?: FieldPerm[] };
+      PermissionSet: PermSet & {
+        label: string;
+        objectPermissions?: ObjPerm[];
+        fieldPermissions?: FieldPerm[];
+      };
     }>('permissionsets/RevOps_Data_Load.permissionset-meta.xml').PermissionSet;
     expect(load.label).toBe('RevOps Data Load (bypass)');
     expect(load.customPermissions?.map((p) => [p.name, p.enabled]).sort()).toEqual([
@@ -116,7 +120,9 @@ describe('permission sets', () => {
     expect(load.objectPermissions).toBeUndefined();
     expect(load.fieldPermissions).toBeUndefined();
     expect(load.classAccesses).toBeUndefined();
-    const customPermissions = readdirSync(join(DEFAULT, 'customPermissions')).map((f) => f.split('.')[0]).sort();
+    const customPermissions = readdirSync(join(DEFAULT, 'customPermissions'))
+      .map((f) => f.split('.')[0])
+      .sort();
     expect(customPermissions).toEqual(['RevOps_Bypass_Automation', 'RevOps_Bypass_Validation']);
   });
 
