@@ -12,6 +12,7 @@ import { dedupExport, dedupSnapshot } from '../scripts/lib/reports/dedup/report.
 import { FEBRL_MAPPING } from '../scripts/lib/reports/dedup/profiles.ts';
 import { tableFromCsv } from '../scripts/lib/reports/dedup/source.ts';
 import { pairQuality } from '../scripts/lib/reports/dedup/quality.ts';
+import { soundex } from '../scripts/lib/reports/dedup/engine.ts';
 import {
   COMPANY_SUFFIXES,
   DEFAULT_FIELD_WEIGHTS,
@@ -83,13 +84,15 @@ async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: number; ma
   const list = (xs: Iterable<string>) => `[${[...xs].map((d) => `'${d}'`).join(',')}]`;
   const fold = (c: string) => `lower(strip_accents(${c}))`;
   const suffixes = [...COMPANY_SUFFIXES].join('|');
-  // Soundex as the engine's: first letter + codes of the rest, h/w skipped, runs of a code collapsed, vowels dropped
-  const soundex = (c: string) => {
+  // Soundex as the engine's: first letter + codes of the rest (h, w skipped; a run of one code counts once; vowels
+  // separate runs and are then dropped), 3 digits padded with 0
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz';
+  // each letter's digit from the engine's own soundex ('0' = vowel, 'H' = h/w, which do not separate runs)
+  const digits = alphabet.replace(/./g, (ch) => ('hw'.includes(ch) ? 'H' : soundex(`a${ch}`)[1]));
+  const soundexSql = (c: string) => {
     const letters = `regexp_replace(lower(${c}), '[^a-z]', '', 'g')`;
-    const codes = `translate(${letters}, 'abcdefghijklmnopqrstuvwxyz', '0123012H022455012623010H02')`;
-    let s = `('0' || translate(left(${letters}, 1), 'bfpvcgjkqsxzdtlmnr', '111122222222334556') || replace(${codes}[2:], 'H', ''))`;
-    s = `regexp_replace(${s}, '^0[aeiouyhw]', '0')`;
-    s = `(CASE WHEN left(${letters}, 1) IN ('a','e','i','o','u','y','h','w') THEN '0' || ${`replace(${codes}[2:], 'H', '')`} ELSE ${`translate(left(${letters}, 1), 'bfpvcgjkqsxzdtlmnr', '111122222222334556') || replace(${codes}[2:], 'H', '')`} END)`;
+    const code = (x: string) => `translate(${x}, '${alphabet}', '${digits}')`;
+    let s = `(replace(${code(`left(${letters}, 1)`)}, 'H', '0') || replace(${code(`${letters}[2:]`)}, 'H', ''))`;
     for (const d of '123456') s = `regexp_replace(${s}, '${d}+', '${d}', 'g')`;
     return `CASE WHEN ${letters} <> '' THEN left(${letters}, 1) || rpad(left(replace(${s}[2:], '0', ''), 3), 3, '0') END`;
   };
@@ -97,28 +100,34 @@ async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: number; ma
     WITH raw AS (
       SELECT "Id" AS id, row_number() OVER (ORDER BY "Id") AS r, nullif(lower(trim("Email")), '') AS email,
         regexp_extract(lower(trim("Email")), '^.+@([^@]+)$', 1) AS dom0,
-        regexp_replace(regexp_replace(trim("Phone"), '(?i)\s*(?:ext\.?|extension|x|#)\s*\d+\s*$', ''), '\(0\)', '', 'g') AS ph,
+        regexp_replace(regexp_replace(trim("Phone"), '(?i)\\s*(?:ext\\.?|extension|x|#)\\s*\\d+\\s*$', ''), '\\(0\\)', '', 'g') AS ph,
         nullif(trim(concat_ws(' ', nullif(trim("FirstName"), ''), nullif(trim("LastName"), ''))), '') AS rawname,
         "FirstName" AS fn, "LastName" AS ln,
-        trim(regexp_replace(regexp_replace(replace(${fold('"Company"')}, '&', ' and '), '\.([a-z])\b', '\1', 'g'), '[^a-z0-9]+', ' ', 'g')) AS c0
+        trim(regexp_replace(regexp_replace(replace(${fold('"Company"')}, '&', ' and '), '\\.([a-z])\\b', '\\1', 'g'), '[^a-z0-9]+', ' ', 'g')) AS c0
       FROM "Lead"),
     norm AS (
       SELECT *, regexp_replace(ph, '[^0-9]', '', 'g') AS d, starts_with(ph, '+') AS intl,
-        regexp_replace(regexp_replace(c0, '( (${suffixes}))+$', ''), '^the (.)', '\1') AS company
+        regexp_replace(regexp_replace(c0, '( (${suffixes}))+$', ''), '^the (.)', '\\1') AS company
       FROM raw)
     SELECT id, r, email, CASE WHEN dom0 <> '' AND dom0 NOT IN ${list(FREE_MAIL_DOMAINS).replace('[', '(').replace(/]$/, ')')} THEN dom0 END AS dom,
       CASE WHEN e164 IS NOT NULL AND length(e164) BETWEEN 8 AND 15 AND NOT starts_with(e164, '0') THEN '+' || e164 END AS phone,
       nullif(company, '') AS company, string_split(company, ' ') AS ctoks,
       coalesce(list_filter(string_split(company, ' '), t -> NOT list_contains(${list(GENERIC_WORDS)}, t))[1], nullif(string_split(company, ' ')[1], '')) AS ctok,
       rawname, trim(regexp_replace(${fold('rawname')}, '[^a-z0-9]+', ' ', 'g')) AS pname,
-      ${soundex('ln')} AS lnsx, nullif(left(regexp_replace(lower(trim(fn)), '[^a-z0-9]', '', 'g'), 3), '') AS fn3
+      ${soundexSql('ln')} AS lnsx, nullif(left(regexp_replace(lower(trim(fn)), '[^a-z0-9]', '', 'g'), 3), '') AS fn3
     FROM (SELECT *, CASE
         WHEN d = '' THEN NULL
         WHEN intl THEN d
         WHEN starts_with(d, '00') THEN d[3:]
         WHEN length(d) = 11 AND starts_with(d, '1') THEN '1' || d[2:]
         WHEN length(d) = 10 THEN '1' || d END AS e164 FROM norm)`);
-  const keys = ['email', `dom || '|' || lnsx`, 'phone', `ctok || '|' || lnsx`, `lnsx || '|' || fn3 || '|' || ctok`];
+  const keys = [
+    'email',
+    `dom || '|' || lnsx`,
+    'phone',
+    `ctok || '|' || lnsx`,
+    `lnsx || '|' || fn3 || '|' || ctok`,
+  ];
   const { maxBlockSize, window } = { maxBlockSize: 200, window: 25 };
   const pairSql = keys
     .map(
@@ -145,7 +154,9 @@ async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: number; ma
     ],
   };
   const used = rule.matchKeys.filter((k) => fields[k]);
-  const num = used.map((k) => `CASE WHEN ${fields[k][0]} THEN ${w[k]} * (${fields[k][1]}) ELSE 0 END`).join(' + ');
+  const num = used
+    .map((k) => `CASE WHEN ${fields[k][0]} THEN ${w[k]} * (${fields[k][1]}) ELSE 0 END`)
+    .join(' + ');
   const dn = used.map((k) => `CASE WHEN ${fields[k][0]} THEN ${w[k]} ELSE 0 END`).join(' + ');
   const comparable = used.map((k) => `(${fields[k][0]})::INT`).join(' + ');
   const [r] = await db.all<{ pairs: number; matches: number }>(`

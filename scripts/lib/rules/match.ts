@@ -339,7 +339,7 @@ export function nameSimilarity(a: FieldValue | undefined, b: FieldValue | undefi
 }
 
 /** Person name as personNameSimilarity compares it: lower case, accent-free, non-alphanumerics collapsed. */
-function normalizePersonName(v: FieldValue | undefined): string {
+export function normalizePersonName(v: FieldValue | undefined): string {
   return isBlank(v)
     ? ''
     : fold(v)
@@ -423,14 +423,17 @@ export function prepareCompany(company: FieldValue | undefined): { name: string;
   return { name, tokens: name.split(' ') };
 }
 
-/** Optional memo of the costly normalisations, keyed by the raw value (names and companies repeat). */
-export interface MatchPrepCache {
-  company: Map<string, { name: string; tokens: string[] }>;
-  personName: Map<string, string>;
+/**
+ * Parts of a record a caller has already normalised with prepareCompany / normalizePersonName (e.g. once per
+ * distinct value over a whole table); prepareMatchRecord uses them instead of normalising again.
+ */
+export interface PreparedParts {
+  company?: { name: string; tokens: string[] } | null;
+  personName?: string;
 }
 
 /** Normalises a record for the rule's match keys (only those: a phone is converted only when compared). */
-export function prepareMatchRecord(r: MatchRecord, rule: DedupRule, cache?: MatchPrepCache): PreparedMatch {
+export function prepareMatchRecord(r: MatchRecord, rule: DedupRule, known?: PreparedParts): PreparedMatch {
   const p: PreparedMatch = {
     email: '',
     emailDomain: '',
@@ -453,28 +456,16 @@ export function prepareMatchRecord(r: MatchRecord, rule: DedupRule, cache?: Matc
         p.phone = phoneToE164(r.phone, rule.defaultCountry ?? 'US') ?? '';
         break;
       case 'company': {
-        const raw = r.company;
-        let c = typeof raw === 'string' ? cache?.company.get(raw) : undefined;
-        if (!c) {
-          c = prepareCompany(raw);
-          if (cache && typeof raw === 'string') cache.company.set(raw, c);
-        }
+        const c = known?.company ?? prepareCompany(r.company);
         p.company = c.name;
         p.companyTokens = c.tokens;
         break;
       }
-      case 'name': {
-        const raw = r.name ?? null;
-        if (isBlank(raw)) break;
-        p.name = raw;
-        let n = cache?.personName.get(raw!);
-        if (n === undefined) {
-          n = normalizePersonName(raw);
-          cache?.personName.set(raw!, n);
-        }
-        p.personName = n;
+      case 'name':
+        if (isBlank(r.name ?? null)) break;
+        p.name = r.name!;
+        p.personName = known?.personName ?? normalizePersonName(r.name);
         break;
-      }
       case 'website':
         p.website = websiteDomain(r.website);
         break;

@@ -14,9 +14,9 @@ export { demoLeadCount, DEMO_SIZES } from './generator.ts';
 export const DEMO_ORG_ID = '00D8a0000000DEMOEAA';
 export const DEFAULT_SEED = 42;
 /** Rows per CSV chunk: big enough for DuckDB's parallel reader, small enough to start loading early. */
-const CHUNK_ROWS = 250_000;
+const CHUNK_ROWS = 100_000;
 /** Connections opened up front: generation is synchronous, so a chunk's load must start without awaiting. */
-const LOAD_CONNECTIONS = 48;
+const LOAD_CONNECTIONS = 128;
 
 export interface DemoBuildOptions {
   out: string;
@@ -24,6 +24,8 @@ export interface DemoBuildOptions {
   size: string | number;
   seed?: number;
   asOf?: number;
+  /** Rows per CSV chunk (default CHUNK_ROWS). */
+  chunkRows?: number;
   progress?: Progress;
 }
 
@@ -60,7 +62,7 @@ export async function buildDemoSnapshot(opts: DemoBuildOptions): Promise<BuildRe
       dir,
       asOf: opts.asOf,
       chunking: {
-        rows: CHUNK_ROWS,
+        rows: opts.chunkRows ?? CHUNK_ROWS,
         onFile(object, file) {
           const conn = pool.pop();
           if (conn) loads.push(load(conn, object, file));

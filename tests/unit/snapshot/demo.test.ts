@@ -70,6 +70,21 @@ describe('demo snapshot', () => {
     expect(prov[0]).toMatchObject({ source: 'demo', row_count: 3000 });
   });
 
+  it('loads chunked CSVs (loading while generating) into exactly the same tables as one file per object', async () => {
+    const chunked = join(tmpDir('demo-chunked'), 'demo.duckdb');
+    await buildDemoSnapshot({ out: chunked, size: 3000, seed: 42, chunkRows: 700 });
+    const summary = (f: string) =>
+      query(
+        f,
+        `SELECT (SELECT count(*) FROM "Lead") AS leads, (SELECT count(*) FROM "Engagement_Event__c") AS events,
+        (SELECT sum(Amount) FROM "Opportunity") AS amount, (SELECT count(DISTINCT Id) FROM "Task") AS tasks`,
+      );
+    expect((await summary(chunked))[0]).toEqual((await summary(file))[0]);
+    expect((await query(chunked, `SELECT count(*) AS n FROM "Engagement_Event__c"`))[0].n).toBeGreaterThan(
+      1400,
+    ); // > 2 chunks
+  });
+
   it('recomputes the Total_Score__c formula that exports omit', async () => {
     const [r] = await query(
       file,

@@ -10,15 +10,16 @@ import {
   GENERIC_WORDS,
   pairDecision,
   phoneToE164,
+  normalizePersonName,
   prepareCompany,
   prepareMatchRecord,
   ruleWeights,
   scorePrepared,
   websiteDomain,
   type DedupRule,
-  type MatchPrepCache,
   type MatchRecord,
   type PreparedMatch,
+  type PreparedParts,
 } from '../../rules/match.ts';
 import { roundHalfUp } from '../../rules/types.ts';
 
@@ -63,6 +64,31 @@ export interface Blocking {
 export interface RecordTable {
   ids: string[];
   columns: Record<string, (string | null)[]>;
+  /**
+   * Optional dictionary encoding of columns whose values repeat: columns[c][i] === values[codes[i]], values[0]
+   * = null. The engine then normalises each distinct value once, without a hash lookup per row.
+   */
+  dictionaries?: Record<string, Dictionary>;
+}
+
+export interface Dictionary {
+  codes: Int32Array;
+  values: (string | null)[];
+}
+
+/** `f` of every row's value (null for blanks); once per distinct value when the column is dictionary-encoded. */
+function perRow<T>(table: RecordTable, field: string, f: (v: string) => T): (T | null)[] {
+  const col = table.columns[field];
+  const n = col.length;
+  const out = new Array<T | null>(n);
+  const dict = table.dictionaries?.[field];
+  if (dict) {
+    const byCode = dict.values.map((v) => (v ? f(v) : null));
+    for (let i = 0; i < n; i++) out[i] = byCode[dict.codes[i]];
+  } else {
+    for (let i = 0; i < n; i++) out[i] = col[i] ? f(col[i]!) : null;
+  }
+  return out;
 }
 
 export type Decision = 'match' | 'review' | 'no match';
@@ -140,22 +166,34 @@ export function soundex(s: string): string {
 
 const clean = (v: string | null | undefined): string => (v ?? '').trim().toLowerCase();
 
-/**
- * Memo of the company and person-name normalisations, keyed by the raw value: a million leads name far fewer
- * companies and people, and the blocking keys and the scorer both need the normalised company.
- */
-const prepCache: MatchPrepCache = { company: new Map(), personName: new Map() };
-function preparedCompany(v: string): { name: string; tokens: string[] } {
-  let r = prepCache.company.get(v);
+type PreparedCompany = { name: string; tokens: string[] };
+
+/** Memo of normalised company names by raw value (names repeat across calls on the same data). */
+const companyMemo = new Map<string, PreparedCompany>();
+function preparedCompany(v: string): PreparedCompany {
+  let r = companyMemo.get(v);
   if (r === undefined) {
-    if (prepCache.company.size > 2_000_000) prepCache.company.clear();
+    if (companyMemo.size > 2_000_000) companyMemo.clear();
     r = prepareCompany(v);
-    prepCache.company.set(v, r);
+    companyMemo.set(v, r);
   }
   return r;
 }
 export function normalizedCompany(v: string | null | undefined): string {
   return v ? preparedCompany(v).name : '';
+}
+
+/** Prepared company name per row of a column, computed once per table for the scorer and the blocking keys. */
+const companyRowsCache = new WeakMap<(string | null)[], (PreparedCompany | null)[]>();
+function companyRows(table: RecordTable, field: string): (PreparedCompany | null)[] {
+  const col = table.columns[field];
+  let rows = companyRowsCache.get(col);
+  if (!rows) {
+    const dict = table.dictionaries?.[field];
+    rows = dict ? perRow(table, field, prepareCompany) : perRow(table, field, preparedCompany);
+    companyRowsCache.set(col, rows);
+  }
+  return rows;
 }
 
 /** First distinctive (non-generic) word of a normalised company name. */
@@ -186,51 +224,16 @@ function blockPart(v: string | null, t: BlockTransform, country: string): string
   }
 }
 
-/** Transforms whose inputs repeat enough (names, companies) to be worth a memo per distinct value. */
-const MEMO_TRANSFORMS = new Set<BlockTransform>(['company', 'soundex', 'prefix3', 'website', 'digits']);
+/**
+ * Transforms whose inputs repeat enough (names, websites) to be worth a memo per distinct value ('company' has
+ * its own memo, shared with the scorer).
+ */
+const MEMO_TRANSFORMS = new Set<BlockTransform>(['soundex', 'prefix3', 'website', 'digits']);
 
 /**
  * One blocking-key part of every row as an interned id (0 = the row has no key): each distinct raw value is
  * transformed once for memo transforms, and equal parts get equal ids.
  */
-/**
- * Dense ids 1, 2, ... for strings, in order of first sight: an open-addressing hash table (FNV-1a) that finds or
- * inserts in one probe sequence, about 3x faster than Map get + set for a million distinct keys.
- */
-class StringIds {
-  private slots: Int32Array;
-  private keys: string[] = [''];
-  constructor(expected: number) {
-    this.slots = new Int32Array(tableSize(expected));
-  }
-  get size(): number {
-    return this.keys.length - 1;
-  }
-  id(s: string): number {
-    const mask = this.slots.length - 1;
-    let h = 0x811c9dc5;
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-    let slot = h & mask;
-    for (;;) {
-      const id = this.slots[slot];
-      if (id === 0) {
-        this.keys.push(s);
-        this.slots[slot] = this.keys.length - 1;
-        if (this.keys.length * 2 > this.slots.length) this.grow();
-        return this.keys.length - 1;
-      }
-      if (this.keys[id] === s) return id;
-      slot = (slot + 1) & mask;
-    }
-  }
-  private grow(): void {
-    const old = this.keys;
-    this.slots = new Int32Array(this.slots.length * 2);
-    this.keys = [''];
-    for (let i = 1; i < old.length; i++) this.id(old[i]);
-  }
-}
-
 /** Dense ids 1, 2, ... for pairs of positive int32s, in order of first sight (open addressing). */
 class PairIds {
   private slots: Int32Array;
@@ -281,37 +284,70 @@ const tableSize = (expected: number): number => {
   return size;
 };
 
-function partIds(col: (string | null)[], t: BlockTransform, country: string): Int32Array {
+/** FNV-1a hash of a string (never 0, which marks "no key"). */
+function hashOf(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h === 0 ? 1 : h;
+}
+
+/** One blocking-key part of every row ('' = no key) with its hash; memo transforms run once per distinct value. */
+interface Parts {
+  values: string[];
+  hashes: Int32Array;
+}
+
+function blockParts(table: RecordTable, field: string, t: BlockTransform, country: string): Parts {
+  const col = table.columns[field];
   const n = col.length;
-  const ids = new Int32Array(n);
-  const byPart = new StringIds(1024);
-  const memo = MEMO_TRANSFORMS.has(t);
-  // memo transforms: each distinct raw value is transformed once (rawId -> part id)
-  const byRaw = memo ? new StringIds(1024) : null;
-  let partOfRaw = new Int32Array(memo ? 1024 : 0);
-  for (let i = 0; i < n; i++) {
-    const raw = col[i];
-    if (!raw) continue;
-    let r = 0;
-    if (byRaw) {
-      const before = byRaw.size;
-      r = byRaw.id(raw);
-      if (r <= before) {
-        ids[i] = partOfRaw[r];
-        continue;
+  const values = new Array<string>(n);
+  const hashes = new Int32Array(n);
+  const dict = table.dictionaries?.[field];
+  if (t === 'company') {
+    const companies = companyRows(table, field);
+    for (let i = 0; i < n; i++) values[i] = companies[i] ? companyToken(companies[i]!.tokens) : '';
+  } else if (dict) {
+    const byCode = dict.values.map((v) => (v ? blockPart(v, t, country) : ''));
+    for (let i = 0; i < n; i++) values[i] = byCode[dict.codes[i]];
+  } else {
+    const memo = MEMO_TRANSFORMS.has(t) ? new Map<string, string>() : null;
+    for (let i = 0; i < n; i++) {
+      const raw = col[i];
+      let part = raw ? memo?.get(raw) : '';
+      if (part === undefined) {
+        part = blockPart(raw, t, country);
+        memo?.set(raw!, part);
       }
-      if (r >= partOfRaw.length) {
-        const grown = new Int32Array(partOfRaw.length * 2);
-        grown.set(partOfRaw);
-        partOfRaw = grown;
-      }
+      values[i] = part;
     }
-    const part = blockPart(raw, t, country);
-    const id = part ? byPart.id(part) : 0;
-    if (byRaw) partOfRaw[r] = id;
-    ids[i] = id;
   }
-  return ids;
+  // hash each distinct part string once where rows share string objects
+  let last = '';
+  let lastHash = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === '') continue;
+    if (v !== last) {
+      last = v;
+      lastHash = hashOf(v);
+    }
+    hashes[i] = lastHash;
+  }
+  return { values, hashes };
+}
+
+/** Stable sort of `rows` by unsigned 32-bit `keys[row]` (two 16-bit counting passes). */
+function radixSort(rows: Int32Array, keys: Uint32Array): Int32Array {
+  let src: Int32Array = rows;
+  let dst: Int32Array = new Int32Array(rows.length);
+  for (const shift of [0, 16]) {
+    const count = new Int32Array(65537);
+    for (let i = 0; i < src.length; i++) count[((keys[src[i]] >>> shift) & 0xffff) + 1]++;
+    for (let d = 0; d < 65536; d++) count[d + 1] += count[d];
+    for (let i = 0; i < src.length; i++) dst[count[(keys[src[i]] >>> shift) & 0xffff]++] = src[i];
+    [src, dst] = [dst, src];
+  }
+  return src;
 }
 
 class UnionFind {
@@ -353,49 +389,66 @@ export function forEachCandidatePair(
     seen.id(a + 1, b + 1);
     if (seen.isNew) visit(a, b);
   };
-  // each (column, transform) is interned once, however many keys use it
-  const parts = new Map<string, Int32Array>();
-  const partValues = (field: string, t: BlockTransform): Int32Array => {
+  // each (column, transform) is computed once, however many keys use it
+  const partsBy = new Map<string, Parts>();
+  const partValues = (field: string, t: BlockTransform): Parts => {
     const k = `${field}\u0000${t}`;
-    let v = parts.get(k);
-    if (!v) parts.set(k, (v = partIds(table.columns[field]!, t, country)));
+    let v = partsBy.get(k);
+    if (!v) partsBy.set(k, (v = blockParts(table, field, t, country)));
     return v;
   };
-  const blockOf = new Int32Array(n);
+  const keyHash = new Uint32Array(n);
   for (const spec of blocking.keys) {
     if (spec.parts.some((p) => !table.columns[p.field])) continue; // column not in this table
     const cols = spec.parts.map((p) => partValues(p.field, p.transform));
-    // block id per row (1.., in order of first appearance; 0 = no key): the parts' ids combined pairwise
-    let ids = cols[0];
-    for (let p = 1; p < cols.length; p++) {
-      const next = cols[p];
-      const combined = new Int32Array(n);
-      const byPair = new PairIds(1024);
-      for (let i = 0; i < n; i++) if (ids[i] !== 0 && next[i] !== 0) combined[i] = byPair.id(ids[i], next[i]);
-      ids = combined;
-    }
-    // ids are numbered in order of first appearance (as a Map of keys would list the blocks); group rows by
-    // block with a counting sort, which keeps row order within a block
-    let blocks = 0;
+    // the rows with a key (every part present) and the hash of their key
+    let m = 0;
+    const keyed = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      blockOf[i] = ids[i] - 1;
-      if (ids[i] > blocks) blocks = ids[i];
+      let h = 0x2545f491;
+      let ok = true;
+      for (let p = 0; p < cols.length; p++) {
+        const hp = cols[p].hashes[i];
+        if (hp === 0) {
+          ok = false;
+          break;
+        }
+        h = Math.imul(h ^ hp, 0x9e3779b1) ^ (h >>> 15);
+      }
+      if (!ok) continue;
+      keyHash[i] = h;
+      keyed[m++] = i;
     }
-    const start = new Int32Array(blocks + 1);
-    for (let i = 0; i < n; i++) if (blockOf[i] >= 0) start[blockOf[i] + 1]++;
-    for (let b = 0; b < blocks; b++) start[b + 1] += start[b];
-    const fill = start.slice(0, blocks);
-    const rows = new Int32Array(start[blocks]);
-    for (let i = 0; i < n; i++) if (blockOf[i] >= 0) rows[fill[blockOf[i]]++] = i;
-    for (let b = 0; b < blocks; b++) {
-      const lo = start[b];
-      const size = start[b + 1] - lo;
-      if (size < 2) continue;
+    // rows sorted by key hash (row order kept within a hash); runs of one hash split by exact key equality
+    const sorted = radixSort(keyed.subarray(0, m), keyHash);
+    const sameKey = (i: number, j: number): boolean => {
+      for (let p = 0; p < cols.length; p++) if (cols[p].values[i] !== cols[p].values[j]) return false;
+      return true;
+    };
+    const blocks: Int32Array[] = [];
+    for (let lo = 0; lo < m;) {
+      let hi = lo + 1;
+      while (hi < m && keyHash[sorted[hi]] === keyHash[sorted[lo]]) hi++;
+      if (hi - lo > 1) {
+        const groups: number[][] = [];
+        for (let x = lo; x < hi; x++) {
+          const g = groups.find((gr) => sameKey(gr[0], sorted[x]));
+          if (g) g.push(sorted[x]);
+          else groups.push([sorted[x]]);
+        }
+        for (const g of groups) if (g.length > 1) blocks.push(Int32Array.from(g));
+      }
+      lo = hi;
+    }
+    // blocks in order of first appearance (as a Map of keys would list them), rows ascending within a block
+    blocks.sort((x, y) => x[0] - y[0]);
+    for (const rows of blocks) {
+      const size = rows.length;
       const span = size <= blocking.maxBlockSize ? size : blocking.window;
       if (size > blocking.maxBlockSize) windowedBlocks++;
       for (let x = 0; x < size; x++) {
         const end = Math.min(size, x + span);
-        for (let y = x + 1; y < end; y++) emit(rows[lo + x], rows[lo + y]);
+        for (let y = x + 1; y < end; y++) emit(rows[x], rows[y]);
       }
     }
   }
@@ -519,7 +572,19 @@ const REASON_TEXT: Record<string, string> = {
  */
 export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColumns): PairScorer {
   const recs: PreparedMatch[] = new Array(table.ids.length);
-  forEachMatchRecord(table, cols, (i, r) => (recs[i] = prepareMatchRecord(r, rule, prepCache)));
+  const companies = cols.company && table.columns[cols.company] ? companyRows(table, cols.company) : null;
+  const personNames = new Map<string, string>(); // by the (shared) full-name string
+  const known: PreparedParts = {};
+  forEachMatchRecord(table, cols, (i, r) => {
+    known.company = companies?.[i] ?? undefined;
+    known.personName = undefined;
+    if (r.name) {
+      let pn = personNames.get(r.name);
+      if (pn === undefined) personNames.set(r.name, (pn = normalizePersonName(r.name)));
+      known.personName = pn;
+    }
+    recs[i] = prepareMatchRecord(r, rule, known);
+  });
   const weights = ruleWeights(rule);
   const keys = rule.matchKeys;
   const sims = new Float64Array(keys.length);
@@ -541,7 +606,10 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
   return scorer;
 }
 
-/** The MatchRecord of every row: the raw values of the mapped columns, person name = first + " " + last. */
+/**
+ * The MatchRecord of every row: the raw values of the mapped columns, person name = first + " " + last. The
+ * record object is reused from row to row.
+ */
 export function forEachMatchRecord(
   table: RecordTable,
   cols: MatchColumns,
@@ -565,19 +633,19 @@ export function forEachMatchRecord(
     if (nm === undefined) byLast.set(l, (nm = `${f} ${l}`));
     return nm;
   };
+  const rec: MatchRecord = { id: '' }; // one object, refilled per row: `visit` must not keep it
   for (let i = 0; i < n; i++) {
     const f = first?.[i];
     const l = last?.[i];
     const hasF = !!f && f.trim() !== '';
     const hasL = !!l && l.trim() !== '';
-    visit(i, {
-      id: table.ids[i],
-      email: email?.[i] ?? null,
-      phone: phone?.[i] ?? null,
-      company: company?.[i] ?? null,
-      name: hasF && hasL ? fullName(f, l) : hasF ? f : hasL ? l : null,
-      website: website?.[i] ?? null,
-    });
+    rec.id = table.ids[i];
+    rec.email = email?.[i] ?? null;
+    rec.phone = phone?.[i] ?? null;
+    rec.company = company?.[i] ?? null;
+    rec.name = hasF && hasL ? fullName(f, l) : hasF ? f : hasL ? l : null;
+    rec.website = website?.[i] ?? null;
+    visit(i, rec);
   }
 }
 

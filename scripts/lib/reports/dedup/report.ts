@@ -72,27 +72,62 @@ const DETAIL_COLUMNS = ['CreatedDate', 'LastActivityDate', 'Title'];
 /**
  * Text columns of a query, rows ordered by `orderBy` ('' and NULL read as null). DuckDB joins every value of
  * every row into one string in one ordered aggregate, and JS splits it once: for a million rows far faster than
- * converting value by value, or one ordered aggregate per column.
+ * converting value by value. Columns whose values repeat (names, companies) come dictionary-encoded: DuckDB
+ * numbers the distinct values and sends codes, so equal values share one string and the engine normalises
+ * each distinct value once, without a hash lookup per row (RecordTable.dictionaries).
  */
 async function readColumns(db: Db, sql: string, cols: string[], orderBy: string): Promise<RecordTable> {
-  const row = cols.map((c) => `coalesce(CAST(${q(c)} AS VARCHAR), '')`).join(', chr(31), ');
-  const res = await db.conn.runAndReadAll(
-    `SELECT string_agg(concat(${row}), chr(31) ORDER BY ${orderBy}) FROM (${sql})`,
+  const text = (c: string) => `nullif(CAST(${c} AS VARCHAR), '')`;
+  const [stats] = await db.all(
+    `SELECT count(*) AS n, ${cols.map((c, j) => `approx_count_distinct(${text(q(c))}) AS d${j}`).join(', ')} FROM (${sql})`,
   );
-  const joined = res.getRowsJS()[0][0];
-  const values = joined === null || joined === undefined ? [] : String(joined).split('\x1f');
+  const n = Number(stats.n);
+  const encoded = cols.filter((c, j) => j > 0 && Number(stats[`d${j}`]) < 0.6 * n);
+  // one query: the dictionaries (numbered once, materialised) and the rows as values and codes
+  const dicts = encoded.map(
+    (c, j) =>
+      `d${j} AS MATERIALIZED (SELECT v, row_number() OVER () AS code FROM (SELECT DISTINCT ${text(q(c))} AS v FROM src WHERE v IS NOT NULL))`,
+  );
+  const row = cols
+    .map((c) => {
+      const j = encoded.indexOf(c);
+      return j >= 0
+        ? `coalesce(CAST(d${j}.code AS VARCHAR), '0')`
+        : `coalesce(CAST(src.${q(c)} AS VARCHAR), '')`;
+    })
+    .join(', chr(31), ');
+  const joins = encoded.map((c, j) => `LEFT JOIN d${j} ON d${j}.v = ${text(`src.${q(c)}`)}`).join(' ');
+  const res = await db.conn.runAndReadAll(
+    `WITH src AS MATERIALIZED (${sql})${dicts.map((d) => `, ${d}`).join('')}
+     SELECT (SELECT string_agg(concat(${row}), chr(31) ORDER BY src.${orderBy}) FROM src ${joins})
+     ${encoded.map((_, j) => `, (SELECT string_agg(v, chr(31) ORDER BY code) FROM d${j})`).join('')}`,
+  );
+  const got = res.getRowsJS()[0].map((x) => (x === null || x === undefined ? [] : String(x).split('\x1f')));
+  const values = got[0];
   const k = cols.length;
-  const n = values.length / k;
   const columns: RecordTable['columns'] = {};
-  cols.forEach((c, j) => {
+  const dictionaries: NonNullable<RecordTable['dictionaries']> = {};
+  for (const [j, c] of cols.entries()) {
     const col = new Array<string | null>(n);
-    for (let i = 0; i < n; i++) {
-      const v = values[i * k + j];
-      col[i] = v === '' ? null : v;
+    const e = encoded.indexOf(c);
+    if (e >= 0) {
+      const distinct: (string | null)[] = [null, ...got[e + 1]];
+      const codes = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const code = +values[i * k + j];
+        codes[i] = code;
+        col[i] = distinct[code];
+      }
+      dictionaries[c] = { codes, values: distinct };
+    } else {
+      for (let i = 0; i < n; i++) {
+        const v = values[i * k + j];
+        col[i] = v === '' ? null : v;
+      }
     }
     columns[c] = col;
-  });
-  return { ids: columns[cols[0]].map((v) => v ?? ''), columns };
+  }
+  return { ids: columns[cols[0]].map((v) => v ?? ''), columns, dictionaries };
 }
 
 /**
