@@ -571,26 +571,34 @@ const REASON_TEXT: Record<string, string> = {
  * Reasons are the keys that agree (similarity >= 0.9 at scorePair's 2 decimals).
  */
 export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColumns): PairScorer {
-  const recs: PreparedMatch[] = new Array(table.ids.length);
+  const read = matchRecordReader(table, cols);
   const companies = cols.company && table.columns[cols.company] ? companyRows(table, cols.company) : null;
   const personNames = new Map<string, string>(); // by the (shared) full-name string
   const known: PreparedParts = {};
-  forEachMatchRecord(table, cols, (i, r) => {
-    known.company = companies?.[i] ?? undefined;
-    known.personName = undefined;
-    if (r.name) {
-      let pn = personNames.get(r.name);
-      if (pn === undefined) personNames.set(r.name, (pn = normalizePersonName(r.name)));
-      known.personName = pn;
+  const rec: MatchRecord = { id: '' };
+  const recs: (PreparedMatch | undefined)[] = new Array(table.ids.length);
+  /** A row's prepared record, made on first use: only rows in some candidate pair are ever prepared. */
+  const prepared = (i: number): PreparedMatch => {
+    let p = recs[i];
+    if (p === undefined) {
+      read(i, rec);
+      known.company = companies?.[i] ?? undefined;
+      known.personName = undefined;
+      if (rec.name) {
+        let pn = personNames.get(rec.name);
+        if (pn === undefined) personNames.set(rec.name, (pn = normalizePersonName(rec.name)));
+        known.personName = pn;
+      }
+      recs[i] = p = prepareMatchRecord(rec, rule, known);
     }
-    recs[i] = prepareMatchRecord(r, rule, known);
-  });
+    return p;
+  };
   const weights = ruleWeights(rule);
   const keys = rule.matchKeys;
   const sims = new Float64Array(keys.length);
   let score = 0;
   const decide = (a: number, b: number): Decision => {
-    score = scorePrepared(recs[a], recs[b], rule, weights, sims);
+    score = scorePrepared(prepared(a), prepared(b), rule, weights, sims);
     let comparable = 0;
     for (let k = 0; k < keys.length; k++) if (sims[k] === sims[k]) comparable++;
     return pairDecision(score, comparable, rule);
@@ -607,15 +615,12 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
 }
 
 /**
- * The MatchRecord of every row: the raw values of the mapped columns, person name = first + " " + last. The
- * record object is reused from row to row.
+ * Reads a row's MatchRecord into `into`: the raw values of the mapped columns, person name = first + " " + last.
  */
-export function forEachMatchRecord(
+export function matchRecordReader(
   table: RecordTable,
   cols: MatchColumns,
-  visit: (row: number, r: MatchRecord) => void,
-): void {
-  const n = table.ids.length;
+): (row: number, into: MatchRecord) => MatchRecord {
   const col = (c: string | undefined) => (c ? table.columns[c] : undefined);
   const email = col(cols.email);
   const phone = col(cols.phone);
@@ -633,8 +638,7 @@ export function forEachMatchRecord(
     if (nm === undefined) byLast.set(l, (nm = `${f} ${l}`));
     return nm;
   };
-  const rec: MatchRecord = { id: '' }; // one object, refilled per row: `visit` must not keep it
-  for (let i = 0; i < n; i++) {
+  return (i, rec) => {
     const f = first?.[i];
     const l = last?.[i];
     const hasF = !!f && f.trim() !== '';
@@ -645,8 +649,8 @@ export function forEachMatchRecord(
     rec.company = company?.[i] ?? null;
     rec.name = hasF && hasL ? fullName(f, l) : hasF ? f : hasL ? l : null;
     rec.website = website?.[i] ?? null;
-    visit(i, rec);
-  }
+    return rec;
+  };
 }
 
 /** Runs blocking, scoring and union-find clustering of the 'match' pairs. */
