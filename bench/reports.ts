@@ -2,7 +2,7 @@
 // comparisons), dedup quality (FEBRL dataset3, demo planted duplicates), metrics over 1M opportunities /
 // 5M stage-history rows, backtest over 1M leads.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { BenchSuite } from './suites.ts';
@@ -225,17 +225,28 @@ export const reportSuites: BenchSuite[] = [
       const db = await openDb(LARGE, { readOnly: true });
       try {
         const rule = leadRule();
-        const engine = await measured(() => dedupSnapshot(db, rule));
-        const baseline = await measured(() => sqlBaseline(db, rule));
+        // The machine is shared: run engine and baseline twice in ABBA order and keep each one's best time.
+        const load0 = loadavg()[0];
+        const e1 = await measured(() => dedupSnapshot(db, rule));
+        const b1 = await measured(() => sqlBaseline(db, rule));
+        const b2 = await measured(() => sqlBaseline(db, rule));
+        const e2 = await measured(() => dedupSnapshot(db, rule));
+        const engine = e1.ms <= e2.ms ? e1 : e2;
+        const baseline = b1.ms <= b2.ms ? b1 : b2;
         return {
           records: engine.value.records,
           engineMs: engine.ms,
-          enginePeakRssMb: engine.peakRssMb,
+          engineRunsMs: [e1.ms, e2.ms],
+          enginePeakRssMb: Math.max(e1.peakRssMb, e2.peakRssMb),
           enginePairs: engine.value.pairsCompared,
+          engineMatchPairs: engine.value.matchPairs,
           clusters: engine.value.clusters.length,
           sqlBaselineMs: baseline.ms,
+          sqlBaselineRunsMs: [b1.ms, b2.ms],
           sqlBaselinePairs: baseline.value.pairs,
+          sqlBaselineMatchPairs: baseline.value.matches,
           ratio: +(engine.ms / baseline.ms).toFixed(2),
+          loadAverage1m: [+load0.toFixed(2), +loadavg()[0].toFixed(2)],
         };
       } finally {
         db.close();

@@ -424,10 +424,14 @@ export function prepareCompany(company: FieldValue | undefined): { name: string;
 }
 
 /**
- * Parts of a record a caller has already normalised with prepareCompany / normalizePersonName (e.g. once per
- * distinct value over a whole table); prepareMatchRecord uses them instead of normalising again.
+ * Parts of a record a caller has already normalised exactly as prepareMatchRecord would (e-mail trimmed + lower
+ * case, companyEmailDomain, phoneToE164 ?? '', prepareCompany, normalizePersonName), e.g. once per distinct value
+ * over a whole table; prepareMatchRecord uses them instead of normalising again.
  */
 export interface PreparedParts {
+  email?: string;
+  emailDomain?: string;
+  phone?: string;
   company?: { name: string; tokens: string[] } | null;
   personName?: string;
 }
@@ -447,13 +451,13 @@ export function prepareMatchRecord(r: MatchRecord, rule: DedupRule, known?: Prep
   for (const key of rule.matchKeys) {
     switch (key) {
       case 'email':
-        p.email = (r.email ?? '').trim().toLowerCase();
+        p.email = known?.email ?? (r.email ?? '').trim().toLowerCase();
         break;
       case 'email_domain':
-        p.emailDomain = companyEmailDomain(r.email);
+        p.emailDomain = known?.emailDomain ?? companyEmailDomain(r.email);
         break;
       case 'phone':
-        p.phone = phoneToE164(r.phone, rule.defaultCountry ?? 'US') ?? '';
+        p.phone = known?.phone ?? phoneToE164(r.phone, rule.defaultCountry ?? 'US') ?? '';
         break;
       case 'company': {
         const c = known?.company ?? prepareCompany(r.company);
@@ -526,6 +530,40 @@ export function scorePrepared(
     sims[k] = s;
     if (s !== s) continue; // NaN: not comparable
     const w = weights[keys[k]];
+    num += w * s;
+    den += w;
+  }
+  return den === 0 ? 0 : roundHalfUp(num / den, 2);
+}
+
+/**
+ * An upper bound of scorePrepared's score that skips the costly keys: exact keys compared, company and person
+ * name counted at their maximum (1) when comparable, summed in the same key order with the same rounding, so it
+ * is never below the score. A pair whose bound is below both thresholds is 'no match' without Jaro-Winkler.
+ */
+export function scorePreparedBound(
+  a: PreparedMatch,
+  b: PreparedMatch,
+  rule: DedupRule,
+  weights: Record<MatchKey, number>,
+): number {
+  const keys = rule.matchKeys;
+  let num = 0;
+  let den = 0;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
+    const s =
+      key === 'company'
+        ? a.company && b.company
+          ? 1
+          : NaN
+        : key === 'name'
+          ? a.name === null || b.name === null
+            ? NaN
+            : 1
+          : keySimilarity(key, a, b);
+    if (s !== s) continue;
+    const w = weights[key];
     num += w * s;
     den += w;
   }

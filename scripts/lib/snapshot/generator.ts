@@ -117,7 +117,7 @@ const COUNTRIES: Country[] = [
     code: 'US',
     weight: 42,
     language: 'English',
-    territory: 'NA',
+    territory: 'North America',
     tld: '.com',
     suffixes: ['Inc.', 'LLC', 'Corp.'],
     dial: '1',
@@ -128,7 +128,7 @@ const COUNTRIES: Country[] = [
     code: 'CA',
     weight: 5,
     language: 'English',
-    territory: 'NA',
+    territory: 'North America',
     tld: '.ca',
     suffixes: ['Inc.', 'Ltd.'],
     dial: '1',
@@ -139,7 +139,7 @@ const COUNTRIES: Country[] = [
     code: 'GB',
     weight: 10,
     language: 'English',
-    territory: 'EMEA-North',
+    territory: 'EMEA',
     tld: '.co.uk',
     suffixes: ['Ltd', 'PLC'],
     dial: '44',
@@ -179,7 +179,7 @@ const COUNTRIES: Country[] = [
     code: 'FR',
     weight: 7,
     language: 'French',
-    territory: 'EMEA-South',
+    territory: 'EMEA',
     tld: '.fr',
     suffixes: ['SA', 'SAS'],
     dial: '33',
@@ -189,7 +189,7 @@ const COUNTRIES: Country[] = [
     code: 'ES',
     weight: 3,
     language: 'Spanish',
-    territory: 'EMEA-South',
+    territory: 'EMEA',
     tld: '.es',
     suffixes: ['S.L.', 'S.A.'],
     dial: '34',
@@ -199,7 +199,7 @@ const COUNTRIES: Country[] = [
     code: 'NL',
     weight: 3,
     language: 'English',
-    territory: 'EMEA-North',
+    territory: 'EMEA',
     tld: '.nl',
     suffixes: ['B.V.'],
     dial: '31',
@@ -209,7 +209,7 @@ const COUNTRIES: Country[] = [
     code: 'SE',
     weight: 2,
     language: 'English',
-    territory: 'EMEA-North',
+    territory: 'EMEA',
     tld: '.se',
     suffixes: ['AB'],
     dial: '46',
@@ -875,6 +875,26 @@ const STAGE_FIELDS: Record<string, Array<[string, string[]]>> = {
 
 type Segment = 'SMB' | 'Mid-Market' | 'Enterprise';
 
+/** The shipped routing rules after Named_Account, in priority order (Routing_Rule__mdt: criteria → pool). */
+const EMEA_ROUTED = new Set(['GB', 'IE', 'FR', 'NL', 'ES', 'DE', 'AT', 'CH']);
+const SDR_ROUTES: ReadonlyArray<{
+  rule: string;
+  method: string;
+  pool: string;
+  applies(c: Country): boolean;
+}> = [
+  { rule: 'Skill_Japanese', method: 'Skill', pool: 'APAC_SDR', applies: (c) => c.language === 'Japanese' },
+  { rule: 'Skill_German', method: 'Skill', pool: 'DACH_SDR', applies: (c) => c.language === 'German' },
+  { rule: 'Territory_EMEA', method: 'Territory', pool: 'EMEA_SDR', applies: (c) => EMEA_ROUTED.has(c.code) },
+  {
+    rule: 'Territory_North_America',
+    method: 'Territory',
+    pool: 'NA_SDR',
+    applies: (c) => c.territory === 'North America',
+  },
+  { rule: 'Round_Robin_Default', method: 'Round-Robin', pool: 'Global_SDR', applies: () => true },
+];
+
 /** 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
 const weekday = (ms: number): number => (Math.floor(ms / DAY) + 4) % 7;
 
@@ -913,6 +933,7 @@ interface AccountRow {
   customer: boolean;
   lastActivity: number | null;
   phone: string;
+  phoneDigits: string;
 }
 
 interface Person {
@@ -1021,23 +1042,21 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
   }
   const fallbackQueue = '00G8a00000001LFAA0';
   const repTotal = Math.max(60, Math.min(400, Math.round(nLeads / 2500)));
+  // SDR pools and territories as the shipped routing config names them (Routing_Rule__mdt Target_Pool__c):
+  // Skill_Japanese → APAC_SDR, Skill_German → DACH_SDR, Territory_EMEA → EMEA_SDR,
+  // Territory_North_America → NA_SDR, Round_Robin_Default → Global_SDR.
   const sdrPools: Array<[string, number, string, string]> = [
-    // pool, share of SDRs, territory, language
-    ['SDR-NA-East', 0.18, 'NA-East', 'English'],
-    ['SDR-NA-West', 0.16, 'NA-West', 'English'],
-    ['SDR-EMEA-North', 0.12, 'EMEA-North', 'English'],
-    ['SDR-APAC', 0.08, 'APAC', 'English'],
-    ['SDR-German', 0.1, 'DACH', 'German'],
-    ['SDR-French', 0.07, 'EMEA-South', 'French'],
-    ['SDR-Spanish', 0.07, 'EMEA-South', 'Spanish'],
-    ['SDR-Portuguese', 0.05, 'LATAM', 'Portuguese'],
-    ['SDR-Japanese', 0.05, 'APAC', 'Japanese'],
-    ['SDR-General', 0.12, 'Global', 'English'],
+    // pool, share of SDRs, territory, languages
+    ['NA_SDR', 0.4, 'North America', 'English'],
+    ['EMEA_SDR', 0.22, 'EMEA', 'English;French;Spanish'],
+    ['DACH_SDR', 0.12, 'DACH', 'English;German'],
+    ['APAC_SDR', 0.08, 'APAC', 'English;Japanese'],
+    ['Global_SDR', 0.18, 'Global', 'English;Spanish;Portuguese'],
   ];
   const aePools: Array<[Segment, string, number]> = [
-    ['SMB', 'AE-SMB', 0.45],
-    ['Mid-Market', 'AE-MidMarket', 0.35],
-    ['Enterprise', 'AE-Enterprise', 0.2],
+    ['SMB', 'SMB_AE', 0.45],
+    ['Mid-Market', 'MidMarket_AE', 0.35],
+    ['Enterprise', 'Enterprise_AE', 0.2],
   ];
   const pools = new Map<string, RepUser[]>();
   /** Rep_Availability__c rows, written at the end when their counters (open leads, assignments) are final. */
@@ -1052,7 +1071,7 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     count: number,
     title: string,
     territory: string,
-    language: string,
+    languages: string,
   ): void => {
     const managerName = nameFor('English');
     const managerId = userRow(
@@ -1066,7 +1085,8 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     );
     const list: RepUser[] = [];
     for (let i = 0; i < count; i++) {
-      const [f, l] = nameFor(language in NAMES ? language : 'English');
+      const nameLanguage = rnd.pick(languages.split(';'));
+      const [f, l] = nameFor(nameLanguage in NAMES ? nameLanguage : 'English');
       const created = start - rnd.int(0, 400) * DAY;
       const id = userRow(f, l, title, 'Sales', managerId, 'America/New_York', created);
       const pto: Array<[number, number]> = [];
@@ -1093,7 +1113,7 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
         User__c: id,
         Pool__c: pool,
         Territory__c: territory,
-        Languages__c: language === 'English' ? 'English' : `English;${language}`,
+        Languages__c: languages,
         CreatedDate: Math.max(created, installedAt),
         // Capacity, open leads, weight, PTO and assignment counters are filled in at the end (see repAvailabilityRows).
       });
@@ -1101,13 +1121,13 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     pools.set(pool, list);
   };
   const sdrCount = Math.round(repTotal * 0.55);
-  for (const [pool, share, territory, language] of sdrPools)
+  for (const [pool, share, territory, languages] of sdrPools)
     makeReps(
       pool,
       Math.max(2, Math.round(sdrCount * share)),
       'Sales Development Representative',
       territory,
-      language,
+      languages,
     );
   for (const [, pool, share] of aePools)
     makeReps(
@@ -1171,7 +1191,11 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     for (let i = 0; i < len; i++) d += i === 0 ? String(rnd.int(2, 9)) : String(rnd.int(0, 9));
     return d;
   };
-  /** Phone in one of four common formats (dups use a different one). */
+  /**
+   * Phone in one of four common formats (dups use a different one). Outside North America every format carries
+   * the country code (the "+44 (0)20 ..." business-card style, not a bare national "020 ..."), because a national
+   * number only matches when the dedup engine knows each record's country, which it does not yet.
+   */
   const formatPhone = (c: Country, d: string, format: number): string => {
     if (c.dial === '1') {
       const [a, b, x] = [d.slice(0, 3), d.slice(3, 6), d.slice(6)];
@@ -1180,19 +1204,13 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     return [
       `+${c.dial} ${d.slice(0, 2)} ${d.slice(2, 5)} ${d.slice(5)}`,
       `+${c.dial}${d}`,
-      `0${d.slice(0, 2)} ${d.slice(2)}`,
+      `+${c.dial} (0)${d.slice(0, 2)} ${d.slice(2)}`,
       `00${c.dial} ${d}`,
     ][format % 4];
   };
   const segmentOf = (employees: number): Segment =>
     employees < 200 ? 'SMB' : employees < 2000 ? 'Mid-Market' : 'Enterprise';
   const employeesSample = (): number => Math.max(2, Math.round(rnd.logNormal(180, 1.6)));
-  const territoryOf = (c: Country, state: string | null): string =>
-    c.territory === 'NA'
-      ? state && ['CA', 'WA', 'CO', 'TX', 'BC', 'AB'].includes(state)
-        ? 'NA-West'
-        : 'NA-East'
-      : c.territory;
 
   // ----- accounts
   const accounts: AccountRow[] = [];
@@ -1208,6 +1226,7 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     const seg = segmentOf(emp);
     const state = c.states ? rnd.pick(c.states) : null;
     const suffix = rnd.pick(c.suffixes);
+    const digits = phoneDigits(c);
     const a: AccountRow = {
       id: newId('Account'),
       name: `${b.base} ${suffix}`,
@@ -1219,13 +1238,14 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
       employees: emp,
       revenue: Math.round((emp * rnd.logNormal(180_000, 0.5)) / 1000) * 1000,
       segment: seg,
-      territory: territoryOf(c, state),
+      territory: c.territory,
       ownerId: aeFor(seg).id,
       createdDate: created,
       isSystemOfRecord: true,
       customer: false,
       lastActivity: null,
-      phone: formatPhone(c, phoneDigits(c), 0),
+      phone: formatPhone(c, digits, 0),
+      phoneDigits: digits,
     };
     accounts.push(a);
     return a;
@@ -1253,11 +1273,21 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
           ? orig.name.toUpperCase()
           : orig.name;
     dup.domain = variant === 'website_format' ? `https://www.${orig.domain}/` : orig.domain;
+    // The same switchboard in another format, often left blank, sometimes a branch office's number.
+    const phoneRoll = rnd.next();
+    dup.phone =
+      phoneRoll < 0.6
+        ? formatPhone(orig.country, orig.phoneDigits, rnd.int(1, 3))
+        : phoneRoll < 0.9
+          ? ''
+          : dup.phone;
     plantTruth(orig.id, orig.id, 'Account', 'original');
     plantTruth(dup.id, orig.id, 'Account', variant);
   }
   const baseAccounts = accounts.slice(0, nAccounts);
   const accountByDomain = new Map(baseAccounts.map((a) => [a.domain, a]));
+  /** Accounts created when a lead from a prospect company (no account yet) converts, by company name. */
+  const convertedAccounts = new Map<string, AccountRow>();
 
   // Base contacts at accounts (existing customers/prospects before the period).
   const contactBuffer: Person[] = [];
@@ -1266,6 +1296,35 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     const f = first.toLowerCase();
     const l = last.toLowerCase();
     return `${style === 0 ? `${f}.${l}` : style === 1 ? `${f[0]}${l}` : f}@${domain}`;
+  };
+  /** Every address given out so far (lower case): distinct people never share an e-mail address. */
+  const usedEmails = new Set<string>();
+  /** `local@domain`, or `local2@domain`, `local3@domain`, ... when taken; the result is marked used. */
+  const claimEmail = (email: string): string => {
+    let e = email;
+    const at = email.indexOf('@');
+    for (let n = 2; usedEmails.has(e); n++) e = `${email.slice(0, at)}${n}${email.slice(at)}`;
+    usedEmails.add(e);
+    return e;
+  };
+  /** A new person's name and address: a few other names are tried before the address gets a number. */
+  const newPerson = (
+    c: Country,
+    domain: string,
+    maxStyle: number,
+    freeMail: number,
+  ): { first: string; last: string; email: string } => {
+    let first = '';
+    let last = '';
+    let email = '';
+    for (let tries = 0; tries < 4; tries++) {
+      [first, last] = personName(c);
+      email = rnd.chance(freeMail)
+        ? `${first.toLowerCase()}${rnd.int(1, 999)}@${rnd.pick(FREE_MAIL)}`
+        : emailOf(first, last, domain, rnd.int(0, maxStyle));
+      if (!usedEmails.has(email)) break;
+    }
+    return { first, last, email: claimEmail(email) };
   };
   const writeContact = (
     p: Person,
@@ -1296,14 +1355,14 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
   for (const a of baseAccounts) {
     const n = rnd.int(0, 3);
     for (let i = 0; i < n; i++) {
-      const [first, last] = personName(a.country);
+      const { first, last, email } = newPerson(a.country, a.domain, 1, 0);
       const p: Person = {
         id: newId('Contact'),
         entity: '',
         object: 'Contact',
         first,
         last,
-        email: emailOf(first, last, a.domain, rnd.int(0, 1)),
+        email,
         phoneDigits: phoneDigits(a.country),
         phoneFormat: rnd.int(0, 3),
         country: a.country,
@@ -1466,7 +1525,8 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
       100;
     const cycleDays = (seg === 'SMB' ? 35 : seg === 'Mid-Market' ? 80 : 150) * rnd.logNormal(1, 0.3);
     let closeDate = created + Math.round(cycleDays) * DAY;
-    const stale = rnd.chance(0.08);
+    // A stale deal stalls after Qualified and sits open in its stage (recent deals only: old ones were cleaned up).
+    const stale = rnd.chance(0.1) && created > asOf - 240 * DAY;
     const speed = seg === 'SMB' ? 0.7 : seg === 'Mid-Market' ? 1 : 1.6;
     let t = created;
     let i = 0;
@@ -1515,7 +1575,7 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
             CreatedDate: t,
           });
       }
-      const dur = rnd.logNormal(STAGE_DAYS[i] * speed, 0.6) * (stale ? 5 : 1) * DAY;
+      const dur = stale && i >= 1 ? asOf - t + DAY : rnd.logNormal(STAGE_DAYS[i] * speed, 0.6) * DAY;
       for (let k = 0, n = rnd.int(0, 2); k < n; k++)
         task(
           contactId,
@@ -1698,9 +1758,15 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
         else if (v === 'email_typo') {
           const at = p.email.indexOf('@');
           const k = rnd.int(0, Math.max(0, at - 2));
-          p.email = p.email.slice(0, k) + p.email[k + 1] + p.email[k] + p.email.slice(k + 2);
+          const typo = p.email.slice(0, k) + p.email[k + 1] + p.email[k] + p.email.slice(k + 2);
+          // a typo that lands on someone else's address would make this a different person's record
+          if (usedEmails.has(typo.toLowerCase()) && typo !== p.email)
+            dupVariants[dupVariants.indexOf(v)] = '';
+          else p.email = typo;
         } else if (v === 'free_mail')
-          p.email = `${p.first.toLowerCase()}.${p.last.toLowerCase()}${rnd.int(1, 99)}@${rnd.pick(FREE_MAIL)}`;
+          p.email = claimEmail(
+            `${p.first.toLowerCase()}.${p.last.toLowerCase()}${rnd.int(1, 99)}@${rnd.pick(FREE_MAIL)}`,
+          );
         else if (v === 'phone_format') p.phoneFormat = (p.phoneFormat + rnd.int(1, 3)) % 4;
         else if (v === 'company_suffix')
           p.company = rnd.chance(0.5)
@@ -1714,7 +1780,7 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
         } else if (v === 'nickname' && NICKNAMES[p.first]) p.first = NICKNAMES[p.first];
       }
       plantTruth(dupOf.id, dupOf.entity, dupOf.object, 'original');
-      plantTruth(id, dupOf.entity, 'Lead', dupVariants.join(';'));
+      plantTruth(id, dupOf.entity, 'Lead', dupVariants.filter(Boolean).join(';') || 'exact');
       matched = accountByDomain.get(p.domain) ?? null;
     } else {
       const fromAccount = rnd.chance(0.55);
@@ -1738,11 +1804,8 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
         industry = CORE_INDUSTRY[pr.core];
         employees = pr.employees;
       }
-      const [first, last] = personName(country);
+      const { first, last, email } = newPerson(country, domain, 2, 0.07);
       const title = TITLES.sample(rnd);
-      const email = rnd.chance(0.07)
-        ? `${first.toLowerCase()}${rnd.int(1, 999)}@${rnd.pick(FREE_MAIL)}`
-        : emailOf(first, last, domain, rnd.int(0, 2));
       p = {
         id,
         entity: id,
@@ -1783,7 +1846,8 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     );
     let negative = p.title.negative + (freeMail ? 10 : 0);
 
-    // Routing at creation: named account → language skill → territory → general round-robin → fallback queue.
+    // Routing at creation, as the shipped Routing_Rule__mdt records do it (see SDR_ROUTES): named account →
+    // language skill → territory → global round-robin → the rule's fallback queue.
     const routedAt = created + rnd.int(2, 40) * 1000;
     let ownerId: string;
     let rule: string;
@@ -1792,7 +1856,7 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     const tried: Array<{ rule: string; matched: boolean; note: string }> = [];
     let candidates: Array<{ userId: string; name: string; skippedReason: string | null }> = [];
     let pool: string | null = null;
-    if (matched && matched.segment === 'Enterprise') {
+    if (matched) {
       ownerId = matched.ownerId;
       rule = 'Named_Account';
       method = 'Account-Based';
@@ -1802,33 +1866,22 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
         note: `matched account ${matched.id} by ${p.email.endsWith(matched.domain) ? 'email domain' : 'company name'}`,
       });
     } else {
-      tried.push({
-        rule: 'Named_Account',
-        matched: false,
-        note: matched ? 'not a named account' : 'no account match',
-      });
-      if (language !== 'English') {
-        rule = `Language_${language}`;
-        method = 'Skill';
-        pool = `SDR-${language}`;
-      } else {
-        tried.push({ rule: 'Language_Skills', matched: false, note: 'English' });
-        const terr = territoryOf(c, state);
-        pool = sdrPools.find(([, , t]) => t === terr)?.[0] ?? 'SDR-General';
-        rule = pool === 'SDR-General' ? 'Round_Robin_Default' : `Territory_${terr.replace('-', '_')}`;
-        method = pool === 'SDR-General' ? 'Round-Robin' : 'Territory';
+      tried.push({ rule: 'Named_Account', matched: false, note: 'no account match' });
+      const route = SDR_ROUTES.find((r) => r.applies(c))!;
+      for (const r of SDR_ROUTES) {
+        if (r === route) break;
+        tried.push({ rule: r.rule, matched: false, note: 'criteria not met' });
       }
+      ({ rule, method, pool } = route);
       const rr = roundRobin(pool, routedAt);
       candidates = rr.candidates;
       if (rr.rep) {
         ownerId = rr.rep.id;
         tried.push({ rule, matched: true, note: 'round-robin' });
       } else {
-        const general = roundRobin('SDR-General', routedAt);
-        candidates = candidates.concat(general.candidates);
-        ownerId = general.rep?.id ?? fallbackQueue;
+        ownerId = fallbackQueue;
         fallback = true;
-        tried.push({ rule, matched: true, note: `no available rep in ${pool}; fallback` });
+        tried.push({ rule, matched: true, note: `no available rep in ${pool}; rule fallback Lead_Fallback` });
       }
     }
     const owner = repById.get(ownerId);
@@ -1927,6 +1980,24 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
       Matched_Account__c: matched?.id ?? null,
       Routed_At__c: routedAt,
       Routing_Rule__c: rule,
+      // Set below as the funnel runs; listed here so every lead record has one shape (fast to write out).
+      MQL_Date__c: null,
+      SQL_Date__c: null,
+      SLA_Contact_Due__c: null,
+      SLA_Qualify_Due__c: null,
+      SLA_Status__c: null,
+      First_Touch_At__c: null,
+      Speed_To_Lead_Minutes__c: null,
+      ConvertedDate: null,
+      ConvertedAccountId: null,
+      ConvertedContactId: null,
+      ConvertedOpportunityId: null,
+      Recycled_Date__c: null,
+      Recycle_Reason__c: null,
+      Lifecycle_Stage__c: null,
+      Lifecycle_Stage_Entered_At__c: null,
+      Status: null,
+      LastModifiedDate: null,
     };
     let stage = source === 'Newsletter' && mqlAt === null ? 'Subscriber' : 'Lead';
     let stageAt = created;
@@ -2034,9 +2105,13 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
           const convertAt = sqlAt + Math.round(rnd.logNormal(2, 0.7) * DAY);
           if (convertAt <= asOf && rnd.chance(0.75)) {
             // Conversion: account (matched or new), contact, opportunity owned by an AE.
-            const acc =
-              matched ?? makeAccount(convertAt, { base: p.companyBase, core: 'Software' }, c, p.employees);
-            if (!matched) acc.industry = p.industry;
+            // A prospect company gets one account, however many of its leads convert.
+            let acc = matched ?? convertedAccounts.get(p.companyBase);
+            if (!acc) {
+              acc = makeAccount(convertAt, { base: p.companyBase, core: 'Software' }, c, p.employees);
+              acc.industry = p.industry;
+              convertedAccounts.set(p.companyBase, acc);
+            }
             const contactId = newId('Contact');
             const ae = acc.ownerId;
             const opp = simulateOpportunity(acc, contactId, convertAt, ae, source, fit, product);
@@ -2126,6 +2201,9 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
         }
       }
     }
+    // The nurture program takes open leads nobody has worked for 60 days off the reps' queues.
+    const isOpen = status === 'Open - Not Contacted' || status === 'Working - Contacted';
+    if (isOpen && Math.max(lastModified, lastEvent) < asOf - 60 * DAY) status = 'Nurture';
     rec.Lifecycle_Stage__c = stage;
     rec.Lifecycle_Stage_Entered_At__c = stageAt;
     rec.Status = status;
@@ -2157,7 +2235,7 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
   }
   for (const r of repRows) {
     const rep = repById.get(String(r.User__c))!;
-    const sdr = rep.pool.startsWith('SDR');
+    const sdr = rep.pool.endsWith('_SDR');
     const ooo = rep.pto.find(([s, e]) => asOf >= s && asOf < e);
     W('Rep_Availability__c', {
       ...r,
@@ -2166,7 +2244,7 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
       Weight__c: rnd.chance(0.1) ? 0.5 : rnd.chance(0.1) ? 1.5 : 1,
       Active__c: rep.active,
       Out_Of_Office_Until__c: ooo ? ooo[1] : null,
-      Product_Lines__c: sdr ? 'Core Platform;Analytics' : 'Core Platform;Analytics;Payments;Enterprise Suite',
+      Product_Lines__c: 'Core Platform;Analytics;Payments;Enterprise Suite',
       Assignment_Count__c: rep.assignments,
       Last_Assigned_At__c: rep.lastAssigned,
     });

@@ -73,7 +73,7 @@ export class SnapshotWriter {
    */
   static async create(
     out: string,
-    opts: { resume?: boolean; memoryLimit?: string } = {},
+    opts: { resume?: boolean; memoryLimit?: string; preserveInsertionOrder?: boolean } = {},
   ): Promise<SnapshotWriter> {
     mkdirSync(dirname(out), { recursive: true });
     const partial = `${out}.partial`;
@@ -81,12 +81,11 @@ export class SnapshotWriter {
       rmSync(partial, { force: true });
       rmSync(`${partial}.wal`, { force: true });
     }
-    const instance = await DuckDBInstance.create(
-      partial,
-      opts.memoryLimit
-        ? { memory_limit: opts.memoryLimit, threads: '1', preserve_insertion_order: 'false' }
-        : {},
-    );
+    const settings: Record<string, string> = opts.memoryLimit
+      ? { memory_limit: opts.memoryLimit, threads: '1', preserve_insertion_order: 'false' }
+      : {};
+    if (opts.preserveInsertionOrder === false) settings.preserve_insertion_order = 'false';
+    const instance = await DuckDBInstance.create(partial, settings);
     const conn = await instance.connect();
     return new SnapshotWriter(out, partial, instance, conn);
   }

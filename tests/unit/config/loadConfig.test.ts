@@ -66,7 +66,10 @@ describe('loadConfig', () => {
       parallel: false,
     });
     expect(config.businessCalendars[0].holidays).toContain('2026-11-26');
-    expect(config.dedupRules.find((d) => d.object === 'Lead')?.fieldWeights).toMatchObject({ email: 0.45 });
+    expect(config.dedupRules.find((d) => d.object === 'Lead')?.fieldWeights).toMatchObject({
+      email: 1,
+      name: 2,
+    });
     const demo = config.scoringRules.find((r) => r.name === 'Eng_Demo_Request');
     expect(demo).toMatchObject({
       model: 'Engagement',

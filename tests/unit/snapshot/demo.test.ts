@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { generateDemo, demoLeadCount } from '../../../scripts/lib/snapshot/generator.ts';
 import { buildDemoSnapshot } from '../../../scripts/lib/snapshot/demo.ts';
 import { SCHEMA } from '../../../scripts/lib/snapshot/schema.ts';
+import { loadConfig } from '../../../scripts/lib/config/index.ts';
+import { openDb } from '../../../scripts/lib/reports/db.ts';
+import { simulateRouting } from '../../../scripts/lib/reports/routesim.ts';
 import { query, tmpDir, removeTmpDirs } from './helpers.ts';
 
 afterAll(removeTmpDirs);
@@ -172,5 +175,43 @@ describe('demo snapshot', () => {
     const freeMail = rows.filter((r) => String(r.variant).includes('free_mail'));
     expect(freeMail.length).toBeGreaterThan(0);
     for (const r of freeMail) expect(r.dup_email).not.toBe(r.orig_email);
+  });
+
+  it("gives distinct people distinct e-mail addresses: only a planted duplicate shares its original's", async () => {
+    const [r] = await query(
+      file,
+      `WITH e AS (SELECT lower(l.Email) AS email, coalesce(t.entity_id, l.Id) AS person
+        FROM "Lead" l LEFT JOIN _dedup_truth t ON t.Id = l.Id)
+      SELECT count(*) AS shared FROM (SELECT email FROM e GROUP BY email HAVING count(DISTINCT person) > 1)`,
+    );
+    expect(r.shared).toBe(0);
+  });
+
+  it('never gives two different companies the same account name and website', async () => {
+    const [r] = await query(
+      file,
+      `WITH a AS (SELECT lower(a.Name) AS name,
+          regexp_replace(lower(a.Website), '^(https?://)?(www[.])?|/$', '', 'g') AS site,
+          coalesce(t.entity_id, a.Id) AS company
+        FROM "Account" a LEFT JOIN _dedup_truth t ON t.Id = a.Id)
+      SELECT count(*) AS shared FROM (SELECT name, site FROM a GROUP BY ALL HAVING count(DISTINCT company) > 1)`,
+    );
+    expect(r.shared).toBe(0);
+  });
+
+  it('staffs every pool the shipped routing rules target, so replaying them rarely falls back', async () => {
+    const rules = loadConfig('force-app').routingRules;
+    const pools = (await query(file, `SELECT DISTINCT Pool__c AS pool FROM "Rep_Availability__c"`)).map(
+      (r) => r.pool,
+    );
+    for (const rule of rules.filter((r) => r.targetPool)) expect(pools, rule.name).toContain(rule.targetPool);
+    const db = await openDb(file, { readOnly: true });
+    try {
+      const sim = await simulateRouting(db, rules);
+      expect(sim.leads).toBeGreaterThan(300);
+      expect(sim.fallbackRate).toBeLessThan(0.05);
+    } finally {
+      db.close();
+    }
   });
 });

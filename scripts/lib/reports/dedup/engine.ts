@@ -15,6 +15,7 @@ import {
   prepareMatchRecord,
   ruleWeights,
   scorePrepared,
+  scorePreparedBound,
   websiteDomain,
   type DedupRule,
   type MatchRecord,
@@ -127,6 +128,8 @@ export interface EngineResult {
   reviewPairs: ScoredPair[];
   /** Blocks compared with the sliding window because they exceeded maxBlockSize. */
   windowedBlocks: number;
+  /** Candidate pairs decided 'match'. */
+  matchPairs: number;
 }
 
 const SOUNDEX: Record<string, string> = {
@@ -297,13 +300,26 @@ interface Parts {
   hashes: Int32Array;
 }
 
+/**
+ * Block parts per row that equal a normalisation of the scorer (e-mail trimmed + lower case, company e-mail
+ * domain, E.164 phone), kept per column so the scorer does not compute them again.
+ */
+const sharedParts = new WeakMap<(string | null)[], Map<string, string[]>>();
+const SHARED_TRANSFORMS = new Set<BlockTransform>(['exact', 'email_domain', 'phone']);
+function sharedPart(col: (string | null)[], t: BlockTransform, country: string): string[] | undefined {
+  return sharedParts.get(col)?.get(`${t}\u0000${country}`);
+}
+
 function blockParts(table: RecordTable, field: string, t: BlockTransform, country: string): Parts {
   const col = table.columns[field];
   const n = col.length;
-  const values = new Array<string>(n);
+  const shared = SHARED_TRANSFORMS.has(t) ? sharedPart(col, t, country) : undefined;
+  const values = shared ?? new Array<string>(n);
   const hashes = new Int32Array(n);
   const dict = table.dictionaries?.[field];
-  if (t === 'company') {
+  if (shared) {
+    // computed for an earlier call on this table
+  } else if (t === 'company') {
     const companies = companyRows(table, field);
     for (let i = 0; i < n; i++) values[i] = companies[i] ? companyToken(companies[i]!.tokens) : '';
   } else if (dict) {
@@ -320,6 +336,11 @@ function blockParts(table: RecordTable, field: string, t: BlockTransform, countr
       }
       values[i] = part;
     }
+  }
+  if (SHARED_TRANSFORMS.has(t) && !shared) {
+    let byKey = sharedParts.get(col);
+    if (!byKey) sharedParts.set(col, (byKey = new Map()));
+    byKey.set(`${t}\u0000${country}`, values);
   }
   // hash each distinct part string once where rows share string objects
   let last = '';
@@ -398,9 +419,10 @@ export function forEachCandidatePair(
     return v;
   };
   const keyHash = new Uint32Array(n);
-  for (const spec of blocking.keys) {
-    if (spec.parts.some((p) => !table.columns[p.field])) continue; // column not in this table
-    const cols = spec.parts.map((p) => partValues(p.field, p.transform));
+  const specs = blocking.keys.filter((spec) => spec.parts.every((p) => table.columns[p.field])); // others: column not in this table
+  // every key's parts before the first pair is visited: a scorer can then reuse the shared ones (sharedPart)
+  const specParts = specs.map((spec) => spec.parts.map((p) => partValues(p.field, p.transform)));
+  for (const cols of specParts) {
     // the rows with a key (every part present) and the hash of their key
     let m = 0;
     const keyed = new Int32Array(n);
@@ -425,30 +447,45 @@ export function forEachCandidatePair(
       for (let p = 0; p < cols.length; p++) if (cols[p].values[i] !== cols[p].values[j]) return false;
       return true;
     };
-    const blocks: Int32Array[] = [];
+    // blocks as ranges [start, end) of `flat` (rows ascending within a block)
+    const flat = new Int32Array(m);
+    let used = 0;
+    const starts: number[] = [];
+    const ends: number[] = [];
     for (let lo = 0; lo < m;) {
       let hi = lo + 1;
       while (hi < m && keyHash[sorted[hi]] === keyHash[sorted[lo]]) hi++;
       if (hi - lo > 1) {
-        const groups: number[][] = [];
-        for (let x = lo; x < hi; x++) {
-          const g = groups.find((gr) => sameKey(gr[0], sorted[x]));
-          if (g) g.push(sorted[x]);
-          else groups.push([sorted[x]]);
+        let same = true;
+        for (let x = lo + 1; x < hi && same; x++) same = sameKey(sorted[lo], sorted[x]);
+        const groups: number[][] = same ? [Array.from(sorted.subarray(lo, hi))] : [];
+        if (!same) {
+          // a hash collision: split the run by exact key
+          for (let x = lo; x < hi; x++) {
+            const g = groups.find((gr) => sameKey(gr[0], sorted[x]));
+            if (g) g.push(sorted[x]);
+            else groups.push([sorted[x]]);
+          }
         }
-        for (const g of groups) if (g.length > 1) blocks.push(Int32Array.from(g));
+        for (const g of groups) {
+          if (g.length < 2) continue;
+          starts.push(used);
+          for (const row of g) flat[used++] = row;
+          ends.push(used);
+        }
       }
       lo = hi;
     }
-    // blocks in order of first appearance (as a Map of keys would list them), rows ascending within a block
-    blocks.sort((x, y) => x[0] - y[0]);
-    for (const rows of blocks) {
-      const size = rows.length;
+    // blocks in order of first appearance (as a Map of keys would list them)
+    const order = starts.map((_, b) => b).sort((x, y) => flat[starts[x]] - flat[starts[y]]);
+    for (const b of order) {
+      const lo = starts[b];
+      const size = ends[b] - lo;
       const span = size <= blocking.maxBlockSize ? size : blocking.window;
       if (size > blocking.maxBlockSize) windowedBlocks++;
       for (let x = 0; x < size; x++) {
         const end = Math.min(size, x + span);
-        for (let y = x + 1; y < end; y++) emit(rows[x], rows[y]);
+        for (let y = x + 1; y < end; y++) emit(flat[lo + x], flat[lo + y]);
       }
     }
   }
@@ -577,11 +614,28 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
   const known: PreparedParts = {};
   const rec: MatchRecord = { id: '' };
   const recs: (PreparedMatch | undefined)[] = new Array(table.ids.length);
+  // e-mail, domain and phone as the blocking keys already normalised them (same functions), found at first use
+  const country = rule.defaultCountry ?? 'US';
+  let fromBlocking: { email?: string[]; emailDomain?: string[]; phone?: string[] } | null = null;
+  const blockingParts = () => {
+    const c = (name: string | undefined) => (name ? table.columns[name] : undefined);
+    const email = c(cols.email);
+    const phone = c(cols.phone);
+    return {
+      email: email && sharedPart(email, 'exact', country),
+      emailDomain: email && sharedPart(email, 'email_domain', country),
+      phone: phone && sharedPart(phone, 'phone', country),
+    };
+  };
   /** A row's prepared record, made on first use: only rows in some candidate pair are ever prepared. */
   const prepared = (i: number): PreparedMatch => {
     let p = recs[i];
     if (p === undefined) {
       read(i, rec);
+      fromBlocking ??= blockingParts();
+      known.email = fromBlocking.email?.[i];
+      known.emailDomain = fromBlocking.emailDomain?.[i];
+      known.phone = fromBlocking.phone?.[i];
       known.company = companies?.[i] ?? undefined;
       known.personName = undefined;
       if (rec.name) {
@@ -596,15 +650,22 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
   const weights = ruleWeights(rule);
   const keys = rule.matchKeys;
   const sims = new Float64Array(keys.length);
-  let score = 0;
+  const floor = Math.min(rule.matchThreshold, rule.reviewThreshold);
   const decide = (a: number, b: number): Decision => {
-    score = scorePrepared(prepared(a), prepared(b), rule, weights, sims);
+    const pa = prepared(a);
+    const pb = prepared(b);
+    // most candidate pairs share a block but not the e-mail or phone: no need for Jaro-Winkler to reject them
+    if (scorePreparedBound(pa, pb, rule, weights) < floor) return 'no match';
+    const score = scorePrepared(pa, pb, rule, weights, sims);
     let comparable = 0;
     for (let k = 0; k < keys.length; k++) if (sims[k] === sims[k]) comparable++;
     return pairDecision(score, comparable, rule);
   };
   const scorer: PairScorer = (a, b) => {
-    const decision = decide(a, b); // sets score and sims
+    const score = scorePrepared(prepared(a), prepared(b), rule, weights, sims);
+    let comparable = 0;
+    for (let k = 0; k < keys.length; k++) if (sims[k] === sims[k]) comparable++;
+    const decision = pairDecision(score, comparable, rule);
     const reasons: string[] = [];
     for (let k = 0; k < keys.length; k++)
       if (roundHalfUp(sims[k], 2) >= 0.9) reasons.push(REASON_TEXT[keys[k]] ?? keys[k]);
@@ -704,7 +765,7 @@ export function findDuplicates(
     .filter((p) => uf.find(p.a) !== uf.find(p.b))
     .map((p) => ({ ...p, score: round3(p.score) }))
     .sort((x, y) => y.score - x.score || x.a - y.a);
-  return { records: n, pairsCompared, clusters, reviewPairs, windowedBlocks };
+  return { records: n, pairsCompared, clusters, reviewPairs, windowedBlocks, matchPairs: matches.length };
 }
 
 export const round3 = (x: number): number => Math.round(x * 1000) / 1000;

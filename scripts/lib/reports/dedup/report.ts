@@ -2,7 +2,7 @@
 // and shapes the result for --json, the terminal, HTML and the weekly review CSV.
 import { survivorship, type DedupRule, type SurvivorRecord } from '../../rules/match.ts';
 import type { FieldValue } from '../../rules/types.ts';
-import { lit, q, toIso as iso, type Db } from '../db.ts';
+import { q, toIso as iso, type Db } from '../db.ts';
 import { fieldScorer, findDuplicates, ruleScorer, type EngineResult, type RecordTable } from './engine.ts';
 import { personProfile, salesforceSetup, type PersonMapping } from './profiles.ts';
 import { tableFromCsv } from './source.ts';
@@ -29,6 +29,8 @@ export interface DedupResult {
   records: number;
   pairsCompared: number;
   windowedBlocks: number;
+  /** Candidate pairs decided 'match' (before clustering). */
+  matchPairs?: number;
   clusters: ClusterDetail[];
   review: { ids: [string, string]; score: number; reasons: string[] }[];
   /** Fields shown per record in the review CSV. */
@@ -102,30 +104,32 @@ async function readColumns(db: Db, sql: string, cols: string[], orderBy: string)
      SELECT (SELECT string_agg(concat(${row}), chr(31) ORDER BY src.${orderBy}) FROM src ${joins})
      ${encoded.map((_, j) => `, (SELECT string_agg(v, chr(31) ORDER BY code) FROM d${j})`).join('')}`,
   );
-  const got = res.getRowsJS()[0].map((x) => (x === null || x === undefined ? [] : String(x).split('\x1f')));
-  const values = got[0];
+  const [rows, ...lists] = res.getRowsJS()[0].map((x) => (x === null || x === undefined ? '' : String(x)));
   const k = cols.length;
   const columns: RecordTable['columns'] = {};
   const dictionaries: NonNullable<RecordTable['dictionaries']> = {};
+  const encodedAt = cols.map((c) => encoded.indexOf(c));
   for (const [j, c] of cols.entries()) {
-    const col = new Array<string | null>(n);
-    const e = encoded.indexOf(c);
-    if (e >= 0) {
-      const distinct: (string | null)[] = [null, ...got[e + 1]];
-      const codes = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        const code = +values[i * k + j];
-        codes[i] = code;
-        col[i] = distinct[code];
-      }
-      dictionaries[c] = { codes, values: distinct };
-    } else {
-      for (let i = 0; i < n; i++) {
-        const v = values[i * k + j];
-        col[i] = v === '' ? null : v;
-      }
+    columns[c] = new Array<string | null>(n);
+    const e = encodedAt[j];
+    if (e >= 0) dictionaries[c] = { codes: new Int32Array(n), values: [null, ...lists[e].split('\x1f')] };
+  }
+  // walk the joined rows once: codes are parsed in place, only text values become strings
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < k; j++) {
+      let end = rows.indexOf('\x1f', pos);
+      if (end < 0) end = rows.length;
+      const col = columns[cols[j]];
+      if (encodedAt[j] >= 0) {
+        let code = 0;
+        for (let p = pos; p < end; p++) code = code * 10 + rows.charCodeAt(p) - 48;
+        const d = dictionaries[cols[j]];
+        d.codes[i] = code;
+        col[i] = d.values[code];
+      } else col[i] = end > pos ? rows.slice(pos, end) : null;
+      pos = end + 1;
     }
-    columns[c] = col;
   }
   return { ids: columns[cols[0]].map((v) => v ?? ''), columns, dictionaries };
 }
@@ -182,22 +186,18 @@ async function attachDetails(db: Db, rule: DedupRule, table: RecordTable, rows: 
   for (const c of [...cols, '_LastActivity']) table.columns[c] = new Array<string | null>(n).fill(null);
   const index = new Map(rows.map((i) => [table.ids[i], i]));
   const act = await activitySql(db, rule.object);
-  const ids = [...index.keys()];
-  for (let k = 0; k < ids.length; k += 5000) {
-    const list = ids
-      .slice(k, k + 5000)
-      .map((id) => `(${lit(id)})`)
-      .join(',');
-    const got = await db.all(
-      `WITH ids(id) AS (VALUES ${list}), act AS (SELECT rid, max(ts) AS ts FROM (${act}) WHERE rid IN (SELECT id FROM ids) GROUP BY rid)
-       SELECT t."Id", ${cols.map((c) => `CAST(t.${q(c)} AS VARCHAR) AS ${q(c)}`).join(', ')}${cols.length ? ',' : ''} CAST(act.ts AS VARCHAR) AS "_LastActivity"
-       FROM ${q(rule.object)} t JOIN ids ON ids.id = t."Id" LEFT JOIN act ON act.rid = t."Id"`,
-    );
-    for (const r of got) {
-      const i = index.get(String(r.Id))!;
-      for (const c of [...cols, '_LastActivity'])
-        table.columns[c][i] = r[c] === null || r[c] === undefined ? null : String(r[c]);
-    }
+  // one query for all the rows (ids passed as one parameter): Task and Event are scanned once
+  const got = await db.all(
+    `WITH ids AS (SELECT unnest(string_split(?, chr(31))) AS id),
+       act AS (SELECT rid, max(ts) AS ts FROM (${act}) WHERE rid IN (SELECT id FROM ids) GROUP BY rid)
+     SELECT t."Id", ${cols.map((c) => `CAST(t.${q(c)} AS VARCHAR) AS ${q(c)}`).join(', ')}${cols.length ? ',' : ''} CAST(act.ts AS VARCHAR) AS "_LastActivity"
+     FROM ${q(rule.object)} t JOIN ids ON ids.id = t."Id" LEFT JOIN act ON act.rid = t."Id"`,
+    [[...index.keys()].join('\x1f')],
+  );
+  for (const r of got) {
+    const i = index.get(String(r.Id))!;
+    for (const c of [...cols, '_LastActivity'])
+      table.columns[c][i] = r[c] === null || r[c] === undefined ? null : String(r[c]);
   }
 }
 
@@ -244,6 +244,7 @@ function detail(
     records: res.records,
     pairsCompared: res.pairsCompared,
     windowedBlocks: res.windowedBlocks,
+    matchPairs: res.matchPairs,
     clusters,
     review,
     fields,
