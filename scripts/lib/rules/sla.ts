@@ -100,7 +100,11 @@ export function evaluateSla(input: SlaInput): SlaResult {
   else if (qualifyLate) breachedWindow = 'Qualify';
   if (breachedWindow) status = 'Breached';
   else if (phase === 'Done') status = 'Met';
-  else status = elapsed >= (window * policy.warningPercent) / 100 ? 'At Risk' : 'On Track';
+  else {
+    // A blank Warning_Percent__c means "warn only at the deadline" (100 %), as the Apex twin does.
+    const warnAt = Number.isFinite(policy.warningPercent) ? policy.warningPercent : 100;
+    status = elapsed >= (window * warnAt) / 100 ? 'At Risk' : 'On Track';
+  }
 
   let escalateTo: string | null = null;
   if (status === 'Breached') {

@@ -32,6 +32,16 @@ describe('sla', () => {
     ]);
   });
 
+  it('with a blank warning percent stays On Track until the deadline, as the Apex twin does', () => {
+    const blank = { ...policy, warningPercent: Number.NaN };
+    const at = (now: string) => evaluateSla({ policy: blank, calendar: cal, lead, touches: [], now }).status;
+    expect(['2026-03-02T17:30:00Z', '2026-03-02T17:59:00Z', '2026-03-02T18:30:00Z'].map(at)).toEqual([
+      'On Track',
+      'On Track',
+      'Breached',
+    ]);
+  });
+
   it('escalates a breach without manager or queue to the Lead_Fallback queue', () => {
     const r = evaluateSla({ policy, calendar: cal, lead, touches: [], now: '2026-03-03T18:30:00Z' });
     expect(r.escalateTo).toBe('Lead_Fallback');
