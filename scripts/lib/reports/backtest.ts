@@ -1,10 +1,15 @@
 // Scoring backtest: how well the fit/engagement scores and the MQL rule predict which leads become
 // opportunities, on a time split (thresholds picked on the earlier leads, judged on the later ones).
-// All aggregation runs in DuckDB SQL over the snapshot's leads.
+// DuckDB selects and orders the leads and their events; the scores and figures are computed over typed arrays.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { lit, q, ReportError, requireColumns, type Db } from './db.ts';
-import { score, type EngagementEvent, type ScoringRule, type ScoringSettings } from '../rules/scoring.ts';
-import type { SRecord } from '../rules/types.ts';
+import {
+  prepareScoring,
+  type EventColumns,
+  type ScoringRule,
+  type ScoringSettings,
+} from '../rules/scoring.ts';
+import type { FieldValue, SRecord } from '../rules/types.ts';
 import { num, pct, type ReportDoc } from '../render/doc.ts';
 
 export interface Thresholds {
@@ -47,21 +52,6 @@ export interface BacktestResult {
 
 const STEP = 5;
 
-/** Leads with their scores and outcome, as a SQL relation: replayed scores (bt_scores) or the stored ones. */
-function leadsSql(replayed: boolean): string {
-  const [fit, eng, neg] = replayed
-    ? ['s.fit', 's.eng', 's.neg']
-    : [
-        'coalesce(l."Fit_Score__c", 0)',
-        'coalesce(l."Engagement_Score__c", 0)',
-        'coalesce(l."Negative_Score__c", 0)',
-      ];
-  return `SELECT l."CreatedDate" AS created, ${fit} AS fit, ${eng} AS eng, ${fit} + ${eng} - ${neg} AS total,
-                 (l."ConvertedOpportunityId" IS NOT NULL) AS y, o."IsClosed" AS closed, o."IsWon" AS won
-          FROM "Lead" l LEFT JOIN "Opportunity" o ON o."Id" = l."ConvertedOpportunityId"
-          ${replayed ? 'JOIN bt_scores s ON s.id = l."Id"' : ''}`;
-}
-
 /** The scoring model to replay: the config's rules and settings, and how long after creation to score a lead. */
 export interface ReplayModel {
   rules: ScoringRule[];
@@ -70,63 +60,184 @@ export interface ReplayModel {
   horizonDays: number;
 }
 
-/**
- * Replays the scoring rules (the rules' score(), the Apex twin) over every lead with its engagement events,
- * as of CreatedDate + horizon (never after conversion, so the outcome cannot leak into the score), and stores
- * the scores in the temp table bt_scores(id, fit, eng, neg).
- */
-export async function replayScores(db: Db, model: ReplayModel): Promise<number> {
-  const have = new Set(await db.tableColumns('Lead'));
-  const fields = [...new Set(model.rules.filter((r) => !r.signal && r.field).map((r) => r.field!))].filter(
-    (f) => have.has(f),
-  );
-  const asOf = have.has('ConvertedDate')
-    ? `least(l."CreatedDate" + INTERVAL ${model.horizonDays} DAY, coalesce(l."ConvertedDate" - INTERVAL 1 SECOND, l."CreatedDate" + INTERVAL ${model.horizonDays} DAY))`
-    : `l."CreatedDate" + INTERVAL ${model.horizonDays} DAY`;
-  const leads = await db.columns(
-    `SELECT l."Id", strftime(${asOf}, '%Y-%m-%dT%H:%M:%SZ') AS "_now"${fields.map((f) => `, l.${q(f)}`).join('')} FROM "Lead" l`,
-    '"Id"',
-  );
-  const events = new Map<string, EngagementEvent[]>();
-  if (await db.hasTable('Engagement_Event__c')) {
-    const ev = await db.columns(
-      `SELECT coalesce("Lead__c", "Record_Id__c") AS rid, "Signal__c" AS signal, strftime("Occurred_At__c", '%Y-%m-%dT%H:%M:%SZ') AS ts
-       FROM "Engagement_Event__c" WHERE "Signal__c" IS NOT NULL AND "Occurred_At__c" IS NOT NULL`,
-      'rid, ts',
-    );
-    for (let i = 0; i < (ev.rid ?? []).length; i++) {
-      const rid = ev.rid[i];
-      if (!rid) continue;
-      const e = { signal: ev.signal[i]!, occurredAt: ev.ts[i]! };
-      const list = events.get(rid);
-      if (list) list.push(e);
-      else events.set(rid, [e]);
-    }
-  }
-  await db.conn.run(
-    'CREATE OR REPLACE TEMP TABLE bt_scores (id VARCHAR, fit DOUBLE, eng DOUBLE, neg DOUBLE)',
-  );
-  const appender = await db.conn.createAppender('bt_scores', 'main', 'temp');
-  const ids = leads.Id ?? [];
-  for (let i = 0; i < ids.length; i++) {
-    const record: SRecord = {};
-    for (const f of fields) record[f] = leads[f][i];
-    const r = score({
-      object: 'Lead',
-      record,
-      events: events.get(ids[i]!) ?? [],
-      rules: model.rules,
-      settings: model.settings,
-      now: leads._now[i]!,
+/** Scores per lead, in the order of the temp table bt_lead (column i: CreatedDate, then Id). */
+export interface LeadScores {
+  fit: Float64Array;
+  eng: Float64Array;
+  neg: Float64Array;
+}
+
+/** Every column of a query (all numeric or boolean) as a Float64Array, rows in query order; NULL reads as NaN. */
+async function readNumbers(db: Db, sql: string): Promise<Float64Array[]> {
+  const res = await db.conn.run(sql);
+  const out = Array.from({ length: res.columnCount }, () => new Float64Array(res.rowCount));
+  let row = 0;
+  for (let c = 0; c < res.chunkCount; c++) {
+    const chunk = res.getChunk(c);
+    const rows = chunk.rowCount;
+    out.forEach((col, j) => {
+      const v = chunk.getColumnVector(j);
+      for (let r = 0; r < rows; r++) {
+        const x = v.getItem(r);
+        col[row + r] = x === null ? Number.NaN : Number(x);
+      }
     });
-    appender.appendVarchar(ids[i]!);
-    appender.appendDouble(r.fit);
-    appender.appendDouble(r.engagement);
-    appender.appendDouble(r.negative);
-    appender.endRow();
+    row += rows;
   }
-  appender.closeSync();
-  return ids.length;
+  return out;
+}
+
+/** The first column of a query as JS values (numbers, booleans, strings), rows in query order. */
+async function readValues(db: Db, sql: string): Promise<FieldValue[]> {
+  const res = await db.conn.run(sql);
+  const out: FieldValue[] = [];
+  for (let c = 0; c < res.chunkCount; c++) {
+    const chunk = res.getChunk(c);
+    const v = chunk.getColumnVector(0);
+    for (let r = 0, rows = chunk.rowCount; r < rows; r++) out.push(v.getItem(r) as FieldValue);
+  }
+  return out;
+}
+
+/** A Lead field a scoring rule reads; `dict`: read as codes into a table of its distinct values. */
+interface RuleField {
+  name: string;
+  type: string;
+  dict: boolean;
+}
+
+/**
+ * Builds the temp table bt_lead: one row per lead, numbered i by CreatedDate then Id, with its side of the
+ * split (part: 0 train, 1 test), outcome, stored scores and, for a replay, the scoring instant (now_ms) and
+ * the rule fields as c0, c1, …: codes into the dictionary tables bt_d0, bt_d1, … (v, c) for fields with few
+ * distinct values, so each value crosses into JS (and each condition runs) once, else the values themselves.
+ */
+async function buildLeads(
+  db: Db,
+  split: string | null,
+  replay?: { fields: RuleField[]; horizonDays: number; hasConvertedDate: boolean },
+): Promise<void> {
+  const value = (f: RuleField, alias: string) =>
+    f.type === 'DOUBLE' || f.type === 'BOOLEAN'
+      ? `${alias}.${q(f.name)}`
+      : `CAST(${alias}.${q(f.name)} AS VARCHAR)`;
+  const fields = replay?.fields ?? [];
+  for (const [k, f] of fields.entries()) {
+    if (f.dict)
+      await db.conn.run(`CREATE OR REPLACE TEMP TABLE bt_d${k} AS
+      SELECT v, (row_number() OVER () - 1)::DOUBLE AS c FROM (SELECT DISTINCT ${value(f, 'l')} AS v FROM "Lead" l WHERE l.${q(f.name)} IS NOT NULL)`);
+  }
+  let now = 'NULL';
+  if (replay) {
+    const h = `l."CreatedDate" + INTERVAL ${replay.horizonDays} DAY`;
+    const asOf = replay.hasConvertedDate
+      ? `least(${h}, coalesce(l."ConvertedDate" - INTERVAL 1 SECOND, ${h}))`
+      : h;
+    now = `epoch_ms(date_trunc('second', ${asOf}))::DOUBLE`;
+  }
+  const part = split
+    ? `CASE WHEN l."CreatedDate" IS NULL THEN NULL WHEN l."CreatedDate" < CAST(${lit(split)} AS TIMESTAMP) THEN 0 ELSE 1 END`
+    : 'NULL';
+  await db.conn.run(`CREATE OR REPLACE TEMP TABLE bt_lead AS
+    SELECT row_number() OVER (ORDER BY l."CreatedDate", l."Id") - 1 AS i, l."Id" AS id, ${part}::DOUBLE AS part,
+           (l."ConvertedOpportunityId" IS NOT NULL)::DOUBLE AS y, o."IsClosed"::DOUBLE AS closed, o."IsWon"::DOUBLE AS won,
+           coalesce(l."Fit_Score__c", 0) AS sfit, coalesce(l."Engagement_Score__c", 0) AS seng,
+           coalesce(l."Negative_Score__c", 0) AS sneg, ${now} AS now_ms${fields.map((f, k) => `, ${f.dict ? `d${k}.c` : value(f, 'l')} AS c${k}`).join('')}
+    FROM "Lead" l LEFT JOIN "Opportunity" o ON o."Id" = l."ConvertedOpportunityId"
+    ${fields.map((f, k) => (f.dict ? `LEFT JOIN bt_d${k} d${k} ON d${k}.v = ${value(f, 'l')}` : '')).join('\n    ')}`);
+}
+
+/**
+ * Replays the scoring rules (scoring.ts, the Apex twin) over every lead with its engagement events, as of
+ * CreatedDate + horizon (never after conversion, so the outcome cannot leak into the score). Events up to that
+ * instant come from SQL already grouped by lead and in time order; the rules are prepared once and each lead
+ * is scored from columns. Builds bt_lead (see buildLeads) and returns the scores in its order.
+ */
+export async function replayScores(
+  db: Db,
+  model: ReplayModel,
+  split: string | null = null,
+): Promise<LeadScores> {
+  const types = new Map(
+    (
+      await db.all<{ c: string; t: string }>(
+        `SELECT column_name AS c, data_type AS t FROM information_schema.columns WHERE table_name = 'Lead'`,
+      )
+    ).map((r) => [r.c, r.t]),
+  );
+  const names = [...new Set(model.rules.filter((r) => !r.signal && r.field).map((r) => r.field!))].filter(
+    (f) => types.has(f),
+  );
+  // A field with many distinct values (e-mail) is read as is: a dictionary would not save any work.
+  const [distinct] = names.length
+    ? await db.all(
+        `SELECT ${names.map((f, k) => `approx_count_distinct(${q(f)}) AS "${k}"`).join(', ')} FROM (SELECT * FROM "Lead" USING SAMPLE 10000 ROWS)`,
+      )
+    : [{}];
+  const fields = names.map((name, k) => ({ name, type: types.get(name)!, dict: Number(distinct[k]) < 2000 }));
+  await buildLeads(db, split, {
+    fields,
+    horizonDays: model.horizonDays,
+    hasConvertedDate: types.has('ConvertedDate'),
+  });
+  const coded = fields.flatMap((f, k) => (f.dict ? [k] : []));
+  const [nowMs, ...codeCols] = await readNumbers(
+    db,
+    `SELECT now_ms${coded.map((k) => `, c${k}`).join('')} FROM bt_lead ORDER BY i`,
+  );
+  const codes = fields.map((f, k) => (f.dict ? codeCols[coded.indexOf(k)] : null));
+  const values: FieldValue[][] = [];
+  for (const [k, f] of fields.entries()) {
+    values.push(
+      await readValues(
+        db,
+        f.dict ? `SELECT v FROM bt_d${k} ORDER BY c` : `SELECT c${k} FROM bt_lead ORDER BY i`,
+      ),
+    );
+    if (f.dict) await db.conn.run(`DROP TABLE bt_d${k}`);
+  }
+
+  const prepared = prepareScoring(model.rules, model.settings, 'Lead');
+  let lead: ArrayLike<number> = new Float64Array(0);
+  let events: EventColumns = { signal: new Int32Array(0), at: new Float64Array(0) };
+  if (await db.hasTable('Engagement_Event__c')) {
+    const signals = (
+      await db.all<{ v: string }>(
+        `SELECT DISTINCT "Signal__c" AS v FROM "Engagement_Event__c" WHERE "Signal__c" IS NOT NULL ORDER BY v`,
+      )
+    ).map((r) => r.v);
+    const [li, sig, at] = await readNumbers(
+      db,
+      `WITH s(v, c) AS (VALUES ${signals.map((v, c) => `(${lit(v)}, ${c})`).join(', ') || "('', 0)"})
+       SELECT b.i, s.c, epoch_ms(date_trunc('second', e."Occurred_At__c"))::DOUBLE AS ts
+       FROM "Engagement_Event__c" e JOIN bt_lead b ON b.id = coalesce(e."Lead__c", e."Record_Id__c")
+       JOIN s ON s.v = e."Signal__c"
+       WHERE date_trunc('second', e."Occurred_At__c") <= epoch_ms(CAST(b.now_ms AS BIGINT))
+       ORDER BY b.i, ts`,
+    );
+    const code = signals.map((v) => prepared.signalCode(v));
+    lead = li;
+    events = { signal: Int32Array.from(sig, (c) => code[c]), at };
+  }
+
+  const n = nowMs.length;
+  const out: LeadScores = { fit: new Float64Array(n), eng: new Float64Array(n), neg: new Float64Array(n) };
+  const record: SRecord = {};
+  let e = 0;
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < fields.length; k++) {
+      const c = codes[k];
+      record[fields[k].name] = c === null ? values[k][i] : Number.isNaN(c[i]) ? null : values[k][c[i]];
+    }
+    const from = e;
+    while (e < lead.length && lead[e] === i) e++;
+    if (Number.isNaN(nowMs[i])) continue; // no CreatedDate: on neither side of the split
+    const r = prepared.score(record, events, from, e, nowMs[i]);
+    out.fit[i] = r.fit;
+    out.eng[i] = r.engagement;
+    out.neg[i] = r.negative;
+  }
+  return out;
 }
 
 const div = (a: number, b: number): number | null => (b ? a / b : null);
@@ -146,105 +257,159 @@ export async function runBacktest(
     'Negative_Score__c',
     'ConvertedOpportunityId',
   ]);
-  if (opts.replay) await replayScores(db, opts.replay);
-  await db.conn.run(`CREATE OR REPLACE TEMP TABLE bt AS ${leadsSql(!!opts.replay)}`);
   const share = opts.trainShare ?? 0.7;
   const [{ split }] = opts.splitAt
     ? await db.all<{ split: string }>(
         `SELECT CAST(CAST(${lit(opts.splitAt)} AS TIMESTAMP) AS VARCHAR) AS split`,
       )
     : await db.all<{ split: string | null }>(
-        `SELECT CAST(quantile_disc(created, ${share}) AS VARCHAR) AS split FROM bt`,
+        `SELECT CAST(quantile_disc("CreatedDate", ${share}) AS VARCHAR) AS split FROM "Lead"`,
       );
   if (!split) throw new ReportError('The snapshot has no leads to backtest.');
-  const S = `CAST(${lit(split)} AS TIMESTAMP)`;
-  await db.conn.run(`CREATE OR REPLACE TEMP TABLE bt_train AS SELECT * FROM bt WHERE created < ${S}`);
-  await db.conn.run(`CREATE OR REPLACE TEMP TABLE bt_test AS SELECT * FROM bt WHERE created >= ${S}`);
-  const [tr] = await db.all<{ n: number; p: number }>(
-    `SELECT count(*) AS n, count(*) FILTER (WHERE y) AS p FROM bt_train`,
+  const replayed = opts.replay ? await replayScores(db, opts.replay, split) : null;
+  if (!replayed) await buildLeads(db, split);
+  const [part, y, closed, won, sfit, seng, sneg] = await readNumbers(
+    db,
+    'SELECT part, y, closed, won, sfit, seng, sneg FROM bt_lead ORDER BY i',
   );
-  const [te] = await db.all<{ n: number; p: number }>(
-    `SELECT count(*) AS n, count(*) FILTER (WHERE y) AS p FROM bt_test`,
-  );
+  const fit = replayed?.fit ?? sfit;
+  const eng = replayed?.eng ?? seng;
+  const neg = replayed?.neg ?? sneg;
+  const n = part.length;
+
+  const tr = { n: 0, p: 0 };
+  const te = { n: 0, p: 0 };
+  for (let i = 0; i < n; i++) {
+    const side = part[i] === 0 ? tr : part[i] === 1 ? te : null;
+    if (!side) continue;
+    side.n += 1;
+    side.p += y[i];
+  }
   if (!tr.n || !te.n)
     throw new ReportError(`The split at ${split} leaves no leads on one side.`, [
       'Pass --split DATE inside the range of lead CreatedDate values.',
     ]);
 
-  // ROC-AUC (Mann-Whitney with average ranks for ties) and the ROC curve by distinct score.
-  const [a] = await db.all<{ auc: number | null }>(`
-    WITH r AS (SELECT y, avg(rn) OVER (PARTITION BY total) AS rk FROM (SELECT y, total, row_number() OVER (ORDER BY total) AS rn FROM bt_test))
-    SELECT (sum(rk) FILTER (WHERE y) - ${te.p}::DOUBLE * (${te.p} + 1) / 2.0) / nullif(${te.p}::DOUBLE * ${te.n - te.p}, 0) AS auc FROM r`);
-  const rocRows = await db.all<{ tpr: number; fpr: number }>(`
-    WITH s AS (SELECT total, count(*) FILTER (WHERE y) AS p, count(*) FILTER (WHERE NOT y) AS n FROM bt_test GROUP BY total),
-    c AS (SELECT total, sum(p) OVER (ORDER BY total DESC) AS cp, sum(n) OVER (ORDER BY total DESC) AS cn FROM s)
-    SELECT cp / nullif(${te.p}, 0)::DOUBLE AS tpr, cn / nullif(${te.n - te.p}, 0)::DOUBLE AS fpr FROM c ORDER BY total DESC`);
-  const roc: [number, number][] = [
-    [0, 0],
-    ...rocRows.map((r) => [r.fpr ?? 0, r.tpr ?? 0] as [number, number]),
-  ];
+  // Test leads by total score, highest first (ties in lead order): ROC, AUC and deciles all read this order.
+  const total = new Float64Array(n);
+  const testIdx: number[] = [];
+  for (let i = 0; i < n; i++) {
+    total[i] = fit[i] + eng[i] - neg[i];
+    if (part[i] === 1) testIdx.push(i);
+  }
+  const byScore = Int32Array.from(testIdx).sort((a, b) => total[b] - total[a] || a - b);
+  const negatives = te.n - te.p;
+
+  // ROC curve by distinct score, and ROC-AUC (Mann-Whitney: a positive above a negative counts 1, a tie ½).
+  const roc: [number, number][] = [[0, 0]];
+  let cp = 0;
+  let cn = 0;
+  let wins = 0;
+  for (let j = 0; j < byScore.length;) {
+    const t = total[byScore[j]];
+    let gp = 0;
+    let gn = 0;
+    for (; j < byScore.length && total[byScore[j]] === t; j++) {
+      if (y[byScore[j]]) gp += 1;
+      else gn += 1;
+    }
+    wins += gp * (negatives - cn - gn + gn / 2);
+    cp += gp;
+    cn += gn;
+    roc.push([negatives ? cn / negatives : 0, te.p ? cp / te.p : 0]);
+  }
+  const auc = te.p && negatives ? wins / (te.p * negatives) : null;
   // Thin the curve to at most ~200 points for the chart.
   const every = Math.max(1, Math.ceil(roc.length / 200));
   const rocThin = roc.filter((_, i) => i % every === 0 || i === roc.length - 1);
 
-  const quality = async (table: string, t: Thresholds, positives: number): Promise<RuleQuality> => {
-    const [q] = await db.all<{ flagged: number; tp: number }>(
-      `SELECT count(*) AS flagged, count(*) FILTER (WHERE y) AS tp FROM ${table} WHERE fit >= ${t.fit} AND eng >= ${t.engagement}`,
-    );
-    const precision = div(q.tp, q.flagged);
-    const recall = div(q.tp, positives);
-    return { thresholds: t, flagged: q.flagged, precision, recall, f1: f1(precision, recall) };
+  const quality = (side: 0 | 1, t: Thresholds, positives: number): RuleQuality => {
+    let flagged = 0;
+    let tp = 0;
+    for (let i = 0; i < n; i++) {
+      if (part[i] !== side || !(fit[i] >= t.fit && eng[i] >= t.engagement)) continue;
+      flagged += 1;
+      tp += y[i];
+    }
+    const precision = div(tp, flagged);
+    const recall = div(tp, positives);
+    return { thresholds: t, flagged, precision, recall, f1: f1(precision, recall) };
   };
 
   // Grid search on the training leads: thresholds in steps of 5 on a 2-D histogram of (fit, engagement).
-  const grid = await db.all<{ f: number; e: number; flagged: number; tp: number }>(`
-    WITH h AS (SELECT least(floor(fit / ${STEP}) * ${STEP}, 100) AS fb, least(floor(eng / ${STEP}) * ${STEP}, 100) AS eb,
-                      count(*) AS n, count(*) FILTER (WHERE y) AS p FROM bt_train GROUP BY 1, 2),
-         g AS (SELECT f.range AS f, e.range AS e FROM range(0, 101, ${STEP}) f, range(0, 101, ${STEP}) e)
-    SELECT g.f, g.e, coalesce(sum(h.n), 0) AS flagged, coalesce(sum(h.p), 0) AS tp
-    FROM g LEFT JOIN h ON h.fb >= g.f AND h.eb >= g.e GROUP BY 1, 2 ORDER BY 1, 2`);
+  const B = 100 / STEP + 1;
+  const cells = new Float64Array(B * B * 2);
+  for (let i = 0; i < n; i++) {
+    if (part[i] !== 0) continue;
+    const fb = Math.min(Math.floor(fit[i] / STEP), B - 1);
+    const eb = Math.min(Math.floor(eng[i] / STEP), B - 1);
+    if (!(fb >= 0 && eb >= 0)) continue; // below every threshold
+    cells[(fb * B + eb) * 2] += 1;
+    cells[(fb * B + eb) * 2 + 1] += y[i];
+  }
+  // Suffix sums: cell (f, e) counts the leads with fit bucket ≥ f and engagement bucket ≥ e.
+  for (let f = B - 1; f >= 0; f--)
+    for (let e = B - 1; e >= 0; e--)
+      for (let k = 0; k < 2; k++) {
+        const at = (ff: number, ee: number) => (ff < B && ee < B ? cells[(ff * B + ee) * 2 + k] : 0);
+        cells[(f * B + e) * 2 + k] += at(f + 1, e) + at(f, e + 1) - at(f + 1, e + 1);
+      }
   // Best F1, then best precision; among equals the lowest thresholds (grid order) win.
   let best: { t: Thresholds; f1: number; precision: number } | null = null;
-  for (const g of grid) {
-    const p = div(g.tp, g.flagged);
-    const score = f1(p, div(g.tp, tr.p));
-    if (score === null || p === null) continue;
-    if (!best || score > best.f1 + 1e-12 || (Math.abs(score - best.f1) <= 1e-12 && p > best.precision))
-      best = { t: { fit: g.f, engagement: g.e }, f1: score, precision: p };
-  }
+  for (let f = 0; f < B; f++)
+    for (let e = 0; e < B; e++) {
+      const flagged = cells[(f * B + e) * 2];
+      const tp = cells[(f * B + e) * 2 + 1];
+      const p = div(tp, flagged);
+      const score = f1(p, div(tp, tr.p));
+      if (score === null || p === null) continue;
+      if (!best || score > best.f1 + 1e-12 || (Math.abs(score - best.f1) <= 1e-12 && p > best.precision))
+        best = { t: { fit: f * STEP, engagement: e * STEP }, f1: score, precision: p };
+    }
   const recT = best?.t ?? current;
-  const recommended = { ...(await quality('bt_test', recT, te.p)), trainF1: best?.f1 ?? null };
+  const recommended = { ...quality(1, recT, te.p), trainF1: best?.f1 ?? null };
 
-  const deciles = await db.all<{ decile: number; leads: number; converted: number }>(`
-    SELECT d AS decile, count(*) AS leads, count(*) FILTER (WHERE y) AS converted
-    FROM (SELECT y, ntile(10) OVER (ORDER BY total DESC) AS d FROM bt_test) GROUP BY d ORDER BY d`);
+  // Deciles as SQL's ntile(10): the first (leads mod 10) deciles hold one lead more.
   const base = div(te.p, te.n);
+  const decileRows: DecileRow[] = [];
   let cum = 0;
-  const decileRows: DecileRow[] = deciles.map((d) => {
-    cum += d.converted;
-    const rate = d.converted / d.leads;
-    return {
-      decile: d.decile,
-      leads: d.leads,
-      converted: d.converted,
+  for (let d = 0, j = 0; d < 10; d++) {
+    const size = Math.floor(te.n / 10) + (d < te.n % 10 ? 1 : 0);
+    if (!size) break;
+    let converted = 0;
+    for (const end = j + size; j < end; j++) converted += y[byScore[j]];
+    cum += converted;
+    const rate = converted / size;
+    decileRows.push({
+      decile: d + 1,
+      leads: size,
+      converted,
       rate,
       lift: base ? rate / base : null,
       cumulativeCapture: div(cum, te.p),
-    };
-  });
+    });
+  }
 
-  const [w] = await db.all<{ mw: number; mc: number; nw: number; nc: number }>(`
-    SELECT count(*) FILTER (WHERE mql AND won) AS mw, count(*) FILTER (WHERE mql AND closed) AS mc,
-           count(*) FILTER (WHERE NOT mql AND won) AS nw, count(*) FILTER (WHERE NOT mql AND closed) AS nc
-    FROM (SELECT (fit >= ${current.fit} AND eng >= ${current.engagement}) AS mql, won, closed FROM bt_test WHERE y)`);
+  const w = { mw: 0, mc: 0, nw: 0, nc: 0 };
+  for (let i = 0; i < n; i++) {
+    if (part[i] !== 1 || !y[i]) continue;
+    const mql = fit[i] >= current.fit && eng[i] >= current.engagement;
+    if (mql) {
+      w.mw += won[i] === 1 ? 1 : 0;
+      w.mc += closed[i] === 1 ? 1 : 0;
+    } else {
+      w.nw += won[i] === 1 ? 1 : 0;
+      w.nc += closed[i] === 1 ? 1 : 0;
+    }
+  }
 
   return {
     splitAt: split,
     train: { leads: tr.n, converted: tr.p },
     test: { leads: te.n, converted: te.p, baseRate: base },
-    auc: a.auc,
+    auc,
     roc: rocThin,
-    current: await quality('bt_test', current, te.p),
+    current: quality(1, current, te.p),
     recommended,
     deciles: decileRows,
     winRate: { mql: div(w.mw, w.mc), nonMql: div(w.nw, w.nc), mqlDeals: w.mc, nonMqlDeals: w.nc },

@@ -7,6 +7,7 @@ import {
   evaluateCondition,
   parseInstant,
   roundHalfUp,
+  type FieldValue,
   type Operator,
   type SRecord,
 } from './types.ts';
@@ -89,6 +90,35 @@ interface TimedEvent {
 }
 
 /**
+ * The burst rule on columns: `order` holds `count` event positions in time order; writes the positions kept
+ * (still in time order) into `kept` and returns how many. An event is dropped when `maxEvents` kept events of its
+ * signal lie less than `windowMs` before it.
+ */
+function keepOutsideBursts(
+  at: ArrayLike<number>,
+  signal: ArrayLike<number>,
+  order: ArrayLike<number>,
+  count: number,
+  windowMs: number,
+  maxEvents: number,
+  kept: Int32Array,
+): number {
+  let k = 0;
+  for (let j = 0; j < count; j++) {
+    const e = order[j];
+    let inWindow = 0;
+    // Kept events are in time order, so the ones inside the window are a suffix of the list.
+    for (let b = k - 1; b >= 0 && at[e] - at[kept[b]] < windowMs; b--)
+      if (signal[kept[b]] === signal[e]) inWindow++;
+    if (inWindow < maxEvents) kept[k++] = e;
+  }
+  return k;
+}
+
+const burstsOn = (windowSeconds: number | null | undefined, maxEvents: number | null | undefined): boolean =>
+  !(!windowSeconds || !maxEvents || windowSeconds <= 0 || maxEvents <= 0);
+
+/**
  * Bot-burst suppression: per signal, in time order, an event is ignored when `burstMaxEvents` already
  * counted events of the same signal lie less than `burstWindowSeconds` before it. Returns the kept events.
  */
@@ -97,22 +127,26 @@ export function suppressBursts(
   windowSeconds: number | null | undefined,
   maxEvents: number | null | undefined,
 ): { kept: TimedEvent[]; suppressed: number } {
-  if (!windowSeconds || !maxEvents || windowSeconds <= 0 || maxEvents <= 0)
-    return { kept: events, suppressed: 0 };
-  const windowMs = windowSeconds * 1000;
+  if (!burstsOn(windowSeconds, maxEvents)) return { kept: events, suppressed: 0 };
   const sorted = [...events].sort((a, b) => a.at - b.at || a.index - b.index);
-  const acceptedBySignal = new Map<string, number[]>();
-  const kept: TimedEvent[] = [];
-  for (const e of sorted) {
+  const codes = new Map<string, number>();
+  const signal = sorted.map((e) => {
     const key = e.signal.toLowerCase();
-    const accepted = acceptedBySignal.get(key) ?? [];
-    const inWindow = accepted.filter((t) => e.at - t < windowMs).length;
-    if (inWindow >= maxEvents) continue;
-    accepted.push(e.at);
-    acceptedBySignal.set(key, accepted);
-    kept.push(e);
-  }
-  return { kept, suppressed: events.length - kept.length };
+    if (!codes.has(key)) codes.set(key, codes.size);
+    return codes.get(key)!;
+  });
+  const kept = new Int32Array(sorted.length);
+  const k = keepOutsideBursts(
+    sorted.map((e) => e.at),
+    signal,
+    sorted.map((_, i) => i),
+    sorted.length,
+    windowSeconds! * 1000,
+    maxEvents!,
+    kept,
+  );
+  const out = Array.from(kept.subarray(0, k), (i) => sorted[i]);
+  return { kept: out, suppressed: events.length - out.length };
 }
 
 /** Decayed points of one event: points × 0.5^(ageDays / halfLifeDays); no decay without a half-life. */
@@ -144,83 +178,193 @@ function validateRule(r: ScoringRule): void {
   }
 }
 
-/** Scores one record. Lines come in rule order; only rules that fired (non-zero points) get a line. */
-export function score(input: ScoreInput): ScoreResult {
-  const now = parseInstant(input.now, 'now');
-  const all: TimedEvent[] = [];
-  let ignoredFutureEvents = 0;
-  input.events.forEach((e, index) => {
-    const at = parseInstant(e.occurredAt, `event ${index} occurredAt`);
-    if (at > now) ignoredFutureEvents += 1;
-    else all.push({ signal: e.signal, at, index });
-  });
-  const { kept, suppressed } = suppressBursts(
-    all,
-    input.settings.burstWindowSeconds,
-    input.settings.burstMaxEvents,
-  );
+/** Engagement events as columns: `signal` holds codes from `PreparedScoring.signalCode`, `at` epoch ms. */
+export interface EventColumns {
+  signal: ArrayLike<number>;
+  at: ArrayLike<number>;
+}
 
-  const sums: Record<ScoringModel, number> = { Fit: 0, Engagement: 0, Negative: 0 };
-  const lines: ScoreLine[] = [];
-  for (const rule of input.rules) {
+/** A score without the breakdown lines. */
+export type ScoreTotals = Omit<ScoreResult, 'lines'>;
+
+/**
+ * Rules and settings checked and compiled once, to score many records: `score()` is this with one record.
+ * Conditions are evaluated once per distinct field value and rule (up to MEMO_LIMIT values per rule).
+ */
+export interface PreparedScoring {
+  /** The code of a signal (case-insensitive) for `EventColumns.signal`. */
+  signalCode(signal: string): number;
+  /**
+   * Scores one record with the events at positions [from, to) of `events`; they must be in time order when
+   * burst suppression is on. `now` is epoch ms. `withLines` adds the breakdown lines (slower).
+   */
+  score(
+    record: SRecord,
+    events: EventColumns,
+    from: number,
+    to: number,
+    now: number,
+    withLines: true,
+  ): ScoreResult;
+  score(record: SRecord, events: EventColumns, from: number, to: number, now: number): ScoreTotals;
+}
+
+const MEMO_LIMIT = 4096;
+const capScore = (v: number, cap: number): number => Math.min(Math.max(roundHalfUp(v, 1), 0), cap);
+const NO_LINES = Object.freeze([]) as unknown as ScoreLine[]; // totals only: no lines, never written
+
+interface CompiledRule {
+  rule: ScoringRule;
+  signal: number; // signal code, -1 for field rules
+  memo: Map<FieldValue | undefined, boolean>;
+}
+
+/**
+ * Validates the rules (in order, the first problem throws) and compiles them for records of `object`.
+ * Inactive rules and rules for the other object are left out, as `score()` skips them.
+ */
+export function prepareScoring(
+  rules: ScoringRule[],
+  settings: ScoringSettings,
+  object?: 'Lead' | 'Contact',
+): PreparedScoring {
+  const codes = new Map<string, number>();
+  const signalCode = (signal: string): number => {
+    const key = signal.toLowerCase();
+    let code = codes.get(key);
+    if (code === undefined) codes.set(key, (code = codes.size));
+    return code;
+  };
+  const compiled: CompiledRule[] = [];
+  for (const rule of rules) {
     if (rule.active === false) continue;
     validateRule(rule);
     const obj = rule.object ?? 'Any';
-    if (obj !== 'Any' && input.object && obj !== input.object) continue;
-    let points = 0;
-    let count = 0;
-    const parts: string[] = [];
-    if (rule.signal) {
-      const signal = rule.signal.toLowerCase();
-      for (const e of kept.filter((k) => k.signal.toLowerCase() === signal)) {
-        const ageDays = (now - e.at) / MS_PER_DAY;
-        const p = roundHalfUp(decayedPoints(rule.points, ageDays, rule.halfLifeDays), 1);
-        if (p === 0) continue;
-        count += 1;
-        points += p;
-        parts.push(
-          rule.halfLifeDays
-            ? `${ageText(ageDays)}, half-life ${fmt(rule.halfLifeDays)} d → ${fmt(p)}`
-            : `${ageText(ageDays)}, no decay → ${fmt(p)}`,
-        );
-      }
-    } else if (
-      evaluateCondition(input.record[rule.field as string], rule.operator as Operator, rule.value ?? null)
-    ) {
-      points = rule.points;
-      parts.push(`${rule.field} ${rule.operator}${rule.value ? ` ${rule.value}` : ''}`);
-    }
-    points = roundHalfUp(points, 1);
-    if (points === 0) continue;
-    let capped = '';
-    if (rule.maxPoints !== null && rule.maxPoints !== undefined && Math.abs(points) > rule.maxPoints) {
-      points = Math.sign(points) * rule.maxPoints;
-      capped = ` (capped at ${fmt(rule.maxPoints)})`;
-    }
-    const label = rule.signal ?? rule.description ?? rule.name;
-    const sign = rule.points >= 0 ? '+' : '';
-    lines.push({
-      rule: rule.name,
-      model: rule.model,
-      points,
-      events: count,
-      text: `${sign}${fmt(rule.points)} ${label}, ${parts.join('; ')}${capped}`,
-    });
-    sums[rule.model] += points;
+    if (obj !== 'Any' && object && obj !== object) continue;
+    // An unknown operator fails here, in rule order, as it would on the first record.
+    if (!rule.signal) evaluateCondition(undefined, rule.operator as Operator, rule.value ?? null);
+    compiled.push({ rule, signal: rule.signal ? signalCode(rule.signal) : -1, memo: new Map() });
   }
-  const cap = (v: number) => Math.min(Math.max(roundHalfUp(v, 1), 0), input.settings.scoreCap);
-  const fit = cap(sums.Fit);
-  const engagement = cap(sums.Engagement);
-  const negative = cap(sums.Negative);
-  return {
-    fit,
-    engagement,
-    negative,
-    total: roundHalfUp(fit + engagement - negative, 1),
-    lines,
-    suppressedEvents: suppressed,
-    ignoredFutureEvents,
+  const matches = (c: CompiledRule, value: FieldValue | undefined): boolean => {
+    let hit = c.memo.get(value);
+    if (hit === undefined) {
+      hit = evaluateCondition(value, c.rule.operator as Operator, c.rule.value ?? null);
+      if (c.memo.size < MEMO_LIMIT) c.memo.set(value, hit);
+    }
+    return hit;
   };
+  const bursts = burstsOn(settings.burstWindowSeconds, settings.burstMaxEvents);
+  const windowMs = bursts ? settings.burstWindowSeconds! * 1000 : 0;
+  const maxEvents = bursts ? settings.burstMaxEvents! : 0;
+  let current = new Int32Array(64);
+  let kept = new Int32Array(64);
+
+  function run(
+    record: SRecord,
+    events: EventColumns,
+    from: number,
+    to: number,
+    now: number,
+    withLines = false,
+  ): ScoreResult {
+    if (current.length < to - from) {
+      current = new Int32Array(2 * (to - from));
+      kept = new Int32Array(2 * (to - from));
+    }
+    const at = events.at;
+    const sig = events.signal;
+    let n = 0;
+    let ignoredFutureEvents = 0;
+    for (let e = from; e < to; e++) {
+      if (at[e] > now) ignoredFutureEvents += 1;
+      else current[n++] = e;
+    }
+    const k = bursts ? keepOutsideBursts(at, sig, current, n, windowMs, maxEvents, kept) : n;
+    const order = bursts ? kept : current;
+
+    let fitSum = 0;
+    let engagementSum = 0;
+    let negativeSum = 0;
+    const lines = withLines ? [] : NO_LINES;
+    for (const c of compiled) {
+      const rule = c.rule;
+      let points = 0;
+      let count = 0;
+      const parts: string[] | null = withLines ? [] : null;
+      if (c.signal >= 0) {
+        for (let j = 0; j < k; j++) {
+          const e = order[j];
+          if (sig[e] !== c.signal) continue;
+          const ageDays = (now - at[e]) / MS_PER_DAY;
+          const p = roundHalfUp(decayedPoints(rule.points, ageDays, rule.halfLifeDays), 1);
+          if (p === 0) continue;
+          count += 1;
+          points += p;
+          parts?.push(
+            rule.halfLifeDays
+              ? `${ageText(ageDays)}, half-life ${fmt(rule.halfLifeDays)} d → ${fmt(p)}`
+              : `${ageText(ageDays)}, no decay → ${fmt(p)}`,
+          );
+        }
+      } else if (matches(c, record[rule.field as string])) {
+        points = rule.points;
+        parts?.push(`${rule.field} ${rule.operator}${rule.value ? ` ${rule.value}` : ''}`);
+      }
+      points = roundHalfUp(points, 1);
+      if (points === 0) continue;
+      let capped = '';
+      if (rule.maxPoints !== null && rule.maxPoints !== undefined && Math.abs(points) > rule.maxPoints) {
+        points = Math.sign(points) * rule.maxPoints;
+        if (withLines) capped = ` (capped at ${fmt(rule.maxPoints)})`;
+      }
+      if (parts) {
+        const label = rule.signal ?? rule.description ?? rule.name;
+        const sign = rule.points >= 0 ? '+' : '';
+        lines.push({
+          rule: rule.name,
+          model: rule.model,
+          points,
+          events: count,
+          text: `${sign}${fmt(rule.points)} ${label}, ${parts.join('; ')}${capped}`,
+        });
+      }
+      if (rule.model === 'Fit') fitSum += points;
+      else if (rule.model === 'Engagement') engagementSum += points;
+      else negativeSum += points;
+    }
+    const fit = capScore(fitSum, settings.scoreCap);
+    const engagement = capScore(engagementSum, settings.scoreCap);
+    const negative = capScore(negativeSum, settings.scoreCap);
+    return {
+      fit,
+      engagement,
+      negative,
+      total: roundHalfUp(fit + engagement - negative, 1),
+      lines,
+      suppressedEvents: n - k,
+      ignoredFutureEvents,
+    };
+  }
+  return { signalCode, score: run as PreparedScoring['score'] };
+}
+
+/** Scores one record. Lines come in rule order; only rules that fired (non-zero points) get a line. */
+export function score(input: ScoreInput): ScoreResult {
+  const now = parseInstant(input.now, 'now');
+  const timed = input.events.map((e, index) => ({
+    signal: e.signal,
+    at: parseInstant(e.occurredAt, `event ${index} occurredAt`),
+    index,
+  }));
+  const prepared = prepareScoring(input.rules, input.settings, input.object);
+  // Burst suppression reads events in time order; without it they count in input order.
+  if (burstsOn(input.settings.burstWindowSeconds, input.settings.burstMaxEvents))
+    timed.sort((a, b) => a.at - b.at || a.index - b.index);
+  const events: EventColumns = {
+    signal: timed.map((e) => prepared.signalCode(e.signal)),
+    at: timed.map((e) => e.at),
+  };
+  return prepared.score(input.record, events, 0, timed.length, now, true);
 }
 
 /** True when both MQL thresholds are met (inclusive), the guard lifecycle uses. */

@@ -1,4 +1,6 @@
-// Streaming CSV writer in the Salesforce export format: header of API names, text double-quoted,
+// Streaming CSV writer in the Salesforce export format: header of API names, text double-quoted (or, with
+// quoteAllText off, only text holding a comma, quote or line break: RFC 4180 and our loader read both, and it is
+// cheaper to write and to parse),
 // datetimes as 2026-01-31T14:05:00.000Z, dates as 2026-01-31, checkboxes as true/false, blanks empty.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { ColumnType } from './schema.ts';
@@ -43,6 +45,8 @@ const BUFFER_BYTES = 4 << 20;
 const COMMA = 44;
 const QUOTE = 34;
 const NEWLINE = 10;
+const RETURN = 13;
+const NEEDS_QUOTES = /[",\n\r]/;
 
 /** The statement writing a non-blank value `v` of each column kind. */
 const PUT: Record<CsvColumn, string> = {
@@ -96,6 +100,8 @@ export class CsvWriter {
     readonly columns: readonly string[],
     types: readonly CsvColumn[],
     private readonly chunking?: CsvChunking,
+    /** Quote every text value, as Salesforce does (default); false: only those that need it. */
+    private readonly quoteAllText = true,
   ) {
     this.writeRow = compileRow(columns, types);
     this.fd = this.open(path);
@@ -108,7 +114,7 @@ export class CsvWriter {
     this.fileRows = 0;
     this.columns.forEach((c, i) => {
       if (i) this.byte(COMMA);
-      this.put(c, true);
+      this.putQuoted(c);
     });
     this.byte(NEWLINE);
     return fd;
@@ -133,32 +139,57 @@ export class CsvWriter {
   }
 
   /**
-   * A value's UTF-8 bytes, double-quoted (quotes inside doubled) when `quoted`. ASCII is copied byte by byte,
-   * which is much cheaper than encoding a string per line; from the first non-ASCII character on, Buffer.write
-   * encodes the rest.
+   * A value's UTF-8 bytes; `text` is double-quoted (unless quoteAllText is off and it holds no comma, quote or
+   * line break). ASCII is copied
+   * byte by byte, which is much cheaper than encoding a string per line; from the first non-ASCII character on,
+   * Buffer.write encodes the rest.
    */
-  put(s: string, quoted: boolean): void {
+  put(s: string, text: boolean): void {
+    if (text && this.quoteAllText) return this.putQuoted(s);
     const n = s.length;
-    const need = n * 6 + 2; // worst case: every character a doubled quote, or 3 UTF-8 bytes
-    if (this.used + need > this.buf.length) {
-      this.flush();
-      if (need > this.buf.length) this.buf = Buffer.allocUnsafe(need);
-    }
+    this.reserve(n * 3);
     const buf = this.buf;
     let pos = this.used;
-    if (quoted) buf[pos++] = QUOTE;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c >= 128) {
         const rest = s.slice(i);
-        pos += buf.write(quoted ? rest.replaceAll('"', '""') : rest, pos);
+        if (text && NEEDS_QUOTES.test(rest)) return this.putQuoted(s);
+        pos += buf.write(rest, pos);
         break;
       }
-      if (c === QUOTE && quoted) buf[pos++] = QUOTE;
+      if (text && (c === COMMA || c === QUOTE || c === NEWLINE || c === RETURN)) return this.putQuoted(s);
       buf[pos++] = c;
     }
-    if (quoted) buf[pos++] = QUOTE;
     this.used = pos;
+  }
+
+  /** A value double-quoted, quotes inside doubled. */
+  putQuoted(s: string): void {
+    const n = s.length;
+    this.reserve(n * 6 + 2); // worst case: every character a doubled quote, or 3 UTF-8 bytes
+    const buf = this.buf;
+    let pos = this.used;
+    buf[pos++] = QUOTE;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 128) {
+        pos += buf.write(s.slice(i).replaceAll('"', '""'), pos);
+        break;
+      }
+      if (c === QUOTE) buf[pos++] = QUOTE;
+      buf[pos++] = c;
+    }
+    buf[pos++] = QUOTE;
+    this.used = pos;
+  }
+
+  /** Room for `bytes` more in the buffer (flushing it, or a bigger one for a huge value). */
+  private reserve(bytes: number): void {
+    if (this.used + bytes > this.buf.length) {
+      this.flush();
+      if (bytes > this.buf.length) this.buf = Buffer.allocUnsafe(bytes);
+    }
   }
 
   /** isoDateTime(ms) without building the string: the cached day, then the time's digits. */
@@ -170,7 +201,7 @@ export class CsvWriter {
     const m = Math.floor(rest / 60);
     const sec = rest - m * 60;
     this.put(dayString(day), false);
-    if (this.used + 14 > this.buf.length) this.flush();
+    this.reserve(14);
     const buf = this.buf;
     let pos = this.used;
     buf[pos++] = 84; // T

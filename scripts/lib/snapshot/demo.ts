@@ -63,6 +63,7 @@ export async function buildDemoSnapshot(opts: DemoBuildOptions): Promise<BuildRe
       seed,
       dir,
       asOf: opts.asOf,
+      quoteAllText: false, // scratch files only DuckDB reads: quoting where needed is cheaper both sides
       chunking: {
         rows: opts.chunkRows ?? CHUNK_ROWS,
         onFile(object, file) {

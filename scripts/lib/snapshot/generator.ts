@@ -41,6 +41,8 @@ export interface DemoOptions {
   asOf?: number;
   /** Split each object's CSV every `rows` rows and report each finished file (lets loading overlap generation). */
   chunking?: { rows: number; onFile(object: string, file: string): void };
+  /** Quote every text value as a Data Export does (default); false quotes only where CSV needs it (faster). */
+  quoteAllText?: boolean;
 }
 
 export interface DemoFile {
@@ -82,11 +84,12 @@ class ObjectWriter {
     fields: ReadonlyArray<readonly [string, string]>,
     omit: ReadonlySet<string> = new Set(),
     chunking?: CsvChunking,
+    quoteAllText = true,
   ) {
     const kept = fields.filter(([n]) => !omit.has(n));
     this.columns = kept.map(([n]) => n);
     const types = kept.map(([n, t]) => (DATE_FIELDS.has(n) ? 'DATE' : t) as CsvColumn);
-    this.csv = new CsvWriter(join(dir, `${object}.csv`), this.columns, types, chunking);
+    this.csv = new CsvWriter(join(dir, `${object}.csv`), this.columns, types, chunking, quoteAllText);
   }
   write(rec: Rec): void {
     this.csv.write(rec);
@@ -974,6 +977,7 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
       schema.fields,
       new Set(Object.keys(schema.derived ?? {})),
       chunking,
+      opts.quoteAllText,
     );
   }
   const truthWriter = new ObjectWriter(opts.dir, DEDUP_TRUTH_TABLE, DEDUP_TRUTH_FIELDS);
@@ -1828,8 +1832,11 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     }
     const c = p.country;
     const state = c.states ? rnd.pick(c.states) : null;
-    const created = workTime(start + Math.floor((span * Math.sqrt(u)) / DAY) * DAY, c.utcOffset);
-    if (created >= asOf) continue;
+    // Every requested lead exists (a weekend moved to Monday can pass the snapshot moment: it is pulled back).
+    const created = Math.min(
+      workTime(start + Math.floor((span * Math.sqrt(u)) / DAY) * DAY, c.utcOffset),
+      asOf - rnd.int(10, 600) * MIN,
+    );
     const source = p.title.title === 'Student' ? 'Web' : LEAD_SOURCES.sample(rnd);
     const language = c.language;
     const product = PRODUCTS.sample(rnd);

@@ -175,7 +175,7 @@ describe('scoring replay', () => {
     });
     try {
       const { replayScores } = await import('../../../scripts/lib/reports/backtest.ts');
-      await replayScores(rdb, {
+      const scores = await replayScores(rdb, {
         horizonDays: 30,
         settings: { mqlFitThreshold: 20, mqlEngagementThreshold: 30, scoreCap: 100 },
         rules: [
@@ -191,7 +191,9 @@ describe('scoring replay', () => {
           },
         ],
       });
-      expect(await rdb.all('SELECT id, fit, eng, neg FROM bt_scores ORDER BY id')).toEqual([
+      const ids = (await rdb.all<{ id: string }>('SELECT id FROM bt_lead ORDER BY i')).map((x) => x.id);
+      const rows = ids.map((id, i) => ({ id, fit: scores.fit[i], eng: scores.eng[i], neg: scores.neg[i] }));
+      expect(rows.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
         { id: 'R1', fit: 20, eng: 30, neg: 0 },
         { id: 'R2', fit: 0, eng: 30, neg: 15 },
       ]);
