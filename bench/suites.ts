@@ -32,8 +32,10 @@ export const suites: BenchSuite[] = [
     name,
     run: async () => (await import('./snapshot.ts')).runSnapshotBench(name),
   })),
-  ...['reports-dedup-quality', 'reports-dedup-1m', 'reports-metrics-1m', 'reports-backtest-1m'].map((name) => ({
-    name,
-    run: async () => (await import('./reports.ts')).reportSuites.find((s) => s.name === name)!.run(),
-  })),
+  ...['reports-dedup-quality', 'reports-dedup-1m', 'reports-metrics-1m', 'reports-backtest-1m'].map(
+    (name) => ({
+      name,
+      run: async () => (await import('./reports.ts')).reportSuites.find((s) => s.name === name)!.run(),
+    }),
+  ),
 ];
