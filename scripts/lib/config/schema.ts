@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { OPERATORS, parseCriteria } from '../rules/types.ts';
 import { WEEKDAYS } from '../rules/calendar.ts';
 import { MATCH_KEYS, MERGE_CRITERIA } from '../rules/match.ts';
+import { RECYCLE_REASONS } from '../rules/lifecycle.ts';
 import type { RawRecord, RawValue } from './types.ts';
 
 /**
@@ -187,15 +188,6 @@ export const STAGES = [
   'Negotiation',
   'Closed Won',
   'Closed Lost',
-] as const;
-export const RECYCLE_REASONS = [
-  'No Budget',
-  'No Authority',
-  'Bad Timing',
-  'Not a Fit',
-  'Unresponsive',
-  'Competitor',
-  'Duplicate',
 ] as const;
 export const TIERS = ['Standard', 'Manager', 'VP Sales', 'Deal Desk', 'Finance and Legal'] as const;
 export const APPROVERS = ['Manager', 'VP_Sales', 'Deal_Desk', 'Finance', 'Legal'] as const;

@@ -14,6 +14,21 @@ export type FieldType =
   | 'percent'
   | 'currency';
 
+/** Formula data type of a field, from its metadata `<type>` (lower-cased); anything else reads as text. */
+const FORMULA_TYPE_OF: Partial<Record<string, FieldType>> = {
+  number: 'number',
+  currency: 'currency',
+  percent: 'percent',
+  checkbox: 'checkbox',
+  date: 'date',
+  datetime: 'datetime',
+  picklist: 'picklist',
+  multipicklist: 'multipicklist',
+};
+export function formulaTypeOf(metadataType: string | undefined): FieldType {
+  return (metadataType && FORMULA_TYPE_OF[metadataType]) || 'text';
+}
+
 export type BlankHandling = 'BlankAsZero' | 'BlankAsBlank';
 
 export interface FormulaContext {

@@ -3,7 +3,13 @@ import { basename, join, resolve } from 'node:path';
 import { listFiles, readXml, xmlText } from '../verify/files.ts';
 import { findObjectDirs, loadProjectSchema, readSourceField, resolvePath } from '../verify/schema.ts';
 import { standardObjects } from '../verify/standardSchema.ts';
-import { evaluateFormula, type BlankHandling, type FieldType, type FormulaContext } from './evaluate.ts';
+import {
+  evaluateFormula,
+  formulaTypeOf,
+  type BlankHandling,
+  type FieldType,
+  type FormulaContext,
+} from './evaluate.ts';
 import { FormulaError, formulaReferences, parseFormula } from './parse.ts';
 
 export { FormulaError, checkFormula, formulaReferences, parseFormula, preprocessFormula } from './parse.ts';
@@ -18,17 +24,6 @@ function cached<T>(key: string, load: () => T): T {
   return cache.get(key) as T;
 }
 
-const TO_FORMULA_TYPE: Record<string, FieldType> = {
-  number: 'number',
-  currency: 'currency',
-  percent: 'percent',
-  checkbox: 'checkbox',
-  date: 'date',
-  datetime: 'datetime',
-  picklist: 'picklist',
-  multipicklist: 'multipicklist',
-};
-
 /**
  * Field types of one object folder (objects/<Name>): every fields/*.field-meta.xml, plus the standard fields
  * when <Name> is a standard object. Formula fields are typed by their return type.
@@ -36,10 +31,10 @@ const TO_FORMULA_TYPE: Record<string, FieldType> = {
 export function loadFieldTypes(objectDir: string): Record<string, FieldType> {
   const types: Record<string, FieldType> = {};
   const std = standardObjects().get(basename(objectDir).toLowerCase());
-  for (const f of std?.fields.values() ?? []) types[f.name] = TO_FORMULA_TYPE[f.type] ?? 'text';
+  for (const f of std?.fields.values() ?? []) types[f.name] = formulaTypeOf(f.type);
   for (const file of listFiles(join(objectDir, 'fields')).filter((f) => f.endsWith('.field-meta.xml'))) {
     const field = readSourceField(file);
-    if (field.hasType || !types[field.name]) types[field.name] = TO_FORMULA_TYPE[field.type] ?? 'text';
+    if (field.hasType || !types[field.name]) types[field.name] = formulaTypeOf(field.type);
   }
   return types;
 }
@@ -72,7 +67,7 @@ export function pathFieldTypes(
     const from = /^\$User$/i.test(path[0]) ? 'User' : path[0].startsWith('$') ? undefined : objectName;
     if (!from) continue;
     const { field } = resolvePath(schema, from, from === 'User' ? path.slice(1) : path);
-    if (field) out[id] = TO_FORMULA_TYPE[field.type] ?? 'text';
+    if (field) out[id] = formulaTypeOf(field.type);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { evaluateFormula, type FieldType } from '../formula/evaluate.ts';
+import { evaluateFormula, formulaTypeOf, type FieldType } from '../formula/evaluate.ts';
 import {
   FormulaError,
   checkFormula,
@@ -19,17 +19,6 @@ import {
   type SourceField,
 } from './schema.ts';
 import type { CheckInput, Problem } from './types.ts';
-
-const FORMULA_TYPES: Partial<Record<string, FieldType>> = {
-  number: 'number',
-  currency: 'currency',
-  percent: 'percent',
-  checkbox: 'checkbox',
-  date: 'date',
-  datetime: 'datetime',
-  picklist: 'picklist',
-  multipicklist: 'multipicklist',
-};
 
 /** Globals whose members we do not resolve (labels, settings, metadata records, org, API ...). */
 const UNCHECKED_GLOBALS =
@@ -174,7 +163,7 @@ export function checkOneFormula(
   const fieldTypes: Record<string, FieldType> = {};
   for (const id of refs.identifiers.filter((i) => !i.startsWith('$') && !i.includes('.'))) {
     const f = object.fields.get(id.toLowerCase());
-    fieldTypes[id] = (f && FORMULA_TYPES[f.type]) ?? 'text';
+    fieldTypes[id] = formulaTypeOf(f?.type);
   }
   try {
     evaluateFormula(formula, {

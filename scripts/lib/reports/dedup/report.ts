@@ -257,6 +257,8 @@ function detail(
 export async function dedupSnapshot(db: Db, rule: DedupRule): Promise<DedupResult> {
   const t0 = performance.now();
   const table = await loadSalesforceRecords(db, rule);
+  const T = (l: string) => process.env.DT && console.error(l, Math.round(performance.now() - t0));
+  T('read');
   const setup = salesforceSetup(rule);
   const res = findDuplicates(
     table,
@@ -264,9 +266,11 @@ export async function dedupSnapshot(db: Db, rule: DedupRule): Promise<DedupResul
     ruleScorer(table, rule, setup.columns),
     rule.defaultCountry ?? 'US',
   );
+  T('engine');
   await attachDetails(db, rule, table, [
     ...new Set([...res.clusters.flatMap((c) => c.members), ...res.reviewPairs.flatMap((p) => [p.a, p.b])]),
   ]);
+  T('attach');
   const fields = SHOWN_FIELDS.filter((f) => table.columns[f] && !(rule.object !== 'Account' && f === 'Name'));
   return detail(table, res, fields, rule, Math.round(performance.now() - t0), rule.object);
 }
