@@ -725,18 +725,23 @@ export function survivorship(records: SurvivorRecord[], mergePriority: string[])
       );
     }
   }
-  const time = (v: string | null | undefined, what: string) => (v ? parseInstant(v, what) : null);
+  // the error text is built only for a value that does not parse (the sort compares many times)
+  const time = (v: string | null | undefined, id: string, what: string): number | null => {
+    if (!v) return null;
+    const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
+    return Number.isNaN(ms) ? parseInstant(v, `${id} ${what}`) : ms;
+  };
   const cmp = (a: SurvivorRecord, b: SurvivorRecord): number => {
     for (const c of mergePriority) {
       let d = 0;
       if (c === 'system_of_record') d = Number(!!b.isSystemOfRecord) - Number(!!a.isSystemOfRecord);
       else if (c === 'most_recent_activity') {
-        const x = time(a.lastActivityAt, `${a.id} lastActivityAt`);
-        const y = time(b.lastActivityAt, `${b.id} lastActivityAt`);
+        const x = time(a.lastActivityAt, a.id, 'lastActivityAt');
+        const y = time(b.lastActivityAt, b.id, 'lastActivityAt');
         d = x === y ? 0 : x === null ? 1 : y === null ? -1 : y - x;
       } else {
-        const x = time(a.createdAt, `${a.id} createdAt`);
-        const y = time(b.createdAt, `${b.id} createdAt`);
+        const x = time(a.createdAt, a.id, 'createdAt');
+        const y = time(b.createdAt, b.id, 'createdAt');
         d = x === y ? 0 : x === null ? 1 : y === null ? -1 : x - y;
       }
       if (d !== 0) return d;

@@ -186,6 +186,14 @@ export function normalizedCompany(v: string | null | undefined): string {
   return v ? preparedCompany(v).name : '';
 }
 
+/** Dictionaries of company names already in the memo (warmCompanies). */
+const warmed = new WeakSet<(string | null)[]>();
+/** Normalises company names ahead of use (e.g. while the rows are still being read). */
+export function warmCompanies(values: (string | null)[]): void {
+  for (const v of values) if (v) preparedCompany(v);
+  warmed.add(values);
+}
+
 /** Prepared company name per row of a column, computed once per table for the scorer and the blocking keys. */
 const companyRowsCache = new WeakMap<(string | null)[], (PreparedCompany | null)[]>();
 function companyRows(table: RecordTable, field: string): (PreparedCompany | null)[] {
@@ -193,7 +201,10 @@ function companyRows(table: RecordTable, field: string): (PreparedCompany | null
   let rows = companyRowsCache.get(col);
   if (!rows) {
     const dict = table.dictionaries?.[field];
-    rows = dict ? perRow(table, field, prepareCompany) : perRow(table, field, preparedCompany);
+    rows =
+      dict && !warmed.has(dict.values)
+        ? perRow(table, field, prepareCompany)
+        : perRow(table, field, preparedCompany);
     companyRowsCache.set(col, rows);
   }
   return rows;
@@ -458,27 +469,36 @@ export function forEachCandidatePair(
       if (hi - lo > 1) {
         let same = true;
         for (let x = lo + 1; x < hi && same; x++) same = sameKey(sorted[lo], sorted[x]);
-        const groups: number[][] = same ? [Array.from(sorted.subarray(lo, hi))] : [];
-        if (!same) {
+        if (same) {
+          starts.push(used);
+          flat.set(sorted.subarray(lo, hi), used);
+          used += hi - lo;
+          ends.push(used);
+        } else {
           // a hash collision: split the run by exact key
+          const groups: number[][] = [];
           for (let x = lo; x < hi; x++) {
             const g = groups.find((gr) => sameKey(gr[0], sorted[x]));
             if (g) g.push(sorted[x]);
             else groups.push([sorted[x]]);
           }
-        }
-        for (const g of groups) {
-          if (g.length < 2) continue;
-          starts.push(used);
-          for (const row of g) flat[used++] = row;
-          ends.push(used);
+          for (const g of groups) {
+            if (g.length < 2) continue;
+            starts.push(used);
+            for (const row of g) flat[used++] = row;
+            ends.push(used);
+          }
         }
       }
       lo = hi;
     }
-    // blocks in order of first appearance (as a Map of keys would list them)
-    const order = starts.map((_, b) => b).sort((x, y) => flat[starts[x]] - flat[starts[y]]);
-    for (const b of order) {
+    // blocks in order of first appearance (as a Map of keys would list them): a row is in at most one block of a
+    // key, so the blocks are ordered by their first row with one pass over the rows
+    const blockAt = new Int32Array(n);
+    for (let b = 0; b < starts.length; b++) blockAt[flat[starts[b]]] = b + 1;
+    for (let r = 0; r < n; r++) {
+      if (blockAt[r] === 0) continue;
+      const b = blockAt[r] - 1;
       const lo = starts[b];
       const size = ends[b] - lo;
       const span = size <= blocking.maxBlockSize ? size : blocking.window;

@@ -3,7 +3,14 @@
 import { survivorship, type DedupRule, type SurvivorRecord } from '../../rules/match.ts';
 import type { FieldValue } from '../../rules/types.ts';
 import { q, toIso as iso, type Db } from '../db.ts';
-import { fieldScorer, findDuplicates, ruleScorer, type EngineResult, type RecordTable } from './engine.ts';
+import {
+  fieldScorer,
+  findDuplicates,
+  ruleScorer,
+  warmCompanies,
+  type EngineResult,
+  type RecordTable,
+} from './engine.ts';
 import { personProfile, salesforceSetup, type PersonMapping } from './profiles.ts';
 import { tableFromCsv } from './source.ts';
 import type { ReportDoc } from '../../render/doc.ts';
@@ -78,42 +85,77 @@ const DETAIL_COLUMNS = ['CreatedDate', 'LastActivityDate', 'Title'];
  * numbers the distinct values and sends codes, so equal values share one string and the engine normalises
  * each distinct value once, without a hash lookup per row (RecordTable.dictionaries).
  */
-async function readColumns(db: Db, sql: string, cols: string[], orderBy: string): Promise<RecordTable> {
+async function readColumns(
+  db: Db,
+  sql: string,
+  cols: string[],
+  orderBy: string,
+  onDictionary?: (column: string, values: (string | null)[]) => void,
+): Promise<RecordTable> {
   const text = (c: string) => `nullif(CAST(${c} AS VARCHAR), '')`;
-  const [stats] = await db.all(
-    `SELECT count(*) AS n, ${cols.map((c, j) => `approx_count_distinct(${text(q(c))}) AS d${j}`).join(', ')} FROM (${sql})`,
-  );
-  const n = Number(stats.n);
-  const encoded = cols.filter((c, j) => j > 0 && Number(stats[`d${j}`]) < 0.6 * n);
-  // one query: the dictionaries (numbered once, materialised) and the rows as values and codes
-  const dicts = encoded.map(
-    (c, j) =>
-      `d${j} AS MATERIALIZED (SELECT v, row_number() OVER () AS code FROM (SELECT DISTINCT ${text(q(c))} AS v FROM src WHERE v IS NOT NULL))`,
-  );
-  const row = cols
-    .map((c) => {
-      const j = encoded.indexOf(c);
-      return j >= 0
-        ? `coalesce(CAST(d${j}.code AS VARCHAR), '0')`
-        : `coalesce(CAST(src.${q(c)} AS VARCHAR), '')`;
-    })
-    .join(', chr(31), ');
-  const joins = encoded.map((c, j) => `LEFT JOIN d${j} ON d${j}.v = ${text(`src.${q(c)}`)}`).join(' ');
-  const res = await db.conn.runAndReadAll(
-    `WITH src AS MATERIALIZED (${sql})${dicts.map((d) => `, ${d}`).join('')}
-     SELECT (SELECT string_agg(concat(${row}), chr(31) ORDER BY src.${orderBy}) FROM src ${joins})
-     ${encoded.map((_, j) => `, (SELECT string_agg(v, chr(31) ORDER BY code) FROM d${j})`).join('')}`,
-  );
-  const [rows, ...lists] = res.getRowsJS()[0].map((x) => (x === null || x === undefined ? '' : String(x)));
+  // the source and the dictionaries (numbered once) as temporary tables; the dictionaries are read first, so the
+  // caller can work on them (onDictionary) while DuckDB joins and aggregates the rows
+  const tmp = `_revops_read_${++readSeq}`;
+  const dict = (j: number) => `${tmp}_d${j}`;
+  let encoded: string[] = [];
+  try {
+    await db.conn.run(`CREATE TEMP TABLE ${tmp} AS ${sql}`);
+    const [stats] = await db.all(
+      `SELECT count(*) AS n, ${cols.map((c, j) => `approx_count_distinct(${text(q(c))}) AS d${j}`).join(', ')} FROM ${tmp}`,
+    );
+    const n = Number(stats.n);
+    encoded = cols.filter((c, j) => j > 0 && Number(stats[`d${j}`]) < 0.6 * n);
+    for (const [j, c] of encoded.entries())
+      await db.conn.run(
+        `CREATE TEMP TABLE ${dict(j)} AS SELECT v, row_number() OVER () AS code FROM (SELECT DISTINCT ${text(q(c))} AS v FROM ${tmp} WHERE v IS NOT NULL)`,
+      );
+    const lists = encoded.length
+      ? (
+          await db.conn.runAndReadAll(
+            `SELECT ${encoded.map((_, j) => `(SELECT string_agg(v, chr(31) ORDER BY code) FROM ${dict(j)})`).join(', ')}`,
+          )
+        )
+          .getRowsJS()[0]
+          .map((x) => (x === null || x === undefined ? '' : String(x)))
+      : [];
+    const row = cols
+      .map((c) => {
+        const j = encoded.indexOf(c);
+        return j >= 0
+          ? `coalesce(CAST(${dict(j)}.code AS VARCHAR), '0')`
+          : `coalesce(CAST(src.${q(c)} AS VARCHAR), '')`;
+      })
+      .join(', chr(31), ');
+    const joins = encoded
+      .map((c, j) => `LEFT JOIN ${dict(j)} ON ${dict(j)}.v = ${text(`src.${q(c)}`)}`)
+      .join(' ');
+    const reading = db.conn.runAndReadAll(
+      `SELECT string_agg(concat(${row}), chr(31) ORDER BY src.${orderBy}) FROM ${tmp} src ${joins}`,
+    );
+    const dictionaries: NonNullable<RecordTable['dictionaries']> = {};
+    for (const [e, c] of encoded.entries()) {
+      dictionaries[c] = { codes: new Int32Array(n), values: [null, ...lists[e].split('\x1f')] };
+      onDictionary?.(c, dictionaries[c].values);
+    }
+    const joined = (await reading).getRowsJS()[0][0];
+    return splitRows(joined === null || joined === undefined ? '' : String(joined), n, cols, dictionaries);
+  } finally {
+    for (const t of [tmp, ...encoded.map((_, j) => dict(j))]) await db.conn.run(`DROP TABLE IF EXISTS ${t}`);
+  }
+}
+let readSeq = 0;
+
+/** The columns of `n` joined rows (values and dictionary codes separated by chr(31)). */
+function splitRows(
+  rows: string,
+  n: number,
+  cols: string[],
+  dictionaries: NonNullable<RecordTable['dictionaries']>,
+): RecordTable {
   const k = cols.length;
   const columns: RecordTable['columns'] = {};
-  const dictionaries: NonNullable<RecordTable['dictionaries']> = {};
-  const encodedAt = cols.map((c) => encoded.indexOf(c));
-  for (const [j, c] of cols.entries()) {
-    columns[c] = new Array<string | null>(n);
-    const e = encodedAt[j];
-    if (e >= 0) dictionaries[c] = { codes: new Int32Array(n), values: [null, ...lists[e].split('\x1f')] };
-  }
+  const encodedAt = cols.map((c) => (dictionaries[c] ? 0 : -1));
+  for (const c of cols) columns[c] = new Array<string | null>(n);
   // walk the joined rows once: codes are parsed in place, only text values become strings
   let pos = 0;
   for (let i = 0; i < n; i++) {
@@ -165,7 +207,16 @@ export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<Re
     names.push('Company');
     join = 'LEFT JOIN "Account" a ON a."Id" = t."AccountId"';
   }
-  return readColumns(db, `SELECT ${select.join(', ')} FROM ${q(object)} t ${join}`, names, '"Id"');
+  // the distinct company names are normalised while DuckDB still builds the rows
+  return readColumns(
+    db,
+    `SELECT ${select.join(', ')} FROM ${q(object)} t ${join}`,
+    names,
+    '"Id"',
+    (c, values) => {
+      if (c === m.company) warmCompanies(values);
+    },
+  );
 }
 
 /** Fields shown per record in the review sheet and the report. */
@@ -186,18 +237,27 @@ async function attachDetails(db: Db, rule: DedupRule, table: RecordTable, rows: 
   for (const c of [...cols, '_LastActivity']) table.columns[c] = new Array<string | null>(n).fill(null);
   const index = new Map(rows.map((i) => [table.ids[i], i]));
   const act = await activitySql(db, rule.object);
-  // one query for all the rows (ids passed as one parameter): Task and Event are scanned once
-  const got = await db.all(
-    `WITH ids AS (SELECT unnest(string_split(?, chr(31))) AS id),
-       act AS (SELECT rid, max(ts) AS ts FROM (${act}) WHERE rid IN (SELECT id FROM ids) GROUP BY rid)
-     SELECT t."Id", ${cols.map((c) => `CAST(t.${q(c)} AS VARCHAR) AS ${q(c)}`).join(', ')}${cols.length ? ',' : ''} CAST(act.ts AS VARCHAR) AS "_LastActivity"
-     FROM ${q(rule.object)} t JOIN ids ON ids.id = t."Id" LEFT JOIN act ON act.rid = t."Id"`,
-    [[...index.keys()].join('\x1f')],
-  );
-  for (const r of got) {
-    const i = index.get(String(r.Id))!;
-    for (const c of [...cols, '_LastActivity'])
-      table.columns[c][i] = r[c] === null || r[c] === undefined ? null : String(r[c]);
+  const all = [...cols, '_LastActivity'];
+  // one query for all the rows (ids passed as one parameter): Task and Event are scanned once; the rows come back
+  // as one joined string (chr(31) between values, chr(30) for NULL), far faster than row objects
+  const text = (v: string) => `coalesce(CAST(${v} AS VARCHAR), chr(30))`;
+  const [[joined]] = (
+    await db.conn.runAndReadAll(
+      `WITH ids AS (SELECT unnest(string_split(?, chr(31))) AS id),
+         act AS (SELECT rid, max(ts) AS ts FROM (${act}) WHERE rid IN (SELECT id FROM ids) GROUP BY rid)
+       SELECT string_agg(concat_ws(chr(31), t."Id", ${[...cols.map((c) => text(`t.${q(c)}`)), text('act.ts')].join(', ')}), chr(31))
+       FROM ${q(rule.object)} t JOIN ids ON ids.id = t."Id" LEFT JOIN act ON act.rid = t."Id"`,
+      [[...index.keys()].join('\x1f')],
+    )
+  ).getRowsJS();
+  if (joined === null || joined === undefined) return;
+  const values = String(joined).split('\x1f');
+  for (let pos = 0; pos < values.length; pos += all.length + 1) {
+    const i = index.get(values[pos])!;
+    for (let c = 0; c < all.length; c++) {
+      const v = values[pos + 1 + c];
+      table.columns[all[c]][i] = v === '\x1e' ? null : v;
+    }
   }
 }
 
@@ -211,18 +271,26 @@ function detail(
 ): DedupResult {
   const sorField = rule?.systemOfRecordField ?? undefined;
   const values: DedupResult['values'] = {};
+  // columns looked up once, not per record
+  const shown = fields.map((f) => table.columns[f]);
+  const sorColumn = sorField ? table.columns[sorField] : undefined;
+  const {
+    _LastActivity: lastActivity,
+    LastActivityDate: lastActivityDate,
+    CreatedDate: created,
+  } = table.columns;
   const rowValues = (i: number): Record<string, FieldValue> => {
     const o: Record<string, FieldValue> = {};
-    for (const f of fields) o[f] = table.columns[f]?.[i] ?? null;
+    for (let k = 0; k < fields.length; k++) o[fields[k]] = shown[k]?.[i] ?? null;
     values[table.ids[i]] = o;
     return o;
   };
   const clusters: ClusterDetail[] = res.clusters.map((c) => {
     const recs: SurvivorRecord[] = c.members.map((i) => ({
       id: table.ids[i],
-      isSystemOfRecord: sorField ? table.columns[sorField]?.[i] === 'true' : false,
-      lastActivityAt: iso(table.columns._LastActivity?.[i] ?? table.columns.LastActivityDate?.[i]),
-      createdAt: iso(table.columns.CreatedDate?.[i]),
+      isSystemOfRecord: sorColumn ? sorColumn[i] === 'true' : false,
+      lastActivityAt: iso(lastActivity?.[i] ?? lastActivityDate?.[i]),
+      createdAt: iso(created?.[i]),
       fields: rowValues(i),
     }));
     const s = survivorship(recs, rule?.mergePriority ?? ['oldest_created']);
@@ -257,8 +325,6 @@ function detail(
 export async function dedupSnapshot(db: Db, rule: DedupRule): Promise<DedupResult> {
   const t0 = performance.now();
   const table = await loadSalesforceRecords(db, rule);
-  const T = (l: string) => process.env.DT && console.error(l, Math.round(performance.now() - t0));
-  T('read');
   const setup = salesforceSetup(rule);
   const res = findDuplicates(
     table,
@@ -266,11 +332,9 @@ export async function dedupSnapshot(db: Db, rule: DedupRule): Promise<DedupResul
     ruleScorer(table, rule, setup.columns),
     rule.defaultCountry ?? 'US',
   );
-  T('engine');
   await attachDetails(db, rule, table, [
     ...new Set([...res.clusters.flatMap((c) => c.members), ...res.reviewPairs.flatMap((p) => [p.a, p.b])]),
   ]);
-  T('attach');
   const fields = SHOWN_FIELDS.filter((f) => table.columns[f] && !(rule.object !== 'Account' && f === 'Name'));
   return detail(table, res, fields, rule, Math.round(performance.now() - t0), rule.object);
 }
