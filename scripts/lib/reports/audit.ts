@@ -95,6 +95,17 @@ export interface AuditSnapshotFigures {
   missing: Record<string, number>;
 }
 
+/** One account in the random enrichment-accuracy sample (checked by hand against the source). */
+export type EnrichmentSampleRow = {
+  id: string;
+  name: string;
+  industry: string | null;
+  employees: number | null;
+  revenue: number | null;
+  country: string | null;
+  website: string | null;
+};
+
 export interface AuditResult {
   asOf: string;
   previousAsOf: string | null;
@@ -115,15 +126,7 @@ export interface AuditResult {
   };
   lifecycle: StageCount[];
   missingFields: MissingField[];
-  enrichmentSample: {
-    id: string;
-    name: string;
-    industry: string | null;
-    employees: number | null;
-    revenue: number | null;
-    country: string | null;
-    website: string | null;
-  }[];
+  enrichmentSample: EnrichmentSampleRow[];
 }
 
 export interface AuditOptions {
@@ -272,15 +275,7 @@ export async function runAudit(db: Db, o: AuditOptions): Promise<AuditResult> {
 
   const sampleSize = o.sampleSize ?? 20;
   const seed = o.seed ?? 2026;
-  const accounts = await db.all<{
-    id: string;
-    name: string;
-    industry: string | null;
-    employees: number | null;
-    revenue: number | null;
-    country: string | null;
-    website: string | null;
-  }>(
+  const accounts = await db.all<EnrichmentSampleRow>(
     `SELECT "Id" AS id, "Name" AS name, "Industry" AS industry, "NumberOfEmployees" AS employees, "AnnualRevenue" AS revenue, "BillingCountry" AS country, "Website" AS website FROM "Account"`,
   );
   const enrichmentSample = accounts
