@@ -12,7 +12,7 @@ import { dedupExport, dedupSnapshot } from '../scripts/lib/reports/dedup/report.
 import { FEBRL_MAPPING } from '../scripts/lib/reports/dedup/profiles.ts';
 import { tableFromCsv } from '../scripts/lib/reports/dedup/source.ts';
 import { pairQuality } from '../scripts/lib/reports/dedup/quality.ts';
-import { soundex } from '../scripts/lib/reports/dedup/engine.ts';
+import { soundex } from '../scripts/lib/reports/dedup/parts.ts';
 import {
   COMPANY_SUFFIXES,
   DEFAULT_FIELD_WEIGHTS,

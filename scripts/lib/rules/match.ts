@@ -184,12 +184,18 @@ function fold(v: FieldValue | undefined): string {
 /**
  * Normalised company name: lower case, accents removed, "&" → "and", punctuation removed, legal suffixes
  * (Inc, LLC, GmbH, Ltd, Corp, ...) dropped from the end, a leading "the" dropped, spaces collapsed.
+ * As regular expressions (the Apex twin's form): fold, replace /&/g with " and ", remove /\.(?=[a-z]\b)/g
+ * ("l.l.c." → "llc.", "s.a." → "sa."), replace /[^a-z0-9]+/g with " ", trim, split on " ". ASCII names (nearly
+ * all) take one pass over the characters instead, with the same result (pinned by a test against the
+ * expressions on real and random names).
  */
 export function normalizeCompany(name: FieldValue | undefined): string {
   if (isBlank(name)) return '';
-  const tokens = fold(name)
+  const raw = String(name);
+  if (/^[\x00-\x7f]*$/.test(raw)) return normalizeAsciiCompany(raw.toLowerCase());
+  const tokens = fold(raw)
     .replace(/&/g, ' and ')
-    .replace(/\.(?=[a-z]\b)/g, '') // "l.l.c." → "llc.", "s.a." → "sa."
+    .replace(/\.(?=[a-z]\b)/g, '')
     .replace(/[^a-z0-9]+/g, ' ')
     .trim()
     .split(' ')
@@ -197,6 +203,77 @@ export function normalizeCompany(name: FieldValue | undefined): string {
   while (tokens.length > 1 && COMPANY_SUFFIXES.has(tokens[tokens.length - 1])) tokens.pop();
   if (tokens.length > 1 && tokens[0] === 'the') tokens.shift();
   return tokens.join(' ');
+}
+
+const isAlnum = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57); // [a-z0-9]
+const isWordChar = (c: number): boolean => isAlnum(c) || c === 95; // \w on lower-case text
+
+// Word boundaries of the name being normalised (grown on demand): starts, ends, and whether a word has removed dots
+let wordStart = new Int32Array(64);
+let wordEnd = new Int32Array(64);
+let wordDots = new Uint8Array(64);
+
+/** Word w of the name being normalised, removed dots taken out. */
+function companyWord(s: string, w: number): string {
+  if (wordStart[w] < 0) return 'and';
+  const t = s.slice(wordStart[w], wordEnd[w]);
+  return wordDots[w] ? t.replace(/\./g, '') : t;
+}
+
+/**
+ * normalizeCompany of a lower-case ASCII name in one pass: word boundaries first; when the kept words are one
+ * stretch of the name with single spaces between them (the usual case) the result is a slice of it.
+ */
+function normalizeAsciiCompany(s: string): string {
+  const n = s.length;
+  if (wordStart.length <= n) {
+    wordStart = new Int32Array(n * 2 + 2);
+    wordEnd = new Int32Array(n * 2 + 2);
+    wordDots = new Uint8Array(n * 2 + 2);
+  }
+  let words = 0;
+  let start = -1;
+  let dots = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : -1;
+    if (c !== -1 && isAlnum(c)) {
+      if (start < 0) start = i;
+      continue;
+    }
+    // a dot before a single letter that ends a word is removed ("l.l.c." → "llc."): the word goes on after it
+    const next = i + 1 < n ? s.charCodeAt(i + 1) : -1;
+    if (c === 46 && next >= 97 && next <= 122 && !(i + 2 < n && isWordChar(s.charCodeAt(i + 2)))) {
+      if (start < 0) start = i + 1;
+      dots = 1;
+      continue;
+    }
+    if (start >= 0) {
+      wordStart[words] = start;
+      wordEnd[words] = i;
+      wordDots[words++] = dots;
+    }
+    start = -1;
+    dots = 0;
+    if (c === 38) {
+      // "&" → " and ": a word of its own (-1 marks it)
+      wordStart[words] = -1;
+      wordEnd[words] = -1;
+      wordDots[words++] = 0;
+    }
+  }
+  let last = words - 1;
+  while (last > 0 && COMPANY_SUFFIXES.has(companyWord(s, last))) last--;
+  let first = 0;
+  if (last > 0 && companyWord(s, 0) === 'the') first = 1;
+  if (last < first) return '';
+  // one stretch of the name: plain words with a single space between them
+  let plain = wordStart[first] >= 0 && !wordDots[first];
+  for (let w = first + 1; w <= last && plain; w++)
+    plain = wordStart[w] >= 0 && !wordDots[w] && wordStart[w] === wordEnd[w - 1] + 1 && s.charCodeAt(wordEnd[w - 1]) === 32;
+  if (plain) return s.slice(wordStart[first], wordEnd[last]);
+  const out: string[] = [];
+  for (let w = first; w <= last; w++) out.push(companyWord(s, w));
+  return out.join(' ');
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 } from '../../../scripts/lib/reports/dedup/engine.ts';
 import { salesforceSetup } from '../../../scripts/lib/reports/dedup/profiles.ts';
 import {
+  COMPANY_SUFFIXES,
   GENERIC_WORDS,
   GENERIC_WORD_WEIGHT,
   TOKEN_MATCH_MIN,
@@ -86,6 +87,24 @@ function referenceNameSimilarity(a: string | null, b: string | null): number {
     den += weight(t);
   }
   return (referenceJaroWinkler(na, nb) + num / den) / 2;
+}
+
+/** The company normalisation as regular expressions (the Apex twin's form), kept as the reference. */
+function referenceNormalizeCompany(name: string | null): string {
+  if (name === null || name.trim() === '') return '';
+  const tokens = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/\.(?=[a-z]\b)/g, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter((t) => t.length > 0);
+  while (tokens.length > 1 && COMPANY_SUFFIXES.has(tokens[tokens.length - 1])) tokens.pop();
+  if (tokens.length > 1 && tokens[0] === 'the') tokens.shift();
+  return tokens.join(' ');
 }
 
 const RULES: DedupRule[] = [
@@ -168,6 +187,12 @@ describe('dedup fast path equals scorePair on demo leads', () => {
     });
   }
 
+  it('normalises every demo company name exactly as the regular expressions do', () => {
+    const companies = [...new Set(table.columns.Company.filter((c): c is string => !!c))];
+    expect(companies.length).toBeGreaterThan(500);
+    for (const c of companies) expect(normalizeCompany(c), c).toBe(referenceNormalizeCompany(c));
+  });
+
   it('computes company similarity exactly as the original all-pairs token comparison', () => {
     const companies = [...new Set(table.columns.Company.filter((c): c is string => !!c))];
     const rnd = random(11);
@@ -175,6 +200,53 @@ describe('dedup fast path equals scorePair on demo leads', () => {
       const a = companies[rnd(companies.length)];
       const b = k % 3 === 0 ? `${a.slice(0, -1)} Group` : companies[rnd(companies.length)];
       expect(Object.is(nameSimilarity(a, b), referenceNameSimilarity(a, b))).toBe(true);
+    }
+  });
+});
+
+describe('single-pass company normalisation', () => {
+  it('equals the regular expressions on hand-picked punctuation cases', () => {
+    const cases = [
+      'L.L.C.',
+      'Acme, L.L.C.',
+      'A.B.C. Corp',
+      'a.bc',
+      'a.b_c',
+      'a.b&c',
+      'a.&b',
+      'x.1',
+      '1.5 Ventures',
+      'S.A.',
+      'Foo.Bar.Baz',
+      'The Co.',
+      'The',
+      '  The  Acme  Inc.  ',
+      'AT&T',
+      'Procter & Gamble Co.',
+      '&',
+      '...',
+      '.a',
+      'a.',
+      'a..b',
+      'e.on SE',
+      'Müller & Söhne GmbH',
+      'Ça.Va S.A.R.L.',
+      '\tTab\nNew-Line',
+      'Foo_Bar Inc',
+      'x.y.',
+    ];
+    for (const c of cases) expect(normalizeCompany(c), c).toBe(referenceNormalizeCompany(c));
+  });
+
+  it('equals the regular expressions on random names built from letters, digits and punctuation', () => {
+    const rnd = random(5);
+    const alphabet = 'abcABC xyz019.&,_-/()\'"éÖ\t';
+    for (let k = 0; k < 20000; k++) {
+      let s = '';
+      const len = 1 + rnd(14);
+      for (let i = 0; i < len; i++) s += alphabet[rnd(alphabet.length)];
+      if (k % 4 === 0) s += [' Inc.', ' L.L.C.', ' S.A.', ' Co', ' group'][rnd(5)];
+      expect(normalizeCompany(s), JSON.stringify(s)).toBe(referenceNormalizeCompany(s));
     }
   });
 });

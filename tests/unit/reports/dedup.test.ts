@@ -6,9 +6,9 @@ import {
   findDuplicates,
   forEachCandidatePair,
   ruleScorer,
-  soundex,
   type RecordTable,
 } from '../../../scripts/lib/reports/dedup/engine.ts';
+import { soundex } from '../../../scripts/lib/reports/dedup/parts.ts';
 import {
   dedupExport,
   dedupSnapshot,

@@ -6,8 +6,6 @@ import {
   companyEmailDomain,
   jaroWinkler,
   nameSimilarity,
-  normalizeCompany,
-  GENERIC_WORDS,
   pairDecision,
   phoneToE164,
   normalizePersonName,
@@ -23,6 +21,18 @@ import {
   type PreparedParts,
 } from '../../rules/match.ts';
 import { roundHalfUp } from '../../rules/types.ts';
+import {
+  blockPartValues,
+  clean,
+  companyToken,
+  partKey,
+  dictionaryParts,
+  partsOf,
+  type BlockTransform,
+  type Parts,
+} from './parts.ts';
+
+export type { BlockTransform } from './parts.ts';
 
 export type Comparator =
   | 'name' // person name: lower-case letters, Jaro-Winkler
@@ -44,9 +54,6 @@ export interface FieldSpec {
   /** Reason shown when the field agrees (similarity >= 0.9), e.g. "phone match". */
   reason: string;
 }
-
-export type BlockTransform =
-  'email_domain' | 'phone' | 'company' | 'website' | 'exact' | 'digits' | 'prefix3' | 'soundex';
 
 export interface BlockKeySpec {
   name: string;
@@ -70,6 +77,12 @@ export interface RecordTable {
    * = null. The engine then normalises each distinct value once, without a hash lookup per row.
    */
   dictionaries?: Record<string, Dictionary>;
+  /**
+   * Blocking-key parts by partKey(column, transform, country): computed ahead (e.g. in a worker thread while
+   * the rows were read; the raw column may then be absent) or by the engine at first use, and shared with the
+   * scorer, which compares e-mail, e-mail domain and phone as normalised for blocking.
+   */
+  parts?: Map<string, Parts>;
 }
 
 export interface Dictionary {
@@ -132,66 +145,15 @@ export interface EngineResult {
   matchPairs: number;
 }
 
-const SOUNDEX: Record<string, string> = {
-  b: '1',
-  f: '1',
-  p: '1',
-  v: '1',
-  c: '2',
-  g: '2',
-  j: '2',
-  k: '2',
-  q: '2',
-  s: '2',
-  x: '2',
-  z: '2',
-  d: '3',
-  t: '3',
-  l: '4',
-  m: '5',
-  n: '5',
-  r: '6',
-};
-
-/** American Soundex code of a word ("Robert" -> "r163"), '' for no letters. Blocking only. */
-export function soundex(s: string): string {
-  const w = s.toLowerCase().replace(/[^a-z]/g, '');
-  if (!w) return '';
-  let out = w[0];
-  let last = SOUNDEX[w[0]] ?? '';
-  for (let i = 1; i < w.length && out.length < 4; i++) {
-    const c = SOUNDEX[w[i]] ?? '';
-    if (c && c !== last) out += c;
-    if (w[i] !== 'h' && w[i] !== 'w') last = c;
-  }
-  return out.padEnd(4, '0');
-}
-
-const clean = (v: string | null | undefined): string => (v ?? '').trim().toLowerCase();
 
 type PreparedCompany = { name: string; tokens: string[] };
 
-/** Memo of normalised company names by raw value (names repeat across calls on the same data). */
-const companyMemo = new Map<string, PreparedCompany>();
-function preparedCompany(v: string): PreparedCompany {
-  let r = companyMemo.get(v);
-  if (r === undefined) {
-    if (companyMemo.size > 2_000_000) companyMemo.clear();
-    r = prepareCompany(v);
-    companyMemo.set(v, r);
-  }
-  return r;
-}
-export function normalizedCompany(v: string | null | undefined): string {
-  return v ? preparedCompany(v).name : '';
-}
-
-/** Dictionaries of company names already in the memo (warmCompanies). */
-const warmed = new WeakSet<(string | null)[]>();
-/** Normalises company names ahead of use (e.g. while the rows are still being read). */
-export function warmCompanies(values: (string | null)[]): void {
-  for (const v of values) if (v) preparedCompany(v);
-  warmed.add(values);
+/** Prepared company names of a dictionary's values (by code), computed once per dictionary. */
+const dictionaryCompanies = new WeakMap<(string | null)[], (PreparedCompany | null)[]>();
+export function prepareCompanies(values: (string | null)[]): (PreparedCompany | null)[] {
+  let byCode = dictionaryCompanies.get(values);
+  if (!byCode) dictionaryCompanies.set(values, (byCode = values.map((v) => (v ? prepareCompany(v) : null))));
+  return byCode;
 }
 
 /** Prepared company name per row of a column, computed once per table for the scorer and the blocking keys. */
@@ -201,53 +163,28 @@ function companyRows(table: RecordTable, field: string): (PreparedCompany | null
   let rows = companyRowsCache.get(col);
   if (!rows) {
     const dict = table.dictionaries?.[field];
-    rows =
-      dict && !warmed.has(dict.values)
-        ? perRow(table, field, prepareCompany)
-        : perRow(table, field, preparedCompany);
+    const n = col.length;
+    rows = new Array<PreparedCompany | null>(n);
+    if (dict) {
+      const byCode = prepareCompanies(dict.values);
+      for (let i = 0; i < n; i++) rows[i] = byCode[dict.codes[i]];
+    } else {
+      const memo = new Map<string, PreparedCompany>();
+      for (let i = 0; i < n; i++) {
+        const v = col[i];
+        if (!v) rows[i] = null;
+        else {
+          let c = memo.get(v);
+          if (!c) memo.set(v, (c = prepareCompany(v)));
+          rows[i] = c;
+        }
+      }
+    }
     companyRowsCache.set(col, rows);
   }
   return rows;
 }
 
-/** First distinctive (non-generic) word of a normalised company name. */
-function companyToken(tokens: string[]): string {
-  return tokens.find((t) => t && !GENERIC_WORDS.has(t)) ?? tokens[0] ?? '';
-}
-
-function blockPart(v: string | null, t: BlockTransform, country: string): string {
-  switch (t) {
-    case 'email_domain':
-      return companyEmailDomain(v);
-    case 'phone':
-      return phoneToE164(v, country) ?? '';
-    case 'company':
-      return v ? companyToken(preparedCompany(v).tokens) : '';
-    case 'website':
-      return websiteDomain(v);
-    case 'digits':
-      return (v ?? '').replace(/\D/g, '');
-    case 'prefix3':
-      return clean(v)
-        .replace(/[^a-z0-9]/g, '')
-        .slice(0, 3);
-    case 'soundex':
-      return soundex(v ?? '');
-    default:
-      return clean(v);
-  }
-}
-
-/**
- * Transforms whose inputs repeat enough (names, websites) to be worth a memo per distinct value ('company' has
- * its own memo, shared with the scorer).
- */
-const MEMO_TRANSFORMS = new Set<BlockTransform>(['soundex', 'prefix3', 'website', 'digits']);
-
-/**
- * One blocking-key part of every row as an interned id (0 = the row has no key): each distinct raw value is
- * transformed once for memo transforms, and equal parts get equal ids.
- */
 /** Dense ids 1, 2, ... for pairs of positive int32s, in order of first sight (open addressing). */
 class PairIds {
   private slots: Int32Array;
@@ -298,75 +235,40 @@ const tableSize = (expected: number): number => {
   return size;
 };
 
-/** FNV-1a hash of a string (never 0, which marks "no key"). */
-function hashOf(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h === 0 ? 1 : h;
-}
-
-/** One blocking-key part of every row ('' = no key) with its hash; memo transforms run once per distinct value. */
-interface Parts {
-  values: string[];
-  hashes: Int32Array;
-}
-
-/**
- * Block parts per row that equal a normalisation of the scorer (e-mail trimmed + lower case, company e-mail
- * domain, E.164 phone), kept per column so the scorer does not compute them again.
- */
-const sharedParts = new WeakMap<(string | null)[], Map<string, string[]>>();
-const SHARED_TRANSFORMS = new Set<BlockTransform>(['exact', 'email_domain', 'phone']);
-function sharedPart(col: (string | null)[], t: BlockTransform, country: string): string[] | undefined {
-  return sharedParts.get(col)?.get(`${t}\u0000${country}`);
-}
-
+/** A column's blocking-key part, computed at first use and kept on the table (table.parts). */
 function blockParts(table: RecordTable, field: string, t: BlockTransform, country: string): Parts {
+  const key = partKey(field, t, country);
+  let parts = table.parts?.get(key);
+  if (parts) return parts;
   const col = table.columns[field];
   const n = col.length;
-  const shared = SHARED_TRANSFORMS.has(t) ? sharedPart(col, t, country) : undefined;
-  const values = shared ?? new Array<string>(n);
-  const hashes = new Int32Array(n);
   const dict = table.dictionaries?.[field];
-  if (shared) {
-    // computed for an earlier call on this table
+  if (dict) {
+    // once per distinct value, then by code
+    const byCode =
+      t === 'company'
+        ? prepareCompanies(dict.values).map((c) => (c ? companyToken(c.tokens) : ''))
+        : blockPartValues(dict.values, t, country);
+    parts = dictionaryParts(dict.codes, byCode);
   } else if (t === 'company') {
     const companies = companyRows(table, field);
+    const values = new Array<string>(n);
     for (let i = 0; i < n; i++) values[i] = companies[i] ? companyToken(companies[i]!.tokens) : '';
-  } else if (dict) {
-    const byCode = dict.values.map((v) => (v ? blockPart(v, t, country) : ''));
-    for (let i = 0; i < n; i++) values[i] = byCode[dict.codes[i]];
-  } else {
-    const memo = MEMO_TRANSFORMS.has(t) ? new Map<string, string>() : null;
-    for (let i = 0; i < n; i++) {
-      const raw = col[i];
-      let part = raw ? memo?.get(raw) : '';
-      if (part === undefined) {
-        part = blockPart(raw, t, country);
-        memo?.set(raw!, part);
-      }
-      values[i] = part;
-    }
-  }
-  if (SHARED_TRANSFORMS.has(t) && !shared) {
-    let byKey = sharedParts.get(col);
-    if (!byKey) sharedParts.set(col, (byKey = new Map()));
-    byKey.set(`${t}\u0000${country}`, values);
-  }
-  // hash each distinct part string once where rows share string objects
-  let last = '';
-  let lastHash = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (v === '') continue;
-    if (v !== last) {
-      last = v;
-      lastHash = hashOf(v);
-    }
-    hashes[i] = lastHash;
-  }
-  return { values, hashes };
+    parts = partsOf(values);
+  } else parts = partsOf(blockPartValues(col, t, country));
+  (table.parts ??= new Map()).set(key, parts);
+  return parts;
 }
+
+/** Computes (once, kept on the table) the blocking keys' parts of the columns the table holds as raw values. */
+export function computeBlockParts(table: RecordTable, blocking: Blocking, country = 'US'): void {
+  for (const spec of blocking.keys)
+    for (const p of spec.parts) if (table.columns[p.field]) blockParts(table, p.field, p.transform, country);
+}
+
+/** Whether the table has the column, as raw values or as a part computed ahead. */
+const hasPart = (table: RecordTable, field: string, t: BlockTransform, country: string): boolean =>
+  !!table.columns[field] || !!table.parts?.has(partKey(field, t, country));
 
 /** Stable sort of `rows` by unsigned 32-bit `keys[row]` (two 16-bit counting passes). */
 function radixSort(rows: Int32Array, keys: Uint32Array): Int32Array {
@@ -430,8 +332,11 @@ export function forEachCandidatePair(
     return v;
   };
   const keyHash = new Uint32Array(n);
-  const specs = blocking.keys.filter((spec) => spec.parts.every((p) => table.columns[p.field])); // others: column not in this table
-  // every key's parts before the first pair is visited: a scorer can then reuse the shared ones (sharedPart)
+  // keys reading a column this table does not have are skipped
+  const specs = blocking.keys.filter((spec) =>
+    spec.parts.every((p) => hasPart(table, p.field, p.transform, country)),
+  );
+  // every key's parts before the first pair is visited: a scorer can then reuse them (table.parts)
   const specParts = specs.map((spec) => spec.parts.map((p) => partValues(p.field, p.transform)));
   for (const cols of specParts) {
     // the rows with a key (every part present) and the hash of their key
@@ -455,7 +360,7 @@ export function forEachCandidatePair(
     // rows sorted by key hash (row order kept within a hash); runs of one hash split by exact key equality
     const sorted = radixSort(keyed.subarray(0, m), keyHash);
     const sameKey = (i: number, j: number): boolean => {
-      for (let p = 0; p < cols.length; p++) if (cols[p].values[i] !== cols[p].values[j]) return false;
+      for (let p = 0; p < cols.length; p++) if (cols[p].value(i) !== cols[p].value(j)) return false;
       return true;
     };
     // blocks as ranges [start, end) of `flat` (rows ascending within a block)
@@ -520,6 +425,7 @@ function prepare(
   country: string,
 ): string[] {
   const values = new Array<string>(n);
+  const companies = new Map<string, string>(); // normalised company name by raw value
   for (let i = 0; i < n; i++) {
     const raw = col ? col[i] : null;
     switch (comparator) {
@@ -534,7 +440,7 @@ function prepare(
         values[i] = clean(raw).replace(/\s+/g, ' ');
         break;
       case 'company':
-        values[i] = normalizedCompany(raw);
+        values[i] = raw ? (companies.get(raw) ?? companies.set(raw, prepareCompany(raw).name).get(raw)!) : '';
         break;
       case 'email':
         values[i] = clean(raw).includes('@') ? clean(raw) : '';
@@ -636,15 +542,14 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
   const recs: (PreparedMatch | undefined)[] = new Array(table.ids.length);
   // e-mail, domain and phone as the blocking keys already normalised them (same functions), found at first use
   const country = rule.defaultCountry ?? 'US';
-  let fromBlocking: { email?: string[]; emailDomain?: string[]; phone?: string[] } | null = null;
+  let fromBlocking: { email?: Parts; emailDomain?: Parts; phone?: Parts } | null = null;
   const blockingParts = () => {
-    const c = (name: string | undefined) => (name ? table.columns[name] : undefined);
-    const email = c(cols.email);
-    const phone = c(cols.phone);
+    const part = (name: string | undefined, t: BlockTransform) =>
+      name ? table.parts?.get(partKey(name, t, country)) : undefined;
     return {
-      email: email && sharedPart(email, 'exact', country),
-      emailDomain: email && sharedPart(email, 'email_domain', country),
-      phone: phone && sharedPart(phone, 'phone', country),
+      email: part(cols.email, 'exact'),
+      emailDomain: part(cols.email, 'email_domain'),
+      phone: part(cols.phone, 'phone'),
     };
   };
   /** A row's prepared record, made on first use: only rows in some candidate pair are ever prepared. */
@@ -653,9 +558,9 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
     if (p === undefined) {
       read(i, rec);
       fromBlocking ??= blockingParts();
-      known.email = fromBlocking.email?.[i];
-      known.emailDomain = fromBlocking.emailDomain?.[i];
-      known.phone = fromBlocking.phone?.[i];
+      known.email = fromBlocking.email?.value(i);
+      known.emailDomain = fromBlocking.emailDomain?.value(i);
+      known.phone = fromBlocking.phone?.value(i);
       known.company = companies?.[i] ?? undefined;
       known.personName = undefined;
       if (rec.name) {

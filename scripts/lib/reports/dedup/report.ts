@@ -4,13 +4,15 @@ import { survivorship, type DedupRule, type SurvivorRecord } from '../../rules/m
 import type { FieldValue } from '../../rules/types.ts';
 import { q, toIso as iso, type Db } from '../db.ts';
 import {
+  computeBlockParts,
   fieldScorer,
   findDuplicates,
+  prepareCompanies,
   ruleScorer,
-  warmCompanies,
   type EngineResult,
   type RecordTable,
 } from './engine.ts';
+import { PartsWorker, partKey, type BlockTransform, type Parts } from './parts.ts';
 import { personProfile, salesforceSetup, type PersonMapping } from './profiles.ts';
 import { tableFromCsv } from './source.ts';
 import type { ReportDoc } from '../../render/doc.ts';
@@ -78,6 +80,18 @@ function activitySql(db: Db, object: string): Promise<string> {
 /** Columns survivorship and the review sheet read, fetched only for the records that end up in a cluster. */
 const DETAIL_COLUMNS = ['CreatedDate', 'LastActivityDate', 'Title'];
 
+/** Options of readColumns. */
+interface ReadOptions {
+  /** Called with each dictionary-encoded column's values while DuckDB still builds the rows. */
+  onDictionary?: (column: string, values: (string | null)[]) => void;
+  /**
+   * Columns read apart from the others, ahead of them, and not into the table: `onDetached` receives their n
+   * rows as one string (each value followed by chr(31), '' for NULL), e.g. to hand them to a worker thread.
+   */
+  detached?: string[];
+  onDetached?: (rows: string, n: number) => void;
+}
+
 /**
  * Text columns of a query, rows ordered by `orderBy` ('' and NULL read as null). DuckDB joins every value of
  * every row into one string in one ordered aggregate, and JS splits it once: for a million rows far faster than
@@ -90,9 +104,11 @@ async function readColumns(
   sql: string,
   cols: string[],
   orderBy: string,
-  onDictionary?: (column: string, values: (string | null)[]) => void,
+  opts: ReadOptions = {},
 ): Promise<RecordTable> {
   const text = (c: string) => `nullif(CAST(${c} AS VARCHAR), '')`;
+  const detached = opts.detached ?? [];
+  const kept = cols.filter((c) => !detached.includes(c));
   // the source and the dictionaries (numbered once) as temporary tables; the dictionaries are read first, so the
   // caller can work on them (onDictionary) while DuckDB joins and aggregates the rows
   const tmp = `_revops_read_${++readSeq}`;
@@ -101,10 +117,17 @@ async function readColumns(
   try {
     await db.conn.run(`CREATE TEMP TABLE ${tmp} AS ${sql}`);
     const [stats] = await db.all(
-      `SELECT count(*) AS n, ${cols.map((c, j) => `approx_count_distinct(${text(q(c))}) AS d${j}`).join(', ')} FROM ${tmp}`,
+      `SELECT count(*) AS n, ${kept.map((c, j) => `approx_count_distinct(${text(q(c))}) AS d${j}`).join(', ')} FROM ${tmp}`,
     );
     const n = Number(stats.n);
-    encoded = cols.filter((c, j) => j > 0 && Number(stats[`d${j}`]) < 0.6 * n);
+    encoded = kept.filter((c, j) => j > 0 && Number(stats[`d${j}`]) < 0.6 * n);
+    if (detached.length) {
+      const row = detached.map((c) => `coalesce(CAST(${q(c)} AS VARCHAR), ''), chr(31)`).join(', ');
+      const [[rows]] = (
+        await db.conn.runAndReadAll(`SELECT string_agg(concat(${row}), '' ORDER BY ${orderBy}) FROM ${tmp}`)
+      ).getRowsJS();
+      opts.onDetached?.(rows === null || rows === undefined ? '' : String(rows), n);
+    }
     for (const [j, c] of encoded.entries())
       await db.conn.run(
         `CREATE TEMP TABLE ${dict(j)} AS SELECT v, row_number() OVER () AS code FROM (SELECT DISTINCT ${text(q(c))} AS v FROM ${tmp} WHERE v IS NOT NULL)`,
@@ -118,7 +141,7 @@ async function readColumns(
           .getRowsJS()[0]
           .map((x) => (x === null || x === undefined ? '' : String(x)))
       : [];
-    const row = cols
+    const row = kept
       .map((c) => {
         const j = encoded.indexOf(c);
         return j >= 0
@@ -135,10 +158,10 @@ async function readColumns(
     const dictionaries: NonNullable<RecordTable['dictionaries']> = {};
     for (const [e, c] of encoded.entries()) {
       dictionaries[c] = { codes: new Int32Array(n), values: [null, ...lists[e].split('\x1f')] };
-      onDictionary?.(c, dictionaries[c].values);
+      opts.onDictionary?.(c, dictionaries[c].values);
     }
     const joined = (await reading).getRowsJS()[0][0];
-    return splitRows(joined === null || joined === undefined ? '' : String(joined), n, cols, dictionaries);
+    return splitRows(joined === null || joined === undefined ? '' : String(joined), n, kept, dictionaries);
   } finally {
     for (const t of [tmp, ...encoded.map((_, j) => dict(j))]) await db.conn.run(`DROP TABLE IF EXISTS ${t}`);
   }
@@ -207,16 +230,40 @@ export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<Re
     names.push('Company');
     join = 'LEFT JOIN "Account" a ON a."Id" = t."AccountId"';
   }
-  // the distinct company names are normalised while DuckDB still builds the rows
-  return readColumns(
-    db,
-    `SELECT ${select.join(', ')} FROM ${q(object)} t ${join}`,
-    names,
-    '"Id"',
-    (c, values) => {
-      if (c === m.company) warmCompanies(values);
-    },
-  );
+  // E-mail and phone differ from record to record: their blocking parts (which the scorer shares) are computed
+  // in a worker thread while this thread reads the other columns and normalises the distinct company names
+  const country = rule.defaultCountry ?? 'US';
+  const offThread: [string, BlockTransform[]][] = (
+    [
+      ['Email', ['exact', 'email_domain']],
+      ['Phone', ['phone']],
+    ] as [string, BlockTransform[]][]
+  ).filter(([c]) => names.includes(c));
+  const worker = offThread.length ? new PartsWorker() : null;
+  try {
+    let parts: Promise<Parts[][]> | undefined;
+    const table = await readColumns(db, `SELECT ${select.join(', ')} FROM ${q(object)} t ${join}`, names, '"Id"', {
+      onDictionary: (c, values) => {
+        if (c === m.company) prepareCompanies(values);
+      },
+      detached: offThread.map(([c]) => c),
+      onDetached: (rows, n) => {
+        parts = worker!.run({ rows, n, transforms: offThread.map(([, t]) => t), country });
+      },
+    });
+    // this thread's share of the blocking keys while the worker finishes
+    computeBlockParts(table, setup.blocking, country);
+    if (parts) {
+      const done = await parts;
+      table.parts = new Map();
+      offThread.forEach(([c, ts], k) =>
+        ts.forEach((t, x) => table.parts!.set(partKey(c, t, country), done[k][x])),
+      );
+    }
+    return table;
+  } finally {
+    worker?.close();
+  }
 }
 
 /** Fields shown per record in the review sheet and the report. */
