@@ -269,7 +269,11 @@ function normalizeAsciiCompany(s: string): string {
   // one stretch of the name: plain words with a single space between them
   let plain = wordStart[first] >= 0 && !wordDots[first];
   for (let w = first + 1; w <= last && plain; w++)
-    plain = wordStart[w] >= 0 && !wordDots[w] && wordStart[w] === wordEnd[w - 1] + 1 && s.charCodeAt(wordEnd[w - 1]) === 32;
+    plain =
+      wordStart[w] >= 0 &&
+      !wordDots[w] &&
+      wordStart[w] === wordEnd[w - 1] + 1 &&
+      s.charCodeAt(wordEnd[w - 1]) === 32;
   if (plain) return s.slice(wordStart[first], wordEnd[last]);
   const out: string[] = [];
   for (let w = first; w <= last; w++) out.push(companyWord(s, w));
@@ -283,10 +287,15 @@ function normalizeAsciiCompany(s: string): string {
  */
 export function phoneToE164(phone: FieldValue | undefined, defaultCountry = 'US'): string | null {
   if (isBlank(phone)) return null;
-  const raw = String(phone)
-    .trim()
-    .replace(/\s*(?:ext\.?|extension|x|#)\s*\d+\s*$/i, '')
-    .replace(/\(0\)/g, ''); // "+44 (0)20 ..." : the bracketed trunk zero is not dialled from abroad
+  const s = String(phone);
+  // an extension needs an "x" (ext, extension, x) or "#": without them and "(0)" the two expressions change nothing
+  const plain = s.indexOf('x') < 0 && s.indexOf('X') < 0 && s.indexOf('#') < 0 && s.indexOf('(0)') < 0;
+  const raw = plain
+    ? s.trim()
+    : s
+        .trim()
+        .replace(/\s*(?:ext\.?|extension|x|#)\s*\d+\s*$/i, '')
+        .replace(/\(0\)/g, ''); // "+44 (0)20 ..." : the bracketed trunk zero is not dialled from abroad
   let digits = raw.replace(/\D/g, '');
   let international = raw.startsWith('+');
   if (!international && digits.startsWith('00')) {
@@ -484,9 +493,11 @@ export interface PairScore {
  * (prepareMatchRecord) and scores pairs with scorePrepared; scorePair is exactly these two steps.
  */
 export interface PreparedMatch {
-  email: string; // trimmed, lower case; '' when blank
-  emailDomain: string; // company e-mail domain; '' for free-mail and invalid addresses
-  phone: string; // E.164; '' when not a phone number
+  // The keys compared only for equality hold the normalised string, or a number standing for it (an interned id,
+  // equal exactly when the strings are equal; 0 for ''): dedup over many records compares ids, not strings.
+  email: string | number; // trimmed, lower case; '' when blank
+  emailDomain: string | number; // company e-mail domain; '' for free-mail and invalid addresses
+  phone: string | number; // E.164; '' when not a phone number
   company: string; // normalizeCompany
   companyTokens: string[]; // company.split(' ')
   name: string | null; // the name as given; null when blank
@@ -503,12 +514,13 @@ export function prepareCompany(company: FieldValue | undefined): { name: string;
 /**
  * Parts of a record a caller has already normalised exactly as prepareMatchRecord would (e-mail trimmed + lower
  * case, companyEmailDomain, phoneToE164 ?? '', prepareCompany, normalizePersonName), e.g. once per distinct value
- * over a whole table; prepareMatchRecord uses them instead of normalising again.
+ * over a whole table; prepareMatchRecord uses them instead of normalising again. E-mail, domain and phone may
+ * be interned ids instead of strings (see PreparedMatch), for every record compared.
  */
 export interface PreparedParts {
-  email?: string;
-  emailDomain?: string;
-  phone?: string;
+  email?: string | number;
+  emailDomain?: string | number;
+  phone?: string | number;
   company?: { name: string; tokens: string[] } | null;
   personName?: string;
 }
@@ -802,34 +814,49 @@ export function survivorship(records: SurvivorRecord[], mergePriority: string[])
       );
     }
   }
-  // the error text is built only for a value that does not parse (the sort compares many times)
-  const time = (v: string | null | undefined, id: string, what: string): number | null => {
-    if (!v) return null;
-    const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
-    return Number.isNaN(ms) ? parseInstant(v, `${id} ${what}`) : ms;
-  };
-  const cmp = (a: SurvivorRecord, b: SurvivorRecord): number => {
+  // each record's instants parsed once, before the sort (only for clusters that need a ranking)
+  const time = (v: string | null | undefined, id: string, what: string): number | null =>
+    v ? parseInstant(v, `${id} ${what}`) : null;
+  const many = records.length > 1;
+  const keyed = records.map((r) => ({
+    r,
+    sor: r.isSystemOfRecord ? 1 : 0,
+    activity:
+      many && mergePriority.includes('most_recent_activity')
+        ? time(r.lastActivityAt, r.id, 'lastActivityAt')
+        : null,
+    created: many && mergePriority.includes('oldest_created') ? time(r.createdAt, r.id, 'createdAt') : null,
+  }));
+  type Keyed = (typeof keyed)[number];
+  const cmp = (a: Keyed, b: Keyed): number => {
     for (const c of mergePriority) {
       let d = 0;
-      if (c === 'system_of_record') d = Number(!!b.isSystemOfRecord) - Number(!!a.isSystemOfRecord);
+      if (c === 'system_of_record') d = b.sor - a.sor;
       else if (c === 'most_recent_activity') {
-        const x = time(a.lastActivityAt, a.id, 'lastActivityAt');
-        const y = time(b.lastActivityAt, b.id, 'lastActivityAt');
+        const x = a.activity;
+        const y = b.activity;
         d = x === y ? 0 : x === null ? 1 : y === null ? -1 : y - x;
       } else {
-        const x = time(a.createdAt, a.id, 'createdAt');
-        const y = time(b.createdAt, b.id, 'createdAt');
+        const x = a.created;
+        const y = b.created;
         d = x === y ? 0 : x === null ? 1 : y === null ? -1 : x - y;
       }
       if (d !== 0) return d;
     }
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    return a.r.id < b.r.id ? -1 : a.r.id > b.r.id ? 1 : 0;
   };
-  const ranked = [...records].sort(cmp);
-  const fieldNames = [...new Set(records.flatMap((r) => Object.keys(r.fields)))].sort();
+  const ranked = keyed.sort(cmp).map((k) => k.r);
+  const fieldNames = new Set<string>();
+  for (const r of records) for (const f in r.fields) fieldNames.add(f);
   const values: SurvivorshipResult['values'] = {};
-  for (const f of fieldNames) {
-    const winner = ranked.find((r) => !isBlank(r.fields[f]));
+  for (const f of [...fieldNames].sort()) {
+    let winner: SurvivorRecord | undefined;
+    for (const r of ranked) {
+      if (!isBlank(r.fields[f])) {
+        winner = r;
+        break;
+      }
+    }
     values[f] = { value: winner ? winner.fields[f] : null, fromId: winner ? winner.id : null };
   }
   return { survivorId: ranked[0].id, ranking: ranked.map((r) => r.id), values };

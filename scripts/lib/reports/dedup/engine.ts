@@ -27,7 +27,8 @@ import {
   companyToken,
   partKey,
   dictionaryParts,
-  partsOf,
+  intern,
+  radixSort,
   type BlockTransform,
   type Parts,
 } from './parts.ts';
@@ -145,7 +146,6 @@ export interface EngineResult {
   matchPairs: number;
 }
 
-
 type PreparedCompany = { name: string; tokens: string[] };
 
 /** Prepared company names of a dictionary's values (by code), computed once per dictionary. */
@@ -254,8 +254,8 @@ function blockParts(table: RecordTable, field: string, t: BlockTransform, countr
     const companies = companyRows(table, field);
     const values = new Array<string>(n);
     for (let i = 0; i < n; i++) values[i] = companies[i] ? companyToken(companies[i]!.tokens) : '';
-    parts = partsOf(values);
-  } else parts = partsOf(blockPartValues(col, t, country));
+    parts = intern(values);
+  } else parts = intern(blockPartValues(col, t, country));
   (table.parts ??= new Map()).set(key, parts);
   return parts;
 }
@@ -269,20 +269,6 @@ export function computeBlockParts(table: RecordTable, blocking: Blocking, countr
 /** Whether the table has the column, as raw values or as a part computed ahead. */
 const hasPart = (table: RecordTable, field: string, t: BlockTransform, country: string): boolean =>
   !!table.columns[field] || !!table.parts?.has(partKey(field, t, country));
-
-/** Stable sort of `rows` by unsigned 32-bit `keys[row]` (two 16-bit counting passes). */
-function radixSort(rows: Int32Array, keys: Uint32Array): Int32Array {
-  let src: Int32Array = rows;
-  let dst: Int32Array = new Int32Array(rows.length);
-  for (const shift of [0, 16]) {
-    const count = new Int32Array(65537);
-    for (let i = 0; i < src.length; i++) count[((keys[src[i]] >>> shift) & 0xffff) + 1]++;
-    for (let d = 0; d < 65536; d++) count[d + 1] += count[d];
-    for (let i = 0; i < src.length; i++) dst[count[(keys[src[i]] >>> shift) & 0xffff]++] = src[i];
-    [src, dst] = [dst, src];
-  }
-  return src;
-}
 
 class UnionFind {
   parent: Int32Array;
@@ -346,12 +332,13 @@ export function forEachCandidatePair(
       let h = 0x2545f491;
       let ok = true;
       for (let p = 0; p < cols.length; p++) {
-        const hp = cols[p].hashes[i];
-        if (hp === 0) {
+        const id = cols[p][i];
+        if (id === 0) {
           ok = false;
           break;
         }
-        h = Math.imul(h ^ hp, 0x9e3779b1) ^ (h >>> 15);
+        h = Math.imul(h ^ id, 0x9e3779b1);
+        h ^= h >>> 16;
       }
       if (!ok) continue;
       keyHash[i] = h;
@@ -360,7 +347,7 @@ export function forEachCandidatePair(
     // rows sorted by key hash (row order kept within a hash); runs of one hash split by exact key equality
     const sorted = radixSort(keyed.subarray(0, m), keyHash);
     const sameKey = (i: number, j: number): boolean => {
-      for (let p = 0; p < cols.length; p++) if (cols[p].value(i) !== cols[p].value(j)) return false;
+      for (let p = 0; p < cols.length; p++) if (cols[p][i] !== cols[p][j]) return false;
       return true;
     };
     // blocks as ranges [start, end) of `flat` (rows ascending within a block)
@@ -540,7 +527,7 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
   const known: PreparedParts = {};
   const rec: MatchRecord = { id: '' };
   const recs: (PreparedMatch | undefined)[] = new Array(table.ids.length);
-  // e-mail, domain and phone as the blocking keys already normalised them (same functions), found at first use
+  // e-mail, domain and phone as interned ids of the blocking keys' parts (same normalisation), found at first use
   const country = rule.defaultCountry ?? 'US';
   let fromBlocking: { email?: Parts; emailDomain?: Parts; phone?: Parts } | null = null;
   const blockingParts = () => {
@@ -558,9 +545,9 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
     if (p === undefined) {
       read(i, rec);
       fromBlocking ??= blockingParts();
-      known.email = fromBlocking.email?.value(i);
-      known.emailDomain = fromBlocking.emailDomain?.value(i);
-      known.phone = fromBlocking.phone?.value(i);
+      known.email = fromBlocking.email?.[i];
+      known.emailDomain = fromBlocking.emailDomain?.[i];
+      known.phone = fromBlocking.phone?.[i];
       known.company = companies?.[i] ?? undefined;
       known.personName = undefined;
       if (rec.name) {

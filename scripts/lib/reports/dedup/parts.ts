@@ -3,7 +3,13 @@
 // the snapshot reader has them computed in a worker thread (partsWorker.ts) while the main thread reads and
 // prepares the other columns. Parts travel between threads as one string plus transferable typed arrays.
 import { Worker } from 'node:worker_threads';
-import { companyEmailDomain, phoneToE164, prepareCompany, websiteDomain, GENERIC_WORDS } from '../../rules/match.ts';
+import {
+  companyEmailDomain,
+  phoneToE164,
+  prepareCompany,
+  websiteDomain,
+  GENERIC_WORDS,
+} from '../../rules/match.ts';
 
 export type BlockTransform =
   'email_domain' | 'phone' | 'company' | 'website' | 'exact' | 'digits' | 'prefix3' | 'soundex';
@@ -103,59 +109,84 @@ export function blockPartValues(
 export const partKey = (field: string, t: BlockTransform, country: string): string =>
   `${field}\u0000${t}\u0000${country}`;
 
-/** FNV-1a hash of a string (never 0, which marks "no key"). */
-export function hashOf(s: string): number {
+/** FNV-1a hash of a string. */
+function hashOf(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h === 0 ? 1 : h;
+  return h;
 }
 
-/** One blocking-key part of every row: hash 0 and value '' when the row has no key. */
-export interface Parts {
-  hashes: Int32Array;
-  value(row: number): string;
-}
+/**
+ * One blocking-key part of every row as an interned id: equal values get equal ids, 0 = the row has no key ('').
+ * Ids are all blocking and the equality-only match keys (e-mail, e-mail domain, phone) need: comparing them is
+ * comparing the values, and they cross threads as one transferable array.
+ */
+export type Parts = Int32Array;
 
-function hashAll(n: number, value: (i: number) => string): Int32Array {
-  const hashes = new Int32Array(n);
-  // hash each distinct part string once where consecutive rows share it
+/**
+ * Interned ids of values ('' → 0): rows sorted by the values' hashes (radix sort: sequential passes, no probing),
+ * then each run of equal hashes split by value; ids count the distinct values in hash order.
+ */
+export function intern(values: ArrayLike<string>): Int32Array {
+  const n = values.length;
+  const ids = new Int32Array(n);
+  const hashes = new Uint32Array(n);
+  const rows = new Int32Array(n);
+  let m = 0;
   let last = '';
   let lastHash = 0;
   for (let i = 0; i < n; i++) {
-    const v = value(i);
+    const v = values[i];
     if (v === '') continue;
     if (v !== last) {
       last = v;
-      lastHash = hashOf(v);
+      lastHash = hashOf(v) >>> 0; // rows that share a string (dictionary values) hash it once
     }
     hashes[i] = lastHash;
+    rows[m++] = i;
   }
-  return hashes;
+  const sorted = radixSort(rows.subarray(0, m), hashes);
+  let next = 0;
+  for (let lo = 0; lo < m;) {
+    const h = hashes[sorted[lo]];
+    let hi = lo + 1;
+    while (hi < m && hashes[sorted[hi]] === h) hi++;
+    if (hi - lo === 1) ids[sorted[lo]] = ++next;
+    else {
+      // a run of one hash: usually one value; distinct values (a collision) get ids of their own
+      for (let x = lo; x < hi; x++) {
+        const r = sorted[x];
+        if (ids[r] !== 0) continue;
+        const id = ++next;
+        const v = values[r];
+        for (let y = x; y < hi; y++) if (ids[sorted[y]] === 0 && values[sorted[y]] === v) ids[sorted[y]] = id;
+      }
+    }
+    lo = hi;
+  }
+  return ids;
 }
 
-/** Parts of the given per-row values. */
-export function partsOf(values: string[]): Parts {
-  return { hashes: hashAll(values.length, (i) => values[i]), value: (i) => values[i] };
+/** Stable sort of `rows` by unsigned 32-bit `keys[row]` (two 16-bit counting passes). */
+export function radixSort(rows: Int32Array, keys: Uint32Array): Int32Array {
+  let src: Int32Array = rows;
+  let dst: Int32Array = new Int32Array(rows.length);
+  for (const shift of [0, 16]) {
+    const count = new Int32Array(65537);
+    for (let i = 0; i < src.length; i++) count[((keys[src[i]] >>> shift) & 0xffff) + 1]++;
+    for (let d = 0; d < 65536; d++) count[d + 1] += count[d];
+    for (let i = 0; i < src.length; i++) dst[count[(keys[src[i]] >>> shift) & 0xffff]++] = src[i];
+    [src, dst] = [dst, src];
+  }
+  return src;
 }
 
-/** Parts of a dictionary-encoded column: row i's value is byCode[codes[i]], hashed once per code. */
+/** Parts of a dictionary-encoded column whose distinct values' parts are byCode: interned once per code. */
 export function dictionaryParts(codes: Int32Array, byCode: string[]): Parts {
-  const codeHashes = Int32Array.from(byCode, (v) => (v === '' ? 0 : hashOf(v)));
-  const hashes = new Int32Array(codes.length);
-  for (let i = 0; i < codes.length; i++) hashes[i] = codeHashes[codes[i]];
-  return { hashes, value: (i) => byCode[codes[i]] };
-}
-
-/** Parts in a form that crosses threads cheaply: row i's value is text.slice(offsets[i], offsets[i + 1]). */
-export interface PackedParts {
-  hashes: Int32Array;
-  text: string;
-  offsets: Int32Array;
-}
-
-export function unpackParts(p: PackedParts): Parts {
-  const { text, offsets } = p;
-  return { hashes: p.hashes, value: (i) => text.slice(offsets[i], offsets[i + 1]) };
+  const codeIds = intern(byCode);
+  const ids = new Int32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) ids[i] = codeIds[codes[i]];
+  return ids;
 }
 
 /**
@@ -170,7 +201,7 @@ export interface PartsJob {
 }
 
 /** The job's parts: result[c][k] is column c under transforms[c][k]. */
-export function computeParts(job: PartsJob): PackedParts[][] {
+export function computeParts(job: PartsJob): Parts[][] {
   const k = job.transforms.length;
   const columns = job.transforms.map(() => new Array<string | null>(job.n));
   let pos = 0;
@@ -181,14 +212,7 @@ export function computeParts(job: PartsJob): PackedParts[][] {
       pos = end + 1;
     }
   }
-  return job.transforms.map((ts, c) =>
-    ts.map((t) => {
-      const values = blockPartValues(columns[c], t, job.country);
-      const offsets = new Int32Array(job.n + 1);
-      for (let i = 0; i < job.n; i++) offsets[i + 1] = offsets[i] + values[i].length;
-      return { hashes: hashAll(job.n, (i) => values[i]), text: values.join(''), offsets };
-    }),
-  );
+  return job.transforms.map((ts, c) => ts.map((t) => intern(blockPartValues(columns[c], t, job.country))));
 }
 
 /**
@@ -215,10 +239,10 @@ export class PartsWorker {
   run(job: PartsJob): Promise<Parts[][]> {
     const next = this.queue.then(() => this.runNow(job));
     this.queue = next;
-    return next.then((r) => r.map((ps) => ps.map(unpackParts)));
+    return next;
   }
 
-  private runNow(job: PartsJob): Promise<PackedParts[][]> {
+  private runNow(job: PartsJob): Promise<Parts[][]> {
     const w = this.worker;
     if (!w) return Promise.resolve(computeParts(job));
     return new Promise((resolve) => {
@@ -227,7 +251,7 @@ export class PartsWorker {
         this.worker = null;
         resolve(computeParts(job));
       };
-      const done = (r: PackedParts[][]) => {
+      const done = (r: Parts[][]) => {
         w.off('error', fallback);
         resolve(r);
       };

@@ -121,10 +121,11 @@ async function readColumns(
     );
     const n = Number(stats.n);
     encoded = kept.filter((c, j) => j > 0 && Number(stats[`d${j}`]) < 0.6 * n);
+    const order = (alias: string) => [orderBy, ...detached.map(q)].map((c) => `${alias}${c}`).join(', ');
     if (detached.length) {
       const row = detached.map((c) => `coalesce(CAST(${q(c)} AS VARCHAR), ''), chr(31)`).join(', ');
       const [[rows]] = (
-        await db.conn.runAndReadAll(`SELECT string_agg(concat(${row}), '' ORDER BY ${orderBy}) FROM ${tmp}`)
+        await db.conn.runAndReadAll(`SELECT string_agg(concat(${row}), '' ORDER BY ${order('')}) FROM ${tmp}`)
       ).getRowsJS();
       opts.onDetached?.(rows === null || rows === undefined ? '' : String(rows), n);
     }
@@ -153,7 +154,7 @@ async function readColumns(
       .map((c, j) => `LEFT JOIN ${dict(j)} ON ${dict(j)}.v = ${text(`src.${q(c)}`)}`)
       .join(' ');
     const reading = db.conn.runAndReadAll(
-      `SELECT string_agg(concat(${row}), chr(31) ORDER BY src.${orderBy}) FROM ${tmp} src ${joins}`,
+      `SELECT string_agg(concat(${row}), chr(31) ORDER BY ${order('src.')}) FROM ${tmp} src ${joins}`,
     );
     const dictionaries: NonNullable<RecordTable['dictionaries']> = {};
     for (const [e, c] of encoded.entries()) {
@@ -242,15 +243,21 @@ export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<Re
   const worker = offThread.length ? new PartsWorker() : null;
   try {
     let parts: Promise<Parts[][]> | undefined;
-    const table = await readColumns(db, `SELECT ${select.join(', ')} FROM ${q(object)} t ${join}`, names, '"Id"', {
-      onDictionary: (c, values) => {
-        if (c === m.company) prepareCompanies(values);
+    const table = await readColumns(
+      db,
+      `SELECT ${select.join(', ')} FROM ${q(object)} t ${join}`,
+      names,
+      '"Id"',
+      {
+        onDictionary: (c, values) => {
+          if (c === m.company) prepareCompanies(values);
+        },
+        detached: offThread.map(([c]) => c),
+        onDetached: (rows, n) => {
+          parts = worker!.run({ rows, n, transforms: offThread.map(([, t]) => t), country });
+        },
       },
-      detached: offThread.map(([c]) => c),
-      onDetached: (rows, n) => {
-        parts = worker!.run({ rows, n, transforms: offThread.map(([, t]) => t), country });
-      },
-    });
+    );
     // this thread's share of the blocking keys while the worker finishes
     computeBlockParts(table, setup.blocking, country);
     if (parts) {
@@ -326,8 +333,10 @@ function detail(
     LastActivityDate: lastActivityDate,
     CreatedDate: created,
   } = table.columns;
+  // every record's values object starts as a copy of one template: same shape, no property added per value
+  const template: Record<string, FieldValue> = Object.fromEntries(fields.map((f) => [f, null]));
   const rowValues = (i: number): Record<string, FieldValue> => {
-    const o: Record<string, FieldValue> = {};
+    const o = { ...template };
     for (let k = 0; k < fields.length; k++) o[fields[k]] = shown[k]?.[i] ?? null;
     values[table.ids[i]] = o;
     return o;
