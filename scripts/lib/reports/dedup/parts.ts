@@ -127,7 +127,7 @@ export type Parts = Int32Array;
  * Interned ids of values ('' → 0): rows sorted by the values' hashes (radix sort: sequential passes, no probing),
  * then each run of equal hashes split by value; ids count the distinct values in hash order.
  */
-export function intern(values: ArrayLike<string>): Int32Array {
+export function intern(values: ArrayLike<string>, hash: (s: string) => number = hashOf): Int32Array {
   const n = values.length;
   const ids = new Int32Array(n);
   const hashes = new Uint32Array(n);
@@ -140,7 +140,7 @@ export function intern(values: ArrayLike<string>): Int32Array {
     if (v === '') continue;
     if (v !== last) {
       last = v;
-      lastHash = hashOf(v) >>> 0; // rows that share a string (dictionary values) hash it once
+      lastHash = hash(v) >>> 0; // rows that share a string (dictionary values) hash it once
     }
     hashes[i] = lastHash;
     rows[m++] = i;
@@ -259,6 +259,11 @@ export class PartsWorker {
       w.once('error', fallback);
       w.postMessage(job);
     });
+  }
+
+  /** Whether jobs run on a worker thread (false once it could not start or failed). */
+  get threaded(): boolean {
+    return this.worker !== null;
   }
 
   close(): void {

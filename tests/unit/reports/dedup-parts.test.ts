@@ -1,0 +1,76 @@
+// Blocking-key parts: interned ids (exact equality, collisions resolved) and the worker thread that computes the
+// e-mail and phone parts of a snapshot while the main thread reads the rest.
+import { describe, expect, it } from 'vitest';
+import {
+  computeParts,
+  intern,
+  PartsWorker,
+  type PartsJob,
+} from '../../../scripts/lib/reports/dedup/parts.ts';
+
+describe('intern', () => {
+  it('gives equal values equal ids, different values different ids, and blanks 0', () => {
+    const values = ['a@x.com', '', 'b@x.com', 'a@x.com', 'c@y.org', '', 'b@x.com'];
+    const ids = intern(values);
+    expect(ids[1]).toBe(0);
+    expect(ids[5]).toBe(0);
+    expect(ids[0]).toBe(ids[3]);
+    expect(ids[2]).toBe(ids[6]);
+    expect(new Set([ids[0], ids[2], ids[4]]).size).toBe(3);
+    expect([...ids].filter((i) => i !== 0).every((i) => i > 0)).toBe(true);
+  });
+
+  it('keeps values apart when their hashes collide', () => {
+    const values = ['alpha', 'beta', 'alpha', 'gamma', 'beta', 'delta'];
+    const ids = intern(values, () => 42); // every value in one hash run
+    for (let i = 0; i < values.length; i++)
+      for (let j = 0; j < values.length; j++) expect(ids[i] === ids[j]).toBe(values[i] === values[j]);
+  });
+});
+
+describe('parts worker', () => {
+  const job: PartsJob = {
+    // interleaved Email, Phone columns; every value followed by chr(31)
+    rows: [
+      ['Ann@Acme.com ', '(415) 555-0100'],
+      ['ann@acme.com', '+1 415 555 0100'],
+      ['', '415-555-0199 x12'],
+      ['bob@gmail.com', ''],
+      ['carl@acme.com', 'not a phone'],
+    ]
+      .map((r) => r.map((v) => `${v}\x1f`).join(''))
+      .join(''),
+    n: 5,
+    transforms: [['exact', 'email_domain'], ['phone']],
+    country: 'US',
+  };
+
+  it('computes e-mail, company domain and E.164 phone ids as the rules normalise them', () => {
+    const [[email, domain], [phone]] = computeParts(job);
+    expect(email[0]).toBe(email[1]); // trimmed, lower case
+    expect(email[2]).toBe(0);
+    expect(email[4]).not.toBe(email[0]);
+    expect(domain[0]).toBe(domain[4]); // acme.com
+    expect(domain[3]).toBe(0); // free-mail is no company domain
+    expect(phone[0]).toBe(phone[1]); // same number, national and international
+    expect(phone[2]).not.toBe(0); // extension dropped
+    expect(phone[2]).not.toBe(phone[0]);
+    expect(phone[3]).toBe(0);
+    expect(phone[4]).toBe(0);
+  });
+
+  it('runs on a worker thread and returns exactly what the calling thread computes', async () => {
+    const worker = new PartsWorker();
+    try {
+      expect(worker.threaded).toBe(true);
+      const [threaded, again] = await Promise.all([worker.run(job), worker.run({ ...job, country: 'GB' })]);
+      expect(worker.threaded).toBe(true); // no fallback happened
+      expect(threaded.map((c) => c.map((p) => [...p]))).toEqual(
+        computeParts(job).map((c) => c.map((p) => [...p])),
+      );
+      expect(again[1][0][0]).not.toBe(0); // a second job on the same worker, another default country
+    } finally {
+      worker.close();
+    }
+  });
+});
