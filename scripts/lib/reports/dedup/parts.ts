@@ -145,24 +145,28 @@ export function intern(values: ArrayLike<string>, hash: (s: string) => number = 
     hashes[i] = lastHash;
     rows[m++] = i;
   }
+  // runs of one hash in hash order; then, in row order (memory order of the values), each row's value compared
+  // with its run's first: equal (nearly always) → the run's id; a collision → an id of its own per value
   const sorted = radixSort(rows.subarray(0, m), hashes);
-  let next = 0;
-  for (let lo = 0; lo < m;) {
-    const h = hashes[sorted[lo]];
-    let hi = lo + 1;
-    while (hi < m && hashes[sorted[hi]] === h) hi++;
-    if (hi - lo === 1) ids[sorted[lo]] = ++next;
-    else {
-      // a run of one hash: usually one value; distinct values (a collision) get ids of their own
-      for (let x = lo; x < hi; x++) {
-        const r = sorted[x];
-        if (ids[r] !== 0) continue;
-        const id = ++next;
-        const v = values[r];
-        for (let y = x; y < hi; y++) if (ids[sorted[y]] === 0 && values[sorted[y]] === v) ids[sorted[y]] = id;
-      }
-    }
-    lo = hi;
+  const runFirst = new Int32Array(m + 1);
+  let runs = 0;
+  for (let x = 0; x < m; x++) {
+    const r = sorted[x];
+    if (x === 0 || hashes[r] !== hashes[sorted[x - 1]]) runFirst[++runs] = r;
+    ids[r] = runs;
+  }
+  let next = runs;
+  let extra: Map<string, number> | null = null; // values that collided with their run's first, by run and value
+  for (let i = 0; i < n; i++) {
+    const run = ids[i];
+    if (run === 0) continue;
+    const first = runFirst[run];
+    if (first === i || values[i] === values[first]) continue;
+    extra ??= new Map();
+    const key = `${run}\u0000${values[i]}`;
+    let id = extra.get(key);
+    if (id === undefined) extra.set(key, (id = ++next));
+    ids[i] = id;
   }
   return ids;
 }
