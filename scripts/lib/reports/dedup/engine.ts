@@ -16,6 +16,7 @@ import {
   scorePreparedBound,
   websiteDomain,
   type DedupRule,
+  type MatchKey,
   type MatchRecord,
   type PreparedMatch,
   type PreparedParts,
@@ -301,7 +302,7 @@ export function forEachCandidatePair(
   country = 'US',
 ): { windowedBlocks: number } {
   const n = table.ids.length;
-  const seen = new PairIds(1024); // pairs already visited (a pair can share several blocking keys)
+  const seen = new PairIds(n); // room for n pairs before it grows // pairs already visited (a pair can share several blocking keys)
   let windowedBlocks = 0;
   const emit = (i: number, j: number): void => {
     const a = i < j ? i : j;
@@ -563,11 +564,36 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
   const keys = rule.matchKeys;
   const sims = new Float64Array(keys.length);
   const floor = Math.min(rule.matchThreshold, rule.reviewThreshold);
+  // Most candidate pairs share a block but not the e-mail or phone: scorePreparedBound rejects them without
+  // Jaro-Winkler. It reads only the equality keys and whether company and name are comparable, so when the rule's
+  // equality keys all have interned ids, two scratch records holding just those give its exact value and only
+  // the rows of pairs it lets through are prepared.
+  const scratchA = prepareMatchRecord({ id: '' }, rule);
+  const scratchB = prepareMatchRecord({ id: '' }, rule);
+  let fillScratch: ((row: number, into: PreparedMatch) => void) | null | undefined;
+  const scratchFiller = () => {
+    fromBlocking ??= blockingParts();
+    const { email, emailDomain, phone } = fromBlocking;
+    const ids: Partial<Record<MatchKey, Parts>> = { email, email_domain: emailDomain, phone };
+    if (!keys.every((k) => k === 'company' || k === 'name' || ids[k])) return null;
+    return (i: number, p: PreparedMatch) => {
+      p.email = email?.[i] ?? 0;
+      p.emailDomain = emailDomain?.[i] ?? 0;
+      p.phone = phone?.[i] ?? 0;
+      p.company = companies?.[i]?.name ?? '';
+      p.name = read.hasName(i) ? '' : null;
+    };
+  };
   const decide = (a: number, b: number): Decision => {
+    if (fillScratch === undefined) fillScratch = scratchFiller();
+    if (fillScratch) {
+      fillScratch(a, scratchA);
+      fillScratch(b, scratchB);
+      if (scorePreparedBound(scratchA, scratchB, rule, weights) < floor) return 'no match';
+    }
     const pa = prepared(a);
     const pb = prepared(b);
-    // most candidate pairs share a block but not the e-mail or phone: no need for Jaro-Winkler to reject them
-    if (scorePreparedBound(pa, pb, rule, weights) < floor) return 'no match';
+    if (!fillScratch && scorePreparedBound(pa, pb, rule, weights) < floor) return 'no match';
     const score = scorePrepared(pa, pb, rule, weights, sims);
     let comparable = 0;
     for (let k = 0; k < keys.length; k++) if (sims[k] === sims[k]) comparable++;
@@ -590,10 +616,13 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
 /**
  * Reads a row's MatchRecord into `into`: the raw values of the mapped columns, person name = first + " " + last.
  */
-export function matchRecordReader(
-  table: RecordTable,
-  cols: MatchColumns,
-): (row: number, into: MatchRecord) => MatchRecord {
+export interface MatchRecordReader {
+  (row: number, into: MatchRecord): MatchRecord;
+  /** Whether the row has a person name (first or last name not blank): its MatchRecord's name is not null. */
+  hasName(row: number): boolean;
+}
+
+export function matchRecordReader(table: RecordTable, cols: MatchColumns): MatchRecordReader {
   const col = (c: string | undefined) => (c ? table.columns[c] : undefined);
   const email = col(cols.email);
   const phone = col(cols.phone);
@@ -611,11 +640,12 @@ export function matchRecordReader(
     if (nm === undefined) byLast.set(l, (nm = `${f} ${l}`));
     return nm;
   };
-  return (i, rec) => {
+  const present = (v: string | null | undefined): v is string => !!v && v.trim() !== '';
+  const reader: MatchRecordReader = (i, rec) => {
     const f = first?.[i];
     const l = last?.[i];
-    const hasF = !!f && f.trim() !== '';
-    const hasL = !!l && l.trim() !== '';
+    const hasF = present(f);
+    const hasL = present(l);
     rec.id = table.ids[i];
     rec.email = email?.[i] ?? null;
     rec.phone = phone?.[i] ?? null;
@@ -624,6 +654,8 @@ export function matchRecordReader(
     rec.website = website?.[i] ?? null;
     return rec;
   };
+  reader.hasName = (i) => present(first?.[i]) || present(last?.[i]);
+  return reader;
 }
 
 /** Runs blocking, scoring and union-find clustering of the 'match' pairs. */

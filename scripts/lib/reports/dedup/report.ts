@@ -262,7 +262,7 @@ export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<Re
     computeBlockParts(table, setup.blocking, country);
     if (parts) {
       const done = await parts;
-      table.parts = new Map();
+      table.parts ??= new Map();
       offThread.forEach(([c, ts], k) =>
         ts.forEach((t, x) => table.parts!.set(partKey(c, t, country), done[k][x])),
       );
