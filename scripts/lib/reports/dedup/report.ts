@@ -280,7 +280,27 @@ const SHOWN_FIELDS = ['FirstName', 'LastName', 'Name', 'Email', 'Phone', 'Compan
  * Adds CreatedDate, latest activity (Task/Event), system-of-record flag, Title and the shown fields not read for
  * matching, for the given rows.
  */
-async function attachDetails(db: Db, rule: DedupRule, table: RecordTable, rows: number[]): Promise<void> {
+/**
+ * Starts computing every record's latest activity (Task / Event) into a temporary table, in DuckDB's threads,
+ * while the caller goes on (e.g. scores pairs); attachDetails reads it.
+ */
+async function startActivity(db: Db, rule: DedupRule): Promise<{ table: string; ready: Promise<unknown> }> {
+  const table = `_revops_activity_${++readSeq}`;
+  const act = await activitySql(db, rule.object);
+  // not awaited here: DuckDB runs it on its own threads from this call on
+  const ready = db.conn.run(
+    `CREATE TEMP TABLE ${table} AS SELECT rid, max(ts) AS ts FROM (${act}) GROUP BY rid`,
+  );
+  return { table, ready };
+}
+
+async function attachDetails(
+  db: Db,
+  rule: DedupRule,
+  table: RecordTable,
+  rows: number[],
+  activity: string,
+): Promise<void> {
   const have = new Set(await db.tableColumns(rule.object));
   const cols = [
     ...DETAIL_COLUMNS,
@@ -290,17 +310,15 @@ async function attachDetails(db: Db, rule: DedupRule, table: RecordTable, rows: 
   const n = table.ids.length;
   for (const c of [...cols, '_LastActivity']) table.columns[c] = new Array<string | null>(n).fill(null);
   const index = new Map(rows.map((i) => [table.ids[i], i]));
-  const act = await activitySql(db, rule.object);
   const all = [...cols, '_LastActivity'];
-  // one query for all the rows (ids passed as one parameter): Task and Event are scanned once; the rows come back
+  // one query for all the rows (ids passed as one parameter); the rows come back
   // as one joined string (chr(31) between values, chr(30) for NULL), far faster than row objects
   const text = (v: string) => `coalesce(CAST(${v} AS VARCHAR), chr(30))`;
   const [[joined]] = (
     await db.conn.runAndReadAll(
-      `WITH ids AS (SELECT unnest(string_split(?, chr(31))) AS id),
-         act AS (SELECT rid, max(ts) AS ts FROM (${act}) WHERE rid IN (SELECT id FROM ids) GROUP BY rid)
+      `WITH ids AS (SELECT unnest(string_split(?, chr(31))) AS id)
        SELECT string_agg(concat_ws(chr(31), t."Id", ${[...cols.map((c) => text(`t.${q(c)}`)), text('act.ts')].join(', ')}), chr(31))
-       FROM ${q(rule.object)} t JOIN ids ON ids.id = t."Id" LEFT JOIN act ON act.rid = t."Id"`,
+       FROM ${q(rule.object)} t JOIN ids ON ids.id = t."Id" LEFT JOIN ${activity} act ON act.rid = t."Id"`,
       [[...index.keys()].join('\x1f')],
     )
   ).getRowsJS();
@@ -382,17 +400,29 @@ export async function dedupSnapshot(db: Db, rule: DedupRule): Promise<DedupResul
   const t0 = performance.now();
   const table = await loadSalesforceRecords(db, rule);
   const setup = salesforceSetup(rule);
-  const res = findDuplicates(
-    table,
-    setup.blocking,
-    ruleScorer(table, rule, setup.columns),
-    rule.defaultCountry ?? 'US',
-  );
-  await attachDetails(db, rule, table, [
-    ...new Set([...res.clusters.flatMap((c) => c.members), ...res.reviewPairs.flatMap((p) => [p.a, p.b])]),
-  ]);
-  const fields = SHOWN_FIELDS.filter((f) => table.columns[f] && !(rule.object !== 'Account' && f === 'Name'));
-  return detail(table, res, fields, rule, Math.round(performance.now() - t0), rule.object);
+  // the latest activity per record (for survivorship) is computed by DuckDB while the pairs are scored
+  const activity = await startActivity(db, rule);
+  try {
+    const res = findDuplicates(
+      table,
+      setup.blocking,
+      ruleScorer(table, rule, setup.columns),
+      rule.defaultCountry ?? 'US',
+    );
+    await activity.ready;
+    const rows = new Set([
+      ...res.clusters.flatMap((c) => c.members),
+      ...res.reviewPairs.flatMap((p) => [p.a, p.b]),
+    ]);
+    await attachDetails(db, rule, table, [...rows], activity.table);
+    const fields = SHOWN_FIELDS.filter(
+      (f) => table.columns[f] && !(rule.object !== 'Account' && f === 'Name'),
+    );
+    return detail(table, res, fields, rule, Math.round(performance.now() - t0), rule.object);
+  } finally {
+    await activity.ready.catch(() => undefined);
+    await db.conn.run(`DROP TABLE IF EXISTS ${activity.table}`);
+  }
 }
 
 /** Dedup of an exported CSV through a person mapping (e.g. FEBRL). */
