@@ -73,4 +73,14 @@ describe('parts worker', () => {
       worker.close();
     }
   });
+
+  it('computes the job on the calling thread when the worker has ended', async () => {
+    const worker = new PartsWorker();
+    worker.close();
+    expect(worker.threaded).toBe(false);
+    const parts = await worker.run(job);
+    expect(parts.map((c) => c.map((p) => [...p]))).toEqual(
+      computeParts(job).map((c) => c.map((p) => [...p])),
+    );
+  });
 });

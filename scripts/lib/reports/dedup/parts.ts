@@ -231,7 +231,7 @@ export class PartsWorker {
       this.worker = new Worker(new URL('./partsWorker.ts', import.meta.url), {
         execArgv: ['--import', import.meta.resolve('tsx')],
       });
-      this.worker.unref();
+      // not unref'd: a caller awaiting a job keeps the process alive; close() ends the thread
     } catch {
       this.worker = null;
     }
@@ -250,17 +250,17 @@ export class PartsWorker {
     const w = this.worker;
     if (!w) return Promise.resolve(computeParts(job));
     return new Promise((resolve) => {
+      // the thread failed (e.g. could not load) or ended without an answer: compute here instead
       const fallback = () => {
-        w.off('message', done);
+        w.off('message', done).off('error', fallback).off('exit', fallback);
         this.worker = null;
         resolve(computeParts(job));
       };
       const done = (r: Parts[][]) => {
-        w.off('error', fallback);
+        w.off('error', fallback).off('exit', fallback);
         resolve(r);
       };
-      w.once('message', done);
-      w.once('error', fallback);
+      w.once('message', done).once('error', fallback).once('exit', fallback);
       w.postMessage(job);
     });
   }
