@@ -9,6 +9,7 @@ module.exports = {
     '^lightning/(.+)$': '<rootDir>/config/jest/mocks/lightning/$1',
     ...jestConfig.moduleNameMapper,
   },
-  setupFilesAfterEnv: ['<rootDir>/config/jest/setup.cjs'],
+  // the preset's setup (synthetic shadow, as Lightning Experience renders, and its polyfills) first, then ours
+  setupFilesAfterEnv: [...(jestConfig.setupFilesAfterEnv ?? []), '<rootDir>/config/jest/setup.cjs'],
   testPathIgnorePatterns: ['<rootDir>/node_modules/', '<rootDir>/tests/'],
 };

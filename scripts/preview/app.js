@@ -76,10 +76,20 @@ function renderGallery(root) {
   }
 }
 
-const rendered = (element) =>
-  !!element.shadowRoot &&
-  !element.shadowRoot.querySelector('lightning-spinner') &&
-  !!element.shadowRoot.querySelector('[data-id], c-revops-error-panel');
+// A panel's loading, error and empty states are in the shadow root of its c-revops-panel; its own content
+// (slotted into the shell) is in the panel's shadow root.
+const rendered = (element) => {
+  const shell = element.shadowRoot && element.shadowRoot.querySelector('c-revops-panel');
+  const states = shell && shell.shadowRoot;
+  return (
+    !!states &&
+    !states.querySelector('lightning-spinner') &&
+    !!(
+      element.shadowRoot.querySelector('[data-id]') ||
+      states.querySelector('[data-id="empty"], c-revops-error-panel')
+    )
+  );
+};
 
 /**
  * Creates a panel with its mock data and measures creation + first render with performance.now.

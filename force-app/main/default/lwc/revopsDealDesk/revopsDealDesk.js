@@ -2,8 +2,6 @@ import { LightningElement, api, wire } from 'lwc';
 import getDealDesk from '@salesforce/apex/DealDeskController.getDealDesk';
 import { formatDateTime, formatLabel, formatNumber } from 'c/revopsFormat';
 import TITLE from '@salesforce/label/c.RevOps_Deal_Title';
-import LOADING from '@salesforce/label/c.RevOps_Loading';
-import LOAD_ERROR from '@salesforce/label/c.RevOps_Load_Error';
 import TERMS from '@salesforce/label/c.RevOps_Deal_Terms';
 import NO_TERM from '@salesforce/label/c.RevOps_Deal_No_Term';
 import STANDARD_TERMS from '@salesforce/label/c.RevOps_Deal_Standard_Terms';
@@ -34,7 +32,7 @@ export default class RevopsDealDesk extends LightningElement {
 
   deal;
   error;
-  labels = { TITLE, LOADING, LOAD_ERROR, LADDER, COL_TIER, COL_WHEN, COL_APPROVERS, HISTORY, NO_HISTORY };
+  labels = { TITLE, LADDER, COL_TIER, COL_WHEN, COL_APPROVERS, HISTORY, NO_HISTORY };
 
   @wire(getDealDesk, { recordId: '$recordId' })
   wiredDeal({ data, error }) {
@@ -44,6 +42,11 @@ export default class RevopsDealDesk extends LightningElement {
 
   get isLoading() {
     return !this.deal && !this.error;
+  }
+
+  /** Guards the slotted content: the panel would evaluate it even while c-revops-panel shows a state. */
+  get hasContent() {
+    return !this.isLoading && !this.error;
   }
 
   get termsText() {

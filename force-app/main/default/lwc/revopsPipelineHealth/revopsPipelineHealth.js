@@ -3,8 +3,6 @@ import { NavigationMixin } from 'lightning/navigation';
 import getPipelineHealth from '@salesforce/apex/PipelineHealthController.getPipelineHealth';
 import { formatDateTime, formatLabel, formatNumber } from 'c/revopsFormat';
 import TITLE from '@salesforce/label/c.RevOps_Pipeline_Title';
-import LOADING from '@salesforce/label/c.RevOps_Loading';
-import LOAD_ERROR from '@salesforce/label/c.RevOps_Load_Error';
 import DAYS_IN_STAGE from '@salesforce/label/c.RevOps_Pipeline_Days_In_Stage';
 import STALE from '@salesforce/label/c.RevOps_Pipeline_Stale';
 import FRESH from '@salesforce/label/c.RevOps_Pipeline_Fresh';
@@ -32,7 +30,7 @@ export default class RevopsPipelineHealth extends NavigationMixin(LightningEleme
 
   health;
   error;
-  labels = { TITLE, LOADING, LOAD_ERROR, SKIPS, NO_SKIPS, NO_PUSHES };
+  labels = { TITLE, SKIPS, NO_SKIPS, NO_PUSHES };
 
   @wire(getPipelineHealth, { recordId: '$recordId' })
   wiredHealth({ data, error }) {
@@ -48,8 +46,14 @@ export default class RevopsPipelineHealth extends NavigationMixin(LightningEleme
     return !!this.health && !this.health.hasPolicy;
   }
 
+  /** Guards the slotted content: the panel would evaluate it even while c-revops-panel shows a state. */
+  get hasContent() {
+    return !this.isLoading && !this.error && !this.isEmpty;
+  }
+
+  /** Bound to c-revops-panel in every state, so it must not assume data. */
   get emptyText() {
-    return formatLabel(NO_POLICY, this.health.stageName);
+    return this.isEmpty ? formatLabel(NO_POLICY, this.health.stageName) : '';
   }
 
   get daysText() {

@@ -2,8 +2,6 @@ import { LightningElement, api, wire } from 'lwc';
 import getRoutingTrace from '@salesforce/apex/RoutingTraceController.getRoutingTrace';
 import { formatDateTime, formatLabel } from 'c/revopsFormat';
 import TITLE from '@salesforce/label/c.RevOps_Routing_Title';
-import LOADING from '@salesforce/label/c.RevOps_Loading';
-import LOAD_ERROR from '@salesforce/label/c.RevOps_Load_Error';
 import EMPTY from '@salesforce/label/c.RevOps_Routing_Empty';
 import ASSIGNED from '@salesforce/label/c.RevOps_Routing_Assigned';
 import DECIDED_AT from '@salesforce/label/c.RevOps_Routing_Decided_At';
@@ -40,7 +38,7 @@ export default class RevopsRoutingTrace extends LightningElement {
 
   trace;
   error;
-  labels = { TITLE, LOADING, LOAD_ERROR, EMPTY, RULES_TRIED, REPS, COL_REP, COL_RESULT };
+  labels = { TITLE, EMPTY, RULES_TRIED, REPS, COL_REP, COL_RESULT };
 
   @wire(getRoutingTrace, { recordId: '$recordId' })
   wiredTrace({ data, error }) {
@@ -54,6 +52,11 @@ export default class RevopsRoutingTrace extends LightningElement {
 
   get isEmpty() {
     return !!this.trace && !this.trace.decidedAt;
+  }
+
+  /** Guards the slotted content: the panel would evaluate it even while c-revops-panel shows a state. */
+  get hasContent() {
+    return !this.isLoading && !this.error && !this.isEmpty;
   }
 
   get headline() {

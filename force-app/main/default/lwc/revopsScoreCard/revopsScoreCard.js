@@ -2,8 +2,6 @@ import { LightningElement, api, wire } from 'lwc';
 import getScoreCard from '@salesforce/apex/ScoreCardController.getScoreCard';
 import { formatDateTime, formatLabel, formatNumber, formatPoints } from 'c/revopsFormat';
 import TITLE from '@salesforce/label/c.RevOps_Score_Title';
-import LOADING from '@salesforce/label/c.RevOps_Loading';
-import LOAD_ERROR from '@salesforce/label/c.RevOps_Load_Error';
 import EMPTY from '@salesforce/label/c.RevOps_Score_Empty';
 import MQL from '@salesforce/label/c.RevOps_Score_Mql';
 import NOT_MQL from '@salesforce/label/c.RevOps_Score_Not_Mql';
@@ -32,7 +30,7 @@ export default class RevopsScoreCard extends LightningElement {
 
   card;
   error;
-  labels = { TITLE, LOADING, LOAD_ERROR, EMPTY, RULES, NO_RULES };
+  labels = { TITLE, EMPTY, RULES, NO_RULES };
 
   @wire(getScoreCard, { recordId: '$recordId' })
   wiredScoreCard({ data, error }) {
@@ -46,6 +44,11 @@ export default class RevopsScoreCard extends LightningElement {
 
   get isEmpty() {
     return !!this.card && !this.card.scoredAt;
+  }
+
+  /** Guards the slotted content: the panel would evaluate it even while c-revops-panel shows a state. */
+  get hasContent() {
+    return !this.isLoading && !this.error && !this.isEmpty;
   }
 
   get isMql() {

@@ -3,8 +3,6 @@ import getSlaTimer from '@salesforce/apex/SlaTimerController.getSlaTimer';
 import { deadlineState, formatSpan } from 'c/revopsBusinessHours';
 import { formatDateTime, formatLabel } from 'c/revopsFormat';
 import TITLE from '@salesforce/label/c.RevOps_Sla_Title';
-import LOADING from '@salesforce/label/c.RevOps_Loading';
-import LOAD_ERROR from '@salesforce/label/c.RevOps_Load_Error';
 import EMPTY from '@salesforce/label/c.RevOps_Sla_Empty';
 import CONTACT from '@salesforce/label/c.RevOps_Sla_Contact';
 import QUALIFY from '@salesforce/label/c.RevOps_Sla_Qualify';
@@ -38,7 +36,7 @@ export default class RevopsSlaTimer extends LightningElement {
   error;
   now = Date.now();
   timer;
-  labels = { TITLE, LOADING, LOAD_ERROR, EMPTY };
+  labels = { TITLE, EMPTY };
 
   @wire(getSlaTimer, { recordId: '$recordId' })
   wiredSla({ data, error }) {
@@ -75,6 +73,11 @@ export default class RevopsSlaTimer extends LightningElement {
 
   get isEmpty() {
     return !!this.sla && !this.sla.contactDue && !this.sla.qualifyDue;
+  }
+
+  /** Guards the slotted content: the panel would evaluate it even while c-revops-panel shows a state. */
+  get hasContent() {
+    return !this.isLoading && !this.error && !this.isEmpty;
   }
 
   get deadlines() {

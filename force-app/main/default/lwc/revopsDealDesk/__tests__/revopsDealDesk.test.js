@@ -29,6 +29,8 @@ async function mount(data) {
 
 const text = (element, selector) => element.shadowRoot.querySelector(selector)?.textContent;
 const status = (element) => element.shadowRoot.querySelector('[data-id="status"]').label;
+// Loading, error and empty are c-revops-panel's states, in its shadow root; the panel's content is slotted into it.
+const shell = (element) => element.shadowRoot.querySelector('c-revops-panel').shadowRoot;
 
 describe('c-revops-deal-desk', () => {
   afterEach(() => {
@@ -40,7 +42,11 @@ describe('c-revops-deal-desk', () => {
 
   it('shows a spinner until the deal arrives', async () => {
     const element = await mount();
-    expect(element.shadowRoot.querySelector('lightning-spinner')).not.toBeNull();
+    const card = shell(element).querySelector('lightning-card');
+    expect(card.title).toBe('Deal desk');
+    expect(card.iconName).toBe('standard:approval');
+    expect(shell(element).querySelector('lightning-spinner').alternativeText).toBe('Loading…');
+    expect(element.shadowRoot.querySelector('[data-id="terms"]')).toBeNull();
     await expect(element).toBeAccessible();
   });
 
@@ -95,6 +101,8 @@ describe('c-revops-deal-desk', () => {
     expect(text(element, '[data-id="non-standard"]')).toBe('No non-standard terms.');
     expect(text(element, '[data-id="history"] p')).toBe('Not submitted for approval yet.');
     expect(status(element)).toBe('Status: Not Required');
+    // The deal desk has no empty state: a standard deal is still a deal to show.
+    expect(shell(element).querySelector('[data-id="empty"]')).toBeNull();
     await expect(element).toBeAccessible();
   });
 
@@ -102,8 +110,10 @@ describe('c-revops-deal-desk', () => {
     const element = await mount();
     getDealDesk.error({ message: 'No Approval_Tier__mdt matches a 55% discount' });
     await Promise.resolve();
-    const panel = element.shadowRoot.querySelector('c-revops-error-panel');
+    const panel = shell(element).querySelector('c-revops-error-panel');
+    expect(panel.shadowRoot.textContent).toContain('This panel could not load.');
     expect(panel.shadowRoot.textContent).toContain('No Approval_Tier__mdt matches a 55% discount');
+    expect(element.shadowRoot.querySelector('[data-id="terms"]')).toBeNull();
     await expect(element).toBeAccessible();
   });
 });

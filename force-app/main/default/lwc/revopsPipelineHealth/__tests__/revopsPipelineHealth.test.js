@@ -30,6 +30,8 @@ async function mount(data) {
 const text = (element, selector) => element.shadowRoot.querySelector(selector)?.textContent;
 const items = (element, selector) =>
   [...element.shadowRoot.querySelectorAll(selector)].map((e) => e.textContent);
+// Loading, error and empty are c-revops-panel's states, in its shadow root; the panel's content is slotted into it.
+const shell = (element) => element.shadowRoot.querySelector('c-revops-panel').shadowRoot;
 
 describe('c-revops-pipeline-health', () => {
   afterEach(() => {
@@ -42,7 +44,11 @@ describe('c-revops-pipeline-health', () => {
 
   it('shows a spinner until the health check arrives', async () => {
     const element = await mount();
-    expect(element.shadowRoot.querySelector('lightning-spinner')).not.toBeNull();
+    const card = shell(element).querySelector('lightning-card');
+    expect(card.title).toBe('Pipeline health');
+    expect(card.iconName).toBe('standard:opportunity');
+    expect(shell(element).querySelector('lightning-spinner').alternativeText).toBe('Loading…');
+    expect(element.shadowRoot.querySelector('[data-id="days"]')).toBeNull();
     await expect(element).toBeAccessible();
   });
 
@@ -105,9 +111,10 @@ describe('c-revops-pipeline-health', () => {
 
   it('asks for a stage policy when the stage has none', async () => {
     const element = await mount(NO_POLICY);
-    expect(text(element, '[data-id="empty"]')).toBe(
+    expect(shell(element).querySelector('[data-id="empty"]').textContent).toBe(
       'No stage policy exists for stage Prospecting. Ask your RevOps admin to add a Stage Policy record.',
     );
+    expect(element.shadowRoot.querySelector('[data-id="days"]')).toBeNull();
     await expect(element).toBeAccessible();
   });
 
@@ -115,10 +122,12 @@ describe('c-revops-pipeline-health', () => {
     const element = await mount();
     getPipelineHealth.error({ message: 'Stage_Policy__mdt Proposal lists unknown field Budget__c' });
     await Promise.resolve();
-    const panel = element.shadowRoot.querySelector('c-revops-error-panel');
+    const panel = shell(element).querySelector('c-revops-error-panel');
+    expect(panel.shadowRoot.textContent).toContain('This panel could not load.');
     expect(panel.shadowRoot.textContent).toContain(
       'Stage_Policy__mdt Proposal lists unknown field Budget__c',
     );
+    expect(element.shadowRoot.querySelector('[data-id="days"]')).toBeNull();
     await expect(element).toBeAccessible();
   });
 });

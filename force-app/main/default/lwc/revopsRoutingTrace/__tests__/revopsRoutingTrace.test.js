@@ -27,6 +27,8 @@ async function mount(data) {
 }
 
 const text = (element, selector) => element.shadowRoot.querySelector(selector)?.textContent;
+// Loading, error and empty are c-revops-panel's states, in its shadow root; the panel's content is slotted into it.
+const shell = (element) => element.shadowRoot.querySelector('c-revops-panel').shadowRoot;
 
 describe('c-revops-routing-trace', () => {
   afterEach(() => {
@@ -38,7 +40,11 @@ describe('c-revops-routing-trace', () => {
 
   it('shows a spinner until the trace arrives', async () => {
     const element = await mount();
-    expect(element.shadowRoot.querySelector('lightning-spinner')).not.toBeNull();
+    const card = shell(element).querySelector('lightning-card');
+    expect(card.title).toBe('Why did I get this lead?');
+    expect(card.iconName).toBe('standard:assignment');
+    expect(shell(element).querySelector('lightning-spinner').alternativeText).toBe('Loading…');
+    expect(element.shadowRoot.querySelector('[data-id="headline"]')).toBeNull();
     await expect(element).toBeAccessible();
   });
 
@@ -95,7 +101,9 @@ describe('c-revops-routing-trace', () => {
 
   it('says the lead has not been routed when there is no decision', async () => {
     const element = await mount(EMPTY);
-    expect(text(element, '[data-id="empty"]')).toBe('This lead has not been routed yet.');
+    expect(shell(element).querySelector('[data-id="empty"]').textContent).toBe(
+      'This lead has not been routed yet.',
+    );
     expect(element.shadowRoot.querySelector('[data-id="headline"]')).toBeNull();
     await expect(element).toBeAccessible();
   });
@@ -104,10 +112,12 @@ describe('c-revops-routing-trace', () => {
     const element = await mount();
     getRoutingTrace.error({ message: 'Routing_Decision__c.Trace__c is not readable for your profile' });
     await Promise.resolve();
-    const panel = element.shadowRoot.querySelector('c-revops-error-panel');
+    const panel = shell(element).querySelector('c-revops-error-panel');
+    expect(panel.shadowRoot.textContent).toContain('This panel could not load.');
     expect(panel.shadowRoot.textContent).toContain(
       'Routing_Decision__c.Trace__c is not readable for your profile',
     );
+    expect(element.shadowRoot.querySelector('[data-id="headline"]')).toBeNull();
     await expect(element).toBeAccessible();
   });
 });

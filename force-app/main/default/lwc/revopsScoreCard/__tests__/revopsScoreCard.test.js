@@ -24,6 +24,8 @@ function mount() {
 
 const flush = () => Promise.resolve();
 const text = (element, selector) => element.shadowRoot.querySelector(selector)?.textContent;
+// Loading, error and empty are c-revops-panel's states, in its shadow root; the panel's content is slotted into it.
+const shell = (element) => element.shadowRoot.querySelector('c-revops-panel').shadowRoot;
 
 describe('c-revops-score-card', () => {
   afterEach(() => {
@@ -41,7 +43,11 @@ describe('c-revops-score-card', () => {
 
   it('shows a spinner until the score arrives', async () => {
     const element = mount();
-    expect(element.shadowRoot.querySelector('lightning-spinner').alternativeText).toBe('Loading…');
+    const card = shell(element).querySelector('lightning-card');
+    expect(card.title).toBe('Lead score');
+    expect(card.iconName).toBe('standard:lead');
+    expect(shell(element).querySelector('lightning-spinner').alternativeText).toBe('Loading…');
+    expect(element.shadowRoot.querySelector('[data-id="verdict"]')).toBeNull();
     await expect(element).toBeAccessible();
   });
 
@@ -96,7 +102,7 @@ describe('c-revops-score-card', () => {
     const element = mount();
     getScoreCard.emit(EMPTY);
     await flush();
-    expect(text(element, '[data-id="empty"]')).toBe(
+    expect(shell(element).querySelector('[data-id="empty"]').textContent).toBe(
       'Not scored yet. Scores appear after the first scoring run.',
     );
     expect(element.shadowRoot.querySelector('[data-id="bar"]')).toBeNull();
@@ -107,10 +113,11 @@ describe('c-revops-score-card', () => {
     const element = mount();
     getScoreCard.error({ message: 'Insufficient access to Lead 00Q5e00000KpLmQEAV' });
     await flush();
-    const panel = element.shadowRoot.querySelector('c-revops-error-panel');
-    expect(panel.shadowRoot.querySelector('[role="alert"]').textContent).toContain(
-      'Insufficient access to Lead 00Q5e00000KpLmQEAV',
-    );
+    const panel = shell(element).querySelector('c-revops-error-panel');
+    const alert = panel.shadowRoot.querySelector('[role="alert"]');
+    expect(alert.textContent).toContain('This panel could not load.');
+    expect(alert.textContent).toContain('Insufficient access to Lead 00Q5e00000KpLmQEAV');
+    expect(element.shadowRoot.querySelector('[data-id="verdict"]')).toBeNull();
     await expect(element).toBeAccessible();
   });
 });

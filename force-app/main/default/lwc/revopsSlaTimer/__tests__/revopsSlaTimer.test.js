@@ -41,6 +41,9 @@ function deadline(element, key) {
   };
 }
 
+// Loading, error and empty are c-revops-panel's states, in its shadow root; the panel's content is slotted into it.
+const shell = (element) => element.shadowRoot.querySelector('c-revops-panel').shadowRoot;
+
 describe('c-revops-sla-timer', () => {
   beforeEach(() => {
     jest.useFakeTimers();
@@ -56,7 +59,11 @@ describe('c-revops-sla-timer', () => {
 
   it('shows a spinner until the SLA arrives', async () => {
     const element = await mountAt(TUESDAY_10_00_NY);
-    expect(element.shadowRoot.querySelector('lightning-spinner')).not.toBeNull();
+    const card = shell(element).querySelector('lightning-card');
+    expect(card.title).toBe('SLA timer');
+    expect(card.iconName).toBe('standard:service_contract');
+    expect(shell(element).querySelector('lightning-spinner').alternativeText).toBe('Loading…');
+    expect(element.shadowRoot.querySelector('[data-id="deadline"]')).toBeNull();
     jest.useRealTimers();
     await expect(element).toBeAccessible();
   });
@@ -139,9 +146,10 @@ describe('c-revops-sla-timer', () => {
 
   it('says no SLA is running when the record has no deadlines', async () => {
     const element = await mountAt(TUESDAY_10_00_NY, EMPTY);
-    expect(element.shadowRoot.querySelector('[data-id="empty"]').textContent).toBe(
+    expect(shell(element).querySelector('[data-id="empty"]').textContent).toBe(
       'No SLA is running for this record.',
     );
+    expect(element.shadowRoot.querySelector('[data-id="deadline"]')).toBeNull();
     expect(jest.getTimerCount()).toBe(0);
   });
 
@@ -149,8 +157,10 @@ describe('c-revops-sla-timer', () => {
     const element = await mountAt(TUESDAY_10_00_NY);
     getSlaTimer.error({ message: 'No active SLA policy: add an SLA_Policy__mdt record' });
     await Promise.resolve();
-    const panel = element.shadowRoot.querySelector('c-revops-error-panel');
+    const panel = shell(element).querySelector('c-revops-error-panel');
+    expect(panel.shadowRoot.textContent).toContain('This panel could not load.');
     expect(panel.shadowRoot.textContent).toContain('No active SLA policy: add an SLA_Policy__mdt record');
+    expect(element.shadowRoot.querySelector('[data-id="deadline"]')).toBeNull();
     jest.useRealTimers();
     await expect(element).toBeAccessible();
   });
