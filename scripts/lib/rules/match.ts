@@ -321,6 +321,109 @@ export function phoneToE164(phone: FieldValue | undefined, defaultCountry = 'US'
   return `+${digits}`;
 }
 
+/** Names and ISO alpha-3 codes of the CALLING_CODES countries, as normalizePersonName reads them. */
+const COUNTRY_NAMES: Record<string, string> = {
+  'united states': 'US',
+  'united states of america': 'US',
+  usa: 'US',
+  'u s': 'US',
+  'u s a': 'US',
+  america: 'US',
+  canada: 'CA',
+  can: 'CA',
+  'united kingdom': 'GB',
+  uk: 'GB',
+  'u k': 'GB',
+  'great britain': 'GB',
+  britain: 'GB',
+  england: 'GB',
+  scotland: 'GB',
+  wales: 'GB',
+  'northern ireland': 'GB',
+  gbr: 'GB',
+  ireland: 'IE',
+  eire: 'IE',
+  irl: 'IE',
+  germany: 'DE',
+  deutschland: 'DE',
+  deu: 'DE',
+  austria: 'AT',
+  osterreich: 'AT',
+  aut: 'AT',
+  switzerland: 'CH',
+  schweiz: 'CH',
+  suisse: 'CH',
+  svizzera: 'CH',
+  che: 'CH',
+  france: 'FR',
+  fra: 'FR',
+  belgium: 'BE',
+  belgique: 'BE',
+  belgie: 'BE',
+  bel: 'BE',
+  netherlands: 'NL',
+  'the netherlands': 'NL',
+  nederland: 'NL',
+  holland: 'NL',
+  nld: 'NL',
+  luxembourg: 'LU',
+  lux: 'LU',
+  spain: 'ES',
+  espana: 'ES',
+  esp: 'ES',
+  portugal: 'PT',
+  prt: 'PT',
+  italy: 'IT',
+  italia: 'IT',
+  ita: 'IT',
+  sweden: 'SE',
+  sverige: 'SE',
+  swe: 'SE',
+  norway: 'NO',
+  norge: 'NO',
+  nor: 'NO',
+  denmark: 'DK',
+  danmark: 'DK',
+  dnk: 'DK',
+  finland: 'FI',
+  suomi: 'FI',
+  fin: 'FI',
+  poland: 'PL',
+  polska: 'PL',
+  pol: 'PL',
+  japan: 'JP',
+  jpn: 'JP',
+  australia: 'AU',
+  aus: 'AU',
+  'new zealand': 'NZ',
+  nzl: 'NZ',
+  singapore: 'SG',
+  sgp: 'SG',
+  india: 'IN',
+  ind: 'IN',
+  brazil: 'BR',
+  brasil: 'BR',
+  bra: 'BR',
+  mexico: 'MX',
+  mex: 'MX',
+};
+
+/**
+ * ISO code of a record's country when it has a calling code here (CALLING_CODES): an ISO alpha-2 or alpha-3 code
+ * or a name, in any case, with or without accents and dots ("de", "DEU", "Germany", "Österreich", "U.S.A."); null
+ * when blank or unknown.
+ */
+export function countryCode(country: FieldValue | undefined): string | null {
+  const n = normalizePersonName(country);
+  if (n.length === 2 && CALLING_CODES[n.toUpperCase()]) return n.toUpperCase();
+  return COUNTRY_NAMES[n] ?? null;
+}
+
+/** The country whose calling code a record's national phone number gets: its own, else the rule's default. */
+export function phoneCountry(country: FieldValue | undefined, rule: DedupRule): string {
+  return countryCode(country) ?? rule.defaultCountry ?? 'US';
+}
+
 // Match flags of jaroWinkler, reused across calls (grown on demand): no allocation per comparison.
 let aFlags = new Uint8Array(64);
 let bFlags = new Uint8Array(64);
@@ -473,6 +576,11 @@ export interface MatchRecord {
   company?: string | null; // Company (Lead) or Name (Account)
   name?: string | null; // person name "First Last"
   website?: string | null;
+  /**
+   * The record's country (Lead Country, Contact MailingCountry, Account BillingCountry): an ISO code or a name.
+   * A national phone number gets this country's calling code; blank or unknown → the rule's default country.
+   */
+  country?: string | null;
 }
 
 export interface MatchReason {
@@ -546,7 +654,7 @@ export function prepareMatchRecord(r: MatchRecord, rule: DedupRule, known?: Prep
         p.emailDomain = known?.emailDomain ?? companyEmailDomain(r.email);
         break;
       case 'phone':
-        p.phone = known?.phone ?? phoneToE164(r.phone, rule.defaultCountry ?? 'US') ?? '';
+        p.phone = known?.phone ?? phoneToE164(r.phone, phoneCountry(r.country, rule)) ?? '';
         break;
       case 'company': {
         const c = known?.company ?? prepareCompany(r.company);

@@ -22,6 +22,7 @@ import {
   normalizeCompany,
   phoneToE164,
   scorePair,
+  countryCode,
   survivorship,
   type AccountCandidate,
   type DedupRule,
@@ -89,6 +90,7 @@ export const VECTOR_FUNCTIONS: Record<RuleKey, Record<string, Fn>> = {
     phoneToE164: (i: { phone: string | null; defaultCountry: string }) => ({
       e164: phoneToE164(i.phone, i.defaultCountry),
     }),
+    countryCode: (i: { country: string | null }) => ({ code: countryCode(i.country) }),
     nameSimilarity: (i: { a: string; b: string }) => ({
       similarity: roundHalfUp(nameSimilarity(i.a, i.b), 2),
     }),
