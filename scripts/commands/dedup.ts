@@ -18,6 +18,7 @@ import {
 } from '../lib/reports/dedup/profiles.ts';
 import { dedupRuleFor, reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
+import { CALLING_CODES, countryCode } from '../lib/rules/match.ts';
 import { applyMerges, undoMerges } from '../lib/reports/dedup/apply.ts';
 
 const OBJECTS: SfObject[] = ['Lead', 'Contact', 'Account'];
@@ -39,17 +40,29 @@ function mappingFrom(flag: string | undefined): PersonMapping {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** --default-country: the country of national phone numbers on records whose own country is blank or unknown. */
+function defaultCountry(flag: string | undefined): string {
+  if (flag === undefined) return 'US';
+  const code = countryCode(flag);
+  if (!code)
+    throw new ReportError(`--default-country "${flag}" has no calling code here.`, [
+      `Use an ISO code or a country name: ${Object.keys(CALLING_CODES).join(', ')}.`,
+    ]);
+  return code;
+}
+
 export const dedup: Command = {
   words: ['dedup'],
   summary:
     'Find duplicate leads, contacts or accounts (blocking, fuzzy scoring, clusters, survivorship); review CSV; merge with undo',
   usage:
-    'revops dedup [--snapshot FILE | --from-export PATH [--mapping febrl|FILE]] [--object Lead|Contact|Account] [--review-csv FILE] [--html FILE] [--apply -o ORG [--execute] [--log FILE]]',
+    'revops dedup [--snapshot FILE | --from-export PATH [--mapping febrl|FILE]] [--object Lead|Contact|Account] [--default-country CC] [--review-csv FILE] [--html FILE] [--apply -o ORG [--execute] [--log FILE]]',
   flags: {
     snapshot: { type: 'string' },
     'from-export': { type: 'string' },
     mapping: { type: 'string' },
     object: { type: 'string' },
+    'default-country': { type: 'string' },
     config: { type: 'string' },
     'review-csv': { type: 'string' },
     html: { type: 'string' },
@@ -60,6 +73,7 @@ export const dedup: Command = {
   },
   examples: [
     'revops dedup --object Lead --review-csv out/lead-review.csv --html out/dedup.html',
+    'revops dedup --object Contact --default-country GB    # national numbers without a mailing country are UK ones',
     'revops dedup --from-export ../shared/data/febrl/dataset3.csv --mapping febrl --json',
     'revops dedup --object Lead --apply -o my-sandbox            # dry run: plan + snapshot file, no writes',
     'revops dedup --object Lead --apply -o my-sandbox --execute  # merge through the Apex REST resource',
@@ -80,7 +94,10 @@ export const dedup: Command = {
       const { db } = await openSnapshotFor(str(f.snapshot), ctx.progress);
       try {
         const rule = dedupRuleFor(reportConfig(str(f.config)), object as SfObject, ctx.warn);
-        result = await dedupSnapshot(db, rule);
+        result = await dedupSnapshot(db, {
+          ...rule,
+          defaultCountry: defaultCountry(str(f['default-country'])),
+        });
       } finally {
         db.close();
       }

@@ -75,6 +75,27 @@ describe('report commands on the demo snapshot', () => {
     );
   });
 
+  it('dedup takes the default country for national phone numbers by code or name, and names a bad one', async () => {
+    const ok = await cli([
+      'dedup',
+      '--snapshot',
+      snap,
+      '--object',
+      'Contact',
+      '--default-country',
+      'germany',
+    ]);
+    expect(ok.code).toBe(0);
+    expect(ok.json.result.records).toBeGreaterThan(0);
+    const bad = await cli(['dedup', '--snapshot', snap, '--default-country', 'Narnia']);
+    expect(bad.code).toBe(1);
+    expect(bad.json).toMatchObject({
+      name: 'ReportError',
+      message: expect.stringContaining('--default-country "Narnia" has no calling code'),
+      actions: [expect.stringContaining('US, CA, GB')],
+    });
+  });
+
   it('metrics, backtest and route simulate return their figures as JSON', async () => {
     const [m, b, r] = await Promise.all([
       cli(['metrics', '--snapshot', snap]),

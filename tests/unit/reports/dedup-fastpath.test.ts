@@ -160,6 +160,7 @@ describe('dedup fast path equals scorePair on demo leads', () => {
       company: c.Company[i],
       name: name || null,
       website: c.Website?.[i] ?? null,
+      country: c.Country?.[i] ?? null,
     };
   };
 

@@ -204,6 +204,55 @@ describe('dedup on a snapshot', () => {
     expect(r.clusters[0].winners.Email).toEqual({ value: 'maria.garcia@northwind.com', fromId: '00Q1' });
   });
 
+  it("reads national phone numbers in each record's own country", async () => {
+    // phone + name only, so the phone decides: the same German number written nationally (trunk 0) and
+    // internationally matches; the same national digits in France and Belgium are different numbers
+    const rule: DedupRule = { ...LEAD_RULE, matchKeys: ['phone', 'name'], fieldWeights: null };
+    const { db: intl } = await fixtureSnapshot({
+      Lead: [
+        {
+          ...lead('00QA', 'Jonas', 'Weber', null, 'Weber GmbH', '030 1234567', '2025-01-01'),
+          Country: 'Germany',
+        },
+        {
+          ...lead('00QB', 'Jonas', 'Weber', null, 'Weber GmbH', '+49 30 1234567', '2025-01-02'),
+          Country: 'DE',
+        },
+        {
+          ...lead('00QC', 'Marie', 'Dubois', null, 'Dubois SA', '01 23 45 67 89', '2025-01-01'),
+          Country: 'FR',
+        },
+        {
+          ...lead('00QD', 'Marie', 'Dubois', null, 'Dubois SA', '01 23 45 67 89', '2025-01-02'),
+          Country: 'BE',
+        },
+      ],
+    });
+    try {
+      const res = await dedupSnapshot(intl, rule);
+      expect(toJson(res).clusters.map((c) => c.memberIds)).toEqual([['00QA', '00QB']]);
+      expect(res.clusters[0].reasons).toContain('phone match');
+      // a record's own country wins over the rule's default
+      const usOnly = await dedupSnapshot(intl, { ...rule, defaultCountry: 'US' });
+      expect(usOnly.clusters.length).toBe(1);
+      // without a country the rule's default applies: read as US, "030 1234567" is no phone number at all
+      const { db: bare } = await fixtureSnapshot({
+        Lead: [
+          lead('00QA', 'Jonas', 'Weber', null, 'Weber GmbH', '030 1234567', '2025-01-01'),
+          lead('00QB', 'Jonas', 'Weber', null, 'Weber GmbH', '+49 30 1234567', '2025-01-02'),
+        ],
+      });
+      try {
+        expect((await dedupSnapshot(bare, rule)).clusters).toEqual([]);
+        expect((await dedupSnapshot(bare, { ...rule, defaultCountry: 'DE' })).clusters.length).toBe(1);
+      } finally {
+        bare.close();
+      }
+    } finally {
+      intl.close();
+    }
+  });
+
   it('writes a review CSV with one row per record, the proposed winner and the merged values', () => {
     const csv = reviewCsv(r).trim().split('\n');
     expect(csv[0]).toBe(

@@ -68,6 +68,11 @@ export interface Blocking {
   /** Blocks larger than this are compared with a sliding window of `window` records (sorted neighbourhood). */
   maxBlockSize: number;
   window: number;
+  /**
+   * Column with each record's country (ISO code or name): the 'phone' transform gives a national number that
+   * country's calling code (the default country where the column is blank or unknown).
+   */
+  countryField?: string;
 }
 
 /** Columnar input: ids plus one array per column. */
@@ -237,14 +242,22 @@ const tableSize = (expected: number): number => {
 };
 
 /** A column's blocking-key part, computed at first use and kept on the table (table.parts). */
-function blockParts(table: RecordTable, field: string, t: BlockTransform, country: string): Parts {
-  const key = partKey(field, t, country);
+function blockParts(
+  table: RecordTable,
+  field: string,
+  t: BlockTransform,
+  country: string,
+  countryField?: string,
+): Parts {
+  const key = partKey(field, t, country, countryField);
   let parts = table.parts?.get(key);
   if (parts) return parts;
   const col = table.columns[field];
   const n = col.length;
   const dict = table.dictionaries?.[field];
-  if (dict) {
+  const rowCountries = t === 'phone' && countryField ? table.columns[countryField] : undefined;
+  if (rowCountries) parts = intern(blockPartValues(col, t, country, rowCountries));
+  else if (dict) {
     // once per distinct value, then by code
     const byCode =
       t === 'company'
@@ -264,12 +277,18 @@ function blockParts(table: RecordTable, field: string, t: BlockTransform, countr
 /** Computes (once, kept on the table) the blocking keys' parts of the columns the table holds as raw values. */
 export function computeBlockParts(table: RecordTable, blocking: Blocking, country = 'US'): void {
   for (const spec of blocking.keys)
-    for (const p of spec.parts) if (table.columns[p.field]) blockParts(table, p.field, p.transform, country);
+    for (const p of spec.parts)
+      if (table.columns[p.field]) blockParts(table, p.field, p.transform, country, blocking.countryField);
 }
 
 /** Whether the table has the column, as raw values or as a part computed ahead. */
-const hasPart = (table: RecordTable, field: string, t: BlockTransform, country: string): boolean =>
-  !!table.columns[field] || !!table.parts?.has(partKey(field, t, country));
+const hasPart = (
+  table: RecordTable,
+  field: string,
+  t: BlockTransform,
+  country: string,
+  countryField?: string,
+) => !!table.columns[field] || !!table.parts?.has(partKey(field, t, country, countryField));
 
 class UnionFind {
   parent: Int32Array;
@@ -315,13 +334,13 @@ export function forEachCandidatePair(
   const partValues = (field: string, t: BlockTransform): Parts => {
     const k = `${field}\u0000${t}`;
     let v = partsBy.get(k);
-    if (!v) partsBy.set(k, (v = blockParts(table, field, t, country)));
+    if (!v) partsBy.set(k, (v = blockParts(table, field, t, country, blocking.countryField)));
     return v;
   };
   const keyHash = new Uint32Array(n);
   // keys reading a column this table does not have are skipped
   const specs = blocking.keys.filter((spec) =>
-    spec.parts.every((p) => hasPart(table, p.field, p.transform, country)),
+    spec.parts.every((p) => hasPart(table, p.field, p.transform, country, blocking.countryField)),
   );
   // every key's parts before the first pair is visited: a scorer can then reuse them (table.parts)
   const specParts = specs.map((spec) => spec.parts.map((p) => partValues(p.field, p.transform)));
@@ -505,6 +524,8 @@ export interface MatchColumns {
   /** Person name: one column, or [first, last] joined with a space. */
   name?: string | [string, string];
   website?: string;
+  /** The record's country (the blocking's countryField): national phone numbers get its calling code. */
+  country?: string;
 }
 
 const REASON_TEXT: Record<string, string> = {
@@ -533,7 +554,7 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
   let fromBlocking: { email?: Parts; emailDomain?: Parts; phone?: Parts } | null = null;
   const blockingParts = () => {
     const part = (name: string | undefined, t: BlockTransform) =>
-      name ? table.parts?.get(partKey(name, t, country)) : undefined;
+      name ? table.parts?.get(partKey(name, t, country, cols.country)) : undefined;
     return {
       email: part(cols.email, 'exact'),
       emailDomain: part(cols.email, 'email_domain'),
@@ -628,6 +649,7 @@ export function matchRecordReader(table: RecordTable, cols: MatchColumns): Match
   const phone = col(cols.phone);
   const company = col(cols.company);
   const website = col(cols.website);
+  const country = col(cols.country);
   const [first, last] = Array.isArray(cols.name)
     ? [col(cols.name[0]), col(cols.name[1])]
     : [undefined, col(cols.name)];
@@ -652,6 +674,7 @@ export function matchRecordReader(table: RecordTable, cols: MatchColumns): Match
     rec.company = company?.[i] ?? null;
     rec.name = hasF && hasL ? fullName(f, l) : hasF ? f : hasL ? l : null;
     rec.website = website?.[i] ?? null;
+    rec.country = country?.[i] ?? null;
     return rec;
   };
   reader.hasName = (i) => present(first?.[i]) || present(last?.[i]);

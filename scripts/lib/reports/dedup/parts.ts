@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import {
   companyEmailDomain,
+  countryCode,
   phoneToE164,
   prepareCompany,
   websiteDomain,
@@ -84,14 +85,33 @@ export function blockPart(v: string | null, t: BlockTransform, country: string):
 /** Transforms whose inputs repeat enough (names, websites) to be worth a memo per distinct value. */
 const MEMO_TRANSFORMS = new Set<BlockTransform>(['soundex', 'prefix3', 'website', 'digits']);
 
-/** `blockPart` of every value, once per distinct value for the memo transforms. */
+/**
+ * `blockPart` of every value, once per distinct value for the memo transforms. With `rowCountries` (each row's
+ * country, an ISO code or name), a national phone number gets its row's calling code, `country` where unknown.
+ */
 export function blockPartValues(
   column: ArrayLike<string | null>,
   t: BlockTransform,
   country: string,
+  rowCountries?: ArrayLike<string | null>,
 ): string[] {
   const n = column.length;
   const values = new Array<string>(n);
+  if (t === 'phone' && rowCountries) {
+    const codes = new Map<string | null, string>(); // country of each distinct value
+    for (let i = 0; i < n; i++) {
+      const raw = column[i];
+      if (!raw) {
+        values[i] = '';
+        continue;
+      }
+      const c = rowCountries[i];
+      let code = codes.get(c);
+      if (code === undefined) codes.set(c, (code = countryCode(c) ?? country));
+      values[i] = phoneToE164(raw, code) ?? '';
+    }
+    return values;
+  }
   const memo = MEMO_TRANSFORMS.has(t) ? new Map<string, string>() : null;
   for (let i = 0; i < n; i++) {
     const raw = column[i];
@@ -105,9 +125,12 @@ export function blockPartValues(
   return values;
 }
 
-/** Where a table keeps a part: one per (column, transform, default country). */
-export const partKey = (field: string, t: BlockTransform, country: string): string =>
-  `${field}\u0000${t}\u0000${country}`;
+/**
+ * Where a table keeps a part: one per (column, transform, default country, and for phones the column holding each
+ * record's country, when there is one).
+ */
+export const partKey = (field: string, t: BlockTransform, country: string, countryField?: string): string =>
+  `${field}\u0000${t}\u0000${country}${t === 'phone' && countryField ? `\u0000${countryField}` : ''}`;
 
 /** FNV-1a hash of a string. */
 function hashOf(s: string): number {
@@ -202,6 +225,8 @@ export interface PartsJob {
   n: number;
   transforms: BlockTransform[][];
   country: string;
+  /** Index of the column holding each row's country, for the 'phone' transform (else `country` for all). */
+  countryColumn?: number;
 }
 
 /** The job's parts: result[c][k] is column c under transforms[c][k]. */
@@ -216,7 +241,10 @@ export function computeParts(job: PartsJob): Parts[][] {
       pos = end + 1;
     }
   }
-  return job.transforms.map((ts, c) => ts.map((t) => intern(blockPartValues(columns[c], t, job.country))));
+  const rowCountries = job.countryColumn === undefined ? undefined : columns[job.countryColumn];
+  return job.transforms.map((ts, c) =>
+    ts.map((t) => intern(blockPartValues(columns[c], t, job.country, rowCountries))),
+  );
 }
 
 /**

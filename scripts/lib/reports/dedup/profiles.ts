@@ -36,7 +36,7 @@ export function salesforceSetup(rule: DedupRule): SalesforceSetup {
   const o = rule.object;
   const columns: MatchColumns =
     o === 'Account'
-      ? { company: 'Name', phone: 'Phone', website: 'Website' }
+      ? { company: 'Name', phone: 'Phone', website: 'Website', country: 'BillingCountry' }
       : // Contacts get "Company" from their Account's Name (joined when the records are read).
         {
           email: 'Email',
@@ -44,6 +44,7 @@ export function salesforceSetup(rule: DedupRule): SalesforceSetup {
           company: 'Company',
           name: ['FirstName', 'LastName'],
           website: o === 'Lead' ? 'Website' : undefined,
+          country: o === 'Lead' ? 'Country' : 'MailingCountry',
         };
   const byKey: Record<MatchKey, BlockKeySpec[]> = {
     email: [{ name: 'email', parts: [{ field: 'Email', transform: 'exact' }] }],
@@ -89,7 +90,8 @@ export function salesforceSetup(rule: DedupRule): SalesforceSetup {
     website: [{ name: 'website', parts: [{ field: 'Website', transform: 'website' }] }],
   };
   const keys = [...new Set(rule.matchKeys)].flatMap((k) => byKey[k] ?? []);
-  return { blocking: { keys, ...BLOCK_LIMITS }, columns };
+  // national phone numbers get the calling code of the record's own country
+  return { blocking: { keys, ...BLOCK_LIMITS, countryField: columns.country }, columns };
 }
 
 /** Person/address columns of a generic export. Every key but `id` is optional. */

@@ -219,6 +219,7 @@ export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<Re
     website: m.website,
   };
   for (const key of rule.matchKeys) for (const c of [keyColumn[key] ?? []].flat()) used.add(c);
+  if (m.country && rule.matchKeys.includes('phone')) used.add(m.country);
   const want = [...used].filter(
     (c) =>
       have.has(c) && !(object === 'Contact' && c === 'Company') && !(object !== 'Account' && c === 'Name'),
@@ -232,14 +233,19 @@ export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<Re
     join = 'LEFT JOIN "Account" a ON a."Id" = t."AccountId"';
   }
   // E-mail and phone differ from record to record: their blocking parts (which the scorer shares) are computed
-  // in a worker thread while this thread reads the other columns and normalises the distinct company names
+  // in a worker thread while this thread reads the other columns and normalises the distinct company names; the
+  // worker gets each record's country for its national phone number
   const country = rule.defaultCountry ?? 'US';
+  const countryField = setup.blocking.countryField;
   const offThread: [string, BlockTransform[]][] = (
     [
       ['Email', ['exact', 'email_domain']],
       ['Phone', ['phone']],
     ] as [string, BlockTransform[]][]
   ).filter(([c]) => names.includes(c));
+  if (countryField && names.includes(countryField) && offThread.some(([c]) => c === 'Phone'))
+    offThread.push([countryField, []]);
+  const countryColumn = offThread.findIndex(([c]) => c === countryField);
   const worker = offThread.length ? new PartsWorker() : null;
   try {
     let parts: Promise<Parts[][]> | undefined;
@@ -254,7 +260,13 @@ export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<Re
         },
         detached: offThread.map(([c]) => c),
         onDetached: (rows, n) => {
-          parts = worker!.run({ rows, n, transforms: offThread.map(([, t]) => t), country });
+          parts = worker!.run({
+            rows,
+            n,
+            transforms: offThread.map(([, t]) => t),
+            country,
+            countryColumn: countryColumn >= 0 ? countryColumn : undefined,
+          });
         },
       },
     );
@@ -264,7 +276,7 @@ export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<Re
       const done = await parts;
       table.parts ??= new Map();
       offThread.forEach(([c, ts], k) =>
-        ts.forEach((t, x) => table.parts!.set(partKey(c, t, country), done[k][x])),
+        ts.forEach((t, x) => table.parts!.set(partKey(c, t, country, countryField), done[k][x])),
       );
     }
     return table;
