@@ -14,7 +14,9 @@ import { tableFromCsv } from '../scripts/lib/reports/dedup/source.ts';
 import { pairQuality } from '../scripts/lib/reports/dedup/quality.ts';
 import { soundex } from '../scripts/lib/reports/dedup/parts.ts';
 import {
+  CALLING_CODES,
   COMPANY_SUFFIXES,
+  COUNTRY_NAMES,
   DEFAULT_FIELD_WEIGHTS,
   FREE_MAIL_DOMAINS,
   GENERIC_WORDS,
@@ -66,7 +68,8 @@ export const RECOMMENDED_LEAD_RULE: DedupRule = {
  * functions (jaro_winkler_similarity, strip_accents, regexp_*, list lambdas), so the ratio compares the
  * TypeScript engine with a database doing the same work:
  * - the same normalisation: e-mail trimmed + lower case; company e-mail domain without free-mail; E.164 phone
- *   (extension and "(0)" dropped, "00" prefix, NANP rule for the US default); company name folded, "&" → "and",
+ *   (extension and "(0)" dropped, "00" prefix, national numbers in the record's country, else the rule's default:
+ *   NANP rule for US/CA, trunk 0 dropped elsewhere); company name folded, "&" → "and",
  *   punctuation removed, trailing legal suffixes and a leading "the" dropped; person name folded and collapsed;
  * - the same five blocking keys: e-mail; company domain + Soundex(last name); phone; first distinctive company
  *   word + Soundex(last name); Soundex(last name) + first 3 letters of first name + company word; blocks over 200
@@ -96,19 +99,28 @@ async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: number; ma
     for (const d of '123456') s = `regexp_replace(${s}, '${d}+', '${d}', 'g')`;
     return `CASE WHEN ${letters} <> '' THEN left(${letters}, 1) || rpad(left(replace(${s}[2:], '0', ''), 3), 3, '0') END`;
   };
+  // each record's country (ISO code or name, normalised as countryCode does) gives its national numbers' code
+  const country = rule.object === 'Lead' ? '"Country"' : 'NULL';
+  const dialBy = new Map([
+    ...Object.entries(CALLING_CODES).map(([iso, dial]): [string, string] => [iso.toLowerCase(), dial]),
+    ...Object.entries(COUNTRY_NAMES).map(([name, iso]): [string, string] => [name, CALLING_CODES[iso]]),
+  ]);
+  const countryRows = [...dialBy].map(([key, dial]) => `('${key}', '${dial}')`).join(', ');
+  const defaultDial = CALLING_CODES[(rule.defaultCountry ?? 'US').toUpperCase()];
   await db.conn.run(`CREATE OR REPLACE TEMP TABLE bl AS
     WITH raw AS (
       SELECT "Id" AS id, row_number() OVER (ORDER BY "Id") AS r, nullif(lower(trim("Email")), '') AS email,
         regexp_extract(lower(trim("Email")), '^.+@([^@]+)$', 1) AS dom0,
         regexp_replace(regexp_replace(trim("Phone"), '(?i)\\s*(?:ext\\.?|extension|x|#)\\s*\\d+\\s*$', ''), '\\(0\\)', '', 'g') AS ph,
         nullif(trim(concat_ws(' ', nullif(trim("FirstName"), ''), nullif(trim("LastName"), ''))), '') AS rawname,
-        "FirstName" AS fn, "LastName" AS ln,
+        "FirstName" AS fn, "LastName" AS ln, ${country} AS ctry,
         trim(regexp_replace(regexp_replace(replace(${fold('"Company"')}, '&', ' and '), '\\.([a-z])\\b', '\\1', 'g'), '[^a-z0-9]+', ' ', 'g')) AS c0
       FROM "Lead"),
     norm AS (
-      SELECT *, regexp_replace(ph, '[^0-9]', '', 'g') AS d, starts_with(ph, '+') AS intl,
+      SELECT raw.*, coalesce(cc.dial, '${defaultDial}') AS dial, regexp_replace(ph, '[^0-9]', '', 'g') AS d, starts_with(ph, '+') AS intl,
         regexp_replace(regexp_replace(c0, '( (${suffixes}))+$', ''), '^the (.)', '\\1') AS company
-      FROM raw)
+      FROM raw LEFT JOIN (VALUES ${countryRows}) cc(ckey, dial)
+        ON cc.ckey = trim(regexp_replace(${fold('ctry')}, '[^a-z0-9]+', ' ', 'g')))
     SELECT id, r, email, CASE WHEN dom0 <> '' AND dom0 NOT IN ${list(FREE_MAIL_DOMAINS).replace('[', '(').replace(/]$/, ')')} THEN dom0 END AS dom,
       CASE WHEN e164 IS NOT NULL AND length(e164) BETWEEN 8 AND 15 AND NOT starts_with(e164, '0') THEN '+' || e164 END AS phone,
       nullif(company, '') AS company, string_split(company, ' ') AS ctoks,
@@ -119,8 +131,8 @@ async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: number; ma
         WHEN d = '' THEN NULL
         WHEN intl THEN d
         WHEN starts_with(d, '00') THEN d[3:]
-        WHEN length(d) = 11 AND starts_with(d, '1') THEN '1' || d[2:]
-        WHEN length(d) = 10 THEN '1' || d END AS e164 FROM norm)`);
+        WHEN dial = '1' THEN CASE WHEN length(d) = 11 AND starts_with(d, '1') THEN d WHEN length(d) = 10 THEN '1' || d END
+        ELSE dial || CASE WHEN starts_with(d, '0') THEN d[2:] ELSE d END END AS e164 FROM norm)`);
   const keys = [
     'email',
     `dom || '|' || lnsx`,

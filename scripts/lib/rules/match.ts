@@ -322,7 +322,7 @@ export function phoneToE164(phone: FieldValue | undefined, defaultCountry = 'US'
 }
 
 /** Names and ISO alpha-3 codes of the CALLING_CODES countries, as normalizePersonName reads them. */
-const COUNTRY_NAMES: Record<string, string> = {
+export const COUNTRY_NAMES: Record<string, string> = {
   'united states': 'US',
   'united states of america': 'US',
   usa: 'US',

@@ -1196,9 +1196,8 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     return d;
   };
   /**
-   * Phone in one of four common formats (dups use a different one). Outside North America every format carries
-   * the country code (the "+44 (0)20 ..." business-card style, not a bare national "020 ..."), because a national
-   * number only matches when the dedup engine knows each record's country, which it does not yet.
+   * Phone in one of four common formats (dups use a different one). Outside North America one of them is the bare
+   * national form with its trunk 0 ("020 7946 0958"): dedup reads it in the record's own country.
    */
   const formatPhone = (c: Country, d: string, format: number): string => {
     if (c.dial === '1') {
@@ -1207,7 +1206,7 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
     }
     return [
       `+${c.dial} ${d.slice(0, 2)} ${d.slice(2, 5)} ${d.slice(5)}`,
-      `+${c.dial}${d}`,
+      `0${d.slice(0, 2)} ${d.slice(2)}`,
       `+${c.dial} (0)${d.slice(0, 2)} ${d.slice(2)}`,
       `00${c.dial} ${d}`,
     ][format % 4];
