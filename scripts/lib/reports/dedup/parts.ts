@@ -253,7 +253,9 @@ export function computeParts(job: PartsJob): Parts[][] {
  */
 export class PartsWorker {
   private worker: Worker | null = null;
-  constructor() {
+  /** `threaded` false: jobs run on the calling thread (a thread costs ~0.1 s to start: not worth it for small jobs). */
+  constructor(threaded = true) {
+    if (!threaded) return;
     try {
       // the worker runs TypeScript like the CLI does: through tsx, resolved from this package
       this.worker = new Worker(new URL('./partsWorker.ts', import.meta.url), {

@@ -204,7 +204,11 @@ function splitRows(
  * Reads the columns the rule's match keys and blocking read from a Lead / Contact / Account table (Contacts get
  * their Account's Name as Company); the other shown fields are read later for the records in clusters.
  */
-export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<RecordTable> {
+export async function loadSalesforceRecords(
+  db: Db,
+  rule: DedupRule,
+  opts: DedupOptions = {},
+): Promise<RecordTable> {
   const object = rule.object;
   const have = new Set(await db.tableColumns(object));
   const setup = salesforceSetup(rule);
@@ -246,7 +250,10 @@ export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<Re
   if (countryField && names.includes(countryField) && offThread.some(([c]) => c === 'Phone'))
     offThread.push([countryField, []]);
   const countryColumn = offThread.findIndex(([c]) => c === countryField);
-  const worker = offThread.length ? new PartsWorker() : null;
+  // a worker thread pays off from about a hundred thousand records; below, the same code runs on this thread
+  const [{ n: rows }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${q(object)}`);
+  const threadedFrom = opts.threadedFromRows ?? THREADED_FROM_ROWS;
+  const worker = offThread.length ? new PartsWorker(Number(rows) >= threadedFrom) : null;
   try {
     let parts: Promise<Parts[][]> | undefined;
     const table = await readColumns(
@@ -283,6 +290,14 @@ export async function loadSalesforceRecords(db: Db, rule: DedupRule): Promise<Re
   } finally {
     worker?.close();
   }
+}
+
+/** Tables from this many records have their e-mail and phone parts computed in a worker thread. */
+export const THREADED_FROM_ROWS = 100_000;
+
+export interface DedupOptions {
+  /** From how many records a worker thread computes the e-mail and phone parts (THREADED_FROM_ROWS). */
+  threadedFromRows?: number;
 }
 
 /** Fields shown per record in the review sheet and the report. */
@@ -408,9 +423,9 @@ function detail(
 }
 
 /** Dedup of a snapshot's Lead / Contact / Account table under a Dedup_Rule__mdt. */
-export async function dedupSnapshot(db: Db, rule: DedupRule): Promise<DedupResult> {
+export async function dedupSnapshot(db: Db, rule: DedupRule, opts: DedupOptions = {}): Promise<DedupResult> {
   const t0 = performance.now();
-  const table = await loadSalesforceRecords(db, rule);
+  const table = await loadSalesforceRecords(db, rule, opts);
   const setup = salesforceSetup(rule);
   // the latest activity per record (for survivorship) is computed by DuckDB while the pairs are scored
   const activity = await startActivity(db, rule);
