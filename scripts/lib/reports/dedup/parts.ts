@@ -1,7 +1,8 @@
-// Blocking-key parts: every row's normalised value for one (column, transform) of a blocking key, with its hash.
-// The engine computes them on the main thread; for the columns whose values are all different (e-mail, phone)
-// the snapshot reader has them computed in a worker thread (partsWorker.ts) while the main thread reads and
-// prepares the other columns. Parts travel between threads as one string plus transferable typed arrays.
+// Blocking-key parts: every row's normalised value for one (column, transform) of a blocking key, as an interned
+// id. The engine computes them on the main thread; for the columns whose values are all different (e-mail, phone)
+// the snapshot reader of large tables has them computed in a worker thread (partsWorker.ts) while the main thread
+// reads and prepares the other columns. The column goes to the thread as one string, the ids come back as
+// transferred Int32Arrays.
 import { Worker } from 'node:worker_threads';
 import {
   companyEmailDomain,
