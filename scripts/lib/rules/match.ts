@@ -419,9 +419,9 @@ export function countryCode(country: FieldValue | undefined): string | null {
   return COUNTRY_NAMES[n] ?? null;
 }
 
-/** The country whose calling code a record's national phone number gets: its own, else the rule's default. */
-export function phoneCountry(country: FieldValue | undefined, rule: DedupRule): string {
-  return countryCode(country) ?? rule.defaultCountry ?? 'US';
+/** The country whose calling code a record's national phone number gets: its own, else the default country. */
+export function phoneCountry(country: FieldValue | undefined, defaultCountry: string): string {
+  return countryCode(country) ?? defaultCountry;
 }
 
 // Match flags of jaroWinkler, reused across calls (grown on demand): no allocation per comparison.
@@ -654,7 +654,8 @@ export function prepareMatchRecord(r: MatchRecord, rule: DedupRule, known?: Prep
         p.emailDomain = known?.emailDomain ?? companyEmailDomain(r.email);
         break;
       case 'phone':
-        p.phone = known?.phone ?? phoneToE164(r.phone, phoneCountry(r.country, rule)) ?? '';
+        p.phone =
+          known?.phone ?? phoneToE164(r.phone, phoneCountry(r.country, rule.defaultCountry ?? 'US')) ?? '';
         break;
       case 'company': {
         const c = known?.company ?? prepareCompany(r.company);
@@ -926,14 +927,13 @@ export function survivorship(records: SurvivorRecord[], mergePriority: string[])
   const time = (v: string | null | undefined, id: string, what: string): number | null =>
     v ? parseInstant(v, `${id} ${what}`) : null;
   const many = records.length > 1;
+  const byActivity = many && mergePriority.includes('most_recent_activity');
+  const byCreated = many && mergePriority.includes('oldest_created');
   const keyed = records.map((r) => ({
     r,
     sor: r.isSystemOfRecord ? 1 : 0,
-    activity:
-      many && mergePriority.includes('most_recent_activity')
-        ? time(r.lastActivityAt, r.id, 'lastActivityAt')
-        : null,
-    created: many && mergePriority.includes('oldest_created') ? time(r.createdAt, r.id, 'createdAt') : null,
+    activity: byActivity ? time(r.lastActivityAt, r.id, 'lastActivityAt') : null,
+    created: byCreated ? time(r.createdAt, r.id, 'createdAt') : null,
   }));
   type Keyed = (typeof keyed)[number];
   const cmp = (a: Keyed, b: Keyed): number => {

@@ -321,7 +321,7 @@ export function forEachCandidatePair(
   country = 'US',
 ): { windowedBlocks: number } {
   const n = table.ids.length;
-  const seen = new PairIds(n); // room for n pairs before it grows // pairs already visited (a pair can share several blocking keys)
+  const seen = new PairIds(n); // pairs already visited (a pair can share several blocking keys); room for n
   let windowedBlocks = 0;
   const emit = (i: number, j: number): void => {
     const a = i < j ? i : j;
@@ -425,16 +425,14 @@ export function forEachCandidatePair(
 }
 
 /** Normalises a column once for its comparator ('' = missing). */
-function prepare(
-  col: (string | null)[] | undefined,
-  comparator: Comparator,
-  n: number,
-  country: string,
-): string[] {
+function prepare(table: RecordTable, field: string, comparator: Comparator, country: string): string[] {
+  const col = table.columns[field];
+  const n = col.length;
   const values = new Array<string>(n);
-  const companies = new Map<string, string>(); // normalised company name by raw value
+  // company names as the blocking keys and the rule scorer prepare them (once per distinct name)
+  const companies = comparator === 'company' ? companyRows(table, field) : null;
   for (let i = 0; i < n; i++) {
-    const raw = col ? col[i] : null;
+    const raw = col[i];
     switch (comparator) {
       case 'name':
         values[i] = clean(raw)
@@ -447,7 +445,7 @@ function prepare(
         values[i] = clean(raw).replace(/\s+/g, ' ');
         break;
       case 'company':
-        values[i] = raw ? (companies.get(raw) ?? companies.set(raw, prepareCompany(raw).name).get(raw)!) : '';
+        values[i] = companies![i]?.name ?? '';
         break;
       case 'email':
         values[i] = clean(raw).includes('@') ? clean(raw) : '';
@@ -484,10 +482,9 @@ export interface FieldProfile {
  * carry (the denominator is at least `minEvidence`).
  */
 export function fieldScorer(table: RecordTable, profile: FieldProfile, country = 'US'): PairScorer {
-  const n = table.ids.length;
   const fields = profile.fields
     .filter((f) => table.columns[f.field])
-    .map((f) => ({ spec: f, values: prepare(table.columns[f.field], f.comparator, n, country) }));
+    .map((f) => ({ spec: f, values: prepare(table, f.field, f.comparator, country) }));
   const exact = new Set<Comparator>(['email', 'email_domain', 'phone', 'website', 'exact']);
   return (a, b) => {
     let num = 0;

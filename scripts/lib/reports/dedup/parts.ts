@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import {
   companyEmailDomain,
-  countryCode,
+  phoneCountry,
   phoneToE164,
   prepareCompany,
   websiteDomain,
@@ -60,7 +60,7 @@ export function companyToken(tokens: string[]): string {
 }
 
 /** One part of a blocking key from a raw value ('' = the record has no key). */
-export function blockPart(v: string | null, t: BlockTransform, country: string): string {
+function blockPart(v: string | null, t: BlockTransform, country: string): string {
   switch (t) {
     case 'email_domain':
       return companyEmailDomain(v);
@@ -108,7 +108,7 @@ export function blockPartValues(
       }
       const c = rowCountries[i];
       let code = codes.get(c);
-      if (code === undefined) codes.set(c, (code = countryCode(c) ?? country));
+      if (code === undefined) codes.set(c, (code = phoneCountry(c, country)));
       values[i] = phoneToE164(raw, code) ?? '';
     }
     return values;

@@ -243,11 +243,11 @@ export async function loadSalesforceRecords(
   const countryField = setup.blocking.countryField;
   const offThread: [string, BlockTransform[]][] = (
     [
-      ['Email', ['exact', 'email_domain']],
-      ['Phone', ['phone']],
-    ] as [string, BlockTransform[]][]
-  ).filter(([c]) => names.includes(c));
-  if (countryField && names.includes(countryField) && offThread.some(([c]) => c === 'Phone'))
+      [m.email, ['exact', 'email_domain']],
+      [m.phone, ['phone']],
+    ] as [string | undefined, BlockTransform[]][]
+  ).filter((e): e is [string, BlockTransform[]] => !!e[0] && names.includes(e[0]));
+  if (countryField && names.includes(countryField) && offThread.some(([c]) => c === m.phone))
     offThread.push([countryField, []]);
   const countryColumn = offThread.findIndex(([c]) => c === countryField);
   // a worker thread pays off from about a hundred thousand records; below, the same code runs on this thread
@@ -304,10 +304,6 @@ export interface DedupOptions {
 const SHOWN_FIELDS = ['FirstName', 'LastName', 'Name', 'Email', 'Phone', 'Company', 'Website', 'Title'];
 
 /**
- * Adds CreatedDate, latest activity (Task/Event), system-of-record flag, Title and the shown fields not read for
- * matching, for the given rows.
- */
-/**
  * Starts computing every record's latest activity (Task / Event) into a temporary table, in DuckDB's threads,
  * while the caller goes on (e.g. scores pairs); attachDetails reads it.
  */
@@ -321,6 +317,10 @@ async function startActivity(db: Db, rule: DedupRule): Promise<{ table: string; 
   return { table, ready };
 }
 
+/**
+ * Adds CreatedDate, latest activity (from startActivity's table), system-of-record flag, Title and the shown fields
+ * not read for matching, for the given rows.
+ */
 async function attachDetails(
   db: Db,
   rule: DedupRule,
