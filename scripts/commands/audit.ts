@@ -4,8 +4,7 @@ import { openSnapshotFor, writeHtmlReport } from '../lib/reports/snapshot.ts';
 import { auditDoc, runAudit } from '../lib/reports/audit.ts';
 import { reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+import { str } from './format.ts';
 
 export const audit: Command = {
   words: ['audit'],

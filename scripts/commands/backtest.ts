@@ -6,8 +6,7 @@ import { DEFAULT_CONFIG_DIR, reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
 import { ReportError } from '../lib/reports/db.ts';
 import type { ScoringRule } from '../lib/rules/scoring.ts';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+import { str } from './format.ts';
 
 export const backtest: Command = {
   words: ['backtest'],

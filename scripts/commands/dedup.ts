@@ -20,6 +20,7 @@ import { dedupRuleFor, reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
 import { CALLING_CODES, countryCode } from '../lib/rules/match.ts';
 import { applyMerges, undoMerges } from '../lib/reports/dedup/apply.ts';
+import { str } from './format.ts';
 
 const OBJECTS: SfObject[] = ['Lead', 'Contact', 'Account'];
 
@@ -37,8 +38,6 @@ function mappingFrom(flag: string | undefined): PersonMapping {
   }
   return parsePersonMapping(json, flag);
 }
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** --default-country: the country of national phone numbers on records whose own country is blank or unknown. */
 function defaultCountry(flag: string | undefined): string {

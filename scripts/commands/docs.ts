@@ -1,8 +1,7 @@
 import type { Command } from './types.ts';
 import { DOCS_DIR, syncDocs } from '../lib/reports/docs.ts';
 import { reportConfig } from '../lib/reports/config.ts';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+import { str } from './format.ts';
 
 export const docs: Command = {
   words: ['docs'],

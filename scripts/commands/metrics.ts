@@ -3,8 +3,7 @@ import { openSnapshotFor, writeHtmlReport } from '../lib/reports/snapshot.ts';
 import { computeMetrics, loadCosts, loadTargets, metricsDoc } from '../lib/reports/metrics.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
 import { ReportError } from '../lib/reports/db.ts';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+import { str } from './format.ts';
 
 export function monthsFlag(v: unknown): number {
   const n = Number(str(v) ?? '12');

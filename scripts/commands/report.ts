@@ -5,8 +5,7 @@ import { computeMetrics, loadCosts, loadTargets, metricsDoc } from '../lib/repor
 import { reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
 import { openDb, ReportError } from '../lib/reports/db.ts';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+import { str } from './format.ts';
 
 /** The main job: the quarterly audit and the metrics dashboard in one HTML report. */
 export const report: Command = {

@@ -3,8 +3,7 @@ import { openSnapshotFor, writeHtmlReport } from '../lib/reports/snapshot.ts';
 import { routeSimDoc, simulateRouting } from '../lib/reports/routesim.ts';
 import { reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+import { str } from './format.ts';
 
 export const routeSimulate: Command = {
   words: ['route', 'simulate'],
