@@ -11,7 +11,7 @@ import { openDb, type Db } from '../scripts/lib/reports/db.ts';
 import { dedupExport, dedupSnapshot } from '../scripts/lib/reports/dedup/report.ts';
 import { FEBRL_MAPPING } from '../scripts/lib/reports/dedup/profiles.ts';
 import { tableFromCsv } from '../scripts/lib/reports/dedup/source.ts';
-import { pairQuality } from '../scripts/lib/reports/dedup/quality.ts';
+import { demoQuality, pairQuality } from '../scripts/lib/reports/dedup/quality.ts';
 import { soundex } from '../scripts/lib/reports/dedup/parts.ts';
 import {
   CALLING_CODES,
@@ -183,16 +183,7 @@ async function leadQuality(
   db: Db,
   rule: DedupRule,
 ): Promise<{ precision: number; recall: number; f1: number; truePairs: number }> {
-  const r = await dedupSnapshot(db, rule);
-  const truth = new Map<string, string>();
-  for (const { Id } of await db.all<{ Id: string }>('SELECT "Id" FROM "Lead"')) truth.set(Id, Id);
-  for (const t of await db.all<{ Id: string; entity_id: string }>(
-    `SELECT "Id", entity_id FROM _dedup_truth WHERE object = 'Lead'`,
-  ))
-    truth.set(t.Id, t.entity_id);
-  const pred = new Map<string, string>();
-  r.clusters.forEach((c, i) => c.memberIds.forEach((m) => pred.set(m, `c${i}`)));
-  const q = pairQuality(pred, truth);
+  const q = await demoQuality(db, 'Lead', (await dedupSnapshot(db, rule)).clusters);
   const r3 = (x: number) => Math.round(x * 10000) / 10000;
   return { precision: r3(q.precision), recall: r3(q.recall), f1: r3(q.f1), truePairs: q.truePairs };
 }

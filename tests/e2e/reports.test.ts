@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openDb, type Db } from '../../scripts/lib/reports/db.ts';
 import { dedupSnapshot } from '../../scripts/lib/reports/dedup/report.ts';
-import { pairQuality } from '../../scripts/lib/reports/dedup/quality.ts';
+import { demoQuality } from '../../scripts/lib/reports/dedup/quality.ts';
 import type { DedupRule } from '../../scripts/lib/rules/match.ts';
 
 const run = promisify(execFile);
@@ -141,16 +141,7 @@ describe('dedup quality on the demo planted duplicates', () => {
       mergePriority: ['most_recent_activity', 'oldest_created'],
       fieldWeights: { email: 1, email_domain: 0.5, name: 2, company: 1, phone: 2 },
     };
-    const r = await dedupSnapshot(db, rule);
-    const truth = new Map<string, string>();
-    for (const { Id } of await db.all<{ Id: string }>('SELECT "Id" FROM "Lead"')) truth.set(Id, Id);
-    for (const t of await db.all<{ Id: string; entity_id: string }>(
-      `SELECT "Id", entity_id FROM _dedup_truth WHERE object = 'Lead'`,
-    ))
-      truth.set(t.Id, t.entity_id);
-    const pred = new Map<string, string>();
-    r.clusters.forEach((c, i) => c.memberIds.forEach((m) => pred.set(m, `c${i}`)));
-    const q = pairQuality(pred, truth);
+    const q = await demoQuality(db, 'Lead', (await dedupSnapshot(db, rule)).clusters);
     expect(q.truePairs).toBeGreaterThan(100);
     expect(q.precision).toBeGreaterThanOrEqual(0.99);
     expect(q.recall).toBeGreaterThanOrEqual(0.95);

@@ -1,4 +1,6 @@
 // Pair-level precision / recall / F1 of a clustering against known entities.
+import { q, lit, type Db } from '../db.ts';
+import { DEDUP_TRUTH_TABLE } from '../../snapshot/schema.ts';
 export interface Quality {
   truePairs: number;
   predictedPairs: number;
@@ -40,4 +42,24 @@ export function pairQuality(predicted: Map<string, string>, truth: Map<string, s
   const recall = truePairs ? correctPairs / truePairs : 1;
   const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
   return { truePairs, predictedPairs, correctPairs, precision, recall, f1 };
+}
+
+/**
+ * Quality of a dedup result on a demo snapshot, against the planted duplicates in its _dedup_truth table (records
+ * not in it are entities of their own).
+ */
+export async function demoQuality(
+  db: Db,
+  object: string,
+  clusters: { memberIds: string[] }[],
+): Promise<Quality> {
+  const truth = new Map<string, string>();
+  for (const { Id } of await db.all<{ Id: string }>(`SELECT "Id" FROM ${q(object)}`)) truth.set(Id, Id);
+  for (const t of await db.all<{ Id: string; entity_id: string }>(
+    `SELECT "Id", entity_id FROM ${DEDUP_TRUTH_TABLE} WHERE object = ${lit(object)}`,
+  ))
+    truth.set(t.Id, t.entity_id);
+  const predicted = new Map<string, string>();
+  clusters.forEach((c, i) => c.memberIds.forEach((m) => predicted.set(m, `c${i}`)));
+  return pairQuality(predicted, truth);
 }
