@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ComponentSet } from '@salesforce/source-deploy-retrieve';
-import { fieldNames, layoutBehaviours, listFiles, readMeta, ROOT } from './helpers.ts';
+import { DATA_OBJECTS, fieldNames, layoutBehaviours, listFiles, readMeta, ROOT } from './helpers.ts';
 
 // What `sf project deploy start` sends: SDR resolves force-app exactly as the CLI does.
 const components = ComponentSet.fromSource(ROOT);
@@ -48,18 +48,7 @@ describe('force-app converts with source-deploy-retrieve into the expected compo
     ]) {
       expect(has('CustomField', f), f).toBe(true);
     }
-    const objects = [
-      'Lead',
-      'Contact',
-      'Account',
-      'Opportunity',
-      'Engagement_Event__c',
-      'Lifecycle_Transition__c',
-      'Routing_Decision__c',
-      'SLA_Event__c',
-      'Rep_Availability__c',
-    ];
-    const expected = objects.flatMap((o) => fieldNames(o).map((f) => `${o}.${f}`));
+    const expected = DATA_OBJECTS.flatMap((o) => fieldNames(o).map((f) => `${o}.${f}`));
     for (const f of expected) expect(has('CustomField', f), f).toBe(true);
   });
 

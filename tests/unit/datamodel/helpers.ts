@@ -6,6 +6,19 @@ import { XMLParser } from 'fast-xml-parser';
 export const ROOT = 'force-app';
 export const DEFAULT = join(ROOT, 'main', 'default');
 
+/** The objects holding RevOps data (standard objects with RevOps fields, and the RevOps custom objects). */
+export const DATA_OBJECTS = [
+  'Lead',
+  'Contact',
+  'Account',
+  'Opportunity',
+  'Engagement_Event__c',
+  'Lifecycle_Transition__c',
+  'Routing_Decision__c',
+  'SLA_Event__c',
+  'Rep_Availability__c',
+];
+
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateValidationRule } from '../../../scripts/lib/formula/index.ts';
-import { readMeta, ROOT, validationRuleNames } from './helpers.ts';
+import { DATA_OBJECTS, readMeta, ROOT, validationRuleNames } from './helpers.ts';
 
 const BYPASS = ['RevOps_Bypass_Validation'];
 
@@ -100,18 +100,7 @@ describe('Rep_Availability__c', () => {
 
 describe('every validation rule on RevOps data', () => {
   it('starts with the RevOps_Bypass_Validation check, so data loads and integrations can bypass it', () => {
-    const objects = [
-      'Lead',
-      'Contact',
-      'Account',
-      'Opportunity',
-      'Engagement_Event__c',
-      'Lifecycle_Transition__c',
-      'Routing_Decision__c',
-      'SLA_Event__c',
-      'Rep_Availability__c',
-    ];
-    const rules = objects.flatMap((o) => validationRuleNames(o).map((r) => `${o}/validationRules/${r}`));
+    const rules = DATA_OBJECTS.flatMap((o) => validationRuleNames(o).map((r) => `${o}/validationRules/${r}`));
     expect(rules.length).toBe(15);
     for (const r of rules) {
       const formula = readMeta<{ ValidationRule: { errorConditionFormula: string } }>(

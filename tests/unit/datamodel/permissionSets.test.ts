@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT, fieldNames, readMeta } from './helpers.ts';
+import { DATA_OBJECTS as OBJECTS, DEFAULT, fieldNames, readMeta } from './helpers.ts';
 
 interface FieldPerm {
   field: string;
@@ -30,17 +30,6 @@ const sets = Object.fromEntries(
     readMeta<{ PermissionSet: PermSet }>(`permissionsets/${n}.permissionset-meta.xml`).PermissionSet,
   ]),
 );
-const OBJECTS = [
-  'Lead',
-  'Contact',
-  'Account',
-  'Opportunity',
-  'Engagement_Event__c',
-  'Lifecycle_Transition__c',
-  'Routing_Decision__c',
-  'SLA_Event__c',
-  'Rep_Availability__c',
-];
 const field = (path: string) =>
   readMeta<{ CustomField: { required?: string; formula?: string } }>(
     `objects/${path.split('.')[0]}/fields/${path.split('.')[1]}.field-meta.xml`,
