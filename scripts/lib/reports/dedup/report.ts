@@ -62,19 +62,17 @@ export function toJson(r: DedupResult): DedupJson {
   };
 }
 
-function activitySql(db: Db, object: string): Promise<string> {
-  // Latest Task / Event per record (WhoId for people, WhatId for accounts), as ISO text.
-  return (async () => {
-    const key = object === 'Account' ? 'WhatId' : 'WhoId';
-    const parts: string[] = [];
-    for (const t of ['Task', 'Event']) {
-      if ((await db.hasTable(t)) && (await db.tableColumns(t)).includes(key))
-        parts.push(`SELECT ${q(key)} AS rid, max("CreatedDate") AS ts FROM ${q(t)} GROUP BY 1`);
-    }
-    return parts.length
-      ? parts.join(' UNION ALL ')
-      : 'SELECT NULL::VARCHAR AS rid, NULL::TIMESTAMP AS ts WHERE false';
-  })();
+/** SQL of the latest Task / Event per record (WhoId for people, WhatId for accounts): rows (rid, ts). */
+async function activitySql(db: Db, object: string): Promise<string> {
+  const key = object === 'Account' ? 'WhatId' : 'WhoId';
+  const parts: string[] = [];
+  for (const t of ['Task', 'Event']) {
+    if ((await db.hasTable(t)) && (await db.tableColumns(t)).includes(key))
+      parts.push(`SELECT ${q(key)} AS rid, max("CreatedDate") AS ts FROM ${q(t)} GROUP BY 1`);
+  }
+  return parts.length
+    ? parts.join(' UNION ALL ')
+    : 'SELECT NULL::VARCHAR AS rid, NULL::TIMESTAMP AS ts WHERE false';
 }
 
 /** Columns survivorship and the review sheet read, fetched only for the records that end up in a cluster. */
