@@ -1,0 +1,316 @@
+// The engine model: the org's triggers and jobs applied in the order the org runs them, over records held in
+// memory. Each method is one thing that happens in an org (a lead is inserted, a rep logs a call, the nightly
+// decay job runs, a deal closes); the state after it is what the org would hold. Scenarios drive it
+// (scenario.ts), and so can route simulation and the demo generator.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, type RevOpsConfig } from '../config/index.ts';
+import { evaluateDealDesk } from '../rules/dealdesk.ts';
+import { evaluateValidationRule } from '../formula/index.ts';
+import { ADVOCACY_SIGNALS } from '../rules/lifecycle.ts';
+import { formatInstant, parseInstant } from '../rules/types.ts';
+import { runDecayJob, runSlaMonitor } from './jobs.ts';
+import {
+  SaveError,
+  newState,
+  nextId,
+  type EngineRecord,
+  type EngineState,
+  type RepRow,
+} from './state.ts';
+import { savePerson, type PersonObject } from './triggers.ts';
+
+export interface EngineOptions {
+  /** force-app root: config records and validation rules come from it. */
+  root?: string;
+  config?: RevOpsConfig;
+  now: string;
+}
+
+export class Engine {
+  readonly state: EngineState;
+  private readonly root: string;
+
+  constructor(opts: EngineOptions) {
+    this.root = opts.root ?? 'force-app';
+    this.state = newState(opts.config ?? loadConfig(this.root), formatInstant(parseInstant(opts.now, 'now')));
+  }
+
+  /** Time passes: every later step happens at this instant. Time never runs backwards. */
+  setNow(at: string): void {
+    const ms = parseInstant(at, 'at');
+    if (ms < parseInstant(this.state.now, 'now')) {
+      throw new Error(`time runs forwards only: ${at} is before ${this.state.now}`);
+    }
+    this.state.now = formatInstant(ms);
+  }
+
+  addUser(id: string, opts: { active?: boolean; managerId?: string | null } = {}): void {
+    this.state.users.set(id, { id, active: opts.active ?? true, managerId: opts.managerId ?? null });
+  }
+
+  updateUser(id: string, changes: { active?: boolean; managerId?: string | null }): void {
+    const u = this.state.users.get(id);
+    if (!u) throw new Error(`no user ${id}`);
+    Object.assign(u, changes);
+  }
+
+  addRep(row: Partial<RepRow> & { userId: string; pool: string }): void {
+    this.state.reps.push({
+      capacity: null,
+      openLeads: 0,
+      weight: 1,
+      active: true,
+      outOfOfficeUntil: null,
+      languages: [],
+      productLines: [],
+      ...row,
+    });
+  }
+
+  updateRep(userId: string, pool: string, changes: Partial<RepRow>): void {
+    const rep = this.state.reps.find((r) => r.userId === userId && r.pool === pool);
+    if (!rep) throw new Error(`no Rep_Availability__c for ${userId} in pool ${pool}`);
+    Object.assign(rep, changes);
+  }
+
+  insertAccount(fields: Record<string, unknown>): EngineRecord {
+    const rec = { ...fields, Id: nextId(this.state, 'A') } as EngineRecord;
+    this.state.records.Account.set(rec.Id, rec);
+    return rec;
+  }
+
+  insertLead(fields: Record<string, unknown>): EngineRecord {
+    return savePerson(this.state, 'Lead', nextId(this.state, 'L'), fields, true);
+  }
+
+  insertContact(fields: Record<string, unknown>): EngineRecord {
+    return savePerson(this.state, 'Contact', nextId(this.state, 'C'), fields, true);
+  }
+
+  update(obj: PersonObject, id: string, fields: Record<string, unknown>): EngineRecord {
+    return savePerson(this.state, obj, id, fields, false);
+  }
+
+  /** Sales accepts an MQL: the rep moves it to SQL. */
+  accept(obj: PersonObject, id: string): EngineRecord {
+    return this.update(obj, id, { Lifecycle_Stage__c: 'SQL' });
+  }
+
+  /** Sales rejects: the record is recycled to Lead with a reason code. */
+  reject(obj: PersonObject, id: string, reasonCode: string): EngineRecord {
+    return this.update(obj, id, { Lifecycle_Stage__c: 'Lead', Recycle_Reason__c: reasonCode });
+  }
+
+  /**
+   * An Engagement_Event__c is inserted (TA_EngagementEvent_Rescore): its Lead/Contact is touched, so the
+   * before-update actions rescore it; an advocacy signal on a Customer makes it an Evangelist.
+   */
+  engagement(personId: string, signal: string, occurredAt?: string): void {
+    const isLead = this.state.records.Lead.has(personId);
+    if (!isLead && !this.state.records.Contact.has(personId)) throw new Error(`no Lead or Contact ${personId}`);
+    this.state.events.push({
+      id: nextId(this.state, 'E'),
+      leadId: isLead ? personId : null,
+      contactId: isLead ? null : personId,
+      signal,
+      occurredAt: occurredAt ?? this.state.now,
+    });
+    const advocacy = ADVOCACY_SIGNALS.includes(signal) ? signal : null;
+    savePerson(this.state, isLead ? 'Lead' : 'Contact', personId, {}, false, advocacy);
+  }
+
+  /** A task is logged on a Lead/Contact (TA_Task_FirstTouch): the owner's first touch stops the contact clock. */
+  logTask(personId: string, ownerId?: string): void {
+    const obj: PersonObject = this.state.records.Lead.has(personId) ? 'Lead' : 'Contact';
+    const rec = this.state.records[obj].get(personId);
+    if (!rec) throw new Error(`no Lead or Contact ${personId}`);
+    const by = ownerId ?? String(rec.OwnerId);
+    this.state.tasks.push({
+      id: nextId(this.state, 'T'),
+      whoId: personId,
+      ownerId: by,
+      createdAt: this.state.now,
+      subject: 'Call',
+    });
+    if (rec.First_Touch_At__c || !rec.SLA_Contact_Due__c || !rec.MQL_Date__c || by !== rec.OwnerId) return;
+    const touchAt = this.state.now;
+    const start = parseInstant(String(rec.MQL_Date__c), 'MQL_Date__c');
+    const kept = parseInstant(touchAt, 'touch') <= parseInstant(String(rec.SLA_Contact_Due__c), 'due');
+    const change: Record<string, unknown> = {
+      First_Touch_At__c: touchAt,
+      Speed_To_Lead_Minutes__c: Math.floor((parseInstant(touchAt, 'touch') - start) / 60_000),
+    };
+    if (!kept) change.SLA_Status__c = 'Breached';
+    savePerson(this.state, obj, personId, change, false);
+    if (kept) this.state.slaEvents.push({ recordId: personId, type: 'Met', at: touchAt, escalatedTo: null });
+  }
+
+  runDecayJob(): void {
+    runDecayJob(this.state);
+  }
+
+  runSlaMonitor(): void {
+    runSlaMonitor(this.state);
+  }
+
+  /**
+   * Converts a lead (Database.LeadConvert): a Contact (and Account) carrying the mapped fields, optionally an
+   * Opportunity; the lead is marked converted, which the lifecycle reads as an opportunity created.
+   */
+  convert(
+    leadId: string,
+    opts: { accountId?: string; createOpportunity?: boolean; opportunityFields?: Record<string, unknown> } = {},
+  ): { contactId: string; accountId: string; opportunityId: string | null } {
+    const lead = this.state.records.Lead.get(leadId);
+    if (!lead) throw new Error(`no Lead ${leadId}`);
+    if (lead.IsConverted === true) throw new SaveError(leadId, null, 'this lead was already converted');
+    const accountId =
+      opts.accountId ?? this.insertAccount({ Name: lead.Company, OwnerId: lead.OwnerId, Website: lead.Website }).Id;
+    const createOpportunity = opts.createOpportunity !== false;
+    const opportunityId = createOpportunity
+      ? this.insertOpportunity({
+          Name: `${String(lead.Company)} -`,
+          AccountId: accountId,
+          StageName: 'Qualified',
+          CloseDate: formatInstant(parseInstant(this.state.now, 'now') + 90 * 86_400_000).slice(0, 10),
+          LeadSource: lead.LeadSource ?? 'Web',
+          Fit_Score_Snapshot__c: lead.Fit_Score__c,
+          OwnerId: lead.OwnerId,
+          ...opts.opportunityFields,
+        }).Id
+      : null;
+    const mapped: Record<string, unknown> = {};
+    for (const f of CONVERT_MAPPED_FIELDS) mapped[f] = lead[f] ?? null;
+    const contactId = nextId(this.state, 'C');
+    savePerson(this.state, 'Contact', contactId, {
+      ...mapped,
+      LastName: lead.LastName,
+      Email: lead.Email,
+      AccountId: accountId,
+      OwnerId: lead.OwnerId,
+    }, true);
+    for (const e of this.state.events) if (e.leadId === leadId) e.contactId = contactId;
+    if (opportunityId) this.state.contactRoles.push({ opportunityId, contactId });
+    savePerson(this.state, 'Lead', leadId, {
+      IsConverted: true,
+      Status: 'Qualified',
+      ConvertedContactId: contactId,
+      ConvertedAccountId: accountId,
+      ConvertedOpportunityId: opportunityId,
+    }, false);
+    return { contactId, accountId, opportunityId };
+  }
+
+  insertOpportunity(fields: Record<string, unknown>): EngineRecord {
+    return this.saveOpportunity(nextId(this.state, 'O'), fields, true);
+  }
+
+  updateOpportunity(id: string, fields: Record<string, unknown>): EngineRecord {
+    return this.saveOpportunity(id, fields, false);
+  }
+
+  addContactRole(opportunityId: string, contactId: string): void {
+    this.state.contactRoles.push({ opportunityId, contactId });
+  }
+
+  /** Opportunity trigger: hygiene (10), deal desk (20), then the validation rules, then close-won (after). */
+  private saveOpportunity(id: string, changes: Record<string, unknown>, isInsert: boolean): EngineRecord {
+    const store = this.state.records.Opportunity;
+    const old = isInsert ? null : (store.get(id) ?? null);
+    if (!isInsert && !old) throw new SaveError(id, null, `Opportunity ${id} does not exist`);
+    const rec = { ...(old ?? {}), ...changes, Id: id } as EngineRecord;
+    if (!old) rec.Stage_Entered_At__c ??= this.state.now;
+    else if (rec.StageName !== old.StageName) {
+      rec.Previous_Stage__c = old.StageName;
+      rec.Stage_Entered_At__c = this.state.now;
+    }
+    const terms = ['Discount_Percent__c', 'Contract_Term_Months__c', 'Non_Standard_Terms__c', 'Segment__c'];
+    if (!old || terms.some((f) => rec[f] !== old[f])) {
+      const r = evaluateDealDesk({
+        discountPercent: (rec.Discount_Percent__c as number | null) ?? null,
+        termMonths: (rec.Contract_Term_Months__c as number | null) ?? null,
+        nonStandardTerms: String(rec.Non_Standard_Terms__c ?? '').split(';').filter(Boolean),
+        segment: (rec.Segment__c as string | null) ?? null,
+        tiers: this.state.config.approvalTiers,
+      });
+      rec.Approval_Tier__c = r.tier;
+      rec.Approval_Status__c = r.approvers.length ? 'Pending' : 'Not Required';
+    }
+    rec.IsWon = rec.StageName === 'Closed Won';
+    rec.IsClosed = rec.StageName === 'Closed Won' || rec.StageName === 'Closed Lost';
+    this.validate('Opportunity', rec, old);
+    store.set(id, rec);
+    if (old && rec.IsWon && old.IsWon !== true) {
+      for (const role of this.state.contactRoles.filter((r) => r.opportunityId === id)) {
+        savePerson(this.state, 'Contact', role.contactId, { Lifecycle_Stage__c: 'Customer' }, false);
+      }
+    }
+    return rec;
+  }
+
+  /** Runs the object's active validation rules from force-app, as the org does after the before triggers. */
+  private validate(obj: string, rec: EngineRecord, old: EngineRecord | null): void {
+    for (const name of validationRules(this.root, obj)) {
+      const r = evaluateValidationRule(
+        obj,
+        name,
+        { record: rec, prior: old ?? rec, isNew: old === null, permissions: [] },
+        this.root,
+      );
+      if (r.active && r.fires) throw new SaveError(rec.Id, r.errorDisplayField ?? null, r.errorMessage);
+    }
+  }
+
+  get(id: string): EngineRecord | undefined {
+    for (const store of Object.values(this.state.records)) {
+      const r = store.get(id);
+      if (r) return r;
+    }
+    return undefined;
+  }
+}
+
+/** Lead fields LeadConvertSettings carries to the Contact. */
+export const CONVERT_MAPPED_FIELDS = [
+  'Lifecycle_Stage__c',
+  'Lifecycle_Stage_Entered_At__c',
+  'Fit_Score__c',
+  'Engagement_Score__c',
+  'Negative_Score__c',
+  'Score_Breakdown__c',
+  'Scored_At__c',
+  'MQL_Date__c',
+  'SQL_Date__c',
+  'Recycled_Date__c',
+  'Recycle_Reason__c',
+  'SLA_Contact_Due__c',
+  'SLA_Qualify_Due__c',
+  'SLA_Status__c',
+  'First_Touch_At__c',
+  'Speed_To_Lead_Minutes__c',
+  'Routed_At__c',
+  'Routing_Rule__c',
+  'Preferred_Language__c',
+  'Product_Interest__c',
+  'Tech_Stack__c',
+];
+
+const RULE_CACHE = new Map<string, string[]>();
+function validationRules(root: string, obj: string): string[] {
+  const key = `${root}:${obj}`;
+  let names = RULE_CACHE.get(key);
+  if (!names) {
+    const dir = join(root, 'main/default/objects', obj, 'validationRules');
+    try {
+      names = readdirSync(dir)
+        .filter((f) => f.endsWith('.validationRule-meta.xml'))
+        .map((f) => f.replace('.validationRule-meta.xml', ''))
+        .sort();
+    } catch {
+      names = [];
+    }
+    RULE_CACHE.set(key, names);
+  }
+  return names;
+}

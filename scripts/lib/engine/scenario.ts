@@ -1,0 +1,318 @@
+// Scenarios: a named sequence of steps (a lead is inserted, engages, is rejected, the nightly job runs, ...)
+// with the expected state after each step. The same JSON is replayed by vitest through the engine model and
+// by the Apex test class Scenarios_Tests through the org's real triggers and jobs (static resource
+// RevOpsScenarios). References: "@alias" is a user, "@queue:Name" a queue, "#ref" a record of the scenario.
+import { z } from 'zod';
+import { NUMBER_TOLERANCE } from '../rules/vectors.ts';
+import { Engine } from './engine.ts';
+import { SaveError, type EngineRecord } from './state.ts';
+import type { PersonObject } from './triggers.ts';
+
+const Value = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const Fields = z.record(z.string(), Value);
+
+const Expect = z
+  .object({
+    /** Field values of records by ref (a subset; "@alias" / "@queue:X" / "#ref" resolve first). */
+    records: z.record(z.string(), Fields).optional(),
+    /** Open_Leads__c of each rep by user alias. */
+    openLeads: z.record(z.string(), z.number()).optional(),
+    /** Every lifecycle move of a record so far, "From>To". */
+    transitions: z.record(z.string(), z.array(z.string())).optional(),
+    /** Every SLA_Event__c type of a record so far, in order. */
+    slaEvents: z.record(z.string(), z.array(z.string())).optional(),
+    /** Routing decisions so far for a lead: the rule names (null = global fallback). */
+    decisions: z.record(z.string(), z.array(z.string().nullable())).optional(),
+    /** The step is refused: the error message contains this text, and nothing of the step is saved. */
+    error: z.string().optional(),
+  })
+  .strict();
+
+const base = { at: z.string().optional(), note: z.string().optional(), expect: Expect.optional() };
+const Step = z.discriminatedUnion('do', [
+  z.object({ ...base, do: z.literal('insertLead'), ref: z.string(), fields: Fields }).strict(),
+  z.object({ ...base, do: z.literal('insertContact'), ref: z.string(), fields: Fields }).strict(),
+  z.object({ ...base, do: z.literal('update'), ref: z.string(), fields: Fields }).strict(),
+  z
+    .object({ ...base, do: z.literal('engagement'), ref: z.string(), signal: z.string(), occurredAt: z.string().optional() })
+    .strict(),
+  z.object({ ...base, do: z.literal('task'), ref: z.string(), by: z.string().optional() }).strict(),
+  z.object({ ...base, do: z.literal('accept'), ref: z.string() }).strict(),
+  z.object({ ...base, do: z.literal('reject'), ref: z.string(), reasonCode: z.string() }).strict(),
+  z.object({ ...base, do: z.literal('decayJob') }).strict(),
+  z.object({ ...base, do: z.literal('slaMonitor') }).strict(),
+  z
+    .object({
+      ...base,
+      do: z.literal('convert'),
+      ref: z.string(),
+      contactRef: z.string(),
+      accountRef: z.string(),
+      opportunityRef: z.string().nullable(),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      do: z.literal('insertOpportunity'),
+      ref: z.string(),
+      accountRef: z.string(),
+      contactRef: z.string().optional(),
+      fields: Fields,
+    })
+    .strict(),
+  z.object({ ...base, do: z.literal('updateOpportunity'), ref: z.string(), fields: Fields }).strict(),
+  z
+    .object({
+      ...base,
+      do: z.literal('updateRep'),
+      user: z.string(),
+      fields: z
+        .object({
+          Capacity__c: z.number().nullable().optional(),
+          Out_Of_Office_Until__c: z.string().nullable().optional(),
+          Active__c: z.boolean().optional(),
+          Open_Leads__c: z.number().optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+  z.object({ ...base, do: z.literal('deactivateUser'), user: z.string() }).strict(),
+]);
+
+export const ScenarioSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/, 'ids are kebab-case'),
+    title: z.string(),
+    /** The finding or playbook path this scenario pins. */
+    covers: z.array(z.string()).min(1),
+    start: z.string(),
+    users: z
+      .array(z.object({ alias: z.string(), manager: z.string().optional(), active: z.boolean().optional() }).strict())
+      .default([]),
+    reps: z
+      .array(
+        z
+          .object({
+            user: z.string(),
+            pool: z.string(),
+            capacity: z.number().nullable().optional(),
+            openLeads: z.number().optional(),
+            weight: z.number().optional(),
+            outOfOfficeUntil: z.string().nullable().optional(),
+            languages: z.array(z.string()).optional(),
+            productLines: z.array(z.string()).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    accounts: z
+      .array(z.object({ ref: z.string(), owner: z.string(), fields: Fields }).strict())
+      .default([]),
+    steps: z.array(Step).min(1),
+  })
+  .strict();
+
+export type Scenario = z.infer<typeof ScenarioSchema>;
+export type ScenarioStep = Scenario['steps'][number];
+
+export interface StepOutcome {
+  index: number;
+  step: ScenarioStep;
+  problems: string[];
+}
+
+/** Runs a scenario through the engine model; returns the problems per step (empty when all held). */
+export function runScenario(scenario: Scenario, root = 'force-app'): { engine: Engine; steps: StepOutcome[] } {
+  const engine = new Engine({ root, now: scenario.start });
+  const refs = new Map<string, string>(); // scenario ref → engine id
+  for (const u of scenario.users) engine.addUser(u.alias, { active: u.active, managerId: u.manager ?? null });
+  for (const r of scenario.reps) {
+    engine.addRep({
+      userId: r.user,
+      pool: r.pool,
+      capacity: r.capacity ?? null,
+      openLeads: r.openLeads ?? 0,
+      weight: r.weight ?? 1,
+      outOfOfficeUntil: r.outOfOfficeUntil ?? null,
+      languages: r.languages ?? [],
+      productLines: r.productLines ?? [],
+    });
+  }
+  const resolve = (v: unknown): unknown => {
+    if (typeof v !== 'string') return v;
+    if (v.startsWith('@queue:')) return `queue:${v.slice(7)}`;
+    if (v.startsWith('@')) return v.slice(1);
+    if (v.startsWith('#')) {
+      const id = refs.get(v.slice(1));
+      if (!id) throw new Error(`unknown record ref ${v}`);
+      return id;
+    }
+    return v;
+  };
+  const resolveAll = (f: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(f).map(([k, v]) => [k, resolve(v)]));
+  for (const a of scenario.accounts) {
+    refs.set(a.ref, engine.insertAccount({ ...resolveAll(a.fields), OwnerId: a.owner }).Id);
+  }
+  const id = (ref: string) => {
+    const v = refs.get(ref);
+    if (!v) throw new Error(`unknown record ref ${ref}`);
+    return v;
+  };
+  const objOf = (ref: string): PersonObject => (engine.state.records.Lead.has(id(ref)) ? 'Lead' : 'Contact');
+
+  const outcomes: StepOutcome[] = [];
+  scenario.steps.forEach((step, index) => {
+    if (step.at) engine.setNow(step.at);
+    const before = JSON.stringify([...engine.state.records.Lead.values(), ...engine.state.records.Contact.values()]);
+    let error: Error | null = null;
+    try {
+      apply(step);
+    } catch (e) {
+      if (!(e instanceof SaveError)) throw e;
+      error = e;
+    }
+    const problems: string[] = [];
+    const x = step.expect;
+    if (x?.error !== undefined) {
+      if (!error) problems.push(`expected the step to fail with "${x.error}", it succeeded`);
+      else if (!error.message.includes(x.error)) problems.push(`error "${error.message}" lacks "${x.error}"`);
+      const after = JSON.stringify([...engine.state.records.Lead.values(), ...engine.state.records.Contact.values()]);
+      if (before !== after) problems.push('a refused step changed records');
+    } else if (error) problems.push(`step failed: ${error.message}`);
+    if (x) problems.push(...check(x));
+    outcomes.push({ index, step, problems });
+  });
+  return { engine, steps: outcomes };
+
+  function apply(step: ScenarioStep): void {
+    switch (step.do) {
+      case 'insertLead':
+        refs.set(step.ref, engine.insertLead(resolveAll(step.fields)).Id);
+        return;
+      case 'insertContact':
+        refs.set(step.ref, engine.insertContact(resolveAll(step.fields)).Id);
+        return;
+      case 'update':
+        engine.update(objOf(step.ref), id(step.ref), resolveAll(step.fields));
+        return;
+      case 'engagement':
+        engine.engagement(id(step.ref), step.signal, step.occurredAt);
+        return;
+      case 'task':
+        engine.logTask(id(step.ref), step.by);
+        return;
+      case 'accept':
+        engine.accept(objOf(step.ref), id(step.ref));
+        return;
+      case 'reject':
+        engine.reject(objOf(step.ref), id(step.ref), step.reasonCode);
+        return;
+      case 'decayJob':
+        engine.runDecayJob();
+        return;
+      case 'slaMonitor':
+        engine.runSlaMonitor();
+        return;
+      case 'convert': {
+        const r = engine.convert(id(step.ref), {
+          accountId: id(step.accountRef),
+          createOpportunity: step.opportunityRef !== null,
+        });
+        refs.set(step.contactRef, r.contactId);
+        if (step.opportunityRef && r.opportunityId) refs.set(step.opportunityRef, r.opportunityId);
+        return;
+      }
+      case 'insertOpportunity': {
+        const o = engine.insertOpportunity({ ...resolveAll(step.fields), AccountId: id(step.accountRef) });
+        refs.set(step.ref, o.Id);
+        if (step.contactRef) engine.addContactRole(o.Id, id(step.contactRef));
+        return;
+      }
+      case 'updateOpportunity':
+        engine.updateOpportunity(id(step.ref), resolveAll(step.fields));
+        return;
+      case 'updateRep': {
+        const f = step.fields;
+        const rows = engine.state.reps.filter((r) => r.userId === step.user);
+        if (!rows.length) throw new Error(`no rep ${step.user}`);
+        for (const r of rows) {
+          if (f.Capacity__c !== undefined) r.capacity = f.Capacity__c;
+          if (f.Out_Of_Office_Until__c !== undefined) r.outOfOfficeUntil = f.Out_Of_Office_Until__c;
+          if (f.Active__c !== undefined) r.active = f.Active__c;
+          if (f.Open_Leads__c !== undefined) r.openLeads = f.Open_Leads__c;
+        }
+        return;
+      }
+      case 'deactivateUser':
+        engine.updateUser(step.user, { active: false });
+        return;
+    }
+  }
+
+  function check(x: z.infer<typeof Expect>): string[] {
+    const problems: string[] = [];
+    for (const [ref, fields] of Object.entries(x.records ?? {})) {
+      const rec: EngineRecord | undefined = engine.get(id(ref));
+      if (!rec) {
+        problems.push(`${ref}: no such record`);
+        continue;
+      }
+      for (const [field, want] of Object.entries(fields)) {
+        const expected = resolve(want);
+        const actual = rec[field] ?? null;
+        if (!same(expected, actual)) {
+          problems.push(`${ref}.${field}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+        }
+      }
+    }
+    for (const [user, want] of Object.entries(x.openLeads ?? {})) {
+      const got = engine.state.reps.filter((r) => r.userId === user).reduce((s, r) => s + r.openLeads, 0);
+      if (got !== want) problems.push(`open leads of ${user}: expected ${want}, got ${got}`);
+    }
+    for (const [ref, want] of Object.entries(x.transitions ?? {})) {
+      const got = engine.state.transitions
+        .filter((t) => t.recordId === id(ref))
+        .map((t) => `${t.fromStage}>${t.toStage}`);
+      if (JSON.stringify(got) !== JSON.stringify(want)) {
+        problems.push(`transitions of ${ref}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+      }
+    }
+    for (const [ref, want] of Object.entries(x.slaEvents ?? {})) {
+      const got = engine.state.slaEvents.filter((e) => e.recordId === id(ref)).map((e) => e.type);
+      if (JSON.stringify(got) !== JSON.stringify(want)) {
+        problems.push(`SLA events of ${ref}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+      }
+    }
+    for (const [ref, want] of Object.entries(x.decisions ?? {})) {
+      const got = engine.state.decisions.filter((d) => d.leadId === id(ref)).map((d) => d.rule);
+      if (JSON.stringify(got) !== JSON.stringify(want)) {
+        problems.push(`routing decisions of ${ref}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+      }
+    }
+    return problems;
+  }
+}
+
+function same(expected: unknown, actual: unknown): boolean {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    return Math.abs(expected - actual) <= NUMBER_TOLERANCE;
+  }
+  return expected === actual;
+}
+
+/** Parses and checks a scenario file's content (an array of scenarios); errors name the scenario and path. */
+export function parseScenarios(json: unknown, file: string): Scenario[] {
+  if (!Array.isArray(json)) throw new Error(`${file}: must hold a JSON array of scenarios`);
+  return json.map((s, i) => {
+    const r = ScenarioSchema.safeParse(s);
+    if (!r.success) {
+      const where = (s as { id?: string })?.id ?? `#${i}`;
+      throw new Error(
+        `${file}: scenario ${where}: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`,
+      );
+    }
+    return r.data;
+  });
+}

@@ -1,0 +1,128 @@
+// The engine model's state: the records an org holds (leads, contacts, accounts, opportunities, engagement
+// events, tasks), the append-only history the triggers write, rep availability and round-robin state, and the
+// clock. Plain data, so a scenario can be inspected after every step.
+import type { RevOpsConfig } from '../config/index.ts';
+import type { PointerState } from '../rules/routing.ts';
+import type { SRecord } from '../rules/types.ts';
+
+export type ObjectName = 'Lead' | 'Contact' | 'Account' | 'Opportunity';
+
+/** A record by field API name. `Id` is the engine's own id (L1, C1, ...). */
+export type EngineRecord = SRecord & { Id: string };
+
+export interface EngineUser {
+  id: string; // the scenario alias doubles as the user id
+  active: boolean; // User.IsActive
+  managerId: string | null; // User.ManagerId
+}
+
+/** One Rep_Availability__c row. */
+export interface RepRow {
+  userId: string;
+  pool: string;
+  capacity: number | null;
+  openLeads: number;
+  weight: number;
+  active: boolean;
+  outOfOfficeUntil: string | null;
+  languages: string[];
+  productLines: string[];
+}
+
+export interface EngagementRow {
+  id: string;
+  leadId: string | null;
+  contactId: string | null;
+  signal: string;
+  occurredAt: string;
+}
+
+export interface TaskRow {
+  id: string;
+  whoId: string;
+  ownerId: string;
+  createdAt: string;
+  subject: string;
+}
+
+/** Lifecycle_Transition__c. */
+export interface TransitionRow {
+  recordId: string;
+  fromStage: string;
+  toStage: string;
+  at: string;
+  reasonCode: string | null;
+  isRecycle: boolean;
+}
+
+/** Routing_Decision__c. */
+export interface DecisionRow {
+  leadId: string;
+  ownerId: string;
+  rule: string | null;
+  method: string;
+  fallbackUsed: boolean;
+  at: string;
+}
+
+/** SLA_Event__c. */
+export interface SlaEventRow {
+  recordId: string;
+  type: string; // Started, Warning, Breached, Escalated, Met, Recycled
+  at: string;
+  escalatedTo: string | null;
+}
+
+export interface EngineState {
+  config: RevOpsConfig;
+  now: string;
+  users: Map<string, EngineUser>;
+  queues: Set<string>;
+  reps: RepRow[];
+  pointers: PointerState;
+  records: Record<ObjectName, Map<string, EngineRecord>>;
+  events: EngagementRow[];
+  tasks: TaskRow[];
+  transitions: TransitionRow[];
+  decisions: DecisionRow[];
+  slaEvents: SlaEventRow[];
+  contactRoles: { opportunityId: string; contactId: string }[];
+  /** Next id per prefix (L, C, A, O, E, T). */
+  counters: Record<string, number>;
+}
+
+export function newState(config: RevOpsConfig, now: string): EngineState {
+  return {
+    config,
+    now,
+    users: new Map(),
+    queues: new Set(['Lead_Fallback', 'VP_Sales', 'Deal_Desk', 'Finance', 'Legal']),
+    reps: [],
+    pointers: {},
+    records: { Lead: new Map(), Contact: new Map(), Account: new Map(), Opportunity: new Map() },
+    events: [],
+    tasks: [],
+    transitions: [],
+    decisions: [],
+    slaEvents: [],
+    contactRoles: [],
+    counters: {},
+  };
+}
+
+export function nextId(state: EngineState, prefix: string): string {
+  state.counters[prefix] = (state.counters[prefix] ?? 0) + 1;
+  return `${prefix}${state.counters[prefix]}`;
+}
+
+/** A save refused by the org (validation rule, addError in a trigger): nothing of the save is kept. */
+export class SaveError extends Error {
+  override name = 'SaveError';
+  constructor(
+    readonly recordId: string | null,
+    readonly field: string | null,
+    message: string,
+  ) {
+    super(message);
+  }
+}

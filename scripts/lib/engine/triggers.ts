@@ -1,0 +1,240 @@
+// The Lead and Contact triggers of the org, in the order their Trigger_Action__mdt records run them:
+// before: Score (10) → Lifecycle (20) → Route (30, Lead insert) → SLA start (40); after: route log (10),
+// lifecycle log (20), SLA log (30), capacity (40, Lead update). A refused save throws SaveError and keeps
+// nothing, as the org rolls back the DML.
+import { addBusinessHours } from '../rules/calendar.ts';
+import { route } from '../rules/routing.ts';
+import { score } from '../rules/scoring.ts';
+import { transition, type LifecycleEvent, type LifecycleStage } from '../rules/lifecycle.ts';
+import type { SlaPolicy } from '../rules/sla.ts';
+import { roundHalfUp } from '../rules/types.ts';
+import {
+  SaveError,
+  type EngineRecord,
+  type EngineState,
+  type RepRow,
+  type SlaEventRow,
+} from './state.ts';
+
+export type PersonObject = 'Lead' | 'Contact';
+
+const STAGES: LifecycleStage[] = ['Subscriber', 'Lead', 'MQL', 'SQL', 'Opportunity', 'Customer', 'Evangelist'];
+const order = (s: string) => STAGES.indexOf(s as LifecycleStage);
+
+/** The active MQL → SQL policy (SlaService.HANDOFF) or null. */
+export function handoffPolicy(state: EngineState): SlaPolicy | null {
+  return state.config.slaPolicies.find((p) => p.handoff === 'MQL to SQL' && p.active !== false) ?? null;
+}
+
+export function calendarOf(state: EngineState, policy: SlaPolicy) {
+  const cal = state.config.businessCalendars.find((c) => c.name === policy.businessCalendar);
+  if (!cal) throw new Error(`SLA policy ${policy.name}: business calendar ${policy.businessCalendar} is missing`);
+  return cal;
+}
+
+/** Engagement events of a record (Lead__c or Contact__c), as ScoringService.eventsFor reads them. */
+export function eventsOf(state: EngineState, id: string) {
+  return state.events
+    .filter((e) => e.leadId === id || e.contactId === id)
+    .map((e) => ({ signal: e.signal, occurredAt: e.occurredAt }));
+}
+
+/** TA_Lead_Score / TA_Contact_Score: scores from the rules; events only on update (a new record has none). */
+function applyScores(state: EngineState, obj: PersonObject, rec: EngineRecord, isInsert: boolean): void {
+  const { scoringRules, scoringSettings } = state.config;
+  const r = score({
+    object: obj,
+    record: rec,
+    events: isInsert ? [] : eventsOf(state, rec.Id),
+    rules: scoringRules,
+    settings: scoringSettings,
+    now: state.now,
+  });
+  rec.Fit_Score__c = r.fit;
+  rec.Engagement_Score__c = r.engagement;
+  rec.Negative_Score__c = r.negative;
+  rec.Total_Score__c = roundHalfUp(r.fit + r.engagement - r.negative, 1);
+  rec.Scored_At__c = state.now;
+}
+
+/** The lifecycle event a save stands for (LifecycleService.eventFor). */
+function lifecycleEvent(
+  obj: PersonObject,
+  rec: EngineRecord,
+  old: EngineRecord | null,
+  current: string,
+  requested: string,
+  advocacy: string | null,
+  now: string,
+): LifecycleEvent {
+  const event: LifecycleEvent = { type: 'Rescore', at: now };
+  if (obj === 'Lead' && rec.IsConverted === true && old?.IsConverted !== true) {
+    event.type = 'OpportunityCreated';
+  } else if (requested !== current) {
+    const delta = order(requested) - order(current);
+    if (delta < 0 && requested === 'Lead') {
+      event.type = 'Recycle';
+      event.reasonCode = (rec.Recycle_Reason__c as string | null) ?? null;
+    } else if (current === 'MQL' && requested === 'SQL') event.type = 'SalesAccept';
+    else if (requested === 'Customer') event.type = 'ClosedWon';
+    else {
+      event.type = 'SetStage';
+      event.toStage = requested as LifecycleStage;
+    }
+  } else if (advocacy) {
+    event.type = 'Advocacy';
+    event.signal = advocacy;
+  }
+  return event;
+}
+
+/** TA_*_Lifecycle (LifecycleService.applyStageChanges): returns the history row to log, or null. */
+function applyLifecycle(
+  state: EngineState,
+  obj: PersonObject,
+  rec: EngineRecord,
+  old: EngineRecord | null,
+  advocacy: string | null,
+) {
+  let current = (old?.Lifecycle_Stage__c as string | null) ?? null;
+  let requested = rec.Lifecycle_Stage__c as string | null;
+  if (!requested) {
+    requested = current ?? 'Lead';
+    rec.Lifecycle_Stage__c = requested;
+  }
+  if (current === null) {
+    current = requested === 'MQL' ? 'Lead' : requested;
+    rec.Lifecycle_Stage_Entered_At__c ??= state.now;
+  }
+  const event = lifecycleEvent(obj, rec, old, current, requested, advocacy, state.now);
+  const r = transition({
+    record: {
+      stage: current as LifecycleStage,
+      fit: Number(rec.Fit_Score__c ?? 0),
+      engagement: Number(rec.Engagement_Score__c ?? 0),
+    },
+    event,
+    settings: state.config.scoringSettings,
+  });
+  if (r.outcome === 'rejected') {
+    if (event.type !== 'OpportunityCreated') throw new SaveError(rec.Id, 'Lifecycle_Stage__c', r.message);
+    return null;
+  }
+  rec.Lifecycle_Stage__c = r.to;
+  if (r.outcome !== 'moved') return null;
+  Object.assign(rec, r.fields);
+  const h = r.history[0];
+  return {
+    recordId: rec.Id,
+    fromStage: h.fromStage,
+    toStage: h.toStage,
+    at: h.transitionedAt,
+    reasonCode: h.reasonCode,
+    isRecycle: h.isRecycle,
+  };
+}
+
+/** TA_Lead_Route (RoutingService.assignOwners): owner, matched account, rule; rep counters and pointers. */
+function applyRouting(state: EngineState, rec: EngineRecord) {
+  const accounts = [...state.records.Account.values()].map((a) => ({
+    id: a.Id,
+    name: String(a.Name ?? ''),
+    website: (a.Website as string | null) ?? null,
+    ownerId: String(a.OwnerId ?? ''),
+    isSystemOfRecord: a.Is_System_Of_Record__c === true,
+    territory: (a.Territory__c as string | null) ?? null,
+  }));
+  const result = route({
+    leads: [rec],
+    rules: state.config.routingRules,
+    reps: state.reps.map((r) => ({
+      userId: r.userId,
+      name: r.userId,
+      pool: r.pool,
+      capacity: r.capacity,
+      openLeads: r.openLeads,
+      weight: r.weight,
+      active: r.active,
+      outOfOfficeUntil: r.outOfOfficeUntil,
+      languages: r.languages,
+      productLines: r.productLines,
+    })),
+    accounts,
+    pointers: state.pointers,
+    now: state.now,
+  });
+  const a = result.assignments[0];
+  state.pointers = result.pointers;
+  for (const rep of state.reps) rep.openLeads = result.openLeads[rep.userId] ?? rep.openLeads;
+  rec.OwnerId = a.ownerType === 'Queue' ? `queue:${a.ownerId}` : a.ownerId;
+  rec.Matched_Account__c = a.matchedAccountId;
+  rec.Routed_At__c = state.now;
+  rec.Routing_Rule__c = a.rule;
+  return { ownerId: rec.OwnerId, rule: a.rule, method: a.method, fallbackUsed: a.fallbackUsed };
+}
+
+/** TA_*_SlaStart (SlaService.startClocks): a record that just became MQL starts its clock. */
+function applySlaStart(state: EngineState, rec: EngineRecord, old: EngineRecord | null): SlaEventRow | null {
+  const mqlAt = rec.MQL_Date__c as string | null;
+  const became = rec.Lifecycle_Stage__c === 'MQL' && !!mqlAt && (old === null || old.MQL_Date__c !== mqlAt);
+  const policy = became ? handoffPolicy(state) : null;
+  if (!policy || !mqlAt) return null;
+  const cal = calendarOf(state, policy);
+  rec.SLA_Contact_Due__c = addBusinessHours(cal, mqlAt, policy.contactWithinHours);
+  rec.SLA_Qualify_Due__c = addBusinessHours(cal, mqlAt, policy.qualifyWithinHours);
+  rec.SLA_Status__c = 'On Track';
+  rec.First_Touch_At__c = null;
+  rec.Speed_To_Lead_Minutes__c = null;
+  return { recordId: rec.Id, type: 'Started', at: mqlAt, escalatedTo: null };
+}
+
+/** Open leads count against a rep while the rep owns them and they are neither converted nor recycled. */
+function holdsCapacity(rec: EngineRecord | null): string | null {
+  if (!rec || rec.IsConverted === true) return null;
+  if (rec.Status === 'Unqualified' || rec.Status === 'Disqualified') return null;
+  return typeof rec.OwnerId === 'string' && !rec.OwnerId.startsWith('queue:') ? rec.OwnerId : null;
+}
+
+function repRows(state: EngineState, userId: string | null): RepRow[] {
+  return userId ? state.reps.filter((r) => r.userId === userId) : [];
+}
+
+/** After update of Lead: a rep's open leads drop when the lead leaves them (owner change, conversion, disqualified). */
+function applyCapacity(state: EngineState, rec: EngineRecord, old: EngineRecord): void {
+  const before = holdsCapacity(old);
+  const after = holdsCapacity(rec);
+  if (before === after) return;
+  for (const r of repRows(state, before)) r.openLeads = Math.max(0, r.openLeads - 1);
+  for (const r of repRows(state, after)) r.openLeads += 1;
+}
+
+/**
+ * Saves a Lead or Contact through its triggers. `changes` are the fields the user (or the automation) sets;
+ * `id` null inserts. Advocacy signals of this transaction (TA_EngagementEvent_Rescore) are passed in.
+ */
+export function savePerson(
+  state: EngineState,
+  obj: PersonObject,
+  id: string,
+  changes: Record<string, unknown>,
+  isInsert: boolean,
+  advocacy: string | null = null,
+): EngineRecord {
+  const store = state.records[obj];
+  const old = isInsert ? null : (store.get(id) ?? null);
+  if (!isInsert && !old) throw new SaveError(id, null, `${obj} ${id} does not exist`);
+  if (old && obj === 'Lead' && old.IsConverted === true) {
+    throw new SaveError(id, null, 'CANNOT_UPDATE_CONVERTED_LEAD: cannot reference converted lead');
+  }
+  const rec = { ...(old ?? {}), ...changes, Id: id } as EngineRecord;
+  applyScores(state, obj, rec, isInsert);
+  const moved = applyLifecycle(state, obj, rec, old, advocacy);
+  const decision = obj === 'Lead' && isInsert ? applyRouting(state, rec) : null;
+  const started = applySlaStart(state, rec, old);
+  store.set(id, rec);
+  if (decision) state.decisions.push({ leadId: id, ...decision, at: state.now });
+  if (moved) state.transitions.push(moved);
+  if (started) state.slaEvents.push(started);
+  if (obj === 'Lead' && old) applyCapacity(state, rec, old);
+  return rec;
+}
