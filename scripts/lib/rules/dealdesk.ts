@@ -111,3 +111,105 @@ export function evaluateDealDesk(input: DealDeskInput): DealDeskResult {
     reasons: matched.map((m) => `${m.t.tier}: ${m.reason}`),
   };
 }
+
+/** Approval_Tier__c holds 40 characters (the Apex trigger stores `tier.left(40)`). */
+export const APPROVAL_TIER_LENGTH = 40;
+
+/** One stage of the close-won gate's stage table (Stage_Policy__mdt: Stage__c, Is_Won__c). */
+export interface WonStage {
+  stage: string;
+  isWon?: boolean;
+}
+
+export interface CloseWonInput {
+  stage: string; // StageName after the save
+  previousStage: string | null; // StageName before the save (null on insert)
+  stagePolicies: WonStage[]; // Stage_Policy__mdt: a stage is won when its record has Is_Won__c
+  discountPercent: number | null;
+  termMonths: number | null;
+  nonStandardTerms: string[];
+  segment: string | null;
+  tiers: ApprovalTier[];
+  approvalStatus: string | null; // Approval_Status__c as the deal-desk action left it in this save
+  approvalTier: string | null; // Approval_Tier__c likewise
+  bypass?: boolean; // the saving user holds RevOps_Bypass_Validation
+}
+
+export interface CloseWonResult {
+  applies: boolean; // the save moves the deal into a won stage and is not bypassed
+  allowed: boolean;
+  needsApproval: boolean; // the current terms need an approval tier with approvers
+  requiredTier: string | null; // the tier the current terms need (null when not evaluated)
+  errorField: string | null; // StageName when refused
+  error: string | null;
+}
+
+const isWonStage = (stage: string | null, policies: WonStage[]): boolean =>
+  stage !== null && policies.some((p) => p.stage === stage && p.isWon === true);
+
+/**
+ * The close-won gate: may this save move the deal into a won stage? It may unless the deal's current terms need
+ * an approval (a tier with approvers) and Approval_Status__c is not Approved for that very tier
+ * (Approval_Tier__c equal to the tier the terms need now, first 40 characters). A change of discount, term,
+ * non-standard terms or segment resets the status (Pending, or Not Required) before this runs, so an approval
+ * never outlives the terms it was given for. Saves that do not enter a won stage, users with
+ * RevOps_Bypass_Validation, and orgs without tiers are not gated.
+ */
+export function canCloseWon(input: CloseWonInput): CloseWonResult {
+  const pass = (applies: boolean): CloseWonResult => ({
+    applies,
+    allowed: true,
+    needsApproval: false,
+    requiredTier: null,
+    errorField: null,
+    error: null,
+  });
+  const entersWon =
+    isWonStage(input.stage, input.stagePolicies) && !isWonStage(input.previousStage, input.stagePolicies);
+  if (input.bypass || !entersWon) return pass(false);
+  if (input.tiers.length === 0) return pass(true);
+  const refuse = (requiredTier: string | null, error: string): CloseWonResult => ({
+    applies: true,
+    allowed: false,
+    needsApproval: requiredTier !== null,
+    requiredTier,
+    errorField: 'StageName',
+    error,
+  });
+  let decision: DealDeskResult;
+  try {
+    decision = evaluateDealDesk({
+      discountPercent: input.discountPercent,
+      termMonths: input.termMonths,
+      nonStandardTerms: input.nonStandardTerms,
+      segment: input.segment,
+      tiers: input.tiers,
+    });
+  } catch (err) {
+    if (!(err instanceof RuleInputError)) throw err;
+    return refuse(
+      null,
+      `${input.stage} needs deal-desk terms that can be evaluated (${err.message}): fix them, then close the deal.`,
+    );
+  }
+  if (decision.approvers.length === 0) return { ...pass(true), requiredTier: decision.tier };
+  const tier = decision.tier.slice(0, APPROVAL_TIER_LENGTH);
+  const status = input.approvalStatus ?? '';
+  if (status === 'Approved' && (input.approvalTier ?? '') === tier) {
+    return { ...pass(true), needsApproval: true, requiredTier: decision.tier };
+  }
+  const head = `${input.stage} needs the "${decision.tier}" deal-desk approval for these terms, but `;
+  const submit =
+    'submit the deal for approval (deal-desk panel, or the Flow action "Submit deal for deal-desk approval")';
+  const why: Record<string, string> = {
+    Approved: `the approval given was for "${input.approvalTier ?? ''}": ${submit} for the current terms, then close it.`,
+    Rejected: `the approval was rejected: change the discount or terms and ${submit} again, or close the deal lost.`,
+    Recalled: `the approval request was recalled: ${submit} again and close it once approved.`,
+    Pending: `it is not approved yet (not submitted, or waiting for the approvers): ${submit} and close it once approved.`,
+  };
+  return refuse(
+    decision.tier,
+    head +
+      (why[status] ?? `its approval status is "${status || 'blank'}": ${submit} and close it once approved.`),
+  );
+}

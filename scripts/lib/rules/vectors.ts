@@ -3,7 +3,7 @@
 // function's result). This module runs a case against the TypeScript rules, compares, and bundles the per-rule
 // files into the static resource RevOpsGoldenVectors.json.
 import { addBusinessHours, businessMinutesBetween, type BusinessCalendar } from './calendar.ts';
-import { evaluateDealDesk, type DealDeskInput } from './dealdesk.ts';
+import { canCloseWon, evaluateDealDesk, type CloseWonInput, type DealDeskInput } from './dealdesk.ts';
 import {
   closeDatePush,
   missingFields,
@@ -29,7 +29,7 @@ import {
   type MatchRecord,
   type SurvivorRecord,
 } from './match.ts';
-import { route, type RouteInput } from './routing.ts';
+import { releaseCapacity, route, type CapacityInput, type RouteInput } from './routing.ts';
 import { score, type ScoreInput } from './scoring.ts';
 import { evaluateSla, type SlaInput } from './sla.ts';
 import { RuleInputError, roundHalfUp, type SRecord } from './types.ts';
@@ -63,7 +63,10 @@ type Fn = (input: never) => unknown;
 export const VECTOR_FUNCTIONS: Record<RuleKey, Record<string, Fn>> = {
   scoring: { score: (i: ScoreInput) => score(i) },
   lifecycle: { transition: (i: TransitionInput) => transition(i) },
-  routing: { route: (i: RouteInput) => route(i) },
+  routing: {
+    route: (i: RouteInput) => route(i),
+    releaseCapacity: (i: CapacityInput) => releaseCapacity(i),
+  },
   sla: {
     addBusinessHours: (i: { calendar: BusinessCalendar; start: string; hours: number }) => ({
       due: addBusinessHours(i.calendar, i.start, i.hours),
@@ -83,7 +86,10 @@ export const VECTOR_FUNCTIONS: Record<RuleKey, Record<string, Fn>> = {
     }),
     teamAverages: (i: { stays: { stage: string; days: number }[] }) => ({ averages: teamAverages(i.stays) }),
   },
-  dealdesk: { evaluate: (i: DealDeskInput) => evaluateDealDesk(i) },
+  dealdesk: {
+    evaluate: (i: DealDeskInput) => evaluateDealDesk(i),
+    canCloseWon: (i: CloseWonInput) => canCloseWon(i),
+  },
   match: {
     emailDomain: (i: { email: string | null }) => emailDomain(i.email),
     normalizeCompany: (i: { name: string | null }) => ({ normalized: normalizeCompany(i.name) }),

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateDealDesk, type ApprovalTier } from '../../../scripts/lib/rules/dealdesk.ts';
+import {
+  canCloseWon,
+  evaluateDealDesk,
+  type ApprovalTier,
+  type CloseWonInput,
+} from '../../../scripts/lib/rules/dealdesk.ts';
 
 const tiers: ApprovalTier[] = [
   { order: 1, tier: 'Standard', minDiscount: 0, maxDiscount: 10 },
@@ -83,5 +88,62 @@ describe('deal desk', () => {
         tiers: tiers.slice(1),
       }),
     ).toThrow(/Min_Discount__c 0/);
+  });
+});
+
+describe('close-won gate', () => {
+  const stagePolicies = [
+    { stage: 'Negotiation', isWon: false },
+    { stage: 'Closed Won', isWon: true },
+    { stage: 'Closed Lost', isWon: false },
+  ];
+  const close = (over: Partial<CloseWonInput>) =>
+    canCloseWon({
+      stage: 'Closed Won',
+      previousStage: 'Negotiation',
+      stagePolicies,
+      discountPercent: 25,
+      termMonths: 12,
+      nonStandardTerms: [],
+      segment: 'SMB',
+      tiers,
+      approvalStatus: 'Pending',
+      approvalTier: 'VP Sales',
+      ...over,
+    });
+
+  it('refuses every status but Approved for a deal that needs approval, naming the tier on StageName', () => {
+    for (const approvalStatus of ['Pending', 'Rejected', 'Recalled', 'Not Required', null]) {
+      const r = close({ approvalStatus });
+      expect(r.allowed, String(approvalStatus)).toBe(false);
+      expect(r.errorField).toBe('StageName');
+      expect(r.error).toContain('"VP Sales" deal-desk approval');
+    }
+    expect(close({ approvalStatus: 'Approved' }).allowed).toBe(true);
+  });
+
+  it('tells a rejected deal to change terms and resubmit, or close lost', () => {
+    expect(close({ approvalStatus: 'Rejected' }).error).toMatch(
+      /rejected: change the discount or terms.*close the deal lost/,
+    );
+  });
+
+  it('needs the approval for the tier the terms need now, not an earlier one', () => {
+    const r = close({ discountPercent: 45, approvalStatus: 'Approved', approvalTier: 'VP Sales' });
+    expect(r.allowed).toBe(false);
+    expect(r.requiredTier).toBe('Deal Desk');
+    expect(r.error).toContain('the approval given was for "VP Sales"');
+  });
+
+  it('lets Standard deals, moves that do not enter a won stage, and bypass holders through', () => {
+    expect(close({ discountPercent: 5, approvalStatus: 'Not Required' }).allowed).toBe(true);
+    expect(close({ stage: 'Closed Lost', approvalStatus: 'Rejected' }).applies).toBe(false);
+    expect(close({ previousStage: 'Closed Won', approvalStatus: 'Rejected' }).applies).toBe(false);
+    const bypass = close({ approvalStatus: 'Rejected', bypass: true });
+    expect([bypass.applies, bypass.allowed]).toEqual([false, true]);
+  });
+
+  it('gates a deal inserted straight into Closed Won like one moved there', () => {
+    expect(close({ previousStage: null }).allowed).toBe(false);
   });
 });
