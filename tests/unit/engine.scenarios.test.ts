@@ -19,7 +19,9 @@ describe('scenarios over time, through the engine model', () => {
   for (const s of bundle.scenarios) {
     it(`${s.id}: ${s.title}`, () => {
       const { steps } = runScenario(s, FORCE_APP);
-      const problems = steps.flatMap((o) => o.problems.map((p) => `step ${o.index + 1} (${o.step.do}): ${p}`));
+      const problems = steps.flatMap((o) =>
+        o.problems.map((p) => `step ${o.index + 1} (${o.step.do}): ${p}`),
+      );
       expect(problems).toEqual([]);
     });
   }
@@ -33,13 +35,17 @@ describe('the scenario bundle the Apex tests replay', () => {
 
   it('is up to date in the static resource and in Scenarios_Tests.cls (run npm run vectors)', () => {
     expect(readFileSync(SCENARIO_BUNDLE_PATH, 'utf8') === text, 'RevOpsScenarios.json is stale').toBe(true);
-    expect(readFileSync(SCENARIO_TESTS_PATH, 'utf8') === apexTests, 'Scenarios_Tests.cls is stale').toBe(true);
+    expect(readFileSync(SCENARIO_TESTS_PATH, 'utf8') === apexTests, 'Scenarios_Tests.cls is stale').toBe(
+      true,
+    );
   });
 
   it('has an Apex test method for every scenario', () => {
     const cls = readFileSync(SCENARIO_TESTS_PATH, 'utf8');
     const missing = bundle.scenarios.filter(
-      (s) => !cls.includes(`static void ${apexMethodName(s.id)}()`) || !cls.includes(`ScenarioRunner.run('${s.id}')`),
+      (s) =>
+        !cls.includes(`static void ${apexMethodName(s.id)}()`) ||
+        !cls.includes(`ScenarioRunner.run('${s.id}')`),
     );
     expect(missing.map((s) => s.id)).toEqual([]);
   });

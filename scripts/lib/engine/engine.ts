@@ -10,14 +10,7 @@ import { evaluateValidationRule } from '../formula/index.ts';
 import { ADVOCACY_SIGNALS } from '../rules/lifecycle.ts';
 import { formatInstant, parseInstant } from '../rules/types.ts';
 import { runDecayJob, runSlaMonitor } from './jobs.ts';
-import {
-  SaveError,
-  newState,
-  nextId,
-  type EngineRecord,
-  type EngineState,
-  type RepRow,
-} from './state.ts';
+import { SaveError, newState, nextId, type EngineRecord, type EngineState, type RepRow } from './state.ts';
 import { savePerson, type PersonObject } from './triggers.ts';
 
 export interface EngineOptions {
@@ -106,16 +99,19 @@ export class Engine {
    * An Engagement_Event__c is inserted (TA_EngagementEvent_Rescore): its Lead/Contact is touched, so the
    * before-update actions rescore it; an advocacy signal on a Customer makes it an Evangelist.
    */
-  engagement(personId: string, signal: string, occurredAt?: string): void {
+  engagement(personId: string, signal: string, occurredAt?: string, count = 1): void {
     const isLead = this.state.records.Lead.has(personId);
-    if (!isLead && !this.state.records.Contact.has(personId)) throw new Error(`no Lead or Contact ${personId}`);
-    this.state.events.push({
-      id: nextId(this.state, 'E'),
-      leadId: isLead ? personId : null,
-      contactId: isLead ? null : personId,
-      signal,
-      occurredAt: occurredAt ?? this.state.now,
-    });
+    if (!isLead && !this.state.records.Contact.has(personId))
+      throw new Error(`no Lead or Contact ${personId}`);
+    for (let i = 0; i < count; i++) {
+      this.state.events.push({
+        id: nextId(this.state, 'E'),
+        leadId: isLead ? personId : null,
+        contactId: isLead ? null : personId,
+        signal,
+        occurredAt: occurredAt ?? this.state.now,
+      });
+    }
     const advocacy = ADVOCACY_SIGNALS.includes(signal) ? signal : null;
     savePerson(this.state, isLead ? 'Lead' : 'Contact', personId, {}, false, advocacy);
   }
@@ -160,13 +156,18 @@ export class Engine {
    */
   convert(
     leadId: string,
-    opts: { accountId?: string; createOpportunity?: boolean; opportunityFields?: Record<string, unknown> } = {},
+    opts: {
+      accountId?: string;
+      createOpportunity?: boolean;
+      opportunityFields?: Record<string, unknown>;
+    } = {},
   ): { contactId: string; accountId: string; opportunityId: string | null } {
     const lead = this.state.records.Lead.get(leadId);
     if (!lead) throw new Error(`no Lead ${leadId}`);
     if (lead.IsConverted === true) throw new SaveError(leadId, null, 'this lead was already converted');
     const accountId =
-      opts.accountId ?? this.insertAccount({ Name: lead.Company, OwnerId: lead.OwnerId, Website: lead.Website }).Id;
+      opts.accountId ??
+      this.insertAccount({ Name: lead.Company, OwnerId: lead.OwnerId, Website: lead.Website }).Id;
     const createOpportunity = opts.createOpportunity !== false;
     const opportunityId = createOpportunity
       ? this.insertOpportunity({
@@ -183,22 +184,34 @@ export class Engine {
     const mapped: Record<string, unknown> = {};
     for (const f of CONVERT_MAPPED_FIELDS) mapped[f] = lead[f] ?? null;
     const contactId = nextId(this.state, 'C');
-    savePerson(this.state, 'Contact', contactId, {
-      ...mapped,
-      LastName: lead.LastName,
-      Email: lead.Email,
-      AccountId: accountId,
-      OwnerId: lead.OwnerId,
-    }, true);
+    savePerson(
+      this.state,
+      'Contact',
+      contactId,
+      {
+        ...mapped,
+        LastName: lead.LastName,
+        Email: lead.Email,
+        AccountId: accountId,
+        OwnerId: lead.OwnerId,
+      },
+      true,
+    );
     for (const e of this.state.events) if (e.leadId === leadId) e.contactId = contactId;
     if (opportunityId) this.state.contactRoles.push({ opportunityId, contactId });
-    savePerson(this.state, 'Lead', leadId, {
-      IsConverted: true,
-      Status: 'Qualified',
-      ConvertedContactId: contactId,
-      ConvertedAccountId: accountId,
-      ConvertedOpportunityId: opportunityId,
-    }, false);
+    savePerson(
+      this.state,
+      'Lead',
+      leadId,
+      {
+        IsConverted: true,
+        Status: 'Qualified',
+        ConvertedContactId: contactId,
+        ConvertedAccountId: accountId,
+        ConvertedOpportunityId: opportunityId,
+      },
+      false,
+    );
     return { contactId, accountId, opportunityId };
   }
 
@@ -230,7 +243,9 @@ export class Engine {
       const r = evaluateDealDesk({
         discountPercent: (rec.Discount_Percent__c as number | null) ?? null,
         termMonths: (rec.Contract_Term_Months__c as number | null) ?? null,
-        nonStandardTerms: String(rec.Non_Standard_Terms__c ?? '').split(';').filter(Boolean),
+        nonStandardTerms: String(rec.Non_Standard_Terms__c ?? '')
+          .split(';')
+          .filter(Boolean),
         segment: (rec.Segment__c as string | null) ?? null,
         tiers: this.state.config.approvalTiers,
       });

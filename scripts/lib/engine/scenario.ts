@@ -34,7 +34,15 @@ const Step = z.discriminatedUnion('do', [
   z.object({ ...base, do: z.literal('insertContact'), ref: z.string(), fields: Fields }).strict(),
   z.object({ ...base, do: z.literal('update'), ref: z.string(), fields: Fields }).strict(),
   z
-    .object({ ...base, do: z.literal('engagement'), ref: z.string(), signal: z.string(), occurredAt: z.string().optional() })
+    .object({
+      ...base,
+      do: z.literal('engagement'),
+      ref: z.string(),
+      signal: z.string(),
+      occurredAt: z.string().optional(),
+      /** Events inserted in one DML statement (a burst), default 1. */
+      count: z.number().int().min(1).max(200).optional(),
+    })
     .strict(),
   z.object({ ...base, do: z.literal('task'), ref: z.string(), by: z.string().optional() }).strict(),
   z.object({ ...base, do: z.literal('accept'), ref: z.string() }).strict(),
@@ -88,7 +96,11 @@ export const ScenarioSchema = z
     covers: z.array(z.string()).min(1),
     start: z.string(),
     users: z
-      .array(z.object({ alias: z.string(), manager: z.string().optional(), active: z.boolean().optional() }).strict())
+      .array(
+        z
+          .object({ alias: z.string(), manager: z.string().optional(), active: z.boolean().optional() })
+          .strict(),
+      )
       .default([]),
     reps: z
       .array(
@@ -106,9 +118,7 @@ export const ScenarioSchema = z
           .strict(),
       )
       .default([]),
-    accounts: z
-      .array(z.object({ ref: z.string(), owner: z.string(), fields: Fields }).strict())
-      .default([]),
+    accounts: z.array(z.object({ ref: z.string(), owner: z.string(), fields: Fields }).strict()).default([]),
     steps: z.array(Step).min(1),
   })
   .strict();
@@ -123,7 +133,8 @@ export interface StepOutcome {
 }
 
 /** Runs a scenario through the engine model; returns the problems per step (empty when all held). */
-export function runScenario(scenario: Scenario, root = 'force-app'): { engine: Engine; steps: StepOutcome[] } {
+export function runScenario(input: Scenario, root = 'force-app'): { engine: Engine; steps: StepOutcome[] } {
+  const scenario = ScenarioSchema.parse(input);
   const engine = new Engine({ root, now: scenario.start });
   const refs = new Map<string, string>(); // scenario ref → engine id
   for (const u of scenario.users) engine.addUser(u.alias, { active: u.active, managerId: u.manager ?? null });
@@ -153,7 +164,7 @@ export function runScenario(scenario: Scenario, root = 'force-app'): { engine: E
   const resolveAll = (f: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(f).map(([k, v]) => [k, resolve(v)]));
   for (const a of scenario.accounts) {
-    refs.set(a.ref, engine.insertAccount({ ...resolveAll(a.fields), OwnerId: a.owner }).Id);
+    refs.set(a.ref, engine.insertAccount({ ...resolveAll(a.fields), OwnerId: resolve(a.owner) }).Id);
   }
   const id = (ref: string) => {
     const v = refs.get(ref);
@@ -165,7 +176,10 @@ export function runScenario(scenario: Scenario, root = 'force-app'): { engine: E
   const outcomes: StepOutcome[] = [];
   scenario.steps.forEach((step, index) => {
     if (step.at) engine.setNow(step.at);
-    const before = JSON.stringify([...engine.state.records.Lead.values(), ...engine.state.records.Contact.values()]);
+    const before = JSON.stringify([
+      ...engine.state.records.Lead.values(),
+      ...engine.state.records.Contact.values(),
+    ]);
     let error: Error | null = null;
     try {
       apply(step);
@@ -178,7 +192,10 @@ export function runScenario(scenario: Scenario, root = 'force-app'): { engine: E
     if (x?.error !== undefined) {
       if (!error) problems.push(`expected the step to fail with "${x.error}", it succeeded`);
       else if (!error.message.includes(x.error)) problems.push(`error "${error.message}" lacks "${x.error}"`);
-      const after = JSON.stringify([...engine.state.records.Lead.values(), ...engine.state.records.Contact.values()]);
+      const after = JSON.stringify([
+        ...engine.state.records.Lead.values(),
+        ...engine.state.records.Contact.values(),
+      ]);
       if (before !== after) problems.push('a refused step changed records');
     } else if (error) problems.push(`step failed: ${error.message}`);
     if (x) problems.push(...check(x));
@@ -198,7 +215,7 @@ export function runScenario(scenario: Scenario, root = 'force-app'): { engine: E
         engine.update(objOf(step.ref), id(step.ref), resolveAll(step.fields));
         return;
       case 'engagement':
-        engine.engagement(id(step.ref), step.signal, step.occurredAt);
+        engine.engagement(id(step.ref), step.signal, step.occurredAt, step.count);
         return;
       case 'task':
         engine.logTask(id(step.ref), step.by);
@@ -263,7 +280,9 @@ export function runScenario(scenario: Scenario, root = 'force-app'): { engine: E
         const expected = resolve(want);
         const actual = rec[field] ?? null;
         if (!same(expected, actual)) {
-          problems.push(`${ref}.${field}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+          problems.push(
+            `${ref}.${field}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
+          );
         }
       }
     }
@@ -288,7 +307,9 @@ export function runScenario(scenario: Scenario, root = 'force-app'): { engine: E
     for (const [ref, want] of Object.entries(x.decisions ?? {})) {
       const got = engine.state.decisions.filter((d) => d.leadId === id(ref)).map((d) => d.rule);
       if (JSON.stringify(got) !== JSON.stringify(want)) {
-        problems.push(`routing decisions of ${ref}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+        problems.push(
+          `routing decisions of ${ref}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`,
+        );
       }
     }
     return problems;

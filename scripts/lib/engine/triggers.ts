@@ -8,17 +8,19 @@ import { score } from '../rules/scoring.ts';
 import { transition, type LifecycleEvent, type LifecycleStage } from '../rules/lifecycle.ts';
 import type { SlaPolicy } from '../rules/sla.ts';
 import { roundHalfUp } from '../rules/types.ts';
-import {
-  SaveError,
-  type EngineRecord,
-  type EngineState,
-  type RepRow,
-  type SlaEventRow,
-} from './state.ts';
+import { SaveError, type EngineRecord, type EngineState, type RepRow, type SlaEventRow } from './state.ts';
 
 export type PersonObject = 'Lead' | 'Contact';
 
-const STAGES: LifecycleStage[] = ['Subscriber', 'Lead', 'MQL', 'SQL', 'Opportunity', 'Customer', 'Evangelist'];
+const STAGES: LifecycleStage[] = [
+  'Subscriber',
+  'Lead',
+  'MQL',
+  'SQL',
+  'Opportunity',
+  'Customer',
+  'Evangelist',
+];
 const order = (s: string) => STAGES.indexOf(s as LifecycleStage);
 
 /** The active MQL → SQL policy (SlaService.HANDOFF) or null. */
@@ -28,7 +30,8 @@ export function handoffPolicy(state: EngineState): SlaPolicy | null {
 
 export function calendarOf(state: EngineState, policy: SlaPolicy) {
   const cal = state.config.businessCalendars.find((c) => c.name === policy.businessCalendar);
-  if (!cal) throw new Error(`SLA policy ${policy.name}: business calendar ${policy.businessCalendar} is missing`);
+  if (!cal)
+    throw new Error(`SLA policy ${policy.name}: business calendar ${policy.businessCalendar} is missing`);
   return cal;
 }
 
