@@ -1,10 +1,13 @@
 // Routing: most specific rule first (Routing_Rule__mdt by Priority__c: named account → territory → skill →
 // round-robin pool), always a fallback owner, and a full trace per decision. Round-robin is smooth weighted
 // round-robin over the eligible reps of a pool; its pointer state is an input and an output, so a bulk call
-// of N leads spreads across reps exactly like N single calls would.
+// of N leads spreads across reps exactly like N single calls would. An account owner gets a named-account lead
+// only when active, not out of office and under capacity; an inactive target user is passed over. Capacity
+// release (`releaseCapacity`) says how lead updates move the reps' open-lead counts.
 import { indexAccounts, matchLeadToAccounts, type AccountCandidate, type AccountMatch } from './match.ts';
 import {
   RuleInputError,
+  isBlank,
   matchesCriteria,
   parseCriteria,
   parseInstant,
@@ -54,9 +57,11 @@ export interface RouteInput {
   pointers: PointerState;
   fallbackOwner?: string | null; // the last resort; default queue Lead_Fallback
   now: string;
+  inactiveUsers?: string[]; // users (Id or username, as rules and accounts name them) with User.IsActive false
 }
 
 export type SkipReason = 'inactive' | 'out_of_office' | 'at_capacity' | 'skill_mismatch' | 'zero_weight';
+export type OwnerUnavailable = 'inactive' | 'out_of_office' | 'at_capacity';
 
 export interface Candidate {
   userId: string;
@@ -126,6 +131,31 @@ export function skipReason(
   return null;
 }
 
+/**
+ * Why an account owner cannot take a named-account lead now, or null: 'inactive' (in inactiveUsers), else
+ * 'out_of_office' (any of their rows is out of office at now), else 'at_capacity' (any row whose capacity is at or
+ * below the user's open leads). A user without availability rows is available when active.
+ */
+export function ownerUnavailable(
+  ownerId: string,
+  reps: Rep[],
+  openLeads: number | undefined,
+  now: number,
+  inactiveUsers: Set<string>,
+): OwnerUnavailable | null {
+  if (inactiveUsers.has(ownerId)) return 'inactive';
+  const rows = reps.filter((r) => r.userId === ownerId);
+  if (
+    rows.some(
+      (r) => r.outOfOfficeUntil && parseInstant(r.outOfOfficeUntil, `rep ${r.userId} outOfOfficeUntil`) > now,
+    )
+  )
+    return 'out_of_office';
+  if (rows.some((r) => r.capacity !== null && r.capacity !== undefined && (openLeads ?? 0) >= r.capacity))
+    return 'at_capacity';
+  return null;
+}
+
 interface SkillNeed {
   language: string | null;
   productLine: string | null;
@@ -169,8 +199,10 @@ export function route(input: RouteInput): RouteResult {
   const pointers: PointerState = JSON.parse(JSON.stringify(input.pointers ?? {})) as PointerState;
   const openLeads: Record<string, number> = {};
   const pools = new Map<string, Rep[]>();
+  const inactiveUsers = new Set(input.inactiveUsers ?? []);
   for (const rep of [...input.reps].sort((a, b) => byId(a.userId, b.userId))) {
-    openLeads[rep.userId] = rep.openLeads ?? 0;
+    // Open_Leads__c counts the user's open leads; a user with rows in several pools: the highest row
+    openLeads[rep.userId] = Math.max(openLeads[rep.userId] ?? 0, rep.openLeads ?? 0);
     const pool = pools.get(rep.pool) ?? [];
     pool.push(rep);
     pools.set(rep.pool, pool);
@@ -179,7 +211,7 @@ export function route(input: RouteInput): RouteResult {
   const accountIndex = indexAccounts(input.accounts);
   const accountsById = new Map(input.accounts.map((a) => [a.id, a]));
 
-  const assignments = input.leads.map((lead, i): Assignment => {
+  const routeOne = (lead: SRecord, i: number): Assignment => {
     const leadId = String(lead.Id ?? `#${i}`);
     const trace: RoutingTrace = {
       rulesTried: [],
@@ -239,12 +271,29 @@ export function route(input: RouteInput): RouteResult {
         }
         const m = accountMatches[0];
         const tie = accountMatches.length > 1 ? ` (best of ${accountMatches.length} matching accounts)` : '';
+        const unavailable = ownerUnavailable(m.ownerId, input.reps, openLeads[m.ownerId], now, inactiveUsers);
+        if (unavailable) {
+          trace.rulesTried.push({
+            rule: rule.name,
+            matched: false,
+            note: `account ${m.accountId}: owner ${m.ownerId} is ${unavailable}; next rule`,
+          });
+          continue;
+        }
         trace.rulesTried.push({
           rule: rule.name,
           matched: true,
           note: `account ${m.accountId}: ${m.reasons.join(', ')}${tie}`,
         });
         return done(rule, m.ownerId, 'User', false);
+      }
+      if (rule.targetUser && inactiveUsers.has(rule.targetUser)) {
+        trace.rulesTried.push({
+          rule: rule.name,
+          matched: false,
+          note: `target user ${rule.targetUser} is inactive; next rule`,
+        });
+        continue;
       }
       if (rule.targetUser) {
         trace.rulesTried.push({ rule: rule.name, matched: true, note: `target user ${rule.targetUser}` });
@@ -269,7 +318,6 @@ export function route(input: RouteInput): RouteResult {
         const before = { ...state };
         const chosen = pickWeighted(eligible, state);
         if (chosen) {
-          openLeads[chosen.userId] += 1;
           trace.pool = rule.targetPool;
           trace.pointerBefore = before;
           trace.pointerAfter = { ...state };
@@ -318,8 +366,68 @@ export function route(input: RouteInput): RouteResult {
       note: `no rule assigned the lead; fallback ${fallback}`,
     });
     return done(null, fallback, 'Queue', true);
+  };
+  const assignments = input.leads.map((lead, i) => {
+    const a = routeOne(lead, i);
+    // every lead a rep with an availability row receives counts against that rep's capacity
+    if (a.ownerType === 'User' && a.ownerId in openLeads) openLeads[a.ownerId] += 1;
+    return a;
   });
   const ownerCounts: Record<string, number> = {};
   for (const a of assignments) ownerCounts[a.ownerId] = (ownerCounts[a.ownerId] ?? 0) + 1;
   return { assignments, pointers, openLeads, ownerCounts };
+}
+
+/** Lead statuses (lower case) that end a rep's work on a lead, besides any status starting "closed". */
+export const RELEASING_STATUSES = new Set(['unqualified', 'disqualified', 'nurture', 'recycled']);
+
+/**
+ * The user whose capacity a lead takes, or null: its OwnerId when that is a user (Id prefix 005) and the lead is
+ * open: IsConverted not true, Status (trimmed, lower case) neither starting with "closed" nor in
+ * RELEASING_STATUSES, and not recycled to nurture (Recycled_Date__c set while Lifecycle_Stage__c is exactly
+ * Subscriber or Lead).
+ */
+export function capacityHolder(lead: SRecord): string | null {
+  const owner = lead.OwnerId === null || lead.OwnerId === undefined ? '' : String(lead.OwnerId);
+  if (!owner.startsWith('005') || lead.IsConverted === true) return null;
+  const status = isBlank(lead.Status) ? '' : String(lead.Status).trim().toLowerCase();
+  if (status.startsWith('closed') || RELEASING_STATUSES.has(status)) return null;
+  const stage = lead.Lifecycle_Stage__c;
+  if (!isBlank(lead.Recycled_Date__c) && (stage === 'Subscriber' || stage === 'Lead')) return null;
+  return owner;
+}
+
+export interface CapacityInput {
+  changes: { before: SRecord; after: SRecord }[]; // each updated lead before and after the update
+  reps?: Rep[]; // Rep_Availability__c rows (for openLeads)
+}
+
+export interface CapacityResult {
+  deltas: Record<string, number>; // userId → change of open leads (non-zero only)
+  openLeads: Record<string, number>; // userId (with an availability row) → open leads after, never below 0
+}
+
+/**
+ * How lead updates move the reps' open-lead counts (the Lead after-update trigger, TA_Lead_Capacity): per lead,
+ * when the holder before (capacityHolder) differs from the holder after, the old holder gets -1 and the new holder
+ * +1; users whose total is 0 are left out. openLeads: each user with a row (open leads = the highest of their
+ * rows) at max(0, open leads + delta); the org applies max(0, Open_Leads__c + delta) to each of the user's rows.
+ */
+export function releaseCapacity(input: CapacityInput): CapacityResult {
+  const sums = new Map<string, number>();
+  for (const { before, after } of input.changes) {
+    const was = capacityHolder(before);
+    const now = capacityHolder(after);
+    if (was === now) continue;
+    if (was !== null) sums.set(was, (sums.get(was) ?? 0) - 1);
+    if (now !== null) sums.set(now, (sums.get(now) ?? 0) + 1);
+  }
+  const deltas: Record<string, number> = {};
+  for (const [userId, d] of sums) if (d !== 0) deltas[userId] = d;
+  const openLeads: Record<string, number> = {};
+  for (const r of input.reps ?? [])
+    openLeads[r.userId] = Math.max(openLeads[r.userId] ?? 0, r.openLeads ?? 0);
+  for (const userId of Object.keys(openLeads))
+    openLeads[userId] = Math.max(0, openLeads[userId] + (deltas[userId] ?? 0));
+  return { deltas, openLeads };
 }

@@ -29,7 +29,7 @@ import {
   type MatchRecord,
   type SurvivorRecord,
 } from './match.ts';
-import { route, type RouteInput } from './routing.ts';
+import { releaseCapacity, route, type CapacityInput, type RouteInput } from './routing.ts';
 import { score, type ScoreInput } from './scoring.ts';
 import { evaluateSla, type SlaInput } from './sla.ts';
 import { RuleInputError, roundHalfUp, type SRecord } from './types.ts';
@@ -63,7 +63,10 @@ type Fn = (input: never) => unknown;
 export const VECTOR_FUNCTIONS: Record<RuleKey, Record<string, Fn>> = {
   scoring: { score: (i: ScoreInput) => score(i) },
   lifecycle: { transition: (i: TransitionInput) => transition(i) },
-  routing: { route: (i: RouteInput) => route(i) },
+  routing: {
+    route: (i: RouteInput) => route(i),
+    releaseCapacity: (i: CapacityInput) => releaseCapacity(i),
+  },
   sla: {
     addBusinessHours: (i: { calendar: BusinessCalendar; start: string; hours: number }) => ({
       due: addBusinessHours(i.calendar, i.start, i.hours),

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { accountCandidatesFor, accountDomainKey, accountNameKey } from '../../../scripts/lib/rules/match.ts';
 import {
+  capacityHolder,
   pickWeighted,
+  releaseCapacity,
   route,
   type Rep,
   type RouteInput,
@@ -127,5 +130,138 @@ describe('routing', () => {
       ],
     };
     expect(() => route(bad)).toThrow(/not "<Field> <operator> <value>"/);
+  });
+});
+
+describe('account owner availability and inactive users', () => {
+  const acmeLead = [{ Id: 'L1', Email: 'cfo@acme.com', Country: 'US' }];
+  const owner = (extra: Partial<Rep>) => rep('owner-acme', { pool: 'Named', ...extra });
+
+  it('routes to the account owner who has no availability row and counts nothing for them', () => {
+    const r = route(base(acmeLead));
+    expect(r.assignments[0].ownerId).toBe('owner-acme');
+    expect(r.openLeads['owner-acme']).toBeUndefined();
+  });
+
+  it('counts a named-account lead against the owner who has an availability row', () => {
+    const r = route(base(acmeLead, [rep('u1'), owner({ capacity: 5, openLeads: 2 })]));
+    expect(r.assignments[0].ownerId).toBe('owner-acme');
+    expect(r.openLeads['owner-acme']).toBe(3);
+  });
+
+  it('passes an out-of-office account owner over to the territory pool, saying why', () => {
+    const r = route(base(acmeLead, [rep('u1'), owner({ outOfOfficeUntil: '2026-03-11T00:00:00Z' })]));
+    expect(r.assignments[0]).toMatchObject({ ownerId: 'u1', rule: 'Territory_NA', matchedAccountId: 'a1' });
+    expect(r.assignments[0].trace.rulesTried[0]).toEqual({
+      rule: 'Named_Accounts',
+      matched: false,
+      note: 'account a1: owner owner-acme is out_of_office; next rule',
+    });
+  });
+
+  it('passes an account owner at capacity over, and takes them again once a lead is released', () => {
+    const full = route(base(acmeLead, [rep('u1'), owner({ capacity: 3, openLeads: 3 })]));
+    expect(full.assignments[0].ownerId).toBe('u1');
+    expect(full.assignments[0].trace.rulesTried[0].note).toMatch(/is at_capacity; next rule/);
+    const freed = route(base(acmeLead, [rep('u1'), owner({ capacity: 3, openLeads: 2 })]));
+    expect(freed.assignments[0].ownerId).toBe('owner-acme');
+  });
+
+  it('passes an inactive account owner over even without an availability row', () => {
+    const r = route({ ...base(acmeLead), inactiveUsers: ['owner-acme'] });
+    expect(r.assignments[0].ownerId).not.toBe('owner-acme');
+    expect(r.assignments[0].trace.rulesTried[0].note).toBe(
+      'account a1: owner owner-acme is inactive; next rule',
+    );
+  });
+
+  it('skips an inactive Target_User__c with a trace note and goes on to the next rule', () => {
+    const input = {
+      ...base([{ Id: 'L1', Country: 'US' }]),
+      rules: [{ name: 'VIP', priority: 1, method: 'Territory' as const, targetUser: 'u99' }, ...rules],
+      inactiveUsers: ['u99'],
+    };
+    const r = route(input);
+    expect(r.assignments[0].rule).toBe('Territory_NA');
+    expect(r.assignments[0].trace.rulesTried[0]).toEqual({
+      rule: 'VIP',
+      matched: false,
+      note: 'target user u99 is inactive; next rule',
+    });
+    expect(route({ ...input, inactiveUsers: [] }).assignments[0].ownerId).toBe('u99');
+  });
+});
+
+describe('capacity release', () => {
+  const open = {
+    OwnerId: '005A',
+    Status: 'Open - Not Contacted',
+    IsConverted: false,
+    Lifecycle_Stage__c: 'MQL',
+  };
+
+  it("a lead holds its owner's capacity while open, owned by a user", () => {
+    expect(capacityHolder(open)).toBe('005A');
+    expect(capacityHolder({ ...open, OwnerId: '00GQ' })).toBeNull();
+    expect(capacityHolder({ ...open, IsConverted: true })).toBeNull();
+    expect(capacityHolder({ ...open, Status: 'Closed - Not Converted' })).toBeNull();
+    expect(capacityHolder({ ...open, Status: ' unqualified ' })).toBeNull();
+    expect(
+      capacityHolder({ ...open, Lifecycle_Stage__c: 'Lead', Recycled_Date__c: '2026-03-01' }),
+    ).toBeNull();
+    expect(capacityHolder({ ...open, Lifecycle_Stage__c: 'MQL', Recycled_Date__c: '2026-03-01' })).toBe(
+      '005A',
+    );
+  });
+
+  it('releases on conversion, disqualification and recycling, never below 0', () => {
+    const r = releaseCapacity({
+      changes: [
+        { before: open, after: { ...open, IsConverted: true, Status: 'Closed - Converted' } },
+        { before: open, after: { ...open, Status: 'Closed - Not Converted' } },
+        { before: open, after: { ...open, Lifecycle_Stage__c: 'Lead', Recycled_Date__c: '2026-03-02' } },
+      ],
+      reps: [rep('005A', { openLeads: 2 })],
+    });
+    expect(r).toEqual({ deltas: { '005A': -3 }, openLeads: { '005A': 0 } });
+  });
+
+  it('moves a lead from one rep to another and counts nothing for an unchanged or re-run update', () => {
+    const moved = { ...open, OwnerId: '005B' };
+    const r = releaseCapacity({
+      changes: [
+        { before: open, after: moved },
+        { before: open, after: { ...open, Title: 'CEO' } },
+      ],
+      reps: [rep('005A', { openLeads: 4 }), rep('005B', { openLeads: 1, pool: 'EMEA' })],
+    });
+    expect(r).toEqual({ deltas: { '005A': -1, '005B': 1 }, openLeads: { '005A': 3, '005B': 2 } });
+    expect(releaseCapacity({ changes: [{ before: moved, after: moved }] }).deltas).toEqual({});
+  });
+});
+
+describe('account candidates by indexed key', () => {
+  const accounts = [
+    { id: '001C', name: 'Acme, Inc.', website: 'https://www.acme.com/about', ownerId: 'o1' },
+    { id: '001A', name: 'Globex', website: 'acme.com', ownerId: 'o2' },
+    { id: '001B', name: 'Acme Widgets', website: 'acmewidgets.com', ownerId: 'o3', isSystemOfRecord: true },
+    { id: '001D', name: 'Initech', website: null, ownerId: 'o4' },
+  ];
+
+  it('keys accounts by normalised domain and name', () => {
+    expect(accountDomainKey('https://www.Acme.com/x')).toBe('acme.com');
+    expect(accountNameKey('The Acme Widgets, Inc.')).toBe('acme widgets');
+    expect(accountDomainKey('')).toBeNull();
+    expect(accountNameKey('x'.repeat(300))).toHaveLength(255);
+  });
+
+  it('reads exact key matches only (no substring), system of record first, then by Id, bounded', () => {
+    const found = accountCandidatesFor([{ Email: 'jo@acme.com', Company: 'Acme Widgets LLC' }], accounts);
+    expect(found.map((a) => a.id)).toEqual(['001B', '001A', '001C']);
+    expect(accountCandidatesFor([{ Email: 'jo@acme.com' }], accounts, 1).map((a) => a.id)).toEqual(['001A']);
+    expect(accountCandidatesFor([{ Matched_Account__c: '001D' }], accounts).map((a) => a.id)).toEqual([
+      '001D',
+    ]);
+    expect(accountCandidatesFor([{ Email: 'jo@gmail.com', Website: 'cme.com' }], accounts)).toEqual([]);
   });
 });
