@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type RevOpsConfig } from '../config/index.ts';
-import { evaluateDealDesk } from '../rules/dealdesk.ts';
+import { canCloseWon, evaluateDealDesk } from '../rules/dealdesk.ts';
 import { evaluateValidationRule } from '../formula/index.ts';
 import { ADVOCACY_SIGNALS } from '../rules/lifecycle.ts';
 import { formatInstant, parseInstant } from '../rules/types.ts';
@@ -227,7 +227,18 @@ export class Engine {
     this.state.contactRoles.push({ opportunityId, contactId });
   }
 
-  /** Opportunity trigger: hygiene (10), deal desk (20), then the validation rules, then close-won (after). */
+  /**
+   * An approval process ends (its final field update): Approval_Status__c becomes Approved or Rejected, and the
+   * Opportunity triggers run again as for any update.
+   */
+  decideApproval(id: string, status: 'Approved' | 'Rejected'): EngineRecord {
+    return this.saveOpportunity(id, { Approval_Status__c: status }, false);
+  }
+
+  /**
+   * Opportunity trigger: hygiene (10), deal desk (20), close-won gate (40), then the validation rules, then the
+   * close-won lifecycle action (after update).
+   */
   private saveOpportunity(id: string, changes: Record<string, unknown>, isInsert: boolean): EngineRecord {
     const store = this.state.records.Opportunity;
     const old = isInsert ? null : (store.get(id) ?? null);
@@ -249,9 +260,24 @@ export class Engine {
         segment: (rec.Segment__c as string | null) ?? null,
         tiers: this.state.config.approvalTiers,
       });
-      rec.Approval_Tier__c = r.tier;
+      rec.Approval_Tier__c = r.tier.slice(0, 40);
       rec.Approval_Status__c = r.approvers.length ? 'Pending' : 'Not Required';
     }
+    const gate = canCloseWon({
+      stage: String(rec.StageName ?? ''),
+      previousStage: old ? String(old.StageName ?? '') : null,
+      stagePolicies: this.state.config.stagePolicies,
+      discountPercent: (rec.Discount_Percent__c as number | null) ?? null,
+      termMonths: (rec.Contract_Term_Months__c as number | null) ?? null,
+      nonStandardTerms: String(rec.Non_Standard_Terms__c ?? '')
+        .split(';')
+        .filter(Boolean),
+      segment: (rec.Segment__c as string | null) ?? null,
+      tiers: this.state.config.approvalTiers,
+      approvalStatus: (rec.Approval_Status__c as string | null) ?? null,
+      approvalTier: (rec.Approval_Tier__c as string | null) ?? null,
+    });
+    if (!gate.allowed) throw new SaveError(id, gate.errorField, gate.error ?? 'close won refused');
     rec.IsWon = rec.StageName === 'Closed Won';
     rec.IsClosed = rec.StageName === 'Closed Won' || rec.StageName === 'Closed Lost';
     this.validate('Opportunity', rec, old);

@@ -71,6 +71,9 @@ const Step = z.discriminatedUnion('do', [
     .strict(),
   z.object({ ...base, do: z.literal('updateOpportunity'), ref: z.string(), fields: Fields }).strict(),
   z
+    .object({ ...base, do: z.literal('approval'), ref: z.string(), status: z.enum(['Approved', 'Rejected']) })
+    .strict(),
+  z
     .object({
       ...base,
       do: z.literal('updateRep'),
@@ -249,6 +252,9 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
       }
       case 'updateOpportunity':
         engine.updateOpportunity(id(step.ref), resolveAll(step.fields));
+        return;
+      case 'approval':
+        engine.decideApproval(id(step.ref), step.status);
         return;
       case 'updateRep': {
         const f = step.fields;
