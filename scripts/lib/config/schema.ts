@@ -320,6 +320,7 @@ export const SCORING_SETTING: TypeDef = {
     },
     { api: 'Burst_Window_Seconds__c', key: 'burstWindowSeconds', kind: 'number' },
     { api: 'Burst_Max_Events__c', key: 'burstMaxEvents', kind: 'number' },
+    { api: 'MQL_Max_Negative__c', key: 'mqlMaxNegative', kind: 'number' },
   ],
   checks: (r) => {
     const cap = num(r, 'Score_Cap__c');
@@ -327,6 +328,7 @@ export const SCORING_SETTING: TypeDef = {
     const eng = num(r, 'MQL_Engagement_Threshold__c');
     const win = num(r, 'Burst_Window_Seconds__c');
     const max = num(r, 'Burst_Max_Events__c');
+    const maxNegative = num(r, 'MQL_Max_Negative__c');
     return [
       ...check(cap === null || cap < 1 || cap > 1000, 'Score_Cap__c', MSG.scoreCap),
       ...check(
@@ -343,6 +345,11 @@ export const SCORING_SETTING: TypeDef = {
         win === null || max === null || win <= 0 || max < 1,
         'Burst_Max_Events__c',
         'Burst_Window_Seconds__c must be greater than 0 and Burst_Max_Events__c at least 1',
+      ),
+      ...check(
+        maxNegative !== null && (maxNegative <= 0 || (cap !== null && maxNegative > cap)),
+        'MQL_Max_Negative__c',
+        'MQL_Max_Negative__c must be greater than 0 and at most Score_Cap__c (or blank for no negative gate)',
       ),
     ];
   },

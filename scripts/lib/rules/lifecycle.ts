@@ -1,7 +1,7 @@
 // Lifecycle: stage transitions of a Lead/Contact and their guards. Every move yields one history row
 // (Lifecycle_Transition__c); a stage never silently moves backwards: the only way back is an explicit Recycle
 // with a reason code, which is itself a logged transition.
-import { meetsMqlThresholds, type ScoringSettings } from './scoring.ts';
+import { meetsMqlThresholds, negativeBlocksMql, type ScoringSettings } from './scoring.ts';
 import { RuleInputError, formatInstant, parseInstant } from './types.ts';
 
 export const LIFECYCLE_STAGES = [
@@ -28,22 +28,30 @@ export const RECYCLE_REASONS = [
 
 /** NPS at or above this counts as a promoter (Evangelist). */
 export const EVANGELIST_MIN_NPS = 9;
-/** Engagement signals that make a Customer an Evangelist. */
-export const ADVOCACY_SIGNALS = ['Referral', 'Case Study'];
+/**
+ * Engagement_Event__c signals that make a Customer an Evangelist: advocacy, not engagement. Reading a case study
+ * ('Case Study') is engagement and scores; taking part in one ('Case Study Participant') or referring a buyer
+ * ('Referral') is advocacy.
+ */
+export const ADVOCACY_SIGNALS = ['Referral', 'Case Study Participant'];
 
 export type LifecycleEventType =
-  | 'Rescore' // scores changed: Subscriber/Lead → MQL when both thresholds are met
+  | 'Rescore' // scores changed: Subscriber/Lead → MQL when the MQL guard passes (see `mqlGuard`)
   | 'SalesAccept' // MQL → SQL
   | 'Recycle' // MQL/SQL/Opportunity → Lead, needs a reason code
   | 'OpportunityCreated' // MQL/SQL → Opportunity
   | 'ClosedWon' // any stage before Customer → Customer
-  | 'Advocacy' // Customer → Evangelist on NPS ≥ 9, a referral or a case study
+  | 'Advocacy' // Customer → Evangelist on NPS ≥ 9, a referral or a case study participation
   | 'SetStage'; // a manual move to `toStage`: forward only (MQL still needs the thresholds)
 
 export interface LifecycleRecord {
   stage: LifecycleStage; // Lifecycle_Stage__c
   fit: number; // Fit_Score__c
   engagement: number; // Engagement_Score__c
+  negative?: number | null; // Negative_Score__c (blank = 0)
+  /** Recycled_Date__c: once set, MQL needs engagement from events after it (`engagementSinceRecycle`). */
+  recycledAt?: string | null;
+  engagementSinceRecycle?: number | null; // Engagement_Since_Recycle__c (blank = 0)
 }
 
 export interface LifecycleEvent {
@@ -53,13 +61,13 @@ export interface LifecycleEvent {
   reasonCode?: string | null; // Recycle_Reason__c value (Recycle)
   reason?: string | null; // free text for the history row
   nps?: number | null; // Advocacy
-  signal?: string | null; // Advocacy: 'Referral' | 'Case Study'
+  signal?: string | null; // Advocacy: 'Referral' | 'Case Study Participant'
 }
 
 export interface TransitionInput {
   record: LifecycleRecord;
   event: LifecycleEvent;
-  settings: Pick<ScoringSettings, 'mqlFitThreshold' | 'mqlEngagementThreshold'>;
+  settings: Pick<ScoringSettings, 'mqlFitThreshold' | 'mqlEngagementThreshold' | 'mqlMaxNegative'>;
 }
 
 /** One Lifecycle_Transition__c row. */
@@ -91,14 +99,35 @@ function order(stage: LifecycleStage): number {
   return i;
 }
 
+/**
+ * The MQL guard of Rescore and SetStage → MQL, with its explanation: fit ≥ the fit threshold; engagement ≥ the
+ * engagement threshold, where a recycled record (recycledAt set) counts only `engagementSinceRecycle` (engagement
+ * from events strictly after the recycle: it re-qualifies only on new engagement); and, when mqlMaxNegative is set,
+ * negative < mqlMaxNegative. The text names only the gates in play, so records that were never recycled, under
+ * settings without a negative gate, read as before: `fit F / T, engagement E / T`.
+ */
+export function mqlGuard(
+  record: LifecycleRecord,
+  settings: TransitionInput['settings'],
+): { ok: boolean; thresholds: string } {
+  const negative = record.negative ?? 0;
+  const recycled = !!record.recycledAt;
+  const engagement = recycled ? (record.engagementSinceRecycle ?? 0) : record.engagement;
+  const ok = meetsMqlThresholds(record.fit, engagement, settings, negative);
+  let thresholds = `fit ${record.fit} / ${settings.mqlFitThreshold}, engagement${recycled ? ' since recycle' : ''} ${engagement} / ${settings.mqlEngagementThreshold}`;
+  if (settings.mqlMaxNegative !== null && settings.mqlMaxNegative !== undefined) {
+    thresholds += `, negative ${negative} ${negativeBlocksMql(negative, settings) ? '≥' : '<'} ${settings.mqlMaxNegative}`;
+  }
+  return { ok, thresholds };
+}
+
 /** Applies one lifecycle event to a record and returns the outcome with its history row. */
 export function transition(input: TransitionInput): TransitionResult {
   const { record, event, settings } = input;
   const from = record.stage;
   const at = formatInstant(parseInstant(event.at, 'event.at'));
   const fromOrder = order(from);
-  const mqlOk = meetsMqlThresholds(record.fit, record.engagement, settings);
-  const thresholds = `fit ${record.fit} / ${settings.mqlFitThreshold}, engagement ${record.engagement} / ${settings.mqlEngagementThreshold}`;
+  const { ok: mqlOk, thresholds } = mqlGuard(record, settings);
 
   const unchanged = (message: string): TransitionResult => ({
     outcome: 'unchanged',
@@ -166,7 +195,7 @@ export function transition(input: TransitionInput): TransitionResult {
         return unchanged(`only a Customer becomes an Evangelist; this record is ${from}`);
       if (!promoter && !signal) {
         return unchanged(
-          `no advocacy: NPS ${event.nps ?? 'none'} < ${EVANGELIST_MIN_NPS} and no referral or case study`,
+          `no advocacy: NPS ${event.nps ?? 'none'} < ${EVANGELIST_MIN_NPS} and no referral or case study participation`,
         );
       }
       return moved('Evangelist', promoter ? `NPS ${event.nps}` : (event.signal as string));
@@ -179,7 +208,7 @@ export function transition(input: TransitionInput): TransitionResult {
       if (toOrder < fromOrder) {
         return rejected(`${from} → ${to} moves backwards; use Recycle with a reason code instead`);
       }
-      if (to === 'MQL' && !mqlOk) return rejected(`MQL needs both thresholds (${thresholds})`);
+      if (to === 'MQL' && !mqlOk) return rejected(`MQL needs the MQL thresholds (${thresholds})`);
       return moved(to, event.reason ?? `set to ${to}`);
     }
     default:

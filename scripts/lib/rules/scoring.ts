@@ -1,6 +1,12 @@
 // Scoring: fit, engagement and negative scores from Scoring_Rule__mdt records and Engagement_Event__c rows,
 // with exponential decay by half-life, bot-burst suppression, per-rule and per-dimension caps, and a
 // breakdown line for every rule that fired. Pure: `now` is an input.
+//
+// Bounded like the org's trigger query (ScoringService.eventsFor): only events that can still add points take part.
+// An event counts when its signal has an active rule for the object, it is not in the future, and it is no older
+// than its signal's horizon (signalHorizonDays: the age after which the rule's decayed points round to 0, plus a
+// day); of those, only the MAX_EVENTS_PER_RECORD most recent are scored. Burst suppression is linear (a sliding
+// window per signal).
 import {
   MS_PER_DAY,
   RuleInputError,
@@ -37,6 +43,27 @@ export interface ScoringSettings {
   scoreCap: number; // Score_Cap__c (per dimension)
   burstWindowSeconds?: number | null; // Burst_Window_Seconds__c
   burstMaxEvents?: number | null; // Burst_Max_Events__c
+  mqlMaxNegative?: number | null; // MQL_Max_Negative__c: a negative score at or above it blocks MQL (blank: no gate)
+}
+
+/**
+ * The most recent scoring events read per record (the org's query: ORDER BY Occurred_At__c DESC, Id DESC LIMIT
+ * this). Older ones are left out of the score (`cappedEvents`). 200 records × 100 rows = 20,000 query rows per chunk.
+ */
+export const MAX_EVENTS_PER_RECORD = 100;
+
+/** A decayed event is worth nothing once its points round (1 decimal, half up) to 0, i.e. below this. */
+const SMALLEST_POINTS = 0.05;
+
+/**
+ * Days after which an event of a rule can add nothing: ceil(halfLife × log2(|points| / 0.05)) + 1 (one day of
+ * margin), at least 1; null (no bound) for a rule without a half-life. log2 is computed as ln(x) / ln(2) with a
+ * 1e-9 tolerance before ceil, exactly as the Apex twin does.
+ */
+export function ruleHorizonDays(points: number, halfLifeDays: number | null | undefined): number | null {
+  if (!halfLifeDays || halfLifeDays <= 0) return null;
+  const days = halfLifeDays * (Math.log(Math.abs(points) / SMALLEST_POINTS) / Math.log(2));
+  return Math.max(0, Math.ceil(days - 1e-9)) + 1;
 }
 
 /** One Engagement_Event__c row. */
@@ -54,6 +81,8 @@ export interface ScoreInput {
   rules: ScoringRule[];
   settings: ScoringSettings;
   now: string;
+  /** Recycled_Date__c: when set, the result also has `engagementSinceRecycle`. */
+  recycledAt?: string | null;
 }
 
 export interface ScoreLine {
@@ -72,6 +101,10 @@ export interface ScoreResult {
   lines: ScoreLine[];
   suppressedEvents: number; // events ignored as bot bursts
   ignoredFutureEvents: number; // events dated after `now`
+  expiredEvents: number; // past events of a scored signal older than its horizon
+  cappedEvents: number; // events left out beyond the MAX_EVENTS_PER_RECORD most recent
+  /** Engagement from the events after `recycledAt` only (null without `recycledAt`): the re-MQL guard. */
+  engagementSinceRecycle: number | null;
 }
 
 function fmt(n: number): string {
@@ -90,9 +123,10 @@ interface TimedEvent {
 }
 
 /**
- * The burst rule on columns: `order` holds `count` event positions in time order; writes the positions kept
- * (still in time order) into `kept` and returns how many. An event is dropped when `maxEvents` kept events of its
- * signal lie less than `windowMs` before it.
+ * The burst rule on columns, linear: `order` holds `count` event positions in time order; writes the positions
+ * kept (still in time order) into `kept` and returns how many. An event is dropped when `maxEvents` kept events of
+ * its signal lie less than `windowMs` before it. Each signal keeps a queue of its kept times; the head moves past
+ * times that left the window, so every event is pushed and popped at most once.
  */
 function keepOutsideBursts(
   at: ArrayLike<number>,
@@ -103,14 +137,16 @@ function keepOutsideBursts(
   maxEvents: number,
   kept: Int32Array,
 ): number {
+  const queues = new Map<number, { times: number[]; head: number }>();
   let k = 0;
   for (let j = 0; j < count; j++) {
     const e = order[j];
-    let inWindow = 0;
-    // Kept events are in time order, so the ones inside the window are a suffix of the list.
-    for (let b = k - 1; b >= 0 && at[e] - at[kept[b]] < windowMs; b--)
-      if (signal[kept[b]] === signal[e]) inWindow++;
-    if (inWindow < maxEvents) kept[k++] = e;
+    let q = queues.get(signal[e]);
+    if (!q) queues.set(signal[e], (q = { times: [], head: 0 }));
+    while (q.head < q.times.length && at[e] - q.times[q.head] >= windowMs) q.head++;
+    if (q.times.length - q.head >= maxEvents) continue;
+    q.times.push(at[e]);
+    kept[k++] = e;
   }
   return k;
 }
@@ -195,8 +231,9 @@ export interface PreparedScoring {
   /** The code of a signal (case-insensitive) for `EventColumns.signal`. */
   signalCode(signal: string): number;
   /**
-   * Scores one record with the events at positions [from, to) of `events`; they must be in time order when
-   * burst suppression is on. `now` is epoch ms. `withLines` adds the breakdown lines (slower).
+   * Scores one record with the events at positions [from, to) of `events`, which must be in time order (ties in
+   * creation order): the cap keeps the most recent ones. `now` is epoch ms. `withLines` adds the breakdown lines
+   * (slower). `engagementSinceRecycle` is always null here (see `score()`).
    */
   score(
     record: SRecord,
@@ -245,6 +282,14 @@ export function prepareScoring(
     if (!rule.signal) evaluateCondition(undefined, rule.operator as Operator, rule.value ?? null);
     compiled.push({ rule, signal: rule.signal ? signalCode(rule.signal) : -1, memo: new Map() });
   }
+  // Per scored signal: the oldest age (ms) an event may have and still add points (Infinity: no decay).
+  const horizonMs = new Map<number, number>();
+  for (const c of compiled) {
+    if (c.signal < 0) continue;
+    const days = ruleHorizonDays(c.rule.points, c.rule.halfLifeDays);
+    const ms = days === null ? Infinity : days * MS_PER_DAY;
+    horizonMs.set(c.signal, Math.max(horizonMs.get(c.signal) ?? 0, ms));
+  }
   const matches = (c: CompiledRule, value: FieldValue | undefined): boolean => {
     let hit = c.memo.get(value);
     if (hit === undefined) {
@@ -275,12 +320,22 @@ export function prepareScoring(
     const sig = events.signal;
     let n = 0;
     let ignoredFutureEvents = 0;
+    let expiredEvents = 0;
     for (let e = from; e < to; e++) {
-      if (at[e] > now) ignoredFutureEvents += 1;
+      if (at[e] > now) {
+        ignoredFutureEvents += 1;
+        continue;
+      }
+      const horizon = horizonMs.get(sig[e]);
+      if (horizon === undefined) continue; // no rule scores this signal
+      if (now - at[e] > horizon) expiredEvents += 1;
       else current[n++] = e;
     }
-    const k = bursts ? keepOutsideBursts(at, sig, current, n, windowMs, maxEvents, kept) : n;
-    const order = bursts ? kept : current;
+    const cappedEvents = Math.max(0, n - MAX_EVENTS_PER_RECORD);
+    const recent = cappedEvents ? current.subarray(cappedEvents, n) : current;
+    n -= cappedEvents;
+    const k = bursts ? keepOutsideBursts(at, sig, recent, n, windowMs, maxEvents, kept) : n;
+    const order = bursts ? kept : recent;
 
     let fitSum = 0;
     let engagementSum = 0;
@@ -343,12 +398,19 @@ export function prepareScoring(
       lines,
       suppressedEvents: n - k,
       ignoredFutureEvents,
+      expiredEvents,
+      cappedEvents,
+      engagementSinceRecycle: null,
     };
   }
   return { signalCode, score: run as PreparedScoring['score'] };
 }
 
-/** Scores one record. Lines come in rule order; only rules that fired (non-zero points) get a line. */
+/**
+ * Scores one record. Lines come in rule order; only rules that fired (non-zero points) get a line. Events are
+ * read in time order (ties: input order, the org's creation order). With `recycledAt`, `engagementSinceRecycle`
+ * is the engagement of the same scoring run on only the events strictly after `recycledAt`.
+ */
 export function score(input: ScoreInput): ScoreResult {
   const now = parseInstant(input.now, 'now');
   const timed = input.events.map((e, index) => ({
@@ -357,21 +419,47 @@ export function score(input: ScoreInput): ScoreResult {
     index,
   }));
   const prepared = prepareScoring(input.rules, input.settings, input.object);
-  // Burst suppression reads events in time order; without it they count in input order.
-  if (burstsOn(input.settings.burstWindowSeconds, input.settings.burstMaxEvents))
-    timed.sort((a, b) => a.at - b.at || a.index - b.index);
-  const events: EventColumns = {
-    signal: timed.map((e) => prepared.signalCode(e.signal)),
-    at: timed.map((e) => e.at),
-  };
-  return prepared.score(input.record, events, 0, timed.length, now, true);
+  timed.sort((a, b) => a.at - b.at || a.index - b.index);
+  const run = (list: typeof timed): ScoreResult =>
+    prepared.score(
+      input.record,
+      { signal: list.map((e) => prepared.signalCode(e.signal)), at: list.map((e) => e.at) },
+      0,
+      list.length,
+      now,
+      true,
+    );
+  const result = run(timed);
+  if (input.recycledAt) {
+    const since = parseInstant(input.recycledAt, 'recycledAt');
+    result.engagementSinceRecycle = run(timed.filter((e) => e.at > since)).engagement;
+  }
+  return result;
 }
 
-/** True when both MQL thresholds are met (inclusive), the guard lifecycle uses. */
+/**
+ * The MQL guard lifecycle uses: fit ≥ MQL_Fit_Threshold__c and engagement ≥ MQL_Engagement_Threshold__c (both
+ * inclusive) and, when MQL_Max_Negative__c is set, negative < MQL_Max_Negative__c (a negative score at or above it
+ * disqualifies, e.g. a competitor or an unsubscribed contact).
+ */
 export function meetsMqlThresholds(
   fit: number,
   engagement: number,
-  settings: Pick<ScoringSettings, 'mqlFitThreshold' | 'mqlEngagementThreshold'>,
+  settings: Pick<ScoringSettings, 'mqlFitThreshold' | 'mqlEngagementThreshold' | 'mqlMaxNegative'>,
+  negative = 0,
 ): boolean {
-  return fit >= settings.mqlFitThreshold && engagement >= settings.mqlEngagementThreshold;
+  return (
+    fit >= settings.mqlFitThreshold &&
+    engagement >= settings.mqlEngagementThreshold &&
+    !negativeBlocksMql(negative, settings)
+  );
+}
+
+/** True when MQL_Max_Negative__c is set and the negative score is at or above it. */
+export function negativeBlocksMql(
+  negative: number,
+  settings: Pick<ScoringSettings, 'mqlMaxNegative'>,
+): boolean {
+  const max = settings.mqlMaxNegative;
+  return max !== null && max !== undefined && negative >= max;
 }

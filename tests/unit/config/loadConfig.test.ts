@@ -205,7 +205,7 @@ describe('loading the same records from an org', () => {
       'Dedup_Rule',
     ]);
     expect(queries[1].soql).toBe(
-      'SELECT DeveloperName, MasterLabel, MQL_Fit_Threshold__c, MQL_Engagement_Threshold__c, Score_Cap__c, Burst_Window_Seconds__c, Burst_Max_Events__c FROM Scoring_Setting__mdt ORDER BY DeveloperName',
+      'SELECT DeveloperName, MasterLabel, MQL_Fit_Threshold__c, MQL_Engagement_Threshold__c, Score_Cap__c, Burst_Window_Seconds__c, Burst_Max_Events__c, MQL_Max_Negative__c FROM Scoring_Setting__mdt ORDER BY DeveloperName',
     );
     // an org returns the same values as query rows (attributes included); the config must come out identical
     const rows = shipped.map((r) =>
@@ -284,6 +284,7 @@ describe('the loader agrees with the custom metadata validation rules', () => {
     ['Scoring_Setting', 'Default', { MQL_Engagement_Threshold__c: -1 }, 'Engagement_Threshold_Range'],
     ['Scoring_Setting', 'Default', { Score_Cap__c: 0 }, 'Score_Cap_Range'],
     ['Scoring_Setting', 'Default', { Burst_Max_Events__c: 0 }, 'Burst_Valid'],
+    ['Scoring_Setting', 'Default', { MQL_Max_Negative__c: 0 }, 'Max_Negative_Range'],
     ['Routing_Rule', 'Territory_EMEA', { Priority__c: 0 }, 'Priority_Positive'],
     ['Routing_Rule', 'Territory_EMEA', { Method__c: null }, 'Method_Required'],
     ['Routing_Rule', 'Territory_EMEA', { Target_Pool__c: null }, 'Target_Required'],

@@ -64,7 +64,9 @@ describe('scoring', () => {
     };
     const r = score({ record: {}, events: opens, rules: [rule], settings, now: '2026-03-15T12:00:00Z' });
     expect(r.engagement).toBe(6);
-    expect(r.suppressedEvents).toBe(497);
+    // only the 100 most recent opens are read (MAX_EVENTS_PER_RECORD); of those, 3 per 10 s window count
+    expect(r.cappedEvents).toBe(400);
+    expect(r.suppressedEvents).toBe(97);
   });
 
   it('keeps events in a burst window independent of their input order', () => {

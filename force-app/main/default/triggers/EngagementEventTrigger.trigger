@@ -1,3 +1,3 @@
-trigger EngagementEventTrigger on Engagement_Event__c(after insert) {
+trigger EngagementEventTrigger on Engagement_Event__c(before insert, after insert) {
   TriggerDispatcher.run();
 }
