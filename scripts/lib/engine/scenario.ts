@@ -140,10 +140,14 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
   const scenario = ScenarioSchema.parse(input);
   const engine = new Engine({ root, now: scenario.start });
   const refs = new Map<string, string>(); // scenario ref → engine id
-  for (const u of scenario.users) engine.addUser(u.alias, { active: u.active, managerId: u.manager ?? null });
+  // user ids look like Salesforce's (prefix 005, the key prefix of User) and sort as the aliases do
+  const userId = (alias: string) => `005${alias}`;
+  for (const u of scenario.users) {
+    engine.addUser(userId(u.alias), { active: u.active, managerId: u.manager ? userId(u.manager) : null });
+  }
   for (const r of scenario.reps) {
     engine.addRep({
-      userId: r.user,
+      userId: userId(r.user),
       pool: r.pool,
       capacity: r.capacity ?? null,
       openLeads: r.openLeads ?? 0,
@@ -156,7 +160,7 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
   const resolve = (v: unknown): unknown => {
     if (typeof v !== 'string') return v;
     if (v.startsWith('@queue:')) return `queue:${v.slice(7)}`;
-    if (v.startsWith('@')) return v.slice(1);
+    if (v.startsWith('@')) return userId(v.slice(1));
     if (v.startsWith('#')) {
       const id = refs.get(v.slice(1));
       if (!id) throw new Error(`unknown record ref ${v}`);
@@ -221,7 +225,7 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
         engine.engagement(id(step.ref), step.signal, step.occurredAt, step.count);
         return;
       case 'task':
-        engine.logTask(id(step.ref), step.by);
+        engine.logTask(id(step.ref), step.by ? userId(step.by.replace(/^@/, '')) : undefined);
         return;
       case 'accept':
         engine.accept(objOf(step.ref), id(step.ref));
@@ -258,7 +262,7 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
         return;
       case 'updateRep': {
         const f = step.fields;
-        const rows = engine.state.reps.filter((r) => r.userId === step.user);
+        const rows = engine.state.reps.filter((r) => r.userId === userId(step.user));
         if (!rows.length) throw new Error(`no rep ${step.user}`);
         for (const r of rows) {
           if (f.Capacity__c !== undefined) r.capacity = f.Capacity__c;
@@ -269,7 +273,7 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
         return;
       }
       case 'deactivateUser':
-        engine.updateUser(step.user, { active: false });
+        engine.updateUser(userId(step.user), { active: false });
         return;
     }
   }
@@ -293,7 +297,9 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
       }
     }
     for (const [user, want] of Object.entries(x.openLeads ?? {})) {
-      const got = engine.state.reps.filter((r) => r.userId === user).reduce((s, r) => s + r.openLeads, 0);
+      const got = engine.state.reps
+        .filter((r) => r.userId === userId(user))
+        .reduce((s, r) => s + r.openLeads, 0);
       if (got !== want) problems.push(`open leads of ${user}: expected ${want}, got ${got}`);
     }
     for (const [ref, want] of Object.entries(x.transitions ?? {})) {

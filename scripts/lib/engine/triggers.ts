@@ -3,7 +3,7 @@
 // lifecycle log (20), SLA log (30), capacity (40, Lead update). A refused save throws SaveError and keeps
 // nothing, as the org rolls back the DML.
 import { addBusinessHours } from '../rules/calendar.ts';
-import { route } from '../rules/routing.ts';
+import { releaseCapacity, route } from '../rules/routing.ts';
 import { score } from '../rules/scoring.ts';
 import { transition, type LifecycleEvent, type LifecycleStage } from '../rules/lifecycle.ts';
 import type { SlaPolicy } from '../rules/sla.ts';
@@ -165,10 +165,12 @@ function applyRouting(state: EngineState, rec: EngineRecord) {
     accounts,
     pointers: state.pointers,
     now: state.now,
+    inactiveUsers: [...state.users.values()].filter((u) => !u.active).map((u) => u.id),
   });
   const a = result.assignments[0];
   state.pointers = result.pointers;
   for (const rep of state.reps) rep.openLeads = result.openLeads[rep.userId] ?? rep.openLeads;
+  // the org stamps the chosen rep's rows only (RoutingService.writeDecisions)
   rec.OwnerId = a.ownerType === 'Queue' ? `queue:${a.ownerId}` : a.ownerId;
   rec.Matched_Account__c = a.matchedAccountId;
   rec.Routed_At__c = state.now;
@@ -191,24 +193,13 @@ function applySlaStart(state: EngineState, rec: EngineRecord, old: EngineRecord 
   return { recordId: rec.Id, type: 'Started', at: mqlAt, escalatedTo: null };
 }
 
-/** Open leads count against a rep while the rep owns them and they are neither converted nor recycled. */
-function holdsCapacity(rec: EngineRecord | null): string | null {
-  if (!rec || rec.IsConverted === true) return null;
-  if (rec.Status === 'Unqualified' || rec.Status === 'Disqualified') return null;
-  return typeof rec.OwnerId === 'string' && !rec.OwnerId.startsWith('queue:') ? rec.OwnerId : null;
-}
-
-function repRows(state: EngineState, userId: string | null): RepRow[] {
-  return userId ? state.reps.filter((r) => r.userId === userId) : [];
-}
-
-/** After update of Lead: a rep's open leads drop when the lead leaves them (owner change, conversion, disqualified). */
+/** TA_Lead_Capacity: a lead that leaves its rep (owner change, conversion, closed, recycled) frees capacity. */
 function applyCapacity(state: EngineState, rec: EngineRecord, old: EngineRecord): void {
-  const before = holdsCapacity(old);
-  const after = holdsCapacity(rec);
-  if (before === after) return;
-  for (const r of repRows(state, before)) r.openLeads = Math.max(0, r.openLeads - 1);
-  for (const r of repRows(state, after)) r.openLeads += 1;
+  const { deltas } = releaseCapacity({ changes: [{ before: old, after: rec }] });
+  for (const rep of state.reps) {
+    const d = deltas[rep.userId];
+    if (d) rep.openLeads = Math.max(0, rep.openLeads + d);
+  }
 }
 
 /**
