@@ -1,0 +1,109 @@
+// The Apex test run passes on a fresh org (issue 12): tests run as users they create, insert only data the active
+// validation rules accept, and no trigger path aggregates history or filters with a leading-wildcard LIKE.
+// Each check is proven on a small failing fixture (tests/fixtures/apex-tests) and then run on the real tree.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkRunAsUsers, checkTestData } from '../../../scripts/lib/verify/apexTests.ts';
+import { checkTriggerPathSoql } from '../../../scripts/lib/verify/triggerSoql.ts';
+import { ROOT } from './helpers.ts';
+
+const classes = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.cls'))
+    .sort()
+    .map((f) => join(dir, f));
+const MAIN = classes(join(ROOT, 'main', 'default', 'classes'));
+const TESTS = classes(join(ROOT, 'test', 'default', 'classes'));
+const FIXTURE = join('tests', 'fixtures', 'apex-tests');
+const TEST_DATA = join(ROOT, 'test', 'default', 'classes', 'RevOpsTestData.cls');
+const fixture = {
+  mainFiles: classes(join(FIXTURE, 'main')),
+  testFiles: [...classes(join(FIXTURE, 'test')), TEST_DATA],
+  root: ROOT,
+};
+const real = { mainFiles: MAIN, testFiles: TESTS, root: ROOT };
+const at = (problems: { file: string; line: number }[]): string[] =>
+  problems.map((p) => `${p.file.split('/').at(-1)}:${p.line}`);
+const SLOW = 180_000; // parses every Apex class of the tree
+
+describe('Apex tests run as users they create', () => {
+  it(
+    'flags a controller call or user-mode query outside System.runAs of a created user',
+    () => {
+      const problems = checkRunAsUsers(fixture);
+      expect(at(problems)).toEqual(['Fixture_Tests.cls:11', 'Fixture_Tests.cls:17', 'Fixture_Tests.cls:23']);
+      expect(problems[0].message).toContain('FixtureController.getLead (@AuraEnabled)');
+      expect(problems[0].message).toContain("RevOpsTestData.userWith('RevOps_Sales_Rep')");
+      expect(problems[2].message).toContain('a user-mode query');
+    },
+    SLOW,
+  );
+
+  it(
+    'holds for every Apex test of the tree',
+    () => {
+      expect(checkRunAsUsers(real).map((p) => `${p.file}:${p.line}: ${p.message}`)).toEqual([]);
+    },
+    SLOW,
+  );
+});
+
+describe('Apex tests insert data the active validation rules accept', () => {
+  it(
+    'names the file, line and rule of each inserted record a rule refuses; try/catch, allOrNone=false and the bypass permission set are exempt',
+    () => {
+      const result = checkTestData(fixture);
+      expect(
+        result.problems.map((p) => `${at([p])[0]} ${p.message.match(/validation rule (\S+) refuses/)?.[1]}`),
+      ).toEqual([
+        'Fixture_Tests.cls:40 Opportunity.Stage_Discovery_Required_Fields',
+        'Fixture_Tests.cls:4 Opportunity.Stage_Proposal_Required_Fields',
+        'Fixture_Tests.cls:50 Rep_Availability__c.Capacity_And_Weight_Valid',
+      ]);
+      expect(result.problems[0].message).toContain('Current_Solution__c');
+      expect(result.skipped).toEqual([]);
+      // evaluated: the three refused, the two builder deals, the valid row and the bypass insert (the try/catch
+      // and allOrNone=false inserts are exempt, so not evaluated)
+      expect(result.checked).toBe(7);
+    },
+    SLOW,
+  );
+
+  it(
+    'holds for every Apex test of the tree, RevOpsTestData.opportunityAt included',
+    () => {
+      const result = checkTestData(real);
+      expect(result.problems.map((p) => `${p.file}:${p.line}: ${p.message}`)).toEqual([]);
+      expect(result.checked).toBeGreaterThan(10);
+    },
+    SLOW,
+  );
+});
+
+describe('trigger paths read no unbounded history aggregate and no leading-wildcard LIKE', () => {
+  it(
+    'follows TA_* actions into the classes they call and names each offending query with its path',
+    () => {
+      const problems = checkTriggerPathSoql(fixture);
+      expect(at(problems)).toEqual([
+        'FixtureSelector.cls:9',
+        'FixtureSelector.cls:10',
+        'FixtureSelector.cls:14',
+      ]);
+      expect(problems[0].message).toContain("Name LIKE '%Inc'");
+      expect(problems[1].message).toContain("LIKE :patterns ('%' + ...)");
+      expect(problems[2].message).toContain('Routing_Decision__c');
+      expect(problems[2].path).toEqual(['TA_Fixture_Route.beforeInsert', 'FixtureSelector.lastPointers']);
+    },
+    SLOW,
+  );
+
+  it(
+    'holds for every trigger action of the tree',
+    () => {
+      expect(checkTriggerPathSoql(real).map((p) => `${p.file}:${p.line}: ${p.message}`)).toEqual([]);
+    },
+    SLOW,
+  );
+});
