@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createGzip } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
+import yauzl from 'yauzl';
 
 export interface Dataset {
   fields: string[];
@@ -37,6 +38,14 @@ export interface FakeOrgOptions {
     pollsBeforeDone?: number;
     componentsTotal?: number;
   };
+  /**
+   * Duplicate management as the org enforces it. A real deploy's matching rules read Activating for this many
+   * MatchingRule queries, then Active; an active duplicate rule is refused while one of its matching rules is not
+   * Active, and duplicate rule sort orders must run 1..n per object (with the org's rules in `metadata`).
+   */
+  matchingRules?: { readsUntilActive: number; initial?: Record<string, string> };
+  /** readMetadata/listMetadata answers: type -> fullName -> the record's inner XML. */
+  metadata?: Record<string, Record<string, string>>;
 }
 
 export interface Faults {
@@ -73,7 +82,18 @@ export class FakeOrg {
   url = '';
   readonly log: LoggedRequest[] = [];
   readonly faults: Faults = {};
-  readonly deployRequests: Array<{ checkOnly: boolean; testLevel: string | null; zipBytes: number }> = [];
+  readonly deployRequests: Array<{
+    checkOnly: boolean;
+    testLevel: string | null;
+    zipBytes: number;
+    /** Zip entry paths without the root folder, e.g. matchingRules/Lead.matchingRule. */
+    entries: string[];
+  }> = [];
+  /** The files of the last real deploy that carried each path (e.g. standardValueSets/OpportunityStage.standardValueSet). */
+  readonly deployedFiles = new Map<string, string>();
+  /** MatchingRule state by Object.Name: status and the MatchingRule queries left before it reads Active. */
+  readonly matchingRules = new Map<string, { status: string; readsLeft: number }>();
+  private deployFailures = new Map<string, DeployFailure[]>();
   readonly compositeBodies: unknown[] = [];
   readonly apexRestCalls: Array<{ path: string; body: unknown }> = [];
   private jobs = new Map<string, Job>();
@@ -99,6 +119,8 @@ export class FakeOrg {
       },
       ...opts.data,
     };
+    for (const [k, status] of Object.entries(opts.matchingRules?.initial ?? {}))
+      this.matchingRules.set(k, { status, readsLeft: 0 });
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((e: Error) => {
         if (!res.headersSent) this.error(res, 500, 'UNKNOWN_EXCEPTION', e.message);
@@ -262,6 +284,7 @@ export class FakeOrg {
       const q = this.parseSoql(url.searchParams.get('q') ?? '');
       if (!q) return this.error(res, 400, 'MALFORMED_QUERY', 'unexpected token');
       ({ object, fields } = q);
+      if (object === 'MatchingRule' && this.opts.matchingRules) return this.matchingRuleQuery(res, version);
     } else {
       // Our locator: 01g<base64 of {object, fields}>-<offset>, opaque to clients.
       const [token, off] = rest.slice('/query/'.length).split('-');
@@ -444,12 +467,16 @@ export class FakeOrg {
       );
     }
     if (/<deploy[\s>]/.test(body)) {
-      const zip = /<ZipFile>([^<]*)<\/ZipFile>/.exec(body)?.[1] ?? '';
+      const zip = Buffer.from(/<ZipFile>([^<]*)<\/ZipFile>/.exec(body)?.[1] ?? '', 'base64');
       const checkOnly = /<checkOnly>true<\/checkOnly>/.test(body);
       const testLevel = /<testLevel>([^<]*)<\/testLevel>/.exec(body)?.[1] ?? null;
-      this.deployRequests.push({ checkOnly, testLevel, zipBytes: Buffer.from(zip, 'base64').length });
+      const files = await unzip(zip);
+      this.deployRequests.push({ checkOnly, testLevel, zipBytes: zip.length, entries: [...files.keys()] });
       const id = this.id('0Af');
       this.deploys.set(id, 0);
+      if (this.opts.matchingRules) this.deployFailures.set(id, this.duplicateManagement(files, checkOnly));
+      if (!checkOnly && !this.deployFailures.get(id)?.length && this.opts.deploy?.status !== 'Failed')
+        for (const [path, text] of files) this.deployedFiles.set(path, text);
       return reply(
         200,
         `<deployResponse><result><done>false</done><id>${id}</id><state>Queued</state></result></deployResponse>`,
@@ -462,9 +489,11 @@ export class FakeOrg {
         '';
       const polls = (this.deploys.get(id) ?? 0) + 1;
       this.deploys.set(id, polls);
-      const d = this.opts.deploy ?? { status: 'Succeeded' };
+      const base = this.opts.deploy ?? { status: 'Succeeded' };
+      const own = this.deployFailures.get(id) ?? [];
+      const d = own.length ? { ...base, status: 'Failed' as const } : base;
       const done = polls > (d.pollsBeforeDone ?? 1);
-      const failures = d.failures ?? [];
+      const failures = [...(d.failures ?? []), ...own];
       const total = d.componentsTotal ?? 10;
       const status = done ? d.status : polls === 1 ? 'Pending' : 'InProgress';
       const errors = done ? failures.filter((f) => (f.problemType ?? 'Error') === 'Error').length : 0;
@@ -493,11 +522,144 @@ export class FakeOrg {
           `<status>${status}</status><success>${done && d.status !== 'Failed'}</success></result></checkDeployStatusResponse>`,
       );
     }
+    if (/<readMetadata[\s>]/.test(body)) {
+      const type = /<type>([^<]*)<\/type>/.exec(body)?.[1] ?? '';
+      const names = [...body.matchAll(/<fullNames>([^<]*)<\/fullNames>/g)].map((m) => m[1]);
+      const records = names
+        .filter((n) => this.opts.metadata?.[type]?.[n] !== undefined)
+        .map(
+          (n) =>
+            `<records xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="${type}"><fullName>${escapeXml(n)}</fullName>${this.opts.metadata![type][n]}</records>`,
+        )
+        .join('');
+      return reply(200, `<readMetadataResponse><result>${records}</result></readMetadataResponse>`);
+    }
+    if (/<listMetadata[\s>]/.test(body)) {
+      const type = /<type>([^<]*)<\/type>/.exec(body)?.[1] ?? '';
+      const results = Object.keys(this.opts.metadata?.[type] ?? {})
+        .map(
+          (n) =>
+            `<result><createdById>0055e000000FAKEAAA</createdById><createdByName>Admin User</createdByName><createdDate>2026-01-01T00:00:00.000Z</createdDate><fileName>${type}/${escapeXml(n)}</fileName><fullName>${escapeXml(n)}</fullName><id>${this.id('0Bm')}</id><lastModifiedById>0055e000000FAKEAAA</lastModifiedById><lastModifiedByName>Admin User</lastModifiedByName><lastModifiedDate>2026-01-01T00:00:00.000Z</lastModifiedDate><type>${type}</type></result>`,
+        )
+        .join('');
+      return reply(200, `<listMetadataResponse>${results}</listMetadataResponse>`);
+    }
     reply(
       500,
       '<soapenv:Fault><faultcode>sf:UNKNOWN_EXCEPTION</faultcode><faultstring>unsupported call</faultstring></soapenv:Fault>',
     );
   }
+
+  /** MatchingRule query: every rule in the fake's state; each query counts down a rule's Activating reads. */
+  private matchingRuleQuery(res: ServerResponse, version: string): void {
+    const records = [...this.matchingRules].map(([k, r]) => {
+      const [object, name] = k.split('.');
+      const rec = {
+        attributes: {
+          type: 'MatchingRule',
+          url: `/services/data/v${version}/sobjects/MatchingRule/${this.id('0JM')}`,
+        },
+        DeveloperName: name,
+        SobjectType: object,
+        RuleStatus: r.status,
+      };
+      if (r.status === 'Activating' && --r.readsLeft <= 0) r.status = 'Active';
+      return rec;
+    });
+    this.json(res, 200, { totalSize: records.length, done: true, records });
+  }
+
+  /**
+   * What the org checks when duplicate management components deploy: an active duplicate rule needs each of its
+   * matching rules Active before the deploy (rules in the same deploy are only Activating); sort orders run 1..n per
+   * object. A real deploy that passes starts its matching rules activating and records its duplicate rules.
+   */
+  private duplicateManagement(files: Map<string, string>, checkOnly: boolean): DeployFailure[] {
+    const failures: DeployFailure[] = [];
+    const dupRules = new Map<string, string>();
+    for (const [path, xml] of files) {
+      const m = /^duplicateRules\/(.+)\.duplicateRule$/.exec(path);
+      if (m) dupRules.set(m[1], xml);
+    }
+    const orgRules = { ...(this.opts.metadata?.DuplicateRule ?? {}) };
+    for (const [fullName, xml] of dupRules) orgRules[fullName] = xml;
+    for (const [fullName, xml] of dupRules) {
+      if (!/<isActive>true<\/isActive>/.test(xml)) continue;
+      for (const b of xml.matchAll(/<duplicateRuleMatchRules>([\s\S]*?)<\/duplicateRuleMatchRules>/g)) {
+        const object = /<matchRuleSObjectType>([^<]*)</.exec(b[1])?.[1];
+        const name = /<matchingRule>([^<]*)</.exec(b[1])?.[1];
+        if (this.matchingRules.get(`${object}.${name}`)?.status !== 'Active')
+          failures.push({
+            componentType: 'DuplicateRule',
+            fullName,
+            fileName: `duplicateRules/${fullName}.duplicateRule`,
+            problem:
+              'Before you can use this duplicate rule, all associated matching rules must be active and have their fields mapped',
+          });
+      }
+    }
+    const byObject = new Map<string, number[]>();
+    for (const [fullName, xml] of Object.entries(orgRules)) {
+      const list = byObject.get(fullName.split('.')[0]) ?? [];
+      list.push(Number(/<sortOrder>(\d+)</.exec(xml)?.[1]));
+      byObject.set(fullName.split('.')[0], list);
+    }
+    for (const [fullName] of dupRules) {
+      const orders = [...byObject.get(fullName.split('.')[0])!].sort((a, b) => a - b);
+      if (orders.some((n, i) => n !== i + 1))
+        failures.push({
+          componentType: 'DuplicateRule',
+          fullName,
+          fileName: `duplicateRules/${fullName}.duplicateRule`,
+          problem: 'SortOrder must be in sequential order from 1.',
+        });
+    }
+    if (checkOnly || failures.length) return failures;
+    for (const [path, xml] of files) {
+      const m = /^matchingRules\/(.+)\.matchingRule$/.exec(path);
+      if (!m) continue;
+      for (const rule of xml.matchAll(/<matchingRules>[\s\S]*?<fullName>([^<]*)<\/fullName>/g))
+        this.matchingRules.set(`${m[1]}.${rule[1]}`, {
+          status: 'Activating',
+          readsLeft: this.opts.matchingRules!.readsUntilActive,
+        });
+    }
+    const metadata = (this.opts.metadata ??= {});
+    for (const [fullName, xml] of dupRules)
+      (metadata.DuplicateRule ??= {})[fullName] =
+        /<DuplicateRule[^>]*>([\s\S]*)<\/DuplicateRule>/.exec(xml)?.[1] ?? '';
+    return failures;
+  }
+}
+
+/** The files of a zip as text, by path relative to its package.xml. */
+async function unzip(buf: Buffer): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!buf.length) return out;
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.fromBuffer(buf, { lazyEntries: true }, (e, z) => (e ? reject(e) : resolve(z))),
+  );
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      if (entry.fileName.endsWith('/')) return zip.readEntry();
+      zip.openReadStream(entry, (e, stream) => {
+        if (e) return reject(e);
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          out.set(entry.fileName, Buffer.concat(chunks).toString('utf8'));
+          zip.readEntry();
+        });
+        stream.on('error', reject);
+      });
+    });
+    zip.on('end', () => resolve());
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+  // a zip with a root folder (unpackaged/package.xml): paths relative to it
+  const root = /^(.*\/)?package\.xml$/.exec([...out.keys()].find((k) => k.endsWith('package.xml')) ?? '')?.[1];
+  return root ? new Map([...out].map(([k, v]) => [k.slice(root.length), v])) : out;
 }
 
 function csvValue(v: string | number | boolean | null): string {
