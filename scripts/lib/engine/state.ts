@@ -110,6 +110,20 @@ export function newState(config: RevOpsConfig, now: string): EngineState {
   };
 }
 
+/** A config holding only routing rules (route simulation replays routing alone). */
+export function routingConfig(routingRules: RevOpsConfig['routingRules']): RevOpsConfig {
+  return {
+    scoringRules: [],
+    scoringSettings: { mqlFitThreshold: 0, mqlEngagementThreshold: 0, scoreCap: 100 },
+    routingRules,
+    slaPolicies: [],
+    businessCalendars: [],
+    stagePolicies: [],
+    approvalTiers: [],
+    dedupRules: [],
+  } as RevOpsConfig;
+}
+
 export function nextId(state: EngineState, prefix: string): string {
   state.counters[prefix] = (state.counters[prefix] ?? 0) + 1;
   return `${prefix}${state.counters[prefix]}`;

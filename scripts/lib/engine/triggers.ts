@@ -3,6 +3,7 @@
 // lifecycle log (20), SLA log (30), capacity (40, Lead update). A refused save throws SaveError and keeps
 // nothing, as the org rolls back the DML.
 import { addBusinessHours } from '../rules/calendar.ts';
+import type { AccountCandidate } from '../rules/match.ts';
 import { releaseCapacity, route } from '../rules/routing.ts';
 import { score } from '../rules/scoring.ts';
 import { transition, type LifecycleEvent, type LifecycleStage } from '../rules/lifecycle.ts';
@@ -137,9 +138,12 @@ function applyLifecycle(
   };
 }
 
-/** TA_Lead_Route (RoutingService.assignOwners): owner, matched account, rule; rep counters and pointers. */
-function applyRouting(state: EngineState, rec: EngineRecord) {
-  const accounts = [...state.records.Account.values()].map((a) => ({
+/**
+ * TA_Lead_Route (RoutingService.assignOwners): owner, matched account, rule; rep counters and pointers.
+ * `accounts` narrows the account candidates (the org reads them by domain/name key); default: every account.
+ */
+export function applyRouting(state: EngineState, rec: EngineRecord, accounts?: AccountCandidate[]) {
+  accounts ??= [...state.records.Account.values()].map((a) => ({
     id: a.Id,
     name: String(a.Name ?? ''),
     website: (a.Website as string | null) ?? null,
@@ -194,7 +198,7 @@ function applySlaStart(state: EngineState, rec: EngineRecord, old: EngineRecord 
 }
 
 /** TA_Lead_Capacity: a lead that leaves its rep (owner change, conversion, closed, recycled) frees capacity. */
-function applyCapacity(state: EngineState, rec: EngineRecord, old: EngineRecord): void {
+export function applyCapacity(state: EngineState, rec: EngineRecord, old: EngineRecord): void {
   const { deltas } = releaseCapacity({ changes: [{ before: old, after: rec }] });
   for (const rep of state.reps) {
     const d = deltas[rep.userId];

@@ -6,7 +6,9 @@ import {
   companyEmailDomain,
   type AccountCandidate,
 } from '../rules/match.ts';
-import { route, type PointerState, type Rep, type RoutingRule } from '../rules/routing.ts';
+import { capacityHolder, type Rep, type RoutingRule } from '../rules/routing.ts';
+import { newState, routingConfig } from '../engine/state.ts';
+import { applyCapacity, applyRouting } from '../engine/triggers.ts';
 import type { SRecord } from '../rules/types.ts';
 import { lit, ReportError, requireColumns, toIso, type Db } from './db.ts';
 import { num, pct, type ReportDoc } from '../render/doc.ts';
@@ -74,6 +76,7 @@ export async function simulateRouting(
         `SELECT CAST(max("CreatedDate") - INTERVAL 90 DAY AS VARCHAR) AS since FROM "Lead"`,
       );
   if (!since) throw new ReportError('The snapshot has no leads to replay.');
+  const cols = new Set(await db.tableColumns('Lead'));
   const leads = (await db.all(
     `SELECT * FROM "Lead" WHERE "CreatedDate" >= CAST(${lit(since)} AS TIMESTAMP) ORDER BY "CreatedDate", "Id"`,
   )) as SRecord[];
@@ -127,7 +130,51 @@ export async function simulateRouting(
     put('n:' + normalizeCompany(a.name), a);
   }
 
-  let pointers: PointerState = {};
+  // The engine model's routing step (TA_Lead_Route) and capacity step (TA_Lead_Capacity), over time: a lead
+  // takes its simulated rep's capacity until it converts or closes, as Open_Leads__c does in the org.
+  const state = newState(routingConfig(rules), since);
+  const releaseAt = (l: SRecord): string | null =>
+    l.IsConverted === true && l.ConvertedDate
+      ? toIso(l.ConvertedDate)
+      : capacityHolder({ OwnerId: '005', Status: l.Status ?? null }) === null
+        ? toIso(l.LastModifiedDate ?? l.CreatedDate)
+        : null;
+  const openAtSince = new Map<string, number>();
+  const releases: { at: string; ownerId: string }[] = [];
+  const earlier = (await db.all(
+    `SELECT "OwnerId", "Status", ${cols.has('IsConverted') ? '"IsConverted"' : 'NULL AS "IsConverted"'}, ${
+      cols.has('ConvertedDate') ? '"ConvertedDate"' : 'NULL AS "ConvertedDate"'
+    }, ${cols.has('LastModifiedDate') ? '"LastModifiedDate"' : 'NULL AS "LastModifiedDate"'}, "CreatedDate"
+     FROM "Lead" WHERE "CreatedDate" < CAST(${lit(since)} AS TIMESTAMP)`,
+  )) as SRecord[];
+  for (const l of earlier) {
+    const owner = String(l.OwnerId ?? '');
+    const at = releaseAt(l);
+    if (at !== null && at < since) continue;
+    openAtSince.set(owner, (openAtSince.get(owner) ?? 0) + 1);
+    if (at !== null) releases.push({ at, ownerId: owner });
+  }
+  state.reps = reps.map((r) => ({
+    userId: r.userId,
+    pool: r.pool,
+    capacity: r.capacity ?? null,
+    openLeads: openAtSince.get(r.userId) ?? 0,
+    weight: r.weight ?? 1,
+    active: r.active !== false,
+    // past PTO is not in a snapshot: today's Out_Of_Office_Until__c says nothing about the replayed period
+    outOfOfficeUntil: null,
+    languages: r.languages ?? [],
+    productLines: r.productLines ?? [],
+  }));
+  const release = (until: string) => {
+    releases.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    while (releases.length && releases[0].at <= until) {
+      const { ownerId } = releases.shift()!;
+      const held = { Id: 'release', OwnerId: ownerId };
+      applyCapacity(state, { ...held, IsConverted: true }, held);
+    }
+  };
+
   const counts = new Map<string, { leads: number; type: 'User' | 'Queue' }>();
   const actual = new Map<string, number>();
   const byRule = new Map<string, number>();
@@ -141,21 +188,25 @@ export async function simulateRouting(
       'n:' + normalizeCompany(lead.Company),
     ];
     const candidates = [...new Set(keys.flatMap((k) => (k.length > 2 ? (index.get(k) ?? []) : [])))];
-    const now = toIso(lead.CreatedDate)!;
-    const res = route({ leads: [lead], rules, reps, accounts: candidates, pointers, now });
-    pointers = res.pointers;
-    const a = res.assignments[0];
-    const c = counts.get(a.ownerId) ?? { leads: 0, type: a.ownerType };
+    state.now = toIso(lead.CreatedDate)!;
+    release(state.now);
+    const rec = { ...lead, Id: String(lead.Id), OwnerId: null, Matched_Account__c: null };
+    const a = applyRouting(state, rec, candidates);
+    const isQueue = a.ownerId.startsWith('queue:');
+    const simulated = isQueue ? a.ownerId.slice('queue:'.length) : a.ownerId;
+    const at = releaseAt(lead);
+    if (at !== null && !isQueue) releases.push({ at, ownerId: simulated });
+    const c = counts.get(simulated) ?? { leads: 0, type: isQueue ? 'Queue' : 'User' };
     c.leads++;
-    counts.set(a.ownerId, c);
+    counts.set(simulated, c);
     const owner = (lead.OwnerId as string | null) ?? null;
     if (owner) actual.set(owner, (actual.get(owner) ?? 0) + 1);
     byRule.set(a.rule ?? '(fallback)', (byRule.get(a.rule ?? '(fallback)') ?? 0) + 1);
     if (a.fallbackUsed) fallback++;
-    if (owner !== a.ownerId) {
+    if (owner !== simulated) {
       changed++;
       if (changes.length < 50)
-        changes.push({ leadId: String(lead.Id), from: owner, to: a.ownerId, rule: a.rule });
+        changes.push({ leadId: String(lead.Id), from: owner, to: simulated, rule: a.rule });
     }
   }
   const n = leads.length;
@@ -196,8 +247,9 @@ export async function simulateRouting(
     ownerChangeRate: n ? changed / n : null,
     changes,
     assumptions: [
-      'Leads are replayed in CreatedDate order with the rules of the given config; round-robin pointers carry from lead to lead.',
-      "Rep availability (active, out of office, capacity, open leads) is today's, from Rep_Availability__c in the snapshot.",
+      "Leads are replayed in CreatedDate order through the engine model's routing and capacity steps (the org's TA_Lead_Route and TA_Lead_Capacity) with the rules of the given config; round-robin pointers carry from lead to lead.",
+      "Each rep starts with the leads they held open at the start date; a replayed lead takes its simulated rep's capacity until it converted or closed (ConvertedDate, or LastModifiedDate of a closed status).",
+      "Rep pools, weights, capacity and active flags are today's, from Rep_Availability__c. Past PTO is not in a snapshot, so today's Out_Of_Office_Until__c is not applied to the replayed period.",
     ],
   };
 }
