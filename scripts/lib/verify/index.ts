@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { checkApexSemantics } from './apexls.ts';
 import { checkApexSchema } from './apexSchema.ts';
+import { checkConfigDrift } from './configDrift.ts';
 import { checkDeployability } from './deploy.ts';
 import { checkFormulas } from './formulas.ts';
 import { checkLwc } from './lwc.ts';
@@ -72,7 +73,7 @@ export async function runVerify(options: VerifyOptions = {}): Promise<VerifyRepo
     apex: () => checkApexSemantics(input),
     'apex-schema': () => checkApexSchema(input, getSchema()),
     pmd: () => checkPmd(input),
-    formula: () => checkFormulas(input, getSchema()),
+    formula: () => [...checkFormulas(input, getSchema()), ...checkConfigDrift(input, getSchema())],
     lwc: () => checkLwc(input, getSchema()),
   };
   // start the two java processes first, then do the in-process checks while they run

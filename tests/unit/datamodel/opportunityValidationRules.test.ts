@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateValidationRule } from '../../../scripts/lib/formula/index.ts';
 import { loadConfig } from '../../../scripts/lib/config/index.ts';
-import { readMeta, ROOT, validationRuleNames } from './helpers.ts';
+import { stageSkip } from '../../../scripts/lib/rules/hygiene.ts';
+import { ROOT, validationRuleNames } from './helpers.ts';
 
 const BYPASS = ['RevOps_Bypass_Validation'];
 const policies = loadConfig(ROOT).stagePolicies;
@@ -191,15 +192,13 @@ describe('Stage_Skip_Blocked', () => {
     expect(move('Qualified', 'Negotiation', { permissions: BYPASS }).fires).toBe(false);
   });
 
-  it('uses the same stage order as Stage_Policy__mdt.Order__c', () => {
-    const xml = readMeta<{ ValidationRule: { errorConditionFormula: string } }>(
-      'objects/Opportunity/validationRules/Stage_Skip_Blocked.validationRule-meta.xml',
-    );
-    const firstCase = xml.ValidationRule.errorConditionFormula.split('- CASE')[0];
-    const order = Object.fromEntries(
-      [...firstCase.matchAll(/"([^"]+)", (\d+)/g)].map((m) => [m[1], Number(m[2])]),
-    );
-    expect(order).toEqual(Object.fromEntries(policies.map((p) => [p.stage, p.order])));
+  it('refuses exactly the moves stageSkip (scripts/lib/rules/hygiene.ts) calls a skip, for every pair of stages', () => {
+    for (const from of policies)
+      for (const to of policies) {
+        if (from.stage === to.stage) continue;
+        const skip = stageSkip(from.stage, to.stage, policies);
+        expect(move(from.stage, to.stage).fires, `${from.stage} -> ${to.stage}`).toBe(skip.skipped);
+      }
   });
 });
 

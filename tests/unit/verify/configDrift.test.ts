@@ -1,0 +1,159 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../scripts/lib/config/index.ts';
+import { evaluateFormula, loadFieldTypes } from '../../../scripts/lib/formula/index.ts';
+import { evaluateDealDesk } from '../../../scripts/lib/rules/dealdesk.ts';
+import {
+  checkConfigDrift,
+  dealDeskFormulas,
+  fraction,
+  readApprovalTiers,
+  writeConfig,
+} from '../../../scripts/lib/verify/configDrift.ts';
+import { decodeXml } from '../../../scripts/lib/verify/files.ts';
+import { REPO, fixture, verifyFixture, problemsOf } from './helpers.ts';
+
+const REAL = resolve(REPO, 'force-app');
+const DRIFTED = fixture('config-drift');
+const temps: string[] = [];
+afterEach(() => {
+  for (const t of temps.splice(0)) rmSync(t, { recursive: true, force: true });
+});
+
+/** A scratch copy of a force-app tree (the generator writes into it). */
+function copyOf(root: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'revops-drift-'));
+  temps.push(dir);
+  cpSync(root, join(dir, 'force-app'), { recursive: true });
+  return join(dir, 'force-app');
+}
+
+const processFormula = (root: string, process: string): string => {
+  const xml = readFileSync(
+    join(root, 'main/default/approvalProcesses', `Opportunity.${process}.approvalProcess-meta.xml`),
+    'utf8',
+  );
+  const steps = xml.replace(/<approvalStep>[\s\S]*?<\/approvalStep>/g, '');
+  return decodeXml(/<entryCriteria>\s*<formula>([\s\S]*?)<\/formula>/.exec(steps)?.[1] ?? '');
+};
+
+describe('config drift check', () => {
+  it('passes on the committed tree: the approval processes and validation rules match the metadata', () => {
+    expect(checkConfigDrift({ root: REAL, repoDir: REPO })).toEqual([]);
+  });
+
+  it('fails on a tree where tiers and a stage policy were tuned without regenerating, naming the file and the record', () => {
+    const problems = checkConfigDrift({ root: DRIFTED, repoDir: REPO });
+    const about = (file: string) => problems.filter((p) => p.file.endsWith(file));
+    const manager = about('Opportunity.Deal_Desk_Manager_Approval.approvalProcess-meta.xml');
+    expect(manager).toHaveLength(1);
+    expect(manager[0].message).toContain('Approval_Tier.Manager');
+    expect(manager[0].message).toContain('< 0.25');
+    expect(manager[0].line).toBeGreaterThan(1);
+    const vp = about('Opportunity.Deal_Desk_VP_Sales_Approval.approvalProcess-meta.xml');
+    expect(vp[0].message).toContain('Approval_Tier.VP_Sales');
+    const proposal = about('Stage_Proposal_Required_Fields.validationRule-meta.xml');
+    expect(proposal.length).toBeGreaterThan(0);
+    expect(proposal[0].message).toContain('Stage_Policy.Proposal');
+    expect(proposal[0].message).toContain('configDrift.ts --write');
+    // nothing else drifted: the finance-and-legal process and the other stages still agree
+    expect(about('Opportunity.Deal_Desk_Finance_Legal_Approval.approvalProcess-meta.xml')).toEqual([]);
+    expect(about('Stage_Discovery_Required_Fields.validationRule-meta.xml')).toEqual([]);
+  });
+
+  it('is part of npm run verify (the formula check)', async () => {
+    const report = await verifyFixture('config-drift', ['formula']);
+    expect(report.ok).toBe(false);
+    expect(problemsOf(report).filter((p) => p.message.startsWith('config drift:')).length).toBe(3);
+  });
+
+  it('regenerates the drifted files so the check passes, and leaves a current tree untouched', () => {
+    const root = copyOf(DRIFTED);
+    const { written, unfixed } = writeConfig(root);
+    expect(unfixed).toEqual([]);
+    expect(written.map((f) => f.split('/').pop()).sort()).toEqual([
+      'Opportunity.Deal_Desk_Manager_Approval.approvalProcess-meta.xml',
+      'Opportunity.Deal_Desk_VP_Sales_Approval.approvalProcess-meta.xml',
+      'Stage_Proposal_Required_Fields.validationRule-meta.xml',
+    ]);
+    expect(checkConfigDrift({ root, repoDir: REPO })).toEqual([]);
+    expect(processFormula(root, 'Deal_Desk_Manager_Approval')).toContain(
+      'BLANKVALUE(Discount_Percent__c, 0) < 0.25',
+    );
+    expect(writeConfig(copyOf(REAL)).written).toEqual([]);
+  });
+
+  it('reports a tier whose approval process file does not exist', () => {
+    const root = copyOf(DRIFTED);
+    const file = join(root, 'main/default/customMetadata/Approval_Tier.VP_Sales.md-meta.xml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('Deal_Desk_VP_Sales_Approval', 'Deal_Desk_VP_Approval'),
+    );
+    const problems = checkConfigDrift({ root, repoDir: REPO });
+    const missing = problems.find((p) =>
+      p.file.endsWith('Opportunity.Deal_Desk_VP_Approval.approvalProcess-meta.xml'),
+    );
+    expect(missing?.message).toMatch(/is missing .*Approval_Tier\.VP_Sales/);
+  });
+});
+
+describe('generated approval-process formulas', () => {
+  it('writes percents as the fractions formulas see', () => {
+    expect([fraction(10), fraction(12.5), fraction(40), fraction(7.25)]).toEqual([
+      '0.10',
+      '0.125',
+      '0.40',
+      '0.0725',
+    ]);
+  });
+
+  // The regenerated processes of the tuned fixture must route every sample deal the way the deal-desk rule does
+  // with the tuned tiers: exactly one process (none for Standard), the steps that run, and the tier stamped.
+  it('route sample deals exactly as evaluateDealDesk does with tuned tiers', () => {
+    const root = copyOf(DRIFTED);
+    writeConfig(root);
+    const tiers = readApprovalTiers(root);
+    const formulas = dealDeskFormulas(tiers);
+    const fieldTypes = loadFieldTypes(join(root, 'main/default/objects/Opportunity'));
+    const run = (text: string, record: Record<string, unknown>) =>
+      evaluateFormula(text, { record, fieldTypes });
+    let checked = 0;
+    for (const Discount_Percent__c of [null, 0, 9.99, 10, 24.99, 25, 39.99, 40, 80])
+      for (const Non_Standard_Terms__c of [null, 'Net-90'])
+        for (const Contract_Term_Months__c of [null, 12, 13, 36])
+          for (const Segment__c of [null, 'SMB', 'Enterprise']) {
+            const deal = { Discount_Percent__c, Non_Standard_Terms__c, Contract_Term_Months__c, Segment__c };
+            const expected = evaluateDealDesk({
+              discountPercent: Discount_Percent__c,
+              termMonths: Contract_Term_Months__c,
+              nonStandardTerms: Non_Standard_Terms__c ? [Non_Standard_Terms__c] : [],
+              segment: Segment__c,
+              tiers,
+            });
+            const label = JSON.stringify(deal);
+            const matching = formulas.filter((f) => run(f.entry.text, deal) === true);
+            expect(
+              matching.map((f) => f.process),
+              label,
+            ).toEqual(expected.approvers.length ? [expected.approvalProcess] : []);
+            if (!matching.length) continue;
+            const [m] = matching;
+            expect(run(m.tierName.text, deal), label).toBe(expected.tier);
+            expect(processFormula(root, m.process), label).toBe(m.entry.text);
+            const parallelApprovers = [...m.steps.values()].some((s) => run(s.text, deal) === true);
+            expect(parallelApprovers, label).toBe(expected.parallel && m.tier.parallel !== true);
+            checked++;
+          }
+    expect(checked).toBeGreaterThan(150);
+  });
+
+  it('refuses two tiers that share one approval process', () => {
+    const tiers = loadConfig(REAL).approvalTiers.map((t) =>
+      t.name === 'VP_Sales' ? { ...t, approvalProcess: 'Deal_Desk_Manager_Approval' } : t,
+    );
+    expect(() => dealDeskFormulas(tiers)).toThrow(/Approval_Tier\.VP_Sales and Approval_Tier\.Manager/);
+  });
+});
