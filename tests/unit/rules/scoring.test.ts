@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decayedPoints,
   meetsMqlThresholds,
+  ruleHorizonDays,
   score,
   suppressBursts,
   type ScoringRule,
@@ -100,5 +101,18 @@ describe('scoring', () => {
     expect(() => score({ record: {}, events: [], rules: [], settings, now: 'yesterday' })).toThrow(
       RuleInputError,
     );
+  });
+
+  it('bounds each signal by the age after which its decayed points round to 0', () => {
+    expect(ruleHorizonDays(2, 7)).toBe(39); // ceil(7 × log2(40)) + 1
+    expect(ruleHorizonDays(30, 30)).toBe(278);
+    expect(ruleHorizonDays(20, null)).toBeNull();
+  });
+
+  it('gates MQL on the negative score only when MQL_Max_Negative__c is set', () => {
+    const gated = { ...settings, mqlMaxNegative: 20 };
+    expect(meetsMqlThresholds(40, 30, gated, 19.9)).toBe(true);
+    expect(meetsMqlThresholds(40, 30, gated, 20)).toBe(false);
+    expect(meetsMqlThresholds(40, 30, settings, 90)).toBe(true);
   });
 });
