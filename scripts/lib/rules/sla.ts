@@ -1,6 +1,7 @@
 // SLA: the MQL→SQL handoff clock on business hours. Due times for first contact and for qualify-or-reject,
-// status (On Track / At Risk / Breached / Met), first touch by the owner, escalation target on breach and
-// speed-to-lead. Pure: `now` is an input.
+// status (On Track / At Risk / Breached / Met), first touch by the owner, escalation target on breach (a Contact
+// never goes to a queue), auto-recycle, whether the clock is closed, and speed-to-lead. Pure: `now` is an input.
+// `slaLeadOf` is how the hourly monitor (SlaMonitorJob) reads a Lead or Contact record into an SlaLead.
 import { addBusinessMs, businessMsBetween, type BusinessCalendar } from './calendar.ts';
 import { DEFAULT_FALLBACK_QUEUE } from './routing.ts';
 import { MS_PER_HOUR, MS_PER_MINUTE, RuleInputError, formatInstant, parseInstant } from './types.ts';
@@ -32,6 +33,8 @@ export interface SlaLead {
   managerId?: string | null; // the owner's manager (User.ManagerId)
   firstTouchAt?: string | null; // First_Touch_At__c already recorded
   qualifiedAt?: string | null; // accepted or rejected by sales (SQL or recycle)
+  objectType?: 'Lead' | 'Contact' | null; // blank = Lead; a Contact cannot be owned by a queue
+  stage?: string | null; // Lifecycle_Stage__c; only an MQL is auto-recycled (blank = MQL)
 }
 
 export interface SlaInput {
@@ -53,7 +56,11 @@ export interface SlaResult {
   breachedWindow: 'Contact' | 'Qualify' | null;
   elapsedPercent: number; // business time used of the current window, 0 decimals
   escalateTo: string | null; // user Id or queue on breach
+  // Manager: a task for the owner's manager; Queue (Leads only): the record moves to the queue; Owner (a Contact
+  // whose owner has no manager): the owner keeps it and gets the escalation task.
+  escalationKind: 'Manager' | 'Queue' | 'Owner' | null;
   autoRecycleReason: string | null; // set when the qualify window is breached and the policy recycles
+  clockClosed: boolean; // qualified, or the qualify window has passed: the monitor stops checking it
   speedToLeadMinutes: number | null; // Speed_To_Lead_Minutes__c (wall clock, rounded down)
   businessMinutesToFirstTouch: number | null;
 }
@@ -107,12 +114,25 @@ export function evaluateSla(input: SlaInput): SlaResult {
   }
 
   let escalateTo: string | null = null;
+  let escalationKind: SlaResult['escalationKind'] = null;
   if (status === 'Breached') {
-    const queue = policy.escalationQueue || DEFAULT_FALLBACK_QUEUE;
-    escalateTo = policy.escalateTo === 'Manager' ? lead.managerId || queue : queue;
+    if (lead.objectType === 'Contact') {
+      // Contacts cannot be queue-owned: the manager whatever the policy says, else the owner keeps it
+      escalationKind = lead.managerId ? 'Manager' : 'Owner';
+      escalateTo = lead.managerId || lead.ownerId;
+    } else if (policy.escalateTo === 'Manager' && lead.managerId) {
+      escalationKind = 'Manager';
+      escalateTo = lead.managerId;
+    } else {
+      escalationKind = 'Queue';
+      escalateTo = policy.escalationQueue || DEFAULT_FALLBACK_QUEUE;
+    }
   }
+  const isMql = !lead.stage || lead.stage === 'MQL';
   const autoRecycleReason =
-    qualified === null && now > qualifyDue && policy.autoRecycleReason ? policy.autoRecycleReason : null;
+    qualified === null && now > qualifyDue && isMql && policy.autoRecycleReason
+      ? policy.autoRecycleReason
+      : null;
 
   return {
     contactDue: formatInstant(contactDue),
@@ -123,9 +143,46 @@ export function evaluateSla(input: SlaInput): SlaResult {
     breachedWindow,
     elapsedPercent,
     escalateTo,
+    escalationKind,
     autoRecycleReason,
+    clockClosed: qualified !== null || now > qualifyDue,
     speedToLeadMinutes: touch === null ? null : Math.floor((touch - start) / MS_PER_MINUTE),
     businessMinutesToFirstTouch:
       touch === null ? null : Math.floor(businessMsBetween(calendar, start, touch) / MS_PER_MINUTE),
+  };
+}
+
+/**
+ * How the SLA monitor reads a Lead or Contact into an SlaLead: the clock starts at MQL_Date__c; qualifiedAt is the
+ * earliest of SQL_Date__c and Recycled_Date__c at or after it, and a record no longer in MQL without either
+ * (converted straight to Opportunity, set to Customer) counts as qualified when it entered its current stage
+ * (Lifecycle_Stage_Entered_At__c, else `now`). Null when the record has no MQL_Date__c (nothing to evaluate).
+ */
+export function slaLeadOf(
+  record: Record<string, unknown>,
+  objectType: 'Lead' | 'Contact',
+  managerId: string | null,
+  now: string,
+): SlaLead | null {
+  const mql = (record.MQL_Date__c as string | null | undefined) ?? null;
+  if (!mql) return null;
+  const start = parseInstant(mql, 'MQL_Date__c');
+  const stage = (record.Lifecycle_Stage__c as string | null | undefined) ?? null;
+  const candidates = [record.SQL_Date__c, record.Recycled_Date__c];
+  if (stage && stage !== 'MQL') candidates.push(record.Lifecycle_Stage_Entered_At__c ?? now);
+  let best: number | null = null;
+  for (const c of candidates) {
+    if (typeof c !== 'string' || !c) continue;
+    const at = parseInstant(c, 'qualifiedAt');
+    if (at >= start && (best === null || at < best)) best = at;
+  }
+  return {
+    startedAt: mql,
+    ownerId: String(record.OwnerId ?? ''),
+    managerId,
+    firstTouchAt: (record.First_Touch_At__c as string | null | undefined) ?? null,
+    qualifiedAt: best === null ? null : formatInstant(best),
+    objectType,
+    stage,
   };
 }
