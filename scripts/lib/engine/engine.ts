@@ -2,7 +2,7 @@
 // memory. Each method is one thing that happens in an org (a lead is inserted, a rep logs a call, the nightly
 // decay job runs, a deal closes); the state after it is what the org would hold. Scenarios drive it
 // (scenario.ts), and so can route simulation and the demo generator.
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type RevOpsConfig } from '../config/index.ts';
 import { canCloseWon, evaluateDealDesk } from '../rules/dealdesk.ts';
@@ -100,20 +100,23 @@ export class Engine {
    * before-update actions rescore it; an advocacy signal on a Customer makes it an Evangelist.
    */
   engagement(personId: string, signal: string, occurredAt?: string, count = 1): void {
-    const isLead = this.state.records.Lead.has(personId);
-    if (!isLead && !this.state.records.Contact.has(personId))
-      throw new Error(`no Lead or Contact ${personId}`);
+    const lead = this.state.records.Lead.get(personId);
+    if (!lead && !this.state.records.Contact.has(personId)) throw new Error(`no Lead or Contact ${personId}`);
+    // TA_EngagementEvent_LinkConverted: an event for a converted lead belongs to its contact
+    const contactId = lead ? (lead.IsConverted === true ? String(lead.ConvertedContactId) : null) : personId;
     for (let i = 0; i < count; i++) {
       this.state.events.push({
         id: nextId(this.state, 'E'),
-        leadId: isLead ? personId : null,
-        contactId: isLead ? null : personId,
+        leadId: lead ? personId : null,
+        contactId,
         signal,
         occurredAt: occurredAt ?? this.state.now,
       });
     }
+    // TA_EngagementEvent_Rescore touches the person (never a converted lead)
     const advocacy = ADVOCACY_SIGNALS.includes(signal) ? signal : null;
-    savePerson(this.state, isLead ? 'Lead' : 'Contact', personId, {}, false, advocacy);
+    if (contactId) savePerson(this.state, 'Contact', contactId, {}, false, { advocacy });
+    else savePerson(this.state, 'Lead', personId, {}, false, { advocacy });
   }
 
   /** A task is logged on a Lead/Contact (TA_Task_FirstTouch): the owner's first touch stops the contact clock. */
@@ -151,8 +154,10 @@ export class Engine {
   }
 
   /**
-   * Converts a lead (Database.LeadConvert): a Contact (and Account) carrying the mapped fields, optionally an
-   * Opportunity; the lead is marked converted, which the lifecycle reads as an opportunity created.
+   * Converts a lead (Database.LeadConvert), in the platform's order: the opportunity (when asked for) and the
+   * contact are inserted with the LeadConvertSettings mappings, then the lead is updated (IsConverted), whose
+   * triggers apply the lifecycle (OpportunityCreated only with an opportunity), release the rep's capacity and
+   * (TA_Lead_Convert) link the lead's engagement events to the contact and rescore it.
    */
   convert(
     leadId: string,
@@ -165,40 +170,35 @@ export class Engine {
     const lead = this.state.records.Lead.get(leadId);
     if (!lead) throw new Error(`no Lead ${leadId}`);
     if (lead.IsConverted === true) throw new SaveError(leadId, null, 'this lead was already converted');
+    const mappings = convertMappings(this.root);
+    const mapped = (object: 'Contact' | 'Opportunity') =>
+      Object.fromEntries((mappings[object] ?? []).map(([from, to]) => [to, lead[from] ?? null]));
     const accountId =
       opts.accountId ??
       this.insertAccount({ Name: lead.Company, OwnerId: lead.OwnerId, Website: lead.Website }).Id;
-    const createOpportunity = opts.createOpportunity !== false;
-    const opportunityId = createOpportunity
-      ? this.insertOpportunity({
-          Name: `${String(lead.Company)} -`,
-          AccountId: accountId,
-          StageName: 'Qualified',
-          CloseDate: formatInstant(parseInstant(this.state.now, 'now') + 90 * 86_400_000).slice(0, 10),
-          LeadSource: lead.LeadSource ?? 'Web',
-          Fit_Score_Snapshot__c: lead.Fit_Score__c,
-          OwnerId: lead.OwnerId,
-          ...opts.opportunityFields,
-        }).Id
-      : null;
-    const mapped: Record<string, unknown> = {};
-    for (const f of CONVERT_MAPPED_FIELDS) mapped[f] = lead[f] ?? null;
+    const opportunityId =
+      opts.createOpportunity === false
+        ? null
+        : this.insertOpportunity({
+            Name: `${String(lead.Company)} -`,
+            AccountId: accountId,
+            StageName: 'Qualified',
+            CloseDate: formatInstant(parseInstant(this.state.now, 'now') + 90 * 86_400_000).slice(0, 10),
+            LeadSource: lead.LeadSource ?? null,
+            OwnerId: lead.OwnerId,
+            ...mapped('Opportunity'),
+            ...opts.opportunityFields,
+          }).Id;
     const contactId = nextId(this.state, 'C');
+    const standard: Record<string, unknown> = {};
+    for (const [from, to] of STANDARD_CONTACT_MAPPING) standard[to] = lead[from] ?? null;
     savePerson(
       this.state,
       'Contact',
       contactId,
-      {
-        ...mapped,
-        LastName: lead.LastName,
-        Email: lead.Email,
-        AccountId: accountId,
-        OwnerId: lead.OwnerId,
-      },
+      { ...standard, ...mapped('Contact'), AccountId: accountId, OwnerId: lead.OwnerId },
       true,
     );
-    for (const e of this.state.events) if (e.leadId === leadId) e.contactId = contactId;
-    if (opportunityId) this.state.contactRoles.push({ opportunityId, contactId });
     savePerson(
       this.state,
       'Lead',
@@ -212,6 +212,11 @@ export class Engine {
       },
       false,
     );
+    // the platform makes the contact the opportunity's (primary) contact role
+    if (opportunityId) this.state.contactRoles.push({ opportunityId, contactId });
+    for (const e of this.state.events)
+      if (e.leadId === leadId && e.contactId === null) e.contactId = contactId;
+    savePerson(this.state, 'Contact', contactId, {}, false, { opportunityCreated: opportunityId !== null });
     return { contactId, accountId, opportunityId };
   }
 
@@ -312,30 +317,40 @@ export class Engine {
   }
 }
 
-/** Lead fields LeadConvertSettings carries to the Contact. */
-export const CONVERT_MAPPED_FIELDS = [
-  'Lifecycle_Stage__c',
-  'Lifecycle_Stage_Entered_At__c',
-  'Fit_Score__c',
-  'Engagement_Score__c',
-  'Negative_Score__c',
-  'Score_Breakdown__c',
-  'Scored_At__c',
-  'MQL_Date__c',
-  'SQL_Date__c',
-  'Recycled_Date__c',
-  'Recycle_Reason__c',
-  'SLA_Contact_Due__c',
-  'SLA_Qualify_Due__c',
-  'SLA_Status__c',
-  'First_Touch_At__c',
-  'Speed_To_Lead_Minutes__c',
-  'Routed_At__c',
-  'Routing_Rule__c',
-  'Preferred_Language__c',
-  'Product_Interest__c',
-  'Tech_Stack__c',
+/** Standard Lead fields the platform itself carries to the Contact on conversion. */
+const STANDARD_CONTACT_MAPPING: [string, string][] = [
+  ['FirstName', 'FirstName'],
+  ['LastName', 'LastName'],
+  ['Title', 'Title'],
+  ['Email', 'Email'],
+  ['Phone', 'Phone'],
+  ['Country', 'MailingCountry'],
+  ['HasOptedOutOfEmail', 'HasOptedOutOfEmail'],
+  ['LeadSource', 'LeadSource'],
 ];
+
+const MAPPING_CACHE = new Map<string, Record<string, [string, string][]>>();
+/** LeadConvertSettings: Lead field → output field, per output object (Contact, Opportunity, Account). */
+export function convertMappings(root: string): Record<string, [string, string][]> {
+  let m = MAPPING_CACHE.get(root);
+  if (!m) {
+    m = {};
+    const dir = join(root, 'main/default/LeadConvertSettings');
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.xml'))) {
+      const xml = readFileSync(join(dir, f), 'utf8');
+      for (const block of xml.split('<objectMapping>').slice(1)) {
+        const out = /<outputObject>([^<]+)<\/outputObject>/.exec(block)?.[1];
+        if (!out) continue;
+        const pairs = [
+          ...block.matchAll(/<inputField>([^<]+)<\/inputField>\s*<outputField>([^<]+)<\/outputField>/g),
+        ];
+        (m[out] ??= []).push(...pairs.map((p): [string, string] => [p[1], p[2]]));
+      }
+    }
+    MAPPING_CACHE.set(root, m);
+  }
+  return m;
+}
 
 const RULE_CACHE = new Map<string, string[]>();
 function validationRules(root: string, obj: string): string[] {

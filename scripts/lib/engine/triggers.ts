@@ -53,12 +53,20 @@ function applyScores(state: EngineState, obj: PersonObject, rec: EngineRecord, i
     rules: scoringRules,
     settings: scoringSettings,
     now: state.now,
+    recycledAt: (rec.Recycled_Date__c as string | null | undefined) ?? null,
   });
+  rec.Engagement_Since_Recycle__c = r.engagementSinceRecycle ?? null;
   rec.Fit_Score__c = r.fit;
   rec.Engagement_Score__c = r.engagement;
   rec.Negative_Score__c = r.negative;
   rec.Total_Score__c = roundHalfUp(r.fit + r.engagement - r.negative, 1);
   rec.Scored_At__c = state.now;
+}
+
+/** What else happened in the transaction of a save, as the Apex actions hand it over. */
+export interface SaveContext {
+  advocacy?: string | null; // an advocacy signal just logged (TA_EngagementEvent_Rescore)
+  opportunityCreated?: boolean; // the contact of a lead converted with an opportunity (TA_Lead_Convert)
 }
 
 /** The lifecycle event a save stands for (LifecycleService.eventFor). */
@@ -68,11 +76,16 @@ function lifecycleEvent(
   old: EngineRecord | null,
   current: string,
   requested: string,
-  advocacy: string | null,
+  ctx: SaveContext,
   now: string,
 ): LifecycleEvent {
   const event: LifecycleEvent = { type: 'Rescore', at: now };
-  if (obj === 'Lead' && rec.IsConverted === true && old?.IsConverted !== true) {
+  const converting = obj === 'Lead' && rec.IsConverted === true && old?.IsConverted !== true;
+  // converted without an opportunity: the stage stays (MQL, SQL, ...); the contact keeps it too
+  if (converting && !rec.ConvertedOpportunityId) return event;
+  const nps = obj === 'Contact' ? ((rec.NPS_Score__c as number | null | undefined) ?? null) : null;
+  const npsAnswered = nps !== null && (old === null || old.NPS_Score__c !== nps);
+  if (converting || (obj === 'Contact' && ctx.opportunityCreated)) {
     event.type = 'OpportunityCreated';
   } else if (requested !== current) {
     const delta = order(requested) - order(current);
@@ -85,9 +98,10 @@ function lifecycleEvent(
       event.type = 'SetStage';
       event.toStage = requested as LifecycleStage;
     }
-  } else if (advocacy) {
+  } else if (npsAnswered || ctx.advocacy) {
     event.type = 'Advocacy';
-    event.signal = advocacy;
+    event.nps = npsAnswered ? nps : null;
+    event.signal = ctx.advocacy ?? null;
   }
   return event;
 }
@@ -98,7 +112,7 @@ function applyLifecycle(
   obj: PersonObject,
   rec: EngineRecord,
   old: EngineRecord | null,
-  advocacy: string | null,
+  ctx: SaveContext,
 ) {
   let current = (old?.Lifecycle_Stage__c as string | null) ?? null;
   let requested = rec.Lifecycle_Stage__c as string | null;
@@ -107,15 +121,19 @@ function applyLifecycle(
     rec.Lifecycle_Stage__c = requested;
   }
   if (current === null) {
-    current = requested === 'MQL' ? 'Lead' : requested;
+    // entering MQL directly is guarded unless the record was qualified before (MQL_Date__c mapped on conversion)
+    current = requested === 'MQL' && !rec.MQL_Date__c ? 'Lead' : requested;
     rec.Lifecycle_Stage_Entered_At__c ??= state.now;
   }
-  const event = lifecycleEvent(obj, rec, old, current, requested, advocacy, state.now);
+  const event = lifecycleEvent(obj, rec, old, current, requested, ctx, state.now);
   const r = transition({
     record: {
       stage: current as LifecycleStage,
       fit: Number(rec.Fit_Score__c ?? 0),
       engagement: Number(rec.Engagement_Score__c ?? 0),
+      negative: Number(rec.Negative_Score__c ?? 0),
+      recycledAt: (rec.Recycled_Date__c as string | null | undefined) ?? null,
+      engagementSinceRecycle: Number(rec.Engagement_Since_Recycle__c ?? 0),
     },
     event,
     settings: state.config.scoringSettings,
@@ -127,6 +145,7 @@ function applyLifecycle(
   rec.Lifecycle_Stage__c = r.to;
   if (r.outcome !== 'moved') return null;
   Object.assign(rec, r.fields);
+  if (r.isRecycle) rec.Engagement_Since_Recycle__c = 0; // nothing has happened since the recycle yet
   const h = r.history[0];
   return {
     recordId: rec.Id,
@@ -208,7 +227,7 @@ export function applyCapacity(state: EngineState, rec: EngineRecord, old: Engine
 
 /**
  * Saves a Lead or Contact through its triggers. `changes` are the fields the user (or the automation) sets;
- * `id` null inserts. Advocacy signals of this transaction (TA_EngagementEvent_Rescore) are passed in.
+ * `isInsert` inserts. What other actions of the transaction handed over comes in `ctx`.
  */
 export function savePerson(
   state: EngineState,
@@ -216,7 +235,7 @@ export function savePerson(
   id: string,
   changes: Record<string, unknown>,
   isInsert: boolean,
-  advocacy: string | null = null,
+  ctx: SaveContext = {},
 ): EngineRecord {
   const store = state.records[obj];
   const old = isInsert ? null : (store.get(id) ?? null);
@@ -226,7 +245,7 @@ export function savePerson(
   }
   const rec = { ...(old ?? {}), ...changes, Id: id } as EngineRecord;
   applyScores(state, obj, rec, isInsert);
-  const moved = applyLifecycle(state, obj, rec, old, advocacy);
+  const moved = applyLifecycle(state, obj, rec, old, ctx);
   const decision = obj === 'Lead' && isInsert ? applyRouting(state, rec) : null;
   const started = applySlaStart(state, rec, old);
   store.set(id, rec);
