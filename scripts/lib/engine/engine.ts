@@ -132,7 +132,10 @@ export class Engine {
       createdAt: this.state.now,
       subject: 'Call',
     });
-    if (rec.First_Touch_At__c || !rec.SLA_Contact_Due__c || !rec.MQL_Date__c || by !== rec.OwnerId) return;
+    // SlaService.recordFirstTouch: only the owner's touch on an open clock without a first touch counts
+    if (rec.SLA_Clock__c !== 'Open' || rec.First_Touch_At__c || !rec.SLA_Contact_Due__c || !rec.MQL_Date__c)
+      return;
+    if (by !== rec.OwnerId || (obj === 'Lead' && rec.IsConverted === true)) return;
     const touchAt = this.state.now;
     const start = parseInstant(String(rec.MQL_Date__c), 'MQL_Date__c');
     const kept = parseInstant(touchAt, 'touch') <= parseInstant(String(rec.SLA_Contact_Due__c), 'due');
@@ -140,9 +143,17 @@ export class Engine {
       First_Touch_At__c: touchAt,
       Speed_To_Lead_Minutes__c: Math.floor((parseInstant(touchAt, 'touch') - start) / 60_000),
     };
-    if (!kept) change.SLA_Status__c = 'Breached';
+    const late = !kept && rec.SLA_Status__c !== 'Breached';
+    if (late) change.SLA_Status__c = 'Breached';
     savePerson(this.state, obj, personId, change, false);
-    if (kept) this.state.slaEvents.push({ recordId: personId, type: 'Met', at: touchAt, escalatedTo: null });
+    if (kept || late) {
+      this.state.slaEvents.push({
+        recordId: personId,
+        type: kept ? 'Met' : 'Breached',
+        at: touchAt,
+        escalatedTo: null,
+      });
+    }
   }
 
   runDecayJob(): void {

@@ -1,8 +1,8 @@
 // The scheduled jobs of the org, as the engine model runs them: the nightly engagement decay refresh
 // (EngagementDecayJob) and the SLA monitor (SlaMonitorJob). Both change records through the same trigger
 // chain as a user's edit would.
-import { evaluateSla } from '../rules/sla.ts';
-import type { EngineRecord, EngineState } from './state.ts';
+import { evaluateSla, slaLeadOf } from '../rules/sla.ts';
+import type { EngineState } from './state.ts';
 import { calendarOf, handoffPolicy, savePerson, type PersonObject } from './triggers.ts';
 
 /** EngagementDecayJob: touches every unconverted Lead and every Contact with an engagement score. */
@@ -15,24 +15,11 @@ export function runDecayJob(state: EngineState): void {
   }
 }
 
-/** When sales accepted (SQL) or rejected (recycled) the record after its MQL date. */
-function qualifiedAt(rec: EngineRecord): string | null {
-  const mql = String(rec.MQL_Date__c);
-  let best: string | null = null;
-  for (const f of ['SQL_Date__c', 'Recycled_Date__c']) {
-    const at = rec[f] as string | null | undefined;
-    if (at && at >= mql && (best === null || at < best)) best = at;
-  }
-  return best;
-}
-
-const OPEN = new Set(['On Track', 'At Risk', 'Breached']);
-
 /**
- * SlaMonitorJob: every open clock (MQL not yet accepted or rejected, not converted) is evaluated at `now`:
- * status changes are logged (Warning, Breached, Met), a breach escalates to the owner's manager with a task
- * (a Lead without a manager goes to the escalation queue; a Contact keeps its owner), and a breached qualify
- * window recycles the record with the policy's reason.
+ * SlaMonitorJob: every open clock (SLA_Clock__c = 'Open'; Leads not converted) is evaluated at `now`. A status
+ * change is stored and logged (Warning, Breached, Met; none for a return to On Track); a new breach escalates
+ * (Manager or Owner: a task for that user; Queue: a Lead moves to the queue); a qualify window passed on an MQL
+ * recycles it with the policy's reason; a qualified record or a passed qualify window closes the clock.
  */
 export function runSlaMonitor(state: EngineState): void {
   const policy = handoffPolicy(state);
@@ -40,61 +27,45 @@ export function runSlaMonitor(state: EngineState): void {
   const calendar = calendarOf(state, policy);
   for (const obj of ['Lead', 'Contact'] as PersonObject[]) {
     const open = [...state.records[obj].values()].filter(
-      (r) =>
-        r.MQL_Date__c &&
-        r.IsConverted !== true &&
-        OPEN.has(String(r.SLA_Status__c)) &&
-        r.SLA_Recycled__c !== true &&
-        !(r.SLA_Status__c === 'Breached' && r.Lifecycle_Stage__c !== 'MQL'),
+      (r) => r.SLA_Clock__c === 'Open' && r.IsConverted !== true,
     );
     for (const rec of open) {
-      const owner = state.users.get(String(rec.OwnerId));
-      const managerId = owner?.managerId ?? null;
-      const r = evaluateSla({
-        policy,
-        calendar,
-        lead: {
-          startedAt: String(rec.MQL_Date__c),
-          ownerId: String(rec.OwnerId),
-          managerId,
-          firstTouchAt: (rec.First_Touch_At__c as string | null) ?? null,
-          qualifiedAt: qualifiedAt(rec),
-        },
-        touches: [],
-        now: state.now,
-      });
+      const managerId = state.users.get(String(rec.OwnerId))?.managerId ?? null;
+      const lead = slaLeadOf(rec, obj, managerId, state.now);
+      if (!lead) {
+        savePerson(state, obj, rec.Id, { SLA_Clock__c: null }, false);
+        continue;
+      }
+      const r = evaluateSla({ policy, calendar, lead, touches: [], now: state.now });
       const change: Record<string, unknown> = {};
-      const previous = rec.SLA_Status__c;
-      if (r.status !== previous) {
+      const log = (type: string, escalatedTo: string | null = null) =>
+        state.slaEvents.push({ recordId: rec.Id, type, at: state.now, escalatedTo });
+      if (r.status !== rec.SLA_Status__c) {
         change.SLA_Status__c = r.status;
-        const type = r.status === 'At Risk' ? 'Warning' : r.status;
-        state.slaEvents.push({ recordId: rec.Id, type, at: state.now, escalatedTo: null });
+        if (r.status !== 'On Track') log(r.status === 'At Risk' ? 'Warning' : r.status);
         if (r.status === 'Breached' && r.escalateTo) {
-          const toManager = managerId !== null && r.escalateTo === managerId;
-          if (toManager) {
+          if (r.escalationKind === 'Queue' && obj === 'Lead' && state.queues.has(r.escalateTo)) {
+            change.OwnerId = `queue:${r.escalateTo}`;
+            log('Escalated');
+          } else {
+            const to = r.escalationKind === 'Queue' ? String(rec.OwnerId) : r.escalateTo;
             state.tasks.push({
               id: `T-esc-${rec.Id}-${state.now}`,
               whoId: rec.Id,
-              ownerId: managerId,
+              ownerId: to,
               createdAt: state.now,
               subject: `SLA breached: ${r.breachedWindow} window missed`,
             });
-          } else if (obj === 'Lead') {
-            change.OwnerId = `queue:${r.escalateTo}`;
+            log('Escalated', to);
           }
-          state.slaEvents.push({
-            recordId: rec.Id,
-            type: 'Escalated',
-            at: state.now,
-            escalatedTo: toManager ? managerId : obj === 'Lead' ? `queue:${r.escalateTo}` : null,
-          });
         }
       }
-      if (r.autoRecycleReason && rec.Lifecycle_Stage__c === 'MQL') {
+      if (r.autoRecycleReason) {
         change.Lifecycle_Stage__c = 'Lead';
         change.Recycle_Reason__c = r.autoRecycleReason;
-        state.slaEvents.push({ recordId: rec.Id, type: 'Recycled', at: state.now, escalatedTo: null });
+        log('Recycled');
       }
+      if (r.clockClosed) change.SLA_Clock__c = null;
       if (Object.keys(change).length) savePerson(state, obj, rec.Id, change, false);
     }
   }

@@ -201,8 +201,25 @@ export function applyRouting(state: EngineState, rec: EngineRecord, accounts?: A
   return { ownerId: rec.OwnerId, rule: a.rule, method: a.method, fallbackUsed: a.fallbackUsed };
 }
 
-/** TA_*_SlaStart (SlaService.startClocks): a record that just became MQL starts its clock. */
-function applySlaStart(state: EngineState, rec: EngineRecord, old: EngineRecord | null): SlaEventRow | null {
+/**
+ * TA_*_SlaStart (SlaService.startClocks): a converting lead's clock closes (its contact carries it on); a record
+ * inserted with due times already set keeps them (open unless Met, no new Started event); a record that just
+ * became MQL starts its clock.
+ */
+function applySlaStart(
+  state: EngineState,
+  obj: PersonObject,
+  rec: EngineRecord,
+  old: EngineRecord | null,
+): SlaEventRow | null {
+  if (obj === 'Lead' && rec.IsConverted === true && old?.IsConverted !== true) {
+    rec.SLA_Clock__c = null;
+    return null;
+  }
+  if (old === null && rec.SLA_Contact_Due__c) {
+    rec.SLA_Clock__c = rec.SLA_Status__c === 'Met' ? null : 'Open';
+    return null;
+  }
   const mqlAt = rec.MQL_Date__c as string | null;
   const became = rec.Lifecycle_Stage__c === 'MQL' && !!mqlAt && (old === null || old.MQL_Date__c !== mqlAt);
   const policy = became ? handoffPolicy(state) : null;
@@ -211,6 +228,7 @@ function applySlaStart(state: EngineState, rec: EngineRecord, old: EngineRecord 
   rec.SLA_Contact_Due__c = addBusinessHours(cal, mqlAt, policy.contactWithinHours);
   rec.SLA_Qualify_Due__c = addBusinessHours(cal, mqlAt, policy.qualifyWithinHours);
   rec.SLA_Status__c = 'On Track';
+  rec.SLA_Clock__c = 'Open';
   rec.First_Touch_At__c = null;
   rec.Speed_To_Lead_Minutes__c = null;
   return { recordId: rec.Id, type: 'Started', at: mqlAt, escalatedTo: null };
@@ -247,7 +265,7 @@ export function savePerson(
   applyScores(state, obj, rec, isInsert);
   const moved = applyLifecycle(state, obj, rec, old, ctx);
   const decision = obj === 'Lead' && isInsert ? applyRouting(state, rec) : null;
-  const started = applySlaStart(state, rec, old);
+  const started = applySlaStart(state, obj, rec, old);
   store.set(id, rec);
   if (decision) state.decisions.push({ leadId: id, ...decision, at: state.now });
   if (moved) state.transitions.push(moved);
