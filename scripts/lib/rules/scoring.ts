@@ -7,6 +7,9 @@
 // than its signal's horizon (signalHorizonDays: the age after which the rule's decayed points round to 0, plus a
 // day); of those, only the MAX_EVENTS_PER_RECORD most recent are scored. Burst suppression is linear (a sliding
 // window per signal).
+//
+// A Contact keeps the fit its lead earned at conversion: fit = max(fit of the contact's own rules,
+// Lead_Fit_Score__c), with a `Lead_Fit_At_Conversion` line when the carried fit is the higher (carriedFitLine).
 import {
   MS_PER_DAY,
   RuleInputError,
@@ -75,6 +78,7 @@ export interface EngagementEvent {
 }
 
 export interface ScoreInput {
+  /** Contact: `record.Lead_Fit_Score__c` (the lead's fit at conversion) is a floor for the fit. */
   object?: 'Lead' | 'Contact';
   record: SRecord;
   events: EngagementEvent[];
@@ -214,6 +218,39 @@ function validateRule(r: ScoringRule): void {
   }
 }
 
+/** Contact field set by lead conversion (LeadConvertSettings maps Lead Fit_Score__c here): the lead's fit then. */
+export const LEAD_FIT_FIELD = 'Lead_Fit_Score__c';
+/** The breakdown line of a fit carried from the converted lead. */
+export const LEAD_FIT_RULE = 'Lead_Fit_At_Conversion';
+
+/**
+ * A converted contact keeps the fit its lead earned: the lead-only firmographic rules (size, industry, geography on
+ * Lead) cannot fire on a contact. Contact fit = max(fit of the contact's own rules, Lead_Fit_Score__c clamped to
+ * [0, scoreCap]); a line only when the carried fit raises it, with the extra points. A blank or non-numeric value
+ * carries nothing.
+ */
+function carriedFitLine(
+  value: FieldValue | undefined,
+  ruleFit: number,
+  scoreCap: number,
+): { fit: number; line: ScoreLine } | null {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return null;
+  const atConversion = capScore(value, scoreCap);
+  if (atConversion <= ruleFit) return null;
+  const extra = roundHalfUp(atConversion - ruleFit, 1);
+  const capped = roundHalfUp(value, 1) > scoreCap ? `, capped at ${fmt(scoreCap)}` : '';
+  return {
+    fit: atConversion,
+    line: {
+      rule: LEAD_FIT_RULE,
+      model: 'Fit',
+      points: extra,
+      events: 0,
+      text: `+${fmt(extra)} fit carried from the converted lead (${fmt(value)} at conversion${capped})`,
+    },
+  };
+}
+
 /** Engagement events as columns: `signal` holds codes from `PreparedScoring.signalCode`, `at` epoch ms. */
 export interface EventColumns {
   signal: ArrayLike<number>;
@@ -301,6 +338,7 @@ export function prepareScoring(
   const bursts = burstsOn(settings.burstWindowSeconds, settings.burstMaxEvents);
   const windowMs = bursts ? settings.burstWindowSeconds! * 1000 : 0;
   const maxEvents = bursts ? settings.burstMaxEvents! : 0;
+  const carriesLeadFit = object === 'Contact';
   let current = new Int32Array(64);
   let kept = new Int32Array(64);
 
@@ -387,7 +425,14 @@ export function prepareScoring(
       else if (rule.model === 'Engagement') engagementSum += points;
       else negativeSum += points;
     }
-    const fit = capScore(fitSum, settings.scoreCap);
+    let fit = capScore(fitSum, settings.scoreCap);
+    if (carriesLeadFit) {
+      const carried = carriedFitLine(record[LEAD_FIT_FIELD], fit, settings.scoreCap);
+      if (carried) {
+        if (withLines) lines.push(carried.line);
+        fit = carried.fit;
+      }
+    }
     const engagement = capScore(engagementSum, settings.scoreCap);
     const negative = capScore(negativeSum, settings.scoreCap);
     return {
