@@ -1,7 +1,7 @@
 // The Apex test run passes on a fresh org (issue 12): tests run as users they create, insert only data the active
 // validation rules accept, and no trigger path aggregates history or filters with a leading-wildcard LIKE.
 // Each check is proven on a small failing fixture (tests/fixtures/apex-tests) and then run on the real tree.
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkRunAsUsers, checkTestData } from '../../../scripts/lib/verify/apexTests.ts';
@@ -106,4 +106,27 @@ describe('trigger paths read no unbounded history aggregate and no leading-wildc
     },
     SLOW,
   );
+});
+
+describe('every trigger action states its governor budget', () => {
+  const actions = MAIN.filter((f) => /\/TA_[A-Za-z]+_[A-Za-z]+\.cls$/.test(f));
+  const readme = readFileSync(join(ROOT, '..', 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('**Governor budget per trigger action**'));
+
+  it('in its doc comment (SOQL and DML per 200-record chunk)', () => {
+    const missing = actions.filter((f) => {
+      const raw = /\/\*\*([\s\S]*?)\*\//.exec(readFileSync(f, 'utf8'))?.[1] ?? '';
+      const doc = raw.replace(/\n\s*\*/g, ' ').replace(/\s+/g, ' ');
+      return !/SOQL/.test(doc) || !/DML/.test(doc) || !/200-record chunk/.test(doc);
+    });
+    expect(actions.length).toBeGreaterThan(20);
+    expect(missing.map((f) => f.split('/').at(-1))).toEqual([]);
+  });
+
+  it("in the README's per-action budget table", () => {
+    const unlisted = actions
+      .map((f) => f.split('/').at(-1)!.replace('.cls', ''))
+      .filter((name) => !table.includes(`\`${name}\``));
+    expect(unlisted).toEqual([]);
+  });
 });
