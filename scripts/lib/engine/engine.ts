@@ -6,10 +6,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type RevOpsConfig } from '../config/index.ts';
 import { canCloseWon, evaluateDealDesk } from '../rules/dealdesk.ts';
-import { evaluateValidationRule } from '../formula/index.ts';
 import { ADVOCACY_SIGNALS } from '../rules/lifecycle.ts';
 import { formatInstant, parseInstant } from '../rules/types.ts';
 import { runDecayJob, runSlaMonitor } from './jobs.ts';
+import { validate } from './validation.ts';
 import { SaveError, newState, nextId, type EngineRecord, type EngineState, type RepRow } from './state.ts';
 import { savePerson, type PersonObject } from './triggers.ts';
 
@@ -26,7 +26,11 @@ export class Engine {
 
   constructor(opts: EngineOptions) {
     this.root = opts.root ?? 'force-app';
-    this.state = newState(opts.config ?? loadConfig(this.root), formatInstant(parseInstant(opts.now, 'now')));
+    this.state = newState(
+      opts.config ?? loadConfig(this.root),
+      formatInstant(parseInstant(opts.now, 'now')),
+      this.root,
+    );
   }
 
   /** Time passes: every later step happens at this instant. Time never runs backwards. */
@@ -48,8 +52,9 @@ export class Engine {
     Object.assign(u, changes);
   }
 
+  /** A Rep_Availability__c row, refused like the org refuses it (its validation rules). */
   addRep(row: Partial<RepRow> & { userId: string; pool: string }): void {
-    this.state.reps.push({
+    const rep: RepRow = {
       capacity: null,
       openLeads: 0,
       weight: 1,
@@ -58,7 +63,23 @@ export class Engine {
       languages: [],
       productLines: [],
       ...row,
-    });
+    };
+    validate(
+      this.state.root,
+      'Rep_Availability__c',
+      {
+        Id: `rep:${rep.userId}:${rep.pool}`,
+        User__c: rep.userId,
+        Pool__c: rep.pool,
+        Capacity__c: rep.capacity,
+        Open_Leads__c: rep.openLeads,
+        Weight__c: rep.weight,
+        Active__c: rep.active,
+        Out_Of_Office_Until__c: rep.outOfOfficeUntil,
+      },
+      null,
+    );
+    this.state.reps.push(rep);
   }
 
   updateRep(userId: string, pool: string, changes: Partial<RepRow>): void {
@@ -296,7 +317,7 @@ export class Engine {
     if (!gate.allowed) throw new SaveError(id, gate.errorField, gate.error ?? 'close won refused');
     rec.IsWon = rec.StageName === 'Closed Won';
     rec.IsClosed = rec.StageName === 'Closed Won' || rec.StageName === 'Closed Lost';
-    this.validate('Opportunity', rec, old);
+    validate(this.state.root, 'Opportunity', rec, old);
     store.set(id, rec);
     if (old && rec.IsWon && old.IsWon !== true) {
       for (const role of this.state.contactRoles.filter((r) => r.opportunityId === id)) {
@@ -304,19 +325,6 @@ export class Engine {
       }
     }
     return rec;
-  }
-
-  /** Runs the object's active validation rules from force-app, as the org does after the before triggers. */
-  private validate(obj: string, rec: EngineRecord, old: EngineRecord | null): void {
-    for (const name of validationRules(this.root, obj)) {
-      const r = evaluateValidationRule(
-        obj,
-        name,
-        { record: rec, prior: old ?? rec, isNew: old === null, permissions: [] },
-        this.root,
-      );
-      if (r.active && r.fires) throw new SaveError(rec.Id, r.errorDisplayField ?? null, r.errorMessage);
-    }
   }
 
   get(id: string): EngineRecord | undefined {
@@ -361,23 +369,4 @@ export function convertMappings(root: string): Record<string, [string, string][]
     MAPPING_CACHE.set(root, m);
   }
   return m;
-}
-
-const RULE_CACHE = new Map<string, string[]>();
-function validationRules(root: string, obj: string): string[] {
-  const key = `${root}:${obj}`;
-  let names = RULE_CACHE.get(key);
-  if (!names) {
-    const dir = join(root, 'main/default/objects', obj, 'validationRules');
-    try {
-      names = readdirSync(dir)
-        .filter((f) => f.endsWith('.validationRule-meta.xml'))
-        .map((f) => f.replace('.validationRule-meta.xml', ''))
-        .sort();
-    } catch {
-      names = [];
-    }
-    RULE_CACHE.set(key, names);
-  }
-  return names;
 }

@@ -75,6 +75,8 @@ export interface SlaEventRow {
 
 export interface EngineState {
   config: RevOpsConfig;
+  /** force-app root: validation rules and conversion mappings are read from it. */
+  root: string;
   now: string;
   users: Map<string, EngineUser>;
   queues: Set<string>;
@@ -91,9 +93,10 @@ export interface EngineState {
   counters: Record<string, number>;
 }
 
-export function newState(config: RevOpsConfig, now: string): EngineState {
+export function newState(config: RevOpsConfig, now: string, root = 'force-app'): EngineState {
   return {
     config,
+    root,
     now,
     users: new Map(),
     queues: new Set(['Lead_Fallback', 'VP_Sales', 'Deal_Desk', 'Finance', 'Legal']),

@@ -1,0 +1,50 @@
+// The engine model itself: what a scenario relies on it to do the way the org does.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../scripts/lib/engine/engine.ts';
+import { SaveError } from '../../scripts/lib/engine/state.ts';
+
+const root = join(import.meta.dirname, '..', '..', 'force-app');
+const LEAD = {
+  LastName: 'Okafor',
+  Company: 'Acme Robotics',
+  Email: 'ada@acme-robotics.com',
+  Title: 'VP Sales',
+  NumberOfEmployees: 500,
+  Industry: 'Technology',
+  Country: 'US',
+};
+
+describe('the engine model', () => {
+  it('lets time run forwards only', () => {
+    const e = new Engine({ root, now: '2026-03-02T14:00:00Z' });
+    e.setNow('2026-03-03T14:00:00Z');
+    expect(() => e.setNow('2026-03-02T15:00:00Z')).toThrow(/forwards only/);
+  });
+
+  it('refuses a rep availability row the org would refuse, with the validation rule message', () => {
+    const e = new Engine({ root, now: '2026-03-02T14:00:00Z' });
+    expect(() => e.addRep({ userId: '005a', pool: 'NA_SDR', weight: 0 })).toThrow(
+      /Weight \(Weight__c\) must be greater than 0/,
+    );
+    expect(e.state.reps).toEqual([]);
+  });
+
+  it('refuses an update of a converted lead as the org does (CANNOT_UPDATE_CONVERTED_LEAD)', () => {
+    const e = new Engine({ root, now: '2026-03-02T14:00:00Z' });
+    const lead = e.insertLead(LEAD);
+    const { contactId } = e.convert(lead.Id, { createOpportunity: false });
+    expect(() => e.update('Lead', lead.Id, { Title: 'CEO' })).toThrow(SaveError);
+    // an engagement event for the converted lead scores its contact instead
+    e.engagement(lead.Id, 'Demo Request');
+    expect(e.get(contactId)?.Engagement_Score__c).toBe(30);
+  });
+
+  it('keeps the stage of a refused save and logs no transition', () => {
+    const e = new Engine({ root, now: '2026-03-02T14:00:00Z' });
+    const lead = e.insertLead(LEAD);
+    expect(() => e.update('Lead', lead.Id, { Lifecycle_Stage__c: 'MQL' })).toThrow(/MQL needs/);
+    expect(e.get(lead.Id)?.Lifecycle_Stage__c).toBe('Lead');
+    expect(e.state.transitions).toEqual([]);
+  });
+});
