@@ -658,7 +658,9 @@ async function unzip(buf: Buffer): Promise<Map<string, string>> {
     zip.readEntry();
   });
   // a zip with a root folder (unpackaged/package.xml): paths relative to it
-  const root = /^(.*\/)?package\.xml$/.exec([...out.keys()].find((k) => k.endsWith('package.xml')) ?? '')?.[1];
+  const root = /^(.*\/)?package\.xml$/.exec(
+    [...out.keys()].find((k) => k.endsWith('package.xml')) ?? '',
+  )?.[1];
   return root ? new Map([...out].map(([k, v]) => [k.slice(root.length), v])) : out;
 }
 
