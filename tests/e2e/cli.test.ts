@@ -4,10 +4,10 @@ import { describe, expect, it, beforeAll, afterAll, vi } from 'vitest';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { main } from '../../scripts/cli.ts';
 import { gate } from '../../scripts/commands/deploy.ts';
 import { generateDemo } from '../../scripts/lib/snapshot/generator.ts';
 import { OBJECTS, SCHEMA } from '../../scripts/lib/snapshot/schema.ts';
+import { runCli } from './runCli.ts';
 import { FakeOrg, syntheticDataset } from './fakeOrg.ts';
 import { tmpDir, removeTmpDirs } from '../unit/snapshot/helpers.ts';
 
@@ -26,25 +26,7 @@ interface Run {
   };
 }
 
-async function revops(...argv: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const o = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(argv);
-    let json = {} as Run['json'];
-    if (argv.includes('--json')) json = JSON.parse(out) as Run['json'];
-    return { code, out, err, json };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const revops = (...argv: string[]): Promise<Run> => runCli<Run['json']>(...argv);
 
 let org: FakeOrg;
 const prefixes: Record<string, string> = {

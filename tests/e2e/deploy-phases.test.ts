@@ -2,15 +2,15 @@
 // rules read Activating for a while after their deploy, an active duplicate rule is refused until its matching rules
 // are Active, and duplicate rule sort orders must run 1..n per object. The source is the tree's own matching rules,
 // duplicate rules, OpportunityStage and the Rep_Availability__c object they need.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { main } from '../../scripts/cli.ts';
 import { phaseTiming } from '../../scripts/commands/deploy.ts';
 import { connectionFromSession } from '../../scripts/lib/org/connect.ts';
 import { deploySource } from '../../scripts/lib/org/deploy.ts';
 import { parseStandardValueSet } from '../../scripts/lib/org/opportunityStages.ts';
+import { runCli } from './runCli.ts';
 import { FakeOrg } from './fakeOrg.ts';
 
 interface Run {
@@ -20,24 +20,7 @@ interface Run {
   json: { result: Record<string, unknown> & { phases: Array<Record<string, unknown>>; notes: string[] } };
 }
 
-async function revops(...argv: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const o = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(argv);
-    const json = argv.includes('--json') ? (JSON.parse(out) as Run['json']) : ({} as Run['json']);
-    return { code, out, err, json };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const revops = (...argv: string[]): Promise<Run> => runCli<Run['json']>(...argv);
 
 const FORCE_APP = 'force-app/main/default';
 /** What a real org ships: one standard rule on Account and Contact, two on Lead (the second matches contacts). */

@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type RevOpsConfig } from '../config/index.ts';
-import { canCloseWon, evaluateDealDesk } from '../rules/dealdesk.ts';
+import { APPROVAL_TIER_LENGTH, canCloseWon, evaluateDealDesk } from '../rules/dealdesk.ts';
 import { ADVOCACY_SIGNALS } from '../rules/lifecycle.ts';
 import { formatInstant, parseInstant } from '../rules/types.ts';
 import { runDecayJob, runSlaMonitor } from './jobs.ts';
@@ -286,24 +286,8 @@ export class Engine {
       rec.Previous_Stage__c = old.StageName;
       rec.Stage_Entered_At__c = this.state.now;
     }
-    const terms = ['Discount_Percent__c', 'Contract_Term_Months__c', 'Non_Standard_Terms__c', 'Segment__c'];
-    if (!old || terms.some((f) => rec[f] !== old[f])) {
-      const r = evaluateDealDesk({
-        discountPercent: (rec.Discount_Percent__c as number | null) ?? null,
-        termMonths: (rec.Contract_Term_Months__c as number | null) ?? null,
-        nonStandardTerms: String(rec.Non_Standard_Terms__c ?? '')
-          .split(';')
-          .filter(Boolean),
-        segment: (rec.Segment__c as string | null) ?? null,
-        tiers: this.state.config.approvalTiers,
-      });
-      rec.Approval_Tier__c = r.tier.slice(0, 40);
-      rec.Approval_Status__c = r.approvers.length ? 'Pending' : 'Not Required';
-    }
-    const gate = canCloseWon({
-      stage: String(rec.StageName ?? ''),
-      previousStage: old ? String(old.StageName ?? '') : null,
-      stagePolicies: this.state.config.stagePolicies,
+    const fields = ['Discount_Percent__c', 'Contract_Term_Months__c', 'Non_Standard_Terms__c', 'Segment__c'];
+    const terms = {
       discountPercent: (rec.Discount_Percent__c as number | null) ?? null,
       termMonths: (rec.Contract_Term_Months__c as number | null) ?? null,
       nonStandardTerms: String(rec.Non_Standard_Terms__c ?? '')
@@ -311,6 +295,17 @@ export class Engine {
         .filter(Boolean),
       segment: (rec.Segment__c as string | null) ?? null,
       tiers: this.state.config.approvalTiers,
+    };
+    if (!old || fields.some((f) => rec[f] !== old[f])) {
+      const r = evaluateDealDesk(terms);
+      rec.Approval_Tier__c = r.tier.slice(0, APPROVAL_TIER_LENGTH);
+      rec.Approval_Status__c = r.approvers.length ? 'Pending' : 'Not Required';
+    }
+    const gate = canCloseWon({
+      stage: String(rec.StageName ?? ''),
+      previousStage: old ? String(old.StageName ?? '') : null,
+      stagePolicies: this.state.config.stagePolicies,
+      ...terms,
       approvalStatus: (rec.Approval_Status__c as string | null) ?? null,
       approvalTier: (rec.Approval_Tier__c as string | null) ?? null,
     });

@@ -6,7 +6,12 @@ import { addBusinessHours } from '../rules/calendar.ts';
 import type { AccountCandidate } from '../rules/match.ts';
 import { releaseCapacity, route } from '../rules/routing.ts';
 import { score } from '../rules/scoring.ts';
-import { transition, type LifecycleEvent, type LifecycleStage } from '../rules/lifecycle.ts';
+import {
+  LIFECYCLE_STAGES,
+  transition,
+  type LifecycleEvent,
+  type LifecycleStage,
+} from '../rules/lifecycle.ts';
 import type { SlaPolicy } from '../rules/sla.ts';
 import { roundHalfUp } from '../rules/types.ts';
 import { validate } from './validation.ts';
@@ -14,16 +19,7 @@ import { SaveError, type EngineRecord, type EngineState, type RepRow, type SlaEv
 
 export type PersonObject = 'Lead' | 'Contact';
 
-const STAGES: LifecycleStage[] = [
-  'Subscriber',
-  'Lead',
-  'MQL',
-  'SQL',
-  'Opportunity',
-  'Customer',
-  'Evangelist',
-];
-const order = (s: string) => STAGES.indexOf(s as LifecycleStage);
+const order = (s: string) => LIFECYCLE_STAGES.indexOf(s as LifecycleStage);
 
 /** The active MQL → SQL policy (SlaService.HANDOFF) or null. */
 export function handoffPolicy(state: EngineState): SlaPolicy | null {
