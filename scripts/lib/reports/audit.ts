@@ -138,9 +138,14 @@ export interface AuditOptions {
   seed?: number;
 }
 
+/**
+ * The snapshot's "now": its newest lead, deal or contact; a snapshot without any (e.g. only accounts) falls back to
+ * the time it was taken (_provenance), else today.
+ */
 async function asOfOf(db: Db): Promise<string> {
+  const taken = (await db.hasTable('_provenance')) ? `(SELECT max(created_at) FROM "_provenance")` : 'NULL';
   const [r] = await db.all<{ t: string }>(
-    `SELECT CAST(greatest((SELECT max("CreatedDate") FROM "Lead"), (SELECT max("CreatedDate") FROM "Opportunity"), (SELECT max("CreatedDate") FROM "Contact")) AS VARCHAR) AS t`,
+    `SELECT CAST(coalesce(greatest((SELECT max("CreatedDate") FROM "Lead"), (SELECT max("CreatedDate") FROM "Opportunity"), (SELECT max("CreatedDate") FROM "Contact")), ${taken}, CAST(${lit(new Date().toISOString().slice(0, 19))} AS TIMESTAMP)) AS VARCHAR) AS t`,
   );
   return r.t;
 }
