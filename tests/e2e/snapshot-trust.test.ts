@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { runCli } from './runCli.ts';
 import { buildExportSnapshot } from '../../scripts/lib/snapshot/build.ts';
+import { SnapshotWriter, tableColumns } from '../../scripts/lib/snapshot/store.ts';
 import { tmpDir, removeTmpDirs } from '../unit/snapshot/helpers.ts';
 
 afterAll(removeTmpDirs);
@@ -58,5 +59,60 @@ describe('a snapshot with only Account rows', () => {
     const r = await revops('report', '--snapshot', accountsOnly, '--html', html);
     expect(r.err).not.toMatch(/TypeError|reading 'replace'/);
     expect(r.err).toMatch(/no leads or opportunities/);
+  });
+});
+
+describe('reports refuse a snapshot that is not complete', () => {
+  /** A killed import: tables created and partly filled in <out>.partial, never committed. */
+  async function killedImport(): Promise<string> {
+    const out = join(tmpDir('trust-partial'), 'q3.duckdb');
+    const w = await SnapshotWriter.create(out);
+    await w.createTable('Lead', tableColumns('Lead'));
+    w.release();
+    return `${out}.partial`;
+  }
+
+  it('refuses the .partial file of a killed import, naming it and how to rebuild or resume', async () => {
+    const partial = await killedImport();
+    const r = await revops('dedup', '--snapshot', partial, '--json');
+    expect(r.code).toBe(1);
+    expect(r.json.name).toBe('SnapshotIncomplete');
+    expect(r.json.message).toContain(partial);
+    expect(r.json.message).toMatch(/unfinished build/);
+    expect(r.json.actions!.join(' ')).toMatch(/snapshot --from-export PATH --out .*q3\.duckdb\b/);
+    expect(r.out).not.toMatch(/0 duplicate|on target/);
+  });
+
+  it('refuses a DuckDB file without _provenance (a renamed partial) in every report', async () => {
+    const partial = await killedImport();
+    const file = partial.replace(/\.partial$/, '');
+    copyFileSync(partial, file);
+    for (const cmd of ['dedup', 'audit', 'metrics', 'backtest']) {
+      const r = await revops(cmd, '--snapshot', file, '--json');
+      expect(r.json.name, cmd).toBe('SnapshotIncomplete');
+      expect(r.json.message, cmd).toMatch(/has no _provenance table/);
+    }
+  });
+
+  it('refuses a snapshot whose provenance lacks the completion mark', async () => {
+    const dir = tmpDir('trust-unmarked');
+    writeFileSync(join(dir, 'Account.csv'), ACCOUNTS);
+    const file = join(dir, 'snap.duckdb');
+    await buildExportSnapshot({ path: dir, out: file });
+    expect((await revops('audit', '--snapshot', file)).code).toBe(0);
+    await exec(file, `UPDATE _provenance SET completed_at = NULL WHERE object = 'Lead'`);
+    const r = await revops('audit', '--snapshot', file, '--json');
+    expect(r.json).toMatchObject({ status: 1, name: 'SnapshotIncomplete' });
+    expect(r.json.message).toMatch(/no completion mark/);
+  });
+
+  it('says a file that is not a DuckDB database is not a snapshot', async () => {
+    for (const name of ['accounts.csv', 'accounts.duckdb']) {
+      const file = join(tmpDir('trust-notdb'), name);
+      writeFileSync(file, ACCOUNTS);
+      const r = await revops('audit', '--snapshot', file, '--json');
+      expect(r.json.message, name).toMatch(/is not a snapshot \(not a readable DuckDB database file/);
+      expect(r.json.actions!.join(' ')).toMatch(/revops snapshot/);
+    }
   });
 });

@@ -49,7 +49,9 @@ export async function openDb(path: string, opts: { readOnly?: boolean } = {}): P
   const instance = await DuckDBInstance.create(
     path,
     path === ':memory:' || !opts.readOnly ? {} : { access_mode: 'READ_ONLY' },
-  );
+  ).catch((e: Error) => {
+    throw openError(path, e);
+  });
   const conn = await instance.connect();
   const db: Db = {
     conn,
@@ -101,6 +103,26 @@ export async function openDb(path: string, opts: { readOnly?: boolean } = {}): P
     },
   };
   return db;
+}
+
+/** DuckDB's reason a file would not open, as a message naming the file and what to do. */
+function openError(path: string, e: Error): ReportError {
+  const first = e.message.split('\n')[0];
+  if (
+    /not a valid DuckDB database file|is corrupt|unable to open database|in-memory database in read-only/i.test(
+      e.message,
+    )
+  )
+    return new ReportError(`${path} is not a snapshot (not a readable DuckDB database file: ${first}).`, [
+      'Pass a file written by revops snapshot (a .duckdb file), or build one: npm run revops -- snapshot --demo',
+    ]);
+  if (/lock/i.test(e.message))
+    return new ReportError(`${path} is in use by another process (${first}).`, [
+      'Wait for the snapshot build or the other report reading it to finish, then run this again.',
+    ]);
+  return new ReportError(`Could not open the snapshot ${path}: ${first}`, [
+    'Rebuild the snapshot with revops snapshot, or pass another one with --snapshot FILE.',
+  ]);
 }
 
 /** Quotes an identifier for DuckDB SQL ("Lead", "Lifecycle_Stage__c"). */

@@ -87,6 +87,8 @@ export class SnapshotWriter {
     if (opts.preserveInsertionOrder === false) settings.preserve_insertion_order = 'false';
     const instance = await DuckDBInstance.create(partial, settings);
     const conn = await instance.connect();
+    // Datetimes are stored in UTC: a "+02:00" in a CSV is converted, and nothing depends on the laptop's zone.
+    await conn.run(`SET GLOBAL TimeZone = 'UTC'`);
     return new SnapshotWriter(out, partial, instance, conn);
   }
 
@@ -161,17 +163,23 @@ export class SnapshotWriter {
     return Number(r.getRowsJS()[0][0]);
   }
 
-  /** Writes the provenance rows, checkpoints, closes and moves the file into place. */
+  /**
+   * Writes the provenance rows, then, as the import's last write, their completion mark (`completed_at`), checkpoints,
+   * closes and moves the file into place. Reports refuse a file whose provenance lacks the mark (assertComplete).
+   */
   async commit(prov: Provenance, counts: Record<string, number>): Promise<void> {
     await this.conn.run(
-      `CREATE OR REPLACE TABLE ${ident(PROVENANCE_TABLE)} (source VARCHAR, org_id VARCHAR, created_at TIMESTAMP, api_version VARCHAR, object VARCHAR, row_count DOUBLE)`,
+      `CREATE OR REPLACE TABLE ${ident(PROVENANCE_TABLE)} (source VARCHAR, org_id VARCHAR, created_at TIMESTAMP, api_version VARCHAR, object VARCHAR, row_count DOUBLE, completed_at TIMESTAMP)`,
     );
     const lit = (v: string | null): string => (v === null ? 'NULL' : literal(v));
     const rows = Object.entries(counts).map(
       ([object, n]) =>
-        `(${lit(prov.source)}, ${lit(prov.orgId)}, ${literal(prov.createdAt)}::TIMESTAMPTZ::TIMESTAMP, ${lit(prov.apiVersion)}, ${literal(object)}, ${n})`,
+        `(${lit(prov.source)}, ${lit(prov.orgId)}, ${literal(prov.createdAt)}::TIMESTAMPTZ::TIMESTAMP, ${lit(prov.apiVersion)}, ${literal(object)}, ${n}, NULL)`,
     );
     if (rows.length) await this.conn.run(`INSERT INTO ${ident(PROVENANCE_TABLE)} VALUES ${rows.join(', ')}`);
+    await this.conn.run(
+      `UPDATE ${ident(PROVENANCE_TABLE)} SET completed_at = ${literal(new Date().toISOString())}::TIMESTAMPTZ::TIMESTAMP`,
+    );
     await this.conn.run('CHECKPOINT');
     this.close();
     rmSync(this.out, { force: true });
@@ -217,6 +225,36 @@ export async function openSnapshot(path: string): Promise<{ conn: DuckDBConnecti
       instance.closeSync();
     },
   };
+}
+
+/**
+ * Why a snapshot file cannot be trusted, or null when it is complete: an unfinished build (`.partial`), no
+ * `_provenance` table (not written by `revops snapshot`, or the import never finished) or provenance without the
+ * completion mark. Provenance without a `completed_at` column is a snapshot from before the mark existed, when
+ * `_provenance` itself was an import's last write: complete.
+ */
+export async function incompleteReason(conn: DuckDBConnection | null, path: string): Promise<string | null> {
+  if (/\.partial$/i.test(path))
+    return 'it is an unfinished build (a ".partial" file: the import was killed or failed)';
+  if (!conn) return null;
+  const cols = (
+    await conn.runAndReadAll(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = ${literal(PROVENANCE_TABLE)}`,
+    )
+  )
+    .getRowsJS()
+    .map((r) => String(r[0]));
+  if (!cols.length)
+    return `it has no ${PROVENANCE_TABLE} table (it was not written by revops snapshot, or its import never finished)`;
+  if (!cols.includes('completed_at')) return null;
+  const [[rows, marked]] = (
+    await conn.runAndReadAll(
+      `SELECT count(*)::DOUBLE, count(completed_at)::DOUBLE FROM ${ident(PROVENANCE_TABLE)}`,
+    )
+  ).getRowsJS();
+  if (Number(rows) === 0 || Number(marked) < Number(rows))
+    return `its ${PROVENANCE_TABLE} has no completion mark (the import stopped before it finished)`;
+  return null;
 }
 
 export async function readProvenance(conn: DuckDBConnection): Promise<ProvenanceRow[]> {
