@@ -5,6 +5,7 @@ import { checkConfigDrift } from './configDrift.ts';
 import { checkDeployability } from './deploy.ts';
 import { checkFormulas } from './formulas.ts';
 import { checkLwc } from './lwc.ts';
+import { MISSED_CHECKS } from './missed.ts';
 import { checkPmd } from './pmd.ts';
 import { loadProjectSchema } from './schema.ts';
 import {
@@ -76,6 +77,11 @@ export async function runVerify(options: VerifyOptions = {}): Promise<VerifyRepo
     formula: () => [...checkFormulas(input, getSchema()), ...checkConfigDrift(input, getSchema())],
     lwc: () => checkLwc(input, getSchema()),
   };
+  // the checks for mistakes the gate used to miss (issue 14), appended to their check
+  for (const c of Object.keys(MISSED_CHECKS) as CheckName[]) {
+    const [base, extra] = [runners[c], MISSED_CHECKS[c]!];
+    runners[c] = async () => [...(await base()), ...extra(input, getSchema())];
+  }
   // start the two java processes first, then do the in-process checks while they run
   const javaChecks = (['apex', 'pmd'] as const).filter((c) => wanted.has(c)).map((c) => timed(c, runners[c]));
   const local: CheckResult[] = [];
