@@ -57,6 +57,10 @@ export interface Faults {
   unavailable?: number;
   /** Answer the next N job-create requests with 403 REQUEST_LIMIT_EXCEEDED. */
   limitExceeded?: number;
+  /** The next N query jobs created go to this state (Failed by default) instead of JobComplete. */
+  failJobs?: { count: number; state?: 'Failed' | 'Aborted'; message?: string };
+  /** Answer the next N results requests with 429 and this Retry-After header (seconds or an HTTP-date). */
+  retryAfter?: { count: number; value: string };
 }
 
 export interface LoggedRequest {
@@ -71,6 +75,8 @@ interface Job {
   object: string;
   fields: string[];
   polls: number;
+  /** Set by faults.failJobs: the state the job ends in. */
+  failAs?: { state: 'Failed' | 'Aborted'; message: string };
   apiVersion: string;
   createdDate: string;
 }
@@ -348,6 +354,13 @@ export class FakeOrg {
       apiVersion: version,
       createdDate: new Date().toISOString().replace('Z', '+0000'),
     };
+    if (this.faults.failJobs && this.faults.failJobs.count > 0) {
+      this.faults.failJobs.count--;
+      job.failAs = {
+        state: this.faults.failJobs.state ?? 'Failed',
+        message: this.faults.failJobs.message ?? 'InternalServerError : Query timed out',
+      };
+    }
     this.jobs.set(job.id, job);
     this.json(res, 200, {
       id: job.id,
@@ -370,6 +383,15 @@ export class FakeOrg {
     if (!job) return this.error(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
     job.polls++;
     const complete = job.polls > (this.opts.pollsBeforeComplete ?? 1);
+    if (complete && job.failAs)
+      return this.json(res, 200, {
+        id: job.id,
+        operation: 'query',
+        object: job.object,
+        state: job.failAs.state,
+        errorMessage: job.failAs.message,
+        numberRecordsProcessed: 0,
+      });
     this.json(res, 200, {
       id: job.id,
       operation: 'query',
@@ -395,6 +417,12 @@ export class FakeOrg {
     if (!job) return this.error(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
     if (job.polls <= (this.opts.pollsBeforeComplete ?? 1))
       return this.error(res, 400, 'INVALIDJOBSTATE', 'Job is not complete');
+    if (job.failAs) return this.error(res, 400, 'INVALIDJOBSTATE', `Job is ${job.failAs.state}`);
+    if (this.faults.retryAfter && this.faults.retryAfter.count > 0) {
+      this.faults.retryAfter.count--;
+      res.setHeader('Retry-After', this.faults.retryAfter.value);
+      return this.error(res, 429, 'REQUEST_LIMIT_EXCEEDED', 'Too many requests');
+    }
     if (this.faults.tooManyRequests && this.faults.tooManyRequests > 0) {
       this.faults.tooManyRequests--;
       return this.error(res, 429, 'REQUEST_LIMIT_EXCEEDED', 'Too many requests');

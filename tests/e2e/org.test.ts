@@ -14,6 +14,7 @@ import {
   parseLimitInfo,
   type RetryPolicy,
 } from '../../scripts/lib/org/index.ts';
+import { parseRetryAfter } from '../../scripts/lib/org/http.ts';
 import { buildOrgSnapshot, resumePath } from '../../scripts/lib/snapshot/fromOrg.ts';
 import { SCHEMA } from '../../scripts/lib/snapshot/schema.ts';
 import { query as sql, tmpDir, removeTmpDirs } from '../unit/snapshot/helpers.ts';
@@ -210,5 +211,141 @@ describe('org interface against the loopback fake org', () => {
     expect(o.apexRestCalls).toEqual([
       { path: '/revops/merge', body: { masterId: '00Q1', duplicateIds: ['00Q2'] } },
     ]);
+  });
+});
+
+describe('org pull faults: long Retry-After, Ctrl-C while waiting, failed Bulk jobs (issue 13)', () => {
+  const page = { maxRecords: 1000, pollIntervalMs: 5, onRecords: () => {} };
+
+  it('reads Retry-After as seconds or as an HTTP-date', () => {
+    const now = Date.parse('2026-10-21T07:28:00Z');
+    expect(parseRetryAfter('120', now)).toBe(120_000);
+    expect(parseRetryAfter('Wed, 21 Oct 2026 07:28:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Wed, 21 Oct 2026 07:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(null, now)).toBeNull();
+  });
+
+  it('stops at once with a clear error when Retry-After exceeds the cap (3600 s), instead of sleeping an hour', async () => {
+    const o = await start({ data: { Lead: leads(1500) } });
+    o.faults.retryAfter = { count: 1, value: '3600' };
+    const t0 = Date.now();
+    const err = (await bulkQuery(new OrgHttp(o.session(), FAST), 'SELECT Id FROM Lead', page).catch(
+      (e: unknown) => e,
+    )) as OrgApiError;
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(err).toBeInstanceOf(OrgApiError);
+    expect(err.message).toMatch(/asked to wait 3600 s .*Retry-After on HTTP 429.*longer than the 120 s/);
+    expect(err.actions[0]).toMatch(/Run the same command again after \d{4}-\d\d-\d\dT/);
+  });
+
+  it('honours an HTTP-date Retry-After under the cap, then completes', async () => {
+    const o = await start({ data: { Lead: leads(1500) } });
+    o.faults.retryAfter = { count: 1, value: new Date(Date.now() + 2000).toUTCString() };
+    const delays: number[] = [];
+    let rows = 0;
+    await bulkQuery(
+      new OrgHttp(o.session(), FAST, { onRetry: (r) => delays.push(r.delayMs) }),
+      'SELECT Id FROM Lead',
+      {
+        ...page,
+        onRecords: (_h, r) => void (rows += r.length),
+      },
+    );
+    expect(rows).toBe(1500);
+    // the date has whole seconds: 1-2 s from now, not the 20 ms backoff of FAST
+    expect(delays).toHaveLength(1);
+    expect(delays[0]).toBeGreaterThan(500);
+    expect(delays[0]).toBeLessThanOrEqual(2000);
+  });
+
+  it('Ctrl-C (the abort signal) ends a Retry-After wait at once, keeping the pull resumable', async () => {
+    const o = await start({ data: { Lead: leads(1500) } });
+    o.faults.retryAfter = { count: 1, value: '100' };
+    const out = join(tmpDir('org-abort-wait'), 'snap.duckdb');
+    const abort = new AbortController();
+    const t0 = Date.now();
+    const run = buildOrgSnapshot({
+      out,
+      http: new OrgHttp(o.session(), FAST, { onRetry: () => setTimeout(() => abort.abort(), 100) }),
+      objects: ['Lead'],
+      maxRecords: 1000,
+      pollIntervalMs: 5,
+      signal: abort.signal,
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError', exitCode: 130 });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(existsSync(resumePath(out))).toBe(true);
+    // the same command again resumes and finishes
+    const r = await buildOrgSnapshot({
+      out,
+      http: new OrgHttp(o.session(), FAST),
+      objects: ['Lead'],
+      maxRecords: 1000,
+      pollIntervalMs: 5,
+    });
+    expect(r.counts.Lead).toBe(1500);
+  });
+
+  it('a Bulk job that went to Failed is not resumed again: the rerun starts a new job for that object and says so', async () => {
+    const o = await start({ data: { Lead: leads(2500), User: users(20) } });
+    o.faults.failJobs = { count: 1, message: 'InternalServerError : Query timed out' };
+    const out = join(tmpDir('org-failed-job'), 'snap.duckdb');
+    const opts = {
+      out,
+      objects: ['Lead', 'User'],
+      maxRecords: 1000,
+      pollIntervalMs: 5,
+    };
+    const first = await buildOrgSnapshot({ ...opts, http: new OrgHttp(o.session(), FAST) }).catch(
+      (e: unknown) => e as OrgApiError,
+    );
+    expect(first).toMatchObject({ errorCode: 'Failed' });
+    expect((first as OrgApiError).message).toMatch(/job \w+ failed: InternalServerError : Query timed out/);
+    const failedJob = (
+      JSON.parse(readFileSync(resumePath(out), 'utf8')) as {
+        objects: Record<string, { state: { jobId: string } }>;
+      }
+    ).objects.Lead.state.jobId;
+    const progress: string[] = [];
+    const r = await buildOrgSnapshot({
+      ...opts,
+      http: new OrgHttp(o.session(), FAST),
+      progress: (m) => progress.push(m),
+    });
+    expect(r.counts).toEqual({ Lead: 2500, User: 20 });
+    const notice = `Lead: the saved Bulk query job ${failedJob} failed (InternalServerError : Query timed out); starting a new job for Lead.`;
+    expect(progress).toContain(`  ${notice}`);
+    expect(r.warnings).toContain(notice);
+    // one job for the failed Lead pull, one new Lead job, one User job
+    expect(o.log.filter((q) => q.method === 'POST' && q.path.endsWith('/jobs/query'))).toHaveLength(3);
+    const [d] = await sql(out, `SELECT count(*) AS n, count(DISTINCT Id) AS ids FROM "Lead"`);
+    expect(d).toEqual({ n: 2500, ids: 2500 });
+  });
+
+  it('an Aborted job found on resume after pages were stored drops those rows before the new job', async () => {
+    const o = await start({ data: { Lead: leads(3000) } });
+    const out = join(tmpDir('org-aborted-job'), 'snap.duckdb');
+    const abort = new AbortController();
+    const opts = { out, objects: ['Lead'], maxRecords: 1000, pollIntervalMs: 5 };
+    await buildOrgSnapshot({
+      ...opts,
+      http: new OrgHttp(o.session(), FAST),
+      signal: abort.signal,
+      progress: (m) => m.includes('Lead: page 1') && abort.abort(),
+    }).catch(() => {});
+    // the org loses the job (an admin aborted it; Salesforce also deletes jobs after 7 days)
+    const saved = JSON.parse(readFileSync(resumePath(out), 'utf8')) as {
+      objects: Record<string, { state: { jobId: string; rows: number } }>;
+    };
+    expect(saved.objects.Lead.state.rows).toBe(1000);
+    (o as unknown as { jobs: Map<string, unknown> }).jobs.delete(saved.objects.Lead.state.jobId);
+    const r = await buildOrgSnapshot({ ...opts, http: new OrgHttp(o.session(), FAST) });
+    expect(r.warnings.join(' ')).toMatch(
+      /no longer exists in the org; starting a new job for Lead \(dropping the 1,000 rows the old job delivered\)/,
+    );
+    expect(r.counts.Lead).toBe(3000);
+    const [d] = await sql(out, `SELECT count(*) AS n, count(DISTINCT Id) AS ids FROM "Lead"`);
+    expect(d).toEqual({ n: 3000, ids: 3000 });
   });
 });

@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
-import { OrgApiError, type OrgHttp } from './http.ts';
+import { OrgApiError, sleep, type OrgHttp } from './http.ts';
 
 export interface BulkJobState {
   jobId: string;
@@ -40,9 +40,12 @@ export interface BulkQueryOptions {
   onRecords(header: readonly string[], records: string[][]): Promise<void> | void;
   onJob?(info: BulkJobInfo): void;
   onPage?(state: BulkJobState, pageRows: number): void;
+  /**
+   * A resumed job cannot deliver (it went to Failed or Aborted, or the org no longer has it): a new job is started
+   * for the same query. Called first, with the reason, so the caller can drop rows the old job delivered.
+   */
+  onNewJob?(reason: string, old: BulkJobState): void | Promise<void>;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function createQueryJob(http: OrgHttp, soql: string): Promise<BulkJobInfo> {
   return http.json<BulkJobInfo>('/jobs/query', {
@@ -73,7 +76,9 @@ export async function waitForJob(
         `Bulk query job ${jobId} ${info.state.toLowerCase()}: ${info.errorMessage ?? 'no message'}`,
         200,
         info.state,
-        ['Check the query in Setup > Bulk Data Load Jobs, then run the snapshot again.'],
+        [
+          'Check the job in Setup > Bulk Data Load Jobs; running the snapshot again starts a new job for this object.',
+        ],
       );
     }
     if (Date.now() > deadline) {
@@ -84,7 +89,7 @@ export async function waitForJob(
         ['Run the same command again later: the pull resumes from the saved job.'],
       );
     }
-    await sleep(delay);
+    await sleep(delay, http.signal, `while waiting for Bulk query job ${jobId}`);
     delay = Math.min(10_000, delay * 1.5);
   }
 }
@@ -144,6 +149,15 @@ async function readPage(
   return { next, rows };
 }
 
+/** Why a job can never deliver its results (Failed, Aborted, gone from the org), or null. */
+function deadJob(e: unknown): string | null {
+  if (!(e instanceof OrgApiError)) return null;
+  if (e.errorCode === 'Failed' || e.errorCode === 'Aborted')
+    return `${e.errorCode === 'Failed' ? 'failed' : 'was aborted'} (${e.message.replace(/^.*?: /, '')})`;
+  if (e.status === 404) return 'no longer exists in the org';
+  return null;
+}
+
 /** Runs (or resumes) a Bulk API 2.0 query and streams every record to opts.onRecords. */
 export async function bulkQuery(http: OrgHttp, soql: string, opts: BulkQueryOptions): Promise<BulkJobState> {
   const state: BulkJobState = opts.resume
@@ -151,7 +165,23 @@ export async function bulkQuery(http: OrgHttp, soql: string, opts: BulkQueryOpti
     : { jobId: (await createQueryJob(http, soql)).id, locator: null, done: false, pages: 0, rows: 0 };
   if (!opts.resume) await opts.saveState?.(state);
   if (state.done) return state;
-  await waitForJob(http, state.jobId, opts);
+  try {
+    await waitForJob(http, state.jobId, opts);
+  } catch (e) {
+    const dead = deadJob(e);
+    if (!opts.resume || !dead) throw e;
+    // A saved job that failed, was aborted or expired is never resumed again: start over with a new one.
+    await opts.onNewJob?.(`the saved Bulk query job ${state.jobId} ${dead}`, { ...state });
+    Object.assign(state, {
+      jobId: (await createQueryJob(http, soql)).id,
+      locator: null,
+      done: false,
+      pages: 0,
+      rows: 0,
+    });
+    await opts.saveState?.(state);
+    await waitForJob(http, state.jobId, opts);
+  }
   while (!state.done) {
     const page = await http.withRetry(`results page ${state.pages + 1} of job ${state.jobId}`, () =>
       readPage(http, state.jobId, state.locator, opts),

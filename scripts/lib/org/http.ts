@@ -21,9 +21,52 @@ export interface RetryPolicy {
   /** First backoff in ms; doubles each attempt (plus jitter), capped at maxDelayMs. */
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * The longest Retry-After the client obeys (default 120 s). A longer one stops with an error saying when to run
+   * again, rather than sleeping for an hour.
+   */
+  maxRetryAfterMs?: number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { retries: 6, baseDelayMs: 1000, maxDelayMs: 60_000 };
+export const MAX_RETRY_AFTER_MS = 120_000;
+
+/**
+ * Retry-After as milliseconds from `now`: delta-seconds ("120") or an HTTP-date ("Wed, 21 Oct 2026 07:28:00 GMT",
+ * RFC 9110 10.2.3); null when absent or unreadable. A date in the past means "now" (0).
+ */
+export function parseRetryAfter(header: string | null, now = Date.now()): number | null {
+  const v = header?.trim();
+  if (!v) return null;
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  if (!/[a-z]/i.test(v)) return null;
+  const at = Date.parse(v);
+  return Number.isFinite(at) ? Math.max(0, at - now) : null;
+}
+
+/** The error an aborted wait or request ends with (Ctrl-C): exit code 130, as a shell reports SIGINT. */
+export function abortError(what: string): Error {
+  return Object.assign(new Error(`Interrupted ${what}; run the same command again to resume.`), {
+    name: 'AbortError',
+    exitCode: 130,
+  });
+}
+
+/** setTimeout as a promise that an AbortSignal ends at once (rejecting with abortError). */
+export function sleep(ms: number, signal?: AbortSignal, what = 'while waiting to retry'): Promise<void> {
+  if (signal?.aborted) return Promise.reject(abortError(what));
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortError(what));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 export class OrgApiError extends Error {
   constructor(
@@ -77,6 +120,8 @@ export interface HttpEvents {
 
 export class OrgHttp {
   lastUsage: ApiUsage | null = null;
+  /** Ends every request, retry wait and job poll at once when aborted (Ctrl-C). */
+  signal: AbortSignal | undefined;
   constructor(
     readonly session: OrgSession,
     readonly retry: RetryPolicy = DEFAULT_RETRY,
@@ -98,14 +143,18 @@ export class OrgHttp {
       try {
         return await attempt();
       } catch (e) {
+        if (this.signal?.aborted) throw abortError(`during ${label}`);
         const reason = retryReason(e);
         if (!reason || i >= this.retry.retries) throw e;
         const retryAfter = e instanceof RetryableStatus ? e.retryAfterMs : null;
+        const cap = this.retry.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS;
+        if (retryAfter !== null && retryAfter > cap)
+          throw retryAfterTooLong(e as RetryableStatus, label, cap);
         const delayMs =
           retryAfter ??
           Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** i * (1 + Math.random() * 0.2));
         this.events.onRetry?.({ attempt: i + 1, delayMs: Math.round(delayMs), reason, url: label });
-        await new Promise((r) => setTimeout(r, delayMs));
+        await sleep(delayMs, this.signal, `while waiting to retry ${label}`);
       }
     }
   }
@@ -115,6 +164,7 @@ export class OrgHttp {
     const res = await fetch(this.url(path), {
       method: opts.method ?? 'GET',
       body: opts.body,
+      signal: this.signal,
       headers: {
         Authorization: `Bearer ${this.session.accessToken}`,
         'Accept-Encoding': 'gzip',
@@ -130,12 +180,11 @@ export class OrgHttp {
     const text = await res.text();
     const err = parseErrorBody(text);
     if (res.status === 429 || res.status >= 500 || (err.errorCode && RETRYABLE_CODES.has(err.errorCode))) {
-      const ra = Number(res.headers.get('retry-after'));
       throw new RetryableStatus(
         res.status,
         err.errorCode,
         err.message,
-        Number.isFinite(ra) && ra > 0 ? ra * 1000 : null,
+        parseRetryAfter(res.headers.get('retry-after')),
       );
     }
     const actions =
@@ -180,6 +229,20 @@ export class RetryableStatus extends Error {
     super(`HTTP ${status}${errorCode ? ` ${errorCode}` : ''}: ${message}`);
     this.name = 'RetryableStatus';
   }
+}
+
+/** A Retry-After beyond the cap: stop, and say when the org will take requests again. */
+function retryAfterTooLong(e: RetryableStatus, label: string, capMs: number): OrgApiError {
+  const at = new Date(Date.now() + (e.retryAfterMs ?? 0));
+  return new OrgApiError(
+    `The org asked to wait ${Math.round((e.retryAfterMs ?? 0) / 1000)} s before retrying ${label} (Retry-After on HTTP ${e.status}${e.errorCode ? ` ${e.errorCode}` : ''}), longer than the ${Math.round(capMs / 1000)} s this command waits.`,
+    e.status,
+    e.errorCode ?? 'RETRY_AFTER_TOO_LONG',
+    [
+      `Run the same command again after ${at.toISOString()}: an org pull resumes from its last saved page.`,
+      'Check Setup > System Overview (API requests, last 24 hours): another integration may be using up the limit.',
+    ],
+  );
 }
 
 /** Why an error is worth retrying, or null. Network drops (reset, socket closed, truncated body) are. */

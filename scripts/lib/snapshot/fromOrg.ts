@@ -9,7 +9,7 @@ import { bulkQuery, type BulkJobState } from '../org/bulk.ts';
 import { OrgApiError, type OrgHttp } from '../org/http.ts';
 import { describeFields } from '../org/query.ts';
 import type { BuildResult, Progress } from './build.ts';
-import { OBJECTS, SCHEMA, type ColumnType } from './schema.ts';
+import { OBJECTS, SCHEMA, ident, type ColumnType } from './schema.ts';
 import { SnapshotWriter, tableColumns } from './store.ts';
 
 export interface OrgSnapshotOptions {
@@ -75,6 +75,9 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
   };
   const save = (): void => writeFileSync(file, JSON.stringify(state, null, 2));
   const writer = await SnapshotWriter.create(opts.out, { resume: resume !== null, memoryLimit: '64MB' });
+  // Ctrl-C also ends a retry wait, a job poll or a request at once (for this pull only).
+  const callerSignal = opts.http.signal;
+  opts.http.signal = opts.signal;
   const warnings: string[] = [];
   const counts: Record<string, number> = {};
   try {
@@ -136,6 +139,13 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
           }
           appender.flushSync(); // the appender's own buffer is outside DuckDB's memory limit: keep it to one batch
         },
+        async onNewJob(reason, old) {
+          const message = `${object}: ${reason}; starting a new job for ${object}${old.rows ? ` (dropping the ${old.rows.toLocaleString('en-US')} rows the old job delivered)` : ''}.`;
+          progress(`  ${message}`);
+          warnings.push(message);
+          appender.flushSync();
+          await writer.conn.run(`DELETE FROM ${ident(object)}`);
+        },
         saveState(s) {
           appender.flushSync(); // the page's rows are in the snapshot before its locator is recorded
           state.objects[object].state = { ...s };
@@ -185,5 +195,7 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
     // Keep the partial file and the resume file: the next run continues from the last saved page.
     writer.release();
     throw e;
+  } finally {
+    opts.http.signal = callerSignal;
   }
 }
