@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG_DIR, reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
 import { ReportError } from '../lib/reports/db.ts';
 import type { ScoringRule } from '../lib/rules/scoring.ts';
-import { str } from './format.ts';
+import { dateFlag, str } from './format.ts';
 
 export const backtest: Command = {
   words: ['backtest'],
@@ -39,13 +39,14 @@ export const backtest: Command = {
     }
     // Signal rules carry no operator in the records; score() reads it only for field rules.
     const rules: ScoringRule[] = config.scoringRules.map((r) => ({ ...r, operator: r.operator ?? 'equals' }));
+    const split = dateFlag(ctx.flags, 'split'); // checked before the snapshot opens
     const { db } = await openSnapshotFor(str(ctx.flags.snapshot), ctx.progress);
     try {
       const result = await runBacktest(
         db,
         { fit: settings.mqlFitThreshold, engagement: settings.mqlEngagementThreshold },
         {
-          splitAt: str(ctx.flags.split),
+          splitAt: split,
           replay: ctx.flags['stored-scores'] ? undefined : { rules, settings, horizonDays },
         },
       );

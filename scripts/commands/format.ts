@@ -41,3 +41,50 @@ export class CliError extends Error {
 export function orgLabel(flag: string | undefined, fallback: string): string {
   return flag && !flag.includes('!') ? flag : fallback;
 }
+
+type Flags = Record<string, unknown>;
+
+/**
+ * A whole-number flag: undefined when absent, else the number; anything else ("abc", "1.5", "1e9", out of range)
+ * is a usage error naming the flag, the value given and an example, before any work starts.
+ */
+export function intFlag(
+  flags: Flags,
+  name: string,
+  range: { min: number; max: number; example: number },
+): number | undefined {
+  const raw = flags[name];
+  if (raw === undefined) return undefined;
+  const v = String(raw).trim().replaceAll('_', '');
+  const n = /^-?\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < range.min || n > range.max)
+    throw new CliError(
+      `--${name} must be a whole number from ${range.min.toLocaleString('en-US')} to ${range.max.toLocaleString('en-US')} (got "${String(raw)}").`,
+      [`Use e.g. --${name} ${range.example}`],
+      'InvalidFlag',
+      2,
+    );
+  return n;
+}
+
+/**
+ * A date flag: YYYY-MM-DD or an ISO-8601 datetime (with Z or an offset). Returns it as ISO UTC text
+ * ("2026-04-01T00:00:00.000Z"); an impossible or unreadable date is a usage error naming the flag and value.
+ */
+export function dateFlag(flags: Flags, name: string, example = '2026-04-01'): string | undefined {
+  const raw = flags[name];
+  if (raw === undefined) return undefined;
+  const v = String(raw).trim();
+  const m = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.\d+)?)?(Z|[+-]\d\d:?\d\d)?)?$/.exec(v);
+  const ms = m ? Date.parse(m[4] ? `${v.replace(' ', 'T')}${m[7] ? '' : 'Z'}` : `${v}T00:00:00Z`) : NaN;
+  // Date.parse rolls 2026-02-30 over to March 2: the calendar day itself must exist
+  const day = m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : null;
+  if (!Number.isFinite(ms) || !day || day.getUTCMonth() !== +m![2] - 1 || day.getUTCDate() !== +m![3])
+    throw new CliError(
+      `--${name} must be a date as YYYY-MM-DD or an ISO datetime (got "${String(raw)}").`,
+      [`Use e.g. --${name} ${example}`],
+      'InvalidFlag',
+      2,
+    );
+  return new Date(ms).toISOString();
+}

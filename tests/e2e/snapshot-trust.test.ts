@@ -116,3 +116,39 @@ describe('reports refuse a snapshot that is not complete', () => {
     }
   });
 });
+
+describe('bad flags and missing tables give a message naming the input and the fix, not a DuckDB error', () => {
+  it('backtest --split notadate (and an impossible date) is refused before the snapshot is read', async () => {
+    for (const split of ['notadate', '2026-02-30']) {
+      const r = await revops('backtest', '--snapshot', accountsOnly, '--split', split, '--json');
+      expect(r.code).toBe(2);
+      expect(r.json.name).toBe('InvalidFlag');
+      expect(r.json.message).toBe(
+        `--split must be a date as YYYY-MM-DD or an ISO datetime (got "${split}").`,
+      );
+      expect(r.json.actions).toEqual(['Use e.g. --split 2026-04-01']);
+    }
+  });
+
+  it('dedup on a snapshot without a Lead table names the table instead of a Catalog Error', async () => {
+    const dir = tmpDir('trust-nolead');
+    const file = join(dir, 'snap.duckdb');
+    copyFileSync(accountsOnly, file);
+    await exec(file, 'DROP TABLE "Lead"');
+    const r = await revops('dedup', '--snapshot', file, '--json');
+    expect(r.json.message).toBe('The snapshot has no "Lead" table.');
+    expect(r.json.message).not.toMatch(/Catalog Error/);
+    expect(r.json.actions!.join(' ')).toMatch(/Rebuild the snapshot/);
+    // Account, which the snapshot has, still works
+    expect((await revops('dedup', '--snapshot', file, '--object', 'Account')).code).toBe(0);
+  });
+
+  it('snapshot --from-org --max-records abc is refused before the org is contacted (it was sent as NaN)', async () => {
+    const r = await revops('snapshot', '--from-org', 'any-org', '--max-records', 'abc', '--json');
+    expect(r.code).toBe(2);
+    expect(r.json).toMatchObject({
+      name: 'InvalidFlag',
+      message: '--max-records must be a whole number from 1 to 1,000,000 (got "abc").',
+    });
+  });
+});

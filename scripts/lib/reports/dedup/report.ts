@@ -2,7 +2,7 @@
 // and shapes the result for --json, the terminal, HTML and the weekly review CSV.
 import { survivorship, type DedupRule, type SurvivorRecord } from '../../rules/match.ts';
 import type { FieldValue } from '../../rules/types.ts';
-import { q, toIso as iso, type Db } from '../db.ts';
+import { q, requireColumns, toIso as iso, type Db } from '../db.ts';
 import {
   computeBlockParts,
   fieldScorer,
@@ -208,6 +208,7 @@ export async function loadSalesforceRecords(
   opts: DedupOptions = {},
 ): Promise<RecordTable> {
   const object = rule.object;
+  await requireColumns(db, object, ['Id']); // a snapshot without the table: say so, not DuckDB's Catalog Error
   const have = new Set(await db.tableColumns(object));
   const setup = salesforceSetup(rule);
   const used = new Set(setup.blocking.keys.flatMap((k) => k.parts.map((p) => p.field)));
