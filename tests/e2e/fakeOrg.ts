@@ -102,6 +102,13 @@ export class FakeOrg {
   private deployFailures = new Map<string, DeployFailure[]>();
   readonly compositeBodies: unknown[] = [];
   readonly apexRestCalls: Array<{ path: string; body: unknown }> = [];
+  /**
+   * Endpoints a test mounts on top of these (e.g. the merge resource of fakeMergeOrg.ts); each runs after the
+   * session check and answers (true) or passes (false).
+   */
+  readonly routes: Array<
+    (req: IncomingMessage, res: ServerResponse, path: string, url: URL) => Promise<boolean>
+  > = [];
   private jobs = new Map<string, Job>();
   private deploys = new Map<string, number>();
   private apiUsed = 0;
@@ -210,6 +217,7 @@ export class FakeOrg {
     const auth = req.headers.authorization;
     if (auth !== `Bearer ${this.accessToken}`)
       return this.error(res, 401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+    for (const route of this.routes) if (await route(req, res, path, url)) return;
 
     if (path === '/services/oauth2/userinfo')
       return this.json(res, 200, {
