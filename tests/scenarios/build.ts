@@ -3,6 +3,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadConfig, type RevOpsConfig } from '../../scripts/lib/config/index.ts';
 import { parseScenarios, type Scenario } from '../../scripts/lib/engine/scenario.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -13,6 +14,12 @@ export const SCENARIO_TESTS_PATH = join(root, 'force-app/test/default/classes/Sc
 export interface ScenarioBundle {
   version: number;
   generatedFrom: string[];
+  /**
+   * The custom metadata records the expectations were computed with (force-app's shipped records, in the golden
+   * vectors' shapes). The Apex runner mocks these types with them, so an admin tuning the org's records never
+   * breaks RunLocalTests; the engine model loads the same records from source.
+   */
+  config: Omit<RevOpsConfig, 'dedupRules'>;
   scenarios: Scenario[];
 }
 
@@ -38,9 +45,11 @@ export function buildScenarioBundle(): { bundle: ScenarioBundle; text: string; a
       scenarios.push(s);
     }
   }
+  const { dedupRules: _unused, ...config } = loadConfig(join(root, 'force-app'));
   const bundle: ScenarioBundle = {
     version: 1,
     generatedFrom: files.map((f) => relative(root, join(SCENARIO_DIR, f))),
+    config,
     scenarios,
   };
   return { bundle, text: `${JSON.stringify(bundle)}\n`, apexTests: apexTestClass(scenarios) };
