@@ -109,7 +109,7 @@ export function checkMatchingRules(
             err(
               file,
               line,
-              `Matching method ${method} is not one of Exact, ${Object.keys(FUZZY).join(', ')}.`,
+              `Matching rule ${name}: matching method ${method} is not one of Exact, ${Object.keys(FUZZY).join(', ')}.`,
             ),
           );
           continue;
@@ -121,7 +121,7 @@ export function checkMatchingRules(
             err(
               file,
               line,
-              `Matching method ${method} does not fit ${object}.${fieldName} (${field.type}): it compares ${fuzzy.hint}. Use <matchingMethod>Exact</matchingMethod>${field.type === 'phone' ? ' or Phone' : ''} for this field.`,
+              `Matching rule ${name}: matching method ${method} does not fit ${object}.${fieldName} (${field.type}): it compares ${fuzzy.hint}. Use <matchingMethod>Exact</matchingMethod>${field.type === 'phone' ? ' or Phone' : ''} for this field.`,
             ),
           );
         }

@@ -242,13 +242,11 @@ export function checkApexStrings(file: string, schema: ProjectSchema): Problem[]
         }
         checkQuery(schema, parsed, (token, message) => {
           const re = new RegExp(`\\b${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i');
-          let pos = 0;
-          for (const f of fragments) {
-            const at = f.text.search(re);
-            if (at >= 0) return add(f.offset + at, `Dynamic SOQL (built from literals): ${message}`);
-            pos += f.text.length;
-          }
-          add(node.start.start, `Dynamic SOQL (built from literals): ${message}`);
+          const hit = fragments.find((f) => f.text.search(re) >= 0);
+          add(
+            hit ? hit.offset + hit.text.search(re) : node.start.start,
+            `Dynamic SOQL (built from literals): ${message} Fix the name in the string or add the field.`,
+          );
         });
       }
     }

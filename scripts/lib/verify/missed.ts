@@ -1,7 +1,6 @@
 // The checks added for the mistakes the gate used to miss (issue 14), by the gate check they report under. index.ts
 // appends each one to its check's runner. All are deployability errors except where a message says otherwise.
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
 import { checkTestData } from './apexTests.ts';
 import { checkRecordApexClasses, checkRecordValidationRules } from './cmdtRecords.ts';
 import { checkDuplicateManagement } from './duplicateRules.ts';
@@ -46,7 +45,7 @@ export function checkApexTestData(input: CheckInput): Problem[] {
     check: 'deploy',
     file: p.file,
     line: p.line,
-    message: `${p.message} RunLocalTests fails in the org; give the test data the values the rule needs (see ${relative(input.root, p.file)}).`,
+    message: `${p.message} RunLocalTests fails in the org: give the test record the values the rule needs.`,
     severity: 'error',
   }));
 }
