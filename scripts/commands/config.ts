@@ -1,23 +1,23 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
 import type { Command, CommandContext } from './types.ts';
 import { CliError, orgLabel, str, table } from './format.ts';
 import {
   ConfigError,
   configQueries,
-  findRecordFiles,
+  contextFromOrg,
   loadConfig,
+  packageDirectories,
   parseConfig,
-  readRecordFile,
+  readRecords,
   recordFromQueryRow,
   recordToXml,
+  sourceContext,
   type RawRecord,
   type RawValue,
 } from '../lib/config/index.ts';
-import { httpFor, query, resolveOrg } from '../lib/org/index.ts';
+import { describeFields, httpFor, OrgApiError, query, resolveOrg } from '../lib/org/index.ts';
 import { parseDeployFlags, runDeploy } from './deploy.ts';
-
-const ROOT = 'force-app';
-export const CMDT_DIR = 'force-app/main/default/customMetadata';
 
 export type Motion = 'plg' | 'sales-led' | 'hybrid';
 export interface Profile {
@@ -129,15 +129,23 @@ export function applyProfile(
   return { records: out, changes };
 }
 
+/** Every config record of the project's package folders (sfdx-project.json), read. */
 function sourceRecords(): RawRecord[] {
-  return findRecordFiles(ROOT).map(readRecordFile);
+  return readRecords(packageDirectories()).records;
 }
 
-function configFail(e: unknown): never {
+function configFail(e: unknown, against?: string): never {
   if (e instanceof ConfigError) {
     throw new CliError(
-      `${e.issues.length} problem(s) in the custom metadata records:\n${e.issues.map((i) => `  ${i.record}${i.field ? `.${i.field}` : ''}: ${i.message}`).join('\n')}`,
-      ['Fix the record(s) in force-app/main/default/customMetadata, then run revops config check again.'],
+      `${e.issues.length} problem(s) in the custom metadata records${against ? ` checked against ${against}` : ''}:\n${e.issues.map((i) => `  ${i.message}${i.file && !i.message.includes(i.file) ? `\n    in ${i.file}` : ''}`).join('\n')}`,
+      [
+        'Fix the record(s) in force-app/main/default/customMetadata, then run revops config check again.',
+        ...(against
+          ? [
+              `A field or queue that force-app has but ${against} lacks: deploy the data model first (revops deploy -o <org>), then push the config.`,
+            ]
+          : []),
+      ],
       'ConfigInvalid',
     );
   }
@@ -195,7 +203,7 @@ export const configInit: Command = {
     const profile: Profile = { motion: motion as Motion, acv, cycleDays };
     const { records: next, changes } = applyProfile(records, profile);
     try {
-      parseConfig(next); // every record valid before anything is written
+      parseConfig(next, sourceContext(packageDirectories())); // every record valid before anything is written
     } catch (e) {
       configFail(e);
     }
@@ -229,7 +237,7 @@ export const configCheck: Command = {
   async run() {
     let counts: Record<string, number>;
     try {
-      const cfg = loadConfig(ROOT);
+      const cfg = loadConfig(packageDirectories());
       counts = {
         Scoring_Rule: cfg.scoringRules.length,
         Routing_Rule: cfg.routingRules.length,
@@ -315,7 +323,7 @@ export const configDiff: Command = {
         (e: Error & { errorCode?: string }) => {
           if (e.errorCode === 'INVALID_TYPE') {
             ctx.warn(
-              `${q.type}__mdt is not in the org yet (deploy the data model: revops deploy -o ${org}).`,
+              `${q.type}__mdt is not in the org yet (deploy the data model: revops deploy -o ${orgLabel(org, '<org>')}).`,
             );
             return [];
           }
@@ -356,14 +364,89 @@ export const configPush: Command = {
     wait: { type: 'string' },
   },
   async run(ctx: CommandContext) {
+    // 1. the set, as config check sees it (source schema and queues)
+    const roots = packageDirectories();
+    let records: RawRecord[] = [];
     try {
-      loadConfig(ROOT);
+      records = readRecords(roots).records;
+      parseConfig(records, sourceContext(roots));
     } catch (e) {
       configFail(e);
     }
-    const flags = parseDeployFlags({ ...ctx.flags, 'source-dir': CMDT_DIR });
+    // 2. the verify gate's deploy check on the files this push deploys (every customMetadata folder)
+    const dirs = customMetadataDirs(roots);
+    if (!dirs.length)
+      throw new CliError(
+        `No customMetadata folder under ${roots.join(', ')}: nothing to push.`,
+        [],
+        'NothingToPush',
+      );
+    ctx.progress("Running the verify gate's deploy check on the records to push ...");
+    const problems = await deployCheck(roots, dirs);
+    if (problems.length)
+      throw new CliError(
+        `The verify gate's deploy check found ${problems.length} problem(s) in the records to push; nothing was pushed.\n${problems.map((p) => `  ${p}`).join('\n')}`,
+        [
+          'Fix the file(s) above, then run revops config push again (npm run verify -- --only deploy shows the same).',
+        ],
+        'VerifyFailed',
+      );
+    // 3. the set against the org it goes to: its fields (describe) and its Lead queues
+    const flags = parseDeployFlags({ ...ctx.flags, 'source-dir': dirs.join(',') });
     if (!flags.org)
       ctx.warn('No -o given: validating against the default target org (check-only). Pass -o ORG to push.');
+    const { session } = await resolveOrg(flags.org);
+    const http = httpFor(session, { onRetry: (r) => ctx.progress(`  retry ${r.attempt} (${r.reason})`) });
+    const label = `the org ${orgLabel(flags.org, session.username && !session.username.includes('!') ? session.username : session.instanceUrl)}`;
+    const inOrg = await contextFromOrg(
+      {
+        describe: (object) =>
+          describeFields(http, object).catch((e: unknown) => {
+            if (e instanceof OrgApiError && e.status === 404) return null;
+            throw e;
+          }),
+        query: (soql) => query<Record<string, unknown>>(http, soql),
+      },
+      label,
+    );
+    try {
+      parseConfig(records, inOrg);
+    } catch (e) {
+      configFail(e, label);
+    }
     return runDeploy(ctx, flags);
   },
 };
+
+/** Every customMetadata folder of the package folders: what config push deploys. */
+function customMetadataDirs(roots: string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (!e.isDirectory() || e.name === 'node_modules' || e.name.startsWith('.')) continue;
+      const p = `${dir}${sep}${e.name}`;
+      if (e.name === 'customMetadata') out.push(p);
+      else walk(p);
+    }
+  };
+  for (const root of roots) walk(root);
+  return out.sort();
+}
+
+/**
+ * The verify gate's deploy check (scripts/lib/verify, run as `npm run verify -- --only deploy` runs it) over the
+ * package folders, keeping the errors in the files this push deploys and any check that could not run.
+ */
+async function deployCheck(roots: string[], dirs: string[]): Promise<string[]> {
+  const verify = await import('../lib/verify/index.ts');
+  const inPush = (file: string): boolean =>
+    file === '' || dirs.some((d) => dirname(resolve(file)).startsWith(resolve(d)));
+  const out: string[] = [];
+  for (const root of roots) {
+    const report = await verify.runVerify({ root, only: ['deploy'] });
+    for (const r of report.results)
+      for (const p of r.problems)
+        if (p.severity === 'error' && inPush(p.file)) out.push(verify.formatProblem(p));
+  }
+  return out;
+}

@@ -240,9 +240,11 @@ describe('revops config', () => {
   let dir: string;
   beforeAll(() => {
     dir = resolve(tmpDir('cli-config'));
-    cpSync('force-app/main/default/customMetadata', join(dir, 'force-app/main/default/customMetadata'), {
-      recursive: true,
-    });
+    // the records and what they reference (fields of objects/, Lead queues of queues/)
+    for (const folder of ['customMetadata', 'objects', 'queues'])
+      cpSync(`force-app/main/default/${folder}`, join(dir, `force-app/main/default/${folder}`), {
+        recursive: true,
+      });
     cwd = process.cwd();
   });
   const inDir = async <T>(f: () => Promise<T>): Promise<T> => {

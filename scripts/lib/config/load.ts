@@ -1,20 +1,14 @@
 // Load and validate the RevOps custom metadata records into one typed RevOpsConfig.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { RoutingRule } from '../rules/routing.ts';
 import type { SlaPolicy } from '../rules/sla.ts';
 import type { DedupRule } from '../rules/match.ts';
 import type { ScoringRule, ScoringSettings } from '../rules/scoring.ts';
-import { readRecordFile, recordFileName, recordToXml } from './xml.ts';
-import {
-  STAGES,
-  TYPE_DEFS,
-  TYPE_DEF_BY_NAME,
-  toDomain,
-  toValues,
-  validateRecord,
-  type Row,
-} from './schema.ts';
+import { readRecordFile, recordFileName, recordNameOf, recordToXml } from './xml.ts';
+import { leadQueuesFromSource, schemaFromSource } from './orgSchema.ts';
+import { validateSet, type SetContext } from './validateSet.ts';
+import { TYPE_DEFS, TYPE_DEF_BY_NAME, toDomain, toValues, validateRecord, type Row } from './schema.ts';
 import {
   ConfigError,
   type ApprovalTierConfig,
@@ -58,9 +52,11 @@ export function findRecordFiles(root = 'force-app'): string[] {
 
 /**
  * Validate records (from source files or an org query) and map them into the rule-domain types.
- * Throws ConfigError listing every problem: "<Type>.<Record>: <Field> must ... (got '...')".
+ * Throws ConfigError listing every problem: "<Type>.<Record>: <Field> must ... (got '...')", then the set-level
+ * ones (validateSet.ts). Field and queue references are checked when `context` carries a schema and queues
+ * (loadConfig passes the source's; config push the org's).
  */
-export function parseConfig(records: RawRecord[]): RevOpsConfig {
+export function parseConfig(records: RawRecord[], context: SetContext = {}): RevOpsConfig {
   const issues: ConfigIssue[] = [];
   const rows = new Map<string, { record: RawRecord; row: Row }[]>();
   for (const record of records) {
@@ -93,61 +89,24 @@ export function parseConfig(records: RawRecord[]): RevOpsConfig {
   const approvalTiers = domain<ApprovalTierConfig>('Approval_Tier').sort((a, b) => a.order - b.order);
   const dedupRules = domain<DedupRule>('Dedup_Rule').sort((a, b) => a.name.localeCompare(b.name));
 
-  // Set-level checks: what no single record's validation rule can see. A record that is itself invalid was
-  // reported above, so it still counts as present here (no second, misleading message).
-  const set = (record: string, message: string) => issues.push({ record, message: `${record}: ${message}` });
-  const present = (type: string) => records.filter((r) => r.type === type).map((r) => r.name);
   const def = settings.find((s) => s.name === 'Default');
-  if (!present('Scoring_Setting').includes('Default')) {
-    set(
-      'Scoring_Setting',
-      'the Default record is missing (Scoring_Setting.Default.md-meta.xml holds the MQL thresholds)',
-    );
-  }
-  const calendars = present('Business_Calendar');
-  for (const p of slaPolicies.filter((x) => !calendars.includes(x.businessCalendar))) {
-    set(
-      `SLA_Policy.${p.name}`,
-      `Business_Calendar__c '${p.businessCalendar}' is not a Business_Calendar record (have: ${calendars.join(', ') || 'none'})`,
-    );
-  }
-  const unique = <T extends { name: string }>(
-    list: T[],
-    key: (t: T) => unknown,
-    what: string,
-    type: string,
-  ) => {
-    const seen = new Map<unknown, string>();
-    for (const t of list) {
-      const k = key(t);
-      const first = seen.get(k);
-      if (first !== undefined)
-        set(
-          `${type}.${t.name}`,
-          `${what} ${String(k)} is also used by ${type}.${first}; each must be unique`,
-        );
-      else seen.set(k, t.name);
-    }
-  };
-  unique(stagePolicies, (s) => s.stage, 'Stage__c', 'Stage_Policy');
-  unique(stagePolicies, (s) => s.order, 'Order__c', 'Stage_Policy');
-  unique(approvalTiers, (t) => t.order, 'Order__c', 'Approval_Tier');
-  unique(
-    routingRules.filter((r) => r.active !== false),
-    (r) => r.priority,
-    'Priority__c',
-    'Routing_Rule',
+  const invalidTypes = new Set(issues.map((i) => i.record.split('.')[0]));
+  issues.push(
+    ...validateSet(
+      records,
+      {
+        scoringRules,
+        routingRules,
+        slaPolicies,
+        businessCalendars,
+        stagePolicies,
+        approvalTiers,
+        dedupRules,
+      },
+      invalidTypes,
+      context,
+    ),
   );
-  const invalidStagePolicy = issues.some((i) => i.record.startsWith('Stage_Policy.'));
-  const missingStages = invalidStagePolicy
-    ? []
-    : STAGES.filter((s) => !stagePolicies.some((p) => p.stage === s));
-  if (missingStages.length) {
-    set(
-      'Stage_Policy',
-      `no policy for stage(s) ${missingStages.join(', ')}: every opportunity stage needs a Stage_Policy record`,
-    );
-  }
 
   if (issues.length) throw new ConfigError(issues);
   return {
@@ -167,19 +126,61 @@ function stripName<T extends { name: string }>(o: T): Omit<T, 'name'> {
   return rest;
 }
 
-/** Read every config record under `root` (default force-app) and validate it. */
-export function loadConfig(root = 'force-app'): RevOpsConfig {
+/** The package folders of the SFDX project in `projectDir` (sfdx-project.json), else ['force-app']. */
+export function packageDirectories(projectDir = '.'): string[] {
+  const file = join(projectDir, 'sfdx-project.json');
+  if (!existsSync(file)) return ['force-app'];
+  let project: { packageDirectories?: { path?: string }[] };
+  try {
+    project = JSON.parse(readFileSync(file, 'utf8')) as typeof project;
+  } catch (err) {
+    throw new ConfigError([
+      { record: file, message: `${file} is not valid JSON (${(err as Error).message})`, file },
+    ]);
+  }
+  const dirs = (project.packageDirectories ?? []).map((d) => d.path).filter((p): p is string => !!p);
+  return dirs.length ? dirs.map((d) => join(projectDir, d)) : ['force-app'];
+}
+
+/** Every record file of one or more package folders, read; unreadable files (malformed XML ...) are issues. */
+export function readRecords(roots: string | string[] = 'force-app'): {
+  records: RawRecord[];
+  files: string[];
+} {
+  const files = (Array.isArray(roots) ? roots : [roots]).flatMap((root) => findRecordFiles(root));
   const records: RawRecord[] = [];
   const issues: ConfigIssue[] = [];
-  for (const file of findRecordFiles(root)) {
+  for (const file of files) {
     try {
       records.push(readRecordFile(file));
     } catch (err) {
-      issues.push({ record: file, message: (err as Error).message, file });
+      let record = file;
+      try {
+        const { type, name } = recordNameOf(file);
+        record = `${type}.${name}`;
+      } catch {
+        // a badly named file: the message says so, the file names it
+      }
+      issues.push({ record, message: (err as Error).message, file });
     }
   }
   if (issues.length) throw new ConfigError(issues);
-  return parseConfig(records);
+  return { records, files };
+}
+
+/** The context of records in source: the fields and Lead queues of the same package folders. */
+export function sourceContext(roots: string | string[]): SetContext {
+  const list = Array.isArray(roots) ? roots : [roots];
+  return { schema: schemaFromSource(list), leadQueues: leadQueuesFromSource(list) };
+}
+
+/**
+ * Read every config record under `root` (default force-app; or several package folders) and validate it, set-level
+ * checks included: referenced fields against objects/<Object>/fields of the same folders plus the standard schema,
+ * fallback queues against their queues/ folders.
+ */
+export function loadConfig(root: string | string[] = 'force-app'): RevOpsConfig {
+  return parseConfig(readRecords(root).records, sourceContext(root));
 }
 
 /** The SOQL that reads each config type from an org (custom metadata queries need no data access). */

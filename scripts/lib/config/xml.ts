@@ -1,7 +1,7 @@
 // Custom metadata records in source format (customMetadata/<Type>.<Record>.md-meta.xml): read and write.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { RawRecord, RawValue } from './types.ts';
 
 const parser = new XMLParser({
@@ -58,10 +58,18 @@ export function parseRecordXml(xml: string, file: string): RawRecord {
   let doc: {
     CustomMetadata?: { label?: string; protected?: string; values?: { field?: string; value?: unknown }[] };
   };
+  // the parser alone tolerates a mismatched or missing closing tag; the validator says where the XML breaks
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) {
+    const { line, col, msg } = valid.err;
+    throw new Error(
+      `${type}.${name}: ${file}:${line}:${col}: malformed XML: ${msg} Fix the XML at line ${line}, column ${col} (every <tag> needs its </tag>), or retrieve the record again with sf project retrieve start.`,
+    );
+  }
   try {
     doc = parser.parse(xml) as typeof doc;
   } catch (err) {
-    throw new Error(`${type}.${name}: ${basename(file)} is not well-formed XML (${(err as Error).message})`);
+    throw new Error(`${type}.${name}: ${file} is not well-formed XML (${(err as Error).message})`);
   }
   const root = doc.CustomMetadata;
   if (!root) throw new Error(`${type}.${name}: ${basename(file)} has no <CustomMetadata> root element`);

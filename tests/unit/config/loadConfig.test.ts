@@ -162,9 +162,9 @@ describe('loadConfig', () => {
   describe('reading a force-app folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'revops-config-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
-    cpSync(join(ROOT, 'main', 'default', 'customMetadata'), join(dir, 'main', 'default', 'customMetadata'), {
-      recursive: true,
-    });
+    // the records and what they reference: objects (fields) and queues (routing fallback owners)
+    for (const folder of ['customMetadata', 'objects', 'queues'])
+      cpSync(join(ROOT, 'main', 'default', folder), join(dir, 'main', 'default', folder), { recursive: true });
 
     it('skips record types of other areas and names a broken file', () => {
       writeFileSync(
