@@ -138,12 +138,44 @@ export function checkRecordValidationRules(root: string, files: string[], schema
     typed.set(r, values);
     (globals[r.type] ??= {})[r.name] = values;
   }
+  // metadata relationships (Type__r.Field): an object or field by name, or another record of the tree
+  const unresolved = new Map<CmdtRecord, string[]>();
+  for (const [r, record] of typed) {
+    for (const f of fieldsOf(r.type)?.values() ?? []) {
+      if (f.sfType !== 'MetadataRelationship') continue;
+      const raw = record[f.name];
+      const rel = f.name.replace(/__c$/i, '__r');
+      const target = (f.referenceTo ?? [])[0] ?? '';
+      if (typeof raw !== 'string' || !raw) record[rel] = null;
+      else if (/^(EntityDefinition|FieldDefinition)$/i.test(target)) {
+        const name = raw.split('.').pop() ?? raw;
+        const developerName = name.replace(/^[A-Za-z0-9]+__(?=\w+__\w+$)/, '').replace(/__\w+$/, '');
+        record[rel] = { QualifiedApiName: name, DeveloperName: developerName, MasterLabel: developerName };
+      } else if (globals[target]?.[raw]) record[rel] = globals[target][raw];
+      else unresolved.set(r, [...(unresolved.get(r) ?? []), rel]);
+    }
+  }
   const out: Problem[] = [];
   for (const [r, record] of typed) {
     const rules = schema.validationRules.filter(
       (v) => v.active && v.object.toLowerCase() === r.type.toLowerCase(),
     );
     for (const rule of rules) {
+      const blind = (unresolved.get(r) ?? []).find((rel) =>
+        new RegExp(`\\b${rel}\\.`, 'i').test(rule.formula),
+      );
+      if (blind) {
+        out.push(
+          problemOf(
+            'formula',
+            r.file,
+            1,
+            `${r.type} record ${r.name}: validation rule ${rule.name} reads ${blind}, which points outside the tree; not evaluated offline.`,
+            'warning',
+          ),
+        );
+        continue;
+      }
       let fires: boolean;
       let message: string;
       try {

@@ -215,7 +215,7 @@ export function checkApexStrings(file: string, schema: ProjectSchema): Problem[]
         if (!declared || declared.size !== 1 || !lit) continue;
         const type = [...declared][0];
         const obj =
-          /^\w+$/.test(type) && !/^(SObject|Map|Object|String)$/i.test(type)
+          /^\w+$/.test(type) && !/^(SObject|Map|Object|String|AggregateResult)$/i.test(type)
             ? getObject(schema, type)
             : undefined;
         const field = lit[0].text;
