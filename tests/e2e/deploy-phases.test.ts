@@ -1,7 +1,7 @@
 // revops deploy in phases against the loopback fake org, which enforces duplicate management as an org does: matching
 // rules read Activating for a while after their deploy, an active duplicate rule is refused until its matching rules
 // are Active, and duplicate rule sort orders must run 1..n per object. The source is the tree's own matching rules,
-// duplicate rules, OpportunityStage and the Rep_Availability__c object they need.
+// duplicate rules, OpportunityStage, the Lead settings and the Rep_Availability__c object they need.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -62,6 +62,7 @@ beforeAll(() => {
     'standardValueSets',
     'objects/Rep_Availability__c',
     'customPermissions',
+    'settings',
   ])
     cpSync(join(FORCE_APP, dir), join(src, 'main/default', dir), { recursive: true });
   mkdirSync(join(src, 'main/default/classes'), { recursive: true });
@@ -119,8 +120,10 @@ describe('revops deploy in phases', () => {
       'customPermissions',
       'duplicateRules',
       'objects',
+      'settings',
       'standardValueSets',
     ]);
+    expect(second.entries).toContain('settings/LeadConfig.settings');
     expect([...org.matchingRules.values()].every((m) => m.status === 'Active')).toBe(true);
     expect(r.err).toMatch(/Phase 2\/3: waiting until 9 matching rules are Active/);
     expect(r.err).toMatch(/0\/9 matching rules Active \(.*Activating/);

@@ -156,6 +156,16 @@ describe('force-app converts with source-deploy-retrieve into the expected compo
     }
   });
 
+  it('turns on Require Validation for Converted Leads and no other Lead setting', () => {
+    expect(has('Settings', 'LeadConfig')).toBe(true);
+    const settings = readMeta<{ LeadConfigSettings: Record<string, string> }>(
+      'settings/LeadConfig.settings-meta.xml',
+    ).LeadConfigSettings;
+    const fields = Object.keys(settings).filter((k) => !k.startsWith('@_'));
+    expect(fields).toEqual(['shouldLeadConvertRequireValidation']);
+    expect(String(settings.shouldLeadConvertRequireValidation)).toBe('true');
+  });
+
   it('blocks a second availability row for the same rep and pool, whoever can see the first', () => {
     const rule = readMeta<{
       DuplicateRule: { actionOnInsert: string; actionOnUpdate: string; securityOption: string };

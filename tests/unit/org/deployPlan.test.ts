@@ -153,6 +153,23 @@ describe('planPhases', () => {
     expect(ok.waitFor.map((r) => r.name)).toContain('Somebody_Elses_Rule');
   });
 
+  it('sends the Lead settings (Require Validation for Converted Leads) with everything else in phase 3', () => {
+    const settings: SourceUnit = {
+      type: 'Settings',
+      fullName: 'LeadConfig',
+      text: read('settings/LeadConfig.settings-meta.xml'),
+    };
+    const plan = planPhases({ units: [...units(), settings], orgStatus: new Map(), checkOnly: false });
+    expect(plan.phase1).not.toContain('Settings:LeadConfig');
+    expect(plan.phase3).toContain('Settings:LeadConfig');
+    const retry = planPhases({
+      units: [...units(), settings],
+      orgStatus: statusOf('Active'),
+      checkOnly: true,
+    });
+    expect(retry.phase3).toContain('Settings:LeadConfig');
+  });
+
   it('an empty tree or one without matching rules plans a single phase 3', () => {
     const plan = planPhases({
       units: [{ type: 'ApexClass', fullName: 'A', text: '' }],
