@@ -110,28 +110,33 @@ export const dedup: Command = {
       ctx.warn(
         `${result.windowedBlocks} large blocks were compared with a sliding window (sorted neighbourhood).`,
       );
-    let human = renderTerminal(dedupDoc(result));
-    if (f.apply) {
-      const org = str(f['target-org']);
-      if (!org)
-        throw new ReportError('--apply needs the org to merge in: -o ORG (an sf CLI alias or username).');
-      const plan = await applyMerges({
-        result,
-        org,
-        execute: f.execute === true,
-        log: str(f.log),
-        progress: ctx.progress,
-      });
-      human += '\n' + plan.summary;
-    }
-    return { result: toJson(result), human };
+    const human = renderTerminal(dedupDoc(result));
+    if (!f.apply) return { result: toJson(result), human };
+    const org = str(f['target-org']);
+    if (!org)
+      throw new ReportError(
+        '--apply needs the org to merge in: -o ORG (an sf CLI alias, a username, or an access token).',
+      );
+    const plan = await applyMerges({
+      result,
+      org,
+      execute: f.execute === true,
+      log: str(f.log),
+      progress: ctx.progress,
+    });
+    // a failed or stopped merge run exits non-zero, with the summary naming what failed and how to resume
+    return {
+      result: { ...toJson(result), apply: plan },
+      human: human + '\n' + plan.summary,
+      exitCode: plan.exitCode,
+    };
   },
 };
 
 export const dedupUndo: Command = {
   words: ['dedup', 'undo'],
   summary:
-    'Undo merges recorded in a dedup log (restores the merged records through the Apex REST restore endpoint)',
+    "Undo merges recorded in a dedup log: restores each merged record (same field values, a new Id mapped in the log) and the master's overwritten fields",
   usage: 'revops dedup undo --log FILE -o ORG [--execute]',
   flags: {
     log: { type: 'string' },
@@ -145,6 +150,6 @@ export const dedupUndo: Command = {
       throw new ReportError('dedup undo needs --log FILE (the JSON-lines log written by dedup --apply).');
     if (!org) throw new ReportError('dedup undo needs -o ORG.');
     const r = await undoMerges({ log, org, execute: ctx.flags.execute === true, progress: ctx.progress });
-    return { result: r, human: r.summary };
+    return { result: r, human: r.summary, exitCode: r.exitCode };
   },
 };
