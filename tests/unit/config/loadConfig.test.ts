@@ -164,7 +164,9 @@ describe('loadConfig', () => {
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     // the records and what they reference: objects (fields) and queues (routing fallback owners)
     for (const folder of ['customMetadata', 'objects', 'queues'])
-      cpSync(join(ROOT, 'main', 'default', folder), join(dir, 'main', 'default', folder), { recursive: true });
+      cpSync(join(ROOT, 'main', 'default', folder), join(dir, 'main', 'default', folder), {
+        recursive: true,
+      });
 
     it('skips record types of other areas and names a broken file', () => {
       writeFileSync(
