@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Connection } from '@salesforce/core';
+import { isAccessToken, orgName, redactTokens } from '../secrets.ts';
 import { OrgHttp, type HttpEvents, type OrgSession, type RetryPolicy, DEFAULT_RETRY } from './http.ts';
 
 export const API_VERSION = '66.0';
@@ -27,9 +28,14 @@ export async function resolveOrg(
   try {
     org = await Org.create(aliasOrUsername ? { aliasOrUsername } : {});
   } catch (e) {
+    // an access token given as -o is never echoed (issue 13): it is named "<access token>"
+    const token = isAccessToken(aliasOrUsername);
     throw new OrgAuthError(
-      `No authenticated org ${aliasOrUsername ? `"${aliasOrUsername}"` : '(no default target org set)'}: ${(e as Error).message}`,
+      `No authenticated org ${aliasOrUsername ? `"${orgName(aliasOrUsername)}"` : '(no default target org set)'}: ${redactTokens((e as Error).message)}`,
       [
+        ...(token
+          ? ["An access token given as -o needs the org's instance URL in SF_ORG_INSTANCE_URL (as sf does)."]
+          : []),
         'Log in with the Salesforce CLI: sf org login web --alias my-org',
         'Then pass -o my-org, or set a default: sf config set target-org my-org',
       ],
