@@ -314,7 +314,12 @@ export const configDiff: Command = {
         'InvalidFlag',
         2,
       );
-    const source = sourceRecords();
+    let source: RawRecord[] = [];
+    try {
+      source = sourceRecords();
+    } catch (e) {
+      configFail(e);
+    }
     const { session } = await resolveOrg(org);
     const http = httpFor(session, { onRetry: (r) => ctx.progress(`  retry ${r.attempt} (${r.reason})`) });
     const inOrg: RawRecord[] = [];

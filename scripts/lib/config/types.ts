@@ -49,7 +49,9 @@ export class ConfigError extends Error {
   constructor(readonly issues: ConfigIssue[]) {
     super(
       `${issues.length} problem(s) in the custom metadata records:\n` +
-        issues.map((i) => `  ${i.message}${i.file ? `\n    in ${i.file}` : ''}`).join('\n') +
+        issues
+          .map((i) => `  ${i.message}${i.file && !i.message.includes(i.file) ? `\n    in ${i.file}` : ''}`)
+          .join('\n') +
         '\nFix the record(s) in force-app/main/default/customMetadata (or in Setup > Custom Metadata Types) and load again.',
     );
   }
