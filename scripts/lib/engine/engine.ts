@@ -128,7 +128,8 @@ export class Engine {
     for (let i = 0; i < count; i++) {
       this.state.events.push({
         id: nextId(this.state, 'E'),
-        leadId: lead ? personId : null,
+        // a new row cannot look up a converted lead: it names the contact only (Record_Id__c keeps the lead)
+        leadId: lead && lead.IsConverted !== true ? personId : null,
         contactId,
         signal,
         occurredAt: occurredAt ?? this.state.now,
