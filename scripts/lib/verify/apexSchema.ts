@@ -38,18 +38,36 @@ class SilentErrors extends ApexErrorListener {
   }
 }
 
+/**
+ * The parser counts characters in code points, JavaScript strings in UTF-16 units: a map from one to the
+ * other when the source has characters outside the BMP (an emoji in a comment), else the identity.
+ */
+function codePointOffsets(source: string): (cp: number) => number {
+  if (!/[\uD800-\uDBFF]/.test(source)) return (cp) => cp;
+  const units: number[] = [];
+  for (let i = 0; i < source.length; i++) {
+    units.push(i);
+    if (/[\uD800-\uDBFF]/.test(source[i])) i++;
+  }
+  units.push(source.length);
+  return (cp) => units[Math.min(cp, units.length - 1)];
+}
+
 class SoqlCollector extends ApexParserBaseListener {
   readonly found: ApexSoql[] = [];
   private open: { start: number; stop: number; binds: [number, number][] }[] = [];
+  private readonly u16: (cp: number) => number;
   constructor(private readonly source: string) {
     super();
+    this.u16 = codePointOffsets(source);
   }
   enterSoqlLiteral = (ctx: SoqlLiteralContext): void => {
-    this.open.push({ start: ctx.start.start + 1, stop: ctx.stop?.stop ?? ctx.start.start, binds: [] });
+    const start = this.u16(ctx.start.start);
+    this.open.push({ start: start + 1, stop: ctx.stop ? this.u16(ctx.stop.stop) : start, binds: [] });
   };
   enterBoundExpression = (ctx: BoundExpressionContext): void => {
     const cur = this.open[this.open.length - 1];
-    if (cur && ctx.stop) cur.binds.push([ctx.start.start, ctx.stop.stop + 1]);
+    if (cur && ctx.stop) cur.binds.push([this.u16(ctx.start.start), this.u16(ctx.stop.stop) + 1]);
   };
   exitSoqlLiteral = (): void => {
     const cur = this.open.pop();
@@ -291,7 +309,8 @@ export function checkApexSchema(
     for (const q of [...queries, ...extractLiteralSoql(source)]) {
       let parsed: Query;
       try {
-        parsed = parseQuery(q.text, { allowApexBindVariables: true });
+        // ALL ROWS is Apex-only syntax soql-parser-js does not take; it does not change the fields
+        parsed = parseQuery(q.text.replace(/\bALL\s+ROWS\s*$/i, ''), { allowApexBindVariables: true });
       } catch (err) {
         add(
           lineAt(source, q.offset),

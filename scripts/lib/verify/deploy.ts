@@ -5,10 +5,11 @@ import {
   ComponentSet,
   MetadataConverter,
   MetadataResolver,
+  RegistryAccess,
   type SourceComponent,
 } from '@salesforce/source-deploy-retrieve';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { decodeXml, lineAt, lineOf, listFiles } from './files.ts';
+import { decodeXml, deployedFiles, lineAt, lineOf, listFiles, projectApiVersion } from './files.ts';
 import {
   findObjectDirs,
   getObject,
@@ -139,6 +140,7 @@ function componentFile(c: SourceComponent): string {
 export async function checkSdrConversion(root: string, files: string[]): Promise<Problem[]> {
   const out: Problem[] = [];
   const resolver = new MetadataResolver(undefined, undefined, true);
+  const registry = new RegistryAccess();
   const components = new Map<string, SourceComponent>();
   const byName = new Map<string, SourceComponent[]>();
   for (const file of files) {
@@ -157,6 +159,10 @@ export async function checkSdrConversion(root: string, files: string[]): Promise
         );
         continue;
       }
+      // a deploy walks the package folder and skips what is not metadata (a jest mock, a script): it only
+      // fails on a file that looks like metadata (…-meta.xml, a registered suffix) but resolves to no type
+      const suffix = basename(file).split('.').pop() ?? '';
+      if (!file.endsWith('-meta.xml') && !registry.getTypeBySuffix(suffix)) continue;
       const msg = e.message.replace(`${file}: `, '');
       out.push(
         problem(
@@ -235,34 +241,46 @@ export async function checkSdrConversion(root: string, files: string[]): Promise
   return out;
 }
 
-/** Every <apiVersion> equals the project's sourceApiVersion (CONTRACT: one API version for the whole tree). */
-export function checkApiVersions(files: string[], expected: string): Problem[] {
+/**
+ * <apiVersion> of every component against the sourceApiVersion of the tree's own project (`expected`, from the
+ * sfdx-project.json found walking up from the root). Salesforce deploys mixed API versions, so a difference is
+ * no deployability error: a malformed version is (the org rejects it), a version newer than the project's is a
+ * warning (an org on an older release rejects it), and any difference is a house-policy error (this project
+ * keeps one API version for the whole tree).
+ */
+export function checkApiVersions(files: string[], expected: string | undefined): Problem[] {
   const out: Problem[] = [];
   for (const file of files.filter((f) => f.endsWith('-meta.xml'))) {
     const content = readFileSync(file, 'utf8');
-    const m = /<apiVersion>\s*([^<\s]+)\s*<\/apiVersion>/.exec(content);
-    if (m && m[1] !== expected) {
+    const m = /<apiVersion>\s*([^<\s]*)\s*<\/apiVersion>/.exec(content);
+    if (!m) continue;
+    const line = lineOf(content, '<apiVersion>');
+    if (!/^\d{1,3}\.0$/.test(m[1])) {
       out.push(
-        problem(
-          file,
-          lineOf(content, '<apiVersion>'),
-          `apiVersion ${m[1]}; the project uses ${expected} (sfdx-project.json sourceApiVersion).`,
-        ),
+        problem(file, line, `apiVersion "${m[1]}" is not an API version (e.g. ${expected ?? '66.0'}).`),
       );
+    } else if (expected && m[1] !== expected) {
+      if (Number(m[1]) > Number(expected)) {
+        out.push({
+          ...problem(
+            file,
+            line,
+            `apiVersion ${m[1]} is newer than the project's sourceApiVersion ${expected}; an org on an older release rejects it.`,
+          ),
+          severity: 'warning',
+        });
+      }
+      out.push({
+        ...problem(
+          file,
+          line,
+          `apiVersion ${m[1]}; this project keeps every component at its sourceApiVersion ${expected} (Salesforce deploys mixed versions).`,
+        ),
+        kind: 'policy',
+      });
     }
   }
   return out;
-}
-
-function sourceApiVersion(repoDir: string): string {
-  try {
-    const project = JSON.parse(readFileSync(join(repoDir, 'sfdx-project.json'), 'utf8')) as {
-      sourceApiVersion?: string;
-    };
-    return project.sourceApiVersion ?? '66.0';
-  } catch {
-    return '66.0';
-  }
 }
 
 const NUMBER_TYPES = new Set(['Number', 'Percent', 'Currency']);
@@ -354,8 +372,9 @@ export function checkCustomMetadataRecords(root: string, files: string[]): Probl
 
 /**
  * Permission sets reference only what exists (classes, objects, custom fields, custom permissions) and grant
- * no field permission Salesforce refuses: none on a universally required field, no edit on a formula,
- * auto-number or roll-up field.
+ * no field permission Salesforce refuses: none on a universally required or master-detail field ("You cannot
+ * deploy to a required field"). Edit on a formula, auto-number or roll-up field is accepted by Salesforce
+ * (the field stays read-only), so it is house policy here: grant read only.
  */
 export function checkPermissionSets(root: string, files: string[], schema: ProjectSchema): Problem[] {
   const out: Problem[] = [];
@@ -400,10 +419,14 @@ export function checkPermissionSets(root: string, files: string[], schema: Proje
         /<editable>true<\/editable>/.test(body) &&
         (field.formula !== undefined || ['AutoNumber', 'Summary'].includes(field.sfType))
       ) {
-        fail(
-          index,
-          `Field ${ref} is calculated (${field.formula !== undefined ? 'formula' : field.sfType}); it cannot be editable.`,
-        );
+        out.push({
+          ...problem(
+            file,
+            at(index),
+            `Field ${ref} is calculated (${field.formula !== undefined ? 'formula' : field.sfType}); grant it read-only (Salesforce ignores the edit).`,
+          ),
+          kind: 'policy',
+        });
       }
     }
   }
@@ -501,6 +524,10 @@ export function checkFlexipages(files: string[], schema: ProjectSchema): Problem
   for (const f of files.filter((x) => x.endsWith('.js-meta.xml') && /[\\/]lwc[\\/]/.test(x))) {
     bundles.set(basename(f, '.js-meta.xml'), readFileSync(f, 'utf8'));
   }
+  // an Aura component placed on a page (c:name): its availability is declared in the .cmp, not checked here
+  const aura = new Set(
+    files.filter((x) => x.endsWith('.cmp') && /[\\/]aura[\\/]/.test(x)).map((x) => basename(x, '.cmp')),
+  );
   for (const file of files.filter((f) => f.endsWith('.flexipage-meta.xml'))) {
     const content = readFileSync(file, 'utf8');
     if (XMLValidator.validate(content) !== true) continue;
@@ -511,8 +538,11 @@ export function checkFlexipages(files: string[], schema: ProjectSchema): Problem
       const name = m[1];
       const line = lineAt(content, m.index);
       const meta = bundles.get(name);
+      if (meta === undefined && aura.has(name)) continue;
       if (meta === undefined) {
-        out.push(problem(file, line, `Component ${name} is not an LWC bundle in the tree (lwc/${name}).`));
+        out.push(
+          problem(file, line, `Component ${name} is not an LWC or Aura bundle in the tree (lwc/${name}).`),
+        );
         continue;
       }
       if (!/<isExposed>\s*true\s*<\/isExposed>/.test(meta)) {
@@ -556,10 +586,10 @@ export function checkFlexipages(files: string[], schema: ProjectSchema): Problem
 }
 
 export async function checkDeployability(input: CheckInput, schema?: ProjectSchema): Promise<Problem[]> {
-  const files = listFiles(input.root);
+  const files = deployedFiles(input.root);
   return [
     ...checkXmlWellFormed(files),
-    ...checkApiVersions(files, sourceApiVersion(input.repoDir)),
+    ...checkApiVersions(files, projectApiVersion(input.root)),
     ...checkFieldTypes(files),
     ...checkCustomMetadataRecords(input.root, files),
     ...checkPermissionSets(input.root, files, (schema ??= loadProjectSchema(input.root, input.repoDir))),

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ForceIgnore } from '@salesforce/source-deploy-retrieve';
 import { XMLParser } from 'fast-xml-parser';
 
 /** Every file under `dir` (recursively, sorted), skipping dot-folders and node_modules. */
@@ -21,6 +22,34 @@ export function listFiles(dir: string): string[] {
   };
   walk(dir);
   return out;
+}
+
+/** The SFDX project folder of a source root: the nearest folder at or above it with sfdx-project.json. */
+export function findProjectDir(root: string): string | undefined {
+  for (let d = root; ; d = dirname(d)) {
+    if (existsSync(join(d, 'sfdx-project.json'))) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/** The sourceApiVersion of the project a source root belongs to (undefined when it names none). */
+export function projectApiVersion(root: string): string | undefined {
+  const dir = findProjectDir(root);
+  if (!dir) return undefined;
+  try {
+    const project = JSON.parse(readFileSync(join(dir, 'sfdx-project.json'), 'utf8')) as {
+      sourceApiVersion?: unknown;
+    };
+    return typeof project.sourceApiVersion === 'string' ? project.sourceApiVersion : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The files of `listFiles(root)` a deploy sends: those the project's .forceignore does not exclude. */
+export function deployedFiles(root: string, files: string[] = listFiles(root)): string[] {
+  const ignore = ForceIgnore.findAndCreate(root);
+  return files.filter((f) => ignore.accepts(f));
 }
 
 const parser = new XMLParser({

@@ -3,25 +3,29 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ESLint, type Linter } from 'eslint';
 import { maskApex } from './apexSchema.ts';
-import { lineAt, listFiles } from './files.ts';
+import { deployedFiles, lineAt, listFiles } from './files.ts';
 import { getObject, loadProjectSchema, resolveFieldPath, type ProjectSchema } from './schema.ts';
 import type { CheckInput, Problem } from './types.ts';
 
-/** Every LWC bundle folder (…/lwc/<name>) under root. */
+/** Every LWC bundle folder (…/lwc/<name>) under root that a deploy sends (not excluded by .forceignore). */
 export function lwcBundles(root: string): string[] {
   const lwcDirs = new Set(
     listFiles(root)
       .filter((f) => /[\\/]lwc[\\/]/.test(f))
       .map((f) => f.slice(0, f.search(/[\\/]lwc[\\/]/) + 4)),
   );
-  return [...lwcDirs].flatMap((d) =>
+  const dirs = [...lwcDirs].flatMap((d) =>
     readdirSync(d)
       .filter((n) => !n.startsWith('.') && statSync(join(d, n)).isDirectory())
       .map((n) => join(d, n)),
   );
+  return deployedFiles(root, dirs);
 }
 
-/** Each bundle has <name>.js-meta.xml and a __tests__ folder with at least one *.test.js. */
+/**
+ * Each bundle has <name>.js-meta.xml (deployability: Salesforce rejects a bundle without it) and a __tests__
+ * folder with at least one *.test.js (house policy).
+ */
 export function checkBundleFiles(root: string): Problem[] {
   const out: Problem[] = [];
   for (const dir of lwcBundles(root)) {
@@ -40,7 +44,8 @@ export function checkBundleFiles(root: string): Problem[] {
     }
     const testsDir = join(dir, '__tests__');
     const tests = existsSync(testsDir) ? listFiles(testsDir).filter((f) => /\.test\.(js|ts)$/.test(f)) : [];
-    if (tests.length === 0) out.push(problem(`LWC ${name} has no jest test (__tests__/${name}.test.js).`));
+    if (tests.length === 0)
+      out.push({ ...problem(`LWC ${name} has no jest test (__tests__/${name}.test.js).`), kind: 'policy' });
   }
   return out;
 }
@@ -60,7 +65,10 @@ async function lwcEslintConfig(repoDir: string): Promise<Linter.Config[]> {
     .map((c) => (c.files ? { ...c, files: rebase(c.files) as Linter.Config['files'] } : c));
 }
 
-/** ESLint (LWC recommended rules from eslint.config.js) over every LWC JavaScript file under root. */
+/**
+ * ESLint (LWC recommended rules from eslint.config.js) over every LWC JavaScript file under root: house policy
+ * (unused variables, style), except a file ESLint cannot parse, which the LWC compiler rejects too.
+ */
 export async function checkLwcLint(input: CheckInput): Promise<Problem[]> {
   const files = listFiles(input.root).filter((f) => /[\\/]lwc[\\/].*\.js$/.test(f));
   if (files.length === 0) return [];
@@ -77,6 +85,7 @@ export async function checkLwcLint(input: CheckInput): Promise<Problem[]> {
       line: m.line ?? 1,
       message: `${m.ruleId ?? 'eslint'}: ${m.message}`,
       severity: m.severity === 2 ? 'error' : 'warning',
+      ...(m.fatal ? {} : { kind: 'policy' as const }),
     })),
   );
 }
@@ -87,7 +96,7 @@ function auraEnabledMethods(root: string): Map<string, Set<string>> {
   for (const file of listFiles(root).filter((f) => f.endsWith('.cls'))) {
     const source = maskApex(readFileSync(file, 'utf8'));
     const methods = new Set<string>();
-    const re = /@AuraEnabled\b(?:\s*\([^)]*\))?\s+((?:\w+\s+)*?)(?:[\w.<>,\s]+?)\s+(\w+)\s*\(/gi;
+    const re = /@AuraEnabled\b(?:\s*\([^)]*\))?\s+((?:\w+\s+)*?)(?:[\w.<>,[\]\s]+?)\s+(\w+)\s*\(/gi;
     for (const m of source.matchAll(re)) if (/\bstatic\b/i.test(m[0])) methods.add(m[2].toLowerCase());
     out.set(basename(file, '.cls').toLowerCase(), methods);
   }

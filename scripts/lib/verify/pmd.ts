@@ -18,6 +18,8 @@ export function apexFiles(root: string): string[] {
 /**
  * PMD 7 Apex rules from config/pmd/ruleset.xml over every class and trigger, through the PMD runner that
  * ships in the same jars (com.salesforce.sfca.pmdwrapper.PmdWrapper: the pmd-cli jar is not included).
+ * Every finding is house policy (assertion messages, unused variables, CRUD style ...): Salesforce deploys
+ * code PMD flags, and apex-ls reports what would not compile.
  */
 export async function checkPmd(
   input: CheckInput,
@@ -59,6 +61,7 @@ export async function checkPmd(
         line: v.codeLocation.startLine,
         severity: 'error',
         message: `${v.rule}: ${v.message}`,
+        kind: 'policy',
       })),
       ...results.processingErrors.map((e): Problem => ({
         check: 'pmd',
@@ -66,6 +69,7 @@ export async function checkPmd(
         line: 1,
         severity: 'error',
         message: `PMD could not process the file: ${e.message}`,
+        kind: 'policy',
       })),
     ];
   } finally {

@@ -24,6 +24,8 @@ export interface SourceField extends SchemaField {
   picklistValues?: string[];
   /** <required>true</required>: universally required */
   required?: boolean;
+  /** a roll-up summary's <summarizedField> (Child__c.Field__c), absent for COUNT */
+  summarizedField?: string;
 }
 
 export interface ValidationRuleSource {
@@ -100,6 +102,25 @@ const SF_TYPE_TO_SCHEMA: Record<string, StandardFieldType> = {
   MasterDetail: 'reference',
   MetadataRelationship: 'reference',
   Location: 'address',
+  Address: 'address',
+};
+
+/** The component fields of a compound custom field (Location__c -> Location__Latitude__s ...). */
+const COMPOUND_PARTS: Record<string, [string, StandardFieldType][]> = {
+  Location: [
+    ['Latitude', 'number'],
+    ['Longitude', 'number'],
+  ],
+  Address: [
+    ['Street', 'textarea'],
+    ['City', 'text'],
+    ['PostalCode', 'text'],
+    ['StateCode', 'picklist'],
+    ['CountryCode', 'picklist'],
+    ['Latitude', 'number'],
+    ['Longitude', 'number'],
+    ['GeocodeAccuracy', 'picklist'],
+  ],
 };
 
 function customObjectBase(name: string, meta: Record<string, unknown>): SchemaObject {
@@ -170,7 +191,9 @@ export function readSourceField(file: string): SourceField & { hasType: boolean 
     name,
     sfType,
     hasType: sfType !== '',
-    type: SF_TYPE_TO_SCHEMA[sfType] ?? 'text',
+    // a roll-up summary is a number (COUNT, SUM) until loadProjectSchema types MIN/MAX/SUM like their field
+    type: sfType === 'Summary' ? 'number' : (SF_TYPE_TO_SCHEMA[sfType] ?? 'text'),
+    summarizedField: sfType === 'Summary' ? xmlText(xml, 'summarizedField') : undefined,
     referenceTo,
     // the parent path from this object is the field name with __r; <relationshipName> names the child list
     relationshipName: SF_TYPE_TO_SCHEMA[sfType] === 'reference' ? name.replace(/__c$/i, '__r') : undefined,
@@ -238,6 +261,10 @@ export function loadProjectSchema(root: string, repoDir: string = process.cwd())
       // a standard field customised in source (no <type>) keeps its standard type
       if (field.hasType || !obj.fields.has(field.name.toLowerCase()))
         obj.fields.set(field.name.toLowerCase(), field);
+      for (const [part, type] of COMPOUND_PARTS[field.sfType] ?? []) {
+        const partName = `${field.name.replace(/__c$/i, '')}__${part}__s`;
+        obj.fields.set(partName.toLowerCase(), { name: partName, type });
+      }
       if (field.type === 'reference' && field.referenceTo && field.childRelationshipName) {
         lookups.push(field);
         lookupOwner.set(field, objectName);
@@ -257,6 +284,15 @@ export function loadProjectSchema(root: string, repoDir: string = process.cwd())
         errorMessage: xmlText(xml, 'errorMessage') ?? '',
         errorDisplayField: xmlText(xml, 'errorDisplayField'),
       });
+    }
+  }
+  // MIN/MAX/SUM roll-ups are typed like the field they summarize (a date, a currency ...)
+  for (const fields of sourceFields.values()) {
+    for (const f of fields.filter((x) => x.summarizedField)) {
+      const [child, name] = (f.summarizedField ?? '').split('.');
+      const summarized = objects.get(child?.toLowerCase() ?? '')?.fields.get(name?.toLowerCase() ?? '');
+      if (summarized && ['number', 'currency', 'percent', 'date', 'datetime'].includes(summarized.type))
+        f.type = summarized.type;
     }
   }
   // child relationships of our lookups (Lead -> Engagement_Events__r -> Engagement_Event__c)
@@ -306,7 +342,10 @@ export function resolvePath(
     if (targets.includes('*')) return {}; // polymorphic to anything (What, TargetObject)
     const next = targets.map((t) => getObject(schema, t)).filter((o): o is SchemaObject => !!o);
     if (next.length < targets.length) return {}; // a target outside our schema: nothing to check against
-    current = next;
+    // a polymorphic relationship (Owner -> User|Group, SetupOwner -> User|Profile|Organization) also
+    // offers the fields of the Name object (Type, Name, Alias ...), whatever the record's type
+    const nameObject = targets.length > 1 ? getObject(schema, 'Name') : undefined;
+    current = nameObject && !targets.includes('Name') ? [...next, nameObject] : next;
   }
   const last = path[path.length - 1].toLowerCase();
   const field = current.map((o) => o.fields.get(last)).find((f) => f !== undefined);

@@ -331,6 +331,17 @@ const DEFINITIONS: Record<string, { fields: string; children?: string; noCommon?
   OrgWideEmailAddress: {
     fields: 'Address:email DisplayName:text IsAllowAllProfiles:checkbox Purpose:picklist',
   },
+  // beyond apex-ls's API 65 library: EntityDefinition's Fields child relationship, FlowDefinitionView's
+  // TriggerObjectOrEvent lookup (apex-ls lists only TriggerObjectOrEventId)
+  EntityDefinition: {
+    noCommon: true,
+    fields: 'Id:id DurableId:text QualifiedApiName:text DeveloperName:text Label:text',
+    children: 'Fields>FieldDefinition Particles>EntityParticle',
+  },
+  FlowDefinitionView: {
+    noCommon: true,
+    fields: 'Id:id ApiName:text Label:text TriggerObjectOrEventId:ref(EntityDefinition)>TriggerObjectOrEvent',
+  },
 };
 
 export interface SchemaObject {

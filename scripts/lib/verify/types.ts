@@ -20,12 +20,22 @@ export interface Problem {
   message: string;
   /** warnings are printed but do not fail the gate */
   severity: 'error' | 'warning';
+  /**
+   * 'policy': this project's house rules (PMD, LWC style and jest tests, one API version ...), applied to our
+   * own tree and reported apart. Absent: deployability (the org would reject it, at deploy or at run time).
+   */
+  kind?: 'policy';
 }
+
+/** The same problem, reported as house policy rather than deployability. */
+export const asPolicy = (p: Problem): Problem => ({ ...p, kind: 'policy' });
 
 export interface CheckResult {
   check: CheckName;
   problems: Problem[];
   ms: number;
+  /** why the check did not run (a house-policy-only check on another project's tree) */
+  skipped?: string;
 }
 
 export interface CheckInput {

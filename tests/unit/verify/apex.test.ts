@@ -103,7 +103,7 @@ describe('verify: Apex helpers', () => {
     expect(q.text).toBe('SELECT Id FROM Lead WHERE Company LIKE :b0 LIMIT 1');
   });
 
-  it('reads apex-ls JSON into path:line problems, warnings not failing', () => {
+  it("reads apex-ls JSON into path:line problems, apex-ls's own warnings as house policy", () => {
     const out = `{ "files": [ { "path": "/ws/src/classes/A.cls", "messages": [
       {"start": {"line": 3, "offset": 1 }, "end": {"line": 3, "offset": 2 }, "category": "Syntax", "message": "missing ';'"},
       {"start": {"line": 9, "offset": 1 }, "end": {"line": 9, "offset": 2 }, "category": "Warning", "message": "unused"} ]}]}`;
@@ -122,6 +122,7 @@ describe('verify: Apex helpers', () => {
         line: 9,
         message: 'Warning: unused',
         severity: 'warning',
+        kind: 'policy',
       },
     ]);
   });

@@ -55,15 +55,16 @@ describe('verify: deployability', () => {
   });
 });
 
-describe('verify: one API version', () => {
-  it('fails a -meta.xml whose apiVersion is not the project sourceApiVersion', async () => {
+describe('verify: one API version (house policy)', () => {
+  it('fails, as house policy, a -meta.xml whose apiVersion is not the project sourceApiVersion', async () => {
     const report = await verifyFixture('deploy-broken', ['deploy']);
-    expectProblem(
+    const hit = expectProblem(
       problemsOf(report),
       'lwc/oldApi/oldApi.js-meta.xml',
       3,
-      /apiVersion 58.0; the project uses 66.0/,
+      /apiVersion 58.0; this project keeps every component at its sourceApiVersion 66.0/,
     );
+    expect(hit).toMatchObject({ severity: 'error', kind: 'policy' });
   });
 });
 
@@ -120,15 +121,21 @@ describe('verify: permission sets', () => {
     expect(problems.some((p) => p.file.endsWith(ps) && p.line === 4)).toBe(false); // Dup exists
   });
 
-  it('fails field permissions Salesforce refuses: unknown, required, or editable calculated fields', () => {
-    expectProblem(problems, ps, 27, /Field Opportunity.Ghost_Field__c is not defined/);
-    expectProblem(problems, ps, 17, /Opportunity.Must_Have__c is required/);
-    expectProblem(
+  it('fails field permissions Salesforce refuses: unknown or required fields', () => {
+    expect(expectProblem(problems, ps, 27, /Field Opportunity.Ghost_Field__c is not defined/).kind).toBe(
+      undefined,
+    );
+    expect(expectProblem(problems, ps, 17, /Opportunity.Must_Have__c is required/).kind).toBe(undefined);
+  });
+
+  it('reports edit on a calculated field as house policy: Salesforce accepts it and keeps the field read-only', () => {
+    const hit = expectProblem(
       problems,
       ps,
       22,
-      /Opportunity.Amount_Band__c is calculated \(formula\); it cannot be editable/,
+      /Opportunity.Amount_Band__c is calculated \(formula\); grant it read-only/,
     );
+    expect(hit.kind).toBe('policy');
   });
 });
 
@@ -165,7 +172,7 @@ describe('verify: Lightning pages', () => {
   const page = 'flexipages/Deal_Record_Page.flexipage-meta.xml';
 
   it('fails a page placing a component the tree does not have or does not expose', () => {
-    expectProblem(problems, page, 11, /Component ghostPanel is not an LWC bundle in the tree/);
+    expectProblem(problems, page, 11, /Component ghostPanel is not an LWC or Aura bundle in the tree/);
     expectProblem(problems, page, 16, /LWC oldApi is not exposed/);
     expect(problems.some((p) => p.file.endsWith(page) && p.line === 6)).toBe(false); // force:detailPanel
   });
