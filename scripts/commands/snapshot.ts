@@ -21,6 +21,31 @@ function render(r: BuildResult): string {
   ].join('\n');
 }
 
+/**
+ * Runs an import that Ctrl-C (or SIGTERM) stops cleanly: the first signal aborts it (the import removes its partial
+ * snapshot and extracted files, then fails with exit code 130); a second one exits at once, and the import's
+ * process 'exit' listener still removes those files.
+ */
+async function whileInterruptible<T>(
+  ctx: CommandContext,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const abort = new AbortController();
+  const onSignal = (): void => {
+    if (abort.signal.aborted) process.exit(130);
+    ctx.progress('Stopping the import and removing its partial files ...');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await run(abort.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 export const snapshot: Command = {
   words: ['snapshot'],
   summary: 'Build a snapshot (one DuckDB file) from the demo org, a Salesforce Data Export, or an org',
@@ -77,7 +102,9 @@ export const snapshot: Command = {
     } else if (f['from-export']) {
       const path = str(f['from-export'])!;
       const out = str(f.out) ?? `${SNAPSHOT_DIR}/export-${new Date().toISOString().slice(0, 10)}.duckdb`;
-      result = await buildExportSnapshot({ path, out, progress: ctx.progress });
+      result = await whileInterruptible(ctx, (signal) =>
+        buildExportSnapshot({ path, out, progress: ctx.progress, signal }),
+      );
     } else {
       const { snapshotFromOrg } = await import('./snapshotOrg.ts');
       result = await snapshotFromOrg(ctx, str(f['from-org'])!, str(f.out), SNAPSHOT_DIR);

@@ -2,11 +2,14 @@
 // accounts reports without crashing, and bad flags or missing tables give a message naming the input and the fix
 // instead of a raw DuckDB error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import JSZip from 'jszip';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { runCli } from './runCli.ts';
 import { buildExportSnapshot } from '../../scripts/lib/snapshot/build.ts';
+import { generateDemo } from '../../scripts/lib/snapshot/generator.ts';
 import { SnapshotWriter, tableColumns } from '../../scripts/lib/snapshot/store.ts';
 import { tmpDir, removeTmpDirs } from '../unit/snapshot/helpers.ts';
 
@@ -150,5 +153,47 @@ describe('bad flags and missing tables give a message naming the input and the f
       name: 'InvalidFlag',
       message: '--max-records must be a whole number from 1 to 1,000,000 (got "abc").',
     });
+  });
+});
+
+describe('Ctrl-C during snapshot --from-export (a real SIGINT to the CLI process)', () => {
+  it('exits 130 and leaves neither the .partial file nor the extracted CSVs in the temp dir', async () => {
+    const src = tmpDir('trust-sigint-src');
+    generateDemo({ leads: 40_000, seed: 11, dir: src });
+    const zip = new JSZip();
+    for (const f of readdirSync(src)) zip.file(f, readFileSync(join(src, f)));
+    const dir = tmpDir('trust-sigint');
+    writeFileSync(
+      join(dir, 'WE_00D5e000000abcdEAA_1.ZIP'),
+      await zip.generateAsync({ type: 'nodebuffer', compression: 'STORE' }),
+    );
+    const scratch = resolve(tmpDir('trust-sigint-tmp'));
+    const out = join(dir, 'snap.duckdb');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/cli.ts', 'snapshot', '--from-export', dir, '--out', out],
+      { env: { ...process.env, TMPDIR: scratch }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let err = '';
+    let sent = false;
+    let extracted: string[] = [];
+    const ours = (): string[] => readdirSync(scratch).filter((f) => f.startsWith('revops-')); // not tsx's cache
+    child.stderr.on('data', (d: Buffer) => {
+      err += String(d);
+      if (!sent && err.includes('Importing')) {
+        sent = true;
+        extracted = ours();
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(sent).toBe(true);
+    expect(err).toMatch(/Stopping the import and removing its partial files/);
+    expect(err).toMatch(/Error \(AbortError\): Import interrupted; nothing was written to/);
+    expect(code).toBe(130);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+    expect(extracted).toHaveLength(1); // the extraction folder existed when Ctrl-C came
+    expect(ours()).toEqual([]);
   });
 });

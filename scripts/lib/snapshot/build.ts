@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { collectExport } from './exportSource.ts';
 import { OBJECTS } from './schema.ts';
 import { SnapshotError } from './errors.ts';
-import { SnapshotWriter, tableColumns, type CsvSource, type Provenance } from './store.ts';
+import { CsvLoadError, SnapshotWriter, tableColumns, type CsvSource, type Provenance } from './store.ts';
+import { diagnoseCsv, where } from './csvCheck.ts';
 
 export interface BuildResult {
   out: string;
@@ -55,15 +56,9 @@ export async function loadAll(
           return;
         }
         const t0 = performance.now();
-        counts[object] = await writer.loadCsv(object, sources, conn).catch((e: Error) => {
-          throw new SnapshotError(
-            `Could not read ${sources.map((x) => x.file).join(', ')}: ${e.message}`,
-            [
-              'Data Exports must be UTF-8: choose "Unicode (UTF-8)" as the export encoding, then export again.',
-              'A hand-made CSV needs one header row of field API names and comma-separated, double-quoted values.',
-            ],
-            'ExportUnreadable',
-          );
+        counts[object] = await writer.loadCsv(object, sources, conn).catch(async (e: Error) => {
+          // an interrupted load (Ctrl-C) is not a bad file
+          throw e instanceof CsvLoadError && !/INTERRUPT/.test(e.message) ? await unreadable(object, e) : e;
         });
         progress(
           `  ${object.padEnd(24)} ${String(counts[object]).padStart(10)} rows  ${((performance.now() - t0) / 1000).toFixed(1)}s`,
@@ -76,19 +71,72 @@ export async function loadAll(
   return Object.fromEntries(OBJECTS.map((o) => [o, counts[o]]));
 }
 
+/**
+ * The message for a CSV DuckDB would not load: the file, the physical line and column, what is wrong there and how to
+ * fix it (csvCheck.ts reads the file again to find it); DuckDB's own first line when nothing is found.
+ */
+async function unreadable(object: string, e: CsvLoadError): Promise<SnapshotError> {
+  const s = e.source;
+  const label = s.label ?? s.file;
+  const p = await diagnoseCsv(s.file, object, s.header).catch(() => null);
+  if (p)
+    return new SnapshotError(
+      `Could not read ${label}: ${where(p)}: ${p.problem}.`,
+      [p.fix],
+      'ExportUnreadable',
+    );
+  const first = e.cause.message.split('\n').find((l) => l.trim()) ?? e.cause.message;
+  return new SnapshotError(
+    `Could not read ${label}: ${first.replace(/^[A-Za-z ]+Error: /, '')}`,
+    [
+      'Data Exports must be UTF-8: choose "Unicode (UTF-8)" as the export encoding, then export again.',
+      'A hand-made CSV needs one header row of field API names and comma-separated, double-quoted values.',
+    ],
+    'ExportUnreadable',
+  );
+}
+
 export interface ExportBuildOptions {
   out: string;
   path: string;
   progress?: Progress;
+  /** Ctrl-C: stops the extraction or the load at once; the partial snapshot and the extracted files are removed. */
+  signal?: AbortSignal;
+  /** Where the extraction folder is made (default: the OS temp dir). */
+  scratch?: string;
+}
+
+/** The error an interrupted import ends with (exit code 130, as a shell reports SIGINT). */
+export function importInterrupted(out: string): SnapshotError {
+  return Object.assign(
+    new SnapshotError(
+      `Import interrupted; nothing was written to ${out} (its partial file and the extracted CSVs were removed).`,
+      ['Run the same command again to import from the start.'],
+      'AbortError',
+    ),
+    { exitCode: 130 },
+  );
 }
 
 export async function buildExportSnapshot(opts: ExportBuildOptions): Promise<BuildResult> {
   const progress = opts.progress ?? (() => {});
-  const tmp = mkdtempSync(join(tmpdir(), 'revops-export-'));
+  const tmp = mkdtempSync(join(opts.scratch ?? tmpdir(), 'revops-export-'));
+  const partial = `${opts.out}.partial`;
+  let committed = false;
+  // Every exit path removes the extracted CSVs and an unfinished snapshot: errors and Ctrl-C (finally below) and a
+  // process.exit() while the import runs (e.g. a second Ctrl-C), which skips finally blocks but runs 'exit' listeners.
+  const cleanup = (): void => {
+    rmSync(tmp, { recursive: true, force: true });
+    if (!committed) for (const f of [partial, `${partial}.wal`]) rmSync(f, { force: true });
+  };
+  process.on('exit', cleanup);
+  let writer: SnapshotWriter | null = null;
+  const onAbort = (): void => writer?.interrupt();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
   const timings: Record<string, number> = {};
   try {
     let t0 = performance.now();
-    const exp = await collectExport(opts.path, tmp);
+    const exp = await collectExport(opts.path, tmp, opts.signal);
     timings.extractMs = Math.round(performance.now() - t0);
     const warnings: string[] = [];
     const missing = OBJECTS.filter((o) => !exp.objects.has(o));
@@ -96,11 +144,14 @@ export async function buildExportSnapshot(opts: ExportBuildOptions): Promise<Bui
       warnings.push(`The export has no CSV for ${missing.join(', ')}; those tables are empty.`);
     progress(`Importing ${(exp.totalBytes / 1e6).toFixed(1)} MB of CSV from ${opts.path} ...`);
     t0 = performance.now();
-    const writer = await SnapshotWriter.create(opts.out);
+    if (opts.signal?.aborted) throw importInterrupted(opts.out);
+    writer = await SnapshotWriter.create(opts.out);
     try {
       const counts = await loadAll(writer, exp.objects, progress);
+      if (opts.signal?.aborted) throw importInterrupted(opts.out);
       const createdAt = new Date().toISOString();
       await writer.commit({ source: 'export', orgId: exp.orgId, apiVersion: null, createdAt }, counts);
+      committed = true;
       timings.loadMs = Math.round(performance.now() - t0);
       return {
         out: opts.out,
@@ -116,7 +167,11 @@ export async function buildExportSnapshot(opts: ExportBuildOptions): Promise<Bui
       writer.abort();
       throw e;
     }
+  } catch (e) {
+    throw opts.signal?.aborted ? importInterrupted(opts.out) : e;
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    opts.signal?.removeEventListener('abort', onAbort);
+    cleanup();
+    process.off('exit', cleanup);
   }
 }

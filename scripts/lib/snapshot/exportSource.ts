@@ -2,6 +2,7 @@
 // folder of <Object>.csv. Zips are extracted streaming (yauzl) into a temp folder; nothing is written
 // to the snapshot until every file's header has been validated.
 import {
+  createReadStream,
   createWriteStream,
   existsSync,
   mkdirSync,
@@ -12,7 +13,10 @@ import {
   statSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { crc32 } from 'node:zlib';
+import { parse } from 'csv-parse';
 import yauzl from 'yauzl';
 import { SCHEMA } from './schema.ts';
 import type { CsvSource } from './store.ts';
@@ -65,35 +69,114 @@ export function readHeader(file: string): string[] {
   }
 }
 
-async function extractZip(zipPath: string, dest: string): Promise<string[]> {
+/** The export's own record of its org (Organization.csv), read from a Data Export but not stored as a table. */
+const ORG_CSV = 'Organization.csv';
+
+/** A zip that cannot be read exactly: names the zip and the entry. */
+function zipError(zipPath: string, message: string): SnapshotError {
+  return new SnapshotError(
+    `${basename(zipPath)}: ${message}`,
+    [
+      'Download the export again (Setup > Data Export): the zip was damaged in transfer or on disk, or was put together by hand.',
+    ],
+    'ExportCorrupt',
+  );
+}
+
+/** Counts the CRC-32 of what passes through (zlib.crc32, incremental). */
+class Crc32 extends Transform {
+  value = 0;
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.value = crc32(chunk, this.value);
+    done(null, chunk);
+  }
+}
+
+/**
+ * Extracts the snapshot objects' CSVs (and Organization.csv) of one zip, streaming. Refuses an entry whose data does
+ * not match its CRC-32 (yauzl checks sizes only) and two entries that would extract to the same file (one object
+ * twice in one zip: its rows would be lost). An aborted `signal` (Ctrl-C) stops at once.
+ */
+async function extractZip(zipPath: string, dest: string, signal?: AbortSignal): Promise<string[]> {
   mkdirSync(dest, { recursive: true });
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
     yauzl.open(zipPath, { lazyEntries: true, autoClose: true }, (err, z) =>
-      err || !z ? reject(err ?? new Error('zip')) : resolve(z),
+      err || !z ? reject(zipError(zipPath, `not a readable zip (${err?.message ?? 'zip'})`)) : resolve(z),
     ),
   );
   const files: string[] = [];
+  const seen = new Map<string, string>();
   await new Promise<void>((resolve, reject) => {
-    zip.on('error', reject);
-    zip.on('end', resolve);
+    const fail = (e: Error): void => {
+      signal?.removeEventListener('abort', onAbort);
+      try {
+        zip.close();
+      } catch {
+        // already closed (autoClose after the last entry)
+      }
+      reject(e);
+    };
+    const onAbort = (): void => fail(Object.assign(new Error('Import interrupted.'), { name: 'AbortError' }));
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    zip.on('error', (e: Error) => fail(zipError(zipPath, e.message)));
+    zip.on('end', () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
     zip.on('entry', (entry: yauzl.Entry) => {
       const name = basename(entry.fileName);
-      if (entry.fileName.endsWith('/') || !/\.csv$/i.test(name) || !(name.replace(/\.csv$/i, '') in SCHEMA)) {
+      const wanted = /\.csv$/i.test(name) && (name.replace(/\.csv$/i, '') in SCHEMA || name === ORG_CSV);
+      if (entry.fileName.endsWith('/') || !wanted) {
         zip.readEntry();
         return;
       }
+      const before = seen.get(name);
+      if (before !== undefined)
+        return fail(
+          new SnapshotError(
+            `${basename(zipPath)} holds ${name} twice (${before === entry.fileName ? `two entries named ${before}` : `${before} and ${entry.fileName}`}): one would overwrite the other and its rows would be lost.`,
+            [
+              'Download the export again; a zip put together by hand needs one CSV per object (put the rows of both in one file, or the second file in another zip).',
+            ],
+            'ExportInvalid',
+          ),
+        );
+      seen.set(name, entry.fileName);
       zip.openReadStream(entry, (err, stream) => {
-        if (err || !stream) return reject(err ?? new Error(`cannot read ${entry.fileName}`));
+        if (signal?.aborted) return;
+        if (err || !stream)
+          return fail(zipError(zipPath, `${entry.fileName} cannot be read (${err?.message})`));
         const target = join(dest, name);
-        pipeline(stream, createWriteStream(target)).then(() => {
-          files.push(target);
-          zip.readEntry();
-        }, reject);
+        const crc = new Crc32();
+        pipeline(stream, crc, createWriteStream(target), { signal }).then(
+          () => {
+            if (crc.value !== entry.crc32)
+              return fail(
+                zipError(
+                  zipPath,
+                  `${entry.fileName} is damaged: its data has CRC-32 ${hex(crc.value)}, the zip records ${hex(entry.crc32)}.`,
+                ),
+              );
+            files.push(target);
+            zip.readEntry();
+          },
+          (e: Error) => fail(signal?.aborted ? e : zipError(zipPath, `${entry.fileName}: ${e.message}`)),
+        );
       });
     });
     zip.readEntry();
   });
   return files;
+}
+
+const hex = (n: number): string => n.toString(16).toUpperCase().padStart(8, '0');
+
+/** The Id on the first record of an Organization.csv (the org the export came from), or null. */
+async function orgIdOf(file: string): Promise<string | null> {
+  const parser = createReadStream(file).pipe(parse({ bom: true, columns: true, to_line: 2 }));
+  for await (const rec of parser as AsyncIterable<Record<string, string>>) return rec.Id?.trim() || null;
+  return null;
 }
 
 function csvObject(file: string): string {
@@ -104,7 +187,11 @@ function csvObject(file: string): string {
  * Collects the export's CSV files (extracting zips into `tmpDir`) and validates every header against the schema's
  * required columns. Throws a SnapshotError naming each file and missing column before anything is written.
  */
-export async function collectExport(path: string, tmpDir: string): Promise<ExportFiles> {
+export async function collectExport(
+  path: string,
+  tmpDir: string,
+  signal?: AbortSignal,
+): Promise<ExportFiles> {
   if (!existsSync(path))
     throw new SnapshotError(
       `Data Export not found: ${path}`,
@@ -119,18 +206,44 @@ export async function collectExport(path: string, tmpDir: string): Promise<Expor
         .map((f) => join(path, f))
     : [path];
   const zips = entries.filter((f) => /\.zip$/i.test(f));
-  let orgId: string | null = null;
   const csvs: string[] = [];
   const skipped = new Set<string>();
+  /** Org Id (15-character form) -> where it was seen: zip names and the Organization.csv of each zip or folder. */
+  const orgs = new Map<string, { id: string; where: string[] }>();
+  const sawOrg = (id: string, where: string): void => {
+    const o = orgs.get(id.slice(0, 15)) ?? { id, where: [] };
+    if (id.length > o.id.length) o.id = id;
+    o.where.push(where);
+    orgs.set(id.slice(0, 15), o);
+  };
   for (const [i, z] of zips.entries()) {
     const m = ZIP_NAME.exec(basename(z));
-    if (m) orgId ??= m[1];
-    csvs.push(...(await extractZip(z, join(tmpDir, `zip${i}`))));
+    if (m) sawOrg(m[1], basename(z));
+    for (const f of await extractZip(z, join(tmpDir, `zip${i}`), signal)) {
+      if (basename(f) !== ORG_CSV) csvs.push(f);
+      else {
+        const id = await orgIdOf(f);
+        if (id) sawOrg(id, `${ORG_CSV} in ${basename(z)}`);
+      }
+    }
   }
   for (const f of entries.filter((e) => /\.csv$/i.test(e))) {
     if (csvObject(f) in SCHEMA) csvs.push(f);
-    else skipped.add(csvObject(f));
+    else if (basename(f) === ORG_CSV) {
+      const id = await orgIdOf(f);
+      if (id) sawOrg(id, f);
+    } else skipped.add(csvObject(f));
   }
+  if (orgs.size > 1) {
+    throw new SnapshotError(
+      `${path} holds exports of ${orgs.size} different orgs: ${[...orgs.values()]
+        .map((o) => `${o.id} (${o.where.join(', ')})`)
+        .join('; ')}. Merging them would mix two orgs' records in one snapshot.`,
+      ["Put each org's WE_<orgid>_<n>.ZIP files in a folder of their own and build one snapshot per org."],
+      'ExportMixedOrgs',
+    );
+  }
+  const orgId = orgs.size ? [...orgs.values()][0].id : null;
   if (!csvs.length) {
     throw new SnapshotError(
       `No CSV for any snapshot object in ${path}.`,
@@ -162,7 +275,7 @@ export async function collectExport(path: string, tmpDir: string): Promise<Expor
       problems.push(`${label}: column${dupCols.length > 1 ? 's' : ''} ${dupCols.join(', ')} appear twice`);
     totalBytes += statSync(file).size;
     const list = objects.get(object) ?? [];
-    list.push({ file, header });
+    list.push({ file, header, label });
     objects.set(object, list);
   }
   if (problems.length) {

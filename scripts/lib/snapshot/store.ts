@@ -5,6 +5,8 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PROVENANCE_TABLE, SCHEMA, columnType, ident, literal, type ColumnType } from './schema.ts';
+import { idLines } from './csvCheck.ts';
+import { SnapshotError } from './errors.ts';
 
 export interface Provenance {
   source: 'demo' | 'export' | 'org';
@@ -40,6 +42,19 @@ export interface CsvSource {
   file: string;
   /** Header names exactly as they appear in the file. */
   header: readonly string[];
+  /** How messages name the file, e.g. "Lead.csv (from WE_00D..._1.ZIP)"; default `file`. */
+  label?: string;
+}
+
+/** A DuckDB failure loading one CSV file (build.ts turns it into a message naming line and column). */
+export class CsvLoadError extends Error {
+  constructor(
+    readonly source: CsvSource,
+    readonly cause: Error,
+  ) {
+    super(cause.message);
+    this.name = 'CsvLoadError';
+  }
 }
 
 /**
@@ -47,15 +62,29 @@ export interface CsvSource {
  * (SCHEMA[object].derived) are computed. `src` tags rows with the file's position when several files are merged.
  */
 export function insertCsvSql(object: string, table: string, s: CsvSource, src: number | null = null): string {
-  const types = s.header.map((h) => `${literal(h)}: ${literal(columnType(object, h))}`).join(', ');
+  // Datetimes are read as text and cast explicitly, so "31/01/2026" fails (the reader's own TIMESTAMPTZ type reads
+  // it as NULL) and an offset is honoured (a cast to TIMESTAMP is pushed into the reader, which drops it): Salesforce's
+  // "...Z" and plain dates take the fast TIMESTAMP cast; anything else ("2026-01-31T14:05:00+02:00") is read as
+  // TIMESTAMPTZ and converted to UTC (12:05; the writer's zone is UTC, so text without an offset is UTC).
+  const timestamps = s.header.filter((h) => columnType(object, h) === 'TIMESTAMP');
+  const types = s.header
+    .map((h) => `${literal(h)}: ${literal(timestamps.includes(h) ? 'VARCHAR' : columnType(object, h))}`)
+    .join(', ');
+  const utc = (c: string): string =>
+    `CASE WHEN length(${c}) <= 10 OR ends_with(${c}, 'Z') THEN CAST(${c} AS TIMESTAMP) ELSE timezone('UTC', CAST(${c} AS TIMESTAMPTZ)) END`;
+  const replace = timestamps.length
+    ? ` REPLACE (${timestamps.map((h) => `${utc(ident(h))} AS ${ident(h)}`).join(', ')})`
+    : '';
   const present = new Set(s.header);
   const computed = Object.entries(SCHEMA[object]?.derived ?? {})
     .filter(([name]) => !present.has(name))
     .map(([name, expr]) => `, ${expr} AS ${ident(name)}`)
     .join('');
   return (
-    `INSERT INTO ${ident(table)} BY NAME SELECT *${computed}${src === null ? '' : `, ${src} AS __src`} FROM read_csv(${literal(s.file)}, header = true, ` +
-    `columns = {${types}}, quote = '"', escape = '"', nullstr = '', strict_mode = false, parallel = true)`
+    `INSERT INTO ${ident(table)} BY NAME SELECT *${replace}${computed}${src === null ? '' : `, ${src} AS __src`} FROM read_csv(${literal(s.file)}, header = true, ` +
+    // The dialect is fixed (no sniffing, which could take 31/01/2026 for a date format) and strict: a broken quote
+    // or a line with more or fewer values than the header fails instead of loading shifted or truncated values.
+    `auto_detect = false, delim = ',', columns = {${types}}, quote = '"', escape = '"', nullstr = '', strict_mode = true, parallel = true)`
   );
 }
 
@@ -92,9 +121,25 @@ export class SnapshotWriter {
     return new SnapshotWriter(out, partial, instance, conn);
   }
 
+  private readonly conns: DuckDBConnection[] = [];
+
   /** Another connection to the same file (concurrent loads). */
   async connect(): Promise<DuckDBConnection> {
-    return this.instance.connect();
+    const conn = await this.instance.connect();
+    this.conns.push(conn);
+    return conn;
+  }
+
+  /** Stops every running statement (Ctrl-C): they fail with DuckDB's INTERRUPT error. */
+  interrupt(): void {
+    if (this.closed) return;
+    for (const c of [this.conn, ...this.conns]) {
+      try {
+        c.interrupt();
+      } catch {
+        // a connection already closed
+      }
+    }
   }
 
   async createTable(
@@ -126,8 +171,11 @@ export class SnapshotWriter {
       );
     }
     for (const [i, s] of sources.entries()) {
-      await conn.run(insertCsvSql(object, target, s, sources.length > 1 ? i : null));
+      await conn.run(insertCsvSql(object, target, s, sources.length > 1 ? i : null)).catch((e: Error) => {
+        throw new CsvLoadError(s, e);
+      });
     }
+    if (sources.some((s) => s.header.includes('Id'))) await this.checkIds(object, target, sources, conn);
     if (sources.length > 1) {
       await conn.run(
         `INSERT INTO ${ident(object)} BY NAME SELECT * EXCLUDE (__src) FROM (SELECT DISTINCT ON ("Id") * FROM ${ident(target)} ORDER BY "Id", __src DESC)`,
@@ -135,6 +183,57 @@ export class SnapshotWriter {
       await conn.run(`DROP TABLE ${ident(target)}`);
     }
     return this.count(object, conn);
+  }
+
+  /**
+   * Refuses a file holding the same Id twice or a blank Id (across files, the later file wins by design; within one
+   * file, one of the rows would be dropped silently), naming the file and the lines.
+   */
+  private async checkIds(
+    object: string,
+    table: string,
+    sources: readonly CsvSource[],
+    conn: DuckDBConnection,
+  ): Promise<void> {
+    const multi = sources.length > 1;
+    const src = multi ? '__src' : '0';
+    const counts = (
+      await conn.runAndReadAll(
+        `SELECT ${src} AS src, (count("Id") - count(DISTINCT "Id"))::DOUBLE AS dups, count(*) FILTER (WHERE "Id" IS NULL OR trim("Id") = '')::DOUBLE AS blanks FROM ${ident(table)} GROUP BY ALL ORDER BY 1`,
+      )
+    ).getRowsJS();
+    const problems: string[] = [];
+    for (const [i, dups, blanks] of counts) {
+      if (!Number(dups) && !Number(blanks)) continue;
+      const s = sources[Number(i)];
+      const ids = (
+        await conn.runAndReadAll(
+          `SELECT "Id" FROM ${ident(table)} WHERE ${src} = ${Number(i)} AND "Id" IS NOT NULL GROUP BY "Id" HAVING count(*) > 1 ORDER BY "Id" LIMIT 5`,
+        )
+      )
+        .getRowsJS()
+        .map((r) => String(r[0]));
+      const lines = await idLines(s.file, s.header, new Set(ids));
+      const label = s.label ?? s.file;
+      if (Number(dups))
+        problems.push(
+          `${label}: ${Number(dups)} duplicate Id${Number(dups) > 1 ? 's' : ''}: ${[...lines.duplicates]
+            .map(([id, at]) => `${id} on lines ${at.join(', ')}`)
+            .join('; ')}${Number(dups) > ids.length ? '; ...' : ''}`,
+        );
+      if (Number(blanks))
+        problems.push(
+          `${label}: ${Number(blanks)} row${Number(blanks) > 1 ? 's' : ''} without an Id, on line${lines.blank.length > 1 ? 's' : ''} ${lines.blank.join(', ')}${Number(blanks) > lines.blank.length ? ', ...' : ''}`,
+        );
+    }
+    if (problems.length)
+      throw new SnapshotError(
+        `The ${object} rows cannot be imported exactly:\n  ${problems.join('\n  ')}`,
+        [
+          'Every record needs its own Id: remove the repeated or Id-less lines (a file put together by hand?), or export the object again from Salesforce.',
+        ],
+        'ExportInvalid',
+      );
   }
 
   async hasTable(table: string): Promise<boolean> {
