@@ -363,6 +363,37 @@ describe('dedup --apply against the loopback fake org', () => {
     expect(fake.records.size).toBe(6);
   });
 
+  it('reads an object with hundreds of fields in as many queries as the URL length needs, every field saved', async () => {
+    org = await new FakeOrg().start();
+    const extra = Array.from({ length: 600 }, (_, i) => ({
+      name: `Custom_Field_Number_${i}__c`,
+      type: 'string',
+    }));
+    const fake = new FakeMergeResource(
+      org,
+      'Lead',
+      [...FIELDS, ...extra],
+      ORG_LEADS.map((r) => ({ ...r, ...Object.fromEntries(extra.map((f, i) => [f.name, `${r.Id}-${i}`])) })),
+    );
+    const http = httpFor(org.session(), {}, FAST);
+    const rest: OrgClient = {
+      apexRest: (method, path, body) => apexRest(http, method, path, body),
+      query: (soql) => query(http, soql),
+      describe: (object) => describeFields(http, object),
+    };
+    const log = join(mkdtempSync(join(tmpdir(), 'dedup-wide-')), 'merge.jsonl');
+    const out = await applyMerges({ result: RESULT, org: 'fake', execute: true, log, progress: quiet, rest });
+    expect(out).toMatchObject({ done: 3, exitCode: 0 });
+    const queries = org.log.filter((r) => r.path.includes('/query?q='));
+    expect(queries.length).toBeGreaterThan(3); // several per merge call
+    for (const q of queries) expect(q.path.length).toBeLessThan(16_384);
+    const saved = JSON.parse(readFileSync(out.snapshotFile, 'utf8')) as { merges: Array<{ records: Rec[] }> };
+    const d6 = saved.merges[2].records.find((r) => r.Id === D6)!;
+    expect(Object.keys(d6)).toHaveLength(FIELDS.length - 1 + extra.length);
+    expect(d6.Custom_Field_Number_599__c).toBe(`${D6}-599`);
+    expect(fake.snapshots).toHaveLength(4);
+  });
+
   it('a merge the org refused is a failure with its cluster named; undo finds it never happened and restores the rest', async () => {
     const { fake, rest, log } = await setup();
     fake.records.delete(D6); // merged away by someone else since the snapshot

@@ -138,6 +138,31 @@ async function readableFields(client: OrgClient, object: string): Promise<string
   return fields.filter((f) => f.type !== 'address' && f.type !== 'location').map((f) => f.name);
 }
 
+/** A REST query URL stays well under the 16,384 characters Salesforce accepts. */
+const MAX_SOQL_URL = 12_000;
+
+/** Every field of the records by Id, in as many queries as the URL length needs (Id in each), joined per Id. */
+async function readRecords(
+  client: OrgClient,
+  object: string,
+  fields: string[],
+  ids: string[],
+): Promise<Array<Record<string, unknown>>> {
+  const where = ` FROM ${object} WHERE Id IN (${ids.map((id) => `'${id}'`).join(', ')})`;
+  const groups: string[][] = [];
+  for (const f of fields.filter((f) => f !== 'Id')) {
+    const g = groups.at(-1);
+    if (g && encodeURIComponent(`SELECT Id, ${[...g, f].join(', ')}${where}`).length <= MAX_SOQL_URL)
+      g.push(f);
+    else groups.push([f]);
+  }
+  const byId = new Map<string, Record<string, unknown>>();
+  for (const g of groups.length ? groups : [[]])
+    for (const { attributes: _a, ...r } of await client.query!(`SELECT ${['Id', ...g].join(', ')}${where}`))
+      byId.set(String(r.Id), { ...byId.get(String(r.Id)), ...r });
+  return [...byId.values()];
+}
+
 /**
  * Reads the call's records from the org and adds them to the before file (written whole, atomically). An entry
  * for the same key is replaced only by a read that still finds every record: after a merge that committed (and a
@@ -154,9 +179,7 @@ async function saveBefore(
   const ids = [call.masterId, ...call.mergedIds];
   const bad = ids.find((id) => !SF_ID.test(id));
   if (bad) throw new ReportError(`"${bad}" is not a Salesforce Id; the snapshot's Id column is damaged.`);
-  const records = await client.query!(
-    `SELECT ${fields.join(', ')} FROM ${call.object} WHERE Id IN (${ids.map((id) => `'${id}'`).join(', ')})`,
-  );
+  const records = await readRecords(client, call.object, fields, ids);
   const before: BeforeFile = existsSync(file)
     ? (JSON.parse(readFileSync(file, 'utf8')) as BeforeFile)
     : {
@@ -174,7 +197,7 @@ async function saveBefore(
     masterId: call.masterId,
     mergedIds: call.mergedIds,
     readAt: new Date().toISOString(),
-    records: records.map(({ attributes: _a, ...r }) => r),
+    records,
   };
   if (at >= 0) before.merges[at] = entry;
   else before.merges.push(entry);
