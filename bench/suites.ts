@@ -22,6 +22,10 @@ export const suites: BenchSuite[] = [
     },
   },
   {
+    name: 'verify-gate',
+    run: async () => (await import('./verify.ts')).benchVerify(),
+  },
+  {
     name: 'preview',
     async run() {
       const { benchPreview } = await import('./preview.ts');
