@@ -563,7 +563,7 @@ export function checkTestData(input: ApexTestsInput): TestDataResult {
             problems.push({
               file: u.file,
               line: rec.file === u.file ? lineAt(u.source, rec.at) : dmlLine,
-              message: `${m.className}.${m.name} inserts a ${rec.object} (line ${dmlLine})${where} that the active validation rule ${rule.object}.${rule.name} refuses: ${result.errorMessage}`,
+              message: `${m.className}.${m.name} inserts ${/^[AEIOU]/i.test(rec.object) ? 'an' : 'a'} ${rec.object} (line ${dmlLine})${where} that the active validation rule ${rule.object}.${rule.name} refuses: ${result.errorMessage}`,
             });
           }
         }

@@ -220,7 +220,7 @@ const CASES: Case[] = [
         'deploy',
         'classes/Deals_Tests.cls',
         11,
-        /savesAWonDealWithoutAReason inserts a Opportunity \(line 12\) that the active validation rule Opportunity\.Win_Reason_Required refuses: A won deal needs a Win Reason\. RunLocalTests fails/,
+        /savesAWonDealWithoutAReason inserts an Opportunity \(line 12\) that the active validation rule Opportunity\.Win_Reason_Required refuses: A won deal needs a Win Reason\. RunLocalTests fails/,
       ],
     ],
   },
