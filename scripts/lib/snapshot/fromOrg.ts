@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
 import { bulkQuery, type BulkJobState } from '../org/bulk.ts';
-import { OrgApiError, type OrgHttp } from '../org/http.ts';
+import { OrgApiError, abortError, type OrgHttp } from '../org/http.ts';
 import { describeFields } from '../org/query.ts';
 import type { BuildResult, Progress } from './build.ts';
 import { OBJECTS, SCHEMA, ident, type ColumnType } from './schema.ts';
@@ -124,10 +124,7 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
         pollIntervalMs: opts.pollIntervalMs,
         resume: state.objects[object].state ?? undefined,
         onRecords(header, records) {
-          if (opts.signal?.aborted)
-            throw Object.assign(new Error('Snapshot interrupted; run the same command again to resume.'), {
-              name: 'AbortError',
-            });
+          if (opts.signal?.aborted) throw abortError(`while pulling ${object}`);
           if (header !== lastHeader) {
             headerIndex = columns.map(([n]) => header.indexOf(n));
             lastHeader = header;
