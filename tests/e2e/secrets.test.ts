@@ -133,21 +133,18 @@ describe('an access token given as -o', () => {
     // fresh process, as `snapshot --from-org` resolves the org: in this one @salesforce/core keeps the URL it read)
     const env = { ...process.env };
     delete env.SF_ORG_INSTANCE_URL;
-    const child = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/lib/org/session.ts', OTHER_TOKEN],
-      {
-        env,
-        encoding: 'utf8',
-      },
-    );
+    // the org reaches the child through its environment, never its command line (visible to ps)
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/lib/org/session.ts'], {
+      env: { ...env, REVOPS_TARGET_ORG: OTHER_TOKEN },
+      encoding: 'utf8',
+    });
     const reply = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as {
       error?: { message: string; actions: string[] };
     };
     expect(reply.error?.message).toContain('No authenticated org "<access token>"');
     expect(reply.error?.actions.join(' ')).toContain('SF_ORG_INSTANCE_URL');
     runs.push({
-      argv: 'session.ts <token>',
+      argv: 'session.ts (REVOPS_TARGET_ORG=<token>)',
       run: { code: child.status ?? 1, out: child.stdout, err: child.stderr, json: {} as Run['json'] },
     });
 

@@ -87,8 +87,11 @@ export function httpFor(
 export async function resolveSessionIsolated(aliasOrUsername?: string): Promise<OrgSession> {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   const script = fileURLToPath(new URL('./session.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', tsx, script, aliasOrUsername ?? ''], {
+  // the org arrives through the environment, never the command line: `-o` may be an access token, and a
+  // process's arguments are visible to every user of the machine (ps)
+  const child = spawn(process.execPath, ['--import', tsx, script], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, REVOPS_TARGET_ORG: aliasOrUsername ?? '' },
   });
   let out = '';
   let err = '';

@@ -68,7 +68,8 @@ export async function apexRest(
   path: string,
   body?: unknown,
 ): Promise<unknown> {
-  // Retried like every call on 429/5xx/limit responses; a repeated merge of already-merged Ids fails in the org, not twice.
+  // Retried like every call on 429/5xx/limit responses; the merge resource records each call's idempotency key, so a
+  // retried merge or restore replays its first outcome instead of running twice.
   return http.json<unknown>(`/services/apexrest${path.startsWith('/') ? path : `/${path}`}`, {
     method,
     body: body === undefined ? undefined : JSON.stringify(body),

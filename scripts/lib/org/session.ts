@@ -3,7 +3,7 @@
 import { resolveOrg } from './connect.ts';
 
 try {
-  const { session } = await resolveOrg(process.argv[2] || undefined);
+  const { session } = await resolveOrg(process.env.REVOPS_TARGET_ORG || undefined);
   process.stdout.write(JSON.stringify({ session }) + '\n');
 } catch (e) {
   const err = e as Error & { actions?: string[] };
