@@ -109,6 +109,32 @@ describe('reports refuse a snapshot that is not complete', () => {
     expect(r.json.message).toMatch(/no completion mark/);
   });
 
+  it('refuses an incomplete --previous snapshot too (a .partial file, provenance without the mark)', async () => {
+    const partial = await killedImport();
+    const r = await revops('audit', '--snapshot', accountsOnly, '--previous', partial, '--json');
+    expect(r.json).toMatchObject({ status: 1, name: 'SnapshotIncomplete' });
+    expect(r.json.message).toContain(partial);
+    const dir = tmpDir('trust-previous');
+    const unmarked = join(dir, 'q2.duckdb');
+    copyFileSync(accountsOnly, unmarked);
+    await exec(unmarked, `UPDATE _provenance SET completed_at = NULL`);
+    const html = join(dir, 'r.html');
+    const rep = await revops(
+      'report',
+      '--snapshot',
+      accountsOnly,
+      '--previous',
+      unmarked,
+      '--html',
+      html,
+      '--json',
+    );
+    expect(rep.json.name).toBe('SnapshotIncomplete');
+    expect(rep.json.message).toMatch(
+      /q2\.duckdb is not a complete snapshot: its _provenance has no completion mark/,
+    );
+  });
+
   it('says a file that is not a DuckDB database is not a snapshot', async () => {
     for (const name of ['accounts.csv', 'accounts.duckdb']) {
       const file = join(tmpDir('trust-notdb'), name);

@@ -1,6 +1,7 @@
 // Read access to a snapshot (one DuckDB file) for the reports. Reports read snapshots only, never an org.
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
+import { incompleteReason } from '../snapshot/store.ts';
 
 export type Row = Record<string, string | number | boolean | null>;
 
@@ -38,8 +39,31 @@ function plain(v: unknown): string | number | boolean | null {
   return String(v);
 }
 
-/** Opens a DuckDB file read-only (or an in-memory database with path ':memory:'). */
-export async function openDb(path: string, opts: { readOnly?: boolean } = {}): Promise<Db> {
+/** The refusal of a snapshot that is not complete, naming the file, and how to rebuild it or resume the pull. */
+export function snapshotIncomplete(path: string, why: string): ReportError {
+  const out = path.replace(/\.partial$/i, '');
+  return Object.assign(
+    new ReportError(`${path} is not a complete snapshot: ${why}. Reports would count missing rows as zero.`, [
+      `Build it again: npm run revops -- snapshot --from-export PATH --out ${out} (or --demo), which writes a new complete file.`,
+      `An interrupted org pull resumes where it stopped: npm run revops -- snapshot --from-org ORG --out ${out}`,
+    ]),
+    { name: 'SnapshotIncomplete' },
+  );
+}
+
+/**
+ * Opens a DuckDB file read-only (or an in-memory database with path ':memory:'). A read-only snapshot file that is
+ * not complete is refused (incompleteReason): a `.partial` file or provenance without its completion mark, and, with
+ * `requireProvenance` (what reports use: openSnapshotFile), a file without `_provenance`.
+ */
+export async function openDb(
+  path: string,
+  opts: { readOnly?: boolean; requireProvenance?: boolean } = {},
+): Promise<Db> {
+  const checked = opts.readOnly === true && path !== ':memory:';
+  // Before opening: a build still running holds the .partial file's lock.
+  const partial = checked ? await incompleteReason(null, path) : null;
+  if (partial) throw snapshotIncomplete(path, partial);
   if (path !== ':memory:' && !existsSync(path)) {
     throw new ReportError(`Snapshot file not found: ${path}`, [
       'Build the demo snapshot: npm run revops -- snapshot --demo',
@@ -53,6 +77,12 @@ export async function openDb(path: string, opts: { readOnly?: boolean } = {}): P
     throw openError(path, e);
   });
   const conn = await instance.connect();
+  const why = checked ? await incompleteReason(conn, path, opts.requireProvenance === true) : null;
+  if (why) {
+    conn.closeSync();
+    instance.closeSync();
+    throw snapshotIncomplete(path, why);
+  }
   const db: Db = {
     conn,
     async all<T extends Row = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]> {

@@ -5,7 +5,6 @@ import { openDb, ReportError, type Db } from './db.ts';
 import { renderHtml } from '../render/html.ts';
 import type { ReportDoc } from '../render/doc.ts';
 import { buildDemoSnapshot } from '../snapshot/demo.ts';
-import { incompleteReason } from '../snapshot/store.ts';
 
 export const DEMO_SNAPSHOT = '.revops/snapshots/demo-small.duckdb';
 
@@ -37,28 +36,7 @@ export async function resolveSnapshot(
  * otherwise such a file reports "0 duplicates, on target" on tables that were never filled.
  */
 export async function openSnapshotFile(path: string): Promise<Db> {
-  const incomplete = (why: string): ReportError => {
-    const out = path.replace(/\.partial$/i, '');
-    return Object.assign(
-      new ReportError(
-        `${path} is not a complete snapshot: ${why}. Reports would count missing rows as zero.`,
-        [
-          `Build it again: npm run revops -- snapshot --from-export PATH --out ${out} (or --demo), which writes a new complete file.`,
-          `An interrupted org pull resumes where it stopped: npm run revops -- snapshot --from-org ORG --out ${out}`,
-        ],
-      ),
-      { name: 'SnapshotIncomplete' },
-    );
-  };
-  // Checked before opening: a build still running holds the .partial file's lock.
-  if (/\.partial$/i.test(path)) throw incomplete((await incompleteReason(null, path))!);
-  const db = await openDb(path, { readOnly: true });
-  const why = await incompleteReason(db.conn, path);
-  if (why) {
-    db.close();
-    throw incomplete(why);
-  }
-  return db;
+  return openDb(path, { readOnly: true, requireProvenance: true });
 }
 
 /** Opens the snapshot a command reads (read-only, complete: openSnapshotFile). */

@@ -332,7 +332,11 @@ export async function openSnapshot(path: string): Promise<{ conn: DuckDBConnecti
  * completion mark. Provenance without a `completed_at` column is a snapshot from before the mark existed, when
  * `_provenance` itself was an import's last write: complete.
  */
-export async function incompleteReason(conn: DuckDBConnection | null, path: string): Promise<string | null> {
+export async function incompleteReason(
+  conn: DuckDBConnection | null,
+  path: string,
+  requireProvenance = true,
+): Promise<string | null> {
   if (/\.partial$/i.test(path))
     return 'it is an unfinished build (a ".partial" file: the import was killed or failed)';
   if (!conn) return null;
@@ -343,6 +347,7 @@ export async function incompleteReason(conn: DuckDBConnection | null, path: stri
   )
     .getRowsJS()
     .map((r) => String(r[0]));
+  if (!cols.length && !requireProvenance) return null;
   if (!cols.length)
     return `it has no ${PROVENANCE_TABLE} table (it was not written by revops snapshot, or its import never finished)`;
   if (!cols.includes('completed_at')) return null;
