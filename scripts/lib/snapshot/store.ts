@@ -78,7 +78,11 @@ export function insertCsvSql(object: string, table: string, s: CsvSource, src: n
   const present = new Set(s.header);
   const computed = Object.entries(SCHEMA[object]?.derived ?? {})
     .filter(([name]) => !present.has(name))
-    .map(([name, expr]) => `, ${expr} AS ${ident(name)}`)
+    // a column the formula reads that the file lacks is blank (a Lead.csv with only the required columns)
+    .map(
+      ([name, expr]) =>
+        `, ${expr.replace(/"([^"]+)"/g, (m, c: string) => (present.has(c) ? m : 'NULL'))} AS ${ident(name)}`,
+    )
     .join('');
   return (
     `INSERT INTO ${ident(table)} BY NAME SELECT *${replace}${computed}${src === null ? '' : `, ${src} AS __src`} FROM read_csv(${literal(s.file)}, header = true, ` +
