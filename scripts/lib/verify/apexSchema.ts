@@ -309,8 +309,9 @@ export function checkApexSchema(
     for (const q of [...queries, ...extractLiteralSoql(source)]) {
       let parsed: Query;
       try {
-        // ALL ROWS is Apex-only syntax soql-parser-js does not take; it does not change the fields
-        parsed = parseQuery(q.text.replace(/\bALL\s+ROWS\s*$/i, ''), { allowApexBindVariables: true });
+        // Apex comments inside the brackets and ALL ROWS are Apex-only syntax soql-parser-js does not take
+        const text = maskApex(q.text, [], true).replace(/\bALL\s+ROWS\s*$/i, '');
+        parsed = parseQuery(text, { allowApexBindVariables: true });
       } catch (err) {
         add(
           lineAt(source, q.offset),

@@ -40,6 +40,10 @@ describe('verify: a known-good project (what Salesforce deploys is not an error)
     expect(problems.filter((p) => /pubsub|jest-mocks/.test(p.file))).toEqual([]);
   });
 
+  it('reads every query: comments and ALL ROWS inside the brackets, a non-BMP character before them', () => {
+    expect(problems.filter((p) => p.check === 'apex-schema')).toEqual([]);
+  });
+
   it('turns apex-ls library gaps into warnings that name the reason', () => {
     const gaps: [string, number, RegExp][] = [
       [
@@ -134,6 +138,10 @@ describe('verify: what only looks like a library gap stays an error', () => {
     ] as const) {
       expect(expectProblem(problems, gaps, line, message).severity).toBe('error');
     }
+  });
+
+  it('checks the fields of a query that follows a character outside the BMP, on its line', () => {
+    expectProblem(problems, gaps, 23, /SOQL: No field 'LeadSourc' on Lead\.$/);
   });
 
   it('fails a field the polymorphic Owner does not have (Owner.Type is fine)', () => {
