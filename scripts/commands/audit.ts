@@ -1,6 +1,6 @@
 import type { Command } from './types.ts';
-import { openDb } from '../lib/reports/db.ts';
-import { openSnapshotFor, writeHtmlReport } from '../lib/reports/snapshot.ts';
+import { openSnapshotFile, openSnapshotFor, writeHtmlReport } from '../lib/reports/snapshot.ts';
+import type { Db } from '../lib/reports/db.ts';
 import { auditDoc, runAudit } from '../lib/reports/audit.ts';
 import { reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
@@ -23,10 +23,10 @@ export const audit: Command = {
   async run(ctx) {
     const config = reportConfig(str(ctx.flags.config));
     const { db } = await openSnapshotFor(str(ctx.flags.snapshot), ctx.progress);
-    const previous = ctx.flags.previous
-      ? await openDb(str(ctx.flags.previous)!, { readOnly: true })
-      : undefined;
+    let previous: Db | undefined;
     try {
+      // the previous quarter is held to the same standard: a complete snapshot, or a clear refusal
+      if (ctx.flags.previous) previous = await openSnapshotFile(str(ctx.flags.previous)!);
       const result = await runAudit(db, {
         dedupRules: config.dedupRules,
         stagePolicies: config.stagePolicies,

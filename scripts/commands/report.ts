@@ -1,10 +1,16 @@
 import type { Command } from './types.ts';
-import { openSnapshotFor, writeHtmlReport, DEMO_SNAPSHOT } from '../lib/reports/snapshot.ts';
+import {
+  openSnapshotFile,
+  openSnapshotFor,
+  writeHtmlReport,
+  DEMO_SNAPSHOT,
+} from '../lib/reports/snapshot.ts';
 import { auditDoc, runAudit } from '../lib/reports/audit.ts';
 import { computeMetrics, loadCosts, loadTargets, metricsDoc } from '../lib/reports/metrics.ts';
 import { reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
-import { openDb, ReportError } from '../lib/reports/db.ts';
+import { ReportError, type Db } from '../lib/reports/db.ts';
+import type { ReportDoc } from '../lib/render/doc.ts';
 import { str } from './format.ts';
 
 /** The main job: the quarterly audit and the metrics dashboard in one HTML report. */
@@ -32,20 +38,34 @@ export const report: Command = {
       ctx.flags.demo ? undefined : str(ctx.flags.snapshot),
       ctx.progress,
     );
-    const previous = ctx.flags.previous
-      ? await openDb(str(ctx.flags.previous)!, { readOnly: true })
-      : undefined;
+    let previous: Db | undefined;
     try {
+      if (ctx.flags.previous) previous = await openSnapshotFile(str(ctx.flags.previous)!);
       const auditResult = await runAudit(db, {
         dedupRules: config.dedupRules,
         stagePolicies: config.stagePolicies,
         previous,
       });
-      const metricsResult = await computeMetrics(db, {
+      // A snapshot without leads or deals (e.g. an export of accounts only) still gets its audit; the metrics
+      // part says why it is missing instead of failing the whole report.
+      let metricsResult: Awaited<ReturnType<typeof computeMetrics>> | null = null;
+      let metricsPart: ReportDoc;
+      const inputs = {
         targets: ctx.flags.targets ? loadTargets(str(ctx.flags.targets)) : undefined,
         costs: await loadCosts(db, str(ctx.flags.costs)),
-      });
-      const docs = [auditDoc(auditResult), metricsDoc(metricsResult)];
+      };
+      try {
+        metricsResult = await computeMetrics(db, inputs);
+        metricsPart = metricsDoc(metricsResult);
+      } catch (e) {
+        if (!(e instanceof ReportError)) throw e;
+        metricsPart = {
+          title: 'Metrics dashboard',
+          subtitle: 'not available for this snapshot',
+          sections: [{ title: 'Why', blocks: [{ kind: 'text', text: e.message }] }],
+        };
+      }
+      const docs = [auditDoc(auditResult), metricsPart];
       const file = writeHtmlReport(
         str(ctx.flags.html)!,
         docs,

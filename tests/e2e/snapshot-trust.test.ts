@@ -57,11 +57,16 @@ describe('a snapshot with only Account rows', () => {
     expect(String((r.json.result as { asOf: string }).asOf)).toMatch(/^\d{4}-\d\d-\d\d/);
   });
 
-  it('report says what is missing instead of a TypeError', async () => {
+  it('report writes the audit and says why the metrics are missing, instead of a TypeError', async () => {
     const html = join(tmpDir('trust-report'), 'r.html');
     const r = await revops('report', '--snapshot', accountsOnly, '--html', html);
     expect(r.err).not.toMatch(/TypeError|reading 'replace'/);
-    expect(r.err).toMatch(/no leads or opportunities/);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Metrics dashboard[\s\S]*not available for this snapshot/);
+    expect(r.out).toMatch(/no leads or opportunities/);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('Quarterly data audit');
+    expect(page).toContain('not available for this snapshot');
   });
 });
 
@@ -133,6 +138,13 @@ describe('reports refuse a snapshot that is not complete', () => {
     expect(rep.json.message).toMatch(
       /q2\.duckdb is not a complete snapshot: its _provenance has no completion mark/,
     );
+    // a DuckDB file without _provenance is no snapshot of ours: refused as --previous too
+    const bare = join(dir, 'q1.duckdb');
+    copyFileSync(accountsOnly, bare);
+    await exec(bare, `DROP TABLE _provenance`);
+    const old = await revops('audit', '--snapshot', accountsOnly, '--previous', bare, '--json');
+    expect(old.json).toMatchObject({ status: 1 });
+    expect(old.json.message).toContain('q1.duckdb');
   });
 
   it('says a file that is not a DuckDB database is not a snapshot', async () => {
