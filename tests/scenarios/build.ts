@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type RevOpsConfig } from '../../scripts/lib/config/index.ts';
-import { parseScenarios, type Scenario } from '../../scripts/lib/engine/scenario.ts';
+import { parseScenarios, type Scenario } from './scenario.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SCENARIO_DIR = join(root, 'tests/scenarios');

@@ -3,8 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../scripts/lib/engine/engine.ts';
 import { SaveError } from '../../scripts/lib/engine/state.ts';
+import { validate } from '../scenarios/validation.ts';
 
 const root = join(import.meta.dirname, '..', '..', 'force-app');
+/** An engine that runs the tree's validation rules, as scenario replays do. */
+const engine = () =>
+  new Engine({ root, now: '2026-03-02T14:00:00Z', validate: (o, r, old) => validate(root, o, r, old) });
 const LEAD = {
   LastName: 'Okafor',
   Company: 'Acme Robotics',
@@ -17,13 +21,13 @@ const LEAD = {
 
 describe('the engine model', () => {
   it('lets time run forwards only', () => {
-    const e = new Engine({ root, now: '2026-03-02T14:00:00Z' });
+    const e = engine();
     e.setNow('2026-03-03T14:00:00Z');
     expect(() => e.setNow('2026-03-02T15:00:00Z')).toThrow(/forwards only/);
   });
 
   it('refuses a rep availability row the org would refuse, with the validation rule message', () => {
-    const e = new Engine({ root, now: '2026-03-02T14:00:00Z' });
+    const e = engine();
     expect(() => e.addRep({ userId: '005a', pool: 'NA_SDR', weight: 0 })).toThrow(
       /Weight \(Weight__c\) must be greater than 0/,
     );
@@ -31,7 +35,7 @@ describe('the engine model', () => {
   });
 
   it('refuses an update of a converted lead as the org does (CANNOT_UPDATE_CONVERTED_LEAD)', () => {
-    const e = new Engine({ root, now: '2026-03-02T14:00:00Z' });
+    const e = engine();
     const lead = e.insertLead(LEAD);
     const { contactId } = e.convert(lead.Id, { createOpportunity: false });
     expect(() => e.update('Lead', lead.Id, { Title: 'CEO' })).toThrow(SaveError);
@@ -41,7 +45,7 @@ describe('the engine model', () => {
   });
 
   it('keeps the stage of a refused save and logs no transition', () => {
-    const e = new Engine({ root, now: '2026-03-02T14:00:00Z' });
+    const e = engine();
     const lead = e.insertLead(LEAD);
     expect(() => e.update('Lead', lead.Id, { Lifecycle_Stage__c: 'MQL' })).toThrow(/MQL needs/);
     expect(e.get(lead.Id)?.Lifecycle_Stage__c).toBe('Lead');

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../../scripts/lib/engine/scenario.ts';
+import { runScenario } from '../scenarios/scenario.ts';
 import {
   SCENARIO_BUNDLE_PATH,
   SCENARIO_TESTS_PATH,

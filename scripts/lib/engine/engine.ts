@@ -9,15 +9,24 @@ import { APPROVAL_TIER_LENGTH, canCloseWon, evaluateDealDesk } from '../rules/de
 import { ADVOCACY_SIGNALS } from '../rules/lifecycle.ts';
 import { formatInstant, parseInstant } from '../rules/types.ts';
 import { runDecayJob, runSlaMonitor } from './jobs.ts';
-import { validate } from './validation.ts';
-import { SaveError, newState, nextId, type EngineRecord, type EngineState, type RepRow } from './state.ts';
+import {
+  SaveError,
+  newState,
+  nextId,
+  type EngineRecord,
+  type EngineState,
+  type RepRow,
+  type Validator,
+} from './state.ts';
 import { savePerson, type PersonObject } from './triggers.ts';
 
 export interface EngineOptions {
-  /** force-app root: config records and validation rules come from it. */
+  /** force-app root: config records and conversion mappings come from it. */
   root?: string;
   config?: RevOpsConfig;
   now: string;
+  /** The org's validation rules (tests/scenarios/validation.ts evaluates the tree's own); none by default. */
+  validate?: Validator;
 }
 
 export class Engine {
@@ -30,6 +39,7 @@ export class Engine {
       opts.config ?? loadConfig(this.root),
       formatInstant(parseInstant(opts.now, 'now')),
       this.root,
+      opts.validate,
     );
   }
 
@@ -64,8 +74,7 @@ export class Engine {
       productLines: [],
       ...row,
     };
-    validate(
-      this.state.root,
+    this.state.validate(
       'Rep_Availability__c',
       {
         Id: `rep:${rep.userId}:${rep.pool}`,
@@ -313,7 +322,7 @@ export class Engine {
     if (!gate.allowed) throw new SaveError(id, gate.errorField, gate.error ?? 'close won refused');
     rec.IsWon = rec.StageName === 'Closed Won';
     rec.IsClosed = rec.StageName === 'Closed Won' || rec.StageName === 'Closed Lost';
-    validate(this.state.root, 'Opportunity', rec, old);
+    this.state.validate('Opportunity', rec, old);
     store.set(id, rec);
     if (old && rec.IsWon && old.IsWon !== true) {
       for (const role of this.state.contactRoles.filter((r) => r.opportunityId === id)) {

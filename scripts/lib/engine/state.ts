@@ -73,10 +73,15 @@ export interface SlaEventRow {
   escalatedTo: string | null;
 }
 
+/** Refuses a save the org's validation rules would refuse (throws SaveError); the engine runs it after the before-save actions. */
+export type Validator = (object: string, record: EngineRecord, old: EngineRecord | null) => void;
+
 export interface EngineState {
   config: RevOpsConfig;
-  /** force-app root: validation rules and conversion mappings are read from it. */
+  /** force-app root: conversion mappings are read from it. */
   root: string;
+  /** The org's validation rules, when the caller models them (scenario replays do; routing replays need not). */
+  validate: Validator;
   now: string;
   users: Map<string, EngineUser>;
   queues: Set<string>;
@@ -93,10 +98,16 @@ export interface EngineState {
   counters: Record<string, number>;
 }
 
-export function newState(config: RevOpsConfig, now: string, root = 'force-app'): EngineState {
+export function newState(
+  config: RevOpsConfig,
+  now: string,
+  root = 'force-app',
+  validate: Validator = () => {},
+): EngineState {
   return {
     config,
     root,
+    validate,
     now,
     users: new Map(),
     queues: new Set(['Lead_Fallback', 'VP_Sales', 'Deal_Desk', 'Finance', 'Legal']),

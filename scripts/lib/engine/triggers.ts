@@ -14,7 +14,6 @@ import {
 } from '../rules/lifecycle.ts';
 import type { SlaPolicy } from '../rules/sla.ts';
 import { roundHalfUp } from '../rules/types.ts';
-import { validate } from './validation.ts';
 import { SaveError, type EngineRecord, type EngineState, type RepRow, type SlaEventRow } from './state.ts';
 
 export type PersonObject = 'Lead' | 'Contact';
@@ -263,7 +262,7 @@ export function savePerson(
   const moved = applyLifecycle(state, obj, rec, old, ctx);
   const decision = obj === 'Lead' && isInsert ? applyRouting(state, rec) : null;
   const started = applySlaStart(state, obj, rec, old);
-  validate(state.root, obj, rec, old);
+  state.validate(obj, rec, old);
   store.set(id, rec);
   if (decision) state.decisions.push({ leadId: id, ...decision, at: state.now });
   if (moved) state.transitions.push(moved);

@@ -3,10 +3,11 @@
 // by the Apex test class Scenarios_Tests through the org's real triggers and jobs (static resource
 // RevOpsScenarios). References: "@alias" is a user, "@queue:Name" a queue, "#ref" a record of the scenario.
 import { z } from 'zod';
-import { NUMBER_TOLERANCE } from '../rules/vectors.ts';
-import { Engine } from './engine.ts';
-import { SaveError, type EngineRecord } from './state.ts';
-import type { PersonObject } from './triggers.ts';
+import { NUMBER_TOLERANCE } from '../../scripts/lib/rules/vectors.ts';
+import { Engine } from '../../scripts/lib/engine/engine.ts';
+import { validate } from './validation.ts';
+import { SaveError, type EngineRecord } from '../../scripts/lib/engine/state.ts';
+import type { PersonObject } from '../../scripts/lib/engine/triggers.ts';
 
 const Value = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const Fields = z.record(z.string(), Value);
@@ -138,7 +139,11 @@ export interface StepOutcome {
 /** Runs a scenario through the engine model; returns the problems per step (empty when all held). */
 export function runScenario(input: Scenario, root = 'force-app'): { engine: Engine; steps: StepOutcome[] } {
   const scenario = ScenarioSchema.parse(input);
-  const engine = new Engine({ root, now: scenario.start });
+  const engine = new Engine({
+    root,
+    now: scenario.start,
+    validate: (obj, rec, old) => validate(root, obj, rec, old),
+  });
   const refs = new Map<string, string>(); // scenario ref → engine id
   // user ids look like Salesforce's (prefix 005, the key prefix of User) and sort as the aliases do
   const userId = (alias: string) => `005${alias}`;

@@ -1,10 +1,11 @@
-// The org's validation rules in the engine model: after the before-save actions, every active validation rule of
-// the object (read from force-app, evaluated with the project's formula evaluator) may refuse the save, as the
-// org does. The engine runs as a user without the bypass permission.
+// The org's validation rules for the engine model when it replays scenarios: after the before-save actions, every
+// active validation rule of the object (read from force-app, evaluated with the formula evaluator, which is
+// tooling: the product engine takes it as an injected validator) may refuse the save, as the org does. The engine
+// runs as a user without the bypass permission.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluateValidationRule } from '../formula/index.ts';
-import { SaveError, type EngineRecord } from './state.ts';
+import { evaluateValidationRule } from '../../scripts/lib/formula/index.ts';
+import { SaveError, type EngineRecord } from '../../scripts/lib/engine/state.ts';
 
 const RULE_CACHE = new Map<string, string[]>();
 
