@@ -38,6 +38,8 @@ const QUIDDITY = new Set(['ANONYMOUS', 'AURA', 'BATCH_ACS', 'BATCH_APEX', 'BATCH
 export const LIBRARY_GAPS: {
   pattern: RegExp;
   reason: (m: RegExpExecArray, ctx: GapContext) => string | undefined;
+  /** what to change when the finding stands */
+  hint?: (m: RegExpExecArray) => string;
 }[] = [
   {
     pattern:
@@ -60,6 +62,7 @@ export const LIBRARY_GAPS: {
       ctx.dataWeave.has(m[1].toLowerCase())
         ? `Salesforce generates DataWeaveScriptResource.${m[1]} from dw/${m[1]}.dwl in the tree`
         : undefined,
+    hint: (m) => `add dw/${m[1]}.dwl with its -meta.xml, or fix the script name`,
   },
   {
     pattern: /Unknown field or type '(\w+)' on 'System\.Quiddity'/i,
@@ -95,8 +98,10 @@ export function applyLibraryGaps(p: Problem, ctx: GapContext): Problem {
   if (p.severity !== 'error') return p;
   for (const gap of LIBRARY_GAPS) {
     const m = gap.pattern.exec(p.message);
-    const reason = m ? gap.reason(m, ctx) : undefined;
+    if (!m) continue;
+    const reason = gap.reason(m, ctx);
     if (reason) return { ...p, severity: 'warning', message: `${p.message} (not an error: ${reason})` };
+    return gap.hint ? { ...p, message: `${p.message}: ${gap.hint(m)}.` } : p;
   }
   return p;
 }

@@ -132,7 +132,10 @@ describe('verify: what only looks like a library gap stays an error', () => {
 
   it('fails a DataWeave class with no .dwl, an unknown Quiddity value and a misspelt standard field', () => {
     for (const [line, message] of [
-      [6, /No type declaration found for 'DataWeaveScriptResource.noSuchScript'$/],
+      [
+        6,
+        /No type declaration found for 'DataWeaveScriptResource.noSuchScript': add dw\/noSuchScript.dwl with its -meta.xml, or fix the script name\.$/,
+      ],
       [10, /Unknown field or type 'NOT_A_CONTEXT' on 'System.Quiddity'$/],
       [14, /Unknown field 'TriggerObjectOrEvnt' on SObject 'Schema.FlowDefinitionView'$/],
     ] as const) {
