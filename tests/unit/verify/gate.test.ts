@@ -71,6 +71,30 @@ describe('verify: the gate', () => {
     );
   });
 
+  it('fails on house policy inside this repository, under its own heading; --no-policy skips it', () => {
+    const cli = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [
+          resolve(REPO, 'node_modules/tsx/dist/cli.mjs'),
+          'scripts/verify.ts',
+          '--root',
+          fixture('pmd-broken'),
+          ...args,
+        ],
+        { cwd: REPO, encoding: 'utf8' },
+      );
+    const withPolicy = cli('--only', 'pmd');
+    expect(withPolicy.status).toBe(1);
+    expect(withPolicy.stdout).toMatch(/^house policy \(this project's own rules, not deployability\):$/m);
+    expect(withPolicy.stdout.trim().split('\n').at(-1)).toMatch(
+      /^FAIL: \d+ errors \(deployability 0, house policy \d+\)/,
+    );
+    const without = cli('--only', 'pmd', '--no-policy');
+    expect(without.status).toBe(0);
+    expect(without.stdout).toMatch(/^ {2}pmd\s+skipped\s+house policy/m);
+  });
+
   it('rejects an unknown check name with exit code 2', () => {
     const run = spawnSync(
       process.execPath,
