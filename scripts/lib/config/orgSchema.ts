@@ -1,10 +1,10 @@
 // What the config records point at outside themselves: the fields of Lead, Contact, Opportunity and Account
 // (scoring rule fields, routing criteria, stage policy required fields, dedup system-of-record fields) and the
 // queues that take leads (routing fallback owners). Read from source (objects/<Object>/fields in the package
-// folders plus the standard fields of scripts/lib/verify/standardSchema.ts) or from an org (describe, Group).
+// folders plus the standard fields of scripts/lib/schema/standardSchema.ts) or from an org (describe, Group).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { standardObjects } from '../verify/standardSchema.ts';
+import { standardObjects } from '../schema/standardSchema.ts';
 
 /** The objects config records reference. */
 export const REFERENCED_OBJECTS = ['Lead', 'Contact', 'Opportunity', 'Account'] as const;
@@ -77,7 +77,7 @@ export function schemaFromSource(roots: string[]): ObjectSchema {
         ? dirs.map((d) => join(relative('.', d) || d, 'fields')).join(', ')
         : `no objects/${object}/ folder under ${roots.join(', ')}`;
       return standard.has(object.toLowerCase())
-        ? `${custom} and the standard ${object} fields of scripts/lib/verify/standardSchema.ts`
+        ? `${custom} and the standard ${object} fields of scripts/lib/schema/standardSchema.ts`
         : custom;
     },
     fields(object) {

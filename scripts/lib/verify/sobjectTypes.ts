@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import type { SchemaField, SchemaObject, StandardFieldType } from './standardSchema.ts';
+import type { SchemaField, SchemaObject, StandardFieldType } from '../schema/standardSchema.ts';
 
 /**
  * The complete standard-object schema apex-ls itself type-checks against: the `sobject-types` jar shipped

@@ -232,7 +232,7 @@ describe('every referenced field exists on its object', () => {
     const found = issues(withValues([['Scoring_Rule', 'Fit_Geo_Core', { Field__c: 'Countri' }]]));
     expect(found.map((i) => [i.record, i.field])).toEqual([['Scoring_Rule.Fit_Geo_Core', 'Field__c']]);
     expect(found[0].message).toMatch(
-      /^Scoring_Rule\.Fit_Geo_Core: Field__c 'Countri': Lead has no field Countri \(did you mean Country\?\) \(checked force-app\/main\/default\/objects\/Lead\/fields and the standard Lead fields of scripts\/lib\/verify\/standardSchema\.ts\)\. The rule would never fire on Lead\./,
+      /^Scoring_Rule\.Fit_Geo_Core: Field__c 'Countri': Lead has no field Countri \(did you mean Country\?\) \(checked force-app\/main\/default\/objects\/Lead\/fields and the standard Lead fields of scripts\/lib\/schema\/standardSchema\.ts\)\. The rule would never fire on Lead\./,
     );
   });
 

@@ -1,6 +1,7 @@
 /**
- * The standard Salesforce objects and fields this project touches (API v66), for the offline checks that
- * resolve field references (SOQL in Apex, custom fields on standard objects, formulas). Not the whole
+ * The standard Salesforce objects and fields this project touches (API v66): reference data shared by the product
+ * (config validation names a field a rule reads) and the offline checks that resolve field references (SOQL in
+ * Apex, custom fields on standard objects, formulas). Not the whole
  * platform schema: when a check reports a standard field or object as unknown that Salesforce does have,
  * add it here (that is the fix, not weakening the check).
  *
