@@ -114,14 +114,20 @@ describe('rep-facing panels in the browser preview', () => {
     expect(await calls()).toBe(callsBefore);
   });
 
-  it('renders each panel with its mock data in 50 ms or less', async () => {
+  it('measures the first render of each panel (the 50 ms target is checked by npm run bench, not here)', async () => {
     // A browser of its own: the page clock above is faked, the measurement needs the real performance.now.
+    // No wall-clock assertion: a loaded CI machine must not fail a test on speed (bench/preview.ts holds the target).
     const fresh = await launchPreviewBrowser();
     const times = await measureRenderTimes(await fresh.open(indexHtml, { query: '?measure=1' }), 5);
     await fresh.close();
-    expect(times).toHaveLength(5);
-    for (const t of times) {
-      expect(t.firstMs, `${t.panel} first render`).toBeLessThanOrEqual(50);
-    }
+    expect(times.map((t) => t.panel).sort()).toEqual([
+      'revopsDealDesk',
+      'revopsPipelineHealth',
+      'revopsRoutingTrace',
+      'revopsScoreCard',
+      'revopsSlaTimer',
+    ]);
+    for (const t of times)
+      expect(Number.isFinite(t.firstMs) && t.firstMs > 0, `${t.panel} was measured`).toBe(true);
   });
 });
