@@ -6,7 +6,8 @@ const lwcConfig = require('@salesforce/eslint-config-lwc');
 const jestPlugin = require('eslint-plugin-jest');
 
 // ESLint covers the Lightning Web Components (the LWC rule set Salesforce publishes).
-// TypeScript under scripts/ and tests/ is checked by `tsc --noEmit` and formatted by prettier.
+// TypeScript under scripts/ (product), tooling/ (the verify gate, formula evaluator, LWC preview) and tests/ is
+// checked by `tsc --noEmit` and formatted by prettier.
 export default [
   {
     ignores: [
@@ -14,6 +15,7 @@ export default [
       'coverage/**',
       'preview/dist/**',
       'scripts/**',
+      'tooling/**',
       'tests/**',
       'bench/**',
       '*.ts',

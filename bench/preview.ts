@@ -1,7 +1,7 @@
 // Benchmark: first render of each rep-facing panel with its mock data in the LWC OSS preview, headless Chromium.
-import { buildPreview } from '../scripts/preview/build.ts';
-import { launchPreviewBrowser } from '../scripts/preview/browser.ts';
-import { measureRenderTimes } from '../scripts/preview/measure.ts';
+import { buildPreview } from '../tooling/preview/build.ts';
+import { launchPreviewBrowser } from '../tooling/preview/browser.ts';
+import { measureRenderTimes } from '../tooling/preview/measure.ts';
 
 export async function benchPreview(): Promise<Record<string, unknown>> {
   const { indexHtml, ms: buildMs } = await buildPreview();

@@ -1,6 +1,6 @@
 // Benchmark: the whole verification gate (deployability + house policy) over this repository's force-app, the
 // run `npm run verify` does. Issue 14's budget: under 30 s on the 2-core machine when idle (see loadAvg1m).
-import { runVerify } from '../scripts/lib/verify/index.ts';
+import { runVerify } from '../tooling/verify/index.ts';
 
 export async function benchVerify(): Promise<Record<string, unknown>> {
   const report = await runVerify();

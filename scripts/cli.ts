@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { commands } from './commands/index.ts';
 import type { Command, CommandContext } from './commands/types.ts';
+import { toolingGate, type VerifyGate } from './commands/gate.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -59,7 +60,12 @@ function findCommand(argv: string[]): { command?: Command; rest: string[] } {
   return { command: best, rest };
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** What main() hands every command; tests may pass their own. The gate is the CLI's one door to tooling/. */
+export interface CliDeps {
+  gate: VerifyGate;
+}
+
+export async function main(argv: string[], deps: CliDeps = { gate: toolingGate }): Promise<number> {
   if (argv.includes('--version') || argv[0] === 'version') {
     process.stdout.write(`revops ${pkg.version} node-${process.version}\n`);
     return 0;
@@ -98,6 +104,7 @@ export async function main(argv: string[]): Promise<number> {
       progress: (m) => {
         if (!json) process.stderr.write(`${m}\n`);
       },
+      gate: deps.gate,
     };
     const out = await command.run(ctx);
     const exitCode = out.exitCode ?? 0;

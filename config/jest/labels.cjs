@@ -1,5 +1,5 @@
 // Reads the custom labels (force-app/main/default/labels) as name -> text. Used by the jest setup and by the
-// preview build (scripts/preview/build.ts), so both show the rep the real label text.
+// preview build (tooling/preview/build.ts), so both show the rep the real label text.
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 

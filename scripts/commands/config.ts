@@ -1,6 +1,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import type { Command, CommandContext } from './types.ts';
+import type { VerifyGate } from './gate.ts';
 import { CliError, orgLabel, str, table } from './format.ts';
 import {
   ConfigError,
@@ -387,7 +388,7 @@ export const configPush: Command = {
         'NothingToPush',
       );
     ctx.progress("Running the verify gate's deploy check on the records to push ...");
-    const problems = await deployCheck(roots, dirs);
+    const problems = await deployCheck(ctx.gate, roots, dirs);
     if (problems.length)
       throw new CliError(
         `The verify gate's deploy check found ${problems.length} problem(s) in the records to push; nothing was pushed.\n${problems.map((p) => `  ${p}`).join('\n')}`,
@@ -439,19 +440,14 @@ function customMetadataDirs(roots: string[]): string[] {
 }
 
 /**
- * The verify gate's deploy check (scripts/lib/verify, run as `npm run verify -- --only deploy` runs it) over the
- * package folders, keeping the errors in the files this push deploys and any check that could not run.
+ * The verify gate's deploy check (what `npm run verify -- --only deploy` runs; the gate is handed in, see gate.ts)
+ * over the package folders, keeping the errors in the files this push deploys and any check that could not run.
  */
-async function deployCheck(roots: string[], dirs: string[]): Promise<string[]> {
-  const verify = await import('../lib/verify/index.ts');
+async function deployCheck(gate: VerifyGate, roots: string[], dirs: string[]): Promise<string[]> {
   const inPush = (file: string): boolean =>
     file === '' || dirs.some((d) => dirname(resolve(file)).startsWith(resolve(d)));
   const out: string[] = [];
-  for (const root of roots) {
-    const report = await verify.runVerify({ root, only: ['deploy'] });
-    for (const r of report.results)
-      for (const p of r.problems)
-        if (p.severity === 'error' && inPush(p.file)) out.push(verify.formatProblem(p));
-  }
+  for (const root of roots)
+    for (const p of await gate.deployCheck(root)) if (inPush(p.file)) out.push(p.text);
   return out;
 }

@@ -12,15 +12,6 @@ import {
 } from '../lib/org/deploy.ts';
 import { STAGE_MODES, type StageMode } from '../lib/org/opportunityStages.ts';
 
-/** The local verify gate; replaceable in tests. Returns a rendered report when it fails. */
-export const gate = {
-  async verify(): Promise<{ ok: boolean; report: string }> {
-    const v = await import('../lib/verify/index.ts');
-    const report = await v.runVerify({});
-    return { ok: report.ok, report: v.renderReport(report) };
-  },
-};
-
 export interface DeployFlags {
   org: string | undefined;
   dryRun: boolean;
@@ -178,7 +169,7 @@ export const deploy: Command = {
     if (ctx.flags['skip-verify'] === true) ctx.warn('Skipped the local verify gate (--skip-verify).');
     else {
       ctx.progress('Running the local verify gate (npm run verify) ...');
-      const v = await gate.verify();
+      const v = await ctx.gate.verify();
       if (!v.ok)
         throw new CliError(
           `The local verify gate failed; nothing was deployed.\n${v.report}`,

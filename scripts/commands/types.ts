@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import type { VerifyGate } from './gate.ts';
 
 /** Flag definitions in node:util parseArgs form. */
 export type Flags = NonNullable<ParseArgsConfig['options']>;
@@ -14,6 +15,8 @@ export interface CommandContext {
   warn(message: string): void;
   /** Progress / status line on stderr (suppressed in --json mode unless it is a progress bar). */
   progress(message: string): void;
+  /** The local verify gate (deploy, config push), handed in by scripts/cli.ts: the product imports no tooling. */
+  gate: VerifyGate;
 }
 
 export interface CommandResult<T = unknown> {

@@ -4,7 +4,7 @@ import { describe, expect, it, beforeAll, afterAll, vi } from 'vitest';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { gate } from '../../scripts/commands/deploy.ts';
+import { toolingGate } from '../../scripts/commands/gate.ts';
 import { generateDemo } from '../../scripts/lib/snapshot/generator.ts';
 import { OBJECTS, SCHEMA } from '../../scripts/lib/snapshot/schema.ts';
 import { runCli } from './runCli.ts';
@@ -205,7 +205,7 @@ describe('revops deploy', () => {
 
   it('deploys nothing when the local verify gate fails', async () => {
     const before = org.deployRequests.length;
-    const spy = vi.spyOn(gate, 'verify').mockResolvedValue({
+    const spy = vi.spyOn(toolingGate, 'verify').mockResolvedValue({
       ok: false,
       report: 'force-app/main/default/classes/Greeter.cls:3: error: Variable does not exist: greeting',
     });

@@ -1,10 +1,10 @@
 // The rep-facing panels in a real browser: the LWC OSS preview (npm run preview) in headless Chromium.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { buildPreview } from '../../scripts/preview/build.ts';
-import { launchPreviewBrowser, type PreviewBrowser } from '../../scripts/preview/browser.ts';
-import { PREVIEW_NOW } from '../../scripts/preview/fixtures.ts';
-import { measureRenderTimes } from '../../scripts/preview/measure.ts';
+import { buildPreview } from '../../tooling/preview/build.ts';
+import { launchPreviewBrowser, type PreviewBrowser } from '../../tooling/preview/browser.ts';
+import { PREVIEW_NOW } from '../../tooling/preview/fixtures.ts';
+import { measureRenderTimes } from '../../tooling/preview/measure.ts';
 
 let browser: PreviewBrowser;
 let indexHtml: string;

@@ -4,7 +4,7 @@
 // runs as a user without the bypass permission.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluateValidationRule } from '../../scripts/lib/formula/index.ts';
+import { evaluateValidationRule } from '../../tooling/formula/index.ts';
 import { SaveError, type EngineRecord } from '../../scripts/lib/engine/state.ts';
 
 const RULE_CACHE = new Map<string, string[]>();

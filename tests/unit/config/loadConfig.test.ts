@@ -16,7 +16,7 @@ import {
   type RawRecord,
   type RawValue,
 } from '../../../scripts/lib/config/index.ts';
-import { evaluateValidationRule } from '../../../scripts/lib/formula/index.ts';
+import { evaluateValidationRule } from '../../../tooling/formula/index.ts';
 
 const ROOT = 'force-app';
 const files = findRecordFiles(ROOT);

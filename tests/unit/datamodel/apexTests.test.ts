@@ -4,8 +4,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkRunAsUsers, checkTestData } from '../../../scripts/lib/verify/apexTests.ts';
-import { checkTriggerPathSoql } from '../../../scripts/lib/verify/triggerSoql.ts';
+import { checkRunAsUsers, checkTestData } from '../../../tooling/verify/apexTests.ts';
+import { checkTriggerPathSoql } from '../../../tooling/verify/triggerSoql.ts';
 import { ROOT } from './helpers.ts';
 
 const classes = (dir: string): string[] =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { evaluateFormula, loadFieldTypes } from '../../../scripts/lib/formula/index.ts';
+import { evaluateFormula, loadFieldTypes } from '../../../tooling/formula/index.ts';
 import { loadConfig } from '../../../scripts/lib/config/index.ts';
 import { evaluateDealDesk } from '../../../scripts/lib/rules/dealdesk.ts';
 import { DEFAULT, fieldNames, listFiles, readMeta, ROOT } from './helpers.ts';

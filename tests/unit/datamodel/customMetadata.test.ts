@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateValidationRule } from '../../../scripts/lib/formula/index.ts';
+import { evaluateValidationRule } from '../../../tooling/formula/index.ts';
 import { findRecordFiles, loadConfig, readRecordFile } from '../../../scripts/lib/config/index.ts';
 import { score } from '../../../scripts/lib/rules/scoring.ts';
 import { fieldNames, listFiles, readMeta, ROOT, validationRuleNames } from './helpers.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateValidationRule } from '../../../scripts/lib/formula/index.ts';
+import { evaluateValidationRule } from '../../../tooling/formula/index.ts';
 import { DATA_OBJECTS, readMeta, ROOT, validationRuleNames } from './helpers.ts';
 
 const BYPASS = ['RevOps_Bypass_Validation'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateValidationRule } from '../../../scripts/lib/formula/index.ts';
+import { evaluateValidationRule } from '../../../tooling/formula/index.ts';
 import { loadConfig } from '../../../scripts/lib/config/index.ts';
 import { stageSkip } from '../../../scripts/lib/rules/hygiene.ts';
 import { ROOT, validationRuleNames } from './helpers.ts';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseApexLsOutput } from '../../../scripts/lib/verify/apexls.ts';
-import { extractSoql } from '../../../scripts/lib/verify/apexSchema.ts';
-import type { Problem } from '../../../scripts/lib/verify/index.ts';
+import { parseApexLsOutput } from '../../../tooling/verify/apexls.ts';
+import { extractSoql } from '../../../tooling/verify/apexSchema.ts';
+import type { Problem } from '../../../tooling/verify/index.ts';
 import { expectProblem, problemsOf, verifyFixture } from './helpers.ts';
 
 // One apex-ls run over a fixture workspace holding several broken classes.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../scripts/lib/config/index.ts';
-import { evaluateFormula, loadFieldTypes } from '../../../scripts/lib/formula/index.ts';
+import { evaluateFormula, loadFieldTypes } from '../../../tooling/formula/index.ts';
 import { evaluateDealDesk } from '../../../scripts/lib/rules/dealdesk.ts';
 import {
   checkConfigDrift,
@@ -11,8 +11,8 @@ import {
   fraction,
   readApprovalTiers,
   writeConfig,
-} from '../../../scripts/lib/verify/configDrift.ts';
-import { decodeXml } from '../../../scripts/lib/verify/files.ts';
+} from '../../../tooling/verify/configDrift.ts';
+import { decodeXml } from '../../../tooling/verify/files.ts';
 import { REPO, fixture, verifyFixture, problemsOf } from './helpers.ts';
 
 const REAL = resolve(REPO, 'force-app');

@@ -9,7 +9,7 @@ import {
   parseFormula,
   type FieldType,
   type FormulaContext,
-} from '../../../scripts/lib/formula/index.ts';
+} from '../../../tooling/formula/index.ts';
 import { fixture } from './helpers.ts';
 
 const types: Record<string, FieldType> = {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHECKS, renderReport } from '../../../scripts/lib/verify/index.ts';
+import { CHECKS, renderReport } from '../../../tooling/verify/index.ts';
 import { REPO, fixture, problemsOf, verifyFixture } from './helpers.ts';
 
 describe('verify: the gate', () => {
@@ -20,7 +20,7 @@ describe('verify: the gate', () => {
       process.execPath,
       [
         resolve(REPO, 'node_modules/tsx/dist/cli.mjs'),
-        'scripts/verify.ts',
+        'tooling/verify.ts',
         '--root',
         fixture('formula-broken'),
         '--only',
@@ -44,7 +44,7 @@ describe('verify: the gate', () => {
       process.execPath,
       [
         resolve(REPO, 'node_modules/tsx/dist/cli.mjs'),
-        'scripts/verify.ts',
+        'tooling/verify.ts',
         fixture('formula-broken'),
         '--only',
         'formula',
@@ -77,7 +77,7 @@ describe('verify: the gate', () => {
         process.execPath,
         [
           resolve(REPO, 'node_modules/tsx/dist/cli.mjs'),
-          'scripts/verify.ts',
+          'tooling/verify.ts',
           '--root',
           fixture('pmd-broken'),
           ...args,
@@ -98,7 +98,7 @@ describe('verify: the gate', () => {
   it('rejects an unknown check name with exit code 2', () => {
     const run = spawnSync(
       process.execPath,
-      [resolve(REPO, 'node_modules/tsx/dist/cli.mjs'), 'scripts/verify.ts', '--only', 'nope'],
+      [resolve(REPO, 'node_modules/tsx/dist/cli.mjs'), 'tooling/verify.ts', '--only', 'nope'],
       { cwd: REPO, encoding: 'utf8' },
     );
     expect(run.status).toBe(2);

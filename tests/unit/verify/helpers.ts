@@ -5,7 +5,7 @@ import {
   type CheckName,
   type Problem,
   type VerifyReport,
-} from '../../../scripts/lib/verify/index.ts';
+} from '../../../tooling/verify/index.ts';
 
 export const REPO = resolve(import.meta.dirname, '..', '..', '..');
 

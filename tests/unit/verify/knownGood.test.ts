@@ -7,7 +7,7 @@ import {
   runVerify,
   type Problem,
   type VerifyReport,
-} from '../../../scripts/lib/verify/index.ts';
+} from '../../../tooling/verify/index.ts';
 import { REPO, expectProblem, fixture, problemsOf } from './helpers.ts';
 
 const classes = 'known-good/force-app/main/default/classes';

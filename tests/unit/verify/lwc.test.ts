@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Problem } from '../../../scripts/lib/verify/index.ts';
+import type { Problem } from '../../../tooling/verify/index.ts';
 import { expectProblem, problemsOf, verifyFixture } from './helpers.ts';
 
 describe('verify: LWC', () => {

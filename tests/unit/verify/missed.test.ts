@@ -3,9 +3,9 @@
 // what to change) and nothing else; our own force-app stays clean under the same checks.
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CheckName, Problem } from '../../../scripts/lib/verify/index.ts';
-import { MISSED_CHECKS } from '../../../scripts/lib/verify/missed.ts';
-import { loadProjectSchema } from '../../../scripts/lib/verify/schema.ts';
+import type { CheckName, Problem } from '../../../tooling/verify/index.ts';
+import { MISSED_CHECKS } from '../../../tooling/verify/missed.ts';
+import { loadProjectSchema } from '../../../tooling/verify/schema.ts';
 import { REPO, fixture, problemsOf, verifyFixture } from './helpers.ts';
 
 type Expected = [check: CheckName, file: string, line: number, message: RegExp];

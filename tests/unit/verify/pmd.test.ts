@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Problem } from '../../../scripts/lib/verify/index.ts';
-import { readZipEntry, zipEntries } from '../../../scripts/lib/verify/sobjectTypes.ts';
+import type { Problem } from '../../../tooling/verify/index.ts';
+import { readZipEntry, zipEntries } from '../../../tooling/verify/sobjectTypes.ts';
 import { REPO, expectProblem, problemsOf, verifyFixture } from './helpers.ts';
 
 describe('verify: PMD static analysis', () => {

@@ -7,9 +7,9 @@ import {
   type SchemaField,
   type SchemaObject,
   type StandardFieldType,
-} from '../schema/standardSchema.ts';
+} from '../../scripts/lib/schema/standardSchema.ts';
 
-export type { SchemaField, SchemaObject } from '../schema/standardSchema.ts';
+export type { SchemaField, SchemaObject } from '../../scripts/lib/schema/standardSchema.ts';
 
 /** A field defined in force-app (objects/<Object>/fields/<Field>.field-meta.xml). */
 export interface SourceField extends SchemaField {

@@ -3,7 +3,7 @@
 // Deployability (what the org would reject) always runs; house policy (PMD, LWC style and jest tests, one API
 // version) runs on this repository's own trees and, with --policy, on another project's.
 import { parseArgs } from 'node:util';
-import { CHECKS, renderReport, reportJson, runVerify, type CheckName } from './lib/verify/index.ts';
+import { CHECKS, renderReport, reportJson, runVerify, type CheckName } from './verify/index.ts';
 
 const usage = `usage: npm run verify -- [--root DIR | DIR] [--json] [--only ${CHECKS.join(',')}] [--policy | --no-policy]`;
 

@@ -1,7 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import type { SchemaField, SchemaObject, StandardFieldType } from '../schema/standardSchema.ts';
+import type {
+  SchemaField,
+  SchemaObject,
+  StandardFieldType,
+} from '../../scripts/lib/schema/standardSchema.ts';
 
 /**
  * The complete standard-object schema apex-ls itself type-checks against: the `sobject-types` jar shipped

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { listFiles, readXml, xmlText } from '../verify/files.ts';
 import { findObjectDirs, loadProjectSchema, readSourceField, resolvePath } from '../verify/schema.ts';
-import { standardObjects } from '../schema/standardSchema.ts';
+import { standardObjects } from '../../scripts/lib/schema/standardSchema.ts';
 import {
   evaluateFormula,
   formulaTypeOf,

@@ -1,6 +1,6 @@
 // `npm run preview`: compiles the rep-facing panels with LWC OSS (rollup + @lwc/rollup-plugin) into a static
 // page, preview/dist/index.html, styled with SLDS and fed with the jest mock data. Small stand-ins replace the
-// lightning-* base components the panels use (scripts/preview/lwc/lightning/) and the @salesforce/* imports.
+// lightning-* base components the panels use (tooling/preview/lwc/lightning/) and the @salesforce/* imports.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -86,7 +86,7 @@ function salesforceStandins(): Plugin {
         return `import { adapterFor } from 'virtual:revops-apex';\nexport default adapterFor(${JSON.stringify(name)});`;
       }
       this.error(
-        `${source}: the preview has no stand-in for this import; add one in scripts/preview/build.ts`,
+        `${source}: the preview has no stand-in for this import; add one in tooling/preview/build.ts`,
       );
     },
   };

@@ -4,8 +4,8 @@
 // criteria do not support $CustomMetadata, and a formula cannot turn Required_Fields__c (a list of field names) into
 // field references. (The close-won gate, an Apex trigger action, reads Approval_Tier__mdt live and needs no file.)
 //
-//   npx tsx scripts/lib/verify/configDrift.ts           report drift (exit 1 when a file disagrees)
-//   npx tsx scripts/lib/verify/configDrift.ts --write   rewrite the files from the records
+//   npx tsx tooling/verify/configDrift.ts           report drift (exit 1 when a file disagrees)
+//   npx tsx tooling/verify/configDrift.ts --write   rewrite the files from the records
 //
 // What is generated (everything else in those files is left as written):
 // - approvalProcesses/Opportunity.<Approval_Process__c>.approvalProcess-meta.xml: the process entry criteria, the
@@ -18,15 +18,21 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findRecordFiles } from '../config/load.ts';
-import { APPROVAL_TIER, STAGE_POLICY, toDomain, validateRecord, type TypeDef } from '../config/schema.ts';
-import type { ApprovalTierConfig, StagePolicyConfig } from '../config/types.ts';
-import { readRecordFile } from '../config/xml.ts';
+import { findRecordFiles } from '../../scripts/lib/config/load.ts';
+import {
+  APPROVAL_TIER,
+  STAGE_POLICY,
+  toDomain,
+  validateRecord,
+  type TypeDef,
+} from '../../scripts/lib/config/schema.ts';
+import type { ApprovalTierConfig, StagePolicyConfig } from '../../scripts/lib/config/types.ts';
+import { readRecordFile } from '../../scripts/lib/config/xml.ts';
 import { decodeXml, lineAt, listFiles, readXml, xmlText } from './files.ts';
 import { getObject, loadProjectSchema, type ProjectSchema } from './schema.ts';
 import type { CheckInput, Problem } from './types.ts';
 
-const REGENERATE = 'npx tsx scripts/lib/verify/configDrift.ts --write';
+const REGENERATE = 'npx tsx tooling/verify/configDrift.ts --write';
 const DISCOUNT = 'BLANKVALUE(Discount_Percent__c, 0)';
 const TERM = 'BLANKVALUE(Contract_Term_Months__c, 12)';
 

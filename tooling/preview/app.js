@@ -1,4 +1,4 @@
-// Browser entry of the preview page (bundled by scripts/preview/build.ts). Renders every panel in every state
+// Browser entry of the preview page (bundled by tooling/preview/build.ts). Renders every panel in every state
 // from the mock data, and exposes window.__revopsMeasure for the render-time test and benchmark.
 import '@lwc/synthetic-shadow';
 import { createElement } from 'lwc';

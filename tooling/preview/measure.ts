@@ -1,5 +1,5 @@
 // Render times of the panels in the preview page, measured in the page with performance.now around element
-// creation + first render with mock data (window.__revopsMeasure in scripts/preview/app.js).
+// creation + first render with mock data (window.__revopsMeasure in tooling/preview/app.js).
 import type { Page } from 'playwright-core';
 import { previewPanels } from './fixtures.ts';
 

@@ -61,7 +61,7 @@ async function lwcEslintConfig(repoDir: string): Promise<Linter.Config[]> {
   const rebase = (g: unknown): unknown =>
     typeof g === 'string' ? g.replace(/^force-app\//, '**/') : Array.isArray(g) ? g.map(rebase) : g;
   return mod.default
-    .filter((c) => !(c.ignores && Object.keys(c).length === 1)) // the repo-level ignores (tests/**, scripts/**)
+    .filter((c) => !(c.ignores && Object.keys(c).length === 1)) // the repo-level ignores (tests/**, scripts/**, tooling/**)
     .map((c) => (c.files ? { ...c, files: rebase(c.files) as Linter.Config['files'] } : c));
 }
 
