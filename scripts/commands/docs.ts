@@ -22,7 +22,7 @@ export const docs: Command = {
       return {
         result,
         exitCode: 1,
-        human: `Stale generated docs in ${dir}: ${result.stale.join(', ')}\nRun: npm run revops -- docs   (then commit ${dir})`,
+        human: `Stale generated docs in ${dir}: ${result.stale.join(', ')}\nRun: npm run revops -- docs   (then commit the Markdown in ${dir})`,
       };
     }
     const human = check

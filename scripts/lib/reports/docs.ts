@@ -1,6 +1,7 @@
 // The five standalone documents generated from the config records (Markdown + HTML in docs/generated/):
 // lifecycle stages, scoring specification, routing rules, pipeline configuration, metrics dashboard spec.
-// Deterministic (no timestamps), so `revops docs --check` can tell when the committed docs are stale.
+// Deterministic (no timestamps), so `revops docs --check` can tell when the committed docs are stale. The Markdown
+// is committed (reviewable in a diff); the HTML is built locally (git-ignored) and checked only where it exists.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RevOpsConfig } from '../config/index.ts';
@@ -384,13 +385,21 @@ export interface DocsResult {
   written: boolean;
 }
 
-/** Writes the docs, or with `check` only compares them with what is on disk. */
+/** The committed form of the docs; the HTML renderings are built, not committed. */
+const committed = (name: string): boolean => name.endsWith('.md');
+
+/**
+ * Writes the docs, or with `check` only compares them with what is on disk: every Markdown file must be there and
+ * current; an HTML file is stale only when it is there and differs (a fresh clone has none).
+ */
 export function syncDocs(c: RevOpsConfig, dir = DOCS_DIR, check = false): DocsResult {
   const files = generateDocs(c);
   const stale = Object.entries(files)
-    .filter(
-      ([name, content]) => !existsSync(join(dir, name)) || readFileSync(join(dir, name), 'utf8') !== content,
-    )
+    .filter(([name, content]) => {
+      const path = join(dir, name);
+      if (!existsSync(path)) return !check || committed(name);
+      return readFileSync(path, 'utf8') !== content;
+    })
     .map(([name]) => name);
   if (!check) {
     mkdirSync(dir, { recursive: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../scripts/lib/config/index.ts';
@@ -51,6 +51,19 @@ describe('docs from config', () => {
     expect(syncDocs(config, dir, true).stale).toEqual(['routing-rules.md']);
     syncDocs(config, dir);
     expect(readFileSync(join(dir, 'routing-rules.md'), 'utf8')).toContain('# Routing rules');
+  });
+
+  it('--check needs every Markdown file; an HTML file only counts when it is there (it is built, not committed)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'docs-'));
+    syncDocs(config, dir);
+    for (const d of DOCUMENTS) rmSync(join(dir, `${d.file}.html`));
+    expect(syncDocs(config, dir, true).stale).toEqual([]);
+    rmSync(join(dir, 'routing-rules.md'));
+    writeFileSync(join(dir, 'scoring-specification.html'), '<p>old</p>');
+    expect(syncDocs(config, dir, true).stale).toEqual(['scoring-specification.html', 'routing-rules.md']);
+    const fixed = syncDocs(config, dir);
+    expect(fixed.stale.length).toBe(DOCUMENTS.length + 1); // every missing HTML, the old one and the Markdown
+    expect(syncDocs(config, dir, true).stale).toEqual([]);
   });
 
   it('the committed docs/generated match the shipped config', () => {
