@@ -1,4 +1,4 @@
-// The snapshot schema: one table per object, named by its API name, columns = field API names (CONTRACT.md).
+// The snapshot schema: one table per object, named by its API name, columns = field API names (this file is the contract).
 // Types follow the contract: date/datetime -> TIMESTAMP (UTC), number/currency/percent -> DOUBLE,
 // checkbox -> BOOLEAN, everything else (ids, text, picklists, JSON) -> VARCHAR. Unknown columns stay VARCHAR.
 

@@ -1,8 +1,8 @@
-// The snapshot store: one DuckDB file per snapshot, one table per object (CONTRACT.md "Snapshot store").
+// The snapshot store: one DuckDB file per snapshot, one table per object (tables and columns: schema.ts).
 // A snapshot is built in "<out>.partial" and renamed into place only when complete, so a failed or
 // interrupted build never replaces a good snapshot.
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PROVENANCE_TABLE, SCHEMA, columnType, ident, literal, type ColumnType } from './schema.ts';
 import { idLines } from './csvCheck.ts';
@@ -14,15 +14,6 @@ export interface Provenance {
   apiVersion: string | null;
   /** ISO time the snapshot was taken. */
   createdAt: string;
-}
-
-export interface ProvenanceRow {
-  source: string;
-  org_id: string | null;
-  created_at: string;
-  api_version: string | null;
-  object: string;
-  row_count: number;
 }
 
 /** Columns of a table: the contract's fields for the object, then any extra columns (VARCHAR), in order. */
@@ -311,25 +302,6 @@ export class SnapshotWriter {
   }
 }
 
-/** Read access to a finished snapshot (what reports use). */
-export async function openSnapshot(path: string): Promise<{ conn: DuckDBConnection; close(): void }> {
-  if (!existsSync(path)) {
-    throw Object.assign(new Error(`No snapshot at ${path}.`), {
-      name: 'SnapshotNotFound',
-      actions: ['Build one first: npm run revops -- snapshot --demo'],
-    });
-  }
-  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
-  const conn = await instance.connect();
-  return {
-    conn,
-    close: () => {
-      conn.closeSync();
-      instance.closeSync();
-    },
-  };
-}
-
 /**
  * Why a snapshot file cannot be trusted, or null when it is complete: an unfinished build (`.partial`), no
  * `_provenance` table (not written by `revops snapshot`, or the import never finished) or provenance without the
@@ -363,11 +335,4 @@ export async function incompleteReason(
   if (Number(rows) === 0 || Number(marked) < Number(rows))
     return `its ${PROVENANCE_TABLE} has no completion mark (the import stopped before it finished)`;
   return null;
-}
-
-export async function readProvenance(conn: DuckDBConnection): Promise<ProvenanceRow[]> {
-  const r = await conn.runAndReadAll(
-    `SELECT source, org_id, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at, api_version, object, row_count FROM ${ident(PROVENANCE_TABLE)} ORDER BY object`,
-  );
-  return r.getRowObjectsJS() as unknown as ProvenanceRow[];
 }
