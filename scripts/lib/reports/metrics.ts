@@ -168,53 +168,72 @@ export interface MetricsOptions {
   costs?: CostRow[];
 }
 
-export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise<MetricsResult> {
-  await requireColumns(db, 'Lead', [
-    'Id',
-    'CreatedDate',
-    'LeadSource',
-    'MQL_Date__c',
-    'SQL_Date__c',
-    'ConvertedOpportunityId',
-    'Speed_To_Lead_Minutes__c',
-  ]);
-  await requireColumns(db, 'Opportunity', [
-    'Id',
-    'StageName',
-    'Amount',
-    'CloseDate',
-    'CreatedDate',
-    'IsClosed',
-    'IsWon',
-    'LeadSource',
-    'AccountId',
-  ]);
-  await requireColumns(db, 'OpportunityHistory', ['OpportunityId', 'StageName', 'CreatedDate']);
+const LEAD_COLUMNS = [
+  'Id',
+  'CreatedDate',
+  'LeadSource',
+  'MQL_Date__c',
+  'SQL_Date__c',
+  'ConvertedOpportunityId',
+  'Speed_To_Lead_Minutes__c',
+];
+const OPPORTUNITY_COLUMNS = [
+  'Id',
+  'StageName',
+  'Amount',
+  'CloseDate',
+  'CreatedDate',
+  'IsClosed',
+  'IsWon',
+  'LeadSource',
+  'AccountId',
+];
+
+/** The reporting period: the `months` calendar months up to and including the as-of month, as SQL and text. */
+interface Period {
+  asOf: string;
+  months: number;
+  /** First instant of the period (text, as DuckDB prints it). */
+  start: string;
+  /** SQL: the as-of timestamp. */
+  A: string;
+  /** SQL: the period's first instant. */
+  START: string;
+}
+
+async function metricsPeriod(db: Db, opts: MetricsOptions): Promise<Period> {
   const months = opts.months ?? 12;
-  const targets = opts.targets ?? TargetsSchema.parse({});
-  const costs = opts.costs ?? [];
   const asOf = opts.asOf ?? (await snapshotAsOf(db));
   const A = `CAST(${lit(asOf)} AS TIMESTAMP)`;
-  // The period: the `months` calendar months up to and including the as-of month.
   const START = `(date_trunc('month', ${A}) - INTERVAL ${months - 1} MONTH)`;
   const [{ start }] = await db.all<{ start: string }>(`SELECT CAST(${START} AS VARCHAR) AS start`);
+  return { asOf, months, start, A, START };
+}
 
-  // Marketing: the cohort of leads created in the period.
-  const [m] = await db.all<{ leads: number; mqls: number; sqls: number; opps: number; stl: number | null }>(`
+interface LeadCohort {
+  totals: { leads: number; mqls: number; sqls: number; opps: number; stl: number | null };
+  volumeByMonth: { month: string; leads: number; mqls: number }[];
+  bySource: { source: string; leads: number; mqls: number }[];
+}
+
+/** Marketing: the cohort of leads created in the period. */
+async function leadCohort(db: Db, { A, START }: Period): Promise<LeadCohort> {
+  const [totals] = await db.all<LeadCohort['totals']>(`
     SELECT count(*) AS leads, count("MQL_Date__c") AS mqls, count("SQL_Date__c") AS sqls,
            count(*) FILTER (WHERE "SQL_Date__c" IS NOT NULL AND "ConvertedOpportunityId" IS NOT NULL) AS opps,
            median("Speed_To_Lead_Minutes__c") FILTER (WHERE "MQL_Date__c" IS NOT NULL) AS stl
     FROM "Lead" WHERE "CreatedDate" >= ${START} AND "CreatedDate" <= ${A}`);
-  const volumeByMonth = await db.all<{ month: string; leads: number; mqls: number }>(`
+  const volumeByMonth = await db.all<LeadCohort['volumeByMonth'][number]>(`
     SELECT strftime("CreatedDate", '%Y-%m') AS month, count(*) AS leads, count("MQL_Date__c") AS mqls
     FROM "Lead" WHERE "CreatedDate" >= ${START} AND "CreatedDate" <= ${A} GROUP BY 1 ORDER BY 1`);
-  const leadSources = await db.all<{ source: string; leads: number; mqls: number }>(`
+  const bySource = await db.all<LeadCohort['bySource'][number]>(`
     SELECT coalesce("LeadSource", '(none)') AS source, count(*) AS leads, count("MQL_Date__c") AS mqls
     FROM "Lead" WHERE "CreatedDate" >= ${START} AND "CreatedDate" <= ${A} GROUP BY 1`);
+  return { totals, volumeByMonth, bySource };
+}
 
-  // Sales: closed in the period, open now.
-  const closedIn = `"IsClosed" AND "CloseDate" >= ${START} AND "CloseDate" <= ${A}`;
-  const [s] = await db.all<{
+interface Deals {
+  totals: {
     won: number;
     closed: number;
     wonAmount: number | null;
@@ -223,7 +242,16 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
     openDeals: number;
     pipeline: number | null;
     customers: number;
-  }>(`
+  };
+  bySource: { source: string; won: number; closed: number }[];
+  /** This quarter: open pipeline closing in it, and won so far. */
+  quarter: { qpipe: number | null; qwon: number | null };
+}
+
+/** Sales: deals closed in the period, open now, and this quarter's pipeline. */
+async function deals(db: Db, { A, START }: Period): Promise<Deals> {
+  const closedIn = `"IsClosed" AND "CloseDate" >= ${START} AND "CloseDate" <= ${A}`;
+  const [totals] = await db.all<Deals['totals']>(`
     SELECT count(*) FILTER (WHERE ${closedIn} AND "IsWon") AS won,
            count(*) FILTER (WHERE ${closedIn}) AS closed,
            sum("Amount") FILTER (WHERE ${closedIn} AND "IsWon") AS "wonAmount",
@@ -233,16 +261,19 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
            sum("Amount") FILTER (WHERE NOT "IsClosed" AND "CreatedDate" <= ${A}) AS pipeline,
            count(DISTINCT "AccountId") FILTER (WHERE ${closedIn} AND "IsWon") AS customers
     FROM "Opportunity"`);
-  const oppSources = await db.all<{ source: string; won: number; closed: number }>(`
+  const bySource = await db.all<Deals['bySource'][number]>(`
     SELECT coalesce("LeadSource", '(none)') AS source, count(*) FILTER (WHERE "IsWon") AS won, count(*) AS closed
     FROM "Opportunity" WHERE ${closedIn} GROUP BY 1`);
   // Coverage: open pipeline closing in the rest of the as-of quarter vs the quota still to close.
-  const [cov] = await db.all<{ qpipe: number | null; qwon: number | null }>(`
+  const [quarter] = await db.all<Deals['quarter']>(`
     SELECT sum("Amount") FILTER (WHERE NOT "IsClosed" AND "CloseDate" >= date_trunc('quarter', ${A}) AND "CloseDate" < date_trunc('quarter', ${A}) + INTERVAL 3 MONTH) AS qpipe,
            sum("Amount") FILTER (WHERE "IsWon" AND "CloseDate" >= date_trunc('quarter', ${A}) AND "CloseDate" <= ${A}) AS qwon
     FROM "Opportunity"`);
+  return { totals, bySource, quarter };
+}
 
-  // Stage funnel and time in stage from the stage history of opportunities created in the period.
+/** Stage funnel and time in stage from the stage history of opportunities created in the period. */
+async function stageFunnel(db: Db, { A, START }: Period): Promise<StageRow[]> {
   const order =
     OPEN_STAGES.map((st, i) => `(${lit(st)}, ${i})`).join(', ') + `, ('Closed Won', ${OPEN_STAGES.length})`;
   const stageRows = await db.all<{ stage: string; ord: number; reached: number; days: number | null }>(`
@@ -256,27 +287,40 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
     stay AS (SELECT stage, avg(date_diff('second', ts, next_ts)) / 86400.0 AS days FROM h WHERE next_ts IS NOT NULL GROUP BY stage)
     SELECT ord.stage, ord.ord, (SELECT count(*) FROM best WHERE best.top >= ord.ord) AS reached, stay.days
     FROM ord LEFT JOIN stay USING (stage) ORDER BY ord.ord`);
-  const stages: StageRow[] = stageRows.map((r, i) => ({
+  return stageRows.map((r, i) => ({
     stage: r.stage,
     reached: r.reached,
     conversionToNext: i + 1 < stageRows.length ? ratio(stageRows[i + 1].reached, r.reached) : null,
     avgDaysInStage: r.stage === 'Closed Won' ? null : r.days,
   }));
+}
 
-  // Costs in the period.
+/** Spend in the period: in total (null without a costs file) and per source. */
+function periodCosts(
+  costs: CostRow[],
+  { start, asOf }: Period,
+): { total: number | null; bySource: Map<string, number> } {
   const startMonth = start.slice(0, 7);
   const asOfMonth = asOf.slice(0, 7);
   const inPeriod = costs.filter((c) => c.month >= startMonth && c.month <= asOfMonth);
-  const costBySource = new Map<string, number>();
-  for (const c of inPeriod) costBySource.set(c.source, (costBySource.get(c.source) ?? 0) + c.amount);
-  const totalCost = costs.length ? inPeriod.reduce((t, c) => t + c.amount, 0) : null;
+  const bySource = new Map<string, number>();
+  for (const c of inPeriod) bySource.set(c.source, (bySource.get(c.source) ?? 0) + c.amount);
+  const total = costs.length ? inPeriod.reduce((t, c) => t + c.amount, 0) : null;
+  return { total, bySource };
+}
 
-  const sources = new Set([...leadSources.map((r) => r.source), ...oppSources.map((r) => r.source)]);
-  const bySource: SourceRow[] = [...sources]
+/** One row per lead or deal source: volume, MQL rate, spend, cost per MQL, win rate. */
+function sourceRows(
+  leads: LeadCohort['bySource'],
+  opps: Deals['bySource'],
+  costBySource: Map<string, number> | null,
+): SourceRow[] {
+  const sources = new Set([...leads.map((r) => r.source), ...opps.map((r) => r.source)]);
+  return [...sources]
     .map((src) => {
-      const l = leadSources.find((r) => r.source === src);
-      const o = oppSources.find((r) => r.source === src);
-      const cost = costs.length ? (costBySource.get(src) ?? 0) : null;
+      const l = leads.find((r) => r.source === src);
+      const o = opps.find((r) => r.source === src);
+      const cost = costBySource ? (costBySource.get(src) ?? 0) : null;
       return {
         source: src,
         leads: l?.leads ?? 0,
@@ -290,107 +334,136 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
       };
     })
     .sort((a, b) => b.leads - a.leads || a.source.localeCompare(b.source));
+}
 
+/** The derived sales and executive figures: win rate, velocity, coverage, CAC, LTV, revenue. */
+function derived(d: Deals, targets: Targets, totalCost: number | null) {
+  const s = d.totals;
   const winRate = ratio(s.won, s.closed);
   const velocity =
     s.avgWon !== null && winRate !== null && s.cycle ? (s.openDeals * s.avgWon * winRate) / s.cycle : null;
   const remainingQuota =
-    targets.quarterlyQuota !== undefined ? Math.max(targets.quarterlyQuota - (cov.qwon ?? 0), 0) : null;
+    targets.quarterlyQuota !== undefined ? Math.max(targets.quarterlyQuota - (d.quarter.qwon ?? 0), 0) : null;
   const coverage =
-    remainingQuota === null ? null : remainingQuota === 0 ? null : (cov.qpipe ?? 0) / remainingQuota;
+    remainingQuota === null ? null : remainingQuota === 0 ? null : (d.quarter.qpipe ?? 0) / remainingQuota;
   const cac = ratio(totalCost, s.customers);
   const ltv = s.avgWon !== null ? (s.avgWon * targets.grossMargin) / targets.annualChurn : null;
-  const revenue = s.wonAmount ?? 0;
-  const noQuota = 'pass --targets FILE with quarterlyQuota';
+  return { winRate, velocity, coverage, cac, ltv, revenue: s.wonAmount ?? 0 };
+}
+type Derived = ReturnType<typeof derived>;
 
+const NO_QUOTA = 'pass --targets FILE with quarterlyQuota';
+
+function marketingFigures(m: LeadCohort['totals'], totalCost: number | null, hasCosts: boolean): Figure[] {
+  return [
+    figure('leads', 'Lead volume', m.leads, 'count'),
+    figure('mqls', 'MQLs', m.mqls, 'count'),
+    figure('leadToMql', 'Lead → MQL', ratio(m.mqls, m.leads), 'ratio', 'leadToMql'),
+    figure('mqlToSql', 'MQL → SQL', ratio(m.sqls, m.mqls), 'ratio', 'mqlToSql'),
+    figure('sqlToOpp', 'SQL → opportunity', ratio(m.opps, m.sqls), 'ratio', 'sqlToOpp'),
+    figure('speedToLead', 'Speed to lead (median, MQLs)', m.stl, 'minutes', 'speedToLead'),
+    figure(
+      'costPerMql',
+      'Cost per MQL',
+      ratio(totalCost, m.mqls),
+      'money',
+      undefined,
+      hasCosts ? undefined : 'pass --costs FILE',
+    ),
+  ];
+}
+
+function salesFigures(s: Deals['totals'], x: Derived): Figure[] {
+  return [
+    figure('pipeline', 'Open pipeline', s.pipeline ?? 0, 'money'),
+    figure('openDeals', 'Open deals', s.openDeals, 'count'),
+    figure('winRate', 'Win rate', x.winRate, 'ratio', 'winRate'),
+    figure('avgDealSize', 'Average deal size (won)', s.avgWon, 'money'),
+    figure('salesCycle', 'Sales cycle (won, days)', s.cycle, 'days'),
+    figure(
+      'velocity',
+      'Pipeline velocity',
+      x.velocity,
+      'money/day',
+      undefined,
+      'open deals × avg size × win rate / cycle days',
+    ),
+    figure(
+      'coverage',
+      'Forecast coverage (this quarter)',
+      x.coverage,
+      'multiple',
+      'coverage',
+      x.coverage === null ? NO_QUOTA : undefined,
+    ),
+  ];
+}
+
+function executiveFigures(s: Deals['totals'], x: Derived, targets: Targets, hasCosts: boolean): Figure[] {
+  return [
+    figure('revenue', 'Revenue (closed won)', x.revenue, 'money'),
+    figure(
+      'revenueVsTarget',
+      'Revenue vs target',
+      ratio(x.revenue, targets.revenueTarget ?? null),
+      'ratio',
+      'revenueVsTarget',
+      targets.revenueTarget ? undefined : 'pass --targets FILE with revenueTarget',
+    ),
+    figure(
+      'cac',
+      'CAC',
+      x.cac,
+      'money',
+      undefined,
+      hasCosts ? `spend / ${s.customers} new customers` : 'pass --costs FILE',
+    ),
+    figure(
+      'ltv',
+      'LTV',
+      x.ltv,
+      'money',
+      undefined,
+      `avg deal × ${targets.grossMargin} margin / ${targets.annualChurn} churn`,
+    ),
+    figure('ltvToCac', 'LTV : CAC', ratio(x.ltv, x.cac), 'multiple', 'ltvToCac'),
+    figure(
+      'coverage',
+      'Pipeline coverage',
+      x.coverage,
+      'multiple',
+      'coverage',
+      x.coverage === null ? NO_QUOTA : undefined,
+    ),
+  ];
+}
+
+/** The dashboard: check the columns, fix the period, read leads, deals and stages, then derive the figures. */
+export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise<MetricsResult> {
+  await requireColumns(db, 'Lead', LEAD_COLUMNS);
+  await requireColumns(db, 'Opportunity', OPPORTUNITY_COLUMNS);
+  await requireColumns(db, 'OpportunityHistory', ['OpportunityId', 'StageName', 'CreatedDate']);
+  const targets = opts.targets ?? TargetsSchema.parse({});
+  const costs = opts.costs ?? [];
+  const hasCosts = costs.length > 0;
+  const period = await metricsPeriod(db, opts);
+  const leads = await leadCohort(db, period);
+  const sales = await deals(db, period);
+  const stages = await stageFunnel(db, period);
+  const spend = periodCosts(costs, period);
+  const x = derived(sales, targets, spend.total);
+  const { asOf, months } = period;
   return {
     asOf,
-    periodStart: start,
+    periodStart: period.start,
     months,
     marketing: {
-      figures: [
-        figure('leads', 'Lead volume', m.leads, 'count'),
-        figure('mqls', 'MQLs', m.mqls, 'count'),
-        figure('leadToMql', 'Lead → MQL', ratio(m.mqls, m.leads), 'ratio', 'leadToMql'),
-        figure('mqlToSql', 'MQL → SQL', ratio(m.sqls, m.mqls), 'ratio', 'mqlToSql'),
-        figure('sqlToOpp', 'SQL → opportunity', ratio(m.opps, m.sqls), 'ratio', 'sqlToOpp'),
-        figure('speedToLead', 'Speed to lead (median, MQLs)', m.stl, 'minutes', 'speedToLead'),
-        figure(
-          'costPerMql',
-          'Cost per MQL',
-          ratio(totalCost, m.mqls),
-          'money',
-          undefined,
-          costs.length ? undefined : 'pass --costs FILE',
-        ),
-      ],
-      volumeByMonth,
-      bySource,
+      figures: marketingFigures(leads.totals, spend.total, hasCosts),
+      volumeByMonth: leads.volumeByMonth,
+      bySource: sourceRows(leads.bySource, sales.bySource, hasCosts ? spend.bySource : null),
     },
-    sales: {
-      figures: [
-        figure('pipeline', 'Open pipeline', s.pipeline ?? 0, 'money'),
-        figure('openDeals', 'Open deals', s.openDeals, 'count'),
-        figure('winRate', 'Win rate', winRate, 'ratio', 'winRate'),
-        figure('avgDealSize', 'Average deal size (won)', s.avgWon, 'money'),
-        figure('salesCycle', 'Sales cycle (won, days)', s.cycle, 'days'),
-        figure(
-          'velocity',
-          'Pipeline velocity',
-          velocity,
-          'money/day',
-          undefined,
-          'open deals × avg size × win rate / cycle days',
-        ),
-        figure(
-          'coverage',
-          'Forecast coverage (this quarter)',
-          coverage,
-          'multiple',
-          'coverage',
-          coverage === null ? noQuota : undefined,
-        ),
-      ],
-      stages,
-    },
-    executive: {
-      figures: [
-        figure('revenue', 'Revenue (closed won)', revenue, 'money'),
-        figure(
-          'revenueVsTarget',
-          'Revenue vs target',
-          ratio(revenue, targets.revenueTarget ?? null),
-          'ratio',
-          'revenueVsTarget',
-          targets.revenueTarget ? undefined : 'pass --targets FILE with revenueTarget',
-        ),
-        figure(
-          'cac',
-          'CAC',
-          cac,
-          'money',
-          undefined,
-          costs.length ? `spend / ${s.customers} new customers` : 'pass --costs FILE',
-        ),
-        figure(
-          'ltv',
-          'LTV',
-          ltv,
-          'money',
-          undefined,
-          `avg deal × ${targets.grossMargin} margin / ${targets.annualChurn} churn`,
-        ),
-        figure('ltvToCac', 'LTV : CAC', ratio(ltv, cac), 'multiple', 'ltvToCac'),
-        figure(
-          'coverage',
-          'Pipeline coverage',
-          coverage,
-          'multiple',
-          'coverage',
-          coverage === null ? noQuota : undefined,
-        ),
-      ],
-    },
+    sales: { figures: salesFigures(sales.totals, x), stages },
+    executive: { figures: executiveFigures(sales.totals, x, targets, hasCosts) },
     assumptions: [
       `Period: ${months} months to ${asOf.slice(0, 10)} (lead cohort by CreatedDate, deals by CloseDate).`,
       `LTV uses gross margin ${targets.grossMargin} and annual churn ${targets.annualChurn}${opts.targets ? '' : ' (defaults; set them in --targets)'}.`,
