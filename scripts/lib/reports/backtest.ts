@@ -244,39 +244,58 @@ const div = (a: number, b: number): number | null => (b ? a / b : null);
 const f1 = (p: number | null, r: number | null): number | null =>
   p === null || r === null || p + r === 0 ? null : (2 * p * r) / (p + r);
 
-export async function runBacktest(
-  db: Db,
-  current: Thresholds,
-  opts: { splitAt?: string; trainShare?: number; replay?: ReplayModel } = {},
-): Promise<BacktestResult> {
-  await requireColumns(db, 'Lead', [
-    'Id',
-    'CreatedDate',
-    'Fit_Score__c',
-    'Engagement_Score__c',
-    'Negative_Score__c',
-    'ConvertedOpportunityId',
-  ]);
-  const share = opts.trainShare ?? 0.7;
-  const [{ split }] = opts.splitAt
-    ? await db.all<{ split: string }>(
-        `SELECT CAST(CAST(${lit(opts.splitAt)} AS TIMESTAMP) AS VARCHAR) AS split`,
-      )
+/** Every lead as columns in bt_lead order: its side of the split, outcome and the scores being judged. */
+interface LeadColumns {
+  n: number;
+  /** 0 train, 1 test, NaN neither (no CreatedDate). */
+  part: Float64Array;
+  /** 1 when the lead converted to an opportunity. */
+  y: Float64Array;
+  closed: Float64Array;
+  won: Float64Array;
+  fit: Float64Array;
+  eng: Float64Array;
+  neg: Float64Array;
+}
+
+/** Leads and converted leads on one side of the split. */
+interface Side {
+  n: number;
+  p: number;
+}
+
+/** The split instant: --split, else the trainShare quantile of lead CreatedDate. */
+async function splitPoint(db: Db, splitAt: string | undefined, share: number): Promise<string> {
+  const [{ split }] = splitAt
+    ? await db.all<{ split: string }>(`SELECT CAST(CAST(${lit(splitAt)} AS TIMESTAMP) AS VARCHAR) AS split`)
     : await db.all<{ split: string | null }>(
         `SELECT CAST(quantile_disc("CreatedDate", ${share}) AS VARCHAR) AS split FROM "Lead"`,
       );
   if (!split) throw new ReportError('The snapshot has no leads to backtest.');
-  const replayed = opts.replay ? await replayScores(db, opts.replay, split) : null;
+  return split;
+}
+
+/** Builds bt_lead and reads it as columns; the scores are replayed when a model is given, else the stored ones. */
+async function leadColumns(db: Db, split: string, replay: ReplayModel | undefined): Promise<LeadColumns> {
+  const replayed = replay ? await replayScores(db, replay, split) : null;
   if (!replayed) await buildLeads(db, split);
   const [part, y, closed, won, sfit, seng, sneg] = await readNumbers(
     db,
     'SELECT part, y, closed, won, sfit, seng, sneg FROM bt_lead ORDER BY i',
   );
-  const fit = replayed?.fit ?? sfit;
-  const eng = replayed?.eng ?? seng;
-  const neg = replayed?.neg ?? sneg;
-  const n = part.length;
+  return {
+    n: part.length,
+    part,
+    y,
+    closed,
+    won,
+    fit: replayed?.fit ?? sfit,
+    eng: replayed?.eng ?? seng,
+    neg: replayed?.neg ?? sneg,
+  };
+}
 
+function splitSides({ n, part, y }: LeadColumns, split: string): { tr: Side; te: Side } {
   const tr = { n: 0, p: 0 };
   const te = { n: 0, p: 0 };
   for (let i = 0; i < n; i++) {
@@ -289,18 +308,31 @@ export async function runBacktest(
     throw new ReportError(`The split at ${split} leaves no leads on one side.`, [
       'Pass --split DATE inside the range of lead CreatedDate values.',
     ]);
+  return { tr, te };
+}
 
-  // Test leads by total score, highest first (ties in lead order): ROC, AUC and deciles all read this order.
+/** Test leads by total score, highest first (ties in lead order): ROC, AUC and deciles all read this order. */
+function rankTestLeads({ n, part, fit, eng, neg }: LeadColumns): {
+  total: Float64Array;
+  byScore: Int32Array;
+} {
   const total = new Float64Array(n);
   const testIdx: number[] = [];
   for (let i = 0; i < n; i++) {
     total[i] = fit[i] + eng[i] - neg[i];
     if (part[i] === 1) testIdx.push(i);
   }
-  const byScore = Int32Array.from(testIdx).sort((a, b) => total[b] - total[a] || a - b);
-  const negatives = te.n - te.p;
+  return { total, byScore: Int32Array.from(testIdx).sort((a, b) => total[b] - total[a] || a - b) };
+}
 
-  // ROC curve by distinct score, and ROC-AUC (Mann-Whitney: a positive above a negative counts 1, a tie ½).
+/** ROC curve by distinct score (thinned to ~200 points), and ROC-AUC (Mann-Whitney: a positive above a negative counts 1, a tie ½). */
+function rocCurve(
+  y: Float64Array,
+  total: Float64Array,
+  byScore: Int32Array,
+  te: Side,
+): { roc: [number, number][]; auc: number | null } {
+  const negatives = te.n - te.p;
   const roc: [number, number][] = [[0, 0]];
   let cp = 0;
   let cn = 0;
@@ -319,24 +351,34 @@ export async function runBacktest(
     roc.push([negatives ? cn / negatives : 0, te.p ? cp / te.p : 0]);
   }
   const auc = te.p && negatives ? wins / (te.p * negatives) : null;
-  // Thin the curve to at most ~200 points for the chart.
   const every = Math.max(1, Math.ceil(roc.length / 200));
-  const rocThin = roc.filter((_, i) => i % every === 0 || i === roc.length - 1);
+  return { roc: roc.filter((_, i) => i % every === 0 || i === roc.length - 1), auc };
+}
 
-  const quality = (side: 0 | 1, t: Thresholds, positives: number): RuleQuality => {
-    let flagged = 0;
-    let tp = 0;
-    for (let i = 0; i < n; i++) {
-      if (part[i] !== side || !(fit[i] >= t.fit && eng[i] >= t.engagement)) continue;
-      flagged += 1;
-      tp += y[i];
-    }
-    const precision = div(tp, flagged);
-    const recall = div(tp, positives);
-    return { thresholds: t, flagged, precision, recall, f1: f1(precision, recall) };
-  };
+/** Precision, recall and F1 of the MQL rule (fit and engagement at or above the thresholds) on one side. */
+function ruleQuality(
+  { n, part, y, fit, eng }: LeadColumns,
+  side: 0 | 1,
+  t: Thresholds,
+  positives: number,
+): RuleQuality {
+  let flagged = 0;
+  let tp = 0;
+  for (let i = 0; i < n; i++) {
+    if (part[i] !== side || !(fit[i] >= t.fit && eng[i] >= t.engagement)) continue;
+    flagged += 1;
+    tp += y[i];
+  }
+  const precision = div(tp, flagged);
+  const recall = div(tp, positives);
+  return { thresholds: t, flagged, precision, recall, f1: f1(precision, recall) };
+}
 
-  // Grid search on the training leads: thresholds in steps of 5 on a 2-D histogram of (fit, engagement).
+/** Grid search on the training leads: thresholds in steps of 5 on a 2-D histogram of (fit, engagement). */
+function bestThresholds(
+  { n, part, y, fit, eng }: LeadColumns,
+  trainPositives: number,
+): { t: Thresholds; f1: number; precision: number } | null {
   const B = 100 / STEP + 1;
   const cells = new Float64Array(B * B * 2);
   for (let i = 0; i < n; i++) {
@@ -361,17 +403,18 @@ export async function runBacktest(
       const flagged = cells[(f * B + e) * 2];
       const tp = cells[(f * B + e) * 2 + 1];
       const p = div(tp, flagged);
-      const score = f1(p, div(tp, tr.p));
+      const score = f1(p, div(tp, trainPositives));
       if (score === null || p === null) continue;
       if (!best || score > best.f1 + 1e-12 || (Math.abs(score - best.f1) <= 1e-12 && p > best.precision))
         best = { t: { fit: f * STEP, engagement: e * STEP }, f1: score, precision: p };
     }
-  const recT = best?.t ?? current;
-  const recommended = { ...quality(1, recT, te.p), trainF1: best?.f1 ?? null };
+  return best;
+}
 
-  // Deciles as SQL's ntile(10): the first (leads mod 10) deciles hold one lead more.
+/** Deciles as SQL's ntile(10): the first (leads mod 10) deciles hold one lead more. */
+function decileTable(y: Float64Array, byScore: Int32Array, te: Side): DecileRow[] {
   const base = div(te.p, te.n);
-  const decileRows: DecileRow[] = [];
+  const rows: DecileRow[] = [];
   let cum = 0;
   for (let d = 0, j = 0; d < 10; d++) {
     const size = Math.floor(te.n / 10) + (d < te.n % 10 ? 1 : 0);
@@ -380,7 +423,7 @@ export async function runBacktest(
     for (const end = j + size; j < end; j++) converted += y[byScore[j]];
     cum += converted;
     const rate = converted / size;
-    decileRows.push({
+    rows.push({
       decile: d + 1,
       leads: size,
       converted,
@@ -389,7 +432,14 @@ export async function runBacktest(
       cumulativeCapture: div(cum, te.p),
     });
   }
+  return rows;
+}
 
+/** Win rate of the converted test leads' deals, MQL (by the current thresholds) against non-MQL. */
+function winRates(
+  { n, part, y, won, closed, fit, eng }: LeadColumns,
+  current: Thresholds,
+): BacktestResult['winRate'] {
   const w = { mw: 0, mc: 0, nw: 0, nc: 0 };
   for (let i = 0; i < n; i++) {
     if (part[i] !== 1 || !y[i]) continue;
@@ -402,17 +452,39 @@ export async function runBacktest(
       w.nc += closed[i] === 1 ? 1 : 0;
     }
   }
+  return { mql: div(w.mw, w.mc), nonMql: div(w.nw, w.nc), mqlDeals: w.mc, nonMqlDeals: w.nc };
+}
 
+/** The backtest: split the leads in time, read (or replay) their scores, then judge the score and the MQL rule. */
+export async function runBacktest(
+  db: Db,
+  current: Thresholds,
+  opts: { splitAt?: string; trainShare?: number; replay?: ReplayModel } = {},
+): Promise<BacktestResult> {
+  await requireColumns(db, 'Lead', [
+    'Id',
+    'CreatedDate',
+    'Fit_Score__c',
+    'Engagement_Score__c',
+    'Negative_Score__c',
+    'ConvertedOpportunityId',
+  ]);
+  const split = await splitPoint(db, opts.splitAt, opts.trainShare ?? 0.7);
+  const cols = await leadColumns(db, split, opts.replay);
+  const { tr, te } = splitSides(cols, split);
+  const { total, byScore } = rankTestLeads(cols);
+  const { roc, auc } = rocCurve(cols.y, total, byScore, te);
+  const best = bestThresholds(cols, tr.p);
   return {
     splitAt: split,
     train: { leads: tr.n, converted: tr.p },
-    test: { leads: te.n, converted: te.p, baseRate: base },
+    test: { leads: te.n, converted: te.p, baseRate: div(te.p, te.n) },
     auc,
-    roc: rocThin,
-    current: quality(1, current, te.p),
-    recommended,
-    deciles: decileRows,
-    winRate: { mql: div(w.mw, w.mc), nonMql: div(w.nw, w.nc), mqlDeals: w.mc, nonMqlDeals: w.nc },
+    roc,
+    current: ruleQuality(cols, 1, current, te.p),
+    recommended: { ...ruleQuality(cols, 1, best?.t ?? current, te.p), trainF1: best?.f1 ?? null },
+    deciles: decileTable(cols.y, byScore, te),
+    winRate: winRates(cols, current),
     outcome: 'lead converted to an opportunity (ConvertedOpportunityId set)',
     scores: opts.replay
       ? `replayed with the scoring rules as of ${opts.replay.horizonDays} days after creation`
