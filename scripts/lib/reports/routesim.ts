@@ -7,7 +7,7 @@ import {
   type AccountCandidate,
 } from '../rules/match.ts';
 import { capacityHolder, type Rep, type RoutingRule } from '../rules/routing.ts';
-import { newState, routingConfig } from '../engine/state.ts';
+import { newState, routingConfig, type EngineState } from '../engine/state.ts';
 import { applyCapacity, applyRouting } from '../engine/triggers.ts';
 import type { SRecord } from '../rules/types.ts';
 import { lit, ReportError, requireColumns, toIso, type Db } from './db.ts';
@@ -61,35 +61,28 @@ const list = (v: unknown): string[] =>
         .filter(Boolean)
     : [];
 
-export async function simulateRouting(
-  db: Db,
-  rules: RoutingRule[],
-  opts: { since?: string } = {},
-): Promise<RouteSimResult> {
-  await requireColumns(db, 'Lead', ['Id', 'CreatedDate', 'OwnerId']);
-  await requireColumns(db, 'Rep_Availability__c', ['User__c', 'Pool__c']);
-  const [{ since }] = opts.since
-    ? await db.all<{ since: string }>(
-        `SELECT CAST(CAST(${lit(opts.since)} AS TIMESTAMP) AS VARCHAR) AS since`,
-      )
+/** The replay's start: --since, else 90 days before the newest lead. */
+async function replayStart(db: Db, sinceFlag: string | undefined): Promise<string> {
+  const [{ since }] = sinceFlag
+    ? await db.all<{ since: string }>(`SELECT CAST(CAST(${lit(sinceFlag)} AS TIMESTAMP) AS VARCHAR) AS since`)
     : await db.all<{ since: string }>(
         `SELECT CAST(max("CreatedDate") - INTERVAL 90 DAY AS VARCHAR) AS since FROM "Lead"`,
       );
   if (!since) throw new ReportError('The snapshot has no leads to replay.');
-  const cols = new Set(await db.tableColumns('Lead'));
-  const leads = (await db.all(
-    `SELECT * FROM "Lead" WHERE "CreatedDate" >= CAST(${lit(since)} AS TIMESTAMP) ORDER BY "CreatedDate", "Id"`,
-  )) as SRecord[];
-  const users = new Map(
-    (await db.hasTable('User'))
-      ? (await db.all<{ Id: string; Name: string | null }>(`SELECT "Id", "Name" FROM "User"`)).map((u) => [
-          u.Id,
-          u.Name ?? u.Id,
-        ])
-      : [],
-  );
+  return since;
+}
+
+/** User names by Id (empty without a User table). */
+async function userNames(db: Db): Promise<Map<string, string>> {
+  if (!(await db.hasTable('User'))) return new Map();
+  const rows = await db.all<{ Id: string; Name: string | null }>(`SELECT "Id", "Name" FROM "User"`);
+  return new Map(rows.map((u) => [u.Id, u.Name ?? u.Id]));
+}
+
+/** Today's rep pools from Rep_Availability__c. */
+async function readReps(db: Db, users: Map<string, string>): Promise<Rep[]> {
   const repRows = await db.all(`SELECT * FROM "Rep_Availability__c"`);
-  const reps: Rep[] = repRows.map((r) => ({
+  return repRows.map((r) => ({
     userId: String(r.User__c),
     name: users.get(String(r.User__c)) ?? String(r.Name ?? r.User__c),
     pool: String(r.Pool__c),
@@ -102,7 +95,10 @@ export async function simulateRouting(
     productLines: list(r.Product_Lines__c),
     territory: (r.Territory__c as string | null) ?? null,
   }));
-  // Accounts indexed by the only keys lead-to-account matching compares (domain, normalised name).
+}
+
+/** Accounts indexed by the only keys lead-to-account matching compares (domain, normalised name). */
+async function accountIndex(db: Db): Promise<Map<string, AccountCandidate[]>> {
   const accounts: AccountCandidate[] = (await db.hasTable('Account'))
     ? (
         await db.all(
@@ -129,18 +125,41 @@ export async function simulateRouting(
     put('d:' + websiteDomain(a.website), a);
     put('n:' + normalizeCompany(a.name), a);
   }
+  return index;
+}
 
-  // The engine model's routing step (TA_Lead_Route) and capacity step (TA_Lead_Capacity), over time: a lead
-  // takes its simulated rep's capacity until it converts or closes, as Open_Leads__c does in the org.
-  const state = newState(routingConfig(rules), since);
-  const releaseAt = (l: SRecord): string | null =>
-    l.IsConverted === true && l.ConvertedDate
-      ? toIso(l.ConvertedDate)
-      : capacityHolder({ OwnerId: '005', Status: l.Status ?? null }) === null
-        ? toIso(l.LastModifiedDate ?? l.CreatedDate)
-        : null;
+/** The accounts a lead may belong to: by its e-mail domain, website domain and normalised company. */
+function accountCandidates(index: Map<string, AccountCandidate[]>, lead: SRecord): AccountCandidate[] {
+  const keys = [
+    'd:' + companyEmailDomain(lead.Email),
+    'd:' + websiteDomain(lead.Website),
+    'n:' + normalizeCompany(lead.Company),
+  ];
+  return [...new Set(keys.flatMap((k) => (k.length > 2 ? (index.get(k) ?? []) : [])))];
+}
+
+/** When a lead stops holding its rep's capacity: its conversion, or its last change once in a closed status. */
+const releaseAt = (l: SRecord): string | null =>
+  l.IsConverted === true && l.ConvertedDate
+    ? toIso(l.ConvertedDate)
+    : capacityHolder({ OwnerId: '005', Status: l.Status ?? null }) === null
+      ? toIso(l.LastModifiedDate ?? l.CreatedDate)
+      : null;
+
+/** A capacity slot a lead gives back to its owner at a time. */
+interface Release {
+  at: string;
+  ownerId: string;
+}
+
+/** Leads created before the start that were still open at it: per owner, and when each lets go. */
+async function openAtStart(
+  db: Db,
+  since: string,
+): Promise<{ openAtSince: Map<string, number>; releases: Release[] }> {
+  const cols = new Set(await db.tableColumns('Lead'));
   const openAtSince = new Map<string, number>();
-  const releases: { at: string; ownerId: string }[] = [];
+  const releases: Release[] = [];
   const earlier = (await db.all(
     `SELECT "OwnerId", "Status", ${cols.has('IsConverted') ? '"IsConverted"' : 'NULL AS "IsConverted"'}, ${
       cols.has('ConvertedDate') ? '"ConvertedDate"' : 'NULL AS "ConvertedDate"'
@@ -154,6 +173,17 @@ export async function simulateRouting(
     openAtSince.set(owner, (openAtSince.get(owner) ?? 0) + 1);
     if (at !== null) releases.push({ at, ownerId: owner });
   }
+  return { openAtSince, releases };
+}
+
+/** The engine state at the start: the rules, and each rep holding the leads open at that time. */
+function startState(
+  rules: RoutingRule[],
+  since: string,
+  reps: Rep[],
+  openAtSince: Map<string, number>,
+): EngineState {
+  const state = newState(routingConfig(rules), since);
   state.reps = reps.map((r) => ({
     userId: r.userId,
     pool: r.pool,
@@ -166,51 +196,80 @@ export async function simulateRouting(
     languages: r.languages ?? [],
     productLines: r.productLines ?? [],
   }));
-  const release = (until: string) => {
-    releases.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-    while (releases.length && releases[0].at <= until) {
-      const { ownerId } = releases.shift()!;
-      const held = { Id: 'release', OwnerId: ownerId };
-      applyCapacity(state, { ...held, IsConverted: true }, held);
-    }
-  };
+  return state;
+}
 
-  const counts = new Map<string, { leads: number; type: 'User' | 'Queue' }>();
-  const actual = new Map<string, number>();
-  const byRule = new Map<string, number>();
-  let fallback = 0;
-  let changed = 0;
-  const changes: RouteSimResult['changes'] = [];
+/** Gives back every capacity slot due by `until` (the engine model's TA_Lead_Capacity on conversion). */
+function releaseUntil(state: EngineState, releases: Release[], until: string): void {
+  releases.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  while (releases.length && releases[0].at <= until) {
+    const { ownerId } = releases.shift()!;
+    const held = { Id: 'release', OwnerId: ownerId };
+    applyCapacity(state, { ...held, IsConverted: true }, held);
+  }
+}
+
+/** What the replay counted: simulated and actual owners, leads per rule, fallbacks and owner changes. */
+interface Tally {
+  counts: Map<string, { leads: number; type: 'User' | 'Queue' }>;
+  actual: Map<string, number>;
+  byRule: Map<string, number>;
+  fallback: number;
+  changed: number;
+  changes: RouteSimResult['changes'];
+}
+
+/**
+ * The engine model's routing step (TA_Lead_Route) and capacity step (TA_Lead_Capacity), over time: each lead in
+ * CreatedDate order is routed, and takes its simulated rep's capacity until it converts or closes, as
+ * Open_Leads__c does in the org.
+ */
+function replayLeads(
+  state: EngineState,
+  leads: SRecord[],
+  index: Map<string, AccountCandidate[]>,
+  releases: Release[],
+): Tally {
+  const t: Tally = {
+    counts: new Map(),
+    actual: new Map(),
+    byRule: new Map(),
+    fallback: 0,
+    changed: 0,
+    changes: [],
+  };
   for (const lead of leads) {
-    const keys = [
-      'd:' + companyEmailDomain(lead.Email),
-      'd:' + websiteDomain(lead.Website),
-      'n:' + normalizeCompany(lead.Company),
-    ];
-    const candidates = [...new Set(keys.flatMap((k) => (k.length > 2 ? (index.get(k) ?? []) : [])))];
+    const candidates = accountCandidates(index, lead);
     state.now = toIso(lead.CreatedDate)!;
-    release(state.now);
+    releaseUntil(state, releases, state.now);
     const rec = { ...lead, Id: String(lead.Id), OwnerId: null, Matched_Account__c: null };
     const a = applyRouting(state, rec, candidates);
     const isQueue = a.ownerId.startsWith('queue:');
     const simulated = isQueue ? a.ownerId.slice('queue:'.length) : a.ownerId;
     const at = releaseAt(lead);
     if (at !== null && !isQueue) releases.push({ at, ownerId: simulated });
-    const c = counts.get(simulated) ?? { leads: 0, type: isQueue ? 'Queue' : 'User' };
+    const c = t.counts.get(simulated) ?? { leads: 0, type: isQueue ? 'Queue' : 'User' };
     c.leads++;
-    counts.set(simulated, c);
+    t.counts.set(simulated, c);
     const owner = (lead.OwnerId as string | null) ?? null;
-    if (owner) actual.set(owner, (actual.get(owner) ?? 0) + 1);
-    byRule.set(a.rule ?? '(fallback)', (byRule.get(a.rule ?? '(fallback)') ?? 0) + 1);
-    if (a.fallbackUsed) fallback++;
+    if (owner) t.actual.set(owner, (t.actual.get(owner) ?? 0) + 1);
+    t.byRule.set(a.rule ?? '(fallback)', (t.byRule.get(a.rule ?? '(fallback)') ?? 0) + 1);
+    if (a.fallbackUsed) t.fallback++;
     if (owner !== simulated) {
-      changed++;
-      if (changes.length < 50)
-        changes.push({ leadId: String(lead.Id), from: owner, to: simulated, rule: a.rule });
+      t.changed++;
+      if (t.changes.length < 50)
+        t.changes.push({ leadId: String(lead.Id), from: owner, to: simulated, rule: a.rule });
     }
   }
-  const n = leads.length;
-  // Fairness over the reps of the pools the rules route to (reps with no lead count as 0).
+  return t;
+}
+
+/** Fairness over the reps of the pools the rules route to (reps with no lead count as 0). */
+function fairness(
+  rules: RoutingRule[],
+  reps: Rep[],
+  counts: Tally['counts'],
+): { poolReps: string[]; stats: RouteSimResult['fairness'] } {
   const pools = new Set(rules.filter((r) => r.active !== false && r.targetPool).map((r) => r.targetPool!));
   const poolReps = [
     ...new Set(reps.filter((r) => pools.has(r.pool) && r.active !== false).map((r) => r.userId)),
@@ -220,32 +279,63 @@ export async function simulateRouting(
   const shares = repCounts.map((x) => (repTotal ? x / repTotal : 0));
   const maxShare = shares.length ? Math.max(...shares) : null;
   const minShare = shares.length ? Math.min(...shares) : null;
-  const load: RepLoad[] = [...new Set([...counts.keys(), ...poolReps])]
-    .map((id) => ({
-      ownerId: id,
-      name: users.get(id) ?? id,
-      ownerType: counts.get(id)?.type ?? 'User',
-      leads: counts.get(id)?.leads ?? 0,
-      share: n ? (counts.get(id)?.leads ?? 0) / n : 0,
-      actualLeads: actual.get(id) ?? 0,
-    }))
-    .sort((a, b) => b.leads - a.leads || a.ownerId.localeCompare(b.ownerId));
   return {
-    since,
-    leads: n,
-    byRule: [...byRule.entries()].map(([rule, c]) => ({ rule, leads: c })).sort((a, b) => b.leads - a.leads),
-    load,
-    fairness: {
+    poolReps,
+    stats: {
       reps: poolReps.length,
       maxShare,
       minShare,
       maxMinRatio: minShare ? maxShare! / minShare : null,
       gini: repTotal ? gini(repCounts) : null,
     },
-    fallbackRate: n ? fallback / n : null,
-    ownerChanges: changed,
-    ownerChangeRate: n ? changed / n : null,
-    changes,
+  };
+}
+
+/** Leads per owner, simulated against actual, every pool rep listed (busiest first). */
+function loadTable(t: Tally, poolReps: string[], users: Map<string, string>, n: number): RepLoad[] {
+  return [...new Set([...t.counts.keys(), ...poolReps])]
+    .map((id) => ({
+      ownerId: id,
+      name: users.get(id) ?? id,
+      ownerType: t.counts.get(id)?.type ?? 'User',
+      leads: t.counts.get(id)?.leads ?? 0,
+      share: n ? (t.counts.get(id)?.leads ?? 0) / n : 0,
+      actualLeads: t.actual.get(id) ?? 0,
+    }))
+    .sort((a, b) => b.leads - a.leads || a.ownerId.localeCompare(b.ownerId));
+}
+
+/** The simulation: read the leads since the start, today's reps and the accounts, replay, then measure. */
+export async function simulateRouting(
+  db: Db,
+  rules: RoutingRule[],
+  opts: { since?: string } = {},
+): Promise<RouteSimResult> {
+  await requireColumns(db, 'Lead', ['Id', 'CreatedDate', 'OwnerId']);
+  await requireColumns(db, 'Rep_Availability__c', ['User__c', 'Pool__c']);
+  const since = await replayStart(db, opts.since);
+  const leads = (await db.all(
+    `SELECT * FROM "Lead" WHERE "CreatedDate" >= CAST(${lit(since)} AS TIMESTAMP) ORDER BY "CreatedDate", "Id"`,
+  )) as SRecord[];
+  const users = await userNames(db);
+  const reps = await readReps(db, users);
+  const index = await accountIndex(db);
+  const { openAtSince, releases } = await openAtStart(db, since);
+  const tally = replayLeads(startState(rules, since, reps, openAtSince), leads, index, releases);
+  const n = leads.length;
+  const { poolReps, stats } = fairness(rules, reps, tally.counts);
+  return {
+    since,
+    leads: n,
+    byRule: [...tally.byRule.entries()]
+      .map(([rule, c]) => ({ rule, leads: c }))
+      .sort((a, b) => b.leads - a.leads),
+    load: loadTable(tally, poolReps, users, n),
+    fairness: stats,
+    fallbackRate: n ? tally.fallback / n : null,
+    ownerChanges: tally.changed,
+    ownerChangeRate: n ? tally.changed / n : null,
+    changes: tally.changes,
     assumptions: [
       "Leads are replayed in CreatedDate order through the engine model's routing and capacity steps (the org's TA_Lead_Route and TA_Lead_Capacity) with the rules of the given config; round-robin pointers carry from lead to lead.",
       "Each rep starts with the leads they held open at the start date; a replayed lead takes its simulated rep's capacity until it converted or closed (ConvertedDate, or LastModifiedDate of a closed status).",
