@@ -20,12 +20,6 @@ export interface Db {
   conn: DuckDBConnection;
   /** Rows as plain JS values: numbers (BIGINT -> number), strings, booleans, timestamps as ISO strings. */
   all<T extends Row = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]>;
-  /**
-   * Every column of a query as text arrays ('' and NULL both read as null), rows ordered by `orderBy`.
-   * Built for millions of rows: DuckDB joins each column into one string that JS splits (10x faster than
-   * converting value by value).
-   */
-  columns(sql: string, orderBy: string): Promise<Record<string, (string | null)[]>>;
   hasTable(name: string): Promise<boolean>;
   tableColumns(name: string): Promise<string[]>;
   close(): void;
@@ -93,25 +87,6 @@ export async function openDb(
         for (let i = 0; i < names.length; i++) o[names[i]] = plain(r[i]);
         return o as T;
       });
-    },
-    async columns(sql: string, orderBy: string) {
-      const probe = await conn.runAndReadAll(`SELECT * FROM (${sql}) LIMIT 0`);
-      const names = probe.columnNames();
-      const aggs = names.map(
-        (n) => `string_agg(coalesce(CAST(${q(n)} AS VARCHAR), ''), chr(31) ORDER BY ${orderBy}) AS ${q(n)}`,
-      );
-      const row = (await conn.runAndReadAll(`SELECT ${aggs.join(', ')} FROM (${sql})`)).getRowsJS()[0];
-      const out: Record<string, (string | null)[]> = {};
-      names.forEach((n, i) => {
-        const joined = row[i];
-        out[n] =
-          joined === null || joined === undefined
-            ? []
-            : String(joined)
-                .split('\x1f')
-                .map((v) => (v === '' ? null : v));
-      });
-      return out;
     },
     async hasTable(name: string) {
       const r = await db.all<{ n: number }>(

@@ -1,23 +1,19 @@
-// The dedup engine scores pairs with records prepared once (prepareMatchRecord / scorePrepared) and a faster
-// Jaro-Winkler; these tests pin that the fast path gives exactly (bit for bit) what scorePair and the original
-// implementations give, on real data: demo leads (with planted duplicates) and FEBRL person records.
+// The dedup engine scores pairs through its fast path (scripts/lib/reports/dedup/fastpath.ts: records prepared
+// once, interned ids, an upper bound, Jaro-Winkler and company normalisation on scratch buffers); the match rules
+// (scripts/lib/rules/match.ts, the twin of the Apex MatchMergeService) are the reference. These tests pin that the
+// fast path gives exactly (bit for bit) what the rules give, on real data: demo leads (with planted duplicates)
+// and FEBRL person records.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateDemo } from '../../../scripts/lib/snapshot/generator.ts';
 import { tableFromCsv } from '../../../scripts/lib/reports/dedup/source.ts';
-import {
-  forEachCandidatePair,
-  ruleScorer,
-  type RecordTable,
-} from '../../../scripts/lib/reports/dedup/engine.ts';
+import { forEachCandidatePair, type RecordTable } from '../../../scripts/lib/reports/dedup/engine.ts';
+import { ruleScorer } from '../../../scripts/lib/reports/dedup/ruleScorer.ts';
+import * as fast from '../../../scripts/lib/reports/dedup/fastpath.ts';
 import { salesforceSetup } from '../../../scripts/lib/reports/dedup/profiles.ts';
 import {
-  COMPANY_SUFFIXES,
-  GENERIC_WORDS,
-  GENERIC_WORD_WEIGHT,
-  TOKEN_MATCH_MIN,
   jaroWinkler,
   nameSimilarity,
   normalizeCompany,
@@ -25,87 +21,6 @@ import {
   type DedupRule,
   type MatchRecord,
 } from '../../../scripts/lib/rules/match.ts';
-
-/** The original Jaro-Winkler (boolean arrays, no buffer reuse), kept as the reference. */
-function referenceJaroWinkler(a: string, b: string): number {
-  if (a === b) return a.length === 0 ? 0 : 1;
-  if (a.length === 0 || b.length === 0) return 0;
-  const range = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
-  const aMatch = new Array<boolean>(a.length).fill(false);
-  const bMatch = new Array<boolean>(b.length).fill(false);
-  let matches = 0;
-  for (let i = 0; i < a.length; i++) {
-    const lo = Math.max(0, i - range);
-    const hi = Math.min(i + range + 1, b.length);
-    for (let j = lo; j < hi; j++) {
-      if (!bMatch[j] && a[i] === b[j]) {
-        aMatch[i] = true;
-        bMatch[j] = true;
-        matches++;
-        break;
-      }
-    }
-  }
-  if (matches === 0) return 0;
-  let k = 0;
-  let halfTranspositions = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (!aMatch[i]) continue;
-    while (!bMatch[k]) k++;
-    if (a[i] !== b[k]) halfTranspositions++;
-    k++;
-  }
-  const m = matches;
-  const jaro = (m / a.length + m / b.length + (m - halfTranspositions / 2) / m) / 3;
-  let prefix = 0;
-  while (prefix < 4 && prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
-  return jaro + prefix * 0.1 * (1 - jaro);
-}
-
-/** The original company similarity (every token pair compared, no early exit), kept as the reference. */
-function referenceNameSimilarity(a: string | null, b: string | null): number {
-  const na = normalizeCompany(a);
-  const nb = normalizeCompany(b);
-  if (na === '' || nb === '') return 0;
-  if (na === nb) return 1;
-  const ta = na.split(' ');
-  const tb = nb.split(' ');
-  const weight = (t: string) => (GENERIC_WORDS.has(t) ? GENERIC_WORD_WEIGHT : 1);
-  const best = (t: string, others: string[]) =>
-    others.reduce((m, o) => {
-      const s = referenceJaroWinkler(t, o);
-      return s >= TOKEN_MATCH_MIN && s > m ? s : m;
-    }, 0);
-  let num = 0;
-  let den = 0;
-  for (const t of ta) {
-    num += weight(t) * best(t, tb);
-    den += weight(t);
-  }
-  for (const t of tb) {
-    num += weight(t) * best(t, ta);
-    den += weight(t);
-  }
-  return (referenceJaroWinkler(na, nb) + num / den) / 2;
-}
-
-/** The company normalisation as regular expressions (the Apex twin's form), kept as the reference. */
-function referenceNormalizeCompany(name: string | null): string {
-  if (name === null || name.trim() === '') return '';
-  const tokens = name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(/\.(?=[a-z]\b)/g, '')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim()
-    .split(' ')
-    .filter((t) => t.length > 0);
-  while (tokens.length > 1 && COMPANY_SUFFIXES.has(tokens[tokens.length - 1])) tokens.pop();
-  if (tokens.length > 1 && tokens[0] === 'the') tokens.shift();
-  return tokens.join(' ');
-}
 
 const RULES: DedupRule[] = [
   {
@@ -139,7 +54,7 @@ function random(seed: number): (n: number) => number {
   };
 }
 
-describe('dedup fast path equals scorePair on demo leads', () => {
+describe('dedup fast path equals the rules on demo leads', () => {
   let dir: string;
   let table: RecordTable;
   beforeAll(async () => {
@@ -188,25 +103,25 @@ describe('dedup fast path equals scorePair on demo leads', () => {
     });
   }
 
-  it('normalises every demo company name exactly as the regular expressions do', () => {
+  it('normalises every demo company name exactly as the rules (regular expressions) do', () => {
     const companies = [...new Set(table.columns.Company.filter((c): c is string => !!c))];
     expect(companies.length).toBeGreaterThan(500);
-    for (const c of companies) expect(normalizeCompany(c), c).toBe(referenceNormalizeCompany(c));
+    for (const c of companies) expect(fast.normalizeCompany(c), c).toBe(normalizeCompany(c));
   });
 
-  it('computes company similarity exactly as the original all-pairs token comparison', () => {
+  it("computes company similarity exactly as the rules' all-pairs token comparison", () => {
     const companies = [...new Set(table.columns.Company.filter((c): c is string => !!c))];
     const rnd = random(11);
     for (let k = 0; k < 3000; k++) {
       const a = companies[rnd(companies.length)];
       const b = k % 3 === 0 ? `${a.slice(0, -1)} Group` : companies[rnd(companies.length)];
-      expect(Object.is(nameSimilarity(a, b), referenceNameSimilarity(a, b))).toBe(true);
+      expect(Object.is(fast.nameSimilarity(a, b), nameSimilarity(a, b))).toBe(true);
     }
   });
 });
 
 describe('single-pass company normalisation', () => {
-  it('equals the regular expressions on hand-picked punctuation cases', () => {
+  it('equals the rules (regular expressions) on hand-picked punctuation cases', () => {
     const cases = [
       'L.L.C.',
       'Acme, L.L.C.',
@@ -236,10 +151,10 @@ describe('single-pass company normalisation', () => {
       'Foo_Bar Inc',
       'x.y.',
     ];
-    for (const c of cases) expect(normalizeCompany(c), c).toBe(referenceNormalizeCompany(c));
+    for (const c of cases) expect(fast.normalizeCompany(c), c).toBe(normalizeCompany(c));
   });
 
-  it('equals the regular expressions on random names built from letters, digits and punctuation', () => {
+  it('equals the rules on random names built from letters, digits and punctuation', () => {
     const rnd = random(5);
     const alphabet = 'abcABC xyz019.&,_-/()\'"éÖ\t';
     for (let k = 0; k < 20000; k++) {
@@ -247,14 +162,14 @@ describe('single-pass company normalisation', () => {
       const len = 1 + rnd(14);
       for (let i = 0; i < len; i++) s += alphabet[rnd(alphabet.length)];
       if (k % 4 === 0) s += [' Inc.', ' L.L.C.', ' S.A.', ' Co', ' group'][rnd(5)];
-      expect(normalizeCompany(s), JSON.stringify(s)).toBe(referenceNormalizeCompany(s));
+      expect(fast.normalizeCompany(s), JSON.stringify(s)).toBe(normalizeCompany(s));
     }
   });
 });
 
 const FEBRL = '../shared/data/febrl/dataset3.csv';
 describe.skipIf(!existsSync(FEBRL))('Jaro-Winkler fast path on FEBRL dataset3 values', () => {
-  it('equals the original implementation on thousands of name and address pairs', async () => {
+  it('equals the rules on thousands of name and address pairs', async () => {
     const t = await tableFromCsv(FEBRL, 'febrl', 'rec_id');
     const rnd = random(3);
     const n = t.ids.length;
@@ -265,7 +180,7 @@ describe.skipIf(!existsSync(FEBRL))('Jaro-Winkler fast path on FEBRL dataset3 va
         // random pairs, plus pairs of a record and a neighbour (FEBRL duplicates sit close by id)
         const a = v[rnd(n)] ?? '';
         const b = k % 2 ? (v[rnd(n)] ?? '') : (v[(rnd(n) + 1) % n] ?? '');
-        expect(Object.is(jaroWinkler(a, b), referenceJaroWinkler(a, b))).toBe(true);
+        expect(Object.is(fast.jaroWinkler(a, b), jaroWinkler(a, b))).toBe(true);
         compared++;
       }
     }

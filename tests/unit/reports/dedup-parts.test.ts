@@ -6,7 +6,7 @@ import {
   intern,
   PartsWorker,
   type PartsJob,
-} from '../../../scripts/lib/reports/dedup/parts.ts';
+} from '../../../scripts/lib/reports/dedup/columns.ts';
 
 describe('intern', () => {
   it('gives equal values equal ids, different values different ids, and blanks 0', () => {

@@ -5,9 +5,9 @@ import {
   fieldScorer,
   findDuplicates,
   forEachCandidatePair,
-  ruleScorer,
   type RecordTable,
 } from '../../../scripts/lib/reports/dedup/engine.ts';
+import { ruleScorer } from '../../../scripts/lib/reports/dedup/ruleScorer.ts';
 import { soundex } from '../../../scripts/lib/reports/dedup/parts.ts';
 import {
   dedupExport,

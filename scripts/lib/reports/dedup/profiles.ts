@@ -4,7 +4,8 @@
 // field comparison over person/address columns.
 import { z } from 'zod';
 import type { DedupRule, MatchKey } from '../../rules/match.ts';
-import type { BlockKeySpec, Blocking, FieldProfile, FieldSpec, MatchColumns } from './engine.ts';
+import type { BlockKeySpec, Blocking, FieldProfile, FieldSpec } from './engine.ts';
+import type { MatchColumns } from './ruleScorer.ts';
 import { ReportError } from '../db.ts';
 
 export type SfObject = 'Lead' | 'Contact' | 'Account';

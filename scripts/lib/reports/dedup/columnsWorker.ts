@@ -1,6 +1,6 @@
-// Worker thread of PartsWorker (parts.ts): computes blocking-key parts and sends them back, arrays transferred.
+// Worker thread of PartsWorker (columns.ts): computes blocking-key parts and sends them back, arrays transferred.
 import { parentPort } from 'node:worker_threads';
-import { computeParts, type PartsJob } from './parts.ts';
+import { computeParts, type PartsJob } from './columns.ts';
 
 parentPort!.on('message', (job: PartsJob) => {
   const result = computeParts(job);
