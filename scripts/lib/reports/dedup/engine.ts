@@ -211,6 +211,77 @@ class UnionFind {
   }
 }
 
+/**
+ * The blocks of one blocking key whose parts are `cols`: rows with every part present, grouped by equal key, as
+ * ranges [starts[b], ends[b]) of `flat` (rows ascending within a block). `keyHash` is scratch space for n rows.
+ */
+function keyBlocks(
+  cols: Parts[],
+  n: number,
+  keyHash: Uint32Array,
+): { flat: Int32Array; starts: number[]; ends: number[] } {
+  // the rows with a key (every part present) and the hash of their key
+  let m = 0;
+  const keyed = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let h = 0x2545f491;
+    let ok = true;
+    for (let p = 0; p < cols.length; p++) {
+      const id = cols[p][i];
+      if (id === 0) {
+        ok = false;
+        break;
+      }
+      h = Math.imul(h ^ id, 0x9e3779b1);
+      h ^= h >>> 16;
+    }
+    if (!ok) continue;
+    keyHash[i] = h;
+    keyed[m++] = i;
+  }
+  // rows sorted by key hash (row order kept within a hash); runs of one hash split by exact key equality
+  const sorted = radixSort(keyed.subarray(0, m), keyHash);
+  const sameKey = (i: number, j: number): boolean => {
+    for (let p = 0; p < cols.length; p++) if (cols[p][i] !== cols[p][j]) return false;
+    return true;
+  };
+  // blocks as ranges [start, end) of `flat` (rows ascending within a block)
+  const flat = new Int32Array(m);
+  let used = 0;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let lo = 0; lo < m;) {
+    let hi = lo + 1;
+    while (hi < m && keyHash[sorted[hi]] === keyHash[sorted[lo]]) hi++;
+    if (hi - lo > 1) {
+      let same = true;
+      for (let x = lo + 1; x < hi && same; x++) same = sameKey(sorted[lo], sorted[x]);
+      if (same) {
+        starts.push(used);
+        flat.set(sorted.subarray(lo, hi), used);
+        used += hi - lo;
+        ends.push(used);
+      } else {
+        // a hash collision: split the run by exact key
+        const groups: number[][] = [];
+        for (let x = lo; x < hi; x++) {
+          const g = groups.find((gr) => sameKey(gr[0], sorted[x]));
+          if (g) g.push(sorted[x]);
+          else groups.push([sorted[x]]);
+        }
+        for (const g of groups) {
+          if (g.length < 2) continue;
+          starts.push(used);
+          for (const row of g) flat[used++] = row;
+          ends.push(used);
+        }
+      }
+    }
+    lo = hi;
+  }
+  return { flat, starts, ends };
+}
+
 /** Candidate pairs from every blocking key, each pair once. Calls `visit(a, b)` with a < b. */
 export function forEachCandidatePair(
   table: RecordTable,
@@ -243,65 +314,7 @@ export function forEachCandidatePair(
   // every key's parts before the first pair is visited: a scorer can then reuse them (table.parts)
   const specParts = specs.map((spec) => spec.parts.map((p) => partValues(p.field, p.transform)));
   for (const cols of specParts) {
-    // the rows with a key (every part present) and the hash of their key
-    let m = 0;
-    const keyed = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      let h = 0x2545f491;
-      let ok = true;
-      for (let p = 0; p < cols.length; p++) {
-        const id = cols[p][i];
-        if (id === 0) {
-          ok = false;
-          break;
-        }
-        h = Math.imul(h ^ id, 0x9e3779b1);
-        h ^= h >>> 16;
-      }
-      if (!ok) continue;
-      keyHash[i] = h;
-      keyed[m++] = i;
-    }
-    // rows sorted by key hash (row order kept within a hash); runs of one hash split by exact key equality
-    const sorted = radixSort(keyed.subarray(0, m), keyHash);
-    const sameKey = (i: number, j: number): boolean => {
-      for (let p = 0; p < cols.length; p++) if (cols[p][i] !== cols[p][j]) return false;
-      return true;
-    };
-    // blocks as ranges [start, end) of `flat` (rows ascending within a block)
-    const flat = new Int32Array(m);
-    let used = 0;
-    const starts: number[] = [];
-    const ends: number[] = [];
-    for (let lo = 0; lo < m;) {
-      let hi = lo + 1;
-      while (hi < m && keyHash[sorted[hi]] === keyHash[sorted[lo]]) hi++;
-      if (hi - lo > 1) {
-        let same = true;
-        for (let x = lo + 1; x < hi && same; x++) same = sameKey(sorted[lo], sorted[x]);
-        if (same) {
-          starts.push(used);
-          flat.set(sorted.subarray(lo, hi), used);
-          used += hi - lo;
-          ends.push(used);
-        } else {
-          // a hash collision: split the run by exact key
-          const groups: number[][] = [];
-          for (let x = lo; x < hi; x++) {
-            const g = groups.find((gr) => sameKey(gr[0], sorted[x]));
-            if (g) g.push(sorted[x]);
-            else groups.push([sorted[x]]);
-          }
-          for (const g of groups) {
-            if (g.length < 2) continue;
-            starts.push(used);
-            for (const row of g) flat[used++] = row;
-            ends.push(used);
-          }
-        }
-      }
-      lo = hi;
-    }
+    const { flat, starts, ends } = keyBlocks(cols, n, keyHash);
     // blocks in order of first appearance (as a Map of keys would list them): a row is in at most one block of a
     // key, so the blocks are ordered by their first row with one pass over the rows
     const blockAt = new Int32Array(n);

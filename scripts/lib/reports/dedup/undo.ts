@@ -156,41 +156,72 @@ export async function undoMerges(o: {
       }
     }
   }
-  const rerun = `revops dedup undo --log ${o.log} -o ${orgFlagForHint(o.org)} --execute`;
-  const lines = o.execute
-    ? [
-        `Undo EXECUTED on ${org} from ${o.log}: ${out.pending} record(s) to restore`,
-        `  restored ${out.restored}${out.replayed ? ` (${out.replayed} answered from an earlier call whose answer was lost)` : ''}, already restored by another call ${out.alreadyRestored}, never merged ${out.notMerged}, failed ${failures.length}, not attempted ${out.notAttempted}`,
-        `  master fields put back on ${mastersPutBack} master(s); each restored record's new Id is in the log (kind "restore": mergedId -> restoredId)`,
-      ]
-    : [
-        `DRY RUN: ${out.pending} record(s) of ${todo.length} merge call(s) in ${o.log} would be restored (newest merge first); add --execute to restore.`,
-      ];
-  if (unknown.length)
-    lines.push(
-      `  ${unknown.length} merge call(s) failed in this log without an idempotency key (an older log): check in the org whether they merged: ` +
-        unknown.map((e) => e.call!.mergedIds.join(', ')).join('; '),
-    );
-  if (failures.length)
-    lines.push(
-      '',
-      `FAILED: ${failures.length} record(s) not restored:`,
-      ...capped(
-        failures.map((f) => `  ${f.mergedId} (merged into ${f.masterId}, cluster ${f.cluster}): ${f.error}`),
-      ),
-    );
-  if (stop) lines.push('', `STOPPED: ${stop.stop}`, ...stopActions(stop, rerun).map((a) => `  ${a}`));
-  else if (failures.length)
-    lines.push(
-      `  Fix the cause and rerun: ${rerun} (restored records are skipped; the rest are sent again with the same keys).`,
-    );
+  const summary = undoSummary(o, org, {
+    ...out,
+    mastersPutBack,
+    calls: todo.length,
+    unknown,
+    failures,
+    stop,
+  });
   return {
     ...out,
     failed: failures.length,
     mastersPutBack,
     stopped: stop?.stop ?? null,
     failures,
-    summary: lines.join('\n'),
+    summary,
     exitCode: failures.length || stop ? 1 : 0,
   };
+}
+
+/** The undo run's summary: what was restored, what failed and how to go on. */
+function undoSummary(
+  o: { log: string; org: string; execute: boolean },
+  org: string,
+  r: {
+    pending: number;
+    restored: number;
+    replayed: number;
+    alreadyRestored: number;
+    notMerged: number;
+    notAttempted: number;
+    mastersPutBack: number;
+    calls: number;
+    unknown: LogEntry[];
+    failures: UndoOutcome['failures'];
+    stop: Failure | null;
+  },
+): string {
+  const rerun = `revops dedup undo --log ${o.log} -o ${orgFlagForHint(o.org)} --execute`;
+  const lines = o.execute
+    ? [
+        `Undo EXECUTED on ${org} from ${o.log}: ${r.pending} record(s) to restore`,
+        `  restored ${r.restored}${r.replayed ? ` (${r.replayed} answered from an earlier call whose answer was lost)` : ''}, already restored by another call ${r.alreadyRestored}, never merged ${r.notMerged}, failed ${r.failures.length}, not attempted ${r.notAttempted}`,
+        `  master fields put back on ${r.mastersPutBack} master(s); each restored record's new Id is in the log (kind "restore": mergedId -> restoredId)`,
+      ]
+    : [
+        `DRY RUN: ${r.pending} record(s) of ${r.calls} merge call(s) in ${o.log} would be restored (newest merge first); add --execute to restore.`,
+      ];
+  if (r.unknown.length)
+    lines.push(
+      `  ${r.unknown.length} merge call(s) failed in this log without an idempotency key (an older log): check in the org whether they merged: ` +
+        r.unknown.map((e) => e.call!.mergedIds.join(', ')).join('; '),
+    );
+  if (r.failures.length)
+    lines.push(
+      '',
+      `FAILED: ${r.failures.length} record(s) not restored:`,
+      ...capped(
+        r.failures.map(
+          (f) => `  ${f.mergedId} (merged into ${f.masterId}, cluster ${f.cluster}): ${f.error}`,
+        ),
+      ),
+    );
+  if (r.stop) lines.push('', `STOPPED: ${r.stop.stop}`, ...stopActions(r.stop, rerun).map((a) => `  ${a}`));
+  else if (r.failures.length)
+    lines.push(
+      `  Fix the cause and rerun: ${rerun} (restored records are skipped; the rest are sent again with the same keys).`,
+    );
+  return lines.join('\n');
 }
