@@ -1,0 +1,252 @@
+// Who arrives as a lead, and when: a new person (at one of the accounts, or at a prospect company), or a planted
+// duplicate of an earlier lead or contact with known variants. Lead volume grows over the two years. The lead
+// record is set up here with everything the routing rules read; the funnel fills in the rest.
+import { CORE_INDUSTRY, NICKNAMES, type Country } from './places.ts';
+import {
+  claimEmail,
+  companyBase,
+  domainOf,
+  employeesSample,
+  formatPhone,
+  newPerson,
+  phoneDigits,
+} from './people.ts';
+import { FREE_MAIL, LEAD_SOURCES, PRODUCTS, TITLES } from './sales.ts';
+import {
+  DAY,
+  MIN,
+  newId,
+  plantTruth,
+  type AccountRow,
+  type DemoState,
+  type Person,
+  type Rec,
+} from './state.ts';
+
+/** One lead on its way through the funnel (the record, and what the generator knows about it). */
+export interface LeadRun {
+  id: string;
+  index: number;
+  p: Person;
+  isDup: boolean;
+  /** The account the person works at (if it has one): the company a conversion lands on. */
+  company: AccountRow | null;
+  /** UTC day the lead arrived on (leads of one day are routed together). */
+  day: number;
+  created: number;
+  routedAt: number;
+  source: string;
+  product: string;
+  rec: Rec;
+  ownerId: string;
+}
+
+export function makeProspects(s: DemoState): void {
+  const n = Math.max(100, Math.round(s.nLeads / 3));
+  for (let i = 0; i < n; i++)
+    s.prospects.push({
+      ...companyBase(s),
+      country: s.countries.sample(s.rnd),
+      employees: employeesSample(s),
+    });
+}
+
+const DUP_VARIANTS = [
+  'email_case',
+  'email_typo',
+  'free_mail',
+  'phone_format',
+  'company_suffix',
+  'name_typo',
+  'nickname',
+];
+
+/** Applies one planted-duplicate variant to the copy; returns false when it could not be applied. */
+function applyVariant(s: DemoState, p: Person, v: string): boolean {
+  const { rnd } = s;
+  if (v === 'email_case')
+    p.email =
+      p.email[0].toUpperCase() + p.email.slice(1).replace(/\.(\w)/, (_m, c: string) => `.${c.toUpperCase()}`);
+  else if (v === 'email_typo') {
+    const at = p.email.indexOf('@');
+    const k = rnd.int(0, Math.max(0, at - 2));
+    const typo = p.email.slice(0, k) + p.email[k + 1] + p.email[k] + p.email.slice(k + 2);
+    // a typo that lands on someone else's address would make this a different person's record
+    if (s.usedEmails.has(typo.toLowerCase()) && typo !== p.email) return false;
+    p.email = typo;
+  } else if (v === 'free_mail')
+    p.email = claimEmail(
+      s,
+      `${p.first.toLowerCase()}.${p.last.toLowerCase()}${rnd.int(1, 99)}@${rnd.pick(FREE_MAIL)}`,
+    );
+  else if (v === 'phone_format') p.phoneFormat = (p.phoneFormat + rnd.int(1, 3)) % 4;
+  else if (v === 'company_suffix')
+    p.company = rnd.chance(0.5)
+      ? p.companyBase
+      : `${p.companyBase}${rnd.pick([', Inc.', ' Inc', ' Corporation', ' Ltd.', ' GmbH', ' Group'])}`;
+  else if (v === 'name_typo' && p.last.length > 3) {
+    const k = rnd.int(1, p.last.length - 2);
+    p.last = rnd.chance(0.5)
+      ? p.last.slice(0, k) + p.last.slice(k + 1)
+      : p.last.slice(0, k) + p.last[k + 1] + p.last[k] + p.last.slice(k + 2);
+  } else if (v === 'nickname' && NICKNAMES[p.first]) p.first = NICKNAMES[p.first];
+  return true;
+}
+
+/** A planted duplicate of a recent lead (80%) or a contact, with one to three variants. */
+function duplicatePerson(s: DemoState, id: string): { p: Person; company: AccountRow | null } {
+  const { rnd, leadBuffer, contactBuffer } = s;
+  const dupOf =
+    rnd.chance(0.8) || contactBuffer.length === 0
+      ? leadBuffer[rnd.int(Math.max(0, leadBuffer.length - 2000), leadBuffer.length - 1)]
+      : rnd.pick(contactBuffer);
+  const p: Person = { ...dupOf, id, object: 'Lead' };
+  const variants: string[] = [];
+  for (let k = 0, n = rnd.int(1, 3); k < n; k++) {
+    const v = rnd.pick(DUP_VARIANTS);
+    if (!variants.includes(v)) variants.push(v);
+  }
+  for (let k = 0; k < variants.length; k++) if (!applyVariant(s, p, variants[k])) variants[k] = '';
+  plantTruth(s, dupOf.id, dupOf.entity, dupOf.object, 'original');
+  plantTruth(s, id, dupOf.entity, 'Lead', variants.filter(Boolean).join(';') || 'exact');
+  return { p, company: s.accountByDomain.get(p.domain) ?? null };
+}
+
+/** A new person at one of the accounts (55%) or at a prospect company. */
+function freshPerson(s: DemoState, id: string, li: number): { p: Person; company: AccountRow | null } {
+  const { rnd } = s;
+  let company: AccountRow | null = null;
+  let firm: {
+    name: string;
+    base: string;
+    domain: string;
+    country: Country;
+    industry: string;
+    employees: number;
+  };
+  if (rnd.chance(0.55)) {
+    company = s.baseAccounts[Math.floor(Math.pow(rnd.next(), 1.5) * s.baseAccounts.length)];
+    const name = rnd.chance(0.7) ? company.name : company.base;
+    firm = { ...company, name };
+  } else {
+    const pr = s.prospects[Math.floor(Math.pow(rnd.next(), 1.3) * s.prospects.length)];
+    firm = {
+      name: rnd.chance(0.6) ? `${pr.base} ${pr.country.suffixes[0]}` : pr.base,
+      base: pr.base,
+      domain: domainOf(pr.base, pr.country),
+      country: pr.country,
+      industry: CORE_INDUSTRY[pr.core],
+      employees: pr.employees,
+    };
+  }
+  const { first, last, email } = newPerson(s, firm.country, firm.domain, 2, 0.07);
+  const p: Person = {
+    id,
+    entity: id,
+    object: 'Lead',
+    first,
+    last,
+    email,
+    phoneDigits: phoneDigits(s, firm.country),
+    phoneFormat: rnd.int(0, 3),
+    country: firm.country,
+    company: firm.name,
+    companyBase: firm.base,
+    domain: firm.domain,
+    title: TITLES.sample(rnd),
+    industry: firm.industry,
+    employees: firm.employees,
+  };
+  if (s.leadBuffer.length < 4000) s.leadBuffer.push(p);
+  else s.leadBuffer[li % 4000] = p;
+  return { p, company };
+}
+
+/** A business-hours-ish time of day for a day (local time, converted to UTC); most weekend leads wait for Monday. */
+function workTime(s: DemoState, day: number, offsetHours: number): number {
+  const { rnd } = s;
+  let d = day;
+  const dow = (Math.floor(d / DAY) + 4) % 7; // 0 = Sunday (1970-01-01 was a Thursday)
+  if ((dow === 0 || dow === 6) && rnd.chance(0.8)) d += (dow === 6 ? 2 : 1) * DAY;
+  const hour = rnd.chance(0.85) ? 8 + rnd.next() * 10 : rnd.next() * 24;
+  return d + Math.floor((hour * 3_600_000) / 1000) * 1000 - offsetHours * 3_600_000;
+}
+
+/** Lead number `li` of the two years: who, when, from where, and its record as the routing rules see it. */
+export function arrive(s: DemoState, li: number): LeadRun {
+  const { rnd, asOf, start } = s;
+  // Lead volume grows over the two years (density ∝ t): created = start + span * sqrt(u).
+  const u = (li + rnd.next()) / s.nLeads;
+  const id = newId(s, 'Lead');
+  const isDup = li > 50 && rnd.chance(0.04);
+  const { p, company } = isDup ? duplicatePerson(s, id) : freshPerson(s, id, li);
+  const c = p.country;
+  const state = c.states ? rnd.pick(c.states) : null;
+  const day = start + Math.floor(((asOf - start) * Math.sqrt(u)) / DAY) * DAY;
+  // Every requested lead exists (a weekend moved to Monday can pass the snapshot moment: it is pulled back).
+  const created = Math.min(workTime(s, day, c.utcOffset), asOf - rnd.int(10, 600) * MIN);
+  const source = p.title === 'Student' ? 'Web' : LEAD_SOURCES.sample(rnd);
+  const product = PRODUCTS.sample(rnd);
+  const rec: Rec = {
+    Id: id,
+    FirstName: p.first,
+    LastName: p.last,
+    Email: p.email,
+    Phone: formatPhone(c, p.phoneDigits, p.phoneFormat),
+    Company: p.company,
+    Website: rnd.chance(0.6) ? `www.${p.domain}` : null,
+    Title: p.title,
+    Industry: p.industry,
+    NumberOfEmployees: rnd.chance(0.8) ? p.employees : null,
+    AnnualRevenue: rnd.chance(0.5) ? Math.round(p.employees * 150) * 1000 : null,
+    Country: c.code,
+    State: state,
+    LeadSource: source,
+    OwnerId: null,
+    IsConverted: false,
+    HasOptedOutOfEmail: false,
+    CreatedDate: created,
+    Preferred_Language__c: c.language,
+    Product_Interest__c: product,
+    Matched_Account__c: null,
+    // Set as routing and the funnel run; listed here so every lead record has one shape (fast to write out).
+    Routed_At__c: null,
+    Routing_Rule__c: null,
+    Fit_Score__c: null,
+    Engagement_Score__c: null,
+    Negative_Score__c: null,
+    Scored_At__c: null,
+    Score_Breakdown__c: null,
+    MQL_Date__c: null,
+    SQL_Date__c: null,
+    SLA_Contact_Due__c: null,
+    SLA_Qualify_Due__c: null,
+    SLA_Status__c: null,
+    First_Touch_At__c: null,
+    Speed_To_Lead_Minutes__c: null,
+    ConvertedDate: null,
+    ConvertedAccountId: null,
+    ConvertedContactId: null,
+    ConvertedOpportunityId: null,
+    Recycled_Date__c: null,
+    Recycle_Reason__c: null,
+    Lifecycle_Stage__c: null,
+    Lifecycle_Stage_Entered_At__c: null,
+    Status: null,
+    LastModifiedDate: null,
+  };
+  return {
+    id,
+    index: li,
+    p,
+    isDup,
+    company,
+    day,
+    created,
+    routedAt: created + rnd.int(2, 40) * 1000,
+    source,
+    product,
+    rec,
+    ownerId: '',
+  };
+}

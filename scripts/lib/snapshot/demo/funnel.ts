@@ -1,0 +1,575 @@
+// The funnel over time. Leads arrive (arrivals.ts) and are routed by the routing rules in chunks (routing.ts);
+// then each lead's engagement events are scored by the scoring rules as they happen, and the first time the MQL
+// guard passes the lead becomes an MQL. The MQL's SLA clock runs on the policy's business calendar; reps touch,
+// qualify (SQL, conversion to an account, contact and opportunity) or recycle, and the SLA monitor recycles what
+// the qualify window left behind. Reps' behaviour (how fast, how often) is drawn; what the engine does with it is
+// the rules'.
+import { evaluateSla } from '../../rules/sla.ts';
+import { arrive, makeProspects, type LeadRun } from './arrivals.ts';
+import { slaEvent, task, transition } from './history.ts';
+import { simulateOpportunity } from './opportunities.ts';
+import { campaignAt, makeAccount, writeContact } from './people.ts';
+import { holdUntil, indexAccount, routeChunk, ROUTE_CHUNK, settleCapacity } from './routing.ts';
+import {
+  canBecomeMql,
+  fieldScores,
+  isMql,
+  scoreAt,
+  signalCode,
+  slaDue,
+  slaWarnAt,
+  type Scores,
+} from './rules.ts';
+import { DEMO_REQUEST, OUTBOUND_REPLY, RECYCLE_REASONS, SIGNALS, type Signal } from './sales.ts';
+import {
+  DAY,
+  HOUR,
+  MIN,
+  newId,
+  write,
+  type DemoState,
+  type Person,
+  type Rec,
+  type RepUser,
+} from './state.ts';
+import type { Assignment } from '../../rules/routing.ts';
+
+/** A lead after routing, and its way through the funnel. */
+interface Run extends LeadRun {
+  owner: RepUser | undefined;
+  fields: Scores | null;
+  at: number[];
+  signal: number[];
+  lastEvent: number;
+  mqlAt: number | null;
+  eventCount: number;
+  stage: string;
+  stageAt: number;
+  status: string;
+  lastModified: number;
+  /** Until when the lead holds its owner's capacity (converted, recycled, closed, nurtured), or null. */
+  releaseAt: number | null;
+  convertedAt: number | null;
+}
+
+/** The hourly SLA monitor's first run strictly after `t`. */
+const runAfter = (t: number): number => Math.floor(t / HOUR) * HOUR + HOUR;
+const available = (rep: RepUser, t: number): boolean =>
+  rep.active && !rep.pto.some(([from, to]) => t >= from && t < to);
+const later = (s: DemoState, t: number, medianMinutes: number, sigma: number): number =>
+  t + Math.max(1, Math.round(s.rnd.logNormal(medianMinutes, sigma))) * MIN;
+
+/** The Id of a queue the routing rules name (Lead_Fallback has the Id the demo org always had). */
+function queueId(s: DemoState, name: string): string {
+  let id = s.desk.queues.get(name);
+  if (!id) {
+    id = name === 'Lead_Fallback' ? '00G8a00000001LFAA0' : newId(s, 'Group');
+    s.desk.queues.set(name, id);
+  }
+  return id;
+}
+
+/** The lead's scores at `at` as the org holds them: its events up to then, rescored by the scoring rules. */
+function scoresAt(s: DemoState, r: Run, at: number): Scores {
+  let count = r.eventCount;
+  while (count > 0 && r.at[count - 1] > at) count--;
+  return scoreAt(s.rules, r.rec, r, count, at, r.fields);
+}
+
+/** Every lead of the two years: arrivals in chunks of one day, routed together, then each one's funnel. */
+export function runLeads(s: DemoState): void {
+  makeProspects(s);
+  let chunk: LeadRun[] = [];
+  for (let li = 0; li < s.nLeads; li++) {
+    const lead = arrive(s, li);
+    if (chunk.length && (lead.day !== chunk[0].day || chunk.length >= ROUTE_CHUNK)) {
+      playChunk(s, chunk);
+      chunk = [];
+    }
+    chunk.push(lead);
+  }
+  if (chunk.length) playChunk(s, chunk);
+  settleCapacity(s, s.asOf);
+}
+
+function playChunk(s: DemoState, chunk: LeadRun[]): void {
+  const order = [...chunk].sort((a, b) => a.routedAt - b.routedAt || a.index - b.index);
+  const assignments = routeChunk(
+    s,
+    order.map((l) => l.rec),
+    order[0].routedAt,
+  );
+  const runs = new Map<LeadRun, Run>();
+  order.forEach((l, i) => runs.set(l, assign(s, l, assignments[i])));
+  for (const l of chunk) playLead(s, runs.get(l)!);
+}
+
+/** Owner, matched account and rule on the lead; the rep's counters; the Routing_Decision__c row. */
+function assign(s: DemoState, l: LeadRun, a: Assignment): Run {
+  const ownerId = a.ownerType === 'Queue' ? queueId(s, a.ownerId) : a.ownerId;
+  const owner = s.repById.get(ownerId);
+  const { rec, routedAt } = l;
+  rec.OwnerId = ownerId;
+  rec.Matched_Account__c = a.matchedAccountId;
+  rec.Routed_At__c = routedAt;
+  rec.Routing_Rule__c = a.rule;
+  if (owner && routedAt >= s.installedAt) {
+    owner.assignments++;
+    owner.lastAssigned = routedAt;
+  }
+  if (routedAt >= s.installedAt && routedAt <= s.asOf) {
+    write(s, 'Routing_Decision__c', {
+      Id: newId(s, 'Routing_Decision__c'),
+      Lead__c: l.id,
+      Record_Id__c: l.id,
+      Rule_Matched__c: a.rule,
+      Method__c: a.method,
+      Chosen_Owner_Id__c: ownerId,
+      Fallback_Used__c: a.fallbackUsed,
+      Decided_At__c: routedAt,
+      Candidates__c: JSON.stringify(a.candidates.slice(0, 6)),
+      Trace__c: JSON.stringify({
+        rulesTried: a.trace.rulesTried,
+        pool: a.trace.pool,
+        accountMatches: a.trace.accountMatches,
+      }),
+      CreatedDate: routedAt,
+    });
+  }
+  return {
+    ...l,
+    ownerId,
+    owner,
+    fields: null,
+    at: [],
+    signal: [],
+    lastEvent: l.created,
+    mqlAt: null,
+    eventCount: 0,
+    stage: 'Lead',
+    stageAt: l.created,
+    status: 'Open - Not Contacted',
+    lastModified: l.created,
+    releaseAt: null,
+    convertedAt: null,
+  };
+}
+
+function playLead(s: DemoState, r: Run): void {
+  engage(s, r);
+  startLifecycle(s, r);
+  if (r.mqlAt !== null) handOff(s, r, r.mqlAt);
+  finish(s, r);
+}
+
+/** When the lead's engagement events happen (time order) and which signal each is. */
+function eventPlan(s: DemoState, r: Run): Array<[number, Signal]> {
+  const { rnd } = s;
+  const count =
+    r.isDup && rnd.chance(0.6) // most duplicates are re-submissions that go nowhere
+      ? 0
+      : r.source === 'Outbound'
+        ? rnd.chance(0.3)
+          ? 1
+          : 0
+        : Math.min(14, Math.floor(rnd.logNormal(4, 0.9)));
+  const plan: Array<[number, Signal]> = [];
+  let t = r.created;
+  for (let k = 0; k < count; k++) {
+    t = k === 0 ? r.created + rnd.int(0, 30) * MIN : t + Math.round(rnd.logNormal(0.7, 1.2) * DAY);
+    plan.push([t, SIGNALS.sample(rnd)]);
+  }
+  // an outbound prospect who fits replies and asks for a demo
+  if (r.source === 'Outbound' && r.fields!.fit >= OUTBOUND_REPLY.minFit && rnd.chance(OUTBOUND_REPLY.chance))
+    plan.push([Math.max(t, r.created + rnd.int(2, 20) * DAY), DEMO_REQUEST]);
+  return plan;
+}
+
+/**
+ * Engagement events, each rescoring the lead as TA_EngagementEvent_Rescore does: the first time the MQL guard
+ * passes, the lead becomes an MQL (at insert, with no events, only if the thresholds allow it).
+ */
+function engage(s: DemoState, r: Run): void {
+  const rules = s.rules;
+  const rec = r.rec;
+  r.fields = fieldScores(rules, rec, r.created) ?? scoreAt(rules, rec, r, 0, r.created, null);
+  if (isMql(rules, r.fields)) r.mqlAt = r.created;
+  for (const [t, sig] of eventPlan(s, r)) {
+    if (t > s.asOf) break;
+    write(s, 'Engagement_Event__c', {
+      Id: newId(s, 'Engagement_Event__c'),
+      Lead__c: r.id,
+      Record_Id__c: r.id,
+      Signal__c: sig.signal,
+      Occurred_At__c: t,
+      Source__c: sig.source,
+      Url__c: sig.url || null,
+      CreatedDate: t,
+    });
+    r.at.push(t);
+    r.signal.push(signalCode(rules, sig.signal));
+    r.eventCount++;
+    r.lastEvent = t;
+    if (sig.signal === 'Unsubscribe' && rec.HasOptedOutOfEmail !== true) {
+      rec.HasOptedOutOfEmail = true; // the marketing tool syncs the opt-out
+      r.fields = fieldScores(rules, rec, t) ?? r.fields;
+    }
+    if (r.mqlAt === null && canBecomeMql(rules, r.fields)) {
+      if (isMql(rules, scoreAt(rules, rec, r, r.eventCount, t, r.fields))) r.mqlAt = t;
+    }
+  }
+}
+
+/** Created (Subscriber from the newsletter, else Lead), outbound sequences, campaign responses. */
+function startLifecycle(s: DemoState, r: Run): void {
+  const { rnd } = s;
+  r.stage = r.source === 'Newsletter' && r.mqlAt !== r.created ? 'Subscriber' : 'Lead';
+  transition(s, {
+    leadId: r.id,
+    contactId: null,
+    at: r.created,
+    from: null,
+    to: r.stage,
+    by: s.integrationUser,
+    reason: 'Lead created',
+  });
+  if (r.source === 'Outbound') {
+    for (let k = 0, n = rnd.int(1, 3); k < n; k++)
+      task(s, {
+        whoId: r.id,
+        whatId: null,
+        ownerId: r.ownerId,
+        at: r.created + rnd.int(0, 20) * DAY + rnd.int(0, 480) * MIN,
+        kind: 'Email',
+        subject: `Outreach step ${k + 1}`,
+      });
+    r.status = 'Working - Contacted';
+  }
+  if (
+    ['Webinar', 'Event', 'Content Syndication'].includes(r.source) ||
+    (r.eventCount > 2 && rnd.chance(0.2))
+  ) {
+    const responded = rnd.chance(0.6);
+    write(s, 'CampaignMember', {
+      Id: newId(s, 'CampaignMember'),
+      CampaignId: campaignAt(s, r.created, r.source),
+      LeadId: r.id,
+      Status: responded ? 'Responded' : 'Sent',
+      HasResponded: responded,
+      FirstRespondedDate: responded ? r.created : null,
+      CreatedDate: r.created,
+    });
+  }
+}
+
+/** The rep's first touch of a new MQL (slower and rarer when the owner is away or a queue), and follow-ups. */
+function firstTouch(s: DemoState, r: Run, mql: number): number | null {
+  const { rnd } = s;
+  const away = r.owner ? !available(r.owner, mql) : true;
+  const touchAt = rnd.chance(away ? 0.75 : 0.93) ? later(s, mql, away ? 600 : 70, 1.2) : null;
+  if (touchAt === null || touchAt > s.asOf) return null;
+  r.rec.First_Touch_At__c = touchAt;
+  r.rec.Speed_To_Lead_Minutes__c = Math.floor((touchAt - mql) / MIN);
+  task(s, {
+    whoId: r.id,
+    whatId: null,
+    ownerId: r.ownerId,
+    at: touchAt,
+    kind: rnd.chance(0.6) ? 'Call' : 'Email',
+    subject: 'First touch',
+  });
+  for (let k = 0, n = rnd.int(0, 3); k < n; k++)
+    task(s, {
+      whoId: r.id,
+      whatId: null,
+      ownerId: r.ownerId,
+      at: touchAt + rnd.int(1, 6) * DAY,
+      kind: rnd.chance(0.5) ? 'Call' : 'Email',
+      subject: 'Follow-up',
+    });
+  r.status = 'Working - Contacted';
+  return touchAt;
+}
+
+/** An MQL: its SLA clock, the rep's touch, and qualification (SQL and conversion) or a recycle. */
+function handOff(s: DemoState, r: Run, mql: number): void {
+  const { rnd, asOf } = s;
+  const sla = s.rules.sla;
+  transition(s, {
+    leadId: r.id,
+    contactId: null,
+    at: mql,
+    from: r.stage,
+    to: 'MQL',
+    by: s.integrationUser,
+    reason: 'Score crossed MQL thresholds',
+  });
+  r.stage = 'MQL';
+  r.stageAt = mql;
+  r.rec.MQL_Date__c = mql;
+  const due = sla ? slaDue(sla, mql) : null;
+  if (due) {
+    r.rec.SLA_Contact_Due__c = due.contactDue;
+    r.rec.SLA_Qualify_Due__c = due.qualifyDue;
+    slaEvent(s, r.id, mql, 'Started', due.contactDue);
+  }
+  const touch = firstTouch(s, r, mql);
+  const contactLate = due !== null && (touch ?? Infinity) > due.contactDue;
+  // The rep's decision (drawn), unless the SLA monitor recycles the MQL first when the qualify window passes.
+  const pSql = Math.min(0.75, 0.22 + r.fields!.fit / 200 - (contactLate ? 0.1 : 0));
+  const sql = touch !== null && rnd.chance(pSql);
+  const decidedAt = sql
+    ? touch + Math.round(rnd.logNormal(3, 0.8) * DAY)
+    : (touch ?? mql) + Math.round(rnd.logNormal(4, 0.5) * DAY);
+  const autoAt = due && sla?.policy.autoRecycleReason ? runAfter(due.qualifyDue) : Infinity;
+  let qualifiedAt: number | null = null;
+  if (autoAt < decidedAt && autoAt <= asOf) {
+    qualifiedAt = autoAt;
+    recycle(s, r, autoAt, sla!.policy.autoRecycleReason!, s.integrationUser, 'Recycled by the SLA monitor');
+    slaEvent(s, r.id, autoAt, 'Recycled', due!.contactDue);
+  } else if (decidedAt <= asOf) {
+    qualifiedAt = decidedAt;
+    if (sql) qualify(s, r, decidedAt, mql);
+    else {
+      const reason = touch === null ? 'Unresponsive' : RECYCLE_REASONS.sample(rnd);
+      const disqualified = reason === 'Not a Fit' || reason === 'Competitor';
+      recycle(s, r, decidedAt, reason, r.ownerId, disqualified ? 'Disqualified' : 'Recycled to nurture');
+      if (disqualified) r.status = 'Closed - Not Converted';
+    }
+  }
+  if (due) slaHistory(s, r, mql, due, touch, qualifiedAt);
+}
+
+/** SLA_Event__c rows the monitor logs (Warning, Breached + Escalated, Met) and the SLA_Status__c it leaves. */
+function slaHistory(
+  s: DemoState,
+  r: Run,
+  mql: number,
+  due: { contactDue: number; qualifyDue: number },
+  touch: number | null,
+  qualifiedAt: number | null,
+): void {
+  const sla = s.rules.sla!;
+  const asOf = s.asOf;
+  const contacted = touch ?? qualifiedAt; // qualifying is a contact too
+  const warnAt = slaWarnAt(sla, mql, contacted);
+  if (warnAt !== null && (contacted === null || contacted > runAfter(warnAt - 1)))
+    slaEvent(s, r.id, runAfter(warnAt - 1), 'Warning', due.contactDue);
+  const contactLate = (contacted ?? asOf) > due.contactDue;
+  const qualifyLate = (qualifiedAt ?? asOf) > due.qualifyDue;
+  if (contactLate || qualifyLate) {
+    const at = runAfter(contactLate ? due.contactDue : due.qualifyDue);
+    slaEvent(s, r.id, at, 'Breached', due.contactDue, { Breached_At__c: at });
+    const manager = sla.policy.escalateTo === 'Manager' ? (r.owner?.managerId ?? null) : null;
+    const to = manager ?? sla.policy.escalationQueue ?? 'Lead_Fallback';
+    slaEvent(s, r.id, at, 'Escalated', due.contactDue, { Escalated_To__c: to });
+  } else if (qualifiedAt !== null) {
+    slaEvent(s, r.id, runAfter(qualifiedAt), 'Met', due.contactDue, { Met_At__c: qualifiedAt });
+  }
+  const open = qualifiedAt === null && asOf <= due.qualifyDue;
+  r.rec.SLA_Status__c = open
+    ? evaluateSla({
+        policy: sla.policy,
+        calendar: sla.calendar,
+        lead: { startedAt: new Date(mql).toISOString(), ownerId: r.ownerId, firstTouchAt: iso(touch) },
+        touches: [],
+        now: new Date(asOf).toISOString(),
+      }).status
+    : contactLate || qualifyLate
+      ? 'Breached'
+      : 'Met';
+}
+
+const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+
+function recycle(s: DemoState, r: Run, at: number, reason: string, by: string, text: string): void {
+  transition(s, {
+    leadId: r.id,
+    contactId: null,
+    at,
+    from: 'MQL',
+    to: 'Lead',
+    by,
+    reason: text,
+    code: reason,
+    recycle: true,
+  });
+  r.stage = 'Lead';
+  r.stageAt = at;
+  r.rec.Recycled_Date__c = at;
+  r.rec.Recycle_Reason__c = reason;
+  r.status = 'Nurture';
+  r.lastModified = at;
+  r.releaseAt = at;
+}
+
+/** Accepted by sales (SQL), a discovery call, and most of the time a conversion. */
+function qualify(s: DemoState, r: Run, sqlAt: number, mql: number): void {
+  const { rnd, asOf } = s;
+  transition(s, {
+    leadId: r.id,
+    contactId: null,
+    at: sqlAt,
+    from: 'MQL',
+    to: 'SQL',
+    by: r.ownerId,
+    reason: 'Qualified by SDR',
+  });
+  r.stage = 'SQL';
+  r.stageAt = sqlAt;
+  r.rec.SQL_Date__c = sqlAt;
+  r.lastModified = sqlAt;
+  const meet = sqlAt + rnd.int(1, 4) * DAY;
+  if (meet <= asOf)
+    write(s, 'Event', {
+      Id: newId(s, 'Event'),
+      WhoId: r.id,
+      OwnerId: r.ownerId,
+      Subject: 'Discovery call',
+      Type: 'Meeting',
+      StartDateTime: meet,
+      EndDateTime: meet + 30 * MIN,
+      DurationInMinutes: 30,
+      CreatedDate: sqlAt,
+    });
+  const convertAt = sqlAt + Math.round(rnd.logNormal(2, 0.7) * DAY);
+  if (convertAt <= asOf && rnd.chance(0.75)) convert(s, r, convertAt, mql, sqlAt);
+}
+
+/** Conversion: the account (the company's, or a new one per prospect company), a contact and an opportunity. */
+function convert(s: DemoState, r: Run, convertAt: number, mql: number, sqlAt: number): void {
+  const p = r.p;
+  let acc = r.company ?? s.convertedAccounts.get(p.companyBase);
+  if (!acc) {
+    acc = makeAccount(s, convertAt, { base: p.companyBase, core: 'Software' }, p.country, p.employees);
+    acc.industry = p.industry;
+    s.convertedAccounts.set(p.companyBase, acc);
+    indexAccount(s, acc);
+  }
+  const contactId = newId(s, 'Contact');
+  const ae = acc.ownerId;
+  const fit = r.fields!.fit;
+  const opp = simulateOpportunity(s, {
+    acc,
+    contactId,
+    created: convertAt,
+    ownerId: ae,
+    source: r.source,
+    fit,
+    product: r.product,
+  });
+  transition(s, {
+    leadId: r.id,
+    contactId: null,
+    at: convertAt,
+    from: 'SQL',
+    to: 'Opportunity',
+    by: r.ownerId,
+    reason: 'Converted',
+  });
+  Object.assign(r.rec, {
+    IsConverted: true,
+    ConvertedDate: convertAt,
+    ConvertedAccountId: acc.id,
+    ConvertedContactId: contactId,
+    ConvertedOpportunityId: opp.id,
+  });
+  r.status = 'Closed - Converted';
+  r.stage = 'Opportunity';
+  r.stageAt = convertAt;
+  r.lastModified = convertAt;
+  r.releaseAt = convertAt;
+  r.convertedAt = convertAt;
+  const funnel = contactFunnel(s, r, { contactId, ae, mql, sqlAt, convertAt, opp });
+  const cp: Person = { ...p, id: contactId, entity: p.entity, object: 'Contact' };
+  writeContact(s, cp, acc.id, ae, convertAt, r.source, funnel);
+  if (s.contactBuffer.length < 5000) s.contactBuffer.push(cp);
+}
+
+/** The contact's funnel fields: carried from the lead, then Customer on a win or recycled on a loss. */
+function contactFunnel(
+  s: DemoState,
+  r: Run,
+  c: {
+    contactId: string;
+    ae: string;
+    mql: number;
+    sqlAt: number;
+    convertAt: number;
+    opp: { won: boolean; closed: boolean; at: number };
+  },
+): Rec {
+  const scores = scoresAt(s, r, c.convertAt);
+  const funnel: Rec = {
+    Fit_Score__c: scores.fit,
+    Engagement_Score__c: scores.engagement,
+    Negative_Score__c: scores.negative,
+    Scored_At__c: c.convertAt,
+    MQL_Date__c: c.mql,
+    SQL_Date__c: c.sqlAt,
+    First_Touch_At__c: r.rec.First_Touch_At__c,
+    Speed_To_Lead_Minutes__c: r.rec.Speed_To_Lead_Minutes__c,
+    Product_Interest__c: r.product,
+    Lifecycle_Stage__c: 'Opportunity',
+    Lifecycle_Stage_Entered_At__c: c.convertAt,
+  };
+  if (c.opp.closed && c.opp.won) {
+    funnel.Lifecycle_Stage__c = 'Customer';
+    funnel.Lifecycle_Stage_Entered_At__c = c.opp.at;
+    transition(s, {
+      leadId: null,
+      contactId: c.contactId,
+      at: c.opp.at,
+      from: 'Opportunity',
+      to: 'Customer',
+      by: c.ae,
+      reason: 'Opportunity won',
+    });
+  } else if (c.opp.closed) {
+    const reason = s.rnd.pick(['No Budget', 'Bad Timing', 'Competitor', 'No Authority']);
+    Object.assign(funnel, {
+      Lifecycle_Stage__c: 'Lead',
+      Lifecycle_Stage_Entered_At__c: c.opp.at,
+      Recycled_Date__c: c.opp.at,
+      Recycle_Reason__c: reason,
+    });
+    transition(s, {
+      leadId: null,
+      contactId: c.contactId,
+      at: c.opp.at,
+      from: 'Opportunity',
+      to: 'Lead',
+      by: c.ae,
+      reason: 'Opportunity lost; recycled',
+      code: reason,
+      recycle: true,
+    });
+  }
+  return funnel;
+}
+
+/**
+ * Final scores (as the org holds them: frozen at conversion, else refreshed by the nightly decay job up to the
+ * snapshot), the nurture program (open leads nobody worked for 60 days), the lead row, and the owner's capacity.
+ */
+function finish(s: DemoState, r: Run): void {
+  const rec = r.rec;
+  const scoredAt = r.convertedAt ?? (r.eventCount ? s.asOf : r.created);
+  const scores = scoresAt(s, r, scoredAt);
+  rec.Fit_Score__c = scores.fit;
+  rec.Engagement_Score__c = scores.engagement;
+  rec.Negative_Score__c = scores.negative;
+  rec.Scored_At__c = scoredAt;
+  const lastTouched = Math.max(r.lastModified, r.lastEvent);
+  const open = r.status === 'Open - Not Contacted' || r.status === 'Working - Contacted';
+  if (open && lastTouched < s.asOf - 60 * DAY) {
+    r.status = 'Nurture';
+    r.releaseAt = lastTouched + 60 * DAY;
+  }
+  rec.Lifecycle_Stage__c = r.stage;
+  rec.Lifecycle_Stage_Entered_At__c = r.stageAt;
+  rec.Status = r.status;
+  rec.LastModifiedDate = lastTouched;
+  if (r.releaseAt !== null) holdUntil(s, r.ownerId, r.releaseAt);
+  write(s, 'Lead', rec);
+}

@@ -1,0 +1,82 @@
+// Writers of the history rows the org's triggers and jobs append: Lifecycle_Transition__c and SLA_Event__c (only
+// from the engine's install on, as the objects did not exist before), and the reps' activity (Task).
+import { newId, write, type DemoState, type Rec } from './state.ts';
+
+export interface Transition {
+  leadId: string | null;
+  contactId: string | null;
+  at: number;
+  from: string | null;
+  to: string;
+  by: string;
+  reason: string;
+  code?: string | null;
+  recycle?: boolean;
+}
+
+export function transition(s: DemoState, t: Transition): void {
+  if (t.at < s.installedAt || t.at > s.asOf) return;
+  write(s, 'Lifecycle_Transition__c', {
+    Id: newId(s, 'Lifecycle_Transition__c'),
+    Lead__c: t.leadId,
+    Contact__c: t.contactId,
+    Record_Id__c: t.leadId ?? t.contactId,
+    Object_Type__c: t.leadId ? 'Lead' : 'Contact',
+    From_Stage__c: t.from,
+    To_Stage__c: t.to,
+    Transitioned_At__c: t.at,
+    Transitioned_By__c: t.by,
+    Reason__c: t.reason,
+    Reason_Code__c: t.code ?? null,
+    Is_Recycle__c: t.recycle ?? false,
+    CreatedDate: t.at,
+  });
+}
+
+export function slaEvent(
+  s: DemoState,
+  leadId: string,
+  at: number,
+  type: string,
+  due: number,
+  extra: Rec = {},
+): void {
+  if (at < s.installedAt || at > s.asOf) return;
+  write(s, 'SLA_Event__c', {
+    Id: newId(s, 'SLA_Event__c'),
+    Lead__c: leadId,
+    Record_Id__c: leadId,
+    Policy__c: s.rules.sla?.policy.name ?? null,
+    Event_Type__c: type,
+    Due_At__c: due,
+    Occurred_At__c: at,
+    CreatedDate: at,
+    ...extra,
+  });
+}
+
+export interface TaskRow {
+  whoId: string | null;
+  whatId: string | null;
+  ownerId: string;
+  at: number;
+  kind: 'Call' | 'Email';
+  subject: string;
+}
+
+export function task(s: DemoState, t: TaskRow): void {
+  if (t.at > s.asOf) return;
+  write(s, 'Task', {
+    Id: newId(s, 'Task'),
+    WhoId: t.whoId,
+    WhatId: t.whatId,
+    OwnerId: t.ownerId,
+    Subject: t.subject,
+    Type: t.kind,
+    TaskSubtype: t.kind,
+    Status: 'Completed',
+    ActivityDate: t.at,
+    CompletedDateTime: t.at,
+    CreatedDate: t.at,
+  });
+}

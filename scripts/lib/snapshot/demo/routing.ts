@@ -1,0 +1,184 @@
+// The demo's routing desk: the Rep_Availability__c rows, round-robin pointers and account index the routing rules
+// see, kept over the two years. Leads are routed by the rules' own route() (the step the engine model's
+// applyRouting runs for TA_Lead_Route) in chunks, as the org's trigger routes a bulk insert: a chunk is up to
+// ROUTE_CHUNK leads arriving on the same day, routed at the first one's time. Before each chunk, the leads that
+// left their reps by then give their capacity back (TA_Lead_Capacity) and today's PTO is set on the rows.
+import {
+  companyEmailDomain,
+  normalizeCompany,
+  websiteDomain,
+  type AccountCandidate,
+} from '../../rules/match.ts';
+import { route, type Assignment, type PointerState, type Rep } from '../../rules/routing.ts';
+import type { SRecord } from '../../rules/types.ts';
+import type { AccountRow, DemoState } from './state.ts';
+
+/** The trigger's chunk: at most this many leads are routed in one call. */
+export const ROUTE_CHUNK = 200;
+
+/** Leads that hold a rep's capacity until `at` (min-heap by time). */
+class Releases {
+  private at: number[] = [];
+  private owner: string[] = [];
+  push(at: number, owner: string): void {
+    let i = this.at.length;
+    this.at.push(at);
+    this.owner.push(owner);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.at[p] <= at) break;
+      this.at[i] = this.at[p];
+      this.owner[i] = this.owner[p];
+      i = p;
+    }
+    this.at[i] = at;
+    this.owner[i] = owner;
+  }
+  /** Removes and returns the owner of the earliest release at or before `until`, else null. */
+  popUntil(until: number): string | null {
+    if (!this.at.length || this.at[0] > until) return null;
+    const top = this.owner[0];
+    const lastAt = this.at.pop()!;
+    const lastOwner = this.owner.pop()!;
+    const n = this.at.length;
+    if (n) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const c = l + 1 < n && this.at[l + 1] < this.at[l] ? l + 1 : l;
+        if (this.at[c] >= lastAt) break;
+        this.at[i] = this.at[c];
+        this.owner[i] = this.owner[c];
+        i = c;
+      }
+      this.at[i] = lastAt;
+      this.owner[i] = lastOwner;
+    }
+    return top;
+  }
+}
+
+export interface RoutingDesk {
+  /** The Rep_Availability__c rows as the rules read them (open leads and PTO kept current). */
+  reps: Rep[];
+  repByUser: Map<string, Rep>;
+  inactiveUsers: string[];
+  pointers: PointerState;
+  releases: Releases;
+  /** Accounts by website domain ('d:') and normalised name ('n:'), the keys lead-to-account matching compares. */
+  accounts: Map<string, AccountRow[]>;
+  candidates: WeakMap<AccountRow, AccountCandidate>;
+  /** UTC day whose PTO is on the rows. */
+  ptoDay: number;
+  /** Queue Ids by DeveloperName. */
+  queues: Map<string, string>;
+}
+
+export function newDesk(): RoutingDesk {
+  return {
+    reps: [],
+    repByUser: new Map(),
+    inactiveUsers: [],
+    pointers: {},
+    releases: new Releases(),
+    accounts: new Map(),
+    candidates: new WeakMap(),
+    ptoDay: -1,
+    queues: new Map(),
+  };
+}
+
+export function addRep(s: DemoState, rep: Rep): void {
+  s.desk.reps.push(rep);
+  s.desk.repByUser.set(rep.userId, rep);
+  if (rep.active === false) s.desk.inactiveUsers.push(rep.userId);
+}
+
+function indexKey(desk: RoutingDesk, key: string, a: AccountRow): void {
+  if (key.length <= 2) return;
+  const list = desk.accounts.get(key);
+  if (!list) desk.accounts.set(key, [a]);
+  else if (!list.includes(a)) list.push(a);
+}
+
+/** Makes an account visible to routing from its CreatedDate on. */
+export function indexAccount(s: DemoState, a: AccountRow): void {
+  indexKey(s.desk, 'd:' + websiteDomain(a.isSystemOfRecord ? `www.${a.domain}` : a.domain), a);
+  indexKey(s.desk, 'n:' + normalizeCompany(a.name), a);
+}
+
+function candidateOf(desk: RoutingDesk, a: AccountRow): AccountCandidate {
+  let c = desk.candidates.get(a);
+  if (!c) {
+    c = {
+      id: a.id,
+      name: a.name,
+      website: a.isSystemOfRecord ? `www.${a.domain}` : a.domain,
+      ownerId: a.ownerId,
+      isSystemOfRecord: a.isSystemOfRecord,
+      territory: a.territory,
+    };
+    desk.candidates.set(a, c);
+  }
+  return c;
+}
+
+/** The accounts that exist at `now` and share a key with one of the leads (the org reads them by key). */
+function candidatesFor(desk: RoutingDesk, leads: SRecord[], now: number): AccountCandidate[] {
+  const out = new Set<AccountCandidate>();
+  for (const lead of leads) {
+    for (const key of [
+      'd:' + companyEmailDomain(lead.Email),
+      'd:' + websiteDomain(lead.Website),
+      'n:' + normalizeCompany(lead.Company),
+    ]) {
+      for (const a of desk.accounts.get(key) ?? []) if (a.createdDate <= now) out.add(candidateOf(desk, a));
+    }
+  }
+  return [...out];
+}
+
+/** A lead that takes its owner's capacity until `at` (converted, recycled, closed or nurtured then). */
+export function holdUntil(s: DemoState, ownerId: string, at: number): void {
+  if (s.desk.repByUser.has(ownerId)) s.desk.releases.push(at, ownerId);
+}
+
+/** Capacity given back by leads that left their reps by `now`; PTO of `now`'s day on the rows. */
+function advanceTo(s: DemoState, now: number): void {
+  const desk = s.desk;
+  for (let owner = desk.releases.popUntil(now); owner !== null; owner = desk.releases.popUntil(now)) {
+    const rep = desk.repByUser.get(owner)!;
+    rep.openLeads = Math.max(0, (rep.openLeads ?? 0) - 1);
+  }
+  const day = Math.floor(now / 86_400_000);
+  if (day === desk.ptoDay) return;
+  desk.ptoDay = day;
+  for (const rep of desk.reps) {
+    const window = s.repById.get(rep.userId)!.pto.find(([from, to]) => now >= from && now < to);
+    rep.outOfOfficeUntil = window ? new Date(window[1]).toISOString() : null;
+  }
+}
+
+/** Routes a chunk of leads (time order) at `now` with the config's routing rules; carries pointers and counts. */
+export function routeChunk(s: DemoState, leads: SRecord[], now: number): Assignment[] {
+  advanceTo(s, now);
+  const desk = s.desk;
+  const result = route({
+    leads,
+    rules: s.rules.config.routingRules,
+    reps: desk.reps,
+    accounts: candidatesFor(desk, leads, now),
+    pointers: desk.pointers,
+    now: new Date(now).toISOString(),
+    inactiveUsers: desk.inactiveUsers,
+  });
+  desk.pointers = result.pointers;
+  for (const rep of desk.reps) rep.openLeads = result.openLeads[rep.userId] ?? rep.openLeads;
+  return result.assignments;
+}
+
+/** Gives back the capacity of every lead that left its rep by `until` (the counters Rep_Availability__c shows). */
+export function settleCapacity(s: DemoState, until: number): void {
+  advanceTo(s, until);
+}

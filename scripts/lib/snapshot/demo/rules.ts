@@ -1,0 +1,171 @@
+// The rules the demo history is made with, prepared once from a RevOpsConfig (default: the shipped records in
+// force-app): scoring (points, half-lives, caps, MQL thresholds and negative gate), the SLA policy and its business
+// calendar, the stage policies, the approval tiers. The steps call the pure rules in scripts/lib/rules through
+// these; no rule value is copied here.
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type RevOpsConfig, type StagePolicyConfig } from '../../config/index.ts';
+import { addBusinessMs, type BusinessCalendar } from '../../rules/calendar.ts';
+import {
+  meetsMqlThresholds,
+  prepareScoring,
+  type EventColumns,
+  type PreparedScoring,
+  type ScoringSettings,
+} from '../../rules/scoring.ts';
+import type { SlaPolicy } from '../../rules/sla.ts';
+import type { SRecord } from '../../rules/types.ts';
+
+/** The shipped records: this project's force-app, wherever the command runs from. */
+export const SHIPPED_CONFIG_ROOT = fileURLToPath(new URL('../../../../force-app', import.meta.url));
+
+let shipped: RevOpsConfig | null = null;
+/** The shipped config, loaded once per process. */
+export function shippedConfig(): RevOpsConfig {
+  return (shipped ??= loadConfig(SHIPPED_CONFIG_ROOT));
+}
+
+export interface Scores {
+  fit: number;
+  engagement: number;
+  negative: number;
+}
+
+export interface SlaRules {
+  policy: SlaPolicy;
+  calendar: BusinessCalendar;
+  contactMs: number;
+  qualifyMs: number;
+  /** Business time after which the contact window is At Risk (Warning_Percent__c of it). */
+  warnMs: number;
+}
+
+export interface DemoRules {
+  config: RevOpsConfig;
+  settings: ScoringSettings;
+  /** Lead scoring compiled once. `fields`/`signals` split the rules when no score dimension mixes the two kinds. */
+  scoring: { full: PreparedScoring; fields: PreparedScoring | null; signals: PreparedScoring | null };
+  sla: SlaRules | null;
+  openStages: StagePolicyConfig[];
+  won: StagePolicyConfig;
+  lost: StagePolicyConfig;
+  stageByName: Map<string, StagePolicyConfig>;
+}
+
+const NO_EVENTS: EventColumns = { signal: [], at: [] };
+
+function prepareSla(config: RevOpsConfig): SlaRules | null {
+  const policy = config.slaPolicies.find((p) => p.handoff === 'MQL to SQL' && p.active !== false);
+  if (!policy) return null;
+  const calendar = config.businessCalendars.find((c) => c.name === policy.businessCalendar);
+  if (!calendar)
+    throw new Error(`SLA policy ${policy.name}: business calendar ${policy.businessCalendar} is missing`);
+  const contactMs = Math.round(policy.contactWithinHours * 3_600_000);
+  const pct = Number.isFinite(policy.warningPercent) ? policy.warningPercent : 100;
+  return {
+    policy,
+    calendar,
+    contactMs,
+    qualifyMs: Math.round(policy.qualifyWithinHours * 3_600_000),
+    warnMs: Math.round((contactMs * pct) / 100),
+  };
+}
+
+function stagePolicies(config: RevOpsConfig) {
+  const sorted = [...config.stagePolicies].sort((a, b) => a.order - b.order);
+  const openStages = sorted.filter((p) => !p.isClosed);
+  const won = sorted.find((p) => p.isClosed && p.isWon);
+  const lost = sorted.find((p) => p.isClosed && !p.isWon);
+  if (!openStages.length || !won || !lost)
+    throw new Error('Stage policies: the demo needs open stages, a closed-won and a closed-lost stage');
+  return { openStages, won, lost, stageByName: new Map(sorted.map((p) => [p.stage, p])) };
+}
+
+export function prepareRules(config: RevOpsConfig): DemoRules {
+  const settings = config.scoringSettings;
+  const active = config.scoringRules.filter((r) => r.active !== false);
+  const signalRules = active.filter((r) => r.signal);
+  const fieldRules = active.filter((r) => !r.signal);
+  const models = (rules: typeof active) => new Set(rules.map((r) => r.model));
+  const shared = [...models(signalRules)].some((m) => models(fieldRules).has(m));
+  return {
+    config,
+    settings,
+    scoring: {
+      full: prepareScoring(config.scoringRules, settings, 'Lead'),
+      fields: shared ? null : prepareScoring(fieldRules, settings, 'Lead'),
+      signals: shared ? null : prepareScoring(signalRules, settings, 'Lead'),
+    },
+    sla: prepareSla(config),
+    ...stagePolicies(config),
+  };
+}
+
+/** Code of a signal in the columns `scoreAt` reads. */
+export function signalCode(r: DemoRules, signal: string): number {
+  return (r.scoring.signals ?? r.scoring.full).signalCode(signal);
+}
+
+/** Fit and negative of a record from its field rules (null when the rules must be run whole: see scoreAt). */
+export function fieldScores(r: DemoRules, rec: SRecord, now: number): Scores | null {
+  if (!r.scoring.fields) return null;
+  const s = r.scoring.fields.score(rec, NO_EVENTS, 0, 0, now);
+  return { fit: s.fit, engagement: 0, negative: s.negative };
+}
+
+/**
+ * The scores the org's scoring action gives `rec` at `now` with its first `count` events (time order). With the
+ * rules split, `fields` (fieldScores of the same record) is reused and only the signal rules run: the same numbers
+ * as the whole rule set, since no dimension takes points from both kinds.
+ */
+export function scoreAt(
+  r: DemoRules,
+  rec: SRecord,
+  events: EventColumns,
+  count: number,
+  now: number,
+  fields: Scores | null,
+): Scores {
+  if (r.scoring.signals && fields) {
+    const engagement = count ? r.scoring.signals.score(rec, events, 0, count, now).engagement : 0;
+    return { fit: fields.fit, engagement, negative: fields.negative };
+  }
+  const s = r.scoring.full.score(rec, events, 0, count, now);
+  return { fit: s.fit, engagement: s.engagement, negative: s.negative };
+}
+
+/** The MQL guard (Scoring_Setting__mdt thresholds and negative gate). */
+export function isMql(r: DemoRules, s: Scores): boolean {
+  return meetsMqlThresholds(s.fit, s.engagement, r.settings, s.negative);
+}
+
+/** Whether any engagement could still make these fit and negative scores an MQL. */
+export function canBecomeMql(r: DemoRules, s: Scores): boolean {
+  return meetsMqlThresholds(s.fit, Number.POSITIVE_INFINITY, r.settings, s.negative);
+}
+
+/** Due times of an MQL's clock on the policy's business calendar. */
+export function slaDue(sla: SlaRules, mqlAt: number): { contactDue: number; qualifyDue: number } {
+  return {
+    contactDue: addBusinessMs(sla.calendar, mqlAt, sla.contactMs),
+    qualifyDue: addBusinessMs(sla.calendar, mqlAt, sla.qualifyMs),
+  };
+}
+
+/** When the contact window turns At Risk; null when a touch at `touchedAt` came before it (no warning). */
+export function slaWarnAt(sla: SlaRules, mqlAt: number, touchedAt: number | null): number | null {
+  // business time never runs faster than the wall clock: a touch within warnMs of wall time is always in time
+  if (touchedAt !== null && touchedAt - mqlAt < sla.warnMs) return null;
+  const warnAt = addBusinessMs(sla.calendar, mqlAt, sla.warnMs);
+  return touchedAt !== null && touchedAt <= warnAt ? null : warnAt;
+}
+
+/** The stage's required fields (Stage_Policy__mdt Required_Fields__c). */
+export function requiredFields(r: DemoRules, stage: string): string[] {
+  const p = r.stageByName.get(stage);
+  return p?.requiredFields
+    ? p.requiredFields
+        .split(';')
+        .map((f) => f.trim())
+        .filter(Boolean)
+    : [];
+}
