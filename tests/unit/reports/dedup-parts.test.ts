@@ -1,6 +1,10 @@
 // Blocking-key parts: interned ids (exact equality, collisions resolved) and the worker thread that computes the
-// e-mail and phone parts of a snapshot while the main thread reads the rest.
+// e-mail and phone parts of a snapshot while the main thread reads the rest (scripts/lib/reports/dedup/columns.ts).
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   computeParts,
   intern,
@@ -71,6 +75,25 @@ describe('parts worker', () => {
       expect(again[1][0][0]).not.toBe(0); // a second job on the same worker, another default country
     } finally {
       worker.close();
+    }
+  });
+
+  it('computes jobs on the calling thread when the thread fails before its first job', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'revops-parts-worker-'));
+    const script = join(dir, 'broken.mjs');
+    writeFileSync(script, "throw new Error('this worker cannot load');\n");
+    const worker = new PartsWorker(true, pathToFileURL(script));
+    try {
+      // the thread fails while the caller still reads its rows: no job listens yet, the process must go on
+      for (let k = 0; k < 100 && worker.threaded; k++) await new Promise((r) => setTimeout(r, 50));
+      expect(worker.threaded).toBe(false);
+      const parts = await worker.run(job);
+      expect(parts.map((c) => c.map((p) => [...p]))).toEqual(
+        computeParts(job).map((c) => c.map((p) => [...p])),
+      );
+    } finally {
+      worker.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -376,14 +376,21 @@ export function computeParts(job: PartsJob): Parts[][] {
  */
 export class PartsWorker {
   private worker: Worker | null = null;
-  /** `threaded` false: jobs run on the calling thread (a thread costs ~0.1 s to start: not worth it for small jobs). */
-  constructor(threaded = true) {
+  /**
+   * `threaded` false: jobs run on the calling thread (a thread costs ~0.1 s to start: not worth it for small jobs).
+   * `script` is the thread's entry file (columnsWorker.ts; another one only in tests).
+   */
+  constructor(threaded = true, script = new URL('./columnsWorker.ts', import.meta.url)) {
     if (!threaded) return;
     try {
       // the worker runs TypeScript like the CLI does: through tsx, resolved from this package
-      this.worker = new Worker(new URL('./columnsWorker.ts', import.meta.url), {
-        execArgv: ['--import', import.meta.resolve('tsx')],
+      const w = new Worker(script, { execArgv: ['--import', import.meta.resolve('tsx')] });
+      // a thread that fails before (or between) jobs, e.g. cannot load: later jobs run on this thread (without a
+      // listener its error would end the process)
+      w.on('error', () => {
+        if (this.worker === w) this.worker = null;
       });
+      this.worker = w;
       // not unref'd: a caller awaiting a job keeps the process alive; close() ends the thread
     } catch {
       this.worker = null;
