@@ -1,10 +1,18 @@
-// Org auth: the sf CLI's own (`sf org login ...`), resolved with @salesforce/core. The CLI never sees a password.
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// Org auth: the sf CLI's own (`sf org login ...`), resolved with @salesforce/core. The CLI never sees a password and
+// never handles a token: every request goes through the Connection @salesforce/core hands out, which authenticates
+// it and renews the session with the login's refresh token when the org answers 401.
 import type { Connection } from '@salesforce/core';
 import { isAccessToken, orgName, redactTokens } from '../secrets.ts';
-import { OrgHttp, type HttpEvents, type OrgSession, type RetryPolicy, DEFAULT_RETRY } from './http.ts';
+import {
+  OrgHttp,
+  connectionOf,
+  registerConnection,
+  DEFAULT_RETRY,
+  type HttpEvents,
+  type OrgConnection,
+  type OrgSession,
+  type RetryPolicy,
+} from './http.ts';
 
 export const API_VERSION = '66.0';
 
@@ -18,7 +26,11 @@ export class OrgAuthError extends Error {
   }
 }
 
-/** A session for an alias/username (or the default target org when omitted). */
+/**
+ * The org for an alias/username or an access token (or the default target org when omitted): its @salesforce/core
+ * Connection, and a session naming it (instance URL, org id, username; no token). httpFor(session) and
+ * connectionFromSession(session) hand back this same connection.
+ */
 export async function resolveOrg(
   aliasOrUsername?: string,
 ): Promise<{ session: OrgSession; connection: Connection }> {
@@ -41,23 +53,26 @@ export async function resolveOrg(
       ],
     );
   }
+  // API version and instance URL are the connection's; a 401 on any request renews the session (jsforce's session
+  // refresh delegate calling AuthInfo's refresh with the stored refresh token) and replays the request
   const connection = org.getConnection(API_VERSION);
-  await connection.refreshAuth().catch(() => undefined);
   const session: OrgSession = {
     instanceUrl: connection.instanceUrl,
-    accessToken: connection.accessToken ?? '',
-    apiVersion: API_VERSION,
+    apiVersion: connection.getApiVersion(),
     orgId: org.getOrgId(),
     username: org.getUsername(),
   };
+  registerConnection(session, connection);
   return { session, connection };
 }
 
 /**
- * A @salesforce/core Connection from an instance URL and access token (no stored auth), as SDR needs one to deploy.
- * Username and org id are supplied so nothing is looked up at creation time.
+ * The @salesforce/core Connection of a session: the one resolveOrg made for it, else one from the session's bare
+ * instance URL and access token (tests, the bench: such a connection cannot renew itself). SDR deploys through it.
  */
 export async function connectionFromSession(session: OrgSession): Promise<Connection> {
+  const resolved = connectionOf(session);
+  if (resolved) return resolved as unknown as Connection;
   const { AuthInfo, Connection } = await import('@salesforce/core');
   const authInfo = await AuthInfo.create({
     accessTokenOptions: {
@@ -72,47 +87,20 @@ export async function connectionFromSession(session: OrgSession): Promise<Connec
   return Connection.create({ authInfo, connectionOptions: { version: session.apiVersion } });
 }
 
+/** The org interface (retries, errors, usage, streaming pages) over a connection, or over a session's connection. */
 export function httpFor(
-  session: OrgSession,
+  org: OrgSession | OrgConnection,
   events: HttpEvents = {},
   retry: RetryPolicy = DEFAULT_RETRY,
 ): OrgHttp {
-  return new OrgHttp(session, retry, events);
+  return new OrgHttp(org, retry, events);
 }
 
 /**
- * resolveOrg in a short-lived child process (scripts/lib/org/session.ts): same auth, same errors, but this process
- * never loads @salesforce/core. Used by long pulls to keep their memory small.
+ * @deprecated use resolveOrg(org).connection with httpFor(connection). The session of resolveOrg: resolving in a
+ * child process (to keep @salesforce/core out of a long pull's memory) left the pull holding a bare token that no
+ * one could renew, so a pull longer than the session's life stopped at a 401. The pull now keeps the connection.
  */
 export async function resolveSessionIsolated(aliasOrUsername?: string): Promise<OrgSession> {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const script = fileURLToPath(new URL('./session.ts', import.meta.url));
-  // the org arrives through the environment, never the command line: `-o` may be an access token, and a
-  // process's arguments are visible to every user of the machine (ps)
-  const child = spawn(process.execPath, ['--import', tsx, script], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, REVOPS_TARGET_ORG: aliasOrUsername ?? '' },
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await new Promise<number>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (c) => resolve(c ?? 1));
-  });
-  let reply: { session?: OrgSession; error?: { name: string; message: string; actions: string[] } };
-  try {
-    reply = JSON.parse(out.trim().split('\n').pop() ?? '') as typeof reply;
-  } catch {
-    throw new OrgAuthError(
-      `Could not resolve the org (exit ${code}): ${err.trim().slice(-500) || 'no output'}`,
-      ['Check the login with: sf org display --target-org <alias>'],
-    );
-  }
-  if (reply.error)
-    throw Object.assign(new OrgAuthError(reply.error.message, reply.error.actions), {
-      name: reply.error.name,
-    });
-  return reply.session!;
+  return (await resolveOrg(aliasOrUsername)).session;
 }

@@ -7,6 +7,7 @@ export {
   retryReason,
   DEFAULT_RETRY,
   type OrgSession,
+  type OrgConnection,
   type ApiUsage,
   type RetryPolicy,
 } from './http.ts';

@@ -1,10 +1,12 @@
-// Entry script: prints the session of an org as one JSON line. `revops snapshot --from-org` runs it in a short-lived
-// child process, so the long pull never loads @salesforce/core (about 45 MB that would stay resident for hours).
+// Entry script: prints which org `-o` (REVOPS_TARGET_ORG) resolves to, as one JSON line: its instance URL, org id,
+// username and API version, or the error with its actions. No token is printed. The org arrives through the
+// environment, never the command line: it may be an access token, and a process's arguments are visible to ps.
 import { resolveOrg } from './connect.ts';
 
 try {
   const { session } = await resolveOrg(process.env.REVOPS_TARGET_ORG || undefined);
-  process.stdout.write(JSON.stringify({ session }) + '\n');
+  const { instanceUrl, orgId, username, apiVersion } = session;
+  process.stdout.write(JSON.stringify({ org: { instanceUrl, orgId, username, apiVersion } }) + '\n');
 } catch (e) {
   const err = e as Error & { actions?: string[] };
   process.stdout.write(
