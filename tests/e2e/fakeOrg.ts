@@ -26,6 +26,11 @@ export interface DeployFailure {
 
 export interface FakeOrgOptions {
   accessToken?: string;
+  /**
+   * The refresh token the OAuth token endpoint (POST /services/oauth2/token, grant_type=refresh_token) accepts; each
+   * refresh issues a new access token and the old one stops working. Without it, no refresh succeeds.
+   */
+  refreshToken?: string;
   orgId?: string;
   data?: Record<string, Dataset>;
   /** Polls of GET /jobs/query/{id} before the job reports JobComplete. */
@@ -61,6 +66,8 @@ export interface Faults {
   failJobs?: { count: number; state?: 'Failed' | 'Aborted'; message?: string };
   /** Answer the next N results requests with 429 and this Retry-After header (seconds or an HTTP-date). */
   retryAfter?: { count: number; value: string };
+  /** The access token expires after this many more authenticated requests (401 INVALID_SESSION_ID from then on). */
+  expireTokenAfter?: number;
 }
 
 export interface LoggedRequest {
@@ -102,6 +109,12 @@ export class FakeOrg {
   private deployFailures = new Map<string, DeployFailure[]>();
   readonly compositeBodies: unknown[] = [];
   readonly apexRestCalls: Array<{ path: string; body: unknown }> = [];
+  /** Calls of the OAuth token endpoint: grant type and whether a token was issued. */
+  readonly tokenRequests: Array<{ grantType: string | null; issued: boolean }> = [];
+  /** Every access token this org has accepted (the first and each refreshed one). */
+  readonly issuedTokens: string[] = [];
+  private issued: string | null = null;
+  private expired = new Set<string>();
   /**
    * Endpoints a test mounts on top of these (e.g. the merge resource of fakeMergeOrg.ts); each runs after the
    * session check and answers (true) or passes (false).
@@ -142,8 +155,9 @@ export class FakeOrg {
     });
   }
 
+  /** The access token the org accepts now (a refresh replaces it). */
   get accessToken(): string {
-    return this.opts.accessToken ?? '00D5e000000FAKE!AQ8AQFakeAccessToken';
+    return this.issued ?? this.opts.accessToken ?? '00D5e000000FAKE!AQ8AQFakeAccessToken';
   }
   get orgId(): string {
     return this.opts.orgId ?? '00D5e000000FAKEEAA';
@@ -214,9 +228,14 @@ export class FakeOrg {
         this.log.push({ method, path: path + url.search, status: -1, at: Date.now() });
     });
     if (path.startsWith('/services/Soap/m/')) return this.soap(req, res);
+    if (path === '/services/oauth2/token' && method === 'POST') return this.token(req, res);
     const auth = req.headers.authorization;
-    if (auth !== `Bearer ${this.accessToken}`)
+    if (auth !== `Bearer ${this.accessToken}` || this.expired.has(this.accessToken))
       return this.error(res, 401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+    if (this.faults.expireTokenAfter !== undefined && --this.faults.expireTokenAfter <= 0) {
+      this.faults.expireTokenAfter = undefined;
+      this.expired.add(this.accessToken); // this request still succeeds; the next one with this token does not
+    }
     for (const route of this.routes) if (await route(req, res, path, url)) return;
 
     if (path === '/services/oauth2/userinfo')
@@ -236,6 +255,36 @@ export class FakeOrg {
       return this.json(res, 200, { success: true, path: path.slice('/services/apexrest'.length) });
     }
     return this.error(res, 404, 'NOT_FOUND', `The requested resource does not exist: ${path}`);
+  }
+
+  /** OAuth 2.0 token endpoint, refresh token flow (what jsforce's OAuth2.refreshToken posts, form-encoded). */
+  private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = new URLSearchParams(await this.body(req));
+    const grantType = form.get('grant_type');
+    const ok =
+      grantType === 'refresh_token' &&
+      this.opts.refreshToken !== undefined &&
+      form.get('refresh_token') === this.opts.refreshToken;
+    this.tokenRequests.push({ grantType, issued: ok });
+    if (!ok) {
+      this.headers(res);
+      res.writeHead(400, { 'Content-Type': 'application/json;charset=UTF-8' });
+      res.end(JSON.stringify({ error: 'invalid_grant', error_description: 'expired access/refresh token' }));
+      return;
+    }
+    if (!this.issuedTokens.length) this.issuedTokens.push(this.accessToken);
+    this.expired.add(this.accessToken);
+    this.issued = `${this.orgId.slice(0, 15)}!AQ8AQRefreshed${this.issuedTokens.length}Secret`;
+    this.issuedTokens.push(this.issued);
+    this.json(res, 200, {
+      access_token: this.issued,
+      instance_url: this.url,
+      id: `${this.url}/id/${this.orgId}/0055e000000FAKEAAA`,
+      token_type: 'Bearer',
+      issued_at: String(Date.now()),
+      signature: 'c2lnbmF0dXJl',
+      scope: 'api refresh_token',
+    });
   }
 
   private async data(
