@@ -5,14 +5,16 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { FakeOrg, syntheticDataset } from './fakeOrg.ts';
 import {
-  OrgHttp,
   OrgApiError,
   bulkQuery,
   query,
   composite,
   apexRest,
   parseLimitInfo,
+  httpFor,
+  connectionFromSession,
   type RetryPolicy,
+  type OrgHttp,
 } from '../../scripts/lib/org/index.ts';
 import { parseRetryAfter } from '../../scripts/lib/org/http.ts';
 import { buildOrgSnapshot, resumePath } from '../../scripts/lib/snapshot/fromOrg.ts';
@@ -31,6 +33,19 @@ afterEach(async () => {
   org = null;
 });
 
+/**
+ * The org interface as commands get it: over a @salesforce/core Connection (its auth, instance URL and API version),
+ * here made from the fake org's instance URL and access token.
+ */
+async function httpOf(
+  o: FakeOrg,
+  events: Parameters<typeof httpFor>[1] = {},
+  accessToken?: string,
+): Promise<OrgHttp> {
+  const connection = await connectionFromSession({ ...o.session(), ...(accessToken ? { accessToken } : {}) });
+  return httpFor(connection, events, FAST);
+}
+
 async function start(opts: ConstructorParameters<typeof FakeOrg>[0]): Promise<FakeOrg> {
   org = await new FakeOrg(opts).start();
   return org;
@@ -44,7 +59,7 @@ const resultsRequests = (o: FakeOrg): string[] =>
 describe('org interface against the loopback fake org', () => {
   it('pages a REST query through nextRecordsUrl', async () => {
     const o = await start({ data: { User: users(250) }, restPageSize: 100 });
-    const http = new OrgHttp(o.session(), FAST);
+    const http = await httpOf(o);
     const rows = await query<{ Id: string }>(http, 'SELECT Id, Username FROM User');
     expect(rows).toHaveLength(250);
     expect(new Set(rows.map((r) => r.Id)).size).toBe(250);
@@ -54,23 +69,20 @@ describe('org interface against the loopback fake org', () => {
   it('reads API usage from Sforce-Limit-Info', async () => {
     expect(parseLimitInfo('api-usage=25/15000')).toEqual({ used: 25, max: 15000 });
     const o = await start({ data: { User: users(3) } });
-    const http = new OrgHttp(o.session(), FAST);
+    const http = await httpOf(o);
     await query(http, 'SELECT Id FROM User');
     expect(http.lastUsage).toEqual({ used: 1, max: 15000 });
   });
 
   it("turns Salesforce's JSON error body into an error naming the code and what to do", async () => {
     const o = await start({ data: { User: users(3) } });
-    const http = new OrgHttp(o.session(), FAST);
+    const http = await httpOf(o);
     const err = await query(http, 'SELECT Id, Nope__c FROM User').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OrgApiError);
     expect(err).toMatchObject({ errorCode: 'INVALID_FIELD', status: 400 });
     expect((err as Error).message).toContain("No such column 'Nope__c' on entity 'User'");
     expect((err as OrgApiError).actions.join(' ')).toMatch(/revops deploy/);
-    const expired = await query(
-      new OrgHttp({ ...o.session(), accessToken: 'stale' }, FAST),
-      'SELECT Id FROM User',
-    ).catch((e: unknown) => e);
+    const expired = await query(await httpOf(o, {}, 'stale'), 'SELECT Id FROM User').catch((e: unknown) => e);
     expect(expired).toMatchObject({ status: 401, errorCode: 'INVALID_SESSION_ID' });
     expect((expired as OrgApiError).actions[0]).toMatch(/sf org login/);
   });
@@ -82,7 +94,7 @@ describe('org interface against the loopback fake org', () => {
     o.faults.unavailable = 1;
     const delays: number[] = [];
     const reasons: string[] = [];
-    const http = new OrgHttp(o.session(), FAST, {
+    const http = await httpOf(o, {
       onRetry: (r) => (delays.push(r.delayMs), reasons.push(r.reason)),
     });
     let rows = 0;
@@ -104,7 +116,7 @@ describe('org interface against the loopback fake org', () => {
     const out = join(tmpDir('org-drop'), 'snap.duckdb');
     const r = await buildOrgSnapshot({
       out,
-      http: new OrgHttp(o.session(), FAST),
+      http: await httpOf(o),
       objects: ['Lead'],
       maxRecords: 2000,
       pollIntervalMs: 5,
@@ -120,7 +132,7 @@ describe('org interface against the loopback fake org', () => {
     const o = await start({ data: { Lead: leads(5000), User: users(40) } });
     const out = join(tmpDir('org-resume'), 'snap.duckdb');
     const abort = new AbortController();
-    const http = new OrgHttp(o.session(), FAST);
+    const http = await httpOf(o);
     const first = buildOrgSnapshot({
       out,
       http,
@@ -162,7 +174,7 @@ describe('org interface against the loopback fake org', () => {
 
   it('keeps memory bounded while streaming a large result (200k leads, gzip pages)', async () => {
     const o = await start({ data: { Lead: leads(200_000) } });
-    const http = new OrgHttp(o.session(), FAST);
+    const http = await httpOf(o);
     const fields =
       'Id, FirstName, LastName, Email, Company, Status, OwnerId, CreatedDate, Lifecycle_Stage__c, Fit_Score__c, MQL_Date__c, Routing_Rule__c';
     // heap still in use (after a full GC) at many points of the stream, against the start
@@ -196,7 +208,7 @@ describe('org interface against the loopback fake org', () => {
 
   it('sends composite requests and Apex REST calls with the session', async () => {
     const o = await start({});
-    const http = new OrgHttp(o.session(), FAST);
+    const http = await httpOf(o);
     const r = await composite(http, [
       {
         method: 'POST',
@@ -230,7 +242,7 @@ describe('org pull faults: long Retry-After, Ctrl-C while waiting, failed Bulk j
     const o = await start({ data: { Lead: leads(1500) } });
     o.faults.retryAfter = { count: 1, value: '3600' };
     const t0 = Date.now();
-    const err = (await bulkQuery(new OrgHttp(o.session(), FAST), 'SELECT Id FROM Lead', page).catch(
+    const err = (await bulkQuery(await httpOf(o), 'SELECT Id FROM Lead', page).catch(
       (e: unknown) => e,
     )) as OrgApiError;
     expect(Date.now() - t0).toBeLessThan(5000);
@@ -244,14 +256,10 @@ describe('org pull faults: long Retry-After, Ctrl-C while waiting, failed Bulk j
     o.faults.retryAfter = { count: 1, value: new Date(Date.now() + 2000).toUTCString() };
     const delays: number[] = [];
     let rows = 0;
-    await bulkQuery(
-      new OrgHttp(o.session(), FAST, { onRetry: (r) => delays.push(r.delayMs) }),
-      'SELECT Id FROM Lead',
-      {
-        ...page,
-        onRecords: (_h, r) => void (rows += r.length),
-      },
-    );
+    await bulkQuery(await httpOf(o, { onRetry: (r) => delays.push(r.delayMs) }), 'SELECT Id FROM Lead', {
+      ...page,
+      onRecords: (_h, r) => void (rows += r.length),
+    });
     expect(rows).toBe(1500);
     // the date has whole seconds: 1-2 s from now, not the 20 ms backoff of FAST
     expect(delays).toHaveLength(1);
@@ -267,7 +275,7 @@ describe('org pull faults: long Retry-After, Ctrl-C while waiting, failed Bulk j
     const t0 = Date.now();
     const run = buildOrgSnapshot({
       out,
-      http: new OrgHttp(o.session(), FAST, { onRetry: () => setTimeout(() => abort.abort(), 100) }),
+      http: await httpOf(o, { onRetry: () => setTimeout(() => abort.abort(), 100) }),
       objects: ['Lead'],
       maxRecords: 1000,
       pollIntervalMs: 5,
@@ -279,7 +287,7 @@ describe('org pull faults: long Retry-After, Ctrl-C while waiting, failed Bulk j
     // the same command again resumes and finishes
     const r = await buildOrgSnapshot({
       out,
-      http: new OrgHttp(o.session(), FAST),
+      http: await httpOf(o),
       objects: ['Lead'],
       maxRecords: 1000,
       pollIntervalMs: 5,
@@ -297,7 +305,7 @@ describe('org pull faults: long Retry-After, Ctrl-C while waiting, failed Bulk j
       maxRecords: 1000,
       pollIntervalMs: 5,
     };
-    const first = await buildOrgSnapshot({ ...opts, http: new OrgHttp(o.session(), FAST) }).catch(
+    const first = await buildOrgSnapshot({ ...opts, http: await httpOf(o) }).catch(
       (e: unknown) => e as OrgApiError,
     );
     expect(first).toMatchObject({ errorCode: 'Failed' });
@@ -310,7 +318,7 @@ describe('org pull faults: long Retry-After, Ctrl-C while waiting, failed Bulk j
     const progress: string[] = [];
     const r = await buildOrgSnapshot({
       ...opts,
-      http: new OrgHttp(o.session(), FAST),
+      http: await httpOf(o),
       progress: (m) => progress.push(m),
     });
     expect(r.counts).toEqual({ Lead: 2500, User: 20 });
@@ -330,7 +338,7 @@ describe('org pull faults: long Retry-After, Ctrl-C while waiting, failed Bulk j
     const opts = { out, objects: ['Lead'], maxRecords: 1000, pollIntervalMs: 5 };
     await buildOrgSnapshot({
       ...opts,
-      http: new OrgHttp(o.session(), FAST),
+      http: await httpOf(o),
       signal: abort.signal,
       progress: (m) => m.includes('Lead: page 1') && abort.abort(),
     }).catch(() => {});
@@ -340,7 +348,7 @@ describe('org pull faults: long Retry-After, Ctrl-C while waiting, failed Bulk j
     };
     expect(saved.objects.Lead.state.rows).toBe(1000);
     (o as unknown as { jobs: Map<string, unknown> }).jobs.delete(saved.objects.Lead.state.jobId);
-    const r = await buildOrgSnapshot({ ...opts, http: new OrgHttp(o.session(), FAST) });
+    const r = await buildOrgSnapshot({ ...opts, http: await httpOf(o) });
     expect(r.warnings.join(' ')).toMatch(
       /no longer exists in the org; starting a new job for Lead \(dropping the 1,000 rows the old job delivered\)/,
     );

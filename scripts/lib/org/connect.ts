@@ -82,6 +82,8 @@ export async function connectionFromSession(session: OrgSession): Promise<Connec
       username: session.username ?? 'revops@example.invalid',
       orgId: session.orgId ?? '00D000000000000AAA',
       isDevHub: false,
+      // supplied, so that creating the connection sends nothing (no Organization query, no user lookup)
+      namespacePrefix: null,
     } as Parameters<typeof AuthInfo.create>[0] extends { accessTokenOptions?: infer A } ? A : never,
   });
   return Connection.create({ authInfo, connectionOptions: { version: session.apiVersion } });
