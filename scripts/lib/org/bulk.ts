@@ -2,6 +2,12 @@
 // Each page is gzip-encoded on the wire and parsed as a stream (csv-parse) with backpressure: the consumer's
 // promise must settle before more of the page is read, so memory stays bounded whatever the row count.
 // The Sforce-Locator of the next page is saved after every page, so an interrupted pull resumes there.
+//
+// Every request here is the connection's (OrgHttp: conn.request authenticates it and renews the session on a 401).
+// The pager itself is ours, not jsforce's bulk2.query / QueryJobV2.result(), because jsforce 3 reads each results
+// page whole into a string (its transport's readAll) and fetches every page before it returns the record stream, so
+// a 1M-row object sits in memory at once; it also takes no maxRecords, cannot resume from a saved locator, and
+// stops polling a job after 30 s.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';

@@ -1,5 +1,7 @@
-// REST query (small result sets: config, describe-sized lookups) following nextRecordsUrl, plus describe,
-// composite writes and the Apex REST call dedup uses to merge.
+// REST query (small result sets: config, describe-sized lookups) following nextRecordsUrl (queryMore), plus
+// describe, composite writes and the Apex REST call dedup uses to merge. All of them are conn.request calls of the
+// org's Connection made through OrgHttp (rather than conn.query / conn.apex, which take no abort signal and retry
+// without Retry-After), so they share its retries, error mapping and API usage.
 import type { OrgHttp } from './http.ts';
 
 export interface QueryResult<T> {
