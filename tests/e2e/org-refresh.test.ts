@@ -140,6 +140,8 @@ describe('a session that expires in the middle of an org pull', () => {
     // the pull stopped after the page it had: a rerun with a new token resumes there
     const resume = readFileSync(resumePath(out), 'utf8');
     expect(resume).not.toContain(secret);
-    expect(JSON.parse(resume)).toMatchObject({ objects: { Lead: { state: { locator: 'MTAwMA', rows: 1000 } } } });
+    expect(JSON.parse(resume)).toMatchObject({
+      objects: { Lead: { state: { locator: 'MTAwMA', rows: 1000 } } },
+    });
   }, 60_000);
 });
