@@ -32,8 +32,8 @@ export type ApexRestClient = OrgClient;
 
 /** The org behind -o (alias, username or access token), as an OrgClient. */
 export async function connectOrg(org: string, progress: (m: string) => void): Promise<OrgClient> {
-  const { session } = await resolveOrg(org);
-  const http = httpFor(session, {
+  const { session, connection } = await resolveOrg(org);
+  const http = httpFor(connection, {
     onRetry: (r) => progress(`  retry ${r.attempt} in ${(r.delayMs / 1000).toFixed(1)}s (${r.reason})`),
   });
   return {
