@@ -263,8 +263,10 @@ export async function readRows(
   return columns;
 }
 
-/** A list of values as one query parameter (read back with `unnest(string_split(?, chr(31)))`). */
+/** A list of values as one query parameter, read back in SQL as the rows of sqlParamRows. */
 export const joinedParam = (values: string[]): string => values.join('\x1f');
+/** SQL of a joinedParam parameter (`?`) as rows of one column, `name`. */
+export const sqlParamRows = (name: string): string => `(SELECT unnest(string_split(?, chr(31))) AS ${name})`;
 
 // ---- interning -------------------------------------------------------------------------------------------------
 

@@ -5,7 +5,14 @@ import { existsSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DedupRule } from '../../rules/match.ts';
 import { openDb, q, lit, ReportError, requireColumns, type Db } from '../db.ts';
-import { joinedParam, readRows, readTable, readTextColumns, type RecordTable } from './columns.ts';
+import {
+  joinedParam,
+  readRows,
+  readTable,
+  readTextColumns,
+  sqlParamRows,
+  type RecordTable,
+} from './columns.ts';
 import { computeBlockParts } from './engine.ts';
 import { prepareCompanies } from './fastpath.ts';
 import { partKey, type BlockTransform } from './parts.ts';
@@ -213,8 +220,7 @@ export async function startDetails(db: Db, rule: DedupRule): Promise<Details> {
       const [ids, ...values] = await readRows(
         db,
         ['t."Id"', ...cols.map((c) => `t.${q(c)}`), 'act.ts'],
-        `${q(rule.object)} t JOIN (SELECT unnest(string_split(?, chr(31))) AS id) ids ON ids.id = t."Id"
-         LEFT JOIN ${activity} act ON act.rid = t."Id"`,
+        `${q(rule.object)} t JOIN ${sqlParamRows('id')} ids ON ids.id = t."Id" LEFT JOIN ${activity} act ON act.rid = t."Id"`,
         [joinedParam([...index.keys()])],
       );
       for (let r = 0; r < ids.length; r++) {
