@@ -186,196 +186,350 @@ function sortRules(rules: RoutingRule[]): RoutingRule[] {
     .sort((a, b) => a.priority - b.priority || byId(a.name, b.name));
 }
 
-/** Routes every lead in order; pointers and open-lead counts carry from one lead to the next. */
-export function route(input: RouteInput): RouteResult {
-  const now = parseInstant(input.now, 'now');
-  const rules = sortRules(input.rules);
+/** What a prepared router is made from: the rules and the availability rows it routes over. */
+export interface RouterSetup {
+  rules: RoutingRule[];
+  /**
+   * The Rep_Availability__c rows. Their userId and pool are read once (the pools); every other field (openLeads,
+   * capacity, weight, active, outOfOfficeUntil, skills) is read when a lead is routed, so a caller may keep the rows
+   * current between calls.
+   */
+  reps: Rep[];
+  fallbackOwner?: string | null;
+  inactiveUsers?: string[];
+}
+
+/** One call of a prepared router: the leads in order, the accounts they may match, the pointers, the time. */
+export interface RouterCall {
+  leads: SRecord[];
+  accounts: AccountCandidate[];
+  /** Round-robin state, updated in place (the result's `pointers` is this object). */
+  pointers: PointerState;
+  now: string;
+}
+
+export type Router = (call: RouterCall) => RouteResult;
+
+/** Per call: the time, the open-lead counts carried lead to lead, the account index, the pointers. */
+interface CallContext {
+  now: number;
+  openLeads: Record<string, number>;
+  accountIndex: ReturnType<typeof indexAccounts>;
+  accountsById: Map<string, AccountCandidate>;
+  pointers: PointerState;
+}
+
+/**
+ * Prepares routing once for many calls: rules sorted and their criteria parsed, pools built (reps by userId),
+ * each user's rows found. The router routes like `route()` (same assignments, pointers, counts), except that it
+ * updates the pointers it is given in place.
+ */
+export function prepareRouter(setup: RouterSetup): Router {
+  const rules = sortRules(setup.rules);
   const criteria = new Map<string, Criterion[]>();
   for (const r of rules) {
     if (criteria.has(r.name))
       throw new RuleInputError(`two active routing rules are named ${r.name}; names must be unique`);
     criteria.set(r.name, parseCriteria(r.criteria));
   }
-  const pointers: PointerState = JSON.parse(JSON.stringify(input.pointers ?? {})) as PointerState;
-  const openLeads: Record<string, number> = {};
+  const sortedReps = [...setup.reps].sort((a, b) => byId(a.userId, b.userId));
   const pools = new Map<string, Rep[]>();
-  const inactiveUsers = new Set(input.inactiveUsers ?? []);
-  for (const rep of [...input.reps].sort((a, b) => byId(a.userId, b.userId))) {
-    // Open_Leads__c counts the user's open leads; a user with rows in several pools: the highest row
-    openLeads[rep.userId] = Math.max(openLeads[rep.userId] ?? 0, rep.openLeads ?? 0);
+  const rowsByUser = new Map<string, Rep[]>();
+  for (const rep of sortedReps) {
     const pool = pools.get(rep.pool) ?? [];
     pool.push(rep);
     pools.set(rep.pool, pool);
   }
-  const fallback = input.fallbackOwner || DEFAULT_FALLBACK_QUEUE;
-  const accountIndex = indexAccounts(input.accounts);
-  const accountsById = new Map(input.accounts.map((a) => [a.id, a]));
-
-  const routeOne = (lead: SRecord, i: number): Assignment => {
-    const leadId = String(lead.Id ?? `#${i}`);
-    const trace: RoutingTrace = {
-      rulesTried: [],
-      pool: null,
-      pointerBefore: null,
-      pointerAfter: null,
-      accountMatches: [],
-    };
-    // An account already on the lead (Matched_Account__c) wins; otherwise the best computed match.
-    const preset =
-      typeof lead.Matched_Account__c === 'string' ? accountsById.get(lead.Matched_Account__c) : undefined;
-    const accountMatches: AccountMatch[] = preset
-      ? [{ accountId: preset.id, ownerId: preset.ownerId, score: 0, reasons: ['Matched_Account__c'] }]
-      : matchLeadToAccounts(
-          { email: lead.Email, website: lead.Website, company: lead.Company },
-          accountIndex,
-        );
-    trace.accountMatches = accountMatches.map(({ accountId, score, reasons }) => ({
-      accountId,
-      score,
-      reasons,
-    }));
-    const matchedAccountId = accountMatches.length ? accountMatches[0].accountId : null;
-    // Criteria see the match the way the org does, where routing sets Matched_Account__c first.
-    const view: SRecord = matchedAccountId ? { ...lead, Matched_Account__c: matchedAccountId } : lead;
-    let candidates: Candidate[] = [];
-    const done = (
-      rule: RoutingRule | null,
-      ownerId: string,
-      ownerType: 'User' | 'Queue',
-      fallbackUsed: boolean,
-    ): Assignment => ({
-      leadId,
-      ownerId,
-      ownerType,
-      rule: rule ? rule.name : null,
-      method: rule ? rule.method : 'Fallback',
-      fallbackUsed,
-      matchedAccountId,
-      candidates,
-      trace,
-    });
-
-    for (const rule of rules) {
-      if (!matchesCriteria(view, criteria.get(rule.name) ?? [])) {
-        trace.rulesTried.push({
-          rule: rule.name,
-          matched: false,
-          note: `criteria not met: ${rule.criteria}`,
-        });
-        continue;
-      }
-      if (rule.method === 'Account-Based') {
-        if (!matchedAccountId) {
-          trace.rulesTried.push({ rule: rule.name, matched: false, note: 'no matching account' });
-          continue;
-        }
-        const m = accountMatches[0];
-        const tie = accountMatches.length > 1 ? ` (best of ${accountMatches.length} matching accounts)` : '';
-        const unavailable = ownerUnavailable(m.ownerId, input.reps, openLeads[m.ownerId], now, inactiveUsers);
-        if (unavailable) {
-          trace.rulesTried.push({
-            rule: rule.name,
-            matched: false,
-            note: `account ${m.accountId}: owner ${m.ownerId} is ${unavailable}; next rule`,
-          });
-          continue;
-        }
-        trace.rulesTried.push({
-          rule: rule.name,
-          matched: true,
-          note: `account ${m.accountId}: ${m.reasons.join(', ')}${tie}`,
-        });
-        return done(rule, m.ownerId, 'User', false);
-      }
-      if (rule.targetUser && inactiveUsers.has(rule.targetUser)) {
-        trace.rulesTried.push({
-          rule: rule.name,
-          matched: false,
-          note: `target user ${rule.targetUser} is inactive; next rule`,
-        });
-        continue;
-      }
-      if (rule.targetUser) {
-        trace.rulesTried.push({ rule: rule.name, matched: true, note: `target user ${rule.targetUser}` });
-        return done(rule, rule.targetUser, 'User', false);
-      }
-      if (rule.targetPool) {
-        const skill: SkillNeed | null =
-          rule.method === 'Skill'
-            ? {
-                language: (lead.Preferred_Language__c as string | null | undefined) || null,
-                productLine: (lead.Product_Interest__c as string | null | undefined) || null,
-              }
-            : null;
-        const poolReps = pools.get(rule.targetPool) ?? [];
-        candidates = poolReps.map((r) => ({
-          userId: r.userId,
-          name: r.name,
-          skippedReason: skipReason(r, openLeads[r.userId], now, skill),
-        }));
-        const eligible = poolReps.filter((_, k) => candidates[k].skippedReason === null);
-        const state = (pointers[rule.targetPool] ??= {});
-        const before = { ...state };
-        const chosen = pickWeighted(eligible, state);
-        if (chosen) {
-          trace.pool = rule.targetPool;
-          trace.pointerBefore = before;
-          trace.pointerAfter = { ...state };
-          trace.rulesTried.push({
-            rule: rule.name,
-            matched: true,
-            note: `pool ${rule.targetPool}: ${eligible.length} of ${poolReps.length} reps eligible, chose ${chosen.userId}`,
-          });
-          return done(rule, chosen.userId, 'User', false);
-        }
-        const why = poolReps.length === 0 ? 'pool is empty' : 'no rep eligible';
-        if (rule.targetQueue) {
-          trace.rulesTried.push({
-            rule: rule.name,
-            matched: true,
-            note: `pool ${rule.targetPool}: ${why}; queue ${rule.targetQueue}`,
-          });
-          return done(rule, rule.targetQueue, 'Queue', false);
-        }
-        if (rule.fallbackOwner) {
-          trace.rulesTried.push({
-            rule: rule.name,
-            matched: true,
-            note: `pool ${rule.targetPool}: ${why}; rule fallback ${rule.fallbackOwner}`,
-          });
-          return done(rule, rule.fallbackOwner, 'Queue', true);
-        }
-        trace.rulesTried.push({
-          rule: rule.name,
-          matched: false,
-          note: `pool ${rule.targetPool}: ${why}; next rule`,
-        });
-        continue;
-      }
-      if (rule.targetQueue) {
-        trace.rulesTried.push({ rule: rule.name, matched: true, note: `queue ${rule.targetQueue}` });
-        return done(rule, rule.targetQueue, 'Queue', false);
-      }
-      throw new RuleInputError(
-        `Routing rule ${rule.name}: set Target_User__c, Target_Pool__c or Target_Queue__c (method ${rule.method})`,
-      );
+  for (const rep of setup.reps) {
+    const rows = rowsByUser.get(rep.userId) ?? [];
+    rows.push(rep);
+    rowsByUser.set(rep.userId, rows);
+  }
+  const inactiveUsers = new Set(setup.inactiveUsers ?? []);
+  const fallback = setup.fallbackOwner || DEFAULT_FALLBACK_QUEUE;
+  // Out_Of_Office_Until__c values parsed once each (parsed when first read, so a bad value fails as route() does)
+  const instants = new Map<string, number>();
+  const outUntil = (rep: Rep): number | null => {
+    const v = rep.outOfOfficeUntil;
+    if (!v) return null;
+    let ms = instants.get(v);
+    if (ms === undefined) {
+      ms = parseInstant(v, `rep ${rep.userId} outOfOfficeUntil`);
+      instants.set(v, ms);
     }
-    trace.rulesTried.push({
-      rule: '(fallback)',
-      matched: true,
-      note: `no rule assigned the lead; fallback ${fallback}`,
-    });
-    return done(null, fallback, 'Queue', true);
+    return ms;
   };
-  const assignments = input.leads.map((lead, i) => {
-    const a = routeOne(lead, i);
-    // every lead a rep with an availability row receives counts against that rep's capacity
-    if (a.ownerType === 'User' && a.ownerId in openLeads) openLeads[a.ownerId] += 1;
+  const prepared: Prepared = { rules, criteria, pools, rowsByUser, inactiveUsers, fallback, outUntil };
+
+  return (call: RouterCall): RouteResult => {
+    const openLeads: Record<string, number> = {};
+    // Open_Leads__c counts the user's open leads; a user with rows in several pools: the highest row
+    for (const rep of sortedReps)
+      openLeads[rep.userId] = Math.max(openLeads[rep.userId] ?? 0, rep.openLeads ?? 0);
+    const ctx: CallContext = {
+      now: parseInstant(call.now, 'now'),
+      openLeads,
+      accountIndex: indexAccounts(call.accounts),
+      accountsById: new Map(call.accounts.map((a) => [a.id, a])),
+      pointers: call.pointers,
+    };
+    const assignments: Assignment[] = new Array(call.leads.length);
+    const ownerCounts: Record<string, number> = {};
+    for (let i = 0; i < call.leads.length; i++) {
+      const a = routeOne(prepared, call.leads[i], i, ctx);
+      // every lead a rep with an availability row receives counts against that rep's capacity
+      if (a.ownerType === 'User' && a.ownerId in openLeads) openLeads[a.ownerId] += 1;
+      assignments[i] = a;
+    }
+    for (const a of assignments) ownerCounts[a.ownerId] = (ownerCounts[a.ownerId] ?? 0) + 1;
+    return { assignments, pointers: call.pointers, openLeads, ownerCounts };
+  };
+}
+
+interface Prepared {
+  rules: RoutingRule[];
+  criteria: Map<string, Criterion[]>;
+  pools: Map<string, Rep[]>;
+  rowsByUser: Map<string, Rep[]>;
+  inactiveUsers: Set<string>;
+  fallback: string;
+  outUntil: (rep: Rep) => number | null;
+}
+
+/** skipReason with the prepared out-of-office instants. */
+function repSkip(
+  p: Prepared,
+  rep: Rep,
+  openLeads: number,
+  now: number,
+  skill: SkillNeed | null,
+): SkipReason | null {
+  if (rep.active === false) return 'inactive';
+  const ooo = p.outUntil(rep);
+  if (ooo !== null && ooo > now) return 'out_of_office';
+  if (rep.capacity !== null && rep.capacity !== undefined && openLeads >= rep.capacity) return 'at_capacity';
+  if ((rep.weight ?? 1) <= 0) return 'zero_weight';
+  if (skill) {
+    const has = (list: string[] | undefined, v: string) => {
+      const lv = v.toLowerCase();
+      return (list ?? []).some((x) => x.toLowerCase() === lv);
+    };
+    if (skill.language && !has(rep.languages, skill.language)) return 'skill_mismatch';
+    if (skill.productLine && !has(rep.productLines, skill.productLine)) return 'skill_mismatch';
+  }
+  return null;
+}
+
+/** ownerUnavailable with the prepared rows per user. */
+function ownerOut(
+  p: Prepared,
+  ownerId: string,
+  openLeads: number | undefined,
+  now: number,
+): OwnerUnavailable | null {
+  if (p.inactiveUsers.has(ownerId)) return 'inactive';
+  const rows = p.rowsByUser.get(ownerId) ?? [];
+  if (
+    rows.some((r) => {
+      const ooo = p.outUntil(r);
+      return ooo !== null && ooo > now;
+    })
+  )
+    return 'out_of_office';
+  if (rows.some((r) => r.capacity !== null && r.capacity !== undefined && (openLeads ?? 0) >= r.capacity))
+    return 'at_capacity';
+  return null;
+}
+
+/** pickWeighted over reps already in userId order (a pool's order). */
+function pickWeightedSorted(eligible: Rep[], state: Record<string, number>): Rep | null {
+  let total = 0;
+  let best: Rep | null = null;
+  for (const rep of eligible) {
+    const w = rep.weight ?? 1;
+    total += w;
+    state[rep.userId] = (state[rep.userId] ?? 0) + w;
+    if (!best || state[rep.userId] > state[best.userId]) best = rep;
+  }
+  if (best) state[best.userId] -= total;
+  return best;
+}
+
+/** The lead's account matches: the account already on the lead (Matched_Account__c), else the computed best. */
+function accountMatchesOf(lead: SRecord, ctx: CallContext): AccountMatch[] {
+  const preset =
+    typeof lead.Matched_Account__c === 'string' ? ctx.accountsById.get(lead.Matched_Account__c) : undefined;
+  return preset
+    ? [{ accountId: preset.id, ownerId: preset.ownerId, score: 0, reasons: ['Matched_Account__c'] }]
+    : matchLeadToAccounts(
+        { email: lead.Email, website: lead.Website, company: lead.Company },
+        ctx.accountIndex,
+      );
+}
+
+/** Routes one lead: the first rule that assigns it, else the fallback owner. */
+function routeOne(p: Prepared, lead: SRecord, i: number, ctx: CallContext): Assignment {
+  const trace: RoutingTrace = {
+    rulesTried: [],
+    pool: null,
+    pointerBefore: null,
+    pointerAfter: null,
+    accountMatches: [],
+  };
+  const accountMatches = accountMatchesOf(lead, ctx);
+  trace.accountMatches = accountMatches.map(({ accountId, score, reasons }) => ({
+    accountId,
+    score,
+    reasons,
+  }));
+  const matchedAccountId = accountMatches.length ? accountMatches[0].accountId : null;
+  const a: Assignment = {
+    leadId: String(lead.Id ?? `#${i}`),
+    ownerId: p.fallback,
+    ownerType: 'Queue',
+    rule: null,
+    method: 'Fallback',
+    fallbackUsed: true,
+    matchedAccountId,
+    candidates: [],
+    trace,
+  };
+  const done = (rule: RoutingRule, ownerId: string, ownerType: 'User' | 'Queue', fallbackUsed: boolean) => {
+    a.ownerId = ownerId;
+    a.ownerType = ownerType;
+    a.rule = rule.name;
+    a.method = rule.method;
+    a.fallbackUsed = fallbackUsed;
     return a;
+  };
+  const tried = (rule: string, matched: boolean, note: string) =>
+    trace.rulesTried.push({ rule, matched, note });
+  // Criteria see the match the way the org does, where routing sets Matched_Account__c first.
+  const view: SRecord = matchedAccountId ? { ...lead, Matched_Account__c: matchedAccountId } : lead;
+
+  for (const rule of p.rules) {
+    if (!matchesCriteria(view, p.criteria.get(rule.name) ?? [])) {
+      tried(rule.name, false, `criteria not met: ${rule.criteria}`);
+      continue;
+    }
+    if (rule.method === 'Account-Based') {
+      if (!matchedAccountId) {
+        tried(rule.name, false, 'no matching account');
+        continue;
+      }
+      const m = accountMatches[0];
+      const tie = accountMatches.length > 1 ? ` (best of ${accountMatches.length} matching accounts)` : '';
+      const unavailable = ownerOut(p, m.ownerId, ctx.openLeads[m.ownerId], ctx.now);
+      if (unavailable) {
+        tried(rule.name, false, `account ${m.accountId}: owner ${m.ownerId} is ${unavailable}; next rule`);
+        continue;
+      }
+      tried(rule.name, true, `account ${m.accountId}: ${m.reasons.join(', ')}${tie}`);
+      return done(rule, m.ownerId, 'User', false);
+    }
+    if (rule.targetUser && p.inactiveUsers.has(rule.targetUser)) {
+      tried(rule.name, false, `target user ${rule.targetUser} is inactive; next rule`);
+      continue;
+    }
+    if (rule.targetUser) {
+      tried(rule.name, true, `target user ${rule.targetUser}`);
+      return done(rule, rule.targetUser, 'User', false);
+    }
+    if (rule.targetPool) {
+      if (routeToPool(p, rule, lead, a, ctx)) return a;
+      continue;
+    }
+    if (rule.targetQueue) {
+      tried(rule.name, true, `queue ${rule.targetQueue}`);
+      return done(rule, rule.targetQueue, 'Queue', false);
+    }
+    throw new RuleInputError(
+      `Routing rule ${rule.name}: set Target_User__c, Target_Pool__c or Target_Queue__c (method ${rule.method})`,
+    );
+  }
+  tried('(fallback)', true, `no rule assigned the lead; fallback ${p.fallback}`);
+  return a;
+}
+
+/**
+ * A pool rule: smooth weighted round-robin over the pool's eligible reps, else the rule's queue, else its fallback
+ * owner. Fills the assignment and returns true when the rule assigned the lead; false: next rule.
+ */
+function routeToPool(
+  p: Prepared,
+  rule: RoutingRule,
+  lead: SRecord,
+  a: Assignment,
+  ctx: CallContext,
+): boolean {
+  const pool = rule.targetPool!;
+  const trace = a.trace;
+  const skill: SkillNeed | null =
+    rule.method === 'Skill'
+      ? {
+          language: (lead.Preferred_Language__c as string | null | undefined) || null,
+          productLine: (lead.Product_Interest__c as string | null | undefined) || null,
+        }
+      : null;
+  const poolReps = p.pools.get(pool) ?? [];
+  const candidates: Candidate[] = new Array(poolReps.length);
+  const eligible: Rep[] = [];
+  for (let k = 0; k < poolReps.length; k++) {
+    const r = poolReps[k];
+    const skippedReason = repSkip(p, r, ctx.openLeads[r.userId], ctx.now, skill);
+    candidates[k] = { userId: r.userId, name: r.name, skippedReason };
+    if (skippedReason === null) eligible.push(r);
+  }
+  a.candidates = candidates;
+  const state = (ctx.pointers[pool] ??= {});
+  const before = { ...state };
+  const chosen = pickWeightedSorted(eligible, state);
+  const assign = (ownerId: string, ownerType: 'User' | 'Queue', fallbackUsed: boolean, note: string) => {
+    trace.rulesTried.push({ rule: rule.name, matched: true, note });
+    a.ownerId = ownerId;
+    a.ownerType = ownerType;
+    a.rule = rule.name;
+    a.method = rule.method;
+    a.fallbackUsed = fallbackUsed;
+    return true;
+  };
+  if (chosen) {
+    trace.pool = pool;
+    trace.pointerBefore = before;
+    trace.pointerAfter = { ...state };
+    return assign(
+      chosen.userId,
+      'User',
+      false,
+      `pool ${pool}: ${eligible.length} of ${poolReps.length} reps eligible, chose ${chosen.userId}`,
+    );
+  }
+  const why = poolReps.length === 0 ? 'pool is empty' : 'no rep eligible';
+  if (rule.targetQueue)
+    return assign(rule.targetQueue, 'Queue', false, `pool ${pool}: ${why}; queue ${rule.targetQueue}`);
+  if (rule.fallbackOwner)
+    return assign(
+      rule.fallbackOwner,
+      'Queue',
+      true,
+      `pool ${pool}: ${why}; rule fallback ${rule.fallbackOwner}`,
+    );
+  trace.rulesTried.push({ rule: rule.name, matched: false, note: `pool ${pool}: ${why}; next rule` });
+  return false;
+}
+
+/** Routes every lead in order; pointers and open-lead counts carry from one lead to the next. */
+export function route(input: RouteInput): RouteResult {
+  const now = input.now;
+  parseInstant(now, 'now');
+  const router = prepareRouter({
+    rules: input.rules,
+    reps: input.reps,
+    fallbackOwner: input.fallbackOwner,
+    inactiveUsers: input.inactiveUsers,
   });
-  const ownerCounts: Record<string, number> = {};
-  for (const a of assignments) ownerCounts[a.ownerId] = (ownerCounts[a.ownerId] ?? 0) + 1;
-  return { assignments, pointers, openLeads, ownerCounts };
+  const pointers: PointerState = JSON.parse(JSON.stringify(input.pointers ?? {})) as PointerState;
+  return router({ leads: input.leads, accounts: input.accounts, pointers, now });
 }
 
 /** Lead statuses (lower case) that end a rep's work on a lead, besides any status starting "closed". */

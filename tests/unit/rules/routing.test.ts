@@ -3,8 +3,10 @@ import { accountCandidatesFor, accountDomainKey, accountNameKey } from '../../..
 import {
   capacityHolder,
   pickWeighted,
+  prepareRouter,
   releaseCapacity,
   route,
+  type PointerState,
   type Rep,
   type RouteInput,
   type RoutingRule,
@@ -263,5 +265,126 @@ describe('account candidates by indexed key', () => {
       '001D',
     ]);
     expect(accountCandidatesFor([{ Email: 'jo@gmail.com', Website: 'cme.com' }], accounts)).toEqual([]);
+  });
+});
+
+describe('prepareRouter', () => {
+  // a small seeded generator (mulberry32) so a failure reproduces
+  const rng = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(r: () => number, xs: T[]): T => xs[Math.floor(r() * xs.length)];
+
+  it('routes call after call like route() on copies, with pointers updated in place and rows kept current', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = rng(seed);
+      const pools = ['NA', 'EMEA', 'APAC'];
+      const users = Array.from(
+        { length: 3 + Math.floor(r() * 12) },
+        (_, i) => `005U${String(i).padStart(2, '0')}`,
+      );
+      const reps: Rep[] = users.map((u) => ({
+        userId: u,
+        name: `Rep ${u}`,
+        pool: pick(r, pools),
+        capacity: r() < 0.3 ? null : Math.floor(r() * 6),
+        openLeads: Math.floor(r() * 4),
+        weight: pick(r, [1, 1, 2, 3, 0]),
+        active: r() > 0.1,
+        outOfOfficeUntil: r() < 0.2 ? '2026-03-12T00:00:00Z' : null,
+        languages: r() < 0.5 ? ['French'] : ['English', 'German'],
+        productLines: r() < 0.5 ? ['Core'] : ['Analytics'],
+      }));
+      // a user with rows in two pools
+      reps.push({ ...reps[0], pool: pick(r, pools), openLeads: Math.floor(r() * 5) });
+      const owners = [users[0], users[1], 'owner-x'];
+      const routingRules: RoutingRule[] = [
+        { name: 'Named', priority: 10, method: 'Account-Based' },
+        {
+          name: 'Skill_FR',
+          priority: 20,
+          method: 'Skill',
+          criteria: 'Preferred_Language__c equals French',
+          targetPool: 'EMEA',
+        },
+        {
+          name: 'VIP',
+          priority: 25,
+          method: 'Territory',
+          criteria: 'LeadSource equals Partner',
+          targetUser: users[2],
+        },
+        { name: 'NA', priority: 30, method: 'Territory', criteria: 'Country in US;CA', targetPool: 'NA' },
+        {
+          name: 'EU',
+          priority: 40,
+          method: 'Territory',
+          criteria: 'Country in DE;FR',
+          targetPool: 'EMEA',
+          targetQueue: 'EU_Queue',
+        },
+        { name: 'AP', priority: 50, method: 'Round-Robin', targetPool: 'APAC', fallbackOwner: 'AP_Fallback' },
+        { name: 'Off', priority: 5, method: 'Territory', targetQueue: 'Never', active: false },
+      ];
+      const accounts = [
+        { id: 'a1', name: 'Acme Inc', website: 'acme.com', ownerId: pick(r, owners) },
+        { id: 'a2', name: 'Globex', website: 'globex.io', ownerId: pick(r, owners) },
+        { id: 'a3', name: 'Acme Corp', website: 'acme-corp.com', ownerId: pick(r, owners) },
+      ];
+      const inactiveUsers = r() < 0.5 ? [users[2]] : [];
+      const router = prepareRouter({ rules: routingRules, reps, inactiveUsers });
+      let pointers: PointerState = {};
+      const live = pointers;
+      for (let call = 0; call < 6; call++) {
+        const leads = Array.from({ length: 1 + Math.floor(r() * 25) }, (_, i) => ({
+          Id: `L${call}-${i}`,
+          Country: pick(r, ['US', 'CA', 'DE', 'FR', 'JP', null]),
+          Email: pick(r, ['x@acme.com', 'y@globex.io', 'z@gmail.com', null]),
+          Company: pick(r, ['Acme Inc', 'Globex', 'Initech', null]),
+          Preferred_Language__c: pick(r, ['French', 'German', null]),
+          Product_Interest__c: pick(r, ['Core', 'Analytics', null]),
+          LeadSource: pick(r, ['Partner', 'Web']),
+        }));
+        const now = pick(r, ['2026-03-10T15:00:00Z', '2026-03-13T09:00:00Z']);
+        const callAccounts = accounts.filter(() => r() < 0.8);
+        const expected = route({
+          leads,
+          rules: routingRules,
+          reps: JSON.parse(JSON.stringify(reps)) as Rep[],
+          accounts: callAccounts,
+          pointers,
+          inactiveUsers,
+          now,
+        });
+        const got = router({ leads, accounts: callAccounts, pointers: live, now });
+        expect(got, `seed ${seed} call ${call}`).toEqual(expected);
+        expect(got.pointers).toBe(live);
+        pointers = expected.pointers;
+        // the caller keeps the rows current between calls, as the demo's routing desk does
+        for (const rp of reps) {
+          rp.openLeads = Math.max(0, got.openLeads[rp.userId] - Math.floor(r() * 2));
+          rp.outOfOfficeUntil = r() < 0.2 ? '2026-03-14T00:00:00Z' : null;
+        }
+      }
+    }
+  });
+
+  it('a bad Out_Of_Office_Until__c fails only when a lead reaches that rep, as route() does', () => {
+    const reps = [rep('u1'), rep('u2', { pool: 'EMEA', outOfOfficeUntil: 'soon' })];
+    const router = prepareRouter({ rules, reps });
+    const ok = router({ leads: usLeads(2), accounts: [], pointers: {}, now: '2026-03-10T15:00:00Z' });
+    expect(ok.assignments.map((a) => a.ownerId)).toEqual(['u1', 'u1']);
+    const emea: RoutingRule[] = [{ name: 'EU', priority: 1, method: 'Territory', targetPool: 'EMEA' }];
+    expect(() =>
+      prepareRouter({ rules: emea, reps })({
+        leads: usLeads(1),
+        accounts: [],
+        pointers: {},
+        now: '2026-03-10T15:00:00Z',
+      }),
+    ).toThrow(/rep u2 outOfOfficeUntil: "soon" is not an ISO-8601 datetime/);
   });
 });

@@ -8,7 +8,7 @@
 //   places.ts, sales.ts   reference data tables (what is drawn from; no rule values)
 //   people.ts             users and pools, accounts, contacts, campaigns
 //   arrivals.ts           who arrives as a lead, and when
-//   routing.ts            the routing desk: route() in chunks, capacity and PTO over time
+//   routing.ts            the routing desk: the prepared router in chunks, capacity and PTO over time
 //   funnel.ts             the funnel over time: scoring, MQL, SLA, qualification, conversion
 //   opportunities.ts      deals through the stage policies, terms and approval tiers
 //   rules.ts              the config prepared once; history.ts the history-row writers; state.ts the state

@@ -1,15 +1,22 @@
 // The demo's routing desk: the Rep_Availability__c rows, round-robin pointers and account index the routing rules
-// see, kept over the two years. Leads are routed by the rules' own route() (the step the engine model's
-// applyRouting runs for TA_Lead_Route) in chunks, as the org's trigger routes a bulk insert: a chunk is up to
-// ROUTE_CHUNK leads arriving on the same day, routed at the first one's time. Before each chunk, the leads that
-// left their reps by then give their capacity back (TA_Lead_Capacity) and today's PTO is set on the rows.
+// see, kept over the two years. Leads are routed by the rules' own router (prepareRouter, which route() runs; the
+// step the engine model's applyRouting runs for TA_Lead_Route) in chunks, as the org's trigger routes a bulk
+// insert: a chunk is up to ROUTE_CHUNK leads arriving on the same day, routed at the first one's time. Before each
+// chunk, the leads that left their reps by then give their capacity back (TA_Lead_Capacity) and today's PTO is set
+// on the rows.
 import {
   companyEmailDomain,
   normalizeCompany,
   websiteDomain,
   type AccountCandidate,
 } from '../../rules/match.ts';
-import { route, type Assignment, type PointerState, type Rep } from '../../rules/routing.ts';
+import {
+  prepareRouter,
+  type Assignment,
+  type PointerState,
+  type Rep,
+  type Router,
+} from '../../rules/routing.ts';
 import type { SRecord } from '../../rules/types.ts';
 import type { AccountRow, DemoState } from './state.ts';
 
@@ -73,6 +80,8 @@ export interface RoutingDesk {
   ptoDay: number;
   /** Queue Ids by DeveloperName. */
   queues: Map<string, string>;
+  /** The config's routing rules prepared over the reps, made at the first chunk (every rep exists by then). */
+  router: Router | null;
 }
 
 export function newDesk(): RoutingDesk {
@@ -86,6 +95,7 @@ export function newDesk(): RoutingDesk {
     candidates: new WeakMap(),
     ptoDay: -1,
     queues: new Map(),
+    router: null,
   };
 }
 
@@ -164,14 +174,16 @@ function advanceTo(s: DemoState, now: number): void {
 export function routeChunk(s: DemoState, leads: SRecord[], now: number): Assignment[] {
   advanceTo(s, now);
   const desk = s.desk;
-  const result = route({
-    leads,
+  desk.router ??= prepareRouter({
     rules: s.rules.config.routingRules,
     reps: desk.reps,
+    inactiveUsers: desk.inactiveUsers,
+  });
+  const result = desk.router({
+    leads,
     accounts: candidatesFor(desk, leads, now),
     pointers: desk.pointers,
     now: new Date(now).toISOString(),
-    inactiveUsers: desk.inactiveUsers,
   });
   desk.pointers = result.pointers;
   for (const rep of desk.reps) rep.openLeads = result.openLeads[rep.userId] ?? rep.openLeads;
