@@ -1,136 +1,81 @@
-import { parseArgs } from 'node:util';
+// The standalone entry: `revops <command>` (scripts/bin/revops.js) and `npm run revops -- <command>` run the same
+// oclif command classes as `sf revops <command>` (the plugin: package.json "oclif"), in this process.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
-import { commands } from './commands/index.ts';
-import type { Command, CommandContext } from './commands/types.ts';
+import { Config, run, type Command } from '@oclif/core';
+import { COMMANDS } from './commands/index.ts';
+import { RevopsCommand } from './commands/base.ts';
 import { toolingGate, type VerifyGate } from './commands/gate.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-
-const GLOBAL_FLAGS = {
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const;
-
-function helpText(): string {
-  const lines = [
-    `revops ${pkg.version}: RevOps Engine command line`,
-    '',
-    'Usage: revops <command> [flags]    (or: npm run revops -- <command> [flags])',
-    '',
-    'Commands:',
-    ...commands.map((c) => `  ${c.words.join(' ').padEnd(18)} ${c.summary}`),
-    '',
-    'Global flags:',
-    '  --json             machine-readable output: {"status":0,"result":...,"warnings":[]}',
-    '  -h, --help         help for a command',
-    '  --version          print the version',
-  ];
-  return lines.join('\n');
-}
-
-function commandHelp(c: Command): string {
-  const flags = Object.entries(c.flags).map(([name, def]) => {
-    const short = 'short' in def && def.short ? `-${def.short}, ` : '    ';
-    return `  ${short}--${name}${def.type === 'string' ? ' <value>' : ''}`;
-  });
-  return [
-    c.summary,
-    '',
-    `Usage: ${c.usage}`,
-    '',
-    'Flags:',
-    ...flags,
-    ...(c.examples?.length ? ['', 'Examples:', ...c.examples.map((e) => `  ${e}`)] : []),
-  ].join('\n');
-}
-
-/** Longest match of command words at the front of argv. */
-function findCommand(argv: string[]): { command?: Command; rest: string[] } {
-  const words = argv.filter((a) => !a.startsWith('-'));
-  let best: Command | undefined;
-  for (const c of commands) {
-    if (c.words.every((w, i) => words[i] === w) && (!best || c.words.length > best.words.length)) best = c;
-  }
-  if (!best) return { rest: argv };
-  const rest = [...argv];
-  for (const w of best.words) rest.splice(rest.indexOf(w), 1);
-  return { command: best, rest };
-}
 
 /** What main() hands every command; tests may pass their own. The gate is the CLI's one door to tooling/. */
 export interface CliDeps {
   gate: VerifyGate;
 }
 
+let config: Promise<Config> | undefined;
+
+/**
+ * `revops report --demo` is `sf revops report --demo`: the command words get the plugin's topic in front;
+ * `revops help report` is `sf help revops report`.
+ */
+function oclifArgv(argv: string[]): string[] {
+  if (argv[0] === 'help') return ['help', 'revops', ...argv.slice(1)];
+  return ['revops', ...argv];
+}
+
+/** The command the words at the front of argv name (longest match), unless help is asked for. */
+function findCommand(argv: string[]): { id: string; rest: string[] } | undefined {
+  const dash = argv.indexOf('--');
+  if (argv.slice(0, dash < 0 ? undefined : dash).some((a) => a === '--help' || a === '-h')) return undefined;
+  for (let n = argv.length; n > 0; n--) {
+    const words = argv.slice(0, n);
+    if (words.some((w) => w.startsWith('-'))) continue;
+    const id = words.join(':');
+    if (id in COMMANDS) return { id, rest: argv.slice(n) };
+  }
+  return undefined;
+}
+
+function exitCodeOf(err: unknown): number {
+  const e = err as { oclif?: { exit?: number }; exitCode?: number };
+  if (typeof e?.oclif?.exit === 'number') return e.oclif.exit;
+  if (typeof e?.exitCode === 'number') return e.exitCode;
+  return 1;
+}
+
 export async function main(argv: string[], deps: CliDeps = { gate: toolingGate }): Promise<number> {
-  if (argv.includes('--version') || argv[0] === 'version') {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === 'version')) {
     process.stdout.write(`revops ${pkg.version} node-${process.version}\n`);
     return 0;
   }
-  const { command, rest } = findCommand(argv);
-  if (!command) {
-    const unknown = argv.find((a) => !a.startsWith('-'));
-    if (unknown) {
-      process.stderr.write(`Unknown command "${unknown}". Run "revops --help" to list the commands.\n`);
-      return 2;
-    }
-    process.stdout.write(helpText() + '\n');
-    return 0;
-  }
-  const json = argv.includes('--json');
-  const warnings: string[] = [];
+  config ??= Config.load({ root });
+  const cfg = await config;
+  RevopsCommand.gate = deps.gate;
+  const args = oclifArgv(argv);
+  const before = process.exitCode;
+  process.exitCode = undefined;
   try {
-    const parsed = parseArgs({
-      args: rest,
-      options: { ...GLOBAL_FLAGS, ...command.flags },
-      allowPositionals: true,
-      strict: true,
-    });
-    if (parsed.values.help) {
-      process.stdout.write(commandHelp(command) + '\n');
-      return 0;
-    }
-    const ctx: CommandContext = {
-      flags: parsed.values,
-      args: parsed.positionals,
-      json,
-      warn: (m) => {
-        warnings.push(m);
-        if (!json) process.stderr.write(`Warning: ${m}\n`);
-      },
-      progress: (m) => {
-        if (!json) process.stderr.write(`${m}\n`);
-      },
-      gate: deps.gate,
-    };
-    const out = await command.run(ctx);
-    const exitCode = out.exitCode ?? 0;
-    if (json)
-      process.stdout.write(
-        JSON.stringify({ status: exitCode, result: out.result, warnings }, null, 2) + '\n',
-      );
-    else if (out.human) process.stdout.write(out.human.endsWith('\n') ? out.human : out.human + '\n');
-    return exitCode;
+    const found = findCommand(args);
+    if (found) {
+      // this process's own command classes (tests replace parts of them), with oclif's metadata of the command
+      const Class = COMMANDS[found.id];
+      const cached = { ...cfg.findCommand(found.id)!, load: async (): Promise<Command.Class> => Class };
+      await cfg.runCommand(found.id, found.rest, cached);
+    } else await run(args, cfg);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    const e = err as Error & { actions?: string[]; exitCode?: number };
-    const exitCode = typeof e.exitCode === 'number' && e.exitCode > 0 ? e.exitCode : 1;
-    const name = e.name && e.name !== 'Error' ? e.name : 'RevOpsError';
-    if (json) {
-      process.stdout.write(
-        JSON.stringify(
-          { status: exitCode, name, message: e.message, actions: e.actions ?? [], warnings },
-          null,
-          2,
-        ) + '\n',
-      );
-    } else {
-      process.stderr.write(`Error (${name}): ${e.message}\n`);
-      for (const a of e.actions ?? []) process.stderr.write(`  Try this: ${a}\n`);
-    }
-    return exitCode;
+    const code = exitCodeOf(err);
+    // SfCommand has printed its own errors (human or the --json envelope); oclif's (unknown command) are ours to print
+    const e = err as Error & { skipOclifErrorHandling?: boolean; oclif?: unknown };
+    if (!e.skipOclifErrorHandling && !(code === 0 && e.oclif)) process.stderr.write(`${e.message}\n`);
+    return code;
+  } finally {
+    RevopsCommand.gate = toolingGate;
+    process.exitCode = before;
   }
 }
 

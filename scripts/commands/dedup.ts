@@ -1,5 +1,4 @@
-import { readFileSync, existsSync } from 'node:fs';
-import type { Command, CommandContext } from './types.ts';
+import { Flags } from '@salesforce/sf-plugins-core';
 import { ReportError } from '../lib/reports/db.ts';
 import { openSnapshotFor, writeHtmlReport, writeTextFile } from '../lib/reports/snapshot.ts';
 import {
@@ -10,146 +9,122 @@ import {
   toJson,
   type DedupResult,
 } from '../lib/reports/dedup/report.ts';
-import {
-  FEBRL_MAPPING,
-  parsePersonMapping,
-  type PersonMapping,
-  type SfObject,
-} from '../lib/reports/dedup/profiles.ts';
+import type { SfObject } from '../lib/reports/dedup/profiles.ts';
 import { dedupRuleFor, reportConfig } from '../lib/reports/config.ts';
+import { defaultCountry, mappingFrom } from '../lib/reports/mapping.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
-import { CALLING_CODES, countryCode } from '../lib/rules/match.ts';
 import { applyMerges, undoMerges } from '../lib/reports/dedup/apply.ts';
-import { str } from './format.ts';
+import { configFlag, htmlFlag, loadMessages, RevopsCommand, snapshotFlag, targetOrgFlag } from './base.ts';
 
-const OBJECTS: SfObject[] = ['Lead', 'Contact', 'Account'];
+const messages = loadMessages('revops.dedup');
 
-function mappingFrom(flag: string | undefined): PersonMapping {
-  if (!flag || flag === 'febrl') return FEBRL_MAPPING;
-  if (!existsSync(flag))
-    throw new ReportError(`Mapping file not found: ${flag}`, [
-      'Use --mapping febrl or a JSON file such as {"id":"rec_id","givenName":"given_name","surname":"surname"}.',
-    ]);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(flag, 'utf8'));
-  } catch (e) {
-    throw new ReportError(`Mapping file ${flag} is not valid JSON: ${(e as Error).message}`);
-  }
-  return parsePersonMapping(json, flag);
-}
+type DedupJson = ReturnType<typeof toJson> & { apply?: Awaited<ReturnType<typeof applyMerges>> };
 
-/** --default-country: the country of national phone numbers on records whose own country is blank or unknown. */
-function defaultCountry(flag: string | undefined): string {
-  if (flag === undefined) return 'US';
-  const code = countryCode(flag);
-  if (!code)
-    throw new ReportError(`--default-country "${flag}" has no calling code here.`, [
-      `Use an ISO code or a country name: ${Object.keys(CALLING_CODES).join(', ')}.`,
-    ]);
-  return code;
-}
+export default class Dedup extends RevopsCommand<DedupJson> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+  public static readonly flags = {
+    snapshot: snapshotFlag(),
+    'from-export': Flags.string({
+      summary: messages.getMessage('flags.from-export.summary'),
+      helpValue: '<path>',
+      exclusive: ['snapshot', 'apply'],
+    }),
+    mapping: Flags.string({
+      summary: messages.getMessage('flags.mapping.summary'),
+      helpValue: 'febrl|<file>',
+      dependsOn: ['from-export'],
+    }),
+    object: Flags.string({
+      summary: messages.getMessage('flags.object.summary'),
+      description: messages.getMessage('flags.object.description'),
+      helpValue: 'Lead|Contact|Account',
+    }),
+    'default-country': Flags.string({
+      summary: messages.getMessage('flags.default-country.summary'),
+      helpValue: '<country>',
+    }),
+    config: configFlag(),
+    'review-csv': Flags.string({
+      summary: messages.getMessage('flags.review-csv.summary'),
+      helpValue: '<file>',
+    }),
+    html: htmlFlag(),
+    apply: Flags.boolean({ summary: messages.getMessage('flags.apply.summary') }),
+    execute: Flags.boolean({ summary: messages.getMessage('flags.execute.summary'), dependsOn: ['apply'] }),
+    'target-org': targetOrgFlag(),
+    log: Flags.string({ summary: messages.getMessage('flags.log.summary'), helpValue: '<file>' }),
+  };
 
-export const dedup: Command = {
-  words: ['dedup'],
-  summary:
-    'Find duplicate leads, contacts or accounts (blocking, fuzzy scoring, clusters, survivorship); review CSV; merge with undo',
-  usage:
-    'revops dedup [--snapshot FILE | --from-export PATH [--mapping febrl|FILE]] [--object Lead|Contact|Account] [--default-country CC] [--review-csv FILE] [--html FILE] [--apply -o ORG [--execute] [--log FILE]]',
-  flags: {
-    snapshot: { type: 'string' },
-    'from-export': { type: 'string' },
-    mapping: { type: 'string' },
-    object: { type: 'string' },
-    'default-country': { type: 'string' },
-    config: { type: 'string' },
-    'review-csv': { type: 'string' },
-    html: { type: 'string' },
-    apply: { type: 'boolean', default: false },
-    execute: { type: 'boolean', default: false },
-    'target-org': { type: 'string', short: 'o' },
-    log: { type: 'string' },
-  },
-  examples: [
-    'revops dedup --object Lead --review-csv out/lead-review.csv --html out/dedup.html',
-    'revops dedup --object Contact --default-country GB    # national numbers without a mailing country are UK ones',
-    'revops dedup --from-export ../shared/data/febrl/dataset3.csv --mapping febrl --json',
-    'revops dedup --object Lead --apply -o my-sandbox            # dry run: plan + snapshot file, no writes',
-    'revops dedup --object Lead --apply -o my-sandbox --execute  # merge through the Apex REST resource',
-  ],
-  async run(ctx: CommandContext) {
-    const f = ctx.flags;
-    const object = str(f.object) ?? (f['from-export'] ? 'records' : 'Lead');
+  public async run(): Promise<DedupJson> {
+    const { flags } = await this.parse(Dedup);
+    const exportPath = flags['from-export'];
+    const object = flags.object ?? (exportPath ? 'records' : 'Lead');
     let result: DedupResult;
-    if (f['from-export']) {
-      if (f.apply)
-        throw new ReportError('--apply works on snapshots of an org, not on --from-export files.', [
-          'Take a snapshot of the org first: revops snapshot --from-org ORG',
-        ]);
-      result = await dedupExport(str(f['from-export'])!, mappingFrom(str(f.mapping)), object);
+    if (exportPath) {
+      result = await dedupExport(exportPath, mappingFrom(flags.mapping), object);
     } else {
-      if (!OBJECTS.includes(object as SfObject))
-        throw new ReportError(`--object must be one of ${OBJECTS.join(', ')} (got "${object}").`);
-      const { db } = await openSnapshotFor(str(f.snapshot), ctx.progress);
+      if (!(['Lead', 'Contact', 'Account'] as string[]).includes(object))
+        throw new ReportError(`--object must be one of Lead, Contact, Account (got "${object}").`, [], 2);
+      const { db } = await openSnapshotFor(flags.snapshot, this.progress_);
       try {
-        const rule = dedupRuleFor(reportConfig(str(f.config)), object as SfObject, ctx.warn);
+        this.progress_(`Finding duplicate ${object} records ...`);
+        const rule = dedupRuleFor(reportConfig(flags.config), object as SfObject, this.warn_);
         result = await dedupSnapshot(db, {
           ...rule,
-          defaultCountry: defaultCountry(str(f['default-country'])),
+          defaultCountry: defaultCountry(flags['default-country']),
         });
       } finally {
         db.close();
       }
     }
-    if (f['review-csv']) {
-      writeTextFile(str(f['review-csv'])!, reviewCsv(result));
-      ctx.progress(`Review sheet written to ${f['review-csv']}`);
+    if (flags['review-csv']) {
+      writeTextFile(flags['review-csv'], reviewCsv(result));
+      this.note(`Review sheet written to ${flags['review-csv']}`);
     }
-    if (f.html) ctx.progress(`HTML report written to ${writeHtmlReport(str(f.html)!, [dedupDoc(result)])}`);
+    if (flags.html) this.note(`HTML report written to ${writeHtmlReport(flags.html, [dedupDoc(result)])}`);
     if (result.windowedBlocks)
-      ctx.warn(
+      this.warn_(
         `${result.windowedBlocks} large blocks were compared with a sliding window (sorted neighbourhood).`,
       );
     const human = renderTerminal(dedupDoc(result));
-    if (!f.apply) return { result: toJson(result), human };
-    const org = str(f['target-org']);
-    if (!org)
-      throw new ReportError(
-        '--apply needs the org to merge in: -o ORG (an sf CLI alias, a username, or an access token).',
-      );
+    if (!flags.apply) return this.finish({ result: toJson(result), human });
+    const org = this.orgOrDefault(flags['target-org'], 'revops dedup --apply -o my-sandbox');
     const plan = await applyMerges({
       result,
       org,
-      execute: f.execute === true,
-      log: str(f.log),
-      progress: ctx.progress,
+      execute: flags.execute,
+      log: flags.log,
+      progress: this.progress_,
     });
     // a failed or stopped merge run exits non-zero, with the summary naming what failed and how to resume
-    return {
+    return this.finish({
       result: { ...toJson(result), apply: plan },
       human: human + '\n' + plan.summary,
       exitCode: plan.exitCode,
-    };
-  },
-};
+    });
+  }
+}
 
-export const dedupUndo: Command = {
-  words: ['dedup', 'undo'],
-  summary:
-    "Undo merges recorded in a dedup log: restores each merged record (same field values, a new Id mapped in the log) and the master's overwritten fields",
-  usage: 'revops dedup undo --log FILE -o ORG [--execute]',
-  flags: {
-    log: { type: 'string' },
-    'target-org': { type: 'string', short: 'o' },
-    execute: { type: 'boolean', default: false },
-  },
-  async run(ctx) {
-    const log = str(ctx.flags.log);
-    const org = str(ctx.flags['target-org']);
-    if (!log)
-      throw new ReportError('dedup undo needs --log FILE (the JSON-lines log written by dedup --apply).');
-    if (!org) throw new ReportError('dedup undo needs -o ORG.');
-    const r = await undoMerges({ log, org, execute: ctx.flags.execute === true, progress: ctx.progress });
-    return { result: r, human: r.summary, exitCode: r.exitCode };
-  },
-};
+const undoMessages = loadMessages('revops.dedup.undo');
+
+type UndoResult = Awaited<ReturnType<typeof undoMerges>>;
+
+export class DedupUndo extends RevopsCommand<UndoResult> {
+  public static readonly summary = undoMessages.getMessage('summary');
+  public static readonly description = undoMessages.getMessage('description');
+  public static readonly examples = undoMessages.getMessages('examples');
+  public static readonly flags = {
+    log: Flags.file({ summary: undoMessages.getMessage('flags.log.summary'), required: true, exists: true }),
+    'target-org': targetOrgFlag(),
+    execute: Flags.boolean({ summary: undoMessages.getMessage('flags.execute.summary') }),
+  };
+
+  public async run(): Promise<UndoResult> {
+    const { flags } = await this.parse(DedupUndo);
+    const org = this.orgOrDefault(flags['target-org'], 'revops dedup undo --log FILE -o my-sandbox');
+    const r = await undoMerges({ log: flags.log, org, execute: flags.execute, progress: this.progress_ });
+    return this.finish({ result: r, human: r.summary, exitCode: r.exitCode });
+  }
+}

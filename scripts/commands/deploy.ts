@@ -1,5 +1,7 @@
-import type { Command, CommandContext } from './types.ts';
-import { CliError, orgLabel, str } from './format.ts';
+import { SfError } from '@salesforce/core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { orgLabel, str } from './format.ts';
+import { invalidFlag, loadMessages, RevopsCommand, targetOrgFlag } from './base.ts';
 import { connectionFromSession, resolveOrg } from '../lib/org/connect.ts';
 import {
   deployPhased,
@@ -23,45 +25,34 @@ export interface DeployFlags {
   activationWaitMinutes: number;
 }
 
-function minutes(f: CommandContext['flags'], name: string, fallback: number): number {
-  const v = Number(str(f[name]) ?? String(fallback));
+type FlagValues = Record<string, unknown>;
+
+function minutes(f: FlagValues, name: string, fallback: number): number {
+  const v = f[name] === undefined ? fallback : Number(f[name]);
   if (!Number.isFinite(v) || v <= 0)
-    throw new CliError(
-      `--${name} takes minutes, a positive number (got "${str(f[name])}").`,
-      [],
-      'InvalidFlag',
-      2,
-    );
+    throw invalidFlag(`--${name} takes minutes, a positive number (got "${String(f[name])}").`, []);
   return v;
 }
 
-export function parseDeployFlags(f: CommandContext['flags']): DeployFlags {
+export function parseDeployFlags(f: FlagValues): DeployFlags {
   const testLevel = str(f['test-level']);
   if (testLevel && !TEST_LEVELS.includes(testLevel as TestLevel)) {
-    throw new CliError(
-      `--test-level must be one of ${TEST_LEVELS.join(', ')} (got "${testLevel}").`,
-      ['e.g. --test-level RunLocalTests'],
-      'InvalidFlag',
-      2,
-    );
+    throw invalidFlag(`--test-level must be one of ${TEST_LEVELS.join(', ')} (got "${testLevel}").`, [
+      'e.g. --test-level RunLocalTests',
+    ]);
   }
   const tests = (str(f.tests) ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   if (testLevel === 'RunSpecifiedTests' && !tests.length)
-    throw new CliError('--test-level RunSpecifiedTests needs --tests Class1,Class2.', [], 'InvalidFlag', 2);
+    throw invalidFlag('--test-level RunSpecifiedTests needs --tests Class1,Class2.', []);
   const wait = minutes(f, 'wait', 33);
   const stages = str(f['opportunity-stages']) ?? 'merge';
   if (!STAGE_MODES.includes(stages as StageMode))
-    throw new CliError(
-      `--opportunity-stages must be one of ${STAGE_MODES.join(', ')} (got "${stages}").`,
-      [
-        "merge keeps the org's stages active and adds ours; replace deactivates the org's other stages; skip leaves stages alone",
-      ],
-      'InvalidFlag',
-      2,
-    );
+    throw invalidFlag(`--opportunity-stages must be one of ${STAGE_MODES.join(', ')} (got "${stages}").`, [
+      "merge keeps the org's stages active and adds ours; replace deactivates the org's other stages; skip leaves stages alone",
+    ]);
   const paths = (str(f['source-dir']) ?? 'force-app')
     .split(',')
     .map((s) => s.trim())
@@ -112,11 +103,13 @@ export function renderDeploy(o: DeployOutcome | PhasedDeployOutcome, orgLabel: s
 /** Phase 2 poll interval; replaceable in tests. */
 export const phaseTiming = { activationPollMs: 5000 };
 
+export type DeployCommandResult = PhasedDeployOutcome & { org: string };
+
 /** Shared by deploy and config push: resolve the org, deploy in phases, map to a command result. */
 export async function runDeploy(
-  ctx: CommandContext,
+  progress: (message: string) => void,
   flags: DeployFlags,
-): Promise<{ result: PhasedDeployOutcome & { org: string }; human: string; exitCode: number }> {
+): Promise<{ result: DeployCommandResult; human: string; exitCode: number }> {
   const { session } = await resolveOrg(flags.org);
   const connection = await connectionFromSession(session);
   const outcome = await deployPhased({
@@ -126,7 +119,7 @@ export async function runDeploy(
     testLevel: flags.testLevel,
     runTests: flags.tests,
     waitMinutes: flags.waitMinutes,
-    onProgress: ctx.progress,
+    onProgress: progress,
     opportunityStages: flags.opportunityStages,
     activationWaitMinutes: flags.activationWaitMinutes,
     activationPollMs: phaseTiming.activationPollMs,
@@ -142,44 +135,64 @@ export async function runDeploy(
   };
 }
 
-export const deploy: Command = {
-  words: ['deploy'],
-  summary:
-    'Verify locally, then deploy force-app to an org in phases: matching rules, wait until active, the rest (check-only unless -o is given)',
-  usage:
-    'revops deploy [-o ORG] [--dry-run] [--test-level NoTestRun|RunLocalTests|RunSpecifiedTests|RunAllTestsInOrg] [--tests A,B] [--wait MIN] [--activation-wait MIN] [--opportunity-stages merge|replace|skip] [--source-dir DIR]',
-  flags: {
-    'target-org': { type: 'string', short: 'o' },
-    'dry-run': { type: 'boolean', default: false },
-    'test-level': { type: 'string' },
-    tests: { type: 'string' },
-    wait: { type: 'string' },
-    'source-dir': { type: 'string' },
-    'skip-verify': { type: 'boolean', default: false },
-    'activation-wait': { type: 'string' },
-    'opportunity-stages': { type: 'string' },
-  },
-  examples: [
-    'revops deploy -o my-sandbox --dry-run --test-level RunLocalTests   # validate only',
-    'revops deploy -o my-sandbox --test-level RunLocalTests',
-    "revops deploy -o prod --test-level RunLocalTests --opportunity-stages skip   # leave the org's stages alone",
-  ],
-  async run(ctx) {
-    const flags = parseDeployFlags(ctx.flags);
-    if (ctx.flags['skip-verify'] === true) ctx.warn('Skipped the local verify gate (--skip-verify).');
+const messages = loadMessages('revops.deploy');
+
+/** The deploy flags, shared with config push (which takes -o, --dry-run and --wait). */
+export const deployFlags = {
+  'target-org': targetOrgFlag(),
+  'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary') }),
+  'test-level': Flags.string({
+    summary: messages.getMessage('flags.test-level.summary'),
+    options: [...TEST_LEVELS],
+  }),
+  tests: Flags.string({ summary: messages.getMessage('flags.tests.summary'), helpValue: '<Class1,Class2>' }),
+  wait: Flags.string({
+    summary: messages.getMessage('flags.wait.summary'),
+    helpValue: '<minutes>',
+    default: '33',
+  }),
+  'source-dir': Flags.string({
+    summary: messages.getMessage('flags.source-dir.summary'),
+    helpValue: '<dir,dir>',
+    default: 'force-app',
+  }),
+  'skip-verify': Flags.boolean({ summary: messages.getMessage('flags.skip-verify.summary') }),
+  'activation-wait': Flags.string({
+    summary: messages.getMessage('flags.activation-wait.summary'),
+    helpValue: '<minutes>',
+    default: '20',
+  }),
+  'opportunity-stages': Flags.string({
+    summary: messages.getMessage('flags.opportunity-stages.summary'),
+    options: [...STAGE_MODES],
+    default: 'merge',
+  }),
+};
+
+export default class Deploy extends RevopsCommand<DeployCommandResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+  public static readonly flags = deployFlags;
+
+  public async run(): Promise<DeployCommandResult> {
+    const { flags: f } = await this.parse(Deploy);
+    const flags = parseDeployFlags(f);
+    if (f['skip-verify']) this.warn_('Skipped the local verify gate (--skip-verify).');
     else {
-      ctx.progress('Running the local verify gate (npm run verify) ...');
-      const v = await ctx.gate.verify();
+      this.progress_('Running the local verify gate (npm run verify) ...');
+      const v = await this.gate.verify();
       if (!v.ok)
-        throw new CliError(
+        throw new SfError(
           `The local verify gate failed; nothing was deployed.\n${v.report}`,
-          ['Fix the problems above (npm run verify), then deploy again.'],
           'VerifyFailed',
-          1,
+          ['Fix the problems above (npm run verify), then deploy again.'],
         );
     }
     if (!flags.org)
-      ctx.warn('No -o given: validating against the default target org (check-only). Pass -o ORG to deploy.');
-    return runDeploy(ctx, flags);
-  },
-};
+      this.warn_(
+        'No -o given: validating against the default target org (check-only). Pass -o ORG to deploy.',
+      );
+    return this.finish(await runDeploy(this.progress_, flags));
+  }
+}

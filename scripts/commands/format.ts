@@ -1,3 +1,5 @@
+import { SfError } from '@salesforce/core';
+
 // Small rendering helpers shared by the CLI's own commands (human output; --json gets the typed result).
 
 /** A plain-text table: header row, a rule, then the rows; numbers right-aligned. */
@@ -24,19 +26,6 @@ export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/** An error the CLI prints with its name and suggested actions. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly actions: string[] = [],
-    name = 'RevOpsError',
-    readonly exitCode = 1,
-  ) {
-    super(message);
-    this.name = name;
-  }
-}
-
 /** How to name an org in output: the alias/username given, never an access token passed as -o. */
 export function orgLabel(flag: string | undefined, fallback: string): string {
   return flag && !flag.includes('!') ? flag : fallback;
@@ -58,10 +47,10 @@ export function intFlag(
   const v = String(raw).trim().replaceAll('_', '');
   const n = /^-?\d+$/.test(v) ? Number(v) : NaN;
   if (!Number.isSafeInteger(n) || n < range.min || n > range.max)
-    throw new CliError(
+    throw new SfError(
       `--${name} must be a whole number from ${range.min.toLocaleString('en-US')} to ${range.max.toLocaleString('en-US')} (got "${String(raw)}").`,
-      [`Use e.g. --${name} ${range.example}`],
       'InvalidFlag',
+      [`Use e.g. --${name} ${range.example}`],
       2,
     );
   return n;
@@ -80,10 +69,10 @@ export function dateFlag(flags: Flags, name: string, example = '2026-04-01'): st
   // Date.parse rolls 2026-02-30 over to March 2: the calendar day itself must exist
   const day = m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : null;
   if (!Number.isFinite(ms) || !day || day.getUTCMonth() !== +m![2] - 1 || day.getUTCDate() !== +m![3])
-    throw new CliError(
+    throw new SfError(
       `--${name} must be a date as YYYY-MM-DD or an ISO datetime (got "${String(raw)}").`,
-      [`Use e.g. --${name} ${example}`],
       'InvalidFlag',
+      [`Use e.g. --${name} ${example}`],
       2,
     );
   return new Date(ms).toISOString();

@@ -1,30 +1,32 @@
-import type { Command } from './types.ts';
-import { snapshot } from './snapshot.ts';
-import { deploy } from './deploy.ts';
-import { configInit, configCheck, configPush, configDiff } from './config.ts';
-import { report } from './report.ts';
-import { audit } from './audit.ts';
-import { metrics } from './metrics.ts';
-import { dedup, dedupUndo } from './dedup.ts';
-import { backtest } from './backtest.ts';
-import { routeSimulate } from './route.ts';
-import { docs } from './docs.ts';
+import type { Command } from '@oclif/core';
+import Snapshot from './snapshot.ts';
+import Deploy from './deploy.ts';
+import { ConfigInit, ConfigCheck, ConfigPush, ConfigDiffCommand } from './config.ts';
+import Report from './report.ts';
+import Audit from './audit.ts';
+import Metrics from './metrics.ts';
+import Dedup, { DedupUndo } from './dedup.ts';
+import Backtest from './backtest.ts';
+import RouteSimulate from './route.ts';
+import Docs from './docs.ts';
 
-/** Every CLI command, in the order `revops --help` lists them. Add new commands here, one per line. */
-export const commands: Command[] = [
-  snapshot,
-  deploy,
-  configInit,
-  configCheck,
-  configPush,
-  configDiff,
-  // report commands (reports area) follow, one per line
-  report,
-  audit,
-  metrics,
-  dedup,
-  dedupUndo,
-  backtest,
-  routeSimulate,
-  docs,
-];
+/**
+ * Every command, by its oclif id (`sf revops config init` is revops:config:init). package.json "oclif.commands"
+ * points here (through plugin.js, which loads TypeScript); add new commands one per line.
+ */
+export const COMMANDS: Record<string, Command.Class> = {
+  'revops:snapshot': Snapshot,
+  'revops:deploy': Deploy,
+  'revops:config:init': ConfigInit,
+  'revops:config:check': ConfigCheck,
+  'revops:config:push': ConfigPush,
+  'revops:config:diff': ConfigDiffCommand,
+  'revops:report': Report,
+  'revops:audit': Audit,
+  'revops:metrics': Metrics,
+  'revops:dedup': Dedup,
+  'revops:dedup:undo': DedupUndo,
+  'revops:backtest': Backtest,
+  'revops:route:simulate': RouteSimulate,
+  'revops:docs': Docs,
+};

@@ -1,46 +1,47 @@
-import type { Command } from './types.ts';
+import { Flags } from '@salesforce/sf-plugins-core';
 import { openSnapshotFor, writeHtmlReport } from '../lib/reports/snapshot.ts';
 import { computeMetrics, loadCosts, loadTargets, metricsDoc } from '../lib/reports/metrics.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
-import { ReportError } from '../lib/reports/db.ts';
-import { str } from './format.ts';
+import { htmlFlag, loadMessages, RevopsCommand, snapshotFlag } from './base.ts';
 
-export function monthsFlag(v: unknown): number {
-  const n = Number(str(v) ?? '12');
-  if (!Number.isInteger(n) || n < 1 || n > 120)
-    throw new ReportError(`--months must be a whole number of months from 1 to 120 (got "${String(v)}").`);
-  return n;
-}
+const messages = loadMessages('revops.metrics');
 
-export const metrics: Command = {
-  words: ['metrics'],
-  summary: 'Marketing, sales and executive metrics from a snapshot, each figure beside its benchmark',
-  usage:
-    'revops metrics [--snapshot FILE] [--costs FILE] [--targets FILE] [--months N] [--as-of DATE] [--html FILE]',
-  flags: {
-    snapshot: { type: 'string' },
-    costs: { type: 'string' },
-    targets: { type: 'string' },
-    months: { type: 'string' },
-    'as-of': { type: 'string' },
-    html: { type: 'string' },
-  },
-  examples: ['revops metrics --costs spend.csv --targets targets.json --html out/metrics.html'],
-  async run(ctx) {
-    const { db } = await openSnapshotFor(str(ctx.flags.snapshot), ctx.progress);
+type MetricsResult = Awaited<ReturnType<typeof computeMetrics>>;
+
+export default class Metrics extends RevopsCommand<MetricsResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+  public static readonly flags = {
+    snapshot: snapshotFlag(),
+    costs: Flags.file({ summary: messages.getMessage('flags.costs.summary'), helpValue: '<file>' }),
+    targets: Flags.file({ summary: messages.getMessage('flags.targets.summary'), helpValue: '<file>' }),
+    months: Flags.integer({
+      summary: messages.getMessage('flags.months.summary'),
+      min: 1,
+      max: 120,
+      default: 12,
+    }),
+    'as-of': Flags.string({ summary: messages.getMessage('flags.as-of.summary'), helpValue: '<date>' }),
+    html: htmlFlag(),
+  };
+
+  public async run(): Promise<MetricsResult> {
+    const { flags } = await this.parse(Metrics);
+    const { db } = await openSnapshotFor(flags.snapshot, this.progress_);
     try {
+      this.progress_('Computing the metrics ...');
       const result = await computeMetrics(db, {
-        months: monthsFlag(ctx.flags.months),
-        asOf: str(ctx.flags['as-of']),
-        targets: ctx.flags.targets ? loadTargets(str(ctx.flags.targets)) : undefined,
-        costs: await loadCosts(db, str(ctx.flags.costs)),
+        months: flags.months,
+        asOf: flags['as-of'],
+        targets: flags.targets ? loadTargets(flags.targets) : undefined,
+        costs: await loadCosts(db, flags.costs),
       });
       const doc = metricsDoc(result);
-      if (ctx.flags.html)
-        ctx.progress(`HTML report written to ${writeHtmlReport(str(ctx.flags.html)!, [doc])}`);
-      return { result, human: renderTerminal(doc) };
+      if (flags.html) this.note(`HTML report written to ${writeHtmlReport(flags.html, [doc])}`);
+      return this.finish({ result, human: renderTerminal(doc) });
     } finally {
       db.close();
     }
-  },
-};
+  }
+}

@@ -1,62 +1,72 @@
-import type { Command } from './types.ts';
+import { Flags } from '@salesforce/sf-plugins-core';
 import {
   openSnapshotFile,
   openSnapshotFor,
   writeHtmlReport,
   DEMO_SNAPSHOT,
 } from '../lib/reports/snapshot.ts';
-import { auditDoc, runAudit } from '../lib/reports/audit.ts';
+import { auditDoc, runAudit, type AuditResult } from '../lib/reports/audit.ts';
 import { computeMetrics, loadCosts, loadTargets, metricsDoc } from '../lib/reports/metrics.ts';
 import { reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
 import { ReportError, type Db } from '../lib/reports/db.ts';
 import type { ReportDoc } from '../lib/render/doc.ts';
-import { str } from './format.ts';
+import { configFlag, loadMessages, RevopsCommand, snapshotFlag } from './base.ts';
+
+const messages = loadMessages('revops.report');
+
+export interface ReportResult {
+  snapshot: string;
+  html: string;
+  audit: AuditResult;
+  metrics: Awaited<ReturnType<typeof computeMetrics>> | null;
+}
 
 /** The main job: the quarterly audit and the metrics dashboard in one HTML report. */
-export const report: Command = {
-  words: ['report'],
-  summary:
-    'Audit + metrics in one self-contained HTML report (the main job; --demo uses the demo snapshot, building it if needed)',
-  usage:
-    'revops report (--demo | --snapshot FILE) [--previous FILE] [--costs FILE] [--targets FILE] [--config DIR] [--html FILE]',
-  flags: {
-    demo: { type: 'boolean', default: false },
-    snapshot: { type: 'string' },
-    previous: { type: 'string' },
-    costs: { type: 'string' },
-    targets: { type: 'string' },
-    config: { type: 'string' },
-    html: { type: 'string', default: 'out/revops-report.html' },
-  },
-  examples: ['revops report --demo --html out/revops-report.html'],
-  async run(ctx) {
-    if (ctx.flags.demo && ctx.flags.snapshot)
-      throw new ReportError('Pass either --demo or --snapshot FILE, not both.');
-    const config = reportConfig(str(ctx.flags.config));
-    const { db, path } = await openSnapshotFor(
-      ctx.flags.demo ? undefined : str(ctx.flags.snapshot),
-      ctx.progress,
-    );
+export default class Report extends RevopsCommand<ReportResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    demo: Flags.boolean({ summary: messages.getMessage('flags.demo.summary'), exclusive: ['snapshot'] }),
+    snapshot: snapshotFlag(),
+    previous: Flags.file({ summary: messages.getMessage('flags.previous.summary'), helpValue: '<file>' }),
+    costs: Flags.file({ summary: messages.getMessage('flags.costs.summary'), helpValue: '<file>' }),
+    targets: Flags.file({ summary: messages.getMessage('flags.targets.summary'), helpValue: '<file>' }),
+    config: configFlag(),
+    html: Flags.string({
+      summary: messages.getMessage('flags.html.summary'),
+      default: 'out/revops-report.html',
+      helpValue: '<file>',
+    }),
+  };
+
+  public async run(): Promise<ReportResult> {
+    const { flags } = await this.parse(Report);
+    const config = reportConfig(flags.config);
+    const { db, path } = await openSnapshotFor(flags.demo ? undefined : flags.snapshot, this.progress_);
     let previous: Db | undefined;
     try {
-      if (ctx.flags.previous) previous = await openSnapshotFile(str(ctx.flags.previous)!);
-      const auditResult = await runAudit(db, {
+      if (flags.previous) previous = await openSnapshotFile(flags.previous);
+      this.progress_('Auditing the snapshot ...');
+      const audit = await runAudit(db, {
         dedupRules: config.dedupRules,
         stagePolicies: config.stagePolicies,
         previous,
       });
       // A snapshot without leads or deals (e.g. an export of accounts only) still gets its audit; the metrics
       // part says why it is missing instead of failing the whole report.
-      let metricsResult: Awaited<ReturnType<typeof computeMetrics>> | null = null;
+      let metrics: ReportResult['metrics'] = null;
       let metricsPart: ReportDoc;
       const inputs = {
-        targets: ctx.flags.targets ? loadTargets(str(ctx.flags.targets)) : undefined,
-        costs: await loadCosts(db, str(ctx.flags.costs)),
+        targets: flags.targets ? loadTargets(flags.targets) : undefined,
+        costs: await loadCosts(db, flags.costs),
       };
+      this.progress_('Computing the metrics ...');
       try {
-        metricsResult = await computeMetrics(db, inputs);
-        metricsPart = metricsDoc(metricsResult);
+        metrics = await computeMetrics(db, inputs);
+        metricsPart = metricsDoc(metrics);
       } catch (e) {
         if (!(e instanceof ReportError)) throw e;
         metricsPart = {
@@ -65,19 +75,19 @@ export const report: Command = {
           sections: [{ title: 'Why', blocks: [{ kind: 'text', text: e.message }] }],
         };
       }
-      const docs = [auditDoc(auditResult), metricsPart];
-      const file = writeHtmlReport(
-        str(ctx.flags.html)!,
+      const docs = [auditDoc(audit), metricsPart];
+      const html = writeHtmlReport(
+        flags.html,
         docs,
         `RevOps report: ${path === DEMO_SNAPSHOT ? 'demo org' : path}`,
       );
-      return {
-        result: { snapshot: path, html: file, audit: auditResult, metrics: metricsResult },
-        human: docs.map(renderTerminal).join('\n') + `\nHTML report: ${file}\n`,
-      };
+      return this.finish({
+        result: { snapshot: path, html, audit, metrics },
+        human: docs.map(renderTerminal).join('\n') + `\nHTML report: ${html}\n`,
+      });
     } finally {
       db.close();
       previous?.close();
     }
-  },
-};
+  }
+}

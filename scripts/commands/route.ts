@@ -1,36 +1,37 @@
-import type { Command } from './types.ts';
+import { Flags } from '@salesforce/sf-plugins-core';
 import { openSnapshotFor, writeHtmlReport } from '../lib/reports/snapshot.ts';
 import { routeSimDoc, simulateRouting } from '../lib/reports/routesim.ts';
 import { reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
-import { str } from './format.ts';
+import { configFlag, htmlFlag, loadMessages, RevopsCommand, snapshotFlag } from './base.ts';
 
-export const routeSimulate: Command = {
-  words: ['route', 'simulate'],
-  summary:
-    'Replay the routing rules (current or a proposed config) over past leads: load per rep, fairness, fallback, owner changes',
-  usage: 'revops route simulate [--snapshot FILE] [--since DATE] [--config DIR] [--html FILE]',
-  flags: {
-    snapshot: { type: 'string' },
-    since: { type: 'string' },
-    config: { type: 'string' },
-    html: { type: 'string' },
-  },
-  examples: [
-    'revops route simulate --since 2026-07-01',
-    'revops route simulate --config ../proposal/force-app --html out/routing.html',
-  ],
-  async run(ctx) {
-    const rules = reportConfig(str(ctx.flags.config)).routingRules;
-    const { db } = await openSnapshotFor(str(ctx.flags.snapshot), ctx.progress);
+const messages = loadMessages('revops.route.simulate');
+
+type RouteSimResult = Awaited<ReturnType<typeof simulateRouting>>;
+
+export default class RouteSimulate extends RevopsCommand<RouteSimResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+  public static readonly flags = {
+    snapshot: snapshotFlag(),
+    since: Flags.string({ summary: messages.getMessage('flags.since.summary'), helpValue: '<date>' }),
+    config: configFlag(),
+    html: htmlFlag(),
+  };
+
+  public async run(): Promise<RouteSimResult> {
+    const { flags } = await this.parse(RouteSimulate);
+    const rules = reportConfig(flags.config).routingRules;
+    const { db } = await openSnapshotFor(flags.snapshot, this.progress_);
     try {
-      const result = await simulateRouting(db, rules, { since: str(ctx.flags.since) });
+      this.progress_('Replaying the routing rules ...');
+      const result = await simulateRouting(db, rules, { since: flags.since });
       const doc = routeSimDoc(result);
-      if (ctx.flags.html)
-        ctx.progress(`HTML report written to ${writeHtmlReport(str(ctx.flags.html)!, [doc])}`);
-      return { result, human: renderTerminal(doc) };
+      if (flags.html) this.note(`HTML report written to ${writeHtmlReport(flags.html, [doc])}`);
+      return this.finish({ result, human: renderTerminal(doc) });
     } finally {
       db.close();
     }
-  },
-};
+  }
+}

@@ -1,8 +1,12 @@
-import type { Command, CommandContext } from './types.ts';
-import { CliError, seconds, str, table } from './format.ts';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { SfError } from '@salesforce/core';
+import { seconds, table } from './format.ts';
+import { loadMessages, RevopsCommand, targetOrgFlag } from './base.ts';
 import { buildDemoSnapshot, DEFAULT_SEED } from '../lib/snapshot/demo.ts';
 import { buildExportSnapshot, type BuildResult } from '../lib/snapshot/build.ts';
 import { demoLeadCount } from '../lib/snapshot/generator.ts';
+
+const messages = loadMessages('revops.snapshot');
 
 export const SNAPSHOT_DIR = '.revops/snapshots';
 
@@ -26,14 +30,14 @@ function render(r: BuildResult): string {
  * snapshot and extracted files, then fails with exit code 130); a second one exits at once, and the import's
  * process 'exit' listener still removes those files.
  */
-async function whileInterruptible<T>(
-  ctx: CommandContext,
+export async function whileInterruptible<T>(
+  progress: (message: string) => void,
   run: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const abort = new AbortController();
   const onSignal = (): void => {
     if (abort.signal.aborted) process.exit(130);
-    ctx.progress('Stopping the import and removing its partial files ...');
+    progress('Stopping the import and removing its partial files ...');
     abort.abort();
   };
   process.on('SIGINT', onSignal);
@@ -46,70 +50,80 @@ async function whileInterruptible<T>(
   }
 }
 
-export const snapshot: Command = {
-  words: ['snapshot'],
-  summary: 'Build a snapshot (one DuckDB file) from the demo org, a Salesforce Data Export, or an org',
-  usage:
-    'revops snapshot --demo [--size small|large|N] [--seed N] | --from-export PATH | --from-org ORG [--max-records N] [--restart]  [--out FILE]',
-  flags: {
-    demo: { type: 'boolean', default: false },
-    size: { type: 'string', default: 'small' },
-    seed: { type: 'string' },
-    'from-export': { type: 'string' },
-    'from-org': { type: 'string' },
-    'max-records': { type: 'string' },
-    restart: { type: 'boolean', default: false },
-    out: { type: 'string' },
-  },
-  examples: [
-    'revops snapshot --demo                       # 5,000 leads -> .revops/snapshots/demo-small.duckdb',
-    'revops snapshot --demo --size large          # 1,000,000 leads',
-    'revops snapshot --from-export ~/Downloads/export --out q3.duckdb',
-    'revops snapshot --from-org my-prod',
-  ],
-  async run(ctx: CommandContext) {
-    const f = ctx.flags;
+export default class Snapshot extends RevopsCommand<BuildResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    demo: Flags.boolean({ summary: messages.getMessage('flags.demo.summary') }),
+    size: Flags.string({
+      summary: messages.getMessage('flags.size.summary'),
+      default: 'small',
+      helpValue: 'small|large|<n>',
+    }),
+    seed: Flags.integer({ summary: messages.getMessage('flags.seed.summary'), default: DEFAULT_SEED }),
+    'from-export': Flags.string({
+      summary: messages.getMessage('flags.from-export.summary'),
+      helpValue: '<path>',
+    }),
+    'target-org': {
+      ...targetOrgFlag(),
+      summary: messages.getMessage('flags.target-org.summary'),
+      aliases: ['from-org'],
+      deprecateAliases: true,
+    },
+    'max-records': Flags.string({
+      summary: messages.getMessage('flags.max-records.summary'),
+      helpValue: '<n>',
+    }),
+    restart: Flags.boolean({ summary: messages.getMessage('flags.restart.summary') }),
+    out: Flags.string({ summary: messages.getMessage('flags.out.summary'), helpValue: '<file>' }),
+  };
+
+  public async run(): Promise<BuildResult> {
+    const { flags } = await this.parse(Snapshot);
     const sources = [
-      f.demo ? '--demo' : null,
-      f['from-export'] ? '--from-export' : null,
-      f['from-org'] ? '--from-org' : null,
-    ].filter(Boolean);
-    if (sources.length !== 1) {
-      throw new CliError(
+      flags.demo ? '--demo' : null,
+      flags['from-export'] ? '--from-export' : null,
+      flags['target-org'] ? '--target-org' : null,
+    ].filter((s): s is string => s !== null);
+    if (sources.length !== 1)
+      throw new SfError(
         sources.length
-          ? `Pick one source, not ${sources.join(' and ')}.`
-          : 'Say where the snapshot comes from.',
-        ['revops snapshot --demo', 'revops snapshot --from-export PATH', 'revops snapshot --from-org ORG'],
+          ? messages.getMessage('error.OneSource', [sources.join(' and ')])
+          : messages.getMessage('error.SourceRequired'),
         'SnapshotSourceRequired',
+        [
+          `${this.config.bin} revops snapshot --demo`,
+          `${this.config.bin} revops snapshot --from-export PATH`,
+          `${this.config.bin} revops snapshot -o ORG`,
+        ],
         2,
       );
-    }
     let result: BuildResult;
-    if (f.demo) {
-      const size = str(f.size) ?? 'small';
+    if (flags.demo) {
+      const { size, seed } = flags;
       demoLeadCount(size); // validates before anything is written
-      const seed = f.seed === undefined ? DEFAULT_SEED : Number(f.seed);
-      if (!Number.isInteger(seed))
-        throw new CliError(
-          `--seed must be a whole number (got "${str(f.seed)}").`,
-          ['Use e.g. --seed 7'],
-          'InvalidSeed',
-          2,
-        );
       const out =
-        str(f.out) ?? `${SNAPSHOT_DIR}/demo-${size}${seed === DEFAULT_SEED ? '' : `-seed${seed}`}.duckdb`;
-      result = await buildDemoSnapshot({ out, size, seed, progress: ctx.progress });
-    } else if (f['from-export']) {
-      const path = str(f['from-export'])!;
-      const out = str(f.out) ?? `${SNAPSHOT_DIR}/export-${new Date().toISOString().slice(0, 10)}.duckdb`;
-      result = await whileInterruptible(ctx, (signal) =>
-        buildExportSnapshot({ path, out, progress: ctx.progress, signal }),
+        flags.out ?? `${SNAPSHOT_DIR}/demo-${size}${seed === DEFAULT_SEED ? '' : `-seed${seed}`}.duckdb`;
+      result = await buildDemoSnapshot({ out, size, seed, progress: this.progress_ });
+    } else if (flags['from-export']) {
+      const path = flags['from-export'];
+      const out = flags.out ?? `${SNAPSHOT_DIR}/export-${new Date().toISOString().slice(0, 10)}.duckdb`;
+      result = await whileInterruptible(this.progress_, (signal) =>
+        buildExportSnapshot({ path, out, progress: this.progress_, signal }),
       );
     } else {
       const { snapshotFromOrg } = await import('./snapshotOrg.ts');
-      result = await snapshotFromOrg(ctx, str(f['from-org'])!, str(f.out), SNAPSHOT_DIR);
+      result = await snapshotFromOrg(
+        { progress: this.progress_, maxRecords: flags['max-records'], restart: flags.restart },
+        flags['target-org']!,
+        flags.out,
+        SNAPSHOT_DIR,
+      );
     }
-    for (const w of result.warnings) ctx.warn(w);
-    return { result, human: render(result) };
-  },
-};
+    for (const w of result.warnings) this.warn_(w);
+    return this.finish({ result, human: render(result) });
+  }
+}

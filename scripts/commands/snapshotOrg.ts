@@ -1,18 +1,28 @@
-import type { CommandContext } from './types.ts';
 import type { BuildResult } from '../lib/snapshot/build.ts';
 import { buildOrgSnapshot } from '../lib/snapshot/fromOrg.ts';
 import { httpFor, resolveSessionIsolated } from '../lib/org/connect.ts';
 import { intFlag } from './format.ts';
 
-/** `snapshot --from-org ORG`: Bulk API 2.0 pull of every snapshot object; Ctrl-C stops and a re-run resumes. */
+/** `snapshot -o ORG`: Bulk API 2.0 pull of every snapshot object; Ctrl-C stops and a re-run resumes. */
+export interface OrgPullOptions {
+  progress(message: string): void;
+  /** --max-records as typed. */
+  maxRecords: string | undefined;
+  restart: boolean;
+}
+
 export async function snapshotFromOrg(
-  ctx: CommandContext,
+  ctx: OrgPullOptions,
   org: string,
   out: string | undefined,
   dir: string,
 ): Promise<BuildResult> {
   // Bulk API 2.0 maxRecords per results page: checked before the org is contacted (a NaN pulled 0 rows)
-  const maxRecords = intFlag(ctx.flags, 'max-records', { min: 1, max: 1_000_000, example: 50_000 });
+  const maxRecords = intFlag({ 'max-records': ctx.maxRecords }, 'max-records', {
+    min: 1,
+    max: 1_000_000,
+    example: 50_000,
+  });
   const session = await resolveSessionIsolated(org);
   const http = httpFor(session, {
     onRetry: (r) => ctx.progress(`  retry ${r.attempt} in ${(r.delayMs / 1000).toFixed(1)}s (${r.reason})`),
@@ -32,7 +42,7 @@ export async function snapshotFromOrg(
     return await buildOrgSnapshot({
       out: file,
       http,
-      restart: ctx.flags.restart === true,
+      restart: ctx.restart,
       maxRecords,
       signal: abort.signal,
       progress: ctx.progress,

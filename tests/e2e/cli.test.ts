@@ -231,7 +231,9 @@ describe('revops deploy', () => {
       '--json',
     );
     expect(r.code).toBe(2);
-    expect(r.json.message).toMatch(/--test-level must be one of NoTestRun, RunLocalTests/);
+    expect(r.json.message).toMatch(
+      /Expected --test-level=RunSomeTests to be one of: NoTestRun, RunLocalTests/,
+    );
   });
 });
 

@@ -1,6 +1,8 @@
-// Runs the revops CLI in this process (so a test can hand it a loopback fake org) and captures what it prints.
+// Runs the revops CLI in this process (so a test can hand it a loopback fake org) and captures what it prints:
+// the oclif command classes write through console.log/console.error (oclif's ux) and process.stdout/stderr.
 import { vi } from 'vitest';
-import { main } from '../../scripts/cli.ts';
+import { format } from 'node:util';
+import { main, type CliDeps } from '../../scripts/cli.ts';
 
 export interface CliRun<J> {
   code: number;
@@ -11,20 +13,27 @@ export interface CliRun<J> {
 }
 
 export async function runCli<J>(...argv: string[]): Promise<CliRun<J>> {
+  return runCliWith<J>(undefined, ...argv);
+}
+
+export async function runCliWith<J>(deps: CliDeps | undefined, ...argv: string[]): Promise<CliRun<J>> {
   let out = '';
   let err = '';
-  const o = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  const spies = [
+    vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((s: string | Uint8Array) => ((out += String(s)), true)),
+    vi
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((s: string | Uint8Array) => ((err += String(s)), true)),
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (out += format(...a) + '\n')),
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (err += format(...a) + '\n')),
+  ];
   try {
-    const code = await main(argv);
+    const code = deps ? await main(argv, deps) : await main(argv);
     const json = (argv.includes('--json') ? JSON.parse(out) : {}) as J;
     return { code, out, err, json };
   } finally {
-    o.mockRestore();
-    e.mockRestore();
+    for (const s of spies) s.mockRestore();
   }
 }

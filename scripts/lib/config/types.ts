@@ -1,5 +1,6 @@
 // Typed RevOps configuration: the custom metadata records (customMetadata/*.md-meta.xml, or the same records
 // queried from an org) mapped into the rule-domain types of scripts/lib/rules.
+import { SfError } from '@salesforce/core/sfError';
 import type { ScoringRule, ScoringSettings } from '../rules/scoring.ts';
 import type { RoutingRule } from '../rules/routing.ts';
 import type { SlaPolicy } from '../rules/sla.ts';
@@ -44,8 +45,7 @@ export interface ConfigIssue {
 }
 
 /** Thrown by loadConfig when any record is invalid; `issues` lists every problem, not just the first. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
+export class ConfigError extends SfError {
   constructor(readonly issues: ConfigIssue[]) {
     super(
       `${issues.length} problem(s) in the custom metadata records:\n` +
@@ -53,6 +53,7 @@ export class ConfigError extends Error {
           .map((i) => `  ${i.message}${i.file && !i.message.includes(i.file) ? `\n    in ${i.file}` : ''}`)
           .join('\n') +
         '\nFix the record(s) in force-app/main/default/customMetadata (or in Setup > Custom Metadata Types) and load again.',
+      'ConfigError',
     );
   }
 }

@@ -1,6 +1,7 @@
 // The engine model's state: the records an org holds (leads, contacts, accounts, opportunities, engagement
 // events, tasks), the append-only history the triggers write, rep availability and round-robin state, and the
 // clock. Plain data, so a scenario can be inspected after every step.
+import { SfError } from '@salesforce/core/sfError';
 import type { RevOpsConfig } from '../config/index.ts';
 import type { PointerState } from '../rules/routing.ts';
 import type { SRecord } from '../rules/types.ts';
@@ -144,13 +145,12 @@ export function nextId(state: EngineState, prefix: string): string {
 }
 
 /** A save refused by the org (validation rule, addError in a trigger): nothing of the save is kept. */
-export class SaveError extends Error {
-  override name = 'SaveError';
+export class SaveError extends SfError {
   constructor(
     readonly recordId: string | null,
     readonly field: string | null,
     message: string,
   ) {
-    super(message);
+    super(message, 'SaveError');
   }
 }

@@ -1,6 +1,7 @@
 // Org auth: the sf CLI's own (`sf org login ...`), resolved with @salesforce/core. The CLI never sees a password and
 // never handles a token: every request goes through the Connection @salesforce/core hands out, which authenticates
 // it and renews the session with the login's refresh token when the org answers 401.
+import { SfError } from '@salesforce/core/sfError';
 import type { Connection } from '@salesforce/core';
 import { isAccessToken, orgName, redactTokens } from '../secrets.ts';
 import {
@@ -16,13 +17,10 @@ import {
 
 export const API_VERSION = '66.0';
 
-export class OrgAuthError extends Error {
-  constructor(
-    message: string,
-    readonly actions: string[],
-  ) {
-    super(message);
-    this.name = 'OrgAuthError';
+export class OrgAuthError extends SfError {
+  declare actions: string[];
+  constructor(message: string, actions: string[]) {
+    super(message, 'OrgAuthError', actions);
   }
 }
 

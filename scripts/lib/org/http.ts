@@ -5,6 +5,7 @@
 // dropped connections that obey Retry-After (capped), waits and requests that an AbortSignal ends at once, Salesforce
 // error bodies turned into errors with a status and actions, API usage read from Sforce-Limit-Info, and a results
 // body that can be read as a stream (jsforce reads every body whole into a string before returning it).
+import { SfError } from '@salesforce/core/sfError';
 import { createRequire } from 'node:module';
 import { PassThrough } from 'node:stream';
 import { TOKEN_PLACEHOLDER, redactTokens } from '../secrets.ts';
@@ -77,15 +78,15 @@ export function sleep(ms: number, signal?: AbortSignal, what = 'while waiting to
   });
 }
 
-export class OrgApiError extends Error {
+export class OrgApiError extends SfError {
+  declare actions: string[];
   constructor(
     message: string,
     readonly status: number,
     readonly errorCode: string | null,
-    readonly actions: string[] = [],
+    actions: string[] = [],
   ) {
-    super(message);
-    this.name = 'OrgApiError';
+    super(message, 'OrgApiError', actions);
   }
 }
 

@@ -1,18 +1,16 @@
 // Read access to a snapshot (one DuckDB file) for the reports. Reports read snapshots only, never an org.
+import { SfError } from '@salesforce/core/sfError';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { incompleteReason } from '../snapshot/store.ts';
 
 export type Row = Record<string, string | number | boolean | null>;
 
-export class ReportError extends Error {
-  constructor(
-    message: string,
-    public actions: string[] = [],
-    public exitCode = 1,
-  ) {
-    super(message);
-    this.name = 'ReportError';
+export class ReportError extends SfError {
+  declare actions: string[];
+  declare exitCode: number;
+  constructor(message: string, actions: string[] = [], exitCode = 1) {
+    super(message, 'ReportError', actions, exitCode);
   }
 }
 

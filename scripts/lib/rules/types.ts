@@ -1,5 +1,6 @@
 // Shared building blocks of the pure rules: record values, the condition operators used by scoring rules and
 // routing criteria, rounding and time helpers. No I/O; every function is deterministic.
+import { SfError } from '@salesforce/core/sfError';
 
 /** A field value as it appears in a record (Lead/Contact/Opportunity): JSON scalars only. */
 export type FieldValue = string | number | boolean | null;
@@ -24,8 +25,10 @@ export const OPERATORS = [
 export type Operator = (typeof OPERATORS)[number];
 
 /** Error thrown for bad rule input; the message names what was wrong and how to fix it. */
-export class RuleInputError extends Error {
-  override name = 'RuleInputError';
+export class RuleInputError extends SfError {
+  constructor(message: string) {
+    super(message, 'RuleInputError');
+  }
 }
 
 export const MS_PER_MINUTE = 60_000;

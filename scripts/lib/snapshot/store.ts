@@ -1,6 +1,7 @@
 // The snapshot store: one DuckDB file per snapshot, one table per object (tables and columns: schema.ts).
 // A snapshot is built in "<out>.partial" and renamed into place only when complete, so a failed or
 // interrupted build never replaces a good snapshot.
+import { SfError } from '@salesforce/core/sfError';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -38,13 +39,13 @@ export interface CsvSource {
 }
 
 /** A DuckDB failure loading one CSV file (build.ts turns it into a message naming line and column). */
-export class CsvLoadError extends Error {
+export class CsvLoadError extends SfError {
+  declare cause: Error;
   constructor(
     readonly source: CsvSource,
-    readonly cause: Error,
+    cause: Error,
   ) {
-    super(cause.message);
-    this.name = 'CsvLoadError';
+    super(cause.message, 'CsvLoadError', [], cause);
   }
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { table, orgLabel } from '../../../scripts/commands/format.ts';
 import { parseDeployFlags } from '../../../scripts/commands/deploy.ts';
-import { applyProfile, diffRecords } from '../../../scripts/commands/config.ts';
+import { applyProfile } from '../../../scripts/lib/config/profile.ts';
+import { diffRecords } from '../../../scripts/lib/config/diff.ts';
 import { formatProblem } from '../../../scripts/lib/org/deploy.ts';
 import type { RawRecord } from '../../../scripts/lib/config/index.ts';
 
