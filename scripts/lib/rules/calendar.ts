@@ -84,12 +84,61 @@ function parseHm(v: string, what: string): number {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/** A local date as whole days since 1970-01-01 (the day number of Date.UTC(y, m - 1, d)). */
+function dayNumber(d: LocalDate): number {
+  return Date.UTC(d.y, d.m - 1, d.d) / DAY_MS;
+}
+
+function dateOfDay(day: number): LocalDate {
+  const t = new Date(day * DAY_MS);
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+}
+
+/**
+ * Zone offsets per UTC hour, kept only for hours whose offset is the same at its first and last millisecond
+ * (every hour but the few holding a daylight-saving change; zones change offset at most once an hour).
+ */
+const hourOffsets = new Map<string, Map<number, number>>();
+
+/** The local date (day number) of an instant: Intl's wall-clock date, from the hour's offset when known. */
+function localDay(ms: number, timeZone: string): number {
+  let zone = hourOffsets.get(timeZone);
+  if (!zone) hourOffsets.set(timeZone, (zone = new Map()));
+  const hour = Math.floor(ms / HOUR_MS);
+  let offset = zone.get(hour);
+  if (offset === undefined) {
+    const first = zoneOffsetMs(hour * HOUR_MS, timeZone);
+    if (first !== zoneOffsetMs(hour * HOUR_MS + HOUR_MS - 1, timeZone))
+      return dayNumber(localDate(ms, timeZone));
+    if (zone.size > 200_000) zone.clear();
+    zone.set(hour, (offset = first));
+  }
+  // offsets are whole seconds, so the wall clock (whole seconds) and ms + offset fall on the same date
+  return Math.floor((Math.floor(ms / 1000) * 1000 + offset) / DAY_MS);
+}
+
+/** A validated Business_Calendar__mdt with its business window per local day, for many calls. */
+export interface PreparedCalendar {
+  readonly calendar: BusinessCalendar;
+  /** addBusinessMs on this calendar. */
+  addMs(startMs: number, amountMs: number): number;
+  /** businessMsBetween on this calendar. */
+  msBetween(startMs: number, endMs: number): number;
+}
+
 interface Prepared {
   cal: BusinessCalendar;
   start: number;
   end: number;
   workdays: Set<number>;
   holidays: Set<string>;
+  /** Window [start, end) in UTC ms per local day number, null on a non-working day or holiday. */
+  windows: Map<number, [number, number] | null>;
+  /** Local midnight instant per local day number. */
+  midnights: Map<number, number>;
 }
 
 function prepare(cal: BusinessCalendar): Prepared {
@@ -110,35 +159,62 @@ function prepare(cal: BusinessCalendar): Prepared {
       throw new RuleInputError(`Holidays__c value "${h}" must be an ISO date (2026-12-25)`);
   }
   formatter(cal.timeZone);
-  return { cal, start, end, workdays, holidays: new Set(cal.holidays) };
+  const zoneKey = `${cal.timeZone}|${start}|${end}`;
+  let windows = windowCache.get(zoneKey);
+  if (!windows) windowCache.set(zoneKey, (windows = new Map()));
+  let midnights = midnightCache.get(cal.timeZone);
+  if (!midnights) midnightCache.set(cal.timeZone, (midnights = new Map()));
+  return { cal, start, end, workdays, holidays: new Set(cal.holidays), windows, midnights };
+}
+
+/**
+ * Validates a calendar once for many calls (the same errors as addBusinessMs and businessMsBetween raise). The
+ * calendar is read now: changing it afterwards does not change the prepared one.
+ */
+export function prepareCalendar(calendar: BusinessCalendar): PreparedCalendar {
+  const p = prepare({ ...calendar, workdays: [...calendar.workdays], holidays: [...calendar.holidays] });
+  return {
+    calendar: p.cal,
+    addMs: (startMs, amountMs) => addMs(p, startMs, amountMs),
+    msBetween: (startMs, endMs) => msBetween(p, startMs, endMs),
+  };
 }
 
 function iso(d: LocalDate): string {
   return `${d.y}-${String(d.m).padStart(2, '0')}-${String(d.d).padStart(2, '0')}`;
 }
 
-function nextDay(d: LocalDate): LocalDate {
-  const t = new Date(Date.UTC(d.y, d.m - 1, d.d + 1));
-  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
-}
-
-/** The business window [start, end) of a local date in UTC ms, or null on a non-working day or holiday. */
-function windowOf(p: Prepared, d: LocalDate): [number, number] | null {
-  const key = `${p.cal.timeZone}|${p.start}|${p.end}|${iso(d)}`;
-  let w = windowCache.get(key);
+/** The business window [start, end) of a local day in UTC ms, or null on a non-working day or holiday. */
+function windowOf(p: Prepared, day: number): [number, number] | null {
+  let w = p.windows.get(day);
   if (w === undefined) {
-    const weekday = new Date(Date.UTC(d.y, d.m - 1, d.d)).getUTCDay();
+    const d = dateOfDay(day);
+    const weekday = (day + 4) % 7 >= 0 ? (day + 4) % 7 : ((day + 4) % 7) + 7; // 1970-01-01 was a Thursday
     w = p.workdays.has(weekday)
       ? [localToInstant(d, p.start, p.cal.timeZone), localToInstant(d, p.end, p.cal.timeZone)]
       : null;
-    if (windowCache.size > 100_000) windowCache.clear();
-    windowCache.set(key, w);
+    if (p.windows.size > 100_000) p.windows.clear();
+    p.windows.set(day, w);
   }
-  return w && !p.holidays.has(iso(d)) ? w : null;
+  return w && !(p.holidays.size && p.holidays.has(iso(dateOfDay(day)))) ? w : null;
 }
 
-/** Windows per zone, hours and local date: pure, so memoised (Intl calls dominate otherwise). */
-const windowCache = new Map<string, [number, number] | null>();
+function midnightOf(p: Prepared, day: number): number {
+  let m = p.midnights.get(day);
+  if (m === undefined) {
+    m = localToInstant(dateOfDay(day), 0, p.cal.timeZone);
+    if (p.midnights.size > 100_000) p.midnights.clear();
+    p.midnights.set(day, m);
+  }
+  return m;
+}
+
+/**
+ * Windows per zone and hours (the weekday decides between a window and null), and local midnights per zone, by
+ * local day number: pure, so memoised (Intl calls dominate otherwise). Holidays are applied per calendar.
+ */
+const windowCache = new Map<string, Map<number, [number, number] | null>>();
+const midnightCache = new Map<string, Map<number, number>>();
 
 const MAX_DAYS = 3700; // ten years: a calendar with no business time at all fails clearly instead of looping
 
@@ -152,14 +228,23 @@ export function addBusinessHours(calendar: BusinessCalendar, start: string, hour
 }
 
 export function addBusinessMs(calendar: BusinessCalendar, startMs: number, amountMs: number): number {
+  checkAmount(amountMs);
+  if (amountMs === 0) return startMs;
+  return addMs(prepare(calendar), startMs, amountMs);
+}
+
+function checkAmount(amountMs: number): void {
   if (!Number.isFinite(amountMs) || amountMs < 0) {
     throw new RuleInputError(`business hours to add must be a number ≥ 0 (got ${amountMs / 3_600_000})`);
   }
+}
+
+function addMs(p: Prepared, startMs: number, amountMs: number): number {
+  checkAmount(amountMs);
   if (amountMs === 0) return startMs;
-  const p = prepare(calendar);
   let remaining = amountMs;
-  let day: LocalDate = localDate(startMs, p.cal.timeZone);
-  for (let i = 0; i < MAX_DAYS; i++, day = nextDay(day)) {
+  let day = localDay(startMs, p.cal.timeZone);
+  for (let i = 0; i < MAX_DAYS; i++, day++) {
     const w = windowOf(p, day);
     if (!w) continue;
     const from = Math.max(startMs, w[0]);
@@ -167,23 +252,25 @@ export function addBusinessMs(calendar: BusinessCalendar, startMs: number, amoun
     if (remaining <= w[1] - from) return from + remaining;
     remaining -= w[1] - from;
   }
-  throw new RuleInputError(
-    `calendar ${calendar.name ?? calendar.timeZone} has no business time within ten years`,
-  );
+  throw new RuleInputError(`calendar ${p.cal.name ?? p.cal.timeZone} has no business time within ten years`);
 }
 
 /** Business time between two instants in ms (0 when end ≤ start). */
 export function businessMsBetween(calendar: BusinessCalendar, startMs: number, endMs: number): number {
   if (endMs <= startMs) return 0;
-  const p = prepare(calendar);
+  return msBetween(prepare(calendar), startMs, endMs);
+}
+
+function msBetween(p: Prepared, startMs: number, endMs: number): number {
+  if (endMs <= startMs) return 0;
   let total = 0;
-  let day: LocalDate = localDate(startMs, p.cal.timeZone);
-  for (let i = 0; i < MAX_DAYS * 10; i++, day = nextDay(day)) {
+  let day = localDay(startMs, p.cal.timeZone);
+  for (let i = 0; i < MAX_DAYS * 10; i++, day++) {
     const w = windowOf(p, day);
     if (w) {
       if (w[0] >= endMs) break;
       total += Math.max(0, Math.min(endMs, w[1]) - Math.max(startMs, w[0]));
-    } else if (localToInstant(day, 0, p.cal.timeZone) >= endMs) {
+    } else if (midnightOf(p, day) >= endMs) {
       break;
     }
   }

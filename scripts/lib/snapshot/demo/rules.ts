@@ -4,7 +4,7 @@
 // these; no rule value is copied here.
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type RevOpsConfig, type StagePolicyConfig } from '../../config/index.ts';
-import { addBusinessMs, type BusinessCalendar } from '../../rules/calendar.ts';
+import { prepareCalendar, type BusinessCalendar, type PreparedCalendar } from '../../rules/calendar.ts';
 import {
   meetsMqlThresholds,
   prepareScoring,
@@ -33,6 +33,8 @@ export interface Scores {
 export interface SlaRules {
   policy: SlaPolicy;
   calendar: BusinessCalendar;
+  /** The calendar validated once, its business windows kept per day (addBusinessMs without Intl per call). */
+  hours: PreparedCalendar;
   contactMs: number;
   qualifyMs: number;
   /** Business time after which the contact window is At Risk (Warning_Percent__c of it). */
@@ -64,6 +66,7 @@ function prepareSla(config: RevOpsConfig): SlaRules | null {
   return {
     policy,
     calendar,
+    hours: prepareCalendar(calendar),
     contactMs,
     qualifyMs: Math.round(policy.qualifyWithinHours * 3_600_000),
     warnMs: Math.round((contactMs * pct) / 100),
@@ -146,8 +149,8 @@ export function canBecomeMql(r: DemoRules, s: Scores): boolean {
 /** Due times of an MQL's clock on the policy's business calendar. */
 export function slaDue(sla: SlaRules, mqlAt: number): { contactDue: number; qualifyDue: number } {
   return {
-    contactDue: addBusinessMs(sla.calendar, mqlAt, sla.contactMs),
-    qualifyDue: addBusinessMs(sla.calendar, mqlAt, sla.qualifyMs),
+    contactDue: sla.hours.addMs(mqlAt, sla.contactMs),
+    qualifyDue: sla.hours.addMs(mqlAt, sla.qualifyMs),
   };
 }
 
@@ -155,7 +158,7 @@ export function slaDue(sla: SlaRules, mqlAt: number): { contactDue: number; qual
 export function slaWarnAt(sla: SlaRules, mqlAt: number, touchedAt: number | null): number | null {
   // business time never runs faster than the wall clock: a touch within warnMs of wall time is always in time
   if (touchedAt !== null && touchedAt - mqlAt < sla.warnMs) return null;
-  const warnAt = addBusinessMs(sla.calendar, mqlAt, sla.warnMs);
+  const warnAt = sla.hours.addMs(mqlAt, sla.warnMs);
   return touchedAt !== null && touchedAt <= warnAt ? null : warnAt;
 }
 
