@@ -16,8 +16,6 @@ export interface CliDeps {
   gate: VerifyGate;
 }
 
-let config: Promise<Config> | undefined;
-
 /**
  * `revops report --demo` is `sf revops report --demo`: the command words get the plugin's topic in front;
  * `revops help report` is `sf help revops report`.
@@ -40,6 +38,33 @@ function findCommand(argv: string[]): { id: string; rest: string[] } | undefined
   return undefined;
 }
 
+/** Edit distance, for "did you mean" on a mistyped command. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/**
+ * The command nearest to what was typed. On a terminal oclif's not-found plugin asks "Did you mean ...?" and runs
+ * it; in a pipe or CI it only says the command does not exist, so the suggestion is printed here.
+ */
+function suggestion(argv: string[]): string | undefined {
+  const typed = argv.filter((a) => !a.startsWith('-')).join(' ');
+  const ids = Object.keys(COMMANDS).map((id) => id.replaceAll(':', ' '));
+  const scored = ids.map((id) => {
+    const words = id.split(' ').length;
+    return { id, d: distance(typed.split(' ').slice(0, words).join(' '), id) };
+  });
+  const best = scored.sort((a, b) => a.d - b.d)[0];
+  return best && best.d <= Math.max(2, Math.floor(best.id.length / 3)) ? best.id : undefined;
+}
+
 function exitCodeOf(err: unknown): number {
   const e = err as { oclif?: { exit?: number }; exitCode?: number };
   if (typeof e?.oclif?.exit === 'number') return e.oclif.exit;
@@ -52,8 +77,8 @@ export async function main(argv: string[], deps: CliDeps = { gate: toolingGate }
     process.stdout.write(`revops ${pkg.version} node-${process.version}\n`);
     return 0;
   }
-  config ??= Config.load({ root });
-  const cfg = await config;
+  // loaded per run: oclif's help keeps state in the config it was shown with
+  const cfg = await Config.load({ root });
   RevopsCommand.gate = deps.gate;
   const args = oclifArgv(argv);
   const before = process.exitCode;
@@ -72,6 +97,8 @@ export async function main(argv: string[], deps: CliDeps = { gate: toolingGate }
     // SfCommand has printed its own errors (human or the --json envelope); oclif's (unknown command) are ours to print
     const e = err as Error & { skipOclifErrorHandling?: boolean; oclif?: unknown };
     if (!e.skipOclifErrorHandling && !(code === 0 && e.oclif)) process.stderr.write(`${e.message}\n`);
+    const near = code === 127 ? suggestion(args) : undefined;
+    if (near) process.stderr.write(`Did you mean "${near}"?\n`);
     return code;
   } finally {
     RevopsCommand.gate = toolingGate;
