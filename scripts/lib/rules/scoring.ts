@@ -13,8 +13,11 @@
 import {
   MS_PER_DAY,
   RuleInputError,
+  domainOfEmail,
   evaluateCondition,
+  isBlank,
   parseInstant,
+  splitList,
   roundHalfUp,
   type FieldValue,
   type Operator,
@@ -291,6 +294,28 @@ interface CompiledRule {
   rule: ScoringRule;
   signal: number; // signal code, -1 for field rules
   memo: Map<FieldValue | undefined, boolean>;
+  /** The part of the field value the result depends on, as the memo's key (null: the whole value). */
+  memoKey: ((value: FieldValue | undefined) => FieldValue | undefined) | null;
+}
+
+/**
+ * A memo key for operators whose result depends on a small part of a value that is new on every record (an
+ * e-mail address): 'email domain in' on the domain; 'ends with' on the value's last characters, as many as the
+ * longest listed suffix.
+ */
+function memoKeyFor(rule: ScoringRule): CompiledRule['memoKey'] {
+  if (rule.operator === 'email domain in') return domainOfEmail;
+  if (rule.operator === 'ends with') {
+    const longest = Math.max(0, ...splitList(rule.value).map((v) => v.toLowerCase().length));
+    return (value) =>
+      isBlank(value)
+        ? ''
+        : String(value)
+            .trim()
+            .toLowerCase()
+            .slice(-longest || Infinity);
+  }
+  return null;
 }
 
 /**
@@ -317,7 +342,12 @@ export function prepareScoring(
     if (obj !== 'Any' && object && obj !== object) continue;
     // An unknown operator fails here, in rule order, as it would on the first record.
     if (!rule.signal) evaluateCondition(undefined, rule.operator as Operator, rule.value ?? null);
-    compiled.push({ rule, signal: rule.signal ? signalCode(rule.signal) : -1, memo: new Map() });
+    compiled.push({
+      rule,
+      signal: rule.signal ? signalCode(rule.signal) : -1,
+      memo: new Map(),
+      memoKey: rule.signal ? null : memoKeyFor(rule),
+    });
   }
   // Per scored signal: the oldest age (ms) an event may have and still add points (Infinity: no decay).
   const horizonMs = new Map<number, number>();
@@ -328,10 +358,11 @@ export function prepareScoring(
     horizonMs.set(c.signal, Math.max(horizonMs.get(c.signal) ?? 0, ms));
   }
   const matches = (c: CompiledRule, value: FieldValue | undefined): boolean => {
-    let hit = c.memo.get(value);
+    const key = c.memoKey ? c.memoKey(value) : value;
+    let hit = c.memo.get(key);
     if (hit === undefined) {
       hit = evaluateCondition(value, c.rule.operator as Operator, c.rule.value ?? null);
-      if (c.memo.size < MEMO_LIMIT) c.memo.set(value, hit);
+      if (c.memo.size < MEMO_LIMIT) c.memo.set(key, hit);
     }
     return hit;
   };
