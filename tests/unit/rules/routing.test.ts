@@ -11,6 +11,7 @@ import {
   type RouteInput,
   type RoutingRule,
 } from '../../../scripts/lib/rules/routing.ts';
+import { candidatesJson, traceJson } from '../../../scripts/lib/snapshot/demo/decision.ts';
 
 const rep = (userId: string, extra: Partial<Rep> = {}): Rep => ({
   userId,
@@ -361,6 +362,12 @@ describe('prepareRouter', () => {
         });
         const got = router({ leads, accounts: callAccounts, pointers: live, now });
         expect(got, `seed ${seed} call ${call}`).toEqual(expected);
+        for (const a of got.assignments) {
+          // the demo's Routing_Decision__c text is JSON.stringify's, built without the objects
+          expect(candidatesJson(a)).toBe(JSON.stringify(a.candidates.slice(0, 6)));
+          const { rulesTried, pool, accountMatches } = a.trace;
+          expect(traceJson(a)).toBe(JSON.stringify({ rulesTried, pool, accountMatches }));
+        }
         expect(got.pointers).toBe(live);
         pointers = expected.pointers;
         // the caller keeps the rows current between calls, as the demo's routing desk does
@@ -370,6 +377,22 @@ describe('prepareRouter', () => {
         }
       }
     }
+  });
+
+  it("the demo's decision JSON escapes what JSON.stringify escapes", () => {
+    const odd = 'Zoë "Q" \\ \n\u0001 \ud800 €';
+    const r = route({
+      ...base(
+        [{ Id: 'L1', Country: 'US', Email: `x@${'acme.com'}` }],
+        [rep('u"1', { name: odd }), rep('u2', { name: odd, active: false })],
+      ),
+      accounts: [],
+    });
+    const a = r.assignments[0];
+    expect(candidatesJson(a)).toBe(JSON.stringify(a.candidates.slice(0, 6)));
+    const { rulesTried, pool, accountMatches } = a.trace;
+    expect(traceJson(a)).toBe(JSON.stringify({ rulesTried, pool, accountMatches }));
+    expect(JSON.parse(candidatesJson(a))[0].name).toBe(odd);
   });
 
   it('a bad Out_Of_Office_Until__c fails only when a lead reaches that rep, as route() does', () => {

@@ -9,6 +9,7 @@ import { arrive, makeProspects, type LeadRun } from './arrivals.ts';
 import { slaEvent, task, transition } from './history.ts';
 import { simulateOpportunity } from './opportunities.ts';
 import { campaignAt, makeAccount, writeContact } from './people.ts';
+import { candidatesJson, traceJson } from './decision.ts';
 import { holdUntil, indexAccount, routeChunk, ROUTE_CHUNK, settleCapacity } from './routing.ts';
 import {
   canBecomeMql,
@@ -127,12 +128,8 @@ function assign(s: DemoState, l: LeadRun, a: Assignment): Run {
       Chosen_Owner_Id__c: ownerId,
       Fallback_Used__c: a.fallbackUsed,
       Decided_At__c: routedAt,
-      Candidates__c: JSON.stringify(a.candidates.slice(0, 6)),
-      Trace__c: JSON.stringify({
-        rulesTried: a.trace.rulesTried,
-        pool: a.trace.pool,
-        accountMatches: a.trace.accountMatches,
-      }),
+      Candidates__c: candidatesJson(a),
+      Trace__c: traceJson(a),
       CreatedDate: routedAt,
     });
   }
