@@ -239,15 +239,15 @@ describe('revops deploy in phases', () => {
     expect(org.matchingRules.size).toBe(0); // nothing was created
   });
 
-  it('the README tells sf users the same order', () => {
-    const readme = readFileSync('README.md', 'utf8');
-    const step1 = readme.search(
+  it('docs/admin-install.md tells sf users the same order', () => {
+    const doc = readFileSync('docs/admin-install.md', 'utf8');
+    const step1 = doc.search(
       /sf project deploy start -o my-org --metadata MatchingRules CustomObject:Rep_Availability__c/,
     );
-    const step2 = readme.search(
+    const step2 = doc.search(
       /sf data query .*SELECT DeveloperName, SobjectType, RuleStatus FROM MatchingRule/,
     );
-    const step3 = readme.search(/sf project deploy start -o my-org --source-dir force-app/);
+    const step3 = doc.search(/sf project deploy start -o my-org --source-dir force-app/);
     expect(step1).toBeGreaterThan(0);
     expect(step2).toBeGreaterThan(step1);
     expect(step3).toBeGreaterThan(step2);

@@ -110,8 +110,8 @@ describe('trigger paths read no unbounded history aggregate and no leading-wildc
 
 describe('every trigger action states its governor budget', () => {
   const actions = MAIN.filter((f) => /\/TA_[A-Za-z]+_[A-Za-z]+\.cls$/.test(f));
-  const readme = readFileSync(join(ROOT, '..', 'README.md'), 'utf8');
-  const table = readme.slice(readme.indexOf('**Governor budget per trigger action**'));
+  const apexDoc = readFileSync(join(ROOT, '..', 'docs', 'apex.md'), 'utf8');
+  const table = apexDoc.slice(apexDoc.indexOf('**Governor budget per trigger action**'));
 
   it('in its doc comment (SOQL and DML per 200-record chunk)', () => {
     const missing = actions.filter((f) => {
@@ -123,7 +123,7 @@ describe('every trigger action states its governor budget', () => {
     expect(missing.map((f) => f.split('/').at(-1))).toEqual([]);
   });
 
-  it("in the README's per-action budget table", () => {
+  it("in docs/apex.md's per-action budget table", () => {
     const unlisted = actions
       .map((f) => f.split('/').at(-1)!.replace('.cls', ''))
       .filter((name) => !table.includes(`\`${name}\``));
