@@ -64,7 +64,7 @@ export interface ValueChange {
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
 /**
- * The records a go-to-market profile changes, and how (documented in the README):
+ * The records a go-to-market profile changes, and how (documented in docs/cli.md):
  * MQL thresholds, product-usage and demo-request points, engagement half-lives scaled by cycle length / 45 days,
  * SLA contact window from motion and ACV, qualify window from the cycle length, stale multipliers.
  */
