@@ -133,23 +133,23 @@ function assign(s: DemoState, l: LeadRun, a: Assignment): Run {
       CreatedDate: routedAt,
     });
   }
-  return {
-    ...l,
-    ownerId,
-    owner,
-    fields: null,
-    at: [],
-    signal: [],
-    lastEvent: l.created,
-    mqlAt: null,
-    eventCount: 0,
-    stage: 'Lead',
-    stageAt: l.created,
-    status: 'Open - Not Contacted',
-    lastModified: l.created,
-    releaseAt: null,
-    convertedAt: null,
-  };
+  // the arrival becomes the run in place (nothing else holds it), rather than a copy per lead
+  const r = l as Run;
+  r.ownerId = ownerId;
+  r.owner = owner;
+  r.fields = null;
+  r.at = [];
+  r.signal = [];
+  r.lastEvent = l.created;
+  r.mqlAt = null;
+  r.eventCount = 0;
+  r.stage = 'Lead';
+  r.stageAt = l.created;
+  r.status = 'Open - Not Contacted';
+  r.lastModified = l.created;
+  r.releaseAt = null;
+  r.convertedAt = null;
+  return r;
 }
 
 function playLead(s: DemoState, r: Run): void {
