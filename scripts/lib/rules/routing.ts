@@ -197,6 +197,11 @@ export interface RouterSetup {
   reps: Rep[];
   fallbackOwner?: string | null;
   inactiveUsers?: string[];
+  /**
+   * Keep only this many candidates per assignment and leave the trace's pointerBefore/pointerAfter null (what a
+   * Routing_Decision__c row stores); everything else is as route() gives. Default: everything.
+   */
+  decisionOnly?: { candidates: number };
 }
 
 /** One call of a prepared router: the leads in order, the accounts they may match, the pointers, the time. */
@@ -259,7 +264,19 @@ export function prepareRouter(setup: RouterSetup): Router {
     }
     return ms;
   };
-  const prepared: Prepared = { rules, criteria, pools, rowsByUser, inactiveUsers, fallback, outUntil };
+  const keep = setup.decisionOnly ? setup.decisionOnly.candidates : Infinity;
+  const full = !setup.decisionOnly;
+  const prepared: Prepared = {
+    rules,
+    criteria,
+    pools,
+    rowsByUser,
+    inactiveUsers,
+    fallback,
+    outUntil,
+    keep,
+    full,
+  };
 
   return (call: RouterCall): RouteResult => {
     const openLeads: Record<string, number> = {};
@@ -294,6 +311,9 @@ interface Prepared {
   inactiveUsers: Set<string>;
   fallback: string;
   outUntil: (rep: Rep) => number | null;
+  /** Candidates kept per assignment; whether the trace carries the pointers. */
+  keep: number;
+  full: boolean;
 }
 
 /** skipReason with the prepared out-of-office instants. */
@@ -472,17 +492,17 @@ function routeToPool(
         }
       : null;
   const poolReps = p.pools.get(pool) ?? [];
-  const candidates: Candidate[] = new Array(poolReps.length);
+  const candidates: Candidate[] = [];
   const eligible: Rep[] = [];
   for (let k = 0; k < poolReps.length; k++) {
     const r = poolReps[k];
     const skippedReason = repSkip(p, r, ctx.openLeads[r.userId], ctx.now, skill);
-    candidates[k] = { userId: r.userId, name: r.name, skippedReason };
+    if (k < p.keep) candidates.push({ userId: r.userId, name: r.name, skippedReason });
     if (skippedReason === null) eligible.push(r);
   }
   a.candidates = candidates;
   const state = (ctx.pointers[pool] ??= {});
-  const before = { ...state };
+  const before = p.full ? { ...state } : null;
   const chosen = pickWeightedSorted(eligible, state);
   const assign = (ownerId: string, ownerType: 'User' | 'Queue', fallbackUsed: boolean, note: string) => {
     trace.rulesTried.push({ rule: rule.name, matched: true, note });
@@ -496,7 +516,7 @@ function routeToPool(
   if (chosen) {
     trace.pool = pool;
     trace.pointerBefore = before;
-    trace.pointerAfter = { ...state };
+    trace.pointerAfter = p.full ? { ...state } : null;
     return assign(
       chosen.userId,
       'User',

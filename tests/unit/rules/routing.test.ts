@@ -337,8 +337,15 @@ describe('prepareRouter', () => {
       ];
       const inactiveUsers = r() < 0.5 ? [users[2]] : [];
       const router = prepareRouter({ rules: routingRules, reps, inactiveUsers });
+      const lean = prepareRouter({
+        rules: routingRules,
+        reps,
+        inactiveUsers,
+        decisionOnly: { candidates: 2 },
+      });
       let pointers: PointerState = {};
       const live = pointers;
+      const leanPointers: PointerState = {};
       for (let call = 0; call < 6; call++) {
         const leads = Array.from({ length: 1 + Math.floor(r() * 25) }, (_, i) => ({
           Id: `L${call}-${i}`,
@@ -361,6 +368,16 @@ describe('prepareRouter', () => {
           now,
         });
         const got = router({ leads, accounts: callAccounts, pointers: live, now });
+        // decisionOnly: the same routing, two candidates kept, no pointer copies in the trace
+        const leanGot = lean({ leads, accounts: callAccounts, pointers: leanPointers, now });
+        expect(leanGot).toEqual({
+          ...expected,
+          assignments: expected.assignments.map((x) => ({
+            ...x,
+            candidates: x.candidates.slice(0, 2),
+            trace: { ...x.trace, pointerBefore: null, pointerAfter: null },
+          })),
+        });
         expect(got, `seed ${seed} call ${call}`).toEqual(expected);
         for (const a of got.assignments) {
           // the demo's Routing_Decision__c text is JSON.stringify's, built without the objects

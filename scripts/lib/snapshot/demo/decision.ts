@@ -14,7 +14,7 @@ const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
 /** Candidates__c: the first six candidates, as JSON.stringify(a.candidates.slice(0, 6)) writes them. */
 export function candidatesJson(a: Assignment): string {
   let out = '[';
-  const n = Math.min(6, a.candidates.length);
+  const n = Math.min(6, a.candidates.length); // the router keeps DECISION_CANDIDATES (6) of them
   for (let i = 0; i < n; i++) {
     const c = a.candidates[i];
     if (i) out += ',';

@@ -20,6 +20,9 @@ import {
 import type { SRecord } from '../../rules/types.ts';
 import type { AccountRow, DemoState } from './state.ts';
 
+/** Candidates a Routing_Decision__c row lists (Candidates__c): the first six of the pool. */
+export const DECISION_CANDIDATES = 6;
+
 /** The trigger's chunk: at most this many leads are routed in one call. */
 export const ROUTE_CHUNK = 200;
 
@@ -178,6 +181,7 @@ export function routeChunk(s: DemoState, leads: SRecord[], now: number): Assignm
     rules: s.rules.config.routingRules,
     reps: desk.reps,
     inactiveUsers: desk.inactiveUsers,
+    decisionOnly: { candidates: DECISION_CANDIDATES },
   });
   const result = desk.router({
     leads,
