@@ -1,11 +1,6 @@
 import { resolve } from 'node:path';
 import { expect } from 'vitest';
-import {
-  runVerify,
-  type CheckName,
-  type Problem,
-  type VerifyReport,
-} from '../../../tooling/verify/index.ts';
+import { runVerify, type CheckName, type Problem, type VerifyReport } from '../../../tooling/verify/index.ts';
 
 export const REPO = resolve(import.meta.dirname, '..', '..', '..');
 

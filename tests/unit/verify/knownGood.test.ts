@@ -2,12 +2,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  renderReport,
-  runVerify,
-  type Problem,
-  type VerifyReport,
-} from '../../../tooling/verify/index.ts';
+import { renderReport, runVerify, type Problem, type VerifyReport } from '../../../tooling/verify/index.ts';
 import { REPO, expectProblem, fixture, problemsOf } from './helpers.ts';
 
 const classes = 'known-good/force-app/main/default/classes';
