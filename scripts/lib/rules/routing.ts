@@ -167,17 +167,10 @@ interface SkillNeed {
  * Ineligible reps keep their current weight. Mutates and returns the winner.
  */
 export function pickWeighted(eligible: Rep[], state: Record<string, number>): Rep | null {
-  if (eligible.length === 0) return null;
-  let total = 0;
-  let best: Rep | null = null;
-  for (const rep of [...eligible].sort((a, b) => byId(a.userId, b.userId))) {
-    const w = rep.weight ?? 1;
-    total += w;
-    state[rep.userId] = (state[rep.userId] ?? 0) + w;
-    if (!best || state[rep.userId] > state[best.userId]) best = rep;
-  }
-  if (best) state[best.userId] -= total;
-  return best;
+  return pickWeightedSorted(
+    [...eligible].sort((a, b) => byId(a.userId, b.userId)),
+    state,
+  );
 }
 
 function sortRules(rules: RoutingRule[]): RoutingRule[] {
