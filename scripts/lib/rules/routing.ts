@@ -113,18 +113,33 @@ export function skipReason(
   now: number,
   skill: SkillNeed | null,
 ): SkipReason | null {
+  return skipWith(rep, outOfOfficeUntil, openLeads, now, skill);
+}
+
+function outOfOfficeUntil(rep: Rep): number | null {
+  return rep.outOfOfficeUntil
+    ? parseInstant(rep.outOfOfficeUntil, `rep ${rep.userId} outOfOfficeUntil`)
+    : null;
+}
+
+/** The checks of skipReason in their order; `outUntil` is called only for an active rep (parsing may throw). */
+function skipWith(
+  rep: Rep,
+  outUntil: (rep: Rep) => number | null,
+  openLeads: number,
+  now: number,
+  skill: SkillNeed | null,
+): SkipReason | null {
   if (rep.active === false) return 'inactive';
-  if (
-    rep.outOfOfficeUntil &&
-    parseInstant(rep.outOfOfficeUntil, `rep ${rep.userId} outOfOfficeUntil`) > now
-  ) {
-    return 'out_of_office';
-  }
+  const ooo = outUntil(rep);
+  if (ooo !== null && ooo > now) return 'out_of_office';
   if (rep.capacity !== null && rep.capacity !== undefined && openLeads >= rep.capacity) return 'at_capacity';
   if ((rep.weight ?? 1) <= 0) return 'zero_weight';
   if (skill) {
-    const has = (list: string[] | undefined, v: string) =>
-      (list ?? []).some((x) => x.toLowerCase() === v.toLowerCase());
+    const has = (list: string[] | undefined, v: string) => {
+      const lv = v.toLowerCase();
+      return (list ?? []).some((x) => x.toLowerCase() === lv);
+    };
     if (skill.language && !has(rep.languages, skill.language)) return 'skill_mismatch';
     if (skill.productLine && !has(rep.productLines, skill.productLine)) return 'skill_mismatch';
   }
@@ -317,20 +332,7 @@ function repSkip(
   now: number,
   skill: SkillNeed | null,
 ): SkipReason | null {
-  if (rep.active === false) return 'inactive';
-  const ooo = p.outUntil(rep);
-  if (ooo !== null && ooo > now) return 'out_of_office';
-  if (rep.capacity !== null && rep.capacity !== undefined && openLeads >= rep.capacity) return 'at_capacity';
-  if ((rep.weight ?? 1) <= 0) return 'zero_weight';
-  if (skill) {
-    const has = (list: string[] | undefined, v: string) => {
-      const lv = v.toLowerCase();
-      return (list ?? []).some((x) => x.toLowerCase() === lv);
-    };
-    if (skill.language && !has(rep.languages, skill.language)) return 'skill_mismatch';
-    if (skill.productLine && !has(rep.productLines, skill.productLine)) return 'skill_mismatch';
-  }
-  return null;
+  return skipWith(rep, p.outUntil, openLeads, now, skill);
 }
 
 /** ownerUnavailable with the prepared rows per user. */
