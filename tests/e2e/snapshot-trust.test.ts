@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import JSZip from 'jszip';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { runCli } from './runCli.ts';
@@ -210,7 +211,8 @@ describe('Ctrl-C during snapshot --from-export (a real SIGINT to the CLI process
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'scripts/cli.ts', 'snapshot', '--from-export', dir, '--out', out],
-      { env: { ...process.env, TMPDIR: scratch }, stdio: ['ignore', 'pipe', 'pipe'] },
+      // colour off, and stripped anyway: CI terminals may force it on
+      { env: { ...process.env, TMPDIR: scratch, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let err = '';
     let sent = false;
@@ -226,6 +228,7 @@ describe('Ctrl-C during snapshot --from-export (a real SIGINT to the CLI process
     });
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     expect(sent).toBe(true);
+    err = stripVTControlCharacters(err);
     expect(err).toMatch(/Stopping the import and removing its partial files/);
     expect(err).toMatch(/Error \(AbortError\): Import interrupted; nothing was written to/);
     expect(code).toBe(130);
