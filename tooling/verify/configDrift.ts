@@ -25,7 +25,7 @@ import {
   toDomain,
   validateRecord,
   type TypeDef,
-} from '../../scripts/lib/config/schema.ts';
+} from '../../scripts/lib/config/schema/index.ts';
 import type { ApprovalTierConfig, StagePolicyConfig } from '../../scripts/lib/config/types.ts';
 import { readRecordFile } from '../../scripts/lib/config/xml.ts';
 import { decodeXml, lineAt, listFiles, readXml, xmlText } from './files.ts';

@@ -8,7 +8,7 @@ import type { ScoringRule, ScoringSettings } from '../rules/scoring.ts';
 import { readRecordFile, recordFileName, recordNameOf, recordToXml } from './xml.ts';
 import { leadQueuesFromSource, schemaFromSource } from './orgSchema.ts';
 import { validateSet, type SetContext } from './validateSet.ts';
-import { TYPE_DEFS, TYPE_DEF_BY_NAME, toDomain, toValues, validateRecord, type Row } from './schema.ts';
+import { TYPE_DEFS, TYPE_DEF_BY_NAME, toDomain, toValues, validateRecord, type Row } from './schema/index.ts';
 import {
   ConfigError,
   type ApprovalTierConfig,

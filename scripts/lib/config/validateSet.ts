@@ -6,7 +6,7 @@ import type { ScoringRule } from '../rules/scoring.ts';
 import type { DedupRule } from '../rules/match.ts';
 import type { SlaPolicy } from '../rules/sla.ts';
 import { parseCriteria } from '../rules/types.ts';
-import { STAGES } from './schema.ts';
+import { STAGES } from './schema/index.ts';
 import type { LeadQueues, ObjectSchema } from './orgSchema.ts';
 import type {
   ApprovalTierConfig,
