@@ -66,9 +66,9 @@ beforeAll(() => {
   ])
     cpSync(join(FORCE_APP, dir), join(src, 'main/default', dir), { recursive: true });
   mkdirSync(join(src, 'main/default/classes'), { recursive: true });
-  cpSync(join(FORCE_APP, 'classes/RevOpsClock.cls'), join(src, 'main/default/classes/RevOpsClock.cls'));
+  cpSync(join(FORCE_APP, 'classes/core/RevOpsClock.cls'), join(src, 'main/default/classes/RevOpsClock.cls'));
   cpSync(
-    join(FORCE_APP, 'classes/RevOpsClock.cls-meta.xml'),
+    join(FORCE_APP, 'classes/core/RevOpsClock.cls-meta.xml'),
     join(src, 'main/default/classes/RevOpsClock.cls-meta.xml'),
   );
 });

@@ -1,7 +1,7 @@
 // Match and merge: dedup match keys (e-mail domain, normalised company name, phone in E.164, website domain),
 // name similarity (Jaro-Winkler + token overlap with generic words down-weighted), candidate-pair scoring with
 // reasons, lead-to-account matching, and survivorship (which record survives, which value wins per field).
-// The twin of force-app/main/default/classes/MatchMergeService.cls, in its order and shape. The dedup engine scores
+// The twin of force-app/main/default/classes/services/MatchMergeService.cls, in its order and shape. The dedup engine scores
 // millions of pairs with the same results through its fast path (scripts/lib/reports/dedup/fastpath.ts).
 import {
   RuleInputError,

@@ -8,8 +8,9 @@ import { checkRunAsUsers, checkTestData } from '../../../tooling/verify/apexTest
 import { checkTriggerPathSoql } from '../../../tooling/verify/triggerSoql.ts';
 import { ROOT } from './helpers.ts';
 
+// recursive: main classes sit in layer folders (classes/actions, services, ...)
 const classes = (dir: string): string[] =>
-  readdirSync(dir)
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.cls'))
     .sort()
     .map((f) => join(dir, f));

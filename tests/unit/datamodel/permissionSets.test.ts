@@ -71,9 +71,9 @@ describe('permission sets', () => {
   }
 
   it('every RevOps user may call the panel controllers; only admins the merge REST resource', () => {
-    const classes = readdirSync(join(DEFAULT, 'classes'))
+    const classes = readdirSync(join(DEFAULT, 'classes'), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.cls'))
-      .map((f) => f.replace('.cls', ''));
+      .map((f) => f.split('/').at(-1)!.replace('.cls', ''));
     const controllers = classes.filter((c) => c.endsWith('Controller')).sort();
     expect(controllers.length).toBeGreaterThan(0);
     for (const [name, ps] of Object.entries(sets)) {

@@ -46,9 +46,10 @@ interface Method {
   code: string;
 }
 
+// recursive, matching the file name: main classes sit in layer folders (classes/actions, ...)
 const files = (dir: string, re: RegExp): string[] =>
-  readdirSync(dir)
-    .filter((f) => re.test(f))
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => re.test(f.split('/').at(-1)!))
     .sort()
     .map((f) => join(dir, f));
 

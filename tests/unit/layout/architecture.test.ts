@@ -7,6 +7,10 @@ import { join, resolve } from 'node:path';
 const REPO = resolve(import.meta.dirname, '../../..');
 const DOC = readFileSync(join(REPO, 'docs/ARCHITECTURE.md'), 'utf8');
 const MAIN = join(REPO, 'force-app/main/default');
+/** The layer folders of the main Apex classes (classes/<layer>/<Name>.cls). */
+const LAYERS = readdirSync(join(MAIN, 'classes'), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
 
 function section(title: string): string {
   const start = DOC.indexOf(`## ${title}\n`);
@@ -35,7 +39,7 @@ function pathsFor(name: string): string[] | null {
   // any other capitalised identifier is an Apex class (main or test)
   if (/^[A-Z]\w*$/.test(name))
     return [
-      join(MAIN, 'classes', `${name}.cls`),
+      ...LAYERS.map((layer) => join(MAIN, 'classes', layer, `${name}.cls`)),
       join(REPO, 'force-app/test/default/classes', `${name}.cls`),
     ];
   return null;
