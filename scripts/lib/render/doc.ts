@@ -1,7 +1,14 @@
 // The report document model: every report turns its typed result into a ReportDoc, and the
 // renderers turn a ReportDoc into a terminal summary (terminal.ts) or a self-contained HTML page (html.ts).
 
-export type Status = 'good' | 'warn' | 'bad' | 'info';
+/**
+ * How a figure stands: good / warn / bad against its benchmark, `info` for a figure without one, `skipped` for a
+ * check that did not run (grey, "not checked"). Every renderer writes the word beside the colour.
+ */
+export type Status = 'good' | 'warn' | 'bad' | 'info' | 'skipped';
+
+/** Which way a figure is better: above its benchmark, below it, or inside its range. */
+export type Direction = 'higher' | 'lower' | 'range';
 
 export interface Kpi {
   label: string;
@@ -32,8 +39,11 @@ export type Block =
       title?: string;
       columns: string[];
       rows: (string | number)[][];
+      /** Each row's status: renderers add a "status" column with its word (not colour only). */
       rowStatus?: (Status | undefined)[];
       limit?: number;
+      /** Columns holding record Ids (renderers link them to the record when the instance URL is known). */
+      idColumns?: number[];
     }
   | { kind: 'bars'; title: string; items: BarItem[] }
   | {
@@ -58,6 +68,20 @@ export interface ReportDoc {
   sections: Section[];
 }
 
+/**
+ * Status of a figure against its benchmark [lo, hi] in its direction. `higher`: at or above lo is good (no upper
+ * edge); `lower`: at or below hi is good; `range`: inside is good. Within 20% of the edge that matters is a
+ * warning, beyond it bad. A figure that could not be computed has no status (info).
+ */
+export function judge(value: number | null, lo: number, hi: number, direction: Direction): Status {
+  if (value === null || !Number.isFinite(value)) return 'info';
+  if (direction === 'higher') return value >= lo ? 'good' : value >= lo * 0.8 ? 'warn' : 'bad';
+  if (direction === 'lower') return value <= hi ? 'good' : value <= hi * 1.2 ? 'warn' : 'bad';
+  if (value >= lo && value <= hi) return 'good';
+  const edge = value < lo ? lo : hi;
+  return Math.abs(value - edge) <= Math.abs(edge) * 0.2 ? 'warn' : 'bad';
+}
+
 /** Status of a figure against a benchmark range (inside = good, within 20% of an edge = warn, else bad). */
 export function rangeStatus(
   value: number | null,
@@ -65,11 +89,7 @@ export function rangeStatus(
   hi: number,
   opts: { higherIsBetter?: boolean } = {},
 ): Status {
-  if (value === null || !Number.isFinite(value)) return 'info';
-  if (value >= lo && value <= hi) return 'good';
-  if (opts.higherIsBetter && value > hi) return 'good';
-  const edge = value < lo ? lo : hi;
-  return Math.abs(value - edge) <= Math.abs(edge) * 0.2 ? 'warn' : 'bad';
+  return judge(value, lo, hi, opts.higherIsBetter ? 'higher' : 'range');
 }
 
 export const STATUS_WORD: Record<Status, string> = {
@@ -77,7 +97,23 @@ export const STATUS_WORD: Record<Status, string> = {
   warn: 'watch',
   bad: 'off target',
   info: 'n/a',
+  skipped: 'not checked',
 };
+
+/** A table's columns and rows as printed: with rowStatus, a last "status" column holding each row's word. */
+export function tableCells(b: Extract<Block, { kind: 'table' }>): {
+  columns: string[];
+  rows: (string | number)[][];
+} {
+  if (!b.rowStatus?.some((s) => s && s !== 'info')) return { columns: b.columns, rows: b.rows };
+  return {
+    columns: [...b.columns, 'status'],
+    rows: b.rows.map((r, i) => {
+      const st = b.rowStatus![i];
+      return [...r, st && st !== 'info' ? STATUS_WORD[st] : ''];
+    }),
+  };
+}
 
 export const pct = (x: number | null, digits = 1): string =>
   x === null || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(digits)}%`;

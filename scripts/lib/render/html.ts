@@ -1,6 +1,14 @@
 // Self-contained HTML rendering of one or more ReportDocs: inline CSS and inline SVG charts,
 // no scripts, no external URL of any kind, so the file opens offline.
-import { STATUS_WORD, type BarItem, type Block, type ReportDoc, type Series } from './doc.ts';
+import {
+  STATUS_WORD,
+  tableCells,
+  type BarItem,
+  type Block,
+  type ReportDoc,
+  type Series,
+  type Status,
+} from './doc.ts';
 
 export const esc = (s: string | number): string =>
   String(s).replace(
@@ -8,7 +16,13 @@ export const esc = (s: string | number): string =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
-const COLORS = { good: '#2e844a', warn: '#dd7a01', bad: '#ba0517', info: '#0176d3' } as const;
+const COLORS = {
+  good: '#2e844a',
+  warn: '#dd7a01',
+  bad: '#ba0517',
+  info: '#0176d3',
+  skipped: '#706e6b',
+} as const;
 const PALETTE = ['#0176d3', '#dd7a01', '#2e844a', '#9050e9', '#ba0517', '#706e6b'];
 
 const CSS = `
@@ -22,13 +36,14 @@ section h3{font-size:16px;margin:22px 0 8px;color:#032d60}
 .kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:10px}
 .kpi{border:1px solid #e5e5e5;border-left:5px solid #0176d3;border-radius:6px;padding:8px 10px}
 .kpi .l{font-size:12px;color:#555}.kpi .v{font-size:22px;font-weight:600}.kpi .b{font-size:12px;color:#555}
-.kpi.good{border-left-color:${COLORS.good}}.kpi.warn{border-left-color:${COLORS.warn}}.kpi.bad{border-left-color:${COLORS.bad}}
+.kpi.good{border-left-color:${COLORS.good}}.kpi.warn{border-left-color:${COLORS.warn}}.kpi.bad{border-left-color:${COLORS.bad}}.kpi.skipped{border-left-color:${COLORS.skipped};color:#555}
 .st{font-size:11px;font-weight:600;text-transform:uppercase;padding:1px 6px;border-radius:8px;color:#fff}
-.st.good{background:${COLORS.good}}.st.warn{background:${COLORS.warn}}.st.bad{background:${COLORS.bad}}.st.info{background:#706e6b}
-table{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0}th,td{border-bottom:1px solid #e5e5e5;padding:4px 8px;text-align:left}
+.st.good{background:${COLORS.good}}.st.warn{background:${COLORS.warn}}.st.bad{background:${COLORS.bad}}.st.info,.st.skipped{background:${COLORS.skipped}}
+table{border-collapse:collapse;width:100%;max-width:100%;font-size:13px;margin:6px 0}th,td{border-bottom:1px solid #e5e5e5;padding:4px 8px;text-align:left;overflow-wrap:anywhere}
+.tw{max-width:100%;overflow-x:auto}a.csv{font-size:12px;font-weight:400;margin-left:8px}
 th{background:#fafaf9}td.n{text-align:right;font-variant-numeric:tabular-nums}tr.bad td{background:#fef1ee}tr.warn td{background:#fef7e6}
 figure{margin:10px 0}figcaption{font-weight:600;margin-bottom:4px}svg text{font:11px system-ui,sans-serif;fill:#333}
-p.more{color:#555;font-size:12px}pre{white-space:pre-wrap}
+p.more{color:#555;font-size:12px}pre{white-space:pre-wrap}main,article{overflow-wrap:anywhere}
 `;
 
 const isNum = (v: string | number): boolean => typeof v === 'number' || /^[-+$]?[\d,.]+(%|x|×)?$/.test(v);
@@ -37,7 +52,7 @@ function barsSvg(title: string, items: BarItem[]): string {
   const rowH = 22;
   const labelW = Math.min(220, 10 + 7 * Math.max(...items.map((i) => i.label.length), 4));
   const width = 760;
-  const barW = width - labelW - 90;
+  const barW = width - labelW - (items.some((i) => judged(i.status)) ? 170 : 90);
   const max = Math.max(...items.map((i) => Math.abs(i.value)), 1e-9);
   const h = items.length * rowH + 8;
   const rows = items
@@ -45,7 +60,8 @@ function barsSvg(title: string, items: BarItem[]): string {
       const w = Math.max(1, (Math.abs(it.value) / max) * barW);
       const y = 4 + i * rowH;
       const color = COLORS[it.status ?? 'info'];
-      return `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end">${esc(it.label)}</text><rect x="${labelW}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 7}" fill="${color}" rx="2"><title>${esc(it.label)}: ${esc(it.display ?? String(it.value))}</title></rect><text x="${(labelW + w + 6).toFixed(1)}" y="${y + 15}">${esc(it.display ?? String(it.value))}</text>`;
+      const shown = `${it.display ?? String(it.value)}${judged(it.status) ? ` (${STATUS_WORD[it.status!]})` : ''}`;
+      return `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end">${esc(it.label)}</text><rect x="${labelW}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 7}" fill="${color}" rx="2"><title>${esc(it.label)}: ${esc(shown)}</title></rect><text x="${(labelW + w + 6).toFixed(1)}" y="${y + 15}">${esc(shown)}</text>`;
     })
     .join('');
   return `<figure><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${h}" width="100%" style="max-width:${width}px">${rows}</svg></figure>`;
@@ -79,33 +95,62 @@ function lineSvg(b: Extract<Block, { kind: 'line' }>): string {
   return `<figure><figcaption>${esc(b.title)}</figcaption><svg role="img" aria-label="${esc(b.title)}" viewBox="0 0 ${W} ${H}" width="100%" style="max-width:${W}px">${grid}${lines}${axes}</svg></figure>`;
 }
 
-function blockHtml(b: Block): string {
+/** Options of an HTML page: links to the CSV file written for each table, and to records in the org. */
+export interface HtmlOptions {
+  /** The CSV file (a path relative to the HTML file) written for a table block. */
+  csv?: Map<Block, string>;
+  /** https://<my domain>.my.salesforce.com: record Ids in idColumns link to the record. */
+  instanceUrl?: string;
+}
+
+const judged = (s: Status | undefined): boolean => !!s && s !== 'info';
+const pill = (s: Status | undefined): string =>
+  judged(s) ? `<span class="st ${s}">${esc(STATUS_WORD[s!])}</span>` : '';
+
+/** A record Id as a link to the record in the org (Lightning resolves /<Id>), or as text without an org URL. */
+function recordLink(id: string | number, instanceUrl: string | undefined): string {
+  const v = String(id);
+  if (!instanceUrl || !/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(v)) return esc(v);
+  return `<a href="${esc(instanceUrl.replace(/\/+$/, ''))}/${v}">${esc(v)}</a>`;
+}
+
+function blockHtml(b: Block, opts: HtmlOptions): string {
   switch (b.kind) {
     case 'kpis':
       return `<div class="kpis">${b.items
         .map(
           (k) =>
             `<div class="kpi ${k.status ?? 'info'}"><div class="l">${esc(k.label)}</div><div class="v">${esc(k.value)}</div>${
-              k.benchmark
-                ? `<div class="b">benchmark ${esc(k.benchmark)} <span class="st ${k.status ?? 'info'}">${esc(STATUS_WORD[k.status ?? 'info'])}</span></div>`
+              k.benchmark || judged(k.status)
+                ? `<div class="b">${k.benchmark ? `benchmark ${esc(k.benchmark)} ` : ''}${pill(k.status)}</div>`
                 : ''
             }${k.note ? `<div class="b">${esc(k.note)}</div>` : ''}</div>`,
         )
         .join('')}</div>`;
     case 'table': {
-      const rows = b.rows.slice(0, Math.max(b.limit ?? 0, 500));
-      const head = `<tr>${b.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
+      const t = tableCells(b);
+      const rows = t.rows.slice(0, Math.max(b.limit ?? 0, 500));
+      const statusCol = t.columns.length > b.columns.length ? b.columns.length : -1;
+      const ids = new Set(b.idColumns ?? []);
+      const cell = (c: string | number, j: number, i: number): string =>
+        j === statusCol
+          ? `<td>${c ? pill(b.rowStatus?.[i]) : ''}</td>`
+          : `<td${isNum(c) ? ' class="n"' : ''}>${ids.has(j) ? recordLink(c, opts.instanceUrl) : esc(c)}</td>`;
+      const head = `<tr>${t.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
       const body = rows
         .map(
           (r, i) =>
-            `<tr${b.rowStatus?.[i] ? ` class="${b.rowStatus[i]}"` : ''}>${r.map((c) => `<td${isNum(c) ? ' class="n"' : ''}>${esc(c)}</td>`).join('')}</tr>`,
+            `<tr${b.rowStatus?.[i] ? ` class="${b.rowStatus[i]}"` : ''}>${r.map((c, j) => cell(c, j, i)).join('')}</tr>`,
         )
         .join('');
+      const csv = opts.csv?.get(b);
+      const csvLink = csv ? `<a class="csv" href="${esc(csv)}">CSV</a>` : '';
       const more =
         b.rows.length > rows.length
-          ? `<p class="more">${b.rows.length - rows.length} more rows in the --json output.</p>`
+          ? `<p class="more">${b.rows.length - rows.length} more rows in the ${csv ? 'CSV file and the ' : ''}--json output.</p>`
           : '';
-      return `${b.title ? `<h4>${esc(b.title)}</h4>` : ''}${rows.length ? `<table>${head}${body}</table>` : '<p>(none)</p>'}${more}`;
+      const title = b.title || csvLink ? `<h4>${esc(b.title ?? '')}${csvLink}</h4>` : '';
+      return `${title}${rows.length ? `<div class="tw"><table>${head}${body}</table></div>` : '<p>(none)</p>'}${more}`;
     }
     case 'bars':
       return b.items.length ? barsSvg(b.title, b.items) : `<p>${esc(b.title)}: (none)</p>`;
@@ -119,7 +164,11 @@ function blockHtml(b: Block): string {
 const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 
 /** One HTML page holding one or more reports (e.g. audit + metrics). */
-export function renderHtml(docs: ReportDoc[], title = docs.map((d) => d.title).join(' + ')): string {
+export function renderHtml(
+  docs: ReportDoc[],
+  title = docs.map((d) => d.title).join(' + '),
+  opts: HtmlOptions = {},
+): string {
   const nav =
     docs.length > 1
       ? `<nav>${docs.map((d) => `<a href="#${slug(d.title)}">${esc(d.title)}</a>`).join('')}</nav>`
@@ -128,7 +177,10 @@ export function renderHtml(docs: ReportDoc[], title = docs.map((d) => d.title).j
     .map(
       (d) =>
         `<article id="${slug(d.title)}"><h2>${esc(d.title)}</h2>${d.subtitle ? `<p>${esc(d.subtitle)}</p>` : ''}${d.sections
-          .map((s) => `<section><h3>${esc(s.title)}</h3>${s.blocks.map(blockHtml).join('\n')}</section>`)
+          .map(
+            (s) =>
+              `<section><h3>${esc(s.title)}</h3>${s.blocks.map((b) => blockHtml(b, opts)).join('\n')}</section>`,
+          )
           .join('\n')}</article>`,
     )
     .join('\n');

@@ -1,6 +1,6 @@
 // Markdown rendering of a ReportDoc (used for the generated docs): headings, tables, text; KPIs and bars
 // become tables, curves are left to the HTML version.
-import { STATUS_WORD, type Block, type ReportDoc } from './doc.ts';
+import { STATUS_WORD, tableCells, type Block, type ReportDoc } from './doc.ts';
 
 const cell = (v: string | number): string => String(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -21,7 +21,8 @@ function block(b: Block): string {
       );
     case 'table':
       return (
-        (b.title ? `**${b.title}**\n\n` : '') + (b.rows.length ? mdTable(b.columns, b.rows) : '_(none)_')
+        (b.title ? `**${b.title}**\n\n` : '') +
+        (b.rows.length ? mdTable(tableCells(b).columns, tableCells(b).rows) : '_(none)_')
       );
     case 'bars':
       return (

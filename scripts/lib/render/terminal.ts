@@ -1,7 +1,8 @@
 // Terminal rendering of a ReportDoc: headings, aligned tables, KPI lines with benchmark and status, bar charts.
-import { STATUS_WORD, type Block, type ReportDoc, type Status } from './doc.ts';
+import { STATUS_WORD, tableCells, type Block, type ReportDoc, type Status } from './doc.ts';
 
-const MARK: Record<Status, string> = { good: 'OK ', warn: '~  ', bad: '!! ', info: '   ' };
+const MARK: Record<Status, string> = { good: 'OK ', warn: '~  ', bad: '!! ', info: '   ', skipped: '-  ' };
+const word = (s: Status | undefined): string => (s && s !== 'info' ? `  [${STATUS_WORD[s]}]` : '');
 
 const isNumeric = (s: string): boolean => /^[-+$]?[\d,.]+(%|x|×| ?s| ?d| ?min)?$/.test(s.trim());
 
@@ -31,19 +32,19 @@ function block(b: Block): string {
       return b.items
         .map((k) => {
           const bench = k.benchmark ? `  benchmark ${k.benchmark}` : '';
-          const status = k.status && k.status !== 'info' ? `  [${STATUS_WORD[k.status]}]` : '';
-          return `${MARK[k.status ?? 'info']}${k.label.padEnd(w)}  ${k.value.padStart(vw)}${bench}${status}${k.note ? `  (${k.note})` : ''}`;
+          return `${MARK[k.status ?? 'info']}${k.label.padEnd(w)}  ${k.value.padStart(vw)}${bench}${word(k.status)}${k.note ? `  (${k.note})` : ''}`;
         })
         .join('\n');
     }
     case 'table': {
-      const rows = b.limit ? b.rows.slice(0, b.limit) : b.rows;
+      const t = tableCells(b);
+      const rows = b.limit ? t.rows.slice(0, b.limit) : t.rows;
       if (!rows.length) return (b.title ? `${b.title}: ` : '') + '(none)';
       const more =
         b.limit && b.rows.length > b.limit
-          ? `\n… ${b.rows.length - b.limit} more (see --json or --html)`
+          ? `\n… ${b.rows.length - b.limit} more (see --json, --csv or --html)`
           : '';
-      return (b.title ? `${b.title}\n` : '') + textTable(b.columns, rows) + more;
+      return (b.title ? `${b.title}\n` : '') + textTable(t.columns, rows) + more;
     }
     case 'bars': {
       if (!b.items.length) return `${b.title}: (none)`;
@@ -53,7 +54,7 @@ function block(b: Block): string {
         b.title,
         ...b.items.map(
           (i) =>
-            `  ${i.label.padEnd(lw)}  ${'█'.repeat(Math.round((Math.abs(i.value) / max) * 30)).padEnd(30)}  ${i.display ?? String(i.value)}`,
+            `  ${i.label.padEnd(lw)}  ${'█'.repeat(Math.round((Math.abs(i.value) / max) * 30)).padEnd(30)}  ${i.display ?? String(i.value)}${word(i.status)}`,
         ),
       ].join('\n');
     }

@@ -3,20 +3,45 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { lit, ReportError, requireColumns, type Db } from './db.ts';
-import { money, num, pct, rangeStatus, type Block, type ReportDoc, type Status } from '../render/doc.ts';
+import {
+  judge,
+  money,
+  num,
+  pct,
+  type Block,
+  type Direction,
+  type ReportDoc,
+  type Status,
+} from '../render/doc.ts';
 
-/** Benchmarks every figure is judged against (B2B SaaS rules of thumb). */
-export const BENCHMARKS = {
-  leadToMql: { lo: 0.05, hi: 0.15, text: '5-15%' },
-  mqlToSql: { lo: 0.3, hi: 0.5, text: '30-50%' },
-  sqlToOpp: { lo: 0.5, hi: 0.7, text: '50-70%' },
-  winRate: { lo: 0.2, hi: 0.3, text: '20-30%' },
-  ltvToCac: { lo: 3, hi: 5, text: '3-5' },
-  coverage: { lo: 3, hi: 4, text: '3-4×' },
-  speedToLead: { lo: 0, hi: 5, text: '< 5 min' },
-  revenueVsTarget: { lo: 1, hi: Infinity, text: '≥ 100%' },
-} as const;
-export type BenchmarkKey = keyof typeof BENCHMARKS;
+/**
+ * Benchmarks every figure is judged against (B2B SaaS rules of thumb), each with the direction that is better:
+ * a conversion or win rate above its range is good (`higher`), speed to lead below it (`lower`); the lead→MQL
+ * rate and LTV:CAC are `range`s (too many MQLs means a loose threshold; LTV:CAC above 5 means growth is
+ * under-funded). `implausible`: beyond it the figure is a data problem, not a result.
+ */
+export const BENCHMARKS: Record<
+  string,
+  { lo: number; hi: number; text: string; direction: Direction; implausible?: number }
+> = {
+  leadToMql: { lo: 0.05, hi: 0.15, text: '5-15%', direction: 'range' },
+  mqlToSql: { lo: 0.3, hi: 0.5, text: '30-50%', direction: 'higher' },
+  sqlToOpp: { lo: 0.5, hi: 0.7, text: '50-70%', direction: 'higher' },
+  winRate: { lo: 0.2, hi: 0.3, text: '20-30%', direction: 'higher' },
+  ltvToCac: { lo: 3, hi: 5, text: '3-5', direction: 'range', implausible: 20 },
+  coverage: { lo: 3, hi: 4, text: '3-4×', direction: 'higher' },
+  speedToLead: { lo: 0, hi: 5, text: '< 5 min', direction: 'lower' },
+  revenueVsTarget: { lo: 1, hi: Infinity, text: '≥ 100%', direction: 'higher' },
+};
+export type BenchmarkKey =
+  | 'leadToMql'
+  | 'mqlToSql'
+  | 'sqlToOpp'
+  | 'winRate'
+  | 'ltvToCac'
+  | 'coverage'
+  | 'speedToLead'
+  | 'revenueVsTarget';
 
 export const OPEN_STAGES = ['Qualified', 'Discovery', 'Demo/Evaluation', 'Proposal', 'Negotiation'];
 
@@ -144,10 +169,11 @@ function figure(
   if (b && value !== null) {
     if (bench === 'speedToLead') status = value <= b.hi ? 'good' : value <= b.hi * 2 ? 'warn' : 'bad';
     else if (bench === 'revenueVsTarget') status = value >= 1 ? 'good' : value >= 0.9 ? 'warn' : 'bad';
-    else
-      status = rangeStatus(value, b.lo, b.hi, {
-        higherIsBetter: bench === 'ltvToCac' || bench === 'coverage',
-      });
+    else status = judge(value, b.lo, b.hi, b.direction);
+    if (b.implausible !== undefined && value > b.implausible) {
+      status = 'bad';
+      note = `implausible (above ${b.implausible}): check that the costs cover all sales and marketing spend`;
+    }
   }
   return { key, label, value, unit, benchmark: b?.text, status, note };
 }
@@ -244,8 +270,8 @@ interface Deals {
     customers: number;
   };
   bySource: { source: string; won: number; closed: number }[];
-  /** This quarter: open pipeline closing in it, and won so far. */
-  quarter: { qpipe: number | null; qwon: number | null };
+  /** The quarter coverage judges (see coverageQuarter): open pipeline closing in it, and won in it so far. */
+  quarter: { label: string; next: boolean; qpipe: number | null; qwon: number | null };
 }
 
 /** Sales: deals closed in the period, open now, and this quarter's pipeline. */
@@ -264,12 +290,32 @@ async function deals(db: Db, { A, START }: Period): Promise<Deals> {
   const bySource = await db.all<Deals['bySource'][number]>(`
     SELECT coalesce("LeadSource", '(none)') AS source, count(*) FILTER (WHERE "IsWon") AS won, count(*) AS closed
     FROM "Opportunity" WHERE ${closedIn} GROUP BY 1`);
-  // Coverage: open pipeline closing in the rest of the as-of quarter vs the quota still to close.
-  const [quarter] = await db.all<Deals['quarter']>(`
-    SELECT sum("Amount") FILTER (WHERE NOT "IsClosed" AND "CloseDate" >= date_trunc('quarter', ${A}) AND "CloseDate" < date_trunc('quarter', ${A}) + INTERVAL 3 MONTH) AS qpipe,
-           sum("Amount") FILTER (WHERE "IsWon" AND "CloseDate" >= date_trunc('quarter', ${A}) AND "CloseDate" <= ${A}) AS qwon
+  // Coverage: open pipeline closing in the quarter vs the quota still to close in it (coverageQuarter).
+  const [{ qstart, days }] = await db.all<{ qstart: string; days: number }>(
+    `SELECT strftime(date_trunc('quarter', ${A}), '%Y-%m-%d') AS qstart, date_diff('day', ${A}, date_trunc('quarter', ${A}) + INTERVAL 3 MONTH) AS days`,
+  );
+  const q = coverageQuarter(qstart, days);
+  const Q = `CAST(${lit(q.start)} AS TIMESTAMP)`;
+  const [sums] = await db.all<{ qpipe: number | null; qwon: number | null }>(`
+    SELECT sum("Amount") FILTER (WHERE NOT "IsClosed" AND "CloseDate" >= ${Q} AND "CloseDate" < ${Q} + INTERVAL 3 MONTH) AS qpipe,
+           sum("Amount") FILTER (WHERE "IsWon" AND "CloseDate" >= ${Q} AND "CloseDate" <= ${A}) AS qwon
     FROM "Opportunity"`);
-  return { totals, bySource, quarter };
+  return { totals, bySource, quarter: { label: q.label, next: q.next, ...sums } };
+}
+
+/** Days left in a quarter under which coverage judges the next quarter instead (its pipeline is what's left). */
+export const COVERAGE_NEXT_QUARTER_DAYS = 14;
+
+/** The quarter coverage judges: the as-of quarter, or the next one when fewer than 14 days of it remain. */
+export function coverageQuarter(
+  asOfQuarterStart: string,
+  daysLeft: number,
+): { start: string; label: string; next: boolean } {
+  let y = Number(asOfQuarterStart.slice(0, 4));
+  let m = Number(asOfQuarterStart.slice(5, 7));
+  const next = daysLeft < COVERAGE_NEXT_QUARTER_DAYS;
+  if (next) [y, m] = m === 10 ? [y + 1, 1] : [y, m + 3];
+  return { start: `${y}-${String(m).padStart(2, '0')}-01`, label: `${y}-Q${(m + 2) / 3}`, next };
 }
 
 /** Stage funnel and time in stage from the stage history of opportunities created in the period. */
@@ -345,14 +391,34 @@ function derived(d: Deals, targets: Targets, totalCost: number | null) {
   const remainingQuota =
     targets.quarterlyQuota !== undefined ? Math.max(targets.quarterlyQuota - (d.quarter.qwon ?? 0), 0) : null;
   const coverage =
-    remainingQuota === null ? null : remainingQuota === 0 ? null : (d.quarter.qpipe ?? 0) / remainingQuota;
+    remainingQuota === null || remainingQuota === 0 ? null : (d.quarter.qpipe ?? 0) / remainingQuota;
   const cac = ratio(totalCost, s.customers);
   const ltv = s.avgWon !== null ? (s.avgWon * targets.grossMargin) / targets.annualChurn : null;
-  return { winRate, velocity, coverage, cac, ltv, revenue: s.wonAmount ?? 0 };
+  return { winRate, velocity, coverage, remainingQuota, cac, ltv, revenue: s.wonAmount ?? 0 };
 }
 type Derived = ReturnType<typeof derived>;
 
 const NO_QUOTA = 'pass --targets FILE with quarterlyQuota';
+
+/** Coverage of the quarter's remaining quota: a quota already met is good (nothing left to cover), not "n/a". */
+function coverageFigure(key: string, label: string, d: Deals, x: Derived): Figure {
+  const q = `${d.quarter.label}${d.quarter.next ? ', the next quarter: under 2 weeks of this one remain' : ''}`;
+  if (x.remainingQuota === null) return figure(key, label, null, 'multiple', 'coverage', NO_QUOTA);
+  if (x.remainingQuota === 0)
+    return {
+      ...figure(key, label, null, 'multiple', 'coverage'),
+      status: 'good',
+      note: `quota met: ${money(d.quarter.qwon)} won in ${q}`,
+    };
+  return figure(
+    key,
+    label,
+    x.coverage,
+    'multiple',
+    'coverage',
+    `${money(d.quarter.qpipe ?? 0)} open closing in ${q} / ${money(x.remainingQuota)} quota left`,
+  );
+}
 
 function marketingFigures(m: LeadCohort['totals'], totalCost: number | null, hasCosts: boolean): Figure[] {
   return [
@@ -373,7 +439,8 @@ function marketingFigures(m: LeadCohort['totals'], totalCost: number | null, has
   ];
 }
 
-function salesFigures(s: Deals['totals'], x: Derived): Figure[] {
+function salesFigures(d: Deals, x: Derived): Figure[] {
+  const s = d.totals;
   return [
     figure('pipeline', 'Open pipeline', s.pipeline ?? 0, 'money'),
     figure('openDeals', 'Open deals', s.openDeals, 'count'),
@@ -388,18 +455,12 @@ function salesFigures(s: Deals['totals'], x: Derived): Figure[] {
       undefined,
       'open deals × avg size × win rate / cycle days',
     ),
-    figure(
-      'coverage',
-      'Forecast coverage (this quarter)',
-      x.coverage,
-      'multiple',
-      'coverage',
-      x.coverage === null ? NO_QUOTA : undefined,
-    ),
+    coverageFigure('coverage', 'Forecast coverage', d, x),
   ];
 }
 
-function executiveFigures(s: Deals['totals'], x: Derived, targets: Targets, hasCosts: boolean): Figure[] {
+function executiveFigures(d: Deals, x: Derived, targets: Targets, hasCosts: boolean): Figure[] {
+  const s = d.totals;
   return [
     figure('revenue', 'Revenue (closed won)', x.revenue, 'money'),
     figure(
@@ -427,14 +488,7 @@ function executiveFigures(s: Deals['totals'], x: Derived, targets: Targets, hasC
       `avg deal × ${targets.grossMargin} margin / ${targets.annualChurn} churn`,
     ),
     figure('ltvToCac', 'LTV : CAC', ratio(x.ltv, x.cac), 'multiple', 'ltvToCac'),
-    figure(
-      'coverage',
-      'Pipeline coverage',
-      x.coverage,
-      'multiple',
-      'coverage',
-      x.coverage === null ? NO_QUOTA : undefined,
-    ),
+    coverageFigure('coverage', 'Pipeline coverage', d, x),
   ];
 }
 
@@ -462,12 +516,12 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
       volumeByMonth: leads.volumeByMonth,
       bySource: sourceRows(leads.bySource, sales.bySource, hasCosts ? spend.bySource : null),
     },
-    sales: { figures: salesFigures(sales.totals, x), stages },
-    executive: { figures: executiveFigures(sales.totals, x, targets, hasCosts) },
+    sales: { figures: salesFigures(sales, x), stages },
+    executive: { figures: executiveFigures(sales, x, targets, hasCosts) },
     assumptions: [
       `Period: ${months} months to ${asOf.slice(0, 10)} (lead cohort by CreatedDate, deals by CloseDate).`,
       `LTV uses gross margin ${targets.grossMargin} and annual churn ${targets.annualChurn}${opts.targets ? '' : ' (defaults; set them in --targets)'}.`,
-      'Coverage = open pipeline closing this quarter / (quarterly quota − won this quarter).',
+      `Coverage = open pipeline closing in the quarter / (quarterly quota − won in it); with under ${COVERAGE_NEXT_QUARTER_DAYS} days of the as-of quarter left, the next quarter is judged. LTV:CAC target 3-5; above ${BENCHMARKS.ltvToCac.implausible} it is flagged implausible.`,
     ],
   };
 }
@@ -527,7 +581,7 @@ export function metricsDoc(r: MetricsResult): ReportDoc {
               label: s.source,
               value: s.mqlRate ?? 0,
               display: pct(s.mqlRate),
-              status: rangeStatus(s.mqlRate, 0.05, 0.15),
+              status: judge(s.mqlRate, 0.05, 0.15, BENCHMARKS.leadToMql.direction),
             })),
           },
           {
@@ -576,7 +630,7 @@ export function metricsDoc(r: MetricsResult): ReportDoc {
                 label: s.source,
                 value: s.winRate ?? 0,
                 display: pct(s.winRate),
-                status: rangeStatus(s.winRate, 0.2, 0.3),
+                status: judge(s.winRate, 0.2, 0.3, BENCHMARKS.winRate.direction),
               })),
           },
         ],
