@@ -4,6 +4,7 @@ import { openSnapshotFor, writeHtmlReport, writeTextFile } from '../lib/reports/
 import {
   dedupDoc,
   dedupExport,
+  dedupSalesforceExport,
   dedupSnapshot,
   reviewCsv,
   toJson,
@@ -17,6 +18,23 @@ import { applyMerges, undoMerges } from '../lib/reports/dedup/apply.ts';
 import { configFlag, htmlFlag, loadMessages, RevopsCommand, snapshotFlag, targetOrgFlag } from './base.ts';
 
 const messages = loadMessages('revops.dedup');
+
+/** --object for a Salesforce source: Lead, Contact or Account (required with --from-export unless --mapping). */
+function salesforceObject(object: string | undefined, fromExport: boolean): SfObject {
+  if (object && (['Lead', 'Contact', 'Account'] as string[]).includes(object)) return object as SfObject;
+  throw new ReportError(
+    object
+      ? `--object must be one of Lead, Contact, Account (got "${object}").`
+      : '--from-export needs --object Lead, Contact or Account (a Salesforce Data Export) or --mapping (a person file).',
+    fromExport
+      ? [
+          'A Data Export folder or zip: revops dedup --from-export PATH --object Account',
+          'A person file (FEBRL layout): revops dedup --from-export FILE.csv --mapping febrl',
+        ]
+      : [],
+    2,
+  );
+}
 
 type DedupJson = ReturnType<typeof toJson> & { apply?: Awaited<ReturnType<typeof applyMerges>> };
 
@@ -62,11 +80,20 @@ export default class Dedup extends RevopsCommand<DedupJson> {
     const exportPath = flags['from-export'];
     const object = flags.object ?? (exportPath ? 'records' : 'Lead');
     let result: DedupResult;
-    if (exportPath) {
+    if (exportPath && flags.mapping) {
+      // a person file from elsewhere (FEBRL layout or a JSON mapping): --object is only its label
       result = await dedupExport(exportPath, mappingFrom(flags.mapping), object);
+    } else if (exportPath) {
+      // a Salesforce Data Export: the object's Dedup_Rule__mdt, as for a snapshot
+      const rule = dedupRuleFor(reportConfig(flags.config), salesforceObject(flags.object, true), this.warn_);
+      this.progress_(`Importing ${exportPath} and finding duplicate ${rule.object} records ...`);
+      result = await dedupSalesforceExport(
+        exportPath,
+        { ...rule, defaultCountry: defaultCountry(flags['default-country']) },
+        { progress: this.progress_ },
+      );
     } else {
-      if (!(['Lead', 'Contact', 'Account'] as string[]).includes(object))
-        throw new ReportError(`--object must be one of Lead, Contact, Account (got "${object}").`, [], 2);
+      salesforceObject(object, false);
       const { db } = await openSnapshotFor(flags.snapshot, this.progress_);
       try {
         this.progress_(`Finding duplicate ${object} records ...`);

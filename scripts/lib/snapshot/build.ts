@@ -3,9 +3,16 @@ import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectExport } from './exportSource.ts';
-import { OBJECTS } from './schema.ts';
+import { OBJECTS, SCHEMA } from './schema.ts';
 import { SnapshotError } from './errors.ts';
-import { CsvLoadError, SnapshotWriter, tableColumns, type CsvSource, type Provenance } from './store.ts';
+import {
+  CsvLoadError,
+  SnapshotWriter,
+  loadedColumns,
+  tableColumns,
+  type CsvSource,
+  type Provenance,
+} from './store.ts';
 import { diagnoseCsv, where } from './csvCheck.ts';
 
 export interface BuildResult {
@@ -34,7 +41,6 @@ export function scratchDir(prefix: string, bytes: number): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Loads every object (empty tables for objects without a file), then commits with provenance. */
 /**
  * Loads every object (empty tables for objects without a file). Objects load concurrently, each on its own
  * connection, so small files do not wait behind big ones and DuckDB keeps every core busy.
@@ -73,7 +79,7 @@ export async function loadAll(
 
 /**
  * The message for a CSV DuckDB would not load: the file, the physical line and column, what is wrong there and how to
- * fix it (csvCheck.ts reads the file again to find it); DuckDB's own first line when nothing is found.
+ * fix it (csvCheck.ts reads the file again to find it); else DuckDB's own first line, explained by loadErrorCause.
  */
 async function unreadable(object: string, e: CsvLoadError): Promise<SnapshotError> {
   const s = e.source;
@@ -85,15 +91,72 @@ async function unreadable(object: string, e: CsvLoadError): Promise<SnapshotErro
       [p.fix],
       'ExportUnreadable',
     );
-  const first = e.cause.message.split('\n').find((l) => l.trim()) ?? e.cause.message;
-  return new SnapshotError(
-    `Could not read ${label}: ${first.replace(/^[A-Za-z ]+Error: /, '')}`,
-    [
-      'Data Exports must be UTF-8: choose "Unicode (UTF-8)" as the export encoding, then export again.',
+  const { message, actions } = loadErrorCause(label, e.cause.message);
+  return new SnapshotError(message, actions, 'ExportUnreadable');
+}
+
+/**
+ * DuckDB's first error line for a file, with the fix for what it really says: only a decoding error is an encoding
+ * problem; a column the import refers to that the file lacks is named as a missing column.
+ */
+export function loadErrorCause(label: string, duckdbMessage: string): { message: string; actions: string[] } {
+  const first = duckdbMessage.split('\n').find((l) => l.trim()) ?? duckdbMessage;
+  const text = first.replace(/^[A-Za-z ]+Error: /, '');
+  const column = /Referenced column "([^"]+)" not found/.exec(first)?.[1];
+  if (column)
+    return {
+      message: `Could not read ${label}: the file has no "${column}" column, which the import needs.`,
+      actions: [
+        `Add a "${column}" column to the header (its values may be blank), or export the object again with all its fields.`,
+      ],
+    };
+  if (/unicode|utf-?8|encoding|byte sequence/i.test(first))
+    return {
+      message: `Could not read ${label}: ${text}`,
+      actions: [
+        'Data Exports must be UTF-8: choose "Unicode (UTF-8)" as the export encoding, then export again.',
+      ],
+    };
+  return {
+    message: `Could not read ${label}: ${text}`,
+    actions: [
       'A hand-made CSV needs one header row of field API names and comma-separated, double-quoted values.',
+      'Or export the object again from Salesforce (Setup > Data Export).',
     ],
-    'ExportUnreadable',
-  );
+  };
+}
+
+/**
+ * What the import says about an export's coverage: standard objects without a CSV, and, for an org without our
+ * package, that its objects and fields are absent (empty tables and blank columns; the reports say which figures
+ * need them).
+ */
+function exportWarnings(objects: Map<string, CsvSource[]>): string[] {
+  const warnings: string[] = [];
+  const missing = OBJECTS.filter((o) => !objects.has(o));
+  const ours = missing.filter((o) => o.endsWith('__c'));
+  const standard = missing.filter((o) => !o.endsWith('__c'));
+  if (standard.length)
+    warnings.push(`The export has no CSV for ${standard.join(', ')}; those tables are empty.`);
+  if (ours.length)
+    warnings.push(
+      `The export has no ${ours.join(', ')} (objects of the RevOps package: none before install); those tables are empty and the reports mark what needs them as not available before install.`,
+    );
+  const absentFields = [...objects].flatMap(([o, files]) => {
+    const have = new Set(
+      loadedColumns(
+        o,
+        files.flatMap((f) => f.header),
+      ),
+    );
+    const absent = SCHEMA[o].fields.map(([n]) => n).filter((n) => n.endsWith('__c') && !have.has(n));
+    return absent.length ? [`${o} (${absent.length})`] : [];
+  });
+  if (absentFields.length)
+    warnings.push(
+      `The export lacks fields of the RevOps package on ${absentFields.join(', ')}: an org without the package (or a partial export); they are blank, and recorded in the snapshot's _provenance.`,
+    );
+  return warnings;
 }
 
 export interface ExportBuildOptions {
@@ -138,10 +201,7 @@ export async function buildExportSnapshot(opts: ExportBuildOptions): Promise<Bui
     let t0 = performance.now();
     const exp = await collectExport(opts.path, tmp, opts.signal);
     timings.extractMs = Math.round(performance.now() - t0);
-    const warnings: string[] = [];
-    const missing = OBJECTS.filter((o) => !exp.objects.has(o));
-    if (missing.length)
-      warnings.push(`The export has no CSV for ${missing.join(', ')}; those tables are empty.`);
+    const warnings = exportWarnings(exp.objects);
     progress(`Importing ${(exp.totalBytes / 1e6).toFixed(1)} MB of CSV from ${opts.path} ...`);
     t0 = performance.now();
     if (opts.signal?.aborted) throw importInterrupted(opts.out);
@@ -150,7 +210,14 @@ export async function buildExportSnapshot(opts: ExportBuildOptions): Promise<Bui
       const counts = await loadAll(writer, exp.objects, progress);
       if (opts.signal?.aborted) throw importInterrupted(opts.out);
       const createdAt = new Date().toISOString();
-      await writer.commit({ source: 'export', orgId: exp.orgId, apiVersion: null, createdAt }, counts);
+      const loaded = Object.fromEntries(
+        OBJECTS.map((o) => [o, exp.objects.get(o)?.flatMap((f) => f.header) ?? null]),
+      );
+      await writer.commit(
+        { source: 'export', orgId: exp.orgId, apiVersion: null, createdAt },
+        counts,
+        loaded,
+      );
       committed = true;
       timings.loadMs = Math.round(performance.now() - t0);
       return {

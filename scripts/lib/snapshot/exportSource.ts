@@ -1,6 +1,9 @@
 // A Salesforce weekly Data Export as CSV sources: WE_<orgid>_<n>.ZIP files (or a folder of them), or a
-// folder of <Object>.csv. Zips are extracted streaming (yauzl) into a temp folder; nothing is written
-// to the snapshot until every file's header has been validated.
+// folder of <Object>.csv. A large object may come in several files: the same <Object>.csv in more than one zip, or
+// parts named <Object>_<n>.csv; they are merged by Id. Zips are extracted streaming (yauzl) into a temp folder;
+// nothing is written to the snapshot until every file's header has been validated. Only the snapshot's objects'
+// columns are required (the standard fields reports read); fields and objects of our package are optional, so an
+// org that has never installed it imports as it is.
 import {
   createReadStream,
   createWriteStream,
@@ -126,7 +129,7 @@ async function extractZip(zipPath: string, dest: string, signal?: AbortSignal): 
     });
     zip.on('entry', (entry: yauzl.Entry) => {
       const name = basename(entry.fileName);
-      const wanted = /\.csv$/i.test(name) && (name.replace(/\.csv$/i, '') in SCHEMA || name === ORG_CSV);
+      const wanted = /\.csv$/i.test(name) && (csvObject(name) in SCHEMA || name === ORG_CSV);
       if (entry.fileName.endsWith('/') || !wanted) {
         zip.readEntry();
         return;
@@ -179,9 +182,25 @@ async function orgIdOf(file: string): Promise<string | null> {
   return null;
 }
 
-function csvObject(file: string): string {
-  return basename(file).replace(/\.csv$/i, '');
+/**
+ * The object a CSV holds: Lead.csv, and each part of an object split into several files (Lead_1.csv, Lead_2.csv),
+ * whichever zip it is in. A name that is itself an object stays that object.
+ */
+export function csvObject(file: string): string {
+  const name = basename(file).replace(/\.csv$/i, '');
+  const part = /^(.+)_(\d+)$/.exec(name);
+  return part && part[1] in SCHEMA && !(name in SCHEMA) ? part[1] : name;
 }
+
+/** The part number of a split object's file (Lead_2.csv: 2; Lead.csv: 0), so parts load in order. */
+function csvPart(file: string): number {
+  const name = basename(file).replace(/\.csv$/i, '');
+  return csvObject(file) === name ? 0 : Number(/_(\d+)$/.exec(name)![1]);
+}
+
+/** Files in load order: by object, then part (a later part wins when the same Id appears twice). */
+const byPart = (a: string, b: string): number =>
+  csvObject(a).localeCompare(csvObject(b)) || csvPart(a) - csvPart(b);
 
 /**
  * Collects the export's CSV files (extracting zips into `tmpDir`) and validates every header against the schema's
@@ -219,7 +238,7 @@ export async function collectExport(
   for (const [i, z] of zips.entries()) {
     const m = ZIP_NAME.exec(basename(z));
     if (m) sawOrg(m[1], basename(z));
-    for (const f of await extractZip(z, join(tmpDir, `zip${i}`), signal)) {
+    for (const f of (await extractZip(z, join(tmpDir, `zip${i}`), signal)).sort(byPart)) {
       if (basename(f) !== ORG_CSV) csvs.push(f);
       else {
         const id = await orgIdOf(f);
@@ -227,7 +246,7 @@ export async function collectExport(
       }
     }
   }
-  for (const f of entries.filter((e) => /\.csv$/i.test(e))) {
+  for (const f of entries.filter((e) => /\.csv$/i.test(e)).sort(byPart)) {
     if (csvObject(f) in SCHEMA) csvs.push(f);
     else if (basename(f) === ORG_CSV) {
       const id = await orgIdOf(f);

@@ -171,9 +171,14 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
       save();
     }
     const createdAt = new Date().toISOString();
+    // what the org had: an object it lacks was recorded with no fields (an org without our package)
+    const loaded = Object.fromEntries(
+      Object.entries(state.objects).map(([o, s]) => [o, s.fields.length ? s.fields : null]),
+    );
     await writer.commit(
       { source: 'org', orgId: state.orgId, apiVersion: opts.http.session.apiVersion, createdAt },
       counts,
+      loaded,
     );
     rmSync(file, { force: true });
     const usage = opts.http.lastUsage;

@@ -49,6 +49,22 @@ export class CsvLoadError extends SfError {
   }
 }
 
+/** The columns a derived column's formula reads (its double-quoted identifiers). */
+export function derivedInputs(expr: string): string[] {
+  return [...expr.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+}
+
+/**
+ * The contract's columns a source filled for an object: the columns of its files (or of its org query), plus the
+ * formulas recomputed from them (insertCsvSql runs a formula when one of its inputs is there).
+ */
+export function loadedColumns(object: string, columns: readonly string[]): string[] {
+  const have = new Set(columns);
+  for (const [name, expr] of Object.entries(SCHEMA[object]?.derived ?? {}))
+    if (derivedInputs(expr).some((c) => have.has(c))) have.add(name);
+  return (SCHEMA[object]?.fields ?? []).map(([n]) => n).filter((n) => have.has(n));
+}
+
 /**
  * INSERT of one CSV file into a table with DuckDB's reader, typed from the schema; formula columns the file lacks
  * (SCHEMA[object].derived) are computed. `src` tags rows with the file's position when several files are merged.
@@ -70,10 +86,12 @@ export function insertCsvSql(object: string, table: string, s: CsvSource, src: n
   const present = new Set(s.header);
   const computed = Object.entries(SCHEMA[object]?.derived ?? {})
     .filter(([name]) => !present.has(name))
-    // a column the formula reads that the file lacks is blank (a Lead.csv with only the required columns)
-    .map(
-      ([name, expr]) =>
-        `, ${expr.replace(/"([^"]+)"/g, (m, c: string) => (present.has(c) ? m : 'NULL'))} AS ${ident(name)}`,
+    // a formula runs only when the file has at least one of its inputs (an org without our package has no
+    // Fit_Score__c: its Total_Score__c stays blank, not 0); an input the file lacks is blank
+    .map(([name, expr]) =>
+      derivedInputs(expr).some((c) => present.has(c))
+        ? `, ${expr.replace(/"([^"]+)"/g, (m, c: string) => (present.has(c) ? m : 'NULL'))} AS ${ident(name)}`
+        : `, NULL AS ${ident(name)}`,
     )
     .join('');
   return (
@@ -82,6 +100,24 @@ export function insertCsvSql(object: string, table: string, s: CsvSource, src: n
     // or a line with more or fewer values than the header fails instead of loading shifted or truncated values.
     `auto_detect = false, delim = ',', columns = {${types}}, quote = '"', escape = '"', nullstr = '', strict_mode = true, parallel = true)`
   );
+}
+
+/**
+ * What the provenance row of an object says about its source: whether the source had the object at all, and the
+ * contract's fields it lacked (a JSON array; an org without our package has no Fit_Score__c). An object `loaded`
+ * does not name (the demo) came with every field; `null` in `loaded` means the source had no such object.
+ */
+function presence(
+  object: string,
+  loaded: Record<string, readonly string[] | null>,
+): { inSource: boolean; absent: string } {
+  if (!(object in loaded) || !SCHEMA[object]) return { inSource: true, absent: '[]' };
+  const cols = loaded[object];
+  const have = new Set(cols === null ? [] : loadedColumns(object, cols));
+  return {
+    inSource: cols !== null,
+    absent: JSON.stringify(SCHEMA[object].fields.map(([n]) => n).filter((n) => !have.has(n))),
+  };
 }
 
 export class SnapshotWriter {
@@ -259,18 +295,23 @@ export class SnapshotWriter {
   }
 
   /**
-   * Writes the provenance rows, then, as the import's last write, their completion mark (`completed_at`), checkpoints,
+   * Writes the provenance rows (with `loaded`: per object, the columns its source had, or null when the source had
+   * no such object; see presence), then, as the import's last write, their completion mark (`completed_at`), checkpoints,
    * closes and moves the file into place. Reports refuse a file whose provenance lacks the mark (assertComplete).
    */
-  async commit(prov: Provenance, counts: Record<string, number>): Promise<void> {
+  async commit(
+    prov: Provenance,
+    counts: Record<string, number>,
+    loaded: Record<string, readonly string[] | null> = {},
+  ): Promise<void> {
     await this.conn.run(
-      `CREATE OR REPLACE TABLE ${ident(PROVENANCE_TABLE)} (source VARCHAR, org_id VARCHAR, created_at TIMESTAMP, api_version VARCHAR, object VARCHAR, row_count DOUBLE, completed_at TIMESTAMP)`,
+      `CREATE OR REPLACE TABLE ${ident(PROVENANCE_TABLE)} (source VARCHAR, org_id VARCHAR, created_at TIMESTAMP, api_version VARCHAR, object VARCHAR, row_count DOUBLE, in_source BOOLEAN, absent_fields VARCHAR, completed_at TIMESTAMP)`,
     );
     const lit = (v: string | null): string => (v === null ? 'NULL' : literal(v));
-    const rows = Object.entries(counts).map(
-      ([object, n]) =>
-        `(${lit(prov.source)}, ${lit(prov.orgId)}, ${literal(prov.createdAt)}::TIMESTAMPTZ::TIMESTAMP, ${lit(prov.apiVersion)}, ${literal(object)}, ${n}, NULL)`,
-    );
+    const rows = Object.entries(counts).map(([object, n]) => {
+      const { inSource, absent } = presence(object, loaded);
+      return `(${lit(prov.source)}, ${lit(prov.orgId)}, ${literal(prov.createdAt)}::TIMESTAMPTZ::TIMESTAMP, ${lit(prov.apiVersion)}, ${literal(object)}, ${n}, ${inSource}, ${lit(absent)}, NULL)`;
+    });
     if (rows.length) await this.conn.run(`INSERT INTO ${ident(PROVENANCE_TABLE)} VALUES ${rows.join(', ')}`);
     await this.conn.run(
       `UPDATE ${ident(PROVENANCE_TABLE)} SET completed_at = ${literal(new Date().toISOString())}::TIMESTAMPTZ::TIMESTAMP`,

@@ -218,13 +218,15 @@ describe('CSV integrity', () => {
     );
   });
 
-  it('imports a file with only the required columns (formula fields from blank inputs, not a Binder Error)', async () => {
+  it('imports a file with only the required columns (formulas without any input stay blank, not a Binder Error)', async () => {
     const { err, out } = await importOf({
       'Lead.csv':
         '"Id","CreatedDate","Status","OwnerId"\r\n"00Q5e0000000001AAA","2026-01-05","Open","005A"\r\n',
     });
     expect(err).toBeNull();
-    expect(await query(out, `SELECT Total_Score__c AS t, Name FROM "Lead"`)).toEqual([{ t: 0, Name: null }]);
+    expect(await query(out, `SELECT Total_Score__c AS t, Name FROM "Lead"`)).toEqual([
+      { t: null, Name: null },
+    ]);
   });
 
   it('still merges the same Id across zips (the later zip wins), as a split export needs', async () => {

@@ -2,7 +2,11 @@
 // the result for --json, the terminal, HTML and the weekly review CSV.
 import { survivorship, type DedupRule, type SurvivorRecord } from '../../rules/match.ts';
 import type { FieldValue } from '../../rules/types.ts';
-import { toIso as iso, type Db } from '../db.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildExportSnapshot } from '../../snapshot/build.ts';
+import { openDb, toIso as iso, type Db } from '../db.ts';
 import { fieldScorer, findDuplicates, type EngineResult, type RecordTable } from './engine.ts';
 import { personProfile, salesforceSetup, type PersonMapping } from './profiles.ts';
 import { ruleScorer } from './ruleScorer.ts';
@@ -149,6 +153,31 @@ export async function dedupSnapshot(db: Db, rule: DedupRule, opts: DedupOptions 
     return detail(table, res, fields, rule, Math.round(performance.now() - t0), rule.object);
   } finally {
     await details.drop();
+  }
+}
+
+/**
+ * Dedup of one object of a Salesforce Data Export (a folder or zip of WE_<orgid>_<n>.ZIP files, or a folder of
+ * <Object>.csv) under its Dedup_Rule__mdt, as for a snapshot: the export is imported into a temporary snapshot
+ * first, by the same import as `revops snapshot --from-export` (so an org without our package works too).
+ */
+export async function dedupSalesforceExport(
+  path: string,
+  rule: DedupRule,
+  opts: DedupOptions & { progress?: (message: string) => void } = {},
+): Promise<DedupResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'revops-dedup-export-'));
+  try {
+    const out = join(dir, 'export.duckdb');
+    await buildExportSnapshot({ path, out, scratch: dir, progress: opts.progress });
+    const db = await openDb(out, { readOnly: true });
+    try {
+      return await dedupSnapshot(db, rule, opts);
+    } finally {
+      db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
