@@ -122,16 +122,20 @@ describe('force-app converts with source-deploy-retrieve into the expected compo
       'Stage_Policy__mdt',
       'Approval_Tier__mdt',
       'Dedup_Rule__mdt',
+      'RevOps_Metric_Snapshot__c',
+      'RevOps_Target__c',
+      'Marketing_Spend__c',
     ];
     for (const o of objects) {
       const name = `${o}-${o.replace(/__(c|mdt)$/, '')}_Layout`;
       expect(has('Layout', name), name).toBe(true);
       const behaviour = layoutBehaviours(name);
       for (const f of fieldNames(o)) {
-        const required =
-          readMeta<{ CustomField: { required?: string } }>(`objects/${o}/fields/${f}.field-meta.xml`)
-            .CustomField.required === 'true';
-        expect(behaviour.get(f), `${o}.${f}`).toBe(required ? 'Required' : 'Edit');
+        const meta = readMeta<{ CustomField: { required?: string; formula?: string } }>(
+          `objects/${o}/fields/${f}.field-meta.xml`,
+        ).CustomField;
+        const expected = meta.required === 'true' ? 'Required' : meta.formula ? 'Readonly' : 'Edit';
+        expect(behaviour.get(f), `${o}.${f}`).toBe(expected);
       }
     }
   });

@@ -17,6 +17,9 @@ export const DATA_OBJECTS = [
   'Routing_Decision__c',
   'SLA_Event__c',
   'Rep_Availability__c',
+  'RevOps_Metric_Snapshot__c',
+  'RevOps_Target__c',
+  'Marketing_Spend__c',
 ];
 
 const parser = new XMLParser({
