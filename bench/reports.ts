@@ -17,11 +17,13 @@ import {
   CALLING_CODES,
   COMPANY_SUFFIXES,
   COUNTRY_NAMES,
+  COUNTRY_NAMES_EN,
   DEFAULT_FIELD_WEIGHTS,
   FREE_MAIL_DOMAINS,
   GENERIC_WORDS,
   GENERIC_WORD_WEIGHT,
   TOKEN_MATCH_MIN,
+  TRUNK_PREFIXES,
   type DedupRule,
 } from '../scripts/lib/rules/match.ts';
 import { loadConfig } from '../scripts/lib/config/index.ts';
@@ -69,7 +71,7 @@ export const RECOMMENDED_LEAD_RULE: DedupRule = {
  * TypeScript engine with a database doing the same work:
  * - the same normalisation: e-mail trimmed + lower case; company e-mail domain without free-mail; E.164 phone
  *   (extension and "(0)" dropped, "00" prefix, national numbers in the record's country, else the rule's default:
- *   NANP rule for US/CA, trunk 0 dropped elsewhere); company name folded, "&" → "and",
+ *   NANP rule for calling code 1, the country's trunk prefix (TRUNK_PREFIXES) dropped elsewhere); company name folded, "&" → "and",
  *   punctuation removed, trailing legal suffixes and a leading "the" dropped; person name folded and collapsed;
  * - the same five blocking keys: e-mail; company domain + Soundex(last name); phone; first distinctive company
  *   word + Soundex(last name); Soundex(last name) + first 3 letters of first name + company word; blocks over 200
@@ -101,12 +103,20 @@ async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: number; ma
   };
   // each record's country (ISO code or name, normalised as countryCode does) gives its national numbers' code
   const country = rule.object === 'Lead' ? '"Country"' : 'NULL';
-  const dialBy = new Map([
-    ...Object.entries(CALLING_CODES).map(([iso, dial]): [string, string] => [iso.toLowerCase(), dial]),
-    ...Object.entries(COUNTRY_NAMES).map(([name, iso]): [string, string] => [name, CALLING_CODES[iso]]),
+  const isoBy = new Map([
+    ...Object.keys(CALLING_CODES).map((iso): [string, string] => [iso.toLowerCase(), iso]),
+    ...Object.entries(COUNTRY_NAMES_EN),
+    ...Object.entries(COUNTRY_NAMES),
   ]);
-  const countryRows = [...dialBy].map(([key, dial]) => `('${key}', '${dial}')`).join(', ');
-  const defaultDial = CALLING_CODES[(rule.defaultCountry ?? 'US').toUpperCase()];
+  const countryRows = [...isoBy]
+    .map(
+      ([key, iso]) =>
+        `('${key.replace(/'/g, "''")}', '${CALLING_CODES[iso]}', '${TRUNK_PREFIXES[iso] ?? ''}')`,
+    )
+    .join(', ');
+  const defaultIso = (rule.defaultCountry ?? 'US').toUpperCase();
+  const defaultDial = CALLING_CODES[defaultIso];
+  const defaultTrunk = TRUNK_PREFIXES[defaultIso] ?? '';
   await db.conn.run(`CREATE OR REPLACE TEMP TABLE bl AS
     WITH raw AS (
       SELECT "Id" AS id, row_number() OVER (ORDER BY "Id") AS r, nullif(lower(trim("Email")), '') AS email,
@@ -117,12 +127,12 @@ async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: number; ma
         trim(regexp_replace(regexp_replace(replace(${fold('"Company"')}, '&', ' and '), '\\.([a-z])\\b', '\\1', 'g'), '[^a-z0-9]+', ' ', 'g')) AS c0
       FROM "Lead"),
     norm AS (
-      SELECT raw.*, coalesce(cc.dial, '${defaultDial}') AS dial, regexp_replace(ph, '[^0-9]', '', 'g') AS d, starts_with(ph, '+') AS intl,
+      SELECT raw.*, coalesce(cc.dial, '${defaultDial}') AS dial, coalesce(cc.trunk, '${defaultTrunk}') AS trunk, regexp_replace(ph, '[^0-9]', '', 'g') AS d, starts_with(ph, '+') AS intl,
         regexp_replace(regexp_replace(c0, '( (${suffixes}))+$', ''), '^the (.)', '\\1') AS company
-      FROM raw LEFT JOIN (VALUES ${countryRows}) cc(ckey, dial)
+      FROM raw LEFT JOIN (VALUES ${countryRows}) cc(ckey, dial, trunk)
         ON cc.ckey = trim(regexp_replace(${fold('ctry')}, '[^a-z0-9]+', ' ', 'g')))
     SELECT id, r, email, CASE WHEN dom0 <> '' AND dom0 NOT IN ${list(FREE_MAIL_DOMAINS).replace('[', '(').replace(/]$/, ')')} THEN dom0 END AS dom,
-      CASE WHEN e164 IS NOT NULL AND length(e164) BETWEEN 8 AND 15 AND NOT starts_with(e164, '0') THEN '+' || e164 END AS phone,
+      CASE WHEN e164 IS NOT NULL AND length(e164) BETWEEN 7 AND 15 AND NOT starts_with(e164, '0') THEN '+' || e164 END AS phone,
       nullif(company, '') AS company, string_split(company, ' ') AS ctoks,
       coalesce(list_filter(string_split(company, ' '), t -> NOT list_contains(${list(GENERIC_WORDS)}, t))[1], nullif(string_split(company, ' ')[1], '')) AS ctok,
       rawname, trim(regexp_replace(${fold('rawname')}, '[^a-z0-9]+', ' ', 'g')) AS pname,
@@ -132,7 +142,7 @@ async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: number; ma
         WHEN intl THEN d
         WHEN starts_with(d, '00') THEN d[3:]
         WHEN dial = '1' THEN CASE WHEN length(d) = 11 AND starts_with(d, '1') THEN d WHEN length(d) = 10 THEN '1' || d END
-        ELSE dial || CASE WHEN starts_with(d, '0') THEN d[2:] ELSE d END END AS e164 FROM norm)`);
+        ELSE dial || CASE WHEN trunk <> '' AND starts_with(d, trunk) THEN d[length(trunk) + 1:] ELSE d END END AS e164 FROM norm)`);
   const keys = [
     'email',
     `dom || '|' || lnsx`,

@@ -27,7 +27,7 @@ export function defaultCountry(flag: string | undefined): string {
   const code = countryCode(flag);
   if (!code)
     throw new ReportError(`--default-country "${flag}" has no calling code here.`, [
-      `Use an ISO code or a country name: ${Object.keys(CALLING_CODES).join(', ')}.`,
+      `Use an ISO 3166-1 alpha-2 code of any country or its English name, e.g. US, CA, GB, DE, IT or "Germany" (${Object.keys(CALLING_CODES).length} countries).`,
     ]);
   return code;
 }

@@ -17,7 +17,9 @@ import {
   COUNTRY_NAMES,
   FREE_MAIL_DOMAINS,
   GENERIC_WORDS,
+  TRUNK_PREFIXES,
 } from './matchData.ts';
+import { COUNTRY_NAMES_EN } from './phoneTable.ts';
 
 export {
   CALLING_CODES,
@@ -25,7 +27,9 @@ export {
   COUNTRY_NAMES,
   FREE_MAIL_DOMAINS,
   GENERIC_WORDS,
+  TRUNK_PREFIXES,
 } from './matchData.ts';
+export { COUNTRY_NAMES_EN } from './phoneTable.ts';
 
 /** Weight of a generic word (GENERIC_WORDS) in the token overlap of company names; other words weigh 1. */
 export const GENERIC_WORD_WEIGHT = 0.25;
@@ -178,8 +182,10 @@ export function normalizeCompany(name: FieldValue | undefined): string {
 
 /**
  * Phone number in E.164 ("+14155550100"), or null when it cannot be one. Extensions ("x12", "ext. 12") are
- * dropped; "00" is an international prefix; national numbers get the default country's calling code (a trunk
- * "0" is removed; for NANP countries a leading "1" is the country code).
+ * dropped; "00" is an international prefix; a national number gets the default country's calling code after its
+ * trunk prefix is removed (TRUNK_PREFIXES, from libphonenumber: "0" in most of Europe, "8" in Russia; Italy has
+ * none, so "06 1234 5678" keeps its 0). In the NANP (calling code 1) a national number has 10 digits, and a
+ * leading "1" on 11 digits is the trunk prefix.
  */
 export function phoneToE164(phone: FieldValue | undefined, defaultCountry = 'US'): string | null {
   if (isBlank(phone)) return null;
@@ -194,33 +200,35 @@ export function phoneToE164(phone: FieldValue | undefined, defaultCountry = 'US'
     international = true;
   }
   if (!international) {
-    const cc = CALLING_CODES[defaultCountry.toUpperCase()];
+    const iso = defaultCountry.toUpperCase();
+    const cc = CALLING_CODES[iso];
     if (!cc) {
       throw new RuleInputError(
-        `default country "${defaultCountry}" has no calling code here; use one of ${Object.keys(CALLING_CODES).join(', ')}`,
+        `default country "${defaultCountry}" is not an ISO 3166-1 alpha-2 country code (e.g. US, GB, DE, IT)`,
       );
     }
+    const trunk = TRUNK_PREFIXES[iso] ?? '';
     if (cc === '1') {
       if (digits.length === 11 && digits.startsWith('1')) digits = digits.slice(1);
       if (digits.length !== 10) return null;
-    } else if (digits.startsWith('0')) {
-      digits = digits.slice(1);
+    } else if (trunk !== '' && digits.startsWith(trunk)) {
+      digits = digits.slice(trunk.length);
     }
     digits = cc + digits;
   }
-  if (digits.length < 8 || digits.length > 15 || digits.startsWith('0')) return null;
+  if (digits.length < 7 || digits.length > 15 || digits.startsWith('0')) return null;
   return `+${digits}`;
 }
 
 /**
- * ISO code of a record's country when it has a calling code here (CALLING_CODES): an ISO alpha-2 or alpha-3 code
- * or a name, in any case, with or without accents and dots ("de", "DEU", "Germany", "Österreich", "U.S.A."); null
- * when blank or unknown.
+ * ISO code of a record's country: an ISO alpha-2 code of any country, a common alpha-3 code, local name or short
+ * form (COUNTRY_NAMES) or the English name of any country (COUNTRY_NAMES_EN), in any case, with or without
+ * accents and dots ("de", "DEU", "Germany", "Österreich", "U.S.A.", "South Africa"); null when blank or unknown.
  */
 export function countryCode(country: FieldValue | undefined): string | null {
   const n = normalizePersonName(country);
   if (n.length === 2 && CALLING_CODES[n.toUpperCase()]) return n.toUpperCase();
-  return COUNTRY_NAMES[n] ?? null;
+  return COUNTRY_NAMES[n] ?? COUNTRY_NAMES_EN[n] ?? null;
 }
 
 /** The country whose calling code a record's national phone number gets: its own, else the default country. */

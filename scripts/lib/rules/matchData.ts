@@ -1,5 +1,7 @@
 // Reference data of the match rules (the lists MatchMergeService.cls holds as constants): free-mail domains, legal
-// suffixes, generic words of company names, calling codes and country names. match.ts exports them.
+// suffixes, generic words of company names, calling codes and country names. match.ts exports them. Calling codes,
+// trunk prefixes and English country names of every country are generated from libphonenumber (phoneTable.ts).
+import { PHONE_PLANS } from './phoneTable.ts';
 
 /** Free-mail domains: an address there says nothing about the company. */
 export const FREE_MAIL_DOMAINS = new Set([
@@ -100,37 +102,25 @@ export const GENERIC_WORDS = new Set([
   'the',
   'of',
 ]);
-/** Country calling codes for the default country of national numbers (ISO 3166-1 alpha-2). */
-export const CALLING_CODES: Record<string, string> = {
-  US: '1',
-  CA: '1',
-  GB: '44',
-  IE: '353',
-  DE: '49',
-  AT: '43',
-  CH: '41',
-  FR: '33',
-  BE: '32',
-  NL: '31',
-  LU: '352',
-  ES: '34',
-  PT: '351',
-  IT: '39',
-  SE: '46',
-  NO: '47',
-  DK: '45',
-  FI: '358',
-  PL: '48',
-  JP: '81',
-  AU: '61',
-  NZ: '64',
-  SG: '65',
-  IN: '91',
-  BR: '55',
-  MX: '52',
-};
+/** Calling code of every country (ISO 3166-1 alpha-2), from the generated libphonenumber table. */
+export const CALLING_CODES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(PHONE_PLANS).map(([iso, [cc]]) => [iso, cc]),
+);
 
-/** Names and ISO alpha-3 codes of the CALLING_CODES countries, as normalizePersonName reads them. */
+/**
+ * Trunk (national) prefix of the countries that have one ("0" in most of Europe, "8" in Russia, "06" in Hungary,
+ * "1" in the NANP), from the generated libphonenumber table; absent = national numbers keep every digit (Italy).
+ */
+export const TRUNK_PREFIXES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(PHONE_PLANS)
+    .filter(([, [, trunk]]) => trunk !== '')
+    .map(([iso, [, trunk]]) => [iso, trunk]),
+);
+
+/**
+ * Local names, short forms and ISO alpha-3 codes of common countries, as normalizePersonName reads them; English
+ * names of every country come from the generated table (COUNTRY_NAMES_EN).
+ */
 export const COUNTRY_NAMES: Record<string, string> = {
   'united states': 'US',
   'united states of america': 'US',
