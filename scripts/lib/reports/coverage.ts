@@ -2,7 +2,7 @@
 // SLA_Event__c. The import records it in _provenance (in_source, absent_fields); reports ask here before computing a
 // figure that needs such a field or object, and say "not available before install" instead of 0 or an error.
 import { PROVENANCE_TABLE } from '../snapshot/schema.ts';
-import type { Section } from '../render/doc.ts';
+import type { Section, Status } from '../render/doc.ts';
 import type { Db } from './db.ts';
 
 export const NOT_AVAILABLE = 'not available before install';
@@ -63,15 +63,14 @@ export async function snapshotCoverage(db: Db): Promise<SnapshotCoverage> {
 }
 
 /**
- * Why a figure was not computed: "not available before install: the snapshot has no Lead.MQL_Date__c, SLA_Event__c
- * records (the RevOps package adds them)"; a standard object or field the export lacks is named without the install.
+ * Why a figure was not computed: "not available before install (needs Lead.MQL_Date__c, SLA_Event__c records)"; a
+ * standard object or field the export lacks: "not available (the export has no Opportunity records)".
  */
 export function notAvailableReason(missing: readonly string[]): string {
-  const named = missing.map((m) => (m.includes('.') ? m : `${m} records`));
-  const ours = missing.every((m) => m.endsWith('__c'));
-  return ours
-    ? `${NOT_AVAILABLE}: the snapshot has no ${named.join(', ')} (the RevOps package adds them)`
-    : `not available: the snapshot has no ${named.join(', ')} (not in the export)`;
+  const named = missing.map((m) => (m.includes('.') ? m : `${m} records`)).join(', ');
+  return missing.every((m) => m.endsWith('__c'))
+    ? `${NOT_AVAILABLE} (needs ${named})`
+    : `not available (the snapshot has no ${named})`;
 }
 
 /** The report section listing what was not computed (none when everything was). */
@@ -89,4 +88,32 @@ export function notAvailableSections(items: readonly NotAvailable[]): Section[] 
       ],
     },
   ];
+}
+
+/** A headline figure as the reports hold it (metrics' Figure). */
+interface Withholdable {
+  key: string;
+  label: string;
+  value: number | null;
+  status?: Status;
+  note?: string;
+}
+
+/**
+ * Withholds the figures whose needs (by figure key: "Object.Field" or "Object") the snapshot lacks: no value, the
+ * grey "not checked" status and the reason as the note, in place. Returns them for the result's notAvailable.
+ */
+export function withholdFigures(
+  figures: Withholdable[],
+  coverage: SnapshotCoverage,
+  needs: Readonly<Record<string, readonly string[]>>,
+): NotAvailable[] {
+  const out: NotAvailable[] = [];
+  for (const f of figures) {
+    const na = needs[f.key] ? coverage.check(f.label, needs[f.key]) : null;
+    if (!na) continue;
+    Object.assign(f, { value: null, status: 'skipped', note: na.reason });
+    out.push(na);
+  }
+  return out;
 }

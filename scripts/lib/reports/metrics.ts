@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { lit, ReportError, requireColumns, type Db } from './db.ts';
+import { notAvailableSections, snapshotCoverage, withholdFigures, type NotAvailable } from './coverage.ts';
 import {
   judge,
   money,
@@ -102,7 +103,19 @@ export interface MetricsResult {
   sales: { figures: Figure[]; stages: StageRow[] };
   executive: { figures: Figure[] };
   assumptions: string[];
+  /** Figures that need fields of our package the snapshot lacks (an org before install): not computed. */
+  notAvailable: NotAvailable[];
 }
+
+/** What the lead figures need beyond standard fields (an export of an org before install has none of them). */
+const FIGURE_NEEDS: Record<string, string[]> = {
+  mqls: ['Lead.MQL_Date__c'],
+  leadToMql: ['Lead.MQL_Date__c'],
+  mqlToSql: ['Lead.MQL_Date__c', 'Lead.SQL_Date__c'],
+  sqlToOpp: ['Lead.SQL_Date__c'],
+  speedToLead: ['Lead.Speed_To_Lead_Minutes__c', 'Lead.MQL_Date__c'],
+  costPerMql: ['Lead.MQL_Date__c'],
+};
 
 export function loadTargets(file: string | undefined): Targets {
   if (!file) return TargetsSchema.parse({});
@@ -507,14 +520,19 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
   const spend = periodCosts(costs, period);
   const x = derived(sales, targets, spend.total);
   const { asOf, months } = period;
+  const coverage = await snapshotCoverage(db);
+  const marketingFigs = marketingFigures(leads.totals, spend.total, hasCosts);
+  const notAvailable = withholdFigures(marketingFigs, coverage, FIGURE_NEEDS);
+  const mqlKnown = coverage.has('Lead', 'MQL_Date__c');
+  const bySource = sourceRows(leads.bySource, sales.bySource, hasCosts ? spend.bySource : null);
   return {
     asOf,
     periodStart: period.start,
     months,
     marketing: {
-      figures: marketingFigures(leads.totals, spend.total, hasCosts),
+      figures: marketingFigs,
       volumeByMonth: leads.volumeByMonth,
-      bySource: sourceRows(leads.bySource, sales.bySource, hasCosts ? spend.bySource : null),
+      bySource: mqlKnown ? bySource : bySource.map((r) => ({ ...r, mqlRate: null, costPerMql: null })),
     },
     sales: { figures: salesFigures(sales, x), stages },
     executive: { figures: executiveFigures(sales, x, targets, hasCosts) },
@@ -523,6 +541,7 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
       `LTV uses gross margin ${targets.grossMargin} and annual churn ${targets.annualChurn}${opts.targets ? '' : ' (defaults; set them in --targets)'}.`,
       `Coverage = open pipeline closing in the quarter / (quarterly quota − won in it); with under ${COVERAGE_NEXT_QUARTER_DAYS} days of the as-of quarter left, the next quarter is judged. LTV:CAC target 3-5; above ${BENCHMARKS.ltvToCac.implausible} it is flagged implausible.`,
     ],
+    notAvailable,
   };
 }
 
@@ -639,6 +658,7 @@ export function metricsDoc(r: MetricsResult): ReportDoc {
         title: 'Executive',
         blocks: [kpis(r.executive.figures), { kind: 'text', text: r.assumptions.join(' ') }],
       },
+      ...notAvailableSections(r.notAvailable),
     ],
   };
 }
