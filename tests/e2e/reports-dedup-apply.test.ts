@@ -1,12 +1,11 @@
-// dedup --apply and dedup undo against the loopback fake org's merge resource (fakeMergeOrg.ts), with faults:
+// dedup --apply and dedup undo against the loopback fake org's merge resource (fakeOrg/merge.ts), with faults:
 // lost responses, restores the org refuses, a session revoked mid-run; and a full apply -> undo round trip that
 // compares every field of every merged record and of the master.
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeOrg } from './fakeOrg.ts';
-import { FakeMergeResource, type Rec } from './fakeMergeOrg.ts';
+import { FakeMergeResource, FakeOrg, type Rec } from './fakeOrg.ts';
 import { apexRest, describeFields, httpFor, query } from '../../scripts/lib/org/index.ts';
 import {
   applyMerges,

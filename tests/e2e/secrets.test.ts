@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { OBJECTS, SCHEMA } from '../../scripts/lib/snapshot/schema.ts';
 import { isAccessToken, orgName, redactTokens } from '../../scripts/lib/secrets.ts';
 import { runCli } from './runCli.ts';
-import { FakeOrg, syntheticDataset } from './fakeOrg.ts';
-import { FakeMergeResource } from './fakeMergeOrg.ts';
+import { FakeMergeResource, FakeOrg, syntheticDataset } from './fakeOrg.ts';
 import { tmpDir, removeTmpDirs } from '../unit/snapshot/helpers.ts';
 
 interface Run {

@@ -7,7 +7,7 @@
 // Faults: lost responses (the call commits, then the connection drops without an answer), restores the org
 // refuses (409, nothing changed), and a session revoked after N calls (401 for every request from then on).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FakeOrg } from './fakeOrg.ts';
+import type { FakeOrg } from './org.ts';
 
 export type Value = string | number | boolean | null;
 export type Rec = Record<string, Value>;
