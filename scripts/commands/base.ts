@@ -32,6 +32,12 @@ export const configFlag = () =>
 /** --html FILE: where the self-contained HTML report goes. */
 export const htmlFlag = () =>
   Flags.string({ summary: messages.getMessage('flags.html.summary'), helpValue: '<file>' });
+/** --csv DIR: one CSV file per table of the report. */
+export const csvFlag = () =>
+  Flags.directory({ summary: messages.getMessage('flags.csv.summary'), helpValue: '<dir>' });
+/** --instance-url URL: the org record Ids link to (an org snapshot records its own). */
+export const instanceUrlFlag = () =>
+  Flags.string({ summary: messages.getMessage('flags.instance-url.summary'), helpValue: '<url>' });
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGBREAK', 'SIGHUP'] as const;
 
