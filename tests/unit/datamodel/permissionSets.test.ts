@@ -35,8 +35,10 @@ const field = (path: string) =>
     `objects/${path.split('.')[0]}/fields/${path.split('.')[1]}.field-meta.xml`,
   ).CustomField;
 const fieldsOf = (objects: string[]) => objects.flatMap((o) => fieldNames(o).map((f) => `${o}.${f}`));
-// Merge_Snapshot__c holds the undo copies of merged records: admins only.
-const ADMIN_ONLY = ['Merge_Snapshot__c'].filter((o) => fieldNames(o).length > 0);
+// Merge_Snapshot__c holds the undo copies of merged records, the dedup review objects the weekly review: admins only.
+const ADMIN_ONLY = ['Merge_Snapshot__c', 'Dedup_Review__c', 'Dedup_Rejected_Pair__c'].filter(
+  (o) => fieldNames(o).length > 0,
+);
 
 describe('permission sets', () => {
   for (const [name, ps] of Object.entries(sets)) {
@@ -55,6 +57,7 @@ describe('permission sets', () => {
         'Approval_Tier__mdt',
         'Business_Calendar__mdt',
         'Dedup_Rule__mdt',
+        'Engagement_Mapping__mdt',
         'Routing_Rule__mdt',
         'SLA_Policy__mdt',
         'Scoring_Rule__mdt',
