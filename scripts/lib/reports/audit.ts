@@ -6,6 +6,7 @@ import { LIFECYCLE_STAGES } from '../rules/lifecycle.ts';
 import type { StagePolicy } from '../rules/hygiene.ts';
 import { splitList } from '../rules/types.ts';
 import { lit, q, requireColumns, type Db } from './db.ts';
+import { notAvailableSections, snapshotCoverage, type NotAvailable } from './coverage.ts';
 import { dedupSnapshot } from './dedup/report.ts';
 import { num, pct, type ReportDoc, type Status } from '../render/doc.ts';
 
@@ -127,6 +128,38 @@ export interface AuditResult {
   lifecycle: StageCount[];
   missingFields: MissingField[];
   enrichmentSample: EnrichmentSampleRow[];
+  /** What needs fields of our package the snapshot lacks (an org before install): not computed. */
+  notAvailable: NotAvailable[];
+}
+
+const LIFECYCLE_FIGURE = 'Lifecycle stages and bottlenecks';
+
+/**
+ * What the audit cannot compute on this snapshot: the lifecycle stages (Lifecycle_Stage__c is our field) and the
+ * required fields the source lacks altogether (counting them would report every open deal as missing them).
+ */
+async function auditCoverage(
+  db: Db,
+  required: readonly { field: string }[],
+): Promise<{ lifecycleKnown: boolean; absentFields: Set<string>; notAvailable: NotAvailable[] }> {
+  const coverage = await snapshotCoverage(db);
+  const stage = ['Lifecycle_Stage__c', 'Lifecycle_Stage_Entered_At__c'];
+  const lifecycle = coverage.check(
+    LIFECYCLE_FIGURE,
+    ['Lead', 'Contact'].flatMap((o) => stage.map((f) => `${o}.${f}`)),
+  );
+  const absent = [...new Set(required.map((m) => m.field))].filter((f) => !coverage.has('Opportunity', f));
+  const fields = absent.length
+    ? coverage.check(
+        `Required fields missing: ${absent.join(', ')}`,
+        absent.map((f) => `Opportunity.${f}`),
+      )
+    : null;
+  return {
+    lifecycleKnown: lifecycle === null,
+    absentFields: new Set(absent),
+    notAvailable: [lifecycle, fields].filter((x): x is NotAvailable => x !== null),
+  };
 }
 
 export interface AuditOptions {
@@ -244,6 +277,10 @@ export async function runAudit(db: Db, o: AuditOptions): Promise<AuditResult> {
     'Lifecycle_Stage_Entered_At__c',
   ]);
   const cur = await figures(db, o, true);
+  const na = await auditCoverage(db, cur.missing);
+  // not computed rather than counted as blank: our lifecycle field, required fields the source lacks altogether
+  if (!na.lifecycleKnown) cur.stages = [];
+  cur.missing = cur.missing.filter((m) => !na.absentFields.has(m.field));
   const prev = o.previous ? await figures(o.previous, o, false) : null;
 
   const verdicts: Record<EmailVerdict, number> = {
@@ -330,6 +367,7 @@ export async function runAudit(db: Db, o: AuditOptions): Promise<AuditResult> {
         : null,
     })),
     enrichmentSample,
+    notAvailable: na.notAvailable,
   };
 }
 
@@ -339,6 +377,7 @@ const delta = (now: number, before: number | null): string =>
 export function auditDoc(r: AuditResult): ReportDoc {
   const cmp = r.previousAsOf ? ` compared with ${r.previousAsOf.slice(0, 10)}` : '';
   const missingTotal = r.missingFields.reduce((s, m) => s + m.missing, 0);
+  const lifecycleNa = r.notAvailable.find((n) => n.figure === LIFECYCLE_FIGURE);
   const status = (bad: boolean, warn = false): Status => (bad ? 'bad' : warn ? 'warn' : 'good');
   return {
     title: 'Quarterly data audit',
@@ -381,16 +420,21 @@ export function auditDoc(r: AuditResult): ReportDoc {
                 label: 'Required fields missing (open deals)',
                 value: num(missingTotal),
                 status: status(missingTotal > 0),
+                note: r.notAvailable
+                  .find((n) => n.figure.startsWith('Required fields'))
+                  ?.figure.replace('Required fields missing', 'not counted (not in the snapshot)'),
               },
-              {
-                label: 'Bottleneck stages',
-                value:
-                  r.lifecycle
-                    .filter((s) => s.bottleneck)
-                    .map((s) => s.stage)
-                    .join(', ') || 'none',
-                status: status(r.lifecycle.some((s) => s.bottleneck)),
-              },
+              lifecycleNa
+                ? { label: 'Bottleneck stages', value: 'n/a', status: 'skipped', note: lifecycleNa.reason }
+                : {
+                    label: 'Bottleneck stages',
+                    value:
+                      r.lifecycle
+                        .filter((s) => s.bottleneck)
+                        .map((s) => s.stage)
+                        .join(', ') || 'none',
+                    status: status(r.lifecycle.some((s) => s.bottleneck)),
+                  },
             ],
           },
         ],
@@ -510,6 +554,7 @@ export function auditDoc(r: AuditResult): ReportDoc {
           },
         ],
       },
+      ...notAvailableSections(r.notAvailable),
     ],
   };
 }
