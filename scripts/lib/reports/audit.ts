@@ -378,6 +378,7 @@ export function auditDoc(r: AuditResult): ReportDoc {
   const cmp = r.previousAsOf ? ` compared with ${r.previousAsOf.slice(0, 10)}` : '';
   const missingTotal = r.missingFields.reduce((s, m) => s + m.missing, 0);
   const lifecycleNa = r.notAvailable.find((n) => n.figure === LIFECYCLE_FIGURE);
+  const requiredNa = r.notAvailable.find((n) => n.figure.startsWith('Required fields'));
   const status = (bad: boolean, warn = false): Status => (bad ? 'bad' : warn ? 'warn' : 'good');
   return {
     title: 'Quarterly data audit',
@@ -419,10 +420,11 @@ export function auditDoc(r: AuditResult): ReportDoc {
               {
                 label: 'Required fields missing (open deals)',
                 value: num(missingTotal),
-                status: status(missingTotal > 0),
-                note: r.notAvailable
-                  .find((n) => n.figure.startsWith('Required fields'))
-                  ?.figure.replace('Required fields missing', 'not counted (not in the snapshot)'),
+                status: !r.missingFields.length && requiredNa ? 'skipped' : status(missingTotal > 0),
+                note: requiredNa?.figure.replace(
+                  'Required fields missing',
+                  'not counted (not in the snapshot)',
+                ),
               },
               lifecycleNa
                 ? { label: 'Bottleneck stages', value: 'n/a', status: 'skipped', note: lifecycleNa.reason }
