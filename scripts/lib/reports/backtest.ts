@@ -4,6 +4,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { lit, q, ReportError, requireColumns, type Db } from './db.ts';
 import {
+  notAvailableReason,
+  notAvailableSections,
+  snapshotCoverage,
+  type NotAvailable,
+  type SnapshotCoverage,
+} from './coverage.ts';
+import {
   prepareScoring,
   type EventColumns,
   type ScoringRule,
@@ -48,6 +55,36 @@ export interface BacktestResult {
   outcome: string;
   /** Where the scores come from: replayed with the config's rules, or the stored fields. */
   scores: string;
+  /** What needs our package's objects the snapshot lacks (an org before install): not judged. */
+  notAvailable: NotAvailable[];
+}
+
+/**
+ * What the backtest cannot judge on a snapshot of an org without our package: stored scores are refused (the rules
+ * can be replayed instead); a replay without Engagement_Event__c scores the field rules only.
+ */
+function backtestCoverage(coverage: SnapshotCoverage, replay: boolean): NotAvailable[] {
+  if (!replay) {
+    const stored = coverage.lacking([
+      'Lead.Fit_Score__c',
+      'Lead.Engagement_Score__c',
+      'Lead.Negative_Score__c',
+    ]);
+    if (stored.length)
+      throw new ReportError(`The snapshot has no stored scores: ${notAvailableReason(stored)}.`, [
+        'Drop --stored-scores: the backtest then replays the scoring rules over the leads, as the engine would have scored them.',
+      ]);
+    return [];
+  }
+  const events = coverage.check('Engagement score (signal rules)', ['Engagement_Event__c']);
+  return events
+    ? [
+        {
+          ...events,
+          reason: `${events.reason}; the replay scores the field rules only (engagement 0 for every lead)`,
+        },
+      ]
+    : [];
 }
 
 const STEP = 5;
@@ -469,6 +506,7 @@ export async function runBacktest(
     'Negative_Score__c',
     'ConvertedOpportunityId',
   ]);
+  const notAvailable = backtestCoverage(await snapshotCoverage(db), opts.replay !== undefined);
   const split = await splitPoint(db, opts.splitAt, opts.trainShare ?? 0.7);
   const cols = await leadColumns(db, split, opts.replay);
   const { tr, te } = splitSides(cols, split);
@@ -489,6 +527,7 @@ export async function runBacktest(
     scores: opts.replay
       ? `replayed with the scoring rules as of ${opts.replay.horizonDays} days after creation`
       : 'stored Fit/Engagement/Negative scores',
+    notAvailable,
   };
 }
 
@@ -590,6 +629,7 @@ export function backtestDoc(r: BacktestResult): ReportDoc {
           },
         ],
       },
+      ...notAvailableSections(r.notAvailable),
     ],
   };
 }

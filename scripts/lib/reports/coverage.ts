@@ -82,7 +82,7 @@ export function notAvailableSections(items: readonly NotAvailable[]): Section[] 
       blocks: [
         {
           kind: 'text',
-          text: 'These figures need fields or objects the snapshot does not have (an org without the RevOps package, or an export without them), so they were not computed: no zeros stand in for them.',
+          text: 'These figures need fields or objects the snapshot does not have (an org without the RevOps package, or an export without them): they were left out, or computed without them where the reason says so; no zeros stand in for them.',
         },
         { kind: 'table', columns: ['figure', 'why'], rows: items.map((i) => [i.figure, i.reason]) },
       ],
