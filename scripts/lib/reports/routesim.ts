@@ -11,6 +11,7 @@ import { newState, routingConfig, type EngineState } from '../engine/state.ts';
 import { applyCapacity, applyRouting } from '../engine/triggers.ts';
 import type { SRecord } from '../rules/types.ts';
 import { lit, ReportError, requireColumns, toIso, type Db } from './db.ts';
+import { notAvailableSections, snapshotCoverage, type NotAvailable } from './coverage.ts';
 import { num, pct, type ReportDoc } from '../render/doc.ts';
 
 export interface RepLoad {
@@ -40,6 +41,8 @@ export interface RouteSimResult {
   /** First changed leads, for a look. */
   changes: { leadId: string; from: string | null; to: string; rule: string | null }[];
   assumptions: string[];
+  /** What needs our package's objects the snapshot lacks (an org before install): not computed. */
+  notAvailable: NotAvailable[];
 }
 
 /** Gini coefficient of non-negative counts (0 = perfectly even). */
@@ -324,6 +327,10 @@ export async function simulateRouting(
   const tally = replayLeads(startState(rules, since, reps, openAtSince), leads, index, releases);
   const n = leads.length;
   const { poolReps, stats } = fairness(rules, reps, tally.counts);
+  // without Rep_Availability__c (an org before install) no pool has reps: every pool rule falls back
+  const noReps = (await snapshotCoverage(db)).check('Fallback rate and fairness across pool reps', [
+    'Rep_Availability__c',
+  ]);
   return {
     since,
     leads: n,
@@ -332,7 +339,7 @@ export async function simulateRouting(
       .sort((a, b) => b.leads - a.leads),
     load: loadTable(tally, poolReps, users, n),
     fairness: stats,
-    fallbackRate: n ? tally.fallback / n : null,
+    fallbackRate: n && !noReps ? tally.fallback / n : null,
     ownerChanges: tally.changed,
     ownerChangeRate: n ? tally.changed / n : null,
     changes: tally.changes,
@@ -341,6 +348,9 @@ export async function simulateRouting(
       "Each rep starts with the leads they held open at the start date; a replayed lead takes its simulated rep's capacity until it converted or closed (ConvertedDate, or LastModifiedDate of a closed status).",
       "Rep pools, weights, capacity and active flags are today's, from Rep_Availability__c. Past PTO is not in a snapshot, so today's Out_Of_Office_Until__c is not applied to the replayed period.",
     ],
+    notAvailable: noReps
+      ? [{ ...noReps, reason: `${noReps.reason}; leads a rule sends to a pool go to its fallback` }]
+      : [],
   };
 }
 
@@ -426,6 +436,7 @@ export function routeSimDoc(r: RouteSimResult): ReportDoc {
           { kind: 'text', text: r.assumptions.join(' ') },
         ],
       },
+      ...notAvailableSections(r.notAvailable),
     ],
   };
 }
