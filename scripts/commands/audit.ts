@@ -1,10 +1,23 @@
 import { Flags } from '@salesforce/sf-plugins-core';
-import { openSnapshotFile, openSnapshotFor, writeHtmlReport } from '../lib/reports/snapshot.ts';
+import {
+  openSnapshotFile,
+  openSnapshotFor,
+  instanceUrlFor,
+  writeReportOutputs,
+} from '../lib/reports/snapshot.ts';
 import type { Db } from '../lib/reports/db.ts';
 import { auditDoc, runAudit, type AuditResult } from '../lib/reports/audit.ts';
 import { reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
-import { configFlag, htmlFlag, loadMessages, RevopsCommand, snapshotFlag } from './base.ts';
+import {
+  configFlag,
+  csvFlag,
+  htmlFlag,
+  instanceUrlFlag,
+  loadMessages,
+  RevopsCommand,
+  snapshotFlag,
+} from './base.ts';
 
 const messages = loadMessages('revops.audit');
 
@@ -17,6 +30,8 @@ export default class Audit extends RevopsCommand<AuditResult> {
     previous: Flags.file({ summary: messages.getMessage('flags.previous.summary'), helpValue: '<file>' }),
     config: configFlag(),
     html: htmlFlag(),
+    csv: csvFlag(),
+    'instance-url': instanceUrlFlag(),
   };
 
   public async run(): Promise<AuditResult> {
@@ -34,7 +49,9 @@ export default class Audit extends RevopsCommand<AuditResult> {
         previous,
       });
       const doc = auditDoc(result);
-      if (flags.html) this.note(`HTML report written to ${writeHtmlReport(flags.html, [doc])}`);
+      const outputs = { html: flags.html, csv: flags.csv };
+      const instanceUrl = await instanceUrlFor(db, flags['instance-url']);
+      for (const n of writeReportOutputs([doc], { ...outputs, instanceUrl })) this.note(n);
       return this.finish({ result, human: renderTerminal(doc) });
     } finally {
       db.close();

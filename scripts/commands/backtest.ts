@@ -1,12 +1,20 @@
 import { join } from 'node:path';
 import { Flags } from '@salesforce/sf-plugins-core';
-import { openSnapshotFor, writeHtmlReport } from '../lib/reports/snapshot.ts';
+import { openSnapshotFor, instanceUrlFor, writeReportOutputs } from '../lib/reports/snapshot.ts';
 import { backtestDoc, runBacktest, writeScoringSetting } from '../lib/reports/backtest.ts';
 import { DEFAULT_CONFIG_DIR, reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
 import type { ScoringRule } from '../lib/rules/scoring.ts';
 import { dateFlag } from './format.ts';
-import { configFlag, htmlFlag, loadMessages, RevopsCommand, snapshotFlag } from './base.ts';
+import {
+  configFlag,
+  csvFlag,
+  htmlFlag,
+  instanceUrlFlag,
+  loadMessages,
+  RevopsCommand,
+  snapshotFlag,
+} from './base.ts';
 
 const messages = loadMessages('revops.backtest');
 
@@ -29,6 +37,8 @@ export default class Backtest extends RevopsCommand<BacktestResult> {
     'stored-scores': Flags.boolean({ summary: messages.getMessage('flags.stored-scores.summary') }),
     config: configFlag(),
     html: htmlFlag(),
+    csv: csvFlag(),
+    'instance-url': instanceUrlFlag(),
     write: Flags.boolean({ summary: messages.getMessage('flags.write.summary') }),
   };
 
@@ -52,7 +62,9 @@ export default class Backtest extends RevopsCommand<BacktestResult> {
         },
       );
       const doc = backtestDoc(result);
-      if (flags.html) this.note(`HTML report written to ${writeHtmlReport(flags.html, [doc])}`);
+      const outputs = { html: flags.html, csv: flags.csv };
+      const instanceUrl = await instanceUrlFor(db, flags['instance-url']);
+      for (const n of writeReportOutputs([doc], { ...outputs, instanceUrl })) this.note(n);
       let human = renderTerminal(doc);
       let diff: string | null = null;
       if (flags.write) {

@@ -1,12 +1,24 @@
 import { Flags } from '@salesforce/sf-plugins-core';
-import { openSnapshotFor, writeHtmlReport } from '../lib/reports/snapshot.ts';
+import { openSnapshotFor, instanceUrlFor, writeReportOutputs } from '../lib/reports/snapshot.ts';
 import { computeMetrics, loadCosts, loadTargets, metricsDoc } from '../lib/reports/metrics.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
-import { htmlFlag, loadMessages, RevopsCommand, snapshotFlag } from './base.ts';
+import { reportConfig } from '../lib/reports/config.ts';
+import { runActions, type ActionsResult } from '../lib/reports/actions/index.ts';
+import { actionsDoc } from '../lib/reports/actions/doc.ts';
+import {
+  configFlag,
+  csvFlag,
+  htmlFlag,
+  instanceUrlFlag,
+  loadMessages,
+  RevopsCommand,
+  snapshotFlag,
+} from './base.ts';
 
 const messages = loadMessages('revops.metrics');
 
-type MetricsResult = Awaited<ReturnType<typeof computeMetrics>>;
+/** The dashboard and the action reports (SLA compliance, stale deals, skips and pushes, terms, forecast accuracy). */
+type MetricsResult = Awaited<ReturnType<typeof computeMetrics>> & { actions: ActionsResult };
 
 export default class Metrics extends RevopsCommand<MetricsResult> {
   public static readonly summary = messages.getMessage('summary');
@@ -23,7 +35,10 @@ export default class Metrics extends RevopsCommand<MetricsResult> {
       default: 12,
     }),
     'as-of': Flags.string({ summary: messages.getMessage('flags.as-of.summary'), helpValue: '<date>' }),
+    config: configFlag(),
     html: htmlFlag(),
+    csv: csvFlag(),
+    'instance-url': instanceUrlFlag(),
   };
 
   public async run(): Promise<MetricsResult> {
@@ -31,15 +46,19 @@ export default class Metrics extends RevopsCommand<MetricsResult> {
     const { db } = await openSnapshotFor(flags.snapshot, this.progress_);
     try {
       this.progress_('Computing the metrics ...');
-      const result = await computeMetrics(db, {
+      const metrics = await computeMetrics(db, {
         months: flags.months,
         asOf: flags['as-of'],
         targets: flags.targets ? loadTargets(flags.targets) : undefined,
         costs: await loadCosts(db, flags.costs),
       });
-      const doc = metricsDoc(result);
-      if (flags.html) this.note(`HTML report written to ${writeHtmlReport(flags.html, [doc])}`);
-      return this.finish({ result, human: renderTerminal(doc) });
+      this.progress_('Computing the action reports ...');
+      const actions = await runActions(db, reportConfig(flags.config), { asOf: metrics.asOf });
+      const docs = [metricsDoc(metrics), actionsDoc(actions)];
+      const outputs = { html: flags.html, csv: flags.csv };
+      const instanceUrl = await instanceUrlFor(db, flags['instance-url']);
+      for (const n of writeReportOutputs(docs, { ...outputs, instanceUrl })) this.note(n);
+      return this.finish({ result: { ...metrics, actions }, human: docs.map(renderTerminal).join('\n') });
     } finally {
       db.close();
     }

@@ -1,17 +1,20 @@
 import { Flags } from '@salesforce/sf-plugins-core';
 import {
+  instanceUrlFor,
   openSnapshotFile,
   openSnapshotFor,
-  writeHtmlReport,
+  writeReportOutputs,
   DEMO_SNAPSHOT,
 } from '../lib/reports/snapshot.ts';
+import { runActions, type ActionsResult } from '../lib/reports/actions/index.ts';
+import { actionsDoc } from '../lib/reports/actions/doc.ts';
 import { auditDoc, runAudit, type AuditResult } from '../lib/reports/audit.ts';
 import { computeMetrics, loadCosts, loadTargets, metricsDoc } from '../lib/reports/metrics.ts';
 import { reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
 import { ReportError, type Db } from '../lib/reports/db.ts';
 import type { ReportDoc } from '../lib/render/doc.ts';
-import { configFlag, loadMessages, RevopsCommand, snapshotFlag } from './base.ts';
+import { configFlag, csvFlag, instanceUrlFlag, loadMessages, RevopsCommand, snapshotFlag } from './base.ts';
 
 const messages = loadMessages('revops.report');
 
@@ -20,6 +23,9 @@ export interface ReportResult {
   html: string;
   audit: AuditResult;
   metrics: Awaited<ReturnType<typeof computeMetrics>> | null;
+  actions: ActionsResult | null;
+  /** CSV files written (--csv DIR), one per table. */
+  csv: string | null;
 }
 
 /** The main job: the quarterly audit and the metrics dashboard in one HTML report. */
@@ -40,6 +46,8 @@ export default class Report extends RevopsCommand<ReportResult> {
       default: 'out/revops-report.html',
       helpValue: '<file>',
     }),
+    csv: csvFlag(),
+    'instance-url': instanceUrlFlag(),
   };
 
   public async run(): Promise<ReportResult> {
@@ -75,15 +83,25 @@ export default class Report extends RevopsCommand<ReportResult> {
           sections: [{ title: 'Why', blocks: [{ kind: 'text', text: e.message }] }],
         };
       }
-      const docs = [auditDoc(audit), metricsPart];
-      const html = writeHtmlReport(
-        flags.html,
-        docs,
-        `RevOps report: ${path === DEMO_SNAPSHOT ? 'demo org' : path}`,
-      );
+      // the action reports need leads or deals to date them; without either, the metrics part already says why
+      let actions: ActionsResult | null = null;
+      if (metrics) {
+        this.progress_('Computing the action reports ...');
+        actions = await runActions(db, config, { asOf: metrics.asOf });
+      }
+      const docs = [auditDoc(audit), metricsPart, ...(actions ? [actionsDoc(actions)] : [])];
+      const html = flags.html;
+      const notes = writeReportOutputs(docs, {
+        html,
+        csv: flags.csv,
+        title: `RevOps report: ${path === DEMO_SNAPSHOT ? 'demo org' : path}`,
+        instanceUrl: await instanceUrlFor(db, flags['instance-url']),
+      });
       return this.finish({
-        result: { snapshot: path, html, audit, metrics },
-        human: docs.map(renderTerminal).join('\n') + `\nHTML report: ${html}\n`,
+        result: { snapshot: path, html, audit, metrics, actions, csv: flags.csv ?? null },
+        human:
+          docs.map(renderTerminal).join('\n') +
+          `\n${notes.join('\n').replace('HTML report written to', 'HTML report:')}\n`,
       });
     } finally {
       db.close();

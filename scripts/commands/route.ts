@@ -1,9 +1,17 @@
 import { Flags } from '@salesforce/sf-plugins-core';
-import { openSnapshotFor, writeHtmlReport } from '../lib/reports/snapshot.ts';
+import { openSnapshotFor, instanceUrlFor, writeReportOutputs } from '../lib/reports/snapshot.ts';
 import { routeSimDoc, simulateRouting } from '../lib/reports/routesim.ts';
 import { reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
-import { configFlag, htmlFlag, loadMessages, RevopsCommand, snapshotFlag } from './base.ts';
+import {
+  configFlag,
+  csvFlag,
+  htmlFlag,
+  instanceUrlFlag,
+  loadMessages,
+  RevopsCommand,
+  snapshotFlag,
+} from './base.ts';
 
 const messages = loadMessages('revops.route.simulate');
 
@@ -18,6 +26,8 @@ export default class RouteSimulate extends RevopsCommand<RouteSimResult> {
     since: Flags.string({ summary: messages.getMessage('flags.since.summary'), helpValue: '<date>' }),
     config: configFlag(),
     html: htmlFlag(),
+    csv: csvFlag(),
+    'instance-url': instanceUrlFlag(),
   };
 
   public async run(): Promise<RouteSimResult> {
@@ -28,7 +38,9 @@ export default class RouteSimulate extends RevopsCommand<RouteSimResult> {
       this.progress_('Replaying the routing rules ...');
       const result = await simulateRouting(db, rules, { since: flags.since });
       const doc = routeSimDoc(result);
-      if (flags.html) this.note(`HTML report written to ${writeHtmlReport(flags.html, [doc])}`);
+      const outputs = { html: flags.html, csv: flags.csv };
+      const instanceUrl = await instanceUrlFor(db, flags['instance-url']);
+      for (const n of writeReportOutputs([doc], { ...outputs, instanceUrl })) this.note(n);
       return this.finish({ result, human: renderTerminal(doc) });
     } finally {
       db.close();

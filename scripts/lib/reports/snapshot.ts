@@ -1,8 +1,9 @@
 // Which snapshot a report reads: --snapshot FILE, else the demo snapshot (built on first use).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { openDb, ReportError, type Db } from './db.ts';
-import { renderHtml } from '../render/html.ts';
+import { renderHtml, type HtmlOptions } from '../render/html.ts';
+import { writeCsvTables } from '../render/csv.ts';
 import type { ReportDoc } from '../render/doc.ts';
 import { buildDemoSnapshot } from '../snapshot/demo.ts';
 
@@ -49,10 +50,70 @@ export async function openSnapshotFor(
 }
 
 /** Writes a self-contained HTML report and returns its path. */
-export function writeHtmlReport(file: string, docs: ReportDoc[], title?: string): string {
+export function writeHtmlReport(
+  file: string,
+  docs: ReportDoc[],
+  title?: string,
+  opts: HtmlOptions = {},
+): string {
   mkdirSync(dirname(file) || '.', { recursive: true });
-  writeFileSync(file, renderHtml(docs, title));
+  writeFileSync(file, renderHtml(docs, title, opts));
   return file;
+}
+
+/**
+ * The instance URL record Ids link to: --instance-url (https only), else the one an org snapshot recorded in its
+ * provenance, else none (Ids stay plain text).
+ */
+export async function instanceUrlFor(db: Db, flag: string | undefined): Promise<string | undefined> {
+  if (flag !== undefined) {
+    let url: URL | null = null;
+    try {
+      url = new URL(flag);
+    } catch {
+      url = null;
+    }
+    if (!url || url.protocol !== 'https:' || url.username || url.password || url.search || url.hash)
+      throw new ReportError(
+        `--instance-url must be an https URL of the org, e.g. https://acme.my.salesforce.com (got "${flag}").`,
+        ['Copy it from the browser address bar of the org (scheme and host only).'],
+      );
+    return url.origin;
+  }
+  if (!(await db.hasTable('_provenance'))) return undefined;
+  if (!(await db.tableColumns('_provenance')).includes('instance_url')) return undefined;
+  const [r] = await db.all<{ u: string | null }>(`SELECT max(instance_url) AS u FROM "_provenance"`);
+  return r?.u && r.u.startsWith('https://') ? r.u.replace(/\/+$/, '') : undefined;
+}
+
+/** Where a report goes besides the terminal: an HTML page, a folder of CSV files (one per table), or both. */
+export interface ReportOutputs {
+  html?: string;
+  csv?: string;
+  title?: string;
+  instanceUrl?: string;
+}
+
+/**
+ * Writes the requested outputs of a report; the HTML links each table to its CSV file when both are written.
+ * Returns one line per output, for the command's notes.
+ */
+export function writeReportOutputs(docs: ReportDoc[], out: ReportOutputs): string[] {
+  const notes: string[] = [];
+  let csv: HtmlOptions['csv'];
+  if (out.csv) {
+    const { files, links } = writeCsvTables(out.csv, docs);
+    notes.push(`${files.length} CSV file(s) written to ${out.csv}`);
+    if (out.html) {
+      const from = dirname(out.html) || '.';
+      csv = new Map([...links].map(([b, f]) => [b, relative(from, join(out.csv!, f)).split(sep).join('/')]));
+    }
+  }
+  if (out.html)
+    notes.push(
+      `HTML report written to ${writeHtmlReport(out.html, docs, out.title, { csv, instanceUrl: out.instanceUrl })}`,
+    );
+  return notes;
 }
 
 export function writeTextFile(file: string, text: string): void {
