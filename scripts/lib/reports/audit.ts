@@ -367,7 +367,7 @@ export async function runAudit(db: Db, o: AuditOptions): Promise<AuditResult> {
         : null,
     })),
     enrichmentSample,
-    notAvailable: na.notAvailable,
+    notAvailable: [...na.notAvailable, ...cur.dups.flatMap(({ r }) => r.notAvailable ?? [])],
   };
 }
 

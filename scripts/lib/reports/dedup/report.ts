@@ -18,6 +18,7 @@ import {
   type DedupOptions,
 } from './source.ts';
 import type { ReportDoc } from '../../render/doc.ts';
+import { notAvailableSections, snapshotCoverage, type NotAvailable } from '../coverage.ts';
 
 export { THREADED_FROM_ROWS, type DedupOptions } from './source.ts';
 
@@ -26,6 +27,8 @@ export interface DedupJson {
   clusters: { survivorId: string; memberIds: string[]; score: number; reasons: string[] }[];
   pairsCompared: number;
   records: number;
+  /** Only when something was: what needs fields of our package the snapshot lacks (an org before install). */
+  notAvailable?: NotAvailable[];
 }
 
 export interface ClusterDetail {
@@ -51,6 +54,7 @@ export interface DedupResult {
   /** Field values by record id, for the records that appear in clusters or review pairs. */
   values: Record<string, Record<string, FieldValue>>;
   elapsedMs: number;
+  notAvailable?: NotAvailable[];
 }
 
 export function toJson(r: DedupResult): DedupJson {
@@ -63,7 +67,21 @@ export function toJson(r: DedupResult): DedupJson {
     })),
     pairsCompared: r.pairsCompared,
     records: r.records,
+    ...(r.notAvailable?.length ? { notAvailable: r.notAvailable } : {}),
   };
+}
+
+/**
+ * Survivorship by the system-of-record flag needs that field (Account.Is_System_Of_Record__c is ours): without it
+ * (an org before install) the next merge priorities pick the survivor, and the report says so.
+ */
+async function dedupCoverage(db: Db, rule: DedupRule): Promise<NotAvailable[]> {
+  if (!rule.systemOfRecordField || !rule.mergePriority.includes('system_of_record')) return [];
+  const na = (await snapshotCoverage(db)).check('Survivor by system of record', [
+    `${rule.object}.${rule.systemOfRecordField}`,
+  ]);
+  const next = rule.mergePriority.filter((p) => p !== 'system_of_record').join(', ');
+  return na ? [{ ...na, reason: `${na.reason}; survivors are picked by ${next || 'creation date'}` }] : [];
 }
 
 function detail(
@@ -150,7 +168,11 @@ export async function dedupSnapshot(db: Db, rule: DedupRule, opts: DedupOptions 
     const fields = SHOWN_FIELDS.filter(
       (f) => table.columns[f] && !(rule.object !== 'Account' && f === 'Name'),
     );
-    return detail(table, res, fields, rule, Math.round(performance.now() - t0), rule.object);
+    const notAvailable = await dedupCoverage(db, rule);
+    return {
+      ...detail(table, res, fields, rule, Math.round(performance.now() - t0), rule.object),
+      notAvailable,
+    };
   } finally {
     await details.drop();
   }
@@ -338,6 +360,7 @@ export function dedupDoc(r: DedupResult): ReportDoc {
           },
         ],
       },
+      ...notAvailableSections(r.notAvailable ?? []),
     ],
   };
 }
