@@ -14,6 +14,15 @@ import {
   type StagePolicy,
   type StaleInput,
 } from './hygiene.ts';
+import {
+  EngagementError,
+  mapEvent,
+  parsePayload,
+  pickPerson,
+  sortMappings,
+  type EngagementMapping,
+  type PersonCandidate,
+} from './engagement.ts';
 import { transition, type TransitionInput } from './lifecycle.ts';
 import {
   emailDomain,
@@ -34,7 +43,16 @@ import { score, type ScoreInput } from './scoring.ts';
 import { evaluateSla, type SlaInput } from './sla.ts';
 import { RuleInputError, roundHalfUp, type SRecord } from './types.ts';
 
-export const RULE_KEYS = ['scoring', 'lifecycle', 'routing', 'sla', 'hygiene', 'dealdesk', 'match'] as const;
+export const RULE_KEYS = [
+  'scoring',
+  'lifecycle',
+  'routing',
+  'sla',
+  'hygiene',
+  'dealdesk',
+  'match',
+  'engagement',
+] as const;
 export type RuleKey = (typeof RULE_KEYS)[number];
 
 /** JSON value (what a vector's input and expected are made of). */
@@ -108,6 +126,43 @@ export const VECTOR_FUNCTIONS: Record<RuleKey, Record<string, Fn>> = {
         { email: i.lead.Email, website: i.lead.Website, company: i.lead.Company },
         i.accounts,
       ),
+    }),
+  },
+  engagement: {
+    parse: (i: { provider: string; body: string }) => {
+      try {
+        const p = parsePayload(i.provider, i.body);
+        return {
+          ignored: p.ignored,
+          events: p.events.map((e) => ({
+            key: e.key,
+            name: e.name,
+            occurredAt: e.occurredAt,
+            email: e.email,
+            personKey: e.personKey,
+            url: e.url,
+            properties: e.properties,
+          })),
+        };
+      } catch (e) {
+        if (e instanceof EngagementError) return { error: e.code };
+        throw e;
+      }
+    },
+    map: (i: {
+      event: { provider: 'hubspot'; name: string; properties: Record<string, string> };
+      mappings: EngagementMapping[];
+    }) => {
+      const m = mapEvent(i.event, sortMappings(i.mappings));
+      return { mapping: m?.name ?? null, signal: m?.signal ?? null, createLead: m?.createLead ?? false };
+    },
+    pickPerson: (i: {
+      email: string | null;
+      personKey: string | null;
+      contacts: PersonCandidate[];
+      leads: PersonCandidate[];
+    }) => ({
+      personId: pickPerson(i.email, i.personKey, i.contacts, i.leads),
     }),
   },
 };
