@@ -7,6 +7,7 @@ import { checkDuplicateManagement } from './duplicateRules.ts';
 import { checkDynamicStrings } from './dynamicSoql.ts';
 import { listFiles } from './files.ts';
 import { checkLeadConvertSettings } from './leadConvert.ts';
+import { checkReports } from './reports.ts';
 import {
   checkApprovalProcesses,
   checkFieldUpdates,
@@ -56,7 +57,11 @@ export function checkApexTestData(input: CheckInput, schema: ProjectSchema): Pro
 export const MISSED_CHECKS: Partial<
   Record<CheckName, (input: CheckInput, schema: ProjectSchema) => Problem[]>
 > = {
-  deploy: (input, schema) => [...checkMetadataRules(input, schema), ...checkApexTestData(input, schema)],
+  deploy: (input, schema) => [
+    ...checkMetadataRules(input, schema),
+    ...checkApexTestData(input, schema),
+    ...checkReports(input, schema), // report types, reports and dashboards (issue 20)
+  ],
   'apex-schema': (input, schema) => checkDynamicStrings(input, schema),
   formula: (input, schema) => checkRecordValidationRules(input.root, listFiles(input.root), schema),
 };
