@@ -51,6 +51,7 @@ export const APEX_VECTOR_TESTS: Record<string, string> = {
   hygiene: 'PipelineHygieneService_Tests',
   dealdesk: 'DealDeskService_Tests',
   match: 'MatchMergeService_Tests',
+  handoff: 'HandoffService_Tests',
 };
 
 describe('Apex service tests read the golden vectors', () => {

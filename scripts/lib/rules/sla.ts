@@ -18,6 +18,13 @@ export interface SlaPolicy {
   escalationQueue?: string | null; // Escalation_Queue__c
   autoRecycleReason?: string | null; // Auto_Recycle_Reason__c
   active?: boolean; // Active__c
+  // what a hand-off of this policy sends (rules/handoff.ts): channels, recipient, and a meeting's stage move
+  sendNotification?: boolean; // Send_Notification__c
+  sendEmail?: boolean; // Send_Email__c
+  createTask?: boolean; // Create_Task__c
+  recipient?: 'Owner' | 'Account Owner' | 'Queue' | null; // Recipient__c (blank = Owner)
+  recipientQueue?: string | null; // Recipient_Queue__c
+  meetingAdvancesTo?: 'SQL' | null; // Meeting_Advances_To__c
 }
 
 /** A task, call or e-mail logged on the lead (Task/Event rows). */

@@ -14,6 +14,7 @@ import {
   type StagePolicy,
   type StaleInput,
 } from './hygiene.ts';
+import { planHandoff, type HandoffInput } from './handoff.ts';
 import {
   EngagementError,
   mapEvent,
@@ -51,6 +52,7 @@ export const RULE_KEYS = [
   'hygiene',
   'dealdesk',
   'match',
+  'handoff',
   'engagement',
 ] as const;
 export type RuleKey = (typeof RULE_KEYS)[number];
@@ -127,6 +129,9 @@ export const VECTOR_FUNCTIONS: Record<RuleKey, Record<string, Fn>> = {
         i.accounts,
       ),
     }),
+  },
+  handoff: {
+    plan: (i: HandoffInput) => planHandoff(i),
   },
   engagement: {
     parse: (i: { provider: string; body: string }) => {

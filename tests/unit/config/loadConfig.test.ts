@@ -303,6 +303,12 @@ describe('the loader agrees with the custom metadata validation rules', () => {
     ['SLA_Policy', 'MQL_To_SQL', { Warning_Percent__c: 100 }, 'Warning_Percent_Range'],
     ['SLA_Policy', 'MQL_To_SQL', { Escalate_To__c: 'Queue' }, 'Escalation_Target'],
     ['SLA_Policy', 'MQL_To_SQL', { Auto_Recycle_Reason__c: 'Ghosted' }, 'Auto_Recycle_Reason_Valid'],
+    [
+      'SLA_Policy',
+      'Won_To_CS',
+      { Recipient__c: 'Queue', Recipient_Queue__c: null },
+      'Recipient_Queue_Required',
+    ],
     ['Business_Calendar', 'US_Business_Hours', { Time_Zone__c: 'EST' }, 'Time_Zone_Is_IANA'],
     ['Business_Calendar', 'US_Business_Hours', { Workdays__c: 'Monday;Tuesday' }, 'Workdays_Format'],
     ['Business_Calendar', 'US_Business_Hours', { Day_Start__c: '9am' }, 'Day_Hours_Format'],

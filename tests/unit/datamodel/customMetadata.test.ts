@@ -145,13 +145,9 @@ describe('the shipped B2B SaaS profile is complete', () => {
   });
 
   it('ships the MQL to SQL SLA: contact within 4 business hours, qualify within 48, on a shipped calendar', () => {
-    expect(config.slaPolicies).toHaveLength(1);
-    expect(config.slaPolicies[0]).toMatchObject({
-      handoff: 'MQL to SQL',
-      contactWithinHours: 4,
-      qualifyWithinHours: 48,
-    });
-    const cal = config.businessCalendars.find((c) => c.name === config.slaPolicies[0].businessCalendar);
+    const mql = config.slaPolicies.find((p) => p.handoff === 'MQL to SQL');
+    expect(mql).toMatchObject({ contactWithinHours: 4, qualifyWithinHours: 48 });
+    const cal = config.businessCalendars.find((c) => c.name === mql?.businessCalendar);
     expect(cal).toMatchObject({
       timeZone: 'America/New_York',
       workdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'],
@@ -160,6 +156,27 @@ describe('the shipped B2B SaaS profile is complete', () => {
     });
     for (const d of cal?.holidays ?? [])
       expect(new Date(`${d}T12:00:00Z`).getUTCDay(), `${d} is a weekday`).not.toBe(0);
+  });
+
+  it('ships a policy per hand-off: MQL alert to the routed rep, SQL follow-up, won deals to the account owner or CS', () => {
+    const byHandoff = new Map(config.slaPolicies.map((p) => [p.handoff, p]));
+    expect([...byHandoff.keys()].sort()).toEqual(['Closed Won to CS', 'MQL to SQL', 'SQL to AE']);
+    expect(byHandoff.get('MQL to SQL')).toMatchObject({
+      sendNotification: true,
+      sendEmail: true,
+      createTask: true,
+      recipient: 'Owner',
+    });
+    expect(byHandoff.get('Closed Won to CS')).toMatchObject({
+      recipient: 'Account Owner',
+      recipientQueue: 'Customer_Success',
+    });
+    const queues = listFiles('queues', '.queue-meta.xml').map((f) => f.replace('.queue-meta.xml', ''));
+    for (const p of config.slaPolicies.filter((x) => x.recipientQueue))
+      expect(queues, p.name).toContain(p.recipientQueue);
+    expect(listFiles('notificationtypes', '.notiftype-meta.xml')).toEqual([
+      'RevOps_Handoff.notiftype-meta.xml',
+    ]);
   });
 
   it('has dedup rules for Lead, Contact and Account; the account system of record wins merges', () => {
@@ -173,6 +190,6 @@ describe('the shipped B2B SaaS profile is complete', () => {
     const all = listFiles('customMetadata', '.md-meta.xml');
     const ours = all.filter((f) => CONFIG_TYPES.some((t) => f.startsWith(`${t}.`)));
     expect(records.map((r) => `${r.type}.${r.name}.md-meta.xml`).sort()).toEqual(ours);
-    expect(ours.length).toBe(50);
+    expect(ours.length).toBe(52);
   });
 });

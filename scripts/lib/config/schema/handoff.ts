@@ -45,6 +45,13 @@ export const SLA_POLICY: TypeDef = {
     { api: 'Escalation_Queue__c', key: 'escalationQueue', kind: 'text' },
     { api: 'Auto_Recycle_Reason__c', key: 'autoRecycleReason', kind: 'text' },
     { api: 'Active__c', key: 'active', kind: 'checkbox', default: true },
+    // what a hand-off of this policy sends (rules/handoff.ts, HandoffService.cls)
+    { api: 'Send_Notification__c', key: 'sendNotification', kind: 'checkbox', default: false },
+    { api: 'Send_Email__c', key: 'sendEmail', kind: 'checkbox', default: false },
+    { api: 'Create_Task__c', key: 'createTask', kind: 'checkbox', default: false },
+    { api: 'Recipient__c', key: 'recipient', kind: 'picklist', options: ['Owner', 'Account Owner', 'Queue'] },
+    { api: 'Recipient_Queue__c', key: 'recipientQueue', kind: 'text' },
+    { api: 'Meeting_Advances_To__c', key: 'meetingAdvancesTo', kind: 'picklist', options: ['SQL'] },
   ],
   checks: (r) => {
     const contact = num(r, 'Contact_Within_Hours__c');
@@ -69,6 +76,11 @@ export const SLA_POLICY: TypeDef = {
         recycle !== '' && !(RECYCLE_REASONS as readonly string[]).includes(recycle),
         'Auto_Recycle_Reason__c',
         `Auto_Recycle_Reason__c must be a Recycle_Reason__c value: ${RECYCLE_REASONS.join(', ')}`,
+      ),
+      ...check(
+        str(r, 'Recipient__c') === 'Queue' && isBlank(r.Recipient_Queue__c),
+        'Recipient_Queue__c',
+        'Recipient_Queue__c must name a queue (its DeveloperName) when Recipient__c is Queue',
       ),
     ];
   },

@@ -1,0 +1,3 @@
+trigger EventTrigger on Event(before insert, after insert, before update, after update) {
+  TriggerDispatcher.run();
+}
