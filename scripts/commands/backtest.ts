@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { openSnapshotFor, instanceUrlFor, writeReportOutputs } from '../lib/reports/snapshot.ts';
-import { backtestDoc, runBacktest, writeScoringSetting } from '../lib/reports/backtest.ts';
+import { SfError } from '@salesforce/core';
+import {
+  backtestDoc,
+  fitFloor,
+  MAX_MQL_SHARE,
+  runBacktest,
+  writeScoringSetting,
+} from '../lib/reports/backtest.ts';
 import { DEFAULT_CONFIG_DIR, reportConfig } from '../lib/reports/config.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
 import type { ScoringRule } from '../lib/rules/scoring.ts';
@@ -40,6 +47,11 @@ export default class Backtest extends RevopsCommand<BacktestResult> {
     csv: csvFlag(),
     'instance-url': instanceUrlFlag(),
     write: Flags.boolean({ summary: messages.getMessage('flags.write.summary') }),
+    'max-mql-share': Flags.string({
+      summary: messages.getMessage('flags.max-mql-share.summary'),
+      default: String(MAX_MQL_SHARE),
+      helpValue: '<fraction>',
+    }),
   };
 
   public async run(): Promise<BacktestResult> {
@@ -50,6 +62,14 @@ export default class Backtest extends RevopsCommand<BacktestResult> {
     // Signal rules carry no operator in the records; score() reads it only for field rules.
     const rules: ScoringRule[] = config.scoringRules.map((r) => ({ ...r, operator: r.operator ?? 'equals' }));
     const split = dateFlag(flags, 'split'); // checked before the snapshot opens
+    const maxMqlShare = Number(flags['max-mql-share']);
+    if (!(maxMqlShare > 0 && maxMqlShare <= 1))
+      throw new SfError(
+        `--max-mql-share must be a fraction above 0 and at most 1 (got "${flags['max-mql-share']}").`,
+        'InvalidFlag',
+        ['Use e.g. --max-mql-share 0.15 (at most 15% of leads become MQLs).'],
+        2,
+      );
     const { db } = await openSnapshotFor(flags.snapshot, this.progress_);
     try {
       this.progress_('Backtesting the scoring rules ...');
@@ -58,6 +78,8 @@ export default class Backtest extends RevopsCommand<BacktestResult> {
         { fit: settings.mqlFitThreshold, engagement: settings.mqlEngagementThreshold },
         {
           splitAt: split,
+          maxMqlShare,
+          minFit: fitFloor(rules),
           replay: flags['stored-scores'] ? undefined : { rules, settings, horizonDays: flags.horizon },
         },
       );
@@ -68,6 +90,12 @@ export default class Backtest extends RevopsCommand<BacktestResult> {
       let human = renderTerminal(doc);
       let diff: string | null = null;
       if (flags.write) {
+        if (!result.recommended.found)
+          throw new SfError(
+            `No threshold pair passes the guard rails (at most ${maxMqlShare * 100}% of the training leads MQLs, fit ≥ ${result.minFit}); nothing was written.`,
+            'NoRecommendation',
+            ['Review the candidate table, or allow a larger share with --max-mql-share.'],
+          );
         diff = writeScoringSetting(
           join(dir, 'main', 'default', 'customMetadata', 'Scoring_Setting.Default.md-meta.xml'),
           result.recommended.thresholds,

@@ -12,13 +12,15 @@ import {
 } from './coverage.ts';
 import { buildLeads, readNumbers, replayScores, type ReplayModel } from './backtest/replay.ts';
 import {
-  bestThresholds,
+  fitFloor,
+  searchThresholds,
   decileTable,
   div,
   rankTestLeads,
   rocCurve,
   ruleQuality,
   winRates,
+  type Candidate,
   type DecileRow,
   type LeadColumns,
   type RuleQuality,
@@ -28,18 +30,38 @@ import {
 } from './backtest/measures.ts';
 
 export { backtestDoc } from './backtest/doc.ts';
+export { fitFloor } from './backtest/measures.ts';
 export { replayScores, type LeadScores, type ReplayModel } from './backtest/replay.ts';
-export type { DecileRow, RuleQuality, Thresholds, WinRates } from './backtest/measures.ts';
+export type { Candidate, DecileRow, RuleQuality, Thresholds, WinRates } from './backtest/measures.ts';
+
+/**
+ * Default guard rail: never recommend thresholds that make more than this share of leads MQLs (15%, the top of the
+ * lead→MQL benchmark of 5-15%); `revops backtest --max-mql-share` sets another.
+ */
+export const MAX_MQL_SHARE = 0.15;
+
+/** A candidate threshold pair with the MQL volume it would produce on the test leads. */
+export type CandidateRow = Candidate & { test: RuleQuality; mqlsPerMonth: number | null };
 
 export interface BacktestResult {
   splitAt: string;
-  train: { leads: number; converted: number };
-  test: { leads: number; converted: number; baseRate: number | null };
+  train: { leads: number; converted: number; won: number };
+  /** months: how long the test period runs (split to the newest lead), for MQLs per month. */
+  test: { leads: number; converted: number; won: number; baseRate: number | null; months: number | null };
   /** ROC-AUC of the total score (fit + engagement − negative) on the test leads. */
   auc: number | null;
   roc: [number, number][];
   current: RuleQuality;
-  recommended: RuleQuality & { trainF1: number | null };
+  /**
+   * The best-F1 thresholds on the training leads that make at most maxMqlShare of them MQLs; `found` false: no
+   * pair passes the guard rail (the figures are then the current rule's, and --write refuses).
+   */
+  recommended: RuleQuality & { trainF1: number | null; found: boolean };
+  maxMqlShare: number;
+  /** Smallest fit threshold recommended: above any single fit rule's points. */
+  minFit: number;
+  /** Per fit threshold, the best engagement threshold and the MQL volume it would produce. */
+  candidates: CandidateRow[];
   deciles: DecileRow[];
   winRate: WinRates;
   outcome: string;
@@ -108,14 +130,15 @@ async function leadColumns(db: Db, split: string, replay: ReplayModel | undefine
   };
 }
 
-function splitSides({ n, part, y }: LeadColumns, split: string): { tr: Side; te: Side } {
-  const tr = { n: 0, p: 0 };
-  const te = { n: 0, p: 0 };
+function splitSides({ n, part, y, won }: LeadColumns, split: string): { tr: Side; te: Side } {
+  const tr = { n: 0, p: 0, w: 0 };
+  const te = { n: 0, p: 0, w: 0 };
   for (let i = 0; i < n; i++) {
     const side = part[i] === 0 ? tr : part[i] === 1 ? te : null;
     if (!side) continue;
     side.n += 1;
     side.p += y[i];
+    side.w += won[i] === 1 ? 1 : 0;
   }
   if (!tr.n || !te.n)
     throw new ReportError(`The split at ${split} leaves no leads on one side.`, [
@@ -128,8 +151,21 @@ function splitSides({ n, part, y }: LeadColumns, split: string): { tr: Side; te:
 export async function runBacktest(
   db: Db,
   current: Thresholds,
-  opts: { splitAt?: string; trainShare?: number; replay?: ReplayModel } = {},
+  opts: {
+    splitAt?: string;
+    trainShare?: number;
+    replay?: ReplayModel;
+    maxMqlShare?: number;
+    /** Smallest fit threshold to recommend (fitFloor of the config's rules); default 0. */
+    minFit?: number;
+  } = {},
 ): Promise<BacktestResult> {
+  const maxMqlShare = opts.maxMqlShare ?? MAX_MQL_SHARE;
+  if (!(maxMqlShare > 0 && maxMqlShare <= 1))
+    throw new ReportError(
+      `The largest MQL share must be a fraction above 0 and at most 1 (got ${maxMqlShare}).`,
+      ['Use e.g. --max-mql-share 0.15 (15% of leads).'],
+    );
   await requireColumns(db, 'Lead', [
     'Id',
     'CreatedDate',
@@ -144,16 +180,31 @@ export async function runBacktest(
   const { tr, te } = splitSides(cols, split);
   const { total, byScore } = rankTestLeads(cols);
   const { roc, auc } = rocCurve(cols.y, total, byScore, te);
-  const best = bestThresholds(cols, tr.p);
+  const minFit = opts.minFit ?? 0;
+  const { best, candidates } = searchThresholds(cols, tr, { maxShare: maxMqlShare, minFit });
+  const [{ days }] = await db.all<{ days: number | null }>(
+    `SELECT date_diff('second', CAST(${lit(split)} AS TIMESTAMP), max("CreatedDate")) / 86400.0 AS days FROM "Lead"`,
+  );
+  const months = days && days > 0 ? days / (365.25 / 12) : null;
   return {
     splitAt: split,
-    train: { leads: tr.n, converted: tr.p },
-    test: { leads: te.n, converted: te.p, baseRate: div(te.p, te.n) },
+    train: { leads: tr.n, converted: tr.p, won: tr.w },
+    test: { leads: te.n, converted: te.p, won: te.w, baseRate: div(te.p, te.n), months },
     auc,
     roc,
-    current: ruleQuality(cols, 1, current, te.p),
-    recommended: { ...ruleQuality(cols, 1, best?.t ?? current, te.p), trainF1: best?.f1 ?? null },
-    deciles: decileTable(cols.y, byScore, te),
+    current: ruleQuality(cols, 1, current, te),
+    recommended: {
+      ...ruleQuality(cols, 1, best?.t ?? current, te),
+      trainF1: best?.f1 ?? null,
+      found: best !== null,
+    },
+    maxMqlShare,
+    minFit,
+    candidates: candidates.map((c) => {
+      const test = ruleQuality(cols, 1, c.thresholds, te);
+      return { ...c, test, mqlsPerMonth: months ? test.flagged / months : null };
+    }),
+    deciles: decileTable(cols.y, cols.won, byScore, te),
     winRate: winRates(cols, current),
     outcome: 'lead converted to an opportunity (ConvertedOpportunityId set)',
     scores: opts.replay

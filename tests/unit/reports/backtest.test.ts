@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { fixtureSnapshot, type FixtureRow } from './fixture.ts';
 import {
   backtestDoc,
+  fitFloor,
   runBacktest,
   writeScoringSetting,
   type BacktestResult,
 } from '../../../scripts/lib/reports/backtest.ts';
 import { renderHtml } from '../../../scripts/lib/render/html.ts';
+import { renderTerminal } from '../../../scripts/lib/render/terminal.ts';
 import type { Db } from '../../../scripts/lib/reports/db.ts';
 
 const lead = (
@@ -64,14 +66,17 @@ beforeAll(async () => {
       },
     ],
   }));
-  r = await runBacktest(db, { fit: 40, engagement: 30 }, { splitAt: '2026-01-01' });
+  // no volume guard here (every share allowed): the guard rails have their own tests below
+  r = await runBacktest(db, { fit: 40, engagement: 30 }, { splitAt: '2026-01-01', maxMqlShare: 1 });
 });
 afterAll(() => db.close());
 
 describe('scoring backtest', () => {
   it('splits leads by creation time and computes ROC-AUC of the total score on the later leads', () => {
-    expect(r.train).toEqual({ leads: 5, converted: 2 });
-    expect(r.test).toEqual({ leads: 4, converted: 2, baseRate: 0.5 });
+    expect(r.train).toEqual({ leads: 5, converted: 2, won: 0 });
+    expect(r.test).toMatchObject({ leads: 4, converted: 2, won: 1, baseRate: 0.5 });
+    // the test period runs from the split to the newest lead, 2026-02-04: 34 days
+    expect(r.test.months).toBeCloseTo(34 / (365.25 / 12), 10);
     // positives 20, 40 vs negatives 10, 30: 3 of 4 pairs ordered right
     expect(r.auc).toBeCloseTo(0.75, 10);
     expect(r.roc[0]).toEqual([0, 0]);
@@ -81,16 +86,67 @@ describe('scoring backtest', () => {
   it('recommends the threshold pair with the best F1 on the training leads and judges it on the test leads', () => {
     expect(r.recommended.thresholds).toEqual({ fit: 15, engagement: 15 });
     expect(r.recommended.trainF1).toBe(1);
-    expect(r.recommended).toMatchObject({ flagged: 1, precision: 0, recall: 0 });
-    expect(r.current).toMatchObject({ flagged: 0, precision: null, recall: 0 });
+    expect(r.recommended).toMatchObject({
+      flagged: 1,
+      flaggedShare: 0.25,
+      precision: 0,
+      recall: 0,
+      found: true,
+    });
+    expect(r.current).toMatchObject({ flagged: 0, precision: null, recall: 0, won: 0, winRecall: 0 });
+  });
+
+  it('never recommends thresholds that make more than the allowed share of leads MQLs', async () => {
+    // at most 30% of the 5 training leads (1 lead): T1 alone (fit 50, engagement 40) at fit >= 15, engagement >= 40
+    // has F1 2/3; the unguarded best (fit >= 15, engagement >= 15) flags T1 and T2 (40%)
+    const g = await runBacktest(db, { fit: 40, engagement: 30 }, { splitAt: '2026-01-01', maxMqlShare: 0.3 });
+    expect(g.recommended.thresholds).toEqual({ fit: 15, engagement: 40 });
+    expect(g.recommended.trainF1).toBeCloseTo(2 / 3, 10);
+    const c15 = g.candidates.find((c) => c.thresholds.fit === 15)!;
+    expect(c15).toMatchObject({
+      thresholds: { fit: 15, engagement: 15 },
+      trainFlagged: 2,
+      trainFlaggedShare: 0.4,
+    });
+    expect(c15.excluded).toBe('over 30% of leads');
+    // each candidate shows the MQL volume it would produce on the test leads: only S3 (fit 20, engagement 20)
+    expect(c15.test.flagged).toBe(1);
+    expect(c15.mqlsPerMonth).toBeCloseTo(1 / (34 / (365.25 / 12)), 10);
+  });
+
+  it('recommends no fit threshold that one fit rule alone meets, and says when nothing passes', async () => {
+    const rules = [
+      { model: 'Fit', object: 'Lead', points: 10 },
+      { model: 'Fit', object: 'Any', points: 15 },
+      { model: 'Fit', object: 'Contact', points: 40 },
+      { model: 'Engagement', points: 50 },
+    ];
+    expect(fitFloor(rules)).toBe(20);
+    const g = await runBacktest(
+      db,
+      { fit: 40, engagement: 30 },
+      { splitAt: '2026-01-01', maxMqlShare: 1, minFit: fitFloor(rules) },
+    );
+    expect(g.recommended.thresholds).toEqual({ fit: 20, engagement: 15 });
+    expect(g.candidates.find((c) => c.thresholds.fit === 15)!.excluded).toBe(
+      'fit below 20: one fit rule alone qualifies',
+    );
+    const none = await runBacktest(
+      db,
+      { fit: 40, engagement: 30 },
+      { splitAt: '2026-01-01', maxMqlShare: 0.1 },
+    );
+    expect(none.recommended).toMatchObject({ found: false, thresholds: { fit: 40, engagement: 30 } });
+    expect(renderTerminal(backtestDoc(none))).toContain('recommended: no pair passes the guard rails');
   });
 
   it('reports lift and cumulative capture by score decile', () => {
-    expect(r.deciles.map((d) => [d.decile, d.converted, d.lift, d.cumulativeCapture])).toEqual([
-      [1, 1, 2, 0.5],
-      [2, 0, 0, 0.5],
-      [3, 1, 2, 1],
-      [4, 0, 0, 1],
+    // totals: S4 40, S3 30, S2 20 (its deal won), S1 10
+    expect(r.deciles.map((d) => [d.decile, d.converted, d.won, d.lift, d.cumulativeCapture])).toEqual([
+      [1, 1, 0, 2, 0.5],
+      [2, 0, 0, 0, 0.5],
+      [3, 1, 1, 2, 1],
+      [4, 0, 0, 0, 1],
     ]);
   });
 

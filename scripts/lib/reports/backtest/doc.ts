@@ -2,18 +2,36 @@
 import { num, pct, type ReportDoc } from '../../render/doc.ts';
 import { notAvailableSections } from '../coverage.ts';
 import type { BacktestResult } from '../backtest.ts';
-import { STEP, type RuleQuality, type Thresholds } from './measures.ts';
+import { div, STEP, type RuleQuality, type Thresholds } from './measures.ts';
 
 const t = (x: Thresholds): string => `fit ≥ ${x.fit}, engagement ≥ ${x.engagement}`;
+
+const RULE_COLUMNS = [
+  'rule (test leads)',
+  'MQLs',
+  'MQL share',
+  'MQLs / month',
+  'precision',
+  'recall',
+  'F1',
+  'wins',
+  'win capture',
+];
 
 export function backtestDoc(r: BacktestResult): ReportDoc {
   const rule = (q: RuleQuality): (string | number)[] => [
     t(q.thresholds),
     num(q.flagged),
+    pct(q.flaggedShare),
+    mqlsPerMonth(q.flagged),
     pct(q.precision),
     pct(q.recall),
     q.f1 === null ? 'n/a' : q.f1.toFixed(3),
+    num(q.won),
+    pct(q.winRecall),
   ];
+  const mqlsPerMonth = (flagged: number): string => (r.test.months ? num(flagged / r.test.months, 1) : 'n/a');
+  const guard = pct(r.maxMqlShare, 0);
   return {
     title: 'Scoring backtest',
     subtitle: `Trained on ${num(r.train.leads)} leads before ${r.splitAt.slice(0, 10)}, tested on ${num(r.test.leads)} after; outcome: ${r.outcome}; scores: ${r.scores}`,
@@ -31,6 +49,11 @@ export function backtestDoc(r: BacktestResult): ReportDoc {
                 status: r.auc === null ? 'info' : r.auc >= 0.7 ? 'good' : r.auc >= 0.6 ? 'warn' : 'bad',
               },
               { label: 'Test conversion rate', value: pct(r.test.baseRate) },
+              {
+                label: 'Test wins (closed won)',
+                value: num(r.test.won),
+                note: `${pct(div(r.test.won, r.test.leads))} of test leads`,
+              },
               {
                 label: 'Win rate, MQL deals',
                 value: pct(r.winRate.mql),
@@ -73,11 +96,12 @@ export function backtestDoc(r: BacktestResult): ReportDoc {
           {
             kind: 'table',
             title: 'Lift and capture by decile',
-            columns: ['decile', 'leads', 'converted', 'rate', 'lift', 'cumulative capture'],
+            columns: ['decile', 'leads', 'converted', 'won', 'rate', 'lift', 'cumulative capture'],
             rows: r.deciles.map((d) => [
               d.decile,
               num(d.leads),
               num(d.converted),
+              num(d.won),
               pct(d.rate),
               d.lift === null ? 'n/a' : `${d.lift.toFixed(2)}×`,
               pct(d.cumulativeCapture),
@@ -90,15 +114,31 @@ export function backtestDoc(r: BacktestResult): ReportDoc {
         blocks: [
           {
             kind: 'table',
-            columns: ['rule (test leads)', 'flagged', 'precision', 'recall', 'F1'],
+            title: 'Current and recommended rule (test leads)',
+            columns: RULE_COLUMNS,
             rows: [
               ['current: ' + rule(r.current)[0], ...rule(r.current).slice(1)],
-              ['recommended: ' + rule(r.recommended)[0], ...rule(r.recommended).slice(1)],
+              r.recommended.found
+                ? ['recommended: ' + rule(r.recommended)[0], ...rule(r.recommended).slice(1)]
+                : ['recommended: no pair passes the guard rails', '', '', '', '', '', '', '', ''],
             ],
           },
           {
             kind: 'text',
-            text: `Recommended thresholds maximise F1 on the training leads (steps of ${STEP}); revops backtest --write puts them into Scoring_Setting.Default.`,
+            text: `Recommended thresholds maximise F1 on the training leads (steps of ${STEP}) among those that make at most ${guard} of them MQLs (--max-mql-share) with a fit threshold of at least ${r.minFit}, above the points of any single fit rule, so no one criterion (such as geography) qualifies a lead alone. revops backtest --write puts them into Scoring_Setting.Default.`,
+          },
+          {
+            kind: 'table',
+            title: `Candidate thresholds and the MQL volume they produce (best engagement threshold per fit threshold)`,
+            columns: ['candidate', 'train F1', 'train MQL share', ...RULE_COLUMNS.slice(1), 'ruled out'],
+            rows: r.candidates.map((c) => [
+              t(c.thresholds),
+              c.trainF1.toFixed(3),
+              pct(c.trainFlaggedShare),
+              ...rule(c.test).slice(1),
+              c.excluded ?? '',
+            ]),
+            rowStatus: r.candidates.map((c) => (c.excluded ? 'bad' : undefined)),
           },
         ],
       },

@@ -11,16 +11,59 @@ export interface Thresholds {
 
 export interface RuleQuality {
   thresholds: Thresholds;
+  /** Leads the rule makes MQLs (its MQL volume on these leads). */
   flagged: number;
+  /** flagged / leads on this side of the split. */
+  flaggedShare: number | null;
   precision: number | null;
   recall: number | null;
   f1: number | null;
+  /** Flagged leads whose deal was won, and the share of all won deals they hold. */
+  won: number;
+  winRecall: number | null;
+}
+
+/** One candidate threshold pair: its MQL volume on the training leads, and how it does on the test leads. */
+export interface Candidate {
+  /** The best engagement threshold (by training F1) for this fit threshold. */
+  thresholds: Thresholds;
+  trainF1: number;
+  trainFlagged: number;
+  trainFlaggedShare: number;
+  /** Why the guard rails rule this pair out (too many MQLs, or one fit criterion alone qualifies), else null. */
+  excluded: string | null;
+}
+
+/** The guard rails a recommendation must pass. */
+export interface Guard {
+  /** Largest share of the training leads it may make MQLs. */
+  maxShare: number;
+  /** Smallest fit threshold: above the points of any single fit rule, so no one criterion qualifies alone. */
+  minFit: number;
+}
+
+/**
+ * The smallest grid fit threshold above the points of every single active Lead fit rule (0 without fit rules): a
+ * lower threshold lets one criterion, such as geography, make a lead fit on its own.
+ */
+export function fitFloor(
+  rules: { model: string; object?: string | null; points: number; active?: boolean }[],
+): number {
+  const single = Math.max(
+    0,
+    ...rules
+      .filter((r) => r.model === 'Fit' && r.active !== false && (r.object ?? 'Any') !== 'Contact')
+      .map((r) => r.points),
+  );
+  return single > 0 ? (Math.floor(single / STEP) + 1) * STEP : 0;
 }
 
 export interface DecileRow {
   decile: number; // 1 = highest scores
   leads: number;
   converted: number;
+  /** Leads whose deal was won. */
+  won: number;
   rate: number;
   lift: number | null;
   cumulativeCapture: number | null;
@@ -44,10 +87,11 @@ export interface LeadColumns {
   neg: Float64Array;
 }
 
-/** Leads and converted leads on one side of the split. */
+/** Leads, converted leads and won deals on one side of the split. */
 export interface Side {
   n: number;
   p: number;
+  w: number;
 }
 
 /** Test leads by total score, highest first (ties in lead order): ROC, AUC and deciles all read this order. */
@@ -96,28 +140,45 @@ export function rocCurve(
 
 /** Precision, recall and F1 of the MQL rule (fit and engagement at or above the thresholds) on one side. */
 export function ruleQuality(
-  { n, part, y, fit, eng }: LeadColumns,
+  { n, part, y, won, fit, eng }: LeadColumns,
   side: 0 | 1,
   t: Thresholds,
-  positives: number,
+  totals: Side,
 ): RuleQuality {
   let flagged = 0;
   let tp = 0;
+  let w = 0;
   for (let i = 0; i < n; i++) {
     if (part[i] !== side || !(fit[i] >= t.fit && eng[i] >= t.engagement)) continue;
     flagged += 1;
     tp += y[i];
+    w += won[i] === 1 ? 1 : 0;
   }
   const precision = div(tp, flagged);
-  const recall = div(tp, positives);
-  return { thresholds: t, flagged, precision, recall, f1: f1(precision, recall) };
+  const recall = div(tp, totals.p);
+  return {
+    thresholds: t,
+    flagged,
+    flaggedShare: div(flagged, totals.n),
+    precision,
+    recall,
+    f1: f1(precision, recall),
+    won: w,
+    winRecall: div(w, totals.w),
+  };
 }
 
-/** Grid search on the training leads: thresholds in steps of 5 on a 2-D histogram of (fit, engagement). */
-export function bestThresholds(
+/**
+ * Grid search on the training leads: thresholds in steps of 5 on a 2-D histogram of (fit, engagement). The
+ * recommendation is the pair with the best F1 among those that pass the guard rails (at most `maxShare` of the
+ * training leads MQLs; a fit threshold no single fit rule meets alone); the candidates are, per fit threshold, the
+ * engagement threshold with the best F1, with the MQL volume it would produce.
+ */
+export function searchThresholds(
   { n, part, y, fit, eng }: LeadColumns,
-  trainPositives: number,
-): { t: Thresholds; f1: number; precision: number } | null {
+  train: Side,
+  guard: Guard,
+): { best: { t: Thresholds; f1: number; precision: number } | null; candidates: Candidate[] } {
   const B = 100 / STEP + 1;
   const cells = new Float64Array(B * B * 2);
   for (let i = 0; i < n; i++) {
@@ -136,22 +197,43 @@ export function bestThresholds(
         cells[(f * B + e) * 2 + k] += at(f + 1, e) + at(f, e + 1) - at(f + 1, e + 1);
       }
   // Best F1, then best precision; among equals the lowest thresholds (grid order) win.
-  let best: { t: Thresholds; f1: number; precision: number } | null = null;
-  for (let f = 0; f < B; f++)
+  type Best = { t: Thresholds; f1: number; precision: number; flagged: number };
+  const better = (x: Best, than: Best | null) =>
+    !than || x.f1 > than.f1 + 1e-12 || (Math.abs(x.f1 - than.f1) <= 1e-12 && x.precision > than.precision);
+  let best: Best | null = null;
+  const candidates: Candidate[] = [];
+  const excluded = (fitAt: number, flagged: number): string | null =>
+    fitAt < guard.minFit
+      ? `fit below ${guard.minFit}: one fit rule alone qualifies`
+      : flagged > guard.maxShare * train.n
+        ? `over ${Math.round(guard.maxShare * 1000) / 10}% of leads`
+        : null;
+  for (let f = 0; f < B; f++) {
+    let perFit: Best | null = null;
     for (let e = 0; e < B; e++) {
       const flagged = cells[(f * B + e) * 2];
       const tp = cells[(f * B + e) * 2 + 1];
       const p = div(tp, flagged);
-      const score = f1(p, div(tp, trainPositives));
+      const score = f1(p, div(tp, train.p));
       if (score === null || p === null) continue;
-      if (!best || score > best.f1 + 1e-12 || (Math.abs(score - best.f1) <= 1e-12 && p > best.precision))
-        best = { t: { fit: f * STEP, engagement: e * STEP }, f1: score, precision: p };
+      const x = { t: { fit: f * STEP, engagement: e * STEP }, f1: score, precision: p, flagged };
+      if (better(x, perFit)) perFit = x;
+      if (!excluded(x.t.fit, flagged) && better(x, best)) best = x;
     }
-  return best;
+    if (perFit)
+      candidates.push({
+        thresholds: perFit.t,
+        trainF1: perFit.f1,
+        trainFlagged: perFit.flagged,
+        trainFlaggedShare: perFit.flagged / train.n,
+        excluded: excluded(perFit.t.fit, perFit.flagged),
+      });
+  }
+  return { best: best && { t: best.t, f1: best.f1, precision: best.precision }, candidates };
 }
 
 /** Deciles as SQL's ntile(10): the first (leads mod 10) deciles hold one lead more. */
-export function decileTable(y: Float64Array, byScore: Int32Array, te: Side): DecileRow[] {
+export function decileTable(y: Float64Array, won: Float64Array, byScore: Int32Array, te: Side): DecileRow[] {
   const base = div(te.p, te.n);
   const rows: DecileRow[] = [];
   let cum = 0;
@@ -159,13 +241,18 @@ export function decileTable(y: Float64Array, byScore: Int32Array, te: Side): Dec
     const size = Math.floor(te.n / 10) + (d < te.n % 10 ? 1 : 0);
     if (!size) break;
     let converted = 0;
-    for (const end = j + size; j < end; j++) converted += y[byScore[j]];
+    let w = 0;
+    for (const end = j + size; j < end; j++) {
+      converted += y[byScore[j]];
+      w += won[byScore[j]] === 1 ? 1 : 0;
+    }
     cum += converted;
     const rate = converted / size;
     rows.push({
       decile: d + 1,
       leads: size,
       converted,
+      won: w,
       rate,
       lift: base ? rate / base : null,
       cumulativeCapture: div(cum, te.p),
