@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { NUMBER_TOLERANCE } from '../../scripts/lib/rules/vectors.ts';
 import { Engine } from '../../scripts/lib/engine/engine.ts';
 import { validate } from './validation.ts';
+import { receiveWebhook } from '../../scripts/lib/engine/webhook.ts';
 import { SaveError, type EngineRecord } from '../../scripts/lib/engine/state.ts';
 import type { PersonObject } from '../../scripts/lib/engine/triggers.ts';
 
@@ -43,6 +44,16 @@ const Step = z.discriminatedUnion('do', [
       occurredAt: z.string().optional(),
       /** Events inserted in one DML statement (a burst), default 1. */
       count: z.number().int().min(1).max(200).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      do: z.literal('webhook'),
+      /** EngagementResource's provider path segment: hubspot, segment, marketo, activecampaign, generic. */
+      provider: z.string(),
+      /** The request body: a string as sent (form posts), or JSON (serialised as the provider sends it). */
+      body: z.unknown(),
     })
     .strict(),
   z.object({ ...base, do: z.literal('task'), ref: z.string(), by: z.string().optional() }).strict(),
@@ -228,6 +239,13 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
         return;
       case 'engagement':
         engine.engagement(id(step.ref), step.signal, step.occurredAt, step.count);
+        return;
+      case 'webhook':
+        receiveWebhook(
+          engine,
+          step.provider,
+          typeof step.body === 'string' ? step.body : JSON.stringify(step.body),
+        );
         return;
       case 'task':
         engine.logTask(id(step.ref), step.by ? userId(step.by.replace(/^@/, '')) : undefined);

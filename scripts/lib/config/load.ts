@@ -4,6 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import type { RoutingRule } from '../rules/routing.ts';
 import type { SlaPolicy } from '../rules/sla.ts';
 import type { DedupRule } from '../rules/match.ts';
+import type { EngagementMapping } from '../rules/engagement.ts';
 import type { ScoringRule, ScoringSettings } from '../rules/scoring.ts';
 import { readRecordFile, recordFileName, recordNameOf, recordToXml } from './xml.ts';
 import { leadQueuesFromSource, schemaFromSource } from './orgSchema.ts';
@@ -88,6 +89,9 @@ export function parseConfig(records: RawRecord[], context: SetContext = {}): Rev
   const stagePolicies = domain<StagePolicyConfig>('Stage_Policy').sort((a, b) => a.order - b.order);
   const approvalTiers = domain<ApprovalTierConfig>('Approval_Tier').sort((a, b) => a.order - b.order);
   const dedupRules = domain<DedupRule>('Dedup_Rule').sort((a, b) => a.name.localeCompare(b.name));
+  const engagementMappings = domain<EngagementMapping>('Engagement_Mapping').sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
 
   const def = settings.find((s) => s.name === 'Default');
   const invalidTypes = new Set(issues.map((i) => i.record.split('.')[0]));
@@ -118,6 +122,7 @@ export function parseConfig(records: RawRecord[], context: SetContext = {}): Rev
     stagePolicies,
     approvalTiers,
     dedupRules,
+    engagementMappings,
   };
 }
 

@@ -8,6 +8,7 @@ import type { BusinessCalendar } from '../rules/calendar.ts';
 import type { StagePolicy } from '../rules/hygiene.ts';
 import type { ApprovalTier } from '../rules/dealdesk.ts';
 import type { DedupRule } from '../rules/match.ts';
+import type { EngagementMapping } from '../rules/engagement.ts';
 
 /** A record field value as stored: xsd:string -> string, xsd:double -> number, xsd:boolean -> boolean, nil -> null. */
 export type RawValue = string | number | boolean | null;
@@ -35,6 +36,8 @@ export interface RevOpsConfig {
   stagePolicies: StagePolicyConfig[]; // by Order__c
   approvalTiers: ApprovalTierConfig[]; // by Order__c
   dedupRules: DedupRule[];
+  /** Engagement_Mapping__mdt, every record, by DeveloperName (rules/engagement.ts sortMappings orders them). */
+  engagementMappings?: EngagementMapping[];
 }
 
 export interface ConfigIssue {

@@ -13,6 +13,7 @@
 // records of every type listed; to hand the records to the rules, add a field to RevOpsConfig (../types.ts) and
 // fill it in load.ts's parseConfig with domain<YourType>('<Type>').
 import { DEDUP_TYPES } from './dedup.ts';
+import { ENGAGEMENT_TYPES } from './engagement.ts';
 import type { TypeDef } from './fields.ts';
 import { HANDOFF_TYPES } from './handoff.ts';
 import { PIPELINE_TYPES } from './pipeline.ts';
@@ -36,6 +37,7 @@ export * from './routing.ts';
 export * from './handoff.ts';
 export * from './pipeline.ts';
 export * from './dedup.ts';
+export * from './engagement.ts';
 
 export const TYPE_DEFS: TypeDef[] = [
   ...SCORING_TYPES,
@@ -43,5 +45,6 @@ export const TYPE_DEFS: TypeDef[] = [
   ...HANDOFF_TYPES,
   ...PIPELINE_TYPES,
   ...DEDUP_TYPES,
+  ...ENGAGEMENT_TYPES,
 ];
 export const TYPE_DEF_BY_NAME = new Map(TYPE_DEFS.map((d) => [d.type, d]));
