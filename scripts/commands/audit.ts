@@ -8,6 +8,7 @@ import {
 import type { Db } from '../lib/reports/db.ts';
 import { auditDoc, runAudit, type AuditResult } from '../lib/reports/audit.ts';
 import { reportConfig } from '../lib/reports/config.ts';
+import { fieldLabeler } from '../lib/reports/labels.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
 import {
   configFlag,
@@ -48,7 +49,7 @@ export default class Audit extends RevopsCommand<AuditResult> {
         stagePolicies: config.stagePolicies,
         previous,
       });
-      const doc = auditDoc(result);
+      const doc = auditDoc(result, fieldLabeler(flags.config));
       const outputs = { html: flags.html, csv: flags.csv };
       const instanceUrl = await instanceUrlFor(db, flags['instance-url']);
       for (const n of writeReportOutputs([doc], { ...outputs, instanceUrl })) this.note(n);

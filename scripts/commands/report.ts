@@ -11,6 +11,7 @@ import { actionsDoc } from '../lib/reports/actions/doc.ts';
 import { auditDoc, runAudit, type AuditResult } from '../lib/reports/audit.ts';
 import { computeMetrics, loadCosts, loadTargets, metricsDoc } from '../lib/reports/metrics.ts';
 import { reportConfig } from '../lib/reports/config.ts';
+import { fieldLabeler } from '../lib/reports/labels.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
 import { ReportError, type Db } from '../lib/reports/db.ts';
 import type { ReportDoc } from '../lib/render/doc.ts';
@@ -89,7 +90,11 @@ export default class Report extends RevopsCommand<ReportResult> {
         this.progress_('Computing the action reports ...');
         actions = await runActions(db, config, { asOf: metrics.asOf });
       }
-      const docs = [auditDoc(audit), metricsPart, ...(actions ? [actionsDoc(actions)] : [])];
+      const docs = [
+        auditDoc(audit, fieldLabeler(flags.config)),
+        metricsPart,
+        ...(actions ? [actionsDoc(actions)] : []),
+      ];
       const html = flags.html;
       const notes = writeReportOutputs(docs, {
         html,

@@ -8,6 +8,7 @@ import { splitList } from '../rules/types.ts';
 import { lit, q, requireColumns, type Db } from './db.ts';
 import { notAvailableSections, snapshotCoverage, type NotAvailable } from './coverage.ts';
 import { dedupSnapshot } from './dedup/report.ts';
+import { fieldLabeler } from './labels.ts';
 import { num, pct, type ReportDoc, type Status } from '../render/doc.ts';
 
 /** Throwaway-mailbox domains (a short, well-known list; extend as needed). */
@@ -374,7 +375,7 @@ export async function runAudit(db: Db, o: AuditOptions): Promise<AuditResult> {
 const delta = (now: number, before: number | null): string =>
   before === null ? '' : `${now - before >= 0 ? '+' : ''}${num(now - before)}`;
 
-export function auditDoc(r: AuditResult): ReportDoc {
+export function auditDoc(r: AuditResult, label = fieldLabeler()): ReportDoc {
   const cmp = r.previousAsOf ? ` compared with ${r.previousAsOf.slice(0, 10)}` : '';
   const missingTotal = r.missingFields.reduce((s, m) => s + m.missing, 0);
   const lifecycleNa = r.notAvailable.find((n) => n.figure === LIFECYCLE_FIGURE);
@@ -420,7 +421,14 @@ export function auditDoc(r: AuditResult): ReportDoc {
               {
                 label: 'Required fields missing (open deals)',
                 value: num(missingTotal),
-                status: !r.missingFields.length && requiredNa ? 'skipped' : status(missingTotal > 0),
+                // red when a stage's open deals all lack a field it requires, amber when some do
+                status:
+                  !r.missingFields.length && requiredNa
+                    ? 'skipped'
+                    : status(
+                        r.missingFields.some((m) => m.openDeals > 0 && m.missing === m.openDeals),
+                        missingTotal > 0,
+                      ),
                 note: requiredNa?.figure.replace(
                   'Required fields missing',
                   'not counted (not in the snapshot)',
@@ -454,6 +462,7 @@ export function auditDoc(r: AuditResult): ReportDoc {
             c.score.toFixed(2),
             c.reasons.join(', '),
           ]),
+          idColumns: [0],
         })),
       },
       {
@@ -478,6 +487,7 @@ export function auditDoc(r: AuditResult): ReportDoc {
               c.email ?? '',
               (c.lastActivity ?? '').slice(0, 10),
             ]),
+            idColumns: [0],
             limit: 10,
           },
         ],
@@ -518,13 +528,15 @@ export function auditDoc(r: AuditResult): ReportDoc {
             columns: ['stage', 'field', 'open deals', 'missing', 'share', 'previous'],
             rows: r.missingFields.map((m) => [
               m.stage,
-              m.field,
+              label('Opportunity', m.field),
               num(m.openDeals),
               num(m.missing),
               pct(m.openDeals ? m.missing / m.openDeals : null),
               m.previousMissing === null ? '' : num(m.previousMissing),
             ]),
-            rowStatus: r.missingFields.map((m) => (m.missing > 0 ? 'warn' : undefined)),
+            rowStatus: r.missingFields.map((m) =>
+              m.openDeals > 0 && m.missing === m.openDeals ? 'bad' : m.missing > 0 ? 'warn' : undefined,
+            ),
           },
         ],
       },
@@ -553,6 +565,7 @@ export function auditDoc(r: AuditResult): ReportDoc {
               a.website ?? '',
               '',
             ]),
+            idColumns: [0],
           },
         ],
       },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureSnapshot, type FixtureRow } from './fixture.ts';
 import { auditDoc, checkEmail, runAudit, type AuditResult } from '../../../scripts/lib/reports/audit.ts';
 import { renderHtml } from '../../../scripts/lib/render/html.ts';
+import { renderTerminal } from '../../../scripts/lib/render/terminal.ts';
 import type { DedupRule } from '../../../scripts/lib/rules/match.ts';
 import type { StagePolicy } from '../../../scripts/lib/rules/hygiene.ts';
 import type { Db } from '../../../scripts/lib/reports/db.ts';
@@ -151,6 +152,20 @@ describe('quarterly audit', () => {
       { stage: 'Discovery', field: 'Pain_Points__c', openDeals: 2, missing: 1, previousMissing: 0 },
       { stage: 'Discovery', field: 'Timeline__c', openDeals: 2, missing: 2, previousMissing: 0 },
     ]);
+  });
+
+  it('shows field labels and marks a field missing on every open deal of its stage red, in words too', () => {
+    const table = auditDoc(r)
+      .sections.find((s) => s.title.startsWith('Required fields missing'))!
+      .blocks.find((b) => b.kind === 'table')!;
+    if (table.kind !== 'table') throw new Error('no table');
+    // labels from force-app's field-meta.xml, not API names
+    expect(table.rows.map((row) => row[1])).toEqual(['Pain Points', 'Timeline']);
+    // Timeline missing on 2 of 2 open Discovery deals: off target; Pain Points on 1 of 2: watch
+    expect(table.rowStatus).toEqual(['warn', 'bad']);
+    expect(renderTerminal(auditDoc(r))).toMatch(
+      /Required fields missing \(open deals\)\s+3\s+\[off target\]/,
+    );
   });
 
   it('reports duplicate clusters with the change since the previous snapshot, and a stable enrichment sample', () => {
