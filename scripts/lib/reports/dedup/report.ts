@@ -1,5 +1,7 @@
 // The dedup report: runs the engine over the records a source reads (source.ts), applies survivorship, and shapes
 // the result for --json, the terminal, HTML and the weekly review CSV.
+import { clusterBlock } from '../../render/dedupReview.ts';
+import { fieldLabeler } from '../labels.ts';
 import { survivorship, type DedupRule, type SurvivorRecord } from '../../rules/match.ts';
 import type { FieldValue } from '../../rules/types.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -189,6 +191,9 @@ export async function dedupSalesforceExport(
   opts: DedupOptions & { progress?: (message: string) => void } = {},
 ): Promise<DedupResult> {
   const dir = mkdtempSync(join(tmpdir(), 'revops-dedup-export-'));
+  // the temporary snapshot goes on every exit: errors (finally) and a process.exit() (e.g. a second Ctrl-C)
+  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+  process.on('exit', cleanup);
   try {
     const out = join(dir, 'export.duckdb');
     await buildExportSnapshot({ path, out, scratch: dir, progress: opts.progress });
@@ -199,7 +204,8 @@ export async function dedupSalesforceExport(
       db.close();
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    cleanup();
+    process.off('exit', cleanup);
   }
 }
 
@@ -283,7 +289,7 @@ export function reviewCsv(r: DedupResult): string {
   return lines.join('\n') + '\n';
 }
 
-export function dedupDoc(r: DedupResult): ReportDoc {
+export function dedupDoc(r: DedupResult, label = fieldLabeler()): ReportDoc {
   const dupRecords = r.clusters.reduce((s, c) => s + c.memberIds.length - 1, 0);
   const sizes = new Map<number, number>();
   for (const c of r.clusters) sizes.set(c.memberIds.length, (sizes.get(c.memberIds.length) ?? 0) + 1);
@@ -342,6 +348,10 @@ export function dedupDoc(r: DedupResult): ReportDoc {
             limit: 10,
           },
         ],
+      },
+      {
+        title: 'Review: one card per cluster',
+        blocks: [clusterBlock(r, (f) => label(r.object, f))],
       },
       {
         title: 'Manual review (below the match threshold)',
