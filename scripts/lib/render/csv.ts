@@ -4,7 +4,7 @@
 // numbers such as -12.5 or +3%, which cannot be formulas.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STATUS_WORD, tableCells, type Block, type ReportDoc } from './doc.ts';
+import { STATUS_WORD, clusterRows, tableCells, type Block, type ReportDoc } from './doc.ts';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^[-+]?(\d{1,3}(,\d{3})*|\d+)(\.\d+)?%?$/;
@@ -55,6 +55,9 @@ export function csvTables(
             ]),
           };
           name = 'figures';
+        } else if (b.kind === 'clusters') {
+          t = clusterRows(b);
+          name = b.title ?? 'clusters';
         }
         if (!t) return;
         let file = `${slug(d.title)}--${slug(s.title)}--${slug(name)}`;

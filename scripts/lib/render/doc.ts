@@ -55,7 +55,38 @@ export type Block =
       xMax?: number;
       yMax?: number;
     }
-  | { kind: 'text'; text: string };
+  | { kind: 'text'; text: string }
+  | ClusterBlock;
+
+/** Duplicate clusters for review: one card per cluster, its records side by side, the winning value per field. */
+export interface ClusterBlock {
+  kind: 'clusters';
+  title?: string;
+  /** Field labels, in row order. */
+  fields: string[];
+  clusters: {
+    /** e.g. "C1 · David Wright" (the person or company the records are). */
+    title: string;
+    /** Score and reasons. */
+    note?: string;
+    records: { id: string; survivor: boolean; values: string[] }[];
+    /** The value each field keeps after the merge, and the record it comes from. */
+    winners: { value: string; fromId: string | null }[];
+  }[];
+  /** How many cards the HTML shows (the rest are in the CSV and --json). */
+  limit?: number;
+}
+
+/** A cluster block as one flat table (terminal, CSV): a row per record and a "(merged)" row of winning values. */
+export function clusterRows(b: ClusterBlock): { columns: string[]; rows: string[][] } {
+  return {
+    columns: ['cluster', 'record', 'survivor', ...b.fields],
+    rows: b.clusters.flatMap((c) => [
+      ...c.records.map((r) => [c.title, r.id, r.survivor ? 'yes' : '', ...r.values]),
+      [c.title, '(merged)', '', ...c.winners.map((w) => w.value)],
+    ]),
+  };
+}
 
 export interface Section {
   title: string;

@@ -5,6 +5,7 @@ import {
   tableCells,
   type BarItem,
   type Block,
+  type ClusterBlock,
   type ReportDoc,
   type Series,
   type Status,
@@ -44,6 +45,8 @@ table{border-collapse:collapse;width:100%;max-width:100%;font-size:13px;margin:6
 th{background:#fafaf9}td.n{text-align:right;font-variant-numeric:tabular-nums}tr.bad td{background:#fef1ee}tr.warn td{background:#fef7e6}
 figure{margin:10px 0}figcaption{font-weight:600;margin-bottom:4px}svg text{font:11px system-ui,sans-serif;fill:#333}
 p.more{color:#555;font-size:12px}pre{white-space:pre-wrap}main,article{overflow-wrap:anywhere}
+.card{border:1px solid #e5e5e5;border-radius:8px;margin:12px 0;padding:8px 12px;max-width:100%}.card .ch{margin-bottom:6px}.card .ch span{color:#555;font-size:12px}
+table.cl{table-layout:fixed}table.cl th[scope=row]{width:16%;font-weight:600;color:#555}table.cl td.win{background:#e3f3e6;font-weight:600}table.cl td.merged{background:#f3f8fe}
 `;
 
 const isNum = (v: string | number): boolean => typeof v === 'number' || /^[-+$]?[\d,.]+(%|x|×)?$/.test(v);
@@ -158,7 +161,50 @@ function blockHtml(b: Block, opts: HtmlOptions): string {
       return lineSvg(b);
     case 'text':
       return `<p>${esc(b.text)}</p>`;
+    case 'clusters':
+      return clusterCards(b, opts);
   }
+}
+
+/**
+ * Duplicate clusters as cards: the records side by side (a column each, the survivor first and marked), a row per
+ * field, the value that wins the merge highlighted and ticked (✓, not colour only), and the merged result last.
+ * Fixed table layout: however many records or long values, a card never gets wider than the page.
+ */
+function clusterCards(b: ClusterBlock, opts: HtmlOptions): string {
+  const shown = b.clusters.slice(0, b.limit ?? 50);
+  const csv = opts.csv?.get(b);
+  const head =
+    b.title || csv
+      ? `<h4>${esc(b.title ?? '')}${csv ? `<a class="csv" href="${esc(csv)}">CSV</a>` : ''}</h4>`
+      : '';
+  const cards = shown.map((c) => {
+    const cols = c.records
+      .map(
+        (r) =>
+          `<th>${recordLink(r.id, opts.instanceUrl)}${r.survivor ? ' <span class="st good">survivor</span>' : ''}</th>`,
+      )
+      .join('');
+    const rows = b.fields
+      .map((f, i) => {
+        const w = c.winners[i];
+        const cells = c.records
+          .map((r) => {
+            const v = r.values[i] ?? '';
+            const wins = w && v !== '' && (w.fromId ? w.fromId === r.id : v === w.value);
+            return wins ? `<td class="win" title="winning value">✓ ${esc(v)}</td>` : `<td>${esc(v)}</td>`;
+          })
+          .join('');
+        return `<tr><th scope="row">${esc(f)}</th>${cells}<td class="merged">${esc(w?.value ?? '')}</td></tr>`;
+      })
+      .join('');
+    return `<div class="card"><div class="ch"><b>${esc(c.title)}</b>${c.note ? ` <span>${esc(c.note)}</span>` : ''}</div><table class="cl"><tr><th>field</th>${cols}<th>merged</th></tr>${rows}</table></div>`;
+  });
+  const more =
+    b.clusters.length > shown.length
+      ? `<p class="more">${b.clusters.length - shown.length} more clusters in the ${csv ? 'CSV file and the ' : ''}--json output.</p>`
+      : '';
+  return `${head}${cards.length ? cards.join('') : '<p>(none)</p>'}${more}`;
 }
 
 const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-');

@@ -1,6 +1,6 @@
 // Markdown rendering of a ReportDoc (used for the generated docs): headings, tables, text; KPIs and bars
 // become tables, curves are left to the HTML version.
-import { STATUS_WORD, tableCells, type Block, type ReportDoc } from './doc.ts';
+import { STATUS_WORD, clusterRows, tableCells, type Block, type ReportDoc } from './doc.ts';
 
 const cell = (v: string | number): string => String(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -36,6 +36,8 @@ function block(b: Block): string {
       return '';
     case 'text':
       return b.text;
+    case 'clusters':
+      return (b.title ? `**${b.title}**\n\n` : '') + mdTable(clusterRows(b).columns, clusterRows(b).rows);
   }
 }
 

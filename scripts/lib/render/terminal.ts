@@ -62,6 +62,9 @@ function block(b: Block): string {
       return ''; // charts of curves are HTML-only; the figures they summarise are in KPIs/tables
     case 'text':
       return b.text;
+    case 'clusters':
+      // cards are for the HTML review; the terminal names where they are
+      return `${b.title ? `${b.title}: ` : ''}${b.clusters.length} cluster card(s), records side by side: see --html (or --csv)`;
   }
 }
 
