@@ -17,7 +17,7 @@ import {
   splitColumn,
   type ReportDef,
   type ReportTypeDef,
-} from '../../scripts/lib/reports/reportMeta.ts';
+} from '../reports/reportMeta.ts';
 import { escaped, locator, problemOf } from './metaXml.ts';
 import { readFileSync } from 'node:fs';
 import { getObject, resolvePath, type ProjectSchema } from './schema.ts';

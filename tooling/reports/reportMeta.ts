@@ -1,7 +1,7 @@
 // Salesforce report metadata read from a source tree: custom report types, reports and dashboards with their
 // folders (reportTypes/X.reportType-meta.xml, reports/<Folder>/X.report-meta.xml, dashboards/<Folder>/X.dashboard-meta.xml).
-// The verify gate checks these definitions (tooling/verify/reports.ts) and the dashboard evaluator runs them over a
-// snapshot (dashboards.ts). Element names follow the Metadata API (ReportType, Report, Dashboard).
+// The verify gate checks these definitions (tooling/verify/reports.ts) and the evaluator (evaluate.ts) runs them over a
+// snapshot. Element names follow the Metadata API (ReportType, Report, Dashboard).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
