@@ -1,6 +1,11 @@
 import { Flags } from '@salesforce/sf-plugins-core';
 import { ReportError } from '../lib/reports/db.ts';
-import { openSnapshotFor, writeHtmlReport, writeTextFile } from '../lib/reports/snapshot.ts';
+import {
+  instanceUrlFor,
+  openSnapshotFor,
+  writeReportOutputs,
+  writeTextFile,
+} from '../lib/reports/snapshot.ts';
 import {
   dedupDoc,
   dedupExport,
@@ -15,7 +20,16 @@ import { dedupRuleFor, reportConfig } from '../lib/reports/config.ts';
 import { defaultCountry, mappingFrom } from '../lib/reports/mapping.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
 import { applyMerges, undoMerges } from '../lib/reports/dedup/apply.ts';
-import { configFlag, htmlFlag, loadMessages, RevopsCommand, snapshotFlag, targetOrgFlag } from './base.ts';
+import {
+  configFlag,
+  csvFlag,
+  htmlFlag,
+  instanceUrlFlag,
+  loadMessages,
+  RevopsCommand,
+  snapshotFlag,
+  targetOrgFlag,
+} from './base.ts';
 
 const messages = loadMessages('revops.dedup');
 
@@ -69,6 +83,8 @@ export default class Dedup extends RevopsCommand<DedupJson> {
       helpValue: '<file>',
     }),
     html: htmlFlag(),
+    csv: csvFlag(),
+    'instance-url': instanceUrlFlag(),
     apply: Flags.boolean({ summary: messages.getMessage('flags.apply.summary') }),
     execute: Flags.boolean({ summary: messages.getMessage('flags.execute.summary'), dependsOn: ['apply'] }),
     'target-org': targetOrgFlag(),
@@ -110,7 +126,13 @@ export default class Dedup extends RevopsCommand<DedupJson> {
       writeTextFile(flags['review-csv'], reviewCsv(result));
       this.note(`Review sheet written to ${flags['review-csv']}`);
     }
-    if (flags.html) this.note(`HTML report written to ${writeHtmlReport(flags.html, [dedupDoc(result)])}`);
+    // the review's record Ids link to the org only with --instance-url (the dedup reads no provenance here)
+    for (const n of writeReportOutputs([dedupDoc(result)], {
+      html: flags.html,
+      csv: flags.csv,
+      instanceUrl: flags['instance-url'] ? await instanceUrlFor(null, flags['instance-url']) : undefined,
+    }))
+      this.note(n);
     if (result.windowedBlocks)
       this.warn_(
         `${result.windowedBlocks} large blocks were compared with a sliding window (sorted neighbourhood).`,

@@ -65,7 +65,7 @@ export function writeHtmlReport(
  * The instance URL record Ids link to: --instance-url (https only), else the one an org snapshot recorded in its
  * provenance, else none (Ids stay plain text).
  */
-export async function instanceUrlFor(db: Db, flag: string | undefined): Promise<string | undefined> {
+export async function instanceUrlFor(db: Db | null, flag: string | undefined): Promise<string | undefined> {
   if (flag !== undefined) {
     let url: URL | null = null;
     try {
@@ -80,7 +80,7 @@ export async function instanceUrlFor(db: Db, flag: string | undefined): Promise<
       );
     return url.origin;
   }
-  if (!(await db.hasTable('_provenance'))) return undefined;
+  if (!db || !(await db.hasTable('_provenance'))) return undefined;
   if (!(await db.tableColumns('_provenance')).includes('instance_url')) return undefined;
   const [r] = await db.all<{ u: string | null }>(`SELECT max(instance_url) AS u FROM "_provenance"`);
   return r?.u && r.u.startsWith('https://') ? r.u.replace(/\/+$/, '') : undefined;
