@@ -523,6 +523,12 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
   const coverage = await snapshotCoverage(db);
   const marketingFigs = marketingFigures(leads.totals, spend.total, hasCosts);
   const notAvailable = withholdFigures(marketingFigs, coverage, FIGURE_NEEDS);
+  const salesFigs = salesFigures(sales, x);
+  const executiveFigs = executiveFigures(sales, x, targets, hasCosts);
+  // every deal figure needs deals: an export without Opportunity.csv says so instead of $0
+  const dealFigs = [...salesFigs, ...executiveFigs];
+  const needDeals = Object.fromEntries(dealFigs.map((f) => [f.key, ['Opportunity']]));
+  notAvailable.push(...withholdFigures(dealFigs, coverage, needDeals));
   const mqlKnown = coverage.has('Lead', 'MQL_Date__c');
   const bySource = sourceRows(leads.bySource, sales.bySource, hasCosts ? spend.bySource : null);
   return {
@@ -534,8 +540,8 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
       volumeByMonth: leads.volumeByMonth,
       bySource: mqlKnown ? bySource : bySource.map((r) => ({ ...r, mqlRate: null, costPerMql: null })),
     },
-    sales: { figures: salesFigures(sales, x), stages },
-    executive: { figures: executiveFigures(sales, x, targets, hasCosts) },
+    sales: { figures: salesFigs, stages },
+    executive: { figures: executiveFigs },
     assumptions: [
       `Period: ${months} months to ${asOf.slice(0, 10)} (lead cohort by CreatedDate, deals by CloseDate).`,
       `LTV uses gross margin ${targets.grossMargin} and annual churn ${targets.annualChurn}${opts.targets ? '' : ' (defaults; set them in --targets)'}.`,

@@ -11,6 +11,7 @@ import { csvObject } from '../../../scripts/lib/snapshot/exportSource.ts';
 import { SCHEMA } from '../../../scripts/lib/snapshot/schema.ts';
 import { openDb } from '../../../scripts/lib/reports/db.ts';
 import { snapshotCoverage, type SnapshotCoverage } from '../../../scripts/lib/reports/coverage.ts';
+import { computeMetrics } from '../../../scripts/lib/reports/metrics.ts';
 import { query, tmpDir, removeTmpDirs } from './helpers.ts';
 import {
   exportWithoutPackage,
@@ -108,6 +109,18 @@ describe('the Data Export of an org without our package', () => {
     expect(coverage.check('Win rate', ['Opportunity.IsWon'])?.reason).toBe(
       'not available (the snapshot has no Opportunity records)',
     );
+    // the metrics say so instead of $0 of pipeline and a blank win rate
+    const db = await openDb(out, { readOnly: true, requireProvenance: true });
+    try {
+      const m = await computeMetrics(db);
+      const pipeline = m.sales.figures.find((f) => f.key === 'pipeline')!;
+      expect(pipeline).toMatchObject({ value: null, status: 'skipped' });
+      expect(pipeline.note).toBe('not available (the snapshot has no Opportunity records)');
+      expect(m.notAvailable.map((n) => n.figure)).toContain('Win rate');
+      expect(m.marketing.figures.find((f) => f.key === 'leads')!.value).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
   });
 
   it("keeps the customer's own custom fields as extra text columns, not counted as ours", async () => {
