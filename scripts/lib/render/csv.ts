@@ -37,12 +37,12 @@ export function csvTables(
   const used = new Set<string>();
   for (const d of docs)
     for (const s of d.sections)
-      s.blocks.forEach((b, i) => {
+      s.blocks.forEach((b) => {
         let t: { columns: string[]; rows: (string | number)[][] } | null = null;
         let name = '';
         if (b.kind === 'table') {
           t = tableCells(b);
-          name = b.title ?? `table-${i + 1}`;
+          name = b.title ?? '';
         } else if (b.kind === 'kpis') {
           t = {
             columns: ['figure', 'value', 'benchmark', 'status', 'note'],
@@ -60,8 +60,10 @@ export function csvTables(
           name = b.title ?? 'clusters';
         }
         if (!t) return;
-        let file = `${slug(d.title)}--${slug(s.title)}--${slug(name)}`;
-        for (let n = 2; used.has(file); n++) file = `${slug(d.title)}--${slug(s.title)}--${slug(name)}-${n}`;
+        // an untitled table is named by its section alone
+        const base = `${slug(d.title)}--${slug(s.title)}${name ? `--${slug(name)}` : ''}`;
+        let file = base;
+        for (let n = 2; used.has(file); n++) file = `${base}-${n}`;
         used.add(file);
         out.push({ block: b, file: `${file}.csv`, ...t });
       });
