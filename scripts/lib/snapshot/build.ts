@@ -150,7 +150,7 @@ function exportWarnings(objects: Map<string, CsvSource[]>): string[] {
       ),
     );
     const absent = SCHEMA[o].fields.map(([n]) => n).filter((n) => n.endsWith('__c') && !have.has(n));
-    return absent.length ? [`${o} (${absent.length})`] : [];
+    return absent.length ? [`${o} (${absent.length} field${absent.length > 1 ? 's' : ''})`] : [];
   });
   if (absentFields.length)
     warnings.push(
