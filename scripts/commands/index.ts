@@ -9,6 +9,7 @@ import Dedup, { DedupUndo } from './dedup.ts';
 import Backtest from './backtest.ts';
 import RouteSimulate from './route.ts';
 import Docs from './docs.ts';
+import EngagementImport from './engagement.ts';
 
 /**
  * Every command, by its oclif id (`sf revops config init` is revops:config:init). package.json "oclif.commands"
@@ -29,4 +30,5 @@ export const COMMANDS: Record<string, Command.Class> = {
   'revops:backtest': Backtest,
   'revops:route:simulate': RouteSimulate,
   'revops:docs': Docs,
+  'revops:engagement:import': EngagementImport,
 };

@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BULK_QUERY_ROUTES } from './bulk.ts';
+import { BULK_INGEST_ROUTES } from './bulkIngest.ts';
 import { soap } from './metadata.ts';
 import { QUERY_ROUTES } from './query.ts';
 import { SOBJECT_ROUTES } from './sobjects.ts';
@@ -24,8 +25,13 @@ import type {
   QueryJob,
 } from './types.ts';
 
-/** Every endpoint under /services/data/vNN.N, by API area (Bulk API 2.0 ingest: add BULK_INGEST_ROUTES here). */
-const DATA_ROUTES: DataRoute[] = [...SOBJECT_ROUTES, ...QUERY_ROUTES, ...BULK_QUERY_ROUTES];
+/** Every endpoint under /services/data/vNN.N, by API area. */
+const DATA_ROUTES: DataRoute[] = [
+  ...SOBJECT_ROUTES,
+  ...QUERY_ROUTES,
+  ...BULK_QUERY_ROUTES,
+  ...BULK_INGEST_ROUTES,
+];
 
 const API_MAX = 15000;
 
