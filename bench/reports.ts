@@ -58,11 +58,11 @@ const leadRule = (): DedupRule =>
 export const RECOMMENDED_LEAD_RULE: DedupRule = {
   name: 'Lead_Recommended',
   object: 'Lead',
-  matchKeys: ['email', 'email_domain', 'name', 'company', 'phone'],
+  matchKeys: ['email', 'email_domain', 'name', 'company', 'phone', 'address'],
   matchThreshold: 0.75,
   reviewThreshold: 0.55,
   mergePriority: ['most_recent_activity', 'oldest_created'],
-  fieldWeights: { email: 1, email_domain: 0.5, name: 2, company: 1, phone: 2 },
+  fieldWeights: { email: 1, email_domain: 0.5, name: 2, company: 1, phone: 1, address: 1.5 },
 };
 
 /**

@@ -8,6 +8,7 @@ import { openDb, type Db } from '../../scripts/lib/reports/db.ts';
 import { dedupSnapshot } from '../../scripts/lib/reports/dedup/report.ts';
 import { demoQuality } from '../../scripts/lib/reports/dedup/quality.ts';
 import type { DedupRule } from '../../scripts/lib/rules/match.ts';
+import { loadConfig } from '../../scripts/lib/config/index.ts';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'reports-e2e-'));
@@ -132,17 +133,29 @@ describe('dedup quality on the demo planted duplicates', () => {
   afterAll(() => db.close());
 
   it('finds planted lead duplicates with precision >= 0.99 and recall >= 0.95 (recommended Lead rule weights)', async () => {
+    // the planted variants include moved phones, qualified company names and abbreviated addresses
     const rule: DedupRule = {
       name: 'Lead_Recommended',
       object: 'Lead',
-      matchKeys: ['email', 'email_domain', 'name', 'company', 'phone'],
+      matchKeys: ['email', 'email_domain', 'name', 'company', 'phone', 'address'],
       matchThreshold: 0.75,
       reviewThreshold: 0.55,
       mergePriority: ['most_recent_activity', 'oldest_created'],
-      fieldWeights: { email: 1, email_domain: 0.5, name: 2, company: 1, phone: 2 },
+      fieldWeights: { email: 1, email_domain: 0.5, name: 2, company: 1, phone: 1, address: 1.5 },
     };
     const q = await demoQuality(db, 'Lead', (await dedupSnapshot(db, rule)).clusters);
     expect(q.truePairs).toBeGreaterThan(100);
+    expect(q.precision).toBeGreaterThanOrEqual(0.99);
+    expect(q.recall).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('finds planted account duplicates (qualified names, abbreviated addresses, moved phones) with the shipped rule', async () => {
+    const rule = loadConfig('force-app').dedupRules.find(
+      (r) => r.object === 'Account' && r.active !== false,
+    )!;
+    expect(rule.matchKeys).toContain('address');
+    const q = await demoQuality(db, 'Account', (await dedupSnapshot(db, rule)).clusters);
+    expect(q.truePairs).toBeGreaterThan(5);
     expect(q.precision).toBeGreaterThanOrEqual(0.99);
     expect(q.recall).toBeGreaterThanOrEqual(0.95);
   });

@@ -40,7 +40,9 @@ export function phonePlans(): PhonePlan[] {
   return getCountries(metadata)
     .map((country) => {
       m.selectNumberingPlan(country);
-      const prefix = m.numberingPlan?.nationalPrefix();
+      // the numbering plan's national prefix (typed in libphonenumber-js's JavaScript, not in its .d.ts)
+      const plan = m.numberingPlan as unknown as { nationalPrefix(): string | number | undefined };
+      const prefix = plan.nationalPrefix();
       return {
         country,
         callingCode: getCountryCallingCode(country, metadata),

@@ -1,4 +1,5 @@
-// Match and merge: dedup match keys (e-mail domain, normalised company name, phone in E.164, website domain),
+// Match and merge: dedup match keys (e-mail domain, normalised company name, phone in E.164, website domain, postal
+// address),
 // name similarity (Jaro-Winkler + token overlap with generic words down-weighted), candidate-pair scoring with
 // reasons, lead-to-account matching, and survivorship (which record survives, which value wins per field).
 // The twin of force-app/main/default/classes/services/MatchMergeService.cls, in its order and shape. The dedup engine scores
@@ -12,6 +13,8 @@ import {
   type FieldValue,
 } from './types.ts';
 import {
+  ADDRESS_UNIT_WORDS,
+  ADDRESS_WORDS,
   CALLING_CODES,
   COMPANY_SUFFIXES,
   COUNTRY_NAMES,
@@ -22,6 +25,8 @@ import {
 import { COUNTRY_NAMES_EN } from './phoneTable.ts';
 
 export {
+  ADDRESS_UNIT_WORDS,
+  ADDRESS_WORDS,
   CALLING_CODES,
   COMPANY_SUFFIXES,
   COUNTRY_NAMES,
@@ -36,7 +41,15 @@ export const GENERIC_WORD_WEIGHT = 0.25;
 /** Two tokens count as the same word only at or above this Jaro-Winkler similarity. */
 export const TOKEN_MATCH_MIN = 0.94;
 
-export const MATCH_KEYS = ['email', 'email_domain', 'phone', 'company', 'name', 'website'] as const;
+export const MATCH_KEYS = [
+  'email',
+  'email_domain',
+  'phone',
+  'company',
+  'name',
+  'website',
+  'address',
+] as const;
 export type MatchKey = (typeof MATCH_KEYS)[number];
 export const DEFAULT_FIELD_WEIGHTS: Record<MatchKey, number> = {
   email: 3,
@@ -45,6 +58,7 @@ export const DEFAULT_FIELD_WEIGHTS: Record<MatchKey, number> = {
   company: 2,
   name: 2,
   website: 1,
+  address: 2,
 };
 
 export const MERGE_CRITERIA = ['system_of_record', 'most_recent_activity', 'oldest_created'] as const;
@@ -76,6 +90,10 @@ export interface MatchRecord {
    * A national phone number gets this country's calling code; blank or unknown → the rule's default country.
    */
   country?: string | null;
+  /** Postal address (Lead Street/PostalCode/City, Contact Mailing*, Account Billing*): the address key. */
+  street?: string | null;
+  postalCode?: string | null;
+  city?: string | null;
 }
 
 export interface MatchReason {
@@ -162,22 +180,78 @@ function fold(v: FieldValue | undefined): string {
 }
 
 /**
- * Normalised company name: lower case, accents removed, "&" → "and", punctuation removed, legal suffixes
- * (Inc, LLC, GmbH, Ltd, Corp, ...) dropped from the end, a leading "the" dropped, spaces collapsed.
- * A dot before a single letter that ends a word is removed first ("l.l.c." → "llc.", "s.a." → "sa.").
+ * Normalised company name: lower case, accents removed, parenthesised qualifiers dropped ("Alder Group (Boston)"),
+ * "&" → "and", punctuation removed, a qualifier from "at the" on dropped ("Harbor Grill at the Marina"), legal
+ * suffixes (Inc, LLC, GmbH, Ltd, Corp, ...) and a trailing "the" dropped from the end ("Alder Group, The"), a
+ * leading "the" dropped, spaces collapsed. A dot before a single letter that ends a word is removed first
+ * ("l.l.c." → "llc.", "s.a." → "sa.").
  */
 export function normalizeCompany(name: FieldValue | undefined): string {
   if (isBlank(name)) return '';
   const tokens = fold(name)
+    .replace(/\([^()]*\)/g, ' ')
     .replace(/&/g, ' and ')
     .replace(/\.(?=[a-z]\b)/g, '')
     .replace(/[^a-z0-9]+/g, ' ')
     .trim()
     .split(' ')
     .filter((t) => t.length > 0);
-  while (tokens.length > 1 && COMPANY_SUFFIXES.has(tokens[tokens.length - 1])) tokens.pop();
+  for (let i = 1; i < tokens.length - 1; i++) {
+    if (tokens[i] === 'at' && tokens[i + 1] === 'the') {
+      tokens.length = i;
+      break;
+    }
+  }
+  while (tokens.length > 1 && isTrailingWord(tokens[tokens.length - 1])) tokens.pop();
   if (tokens.length > 1 && tokens[0] === 'the') tokens.shift();
   return tokens.join(' ');
+}
+
+/** A word dropped from the end of a company name: a legal suffix or "the" ("Alder Group, The"). */
+export const isTrailingWord = (t: string): boolean => t === 'the' || COMPANY_SUFFIXES.has(t);
+
+/**
+ * The address key: street number + street name + postal code, or the city when there is no postal code
+ * ("100 N Main St, 02110"). Lower case, accents and punctuation removed; street types and directions folded to
+ * one spelling (ADDRESS_WORDS: Street/St, Avenue/Ave, North/N, ...); secondary units ("Suite 200", "Apt 4B",
+ * "#5") dropped; a US ZIP+4 cut to its 5 digits and spaces taken out of postal codes ("SW1A 1AA" → "sw1a1aa").
+ * The street number is the first word of digits (with one optional letter: "12a"), before or after the name
+ * ("Hauptstraße 5"); "ß" is "ss" and a word ending in "strasse" ends in "str" ("Hauptstraße" = "Hauptstr."). '' when the street has no number or no name, or there is neither postal code nor city.
+ */
+export function normalizeAddress(
+  street: FieldValue | undefined,
+  postalCode: FieldValue | undefined,
+  city: FieldValue | undefined,
+): string {
+  if (isBlank(street)) return '';
+  const tokens = fold(street)
+    .replace(/ß/g, 'ss')
+    .replace(/#/g, ' unit ')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ');
+  let number = '';
+  const words: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === '') continue;
+    const g = t.endsWith('strasse') ? t.slice(0, -4) : t; // "Hauptstraße" → "hauptstr", as abbreviated
+    const w = ADDRESS_WORDS[g] ?? g;
+    if (ADDRESS_UNIT_WORDS.has(w))
+      i++; // the unit's value goes with it
+    else if (number === '' && /^[0-9]+[a-z]?$/.test(w)) number = w;
+    else words.push(w);
+  }
+  if (number === '' || words.length === 0) return '';
+  const place = postalKey(postalCode) || normalizePersonName(city);
+  return place === '' ? '' : `${number} ${words.join(' ')}, ${place}`;
+}
+
+/** A postal code as the address key compares it: letters and digits only; a US ZIP+4 cut to the ZIP. */
+function postalKey(postalCode: FieldValue | undefined): string {
+  if (isBlank(postalCode)) return '';
+  const raw = String(postalCode).trim();
+  return /^[0-9]{5}[- ][0-9]{4}$/.test(raw) ? raw.slice(0, 5) : fold(raw).replace(/[^a-z0-9]+/g, '');
 }
 
 /**
@@ -353,6 +427,10 @@ function keySimilarity(
     case 'website':
       x = websiteDomain(a.website);
       y = websiteDomain(b.website);
+      break;
+    case 'address':
+      x = normalizeAddress(a.street, a.postalCode, a.city);
+      y = normalizeAddress(b.street, b.postalCode, b.city);
       break;
     case 'company':
       x = normalizeCompany(a.company);

@@ -206,3 +206,40 @@ export const COUNTRY_NAMES: Record<string, string> = {
   mexico: 'MX',
   mex: 'MX',
 };
+
+/**
+ * Spellings of street types and directions folded to one form in the address key ("Street" and "St" → "st",
+ * "Avenue"/"Av" → "ave", "North" → "n", "Northeast" → "ne"). Compared after lower-casing and folding accents.
+ */
+export const ADDRESS_WORDS: Readonly<Record<string, string>> = {
+  street: 'st',
+  str: 'st',
+  avenue: 'ave',
+  av: 'ave',
+  road: 'rd',
+  boulevard: 'blvd',
+  drive: 'dr',
+  lane: 'ln',
+  court: 'ct',
+  place: 'pl',
+  square: 'sq',
+  highway: 'hwy',
+  parkway: 'pkwy',
+  terrace: 'ter',
+  circle: 'cir',
+  north: 'n',
+  south: 's',
+  east: 'e',
+  west: 'w',
+  northeast: 'ne',
+  northwest: 'nw',
+  southeast: 'se',
+  southwest: 'sw',
+  apartment: 'apt',
+  suite: 'ste',
+  floor: 'fl',
+  room: 'rm',
+};
+
+/** Secondary-unit words ("Suite 200", "Apt 4B", "Unit 3", "#5"): the word and the value after it leave the key. */
+export const ADDRESS_UNIT_WORDS = new Set(['apt', 'unit', 'ste', 'fl', 'rm']);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   jaroWinkler,
   nameSimilarity,
+  normalizeAddress,
+  normalizeCompany,
   phoneToE164,
   scorePair,
   survivorship,
@@ -33,6 +35,33 @@ describe('match and merge', () => {
   it('down-weights generic words so a shared "Software" is not a match', () => {
     expect(nameSimilarity('Acme Software', 'Zenith Software')).toBeLessThan(0.5);
     expect(nameSimilarity('Acme Software', 'Acme Solutions')).toBeGreaterThan(0.75);
+  });
+
+  it('folds street types, directions, units and ZIP+4 into one address key', () => {
+    const key = '100 n main st, 02110';
+    expect(normalizeAddress('100 North Main Street, Suite 200', '02110-1234', 'Boston')).toBe(key);
+    expect(normalizeAddress('100 N. MAIN ST. #5', '02110', null)).toBe(key);
+    expect(normalizeAddress('Apt 4B, 100 N Main St', '02110', 'Boston')).toBe(key);
+    expect(normalizeAddress('100 N Main St', '', 'Boston')).toBe('100 n main st, boston');
+    expect(normalizeAddress('221 Baker Street', 'NW1 6XE', 'London')).toBe('221 baker st, nw16xe');
+    expect(normalizeAddress('Hauptstraße 5', '10115', 'Berlin')).toBe(
+      normalizeAddress('Hauptstr. 5', '10115', ''),
+    );
+  });
+
+  it('gives no address key without a street number, a street name, or a postal code and city', () => {
+    expect(normalizeAddress('One Market Plaza', '94105', 'San Francisco')).toBe('');
+    expect(normalizeAddress('100', '94105', null)).toBe('');
+    expect(normalizeAddress('100 Main St', null, '  ')).toBe('');
+    expect(normalizeAddress(null, '94105', 'San Francisco')).toBe('');
+  });
+
+  it('reads names that differ by a qualifier as the same name', () => {
+    expect(normalizeCompany('Harbor Grill at the Marina')).toBe('harbor grill');
+    expect(normalizeCompany('Alder Group, The (Boston)')).toBe(normalizeCompany('The Alder Group'));
+    expect(nameSimilarity('Harbor Grill', 'Harbor Grill at the Marina')).toBe(1);
+    expect(normalizeCompany('At The Beach LLC')).toBe('at the beach'); // the name itself, not a qualifier
+    expect(nameSimilarity('Harbor Grill', 'Harbor Freight')).toBeLessThan(0.8);
   });
 
   it('names the input and the fix for a default country that is no country', () => {

@@ -5,7 +5,16 @@
 import { companyEmailDomain, phoneToE164, websiteDomain } from '../../rules/match.ts';
 import { dictionaryIds, intern, radixSort, type RecordTable } from './columns.ts';
 import { companyRows, jaroWinkler, nameSimilarity, prepareCompanies } from './fastpath.ts';
-import { blockPartValues, clean, companyToken, partKey, type BlockTransform, type Parts } from './parts.ts';
+import {
+  addressPartValues,
+  blockPartValues,
+  clean,
+  companyToken,
+  partKey,
+  type AddressColumns,
+  type BlockTransform,
+  type Parts,
+} from './parts.ts';
 
 export type { Dictionary, RecordTable } from './columns.ts';
 export type { BlockTransform } from './parts.ts';
@@ -47,6 +56,8 @@ export interface Blocking {
    * country's calling code (the default country where the column is blank or unknown).
    */
   countryField?: string;
+  /** Postal code and city columns of the 'address' transform (its part's own column is the street). */
+  address?: AddressColumns;
 }
 
 export type Decision = 'match' | 'review' | 'no match';
@@ -145,8 +156,9 @@ function blockParts(
   field: string,
   t: BlockTransform,
   country: string,
-  countryField?: string,
+  blocking: Pick<Blocking, 'countryField' | 'address'>,
 ): Parts {
+  const countryField = blocking.countryField;
   const key = partKey(field, t, country, countryField);
   let parts = table.parts?.get(key);
   if (parts) return parts;
@@ -154,7 +166,10 @@ function blockParts(
   const n = col.length;
   const dict = table.dictionaries?.[field];
   const rowCountries = t === 'phone' && countryField ? table.columns[countryField] : undefined;
-  if (rowCountries) parts = intern(blockPartValues(col, t, country, rowCountries));
+  if (t === 'address') {
+    const a = blocking.address;
+    parts = intern(addressPartValues(col, a && table.columns[a.postalCode], a && table.columns[a.city]));
+  } else if (rowCountries) parts = intern(blockPartValues(col, t, country, rowCountries));
   else if (dict) {
     // once per distinct value, then by code
     const byCode =
@@ -176,7 +191,7 @@ function blockParts(
 export function computeBlockParts(table: RecordTable, blocking: Blocking, country = 'US'): void {
   for (const spec of blocking.keys)
     for (const p of spec.parts)
-      if (table.columns[p.field]) blockParts(table, p.field, p.transform, country, blocking.countryField);
+      if (table.columns[p.field]) blockParts(table, p.field, p.transform, country, blocking);
 }
 
 /** Whether the table has the column, as raw values or as a part computed ahead. */
@@ -303,7 +318,7 @@ export function forEachCandidatePair(
   const partValues = (field: string, t: BlockTransform): Parts => {
     const k = `${field}\u0000${t}`;
     let v = partsBy.get(k);
-    if (!v) partsBy.set(k, (v = blockParts(table, field, t, country, blocking.countryField)));
+    if (!v) partsBy.set(k, (v = blockParts(table, field, t, country, blocking)));
     return v;
   };
   const keyHash = new Uint32Array(n);

@@ -4,12 +4,13 @@
 // once (prepared records), e-mail, domain and phone are compared as interned ids, an upper bound rejects most
 // candidate pairs without Jaro-Winkler, and Jaro-Winkler and the company normalisation reuse scratch buffers.
 import {
-  COMPANY_SUFFIXES,
   GENERIC_WORDS,
   GENERIC_WORD_WEIGHT,
   MATCH_KEYS,
   TOKEN_MATCH_MIN,
   companyEmailDomain,
+  isTrailingWord,
+  normalizeAddress,
   normalizeCompany as normalizeCompanyByRules,
   normalizePersonName,
   phoneCountry,
@@ -24,13 +25,19 @@ import type { RecordTable } from './columns.ts';
 
 /**
  * normalizeCompany of the rules, in one pass over the characters for ASCII names (nearly all) instead of the
- * regular expressions, with the same result (pinned by a test against the rules on real and random names).
+ * regular expressions, with the same result (pinned by a test against the rules on real and random names). Names
+ * with a qualifier the rules cut (brackets, "at the") take the rules' own path.
  */
 export function normalizeCompany(name: FieldValue | undefined): string {
   if (isBlank(name)) return '';
   const raw = String(name);
-  return /^[\x00-\x7f]*$/.test(raw) ? normalizeAsciiCompany(raw.toLowerCase()) : normalizeCompanyByRules(raw);
+  return /^[\x00-\x7f]*$/.test(raw) && !QUALIFIED.test(raw)
+    ? normalizeAsciiCompany(raw.toLowerCase())
+    : normalizeCompanyByRules(raw);
 }
+
+/** A bracket, or "at" and "the" as words next to each other: normalizeCompany of the rules cuts a qualifier. */
+const QUALIFIED = /[()]|(?:^|[^a-z0-9])at[^a-z0-9]+the(?:[^a-z0-9]|$)/i;
 
 const isAlnum = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57); // [a-z0-9]
 const isWordChar = (c: number): boolean => isAlnum(c) || c === 95; // \w on lower-case text
@@ -89,7 +96,7 @@ function normalizeAsciiCompany(s: string): string {
     }
   }
   let last = words - 1;
-  while (last > 0 && COMPANY_SUFFIXES.has(companyWord(s, last))) last--;
+  while (last > 0 && isTrailingWord(companyWord(s, last))) last--;
   let first = 0;
   if (last > 0 && companyWord(s, 0) === 'the') first = 1;
   if (last < first) return '';
@@ -265,6 +272,7 @@ export interface PreparedMatch {
   name: string | null; // the name as given; null when blank
   personName: string; // normalised person name
   website: string; // websiteDomain
+  address: string | number; // normalizeAddress; '' when the record has no address key
 }
 
 /**
@@ -279,6 +287,7 @@ export interface PreparedParts {
   phone?: string | number;
   company?: PreparedCompany | null;
   personName?: string;
+  address?: string | number;
 }
 
 /** Normalises a record for the rule's match keys (only those: a phone is converted only when compared). */
@@ -292,6 +301,7 @@ export function prepareMatchRecord(r: MatchRecord, rule: DedupRule, known?: Prep
     name: null,
     personName: '',
     website: '',
+    address: '',
   };
   for (const key of rule.matchKeys) {
     switch (key) {
@@ -318,6 +328,9 @@ export function prepareMatchRecord(r: MatchRecord, rule: DedupRule, known?: Prep
         break;
       case 'website':
         p.website = websiteDomain(r.website);
+        break;
+      case 'address':
+        p.address = known?.address ?? normalizeAddress(r.street, r.postalCode, r.city);
         break;
       default:
         throw new RuleInputError(`match key "${String(key)}" is unknown; use: ${MATCH_KEYS.join(', ')}`);
@@ -347,6 +360,8 @@ function keySimilarity(key: MatchKey, a: PreparedMatch, b: PreparedMatch): numbe
           : jaroWinkler(a.personName, b.personName);
     case 'website':
       return a.website && b.website ? (a.website === b.website ? 1 : 0) : NaN;
+    case 'address':
+      return a.address && b.address ? (a.address === b.address ? 1 : 0) : NaN;
     default:
       throw new RuleInputError(`match key "${String(key)}" is unknown; use: ${MATCH_KEYS.join(', ')}`);
   }

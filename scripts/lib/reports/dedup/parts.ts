@@ -4,6 +4,7 @@
 // reads and prepares the other columns.
 import {
   companyEmailDomain,
+  normalizeAddress,
   phoneCountry,
   phoneToE164,
   websiteDomain,
@@ -12,7 +13,7 @@ import {
 import { prepareCompany } from './fastpath.ts';
 
 export type BlockTransform =
-  'email_domain' | 'phone' | 'company' | 'website' | 'exact' | 'digits' | 'prefix3' | 'soundex';
+  'email_domain' | 'phone' | 'company' | 'website' | 'exact' | 'digits' | 'prefix3' | 'soundex' | 'address'; // the address key of the street column with its row's postal code and city (addressPartValues)
 
 const SOUNDEX: Record<string, string> = {
   b: '1',
@@ -120,6 +121,37 @@ export function blockPartValues(
       memo?.set(raw!, part);
     }
     values[i] = part;
+  }
+  return values;
+}
+
+/** The columns the address key reads besides the street (the blocking part's own column). */
+export interface AddressColumns {
+  postalCode: string;
+  city: string;
+}
+
+/** normalizeAddress of every row (street, postal code, city), once per distinct address. */
+export function addressPartValues(
+  street: ArrayLike<string | null>,
+  postalCode: ArrayLike<string | null> | undefined,
+  city: ArrayLike<string | null> | undefined,
+): string[] {
+  const n = street.length;
+  const values = new Array<string>(n);
+  const memo = new Map<string, string>();
+  for (let i = 0; i < n; i++) {
+    const s = street[i];
+    if (!s) {
+      values[i] = '';
+      continue;
+    }
+    const p = postalCode?.[i] ?? '';
+    const c = city?.[i] ?? '';
+    const k = `${s}\u0000${p}\u0000${c}`;
+    let v = memo.get(k);
+    if (v === undefined) memo.set(k, (v = normalizeAddress(s, p, c)));
+    values[i] = v;
   }
   return values;
 }

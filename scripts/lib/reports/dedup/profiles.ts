@@ -35,9 +35,16 @@ export function defaultDedupRule(object: SfObject): DedupRule {
 
 export function salesforceSetup(rule: DedupRule): SalesforceSetup {
   const o = rule.object;
+  // the postal address: Billing on Account, Mailing on Contact, the Lead's own
+  const prefix = o === 'Account' ? 'Billing' : o === 'Contact' ? 'Mailing' : '';
+  const address = {
+    street: `${prefix}Street`,
+    postalCode: `${prefix}PostalCode`,
+    city: `${prefix}City`,
+  };
   const columns: MatchColumns =
     o === 'Account'
-      ? { company: 'Name', phone: 'Phone', website: 'Website', country: 'BillingCountry' }
+      ? { company: 'Name', phone: 'Phone', website: 'Website', country: 'BillingCountry', address }
       : // Contacts get "Company" from their Account's Name (joined when the records are read).
         {
           email: 'Email',
@@ -46,6 +53,7 @@ export function salesforceSetup(rule: DedupRule): SalesforceSetup {
           name: ['FirstName', 'LastName'],
           website: o === 'Lead' ? 'Website' : undefined,
           country: o === 'Lead' ? 'Country' : 'MailingCountry',
+          address,
         };
   const byKey: Record<MatchKey, BlockKeySpec[]> = {
     email: [{ name: 'email', parts: [{ field: 'Email', transform: 'exact' }] }],
@@ -89,10 +97,19 @@ export function salesforceSetup(rule: DedupRule): SalesforceSetup {
             },
           ],
     website: [{ name: 'website', parts: [{ field: 'Website', transform: 'website' }] }],
+    address: [{ name: 'address', parts: [{ field: address.street, transform: 'address' }] }],
   };
   const keys = [...new Set(rule.matchKeys)].flatMap((k) => byKey[k] ?? []);
   // national phone numbers get the calling code of the record's own country
-  return { blocking: { keys, ...BLOCK_LIMITS, countryField: columns.country }, columns };
+  return {
+    blocking: {
+      keys,
+      ...BLOCK_LIMITS,
+      countryField: columns.country,
+      address: { postalCode: address.postalCode, city: address.city },
+    },
+    columns,
+  };
 }
 
 /** Person/address columns of a generic export. Every key but `id` is optional. */

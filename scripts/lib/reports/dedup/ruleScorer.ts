@@ -32,6 +32,8 @@ export interface MatchColumns {
   website?: string;
   /** The record's country (the blocking's countryField): national phone numbers get its calling code. */
   country?: string;
+  /** The postal address of the address key (Lead Street, Contact MailingStreet, Account BillingStreet, ...). */
+  address?: { street: string; postalCode: string; city: string };
 }
 
 const REASON_TEXT: Record<string, string> = {
@@ -41,6 +43,7 @@ const REASON_TEXT: Record<string, string> = {
   company: 'company name match',
   name: 'name match',
   website: 'same website',
+  address: 'same address',
 };
 
 /**
@@ -57,7 +60,7 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
   const recs: (PreparedMatch | undefined)[] = new Array(table.ids.length);
   // e-mail, domain and phone as interned ids of the blocking keys' parts (same normalisation), found at first use
   const country = rule.defaultCountry ?? 'US';
-  let fromBlocking: { email?: Parts; emailDomain?: Parts; phone?: Parts } | null = null;
+  let fromBlocking: { email?: Parts; emailDomain?: Parts; phone?: Parts; address?: Parts } | null = null;
   const blockingParts = () => {
     const part = (name: string | undefined, t: BlockTransform) =>
       name ? table.parts?.get(partKey(name, t, country, cols.country)) : undefined;
@@ -65,6 +68,7 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
       email: part(cols.email, 'exact'),
       emailDomain: part(cols.email, 'email_domain'),
       phone: part(cols.phone, 'phone'),
+      address: part(cols.address?.street, 'address'),
     };
   };
   /** A row's prepared record, made on first use: only rows in some candidate pair are ever prepared. */
@@ -76,6 +80,7 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
       known.email = fromBlocking.email?.[i];
       known.emailDomain = fromBlocking.emailDomain?.[i];
       known.phone = fromBlocking.phone?.[i];
+      known.address = fromBlocking.address?.[i];
       known.company = companies?.[i] ?? undefined;
       known.personName = undefined;
       if (rec.name) {
@@ -100,13 +105,14 @@ export function ruleScorer(table: RecordTable, rule: DedupRule, cols: MatchColum
   let fillScratch: ((row: number, into: PreparedMatch) => void) | null | undefined;
   const scratchFiller = () => {
     fromBlocking ??= blockingParts();
-    const { email, emailDomain, phone } = fromBlocking;
-    const ids: Partial<Record<MatchKey, Parts>> = { email, email_domain: emailDomain, phone };
+    const { email, emailDomain, phone, address } = fromBlocking;
+    const ids: Partial<Record<MatchKey, Parts>> = { email, email_domain: emailDomain, phone, address };
     if (!keys.every((k) => k === 'company' || k === 'name' || ids[k])) return null;
     return (i: number, p: PreparedMatch) => {
       p.email = email?.[i] ?? 0;
       p.emailDomain = emailDomain?.[i] ?? 0;
       p.phone = phone?.[i] ?? 0;
+      p.address = address?.[i] ?? 0;
       p.company = companies?.[i]?.name ?? '';
       p.name = read.hasName(i) ? '' : null;
     };
@@ -156,6 +162,9 @@ export function matchRecordReader(table: RecordTable, cols: MatchColumns): Match
   const company = col(cols.company);
   const website = col(cols.website);
   const country = col(cols.country);
+  const street = col(cols.address?.street);
+  const postalCode = col(cols.address?.postalCode);
+  const city = col(cols.address?.city);
   const [first, last] = Array.isArray(cols.name)
     ? [col(cols.name[0]), col(cols.name[1])]
     : [undefined, col(cols.name)];
@@ -181,6 +190,9 @@ export function matchRecordReader(table: RecordTable, cols: MatchColumns): Match
     rec.name = hasF && hasL ? fullName(f, l) : hasF ? f : hasL ? l : null;
     rec.website = website?.[i] ?? null;
     rec.country = country?.[i] ?? null;
+    rec.street = street?.[i] ?? null;
+    rec.postalCode = postalCode?.[i] ?? null;
+    rec.city = city?.[i] ?? null;
     return rec;
   };
   reader.hasName = (i) => present(first?.[i]) || present(last?.[i]);

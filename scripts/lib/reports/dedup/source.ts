@@ -82,6 +82,7 @@ async function matchColumns(
     company: m.company,
     name: m.name,
     website: m.website,
+    address: m.address && [m.address.street, m.address.postalCode, m.address.city],
   };
   for (const key of rule.matchKeys) for (const c of [keyColumn[key] ?? []].flat()) used.add(c);
   if (m.country && rule.matchKeys.includes('phone')) used.add(m.country);

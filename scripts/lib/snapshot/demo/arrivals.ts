@@ -13,6 +13,14 @@ import {
 } from './people.ts';
 import { FREE_MAIL, LEAD_SOURCES, PRODUCTS, TITLES } from './sales.ts';
 import {
+  abbreviatedAddress,
+  businessVariants,
+  companyAddress,
+  hasAddress,
+  movedPhoneDigits,
+  qualifiedName,
+} from './addresses.ts';
+import {
   DAY,
   MIN,
   newId,
@@ -107,6 +115,20 @@ function duplicatePerson(s: DemoState, id: string): { p: Person; company: Accoun
     if (!variants.includes(v)) variants.push(v);
   }
   for (let k = 0; k < variants.length; k++) if (!applyVariant(s, p, variants[k])) variants[k] = '';
+  // the business variants the address key is for (from a hash of the Id: the random stream is untouched)
+  const bv = businessVariants(id, 0.1);
+  if (p.address && bv.abbreviate) {
+    p.address = abbreviatedAddress(p.domain, p.country, id);
+    variants.push('address_abbrev');
+  }
+  if (bv.movePhone) {
+    p.phoneDigits = movedPhoneDigits(id, p.country);
+    variants.push('moved_phone');
+  }
+  if (bv.qualifier) {
+    p.company = qualifiedName(p.companyBase, p.address?.city ?? p.country.code, id);
+    variants.push('company_qualifier');
+  }
   plantTruth(s, dupOf.id, dupOf.entity, dupOf.object, 'original');
   plantTruth(s, id, dupOf.entity, 'Lead', variants.filter(Boolean).join(';') || 'exact');
   return { p, company: s.accountByDomain.get(p.domain) ?? null };
@@ -156,6 +178,7 @@ function freshPerson(s: DemoState, id: string, li: number): { p: Person; company
     title: TITLES.sample(rnd),
     industry: firm.industry,
     employees: firm.employees,
+    address: hasAddress(id, 0.65) ? companyAddress(firm.domain, firm.country) : null,
   };
   if (s.leadBuffer.length < 4000) s.leadBuffer.push(p);
   else s.leadBuffer[li % 4000] = p;
@@ -201,6 +224,9 @@ export function arrive(s: DemoState, li: number): LeadRun {
     AnnualRevenue: rnd.chance(0.5) ? Math.round(p.employees * 150) * 1000 : null,
     Country: c.code,
     State: state,
+    Street: p.address?.street ?? null,
+    PostalCode: p.address?.postalCode ?? null,
+    City: p.address?.city ?? null,
     LeadSource: source,
     OwnerId: null,
     IsConverted: false,

@@ -5,6 +5,15 @@ import { splitList } from '../../rules/types.ts';
 import { CORE_INDUSTRY, CORE_WORDS, NAMES, SYLLABLES, type Country } from './places.ts';
 import { addRep, indexAccount } from './routing.ts';
 import {
+  abbreviatedAddress,
+  businessVariants,
+  companyAddress,
+  hasAddress,
+  movedPhoneDigits,
+  qualifiedName,
+  trunkOf,
+} from './addresses.ts';
+import {
   AE_POOLS,
   DEFAULT_STAFFING,
   FREE_MAIL,
@@ -223,17 +232,19 @@ export function phoneDigits(s: DemoState, c: Country): string {
 
 /**
  * Phone in one of four common formats (dups use a different one). Outside North America one of them is the bare
- * national form with its trunk 0 ("020 7946 0958"): dedup reads it in the record's own country.
+ * national form with the country's trunk prefix ("020 7946 0958"; none in Spain or Mexico): dedup reads it in the
+ * record's own country.
  */
 export function formatPhone(c: Country, d: string, format: number): string {
   if (c.dial === '1') {
     const [a, b, x] = [d.slice(0, 3), d.slice(3, 6), d.slice(6)];
     return [`(${a}) ${b}-${x}`, `${a}-${b}-${x}`, `+1 ${a} ${b} ${x}`, `${a}.${b}.${x}`][format % 4];
   }
+  const trunk = trunkOf(c);
   return [
     `+${c.dial} ${d.slice(0, 2)} ${d.slice(2, 5)} ${d.slice(5)}`,
-    `0${d.slice(0, 2)} ${d.slice(2)}`,
-    `+${c.dial} (0)${d.slice(0, 2)} ${d.slice(2)}`,
+    `${trunk}${d.slice(0, 2)} ${d.slice(2)}`,
+    `+${c.dial} ${trunk ? `(${trunk})` : ''}${d.slice(0, 2)} ${d.slice(2)}`,
     `00${c.dial} ${d}`,
   ][format % 4];
 }
@@ -258,11 +269,12 @@ export function makeAccount(
   const state = c.states ? rnd.pick(c.states) : null;
   const suffix = rnd.pick(c.suffixes);
   const digits = phoneDigits(s, c);
+  const domain = domainOf(b.base, c);
   const a: AccountRow = {
     id: newId(s, 'Account'),
     name: `${b.base} ${suffix}`,
     base: b.base,
-    domain: domainOf(b.base, c),
+    domain,
     country: c,
     state,
     industry: CORE_INDUSTRY[b.core],
@@ -277,6 +289,7 @@ export function makeAccount(
     lastActivity: null,
     phone: formatPhone(c, digits, 0),
     phoneDigits: digits,
+    address: companyAddress(domain, c),
   };
   s.accounts.push(a);
   return a;
@@ -310,8 +323,25 @@ function duplicateAccount(s: DemoState, orig: AccountRow): AccountRow {
       : phoneRoll < 0.9
         ? ''
         : dup.phone;
+  // the business variants the address key is for (from a hash of the Id: the random stream is untouched)
+  const bv = businessVariants(dup.id, 0.25);
+  const variants = [variant];
+  if (bv.abbreviate) {
+    dup.address = abbreviatedAddress(orig.domain, orig.country, dup.id);
+    variants.push('address_abbrev');
+  }
+  if (bv.qualifier) {
+    dup.name = qualifiedName(orig.base, orig.address.city, dup.id);
+    dup.noWebsite = true;
+    variants.push('name_qualifier');
+  }
+  if (bv.movePhone) {
+    dup.phoneDigits = movedPhoneDigits(dup.id, orig.country);
+    dup.phone = formatPhone(orig.country, dup.phoneDigits, 0);
+    variants.push('moved_phone');
+  }
   plantTruth(s, orig.id, orig.id, 'Account', 'original');
-  plantTruth(s, dup.id, orig.id, 'Account', variant);
+  plantTruth(s, dup.id, orig.id, 'Account', variants.join(';'));
   return dup;
 }
 
@@ -385,6 +415,9 @@ export function writeContact(
     Phone: formatPhone(p.country, p.phoneDigits, p.phoneFormat),
     Title: p.title,
     MailingCountry: p.country.code,
+    MailingStreet: p.address?.street ?? null,
+    MailingPostalCode: p.address?.postalCode ?? null,
+    MailingCity: p.address?.city ?? null,
     LeadSource: source,
     OwnerId: ownerId,
     HasOptedOutOfEmail: false,
@@ -418,6 +451,7 @@ export function makeBaseContacts(s: DemoState): void {
         industry: a.industry,
         employees: a.employees,
       };
+      p.address = hasAddress(p.id, 0.5) ? a.address : null;
       p.entity = p.id;
       writeContact(s, p, a.id, a.ownerId, a.createdDate + rnd.int(0, 200) * DAY, null, {
         Lifecycle_Stage__c: 'Lead',
@@ -465,7 +499,7 @@ export function writeAccountsAndReps(s: DemoState): void {
     write(s, 'Account', {
       Id: a.id,
       Name: a.name,
-      Website: a.isSystemOfRecord ? `www.${a.domain}` : a.domain,
+      Website: a.noWebsite ? null : a.isSystemOfRecord ? `www.${a.domain}` : a.domain,
       Phone: a.phone,
       Industry: a.industry,
       Type: a.customer ? 'Customer' : 'Prospect',
@@ -473,6 +507,9 @@ export function writeAccountsAndReps(s: DemoState): void {
       AnnualRevenue: a.revenue,
       BillingCountry: a.country.code,
       BillingState: a.state,
+      BillingStreet: a.address.street,
+      BillingPostalCode: a.address.postalCode,
+      BillingCity: a.address.city,
       OwnerId: a.ownerId,
       Segment__c: a.segment,
       Territory__c: a.territory,

@@ -1,6 +1,7 @@
 // The demo generator's one state object: the options and clock, the rules prepared from the config, the random
 // stream, Id sequences, one CSV writer per object, and everything the steps share (users and pools, accounts,
 // people buffers for planted duplicates, campaigns, the routing desk). Every step takes it as its first argument.
+import type { Address } from './addresses.ts';
 import { join } from 'node:path';
 import type { RevOpsConfig } from '../../config/index.ts';
 import { CsvWriter, type CsvChunking, type CsvColumn, type CsvValue } from '../csv.ts';
@@ -118,6 +119,10 @@ export interface AccountRow {
   lastActivity: number | null;
   phone: string;
   phoneDigits: string;
+  /** Billing address (addresses.ts); a duplicate may write it abbreviated. */
+  address: Address;
+  /** A duplicate entered without the website (its name, address and phone still tell). */
+  noWebsite?: boolean;
 }
 
 export interface Person {
@@ -136,6 +141,8 @@ export interface Person {
   title: string;
   industry: string;
   employees: number;
+  /** The company's address when the record carries one (Lead Street..., Contact Mailing...), else null. */
+  address?: Address | null;
 }
 
 export interface Prospect {
