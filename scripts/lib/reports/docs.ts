@@ -5,7 +5,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RevOpsConfig } from '../config/index.ts';
-import { LIFECYCLE_STAGES, RECYCLE_REASONS } from '../rules/lifecycle.ts';
+import {
+  ADVOCACY_SIGNALS,
+  EVANGELIST_MIN_NPS,
+  LIFECYCLE_STAGES,
+  RECYCLE_REASONS,
+} from '../rules/lifecycle.ts';
 import type { ReportDoc } from '../render/doc.ts';
 import { renderMarkdown } from '../render/markdown.ts';
 import { renderHtml } from '../render/html.ts';
@@ -13,18 +18,90 @@ import { BENCHMARKS } from './metrics.ts';
 
 export const DOCS_DIR = 'docs/generated';
 
-const STAGE_MEANING: Record<string, string> = {
-  Subscriber: 'Opted in to content (newsletter, blog); no buying signal yet.',
-  Lead: 'A person with contact details and some interest; being scored.',
-  MQL: 'Marketing qualified: fit and engagement both at or above the MQL thresholds; handed to sales under the SLA.',
-  SQL: 'Sales qualified: a rep confirmed need, authority and timing after contacting the lead.',
-  Opportunity: 'An open opportunity exists for the person (lead converted).',
-  Customer: 'The account has a closed-won opportunity.',
-  Evangelist: 'A customer who promotes us (referral, case study, NPS promoter).',
-};
-
 const yes = (b: boolean | undefined | null): string => (b ? 'yes' : '');
 const val = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+
+/** The SLA policy handing a stage on ("MQL to SQL" starts at MQL), as text with its windows; '' without one. */
+function handoffFrom(c: RevOpsConfig, stage: string): string {
+  return c.slaPolicies
+    .filter((p) => p.active !== false && p.handoff.toLowerCase().startsWith(`${stage.toLowerCase()} to `))
+    .map(
+      (p) =>
+        `${p.handoff} (SLA_Policy.${p.name}): contact within ${p.contactWithinHours} and qualify within ${p.qualifyWithinHours} business hours on ${p.businessCalendar}; escalates to the ${p.escalateTo === 'Queue' ? `queue ${val(p.escalationQueue)}` : 'owner’s manager'}${p.autoRecycleReason ? `, recycled as "${p.autoRecycleReason}" when qualifying is late` : ''}`,
+    )
+    .join('; ');
+}
+
+/**
+ * Entry and exit criteria and the owner of each lifecycle stage, read from the config records: the MQL thresholds
+ * and negative gate (Scoring_Setting), the hand-off policies (SLA_Policy.Handoff__c "X to Y"), the routing rules
+ * that pick the owner (Routing_Rule), the won stage (Stage_Policy), the recycle reasons and advocacy signals.
+ */
+export function stageCriteria(
+  c: RevOpsConfig,
+): { stage: string; entry: string; exit: string; owner: string }[] {
+  const s = c.scoringSettings;
+  const gate = s.mqlMaxNegative ? ` and Negative_Score__c < ${s.mqlMaxNegative}` : '';
+  const mql = `Fit_Score__c ≥ ${s.mqlFitThreshold} and Engagement_Score__c ≥ ${s.mqlEngagementThreshold}${gate} (Scoring_Setting.Default)`;
+  const routing = c.routingRules
+    .filter((r) => r.active !== false)
+    .map((r) => `${r.name} (${r.method})`)
+    .join(', ');
+  const routed = routing
+    ? `the rep the routing rules assign, in priority order: ${routing}`
+    : 'no active Routing_Rule';
+  const won =
+    c.stagePolicies
+      .filter((p) => p.isWon)
+      .map((p) => p.stage)
+      .join(' or ') || '(no won Stage_Policy)';
+  const open = c.stagePolicies.filter((p) => !p.isClosed).map((p) => p.stage);
+  const handoff = (stage: string, fallback: string) => handoffFrom(c, stage) || fallback;
+  return [
+    {
+      stage: 'Subscriber',
+      entry: 'opted in to content; scores below the MQL rule',
+      exit: `MQL when ${mql}`,
+      owner: 'no rep: not routed before MQL',
+    },
+    {
+      stage: 'Lead',
+      entry: `created with a buying signal, or recycled with Recycle_Reason__c (${RECYCLE_REASONS.join(', ')})`,
+      exit: `MQL when ${mql}; a recycled lead needs engagement since the recycle`,
+      owner: `no SLA yet; ${routed}`,
+    },
+    {
+      stage: 'MQL',
+      entry: mql,
+      exit: `SQL when sales accepts it; back to Lead when recycled`,
+      owner: `${routed}. ${handoff('MQL', 'No hand-off SLA_Policy starts at MQL.')}`,
+    },
+    {
+      stage: 'SQL',
+      entry: 'sales accepted the MQL (within the MQL hand-off window above)',
+      exit: `Opportunity when the lead converts to an opportunity in ${open[0] ?? 'its first stage'}`,
+      owner: handoff('SQL', 'the accepting rep (no hand-off SLA_Policy starts at SQL)'),
+    },
+    {
+      stage: 'Opportunity',
+      entry: `an open opportunity (${open.join(', ')}; Stage_Policy order)`,
+      exit: `Customer when a deal reaches ${won}`,
+      owner: 'the opportunity owner',
+    },
+    {
+      stage: 'Customer',
+      entry: `a deal of the account reached ${won}`,
+      exit: `Evangelist on NPS ≥ ${EVANGELIST_MIN_NPS} or an advocacy signal (${ADVOCACY_SIGNALS.join(', ')})`,
+      owner: handoff('Closed Won', 'the account owner (no hand-off SLA_Policy starts at Closed Won)'),
+    },
+    {
+      stage: 'Evangelist',
+      entry: `NPS ≥ ${EVANGELIST_MIN_NPS} or ${ADVOCACY_SIGNALS.join(' or ')}`,
+      exit: 'none (final stage)',
+      owner: handoff('Closed Won', 'the account owner'),
+    },
+  ].filter((r) => (LIFECYCLE_STAGES as readonly string[]).includes(r.stage));
+}
 
 function lifecycleDoc(c: RevOpsConfig): ReportDoc {
   const s = c.scoringSettings;
@@ -38,8 +115,8 @@ function lifecycleDoc(c: RevOpsConfig): ReportDoc {
         blocks: [
           {
             kind: 'table',
-            columns: ['order', 'stage', 'meaning'],
-            rows: LIFECYCLE_STAGES.map((st, i) => [i + 1, st, STAGE_MEANING[st] ?? '']),
+            columns: ['order', 'stage', 'entry criteria', 'exit criteria', 'owner'],
+            rows: stageCriteria(c).map((r, i) => [i + 1, r.stage, r.entry, r.exit, r.owner]),
           },
         ],
       },

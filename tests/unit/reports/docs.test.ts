@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../scripts/lib/config/index.ts';
-import { DOCUMENTS, generateDocs, syncDocs } from '../../../scripts/lib/reports/docs.ts';
+import { DOCUMENTS, generateDocs, stageCriteria, syncDocs } from '../../../scripts/lib/reports/docs.ts';
 
 const config = loadConfig('force-app');
 
@@ -25,6 +25,35 @@ describe('docs from config', () => {
       expect(files['routing-rules.md']).toContain(`| ${r.priority} | ${r.name} | ${r.method} |`);
     expect(files['metrics-dashboard-spec.md']).toContain('| Marketing | Lead → MQL |');
     expect(files['pipeline-configuration.html']).not.toMatch(/(src|href)="https?:/);
+  });
+
+  it('takes each lifecycle stage’s entry and exit criteria and owner from the config records', () => {
+    const changed = {
+      ...config,
+      scoringSettings: { ...config.scoringSettings, mqlFitThreshold: 55, mqlEngagementThreshold: 35 },
+      slaPolicies: config.slaPolicies.map((p) =>
+        p.handoff === 'MQL to SQL' ? { ...p, contactWithinHours: 2, autoRecycleReason: 'Bad Timing' } : p,
+      ),
+    };
+    const rows = stageCriteria(changed);
+    expect(rows.map((r) => r.stage)).toEqual([
+      'Subscriber',
+      'Lead',
+      'MQL',
+      'SQL',
+      'Opportunity',
+      'Customer',
+      'Evangelist',
+    ]);
+    const mql = rows.find((r) => r.stage === 'MQL')!;
+    expect(mql.entry).toMatch(/^Fit_Score__c ≥ 55 and Engagement_Score__c ≥ 35/);
+    expect(mql.owner).toContain('contact within 2 and qualify within');
+    expect(mql.owner).toContain('recycled as "Bad Timing"');
+    for (const r of config.routingRules.filter((x) => x.active !== false))
+      expect(mql.owner).toContain(r.name);
+    const lifecycle = generateDocs(changed)['lifecycle-stages.md'];
+    expect(lifecycle).toContain('| order | stage | entry criteria | exit criteria | owner |');
+    expect(lifecycle).toContain('Fit_Score__c ≥ 55');
   });
 
   it('--check reports the files that differ from the config and writes nothing; a normal run fixes them', () => {
