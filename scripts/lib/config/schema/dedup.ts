@@ -19,8 +19,7 @@ export const DEDUP_RULE: TypeDef = {
       kind: 'list',
       required: true,
       options: MATCH_KEYS,
-      message:
-        'Match_Keys__c must list keys separated by ";" from: email, email_domain, phone, company, name, website',
+      message: `Match_Keys__c must list keys separated by ";" from: ${MATCH_KEYS.join(', ')}`,
     },
     { api: 'Match_Threshold__c', key: 'matchThreshold', kind: 'number' },
     { api: 'Review_Threshold__c', key: 'reviewThreshold', kind: 'number' },
