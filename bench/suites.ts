@@ -36,6 +36,10 @@ export const suites: BenchSuite[] = [
     name,
     run: async () => (await import('./snapshot.ts')).runSnapshotBench(name),
   })),
+  {
+    name: 'engagement-import-1m',
+    run: async () => (await import('./engagementImport.ts')).benchEngagementImport(),
+  },
   ...['reports-dedup-quality', 'reports-dedup-1m', 'reports-metrics-1m', 'reports-backtest-1m'].map(
     (name) => ({
       name,
