@@ -4,14 +4,21 @@
 // of N leads spreads across reps exactly like N single calls would. An account owner gets a named-account lead
 // only when active, not out of office and under capacity; an inactive target user is passed over. Capacity
 // release (`releaseCapacity`) says how lead updates move the reps' open-lead counts.
-import { indexAccounts, matchLeadToAccounts, type AccountCandidate, type AccountMatch } from './match.ts';
+import {
+  indexAccounts,
+  matchLeadToAccounts,
+  type AccountCandidate,
+  type AccountIndex,
+  type AccountMatch,
+} from './match.ts';
 import {
   RuleInputError,
+  evaluateCondition,
   isBlank,
-  matchesCriteria,
   parseCriteria,
   parseInstant,
   type Criterion,
+  type FieldValue,
   type SRecord,
 } from './types.ts';
 
@@ -216,6 +223,11 @@ export interface RouterSetup {
 export interface RouterCall {
   leads: SRecord[];
   accounts: AccountCandidate[];
+  /**
+   * The accounts to match leads against, already indexed (indexAccounts, or an index the caller keeps current);
+   * without it `accounts` is indexed per call. `accounts` still resolves a lead's preset Matched_Account__c.
+   */
+  accountIndex?: AccountIndex;
   /** Round-robin state, updated in place (the result's `pointers` is this object). */
   pointers: PointerState;
   now: string;
@@ -227,10 +239,31 @@ export type Router = (call: RouterCall) => RouteResult;
 interface CallContext {
   now: number;
   openLeads: Record<string, number>;
-  accountIndex: ReturnType<typeof indexAccounts>;
-  accountsById: Map<string, AccountCandidate>;
+  accountIndex: AccountIndex;
+  accounts: AccountCandidate[];
+  /** Accounts by Id, built when a lead first carries a Matched_Account__c. */
+  accountsById: Map<string, AccountCandidate> | null;
   pointers: PointerState;
+  /** What does not change within a call, per availability row (by its place in the userId order): see repFacts. */
+  repFacts: Array<RepFacts | undefined>;
 }
+
+/** A row's checks that hold for a whole call: inactive or out of office, zero weight, its skills in lower case. */
+interface RepFacts {
+  head: 'inactive' | 'out_of_office' | null;
+  zeroWeight: boolean;
+  languages: Set<string> | null;
+  productLines: Set<string> | null;
+}
+
+/** A criterion with its results by field value (evaluateCondition is pure; Country and the like take few values). */
+interface PreparedCriterion extends Criterion {
+  memo: Map<FieldValue | undefined, boolean>;
+}
+
+const CRITERIA_MEMO_LIMIT = 4096;
+const NO_REPS: Rep[] = [];
+const NO_INDEXES: number[] = [];
 
 /**
  * Prepares routing once for many calls: rules sorted and their criteria parsed, pools built (reps by userId),
@@ -239,20 +272,26 @@ interface CallContext {
  */
 export function prepareRouter(setup: RouterSetup): Router {
   const rules = sortRules(setup.rules);
-  const criteria = new Map<string, Criterion[]>();
+  const names = new Set<string>();
+  const criteria: PreparedCriterion[][] = [];
   for (const r of rules) {
-    if (criteria.has(r.name))
+    if (names.has(r.name))
       throw new RuleInputError(`two active routing rules are named ${r.name}; names must be unique`);
-    criteria.set(r.name, parseCriteria(r.criteria));
+    names.add(r.name);
+    criteria.push(parseCriteria(r.criteria).map((c) => ({ ...c, memo: new Map() })));
   }
   const sortedReps = [...setup.reps].sort((a, b) => byId(a.userId, b.userId));
   const pools = new Map<string, Rep[]>();
+  const poolIndexes = new Map<string, number[]>();
   const rowsByUser = new Map<string, Rep[]>();
-  for (const rep of sortedReps) {
+  sortedReps.forEach((rep, i) => {
     const pool = pools.get(rep.pool) ?? [];
     pool.push(rep);
     pools.set(rep.pool, pool);
-  }
+    const indexes = poolIndexes.get(rep.pool) ?? [];
+    indexes.push(i);
+    poolIndexes.set(rep.pool, indexes);
+  });
   for (const rep of setup.reps) {
     const rows = rowsByUser.get(rep.userId) ?? [];
     rows.push(rep);
@@ -278,6 +317,7 @@ export function prepareRouter(setup: RouterSetup): Router {
     rules,
     criteria,
     pools,
+    poolIndexes,
     rowsByUser,
     inactiveUsers,
     fallback,
@@ -294,9 +334,11 @@ export function prepareRouter(setup: RouterSetup): Router {
     const ctx: CallContext = {
       now: parseInstant(call.now, 'now'),
       openLeads,
-      accountIndex: indexAccounts(call.accounts),
-      accountsById: new Map(call.accounts.map((a) => [a.id, a])),
+      accountIndex: call.accountIndex ?? indexAccounts(call.accounts),
+      accounts: call.accounts,
+      accountsById: null,
       pointers: call.pointers,
+      repFacts: new Array<RepFacts | undefined>(sortedReps.length),
     };
     const assignments: Assignment[] = new Array(call.leads.length);
     const ownerCounts: Record<string, number> = {};
@@ -313,8 +355,11 @@ export function prepareRouter(setup: RouterSetup): Router {
 
 interface Prepared {
   rules: RoutingRule[];
-  criteria: Map<string, Criterion[]>;
+  /** Each rule's parsed criteria, in rule order. */
+  criteria: PreparedCriterion[][];
   pools: Map<string, Rep[]>;
+  /** Each pool's rows as places in the userId order of all rows (CallContext.repFacts). */
+  poolIndexes: Map<string, number[]>;
   rowsByUser: Map<string, Rep[]>;
   inactiveUsers: Set<string>;
   fallback: string;
@@ -324,15 +369,62 @@ interface Prepared {
   full: boolean;
 }
 
-/** skipReason with the prepared out-of-office instants. */
-function repSkip(
-  p: Prepared,
-  rep: Rep,
-  openLeads: number,
-  now: number,
-  skill: SkillNeed | null,
-): SkipReason | null {
-  return skipWith(rep, p.outUntil, openLeads, now, skill);
+/** The row's checks that hold for the whole call, made when the call first looks at the row. */
+function repFacts(p: Prepared, ctx: CallContext, place: number, rep: Rep): RepFacts {
+  let f = ctx.repFacts[place];
+  if (f === undefined) {
+    let head: RepFacts['head'] = null;
+    if (rep.active === false) head = 'inactive';
+    else {
+      const ooo = p.outUntil(rep);
+      if (ooo !== null && ooo > ctx.now) head = 'out_of_office';
+    }
+    f = { head, zeroWeight: (rep.weight ?? 1) <= 0, languages: null, productLines: null };
+    ctx.repFacts[place] = f;
+  }
+  return f;
+}
+
+const lowerSet = (list: string[] | undefined): Set<string> =>
+  new Set((list ?? []).map((x) => x.toLowerCase()));
+
+/** A Skill rule's need, lowered when a rep's skills are first compared (as skipReason lowers it per rep). */
+interface LeadSkill extends SkillNeed {
+  languageLower: string | null;
+  productLineLower: string | null;
+}
+
+/** skipReason (same checks, same order) with the row's per-call facts. */
+function repSkip(f: RepFacts, rep: Rep, openLeads: number, skill: LeadSkill | null): SkipReason | null {
+  if (f.head) return f.head;
+  if (rep.capacity !== null && rep.capacity !== undefined && openLeads >= rep.capacity) return 'at_capacity';
+  if (f.zeroWeight) return 'zero_weight';
+  if (skill) {
+    if (skill.language) {
+      skill.languageLower ??= skill.language.toLowerCase();
+      if (!(f.languages ??= lowerSet(rep.languages)).has(skill.languageLower)) return 'skill_mismatch';
+    }
+    if (skill.productLine) {
+      skill.productLineLower ??= skill.productLine.toLowerCase();
+      if (!(f.productLines ??= lowerSet(rep.productLines)).has(skill.productLineLower))
+        return 'skill_mismatch';
+    }
+  }
+  return null;
+}
+
+/** matchesCriteria on the lead as routing sees it (Matched_Account__c set to the matched account, if any). */
+function criteriaMet(list: PreparedCriterion[], lead: SRecord, matchedAccountId: string | null): boolean {
+  for (const c of list) {
+    const v = matchedAccountId && c.field === 'Matched_Account__c' ? matchedAccountId : lead[c.field];
+    let hit = c.memo.get(v);
+    if (hit === undefined) {
+      hit = evaluateCondition(v, c.operator, c.value);
+      if (c.memo.size < CRITERIA_MEMO_LIMIT) c.memo.set(v, hit);
+    }
+    if (!hit) return false;
+  }
+  return true;
 }
 
 /** ownerUnavailable with the prepared rows per user. */
@@ -373,7 +465,9 @@ function pickWeightedSorted(eligible: Rep[], state: Record<string, number>): Rep
 /** The lead's account matches: the account already on the lead (Matched_Account__c), else the computed best. */
 function accountMatchesOf(lead: SRecord, ctx: CallContext): AccountMatch[] {
   const preset =
-    typeof lead.Matched_Account__c === 'string' ? ctx.accountsById.get(lead.Matched_Account__c) : undefined;
+    typeof lead.Matched_Account__c === 'string'
+      ? (ctx.accountsById ??= new Map(ctx.accounts.map((a) => [a.id, a]))).get(lead.Matched_Account__c)
+      : undefined;
   return preset
     ? [{ accountId: preset.id, ownerId: preset.ownerId, score: 0, reasons: ['Matched_Account__c'] }]
     : matchLeadToAccounts(
@@ -384,19 +478,18 @@ function accountMatchesOf(lead: SRecord, ctx: CallContext): AccountMatch[] {
 
 /** Routes one lead: the first rule that assigns it, else the fallback owner. */
 function routeOne(p: Prepared, lead: SRecord, i: number, ctx: CallContext): Assignment {
+  const accountMatches = accountMatchesOf(lead, ctx);
   const trace: RoutingTrace = {
     rulesTried: [],
     pool: null,
     pointerBefore: null,
     pointerAfter: null,
-    accountMatches: [],
+    accountMatches: accountMatches.map(({ accountId, score, reasons }) => ({
+      accountId,
+      score,
+      reasons,
+    })),
   };
-  const accountMatches = accountMatchesOf(lead, ctx);
-  trace.accountMatches = accountMatches.map(({ accountId, score, reasons }) => ({
-    accountId,
-    score,
-    reasons,
-  }));
   const matchedAccountId = accountMatches.length ? accountMatches[0].accountId : null;
   const a: Assignment = {
     leadId: String(lead.Id ?? `#${i}`),
@@ -409,62 +502,79 @@ function routeOne(p: Prepared, lead: SRecord, i: number, ctx: CallContext): Assi
     candidates: [],
     trace,
   };
-  const done = (rule: RoutingRule, ownerId: string, ownerType: 'User' | 'Queue', fallbackUsed: boolean) => {
-    a.ownerId = ownerId;
-    a.ownerType = ownerType;
-    a.rule = rule.name;
-    a.method = rule.method;
-    a.fallbackUsed = fallbackUsed;
-    return a;
-  };
-  const tried = (rule: string, matched: boolean, note: string) =>
-    trace.rulesTried.push({ rule, matched, note });
   // Criteria see the match the way the org does, where routing sets Matched_Account__c first.
-  const view: SRecord = matchedAccountId ? { ...lead, Matched_Account__c: matchedAccountId } : lead;
-
-  for (const rule of p.rules) {
-    if (!matchesCriteria(view, p.criteria.get(rule.name) ?? [])) {
-      tried(rule.name, false, `criteria not met: ${rule.criteria}`);
+  for (let r = 0; r < p.rules.length; r++) {
+    const rule = p.rules[r];
+    if (!criteriaMet(p.criteria[r], lead, matchedAccountId)) {
+      tried(trace, rule.name, false, `criteria not met: ${rule.criteria}`);
       continue;
     }
     if (rule.method === 'Account-Based') {
       if (!matchedAccountId) {
-        tried(rule.name, false, 'no matching account');
+        tried(trace, rule.name, false, 'no matching account');
         continue;
       }
       const m = accountMatches[0];
       const tie = accountMatches.length > 1 ? ` (best of ${accountMatches.length} matching accounts)` : '';
       const unavailable = ownerOut(p, m.ownerId, ctx.openLeads[m.ownerId], ctx.now);
       if (unavailable) {
-        tried(rule.name, false, `account ${m.accountId}: owner ${m.ownerId} is ${unavailable}; next rule`);
+        tried(
+          trace,
+          rule.name,
+          false,
+          `account ${m.accountId}: owner ${m.ownerId} is ${unavailable}; next rule`,
+        );
         continue;
       }
-      tried(rule.name, true, `account ${m.accountId}: ${m.reasons.join(', ')}${tie}`);
-      return done(rule, m.ownerId, 'User', false);
+      tried(trace, rule.name, true, `account ${m.accountId}: ${m.reasons.join(', ')}${tie}`);
+      return settle(a, rule, m.ownerId, 'User', false);
     }
     if (rule.targetUser && p.inactiveUsers.has(rule.targetUser)) {
-      tried(rule.name, false, `target user ${rule.targetUser} is inactive; next rule`);
+      tried(trace, rule.name, false, `target user ${rule.targetUser} is inactive; next rule`);
       continue;
     }
     if (rule.targetUser) {
-      tried(rule.name, true, `target user ${rule.targetUser}`);
-      return done(rule, rule.targetUser, 'User', false);
+      tried(trace, rule.name, true, `target user ${rule.targetUser}`);
+      return settle(a, rule, rule.targetUser, 'User', false);
     }
     if (rule.targetPool) {
       if (routeToPool(p, rule, lead, a, ctx)) return a;
       continue;
     }
     if (rule.targetQueue) {
-      tried(rule.name, true, `queue ${rule.targetQueue}`);
-      return done(rule, rule.targetQueue, 'Queue', false);
+      tried(trace, rule.name, true, `queue ${rule.targetQueue}`);
+      return settle(a, rule, rule.targetQueue, 'Queue', false);
     }
     throw new RuleInputError(
       `Routing rule ${rule.name}: set Target_User__c, Target_Pool__c or Target_Queue__c (method ${rule.method})`,
     );
   }
-  tried('(fallback)', true, `no rule assigned the lead; fallback ${p.fallback}`);
+  tried(trace, '(fallback)', true, `no rule assigned the lead; fallback ${p.fallback}`);
   return a;
 }
+
+function tried(trace: RoutingTrace, rule: string, matched: boolean, note: string): void {
+  trace.rulesTried.push({ rule, matched, note });
+}
+
+/** The assignment made by `rule`. */
+function settle(
+  a: Assignment,
+  rule: RoutingRule,
+  ownerId: string,
+  ownerType: 'User' | 'Queue',
+  fallbackUsed: boolean,
+): Assignment {
+  a.ownerId = ownerId;
+  a.ownerType = ownerType;
+  a.rule = rule.name;
+  a.method = rule.method;
+  a.fallbackUsed = fallbackUsed;
+  return a;
+}
+
+/** The eligible rows of the pool being routed (reused lead to lead: no array per lead). */
+const eligibleScratch: Rep[] = [];
 
 /**
  * A pool rule: smooth weighted round-robin over the pool's eligible reps, else the rule's queue, else its fallback
@@ -479,19 +589,23 @@ function routeToPool(
 ): boolean {
   const pool = rule.targetPool!;
   const trace = a.trace;
-  const skill: SkillNeed | null =
+  const skill: LeadSkill | null =
     rule.method === 'Skill'
       ? {
           language: (lead.Preferred_Language__c as string | null | undefined) || null,
           productLine: (lead.Product_Interest__c as string | null | undefined) || null,
+          languageLower: null,
+          productLineLower: null,
         }
       : null;
-  const poolReps = p.pools.get(pool) ?? [];
+  const poolReps = p.pools.get(pool) ?? NO_REPS;
+  const places = p.poolIndexes.get(pool) ?? NO_INDEXES;
   const candidates: Candidate[] = [];
-  const eligible: Rep[] = [];
+  const eligible = eligibleScratch;
+  eligible.length = 0;
   for (let k = 0; k < poolReps.length; k++) {
     const r = poolReps[k];
-    const skippedReason = repSkip(p, r, ctx.openLeads[r.userId], ctx.now, skill);
+    const skippedReason = repSkip(repFacts(p, ctx, places[k], r), r, ctx.openLeads[r.userId], skill);
     if (k < p.keep) candidates.push({ userId: r.userId, name: r.name, skippedReason });
     if (skippedReason === null) eligible.push(r);
   }
@@ -499,37 +613,33 @@ function routeToPool(
   const state = (ctx.pointers[pool] ??= {});
   const before = p.full ? { ...state } : null;
   const chosen = pickWeightedSorted(eligible, state);
-  const assign = (ownerId: string, ownerType: 'User' | 'Queue', fallbackUsed: boolean, note: string) => {
-    trace.rulesTried.push({ rule: rule.name, matched: true, note });
-    a.ownerId = ownerId;
-    a.ownerType = ownerType;
-    a.rule = rule.name;
-    a.method = rule.method;
-    a.fallbackUsed = fallbackUsed;
-    return true;
-  };
+  const eligibleCount = eligible.length;
+  eligible.length = 0;
   if (chosen) {
     trace.pool = pool;
     trace.pointerBefore = before;
     trace.pointerAfter = p.full ? { ...state } : null;
-    return assign(
-      chosen.userId,
-      'User',
-      false,
-      `pool ${pool}: ${eligible.length} of ${poolReps.length} reps eligible, chose ${chosen.userId}`,
+    tried(
+      trace,
+      rule.name,
+      true,
+      `pool ${pool}: ${eligibleCount} of ${poolReps.length} reps eligible, chose ${chosen.userId}`,
     );
+    settle(a, rule, chosen.userId, 'User', false);
+    return true;
   }
   const why = poolReps.length === 0 ? 'pool is empty' : 'no rep eligible';
-  if (rule.targetQueue)
-    return assign(rule.targetQueue, 'Queue', false, `pool ${pool}: ${why}; queue ${rule.targetQueue}`);
-  if (rule.fallbackOwner)
-    return assign(
-      rule.fallbackOwner,
-      'Queue',
-      true,
-      `pool ${pool}: ${why}; rule fallback ${rule.fallbackOwner}`,
-    );
-  trace.rulesTried.push({ rule: rule.name, matched: false, note: `pool ${pool}: ${why}; next rule` });
+  if (rule.targetQueue) {
+    tried(trace, rule.name, true, `pool ${pool}: ${why}; queue ${rule.targetQueue}`);
+    settle(a, rule, rule.targetQueue, 'Queue', false);
+    return true;
+  }
+  if (rule.fallbackOwner) {
+    tried(trace, rule.name, true, `pool ${pool}: ${why}; rule fallback ${rule.fallbackOwner}`);
+    settle(a, rule, rule.fallbackOwner, 'Queue', true);
+    return true;
+  }
+  tried(trace, rule.name, false, `pool ${pool}: ${why}; next rule`);
   return false;
 }
 

@@ -47,12 +47,14 @@ const QUOTE = 34;
 const NEWLINE = 10;
 const RETURN = 13;
 const NEEDS_QUOTES = /[",\n\r]/;
+/** From this length on a value is copied by Buffer.write (native UTF-8) rather than character by character. */
+const LONG = 48;
 
 /** The statement writing a non-blank value `v` of each column kind. */
 const PUT: Record<CsvColumn, string> = {
   TIMESTAMP: `if (typeof v === 'number') w.putDateTime(v); else w.put(String(v), false);`,
   DATE: `w.put(typeof v === 'number' ? f.isoDate(v) : String(v), false);`,
-  DOUBLE: `w.put('' + v, false);`,
+  DOUBLE: `if (typeof v === 'number' && (v | 0) === v) w.putInt(v); else w.put('' + v, false);`,
   BOOLEAN: `w.put('' + v, false);`,
   VARCHAR: `w.put(typeof v === 'string' ? v : String(v), true);`,
 };
@@ -147,6 +149,12 @@ export class CsvWriter {
   put(s: string, text: boolean): void {
     if (text && this.quoteAllText) return this.putQuoted(s);
     const n = s.length;
+    if (n >= LONG) {
+      if (text && NEEDS_QUOTES.test(s)) return this.putQuoted(s);
+      this.reserve(n * 3);
+      this.used += this.buf.write(s, this.used);
+      return;
+    }
     this.reserve(n * 3);
     const buf = this.buf;
     let pos = this.used;
@@ -171,6 +179,12 @@ export class CsvWriter {
     const buf = this.buf;
     let pos = this.used;
     buf[pos++] = QUOTE;
+    if (n >= LONG) {
+      pos += buf.write(s.includes('"') ? s.replaceAll('"', '""') : s, pos);
+      buf[pos++] = QUOTE;
+      this.used = pos;
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c >= 128) {
@@ -190,6 +204,24 @@ export class CsvWriter {
       this.flush();
       if (bytes > this.buf.length) this.buf = Buffer.allocUnsafe(bytes);
     }
+  }
+
+  /** A 32-bit integer's decimal digits (what '' + v gives) without building the string. */
+  putInt(v: number): void {
+    this.reserve(11);
+    const buf = this.buf;
+    let pos = this.used;
+    let x = v;
+    if (x < 0) {
+      buf[pos++] = 45; // -
+      x = -x;
+    }
+    for (let t = x; t >= 10; t = Math.floor(t / 10)) pos++;
+    this.used = pos + 1;
+    do {
+      buf[pos--] = 48 + (x % 10);
+      x = Math.floor(x / 10);
+    } while (x > 0);
   }
 
   /** isoDateTime(ms) without building the string: the cached day, then the time's digits. */

@@ -9,6 +9,7 @@ import {
   normalizeCompany,
   websiteDomain,
   type AccountCandidate,
+  type AccountIndex,
 } from '../../rules/match.ts';
 import {
   prepareRouter,
@@ -76,9 +77,9 @@ export interface RoutingDesk {
   inactiveUsers: string[];
   pointers: PointerState;
   releases: Releases;
-  /** Accounts by website domain ('d:') and normalised name ('n:'), the keys lead-to-account matching compares. */
-  accounts: Map<string, AccountRow[]>;
-  candidates: WeakMap<AccountRow, AccountCandidate>;
+  /** Accounts by website domain and by normalised name, the keys lead-to-account matching compares. */
+  byDomain: Map<string, IndexedAccount[]>;
+  byName: Map<string, IndexedAccount[]>;
   /** UTC day whose PTO is on the rows. */
   ptoDay: number;
   /** Queue Ids by DeveloperName. */
@@ -94,8 +95,8 @@ export function newDesk(): RoutingDesk {
     inactiveUsers: [],
     pointers: {},
     releases: new Releases(),
-    accounts: new Map(),
-    candidates: new WeakMap(),
+    byDomain: new Map(),
+    byName: new Map(),
     ptoDay: -1,
     queues: new Map(),
     router: null,
@@ -108,48 +109,66 @@ export function addRep(s: DemoState, rep: Rep): void {
   if (rep.active === false) s.desk.inactiveUsers.push(rep.userId);
 }
 
-function indexKey(desk: RoutingDesk, key: string, a: AccountRow): void {
-  if (key.length <= 2) return;
-  const list = desk.accounts.get(key);
-  if (!list) desk.accounts.set(key, [a]);
+/** An account as routing sees it, from its CreatedDate on. */
+interface IndexedAccount {
+  createdDate: number;
+  candidate: AccountCandidate;
+}
+
+function indexKey(map: Map<string, IndexedAccount[]>, key: string, a: IndexedAccount): void {
+  if (key === '') return;
+  const list = map.get(key);
+  if (!list) map.set(key, [a]);
   else if (!list.includes(a)) list.push(a);
 }
 
-/** Makes an account visible to routing from its CreatedDate on. */
+/** Makes an account visible to routing from its CreatedDate on (its fields as routing reads them now). */
 export function indexAccount(s: DemoState, a: AccountRow): void {
-  indexKey(s.desk, 'd:' + websiteDomain(a.isSystemOfRecord ? `www.${a.domain}` : a.domain), a);
-  indexKey(s.desk, 'n:' + normalizeCompany(a.name), a);
-}
-
-function candidateOf(desk: RoutingDesk, a: AccountRow): AccountCandidate {
-  let c = desk.candidates.get(a);
-  if (!c) {
-    c = {
+  const website = a.isSystemOfRecord ? `www.${a.domain}` : a.domain;
+  const indexed: IndexedAccount = {
+    createdDate: a.createdDate,
+    candidate: {
       id: a.id,
       name: a.name,
-      website: a.isSystemOfRecord ? `www.${a.domain}` : a.domain,
+      website,
       ownerId: a.ownerId,
       isSystemOfRecord: a.isSystemOfRecord,
       territory: a.territory,
-    };
-    desk.candidates.set(a, c);
-  }
-  return c;
+    },
+  };
+  indexKey(s.desk.byDomain, websiteDomain(website), indexed);
+  indexKey(s.desk.byName, normalizeCompany(a.name), indexed);
 }
 
-/** The accounts that exist at `now` and share a key with one of the leads (the org reads them by key). */
-function candidatesFor(desk: RoutingDesk, leads: SRecord[], now: number): AccountCandidate[] {
-  const out = new Set<AccountCandidate>();
+/** The accounts under `key` that exist at `now`, into the chunk's index (once per key). */
+function indexLive(
+  into: Map<string, AccountCandidate[]>,
+  from: Map<string, IndexedAccount[]>,
+  key: string,
+  now: number,
+): void {
+  if (key === '') return;
+  const list = from.get(key);
+  if (!list || into.has(key)) return; // no account under the key: matching finds none either way
+  const live: AccountCandidate[] = [];
+  for (const a of list) if (a.createdDate <= now) live.push(a.candidate);
+  into.set(key, live);
+}
+
+/**
+ * The account index a chunk's leads are matched against: for each key a lead of the chunk looks up (company
+ * e-mail domain, website domain, normalised company), the accounts under it that exist at `now` (the org reads
+ * them by key), as indexAccounts would index those accounts.
+ */
+function chunkIndex(desk: RoutingDesk, leads: SRecord[], now: number): AccountIndex {
+  const byDomain = new Map<string, AccountCandidate[]>();
+  const byName = new Map<string, AccountCandidate[]>();
   for (const lead of leads) {
-    for (const key of [
-      'd:' + companyEmailDomain(lead.Email),
-      'd:' + websiteDomain(lead.Website),
-      'n:' + normalizeCompany(lead.Company),
-    ]) {
-      for (const a of desk.accounts.get(key) ?? []) if (a.createdDate <= now) out.add(candidateOf(desk, a));
-    }
+    indexLive(byDomain, desk.byDomain, companyEmailDomain(lead.Email), now);
+    indexLive(byDomain, desk.byDomain, websiteDomain(lead.Website), now);
+    indexLive(byName, desk.byName, normalizeCompany(lead.Company), now);
   }
-  return [...out];
+  return { byDomain, byName };
 }
 
 /** A lead that takes its owner's capacity until `at` (converted, recycled, closed or nurtured then). */
@@ -185,7 +204,8 @@ export function routeChunk(s: DemoState, leads: SRecord[], now: number): Assignm
   });
   const result = desk.router({
     leads,
-    accounts: candidatesFor(desk, leads, now),
+    accounts: [], // the demo's leads carry no Matched_Account__c when they are routed
+    accountIndex: chunkIndex(desk, leads, now),
     pointers: desk.pointers,
     now: new Date(now).toISOString(),
   });
