@@ -20,6 +20,7 @@ import { dedupRuleFor, reportConfig } from '../lib/reports/config.ts';
 import { defaultCountry, mappingFrom } from '../lib/reports/mapping.ts';
 import { renderTerminal } from '../lib/render/terminal.ts';
 import { applyMerges, undoMerges } from '../lib/reports/dedup/apply.ts';
+import { readReview, reviewSummary, type ReviewPlan } from '../lib/reports/dedup/review.ts';
 import {
   configFlag,
   csvFlag,
@@ -50,7 +51,11 @@ function salesforceObject(object: string | undefined, fromExport: boolean): SfOb
   );
 }
 
-type DedupJson = ReturnType<typeof toJson> & { apply?: Awaited<ReturnType<typeof applyMerges>> };
+type DedupJson = ReturnType<typeof toJson> & {
+  apply?: Awaited<ReturnType<typeof applyMerges>>;
+  /** --from-review: what the sheet decided, by cluster label. */
+  review?: Pick<ReviewPlan, 'file' | 'merge' | 'keptApart' | 'undecided'>;
+};
 
 export default class Dedup extends RevopsCommand<DedupJson> {
   public static readonly summary = messages.getMessage('summary');
@@ -86,6 +91,13 @@ export default class Dedup extends RevopsCommand<DedupJson> {
     csv: csvFlag(),
     'instance-url': instanceUrlFlag(),
     apply: Flags.boolean({ summary: messages.getMessage('flags.apply.summary') }),
+    'from-review': Flags.string({
+      summary: messages.getMessage('flags.from-review.summary'),
+      description: messages.getMessage('flags.from-review.description'),
+      helpValue: '<file>',
+      dependsOn: ['apply'],
+      exclusive: ['snapshot', 'from-export', 'review-csv', 'html'],
+    }),
     execute: Flags.boolean({ summary: messages.getMessage('flags.execute.summary'), dependsOn: ['apply'] }),
     'target-org': targetOrgFlag(),
     log: Flags.string({ summary: messages.getMessage('flags.log.summary'), helpValue: '<file>' }),
@@ -93,6 +105,7 @@ export default class Dedup extends RevopsCommand<DedupJson> {
 
   public async run(): Promise<DedupJson> {
     const { flags } = await this.parse(Dedup);
+    if (flags['from-review']) return this.applyReview(flags['from-review'], flags);
     const exportPath = flags['from-export'];
     const object = flags.object ?? (exportPath ? 'records' : 'Lead');
     let result: DedupResult;
@@ -152,6 +165,36 @@ export default class Dedup extends RevopsCommand<DedupJson> {
       result: { ...toJson(result), apply: plan },
       human: human + '\n' + plan.summary,
       exitCode: plan.exitCode,
+    });
+  }
+
+  /** --apply --from-review FILE: merges the clusters the edited review sheet accepts, through applyMerges. */
+  private async applyReview(
+    file: string,
+    flags: { object?: string; execute: boolean; 'target-org'?: string; log?: string },
+  ): Promise<DedupJson> {
+    const plan = readReview(file, flags.object);
+    const org = this.orgOrDefault(
+      flags['target-org'],
+      'revops dedup --apply --from-review FILE -o my-sandbox',
+    );
+    // the default log sits beside the sheet, so a rerun of the same sheet resumes instead of merging again
+    const applied = await applyMerges({
+      result: plan.result,
+      org,
+      execute: flags.execute,
+      log: flags.log ?? file.replace(/\.csv$/i, '') + '.merge.jsonl',
+      progress: this.progress_,
+    });
+    const { file: sheet, merge, keptApart, undecided } = plan;
+    return this.finish({
+      result: {
+        ...toJson(plan.result),
+        apply: applied,
+        review: { file: sheet, merge, keptApart, undecided },
+      },
+      human: reviewSummary(plan) + '\n' + applied.summary,
+      exitCode: applied.exitCode,
     });
   }
 }

@@ -263,7 +263,7 @@ describe('dedup on a snapshot', () => {
   it('writes a review CSV with one row per record, the proposed winner and the merged values', () => {
     const csv = reviewCsv(r).trim().split('\n');
     expect(csv[0]).toBe(
-      'cluster,decision,record_id,proposed_winner,confidence,reasons,FirstName,LastName,Email,Phone,Company,Website,Title',
+      'cluster,decision,record_id,proposed_winner,confidence,reasons,survivor_id,FirstName,LastName,Email,Phone,Company,Website,Title',
     );
     expect(csv[1]).toMatch(/^C1,merge,00Q1,yes,/);
     expect(csv.find((l) => l.startsWith('C1,merge,(merged)'))).toContain('VP Sales');

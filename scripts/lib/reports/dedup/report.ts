@@ -20,6 +20,7 @@ import {
   type DedupOptions,
 } from './source.ts';
 import type { ReportDoc } from '../../render/doc.ts';
+import { REVIEW_COLUMNS } from './review.ts';
 import { notAvailableSections, snapshotCoverage, type NotAvailable } from '../coverage.ts';
 
 export { THREADED_FROM_ROWS, type DedupOptions } from './source.ts';
@@ -232,11 +233,13 @@ const csvCell = (v: FieldValue | undefined): string => {
 
 /**
  * The weekly review sheet: one row per record of each cluster (decision "merge") and of each review pair
- * (decision "review"), the proposed winner flagged, confidence = pair/cluster score, then the fields; each
- * merge cluster ends with a "(merged)" row holding the winning value per field.
+ * (decision "review"), the proposed winner flagged, confidence = pair/cluster score, an empty survivor_id, then
+ * the fields; each merge cluster ends with a "(merged)" row holding the winning value per field. The reviewer
+ * edits decision (merge / keep apart / change survivor with survivor_id) and applies the sheet with
+ * `dedup --apply --from-review` (review.ts).
  */
 export function reviewCsv(r: DedupResult): string {
-  const head = ['cluster', 'decision', 'record_id', 'proposed_winner', 'confidence', 'reasons', ...r.fields];
+  const head = [...REVIEW_COLUMNS, ...r.fields];
   const lines = [head.join(',')];
   r.clusters.forEach((c, i) => {
     const id = `C${i + 1}`;
@@ -249,6 +252,7 @@ export function reviewCsv(r: DedupResult): string {
           m === c.survivorId ? 'yes' : 'no',
           c.score,
           c.reasons.join('; '),
+          '',
           ...r.fields.map((f) => r.values[m]?.[f]),
         ]
           .map(csvCell)
@@ -263,6 +267,7 @@ export function reviewCsv(r: DedupResult): string {
         '',
         c.score,
         'winning value per field',
+        '',
         ...r.fields.map((f) => c.winners[f]?.value),
       ]
         .map(csvCell)
@@ -279,6 +284,7 @@ export function reviewCsv(r: DedupResult): string {
           m === p.ids[0] ? 'yes' : 'no',
           p.score,
           p.reasons.join('; '),
+          '',
           ...r.fields.map((f) => r.values[m]?.[f]),
         ]
           .map(csvCell)
