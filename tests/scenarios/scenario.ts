@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { NUMBER_TOLERANCE } from '../../scripts/lib/rules/vectors.ts';
 import { Engine } from '../../scripts/lib/engine/engine.ts';
+import { nextSlaAlarm } from '../../scripts/lib/engine/jobs.ts';
 import { validate } from './validation.ts';
 import { receiveWebhook } from '../../scripts/lib/engine/webhook.ts';
 import { SaveError, type EngineRecord } from '../../scripts/lib/engine/state.ts';
@@ -27,6 +28,8 @@ const Expect = z
     decisions: z.record(z.string(), z.array(z.string().nullable())).optional(),
     /** The step is refused: the error message contains this text, and nothing of the step is saved. */
     error: z.string().optional(),
+    /** When the SLA alarm is due: the earliest SLA_Next_Check__c of an open clock (null: no alarm pending). */
+    nextAlarm: z.string().nullable().optional(),
   })
   .strict();
 
@@ -61,6 +64,10 @@ const Step = z.discriminatedUnion('do', [
   z.object({ ...base, do: z.literal('reject'), ref: z.string(), reasonCode: z.string() }).strict(),
   z.object({ ...base, do: z.literal('decayJob') }).strict(),
   z.object({ ...base, do: z.literal('slaMonitor') }).strict(),
+  /** The SLA alarm fires: the monitor over the clocks whose SLA_Next_Check__c is due. */
+  z.object({ ...base, do: z.literal('slaAlarm') }).strict(),
+  /** A meeting (Event) is booked with the Lead/Contact, owned by `by` (default: the record's owner). */
+  z.object({ ...base, do: z.literal('meeting'), ref: z.string(), by: z.string().optional() }).strict(),
   z
     .object({
       ...base,
@@ -262,6 +269,12 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
       case 'slaMonitor':
         engine.runSlaMonitor();
         return;
+      case 'slaAlarm':
+        engine.runSlaAlarm();
+        return;
+      case 'meeting':
+        engine.bookMeeting(id(step.ref), step.by ? userId(step.by.replace(/^@/, '')) : undefined);
+        return;
       case 'convert': {
         const r = engine.convert(id(step.ref), {
           accountId: id(step.accountRef),
@@ -338,6 +351,11 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
       if (JSON.stringify(got) !== JSON.stringify(want)) {
         problems.push(`SLA events of ${ref}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
       }
+    }
+    if (x.nextAlarm !== undefined) {
+      const got = nextSlaAlarm(engine.state);
+      if (got !== x.nextAlarm)
+        problems.push(`next SLA alarm: expected ${JSON.stringify(x.nextAlarm)}, got ${JSON.stringify(got)}`);
     }
     for (const [ref, want] of Object.entries(x.decisions ?? {})) {
       const got = engine.state.decisions.filter((d) => d.leadId === id(ref)).map((d) => d.rule);

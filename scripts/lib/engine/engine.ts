@@ -8,7 +8,7 @@ import { loadConfig, type RevOpsConfig } from '../config/index.ts';
 import { APPROVAL_TIER_LENGTH, canCloseWon, evaluateDealDesk } from '../rules/dealdesk.ts';
 import { ADVOCACY_SIGNALS } from '../rules/lifecycle.ts';
 import { formatInstant, parseInstant } from '../rules/types.ts';
-import { runDecayJob, runSlaMonitor } from './jobs.ts';
+import { runDecayJob, runSlaAlarm, runSlaMonitor } from './jobs.ts';
 import {
   SaveError,
   newState,
@@ -18,7 +18,7 @@ import {
   type RepRow,
   type Validator,
 } from './state.ts';
-import { savePerson, type PersonObject } from './triggers.ts';
+import { handoffPolicy, savePerson, type PersonObject } from './triggers.ts';
 
 export interface EngineOptions {
   /** force-app root: config records and conversion mappings come from it. */
@@ -152,6 +152,23 @@ export class Engine {
 
   /** A task is logged on a Lead/Contact (TA_Task_FirstTouch): the owner's first touch stops the contact clock. */
   logTask(personId: string, ownerId?: string): void {
+    this.touch(personId, ownerId, 'Call');
+  }
+
+  /**
+   * A meeting (Event) is booked with a Lead/Contact (TA_Event_MeetingBooked): the owner's meeting is a first touch
+   * like a task; then an MQL moves to the MQL to SQL policy's Meeting_Advances_To__c (a logged lifecycle move).
+   */
+  bookMeeting(personId: string, ownerId?: string): void {
+    const obj = this.touch(personId, ownerId, 'Meeting');
+    const stage = handoffPolicy(this.state)?.meetingAdvancesTo ?? null;
+    const rec = this.state.records[obj].get(personId);
+    if (stage && rec?.Lifecycle_Stage__c === 'MQL')
+      savePerson(this.state, obj, personId, { Lifecycle_Stage__c: stage }, false);
+  }
+
+  /** SlaService.recordFirstTouch for a task or an event; returns the record's object. */
+  private touch(personId: string, ownerId: string | undefined, subject: string): PersonObject {
     const obj: PersonObject = this.state.records.Lead.has(personId) ? 'Lead' : 'Contact';
     const rec = this.state.records[obj].get(personId);
     if (!rec) throw new Error(`no Lead or Contact ${personId}`);
@@ -161,12 +178,12 @@ export class Engine {
       whoId: personId,
       ownerId: by,
       createdAt: this.state.now,
-      subject: 'Call',
+      subject,
     });
     // SlaService.recordFirstTouch: only the owner's touch on an open clock without a first touch counts
     if (rec.SLA_Clock__c !== 'Open' || rec.First_Touch_At__c || !rec.SLA_Contact_Due__c || !rec.MQL_Date__c)
-      return;
-    if (by !== rec.OwnerId || (obj === 'Lead' && rec.IsConverted === true)) return;
+      return obj;
+    if (by !== rec.OwnerId || (obj === 'Lead' && rec.IsConverted === true)) return obj;
     const touchAt = this.state.now;
     const start = parseInstant(String(rec.MQL_Date__c), 'MQL_Date__c');
     const kept = parseInstant(touchAt, 'touch') <= parseInstant(String(rec.SLA_Contact_Due__c), 'due');
@@ -185,6 +202,7 @@ export class Engine {
         escalatedTo: null,
       });
     }
+    return obj;
   }
 
   runDecayJob(): void {
@@ -193,6 +211,11 @@ export class Engine {
 
   runSlaMonitor(): void {
     runSlaMonitor(this.state);
+  }
+
+  /** The SLA alarm fires (SlaAlarmJob): the monitor over the clocks due now only. */
+  runSlaAlarm(): void {
+    runSlaAlarm(this.state);
   }
 
   /**

@@ -2,6 +2,7 @@
 // (EngagementDecayJob) and the SLA monitor (SlaMonitorJob). Both change records through the same trigger
 // chain as a user's edit would.
 import { evaluateSla, slaLeadOf } from '../rules/sla.ts';
+import { parseInstant } from '../rules/types.ts';
 import type { EngineState } from './state.ts';
 import { calendarOf, handoffPolicy, savePerson, type PersonObject } from './triggers.ts';
 
@@ -22,22 +23,53 @@ export function runDecayJob(state: EngineState): void {
  * recycles it with the policy's reason; a qualified record or a passed qualify window closes the clock.
  */
 export function runSlaMonitor(state: EngineState): void {
+  checkClocks(state, false);
+}
+
+/**
+ * SlaAlarmJob: the monitor over the clocks whose SLA_Next_Check__c is due (at or before `now`) only, what the
+ * one-off alarm scheduled for the earliest next check runs when it fires.
+ */
+export function runSlaAlarm(state: EngineState): void {
+  checkClocks(state, true);
+}
+
+/** The earliest SLA_Next_Check__c of an open clock: when the alarm is scheduled (null: none pending). */
+export function nextSlaAlarm(state: EngineState): string | null {
+  let best: string | null = null;
+  for (const obj of ['Lead', 'Contact'] as PersonObject[]) {
+    for (const r of state.records[obj].values()) {
+      const at = r.SLA_Next_Check__c as string | null | undefined;
+      if (r.SLA_Clock__c === 'Open' && r.IsConverted !== true && at && (best === null || at < best))
+        best = at;
+    }
+  }
+  return best;
+}
+
+function checkClocks(state: EngineState, dueOnly: boolean): void {
   const policy = handoffPolicy(state);
   if (!policy) return;
   const calendar = calendarOf(state, policy);
   for (const obj of ['Lead', 'Contact'] as PersonObject[]) {
     const open = [...state.records[obj].values()].filter(
-      (r) => r.SLA_Clock__c === 'Open' && r.IsConverted !== true,
+      (r) =>
+        r.SLA_Clock__c === 'Open' &&
+        r.IsConverted !== true &&
+        (!dueOnly ||
+          (typeof r.SLA_Next_Check__c === 'string' &&
+            parseInstant(r.SLA_Next_Check__c, 'SLA_Next_Check__c') <= parseInstant(state.now, 'now'))),
     );
     for (const rec of open) {
       const managerId = state.users.get(String(rec.OwnerId))?.managerId ?? null;
       const lead = slaLeadOf(rec, obj, managerId, state.now);
       if (!lead) {
-        savePerson(state, obj, rec.Id, { SLA_Clock__c: null }, false);
+        savePerson(state, obj, rec.Id, { SLA_Clock__c: null, SLA_Next_Check__c: null }, false);
         continue;
       }
       const r = evaluateSla({ policy, calendar, lead, touches: [], now: state.now });
       const change: Record<string, unknown> = {};
+      if (r.nextCheckAt !== (rec.SLA_Next_Check__c ?? null)) change.SLA_Next_Check__c = r.nextCheckAt;
       const log = (type: string, escalatedTo: string | null = null) =>
         state.slaEvents.push({ recordId: rec.Id, type, at: state.now, escalatedTo });
       if (r.status !== rec.SLA_Status__c) {

@@ -12,7 +12,7 @@ import {
   type LifecycleEvent,
   type LifecycleStage,
 } from '../rules/lifecycle.ts';
-import type { SlaPolicy } from '../rules/sla.ts';
+import { evaluateSla, type SlaPolicy } from '../rules/sla.ts';
 import { roundHalfUp } from '../rules/types.ts';
 import { SaveError, type EngineRecord, type EngineState, type RepRow, type SlaEventRow } from './state.ts';
 
@@ -223,6 +223,14 @@ function applySlaStart(
   const cal = calendarOf(state, policy);
   rec.SLA_Contact_Due__c = addBusinessHours(cal, mqlAt, policy.contactWithinHours);
   rec.SLA_Qualify_Due__c = addBusinessHours(cal, mqlAt, policy.qualifyWithinHours);
+  // the first check of the SLA alarm: the untouched clock's warning instant (SlaService.firstCheck)
+  rec.SLA_Next_Check__c = evaluateSla({
+    policy,
+    calendar: cal,
+    lead: { startedAt: mqlAt, ownerId: String(rec.OwnerId ?? '') },
+    touches: [],
+    now: mqlAt,
+  }).nextCheckAt;
   rec.SLA_Status__c = 'On Track';
   rec.SLA_Clock__c = 'Open';
   rec.First_Touch_At__c = null;

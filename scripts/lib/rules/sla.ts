@@ -68,6 +68,10 @@ export interface SlaResult {
   escalationKind: 'Manager' | 'Queue' | 'Owner' | null;
   autoRecycleReason: string | null; // set when the qualify window is breached and the policy recycles
   clockClosed: boolean; // qualified, or the qualify window has passed: the monitor stops checking it
+  // SLA_Next_Check__c: the first instant after `now` at which the status, the recycle or the clock can change (the
+  // warning instant of the current window while On Track, one second past each deadline not yet passed); null once
+  // the clock is closed. The SLA alarm (SlaAlarmJob) fires then instead of waiting for the hourly monitor.
+  nextCheckAt: string | null;
   speedToLeadMinutes: number | null; // Speed_To_Lead_Minutes__c (wall clock, rounded down)
   businessMinutesToFirstTouch: number | null;
 }
@@ -135,6 +139,17 @@ export function evaluateSla(input: SlaInput): SlaResult {
       escalateTo = policy.escalationQueue || DEFAULT_FALLBACK_QUEUE;
     }
   }
+  const warnPercent = Number.isFinite(policy.warningPercent) ? policy.warningPercent : 100;
+  const clockClosed = qualified !== null || now > qualifyDue;
+  const nextCheck = clockClosed
+    ? null
+    : nextCheckAfter(now, [
+        status === 'On Track'
+          ? addBusinessMs(calendar, start, Math.ceil((window * warnPercent) / 100))
+          : null,
+        phase === 'Contact' && !contactLate ? contactDue + 1000 : null,
+        qualifyDue + 1000,
+      ]);
   const isMql = !lead.stage || lead.stage === 'MQL';
   const autoRecycleReason =
     qualified === null && now > qualifyDue && isMql && policy.autoRecycleReason
@@ -152,11 +167,19 @@ export function evaluateSla(input: SlaInput): SlaResult {
     escalateTo,
     escalationKind,
     autoRecycleReason,
-    clockClosed: qualified !== null || now > qualifyDue,
+    clockClosed,
+    nextCheckAt: nextCheck === null ? null : formatInstant(nextCheck),
     speedToLeadMinutes: touch === null ? null : Math.floor((touch - start) / MS_PER_MINUTE),
     businessMinutesToFirstTouch:
       touch === null ? null : Math.floor(businessMsBetween(calendar, start, touch) / MS_PER_MINUTE),
   };
+}
+
+/** The earliest candidate instant after `now` (null candidates are skipped), or null. */
+function nextCheckAfter(now: number, candidates: (number | null)[]): number | null {
+  let best: number | null = null;
+  for (const c of candidates) if (c !== null && c > now && (best === null || c < best)) best = c;
+  return best;
 }
 
 /**

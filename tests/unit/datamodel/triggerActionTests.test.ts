@@ -369,6 +369,7 @@ describe('every trigger action has a named test and its object a 200-record Stan
       'Account',
       'Contact',
       'Engagement_Event__c',
+      'Event',
       'Lead',
       'Opportunity',
       'Task',
