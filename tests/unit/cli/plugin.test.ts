@@ -69,7 +69,7 @@ describe('help', () => {
     const r = await runCli('help', 'report');
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(
-      /--html=<file>\s+\[default: out\/revops-report\.html\] Where to write the HTML\s+report/,
+      /--html=<file>\s+\[default: out\/revops-report\.html\] Where to write\s+the\s+HTML\s+report/,
     );
     expect(r.out).toContain('EXAMPLES');
     expect(r.out).toContain('sf revops report --demo');
