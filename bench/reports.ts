@@ -24,6 +24,8 @@ import {
   GENERIC_WORD_WEIGHT,
   TOKEN_MATCH_MIN,
   TRUNK_PREFIXES,
+  ADDRESS_UNIT_WORDS,
+  ADDRESS_WORDS,
   type DedupRule,
 } from '../scripts/lib/rules/match.ts';
 import { loadConfig } from '../scripts/lib/config/index.ts';
@@ -84,7 +86,7 @@ export const RECOMMENDED_LEAD_RULE: DedupRule = {
  * application, union-find clustering, survivorship, the review pairs. Known differences: DuckDB's Jaro-Winkler
  * adds the prefix bonus only above a Jaro similarity of 0.7, and RE2 has no look-ahead for "l.l.c." → "llc".
  */
-async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: number; matches: number }> {
+export async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: number; matches: number }> {
   const w = { ...DEFAULT_FIELD_WEIGHTS, ...(rule.fieldWeights ?? {}) };
   const list = (xs: Iterable<string>) => `[${[...xs].map((d) => `'${d}'`).join(',')}]`;
   const fold = (c: string) => `lower(strip_accents(${c}))`;
@@ -117,6 +119,21 @@ async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: number; ma
   const defaultIso = (rule.defaultCountry ?? 'US').toUpperCase();
   const defaultDial = CALLING_CODES[defaultIso];
   const defaultTrunk = TRUNK_PREFIXES[defaultIso] ?? '';
+  // the address key as normalizeAddress builds it: street words folded (ADDRESS_WORDS, "...strasse" → "...str"), a
+  // unit word and the token after it dropped, the first number-like token the number; postal code (ZIP+4 cut) or city
+  const has = new Set(await db.tableColumns('Lead'));
+  const col = (c: string) => (has.has(c) ? `"${c}"` : 'NULL::VARCHAR');
+  const g = `(CASE WHEN suffix(t, 'strasse') THEN t[:-5] ELSE t END)`;
+  const wordCase = `CASE ${g} ${Object.entries(ADDRESS_WORDS)
+    .map(([k, v]) => `WHEN '${k}' THEN '${v}'`)
+    .join(' ')} ELSE ${g} END`;
+  const units = list(ADDRESS_UNIT_WORDS);
+  const streetToks = `list_filter(string_split(trim(regexp_replace(replace(replace(${fold(col('Street'))}, 'ß', 'ss'), '#', ' unit '), '[^a-z0-9]+', ' ', 'g')), ' '), t -> t <> '')`;
+  const mapped = `list_transform(${streetToks}, t -> ${wordCase})`;
+  const postal = `CASE WHEN regexp_full_match(trim(${col('PostalCode')}), '[0-9]{5}[- ][0-9]{4}') THEN left(trim(${col('PostalCode')}), 5)
+    ELSE nullif(regexp_replace(${fold(`trim(${col('PostalCode')})`)}, '[^a-z0-9]+', '', 'g'), '') END`;
+  const addressSql = `${mapped} AS amapped,
+        coalesce(${postal}, nullif(trim(regexp_replace(${fold(col('City'))}, '[^a-z0-9]+', ' ', 'g')), '')) AS aplace`;
   await db.conn.run(`CREATE OR REPLACE TEMP TABLE bl AS
     WITH raw AS (
       SELECT "Id" AS id, row_number() OVER (ORDER BY "Id") AS r, nullif(lower(trim("Email")), '') AS email,
@@ -124,11 +141,13 @@ async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: number; ma
         regexp_replace(regexp_replace(trim("Phone"), '(?i)\\s*(?:ext\\.?|extension|x|#)\\s*\\d+\\s*$', ''), '\\(0\\)', '', 'g') AS ph,
         nullif(trim(concat_ws(' ', nullif(trim("FirstName"), ''), nullif(trim("LastName"), ''))), '') AS rawname,
         "FirstName" AS fn, "LastName" AS ln, ${country} AS ctry,
-        trim(regexp_replace(regexp_replace(replace(${fold('"Company"')}, '&', ' and '), '\\.([a-z])\\b', '\\1', 'g'), '[^a-z0-9]+', ' ', 'g')) AS c0
+        trim(regexp_replace(regexp_replace(replace(regexp_replace(${fold('"Company"')}, '\\([^()]*\\)', ' ', 'g'), '&', ' and '), '\\.([a-z])\\b', '\\1', 'g'), '[^a-z0-9]+', ' ', 'g')) AS c0,
+        ${addressSql}
       FROM "Lead"),
     norm AS (
       SELECT raw.*, coalesce(cc.dial, '${defaultDial}') AS dial, coalesce(cc.trunk, '${defaultTrunk}') AS trunk, regexp_replace(ph, '[^0-9]', '', 'g') AS d, starts_with(ph, '+') AS intl,
-        regexp_replace(regexp_replace(c0, '( (${suffixes}))+$', ''), '^the (.)', '\\1') AS company
+        regexp_replace(regexp_replace(regexp_replace(c0, '^(.+?) at the( .*)?$', '\\1'), '( (${suffixes}|the))+$', ''), '^the (.)', '\\1') AS company,
+        list_filter(amapped, (t, i) -> NOT list_contains(${units}, t) AND (i = 1 OR NOT list_contains(${units}, amapped[i - 1]))) AS atoks
       FROM raw LEFT JOIN (VALUES ${countryRows}) cc(ckey, dial, trunk)
         ON cc.ckey = trim(regexp_replace(${fold('ctry')}, '[^a-z0-9]+', ' ', 'g')))
     SELECT id, r, email, CASE WHEN dom0 <> '' AND dom0 NOT IN ${list(FREE_MAIL_DOMAINS).replace('[', '(').replace(/]$/, ')')} THEN dom0 END AS dom,
@@ -136,19 +155,23 @@ async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: number; ma
       nullif(company, '') AS company, string_split(company, ' ') AS ctoks,
       coalesce(list_filter(string_split(company, ' '), t -> NOT list_contains(${list(GENERIC_WORDS)}, t))[1], nullif(string_split(company, ' ')[1], '')) AS ctok,
       rawname, trim(regexp_replace(${fold('rawname')}, '[^a-z0-9]+', ' ', 'g')) AS pname,
-      ${soundexSql('ln')} AS lnsx, nullif(left(regexp_replace(lower(trim(fn)), '[^a-z0-9]', '', 'g'), 3), '') AS fn3
-    FROM (SELECT *, CASE
+      ${soundexSql('ln')} AS lnsx, nullif(left(regexp_replace(lower(trim(fn)), '[^a-z0-9]', '', 'g'), 3), '') AS fn3,
+      CASE WHEN anum IS NOT NULL AND len(awords) > 0 AND aplace IS NOT NULL
+        THEN anum || ' ' || array_to_string(awords, ' ') || ', ' || aplace END AS addr
+    FROM (SELECT *, list_filter(atoks, (t, i) -> i <> list_position(atoks, anum)) AS awords FROM (SELECT *,
+        list_filter(atoks, t -> regexp_full_match(t, '[0-9]+[a-z]?'))[1] AS anum FROM (SELECT *, CASE
         WHEN d = '' THEN NULL
         WHEN intl THEN d
         WHEN starts_with(d, '00') THEN d[3:]
         WHEN dial = '1' THEN CASE WHEN length(d) = 11 AND starts_with(d, '1') THEN d WHEN length(d) = 10 THEN '1' || d END
-        ELSE dial || CASE WHEN trunk <> '' AND starts_with(d, trunk) THEN d[length(trunk) + 1:] ELSE d END END AS e164 FROM norm)`);
+        ELSE dial || CASE WHEN trunk <> '' AND starts_with(d, trunk) THEN d[length(trunk) + 1:] ELSE d END END AS e164 FROM norm)))`);
   const keys = [
     'email',
     `dom || '|' || lnsx`,
     'phone',
     `ctok || '|' || lnsx`,
     `lnsx || '|' || fn3 || '|' || ctok`,
+    ...(rule.matchKeys.includes('address') ? ['addr'] : []),
   ];
   const { maxBlockSize, window } = { maxBlockSize: 200, window: 25 };
   const pairSql = keys
@@ -169,6 +192,7 @@ async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: number; ma
     email: ['x.email IS NOT NULL AND y.email IS NOT NULL', '(x.email = y.email)::INT'],
     email_domain: ['x.dom IS NOT NULL AND y.dom IS NOT NULL', '(x.dom = y.dom)::INT'],
     phone: ['x.phone IS NOT NULL AND y.phone IS NOT NULL', '(x.phone = y.phone)::INT'],
+    address: ['x.addr IS NOT NULL AND y.addr IS NOT NULL', '(x.addr = y.addr)::INT'],
     company: ['x.company IS NOT NULL AND y.company IS NOT NULL', companySim],
     name: [
       'x.rawname IS NOT NULL AND y.rawname IS NOT NULL',

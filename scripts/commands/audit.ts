@@ -33,6 +33,7 @@ export default class Audit extends RevopsCommand<AuditResult> {
     html: htmlFlag(),
     csv: csvFlag(),
     'instance-url': instanceUrlFlag(),
+    'check-mx': Flags.boolean({ summary: messages.getMessage('flags.check-mx.summary'), default: false }),
   };
 
   public async run(): Promise<AuditResult> {
@@ -48,6 +49,7 @@ export default class Audit extends RevopsCommand<AuditResult> {
         dedupRules: config.dedupRules,
         stagePolicies: config.stagePolicies,
         previous,
+        checkMx: flags['check-mx'] ? {} : undefined,
       });
       const doc = auditDoc(result, fieldLabeler(flags.config));
       const outputs = { html: flags.html, csv: flags.csv };

@@ -1,6 +1,7 @@
 // The quarterly data audit: duplicates, deliverability of stale contacts, contacts to archive, lifecycle
 // stage distribution and bottlenecks, required fields missing by stage, and an enrichment sample to check
 // by hand. With a previous snapshot, every count is compared quarter over quarter.
+import { createRequire } from 'node:module';
 import { FREE_MAIL_DOMAINS, type DedupRule } from '../rules/match.ts';
 import { LIFECYCLE_STAGES } from '../rules/lifecycle.ts';
 import type { StagePolicy } from '../rules/hygiene.ts';
@@ -10,24 +11,14 @@ import { notAvailableSections, snapshotCoverage, type NotAvailable } from './cov
 import { dedupSnapshot } from './dedup/report.ts';
 import { fieldLabeler } from './labels.ts';
 import { num, pct, type ReportDoc, type Status } from '../render/doc.ts';
+import { checkMx, mxSummary, type MxCheck, type MxOptions } from './mx.ts';
 
-/** Throwaway-mailbox domains (a short, well-known list; extend as needed). */
-export const DISPOSABLE_DOMAINS = new Set([
-  'mailinator.com',
-  'guerrillamail.com',
-  '10minutemail.com',
-  'tempmail.com',
-  'temp-mail.org',
-  'yopmail.com',
-  'trashmail.com',
-  'sharklasers.com',
-  'getnada.com',
-  'dispostable.com',
-  'maildrop.cc',
-  'throwawaymail.com',
-  'fakeinbox.com',
-  'mintemail.com',
-]);
+/** Throwaway-mailbox domains, from the maintained disposable-email-domains list (read at first use). */
+let disposable: ReadonlySet<string> | undefined;
+export function disposableDomains(): ReadonlySet<string> {
+  disposable ??= new Set(createRequire(import.meta.url)('disposable-email-domains') as string[]);
+  return disposable;
+}
 /** Mailboxes of a function, not a person. */
 export const ROLE_LOCAL_PARTS = new Set([
   'info',
@@ -58,7 +49,7 @@ const EMAIL_SYNTAX =
 
 export type EmailVerdict = 'invalid syntax' | 'disposable' | 'role account' | 'free-mail' | 'ok';
 
-/** Offline deliverability check of one address (MX lookups need the network: reported as unknown). */
+/** Offline deliverability check of one address (the MX lookup is the opt-in network check: checkMx). */
 export function checkEmail(email: string | null): EmailVerdict {
   const e = (email ?? '').trim();
   if (!EMAIL_SYNTAX.test(e)) return 'invalid syntax';
@@ -66,7 +57,7 @@ export function checkEmail(email: string | null): EmailVerdict {
     e.slice(0, e.lastIndexOf('@')).toLowerCase(),
     e.slice(e.lastIndexOf('@') + 1).toLowerCase(),
   ];
-  if (DISPOSABLE_DOMAINS.has(domain)) return 'disposable';
+  if (disposableDomains().has(domain)) return 'disposable';
   if (ROLE_LOCAL_PARTS.has(local)) return 'role account';
   if (FREE_MAIL_DOMAINS.has(domain)) return 'free-mail';
   return 'ok';
@@ -119,7 +110,12 @@ export interface AuditResult {
     previousDuplicateRecords: number | null;
     top: { survivorId: string; memberIds: string[]; score: number; reasons: string[]; label: string }[];
   }[];
-  deliverability: { checked: number; verdicts: Record<EmailVerdict, number>; mx: 'unknown (offline)' };
+  deliverability: {
+    checked: number;
+    verdicts: Record<EmailVerdict, number>;
+    /** The opt-in MX lookup (--check-mx): not checked, or its domains and the addresses at a domain without MX. */
+    mx: { checked: false } | ({ checked: true; undeliverable: number } & MxCheck);
+  };
   archive: {
     staleContacts: number;
     previousStaleContacts: number | null;
@@ -170,6 +166,8 @@ export interface AuditOptions {
   staleMonths?: number;
   sampleSize?: number;
   seed?: number;
+  /** Look up the MX records of the stale contacts' e-mail domains (real DNS unless a resolver is given). */
+  checkMx?: MxOptions;
 }
 
 /**
@@ -292,6 +290,7 @@ export async function runAudit(db: Db, o: AuditOptions): Promise<AuditResult> {
     ok: 0,
   };
   for (const c of cur.stale) verdicts[checkEmail(c.email)]++;
+  const mx = o.checkMx ? await staleMx(cur.stale, o.checkMx) : ({ checked: false } as const);
 
   const totalNow = cur.stages.reduce((s, x) => s + x.count, 0);
   const totalPrev = prev ? prev.stages.reduce((s, x) => s + x.count, 0) : null;
@@ -350,7 +349,7 @@ export async function runAudit(db: Db, o: AuditOptions): Promise<AuditResult> {
         })),
       };
     }),
-    deliverability: { checked: cur.stale.length, verdicts, mx: 'unknown (offline)' },
+    deliverability: { checked: cur.stale.length, verdicts, mx },
     archive: {
       staleContacts: cur.stale.length,
       previousStaleContacts: prev ? prev.stale.length : null,
@@ -372,8 +371,52 @@ export async function runAudit(db: Db, o: AuditOptions): Promise<AuditResult> {
   };
 }
 
+/** The MX check of the stale contacts' addresses (those with a valid syntax), by distinct domain. */
+async function staleMx(
+  stale: { email: string | null }[],
+  o: MxOptions,
+): Promise<AuditResult['deliverability']['mx']> {
+  const domainOf = (e: string | null): string =>
+    checkEmail(e) === 'invalid syntax'
+      ? ''
+      : e!
+          .trim()
+          .slice(e!.trim().lastIndexOf('@') + 1)
+          .toLowerCase();
+  const verdicts = await checkMx(
+    stale.map((c) => domainOf(c.email)),
+    o,
+  );
+  const undeliverable = stale.filter((c) => verdicts.get(domainOf(c.email)) === 'no mx').length;
+  return { checked: true, undeliverable, ...mxSummary(verdicts) };
+}
+
 const delta = (now: number, before: number | null): string =>
   before === null ? '' : `${now - before >= 0 ? '+' : ''}${num(now - before)}`;
+
+/** The MX line: "not checked" (grey) without --check-mx, never a green 0. */
+function mxText(mx: AuditResult['deliverability']['mx']): string {
+  if (!mx.checked) return 'not checked (pass --check-mx)';
+  const unknown = mx.unknown.length ? `, ${num(mx.unknown.length)} without an answer` : '';
+  return `${num(mx.domains)} domains looked up, ${num(mx.noMx.length)} without MX${unknown}`;
+}
+
+function mxKpi(mx: AuditResult['deliverability']['mx']): {
+  label: string;
+  value: string;
+  note: string;
+  status: Status;
+} {
+  const label = 'Stale emails at a domain without MX';
+  if (!mx.checked)
+    return { label, value: 'not checked', note: 'pass --check-mx to look up MX records', status: 'skipped' };
+  return {
+    label,
+    value: num(mx.undeliverable),
+    note: mxText(mx),
+    status: mx.undeliverable > 0 ? 'bad' : mx.unknown.length > 0 ? 'warn' : 'good',
+  };
+}
 
 export function auditDoc(r: AuditResult, label = fieldLabeler()): ReportDoc {
   const cmp = r.previousAsOf ? ` compared with ${r.previousAsOf.slice(0, 10)}` : '';
@@ -409,15 +452,16 @@ export function auditDoc(r: AuditResult, label = fieldLabeler()): ReportDoc {
                     : undefined,
               },
               {
-                label: 'Undeliverable-looking stale emails',
+                label: 'Invalid or disposable stale emails',
                 value: num(
                   r.deliverability.verdicts['invalid syntax'] + r.deliverability.verdicts.disposable,
                 ),
-                note: `MX: ${r.deliverability.mx}`,
+                note: 'syntax and disposable-domain checks, offline',
                 status: status(
                   r.deliverability.verdicts['invalid syntax'] + r.deliverability.verdicts.disposable > 0,
                 ),
               },
+              mxKpi(r.deliverability.mx),
               {
                 label: 'Required fields missing (open deals)',
                 value: num(missingTotal),
@@ -470,7 +514,7 @@ export function auditDoc(r: AuditResult, label = fieldLabeler()): ReportDoc {
         blocks: [
           {
             kind: 'bars',
-            title: `${num(r.deliverability.checked)} addresses checked offline (MX: ${r.deliverability.mx})`,
+            title: `${num(r.deliverability.checked)} addresses checked offline (MX: ${mxText(r.deliverability.mx)})`,
             items: Object.entries(r.deliverability.verdicts).map(([k, v]) => ({
               label: k,
               value: v,

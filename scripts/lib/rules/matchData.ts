@@ -1,46 +1,17 @@
 // Reference data of the match rules (the lists MatchMergeService.cls holds as constants): free-mail domains, legal
-// suffixes, generic words of company names, calling codes and country names. match.ts exports them. Calling codes,
-// trunk prefixes and English country names of every country are generated from libphonenumber (phoneTable.ts).
+// suffixes, generic words of company names, calling codes, country names and address words; match.ts exports them.
+// Generated from maintained packages (`npm run generate:match`): free-mail domains from email-providers
+// (freeMailDomains.ts); calling codes, trunk prefixes and English country names from libphonenumber (phoneTable.ts).
+import { FREE_MAIL_DOMAIN_LINES } from './freeMailDomains.ts';
 import { PHONE_PLANS } from './phoneTable.ts';
 
-/** Free-mail domains: an address there says nothing about the company. */
-export const FREE_MAIL_DOMAINS = new Set([
-  'gmail.com',
-  'googlemail.com',
-  'yahoo.com',
-  'yahoo.co.uk',
-  'yahoo.fr',
-  'yahoo.de',
-  'ymail.com',
-  'hotmail.com',
-  'hotmail.co.uk',
-  'hotmail.fr',
-  'outlook.com',
-  'live.com',
-  'msn.com',
-  'aol.com',
-  'icloud.com',
-  'me.com',
-  'mac.com',
-  'proton.me',
-  'protonmail.com',
-  'gmx.de',
-  'gmx.net',
-  'gmx.com',
-  'web.de',
-  't-online.de',
-  'mail.com',
-  'yandex.ru',
-  'zoho.com',
-  'qq.com',
-  '163.com',
-  'orange.fr',
-  'free.fr',
-  'laposte.net',
-  'libero.it',
-  'fastmail.com',
-  'hey.com',
-]);
+/**
+ * Free-mail domains: an address there says nothing about the company. From the maintained email-providers list,
+ * generated into freeMailDomains.ts (and the Apex MatchFreeMailDomains) by `npm run generate:match`.
+ */
+export const FREE_MAIL_DOMAINS: ReadonlySet<string> = new Set(
+  FREE_MAIL_DOMAIN_LINES.flatMap((line) => line.split(' ')),
+);
 
 /** Legal-form suffixes dropped from company names (compared after punctuation is removed). */
 export const COMPANY_SUFFIXES = new Set([

@@ -122,7 +122,7 @@ describe('quarterly audit', () => {
       'free-mail': 1,
       ok: 0,
     });
-    expect(r.deliverability.mx).toBe('unknown (offline)');
+    expect(r.deliverability.mx).toEqual({ checked: false });
     // the previous snapshot has neither C2's task nor C4's engagement: 5 were idle then
     expect(r.archive.previousStaleContacts).toBe(5);
   });
@@ -132,6 +132,49 @@ describe('quarterly audit', () => {
     expect(checkEmail('Sales@Acme.com')).toBe('role account');
     expect(checkEmail('jo@yopmail.com')).toBe('disposable');
     expect(checkEmail('jo.doe@acme.co.uk')).toBe('ok');
+    // the lists come from maintained packages (disposable-email-domains, email-providers), not a hand list
+    expect(checkEmail('jo@0-mail.com')).toBe('disposable');
+    expect(checkEmail('jo@rocketmail.com')).toBe('free-mail');
+  });
+
+  it('says the MX check did not run, in grey and in words, rather than 0 undeliverable', () => {
+    const kpis = auditDoc(r).sections[0].blocks.find((b) => b.kind === 'kpis')!;
+    if (kpis.kind !== 'kpis') throw new Error('no kpis');
+    const mx = kpis.items.find((k) => k.label.includes('without MX'))!;
+    expect(mx).toMatchObject({ value: 'not checked', status: 'skipped' });
+    expect(renderTerminal(auditDoc(r))).toMatch(
+      /Stale emails at a domain without MX\s+not checked\s+\[not checked\]/,
+    );
+  });
+
+  it('looks up MX records when asked (injected resolver): addresses at a domain without MX are undeliverable', async () => {
+    const asked: string[] = [];
+    const resolver = async (d: string) => {
+      asked.push(d);
+      if (d === 'mailinator.com') throw Object.assign(new Error('queryMx ENOTFOUND'), { code: 'ENOTFOUND' });
+      if (d === 'gmail.com') throw Object.assign(new Error('queryMx ETIMEOUT'), { code: 'ETIMEOUT' });
+      return [{ exchange: `mx.${d}`, priority: 10 }];
+    };
+    const checked = await runAudit(db, {
+      dedupRules: [RULE],
+      stagePolicies: POLICIES,
+      checkMx: { resolver },
+    });
+    // the stale addresses with a valid syntax: info@acme.com, x@mailinator.com, joe@gmail.com (one lookup each)
+    expect(asked.sort()).toEqual(['acme.com', 'gmail.com', 'mailinator.com']);
+    expect(checked.deliverability.mx).toEqual({
+      checked: true,
+      undeliverable: 1,
+      domains: 3,
+      noMx: ['mailinator.com'],
+      unknown: ['gmail.com'],
+    });
+    const kpis = auditDoc(checked).sections[0].blocks.find((b) => b.kind === 'kpis')!;
+    if (kpis.kind !== 'kpis') throw new Error('no kpis');
+    expect(kpis.items.find((k) => k.label.includes('without MX'))).toMatchObject({
+      value: '1',
+      status: 'bad',
+    });
   });
 
   it('counts lifecycle stages (converted leads excluded) and flags a stage that grew faster than the funnel', () => {
