@@ -1,12 +1,15 @@
 // Snapshot benchmarks (npm run bench -- snapshot-demo snapshot-export snapshot-org):
-//  - demo generation of 1M leads (target <= 30 s), run as the CLI in a child process, with its peak RSS;
+//  - demo generation of 1M leads (target <= 30 s), run as the CLI in a child process, with its peak RSS; then the
+//    generation alone beside the pre-split generator (extracted from git) in the same run: CPU seconds of each and
+//    the ratio today/baseline (issue 15: within 10%); REVOPS_BENCH_DEMO_RUNS=2 alternates two runs of each,
+//    REVOPS_BENCH_DEMO_BASELINE=0 skips it;
 //  - import of a 1M-lead Data Export (generated here by the demo generator) in MB/s, side by side with DuckDB's
 //    own read_csv over the same files (target >= 150 MB/s and within 2x of read_csv);
 //  - snapshot from the loopback fake org of 100k and 1M leads, peak RSS of the snapshot process (target <= 300 MB,
 //    flat in N).
 // Sizes can be lowered for a quick run: REVOPS_BENCH_LEADS=200000 npm run bench -- snapshot-demo
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -65,6 +68,74 @@ async function runCli(
   };
 }
 
+/**
+ * The pre-split generator (the parent of dc85e89, before the demo was made by the rules): the baseline the demo's
+ * generation is held to. It is self-contained: these five files of scripts/lib/snapshot at that commit.
+ */
+const BASELINE_COMMIT = 'aa6a97015618085d2589e871a7790131ad788efc';
+const BASELINE_FILES = ['generator.ts', 'csv.ts', 'ids.ts', 'random.ts', 'schema.ts'];
+
+/** One generation in a child process (bench/demoGenerate.ts): its CPU seconds, wall seconds and CSV bytes. */
+function generateOnce(
+  generator: string,
+  dir: string,
+): Promise<{ cpuSeconds: number; seconds: number; bytes: number }> {
+  mkdirSync(dir, { recursive: true });
+  return new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'bench/demoGenerate.ts', generator, String(LEADS), dir],
+      { maxBuffer: 1 << 20 },
+      (err, stdout, stderr) => {
+        rmSync(dir, { recursive: true, force: true });
+        if (err) reject(new Error(`demo generation with ${generator} failed:\n${stderr}`));
+        else resolve(JSON.parse(stdout) as { cpuSeconds: number; seconds: number; bytes: number });
+      },
+    ),
+  );
+}
+
+/** Today's generation and the baseline's, alternating, in the same conditions; the ratio of the best CPU times. */
+async function generationVsBaseline(): Promise<Record<string, unknown>> {
+  const work = mkdtempSync(join(tmpdir(), 'revops-bench-baseline-'));
+  try {
+    const old = join(work, 'baseline');
+    mkdirSync(old);
+    try {
+      for (const f of BASELINE_FILES)
+        writeFileSync(
+          join(old, f),
+          execFileSync('git', ['show', `${BASELINE_COMMIT}:scripts/lib/snapshot/${f}`], {
+            stdio: ['ignore', 'pipe', 'ignore'],
+          }),
+        );
+    } catch {
+      return { baseline: `unavailable: git show ${BASELINE_COMMIT} failed (not a clone with that history)` };
+    }
+    const runs = Math.max(1, Number(process.env.REVOPS_BENCH_DEMO_RUNS ?? 1));
+    const today: number[] = [];
+    const baseline: number[] = [];
+    let bytes = { today: 0, baseline: 0 };
+    for (let i = 0; i < runs; i++) {
+      const t = await generateOnce('scripts/lib/snapshot/generator.ts', join(work, 'today'));
+      const b = await generateOnce(join(old, 'generator.ts'), join(work, 'old'));
+      today.push(t.cpuSeconds);
+      baseline.push(b.cpuSeconds);
+      bytes = { today: t.bytes, baseline: b.bytes };
+    }
+    const best = (xs: number[]): number => Math.min(...xs);
+    return {
+      todayCpuSeconds: today,
+      baselineCpuSeconds: baseline,
+      ratio: Math.round((best(today) / best(baseline)) * 100) / 100,
+      csvMb: { today: mb(bytes.today), baseline: mb(bytes.baseline) },
+      targetRatio: 1.1,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 const SUITES: BenchSuite[] = [
   {
     name: 'snapshot-demo',
@@ -85,6 +156,8 @@ const SUITES: BenchSuite[] = [
           snapshotMb: mb(statSync(out).size),
           peakRssMb: r.peakRssMb,
           targetSeconds: 30,
+          generationVsBaseline:
+            process.env.REVOPS_BENCH_DEMO_BASELINE === '0' ? 'skipped' : await generationVsBaseline(),
         };
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -149,7 +149,14 @@ function freshPerson(s: DemoState, id: string, li: number): { p: Person; company
   if (rnd.chance(0.55)) {
     company = s.baseAccounts[Math.floor(Math.pow(rnd.next(), 1.5) * s.baseAccounts.length)];
     const name = rnd.chance(0.7) ? company.name : company.base;
-    firm = { ...company, name };
+    firm = {
+      name,
+      base: company.base,
+      domain: company.domain,
+      country: company.country,
+      industry: company.industry,
+      employees: company.employees,
+    };
   } else {
     const pr = s.prospects[Math.floor(Math.pow(rnd.next(), 1.3) * s.prospects.length)];
     firm = {

@@ -405,8 +405,21 @@ export function writeContact(
   source: string | null,
   funnel: Rec,
 ): void {
+  // one shape for every contact row (a spread of the funnel fields made a new shape per row)
   write(s, 'Contact', {
-    ...funnel,
+    Fit_Score__c: funnel.Fit_Score__c,
+    Engagement_Score__c: funnel.Engagement_Score__c,
+    Negative_Score__c: funnel.Negative_Score__c,
+    Scored_At__c: funnel.Scored_At__c,
+    MQL_Date__c: funnel.MQL_Date__c,
+    SQL_Date__c: funnel.SQL_Date__c,
+    First_Touch_At__c: funnel.First_Touch_At__c,
+    Speed_To_Lead_Minutes__c: funnel.Speed_To_Lead_Minutes__c,
+    Product_Interest__c: funnel.Product_Interest__c,
+    Lifecycle_Stage__c: funnel.Lifecycle_Stage__c,
+    Lifecycle_Stage_Entered_At__c: funnel.Lifecycle_Stage_Entered_At__c,
+    Recycled_Date__c: funnel.Recycled_Date__c,
+    Recycle_Reason__c: funnel.Recycle_Reason__c,
     Id: p.id,
     AccountId: accountId,
     FirstName: p.first,
