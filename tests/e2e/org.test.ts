@@ -168,8 +168,14 @@ describe('org interface against the loopback fake org', () => {
       `SELECT count(*) AS n, count(DISTINCT Id) AS ids, typeof(any_value(CreatedDate)) AS t FROM "Lead"`,
     );
     expect(d).toEqual({ n: 5000, ids: 5000, t: 'TIMESTAMP' });
-    const prov = await sql(out, `SELECT source, org_id, api_version FROM _provenance WHERE object = 'Lead'`);
-    expect(prov).toEqual([{ source: 'org', org_id: o.orgId, api_version: '66.0' }]);
+    const prov = await sql(
+      out,
+      `SELECT source, org_id, api_version, instance_url FROM _provenance WHERE object = 'Lead'`,
+    );
+    // the org's URL, so reports can link record Ids to it
+    expect(prov).toEqual([
+      { source: 'org', org_id: o.orgId, api_version: '66.0', instance_url: http.session.instanceUrl },
+    ]);
   });
 
   it('keeps memory bounded while streaming a large result (200k leads, gzip pages)', async () => {

@@ -176,7 +176,13 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
       Object.entries(state.objects).map(([o, s]) => [o, s.fields.length ? s.fields : null]),
     );
     await writer.commit(
-      { source: 'org', orgId: state.orgId, apiVersion: opts.http.session.apiVersion, createdAt },
+      {
+        source: 'org',
+        orgId: state.orgId,
+        apiVersion: opts.http.session.apiVersion,
+        createdAt,
+        instanceUrl: opts.http.session.instanceUrl,
+      },
       counts,
       loaded,
     );

@@ -15,6 +15,8 @@ export interface Provenance {
   apiVersion: string | null;
   /** ISO time the snapshot was taken. */
   createdAt: string;
+  /** The org's https URL (org pulls): reports link record Ids to it. */
+  instanceUrl?: string | null;
 }
 
 /** Columns of a table: the contract's fields for the object, then any extra columns (VARCHAR), in order. */
@@ -305,12 +307,12 @@ export class SnapshotWriter {
     loaded: Record<string, readonly string[] | null> = {},
   ): Promise<void> {
     await this.conn.run(
-      `CREATE OR REPLACE TABLE ${ident(PROVENANCE_TABLE)} (source VARCHAR, org_id VARCHAR, created_at TIMESTAMP, api_version VARCHAR, object VARCHAR, row_count DOUBLE, in_source BOOLEAN, absent_fields VARCHAR, completed_at TIMESTAMP)`,
+      `CREATE OR REPLACE TABLE ${ident(PROVENANCE_TABLE)} (source VARCHAR, org_id VARCHAR, created_at TIMESTAMP, api_version VARCHAR, object VARCHAR, row_count DOUBLE, in_source BOOLEAN, absent_fields VARCHAR, instance_url VARCHAR, completed_at TIMESTAMP)`,
     );
     const lit = (v: string | null): string => (v === null ? 'NULL' : literal(v));
     const rows = Object.entries(counts).map(([object, n]) => {
       const { inSource, absent } = presence(object, loaded);
-      return `(${lit(prov.source)}, ${lit(prov.orgId)}, ${literal(prov.createdAt)}::TIMESTAMPTZ::TIMESTAMP, ${lit(prov.apiVersion)}, ${literal(object)}, ${n}, ${inSource}, ${lit(absent)}, NULL)`;
+      return `(${lit(prov.source)}, ${lit(prov.orgId)}, ${literal(prov.createdAt)}::TIMESTAMPTZ::TIMESTAMP, ${lit(prov.apiVersion)}, ${literal(object)}, ${n}, ${inSource}, ${lit(absent)}, ${lit(prov.instanceUrl ?? null)}, NULL)`;
     });
     if (rows.length) await this.conn.run(`INSERT INTO ${ident(PROVENANCE_TABLE)} VALUES ${rows.join(', ')}`);
     await this.conn.run(
