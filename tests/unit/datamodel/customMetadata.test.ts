@@ -15,6 +15,7 @@ const CONFIG_TYPES = [
   'Stage_Policy',
   'Approval_Tier',
   'Dedup_Rule',
+  'Engagement_Mapping',
 ];
 
 describe('custom metadata types', () => {
@@ -190,6 +191,6 @@ describe('the shipped B2B SaaS profile is complete', () => {
     const all = listFiles('customMetadata', '.md-meta.xml');
     const ours = all.filter((f) => CONFIG_TYPES.some((t) => f.startsWith(`${t}.`)));
     expect(records.map((r) => `${r.type}.${r.name}.md-meta.xml`).sort()).toEqual(ours);
-    expect(ours.length).toBe(52);
+    expect(ours.length).toBe(73);
   });
 });

@@ -104,7 +104,7 @@ describe('force-app converts with source-deploy-retrieve into the expected compo
     expect(has('CustomMetadata', 'Scoring_Setting.Default')).toBe(true);
     expect(
       [...(byType.get('CustomMetadata') ?? [])].filter((n) => !n.startsWith('Trigger_Action.')).length,
-    ).toBe(50);
+    ).toBe(73);
   });
 
   it('a page layout per custom object and config type shows every field, required ones as required', () => {
@@ -122,6 +122,8 @@ describe('force-app converts with source-deploy-retrieve into the expected compo
       'Stage_Policy__mdt',
       'Approval_Tier__mdt',
       'Dedup_Rule__mdt',
+      'Engagement_Mapping__mdt',
+      'Webhook_Secret__c',
       'RevOps_Metric_Snapshot__c',
       'RevOps_Target__c',
       'Marketing_Spend__c',
