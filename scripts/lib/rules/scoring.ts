@@ -286,7 +286,7 @@ export interface PreparedScoring {
   score(record: SRecord, events: EventColumns, from: number, to: number, now: number): ScoreTotals;
 }
 
-const MEMO_LIMIT = 4096;
+const MEMO_LIMIT = 16384;
 const capScore = (v: number, cap: number): number => Math.min(Math.max(roundHalfUp(v, 1), 0), cap);
 const NO_LINES = Object.freeze([]) as unknown as ScoreLine[]; // totals only: no lines, never written
 
@@ -296,6 +296,11 @@ interface CompiledRule {
   memo: Map<FieldValue | undefined, boolean>;
   /** The part of the field value the result depends on, as the memo's key (null: the whole value). */
   memoKey: ((value: FieldValue | undefined) => FieldValue | undefined) | null;
+  /**
+   * 'email domain in': the listed domains in lower case. The memo's key is the e-mail's domain, and the rule holds
+   * when it is one of them (what evaluateCondition checks), so a domain the memo has no room for is one lookup.
+   */
+  domains: Set<string> | null;
 }
 
 /**
@@ -347,6 +352,10 @@ export function prepareScoring(
       signal: rule.signal ? signalCode(rule.signal) : -1,
       memo: new Map(),
       memoKey: rule.signal ? null : memoKeyFor(rule),
+      domains:
+        !rule.signal && rule.operator === 'email domain in'
+          ? new Set(splitList(rule.value).map((v) => v.toLowerCase()))
+          : null,
     });
   }
   // Per scored signal: the oldest age (ms) an event may have and still add points (Infinity: no decay).
@@ -361,7 +370,9 @@ export function prepareScoring(
     const key = c.memoKey ? c.memoKey(value) : value;
     let hit = c.memo.get(key);
     if (hit === undefined) {
-      hit = evaluateCondition(value, c.rule.operator as Operator, c.rule.value ?? null);
+      hit = c.domains
+        ? key !== '' && c.domains.has(key as string)
+        : evaluateCondition(value, c.rule.operator as Operator, c.rule.value ?? null);
       if (c.memo.size < MEMO_LIMIT) c.memo.set(key, hit);
     }
     return hit;

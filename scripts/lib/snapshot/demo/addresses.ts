@@ -153,10 +153,20 @@ function streetOf(p: Parts, short: boolean): string {
   }
 }
 
+/** companyAddress results (a pure function of its arguments; addresses are never changed once made). */
+const addressMemo = new Map<string, Address>();
+const ADDRESS_MEMO_LIMIT = 50_000;
+
 /** The address of the company with this (unique) domain: street types and directions written out. */
 export function companyAddress(domain: string, c: Country): Address {
-  const p = companyParts(domain, c);
-  return { street: streetOf(p, false), postalCode: p.postalCode, city: p.city };
+  const key = `${c.code} ${domain}`;
+  let a = addressMemo.get(key);
+  if (!a) {
+    const p = companyParts(domain, c);
+    a = { street: streetOf(p, false), postalCode: p.postalCode, city: p.city };
+    if (addressMemo.size < ADDRESS_MEMO_LIMIT) addressMemo.set(key, a);
+  }
+  return a;
 }
 
 /** The same address as a duplicate writes it: abbreviated, sometimes with a suite, sometimes without postal code. */
