@@ -53,7 +53,10 @@ export default class Metrics extends RevopsCommand<MetricsResult> {
         costs: await loadCosts(db, flags.costs),
       });
       this.progress_('Computing the action reports ...');
-      const actions = await runActions(db, reportConfig(flags.config), { asOf: metrics.asOf });
+      const actions = await runActions(db, reportConfig(flags.config), {
+        asOf: metrics.asOf,
+        since: metrics.periodStart,
+      });
       const docs = [metricsDoc(metrics), actionsDoc(actions)];
       const outputs = { html: flags.html, csv: flags.csv };
       const instanceUrl = await instanceUrlFor(db, flags['instance-url']);

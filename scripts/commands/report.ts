@@ -88,7 +88,7 @@ export default class Report extends RevopsCommand<ReportResult> {
       let actions: ActionsResult | null = null;
       if (metrics) {
         this.progress_('Computing the action reports ...');
-        actions = await runActions(db, config, { asOf: metrics.asOf });
+        actions = await runActions(db, config, { asOf: metrics.asOf, since: metrics.periodStart });
       }
       const docs = [
         auditDoc(audit, fieldLabeler(flags.config)),

@@ -240,6 +240,13 @@ describe('SLA compliance', () => {
     expect(s.total).toMatchObject({ contactedInTime: 0, contactBreached: 3, contactPending: 1 });
   });
 
+  it('judges only the clocks started in the reporting period when given one', async () => {
+    // since Fri 06-05: 00QL3 (in time) and 00QL4 (open) only
+    const s = ok(await slaCompliance(db, CONFIG, AS_OF, '2026-06-05T00:00:00.000Z'));
+    expect(s.since).toBe('2026-06-05T00:00:00.000Z');
+    expect(s.total).toMatchObject({ leads: 2, contactedInTime: 1, contactPending: 1, breaches: 0 });
+  });
+
   it('says "not available before install" without our lead fields', async () => {
     const bare = await fixtureSnapshot(
       { Lead: [] },

@@ -73,7 +73,7 @@ function slaBlocks(r: SlaReport): Block[] {
   return [
     {
       kind: 'text',
-      text: `SLA_Policy.${p.name}: contact within ${p.contactWithinHours} business hours and qualify (SQL or recycled) within ${p.qualifyWithinHours}, on the ${p.calendar} calendar, from the MQL date. Rates count windows that have closed; target ${pct(SLA_TARGET, 0)}.`,
+      text: `SLA_Policy.${p.name}: contact within ${p.contactWithinHours} business hours and qualify (SQL or recycled) within ${p.qualifyWithinHours}, on the ${p.calendar} calendar, from the MQL date${r.since ? ` (MQLs since ${r.since.slice(0, 10)})` : ''}. Rates count windows that have closed; target ${pct(SLA_TARGET, 0)}.`,
     },
     {
       kind: 'kpis',

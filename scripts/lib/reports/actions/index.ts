@@ -21,6 +21,8 @@ export interface ActionsResult {
 
 export interface ActionsOptions {
   asOf?: string;
+  /** First instant of the reporting period (SLA compliance judges clocks started in it); all history when absent. */
+  since?: string;
   /** Share of deals with non-standard terms at which a term is flagged for the standard contract. */
   standardShare?: number;
 }
@@ -35,7 +37,7 @@ export async function runActions(
   const asOf = opts.asOf ?? (await snapshotAsOf(db));
   return {
     asOf,
-    sla: await slaCompliance(db, config, asOf),
+    sla: await slaCompliance(db, config, asOf, opts.since),
     staleDeals: await staleDeals(db, config.stagePolicies, asOf),
     skipsAndPushes: await skipsAndPushes(db, config.stagePolicies),
     nonStandardTerms: await nonStandardTerms(db, opts.standardShare ?? STANDARD_SHARE),

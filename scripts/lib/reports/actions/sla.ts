@@ -32,6 +32,8 @@ export interface SlaRow {
 export interface SlaReport {
   policy: { name: string; contactWithinHours: number; qualifyWithinHours: number; calendar: string };
   asOf: string;
+  /** First instant of the period judged (null: all history). */
+  since: string | null;
   total: SlaRow;
   byRep: SlaRow[];
   byTeam: SlaRow[];
@@ -93,6 +95,8 @@ export async function slaCompliance(
   db: Db,
   config: { slaPolicies: SlaPolicy[]; businessCalendars: (BusinessCalendar & { name: string })[] },
   asOf: string,
+  /** Only clocks started at or after this instant (the reporting period); all when absent. */
+  since?: string,
 ): Promise<Maybe<SlaReport>> {
   const policy = slaPolicyOf(config.slaPolicies);
   if (!policy) return unavailable('no active SLA_Policy__mdt record in the config');
@@ -115,6 +119,7 @@ export async function slaCompliance(
              CAST("First_Touch_At__c" AS VARCHAR) AS touch,
              CAST(least("SQL_Date__c", "Recycled_Date__c") AS VARCHAR) AS qualified
       FROM "Lead" WHERE "MQL_Date__c" IS NOT NULL AND "MQL_Date__c" <= CAST(${lit(asOf)} AS TIMESTAMP)
+        ${since ? `AND "MQL_Date__c" >= CAST(${lit(since)} AS TIMESTAMP)` : ''}
       ORDER BY "Id"`);
   const escalations = new Map<string, number>();
   const hasEvents =
@@ -162,6 +167,7 @@ export async function slaCompliance(
       calendar: policy.businessCalendar,
     },
     asOf,
+    since: since ?? null,
     total: rates(total),
     byRep: [...byRep.values()].map(rates).sort(order),
     byTeam: [...byTeam.values()].map(rates).sort(order),
