@@ -25,7 +25,7 @@ async function writeExport(file: string, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     const prop = PROPS[i % PROPS.length];
     const line = `{"eventId":${i},"subscriptionId":${(i % 7) + 1},"portalId":62515,"appId":54321,"occurredAt":${t0 + i * 1000},"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":${100000 + (i % 50000)},"changeSource":"CRM","propertyName":"${prop}","propertyValue":"${prop === 'recent_conversion_event_name' ? (i % 3 ? 'Ebook' : 'Demo request') : String(t0 + i * 1000)}"}\n`;
-    if (!out.write(line)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
 }
