@@ -38,11 +38,11 @@ section h3{font-size:16px;margin:22px 0 8px;color:#032d60}
 .kpi{border:1px solid #e5e5e5;border-left:5px solid #0176d3;border-radius:6px;padding:8px 10px}
 .kpi .l{font-size:12px;color:#555}.kpi .v{font-size:22px;font-weight:600}.kpi .b{font-size:12px;color:#555}
 .kpi.good{border-left-color:${COLORS.good}}.kpi.warn{border-left-color:${COLORS.warn}}.kpi.bad{border-left-color:${COLORS.bad}}.kpi.skipped{border-left-color:${COLORS.skipped};color:#555}
-.st{font-size:11px;font-weight:600;text-transform:uppercase;padding:1px 6px;border-radius:8px;color:#fff}
+.st{font-size:11px;font-weight:600;text-transform:uppercase;padding:1px 6px;border-radius:8px;color:#fff;white-space:nowrap}
 .st.good{background:${COLORS.good}}.st.warn{background:${COLORS.warn}}.st.bad{background:${COLORS.bad}}.st.info,.st.skipped{background:${COLORS.skipped}}
 table{border-collapse:collapse;width:100%;max-width:100%;font-size:13px;margin:6px 0}th,td{border-bottom:1px solid #e5e5e5;padding:4px 8px;text-align:left;overflow-wrap:anywhere}
 .tw{max-width:100%;overflow-x:auto}a.csv{font-size:12px;font-weight:400;margin-left:8px}
-th{background:#fafaf9}td.n{text-align:right;font-variant-numeric:tabular-nums}tr.bad td{background:#fef1ee}tr.warn td{background:#fef7e6}
+th{background:#fafaf9;overflow-wrap:normal}td.n{text-align:right;font-variant-numeric:tabular-nums}tr.bad td{background:#fef1ee}tr.warn td{background:#fef7e6}
 figure{margin:10px 0}figcaption{font-weight:600;margin-bottom:4px}svg text{font:11px system-ui,sans-serif;fill:#333}
 p.more{color:#555;font-size:12px}pre{white-space:pre-wrap}main,article{overflow-wrap:anywhere}
 .card{border:1px solid #e5e5e5;border-radius:8px;margin:12px 0;padding:8px 12px;max-width:100%}.card .ch{margin-bottom:6px}.card .ch span{color:#555;font-size:12px}

@@ -23,6 +23,8 @@ export const SLA_TARGET = 0.9;
 export const FORECAST_TOLERANCE = 0.1;
 
 const slaStatus = (rate: number | null): Status => judge(rate, SLA_TARGET, 1, 'higher');
+const RANK: Status[] = ['bad', 'warn', 'good', 'skipped', 'info'];
+const worst = (a: Status, b: Status): Status => (RANK.indexOf(a) <= RANK.indexOf(b) ? a : b);
 const errorText = (e: number | null): string => (e === null ? 'n/a' : `${e > 0 ? '+' : ''}${pct(e)}`);
 const forecastStatus = (e: number | null): Status =>
   e === null ? 'info' : judge(Math.abs(e), 0, FORECAST_TOLERANCE, 'lower');
@@ -62,7 +64,8 @@ function slaTable(title: string, first: string, rows: SlaRow[], limit?: number):
       r.escalations === null ? 'n/a' : num(r.escalations),
       num(r.contactPending + r.qualifyPending),
     ]),
-    rowStatus: rows.map((r) => slaStatus(r.contactRate)),
+    // the worse of the two windows
+    rowStatus: rows.map((r) => worst(slaStatus(r.contactRate), slaStatus(r.qualifyRate))),
     limit,
   };
 }
