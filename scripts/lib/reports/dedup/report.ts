@@ -342,7 +342,15 @@ export function dedupDoc(r: DedupResult, label = fieldLabeler()): ReportDoc {
         blocks: [
           {
             kind: 'table',
-            columns: ['#', 'survivor', 'members', 'score', 'reasons', ...r.fields.slice(0, 5)],
+            columns: [
+              '#',
+              'survivor',
+              'members',
+              'score',
+              'reasons',
+              ...r.fields.slice(0, 5).map((f) => label(r.object, f)),
+            ],
+            idColumns: [1],
             rows: r.clusters.map((c, i) => [
               `C${i + 1}`,
               c.survivorId,
@@ -365,6 +373,7 @@ export function dedupDoc(r: DedupResult, label = fieldLabeler()): ReportDoc {
           {
             kind: 'table',
             columns: ['pair', 'record A', 'record B', 'score', 'reasons'],
+            idColumns: [1, 2],
             rows: r.review.map((p, i) => [
               `R${i + 1}`,
               p.ids[0],
