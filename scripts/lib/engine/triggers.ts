@@ -268,13 +268,30 @@ export function savePerson(
   const rec = { ...(old ?? {}), ...changes, Id: id } as EngineRecord;
   applyScores(state, obj, rec, isInsert);
   const moved = applyLifecycle(state, obj, rec, old, ctx);
-  const decision = obj === 'Lead' && isInsert ? applyRouting(state, rec) : null;
+  // TA_Lead_Route at insert; TA_Lead_RouteAtMql when a queue-owned lead becomes an MQL later
+  const routeAtMql = obj === 'Lead' && old !== null && becameMqlInQueue(rec, old);
+  const decision = obj === 'Lead' && (isInsert || routeAtMql) ? applyRouting(state, rec) : null;
   const started = applySlaStart(state, obj, rec, old);
   state.validate(obj, rec, old);
   store.set(id, rec);
   if (decision) state.decisions.push({ leadId: id, ...decision, at: state.now });
   if (moved) state.transitions.push(moved);
   if (started) state.slaEvents.push(started);
-  if (obj === 'Lead' && old) applyCapacity(state, rec, old);
+  // a lead routed at MQL was counted for its new rep by the routing itself (RoutingTriggerService.routeNewMqls)
+  if (obj === 'Lead' && old && !routeAtMql) applyCapacity(state, rec, old);
   return rec;
+}
+
+/**
+ * TA_Lead_RouteAtMql (RoutingTriggerService.routeNewMqls): an unconverted lead that just became an MQL (stage MQL,
+ * MQL_Date__c new or changed) while a queue owns it is routed now, by the same rules as at insert.
+ */
+export function becameMqlInQueue(rec: EngineRecord, old: EngineRecord): boolean {
+  return (
+    rec.IsConverted !== true &&
+    rec.Lifecycle_Stage__c === 'MQL' &&
+    !!rec.MQL_Date__c &&
+    rec.MQL_Date__c !== old.MQL_Date__c &&
+    String(old.OwnerId ?? '').startsWith('queue:')
+  );
 }
