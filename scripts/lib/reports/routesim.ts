@@ -431,6 +431,7 @@ export function routeSimDoc(r: RouteSimResult): ReportDoc {
             title: 'Leads whose owner changes (first 50)',
             columns: ['lead', 'owner now', 'simulated owner', 'rule'],
             rows: r.changes.map((c) => [c.leadId, c.from ?? '', c.to, c.rule ?? '(fallback)']),
+            idColumns: [0],
             limit: 10,
           },
           { kind: 'text', text: r.assumptions.join(' ') },
