@@ -52,6 +52,7 @@ export const APEX_VECTOR_TESTS: Record<string, string> = {
   dealdesk: 'DealDeskService_Tests',
   match: 'MatchMergeService_Tests',
   handoff: 'HandoffService_Tests',
+  metrics: 'RevOpsMetricSnapshotJob_Tests',
 };
 
 describe('Apex service tests read the golden vectors', () => {

@@ -300,3 +300,13 @@ export function metricSnapshot(input: MetricSnapshotInput): MetricSnapshot {
     rows,
   };
 }
+
+/** A snapshot's figures by key View.metric[.dimension] (what the golden vectors compare). */
+export function figureMap(snapshot: MetricSnapshot): Record<string, number | null> {
+  return Object.fromEntries(
+    snapshot.rows.map((r) => [
+      `${r.view}.${r.metric}${r.dimension === null ? '' : `.${r.dimension}`}`,
+      r.value,
+    ]),
+  );
+}

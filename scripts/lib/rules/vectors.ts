@@ -25,6 +25,7 @@ import {
   type PersonCandidate,
 } from './engagement.ts';
 import { transition, type TransitionInput } from './lifecycle.ts';
+import { figureMap, median, metricSnapshot, type MetricSnapshotInput } from './metricSnapshot.ts';
 import {
   emailDomain,
   matchLeadToAccounts,
@@ -54,6 +55,7 @@ export const RULE_KEYS = [
   'match',
   'handoff',
   'engagement',
+  'metrics',
 ] as const;
 export type RuleKey = (typeof RULE_KEYS)[number];
 
@@ -81,6 +83,10 @@ type Fn = (input: never) => unknown;
 
 /** Every (rule, fn) pair a vector may name, mapped to the TypeScript rule it exercises. */
 export const VECTOR_FUNCTIONS: Record<RuleKey, Record<string, Fn>> = {
+  metrics: {
+    snapshot: (i: MetricSnapshotInput) => ({ figures: figureMap(metricSnapshot(i)) }),
+    median: (i: { values: number[] }) => ({ median: median(i.values) }),
+  },
   scoring: { score: (i: ScoreInput) => score(i) },
   lifecycle: { transition: (i: TransitionInput) => transition(i) },
   routing: {
@@ -159,7 +165,12 @@ export const VECTOR_FUNCTIONS: Record<RuleKey, Record<string, Fn>> = {
       mappings: EngagementMapping[];
     }) => {
       const m = mapEvent(i.event, sortMappings(i.mappings));
-      return { mapping: m?.name ?? null, signal: m?.signal ?? null, createLead: m?.createLead ?? false };
+      return {
+        mapping: m?.name ?? null,
+        signal: m?.signal ?? null,
+        createLead: m?.createLead ?? false,
+        pointsOverride: m?.pointsOverride ?? null,
+      };
     },
     pickPerson: (i: {
       email: string | null;
