@@ -4,16 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { lit, ReportError, requireColumns, type Db } from './db.ts';
 import { notAvailableSections, snapshotCoverage, withholdFigures, type NotAvailable } from './coverage.ts';
-import {
-  judge,
-  money,
-  num,
-  pct,
-  type Block,
-  type Direction,
-  type ReportDoc,
-  type Status,
-} from '../render/doc.ts';
+import { judge, money, type Direction, type Status } from '../render/doc.ts';
+
+// The dashboard's ReportDoc (terminal, HTML, CSV) lives in metrics/doc.ts.
+export { formatFigure, metricsDoc } from './metrics/doc.ts';
 
 /**
  * Benchmarks every figure is judged against (B2B SaaS rules of thumb), each with the direction that is better:
@@ -548,123 +542,5 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
       `Coverage = open pipeline closing in the quarter / (quarterly quota − won in it); with under ${COVERAGE_NEXT_QUARTER_DAYS} days of the as-of quarter left, the next quarter is judged. LTV:CAC target 3-5; above ${BENCHMARKS.ltvToCac.implausible} it is flagged implausible.`,
     ],
     notAvailable,
-  };
-}
-
-export function formatFigure(f: Figure): string {
-  switch (f.unit) {
-    case 'ratio':
-      return pct(f.value);
-    case 'money':
-      return money(f.value);
-    case 'money/day':
-      return f.value === null ? 'n/a' : `${money(f.value)}/day`;
-    case 'days':
-      return f.value === null ? 'n/a' : `${num(f.value, 1)} d`;
-    case 'minutes':
-      return f.value === null ? 'n/a' : `${num(f.value, 1)} min`;
-    case 'multiple':
-      return f.value === null ? 'n/a' : `${num(f.value, 2)}×`;
-    default:
-      return num(f.value);
-  }
-}
-
-const kpis = (figs: Figure[]): Block => ({
-  kind: 'kpis',
-  items: figs.map((f) => ({
-    label: f.label,
-    value: formatFigure(f),
-    benchmark: f.benchmark,
-    status: f.status,
-    note: f.note,
-  })),
-});
-
-export function metricsDoc(r: MetricsResult): ReportDoc {
-  return {
-    title: 'Metrics dashboard',
-    subtitle: `${r.months} months to ${r.asOf.slice(0, 10)}`,
-    sections: [
-      {
-        title: 'Marketing',
-        blocks: [
-          kpis(r.marketing.figures),
-          {
-            kind: 'bars',
-            title: 'Lead volume by month',
-            items: r.marketing.volumeByMonth.map((v) => ({
-              label: v.month,
-              value: v.leads,
-              display: `${num(v.leads)} leads, ${num(v.mqls)} MQLs`,
-            })),
-          },
-          {
-            kind: 'bars',
-            title: 'MQL rate by source (benchmark 5-15%)',
-            items: r.marketing.bySource.map((s) => ({
-              label: s.source,
-              value: s.mqlRate ?? 0,
-              display: pct(s.mqlRate),
-              status: judge(s.mqlRate, 0.05, 0.15, BENCHMARKS.leadToMql.direction),
-            })),
-          },
-          {
-            kind: 'table',
-            title: 'By source',
-            columns: ['source', 'leads', 'MQLs', 'MQL rate', 'spend', 'cost / MQL', 'won', 'win rate'],
-            rows: r.marketing.bySource.map((s) => [
-              s.source,
-              num(s.leads),
-              num(s.mqls),
-              pct(s.mqlRate),
-              money(s.cost),
-              money(s.costPerMql),
-              num(s.closedWon),
-              pct(s.winRate),
-            ]),
-          },
-        ],
-      },
-      {
-        title: 'Sales',
-        blocks: [
-          kpis(r.sales.figures),
-          {
-            kind: 'bars',
-            title: 'Deals reaching each stage',
-            items: r.sales.stages.map((s) => ({ label: s.stage, value: s.reached, display: num(s.reached) })),
-          },
-          {
-            kind: 'table',
-            title: 'Stage conversion and time in stage',
-            columns: ['stage', 'deals reached', 'conversion to next', 'avg days in stage'],
-            rows: r.sales.stages.map((s) => [
-              s.stage,
-              num(s.reached),
-              pct(s.conversionToNext),
-              s.avgDaysInStage === null ? 'n/a' : num(s.avgDaysInStage, 1),
-            ]),
-          },
-          {
-            kind: 'bars',
-            title: 'Win rate by source (benchmark 20-30%)',
-            items: r.marketing.bySource
-              .filter((s) => s.closed > 0)
-              .map((s) => ({
-                label: s.source,
-                value: s.winRate ?? 0,
-                display: pct(s.winRate),
-                status: judge(s.winRate, 0.2, 0.3, BENCHMARKS.winRate.direction),
-              })),
-          },
-        ],
-      },
-      {
-        title: 'Executive',
-        blocks: [kpis(r.executive.figures), { kind: 'text', text: r.assumptions.join(' ') }],
-      },
-      ...notAvailableSections(r.notAvailable),
-    ],
   };
 }
