@@ -172,8 +172,9 @@ function figure(
   note?: string,
 ): Figure {
   const b = bench ? BENCHMARKS[bench] : undefined;
-  let status: Status = 'info';
-  if (b && value !== null) {
+  // a benchmarked figure that could not be computed (no targets, no costs, no data) is a check that did not run
+  let status: Status = b && (value === null || !Number.isFinite(value)) ? 'skipped' : 'info';
+  if (b && value !== null && Number.isFinite(value)) {
     if (bench === 'speedToLead') status = value <= b.hi ? 'good' : value <= b.hi * 2 ? 'warn' : 'bad';
     else if (bench === 'revenueVsTarget') status = value >= 1 ? 'good' : value >= 0.9 ? 'warn' : 'bad';
     else status = judge(value, b.lo, b.hi, b.direction);

@@ -190,6 +190,21 @@ describe('metrics: sales view', () => {
     expect(renderTerminal(metricsDoc(x))).not.toContain('pass --targets FILE with quarterlyQuota');
   });
 
+  it('marks a benchmarked figure that could not be computed as not checked (grey), in words', async () => {
+    const x = await computeMetrics(db, {});
+    const c = get(x.sales.figures, 'coverage');
+    expect(c).toMatchObject({
+      value: null,
+      status: 'skipped',
+      note: 'pass --targets FILE with quarterlyQuota',
+    });
+    expect(get(x.executive.figures, 'cac').status).toBe('info'); // no benchmark: information only
+    expect(renderTerminal(metricsDoc(x))).toMatch(
+      /-  Forecast coverage\s+n\/a\s+benchmark 3-4×\s+\[not checked\]/,
+    );
+    expect(renderHtml([metricsDoc(x)])).toContain('<span class="st skipped">not checked</span>');
+  });
+
   it('picks the as-of quarter or the next one by the days left', () => {
     expect(coverageQuarter('2026-04-01', 20)).toEqual({ start: '2026-04-01', label: '2026-Q2', next: false });
     expect(coverageQuarter('2026-10-01', 1)).toEqual({ start: '2027-01-01', label: '2027-Q1', next: true });
