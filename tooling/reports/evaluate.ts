@@ -259,9 +259,13 @@ export function runReport(ctx: EvalContext, reportName: string): ReportResult {
   }
   const get = (row: Row, c: Column) => reader.value(c.object, row.get(c.table)!, c.field);
   const criteria = report.filters.map((f) => ({ ...f, col: column(f.column) }));
-  rows = rows.filter((row) =>
-    criteria.every((f) => matches(reader, f.col, get(row, f.col), f.operator, f.value, ctx.today)),
-  );
+  try {
+    rows = rows.filter((row) =>
+      criteria.every((f) => matches(reader, f.col, get(row, f.col), f.operator, f.value, ctx.today)),
+    );
+  } catch (e) {
+    throw new Error(`report ${reportName}: ${(e as Error).message}`);
+  }
   const grouping = report.groupingsDown[0];
   const groupCol = grouping ? column(grouping.field) : undefined;
   const key = (row: Row): string | null => {
