@@ -81,7 +81,7 @@ describe('revops engagement import --execute (Bulk API 2.0 ingest)', () => {
     expect(puts() - before.puts).toBe(3);
     const failed = readFileSync(r.failedPath!, 'utf8').trim().split('\n');
     expect(failed[0]).toBe(
-      '"sf__Id","sf__Error",Event_Id__c,Signal__c,Occurred_At__c,Source__c,Url__c,Email__c,Person_Key__c',
+      '"sf__Id","sf__Error",Event_Id__c,Signal__c,Occurred_At__c,Source__c,Url__c,Email__c,Person_Key__c,Points__c',
     );
     expect(failed).toHaveLength(2);
     expect(failed[1]).toContain('No Lead or Contact has e-mail person7@example.com');

@@ -49,6 +49,7 @@ export const OUTPUT_COLUMNS = [
   'Url__c',
   'Email__c',
   'Person_Key__c',
+  'Points__c',
 ] as const;
 
 /** The columns a --provider csv file must have (others are properties the mappings may filter on). */
@@ -216,7 +217,7 @@ export async function importEngagement(opts: ImportOptions): Promise<ImportResul
     }
     result.mapped++;
     result.bySignal[m.signal] = (result.bySignal[m.signal] ?? 0) + 1;
-    rows.push(csvRow(e, m.signal));
+    rows.push(csvRow(e, m.signal, m.pointsOverride ?? null));
     if (rows.length >= batchRows) await flush(item.line);
   }
   if (rows.length) await flush(result.lines);
@@ -410,7 +411,7 @@ export function parseCsvLine(line: string): string[] {
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
-function csvRow(e: InboundEvent, signal: string): string {
+function csvRow(e: InboundEvent, signal: string, points: number | null): string {
   return [
     e.key,
     signal,
@@ -419,6 +420,7 @@ function csvRow(e: InboundEvent, signal: string): string {
     e.url?.slice(0, 255) ?? '',
     e.email && EMAIL.test(e.email) ? e.email : '',
     e.personKey?.slice(0, 255) ?? '',
+    points === null ? '' : String(points),
   ]
     .map(csvCell)
     .join(',');

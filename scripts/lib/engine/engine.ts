@@ -129,7 +129,13 @@ export class Engine {
    * An Engagement_Event__c is inserted (TA_EngagementEvent_Rescore): its Lead/Contact is touched, so the
    * before-update actions rescore it; an advocacy signal on a Customer makes it an Evangelist.
    */
-  engagement(personId: string, signal: string, occurredAt?: string, count = 1): void {
+  engagement(
+    personId: string,
+    signal: string,
+    occurredAt?: string,
+    count = 1,
+    points: number | null = null,
+  ): void {
     const lead = this.state.records.Lead.get(personId);
     if (!lead && !this.state.records.Contact.has(personId)) throw new Error(`no Lead or Contact ${personId}`);
     // TA_EngagementEvent_LinkConverted: an event for a converted lead belongs to its contact
@@ -142,6 +148,7 @@ export class Engine {
         contactId,
         signal,
         occurredAt: occurredAt ?? this.state.now,
+        points,
       });
     }
     // TA_EngagementEvent_Rescore touches the person (never a converted lead)

@@ -36,6 +36,8 @@ export interface EngagementRow {
   contactId: string | null;
   signal: string;
   occurredAt: string;
+  /** Points__c: an Engagement_Mapping__mdt points override (null: the rule's points). */
+  points?: number | null;
 }
 
 export interface TaskRow {

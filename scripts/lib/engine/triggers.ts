@@ -36,7 +36,7 @@ export function calendarOf(state: EngineState, policy: SlaPolicy) {
 export function eventsOf(state: EngineState, id: string) {
   return state.events
     .filter((e) => e.leadId === id || e.contactId === id)
-    .map((e) => ({ signal: e.signal, occurredAt: e.occurredAt }));
+    .map((e) => ({ signal: e.signal, occurredAt: e.occurredAt, points: e.points ?? null }));
 }
 
 /** TA_Lead_Score / TA_Contact_Score: scores from the rules; events only on update (a new record has none). */

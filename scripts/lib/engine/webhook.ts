@@ -78,7 +78,7 @@ export function receiveWebhook(engine: Engine, provider: string, body: string): 
       continue;
     }
     seen.add(e.key);
-    engine.engagement(person, mapping.signal, e.occurredAt);
+    engine.engagement(person, mapping.signal, e.occurredAt, 1, mapping.pointsOverride ?? null);
     result.saved++;
   }
   return result;

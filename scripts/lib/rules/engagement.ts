@@ -261,6 +261,8 @@ export interface EngagementMapping {
   filter: string | null;
   signal: string;
   createLead: boolean;
+  /** Points_Override__c: the events score these points instead of their rule's (null: the rule's). */
+  pointsOverride?: number | null;
   order: number | null;
   active: boolean;
 }

@@ -78,6 +78,8 @@ export interface EngagementEvent {
   occurredAt: string; // Occurred_At__c (ISO-8601 UTC)
   source?: string | null; // Source__c
   url?: string | null; // Url__c
+  /** Points__c: scores instead of the rule's points (Engagement_Mapping__mdt.Points_Override__c); decay and cap apply. */
+  points?: number | null;
 }
 
 export interface ScoreInput {
@@ -258,6 +260,8 @@ function carriedFitLine(
 export interface EventColumns {
   signal: ArrayLike<number>;
   at: ArrayLike<number>;
+  /** Per event, points that replace the rule's (NaN: the rule's); absent: every event scores the rule's points. */
+  points?: ArrayLike<number>;
 }
 
 /** A score without the breakdown lines. */
@@ -398,6 +402,7 @@ export function prepareScoring(
     }
     const at = events.at;
     const sig = events.signal;
+    const own = events.points;
     let n = 0;
     let ignoredFutureEvents = 0;
     let expiredEvents = 0;
@@ -431,7 +436,8 @@ export function prepareScoring(
           const e = order[j];
           if (sig[e] !== c.signal) continue;
           const ageDays = (now - at[e]) / MS_PER_DAY;
-          const p = roundHalfUp(decayedPoints(rule.points, ageDays, rule.halfLifeDays), 1);
+          const base = own && !Number.isNaN(own[e]) ? own[e] : rule.points;
+          const p = roundHalfUp(decayedPoints(base, ageDays, rule.halfLifeDays), 1);
           if (p === 0) continue;
           count += 1;
           points += p;
@@ -503,6 +509,7 @@ export function score(input: ScoreInput): ScoreResult {
   const timed = input.events.map((e, index) => ({
     signal: e.signal,
     at: parseInstant(e.occurredAt, `event ${index} occurredAt`),
+    points: e.points ?? Number.NaN,
     index,
   }));
   const prepared = prepareScoring(input.rules, input.settings, input.object);
@@ -510,7 +517,11 @@ export function score(input: ScoreInput): ScoreResult {
   const run = (list: typeof timed): ScoreResult =>
     prepared.score(
       input.record,
-      { signal: list.map((e) => prepared.signalCode(e.signal)), at: list.map((e) => e.at) },
+      {
+        signal: list.map((e) => prepared.signalCode(e.signal)),
+        at: list.map((e) => e.at),
+        points: list.map((e) => e.points),
+      },
       0,
       list.length,
       now,

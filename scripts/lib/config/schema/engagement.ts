@@ -1,7 +1,7 @@
 // Engagement in: Engagement_Mapping__mdt (a provider's event name and property filters -> an Engagement_Event__c
 // signal; rules/engagement.ts mapEvent, EngagementService.mapEvent).
 import { PROVIDERS } from '../../rules/engagement.ts';
-import { bool, check, str, type TypeDef } from './fields.ts';
+import { bool, check, num, str, type TypeDef } from './fields.ts';
 
 /** Engagement_Event__c.Signal__c values (objects/Engagement_Event__c/fields/Signal__c, restricted picklist). */
 export const ENGAGEMENT_SIGNALS = [
@@ -28,12 +28,18 @@ export const ENGAGEMENT_MAPPING: TypeDef = {
     { api: 'Property_Filter__c', key: 'filter', kind: 'text' },
     { api: 'Signal__c', key: 'signal', kind: 'text' },
     { api: 'Create_Lead__c', key: 'createLead', kind: 'checkbox', default: false },
+    { api: 'Points_Override__c', key: 'pointsOverride', kind: 'number' },
     { api: 'Order__c', key: 'order', kind: 'number' },
     { api: 'Description__c', key: 'description', kind: 'text' },
     { api: 'Active__c', key: 'active', kind: 'checkbox', default: true },
   ],
   // one check per validation rule of objects/Engagement_Mapping__mdt
   checks: (r) => [
+    ...check(
+      num(r, 'Points_Override__c') !== null && Math.abs(num(r, 'Points_Override__c') as number) > 100,
+      'Points_Override__c',
+      "Points_Override__c must be blank (the scoring rule's points) or a number between -100 and 100.",
+    ),
     ...check(
       !(PROVIDERS as readonly string[]).includes(str(r, 'Provider__c')),
       'Provider__c',
