@@ -32,7 +32,9 @@ async function mount(data) {
 }
 
 const q = (element, id) => element.shadowRoot.querySelector(`[data-id="${id}"]`);
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+// the save, the record refresh and the wire refresh each take a microtask turn
+const flush = () =>
+  Array.from({ length: 10 }).reduce((p) => p.then(() => Promise.resolve()), Promise.resolve());
 const shell = (element) => element.shadowRoot.querySelector('c-revops-panel').shadowRoot;
 
 describe('c-revops-sla-decision', () => {
