@@ -2,7 +2,7 @@
 // forecast change) with the org's own rules: stageSkip() (a forward move passing over open stages) and
 // closeDatePush() (a close date moved later). A push's reason is the deal's Close_Date_Push_Reason__c.
 import { closeDatePush, stageSkip, type StagePolicy } from '../../rules/hygiene.ts';
-import type { Db } from '../db.ts';
+import { lit, type Db } from '../db.ts';
 import { missingColumns, unavailable, users, type Maybe } from './common.ts';
 
 export interface SkipRow {
@@ -46,28 +46,44 @@ export async function skipsAndPushes(db: Db, policies: StagePolicy[]): Promise<M
   const hcols = new Set(await db.tableColumns('OpportunityHistory'));
   const ocols = new Set(await db.tableColumns('Opportunity'));
   const col = (have: Set<string>, c: string, alias: string) => (have.has(c) ? `${alias}."${c}"` : 'NULL');
-  const rows = await db.all<{
+  const known = new Set(policies.map((p) => p.stage));
+  const closed = new Set(policies.filter((p) => p.isClosed).map((p) => p.stage));
+  const order = policies.map((p) => `(${lit(p.stage)}, ${Number(p.order)})`).join(', ') || "('', 0)";
+  const closedList = [...closed].map(lit).join(', ') || "''";
+  // Consecutive history rows of a deal, kept only where a skip or a push can be (a forward move of more than one
+  // stage order, or a later close date on a row that does not close the deal): the rules below decide.
+  const pairs = await db.all<{
     opp: string;
+    prev: string;
     stage: string;
+    prevClose: string | null;
     close: string | null;
     name: string | null;
     owner: string | null;
     current: string | null;
     reason: string | null;
-  }>(`SELECT h."OpportunityId" AS opp, h."StageName" AS stage, strftime(${col(hcols, 'CloseDate', 'h')}, '%Y-%m-%d') AS close,
+  }>(`WITH ord(stage, n) AS (VALUES ${order}),
+      h AS (
+        SELECT "OpportunityId" AS opp, "StageName" AS stage, ${col(hcols, 'CloseDate', 'h')} AS close, "CreatedDate" AS ts, "Id" AS id,
+               lag("StageName") OVER w AS prev, lag(${col(hcols, 'CloseDate', 'h')}) OVER w AS "prevClose"
+        FROM "OpportunityHistory" h WINDOW w AS (PARTITION BY "OpportunityId" ORDER BY "CreatedDate", "Id"))
+      SELECT h.opp, h.prev, h.stage, strftime(h."prevClose", '%Y-%m-%d') AS "prevClose", strftime(h.close, '%Y-%m-%d') AS close,
              ${col(ocols, 'Name', 'o')} AS name, ${col(ocols, 'OwnerId', 'o')} AS owner, o."StageName" AS current,
              ${col(ocols, 'Close_Date_Push_Reason__c', 'o')} AS reason
-      FROM "OpportunityHistory" h LEFT JOIN "Opportunity" o ON o."Id" = h."OpportunityId"
-      ORDER BY h."OpportunityId", h."CreatedDate", h."Id"`);
-  const known = new Set(policies.map((p) => p.stage));
-  const closed = new Set(policies.filter((p) => p.isClosed).map((p) => p.stage));
+      FROM h LEFT JOIN ord a ON a.stage = h.prev LEFT JOIN ord b ON b.stage = h.stage
+      LEFT JOIN "Opportunity" o ON o."Id" = h.opp
+      WHERE h.prev IS NOT NULL
+        AND (b.n > a.n + 1 OR (h.close > h."prevClose" AND h.stage NOT IN (${closedList})))
+      ORDER BY h.opp, h.ts, h.id`);
+  const [{ n: withHistory }] = await db.all<{ n: number }>(
+    `SELECT count(DISTINCT "OpportunityId") AS n FROM "OpportunityHistory"`,
+  );
   const people = await users(db);
   const skips = new Map<string, SkipRow>();
   const reasons = new Map<string, PushReasonRow>();
   const deals: ChangedDeal[] = [];
-  let withHistory = 0;
-  for (let i = 0; i < rows.length;) {
-    const first = rows[i];
+  for (let i = 0; i < pairs.length;) {
+    const first = pairs[i];
     const deal: ChangedDeal = {
       id: first.opp,
       name: first.name ?? first.opp,
@@ -78,40 +94,31 @@ export async function skipsAndPushes(db: Db, policies: StagePolicy[]): Promise<M
       daysPushed: 0,
       reason: first.reason,
     };
-    withHistory += 1;
-    let j = i + 1;
-    for (; j < rows.length && rows[j].opp === first.opp; j++) {
-      const prev = rows[j - 1];
-      const cur = rows[j];
-      if (prev.stage !== cur.stage && known.has(prev.stage) && known.has(cur.stage)) {
-        const s = stageSkip(prev.stage, cur.stage, policies);
-        if (s.skipped) {
-          deal.skipped.push(...s.skippedStages);
-          const key = `${prev.stage}\u0000${cur.stage}`;
-          const row = skips.get(key) ?? {
-            from: prev.stage,
-            to: cur.stage,
-            skipped: s.skippedStages,
-            deals: 0,
-          };
+    for (; i < pairs.length && pairs[i].opp === first.opp; i++) {
+      const { prev, stage, prevClose, close } = pairs[i];
+      if (prev !== stage && known.has(prev) && known.has(stage)) {
+        const sk = stageSkip(prev, stage, policies);
+        if (sk.skipped) {
+          deal.skipped.push(...sk.skippedStages);
+          const key = `${prev}\u0000${stage}`;
+          const row = skips.get(key) ?? { from: prev, to: stage, skipped: sk.skippedStages, deals: 0 };
           row.deals += 1;
           skips.set(key, row);
         }
       }
-      if (prev.close && cur.close) {
+      if (prevClose && close && !closed.has(stage)) {
+        // closing a deal moves its close date to the day it closed: that is no push (filtered above too)
         const p = closeDatePush({
-          previousCloseDate: prev.close,
-          newCloseDate: cur.close,
+          previousCloseDate: prevClose,
+          newCloseDate: close,
           pushCount: deal.pushes,
         });
-        // closing a deal moves its close date to the day it closed: that is no push
-        if (p.isPush && !closed.has(cur.stage)) {
+        if (p.isPush) {
           deal.pushes = p.pushCount;
           deal.daysPushed += p.daysPushed;
         }
       }
     }
-    i = j;
     if (deal.pushes) {
       const key = deal.reason?.trim() || NO_REASON;
       const r = reasons.get(key) ?? { reason: key, deals: 0, pushes: 0, daysPushed: 0 };
