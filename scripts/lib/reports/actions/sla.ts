@@ -109,40 +109,39 @@ export async function slaCompliance(
   if (missing.length) return beforeInstall('Lead', missing);
   const prepared = prepareCalendar(cal);
   const hour = 3_600_000;
-  const leads = await db.all<{
-    id: string;
-    owner: string | null;
-    start: string;
-    touch: string | null;
-    qualified: string | null;
-  }>(`SELECT "Id" AS id, "OwnerId" AS owner, CAST("MQL_Date__c" AS VARCHAR) AS start,
-             CAST("First_Touch_At__c" AS VARCHAR) AS touch,
-             CAST(least("SQL_Date__c", "Recycled_Date__c") AS VARCHAR) AS qualified
-      FROM "Lead" WHERE "MQL_Date__c" IS NOT NULL AND "MQL_Date__c" <= CAST(${lit(asOf)} AS TIMESTAMP)
-        ${since ? `AND "MQL_Date__c" >= CAST(${lit(since)} AS TIMESTAMP)` : ''}
-      ORDER BY "Id"`);
-  const escalations = new Map<string, number>();
   const hasEvents =
     (await missingColumns(db, 'SLA_Event__c', ['Record_Id__c', 'Event_Type__c'])).length === 0;
-  if (hasEvents)
-    for (const r of await db.all<{ id: string; n: number }>(
-      `SELECT "Record_Id__c" AS id, count(*) AS n FROM "SLA_Event__c" WHERE "Event_Type__c" = 'Escalated' GROUP BY 1`,
-    ))
-      escalations.set(r.id, r.n);
+  const esc = hasEvents
+    ? `LEFT JOIN (SELECT "Record_Id__c" AS rid, count(*) AS n FROM "SLA_Event__c" WHERE "Event_Type__c" = 'Escalated' GROUP BY 1) e ON e.rid = l."Id"`
+    : '';
+  // instants as epoch milliseconds (no text to parse per lead)
+  const leads = await db.all<{
+    owner: string | null;
+    start: number;
+    touch: number | null;
+    qualified: number | null;
+    esc: number | null;
+  }>(`SELECT l."OwnerId" AS owner, epoch_ms(l."MQL_Date__c")::DOUBLE AS start,
+             epoch_ms(l."First_Touch_At__c")::DOUBLE AS touch,
+             epoch_ms(least(l."SQL_Date__c", l."Recycled_Date__c"))::DOUBLE AS qualified,
+             ${hasEvents ? 'coalesce(e.n, 0)' : 'NULL'} AS esc
+      FROM "Lead" l ${esc}
+      WHERE l."MQL_Date__c" IS NOT NULL AND l."MQL_Date__c" <= CAST(${lit(asOf)} AS TIMESTAMP)
+        ${since ? `AND l."MQL_Date__c" >= CAST(${lit(since)} AS TIMESTAMP)` : ''}
+      ORDER BY l."Id"`);
   const people = await users(db);
   const asOfMs = ms(asOf);
   const total = emptyRow('all reps');
   const byRep = new Map<string, SlaRow>();
   const byTeam = new Map<string, SlaRow>();
   for (const l of leads) {
-    const start = ms(l.start);
+    const start = l.start;
     // a touch before the clock started counts as contact at the start; a qualification before it (an SQL date
     // from an earlier cycle) does not count
-    const touch = l.touch ? Math.max(ms(l.touch), start) : NaN;
-    const qual = l.qualified && ms(l.qualified) >= start ? ms(l.qualified) : NaN;
+    const touch = l.touch === null ? NaN : Math.max(l.touch, start);
+    const qual = l.qualified !== null && l.qualified >= start ? l.qualified : NaN;
     const contact = windowOutcome(touch, prepared.addMs(start, policy.contactWithinHours * hour), asOfMs);
     const qualify = windowOutcome(qual, prepared.addMs(start, policy.qualifyWithinHours * hour), asOfMs);
-    const esc = hasEvents ? (escalations.get(l.id) ?? 0) : null;
     const owner = l.owner ?? '(no owner)';
     const user = people.get(owner);
     const rep = user?.name ?? owner;
@@ -151,9 +150,9 @@ export async function slaCompliance(
       : '(no manager)';
     if (!byRep.has(owner)) byRep.set(owner, emptyRow(rep));
     if (!byTeam.has(team)) byTeam.set(team, emptyRow(team));
-    add(total, contact, qualify, esc);
-    add(byRep.get(owner)!, contact, qualify, esc);
-    add(byTeam.get(team)!, contact, qualify, esc);
+    add(total, contact, qualify, l.esc);
+    add(byRep.get(owner)!, contact, qualify, l.esc);
+    add(byTeam.get(team)!, contact, qualify, l.esc);
   }
   // worst compliance first, then most leads, then name: the reps to talk to head the list
   const order = (a: SlaRow, b: SlaRow) =>
