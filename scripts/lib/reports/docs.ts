@@ -14,7 +14,7 @@ import {
 import type { ReportDoc } from '../render/doc.ts';
 import { renderMarkdown } from '../render/markdown.ts';
 import { renderHtml } from '../render/html.ts';
-import { BENCHMARKS } from './metrics.ts';
+import { BENCHMARKS, COVERAGE_NEXT_QUARTER_DAYS } from './metrics.ts';
 
 export const DOCS_DIR = 'docs/generated';
 
@@ -367,6 +367,52 @@ function pipelineDoc(c: RevOpsConfig): ReportDoc {
   };
 }
 
+const DIRECTION_WORD = { higher: 'higher', lower: 'lower', range: 'within the range' } as const;
+
+/** A figure row with the direction of its benchmark (found by its benchmark text), '' without one. */
+function withDirection(row: string[]): string[] {
+  const b = Object.values(BENCHMARKS).find((x) => x.text === row[3]);
+  return [...row, b ? DIRECTION_WORD[b.direction] : ''];
+}
+
+/** What each action report computes, with the config values it reads. */
+function actionRows(c: RevOpsConfig): string[][] {
+  const sla = c.slaPolicies.find((p) => p.active !== false && /mql/i.test(p.handoff));
+  const stale = c.stagePolicies
+    .filter((p) => !p.isClosed)
+    .map((p) => `${p.stage} ${val(p.staleMultiplier)}×`)
+    .join(', ');
+  return [
+    [
+      'SLA compliance by rep and team',
+      'MQLs of the period contacted (First_Touch_At__c) and qualified (SQL or recycled) within the windows, in business hours; breaches; SLA_Event__c escalations; team = the rep’s manager',
+      sla
+        ? `SLA_Policy.${sla.name}: contact ${sla.contactWithinHours} h, qualify ${sla.qualifyWithinHours} h on ${sla.businessCalendar}`
+        : 'no active MQL hand-off SLA_Policy',
+    ],
+    [
+      'Stale deals',
+      'Open deals whose days in stage exceed the multiplier × the stage’s average finished stay (OpportunityHistory), with owners',
+      `Stage_Policy Stale_Multiplier__c: ${stale}`,
+    ],
+    [
+      'Stage skips and close-date pushes',
+      'Forward moves past open stages, and later close dates by Close_Date_Push_Reason__c, from OpportunityHistory',
+      'Stage_Policy order and closed stages',
+    ],
+    [
+      'Non-standard terms',
+      'Each Non_Standard_Terms__c value by deals, wins and amount; a term on 30%+ of the deals with terms: make it standard',
+      '',
+    ],
+    [
+      'Forecast accuracy',
+      'Per finished quarter: commit, best case, pipeline and weighted forecast on its first day (OpportunityHistory) vs closed won; ±10% on target; "not enough history" otherwise',
+      'Stage_Policy forecast category and probability where history lacks them',
+    ],
+  ];
+}
+
 function metricsSpecDoc(c: RevOpsConfig): ReportDoc {
   const b = BENCHMARKS;
   const rows: string[][] = [
@@ -400,7 +446,7 @@ function metricsSpecDoc(c: RevOpsConfig): ReportDoc {
     [
       'Sales',
       'Forecast coverage',
-      'Open pipeline closing this quarter / (quarterly quota − won this quarter)',
+      `Open pipeline closing in the quarter / (quarterly quota − won in it); the next quarter when under ${COVERAGE_NEXT_QUARTER_DAYS} days of this one remain; a met quota is on target`,
       b.coverage.text,
     ],
     ['Sales', 'Win rate by source', 'Win rate grouped by LeadSource', b.winRate.text],
@@ -412,7 +458,12 @@ function metricsSpecDoc(c: RevOpsConfig): ReportDoc {
     ],
     ['Executive', 'CAC', 'Spend of the period / new customers (accounts with a won deal)', ''],
     ['Executive', 'LTV', 'Average won deal × gross margin / annual churn (targets file)', ''],
-    ['Executive', 'LTV : CAC', 'LTV / CAC', b.ltvToCac.text],
+    [
+      'Executive',
+      'LTV : CAC',
+      `LTV / CAC; above ${b.ltvToCac.implausible} flagged implausible`,
+      b.ltvToCac.text,
+    ],
     ['Executive', 'Coverage', 'As forecast coverage', b.coverage.text],
   ];
   return {
@@ -421,14 +472,30 @@ function metricsSpecDoc(c: RevOpsConfig): ReportDoc {
     sections: [
       {
         title: 'Figures',
-        blocks: [{ kind: 'table', columns: ['view', 'figure', 'definition', 'benchmark'], rows }],
+        blocks: [
+          {
+            kind: 'table',
+            columns: ['view', 'figure', 'definition', 'benchmark', 'better'],
+            rows: rows.map(withDirection),
+          },
+        ],
       },
       {
         title: 'Status',
         blocks: [
           {
             kind: 'text',
-            text: 'Inside the benchmark range: on target; within 20% of an edge: watch; further out: off target. Coverage and LTV:CAC above the range count as on target.',
+            text: 'Each status is written in words beside its colour. Higher is better: at or above the lower edge is on target. Lower is better: at or below the upper edge. Within a range: inside it. Within 20% of the edge that matters: watch; further out: off target. A benchmarked figure that could not be computed (no targets, no costs) is not checked (grey).',
+          },
+        ],
+      },
+      {
+        title: 'Action reports',
+        blocks: [
+          {
+            kind: 'table',
+            columns: ['report', 'definition', 'from the config'],
+            rows: actionRows(c),
           },
         ],
       },
