@@ -12,12 +12,7 @@
 //   a SpecifiedUser dashboard names its running user (house policy: LoggedInUser, as a username exists in one org).
 // Sources: Metadata API ReportType/Report/Dashboard (element names as in the Metadata WSDL), and the reports of
 // SalesforceFoundation/NPSP (force-app/main/default/reports, reportTypes; see tests/fixtures/verify/reports/README.md).
-import {
-  loadReportTree,
-  splitColumn,
-  type ReportDef,
-  type ReportTypeDef,
-} from '../reports/reportMeta.ts';
+import { loadReportTree, splitColumn, type ReportDef, type ReportTypeDef } from '../reports/reportMeta.ts';
 import { escaped, locator, problemOf } from './metaXml.ts';
 import { readFileSync } from 'node:fs';
 import { getObject, resolvePath, type ProjectSchema } from './schema.ts';
@@ -400,7 +395,7 @@ function checkReport(
   }
 }
 
-function checkDashboards(ctx: Ctx, input: CheckInput, tree: ReturnType<typeof loadReportTree>): void {
+function checkDashboards(ctx: Ctx, tree: ReturnType<typeof loadReportTree>): void {
   for (const d of tree.dashboards) {
     const content = readFileSync(d.file, 'utf8');
     const at = locator(content);
@@ -465,7 +460,6 @@ function checkDashboards(ctx: Ctx, input: CheckInput, tree: ReturnType<typeof lo
           );
     }
   }
-  void input;
 }
 
 /** The reports-and-dashboards check (reported under `deploy`). */
@@ -474,6 +468,6 @@ export function checkReports(input: CheckInput, schema: ProjectSchema): Problem[
   const ctx: Ctx = { schema, problems: [] };
   for (const t of tree.reportTypes.values()) checkReportType(ctx, t);
   for (const r of tree.reports.values()) checkReport(ctx, r, tree.reportTypes, tree.reportFolders);
-  checkDashboards(ctx, input, tree);
+  checkDashboards(ctx, tree);
   return ctx.problems;
 }
