@@ -171,7 +171,7 @@ export async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: num
     'phone',
     `ctok || '|' || lnsx`,
     `lnsx || '|' || fn3 || '|' || ctok`,
-    ...(rule.matchKeys.includes('address') ? ['addr'] : []),
+    ...(rule.matchKeys.includes('address') ? [`addr || '|' || lnsx`] : []),
   ];
   const { maxBlockSize, window } = { maxBlockSize: 200, window: 25 };
   const pairSql = keys

@@ -11,6 +11,8 @@ import {
   PartsWorker,
   type PartsJob,
 } from '../../../scripts/lib/reports/dedup/columns.ts';
+import { addressPartValues } from '../../../scripts/lib/reports/dedup/parts.ts';
+import { normalizeAddress } from '../../../scripts/lib/rules/match.ts';
 
 describe('intern', () => {
   it('gives equal values equal ids, different values different ids, and blanks 0', () => {
@@ -104,6 +106,40 @@ describe('parts worker', () => {
     const parts = await worker.run(job);
     expect(parts.map((c) => c.map((p) => [...p]))).toEqual(
       computeParts(job).map((c) => c.map((p) => [...p])),
+    );
+  });
+});
+
+describe('address parts', () => {
+  it('are normalizeAddress of every row, the same by dictionary codes as by text', () => {
+    const street = [
+      '100 North Main Street',
+      null,
+      '100 N. Main St.',
+      '5 Elm Ave',
+      '100 North Main Street',
+      '7 Oak Rd',
+    ];
+    const postal = ['02110', '02110', '02110-1234', null, '02110', '02110'];
+    const city = ['Boston', 'Boston', null, 'Denver', 'Boston', null];
+    const dictionary = (values: (string | null)[]) => {
+      const distinct = [null, ...new Set(values.filter((v): v is string => v !== null))];
+      return { values, codes: Int32Array.from(values.map((v) => distinct.indexOf(v))) };
+    };
+    const expected = street.map((s, i) => normalizeAddress(s, postal[i], city[i]));
+    expect(expected).toEqual([
+      '100 n main st, 02110',
+      '',
+      '100 n main st, 02110',
+      '5 elm ave, denver',
+      '100 n main st, 02110',
+      '7 oak rd, 02110',
+    ]);
+    expect(addressPartValues({ values: street }, { values: postal }, { values: city })).toEqual(expected);
+    expect(addressPartValues(dictionary(street), dictionary(postal), dictionary(city))).toEqual(expected);
+    // a table without a city column: by text
+    expect(addressPartValues(dictionary(street), dictionary(postal), undefined)).toEqual(
+      street.map((s, i) => normalizeAddress(s, postal[i], null)),
     );
   });
 });

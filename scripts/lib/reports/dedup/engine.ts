@@ -168,7 +168,9 @@ function blockParts(
   const rowCountries = t === 'phone' && countryField ? table.columns[countryField] : undefined;
   if (t === 'address') {
     const a = blocking.address;
-    parts = intern(addressPartValues(col, a && table.columns[a.postalCode], a && table.columns[a.city]));
+    const column = (c: string) =>
+      table.columns[c] ? { values: table.columns[c], codes: table.dictionaries?.[c]?.codes } : undefined;
+    parts = intern(addressPartValues(column(field)!, a && column(a.postalCode), a && column(a.city)));
   } else if (rowCountries) parts = intern(blockPartValues(col, t, country, rowCountries));
   else if (dict) {
     // once per distinct value, then by code

@@ -131,8 +131,51 @@ export interface AddressColumns {
   city: string;
 }
 
-/** normalizeAddress of every row (street, postal code, city), once per distinct address. */
+/** A column as addressPartValues reads it: its values, and its dictionary codes when it has them. */
+export interface AddressColumn {
+  values: ArrayLike<string | null>;
+  codes?: Int32Array;
+}
+
+/**
+ * normalizeAddress of every row (street, postal code, city), once per distinct address: by the three columns'
+ * dictionary codes when all have them (a number per address, no string built per row), else by the joined text.
+ */
 export function addressPartValues(
+  street: AddressColumn,
+  postalCode: AddressColumn | undefined,
+  city: AddressColumn | undefined,
+): string[] {
+  const n = street.values.length;
+  const values = new Array<string>(n);
+  const sc = street.codes;
+  const pc = postalCode ? postalCode.codes : new Int32Array(n);
+  const cc = city ? city.codes : new Int32Array(n);
+  if (sc && pc && cc) {
+    let pMax = 0;
+    let cMax = 0;
+    for (let i = 0; i < n; i++) {
+      if (pc[i] > pMax) pMax = pc[i];
+      if (cc[i] > cMax) cMax = cc[i];
+    }
+    const byCode = new Map<number, string>();
+    for (let i = 0; i < n; i++) {
+      if (sc[i] === 0) {
+        values[i] = '';
+        continue;
+      }
+      const k = (sc[i] * (pMax + 1) + pc[i]) * (cMax + 1) + cc[i];
+      let v = byCode.get(k);
+      if (v === undefined)
+        byCode.set(k, (v = normalizeAddress(street.values[i], postalCode?.values[i], city?.values[i])));
+      values[i] = v;
+    }
+    return values;
+  }
+  return addressTextValues(street.values, postalCode?.values, city?.values);
+}
+
+function addressTextValues(
   street: ArrayLike<string | null>,
   postalCode: ArrayLike<string | null> | undefined,
   city: ArrayLike<string | null> | undefined,

@@ -97,7 +97,20 @@ export function salesforceSetup(rule: DedupRule): SalesforceSetup {
             },
           ],
     website: [{ name: 'website', parts: [{ field: 'Website', transform: 'website' }] }],
-    address: [{ name: 'address', parts: [{ field: address.street, transform: 'address' }] }],
+    // an account's address is the business's own; people share their company's address with their colleagues, so
+    // for Lead and Contact the block is the address with a sound-alike last name (as company + last name)
+    address:
+      o === 'Account'
+        ? [{ name: 'address', parts: [{ field: address.street, transform: 'address' }] }]
+        : [
+            {
+              name: 'address + last name',
+              parts: [
+                { field: address.street, transform: 'address' },
+                { field: 'LastName', transform: 'soundex' },
+              ],
+            },
+          ],
   };
   const keys = [...new Set(rule.matchKeys)].flatMap((k) => byKey[k] ?? []);
   // national phone numbers get the calling code of the record's own country
