@@ -161,7 +161,12 @@ describe('the shipped B2B SaaS profile is complete', () => {
 
   it('ships a policy per hand-off: MQL alert to the routed rep, SQL follow-up, won deals to the account owner or CS', () => {
     const byHandoff = new Map(config.slaPolicies.map((p) => [p.handoff, p]));
-    expect([...byHandoff.keys()].sort()).toEqual(['Closed Won to CS', 'MQL to SQL', 'SQL to AE']);
+    expect([...byHandoff.keys()].sort()).toEqual([
+      'Closed Won to CS',
+      'MQL to SQL',
+      'SQL to AE',
+      'Stage Proposal',
+    ]);
     expect(byHandoff.get('MQL to SQL')).toMatchObject({
       sendNotification: true,
       sendEmail: true,
@@ -191,6 +196,6 @@ describe('the shipped B2B SaaS profile is complete', () => {
     const all = listFiles('customMetadata', '.md-meta.xml');
     const ours = all.filter((f) => CONFIG_TYPES.some((t) => f.startsWith(`${t}.`)));
     expect(records.map((r) => `${r.type}.${r.name}.md-meta.xml`).sort()).toEqual(ours);
-    expect(ours.length).toBe(73);
+    expect(ours.length).toBe(74);
   });
 });
