@@ -14,7 +14,7 @@ import {
   type StagePolicy,
   type StaleInput,
 } from './hygiene.ts';
-import { planHandoff, type HandoffInput } from './handoff.ts';
+import { planHandoff, reengagement, type HandoffInput, type ReengagementInput } from './handoff.ts';
 import {
   EngagementError,
   mapEvent,
@@ -24,6 +24,7 @@ import {
   type EngagementMapping,
   type PersonCandidate,
 } from './engagement.ts';
+import { decide, type PrecedenceInput } from './enrichment.ts';
 import { transition, type TransitionInput } from './lifecycle.ts';
 import { figureMap, median, metricSnapshot, type MetricSnapshotInput } from './metricSnapshot.ts';
 import {
@@ -56,6 +57,7 @@ export const RULE_KEYS = [
   'handoff',
   'engagement',
   'metrics',
+  'enrichment',
 ] as const;
 export type RuleKey = (typeof RULE_KEYS)[number];
 
@@ -138,7 +140,9 @@ export const VECTOR_FUNCTIONS: Record<RuleKey, Record<string, Fn>> = {
   },
   handoff: {
     plan: (i: HandoffInput) => planHandoff(i),
+    reengagement: (i: ReengagementInput) => reengagement(i),
   },
+  enrichment: { decide: (i: PrecedenceInput) => decide(i) },
   engagement: {
     parse: (i: { provider: string; body: string }) => {
       try {

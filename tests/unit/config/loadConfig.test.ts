@@ -206,6 +206,8 @@ describe('loading the same records from an org', () => {
       'Approval_Tier',
       'Dedup_Rule',
       'Engagement_Mapping',
+      'Enrichment_Provider',
+      'Enrichment_Mapping',
     ]);
     expect(queries[1].soql).toBe(
       'SELECT DeveloperName, MasterLabel, MQL_Fit_Threshold__c, MQL_Engagement_Threshold__c, Score_Cap__c, Burst_Window_Seconds__c, Burst_Max_Events__c, MQL_Max_Negative__c FROM Scoring_Setting__mdt ORDER BY DeveloperName',

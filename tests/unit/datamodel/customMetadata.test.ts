@@ -16,6 +16,8 @@ const CONFIG_TYPES = [
   'Approval_Tier',
   'Dedup_Rule',
   'Engagement_Mapping',
+  'Enrichment_Provider',
+  'Enrichment_Mapping',
 ];
 
 describe('custom metadata types', () => {
@@ -196,6 +198,6 @@ describe('the shipped B2B SaaS profile is complete', () => {
     const all = listFiles('customMetadata', '.md-meta.xml');
     const ours = all.filter((f) => CONFIG_TYPES.some((t) => f.startsWith(`${t}.`)));
     expect(records.map((r) => `${r.type}.${r.name}.md-meta.xml`).sort()).toEqual(ours);
-    expect(ours.length).toBe(74);
+    expect(ours.length).toBe(97);
   });
 });

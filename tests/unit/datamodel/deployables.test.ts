@@ -104,7 +104,7 @@ describe('force-app converts with source-deploy-retrieve into the expected compo
     expect(has('CustomMetadata', 'Scoring_Setting.Default')).toBe(true);
     expect(
       [...(byType.get('CustomMetadata') ?? [])].filter((n) => !n.startsWith('Trigger_Action.')).length,
-    ).toBe(73);
+    ).toBe(96);
   });
 
   it('a page layout per custom object and config type shows every field, required ones as required', () => {
@@ -123,6 +123,9 @@ describe('force-app converts with source-deploy-retrieve into the expected compo
       'Approval_Tier__mdt',
       'Dedup_Rule__mdt',
       'Engagement_Mapping__mdt',
+      'Enrichment_Provider__mdt',
+      'Enrichment_Mapping__mdt',
+      'Enrichment_Usage__c',
       'Webhook_Secret__c',
       'RevOps_Metric_Snapshot__c',
       'RevOps_Target__c',

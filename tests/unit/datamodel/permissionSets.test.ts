@@ -36,9 +36,12 @@ const field = (path: string) =>
   ).CustomField;
 const fieldsOf = (objects: string[]) => objects.flatMap((o) => fieldNames(o).map((f) => `${o}.${f}`));
 // Merge_Snapshot__c holds the undo copies of merged records, the dedup review objects the weekly review: admins only.
-const ADMIN_ONLY = ['Merge_Snapshot__c', 'Dedup_Review__c', 'Dedup_Rejected_Pair__c'].filter(
-  (o) => fieldNames(o).length > 0,
-);
+const ADMIN_ONLY = [
+  'Merge_Snapshot__c',
+  'Dedup_Review__c',
+  'Dedup_Rejected_Pair__c',
+  'Enrichment_Usage__c',
+].filter((o) => fieldNames(o).length > 0);
 
 describe('permission sets', () => {
   for (const [name, ps] of Object.entries(sets)) {
@@ -58,6 +61,8 @@ describe('permission sets', () => {
         'Business_Calendar__mdt',
         'Dedup_Rule__mdt',
         'Engagement_Mapping__mdt',
+        'Enrichment_Mapping__mdt',
+        'Enrichment_Provider__mdt',
         'Routing_Rule__mdt',
         'SLA_Policy__mdt',
         'Scoring_Rule__mdt',

@@ -14,6 +14,7 @@
 // fill it in load.ts's parseConfig with domain<YourType>('<Type>').
 import { DEDUP_TYPES } from './dedup.ts';
 import { ENGAGEMENT_TYPES } from './engagement.ts';
+import { ENRICHMENT_TYPES } from './enrichment.ts';
 import type { TypeDef } from './fields.ts';
 import { HANDOFF_TYPES } from './handoff.ts';
 import { PIPELINE_TYPES } from './pipeline.ts';
@@ -38,6 +39,7 @@ export * from './handoff.ts';
 export * from './pipeline.ts';
 export * from './dedup.ts';
 export * from './engagement.ts';
+export * from './enrichment.ts';
 
 export const TYPE_DEFS: TypeDef[] = [
   ...SCORING_TYPES,
@@ -46,5 +48,6 @@ export const TYPE_DEFS: TypeDef[] = [
   ...PIPELINE_TYPES,
   ...DEDUP_TYPES,
   ...ENGAGEMENT_TYPES,
+  ...ENRICHMENT_TYPES,
 ];
 export const TYPE_DEF_BY_NAME = new Map(TYPE_DEFS.map((d) => [d.type, d]));
