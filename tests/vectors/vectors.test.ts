@@ -53,6 +53,7 @@ export const APEX_VECTOR_TESTS: Record<string, string> = {
   match: 'MatchMergeService_Tests',
   handoff: 'HandoffService_Tests',
   metrics: 'RevOpsMetricSnapshotJob_Tests',
+  dedupReview: 'DedupReviewKeys_Tests',
 };
 
 describe('Apex service tests read the golden vectors', () => {

@@ -24,6 +24,7 @@ import {
   type EngagementMapping,
   type PersonCandidate,
 } from './engagement.ts';
+import { blockKeys, clusterKey, id18, pairKey, pairKeys, winners } from './dedupReview.ts';
 import { decide, type PrecedenceInput } from './enrichment.ts';
 import { transition, type TransitionInput } from './lifecycle.ts';
 import { figureMap, median, metricSnapshot, type MetricSnapshotInput } from './metricSnapshot.ts';
@@ -58,6 +59,7 @@ export const RULE_KEYS = [
   'engagement',
   'metrics',
   'enrichment',
+  'dedupReview',
 ] as const;
 export type RuleKey = (typeof RULE_KEYS)[number];
 
@@ -143,6 +145,18 @@ export const VECTOR_FUNCTIONS: Record<RuleKey, Record<string, Fn>> = {
     reengagement: (i: ReengagementInput) => reengagement(i),
   },
   enrichment: { decide: (i: PrecedenceInput) => decide(i) },
+  dedupReview: {
+    blockKeys: (i: { object: string; record: SRecord }) => ({ keys: blockKeys(i.record, i.object) }),
+    id18: (i: { id: string }) => ({ id18: id18(i.id) }),
+    pairKey: (i: { a: string; b: string }) => ({ key: pairKey(i.a, i.b) }),
+    pairKeys: (i: { ids: string[] }) => ({ keys: pairKeys(i.ids) }),
+    clusterKey: (i: { object: string; kind: string; ids: string[] }) => ({
+      key: clusterKey(i.object, i.kind, i.ids),
+    }),
+    winners: (i: { order: string[]; records: SRecord[]; fields: string[] }) => ({
+      winners: winners(i.order, i.records, i.fields),
+    }),
+  },
   engagement: {
     parse: (i: { provider: string; body: string }) => {
       try {
