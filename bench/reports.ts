@@ -213,11 +213,12 @@ export async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: num
   return r;
 }
 
-async function leadQuality(
+/** Precision / recall of a rule against the demo's planted duplicates of its object. */
+async function demoRuleQuality(
   db: Db,
   rule: DedupRule,
 ): Promise<{ precision: number; recall: number; f1: number; truePairs: number }> {
-  const q = await demoQuality(db, 'Lead', (await dedupSnapshot(db, rule)).clusters);
+  const q = await demoQuality(db, rule.object, (await dedupSnapshot(db, rule)).clusters);
   const r3 = (x: number) => Math.round(x * 10000) / 10000;
   return { precision: r3(q.precision), recall: r3(q.recall), f1: r3(q.f1), truePairs: q.truePairs };
 }
@@ -247,8 +248,12 @@ export const reportSuites: BenchSuite[] = [
       await ensureDemo(SMALL, 'small');
       const db = await openDb(SMALL, { readOnly: true });
       try {
-        out.demoLeadsShippedRule = await leadQuality(db, leadRule());
-        out.demoLeadsRecommendedRule = await leadQuality(db, RECOMMENDED_LEAD_RULE);
+        out.demoLeadsShippedRule = await demoRuleQuality(db, leadRule());
+        out.demoLeadsRecommendedRule = await demoRuleQuality(db, RECOMMENDED_LEAD_RULE);
+        const accountRule = loadConfig('force-app').dedupRules.find(
+          (r) => r.object === 'Account' && r.active !== false,
+        )!;
+        out.demoAccountsShippedRule = await demoRuleQuality(db, accountRule);
       } finally {
         db.close();
       }
