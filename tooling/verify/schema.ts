@@ -286,6 +286,10 @@ export function loadProjectSchema(root: string, repoDir: string = process.cwd())
       });
     }
   }
+  // custom fields defined on Activity are fields of Event and Task (the platform shares them)
+  for (const field of sourceFields.get('activity') ?? []) {
+    for (const key of ['event', 'task']) objects.get(key)?.fields.set(field.name.toLowerCase(), field);
+  }
   // MIN/MAX/SUM roll-ups are typed like the field they summarize (a date, a currency ...)
   for (const fields of sourceFields.values()) {
     for (const f of fields.filter((x) => x.summarizedField)) {
