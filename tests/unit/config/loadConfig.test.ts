@@ -337,6 +337,15 @@ describe('the loader agrees with the custom metadata validation rules', () => {
     ['Dedup_Rule', 'Lead_Default', { Review_Threshold__c: 0.95 }, 'Thresholds_Range'],
     ['Dedup_Rule', 'Lead_Default', { Merge_Priority__c: 'newest' }, 'Merge_Priority_Format'],
     ['Dedup_Rule', 'Account_Default', { System_Of_Record_Field__c: null }, 'System_Of_Record_Field_Set'],
+    ['Enrichment_Provider', 'Clearbit', { Provider__c: 'hunter' }, 'Provider_Valid'],
+    ['Enrichment_Provider', 'Clearbit', { Named_Credential__c: null }, 'Named_Credential_Required'],
+    ['Enrichment_Provider', 'Clearbit', { Daily_Budget__c: 0 }, 'Daily_Budget_Positive'],
+    ['Enrichment_Provider', 'Clearbit', { Rank__c: 0 }, 'Rank_Positive'],
+    ['Enrichment_Mapping', 'Clearbit_Lead_Employees', { Provider__c: 'Clearbit' }, 'Provider_Valid'],
+    ['Enrichment_Mapping', 'Clearbit_Lead_Employees', { Object__c: 'Account' }, 'Object_Valid'],
+    ['Enrichment_Mapping', 'Clearbit_Lead_Employees', { Attribute__c: 'headcount' }, 'Attribute_Valid'],
+    ['Enrichment_Mapping', 'Clearbit_Lead_Employees', { Target_Field__c: null }, 'Target_Field_Required'],
+    ['Enrichment_Mapping', 'Clearbit_Lead_Employees', { Rank__c: 0 }, 'Rank_Positive'],
   ];
 
   it('covers every validation rule of every config type', async () => {
@@ -350,6 +359,8 @@ describe('the loader agrees with the custom metadata validation rules', () => {
       'Stage_Policy',
       'Approval_Tier',
       'Dedup_Rule',
+      'Enrichment_Provider',
+      'Enrichment_Mapping',
     ].flatMap((t) =>
       readdirSync(join(ROOT, 'main', 'default', 'objects', `${t}__mdt`, 'validationRules')).map(
         (f) => `${t}.${f.replace('.validationRule-meta.xml', '')}`,

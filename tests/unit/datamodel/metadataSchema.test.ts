@@ -15,11 +15,31 @@ interface Schema {
 }
 const schemas = ApiSchemas as unknown as Record<string, Schema>;
 
+// Properties newer than the WSDL jsforce publishes, with the property they precede in the current Metadata API
+// (PermissionSet.externalCredentialPrincipalAccesses: the grant of an External Credential principal, API 56.0+,
+// Metadata API Developer Guide, PermissionSet; ExternalCredentialPrincipalAccess = enabled, externalCredentialPrincipal).
+const NEWER: Record<string, { prop: string; type: PropType; before: string }[]> = {
+  PermissionSet: [
+    {
+      prop: 'externalCredentialPrincipalAccesses',
+      type: ['ExternalCredentialPrincipalAccess'],
+      before: 'externalDataSourceAccesses',
+    },
+  ],
+};
+
 /** Props of a type in WSDL order: the base type's first (xsd:extension appends to the base sequence). */
 function propsOf(type: string): [string, PropType][] {
   const s = schemas[type];
   if (!s) throw new Error(`no schema for ${type}`);
-  return [...(s.extends ? propsOf(s.extends) : []), ...Object.entries(s.props)];
+  const props: [string, PropType][] = [...(s.extends ? propsOf(s.extends) : []), ...Object.entries(s.props)];
+  for (const n of NEWER[type] ?? [])
+    props.splice(
+      props.findIndex(([p]) => p === n.before),
+      0,
+      [n.prop, n.type],
+    );
+  return props;
 }
 
 interface Node {
