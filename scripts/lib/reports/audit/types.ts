@@ -1,0 +1,86 @@
+// What the quarterly audit computes (AuditResult) and what it is asked (AuditOptions).
+import type { DedupRule } from '../../rules/match.ts';
+import type { StagePolicy } from '../../rules/hygiene.ts';
+import type { NotAvailable } from '../coverage.ts';
+import type { Db } from '../db.ts';
+import type { MxOptions } from '../mx.ts';
+import type { EmailVerdict, StaleMx } from './email.ts';
+
+export interface StageCount {
+  stage: string;
+  count: number;
+  medianDaysInStage: number | null;
+  previous: number | null;
+  change: number | null;
+  bottleneck: boolean;
+}
+
+export interface MissingField {
+  stage: string;
+  field: string;
+  openDeals: number;
+  missing: number;
+  previousMissing: number | null;
+}
+
+export interface AuditSnapshotFigures {
+  asOf: string;
+  duplicates: { object: string; records: number; clusters: number; duplicateRecords: number }[];
+  staleContacts: number;
+  stageCounts: Record<string, number>;
+  missing: Record<string, number>;
+}
+
+/** One account in the random enrichment-accuracy sample (checked by hand against the source). */
+export type EnrichmentSampleRow = {
+  id: string;
+  name: string;
+  industry: string | null;
+  employees: number | null;
+  revenue: number | null;
+  country: string | null;
+  website: string | null;
+};
+
+export interface AuditResult {
+  asOf: string;
+  previousAsOf: string | null;
+  duplicates: {
+    object: string;
+    records: number;
+    clusters: number;
+    duplicateRecords: number;
+    previousDuplicateRecords: number | null;
+    top: { survivorId: string; memberIds: string[]; score: number; reasons: string[]; label: string }[];
+  }[];
+  deliverability: {
+    checked: number;
+    verdicts: Record<EmailVerdict, number>;
+    /** The opt-in MX lookup (--check-mx): not checked, or its domains and the addresses at a domain without MX. */
+    mx: StaleMx;
+  };
+  archive: {
+    staleContacts: number;
+    previousStaleContacts: number | null;
+    months: number;
+    sample: { id: string; name: string; email: string | null; lastActivity: string | null }[];
+  };
+  lifecycle: StageCount[];
+  missingFields: MissingField[];
+  enrichmentSample: EnrichmentSampleRow[];
+  /** What needs fields of our package the snapshot lacks (an org before install): not computed. */
+  notAvailable: NotAvailable[];
+}
+
+export const LIFECYCLE_FIGURE = 'Lifecycle stages and bottlenecks';
+
+export interface AuditOptions {
+  dedupRules: DedupRule[];
+  stagePolicies: StagePolicy[];
+  previous?: Db;
+  staleMonths?: number;
+  sampleSize?: number;
+  seed?: number;
+  /** Look up the MX records of the stale contacts' e-mail domains (real DNS unless a resolver is given). */
+  checkMx?: MxOptions;
+}
