@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
   ApexErrorListener,
+  AssignExpressionContext,
   ApexParserFactory,
   ClassDeclarationContext,
   CompilationUnitContext,
@@ -15,6 +16,8 @@ import {
   MethodCallExpressionContext,
   MethodDeclarationContext,
   PrimaryExpressionContext,
+  VariableDeclaratorContext,
+  type RunAsStatementContext,
   type ApexParserRuleContext,
   type ClassBodyDeclarationContext,
 } from '@apexdevtools/apex-parser';
@@ -65,6 +68,10 @@ export function parseApexFile(file: string): ApexUnit | undefined {
   parsed.set(file, { source, unit });
   return unit;
 }
+
+/** The files that parse, as units (a file that does not parse is left out). */
+export const parseApexFiles = (files: string[]): ApexUnit[] =>
+  files.map(parseApexFile).filter((u): u is ApexUnit => u !== undefined);
 
 /** SLL prediction first (several times faster), full LL only when SLL reports a syntax error. */
 function parseTree(source: string): CompilationUnitContext | undefined {
@@ -232,3 +239,29 @@ export function callsIn(source: string, ctx: Ctx): Call[] {
 }
 
 export const lower = (s: string): string => s.toLowerCase();
+
+/** The last value assigned to a local variable before `before` in a method (declaration or assignment). */
+export function lastAssignment(
+  m: ApexMethod,
+  name: string,
+  before: number,
+): { value: Ctx; at: Ctx } | undefined {
+  let found: { value: Ctx; at: Ctx } | undefined;
+  for (const node of m.body ? descendants(m.body) : []) {
+    if (node.start.start >= before) break;
+    if (node instanceof VariableDeclaratorContext && node.expression() && node.id().getText() === name) {
+      found = { value: node.expression(), at: node };
+    } else if (node instanceof AssignExpressionContext && identifierOf(node.expression(0)) === name) {
+      found = { value: node.expression(1), at: node };
+    }
+  }
+  return found;
+}
+
+/** The expression a runAs block runs as, followed through one local variable. */
+export function runAsUser(u: ApexUnit, m: ApexMethod, runAs: RunAsStatementContext): Ctx | undefined {
+  const arg = runAs.expressionList()?.expression(0);
+  if (!arg) return undefined;
+  const name = identifierOf(arg);
+  return name ? lastAssignment(m, name, runAs.start.start)?.value : arg;
+}
