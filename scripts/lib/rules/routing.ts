@@ -228,6 +228,11 @@ export interface RouterCall {
    * without it `accounts` is indexed per call. `accounts` still resolves a lead's preset Matched_Account__c.
    */
   accountIndex?: AccountIndex;
+  /**
+   * The lead's account matches, exactly as matchLeadToAccounts gives them over the accounts (e.g. none without
+   * calling it when the caller knows no account shares a key with the lead); used instead of matching per lead.
+   */
+  matchAccounts?: (lead: SRecord, index: number) => AccountMatch[];
   /** Round-robin state, updated in place (the result's `pointers` is this object). */
   pointers: PointerState;
   now: string;
@@ -240,6 +245,7 @@ interface CallContext {
   now: number;
   openLeads: Record<string, number>;
   accountIndex: AccountIndex;
+  matchAccounts: ((lead: SRecord, index: number) => AccountMatch[]) | null;
   accounts: AccountCandidate[];
   /** Accounts by Id, built when a lead first carries a Matched_Account__c. */
   accountsById: Map<string, AccountCandidate> | null;
@@ -335,6 +341,7 @@ export function prepareRouter(setup: RouterSetup): Router {
       now: parseInstant(call.now, 'now'),
       openLeads,
       accountIndex: call.accountIndex ?? indexAccounts(call.accounts),
+      matchAccounts: call.matchAccounts ?? null,
       accounts: call.accounts,
       accountsById: null,
       pointers: call.pointers,
@@ -463,22 +470,24 @@ function pickWeightedSorted(eligible: Rep[], state: Record<string, number>): Rep
 }
 
 /** The lead's account matches: the account already on the lead (Matched_Account__c), else the computed best. */
-function accountMatchesOf(lead: SRecord, ctx: CallContext): AccountMatch[] {
+function accountMatchesOf(lead: SRecord, i: number, ctx: CallContext): AccountMatch[] {
   const preset =
     typeof lead.Matched_Account__c === 'string'
       ? (ctx.accountsById ??= new Map(ctx.accounts.map((a) => [a.id, a]))).get(lead.Matched_Account__c)
       : undefined;
   return preset
     ? [{ accountId: preset.id, ownerId: preset.ownerId, score: 0, reasons: ['Matched_Account__c'] }]
-    : matchLeadToAccounts(
-        { email: lead.Email, website: lead.Website, company: lead.Company },
-        ctx.accountIndex,
-      );
+    : ctx.matchAccounts
+      ? ctx.matchAccounts(lead, i)
+      : matchLeadToAccounts(
+          { email: lead.Email, website: lead.Website, company: lead.Company },
+          ctx.accountIndex,
+        );
 }
 
 /** Routes one lead: the first rule that assigns it, else the fallback owner. */
 function routeOne(p: Prepared, lead: SRecord, i: number, ctx: CallContext): Assignment {
-  const accountMatches = accountMatchesOf(lead, ctx);
+  const accountMatches = accountMatchesOf(lead, i, ctx);
   const trace: RoutingTrace = {
     rulesTried: [],
     pool: null,

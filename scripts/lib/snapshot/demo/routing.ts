@@ -6,10 +6,12 @@
 // on the rows.
 import {
   companyEmailDomain,
+  matchLeadToAccounts,
   normalizeCompany,
   websiteDomain,
   type AccountCandidate,
   type AccountIndex,
+  type AccountMatch,
 } from '../../rules/match.ts';
 import {
   prepareRouter,
@@ -155,20 +157,37 @@ function indexLive(
   into.set(key, live);
 }
 
+const NO_MATCHES: AccountMatch[] = [];
+
 /**
  * The account index a chunk's leads are matched against: for each key a lead of the chunk looks up (company
  * e-mail domain, website domain, normalised company), the accounts under it that exist at `now` (the org reads
- * them by key), as indexAccounts would index those accounts.
+ * them by key), as indexAccounts would index those accounts. `matchAccounts` is matchLeadToAccounts over it,
+ * called only for a lead with an account under one of its keys (for any other lead it finds none).
  */
-function chunkIndex(desk: RoutingDesk, leads: SRecord[], now: number): AccountIndex {
-  const byDomain = new Map<string, AccountCandidate[]>();
-  const byName = new Map<string, AccountCandidate[]>();
+function chunkMatcher(
+  desk: RoutingDesk,
+  leads: SRecord[],
+  now: number,
+): (lead: SRecord, i: number) => AccountMatch[] {
+  const index: AccountIndex = { byDomain: new Map(), byName: new Map() };
+  const keys: string[] = [];
   for (const lead of leads) {
-    indexLive(byDomain, desk.byDomain, companyEmailDomain(lead.Email), now);
-    indexLive(byDomain, desk.byDomain, websiteDomain(lead.Website), now);
-    indexLive(byName, desk.byName, normalizeCompany(lead.Company), now);
+    const email = companyEmailDomain(lead.Email);
+    const website = websiteDomain(lead.Website);
+    const name = normalizeCompany(lead.Company);
+    indexLive(index.byDomain, desk.byDomain, email, now);
+    indexLive(index.byDomain, desk.byDomain, website, now);
+    indexLive(index.byName, desk.byName, name, now);
+    keys.push(email, website, name);
   }
-  return { byDomain, byName };
+  const found = (m: Map<string, AccountCandidate[]>, key: string): boolean => (m.get(key)?.length ?? 0) > 0;
+  return (lead, i) =>
+    found(index.byDomain, keys[3 * i]) ||
+    found(index.byDomain, keys[3 * i + 1]) ||
+    found(index.byName, keys[3 * i + 2])
+      ? matchLeadToAccounts({ email: lead.Email, website: lead.Website, company: lead.Company }, index)
+      : NO_MATCHES;
 }
 
 /** A lead that takes its owner's capacity until `at` (converted, recycled, closed or nurtured then). */
@@ -205,7 +224,7 @@ export function routeChunk(s: DemoState, leads: SRecord[], now: number): Assignm
   const result = desk.router({
     leads,
     accounts: [], // the demo's leads carry no Matched_Account__c when they are routed
-    accountIndex: chunkIndex(desk, leads, now),
+    matchAccounts: chunkMatcher(desk, leads, now),
     pointers: desk.pointers,
     now: new Date(now).toISOString(),
   });
