@@ -3,7 +3,7 @@
 // The Apex twin is HandoffService.plan; tests/vectors/handoff.json holds both to the same answers.
 import { addBusinessHours, type BusinessCalendar } from './calendar.ts';
 import type { SlaPolicy } from './sla.ts';
-import { RuleInputError, roundHalfUp } from './types.ts';
+import { MS_PER_DAY, RuleInputError, parseInstant, roundHalfUp } from './types.ts';
 
 /** How many engagement rules the alert lists ("top signals"). */
 export const TOP_SIGNALS = 3;
@@ -30,8 +30,11 @@ export interface HandoffInput {
   calendar: BusinessCalendar;
   /** The hand-off instant (the engine clock at the save). */
   at: string;
-  /** The record's owner after the hand-off: a user, or a queue (a lead routed to a fallback queue). */
-  owner: { id: string; isQueue: boolean };
+  /**
+   * The record's owner after the hand-off: a user, or a queue (a lead routed to a fallback queue). An inactive user
+   * (`active: false`) is never told: the hand-off goes to Recipient_Queue__c, else to nobody.
+   */
+  owner: { id: string; isQueue: boolean; active?: boolean };
   /** The account's owner (a won deal's account); null when there is none. */
   accountOwnerId?: string | null;
   /** SLA_Contact_Due__c when the record's SLA clock already set the contact deadline (MQL to SQL). */
@@ -82,9 +85,12 @@ function recipientOf(input: HandoffInput): HandoffRecipient | null {
   const queue = policy.recipientQueue?.trim()
     ? { kind: 'Queue' as const, id: policy.recipientQueue.trim() }
     : null;
-  const ownerRecipient = owner.id
-    ? { kind: owner.isQueue ? ('Queue' as const) : ('User' as const), id: owner.id }
-    : null;
+  const inactive = !owner.isQueue && owner.active === false;
+  const ownerRecipient = inactive
+    ? queue
+    : owner.id
+      ? { kind: owner.isQueue ? ('Queue' as const) : ('User' as const), id: owner.id }
+      : null;
   switch (policy.recipient ?? 'Owner') {
     case 'Account Owner':
       return input.accountOwnerId ? { kind: 'User', id: input.accountOwnerId } : (queue ?? ownerRecipient);
@@ -106,4 +112,38 @@ export function topSignals(lines: BreakdownLine[]): { rule: string; points: numb
     .map((l) => ({ rule: l.rule, points: roundHalfUp(l.points, 1), events: l.events ?? 0 }))
     .sort((a, b) => b.points - a.points || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0))
     .slice(0, TOP_SIGNALS);
+}
+
+export interface ReengagementInput {
+  policy: Pick<SlaPolicy, 'name' | 'dormantDays' | 'signals'>;
+  /** The signal of the Engagement_Event__c just saved. */
+  signal: string;
+  /** When it occurred. */
+  at: string;
+  /** The Lead/Contact's Lifecycle_Stage__c and Recycled_Date__c after the event's rescore. */
+  stage: string | null;
+  recycledAt: string | null;
+  /** The person's latest engagement before this event (null: none). */
+  lastEngagementAt: string | null;
+}
+
+/**
+ * Re-engagement: a high-intent signal (Signals__c, case-insensitive) from a record that was recycled (stage Lead with
+ * a Recycled_Date__c) or dormant (its previous engagement at least Dormant_Days__c days before this one). A first-ever
+ * engagement is not a return.
+ */
+export function reengagement(input: ReengagementInput): {
+  reengaged: boolean;
+  reason: 'Recycled' | 'Dormant' | null;
+} {
+  const wanted = new Set((input.policy.signals ?? []).map((s) => s.trim().toLowerCase()).filter(Boolean));
+  const none = { reengaged: false, reason: null };
+  if (!wanted.has(input.signal.trim().toLowerCase())) return none;
+  if (input.stage === 'Lead' && input.recycledAt) return { reengaged: true, reason: 'Recycled' };
+  const days = input.policy.dormantDays ?? 0;
+  if (days > 0 && input.lastEngagementAt) {
+    const gap = parseInstant(input.at, 'at') - parseInstant(input.lastEngagementAt, 'lastEngagementAt');
+    if (gap >= days * MS_PER_DAY) return { reengaged: true, reason: 'Dormant' };
+  }
+  return none;
 }

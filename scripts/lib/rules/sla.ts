@@ -25,6 +25,8 @@ export interface SlaPolicy {
   recipient?: 'Owner' | 'Account Owner' | 'Queue' | null; // Recipient__c (blank = Owner)
   recipientQueue?: string | null; // Recipient_Queue__c
   meetingAdvancesTo?: 'SQL' | null; // Meeting_Advances_To__c
+  dormantDays?: number | null; // Dormant_Days__c (re-engagement)
+  signals?: string[]; // Signals__c (re-engagement), ';'-separated in the record
 }
 
 /** A task, call or e-mail logged on the lead (Task/Event rows). */

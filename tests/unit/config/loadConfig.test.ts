@@ -312,6 +312,7 @@ describe('the loader agrees with the custom metadata validation rules', () => {
       { Recipient__c: 'Queue', Recipient_Queue__c: null },
       'Recipient_Queue_Required',
     ],
+    ['SLA_Policy', 'Re_Engagement', { Dormant_Days__c: 0 }, 'Dormant_Days_Positive'],
     ['Business_Calendar', 'US_Business_Hours', { Time_Zone__c: 'EST' }, 'Time_Zone_Is_IANA'],
     ['Business_Calendar', 'US_Business_Hours', { Workdays__c: 'Monday;Tuesday' }, 'Workdays_Format'],
     ['Business_Calendar', 'US_Business_Hours', { Day_Start__c: '9am' }, 'Day_Hours_Format'],

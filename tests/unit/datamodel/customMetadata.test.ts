@@ -166,6 +166,7 @@ describe('the shipped B2B SaaS profile is complete', () => {
     expect([...byHandoff.keys()].sort()).toEqual([
       'Closed Won to CS',
       'MQL to SQL',
+      'Re-engagement',
       'SQL to AE',
       'Stage Proposal',
     ]);
@@ -198,6 +199,6 @@ describe('the shipped B2B SaaS profile is complete', () => {
     const all = listFiles('customMetadata', '.md-meta.xml');
     const ours = all.filter((f) => CONFIG_TYPES.some((t) => f.startsWith(`${t}.`)));
     expect(records.map((r) => `${r.type}.${r.name}.md-meta.xml`).sort()).toEqual(ours);
-    expect(ours.length).toBe(97);
+    expect(ours.length).toBe(98);
   });
 });

@@ -52,6 +52,8 @@ export const SLA_POLICY: TypeDef = {
     { api: 'Recipient__c', key: 'recipient', kind: 'picklist', options: ['Owner', 'Account Owner', 'Queue'] },
     { api: 'Recipient_Queue__c', key: 'recipientQueue', kind: 'text' },
     { api: 'Meeting_Advances_To__c', key: 'meetingAdvancesTo', kind: 'picklist', options: ['SQL'] },
+    { api: 'Dormant_Days__c', key: 'dormantDays', kind: 'number' },
+    { api: 'Signals__c', key: 'signals', kind: 'list' },
   ],
   checks: (r) => {
     const contact = num(r, 'Contact_Within_Hours__c');
@@ -76,6 +78,11 @@ export const SLA_POLICY: TypeDef = {
         recycle !== '' && !(RECYCLE_REASONS as readonly string[]).includes(recycle),
         'Auto_Recycle_Reason__c',
         `Auto_Recycle_Reason__c must be a Recycle_Reason__c value: ${RECYCLE_REASONS.join(', ')}`,
+      ),
+      ...check(
+        num(r, 'Dormant_Days__c') !== null && (num(r, 'Dormant_Days__c') ?? 0) < 1,
+        'Dormant_Days__c',
+        'Dormant_Days__c must be at least 1 day (blank: only recycled records re-engage)',
       ),
       ...check(
         str(r, 'Recipient__c') === 'Queue' && isBlank(r.Recipient_Queue__c),
