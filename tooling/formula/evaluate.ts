@@ -256,6 +256,44 @@ class Evaluator {
   private call(id: string, args: FormulaAst[]): Literal {
     if (!KNOWN_FUNCTIONS.has(id))
       throw new FormulaError(`Unknown function ${fnName(id)}(). Check spelling.`, 'function');
+    switch (id) {
+      case 'if':
+      case 'case':
+      case 'and':
+      case 'or':
+      case 'not':
+        return this.logic(id, args);
+      case 'isblank':
+      case 'isnull':
+      case 'blankvalue':
+      case 'nullvalue':
+      case 'isnumber':
+      case 'text':
+        return this.blanks(id, args);
+      case 'ispickval':
+      case 'includes':
+        return this.picklists(id, args);
+      case 'ischanged':
+      case 'priorvalue':
+      case 'isnew':
+      case 'isclone':
+      case 'now':
+      case 'today':
+        return this.recordContext(id, args);
+      case 'equal':
+      case 'unequal':
+      case 'greaterThan':
+      case 'greaterThanOrEqual':
+      case 'lessThan':
+      case 'lessThanOrEqual':
+        return this.compare(id, args);
+      default:
+        return this.library(id, args);
+    }
+  }
+
+  /** IF, CASE, AND, OR, NOT. */
+  private logic(id: string, args: FormulaAst[]): Literal {
     const ev = (n: FormulaAst): Literal => this.evaluate(n);
     switch (id) {
       case 'if': {
@@ -286,6 +324,14 @@ class Evaluator {
       case 'not':
         this.arity(id, args, 1, 1);
         return bool(!this.truthy(ev(args[0]), id));
+    }
+    throw new Error(`logic() does not handle ${id}`);
+  }
+
+  /** ISBLANK, ISNULL, BLANKVALUE, NULLVALUE, ISNUMBER, TEXT: tests and conversions of one value. */
+  private blanks(id: string, args: FormulaAst[]): Literal {
+    const ev = (n: FormulaAst): Literal => this.evaluate(n);
+    switch (id) {
       case 'isblank':
       case 'isnull': {
         this.arity(id, args, 1, 1);
@@ -302,6 +348,29 @@ class Evaluator {
         const isBlank = v.dataType === 'null' || (id === 'blankvalue' && v.value === '');
         return isBlank ? ev(args[1]) : v;
       }
+      case 'isnumber': {
+        this.arity(id, args, 1, 1);
+        const v = ev(args[0]);
+        return bool(
+          v.dataType === 'text' && /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(String(v.value)),
+        );
+      }
+      case 'text': {
+        this.arity(id, args, 1, 1);
+        const v = ev(args[0]);
+        if (v.dataType === 'null') return text('');
+        if (v.dataType === 'picklist' || v.dataType === 'text') return text(String(v.value));
+        if (v.dataType === 'multipicklist') throw this.picklistError(id);
+        return this.delegate(id, [v]);
+      }
+    }
+    throw new Error(`blanks() does not handle ${id}`);
+  }
+
+  /** ISPICKVAL, INCLUDES. */
+  private picklists(id: string, args: FormulaAst[]): Literal {
+    const ev = (n: FormulaAst): Literal => this.evaluate(n);
+    switch (id) {
       case 'ispickval': {
         this.arity(id, args, 2, 2);
         const p = ev(args[0]);
@@ -325,6 +394,13 @@ class Evaluator {
           throw new FormulaError('INCLUDES() needs a text literal as its second argument.', 'type');
         return bool(((m.value as string[] | null) ?? []).includes(String(t.value)));
       }
+    }
+    throw new Error(`picklists() does not handle ${id}`);
+  }
+
+  /** ISCHANGED, PRIORVALUE, ISNEW, ISCLONE, NOW, TODAY: what the record and the save are, not its values. */
+  private recordContext(id: string, args: FormulaAst[]): Literal {
+    switch (id) {
       case 'ischanged': {
         const field = this.fieldArg(id, args);
         if (this.ctx.isNew || !this.ctx.prior) return bool(false);
@@ -334,27 +410,26 @@ class Evaluator {
         const field = this.fieldArg(id, args);
         return this.resolve(field, this.ctx.isNew || !this.ctx.prior ? 'record' : 'prior');
       }
-      case 'isnumber': {
-        this.arity(id, args, 1, 1);
-        const v = ev(args[0]);
-        return bool(
-          v.dataType === 'text' && /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(String(v.value)),
-        );
-      }
       case 'isnew':
         this.arity(id, args, 0, 0);
         return bool(this.ctx.isNew === true);
       case 'isclone':
         this.arity(id, args, 0, 0);
         return bool(false);
-      case 'text': {
-        this.arity(id, args, 1, 1);
-        const v = ev(args[0]);
-        if (v.dataType === 'null') return text('');
-        if (v.dataType === 'picklist' || v.dataType === 'text') return text(String(v.value));
-        if (v.dataType === 'multipicklist') throw this.picklistError(id);
-        return this.delegate(id, [v]);
-      }
+      case 'now':
+        this.arity(id, args, 0, 0);
+        return datetimeLit(this.ctx.now ?? new Date());
+      case 'today':
+        this.arity(id, args, 0, 0);
+        return dateLit(this.ctx.now ?? new Date());
+    }
+    throw new Error(`recordContext() does not handle ${id}`);
+  }
+
+  /** =, <>, >, >=, <, <=. */
+  private compare(id: string, args: FormulaAst[]): Literal {
+    const ev = (n: FormulaAst): Literal => this.evaluate(n);
+    switch (id) {
       case 'equal':
       case 'unequal': {
         const [a, b] = args.map(ev);
@@ -391,30 +466,28 @@ class Evaluator {
                 : x <= y;
         return bool(r);
       }
-      case 'now':
-        this.arity(id, args, 0, 0);
-        return datetimeLit(this.ctx.now ?? new Date());
-      case 'today':
-        this.arity(id, args, 0, 0);
-        return dateLit(this.ctx.now ?? new Date());
-      default: {
-        const values = args.map(ev);
-        if (values.some((v) => v.dataType === 'picklist' || v.dataType === 'multipicklist'))
-          throw this.picklistError(id);
-        if (id === 'add' && values.some((v) => v.dataType === 'text')) {
-          // & and + on text: a blank side reads as ''
-          return text(values.map((v) => (v.dataType === 'null' ? '' : String(v.value))).join(''));
-        }
-        if (values.some((v) => v.dataType === 'null')) {
-          if (!TEXT_FUNCTIONS.has(id)) return nul();
-          return this.delegate(
-            id,
-            values.map((v) => (v.dataType === 'null' ? text('') : v)),
-          );
-        }
-        return this.delegate(id, values);
-      }
     }
+    throw new Error(`compare() does not handle ${id}`);
+  }
+
+  /** Every other function: the formula library (blank arguments make a blank result, except for text functions). */
+  private library(id: string, args: FormulaAst[]): Literal {
+    const ev = (n: FormulaAst): Literal => this.evaluate(n);
+    const values = args.map(ev);
+    if (values.some((v) => v.dataType === 'picklist' || v.dataType === 'multipicklist'))
+      throw this.picklistError(id);
+    if (id === 'add' && values.some((v) => v.dataType === 'text')) {
+      // & and + on text: a blank side reads as ''
+      return text(values.map((v) => (v.dataType === 'null' ? '' : String(v.value))).join(''));
+    }
+    if (values.some((v) => v.dataType === 'null')) {
+      if (!TEXT_FUNCTIONS.has(id)) return nul();
+      return this.delegate(
+        id,
+        values.map((v) => (v.dataType === 'null' ? text('') : v)),
+      );
+    }
+    return this.delegate(id, values);
   }
 
   private delegate(id: string, values: Literal[]): Literal {
