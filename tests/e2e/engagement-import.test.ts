@@ -10,7 +10,7 @@ import { ingestOf } from './fakeOrg/bulkIngest.ts';
 import { runCli } from './runCli.ts';
 import { httpFor } from '../../scripts/lib/org/connect.ts';
 import { loadConfig } from '../../scripts/lib/config/index.ts';
-import { importEngagement, type ImportResult } from '../../scripts/lib/engagement/import.ts';
+import { byPerson, importEngagement, type ImportResult } from '../../scripts/lib/engagement/import.ts';
 
 const mappings = loadConfig('force-app').engagementMappings ?? [];
 let org: FakeOrg;
@@ -187,5 +187,13 @@ describe('revops engagement import (dry run, CLI)', () => {
     });
     expect(r.json.result.problems[0]).toMatch(/^line 5: event: "occurredAt" is not an ISO-8601 datetime/);
     expect(existsSync(`${file}.revops-import.json`)).toBe(false);
+  });
+});
+
+describe('byPerson (a batch grouped by person against Bulk ingest lock contention)', () => {
+  it("puts each person's events next to each other, keeping their order", () => {
+    const rows = ['a1', 'b1', 'a2', 'c1', 'b2', 'a3'];
+    const people = ['ann@x.dev', 'bo@x.dev', 'ann@x.dev', 'hubspot:7', 'bo@x.dev', 'ann@x.dev'];
+    expect(byPerson(rows, people)).toEqual(['a1', 'a2', 'a3', 'b1', 'b2', 'c1']);
   });
 });

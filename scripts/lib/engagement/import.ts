@@ -162,6 +162,7 @@ export async function importEngagement(opts: ImportOptions): Promise<ImportResul
   };
   const mappings = sortMappings(opts.mappings);
   let rows: string[] = [];
+  let people: string[] = []; // per row: the person it links to (e-mail, else person key), to group a batch by person
   let fromLine = 1;
   const flush = async (toLine: number): Promise<void> => {
     const index = result.batches++;
@@ -186,12 +187,13 @@ export async function importEngagement(opts: ImportOptions): Promise<ImportResul
     };
     if (state && opts.http) {
       if (batch.state === 'done') result.resumedBatches++;
-      else await runBatch(opts.http, batch, rows, state, statePath!, failedPath!, opts);
+      else await runBatch(opts.http, batch, byPerson(rows, people), state, statePath!, failedPath!, opts);
       result.processed += batch.processed;
       result.failedRows += batch.failed;
       opts.onBatch?.(batch);
     }
     rows = [];
+    people = [];
     fromLine = toLine + 1;
   };
   const events = readEvents(file, opts.format);
@@ -218,6 +220,7 @@ export async function importEngagement(opts: ImportOptions): Promise<ImportResul
     result.mapped++;
     result.bySignal[m.signal] = (result.bySignal[m.signal] ?? 0) + 1;
     rows.push(csvRow(e, m.signal, m.pointsOverride ?? null));
+    people.push(e.email ?? e.personKey ?? '');
     if (rows.length >= batchRows) await flush(item.line);
   }
   if (rows.length) await flush(result.lines);
@@ -407,6 +410,18 @@ export function parseCsvLine(line: string): string[] {
     if (line[i] !== ',') throw new Error(`unexpected "${line[i]}" after a quoted field`);
     i++;
   }
+}
+
+/**
+ * A batch's rows with each person's events next to each other (stable within a person). Bulk API 2.0 saves a job's
+ * rows in parallel chunks of 200 and has no serial mode; every event locks its Lead/Contact (the lookup, then the
+ * rescoring update), so one person's events spread over chunks running at once fail with UNABLE_TO_LOCK_ROW.
+ * Grouping keeps them in as few chunks as possible (Salesforce's large data volume advice: order child rows by parent).
+ */
+export function byPerson(rows: string[], people: string[]): string[] {
+  const order = rows.map((_, i) => i);
+  order.sort((a, b) => (people[a] < people[b] ? -1 : people[a] > people[b] ? 1 : a - b));
+  return order.map((i) => rows[i]);
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
