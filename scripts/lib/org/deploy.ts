@@ -346,74 +346,11 @@ export async function deployPhased(opts: PhasedDeployOptions): Promise<PhasedDep
         runTests: tests ? opts.runTests : undefined,
       });
 
-    // phase 1
     const hasRules = units.some((u) => u.type === 'MatchingRules');
-    if (!plan.phase1.length) {
-      phases.push({
-        phase: 1,
-        title: PHASE_TITLES[1],
-        idle: !hasRules,
-        skipped: hasRules
-          ? 'every matching rule is already Active or Activating in the org'
-          : 'no matching rules in the source',
-      });
-    } else {
-      const deps = plan.phase1Dependencies;
-      progress(
-        `Phase 1/3: ${opts.checkOnly ? 'validating' : 'deploying'} ${plan.phase1.length - deps.length} matching rule file(s)${deps.length ? ` and what they need (${deps.join(', ')})` : ''} ...`,
-      );
-      const d = await run(1, plan.phase1, false);
-      phases.push({ phase: 1, title: PHASE_TITLES[1], components: plan.phase1, deploy: d });
-      if (d.exitCode !== 0) {
-        phases.push({ phase: 2, title: PHASE_TITLES[2], skipped: 'phase 1 did not succeed' });
-        phases.push({ phase: 3, title: PHASE_TITLES[3], skipped: 'phase 1 did not succeed' });
-        return done(d);
-      }
-    }
-
-    // phase 2
-    const rules = plan.waitFor.map(ruleKey);
-    if (!plan.waitFor.length) {
-      phases.push({
-        phase: 2,
-        title: PHASE_TITLES[2],
-        idle: !hasRules,
-        skipped: 'no matching rules to wait for',
-      });
-    } else if (opts.checkOnly) {
-      const notActive = rules.filter((r) => orgStatus.get(r) !== 'Active');
-      phases.push({
-        phase: 2,
-        title: PHASE_TITLES[2],
-        skipped: `check-only: nothing was created, so nothing activates; in the org now ${rules.length - notActive.length}/${rules.length} Active`,
-        wait: { result: 'not-run', waitedMs: 0, rules, notActive },
-      });
-    } else {
-      progress(
-        `Phase 2/3: waiting until ${rules.length} matching rules are Active (up to ${opts.activationWaitMinutes} min) ...`,
-      );
-      const w = await waitForActive(reader, plan.waitFor, {
-        timeoutMs: opts.activationWaitMinutes * 60_000,
-        pollMs: opts.activationPollMs ?? 5000,
-        onProgress: progress,
-        sleep: opts.sleep,
-      });
-      const notActive = w.notActive.map((r) => `${r.rule} ${r.status}`);
-      phases.push({
-        phase: 2,
-        title: PHASE_TITLES[2],
-        wait: { result: w.result, waitedMs: w.waitedMs, rules, notActive },
-      });
-      if (w.result !== 'all') {
-        const message =
-          w.result === 'timeout'
-            ? `Matching rules still not Active after ${opts.activationWaitMinutes} min: ${notActive.join(', ')}. Nothing after phase 1 was deployed. Deploy again later with the same command (phase 1 is not repeated for rules already Active or Activating), or raise --activation-wait.`
-            : `Matching rule activation failed: ${notActive.join(', ')}. Nothing after phase 1 was deployed. See Setup > Duplicate Management > Matching Rules, fix the rule, then deploy again.`;
-        phases.push({ phase: 3, title: PHASE_TITLES[3], skipped: 'the matching rules are not Active' });
-        const f = failure(false, [message], w.result === 'timeout' ? EXIT.inProgress : EXIT.failed);
-        return { ...f, phases, notes };
-      }
-    }
+    const failed1 = await runPhase1(plan, hasRules, opts, phases, progress, run);
+    if (failed1) return done(failed1);
+    const failed2 = await runPhase2(plan, hasRules, orgStatus, reader, opts, phases, progress);
+    if (failed2) return { ...failed2, phases, notes };
 
     // phase 3
     const keys3 = plan.phase3.filter((k) => phase3.has(k));
@@ -426,6 +363,97 @@ export async function deployPhased(opts: PhasedDeployOptions): Promise<PhasedDep
   } finally {
     rewrites.dispose();
   }
+}
+
+/** Phase 1: the matching rules and what they need. Returns the deploy when it failed (phases 2 and 3 skipped). */
+async function runPhase1(
+  plan: PhasePlan,
+  hasRules: boolean,
+  opts: PhasedDeployOptions,
+  phases: PhaseReport[],
+  progress: (message: string) => void,
+  run: (phase: 1 | 3, keys: string[], tests: boolean) => Promise<DeployOutcome>,
+): Promise<DeployOutcome | undefined> {
+  if (!plan.phase1.length) {
+    phases.push({
+      phase: 1,
+      title: PHASE_TITLES[1],
+      idle: !hasRules,
+      skipped: hasRules
+        ? 'every matching rule is already Active or Activating in the org'
+        : 'no matching rules in the source',
+    });
+  } else {
+    const deps = plan.phase1Dependencies;
+    progress(
+      `Phase 1/3: ${opts.checkOnly ? 'validating' : 'deploying'} ${plan.phase1.length - deps.length} matching rule file(s)${deps.length ? ` and what they need (${deps.join(', ')})` : ''} ...`,
+    );
+    const d = await run(1, plan.phase1, false);
+    phases.push({ phase: 1, title: PHASE_TITLES[1], components: plan.phase1, deploy: d });
+    if (d.exitCode !== 0) {
+      phases.push({ phase: 2, title: PHASE_TITLES[2], skipped: 'phase 1 did not succeed' });
+      phases.push({ phase: 3, title: PHASE_TITLES[3], skipped: 'phase 1 did not succeed' });
+      return d;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Phase 2: wait until the matching rules the duplicate rules use are Active (a check-only run only reports their
+ * status). Returns the failure when they did not all activate (phase 3 skipped).
+ */
+async function runPhase2(
+  plan: PhasePlan,
+  hasRules: boolean,
+  orgStatus: Map<string, RuleStatus>,
+  reader: DeployOrgReader,
+  opts: PhasedDeployOptions,
+  phases: PhaseReport[],
+  progress: (message: string) => void,
+): Promise<DeployOutcome | undefined> {
+  const rules = plan.waitFor.map(ruleKey);
+  if (!plan.waitFor.length) {
+    phases.push({
+      phase: 2,
+      title: PHASE_TITLES[2],
+      idle: !hasRules,
+      skipped: 'no matching rules to wait for',
+    });
+  } else if (opts.checkOnly) {
+    const notActive = rules.filter((r) => orgStatus.get(r) !== 'Active');
+    phases.push({
+      phase: 2,
+      title: PHASE_TITLES[2],
+      skipped: `check-only: nothing was created, so nothing activates; in the org now ${rules.length - notActive.length}/${rules.length} Active`,
+      wait: { result: 'not-run', waitedMs: 0, rules, notActive },
+    });
+  } else {
+    progress(
+      `Phase 2/3: waiting until ${rules.length} matching rules are Active (up to ${opts.activationWaitMinutes} min) ...`,
+    );
+    const w = await waitForActive(reader, plan.waitFor, {
+      timeoutMs: opts.activationWaitMinutes * 60_000,
+      pollMs: opts.activationPollMs ?? 5000,
+      onProgress: progress,
+      sleep: opts.sleep,
+    });
+    const notActive = w.notActive.map((r) => `${r.rule} ${r.status}`);
+    phases.push({
+      phase: 2,
+      title: PHASE_TITLES[2],
+      wait: { result: w.result, waitedMs: w.waitedMs, rules, notActive },
+    });
+    if (w.result !== 'all') {
+      const message =
+        w.result === 'timeout'
+          ? `Matching rules still not Active after ${opts.activationWaitMinutes} min: ${notActive.join(', ')}. Nothing after phase 1 was deployed. Deploy again later with the same command (phase 1 is not repeated for rules already Active or Activating), or raise --activation-wait.`
+          : `Matching rule activation failed: ${notActive.join(', ')}. Nothing after phase 1 was deployed. See Setup > Duplicate Management > Matching Rules, fix the rule, then deploy again.`;
+      phases.push({ phase: 3, title: PHASE_TITLES[3], skipped: 'the matching rules are not Active' });
+      return failure(false, [message], w.result === 'timeout' ? EXIT.inProgress : EXIT.failed);
+    }
+  }
+  return undefined;
 }
 
 /** Renumbers our duplicate rules after the org's own (renumberDuplicateRules); returns problems. */
