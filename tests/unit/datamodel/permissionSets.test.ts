@@ -32,9 +32,13 @@ const sets = Object.fromEntries(
 );
 const field = (path: string) =>
   readMeta<{ CustomField: { required?: string; formula?: string } }>(
-    `objects/${path.split('.')[0]}/fields/${path.split('.')[1]}.field-meta.xml`,
+    `objects/${path.split('.')[0].replace(/^Event$/, 'Activity')}/fields/${path.split('.')[1]}.field-meta.xml`,
   ).CustomField;
-const fieldsOf = (objects: string[]) => objects.flatMap((o) => fieldNames(o).map((f) => `${o}.${f}`));
+// custom fields defined on Activity are granted as Event fields (the meetings the scheduling webhook books)
+const fieldsOf = (objects: string[]) => [
+  ...objects.flatMap((o) => fieldNames(o).map((f) => `${o}.${f}`)),
+  ...fieldNames('Activity').map((f) => `Event.${f}`),
+];
 // Merge_Snapshot__c holds the undo copies of merged records, the dedup review objects the weekly review: admins only.
 const ADMIN_ONLY = [
   'Merge_Snapshot__c',
