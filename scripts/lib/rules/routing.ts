@@ -3,7 +3,7 @@
 // round-robin over the eligible reps of a pool; its pointer state is an input and an output, so a bulk call
 // of N leads spreads across reps exactly like N single calls would. An account owner gets a named-account lead
 // only when active, not out of office and under capacity; an inactive target user is passed over. Capacity
-// release (`releaseCapacity`) says how lead updates move the reps' open-lead counts.
+// release (`releaseCapacity`, capacity.ts) says how lead updates move the reps' open-lead counts.
 import {
   indexAccounts,
   matchLeadToAccounts,
@@ -12,15 +12,24 @@ import {
   type AccountMatch,
 } from './match.ts';
 import {
-  RuleInputError,
-  evaluateCondition,
-  isBlank,
-  parseCriteria,
-  parseInstant,
-  type Criterion,
-  type FieldValue,
-  type SRecord,
-} from './types.ts';
+  criteriaMet,
+  prepareCriteria,
+  repFacts,
+  repSkip,
+  type LeadSkill,
+  type PreparedCriterion,
+  type RepFacts,
+} from './routingCall.ts';
+import { RuleInputError, parseCriteria, parseInstant, type SRecord } from './types.ts';
+
+// Capacity release lives in capacity.ts (its own trigger action); exported here too, where routing's users look.
+export {
+  RELEASING_STATUSES,
+  capacityHolder,
+  releaseCapacity,
+  type CapacityInput,
+  type CapacityResult,
+} from './capacity.ts';
 
 export type RoutingMethod = 'Account-Based' | 'Territory' | 'Skill' | 'Round-Robin';
 export const DEFAULT_FALLBACK_QUEUE = 'Lead_Fallback';
@@ -254,20 +263,6 @@ interface CallContext {
   repFacts: Array<RepFacts | undefined>;
 }
 
-/** A row's checks that hold for a whole call: inactive or out of office, zero weight, its skills in lower case. */
-interface RepFacts {
-  head: 'inactive' | 'out_of_office' | null;
-  zeroWeight: boolean;
-  languages: Set<string> | null;
-  productLines: Set<string> | null;
-}
-
-/** A criterion with its results by field value (evaluateCondition is pure; Country and the like take few values). */
-interface PreparedCriterion extends Criterion {
-  memo: Map<FieldValue | undefined, boolean>;
-}
-
-const CRITERIA_MEMO_LIMIT = 4096;
 const NO_REPS: Rep[] = [];
 const NO_INDEXES: number[] = [];
 
@@ -284,7 +279,7 @@ export function prepareRouter(setup: RouterSetup): Router {
     if (names.has(r.name))
       throw new RuleInputError(`two active routing rules are named ${r.name}; names must be unique`);
     names.add(r.name);
-    criteria.push(parseCriteria(r.criteria).map((c) => ({ ...c, memo: new Map() })));
+    criteria.push(prepareCriteria(parseCriteria(r.criteria)));
   }
   const sortedReps = [...setup.reps].sort((a, b) => byId(a.userId, b.userId));
   const pools = new Map<string, Rep[]>();
@@ -374,64 +369,6 @@ interface Prepared {
   /** Candidates kept per assignment; whether the trace carries the pointers. */
   keep: number;
   full: boolean;
-}
-
-/** The row's checks that hold for the whole call, made when the call first looks at the row. */
-function repFacts(p: Prepared, ctx: CallContext, place: number, rep: Rep): RepFacts {
-  let f = ctx.repFacts[place];
-  if (f === undefined) {
-    let head: RepFacts['head'] = null;
-    if (rep.active === false) head = 'inactive';
-    else {
-      const ooo = p.outUntil(rep);
-      if (ooo !== null && ooo > ctx.now) head = 'out_of_office';
-    }
-    f = { head, zeroWeight: (rep.weight ?? 1) <= 0, languages: null, productLines: null };
-    ctx.repFacts[place] = f;
-  }
-  return f;
-}
-
-const lowerSet = (list: string[] | undefined): Set<string> =>
-  new Set((list ?? []).map((x) => x.toLowerCase()));
-
-/** A Skill rule's need, lowered when a rep's skills are first compared (as skipReason lowers it per rep). */
-interface LeadSkill extends SkillNeed {
-  languageLower: string | null;
-  productLineLower: string | null;
-}
-
-/** skipReason (same checks, same order) with the row's per-call facts. */
-function repSkip(f: RepFacts, rep: Rep, openLeads: number, skill: LeadSkill | null): SkipReason | null {
-  if (f.head) return f.head;
-  if (rep.capacity !== null && rep.capacity !== undefined && openLeads >= rep.capacity) return 'at_capacity';
-  if (f.zeroWeight) return 'zero_weight';
-  if (skill) {
-    if (skill.language) {
-      skill.languageLower ??= skill.language.toLowerCase();
-      if (!(f.languages ??= lowerSet(rep.languages)).has(skill.languageLower)) return 'skill_mismatch';
-    }
-    if (skill.productLine) {
-      skill.productLineLower ??= skill.productLine.toLowerCase();
-      if (!(f.productLines ??= lowerSet(rep.productLines)).has(skill.productLineLower))
-        return 'skill_mismatch';
-    }
-  }
-  return null;
-}
-
-/** matchesCriteria on the lead as routing sees it (Matched_Account__c set to the matched account, if any). */
-function criteriaMet(list: PreparedCriterion[], lead: SRecord, matchedAccountId: string | null): boolean {
-  for (const c of list) {
-    const v = matchedAccountId && c.field === 'Matched_Account__c' ? matchedAccountId : lead[c.field];
-    let hit = c.memo.get(v);
-    if (hit === undefined) {
-      hit = evaluateCondition(v, c.operator, c.value);
-      if (c.memo.size < CRITERIA_MEMO_LIMIT) c.memo.set(v, hit);
-    }
-    if (!hit) return false;
-  }
-  return true;
 }
 
 /** ownerUnavailable with the prepared rows per user. */
@@ -614,7 +551,8 @@ function routeToPool(
   eligible.length = 0;
   for (let k = 0; k < poolReps.length; k++) {
     const r = poolReps[k];
-    const skippedReason = repSkip(repFacts(p, ctx, places[k], r), r, ctx.openLeads[r.userId], skill);
+    const facts = repFacts(ctx.repFacts, places[k], r, p.outUntil, ctx.now);
+    const skippedReason = repSkip(facts, r, ctx.openLeads[r.userId], skill);
     if (k < p.keep) candidates.push({ userId: r.userId, name: r.name, skippedReason });
     if (skippedReason === null) eligible.push(r);
   }
@@ -664,58 +602,4 @@ export function route(input: RouteInput): RouteResult {
   });
   const pointers: PointerState = JSON.parse(JSON.stringify(input.pointers ?? {})) as PointerState;
   return router({ leads: input.leads, accounts: input.accounts, pointers, now });
-}
-
-/** Lead statuses (lower case) that end a rep's work on a lead, besides any status starting "closed". */
-export const RELEASING_STATUSES = new Set(['unqualified', 'disqualified', 'nurture', 'recycled']);
-
-/**
- * The user whose capacity a lead takes, or null: its OwnerId when that is a user (Id prefix 005) and the lead is
- * open: IsConverted not true, Status (trimmed, lower case) neither starting with "closed" nor in
- * RELEASING_STATUSES, and not recycled to nurture (Recycled_Date__c set while Lifecycle_Stage__c is exactly
- * Subscriber or Lead).
- */
-export function capacityHolder(lead: SRecord): string | null {
-  const owner = lead.OwnerId === null || lead.OwnerId === undefined ? '' : String(lead.OwnerId);
-  if (!owner.startsWith('005') || lead.IsConverted === true) return null;
-  const status = isBlank(lead.Status) ? '' : String(lead.Status).trim().toLowerCase();
-  if (status.startsWith('closed') || RELEASING_STATUSES.has(status)) return null;
-  const stage = lead.Lifecycle_Stage__c;
-  if (!isBlank(lead.Recycled_Date__c) && (stage === 'Subscriber' || stage === 'Lead')) return null;
-  return owner;
-}
-
-export interface CapacityInput {
-  changes: { before: SRecord; after: SRecord }[]; // each updated lead before and after the update
-  reps?: Rep[]; // Rep_Availability__c rows (for openLeads)
-}
-
-export interface CapacityResult {
-  deltas: Record<string, number>; // userId → change of open leads (non-zero only)
-  openLeads: Record<string, number>; // userId (with an availability row) → open leads after, never below 0
-}
-
-/**
- * How lead updates move the reps' open-lead counts (the Lead after-update trigger, TA_Lead_Capacity): per lead,
- * when the holder before (capacityHolder) differs from the holder after, the old holder gets -1 and the new holder
- * +1; users whose total is 0 are left out. openLeads: each user with a row (open leads = the highest of their
- * rows) at max(0, open leads + delta); the org applies max(0, Open_Leads__c + delta) to each of the user's rows.
- */
-export function releaseCapacity(input: CapacityInput): CapacityResult {
-  const sums = new Map<string, number>();
-  for (const { before, after } of input.changes) {
-    const was = capacityHolder(before);
-    const now = capacityHolder(after);
-    if (was === now) continue;
-    if (was !== null) sums.set(was, (sums.get(was) ?? 0) - 1);
-    if (now !== null) sums.set(now, (sums.get(now) ?? 0) + 1);
-  }
-  const deltas: Record<string, number> = {};
-  for (const [userId, d] of sums) if (d !== 0) deltas[userId] = d;
-  const openLeads: Record<string, number> = {};
-  for (const r of input.reps ?? [])
-    openLeads[r.userId] = Math.max(openLeads[r.userId] ?? 0, r.openLeads ?? 0);
-  for (const userId of Object.keys(openLeads))
-    openLeads[userId] = Math.max(0, openLeads[userId] + (deltas[userId] ?? 0));
-  return { deltas, openLeads };
 }
