@@ -11,7 +11,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
-import { OrgApiError, sleep, type OrgHttp } from './http.ts';
+import { OrgApiError, type OrgHttp } from './http.ts';
+import { pollJob } from './poll.ts';
 
 export interface BulkJobState {
   jobId: string;
@@ -71,33 +72,17 @@ export async function waitForJob(
   jobId: string,
   opts: Pick<BulkQueryOptions, 'pollIntervalMs' | 'pollTimeoutMs' | 'onJob'>,
 ): Promise<BulkJobInfo> {
-  const deadline = Date.now() + (opts.pollTimeoutMs ?? 2 * 3600_000);
-  let delay = opts.pollIntervalMs ?? 200;
-  for (;;) {
-    const info = await http.json<BulkJobInfo>(`/jobs/query/${jobId}`);
-    opts.onJob?.(info);
-    if (info.state === 'JobComplete') return info;
-    if (info.state === 'Failed' || info.state === 'Aborted') {
-      throw new OrgApiError(
-        `Bulk query job ${jobId} ${info.state.toLowerCase()}: ${info.errorMessage ?? 'no message'}`,
-        200,
-        info.state,
-        [
-          'Check the job in Setup > Bulk Data Load Jobs; running the snapshot again starts a new job for this object.',
-        ],
-      );
-    }
-    if (Date.now() > deadline) {
-      throw new OrgApiError(
-        `Bulk query job ${jobId} still ${info.state} after ${Math.round((opts.pollTimeoutMs ?? 0) / 1000)}s.`,
-        200,
-        'Timeout',
-        ['Run the same command again later: the pull resumes from the saved job.'],
-      );
-    }
-    await sleep(delay, http.signal, `while waiting for Bulk query job ${jobId}`);
-    delay = Math.min(10_000, delay * 1.5);
-  }
+  return pollJob(http, jobId, {
+    what: 'Bulk query job',
+    read: () => http.json<BulkJobInfo>(`/jobs/query/${jobId}`),
+    intervalMs: opts.pollIntervalMs ?? 200,
+    timeoutMs: opts.pollTimeoutMs ?? 2 * 3600_000,
+    onJob: opts.onJob,
+    waited: `after ${Math.round((opts.pollTimeoutMs ?? 0) / 1000)}s`,
+    failedHint:
+      'Check the job in Setup > Bulk Data Load Jobs; running the snapshot again starts a new job for this object.',
+    timeoutHint: 'Run the same command again later: the pull resumes from the saved job.',
+  });
 }
 
 /** Streams one results page into the consumer; returns the next locator ("null" at the end) and rows read. */

@@ -4,7 +4,8 @@
 // until JobComplete, Failed or Aborted; GET .../failedResults/ returns the refused rows as CSV ("sf__Id","sf__Error",
 // then the uploaded columns). One job per call of ingestCsv; the caller bounds the CSV's size (the API takes up to
 // 150 MB per job). Every request goes through OrgHttp (session renewal, retries with backoff, abortable waits).
-import { OrgApiError, sleep, type OrgHttp } from './http.ts';
+import type { OrgHttp } from './http.ts';
+import { pollJob } from './poll.ts';
 
 export interface IngestJobInfo {
   id: string;
@@ -71,30 +72,17 @@ export async function waitForIngestJob(
   jobId: string,
   opts: IngestWaitOptions = {},
 ): Promise<IngestJobInfo> {
-  const deadline = Date.now() + (opts.pollTimeoutMs ?? 2 * 3600_000);
-  let delay = opts.pollIntervalMs ?? 500;
-  for (;;) {
-    const info = await ingestJobInfo(http, jobId);
-    opts.onJob?.(info);
-    if (info.state === 'JobComplete') return info;
-    if (info.state === 'Failed' || info.state === 'Aborted') {
-      throw new OrgApiError(
-        `Bulk ingest job ${jobId} ${info.state.toLowerCase()}: ${info.errorMessage ?? 'no message'}`,
-        200,
-        info.state,
-        [
-          'Check the job in Setup > Bulk Data Load Jobs, then run the same command again: finished batches are kept.',
-        ],
-      );
-    }
-    if (Date.now() > deadline) {
-      throw new OrgApiError(`Bulk ingest job ${jobId} still ${info.state} after the wait.`, 200, 'Timeout', [
-        'Run the same command again later: it waits for the same job.',
-      ]);
-    }
-    await sleep(delay, http.signal, `while waiting for Bulk ingest job ${jobId}`);
-    delay = Math.min(10_000, delay * 1.5);
-  }
+  return pollJob(http, jobId, {
+    what: 'Bulk ingest job',
+    read: () => ingestJobInfo(http, jobId),
+    intervalMs: opts.pollIntervalMs ?? 500,
+    timeoutMs: opts.pollTimeoutMs ?? 2 * 3600_000,
+    onJob: opts.onJob,
+    waited: 'after the wait',
+    failedHint:
+      'Check the job in Setup > Bulk Data Load Jobs, then run the same command again: finished batches are kept.',
+    timeoutHint: 'Run the same command again later: it waits for the same job.',
+  });
 }
 
 /** The rows the job refused, as the org returns them (CSV: "sf__Id","sf__Error", then the uploaded columns). */
