@@ -104,14 +104,10 @@ function recordValues(r: CmdtRecord, fields: Map<string, SourceField>): Record<s
   return out;
 }
 
-/**
- * Every record passes the active validation rules of its type. `$CustomMetadata.Type__mdt.Record.Field__c` reads
- * the tree's records. A rule the engine cannot evaluate is a warning naming the rule.
- */
-export function checkRecordValidationRules(root: string, files: string[], schema: ProjectSchema): Problem[] {
-  const all = records(files);
+/** The fields of each custom metadata type of the tree, read once per type (undefined: no such type). */
+function fieldIndex(schema: ProjectSchema): (type: string) => Map<string, SourceField> | undefined {
   const typeFields = new Map<string, Map<string, SourceField>>();
-  const fieldsOf = (type: string): Map<string, SourceField> | undefined => {
+  return (type: string): Map<string, SourceField> | undefined => {
     const dir = schema.objectDirs.get(type.toLowerCase());
     if (!dir) return undefined;
     if (!typeFields.has(type)) {
@@ -129,16 +125,17 @@ export function checkRecordValidationRules(root: string, files: string[], schema
     }
     return typeFields.get(type);
   };
-  const globals: Record<string, Record<string, Record<string, unknown>>> = {};
-  const typed = new Map<CmdtRecord, Record<string, unknown>>();
-  for (const r of all) {
-    const fields = fieldsOf(r.type);
-    if (!fields) continue; // checkCustomMetadataRecords reports a record of an undefined type
-    const values = recordValues(r, fields);
-    typed.set(r, values);
-    (globals[r.type] ??= {})[r.name] = values;
-  }
-  // metadata relationships (Type__r.Field): an object or field by name, or another record of the tree
+}
+
+/**
+ * Metadata relationships (Type__r.Field): an object or field by name, or another record of the tree, set on each
+ * record; returns, per record, the relationships that point outside the tree.
+ */
+function resolveRelationships(
+  typed: Map<CmdtRecord, Record<string, unknown>>,
+  fieldsOf: (type: string) => Map<string, SourceField> | undefined,
+  globals: Record<string, Record<string, Record<string, unknown>>>,
+): Map<CmdtRecord, string[]> {
   const unresolved = new Map<CmdtRecord, string[]>();
   for (const [r, record] of typed) {
     for (const f of fieldsOf(r.type)?.values() ?? []) {
@@ -155,59 +152,82 @@ export function checkRecordValidationRules(root: string, files: string[], schema
       else unresolved.set(r, [...(unresolved.get(r) ?? []), rel]);
     }
   }
+  return unresolved;
+}
+
+/** What one active rule says of one record: a warning when it cannot be evaluated offline, an error when it fires. */
+function ruleProblem(
+  root: string,
+  r: CmdtRecord,
+  record: Record<string, unknown>,
+  rule: ProjectSchema['validationRules'][number],
+  unresolved: string[],
+  globals: Record<string, Record<string, Record<string, unknown>>>,
+): Problem | undefined {
+  const blind = unresolved.find((rel) => new RegExp(`\\b${rel}\\.`, 'i').test(rule.formula));
+  if (blind) {
+    return problemOf(
+      'formula',
+      r.file,
+      1,
+      `${r.type} record ${r.name}: validation rule ${rule.name} reads ${blind}, which points outside the tree; not evaluated offline.`,
+      'warning',
+    );
+  }
+  let fires: boolean;
+  let message: string;
+  try {
+    const result = evaluateValidationRule(
+      rule.object,
+      rule.name,
+      { record, isNew: true, globals: { $CustomMetadata: globals } },
+      root,
+    );
+    fires = result.fires;
+    message = result.errorMessage;
+  } catch (e) {
+    return problemOf(
+      'formula',
+      r.file,
+      1,
+      `${r.type} record ${r.name}: validation rule ${rule.name} could not be evaluated offline (${(e as Error).message}); check the record by hand.`,
+      'warning',
+    );
+  }
+  if (!fires) return undefined;
+  return problemOf(
+    'formula',
+    r.file,
+    lineOfRule(r, rule.formula, rule.errorDisplayField),
+    `${r.type} record ${r.name} violates its type's active validation rule ${rule.name} ("${message}"), so the deploy fails. Fix the record's values (or the rule in ${basename(dirname(dirname(rule.file)))}/validationRules/${basename(rule.file)}).`,
+  );
+}
+
+/**
+ * Every record passes the active validation rules of its type. `$CustomMetadata.Type__mdt.Record.Field__c` reads
+ * the tree's records. A rule the engine cannot evaluate is a warning naming the rule.
+ */
+export function checkRecordValidationRules(root: string, files: string[], schema: ProjectSchema): Problem[] {
+  const all = records(files);
+  const fieldsOf = fieldIndex(schema);
+  const globals: Record<string, Record<string, Record<string, unknown>>> = {};
+  const typed = new Map<CmdtRecord, Record<string, unknown>>();
+  for (const r of all) {
+    const fields = fieldsOf(r.type);
+    if (!fields) continue; // checkCustomMetadataRecords reports a record of an undefined type
+    const values = recordValues(r, fields);
+    typed.set(r, values);
+    (globals[r.type] ??= {})[r.name] = values;
+  }
+  const unresolved = resolveRelationships(typed, fieldsOf, globals);
   const out: Problem[] = [];
   for (const [r, record] of typed) {
     const rules = schema.validationRules.filter(
       (v) => v.active && v.object.toLowerCase() === r.type.toLowerCase(),
     );
     for (const rule of rules) {
-      const blind = (unresolved.get(r) ?? []).find((rel) =>
-        new RegExp(`\\b${rel}\\.`, 'i').test(rule.formula),
-      );
-      if (blind) {
-        out.push(
-          problemOf(
-            'formula',
-            r.file,
-            1,
-            `${r.type} record ${r.name}: validation rule ${rule.name} reads ${blind}, which points outside the tree; not evaluated offline.`,
-            'warning',
-          ),
-        );
-        continue;
-      }
-      let fires: boolean;
-      let message: string;
-      try {
-        const result = evaluateValidationRule(
-          rule.object,
-          rule.name,
-          { record, isNew: true, globals: { $CustomMetadata: globals } },
-          root,
-        );
-        fires = result.fires;
-        message = result.errorMessage;
-      } catch (e) {
-        out.push(
-          problemOf(
-            'formula',
-            r.file,
-            1,
-            `${r.type} record ${r.name}: validation rule ${rule.name} could not be evaluated offline (${(e as Error).message}); check the record by hand.`,
-            'warning',
-          ),
-        );
-        continue;
-      }
-      if (!fires) continue;
-      out.push(
-        problemOf(
-          'formula',
-          r.file,
-          lineOfRule(r, rule.formula, rule.errorDisplayField),
-          `${r.type} record ${r.name} violates its type's active validation rule ${rule.name} ("${message}"), so the deploy fails. Fix the record's values (or the rule in ${basename(dirname(dirname(rule.file)))}/validationRules/${basename(rule.file)}).`,
-        ),
-      );
+      const problem = ruleProblem(root, r, record, rule, unresolved.get(r) ?? [], globals);
+      if (problem) out.push(problem);
     }
   }
   return out;
