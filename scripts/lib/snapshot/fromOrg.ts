@@ -56,16 +56,122 @@ function appendValue(a: DuckDBAppender, type: ColumnType, v: string | undefined)
   }
 }
 
+/** One pull's state, shared by its steps. */
+interface Pull {
+  opts: OrgSnapshotOptions;
+  writer: SnapshotWriter;
+  state: ResumeFile;
+  save: () => void;
+  progress: Progress;
+  warnings: string[];
+  counts: Record<string, number>;
+}
+
+/** The resume file of an interrupted pull of the same org (null: start over). */
+function readResume(opts: OrgSnapshotOptions, progress: Progress): ResumeFile | null {
+  const file = resumePath(opts.out);
+  if (opts.restart || !existsSync(file) || !existsSync(`${opts.out}.partial`)) return null;
+  const resume = JSON.parse(readFileSync(file, 'utf8')) as ResumeFile;
+  if (resume.instanceUrl !== opts.http.session.instanceUrl) return null;
+  progress(`Resuming the pull started ${resume.startedAt} (${resumePath(opts.out)}).`);
+  return resume;
+}
+
+/**
+ * The schema's fields of the object the org has (describe), its table created; null when the org has no such object
+ * (its table stays empty, the object recorded as done).
+ */
+async function objectFields(p: Pull, object: string): Promise<string[] | null> {
+  let orgFields: Set<string>;
+  try {
+    orgFields = new Set((await describeFields(p.opts.http, object)).map((f) => f.name));
+  } catch (e) {
+    if (e instanceof OrgApiError && (e.status === 404 || e.errorCode === 'NOT_FOUND')) {
+      p.warnings.push(
+        `${object} does not exist in this org (or is not visible to your user); its table is empty.`,
+      );
+      await p.writer.createTable(object, tableColumns(object));
+      p.state.objects[object] = { fields: [], state: null, done: true };
+      p.save();
+      p.counts[object] = 0;
+      return null;
+    }
+    throw e;
+  }
+  const fields = SCHEMA[object].fields.map(([n]) => n).filter((n) => orgFields.has(n));
+  const missing = SCHEMA[object].fields.map(([n]) => n).filter((n) => !orgFields.has(n));
+  if (missing.length) p.warnings.push(`${object}: the org has no ${missing.join(', ')}; left blank.`);
+  await p.writer.createTable(object, tableColumns(object));
+  p.state.objects[object] = { fields, state: null, done: false };
+  p.save();
+  return fields;
+}
+
+/** Pulls one object with a Bulk query into its table, resuming from the saved locator; its rows stored. */
+async function pullObject(p: Pull, object: string, fields: string[]): Promise<void> {
+  const columns = tableColumns(object);
+  const appender = await p.writer.conn.createAppender(object);
+  let headerIndex: number[] = [];
+  let lastHeader: readonly string[] | null = null;
+  const started = performance.now();
+  const result = await bulkQuery(p.opts.http, `SELECT ${fields.join(', ')} FROM ${object}`, {
+    maxRecords: p.opts.maxRecords ?? 50_000,
+    batchSize: 500, // flushed per batch (see onRecords): small batches keep the appender's buffer small
+    pollIntervalMs: p.opts.pollIntervalMs,
+    resume: p.state.objects[object].state ?? undefined,
+    onRecords(header, records) {
+      if (p.opts.signal?.aborted) throw abortError(`while pulling ${object}`);
+      if (header !== lastHeader) {
+        headerIndex = columns.map(([n]) => header.indexOf(n));
+        lastHeader = header;
+      }
+      for (const r of records) {
+        for (let c = 0; c < columns.length; c++)
+          appendValue(appender, columns[c][1], headerIndex[c] >= 0 ? r[headerIndex[c]] : undefined);
+        appender.endRow();
+      }
+      appender.flushSync(); // the appender's own buffer is outside DuckDB's memory limit: keep it to one batch
+    },
+    async onNewJob(reason, old) {
+      const message = `${object}: ${reason}; starting a new job for ${object}${old.rows ? ` (dropping the ${old.rows.toLocaleString('en-US')} rows the old job delivered)` : ''}.`;
+      p.progress(`  ${message}`);
+      p.warnings.push(message);
+      appender.flushSync();
+      await p.writer.conn.run(`DELETE FROM ${ident(object)}`);
+    },
+    saveState(s) {
+      appender.flushSync(); // the page's rows are in the snapshot before its locator is recorded
+      p.state.objects[object].state = { ...s };
+      p.save();
+    },
+    onPage(s) {
+      const secs = (performance.now() - started) / 1000;
+      const usage = p.opts.http.lastUsage
+        ? `, API usage ${p.opts.http.lastUsage.used}/${p.opts.http.lastUsage.max}`
+        : '';
+      p.progress(
+        `  ${object}: page ${s.pages}, ${s.rows.toLocaleString('en-US')} rows (${Math.round(s.rows / Math.max(secs, 0.001)).toLocaleString('en-US')}/s${usage})`,
+      );
+    },
+  }).finally(() => appender.closeSync());
+  // More rows stored than pages delivered means a dropped page was appended in part and fetched again:
+  // only then is the (memory-hungry) de-duplication by Id needed.
+  if ((await p.writer.count(object)) > result.rows) {
+    const extra = await p.writer.dedupById(object);
+    p.progress(`  ${object}: dropped ${extra} rows delivered twice by a retried page.`);
+  }
+  p.counts[object] = await p.writer.count(object);
+  if (p.counts[object] !== result.rows)
+    p.warnings.push(`${object}: ${p.counts[object]} rows stored, the org reported ${result.rows}.`);
+  p.state.objects[object].done = true;
+  p.save();
+}
+
 export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildResult> {
   const progress = opts.progress ?? (() => {});
   const file = resumePath(opts.out);
   const t0 = performance.now();
-  let resume: ResumeFile | null = null;
-  if (!opts.restart && existsSync(file) && existsSync(`${opts.out}.partial`)) {
-    resume = JSON.parse(readFileSync(file, 'utf8')) as ResumeFile;
-    if (resume.instanceUrl !== opts.http.session.instanceUrl) resume = null;
-    else progress(`Resuming the pull started ${resume.startedAt} (${resumePath(opts.out)}).`);
-  }
+  const resume = readResume(opts, progress);
   const state: ResumeFile = resume ?? {
     version: 1,
     instanceUrl: opts.http.session.instanceUrl,
@@ -81,94 +187,16 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
   const warnings: string[] = [];
   const counts: Record<string, number> = {};
   try {
+    const pull: Pull = { opts, writer, state, save, progress, warnings, counts };
     for (const object of opts.objects ?? OBJECTS) {
       const entry = state.objects[object];
       if (entry?.done) {
         counts[object] = await writer.count(object);
         continue;
       }
-      let fields: string[];
-      if (entry) fields = entry.fields;
-      else {
-        let orgFields: Set<string>;
-        try {
-          orgFields = new Set((await describeFields(opts.http, object)).map((f) => f.name));
-        } catch (e) {
-          if (e instanceof OrgApiError && (e.status === 404 || e.errorCode === 'NOT_FOUND')) {
-            warnings.push(
-              `${object} does not exist in this org (or is not visible to your user); its table is empty.`,
-            );
-            await writer.createTable(object, tableColumns(object));
-            state.objects[object] = { fields: [], state: null, done: true };
-            save();
-            counts[object] = 0;
-            continue;
-          }
-          throw e;
-        }
-        fields = SCHEMA[object].fields.map(([n]) => n).filter((n) => orgFields.has(n));
-        const missing = SCHEMA[object].fields.map(([n]) => n).filter((n) => !orgFields.has(n));
-        if (missing.length) warnings.push(`${object}: the org has no ${missing.join(', ')}; left blank.`);
-        await writer.createTable(object, tableColumns(object));
-        state.objects[object] = { fields, state: null, done: false };
-        save();
-      }
-      const columns = tableColumns(object);
-      const appender = await writer.conn.createAppender(object);
-      let headerIndex: number[] = [];
-      let lastHeader: readonly string[] | null = null;
-      const started = performance.now();
-      const result = await bulkQuery(opts.http, `SELECT ${fields.join(', ')} FROM ${object}`, {
-        maxRecords: opts.maxRecords ?? 50_000,
-        batchSize: 500, // flushed per batch (see onRecords): small batches keep the appender's buffer small
-        pollIntervalMs: opts.pollIntervalMs,
-        resume: state.objects[object].state ?? undefined,
-        onRecords(header, records) {
-          if (opts.signal?.aborted) throw abortError(`while pulling ${object}`);
-          if (header !== lastHeader) {
-            headerIndex = columns.map(([n]) => header.indexOf(n));
-            lastHeader = header;
-          }
-          for (const r of records) {
-            for (let c = 0; c < columns.length; c++)
-              appendValue(appender, columns[c][1], headerIndex[c] >= 0 ? r[headerIndex[c]] : undefined);
-            appender.endRow();
-          }
-          appender.flushSync(); // the appender's own buffer is outside DuckDB's memory limit: keep it to one batch
-        },
-        async onNewJob(reason, old) {
-          const message = `${object}: ${reason}; starting a new job for ${object}${old.rows ? ` (dropping the ${old.rows.toLocaleString('en-US')} rows the old job delivered)` : ''}.`;
-          progress(`  ${message}`);
-          warnings.push(message);
-          appender.flushSync();
-          await writer.conn.run(`DELETE FROM ${ident(object)}`);
-        },
-        saveState(s) {
-          appender.flushSync(); // the page's rows are in the snapshot before its locator is recorded
-          state.objects[object].state = { ...s };
-          save();
-        },
-        onPage(s) {
-          const secs = (performance.now() - started) / 1000;
-          const usage = opts.http.lastUsage
-            ? `, API usage ${opts.http.lastUsage.used}/${opts.http.lastUsage.max}`
-            : '';
-          progress(
-            `  ${object}: page ${s.pages}, ${s.rows.toLocaleString('en-US')} rows (${Math.round(s.rows / Math.max(secs, 0.001)).toLocaleString('en-US')}/s${usage})`,
-          );
-        },
-      }).finally(() => appender.closeSync());
-      // More rows stored than pages delivered means a dropped page was appended in part and fetched again:
-      // only then is the (memory-hungry) de-duplication by Id needed.
-      if ((await writer.count(object)) > result.rows) {
-        const extra = await writer.dedupById(object);
-        progress(`  ${object}: dropped ${extra} rows delivered twice by a retried page.`);
-      }
-      counts[object] = await writer.count(object);
-      if (counts[object] !== result.rows)
-        warnings.push(`${object}: ${counts[object]} rows stored, the org reported ${result.rows}.`);
-      state.objects[object].done = true;
-      save();
+      const fields = entry ? entry.fields : await objectFields(pull, object);
+      if (fields === null) continue;
+      await pullObject(pull, object, fields);
     }
     const createdAt = new Date().toISOString();
     // what the org had: an object it lacks was recorded with no fields (an org without our package)
