@@ -203,28 +203,16 @@ const byPart = (a: string, b: string): number =>
   csvObject(a).localeCompare(csvObject(b)) || csvPart(a) - csvPart(b);
 
 /**
- * Collects the export's CSV files (extracting zips into `tmpDir`) and validates every header against the schema's
- * required columns. Throws a SnapshotError naming each file and missing column before anything is written.
+ * The CSV files of the export's zips (extracted into `tmpDir`) and folder, in load order, the objects it holds that
+ * the snapshot has no table for, and the org it comes from (zip names and Organization.csv; two orgs throw).
  */
-export async function collectExport(
+async function gatherCsvs(
   path: string,
+  entries: string[],
+  zips: string[],
   tmpDir: string,
   signal?: AbortSignal,
-): Promise<ExportFiles> {
-  if (!existsSync(path))
-    throw new SnapshotError(
-      `Data Export not found: ${path}`,
-      [
-        'Pass the folder holding the WE_<orgid>_<n>.ZIP files, one such zip, or a folder of <Object>.csv files.',
-      ],
-      'ExportNotFound',
-    );
-  const entries = statSync(path).isDirectory()
-    ? readdirSync(path)
-        .sort(byZipNumber)
-        .map((f) => join(path, f))
-    : [path];
-  const zips = entries.filter((f) => /\.zip$/i.test(f));
+): Promise<{ csvs: string[]; skipped: Set<string>; orgId: string | null }> {
   const csvs: string[] = [];
   const skipped = new Set<string>();
   /** Org Id (15-character form) -> where it was seen: zip names and the Organization.csv of each zip or folder. */
@@ -263,17 +251,14 @@ export async function collectExport(
     );
   }
   const orgId = orgs.size ? [...orgs.values()][0].id : null;
-  if (!csvs.length) {
-    throw new SnapshotError(
-      `No CSV for any snapshot object in ${path}.`,
-      [
-        `An export needs at least one of: ${Object.keys(SCHEMA)
-          .map((o) => `${o}.csv`)
-          .join(', ')}.`,
-      ],
-      'ExportEmpty',
-    );
-  }
+  return { csvs, skipped, orgId };
+}
+
+/** Each object's CSV files with their headers; throws a SnapshotError naming every file with a bad header. */
+function readHeaders(
+  csvs: string[],
+  zips: string[],
+): { objects: Map<string, CsvSource[]>; totalBytes: number } {
   const objects = new Map<string, CsvSource[]>();
   const problems: string[] = [];
   let totalBytes = 0;
@@ -306,6 +291,45 @@ export async function collectExport(
       'ExportInvalid',
     );
   }
+  return { objects, totalBytes };
+}
+
+/**
+ * Collects the export's CSV files (extracting zips into `tmpDir`) and validates every header against the schema's
+ * required columns. Throws a SnapshotError naming each file and missing column before anything is written.
+ */
+export async function collectExport(
+  path: string,
+  tmpDir: string,
+  signal?: AbortSignal,
+): Promise<ExportFiles> {
+  if (!existsSync(path))
+    throw new SnapshotError(
+      `Data Export not found: ${path}`,
+      [
+        'Pass the folder holding the WE_<orgid>_<n>.ZIP files, one such zip, or a folder of <Object>.csv files.',
+      ],
+      'ExportNotFound',
+    );
+  const entries = statSync(path).isDirectory()
+    ? readdirSync(path)
+        .sort(byZipNumber)
+        .map((f) => join(path, f))
+    : [path];
+  const zips = entries.filter((f) => /\.zip$/i.test(f));
+  const { csvs, skipped, orgId } = await gatherCsvs(path, entries, zips, tmpDir, signal);
+  if (!csvs.length) {
+    throw new SnapshotError(
+      `No CSV for any snapshot object in ${path}.`,
+      [
+        `An export needs at least one of: ${Object.keys(SCHEMA)
+          .map((o) => `${o}.csv`)
+          .join(', ')}.`,
+      ],
+      'ExportEmpty',
+    );
+  }
+  const { objects, totalBytes } = readHeaders(csvs, zips);
   return { objects, orgId, skipped: [...skipped].sort(), totalBytes };
 }
 
