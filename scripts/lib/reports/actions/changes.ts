@@ -40,29 +40,31 @@ export interface ChangesReport {
 
 const NO_REASON = '(no reason given)';
 
-export async function skipsAndPushes(db: Db, policies: StagePolicy[]): Promise<Maybe<ChangesReport>> {
-  if ((await missingColumns(db, 'OpportunityHistory', ['OpportunityId', 'StageName', 'CreatedDate'])).length)
-    return unavailable('the snapshot has no OpportunityHistory (stage and close-date changes) to read');
+/** Two consecutive history rows of a deal, with the deal's name, owner, current stage and push reason. */
+type HistoryPair = {
+  opp: string;
+  prev: string;
+  stage: string;
+  prevClose: string | null;
+  close: string | null;
+  name: string | null;
+  owner: string | null;
+  current: string | null;
+  reason: string | null;
+};
+
+/**
+ * Consecutive history rows of each deal, kept only where a skip or a push can be (a forward move of more than one
+ * stage order, or a later close date on a row that does not close the deal): the rules decide which are.
+ */
+async function historyPairs(db: Db, policies: StagePolicy[]): Promise<HistoryPair[]> {
   const hcols = new Set(await db.tableColumns('OpportunityHistory'));
   const ocols = new Set(await db.tableColumns('Opportunity'));
   const col = (have: Set<string>, c: string, alias: string) => (have.has(c) ? `${alias}."${c}"` : 'NULL');
-  const known = new Set(policies.map((p) => p.stage));
   const closed = new Set(policies.filter((p) => p.isClosed).map((p) => p.stage));
   const order = policies.map((p) => `(${lit(p.stage)}, ${Number(p.order)})`).join(', ') || "('', 0)";
   const closedList = [...closed].map(lit).join(', ') || "''";
-  // Consecutive history rows of a deal, kept only where a skip or a push can be (a forward move of more than one
-  // stage order, or a later close date on a row that does not close the deal): the rules below decide.
-  const pairs = await db.all<{
-    opp: string;
-    prev: string;
-    stage: string;
-    prevClose: string | null;
-    close: string | null;
-    name: string | null;
-    owner: string | null;
-    current: string | null;
-    reason: string | null;
-  }>(`WITH ord(stage, n) AS (VALUES ${order}),
+  return db.all<HistoryPair>(`WITH ord(stage, n) AS (VALUES ${order}),
       h AS (
         SELECT "OpportunityId" AS opp, "StageName" AS stage, ${col(hcols, 'CloseDate', 'h')} AS close, "CreatedDate" AS ts, "Id" AS id,
                lag("StageName") OVER w AS prev, lag(${col(hcols, 'CloseDate', 'h')}) OVER w AS "prevClose"
@@ -75,6 +77,14 @@ export async function skipsAndPushes(db: Db, policies: StagePolicy[]): Promise<M
       WHERE h.prev IS NOT NULL
         AND (b.n > a.n + 1 OR (h.close > h."prevClose" AND h.stage NOT IN (${closedList})))
       ORDER BY h.opp, h.ts, h.id`);
+}
+
+export async function skipsAndPushes(db: Db, policies: StagePolicy[]): Promise<Maybe<ChangesReport>> {
+  if ((await missingColumns(db, 'OpportunityHistory', ['OpportunityId', 'StageName', 'CreatedDate'])).length)
+    return unavailable('the snapshot has no OpportunityHistory (stage and close-date changes) to read');
+  const known = new Set(policies.map((p) => p.stage));
+  const closed = new Set(policies.filter((p) => p.isClosed).map((p) => p.stage));
+  const pairs = await historyPairs(db, policies);
   const [{ n: withHistory }] = await db.all<{ n: number }>(
     `SELECT count(DISTINCT "OpportunityId") AS n FROM "OpportunityHistory"`,
   );
