@@ -240,7 +240,11 @@ export function runReport(ctx: EvalContext, reportName: string): ReportResult {
     const table = [...tbl.keys()]
       .filter((t) => name.startsWith(`${t}.`))
       .sort((a, b) => b.length - a.length)[0];
-    return table ? { table, path: name.slice(table.length + 1) } : undefined;
+    if (table) return { table, path: name.slice(table.length + 1) };
+    // a summary formula names a section by its object's API name: SLA_Event__c.Met_Count__c
+    const [object, ...rest] = name.split('.');
+    const byObject = [...tbl].find(([, t]) => t.object.toLowerCase() === object.toLowerCase());
+    return byObject && rest.length ? { table: byObject[0], path: rest.join('.') } : undefined;
   };
   // rows: the base records, joined (inner) with the children of each join
   type Row = Map<string, Rec>;

@@ -256,12 +256,21 @@ function checkColumn(
   if (type) {
     let parts = splitColumn(col);
     if (!parts && dotted) {
-      // summary formulas name custom report type columns with dots: Lead.MQL_Count__c, Lead.SLA_Events__r.Met_Count__c
+      // summary formulas name custom report type columns with dots: the section's object API name and the
+      // field (Lead.MQL_Count__c, SLA_Event__c.Met_Count__c for the child section Lead.SLA_Events__r, as reports
+      // retrieved from orgs write it); the relationship path (Lead.SLA_Events__r.Met_Count__c) is accepted too
       const table = type.sections
         .map((s) => s.table)
         .filter((t) => col.startsWith(`${t}.`))
         .sort((a, b) => b.length - a.length)[0];
       if (table) parts = { table, path: col.slice(table.length + 1) };
+      else {
+        const [object, ...rest] = col.split('.');
+        const section = type.sections.find(
+          (s) => tableObject(ctx.schema, s.table)?.toLowerCase() === object.toLowerCase(),
+        );
+        if (section && rest.length) parts = { table: section.table, path: rest.join('.') };
+      }
     }
     if (!parts)
       return {

@@ -137,6 +137,22 @@ describe('reports and dashboards check', () => {
     ]);
   });
 
+  it('reads a summary formula on a child section by the object API name (SLA_Event__c.Met_Count__c) and checks its field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reports-ours-'));
+    cpSync(join(REPO, 'force-app'), dir, { recursive: true });
+    const file = join(dir, 'main/default/reports/RevOps_Sales/SLA_Compliance_by_Rep.report-meta.xml');
+    expect(readFileSync(file, 'utf8')).toContain('SLA_Event__c.Met_Count__c:SUM');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('SLA_Event__c.Met_Count__c:SUM', 'SLA_Event__c.Nope__c:SUM'),
+    );
+    expect(run(dir).map((p) => p.message)).toEqual([
+      expect.stringMatching(
+        /'Nope__c' is not in section Lead\.SLA_Events__r of the report type RevOps_Leads_with_SLA_Events/,
+      ),
+    ]);
+  });
+
   it("finds nothing in our own force-app's report types, reports and dashboards", () => {
     expect(run(join(REPO, 'force-app'))).toEqual([]);
   });
