@@ -1,15 +1,9 @@
 // Pipeline: Stage_Policy__mdt (opportunity stage hygiene) and Approval_Tier__mdt (deal-desk approval tiers).
+import { FUNNEL_STAGES } from '../../rules/metricSnapshot.ts';
 import { API_NAME, bool, check, isBlank, num, str, type TypeDef } from './fields.ts';
 
-export const STAGES = [
-  'Qualified',
-  'Discovery',
-  'Demo/Evaluation',
-  'Proposal',
-  'Negotiation',
-  'Closed Won',
-  'Closed Lost',
-] as const;
+/** The opportunity stages in order: the funnel (Qualified … Closed Won) and Closed Lost. */
+export const STAGES: readonly string[] = [...FUNNEL_STAGES, 'Closed Lost'];
 export const TIERS = ['Standard', 'Manager', 'VP Sales', 'Deal Desk', 'Finance and Legal'] as const;
 export const APPROVERS = ['Manager', 'VP_Sales', 'Deal_Desk', 'Finance', 'Legal'] as const;
 const FORECAST = ['Pipeline', 'Best Case', 'Commit', 'Closed', 'Omitted'];
@@ -49,7 +43,7 @@ export const STAGE_POLICY: TypeDef = {
     const req = str(r, 'Required_Fields__c');
     return [
       ...check(
-        !(STAGES as readonly string[]).includes(str(r, 'Stage__c')),
+        !STAGES.includes(str(r, 'Stage__c')),
         'Stage__c',
         `Stage__c must be one of the opportunity stages: ${STAGES.join(', ')}`,
       ),
