@@ -33,7 +33,7 @@ function pathsFor(name: string): string[] | null {
   if (/__mdt$/.test(name) || /__c$/.test(name)) return [join(MAIN, 'objects', name)];
   if (/^revops[A-Z]\w+$/.test(name)) return [join(MAIN, 'lwc', name)];
   if (/^revops\w+\.vectors\.test\.js$/.test(name))
-    return [join(MAIN, 'lwc/revopsBusinessHours/__tests__', name)];
+    return [join(MAIN, 'lwc/revopsBusinessCalendar/__tests__', name)];
   if (/^(rules|engine|reports)\/[\w/]+(\.ts)?\/?$/.test(name)) return [join(REPO, 'scripts/lib', name)];
   if (/^tests\/[\w/.*-]+$/.test(name) && !name.includes('*')) return [join(REPO, name)];
   // any other capitalised identifier is an Apex class (main or test)

@@ -1,6 +1,6 @@
 import { LightningElement, api, wire } from 'lwc';
 import getSlaTimer from '@salesforce/apex/SlaTimerController.getSlaTimer';
-import { deadlineState, formatSpan } from 'c/revopsBusinessHours';
+import { deadlineState, formatSpan } from 'c/revopsBusinessCalendar';
 import { formatDateTime, formatLabel } from 'c/revopsFormat';
 import TITLE from '@salesforce/label/c.RevOps_Sla_Title';
 import EMPTY from '@salesforce/label/c.RevOps_Sla_Empty';

@@ -1,4 +1,4 @@
-import { businessMillisBetween, deadlineState, formatSpan } from 'c/revopsBusinessHours';
+import { businessMillisBetween, deadlineState, formatSpan } from 'c/revopsBusinessCalendar';
 
 const NEW_YORK = {
   timeZone: 'America/New_York',
@@ -10,7 +10,7 @@ const NEW_YORK = {
 const hours = (from, to, calendar = NEW_YORK) =>
   businessMillisBetween(Date.parse(from), Date.parse(to), calendar) / 3600000;
 
-describe('c/revopsBusinessHours', () => {
+describe('c/revopsBusinessCalendar', () => {
   it('counts only the hours inside the working day', () => {
     expect(hours('2026-11-24T12:00:00Z', '2026-11-24T23:00:00Z')).toBe(8);
   });

@@ -1,7 +1,7 @@
 // The SLA timer's business-hours arithmetic is a JavaScript twin of scripts/lib/rules/calendar.ts (the TypeScript
-// rules) and of the Apex BusinessTime class, because an LWC cannot import either. It replays the SLA golden vectors
+// rules) and of the Apex BusinessCalendar class, because an LWC cannot import either. It replays the SLA golden vectors
 // that both of them pass, from the static resource the org ships, so the three cannot drift apart.
-import { businessMillisBetween } from 'c/revopsBusinessHours';
+import { businessMillisBetween } from 'c/revopsBusinessCalendar';
 import vectors from '../../../staticresources/RevOpsGoldenVectors.json';
 
 const HOUR = 3600000;
@@ -12,7 +12,7 @@ const spans = sla.filter((c) => c.fn === 'businessMinutesBetween' && c.expected.
 const forward = spans.filter((c) => Date.parse(c.input.end) >= Date.parse(c.input.start));
 const backward = spans.filter((c) => Date.parse(c.input.end) < Date.parse(c.input.start));
 
-describe('c/revopsBusinessHours replays the SLA golden vectors', () => {
+describe('c/revopsBusinessCalendar replays the SLA golden vectors', () => {
   it('has the vectors to replay', () => {
     expect(adds.length).toBeGreaterThanOrEqual(15);
     expect(forward.length).toBeGreaterThanOrEqual(4);
