@@ -40,12 +40,51 @@ export interface EngagementRow {
   points?: number | null;
 }
 
+/** A Task: logged by a rep (a touch) or created by the engine (hand-off, escalation, no-show follow-up). */
 export interface TaskRow {
   id: string;
-  whoId: string;
+  /** WhoId: the Lead/Contact (null for a deal's task). */
+  whoId: string | null;
+  /** WhatId: the Opportunity of a deal's task. */
+  whatId?: string | null;
   ownerId: string;
   createdAt: string;
   subject: string;
+  /** ActivityDate (YYYY-MM-DD); null: none, undefined: not modelled (the running user's day). */
+  due?: string | null;
+  /** ReminderDateTime: a hand-off's deadline. */
+  reminder?: string | null;
+  priority?: string;
+  /** TaskSubtype (Call, Email) when the action sets it. */
+  subtype?: string | null;
+}
+
+/** A hand-off alert sent about a record (HandoffService.deliver): the bell/mobile notification or the e-mail. */
+export interface NotificationRow {
+  recordId: string;
+  channel: 'notification' | 'email';
+  /** The recipient: a user id, or `queue:Name`. */
+  to: string;
+  title: string;
+  at: string;
+}
+
+/** An Event (a meeting) on a Lead/Contact, booked by a rep or a scheduling tool (SchedulingService). */
+export interface MeetingRow {
+  id: string;
+  whoId: string;
+  ownerId: string;
+  /** CreatedById: who saved it (the rep, or the Site guest for a scheduling webhook). */
+  createdBy: string;
+  subject: string;
+  start: string;
+  end: string;
+  bookingId: string | null;
+  provider: string | null;
+  status: string | null;
+  /** Booking_Deliveries__c: the webhook deliveries applied, newest first. */
+  deliveries: string[];
+  noShow: boolean;
 }
 
 /** Lifecycle_Transition__c. */
@@ -93,11 +132,13 @@ export interface EngineState {
   records: Record<ObjectName, Map<string, EngineRecord>>;
   events: EngagementRow[];
   tasks: TaskRow[];
+  notifications: NotificationRow[];
+  meetings: MeetingRow[];
   transitions: TransitionRow[];
   decisions: DecisionRow[];
   slaEvents: SlaEventRow[];
   contactRoles: { opportunityId: string; contactId: string }[];
-  /** Next id per prefix (L, C, A, O, E, T). */
+  /** Next id per prefix (L, C, A, O, E, T, EV). */
   counters: Record<string, number>;
 }
 
@@ -113,12 +154,14 @@ export function newState(
     validate,
     now,
     users: new Map(),
-    queues: new Set(['Lead_Fallback', 'VP_Sales', 'Deal_Desk', 'Finance', 'Legal']),
+    queues: new Set(['Lead_Fallback', 'VP_Sales', 'Deal_Desk', 'Finance', 'Legal', 'Customer_Success']),
     reps: [],
     pointers: {},
     records: { Lead: new Map(), Contact: new Map(), Account: new Map(), Opportunity: new Map() },
     events: [],
     tasks: [],
+    notifications: [],
+    meetings: [],
     transitions: [],
     decisions: [],
     slaEvents: [],
