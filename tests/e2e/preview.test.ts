@@ -58,12 +58,12 @@ describe('rep-facing panels in the browser preview', () => {
     expect(await text('revopsRoutingTrace', 'fallback')).toContain('Fallback owner used');
   });
 
-  it('pipeline health flags a stale deal and opens the record when a missing field is activated by keyboard', async () => {
-    const stale = await text('revopsPipelineHealth', 'stale');
+  it('pipeline hygiene flags a stale deal and opens the record when a missing field is activated by keyboard', async () => {
+    const stale = await text('revopsPipelineHygiene', 'stale');
     expect(stale).toContain('27 days in Proposal');
     expect(stale).toContain('Stale');
     expect(stale).toContain('Budget review moved to January');
-    const button = figure('revopsPipelineHealth', 'stale').getByRole('button', { name: 'Fill in Redlines' });
+    const button = figure('revopsPipelineHygiene', 'stale').getByRole('button', { name: 'Fill in Redlines' });
     await button.focus();
     await page.evaluate(() => {
       window.addEventListener('revops-navigate', (e) => {
@@ -90,7 +90,7 @@ describe('rep-facing panels in the browser preview', () => {
       'revopsScoreCard',
       'revopsSlaTimer',
       'revopsRoutingTrace',
-      'revopsPipelineHealth',
+      'revopsPipelineHygiene',
       'revopsDealDesk',
     ]) {
       await expect(figure(panel, 'loading').getByRole('status').innerText()).resolves.toContain('Loading…');
@@ -122,7 +122,7 @@ describe('rep-facing panels in the browser preview', () => {
     await fresh.close();
     expect(times.map((t) => t.panel).sort()).toEqual([
       'revopsDealDesk',
-      'revopsPipelineHealth',
+      'revopsPipelineHygiene',
       'revopsRoutingTrace',
       'revopsScoreCard',
       'revopsSlaTimer',

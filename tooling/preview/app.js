@@ -6,7 +6,7 @@ import { PANELS, PREVIEW_NOW } from 'virtual:revops-fixtures';
 import RevopsScoreCard from 'c/revopsScoreCard';
 import RevopsSlaTimer from 'c/revopsSlaTimer';
 import RevopsRoutingTrace from 'c/revopsRoutingTrace';
-import RevopsPipelineHealth from 'c/revopsPipelineHealth';
+import RevopsPipelineHygiene from 'c/revopsPipelineHygiene';
 import RevopsDealDesk from 'c/revopsDealDesk';
 import RevopsErrorPanel from 'c/revopsErrorPanel';
 import LightningCard from 'lightning/card';
@@ -21,7 +21,7 @@ const CONSTRUCTORS = {
   revopsScoreCard: RevopsScoreCard,
   revopsSlaTimer: RevopsSlaTimer,
   revopsRoutingTrace: RevopsRoutingTrace,
-  revopsPipelineHealth: RevopsPipelineHealth,
+  revopsPipelineHygiene: RevopsPipelineHygiene,
   revopsDealDesk: RevopsDealDesk,
 };
 

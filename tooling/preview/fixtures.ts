@@ -140,25 +140,29 @@ function routingTracePanel(): PreviewPanel {
   };
 }
 
-/** Pipeline health: revopsPipelineHealth. */
-function pipelineHealthPanel(): PreviewPanel {
+/** Pipeline hygiene: revopsPipelineHygiene. */
+function pipelineHygienePanel(): PreviewPanel {
   return {
-    name: 'revopsPipelineHealth',
-    tag: 'c-revops-pipeline-health',
-    title: 'Pipeline health',
-    apex: 'PipelineHealthController.getPipelineHealth',
-    states: states('revopsPipelineHealth', [
+    name: 'revopsPipelineHygiene',
+    tag: 'c-revops-pipeline-hygiene',
+    title: 'Pipeline hygiene',
+    apex: 'PipelineHygieneController.getPipelineHygiene',
+    states: states('revopsPipelineHygiene', [
       [
         'stale',
         'Stale deal with missing fields, a skip and two pushes',
-        mock('revopsPipelineHealth', 'getPipelineHealth.json'),
+        mock('revopsPipelineHygiene', 'getPipelineHygiene.json'),
       ],
       [
         'healthy',
         'Moving deal, ready for the next stage',
-        mock('revopsPipelineHealth', 'getPipelineHealthHealthy.json'),
+        mock('revopsPipelineHygiene', 'getPipelineHygieneHealthy.json'),
       ],
-      ['empty', 'Stage without a stage policy', mock('revopsPipelineHealth', 'getPipelineHealthEmpty.json')],
+      [
+        'empty',
+        'Stage without a stage policy',
+        mock('revopsPipelineHygiene', 'getPipelineHygieneEmpty.json'),
+      ],
       ['loading', 'Loading', undefined],
       [
         'error',
@@ -202,5 +206,5 @@ function dealDeskPanel(): PreviewPanel {
 }
 /** Builds the panel list (reads the mock JSON files). */
 export function previewPanels(): PreviewPanel[] {
-  return [scoreCardPanel(), slaTimerPanel(), routingTracePanel(), pipelineHealthPanel(), dealDeskPanel()];
+  return [scoreCardPanel(), slaTimerPanel(), routingTracePanel(), pipelineHygienePanel(), dealDeskPanel()];
 }

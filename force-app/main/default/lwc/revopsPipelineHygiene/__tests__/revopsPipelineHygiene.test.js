@@ -1,14 +1,14 @@
 import { createElement } from 'lwc';
-import RevopsPipelineHealth from 'c/revopsPipelineHealth';
-import getPipelineHealth from '@salesforce/apex/PipelineHealthController.getPipelineHealth';
+import RevopsPipelineHygiene from 'c/revopsPipelineHygiene';
+import getPipelineHygiene from '@salesforce/apex/PipelineHygieneController.getPipelineHygiene';
 import { navigateCalls } from 'lightning/navigation';
 
-const STALE = require('./data/getPipelineHealth.json');
-const HEALTHY = require('./data/getPipelineHealthHealthy.json');
-const NO_POLICY = require('./data/getPipelineHealthEmpty.json');
+const STALE = require('./data/getPipelineHygiene.json');
+const HEALTHY = require('./data/getPipelineHygieneHealthy.json');
+const NO_POLICY = require('./data/getPipelineHygieneEmpty.json');
 
 jest.mock(
-  '@salesforce/apex/PipelineHealthController.getPipelineHealth',
+  '@salesforce/apex/PipelineHygieneController.getPipelineHygiene',
   () => {
     const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
     return { default: createApexTestWireAdapter(jest.fn()) };
@@ -17,11 +17,11 @@ jest.mock(
 );
 
 async function mount(data) {
-  const element = createElement('c-revops-pipeline-health', { is: RevopsPipelineHealth });
+  const element = createElement('c-revops-pipeline-hygiene', { is: RevopsPipelineHygiene });
   element.recordId = STALE.recordId;
   document.body.appendChild(element);
   if (data) {
-    getPipelineHealth.emit(data);
+    getPipelineHygiene.emit(data);
     await Promise.resolve();
   }
   return element;
@@ -33,7 +33,7 @@ const items = (element, selector) =>
 // Loading, error and empty are c-revops-panel's states, in its shadow root; the panel's content is slotted into it.
 const shell = (element) => element.shadowRoot.querySelector('c-revops-panel').shadowRoot;
 
-describe('c-revops-pipeline-health', () => {
+describe('c-revops-pipeline-hygiene', () => {
   afterEach(() => {
     while (document.body.firstChild) {
       document.body.removeChild(document.body.firstChild);
@@ -42,10 +42,10 @@ describe('c-revops-pipeline-health', () => {
     navigateCalls.length = 0;
   });
 
-  it('shows a spinner until the health check arrives', async () => {
+  it('shows a spinner until the hygiene check arrives', async () => {
     const element = await mount();
     const card = shell(element).querySelector('lightning-card');
-    expect(card.title).toBe('Pipeline health');
+    expect(card.title).toBe('Pipeline hygiene');
     expect(card.iconName).toBe('standard:opportunity');
     expect(shell(element).querySelector('lightning-spinner').alternativeText).toBe('Loading…');
     expect(element.shadowRoot.querySelector('[data-id="days"]')).toBeNull();
@@ -120,7 +120,7 @@ describe('c-revops-pipeline-health', () => {
 
   it('shows the server message when the read fails', async () => {
     const element = await mount();
-    getPipelineHealth.error({ message: 'Stage_Policy__mdt Proposal lists unknown field Budget__c' });
+    getPipelineHygiene.error({ message: 'Stage_Policy__mdt Proposal lists unknown field Budget__c' });
     await Promise.resolve();
     const panel = shell(element).querySelector('c-revops-error-panel');
     expect(panel.shadowRoot.textContent).toContain('This panel could not load.');

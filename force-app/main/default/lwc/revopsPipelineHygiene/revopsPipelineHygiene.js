@@ -1,6 +1,6 @@
 import { LightningElement, api, wire } from 'lwc';
 import { NavigationMixin } from 'lightning/navigation';
-import getPipelineHealth from '@salesforce/apex/PipelineHealthController.getPipelineHealth';
+import getPipelineHygiene from '@salesforce/apex/PipelineHygieneController.getPipelineHygiene';
 import { formatDateTime, formatLabel, formatNumber } from 'c/revopsFormat';
 import TITLE from '@salesforce/label/c.RevOps_Pipeline_Title';
 import DAYS_IN_STAGE from '@salesforce/label/c.RevOps_Pipeline_Days_In_Stage';
@@ -21,29 +21,29 @@ import PUSH from '@salesforce/label/c.RevOps_Pipeline_Push';
 import NO_POLICY from '@salesforce/label/c.RevOps_Pipeline_No_Policy';
 
 /**
- * Pipeline health (Opportunity): days in stage against the team average and the stale threshold,
+ * Pipeline hygiene (Opportunity): days in stage against the team average and the stale threshold,
  * the fields the next stage requires (each one a button to edit the record), stage skips and
  * close-date pushes with their reasons.
  */
-export default class RevopsPipelineHealth extends NavigationMixin(LightningElement) {
+export default class RevopsPipelineHygiene extends NavigationMixin(LightningElement) {
   @api recordId;
 
-  health;
+  hygiene;
   error;
   labels = { TITLE, SKIPS, NO_SKIPS, NO_PUSHES };
 
-  @wire(getPipelineHealth, { recordId: '$recordId' })
-  wiredHealth({ data, error }) {
-    this.health = data;
+  @wire(getPipelineHygiene, { recordId: '$recordId' })
+  wiredHygiene({ data, error }) {
+    this.hygiene = data;
     this.error = error;
   }
 
   get isLoading() {
-    return !this.health && !this.error;
+    return !this.hygiene && !this.error;
   }
 
   get isEmpty() {
-    return !!this.health && !this.health.hasPolicy;
+    return !!this.hygiene && !this.hygiene.hasPolicy;
   }
 
   /** Guards the slotted content: the panel would evaluate it even while c-revops-panel shows a state. */
@@ -53,31 +53,31 @@ export default class RevopsPipelineHealth extends NavigationMixin(LightningEleme
 
   /** Bound to c-revops-panel in every state, so it must not assume data. */
   get emptyText() {
-    return this.isEmpty ? formatLabel(NO_POLICY, this.health.stageName) : '';
+    return this.isEmpty ? formatLabel(NO_POLICY, this.hygiene.stageName) : '';
   }
 
   get daysText() {
-    return formatLabel(DAYS_IN_STAGE, formatNumber(this.health.daysInStage), this.health.stageName);
+    return formatLabel(DAYS_IN_STAGE, formatNumber(this.hygiene.daysInStage), this.hygiene.stageName);
   }
 
   get staleLabel() {
-    if (this.health.isClosed) {
+    if (this.hygiene.isClosed) {
       return CLOSED;
     }
-    return this.health.isStale ? STALE : FRESH;
+    return this.hygiene.isStale ? STALE : FRESH;
   }
 
   get staleClass() {
-    if (this.health.isClosed) {
+    if (this.hygiene.isClosed) {
       return 'slds-m-left_x-small slds-badge_lightest';
     }
-    return this.health.isStale
+    return this.hygiene.isStale
       ? 'slds-m-left_x-small slds-theme_error'
       : 'slds-m-left_x-small slds-theme_success';
   }
 
   get benchmarkText() {
-    const h = this.health;
+    const h = this.hygiene;
     if (h.teamAverageDays === null || h.teamAverageDays === undefined) {
       return NO_BENCHMARK;
     }
@@ -90,11 +90,11 @@ export default class RevopsPipelineHealth extends NavigationMixin(LightningEleme
   }
 
   get hasNextStage() {
-    return !!this.health.nextStage;
+    return !!this.hygiene.nextStage;
   }
 
   get missingFields() {
-    return (this.health.missingFields || []).map((f) => ({
+    return (this.hygiene.missingFields || []).map((f) => ({
       key: f.apiName,
       apiName: f.apiName,
       label: f.label,
@@ -107,11 +107,11 @@ export default class RevopsPipelineHealth extends NavigationMixin(LightningEleme
   }
 
   get missingText() {
-    return formatLabel(this.hasMissingFields ? MISSING : READY, this.health.nextStage);
+    return formatLabel(this.hasMissingFields ? MISSING : READY, this.hygiene.nextStage);
   }
 
   get skips() {
-    return (this.health.stageSkips || []).map((s, index) => ({
+    return (this.hygiene.stageSkips || []).map((s, index) => ({
       key: `s${index}`,
       text: formatLabel(SKIP, s.fromStage, s.toStage, s.skipped, formatDateTime(s.at)),
     }));
@@ -122,11 +122,11 @@ export default class RevopsPipelineHealth extends NavigationMixin(LightningEleme
   }
 
   get pushesHeading() {
-    return formatLabel(PUSHES, this.health.closeDatePushCount || 0);
+    return formatLabel(PUSHES, this.hygiene.closeDatePushCount || 0);
   }
 
   get pushes() {
-    return (this.health.closeDatePushes || []).map((p, index) => ({
+    return (this.hygiene.closeDatePushes || []).map((p, index) => ({
       key: `p${index}`,
       text: formatLabel(PUSH, p.fromDate, p.toDate, formatDateTime(p.at)),
       reason: p.reason,
