@@ -1,9 +1,9 @@
-// Match and merge: dedup match keys (e-mail domain, normalised company name, phone in E.164, website domain, postal
-// address),
-// name similarity (Jaro-Winkler + token overlap with generic words down-weighted), candidate-pair scoring with
-// reasons, lead-to-account matching, and survivorship (which record survives, which value wins per field).
-// The twin of force-app/main/default/classes/services/MatchMergeService.cls, in its order and shape. The dedup engine scores
-// millions of pairs with the same results through its fast path (scripts/lib/reports/dedup/fastpath.ts).
+// The match step of dedup and merge survivorship: match keys (e-mail, company e-mail domain, phone in E.164, website
+// domain, company name, postal address), name similarity (Jaro-Winkler + token overlap, generic words down-weighted),
+// pair scoring with reasons, lead-to-account matching, survivorship. The twin of
+// force-app/main/default/classes/services/MatchMergeService.cls, in its order and shape (the account keys it reads
+// are in accountKeys.ts). The dedup engine scores millions of pairs with the same results through its fast path
+// (scripts/lib/reports/dedup/fastpath.ts).
 import {
   RuleInputError,
   domainOfEmail,
@@ -24,16 +24,8 @@ import {
 } from './matchData.ts';
 import { COUNTRY_NAMES_EN } from './phoneTable.ts';
 
-export {
-  ADDRESS_UNIT_WORDS,
-  ADDRESS_WORDS,
-  CALLING_CODES,
-  COMPANY_SUFFIXES,
-  COUNTRY_NAMES,
-  FREE_MAIL_DOMAINS,
-  GENERIC_WORDS,
-  TRUNK_PREFIXES,
-} from './matchData.ts';
+// the match tables (the class constants of MatchMergeService, and its MatchPhoneTable and MatchFreeMailDomains)
+export * from './matchData.ts';
 export { COUNTRY_NAMES_EN } from './phoneTable.ts';
 
 /** Weight of a generic word (GENERIC_WORDS) in the token overlap of company names; other words weigh 1. */
@@ -481,66 +473,6 @@ export function pairDecision(score: number, comparableKeys: number, rule: DedupR
   const decision: PairScore['decision'] =
     score >= rule.matchThreshold ? 'match' : score >= rule.reviewThreshold ? 'review' : 'no match';
   return decision === 'match' && comparableKeys < 2 ? 'review' : decision;
-}
-
-/** Longest Domain_Key__c / Name_Key__c value (Text(255)). */
-export const ACCOUNT_KEY_LENGTH = 255;
-/** Most candidate accounts one routing chunk reads (RoutingSelector.ACCOUNT_LIMIT). */
-export const ACCOUNT_CANDIDATE_LIMIT = 2000;
-
-/** A normalised value as an indexed key: null when empty, else its first 255 characters. */
-export function accountKey(normalised: string): string | null {
-  return normalised === '' ? null : normalised.slice(0, ACCOUNT_KEY_LENGTH);
-}
-
-/** Account.Domain_Key__c as the Account trigger (TA_Account_DomainKey) keeps it: websiteDomain(Website). */
-export function accountDomainKey(website: FieldValue | undefined): string | null {
-  return accountKey(websiteDomain(website));
-}
-
-/** Account.Name_Key__c as the Account trigger (TA_Account_DomainKey) keeps it: normalizeCompany(Name). */
-export function accountNameKey(name: FieldValue | undefined): string | null {
-  return accountKey(normalizeCompany(name));
-}
-
-/**
- * The candidate accounts the org reads for a chunk of leads (RoutingSelector.accountsFor): accounts a lead names
- * in Matched_Account__c, or whose Domain_Key__c is a lead's company e-mail or website domain key, or whose
- * Name_Key__c is a lead's company name key; system of record first, then by Id; at most `limit`.
- */
-export function accountCandidatesFor(
-  leads: {
-    Email?: FieldValue;
-    Website?: FieldValue;
-    Company?: FieldValue;
-    Matched_Account__c?: FieldValue;
-  }[],
-  accounts: AccountCandidate[],
-  limit = ACCOUNT_CANDIDATE_LIMIT,
-): AccountCandidate[] {
-  const ids = new Set<string>();
-  const domains = new Set<string>();
-  const names = new Set<string>();
-  for (const l of leads) {
-    if (!isBlank(l.Matched_Account__c)) ids.add(String(l.Matched_Account__c));
-    for (const k of [accountKey(companyEmailDomain(l.Email)), accountDomainKey(l.Website)])
-      if (k) domains.add(k);
-    const n = accountNameKey(l.Company);
-    if (n) names.add(n);
-  }
-  const hit = (a: AccountCandidate) => {
-    const d = accountDomainKey(a.website);
-    const n = accountNameKey(a.name);
-    return ids.has(a.id) || (d !== null && domains.has(d)) || (n !== null && names.has(n));
-  };
-  return accounts
-    .filter(hit)
-    .sort(
-      (x, y) =>
-        Number(!!y.isSystemOfRecord) - Number(!!x.isSystemOfRecord) ||
-        (x.id < y.id ? -1 : x.id > y.id ? 1 : 0),
-    )
-    .slice(0, limit);
 }
 
 /** Accounts indexed by website domain and normalised name, built once per routing call. */

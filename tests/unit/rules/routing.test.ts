@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { accountCandidatesFor, accountDomainKey, accountNameKey } from '../../../scripts/lib/rules/match.ts';
+import {
+  accountCandidatesFor,
+  accountDomainKey,
+  accountNameKey,
+} from '../../../scripts/lib/rules/accountKeys.ts';
 import {
   capacityHolder,
   pickWeighted,
