@@ -13,12 +13,15 @@ import {
   SaveError,
   newState,
   nextId,
+  type EngagementRow,
   type EngineRecord,
   type EngineState,
   type RepRow,
   type Validator,
 } from './state.ts';
-import { handoffPolicy, savePerson, type PersonObject } from './triggers.ts';
+import { dealHandoffs, reengagements } from './handoffs.ts';
+import { insertMeeting, insertTasks, personObject, updateMeeting } from './meetings.ts';
+import { savePerson, type PersonObject } from './triggers.ts';
 
 export interface EngineOptions {
   /** force-app root: config records and conversion mappings come from it. */
@@ -140,8 +143,9 @@ export class Engine {
     if (!lead && !this.state.records.Contact.has(personId)) throw new Error(`no Lead or Contact ${personId}`);
     // TA_EngagementEvent_LinkConverted: an event for a converted lead belongs to its contact
     const contactId = lead ? (lead.IsConverted === true ? String(lead.ConvertedContactId) : null) : personId;
+    const inserted: EngagementRow[] = [];
     for (let i = 0; i < count; i++) {
-      this.state.events.push({
+      inserted.push({
         id: nextId(this.state, 'E'),
         // a new row cannot look up a converted lead: it names the contact only (Record_Id__c keeps the lead)
         leadId: lead && lead.IsConverted !== true ? personId : null,
@@ -151,65 +155,52 @@ export class Engine {
         points,
       });
     }
+    this.state.events.push(...inserted);
     // TA_EngagementEvent_Rescore touches the person (never a converted lead)
     const advocacy = ADVOCACY_SIGNALS.includes(signal) ? signal : null;
     if (contactId) savePerson(this.state, 'Contact', contactId, {}, false, { advocacy });
     else savePerson(this.state, 'Lead', personId, {}, false, { advocacy });
+    // TA_EngagementEvent_Reengage, after the rescore
+    reengagements(this.state, inserted);
   }
 
   /** A task is logged on a Lead/Contact (TA_Task_FirstTouch): the owner's first touch stops the contact clock. */
   logTask(personId: string, ownerId?: string): void {
-    this.touch(personId, ownerId, 'Call');
+    const obj = personObject(this.state, personId);
+    const by = ownerId ?? String(this.state.records[obj].get(personId)?.OwnerId);
+    insertTasks(this.state, [
+      { whoId: personId, whatId: null, ownerId: by, subject: 'Call', priority: 'Normal' },
+    ]);
   }
 
   /**
-   * A meeting (Event) is booked with a Lead/Contact (TA_Event_MeetingBooked): the owner's meeting is a first touch
-   * like a task; then an MQL moves to the MQL to SQL policy's Meeting_Advances_To__c (a logged lifecycle move).
+   * A meeting (Event) is booked with a Lead/Contact by `ownerId` (default: the record's owner), starting a day later
+   * (TA_Event_MeetingBooked): the owner's meeting is a first touch like a task; then an MQL moves to the MQL to SQL
+   * policy's Meeting_Advances_To__c (a logged lifecycle move), and the owner is told when someone else booked it.
+   * Returns the Event's id.
    */
-  bookMeeting(personId: string, ownerId?: string): void {
-    const obj = this.touch(personId, ownerId, 'Meeting');
-    const stage = handoffPolicy(this.state)?.meetingAdvancesTo ?? null;
-    const rec = this.state.records[obj].get(personId);
-    if (stage && rec?.Lifecycle_Stage__c === 'MQL')
-      savePerson(this.state, obj, personId, { Lifecycle_Stage__c: stage }, false);
-  }
-
-  /** SlaService.recordFirstTouch for a task or an event; returns the record's object. */
-  private touch(personId: string, ownerId: string | undefined, subject: string): PersonObject {
-    const obj: PersonObject = this.state.records.Lead.has(personId) ? 'Lead' : 'Contact';
-    const rec = this.state.records[obj].get(personId);
-    if (!rec) throw new Error(`no Lead or Contact ${personId}`);
-    const by = ownerId ?? String(rec.OwnerId);
-    this.state.tasks.push({
-      id: nextId(this.state, 'T'),
+  bookMeeting(personId: string, ownerId?: string): string {
+    const obj = personObject(this.state, personId);
+    const by = ownerId ?? String(this.state.records[obj].get(personId)?.OwnerId);
+    const start = parseInstant(this.state.now, 'now') + 86_400_000;
+    return insertMeeting(this.state, {
       whoId: personId,
       ownerId: by,
-      createdAt: this.state.now,
-      subject,
-    });
-    // SlaService.recordFirstTouch: only the owner's touch on an open clock without a first touch counts
-    if (rec.SLA_Clock__c !== 'Open' || rec.First_Touch_At__c || !rec.SLA_Contact_Due__c || !rec.MQL_Date__c)
-      return obj;
-    if (by !== rec.OwnerId || (obj === 'Lead' && rec.IsConverted === true)) return obj;
-    const touchAt = this.state.now;
-    const start = parseInstant(String(rec.MQL_Date__c), 'MQL_Date__c');
-    const kept = parseInstant(touchAt, 'touch') <= parseInstant(String(rec.SLA_Contact_Due__c), 'due');
-    const change: Record<string, unknown> = {
-      First_Touch_At__c: touchAt,
-      Speed_To_Lead_Minutes__c: Math.floor((parseInstant(touchAt, 'touch') - start) / 60_000),
-    };
-    const late = !kept && rec.SLA_Status__c !== 'Breached';
-    if (late) change.SLA_Status__c = 'Breached';
-    savePerson(this.state, obj, personId, change, false);
-    if (kept || late) {
-      this.state.slaEvents.push({
-        recordId: personId,
-        type: kept ? 'Met' : 'Breached',
-        at: touchAt,
-        escalatedTo: null,
-      });
-    }
-    return obj;
+      createdBy: by,
+      subject: 'Meeting',
+      start: formatInstant(start),
+      end: formatInstant(start + 30 * 60_000),
+      bookingId: null,
+      provider: null,
+      status: null,
+      deliveries: [],
+      noShow: false,
+    }).id;
+  }
+
+  /** The rep ticks No_Show__c on a meeting (TA_Event_NoShow): the follow-up call and re-engagement e-mail tasks. */
+  markNoShow(meetingId: string): void {
+    updateMeeting(this.state, meetingId, { noShow: true });
   }
 
   runDecayJob(): void {
@@ -359,6 +350,8 @@ export class Engine {
         savePerson(this.state, 'Contact', role.contactId, { Lifecycle_Stage__c: 'Customer' }, false);
       }
     }
+    // TA_Opportunity_CsHandoff, TA_Opportunity_StageTask (after update)
+    if (old) dealHandoffs(this.state, rec, old);
     return rec;
   }
 

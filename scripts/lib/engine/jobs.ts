@@ -87,6 +87,7 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
               ownerId: to,
               createdAt: state.now,
               subject: `SLA breached: ${r.breachedWindow} window missed`,
+              priority: 'High', // ActivityDate: the breach's day for the running user (not modelled)
             });
             log('Escalated', to);
           }

@@ -8,12 +8,14 @@ import { releaseCapacity, route } from '../rules/routing.ts';
 import { score } from '../rules/scoring.ts';
 import {
   LIFECYCLE_STAGES,
+  stageHold,
   transition,
   type LifecycleEvent,
   type LifecycleStage,
 } from '../rules/lifecycle.ts';
 import { evaluateSla, type SlaPolicy } from '../rules/sla.ts';
 import { roundHalfUp } from '../rules/types.ts';
+import { personHandoffs } from './handoffs.ts';
 import { SaveError, type EngineRecord, type EngineState, type RepRow, type SlaEventRow } from './state.ts';
 
 export type PersonObject = 'Lead' | 'Contact';
@@ -138,6 +140,20 @@ function applyLifecycle(
     if (event.type !== 'OpportunityCreated') throw new SaveError(rec.Id, 'Lifecycle_Stage__c', r.message);
     return null;
   }
+  // the engine's own move into a stage whose required fields are blank waits (the record keeps its stage)
+  const hold = stageHold({
+    object: obj,
+    eventType: event.type,
+    result: r,
+    record: rec,
+    policies: state.config.lifecycleFieldPolicies ?? [],
+  });
+  if (hold) {
+    rec.Lifecycle_Stage__c = r.from;
+    rec.Lifecycle_Hold_Reason__c = hold;
+    return null;
+  }
+  if (rec.Lifecycle_Hold_Reason__c) rec.Lifecycle_Hold_Reason__c = null;
   rec.Lifecycle_Stage__c = r.to;
   if (r.outcome !== 'moved') return null;
   Object.assign(rec, r.fields);
@@ -279,6 +295,7 @@ export function savePerson(
   if (started) state.slaEvents.push(started);
   // a lead routed at MQL was counted for its new rep by the routing itself (RoutingTriggerService.routeNewMqls)
   if (obj === 'Lead' && old && !routeAtMql) applyCapacity(state, rec, old);
+  personHandoffs(state, obj === 'Lead', rec, old); // TA_Lead_Handoff / TA_Contact_Handoff (after save)
   return rec;
 }
 

@@ -1,0 +1,135 @@
+// Activities in the engine model: tasks and meetings (Events) on a Lead/Contact and what their triggers do.
+// TA_Task_FirstTouch and TA_Event_MeetingBooked (SlaService.recordFirstTouch): the owner's activity on an open,
+// untouched clock is the first touch; MeetingService: an MQL with a meeting moves to Meeting_Advances_To__c and the
+// owner is told when someone else booked it; TA_Event_NoShow: a meeting newly marked No_Show__c gives its owner a
+// follow-up call task (due today) and a re-engagement e-mail task (due tomorrow).
+import { formatInstant, parseInstant, MS_PER_DAY } from '../rules/types.ts';
+import { MQL_HANDOFF, activePolicy, deliver, type Alert } from './handoffs.ts';
+import { nextId, type EngineState, type MeetingRow, type TaskRow } from './state.ts';
+import { savePerson, type PersonObject } from './triggers.ts';
+
+/** The object of a Lead/Contact id; throws for anything else. */
+export function personObject(state: EngineState, personId: string): PersonObject {
+  if (state.records.Lead.has(personId)) return 'Lead';
+  if (state.records.Contact.has(personId)) return 'Contact';
+  throw new Error(`no Lead or Contact ${personId}`);
+}
+
+/** SlaService.recordFirstTouch for one activity by `by` on a person, at the engine clock. */
+export function recordFirstTouch(state: EngineState, personId: string, by: string): void {
+  const obj = personObject(state, personId);
+  const rec = state.records[obj].get(personId)!;
+  // only the owner's touch on an open clock without a first touch counts
+  if (rec.SLA_Clock__c !== 'Open' || rec.First_Touch_At__c || !rec.SLA_Contact_Due__c || !rec.MQL_Date__c)
+    return;
+  if (by !== rec.OwnerId || (obj === 'Lead' && rec.IsConverted === true)) return;
+  const touchAt = state.now;
+  const start = parseInstant(String(rec.MQL_Date__c), 'MQL_Date__c');
+  if (parseInstant(touchAt, 'touch') < start) return;
+  const kept = parseInstant(touchAt, 'touch') <= parseInstant(String(rec.SLA_Contact_Due__c), 'due');
+  const change: Record<string, unknown> = {
+    First_Touch_At__c: touchAt,
+    Speed_To_Lead_Minutes__c: Math.floor((parseInstant(touchAt, 'touch') - start) / 60_000),
+  };
+  const late = !kept && rec.SLA_Status__c !== 'Breached';
+  if (late) change.SLA_Status__c = 'Breached';
+  savePerson(state, obj, personId, change, false);
+  if (kept || late) {
+    state.slaEvents.push({
+      recordId: personId,
+      type: kept ? 'Met' : 'Breached',
+      at: touchAt,
+      escalatedTo: null,
+    });
+  }
+}
+
+/** Tasks inserted through the Task trigger: each on a Lead/Contact is a touch by its owner (TA_Task_FirstTouch). */
+export function insertTasks(state: EngineState, rows: Omit<TaskRow, 'id' | 'createdAt'>[]): void {
+  for (const row of rows) {
+    state.tasks.push({ ...row, id: nextId(state, 'T'), createdAt: state.now });
+    if (row.whoId) recordFirstTouch(state, row.whoId, row.ownerId);
+  }
+}
+
+/** An Event is inserted: the Event trigger's after-insert actions (meeting booked, then no-show). */
+export function insertMeeting(state: EngineState, fields: Omit<MeetingRow, 'id'>): MeetingRow {
+  personObject(state, fields.whoId);
+  const meeting: MeetingRow = { ...fields, id: nextId(state, 'EV') };
+  state.meetings.push(meeting);
+  meetingBooked(state, meeting);
+  if (meeting.noShow) noShowFollowUp(state, meeting);
+  return meeting;
+}
+
+/** An Event is updated: TA_Event_NoShow when No_Show__c became true. */
+export function updateMeeting(state: EngineState, id: string, changes: Partial<MeetingRow>): MeetingRow {
+  const meeting = state.meetings.find((m) => m.id === id);
+  if (!meeting) throw new Error(`no Event ${id}`);
+  const wasNoShow = meeting.noShow;
+  Object.assign(meeting, changes);
+  if (meeting.noShow && !wasNoShow) noShowFollowUp(state, meeting);
+  return meeting;
+}
+
+/** MeetingService.meetingsBooked for one Event. */
+function meetingBooked(state: EngineState, meeting: MeetingRow): void {
+  recordFirstTouch(state, meeting.whoId, meeting.ownerId);
+  const policy = activePolicy(state, MQL_HANDOFF);
+  const advance = policy?.meetingAdvancesTo ?? null;
+  if (!policy || (!advance && policy.sendNotification !== true)) return;
+  const obj = personObject(state, meeting.whoId);
+  const person = { ...state.records[obj].get(meeting.whoId)! }; // read once, before the stage moves
+  if (obj === 'Lead' && person.IsConverted === true) return;
+  if (advance && person.Lifecycle_Stage__c === 'MQL')
+    savePerson(state, obj, meeting.whoId, { Lifecycle_Stage__c: advance }, false);
+  const ownerId = String(person.OwnerId ?? '');
+  if (policy.sendNotification !== true || !ownerId || meeting.createdBy === ownerId) return;
+  const name = `${String(person.FirstName ?? '')} ${String(person.LastName ?? '')}`.trim();
+  const alert: Alert = {
+    recordId: meeting.whoId,
+    isPerson: true,
+    plan: {
+      recipient: { kind: ownerId.startsWith('queue:') ? 'Queue' : 'User', id: ownerId },
+      notification: true,
+      email: false,
+      task: false,
+      taskDue: '',
+      topSignals: [],
+    },
+    title: `Meeting booked: ${name}`,
+    taskSubject: '',
+    priority: 'Normal',
+    dueDate: null,
+  };
+  deliver(state, [alert]);
+}
+
+/** TA_Event_NoShow: the meeting owner's call task (today, GMT) and re-engagement e-mail task (tomorrow). */
+function noShowFollowUp(state: EngineState, meeting: MeetingRow): void {
+  const today = state.now.slice(0, 10);
+  const tomorrow = formatInstant(parseInstant(`${today}T00:00:00Z`, 'today') + MS_PER_DAY).slice(0, 10);
+  const subject = meeting.subject || 'the meeting';
+  const at = meeting.start ? ` (${formatInstant(parseInstant(meeting.start, 'StartDateTime'))})` : '';
+  const base = {
+    whoId: meeting.whoId,
+    whatId: null,
+    ownerId: meeting.ownerId,
+    priority: 'High',
+    reminder: null,
+  };
+  insertTasks(state, [
+    {
+      ...base,
+      subject: `No-show follow-up: call to rebook ${subject}${at}`.slice(0, 255),
+      due: today,
+      subtype: 'Call',
+    },
+    {
+      ...base,
+      subject: `Re-engagement e-mail after no-show: ${subject}`.slice(0, 255),
+      due: tomorrow,
+      subtype: 'Email',
+    },
+  ]);
+}
