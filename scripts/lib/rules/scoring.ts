@@ -23,6 +23,7 @@ import {
   type Operator,
   type SRecord,
 } from './types.ts';
+import { burstsOn, decayedPoints, keepOutsideBursts, ruleHorizonDays } from './scoringEvents.ts';
 
 export type ScoringModel = 'Fit' | 'Engagement' | 'Negative';
 
@@ -57,20 +58,6 @@ export interface ScoringSettings {
  * this). Older ones are left out of the score (`cappedEvents`). 200 records × 100 rows = 20,000 query rows per chunk.
  */
 export const MAX_EVENTS_PER_RECORD = 100;
-
-/** A decayed event is worth nothing once its points round (1 decimal, half up) to 0, i.e. below this. */
-const SMALLEST_POINTS = 0.05;
-
-/**
- * Days after which an event of a rule can add nothing: ceil(halfLife × log2(|points| / 0.05)) + 1 (one day of
- * margin), at least 1; null (no bound) for a rule without a half-life. log2 is computed as ln(x) / ln(2) with a
- * 1e-9 tolerance before ceil, exactly as the Apex twin does.
- */
-export function ruleHorizonDays(points: number, halfLifeDays: number | null | undefined): number | null {
-  if (!halfLifeDays || halfLifeDays <= 0) return null;
-  const days = halfLifeDays * (Math.log(Math.abs(points) / SMALLEST_POINTS) / Math.log(2));
-  return Math.max(0, Math.ceil(days - 1e-9)) + 1;
-}
 
 /** One Engagement_Event__c row. */
 export interface EngagementEvent {
@@ -123,85 +110,6 @@ function fmt(n: number): string {
 function ageText(days: number): string {
   const d = roundHalfUp(days, 1);
   return d === 0 ? 'today' : `${fmt(d)} ${d === 1 ? 'day' : 'days'} ago`;
-}
-
-interface TimedEvent {
-  signal: string;
-  at: number;
-  index: number;
-}
-
-/**
- * The burst rule on columns, linear: `order` holds `count` event positions in time order; writes the positions
- * kept (still in time order) into `kept` and returns how many. An event is dropped when `maxEvents` kept events of
- * its signal lie less than `windowMs` before it. Each signal keeps a queue of its kept times; the head moves past
- * times that left the window, so every event is pushed and popped at most once.
- */
-function keepOutsideBursts(
-  at: ArrayLike<number>,
-  signal: ArrayLike<number>,
-  order: ArrayLike<number>,
-  count: number,
-  windowMs: number,
-  maxEvents: number,
-  kept: Int32Array,
-): number {
-  const queues = new Map<number, { times: number[]; head: number }>();
-  let k = 0;
-  for (let j = 0; j < count; j++) {
-    const e = order[j];
-    let q = queues.get(signal[e]);
-    if (!q) queues.set(signal[e], (q = { times: [], head: 0 }));
-    while (q.head < q.times.length && at[e] - q.times[q.head] >= windowMs) q.head++;
-    if (q.times.length - q.head >= maxEvents) continue;
-    q.times.push(at[e]);
-    kept[k++] = e;
-  }
-  return k;
-}
-
-const burstsOn = (windowSeconds: number | null | undefined, maxEvents: number | null | undefined): boolean =>
-  !(!windowSeconds || !maxEvents || windowSeconds <= 0 || maxEvents <= 0);
-
-/**
- * Bot-burst suppression: per signal, in time order, an event is ignored when `burstMaxEvents` already
- * counted events of the same signal lie less than `burstWindowSeconds` before it. Returns the kept events.
- */
-export function suppressBursts(
-  events: TimedEvent[],
-  windowSeconds: number | null | undefined,
-  maxEvents: number | null | undefined,
-): { kept: TimedEvent[]; suppressed: number } {
-  if (!burstsOn(windowSeconds, maxEvents)) return { kept: events, suppressed: 0 };
-  const sorted = [...events].sort((a, b) => a.at - b.at || a.index - b.index);
-  const codes = new Map<string, number>();
-  const signal = sorted.map((e) => {
-    const key = e.signal.toLowerCase();
-    if (!codes.has(key)) codes.set(key, codes.size);
-    return codes.get(key)!;
-  });
-  const kept = new Int32Array(sorted.length);
-  const k = keepOutsideBursts(
-    sorted.map((e) => e.at),
-    signal,
-    sorted.map((_, i) => i),
-    sorted.length,
-    windowSeconds! * 1000,
-    maxEvents!,
-    kept,
-  );
-  const out = Array.from(kept.subarray(0, k), (i) => sorted[i]);
-  return { kept: out, suppressed: events.length - out.length };
-}
-
-/** Decayed points of one event: points × 0.5^(ageDays / halfLifeDays); no decay without a half-life. */
-export function decayedPoints(
-  points: number,
-  ageDays: number,
-  halfLifeDays: number | null | undefined,
-): number {
-  if (!halfLifeDays || halfLifeDays <= 0) return points;
-  return points * Math.pow(0.5, ageDays / halfLifeDays);
 }
 
 function validateRule(r: ScoringRule): void {
@@ -343,44 +251,8 @@ export function prepareScoring(
     if (code === undefined) codes.set(key, (code = codes.size));
     return code;
   };
-  const compiled: CompiledRule[] = [];
-  for (const rule of rules) {
-    if (rule.active === false) continue;
-    validateRule(rule);
-    const obj = rule.object ?? 'Any';
-    if (obj !== 'Any' && object && obj !== object) continue;
-    // An unknown operator fails here, in rule order, as it would on the first record.
-    if (!rule.signal) evaluateCondition(undefined, rule.operator as Operator, rule.value ?? null);
-    compiled.push({
-      rule,
-      signal: rule.signal ? signalCode(rule.signal) : -1,
-      memo: new Map(),
-      memoKey: rule.signal ? null : memoKeyFor(rule),
-      domains:
-        !rule.signal && rule.operator === 'email domain in'
-          ? new Set(splitList(rule.value).map((v) => v.toLowerCase()))
-          : null,
-    });
-  }
-  // Per scored signal: the oldest age (ms) an event may have and still add points (Infinity: no decay).
-  const horizonMs = new Map<number, number>();
-  for (const c of compiled) {
-    if (c.signal < 0) continue;
-    const days = ruleHorizonDays(c.rule.points, c.rule.halfLifeDays);
-    const ms = days === null ? Infinity : days * MS_PER_DAY;
-    horizonMs.set(c.signal, Math.max(horizonMs.get(c.signal) ?? 0, ms));
-  }
-  const matches = (c: CompiledRule, value: FieldValue | undefined): boolean => {
-    const key = c.memoKey ? c.memoKey(value) : value;
-    let hit = c.memo.get(key);
-    if (hit === undefined) {
-      hit = c.domains
-        ? key !== '' && c.domains.has(key as string)
-        : evaluateCondition(value, c.rule.operator as Operator, c.rule.value ?? null);
-      if (c.memo.size < MEMO_LIMIT) c.memo.set(key, hit);
-    }
-    return hit;
-  };
+  const compiled = compileRules(rules, object, signalCode);
+  const horizonMs = signalHorizonsMs(compiled);
   const bursts = burstsOn(settings.burstWindowSeconds, settings.burstMaxEvents);
   const windowMs = bursts ? settings.burstWindowSeconds! * 1000 : 0;
   const maxEvents = bursts ? settings.burstMaxEvents! : 0;
@@ -400,80 +272,15 @@ export function prepareScoring(
       current = new Int32Array(2 * (to - from));
       kept = new Int32Array(2 * (to - from));
     }
-    const at = events.at;
-    const sig = events.signal;
-    const own = events.points;
-    let n = 0;
-    let ignoredFutureEvents = 0;
-    let expiredEvents = 0;
-    for (let e = from; e < to; e++) {
-      if (at[e] > now) {
-        ignoredFutureEvents += 1;
-        continue;
-      }
-      const horizon = horizonMs.get(sig[e]);
-      if (horizon === undefined) continue; // no rule scores this signal
-      if (now - at[e] > horizon) expiredEvents += 1;
-      else current[n++] = e;
-    }
-    const cappedEvents = Math.max(0, n - MAX_EVENTS_PER_RECORD);
-    const recent = cappedEvents ? current.subarray(cappedEvents, n) : current;
-    n -= cappedEvents;
-    const k = bursts ? keepOutsideBursts(at, sig, recent, n, windowMs, maxEvents, kept) : n;
-    const order = bursts ? kept : recent;
-
-    let fitSum = 0;
-    let engagementSum = 0;
-    let negativeSum = 0;
+    const found = eventsInHorizon(events, from, to, now, horizonMs, current);
+    const cappedEvents = Math.max(0, found.count - MAX_EVENTS_PER_RECORD);
+    const recent = cappedEvents ? current.subarray(cappedEvents, found.count) : current;
+    const n = found.count - cappedEvents;
+    const k = bursts ? keepOutsideBursts(events.at, events.signal, recent, n, windowMs, maxEvents, kept) : n;
     const lines = withLines ? [] : NO_LINES;
-    for (const c of compiled) {
-      const rule = c.rule;
-      let points = 0;
-      let count = 0;
-      const parts: string[] | null = withLines ? [] : null;
-      if (c.signal >= 0) {
-        for (let j = 0; j < k; j++) {
-          const e = order[j];
-          if (sig[e] !== c.signal) continue;
-          const ageDays = (now - at[e]) / MS_PER_DAY;
-          const base = own && !Number.isNaN(own[e]) ? own[e] : rule.points;
-          const p = roundHalfUp(decayedPoints(base, ageDays, rule.halfLifeDays), 1);
-          if (p === 0) continue;
-          count += 1;
-          points += p;
-          parts?.push(
-            rule.halfLifeDays
-              ? `${ageText(ageDays)}, half-life ${fmt(rule.halfLifeDays)} d → ${fmt(p)}`
-              : `${ageText(ageDays)}, no decay → ${fmt(p)}`,
-          );
-        }
-      } else if (matches(c, record[rule.field as string])) {
-        points = rule.points;
-        parts?.push(`${rule.field} ${rule.operator}${rule.value ? ` ${rule.value}` : ''}`);
-      }
-      points = roundHalfUp(points, 1);
-      if (points === 0) continue;
-      let capped = '';
-      if (rule.maxPoints !== null && rule.maxPoints !== undefined && Math.abs(points) > rule.maxPoints) {
-        points = Math.sign(points) * rule.maxPoints;
-        if (withLines) capped = ` (capped at ${fmt(rule.maxPoints)})`;
-      }
-      if (parts) {
-        const label = rule.signal ?? rule.description ?? rule.name;
-        const sign = rule.points >= 0 ? '+' : '';
-        lines.push({
-          rule: rule.name,
-          model: rule.model,
-          points,
-          events: count,
-          text: `${sign}${fmt(rule.points)} ${label}, ${parts.join('; ')}${capped}`,
-        });
-      }
-      if (rule.model === 'Fit') fitSum += points;
-      else if (rule.model === 'Engagement') engagementSum += points;
-      else negativeSum += points;
-    }
-    let fit = capScore(fitSum, settings.scoreCap);
+    const keptEvents = { events, order: bursts ? kept : recent, count: k, now };
+    const sums = sumRules(compiled, record, keptEvents, withLines ? lines : null);
+    let fit = capScore(sums.fit, settings.scoreCap);
     if (carriesLeadFit) {
       const carried = carriedFitLine(record[LEAD_FIT_FIELD], fit, settings.scoreCap);
       if (carried) {
@@ -481,8 +288,8 @@ export function prepareScoring(
         fit = carried.fit;
       }
     }
-    const engagement = capScore(engagementSum, settings.scoreCap);
-    const negative = capScore(negativeSum, settings.scoreCap);
+    const engagement = capScore(sums.engagement, settings.scoreCap);
+    const negative = capScore(sums.negative, settings.scoreCap);
     return {
       fit,
       engagement,
@@ -490,13 +297,178 @@ export function prepareScoring(
       total: roundHalfUp(fit + engagement - negative, 1),
       lines,
       suppressedEvents: n - k,
-      ignoredFutureEvents,
-      expiredEvents,
+      ignoredFutureEvents: found.ignoredFutureEvents,
+      expiredEvents: found.expiredEvents,
       cappedEvents,
       engagementSinceRecycle: null,
     };
   }
   return { signalCode, score: run as PreparedScoring['score'] };
+}
+
+/** The active rules for records of `object`, validated in order (the first problem throws), compiled. */
+function compileRules(
+  rules: ScoringRule[],
+  object: 'Lead' | 'Contact' | undefined,
+  signalCode: (signal: string) => number,
+): CompiledRule[] {
+  const compiled: CompiledRule[] = [];
+  for (const rule of rules) {
+    if (rule.active === false) continue;
+    validateRule(rule);
+    const obj = rule.object ?? 'Any';
+    if (obj !== 'Any' && object && obj !== object) continue;
+    // An unknown operator fails here, in rule order, as it would on the first record.
+    if (!rule.signal) evaluateCondition(undefined, rule.operator as Operator, rule.value ?? null);
+    compiled.push({
+      rule,
+      signal: rule.signal ? signalCode(rule.signal) : -1,
+      memo: new Map(),
+      memoKey: rule.signal ? null : memoKeyFor(rule),
+      domains:
+        !rule.signal && rule.operator === 'email domain in'
+          ? new Set(splitList(rule.value).map((v) => v.toLowerCase()))
+          : null,
+    });
+  }
+  return compiled;
+}
+
+/** Per scored signal: the oldest age (ms) an event may have and still add points (Infinity: no decay). */
+function signalHorizonsMs(compiled: CompiledRule[]): Map<number, number> {
+  const horizonMs = new Map<number, number>();
+  for (const c of compiled) {
+    if (c.signal < 0) continue;
+    const days = ruleHorizonDays(c.rule.points, c.rule.halfLifeDays);
+    const ms = days === null ? Infinity : days * MS_PER_DAY;
+    horizonMs.set(c.signal, Math.max(horizonMs.get(c.signal) ?? 0, ms));
+  }
+  return horizonMs;
+}
+
+/**
+ * The events at [from, to) that can add points: not in the future, of a scored signal, within its horizon. Their
+ * positions go into `into` (in time order); returns how many, and how many were in the future or expired.
+ */
+function eventsInHorizon(
+  events: EventColumns,
+  from: number,
+  to: number,
+  now: number,
+  horizonMs: Map<number, number>,
+  into: Int32Array,
+): { count: number; ignoredFutureEvents: number; expiredEvents: number } {
+  const at = events.at;
+  const sig = events.signal;
+  let count = 0;
+  let ignoredFutureEvents = 0;
+  let expiredEvents = 0;
+  for (let e = from; e < to; e++) {
+    if (at[e] > now) {
+      ignoredFutureEvents += 1;
+      continue;
+    }
+    const horizon = horizonMs.get(sig[e]);
+    if (horizon === undefined) continue; // no rule scores this signal
+    if (now - at[e] > horizon) expiredEvents += 1;
+    else into[count++] = e;
+  }
+  return { count, ignoredFutureEvents, expiredEvents };
+}
+
+/** The events a record's signal rules score: positions order[0..count) of `events` in time order, aged at `now`. */
+interface KeptEvents {
+  events: EventColumns;
+  order: ArrayLike<number>;
+  count: number;
+  now: number;
+}
+
+/**
+ * Each rule's points (rounded, then capped at Max_Points__c) summed per model, from the kept events and the
+ * record's fields. With `lines`, a breakdown line per rule that fired, in rule order.
+ */
+function sumRules(
+  compiled: CompiledRule[],
+  record: SRecord,
+  kept: KeptEvents,
+  lines: ScoreLine[] | null,
+): { fit: number; engagement: number; negative: number } {
+  let fit = 0;
+  let engagement = 0;
+  let negative = 0;
+  for (const c of compiled) {
+    const rule = c.rule;
+    const parts: string[] | null = lines ? [] : null;
+    let points = roundHalfUp(
+      c.signal >= 0 ? signalRulePoints(rule, c.signal, kept, parts) : fieldRulePoints(c, record, parts),
+      1,
+    );
+    if (points === 0) continue;
+    const capped =
+      rule.maxPoints !== null && rule.maxPoints !== undefined && Math.abs(points) > rule.maxPoints;
+    if (capped) points = Math.sign(points) * rule.maxPoints!;
+    if (lines) lines.push(scoreLine(rule, points, parts!, capped));
+    if (rule.model === 'Fit') fit += points;
+    else if (rule.model === 'Engagement') engagement += points;
+    else negative += points;
+  }
+  return { fit, engagement, negative };
+}
+
+/**
+ * A signal rule's points: each kept event of its signal with its own points or the rule's, decayed by its age and
+ * rounded; `parts` gets the text of each event that counts.
+ */
+function signalRulePoints(rule: ScoringRule, code: number, kept: KeptEvents, parts: string[] | null): number {
+  const { order, count, now } = kept;
+  const { at, signal: sig, points: own } = kept.events;
+  let points = 0;
+  for (let j = 0; j < count; j++) {
+    const e = order[j];
+    if (sig[e] !== code) continue;
+    const ageDays = (now - at[e]) / MS_PER_DAY;
+    const base = own && !Number.isNaN(own[e]) ? own[e] : rule.points;
+    const p = roundHalfUp(decayedPoints(base, ageDays, rule.halfLifeDays), 1);
+    if (p === 0) continue;
+    points += p;
+    parts?.push(
+      rule.halfLifeDays
+        ? `${ageText(ageDays)}, half-life ${fmt(rule.halfLifeDays)} d → ${fmt(p)}`
+        : `${ageText(ageDays)}, no decay → ${fmt(p)}`,
+    );
+  }
+  return points;
+}
+
+/** A field rule's points when its condition holds on the record (memoised per value), else 0. */
+function fieldRulePoints(c: CompiledRule, record: SRecord, parts: string[] | null): number {
+  const rule = c.rule;
+  const value = record[rule.field as string];
+  const key = c.memoKey ? c.memoKey(value) : value;
+  let hit = c.memo.get(key);
+  if (hit === undefined) {
+    hit = c.domains
+      ? key !== '' && c.domains.has(key as string)
+      : evaluateCondition(value, rule.operator as Operator, rule.value ?? null);
+    if (c.memo.size < MEMO_LIMIT) c.memo.set(key, hit);
+  }
+  if (!hit) return 0;
+  parts?.push(`${rule.field} ${rule.operator}${rule.value ? ` ${rule.value}` : ''}`);
+  return rule.points;
+}
+
+/** The breakdown line of a rule that fired: "+25 Pricing Page, 14 days ago, half-life 14 d → 12.5". */
+function scoreLine(rule: ScoringRule, points: number, parts: string[], capped: boolean): ScoreLine {
+  const label = rule.signal ?? rule.description ?? rule.name;
+  const sign = rule.points >= 0 ? '+' : '';
+  return {
+    rule: rule.name,
+    model: rule.model,
+    points,
+    events: rule.signal ? parts.length : 0,
+    text: `${sign}${fmt(rule.points)} ${label}, ${parts.join('; ')}${capped ? ` (capped at ${fmt(rule.maxPoints!)})` : ''}`,
+  };
 }
 
 /**

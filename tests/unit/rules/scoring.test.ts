@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decayedPoints,
-  meetsMqlThresholds,
-  ruleHorizonDays,
-  score,
-  suppressBursts,
-  type ScoringRule,
-} from '../../../scripts/lib/rules/scoring.ts';
+import { meetsMqlThresholds, score, type ScoringRule } from '../../../scripts/lib/rules/scoring.ts';
+import { decayedPoints, ruleHorizonDays, suppressBursts } from '../../../scripts/lib/rules/scoringEvents.ts';
 import { RuleInputError } from '../../../scripts/lib/rules/types.ts';
 
 const settings = {
