@@ -100,9 +100,21 @@ function readRows(file: string): { fields: string[]; rows: Row[] } {
   return { fields: header.filter((h) => !(REVIEW_COLUMNS as readonly string[]).includes(h)), rows };
 }
 
+/** A cluster's value of a column and the row it was first written on. */
+interface Agreed {
+  v: string;
+  line: number;
+}
+
 /** One value per cluster from its rows' cells in `column` (blank cells inherit); two different values are an error. */
-function agreed(file: string, label: string, rows: Row[], column: string, value: (r: Row) => string | null) {
-  let found: { v: string; line: number } | null = null;
+function agreed(
+  file: string,
+  label: string,
+  rows: Row[],
+  column: string,
+  value: (r: Row) => string | null,
+): Agreed | null {
+  let found: Agreed | null = null;
   for (const r of rows) {
     const v = value(r);
     if (v === null) continue;
@@ -195,19 +207,6 @@ function objectOf(file: string, rows: Row[], wanted: string | undefined): string
 export function readReview(file: string, wantedObject?: string): ReviewPlan {
   const { fields, rows } = readRows(file);
   const object = objectOf(file, rows, wantedObject);
-  const byLabel = new Map<string, Row[]>();
-  for (const r of rows) {
-    const label = r.cells.cluster;
-    if (!/^[CR]\d+$/.test(label))
-      fail(
-        file,
-        r.line,
-        'cluster',
-        `"${label}" is not a cluster label.`,
-        'Keep the labels revops dedup wrote (C1, R1, ...).',
-      );
-    byLabel.set(label, [...(byLabel.get(label) ?? []), r]);
-  }
   const values: DedupResult['values'] = {};
   const plan: ReviewPlan = {
     file,
@@ -227,76 +226,126 @@ export function readReview(file: string, wantedObject?: string): ReviewPlan {
       elapsedMs: 0,
     },
   };
-  for (const [label, all] of byLabel) {
+  for (const [label, all] of clustersOf(file, rows)) {
     const members = all.filter((r) => r.cells.record_id !== MERGED_ROW);
-    const merged = all.find((r) => r.cells.record_id === MERGED_ROW);
-    const memberIds = members.map((r) => r.cells.record_id);
     for (const r of members)
       values[r.cells.record_id] = Object.fromEntries(fields.map((f) => [f, r.cells[f] ?? ''])) as Record<
         string,
         FieldValue
       >;
-    const decision = agreed(file, label, members, 'decision', (r) => decisionOf(file, r))?.v as
-      Decision | undefined;
-    const survivor = agreed(file, label, members, 'survivor_id', (r) => r.cells.survivor_id || null);
-    const proposed = members.find((r) => r.cells.proposed_winner.toLowerCase() === 'yes')?.cells.record_id;
-    if (survivor && decision !== 'change survivor')
-      fail(
-        file,
-        survivor.line,
-        'survivor_id',
-        `cluster ${label} names a survivor but its decision is "${decision ?? ''}".`,
-        'Write "change survivor" in the decision column to merge into that record, or clear survivor_id.',
-      );
-    if (!decision || decision === 'review') {
-      plan.undecided.push(label);
-      continue;
-    }
-    if (decision === 'keep apart') {
-      plan.keptApart.push(label);
-      continue;
-    }
-    if (memberIds.length < 2)
-      throw new ReportError(
-        `${file}: cluster ${label} has ${memberIds.length} record(s); a merge needs two.`,
-        [],
-        2,
-      );
-    let survivorId = proposed ?? memberIds[0];
-    let winners: ClusterDetail['winners'];
-    if (decision === 'change survivor') {
-      if (!survivor)
-        fail(
-          file,
-          members[0].line,
-          'survivor_id',
-          `cluster ${label} is "change survivor" but no row names the survivor.`,
-          `Write the record_id of the record that survives in survivor_id (one of ${memberIds.join(', ')}).`,
-        );
-      if (!memberIds.includes(survivor!.v))
-        fail(
-          file,
-          survivor!.line,
-          'survivor_id',
-          `${survivor!.v} is not a record of cluster ${label}.`,
-          `Use one of ${memberIds.join(', ')}.`,
-        );
-      survivorId = survivor!.v;
-    }
-    const order = [survivorId, ...memberIds.filter((m) => m !== survivorId)];
-    if (decision === 'merge' && merged) winners = winnersFromRow(merged, order, values, fields);
-    else winners = winnersInOrder(order, values, fields);
-    plan.merge.push({ label, decision, survivorId, memberIds: order });
-    plan.result.clusters.push({
-      survivorId,
-      memberIds: order,
-      score: Number(members[0].cells.confidence) || 0,
-      reasons: members[0].cells.reasons ? members[0].cells.reasons.split('; ') : [],
-      winners,
-    });
+    const { decision, survivor } = clusterDecision(file, label, members);
+    if (!decision || decision === 'review') plan.undecided.push(label);
+    else if (decision === 'keep apart') plan.keptApart.push(label);
+    else addMerge(plan, label, decision, all, survivor);
   }
   plan.result.records = Object.keys(values).length;
   return plan;
+}
+
+/** The sheet's rows by cluster label, in sheet order; a label revops dedup did not write is an error. */
+function clustersOf(file: string, rows: Row[]): Map<string, Row[]> {
+  const byLabel = new Map<string, Row[]>();
+  for (const r of rows) {
+    const label = r.cells.cluster;
+    if (!/^[CR]\d+$/.test(label))
+      fail(
+        file,
+        r.line,
+        'cluster',
+        `"${label}" is not a cluster label.`,
+        'Keep the labels revops dedup wrote (C1, R1, ...).',
+      );
+    byLabel.set(label, [...(byLabel.get(label) ?? []), r]);
+  }
+  return byLabel;
+}
+
+/** A cluster's one decision and survivor_id (its rows agree); a survivor goes only with "change survivor". */
+function clusterDecision(
+  file: string,
+  label: string,
+  members: Row[],
+): { decision: Decision | undefined; survivor: Agreed | null } {
+  const decision = agreed(file, label, members, 'decision', (r) => decisionOf(file, r))?.v as
+    Decision | undefined;
+  const survivor = agreed(file, label, members, 'survivor_id', (r) => r.cells.survivor_id || null);
+  if (survivor && decision !== 'change survivor')
+    fail(
+      file,
+      survivor.line,
+      'survivor_id',
+      `cluster ${label} names a survivor but its decision is "${decision ?? ''}".`,
+      'Write "change survivor" in the decision column to merge into that record, or clear survivor_id.',
+    );
+  return { decision, survivor };
+}
+
+/**
+ * Adds a cluster to merge to the plan: survivor first (the proposed winner, or the reviewer's survivor_id), with the
+ * (merged) row's values for "merge" and the winners recomputed in that order for "change survivor".
+ */
+function addMerge(
+  plan: ReviewPlan,
+  label: string,
+  decision: 'merge' | 'change survivor',
+  all: Row[],
+  survivor: Agreed | null,
+): void {
+  const { file, result } = plan;
+  const members = all.filter((r) => r.cells.record_id !== MERGED_ROW);
+  const merged = all.find((r) => r.cells.record_id === MERGED_ROW);
+  const memberIds = members.map((r) => r.cells.record_id);
+  if (memberIds.length < 2)
+    throw new ReportError(
+      `${file}: cluster ${label} has ${memberIds.length} record(s); a merge needs two.`,
+      [],
+      2,
+    );
+  const proposed = members.find((r) => r.cells.proposed_winner.toLowerCase() === 'yes')?.cells.record_id;
+  const survivorId =
+    decision === 'change survivor'
+      ? chosenSurvivor(file, label, members, memberIds, survivor)
+      : (proposed ?? memberIds[0]);
+  const order = [survivorId, ...memberIds.filter((m) => m !== survivorId)];
+  const winners =
+    decision === 'merge' && merged
+      ? winnersFromRow(merged, order, result.values, result.fields)
+      : winnersInOrder(order, result.values, result.fields);
+  plan.merge.push({ label, decision, survivorId, memberIds: order });
+  result.clusters.push({
+    survivorId,
+    memberIds: order,
+    score: Number(members[0].cells.confidence) || 0,
+    reasons: members[0].cells.reasons ? members[0].cells.reasons.split('; ') : [],
+    winners,
+  });
+}
+
+/** The survivor a "change survivor" cluster names: it must name one, and one of the cluster's records. */
+function chosenSurvivor(
+  file: string,
+  label: string,
+  members: Row[],
+  memberIds: string[],
+  survivor: Agreed | null,
+): string {
+  if (!survivor)
+    return fail(
+      file,
+      members[0].line,
+      'survivor_id',
+      `cluster ${label} is "change survivor" but no row names the survivor.`,
+      `Write the record_id of the record that survives in survivor_id (one of ${memberIds.join(', ')}).`,
+    );
+  if (!memberIds.includes(survivor.v))
+    fail(
+      file,
+      survivor.line,
+      'survivor_id',
+      `${survivor.v} is not a record of cluster ${label}.`,
+      `Use one of ${memberIds.join(', ')}.`,
+    );
+  return survivor.v;
 }
 
 /** The lines a person reads before the merge plan: what the sheet decided, cluster by cluster. */
