@@ -18,7 +18,6 @@ import {
   COMPANY_SUFFIXES,
   COUNTRY_NAMES,
   COUNTRY_NAMES_EN,
-  DEFAULT_FIELD_WEIGHTS,
   FREE_MAIL_DOMAINS,
   GENERIC_WORDS,
   GENERIC_WORD_WEIGHT,
@@ -26,6 +25,7 @@ import {
   TRUNK_PREFIXES,
   ADDRESS_UNIT_WORDS,
   ADDRESS_WORDS,
+  ruleWeights,
   type DedupRule,
 } from '../scripts/lib/rules/match.ts';
 import { loadConfig } from '../scripts/lib/config/index.ts';
@@ -87,24 +87,42 @@ export const RECOMMENDED_LEAD_RULE: DedupRule = {
  * adds the prefix bonus only above a Jaro similarity of 0.7, and RE2 has no look-ahead for "l.l.c." → "llc".
  */
 export async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: number; matches: number }> {
-  const w = { ...DEFAULT_FIELD_WEIGHTS, ...(rule.fieldWeights ?? {}) };
-  const list = (xs: Iterable<string>) => `[${[...xs].map((d) => `'${d}'`).join(',')}]`;
-  const fold = (c: string) => `lower(strip_accents(${c}))`;
-  const suffixes = [...COMPANY_SUFFIXES].join('|');
-  // Soundex as the engine's: first letter + codes of the rest (h, w skipped; a run of one code counts once; vowels
-  // separate runs and are then dropped), 3 digits padded with 0
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz';
-  // each letter's digit from the engine's own soundex ('0' = vowel, 'H' = h/w, which do not separate runs)
-  const digits = alphabet.replace(/./g, (ch) => ('hw'.includes(ch) ? 'H' : soundex(`a${ch}`)[1]));
-  const soundexSql = (c: string) => {
-    const letters = `regexp_replace(lower(${c}), '[^a-z]', '', 'g')`;
-    const code = (x: string) => `translate(${x}, '${alphabet}', '${digits}')`;
-    let s = `(replace(${code(`left(${letters}, 1)`)}, 'H', '0') || replace(${code(`${letters}[2:]`)}, 'H', ''))`;
-    for (const d of '123456') s = `regexp_replace(${s}, '${d}+', '${d}', 'g')`;
-    return `CASE WHEN ${letters} <> '' THEN left(${letters}, 1) || rpad(left(replace(${s}[2:], '0', ''), 3), 3, '0') END`;
-  };
-  // each record's country (ISO code or name, normalised as countryCode does) gives its national numbers' code
-  const country = rule.object === 'Lead' ? '"Country"' : 'NULL';
+  const address = addressColumnsSql(new Set(await db.tableColumns('Lead')));
+  await db.conn.run(blockingTableSql(rule, address));
+  const { num, dn, comparable } = pairScoreSql(rule);
+  const [r] = await db.all<{ pairs: number; matches: number }>(`
+    WITH p AS (${candidatePairsSql(rule)}),
+    s AS (SELECT floor((${num}) / nullif(${dn}, 0) * 100 + 1e-7 + 0.5) / 100 AS score, ${comparable} AS comparable
+          FROM p JOIN bl x ON x.r = p.a JOIN bl y ON y.r = p.b)
+    SELECT count(*) AS pairs, count(*) FILTER (WHERE score >= ${rule.matchThreshold} AND comparable >= 2) AS matches FROM s`);
+  return r;
+}
+
+/** A SQL list literal of strings: ['a','b']. */
+const sqlList = (xs: Iterable<string>) => `[${[...xs].map((d) => `'${d}'`).join(',')}]`;
+const foldSql = (c: string) => `lower(strip_accents(${c}))`;
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
+/** Each letter's digit from the engine's own soundex ('0' = vowel, 'H' = h/w, which do not separate runs). */
+const SOUNDEX_DIGITS = ALPHABET.replace(/./g, (ch) => ('hw'.includes(ch) ? 'H' : soundex(`a${ch}`)[1]));
+
+/**
+ * Soundex as the engine's: first letter + codes of the rest (h, w skipped; a run of one code counts once; vowels
+ * separate runs and are then dropped), 3 digits padded with 0.
+ */
+function soundexSql(c: string): string {
+  const letters = `regexp_replace(lower(${c}), '[^a-z]', '', 'g')`;
+  const code = (x: string) => `translate(${x}, '${ALPHABET}', '${SOUNDEX_DIGITS}')`;
+  let s = `(replace(${code(`left(${letters}, 1)`)}, 'H', '0') || replace(${code(`${letters}[2:]`)}, 'H', ''))`;
+  for (const d of '123456') s = `regexp_replace(${s}, '${d}+', '${d}', 'g')`;
+  return `CASE WHEN ${letters} <> '' THEN left(${letters}, 1) || rpad(left(replace(${s}[2:], '0', ''), 3), 3, '0') END`;
+}
+
+/**
+ * Each record's country (ISO code or name, normalised as countryCode does) as rows (key, calling code, trunk
+ * prefix) for the join that gives its national numbers' code; and the rule's default country's.
+ */
+function countrySql(rule: DedupRule): { countryRows: string; defaultDial: string; defaultTrunk: string } {
   const isoBy = new Map([
     ...Object.keys(CALLING_CODES).map((iso): [string, string] => [iso.toLowerCase(), iso]),
     ...Object.entries(COUNTRY_NAMES_EN),
@@ -117,31 +135,46 @@ export async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: num
     )
     .join(', ');
   const defaultIso = (rule.defaultCountry ?? 'US').toUpperCase();
-  const defaultDial = CALLING_CODES[defaultIso];
-  const defaultTrunk = TRUNK_PREFIXES[defaultIso] ?? '';
-  // the address key as normalizeAddress builds it: street words folded (ADDRESS_WORDS, "...strasse" → "...str"), a
-  // unit word and the token after it dropped, the first number-like token the number; postal code (ZIP+4 cut) or city
-  const has = new Set(await db.tableColumns('Lead'));
+  return {
+    countryRows,
+    defaultDial: CALLING_CODES[defaultIso],
+    defaultTrunk: TRUNK_PREFIXES[defaultIso] ?? '',
+  };
+}
+
+/**
+ * The address key as normalizeAddress builds it: street words folded (ADDRESS_WORDS, "...strasse" → "...str"), a
+ * unit word and the token after it dropped, the first number-like token the number; postal code (ZIP+4 cut) or
+ * city. Columns the Lead table lacks read as NULL.
+ */
+function addressColumnsSql(has: Set<string>): string {
   const col = (c: string) => (has.has(c) ? `"${c}"` : 'NULL::VARCHAR');
   const g = `(CASE WHEN suffix(t, 'strasse') THEN t[:-5] ELSE t END)`;
   const wordCase = `CASE ${g} ${Object.entries(ADDRESS_WORDS)
     .map(([k, v]) => `WHEN '${k}' THEN '${v}'`)
     .join(' ')} ELSE ${g} END`;
-  const units = list(ADDRESS_UNIT_WORDS);
-  const streetToks = `list_filter(string_split(trim(regexp_replace(replace(replace(${fold(col('Street'))}, 'ß', 'ss'), '#', ' unit '), '[^a-z0-9]+', ' ', 'g')), ' '), t -> t <> '')`;
+  const streetToks = `list_filter(string_split(trim(regexp_replace(replace(replace(${foldSql(col('Street'))}, 'ß', 'ss'), '#', ' unit '), '[^a-z0-9]+', ' ', 'g')), ' '), t -> t <> '')`;
   const mapped = `list_transform(${streetToks}, t -> ${wordCase})`;
   const postal = `CASE WHEN regexp_full_match(trim(${col('PostalCode')}), '[0-9]{5}[- ][0-9]{4}') THEN left(trim(${col('PostalCode')}), 5)
-    ELSE nullif(regexp_replace(${fold(`trim(${col('PostalCode')})`)}, '[^a-z0-9]+', '', 'g'), '') END`;
-  const addressSql = `${mapped} AS amapped,
-        coalesce(${postal}, nullif(trim(regexp_replace(${fold(col('City'))}, '[^a-z0-9]+', ' ', 'g')), '')) AS aplace`;
-  await db.conn.run(`CREATE OR REPLACE TEMP TABLE bl AS
+    ELSE nullif(regexp_replace(${foldSql(`trim(${col('PostalCode')})`)}, '[^a-z0-9]+', '', 'g'), '') END`;
+  return `${mapped} AS amapped,
+        coalesce(${postal}, nullif(trim(regexp_replace(${foldSql(col('City'))}, '[^a-z0-9]+', ' ', 'g')), '')) AS aplace`;
+}
+
+/** The temp table bl: every Lead's normalised keys (e-mail, domain, E.164 phone, company, person name, address). */
+function blockingTableSql(rule: DedupRule, addressSql: string): string {
+  const country = rule.object === 'Lead' ? '"Country"' : 'NULL';
+  const { countryRows, defaultDial, defaultTrunk } = countrySql(rule);
+  const suffixes = [...COMPANY_SUFFIXES].join('|');
+  const units = sqlList(ADDRESS_UNIT_WORDS);
+  return `CREATE OR REPLACE TEMP TABLE bl AS
     WITH raw AS (
       SELECT "Id" AS id, row_number() OVER (ORDER BY "Id") AS r, nullif(lower(trim("Email")), '') AS email,
         regexp_extract(lower(trim("Email")), '^.+@([^@]+)$', 1) AS dom0,
         regexp_replace(regexp_replace(trim("Phone"), '(?i)\\s*(?:ext\\.?|extension|x|#)\\s*\\d+\\s*$', ''), '\\(0\\)', '', 'g') AS ph,
         nullif(trim(concat_ws(' ', nullif(trim("FirstName"), ''), nullif(trim("LastName"), ''))), '') AS rawname,
         "FirstName" AS fn, "LastName" AS ln, ${country} AS ctry,
-        trim(regexp_replace(regexp_replace(replace(regexp_replace(${fold('"Company"')}, '\\([^()]*\\)', ' ', 'g'), '&', ' and '), '\\.([a-z])\\b', '\\1', 'g'), '[^a-z0-9]+', ' ', 'g')) AS c0,
+        trim(regexp_replace(regexp_replace(replace(regexp_replace(${foldSql('"Company"')}, '\\([^()]*\\)', ' ', 'g'), '&', ' and '), '\\.([a-z])\\b', '\\1', 'g'), '[^a-z0-9]+', ' ', 'g')) AS c0,
         ${addressSql}
       FROM "Lead"),
     norm AS (
@@ -149,12 +182,12 @@ export async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: num
         regexp_replace(regexp_replace(regexp_replace(c0, '^(.+?) at the( .*)?$', '\\1'), '( (${suffixes}|the))+$', ''), '^the (.)', '\\1') AS company,
         list_filter(amapped, (t, i) -> NOT list_contains(${units}, t) AND (i = 1 OR NOT list_contains(${units}, amapped[i - 1]))) AS atoks
       FROM raw LEFT JOIN (VALUES ${countryRows}) cc(ckey, dial, trunk)
-        ON cc.ckey = trim(regexp_replace(${fold('ctry')}, '[^a-z0-9]+', ' ', 'g')))
-    SELECT id, r, email, CASE WHEN dom0 <> '' AND dom0 NOT IN ${list(FREE_MAIL_DOMAINS).replace('[', '(').replace(/]$/, ')')} THEN dom0 END AS dom,
+        ON cc.ckey = trim(regexp_replace(${foldSql('ctry')}, '[^a-z0-9]+', ' ', 'g')))
+    SELECT id, r, email, CASE WHEN dom0 <> '' AND dom0 NOT IN ${sqlList(FREE_MAIL_DOMAINS).replace('[', '(').replace(/]$/, ')')} THEN dom0 END AS dom,
       CASE WHEN e164 IS NOT NULL AND length(e164) BETWEEN 7 AND 15 AND NOT starts_with(e164, '0') THEN '+' || e164 END AS phone,
       nullif(company, '') AS company, string_split(company, ' ') AS ctoks,
-      coalesce(list_filter(string_split(company, ' '), t -> NOT list_contains(${list(GENERIC_WORDS)}, t))[1], nullif(string_split(company, ' ')[1], '')) AS ctok,
-      rawname, trim(regexp_replace(${fold('rawname')}, '[^a-z0-9]+', ' ', 'g')) AS pname,
+      coalesce(list_filter(string_split(company, ' '), t -> NOT list_contains(${sqlList(GENERIC_WORDS)}, t))[1], nullif(string_split(company, ' ')[1], '')) AS ctok,
+      rawname, trim(regexp_replace(${foldSql('rawname')}, '[^a-z0-9]+', ' ', 'g')) AS pname,
       ${soundexSql('ln')} AS lnsx, nullif(left(regexp_replace(lower(trim(fn)), '[^a-z0-9]', '', 'g'), 3), '') AS fn3,
       CASE WHEN anum IS NOT NULL AND len(awords) > 0 AND aplace IS NOT NULL
         THEN anum || ' ' || array_to_string(awords, ' ') || ', ' || aplace END AS addr
@@ -164,7 +197,14 @@ export async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: num
         WHEN intl THEN d
         WHEN starts_with(d, '00') THEN d[3:]
         WHEN dial = '1' THEN CASE WHEN length(d) = 11 AND starts_with(d, '1') THEN d WHEN length(d) = 10 THEN '1' || d END
-        ELSE dial || CASE WHEN trunk <> '' AND starts_with(d, trunk) THEN d[length(trunk) + 1:] ELSE d END END AS e164 FROM norm)))`);
+        ELSE dial || CASE WHEN trunk <> '' AND starts_with(d, trunk) THEN d[length(trunk) + 1:] ELSE d END END AS e164 FROM norm)))`;
+}
+
+/**
+ * The candidate pairs (row numbers a < b) of the engine's blocking keys: each block in Id order, blocks over 200
+ * records compared with a sliding window of 25.
+ */
+function candidatePairsSql(rule: DedupRule): string {
   const keys = [
     'email',
     `dom || '|' || lnsx`,
@@ -174,7 +214,7 @@ export async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: num
     ...(rule.matchKeys.includes('address') ? [`addr || '|' || lnsx`] : []),
   ];
   const { maxBlockSize, window } = { maxBlockSize: 200, window: 25 };
-  const pairSql = keys
+  return keys
     .map(
       (k) => `(WITH b AS (SELECT id, r, ${k} AS k, row_number() OVER (PARTITION BY ${k} ORDER BY r) AS rn,
                  count(*) OVER (PARTITION BY ${k}) AS cnt FROM bl WHERE ${k} IS NOT NULL)
@@ -182,7 +222,15 @@ export async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: num
                AND (x.cnt <= ${maxBlockSize} OR y.rn - x.rn < ${window}))`,
     )
     .join(' UNION ');
-  const G = list(GENERIC_WORDS);
+}
+
+/**
+ * A pair's weighted similarity sum (num) and weight sum (dn) over the keys both records carry, and how many keys
+ * it compared, as SQL over the pair's two bl rows x and y.
+ */
+function pairScoreSql(rule: DedupRule): { num: string; dn: string; comparable: string } {
+  const w = ruleWeights(rule);
+  const G = sqlList(GENERIC_WORDS);
   const tw = (t: string) => `(CASE WHEN list_contains(${G}, ${t}) THEN ${GENERIC_WORD_WEIGHT} ELSE 1 END)`;
   const overlap = (ta: string, tb: string) =>
     `list_sum(list_transform(${ta}, t -> ${tw('t')} * coalesce(list_max(list_filter(list_transform(${tb}, o -> jaro_winkler_similarity(t, o)), s -> s >= ${TOKEN_MATCH_MIN})), 0)))`;
@@ -200,17 +248,11 @@ export async function sqlBaseline(db: Db, rule: DedupRule): Promise<{ pairs: num
     ],
   };
   const used = rule.matchKeys.filter((k) => fields[k]);
-  const num = used
-    .map((k) => `CASE WHEN ${fields[k][0]} THEN ${w[k]} * (${fields[k][1]}) ELSE 0 END`)
-    .join(' + ');
-  const dn = used.map((k) => `CASE WHEN ${fields[k][0]} THEN ${w[k]} ELSE 0 END`).join(' + ');
-  const comparable = used.map((k) => `(${fields[k][0]})::INT`).join(' + ');
-  const [r] = await db.all<{ pairs: number; matches: number }>(`
-    WITH p AS (${pairSql}),
-    s AS (SELECT floor((${num}) / nullif(${dn}, 0) * 100 + 1e-7 + 0.5) / 100 AS score, ${comparable} AS comparable
-          FROM p JOIN bl x ON x.r = p.a JOIN bl y ON y.r = p.b)
-    SELECT count(*) AS pairs, count(*) FILTER (WHERE score >= ${rule.matchThreshold} AND comparable >= 2) AS matches FROM s`);
-  return r;
+  return {
+    num: used.map((k) => `CASE WHEN ${fields[k][0]} THEN ${w[k]} * (${fields[k][1]}) ELSE 0 END`).join(' + '),
+    dn: used.map((k) => `CASE WHEN ${fields[k][0]} THEN ${w[k]} ELSE 0 END`).join(' + '),
+    comparable: used.map((k) => `(${fields[k][0]})::INT`).join(' + '),
+  };
 }
 
 /** Precision / recall of a rule against the demo's planted duplicates of its object. */
