@@ -50,7 +50,7 @@ export const APEX_VECTOR_TESTS: Record<string, string> = {
   sla: 'SlaService_Tests',
   hygiene: 'PipelineHygieneService_Tests',
   dealdesk: 'DealDeskService_Tests',
-  match: 'MatchMergeService_Tests',
+  match: 'DedupMatchService_Tests',
   handoff: 'HandoffService_Tests',
   metrics: 'RevOpsMetricSnapshotJob_Tests',
   dedupReview: 'DedupReviewKeys_Tests',

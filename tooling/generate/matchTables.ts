@@ -137,7 +137,7 @@ export function phoneTableApex(plans: PhonePlan[]): string {
   return (
     HEADER('//') +
     `/**\n * @description Calling code and trunk prefix of every country, and English country names: the tables\n` +
-    ` *              MatchMergeService.phoneToE164 and countryCode read (twin of scripts/lib/rules/phoneTable.ts).\n */\n` +
+    ` *              DedupMatchKeys.phoneToE164 and countryCode read (twin of scripts/lib/rules/phoneTable.ts).\n */\n` +
     `public with sharing class MatchPhoneTable {\n` +
     `  /** @description Calling code by ISO 3166-1 alpha-2 code. */\n` +
     `  public static final Map<String, String> CALLING_CODES = new Map<String, String>{\n` +

@@ -53,7 +53,7 @@ export function blockKeys(record: SRecord, objectName: string): string[] {
   return [...keys].sort(compareIds);
 }
 
-/** Compares by UTF-16 code units, like MatchMergeService.compareIds (case matters: Ids differ in case). */
+/** Compares by UTF-16 code units, like RuleKit.compareIds (case matters: Ids differ in case). */
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

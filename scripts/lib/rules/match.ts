@@ -1,8 +1,9 @@
 // The match step of dedup and merge survivorship: match keys (e-mail, company e-mail domain, phone in E.164, website
 // domain, company name, postal address), name similarity (Jaro-Winkler + token overlap, generic words down-weighted),
-// pair scoring with reasons, lead-to-account matching, survivorship. The twin of
-// force-app/main/default/classes/services/MatchMergeService.cls, in its order and shape (the account keys it reads
-// are in accountKeys.ts). The dedup engine scores millions of pairs with the same results through its fast path
+// pair scoring with reasons, lead-to-account matching, survivorship. The twin of three Apex classes in
+// force-app/main/default/classes/services/, in their order and shape: DedupMatchKeys (the keys), DedupMatchService
+// (similarity, pair scoring, lead-to-account matching) and DedupMergeService (survivorship); the account keys it reads
+// are in accountKeys.ts. The dedup engine scores millions of pairs with the same results through its fast path
 // (scripts/lib/reports/dedup/fastpath.ts).
 import {
   RuleInputError,
@@ -24,7 +25,7 @@ import {
 } from './matchData.ts';
 import { COUNTRY_NAMES_EN } from './phoneTable.ts';
 
-// the match tables (the class constants of MatchMergeService, and its MatchPhoneTable and MatchFreeMailDomains)
+// the match tables (the class constants of DedupMatchKeys and DedupMatchService, MatchPhoneTable, MatchFreeMailDomains)
 export * from './matchData.ts';
 export { COUNTRY_NAMES_EN } from './phoneTable.ts';
 

@@ -1,6 +1,6 @@
 // The dedup engine scores pairs through its fast path (scripts/lib/reports/dedup/fastpath.ts: records prepared
 // once, interned ids, an upper bound, Jaro-Winkler and company normalisation on scratch buffers); the match rules
-// (scripts/lib/rules/match.ts, the twin of the Apex MatchMergeService) are the reference. These tests pin that the
+// (scripts/lib/rules/match.ts, the twin of the Apex DedupMatchService) are the reference. These tests pin that the
 // fast path gives exactly (bit for bit) what the rules give, on real data: demo leads (with planted duplicates)
 // and FEBRL person records.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

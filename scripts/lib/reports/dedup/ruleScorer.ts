@@ -1,5 +1,5 @@
 // The scorer of Lead / Contact / Account pairs: the engine's rows scored by the match rules (scorePair, the twin of
-// the Apex MatchMergeService) through the fast path (fastpath.ts): each row prepared once, at first use, with the
+// the Apex DedupMatchService) through the fast path (fastpath.ts): each row prepared once, at first use, with the
 // e-mail, domain and phone ids the blocking keys already interned.
 import {
   normalizePersonName,
