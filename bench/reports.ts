@@ -30,6 +30,7 @@ import {
 } from '../scripts/lib/rules/match.ts';
 import { loadConfig } from '../scripts/lib/config/index.ts';
 import { computeMetrics } from '../scripts/lib/reports/metrics.ts';
+import { FUNNEL_STAGES } from '../scripts/lib/rules/metricSnapshot.ts';
 import { runBacktest } from '../scripts/lib/reports/backtest.ts';
 
 const LARGE = '.revops/snapshots/demo-large.duckdb';
@@ -345,7 +346,7 @@ export const reportSuites: BenchSuite[] = [
       try {
         const inst = await DuckDBInstance.create(file);
         const c = await inst.connect();
-        const stages = ['Qualified', 'Discovery', 'Demo/Evaluation', 'Proposal', 'Negotiation'];
+        const stages = FUNNEL_STAGES.filter((st) => st !== 'Closed Won'); // the open stages
         await c.run(`CREATE TABLE "Lead" AS SELECT 'L' || i AS "Id", TIMESTAMP '2025-01-01' + to_days(CAST(i % 600 AS INTEGER)) AS "CreatedDate",
           ['Web','Event','Partner','Paid'][1 + i % 4] AS "LeadSource", CASE WHEN i % 9 = 0 THEN TIMESTAMP '2025-06-01' END AS "MQL_Date__c",
           CASE WHEN i % 27 = 0 THEN TIMESTAMP '2025-06-05' END AS "SQL_Date__c", CASE WHEN i % 54 = 0 THEN 'O' || i END AS "ConvertedOpportunityId",

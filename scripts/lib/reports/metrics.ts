@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { lit, ReportError, requireColumns, type Db } from './db.ts';
 import { notAvailableSections, snapshotCoverage, withholdFigures, type NotAvailable } from './coverage.ts';
 import { judge, money, type Direction, type Status } from '../render/doc.ts';
+import { FUNNEL_STAGES } from '../rules/metricSnapshot.ts';
 
 // The dashboard's ReportDoc (terminal, HTML, CSV) lives in metrics/doc.ts.
 export { formatFigure, metricsDoc } from './metrics/doc.ts';
@@ -37,8 +38,6 @@ export type BenchmarkKey =
   | 'coverage'
   | 'speedToLead'
   | 'revenueVsTarget';
-
-export const OPEN_STAGES = ['Qualified', 'Discovery', 'Demo/Evaluation', 'Proposal', 'Negotiation'];
 
 export interface Figure {
   key: string;
@@ -328,8 +327,7 @@ export function coverageQuarter(
 
 /** Stage funnel and time in stage from the stage history of opportunities created in the period. */
 async function stageFunnel(db: Db, { A, START }: Period): Promise<StageRow[]> {
-  const order =
-    OPEN_STAGES.map((st, i) => `(${lit(st)}, ${i})`).join(', ') + `, ('Closed Won', ${OPEN_STAGES.length})`;
+  const order = FUNNEL_STAGES.map((st, i) => `(${lit(st)}, ${i})`).join(', ');
   const stageRows = await db.all<{ stage: string; ord: number; reached: number; days: number | null }>(`
     WITH ord(stage, ord) AS (VALUES ${order}),
     h AS (
