@@ -179,7 +179,21 @@ export function abbreviatedAddress(domain: string, c: Country, recordId: string)
 
 /** Whether a record (by Id) carries its company's address: most do, not all. */
 export const hasAddress = (recordId: string, share: number): boolean =>
-  hashStream(`has:${recordId}`)(1000) < share * 1000;
+  firstHash('has:', recordId, 1000) < share * 1000;
+
+/** hashStream(prefix + key)(n), without building the key or the stream. */
+function firstHash(prefix: string, key: string, n: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < prefix.length; i++) h = Math.imul(h ^ prefix.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  let x = h >>> 0 || 1;
+  x ^= x << 13;
+  x >>>= 0;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  x >>>= 0;
+  return x % n;
+}
 
 /**
  * A duplicate's business variants, decided from its Id: a qualified name (30%), an abbreviated address (50%), a

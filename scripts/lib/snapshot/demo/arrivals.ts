@@ -28,6 +28,7 @@ import {
   type AccountRow,
   type DemoState,
   type Person,
+  type Prospect,
   type Rec,
 } from './state.ts';
 
@@ -51,12 +52,19 @@ export interface LeadRun {
 
 export function makeProspects(s: DemoState): void {
   const n = Math.max(100, Math.round(s.nLeads / 3));
-  for (let i = 0; i < n; i++)
+  for (let i = 0; i < n; i++) {
+    const { base, core } = companyBase(s);
+    const country = s.countries.sample(s.rnd);
     s.prospects.push({
-      ...companyBase(s),
-      country: s.countries.sample(s.rnd),
+      base,
+      core,
+      country,
       employees: employeesSample(s),
+      suffixed: `${base} ${country.suffixes[0]}`,
+      domain: domainOf(base, country),
+      address: null, // companyAddress(domain, country), made when a lead first needs it
     });
+  }
 }
 
 const DUP_VARIANTS = [
@@ -138,37 +146,33 @@ function duplicatePerson(s: DemoState, id: string): { p: Person; company: Accoun
 function freshPerson(s: DemoState, id: string, li: number): { p: Person; company: AccountRow | null } {
   const { rnd } = s;
   let company: AccountRow | null = null;
-  let firm: {
-    name: string;
-    base: string;
-    domain: string;
-    country: Country;
-    industry: string;
-    employees: number;
-  };
+  let name: string;
+  let base: string;
+  let domain: string;
+  let country: Country;
+  let industry: string;
+  let employees: number;
+  let pr: Prospect | null = null;
   if (rnd.chance(0.55)) {
     company = s.baseAccounts[Math.floor(Math.pow(rnd.next(), 1.5) * s.baseAccounts.length)];
-    const name = rnd.chance(0.7) ? company.name : company.base;
-    firm = {
-      name,
-      base: company.base,
-      domain: company.domain,
-      country: company.country,
-      industry: company.industry,
-      employees: company.employees,
-    };
+    name = rnd.chance(0.7) ? company.name : company.base;
+    ({ base, domain, country, industry, employees } = company);
   } else {
-    const pr = s.prospects[Math.floor(Math.pow(rnd.next(), 1.3) * s.prospects.length)];
-    firm = {
-      name: rnd.chance(0.6) ? `${pr.base} ${pr.country.suffixes[0]}` : pr.base,
-      base: pr.base,
-      domain: domainOf(pr.base, pr.country),
-      country: pr.country,
-      industry: CORE_INDUSTRY[pr.core],
-      employees: pr.employees,
-    };
+    pr = s.prospects[Math.floor(Math.pow(rnd.next(), 1.3) * s.prospects.length)];
+    name = rnd.chance(0.6) ? pr.suffixed : pr.base;
+    ({ base, domain, country, employees } = pr);
+    industry = CORE_INDUSTRY[pr.core];
   }
-  const { first, last, email } = newPerson(s, firm.country, firm.domain, 2, 0.07);
+  const { first, last, email } = newPerson(s, country, domain, 2, 0.07);
+  const phone = phoneDigits(s, country);
+  const phoneFormat = rnd.int(0, 3);
+  const title = TITLES.sample(rnd);
+  // a base account's address is companyAddress(domain, country) (makeAccount); a prospect's is made once
+  const address = !hasAddress(id, 0.65)
+    ? null
+    : company
+      ? company.address
+      : (pr!.address ??= companyAddress(domain, country));
   const p: Person = {
     id,
     entity: id,
@@ -176,16 +180,16 @@ function freshPerson(s: DemoState, id: string, li: number): { p: Person; company
     first,
     last,
     email,
-    phoneDigits: phoneDigits(s, firm.country),
-    phoneFormat: rnd.int(0, 3),
-    country: firm.country,
-    company: firm.name,
-    companyBase: firm.base,
-    domain: firm.domain,
-    title: TITLES.sample(rnd),
-    industry: firm.industry,
-    employees: firm.employees,
-    address: hasAddress(id, 0.65) ? companyAddress(firm.domain, firm.country) : null,
+    phoneDigits: phone,
+    phoneFormat,
+    country,
+    company: name,
+    companyBase: base,
+    domain,
+    title,
+    industry,
+    employees,
+    address,
   };
   if (s.leadBuffer.length < 4000) s.leadBuffer.push(p);
   else s.leadBuffer[li % 4000] = p;

@@ -224,10 +224,10 @@ export function companyBase(s: DemoState): { base: string; core: string } {
 export const domainOf = (base: string, c: Country): string => base.toLowerCase().replaceAll(' ', '') + c.tld;
 
 export function phoneDigits(s: DemoState, c: Country): string {
-  let d = '';
-  const len = c.dial === '1' ? 10 : 9;
-  for (let i = 0; i < len; i++) d += i === 0 ? String(s.rnd.int(2, 9)) : String(s.rnd.int(0, 9));
-  return d;
+  // as a number (at most 10 digits, the first 2-9: no leading zero), written out once
+  let d = s.rnd.int(2, 9);
+  for (let i = 1, len = c.dial === '1' ? 10 : 9; i < len; i++) d = d * 10 + s.rnd.int(0, 9);
+  return String(d);
 }
 
 /**
@@ -238,15 +238,29 @@ export function phoneDigits(s: DemoState, c: Country): string {
 export function formatPhone(c: Country, d: string, format: number): string {
   if (c.dial === '1') {
     const [a, b, x] = [d.slice(0, 3), d.slice(3, 6), d.slice(6)];
-    return [`(${a}) ${b}-${x}`, `${a}-${b}-${x}`, `+1 ${a} ${b} ${x}`, `${a}.${b}.${x}`][format % 4];
+    switch (format % 4) {
+      case 0:
+        return `(${a}) ${b}-${x}`;
+      case 1:
+        return `${a}-${b}-${x}`;
+      case 2:
+        return `+1 ${a} ${b} ${x}`;
+      default:
+        return `${a}.${b}.${x}`;
+    }
   }
-  const trunk = trunkOf(c);
-  return [
-    `+${c.dial} ${d.slice(0, 2)} ${d.slice(2, 5)} ${d.slice(5)}`,
-    `${trunk}${d.slice(0, 2)} ${d.slice(2)}`,
-    `+${c.dial} ${trunk ? `(${trunk})` : ''}${d.slice(0, 2)} ${d.slice(2)}`,
-    `00${c.dial} ${d}`,
-  ][format % 4];
+  switch (format % 4) {
+    case 0:
+      return `+${c.dial} ${d.slice(0, 2)} ${d.slice(2, 5)} ${d.slice(5)}`;
+    case 1:
+      return `${trunkOf(c)}${d.slice(0, 2)} ${d.slice(2)}`;
+    case 2: {
+      const trunk = trunkOf(c);
+      return `+${c.dial} ${trunk ? `(${trunk})` : ''}${d.slice(0, 2)} ${d.slice(2)}`;
+    }
+    default:
+      return `00${c.dial} ${d}`;
+  }
 }
 
 export const segmentOf = (employees: number): Segment =>

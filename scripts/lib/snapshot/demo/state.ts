@@ -150,6 +150,10 @@ export interface Prospect {
   core: string;
   country: Country;
   employees: number;
+  /** Derived once (pure functions of the above): the name with the country's first suffix, the domain, the address. */
+  suffixed: string;
+  domain: string;
+  address: Address | null;
 }
 
 export interface DemoState {
