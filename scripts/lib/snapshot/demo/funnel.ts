@@ -100,9 +100,9 @@ function playChunk(s: DemoState, chunk: LeadRun[]): void {
     order.map((l) => l.rec),
     order[0].routedAt,
   );
-  const runs = new Map<LeadRun, Run>();
-  order.forEach((l, i) => runs.set(l, assign(s, l, assignments[i])));
-  for (const l of chunk) playLead(s, runs.get(l)!);
+  // each arrival becomes its run in place (assign), so the chunk's arrivals are its runs
+  for (let i = 0; i < order.length; i++) assign(s, order[i], assignments[i]);
+  for (const l of chunk) playLead(s, l as Run);
 }
 
 /** Owner, matched account and rule on the lead; the rep's counters; the Routing_Decision__c row. */

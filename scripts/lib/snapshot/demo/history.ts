@@ -1,6 +1,6 @@
 // Writers of the history rows the org's triggers and jobs append: Lifecycle_Transition__c and SLA_Event__c (only
 // from the engine's install on, as the objects did not exist before), and the reps' activity (Task).
-import { newId, write, type DemoState, type Rec } from './state.ts';
+import { newId, write, type DemoState } from './state.ts';
 
 export interface Transition {
   leadId: string | null;
@@ -33,15 +33,23 @@ export function transition(s: DemoState, t: Transition): void {
   });
 }
 
+/** What some SLA events carry beyond the common fields. */
+export interface SlaEventExtra {
+  Breached_At__c?: number;
+  Escalated_To__c?: string;
+  Met_At__c?: number;
+}
+
 export function slaEvent(
   s: DemoState,
   leadId: string,
   at: number,
   type: string,
   due: number,
-  extra: Rec = {},
+  extra?: SlaEventExtra,
 ): void {
   if (at < s.installedAt || at > s.asOf) return;
+  // every row in one shape (a spread of the extra fields made a shape per kind for the CSV writer)
   write(s, 'SLA_Event__c', {
     Id: newId(s, 'SLA_Event__c'),
     Lead__c: leadId,
@@ -51,7 +59,9 @@ export function slaEvent(
     Due_At__c: due,
     Occurred_At__c: at,
     CreatedDate: at,
-    ...extra,
+    Breached_At__c: extra?.Breached_At__c ?? null,
+    Escalated_To__c: extra?.Escalated_To__c ?? null,
+    Met_At__c: extra?.Met_At__c ?? null,
   });
 }
 

@@ -160,6 +160,26 @@ function indexLive(
 const NO_MATCHES: AccountMatch[] = [];
 
 /**
+ * A pure function of a string, memoised (bounded: emptied when full). A lead's company name and website repeat
+ * across the leads of a firm, and a key string the memo gives back is hashed once however often it is looked up.
+ */
+function memoised(f: (v: string) => string, limit = 1 << 18): (v: unknown) => string {
+  const memo = new Map<string, string>();
+  return (v) => {
+    if (typeof v !== 'string') return f(v as string);
+    let out = memo.get(v);
+    if (out === undefined) {
+      out = f(v);
+      if (memo.size >= limit) memo.clear();
+      memo.set(v, out);
+    }
+    return out;
+  };
+}
+const nameKey = memoised(normalizeCompany);
+const websiteKey = memoised(websiteDomain);
+
+/**
  * The account index a chunk's leads are matched against: for each key a lead of the chunk looks up (company
  * e-mail domain, website domain, normalised company), the accounts under it that exist at `now` (the org reads
  * them by key), as indexAccounts would index those accounts. `matchAccounts` is matchLeadToAccounts over it,
@@ -174,8 +194,8 @@ function chunkMatcher(
   const keys: string[] = [];
   for (const lead of leads) {
     const email = companyEmailDomain(lead.Email);
-    const website = websiteDomain(lead.Website);
-    const name = normalizeCompany(lead.Company);
+    const website = websiteKey(lead.Website);
+    const name = nameKey(lead.Company);
     indexLive(index.byDomain, desk.byDomain, email, now);
     indexLive(index.byDomain, desk.byDomain, website, now);
     indexLive(index.byName, desk.byName, name, now);

@@ -51,6 +51,8 @@ export interface DemoRules {
   won: StagePolicyConfig;
   lost: StagePolicyConfig;
   stageByName: Map<string, StagePolicyConfig>;
+  /** signalCode results by the signal as written (the prepared scoring lower-cases it on every call). */
+  signalCodes: Map<string, number>;
 }
 
 const NO_EVENTS: EventColumns = { signal: [], at: [] };
@@ -100,12 +102,18 @@ export function prepareRules(config: RevOpsConfig): DemoRules {
     },
     sla: prepareSla(config),
     ...stagePolicies(config),
+    signalCodes: new Map(),
   };
 }
 
 /** Code of a signal in the columns `scoreAt` reads. */
 export function signalCode(r: DemoRules, signal: string): number {
-  return (r.scoring.signals ?? r.scoring.full).signalCode(signal);
+  let code = r.signalCodes.get(signal);
+  if (code === undefined) {
+    code = (r.scoring.signals ?? r.scoring.full).signalCode(signal);
+    r.signalCodes.set(signal, code);
+  }
+  return code;
 }
 
 /** Fit and negative of a record from its field rules (null when the rules must be run whole: see scoreAt). */
