@@ -134,7 +134,8 @@ interface Prepared {
   start: number;
   end: number;
   workdays: Set<number>;
-  holidays: Set<string>;
+  /** Holidays__c as local day numbers (a date that does not exist, e.g. 2026-02-30, is never a holiday). */
+  holidays: Set<number>;
   /** Window [start, end) in UTC ms per local day number, null on a non-working day or holiday. */
   windows: Map<number, [number, number] | null>;
   /** Local midnight instant per local day number. */
@@ -164,7 +165,26 @@ function prepare(cal: BusinessCalendar): Prepared {
   if (!windows) windowCache.set(zoneKey, (windows = new Map()));
   let midnights = midnightCache.get(cal.timeZone);
   if (!midnights) midnightCache.set(cal.timeZone, (midnights = new Map()));
-  return { cal, start, end, workdays, holidays: new Set(cal.holidays), windows, midnights };
+  return { cal, start, end, workdays, holidays: holidayDays(cal.holidays), windows, midnights };
+}
+
+/** Holiday lists as day-number sets, by their text (every unprepared call prepares its calendar again). */
+const holidaySets = new Map<string, Set<number>>();
+
+/** Local day numbers of ISO dates (validated by prepare); a date that does not exist matches no day. */
+function holidayDays(list: string[]): Set<number> {
+  const key = list.join(';');
+  let days = holidaySets.get(key);
+  if (!days) {
+    days = new Set();
+    for (const h of list) {
+      const day = Date.UTC(Number(h.slice(0, 4)), Number(h.slice(5, 7)) - 1, Number(h.slice(8, 10))) / DAY_MS;
+      if (iso(dateOfDay(day)) === h) days.add(day);
+    }
+    if (holidaySets.size > 100) holidaySets.clear();
+    holidaySets.set(key, days);
+  }
+  return days;
 }
 
 /**
@@ -196,7 +216,7 @@ function windowOf(p: Prepared, day: number): [number, number] | null {
     if (p.windows.size > 100_000) p.windows.clear();
     p.windows.set(day, w);
   }
-  return w && !(p.holidays.size && p.holidays.has(iso(dateOfDay(day)))) ? w : null;
+  return w && !p.holidays.has(day) ? w : null;
 }
 
 function midnightOf(p: Prepared, day: number): number {
