@@ -34,7 +34,7 @@ export function calendarOf(state: EngineState, policy: SlaPolicy) {
   return cal;
 }
 
-/** Engagement events of a record (Lead__c or Contact__c), as ScoringService.eventsFor reads them. */
+/** Engagement events of a record (Lead__c or Contact__c), as ScoringSelector.eventsFor reads them. */
 export function eventsOf(state: EngineState, id: string) {
   return state.events
     .filter((e) => e.leadId === id || e.contactId === id)

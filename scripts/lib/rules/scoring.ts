@@ -2,7 +2,7 @@
 // with exponential decay by half-life, bot-burst suppression, per-rule and per-dimension caps, and a
 // breakdown line for every rule that fired. Pure: `now` is an input.
 //
-// Bounded like the org's trigger query (ScoringService.eventsFor): only events that can still add points take part.
+// Bounded like the org's trigger query (ScoringSelector.eventsFor): only events that can still add points take part.
 // An event counts when its signal has an active rule for the object, it is not in the future, and it is no older
 // than its signal's horizon (signalHorizonDays: the age after which the rule's decayed points round to 0, plus a
 // day); of those, only the MAX_EVENTS_PER_RECORD most recent are scored. Burst suppression is linear (a sliding
