@@ -1,10 +1,8 @@
-// The match step of dedup and merge survivorship: match keys (e-mail, company e-mail domain, phone in E.164, website
-// domain, company name, postal address), name similarity (Jaro-Winkler + token overlap, generic words down-weighted),
-// pair scoring with reasons, lead-to-account matching, survivorship. The twin of three Apex classes in
-// force-app/main/default/classes/services/, in their order and shape: DedupMatchKeys (the keys), DedupMatchService
-// (similarity, pair scoring, lead-to-account matching) and DedupMergeService (survivorship); the account keys it reads
-// are in accountKeys.ts. The dedup engine scores millions of pairs with the same results through its fast path
-// (scripts/lib/reports/dedup/fastpath.ts).
+// The match step of dedup and merge survivorship, the twin of three Apex classes (classes/services/), in their order
+// and shape: DedupMatchKeys (the match keys: e-mail, company e-mail domain, phone in E.164, website domain, company
+// name, postal address), DedupMatchService (name similarity, pair scoring with reasons, lead-to-account matching) and
+// DedupMergeService (survivorship). Account.Domain_Key__c / Name_Key__c (TA_Account_DomainKey) are accountKeys.ts.
+// The dedup engine scores millions of pairs with the same results through its fast path (reports/dedup/fastpath.ts).
 import {
   RuleInputError,
   domainOfEmail,
@@ -29,111 +27,7 @@ import { COUNTRY_NAMES_EN } from './phoneTable.ts';
 export * from './matchData.ts';
 export { COUNTRY_NAMES_EN } from './phoneTable.ts';
 
-/** Weight of a generic word (GENERIC_WORDS) in the token overlap of company names; other words weigh 1. */
-export const GENERIC_WORD_WEIGHT = 0.25;
-/** Two tokens count as the same word only at or above this Jaro-Winkler similarity. */
-export const TOKEN_MATCH_MIN = 0.94;
-
-export const MATCH_KEYS = [
-  'email',
-  'email_domain',
-  'phone',
-  'company',
-  'name',
-  'website',
-  'address',
-] as const;
-export type MatchKey = (typeof MATCH_KEYS)[number];
-export const DEFAULT_FIELD_WEIGHTS: Record<MatchKey, number> = {
-  email: 3,
-  email_domain: 1,
-  phone: 2,
-  company: 2,
-  name: 2,
-  website: 1,
-  address: 2,
-};
-
-export const MERGE_CRITERIA = ['system_of_record', 'most_recent_activity', 'oldest_created'] as const;
-
-/** One Dedup_Rule__mdt record. */
-export interface DedupRule {
-  name: string; // DeveloperName
-  object: 'Lead' | 'Contact' | 'Account'; // Object__c
-  matchKeys: MatchKey[]; // Match_Keys__c split on ';'
-  matchThreshold: number; // Match_Threshold__c
-  reviewThreshold: number; // Review_Threshold__c
-  systemOfRecordField?: string | null; // System_Of_Record_Field__c
-  mergePriority: string[]; // Merge_Priority__c split on ';'
-  fieldWeights?: Partial<Record<MatchKey, number>> | null; // Field_Weights__c (JSON)
-  active?: boolean; // Active__c
-  defaultCountry?: string | null; // default country for national phone numbers (not in CMDT; 'US')
-}
-
-/** A record compared by dedup: the fields the match keys read. */
-export interface MatchRecord {
-  id: string;
-  email?: string | null;
-  phone?: string | null;
-  company?: string | null; // Company (Lead) or Name (Account)
-  name?: string | null; // person name "First Last"
-  website?: string | null;
-  /**
-   * The record's country (Lead Country, Contact MailingCountry, Account BillingCountry): an ISO code or a name.
-   * A national phone number gets this country's calling code; blank or unknown → the rule's default country.
-   */
-  country?: string | null;
-  /** Postal address (Lead Street/PostalCode/City, Contact Mailing*, Account Billing*): the address key. */
-  street?: string | null;
-  postalCode?: string | null;
-  city?: string | null;
-}
-
-export interface MatchReason {
-  key: MatchKey;
-  similarity: number; // 0..1, 2 decimals
-  weight: number;
-  detail: string;
-}
-
-export interface PairScore {
-  score: number; // weighted mean over comparable keys, 2 decimals
-  decision: 'match' | 'review' | 'no match';
-  reasons: MatchReason[]; // comparable keys only, in rule key order
-}
-
-/** An Account as lead-to-account matching reads it. */
-export interface AccountCandidate {
-  id: string;
-  name: string;
-  website?: string | null;
-  ownerId: string;
-  isSystemOfRecord?: boolean; // Is_System_Of_Record__c
-  territory?: string | null;
-}
-
-export interface AccountMatch {
-  accountId: string;
-  ownerId: string;
-  score: number; // 3 = domain (e-mail or website), +1 = same normalised name
-  reasons: string[];
-}
-
-/** A record in a duplicate cluster, for survivorship. */
-export interface SurvivorRecord {
-  id: string;
-  isSystemOfRecord?: boolean;
-  lastActivityAt?: string | null;
-  createdAt?: string | null;
-  fields: Record<string, FieldValue>;
-}
-
-export interface SurvivorshipResult {
-  survivorId: string;
-  ranking: string[]; // record Ids, best first
-  values: Record<string, { value: FieldValue; fromId: string | null }>;
-}
-
+// ---- The match keys (DedupMatchKeys): each value normalised so two records compare on it ----
 export interface EmailDomainResult {
   domain: string;
   isFreeMail: boolean;
@@ -303,6 +197,104 @@ export function phoneCountry(country: FieldValue | undefined, defaultCountry: st
   return countryCode(country) ?? defaultCountry;
 }
 
+/** Person name as personNameSimilarity compares it: lower case, accent-free, non-alphanumerics collapsed. */
+export function normalizePersonName(v: FieldValue | undefined): string {
+  return isBlank(v)
+    ? ''
+    : fold(v)
+        .replace(/[^a-z0-9]+/g, ' ')
+        .trim();
+}
+
+// ---- Similarity, pair scoring, lead-to-account matching (DedupMatchService) ----
+/** Weight of a generic word (GENERIC_WORDS) in the token overlap of company names; other words weigh 1. */
+export const GENERIC_WORD_WEIGHT = 0.25;
+/** Two tokens count as the same word only at or above this Jaro-Winkler similarity. */
+export const TOKEN_MATCH_MIN = 0.94;
+
+export const MATCH_KEYS = [
+  'email',
+  'email_domain',
+  'phone',
+  'company',
+  'name',
+  'website',
+  'address',
+] as const;
+export type MatchKey = (typeof MATCH_KEYS)[number];
+export const DEFAULT_FIELD_WEIGHTS: Record<MatchKey, number> = {
+  email: 3,
+  email_domain: 1,
+  phone: 2,
+  company: 2,
+  name: 2,
+  website: 1,
+  address: 2,
+};
+
+/** One Dedup_Rule__mdt record. */
+export interface DedupRule {
+  name: string; // DeveloperName
+  object: 'Lead' | 'Contact' | 'Account'; // Object__c
+  matchKeys: MatchKey[]; // Match_Keys__c split on ';'
+  matchThreshold: number; // Match_Threshold__c
+  reviewThreshold: number; // Review_Threshold__c
+  systemOfRecordField?: string | null; // System_Of_Record_Field__c
+  mergePriority: string[]; // Merge_Priority__c split on ';'
+  fieldWeights?: Partial<Record<MatchKey, number>> | null; // Field_Weights__c (JSON)
+  active?: boolean; // Active__c
+  defaultCountry?: string | null; // default country for national phone numbers (not in CMDT; 'US')
+}
+
+/** A record compared by dedup: the fields the match keys read. */
+export interface MatchRecord {
+  id: string;
+  email?: string | null;
+  phone?: string | null;
+  company?: string | null; // Company (Lead) or Name (Account)
+  name?: string | null; // person name "First Last"
+  website?: string | null;
+  /**
+   * The record's country (Lead Country, Contact MailingCountry, Account BillingCountry): an ISO code or a name.
+   * A national phone number gets this country's calling code; blank or unknown → the rule's default country.
+   */
+  country?: string | null;
+  /** Postal address (Lead Street/PostalCode/City, Contact Mailing*, Account Billing*): the address key. */
+  street?: string | null;
+  postalCode?: string | null;
+  city?: string | null;
+}
+
+export interface MatchReason {
+  key: MatchKey;
+  similarity: number; // 0..1, 2 decimals
+  weight: number;
+  detail: string;
+}
+
+export interface PairScore {
+  score: number; // weighted mean over comparable keys, 2 decimals
+  decision: 'match' | 'review' | 'no match';
+  reasons: MatchReason[]; // comparable keys only, in rule key order
+}
+
+/** An Account as lead-to-account matching reads it. */
+export interface AccountCandidate {
+  id: string;
+  name: string;
+  website?: string | null;
+  ownerId: string;
+  isSystemOfRecord?: boolean; // Is_System_Of_Record__c
+  territory?: string | null;
+}
+
+export interface AccountMatch {
+  accountId: string;
+  ownerId: string;
+  score: number; // 3 = domain (e-mail or website), +1 = same normalised name
+  reasons: string[];
+}
+
 /** Jaro-Winkler similarity (prefix scale 0.1, prefix up to 4 characters), 0..1. */
 export function jaroWinkler(a: string, b: string): number {
   if (a === b) return a.length === 0 ? 0 : 1;
@@ -375,15 +367,6 @@ export function nameSimilarity(a: FieldValue | undefined, b: FieldValue | undefi
     den += tokenWeight(t);
   }
   return (jaroWinkler(na, nb) + num / den) / 2;
-}
-
-/** Person name as personNameSimilarity compares it: lower case, accent-free, non-alphanumerics collapsed. */
-export function normalizePersonName(v: FieldValue | undefined): string {
-  return isBlank(v)
-    ? ''
-    : fold(v)
-        .replace(/[^a-z0-9]+/g, ' ')
-        .trim();
 }
 
 /** Person-name similarity: Jaro-Winkler of the lower-cased, accent-free, space-collapsed names. */
@@ -532,6 +515,24 @@ export function matchLeadToAccounts(
       (x.accountId < y.accountId ? -1 : x.accountId > y.accountId ? 1 : 0),
   );
   return out.map(({ sor: _sor, ...m }) => m);
+}
+
+// ---- Survivorship, the merge step (DedupMergeService) ----
+export const MERGE_CRITERIA = ['system_of_record', 'most_recent_activity', 'oldest_created'] as const;
+
+/** A record in a duplicate cluster, for survivorship. */
+export interface SurvivorRecord {
+  id: string;
+  isSystemOfRecord?: boolean;
+  lastActivityAt?: string | null;
+  createdAt?: string | null;
+  fields: Record<string, FieldValue>;
+}
+
+export interface SurvivorshipResult {
+  survivorId: string;
+  ranking: string[]; // record Ids, best first
+  values: Record<string, { value: FieldValue; fromId: string | null }>;
 }
 
 /**
