@@ -2,7 +2,7 @@
 // named-account routing reads by those keys. The twin of force-app/main/default/classes/actions/TA_Account_DomainKey.cls
 // (the keys) and RoutingSelector.accountsFor (the candidates); matching itself is matchLeadToAccounts in match.ts.
 import { companyEmailDomain, normalizeCompany, websiteDomain, type AccountCandidate } from './match.ts';
-import { isBlank, type FieldValue } from './types.ts';
+import { compareIds, isBlank, type FieldValue } from './types.ts';
 
 /** Longest Domain_Key__c / Name_Key__c value (Text(255)). */
 export const ACCOUNT_KEY_LENGTH = 255;
@@ -56,10 +56,6 @@ export function accountCandidatesFor(
   };
   return accounts
     .filter(hit)
-    .sort(
-      (x, y) =>
-        Number(!!y.isSystemOfRecord) - Number(!!x.isSystemOfRecord) ||
-        (x.id < y.id ? -1 : x.id > y.id ? 1 : 0),
-    )
+    .sort((x, y) => Number(!!y.isSystemOfRecord) - Number(!!x.isSystemOfRecord) || compareIds(x.id, y.id))
     .slice(0, limit);
 }

@@ -2,7 +2,7 @@
 // cluster keys, winning values per field). Golden vectors in tests/vectors/dedupReview.json hold both to the same
 // behaviour (vitest here, DedupReviewKeys_Tests in Apex). No I/O.
 import { countryCode, normalizeCompany, phoneToE164, websiteDomain } from './match.ts';
-import { RuleInputError, isBlank, type FieldValue, type SRecord } from './types.ts';
+import { RuleInputError, compareIds, isBlank, type FieldValue, type SRecord } from './types.ts';
 
 export type ReviewObject = 'Lead' | 'Contact' | 'Account';
 
@@ -51,11 +51,6 @@ export function blockKeys(record: SRecord, objectName: string): string[] {
     if (last !== '') keys.add(`n:${last}:${text(record.FirstName).slice(0, 1)}`);
   }
   return [...keys].sort(compareIds);
-}
-
-/** Compares by UTF-16 code units, like RuleKit.compareIds (case matters: Ids differ in case). */
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';

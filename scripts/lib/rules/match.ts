@@ -5,6 +5,7 @@
 // The dedup engine scores millions of pairs with the same results through its fast path (reports/dedup/fastpath.ts).
 import {
   RuleInputError,
+  compareIds,
   domainOfEmail,
   isBlank,
   parseInstant,
@@ -509,10 +510,7 @@ export function matchLeadToAccounts(
   for (const a of name ? (index.byName.get(name) ?? []) : []) hit(a, 1, `company "${name}"`);
   const out = [...found.values()];
   out.sort(
-    (x, y) =>
-      y.score - x.score ||
-      Number(y.sor) - Number(x.sor) ||
-      (x.accountId < y.accountId ? -1 : x.accountId > y.accountId ? 1 : 0),
+    (x, y) => y.score - x.score || Number(y.sor) - Number(x.sor) || compareIds(x.accountId, y.accountId),
   );
   return out.map(({ sor: _sor, ...m }) => m);
 }
@@ -578,7 +576,7 @@ export function survivorship(records: SurvivorRecord[], mergePriority: string[])
       }
       if (d !== 0) return d;
     }
-    return a.r.id < b.r.id ? -1 : a.r.id > b.r.id ? 1 : 0;
+    return compareIds(a.r.id, b.r.id);
   };
   const ranked = keyed.sort(cmp).map((k) => k.r);
   const fieldNames = new Set<string>();

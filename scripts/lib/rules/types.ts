@@ -70,6 +70,11 @@ export function splitList(value: string | null | undefined): string[] {
     .filter((s) => s.length > 0);
 }
 
+/** Compares Ids (or any strings) by UTF-16 code units, like RuleKit.compareIds (case matters: Ids differ in case). */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function isBlank(value: FieldValue | undefined): boolean {
   return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
 }
