@@ -9,10 +9,26 @@ import { nextSlaAlarm } from '../../scripts/lib/engine/jobs.ts';
 import { validate } from './validation.ts';
 import { receiveWebhook } from '../../scripts/lib/engine/webhook.ts';
 import { SaveError, type EngineRecord } from '../../scripts/lib/engine/state.ts';
+import { SCHEDULING_PROVIDERS, receiveScheduling } from '../../scripts/lib/engine/scheduling.ts';
+import { EngagementError } from '../../scripts/lib/rules/engagement.ts';
 import type { PersonObject } from '../../scripts/lib/engine/triggers.ts';
 
 const Value = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const Fields = z.record(z.string(), Value);
+
+const TaskExpect = z
+  .object({
+    owner: z.string().optional(),
+    subject: z.string().optional(),
+    due: z.string().nullable().optional(),
+    reminder: z.string().nullable().optional(),
+    priority: z.string().optional(),
+    type: z.string().nullable().optional(),
+  })
+  .strict();
+const NotificationExpect = z
+  .object({ channel: z.enum(['notification', 'email']), to: z.string(), title: z.string().optional() })
+  .strict();
 
 const Expect = z
   .object({
@@ -30,6 +46,19 @@ const Expect = z
     error: z.string().optional(),
     /** When the SLA alarm is due: the earliest SLA_Next_Check__c of an open clock (null: no alarm pending). */
     nextAlarm: z.string().nullable().optional(),
+    /**
+     * Every Task on a record so far (WhoId of a Lead/Contact, WhatId of a deal), in creation order; each item checks
+     * the keys it gives: owner, subject (the subject starts with it), due (ActivityDate), reminder
+     * (ReminderDateTime), priority, type (TaskSubtype).
+     */
+    tasks: z.record(z.string(), z.array(TaskExpect)).optional(),
+    /**
+     * Every hand-off alert sent about a record so far, in order: channel "notification" (the RevOps Handoff bell
+     * and mobile notification) or "email", to (a user or "@queue:Name"), title (starts with it).
+     */
+    notifications: z.record(z.string(), z.array(NotificationExpect)).optional(),
+    /** A scheduling webhook step's outcome: created, updated, duplicate, ignored, unmatched, not_found. */
+    outcome: z.string().optional(),
   })
   .strict();
 
@@ -53,10 +82,15 @@ const Step = z.discriminatedUnion('do', [
     .object({
       ...base,
       do: z.literal('webhook'),
-      /** EngagementResource's provider path segment: hubspot, segment, marketo, activecampaign, generic. */
+      /**
+       * EngagementResource's provider path segment (hubspot, segment, marketo, activecampaign, generic), or
+       * SchedulingResource's (calendly, savvycal, chilipiper: the Apex runner signs the body and calls the REST class).
+       */
       provider: z.string(),
       /** The request body: a string as sent (form posts), or JSON (serialised as the provider sends it). */
       body: z.unknown(),
+      /** Scheduling: the ref the Event the booking created or changed gets. */
+      meetingRef: z.string().optional(),
     })
     .strict(),
   z.object({ ...base, do: z.literal('task'), ref: z.string(), by: z.string().optional() }).strict(),
@@ -67,7 +101,18 @@ const Step = z.discriminatedUnion('do', [
   /** The SLA alarm fires: the monitor over the clocks whose SLA_Next_Check__c is due. */
   z.object({ ...base, do: z.literal('slaAlarm') }).strict(),
   /** A meeting (Event) is booked with the Lead/Contact, owned by `by` (default: the record's owner). */
-  z.object({ ...base, do: z.literal('meeting'), ref: z.string(), by: z.string().optional() }).strict(),
+  z
+    .object({
+      ...base,
+      do: z.literal('meeting'),
+      ref: z.string(),
+      by: z.string().optional(),
+      /** The ref the Event gets (for a later noShow step). */
+      meetingRef: z.string().optional(),
+    })
+    .strict(),
+  /** The meeting's owner ticks No_Show__c on the Event (TA_Event_NoShow). */
+  z.object({ ...base, do: z.literal('noShow'), meetingRef: z.string() }).strict(),
   z
     .object({
       ...base,
@@ -204,6 +249,7 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
   const objOf = (ref: string): PersonObject => (engine.state.records.Lead.has(id(ref)) ? 'Lead' : 'Contact');
 
   const outcomes: StepOutcome[] = [];
+  let outcome: string | null = null; // the scheduling webhook's answer of the current step
   scenario.steps.forEach((step, index) => {
     if (step.at) engine.setNow(step.at);
     const before = JSON.stringify([
@@ -211,10 +257,11 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
       ...engine.state.records.Contact.values(),
     ]);
     let error: Error | null = null;
+    outcome = null;
     try {
       apply(step);
     } catch (e) {
-      if (!(e instanceof SaveError)) throw e;
+      if (!(e instanceof SaveError) && !(e instanceof EngagementError)) throw e;
       error = e;
     }
     const problems: string[] = [];
@@ -247,13 +294,17 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
       case 'engagement':
         engine.engagement(id(step.ref), step.signal, step.occurredAt, step.count);
         return;
-      case 'webhook':
-        receiveWebhook(
-          engine,
-          step.provider,
-          typeof step.body === 'string' ? step.body : JSON.stringify(step.body),
-        );
+      case 'webhook': {
+        const body = typeof step.body === 'string' ? step.body : JSON.stringify(step.body);
+        if (!(SCHEDULING_PROVIDERS as readonly string[]).includes(step.provider)) {
+          receiveWebhook(engine, step.provider, body);
+          return;
+        }
+        const r = receiveScheduling(engine.state, step.provider, body, SITE_GUEST);
+        outcome = r.outcome;
+        if (step.meetingRef && r.meetingId) refs.set(step.meetingRef, r.meetingId);
         return;
+      }
       case 'task':
         engine.logTask(id(step.ref), step.by ? userId(step.by.replace(/^@/, '')) : undefined);
         return;
@@ -272,8 +323,13 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
       case 'slaAlarm':
         engine.runSlaAlarm();
         return;
-      case 'meeting':
-        engine.bookMeeting(id(step.ref), step.by ? userId(step.by.replace(/^@/, '')) : undefined);
+      case 'meeting': {
+        const m = engine.bookMeeting(id(step.ref), step.by ? userId(step.by.replace(/^@/, '')) : undefined);
+        if (step.meetingRef) refs.set(step.meetingRef, m);
+        return;
+      }
+      case 'noShow':
+        engine.markNoShow(id(step.meetingRef));
         return;
       case 'convert': {
         const r = engine.convert(id(step.ref), {
@@ -317,7 +373,7 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
   function check(x: z.infer<typeof Expect>): string[] {
     const problems: string[] = [];
     for (const [ref, fields] of Object.entries(x.records ?? {})) {
-      const rec: EngineRecord | undefined = engine.get(id(ref));
+      const rec: EngineRecord | undefined = engine.get(id(ref)) ?? eventOf(id(ref));
       if (!rec) {
         problems.push(`${ref}: no such record`);
         continue;
@@ -357,6 +413,9 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
       if (got !== x.nextAlarm)
         problems.push(`next SLA alarm: expected ${JSON.stringify(x.nextAlarm)}, got ${JSON.stringify(got)}`);
     }
+    problems.push(...checkActivities(x));
+    if (x.outcome !== undefined && outcome !== x.outcome)
+      problems.push(`webhook outcome: expected ${JSON.stringify(x.outcome)}, got ${JSON.stringify(outcome)}`);
     for (const [ref, want] of Object.entries(x.decisions ?? {})) {
       const got = engine.state.decisions.filter((d) => d.leadId === id(ref)).map((d) => d.rule);
       if (JSON.stringify(got) !== JSON.stringify(want)) {
@@ -367,7 +426,74 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
     }
     return problems;
   }
+
+  /** A meeting as the Event record the Apex runner reads. */
+  function eventOf(meetingId: string): EngineRecord | undefined {
+    const m = engine.state.meetings.find((x) => x.id === meetingId);
+    return m
+      ? {
+          Id: m.id,
+          WhoId: m.whoId,
+          OwnerId: m.ownerId,
+          Subject: m.subject,
+          StartDateTime: m.start,
+          EndDateTime: m.end,
+          Booking_Id__c: m.bookingId,
+          Booking_Provider__c: m.provider,
+          Booking_Status__c: m.status,
+          No_Show__c: m.noShow,
+        }
+      : undefined;
+  }
+
+  /** The tasks and hand-off alerts of records: every one so far, each expected item's keys compared. */
+  function checkActivities(x: z.infer<typeof Expect>): string[] {
+    const problems: string[] = [];
+    const compare = (what: string, want: Record<string, unknown>[], got: Record<string, unknown>[]) => {
+      if (want.length !== got.length) {
+        problems.push(`${what}: expected ${want.length}, got ${got.length}: ${JSON.stringify(got)}`);
+        return;
+      }
+      want.forEach((w, i) => {
+        for (const [key, value] of Object.entries(w)) {
+          const expected = resolve(value);
+          const actual = got[i][key] ?? null;
+          const ok =
+            key === 'subject' || key === 'title'
+              ? typeof actual === 'string' && actual.startsWith(String(expected))
+              : expected === actual;
+          if (!ok)
+            problems.push(
+              `${what} #${i + 1}.${key}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
+            );
+        }
+      });
+    };
+    for (const [ref, want] of Object.entries(x.tasks ?? {})) {
+      const got = engine.state.tasks
+        .filter((t) => t.whoId === id(ref) || t.whatId === id(ref))
+        .map((t) => ({
+          owner: t.ownerId,
+          subject: t.subject,
+          due: t.due,
+          reminder: t.reminder ?? null,
+          priority: t.priority ?? null,
+          type: t.subtype ?? null,
+        }));
+      compare(`tasks of ${ref}`, want, got);
+    }
+    for (const [ref, want] of Object.entries(x.notifications ?? {})) {
+      const got = engine.state.notifications
+        .filter((n) => n.recordId === id(ref))
+        .map((n) => ({ channel: n.channel, to: n.to, title: n.title }));
+      compare(`notifications of ${ref}`, want, got);
+    }
+    return problems;
+  }
 }
+
+/** The Site guest user a scheduling tool's webhook runs as (it saves the Event, so it is not the owner). */
+const SITE_GUEST = '005~site-guest';
 
 function same(expected: unknown, actual: unknown): boolean {
   if (typeof expected === 'number' && typeof actual === 'number') {

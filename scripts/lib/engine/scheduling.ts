@@ -1,0 +1,257 @@
+// Scheduling tools in, in the engine model: a Calendly, SavvyCal or Chili Piper webhook body after its signature
+// check (SchedulingResource): SchedulingAdapters' parse into a booking change, then SchedulingService.apply on the
+// Events (Booking_Id__c): book or reschedule saves or moves the Event (the Event trigger does the rest: first touch,
+// MQL to SQL, the owner's alert), moved marks it Rescheduled, cancel marks it Canceled, noshow ticks No_Show__c
+// (TA_Event_NoShow). A body applied to the Event before (its SHA-256 in Booking_Deliveries__c) changes nothing.
+// Not modelled: a host matched to a user by e-mail or name (scenario users have neither), and booking routing
+// (BookingRouter) for a person no active user owns: such a booking throws.
+import { createHash } from 'node:crypto';
+import { EngagementError } from '../rules/engagement.ts';
+import { formatInstant, parseInstant } from '../rules/types.ts';
+import { insertMeeting, updateMeeting } from './meetings.ts';
+import type { EngineRecord, EngineState, MeetingRow } from './state.ts';
+
+export const SCHEDULING_PROVIDERS = ['calendly', 'savvycal', 'chilipiper'] as const;
+
+/** SchedulingAdapters.Booking. */
+export interface Booking {
+  provider: string;
+  type: string;
+  action: 'book' | 'reschedule' | 'moved' | 'cancel' | 'noshow' | 'ignore';
+  bookingId: string | null;
+  previousBookingId: string | null;
+  email: string | null;
+  lastName: string | null;
+  title: string | null;
+  startAt: string | null;
+  endAt: string | null;
+}
+
+/** SchedulingService.Result, without the Ids a Site guest never gets. */
+export interface SchedulingResult {
+  outcome: 'created' | 'updated' | 'duplicate' | 'ignored' | 'unmatched' | 'not_found';
+  action: string;
+  meetingId: string | null;
+}
+
+const malformed = (message: string) => new EngagementError(400, 'MALFORMED_BODY', message);
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+function text(v: unknown): string | null {
+  const s = v === null || v === undefined ? '' : String(v).trim();
+  return s ? s : null;
+}
+function required(m: Obj, key: string, field: string): string {
+  const v = text(m[key]);
+  if (v === null) throw malformed(`${field} is required.`);
+  return v;
+}
+function obj(v: unknown, field: string): Obj {
+  if (!isObj(v)) throw malformed(`${field} must be an object.`);
+  return v;
+}
+function instant(v: unknown, field: string): string | null {
+  if (v === null || v === undefined) return null;
+  try {
+    return formatInstant(parseInstant(String(v), field));
+  } catch (e) {
+    throw malformed((e as Error).message);
+  }
+}
+
+/** SchedulingAdapters.parse: one request body of a provider. */
+export function parseBooking(provider: string, body: string): Booking {
+  let root: unknown;
+  try {
+    root = JSON.parse(body);
+  } catch (e) {
+    throw malformed(`The body is not a JSON object: ${(e as Error).message}`);
+  }
+  if (!isObj(root)) throw malformed('The body is not a JSON object.');
+  const b: Booking = {
+    provider,
+    type: '',
+    action: 'ignore',
+    bookingId: null,
+    previousBookingId: null,
+    email: null,
+    lastName: null,
+    title: null,
+    startAt: null,
+    endAt: null,
+  };
+  if (provider === 'calendly') calendly(b, root);
+  else if (provider === 'savvycal') savvyCal(b, root);
+  else if (provider === 'chilipiper') chiliPiper(b, root);
+  else throw new EngagementError(404, 'UNKNOWN_PROVIDER', `Unknown provider "${provider}".`);
+  return b;
+}
+
+function calendly(b: Booking, root: Obj): void {
+  b.type = required(root, 'event', 'event');
+  const p = obj(root.payload, 'payload');
+  if (b.type === 'invitee.created') {
+    const old = typeof p.old_invitee === 'string' ? p.old_invitee : null;
+    b.action = old ? 'reschedule' : 'book';
+    b.previousBookingId = old ? `calendly:${old}` : null;
+  } else if (b.type === 'invitee.canceled') {
+    b.action = p.rescheduled === true ? 'moved' : 'cancel';
+  } else if (b.type === 'invitee_no_show.created') {
+    b.action = 'noshow';
+    const invitee = typeof p.invitee === 'string' ? p.invitee : null;
+    b.bookingId = `calendly:${invitee ?? required(p, 'uri', 'payload.uri')}`;
+    return;
+  } else {
+    b.action = 'ignore';
+    return;
+  }
+  b.bookingId = `calendly:${required(p, 'uri', 'payload.uri')}`;
+  b.email = required(p, 'email', 'payload.email');
+  b.lastName = text(p.last_name) ?? text(p.name);
+  const ev = obj(p.scheduled_event, 'payload.scheduled_event');
+  b.title = text(ev.name);
+  b.startAt = instant(ev.start_time, 'payload.scheduled_event.start_time');
+  b.endAt = instant(ev.end_time, 'payload.scheduled_event.end_time');
+}
+
+function savvyCal(b: Booking, root: Obj): void {
+  b.type = required(root, 'type', 'type');
+  const actions: Record<string, Booking['action']> = {
+    'event.created': 'book',
+    'event.rescheduled': 'reschedule',
+    'event.canceled': 'cancel',
+  };
+  b.action = actions[b.type] ?? 'ignore';
+  if (b.action === 'ignore') return;
+  const ev = obj(root.payload, 'payload');
+  b.bookingId = `savvycal:${required(ev, 'id', 'payload.id')}`;
+  b.title = text(ev.summary);
+  b.startAt = instant(ev.start_at, 'payload.start_at');
+  b.endAt = instant(ev.end_at, 'payload.end_at');
+  const attendees = Array.isArray(ev.attendees) ? ev.attendees : [];
+  const guest = attendees.find(
+    (a): a is Obj => isObj(a) && a.is_organizer !== true && text(a.email) !== null,
+  );
+  if (!guest) throw malformed('payload.attendees has no attendee with an email other than the organizer.');
+  b.email = text(guest.email);
+  b.lastName = text(guest.last_name) ?? text(guest.display_name);
+}
+
+function chiliPiper(b: Booking, root: Obj): void {
+  const type = text(root.type) ?? text(root.actionType);
+  if (type === null) throw malformed('type is required (Created, Updated or Deleted).');
+  b.type = type;
+  const actions: Record<string, Booking['action']> = {
+    created: 'book',
+    updated: 'reschedule',
+    deleted: 'cancel',
+    prospect_cancel: 'cancel',
+  };
+  b.action = actions[type.toLowerCase()] ?? 'ignore';
+  if (b.action === 'ignore') return;
+  b.bookingId = `chilipiper:${required(root, 'meetingIdChili', 'meetingIdChili')}`;
+  if (b.action === 'cancel') return;
+  b.email = required(root, 'primaryGuestEmail', 'primaryGuestEmail');
+  b.lastName = text(root.primaryGuestName);
+  b.title = text(root.title);
+  b.startAt = instant(root.start, 'start');
+  b.endAt = instant(root.end, 'end');
+}
+
+/**
+ * Receives one signed body for `provider` as the Site guest user `guestId`; throws EngagementError for a body the
+ * endpoint refuses with a 4xx (nothing is changed).
+ */
+export function receiveScheduling(
+  state: EngineState,
+  provider: string,
+  body: string,
+  guestId: string,
+): SchedulingResult {
+  const b = parseBooking(provider, body);
+  const result: SchedulingResult = { outcome: 'ignored', action: b.action, meetingId: null };
+  if (b.action === 'ignore') return result;
+  const deliveryId = `${provider}:${createHash('sha256').update(body, 'utf8').digest('hex')}`;
+  const existing =
+    state.meetings.find((m) => m.bookingId === b.bookingId) ??
+    state.meetings.find((m) => b.previousBookingId !== null && m.bookingId === b.previousBookingId) ??
+    null;
+  if (existing?.deliveries.includes(deliveryId))
+    return { ...result, outcome: 'duplicate', meetingId: existing.id };
+  if (b.action === 'book' || b.action === 'reschedule') {
+    requireTimes(b);
+    if (existing) {
+      updateMeeting(state, existing.id, {
+        bookingId: b.bookingId,
+        deliveries: [deliveryId, ...existing.deliveries],
+        status: b.action === 'reschedule' ? 'Rescheduled' : 'Booked',
+        start: b.startAt!,
+        end: b.endAt!,
+        subject: subjectOf(b),
+        noShow: false,
+      });
+      return { ...result, outcome: 'updated', meetingId: existing.id };
+    }
+    return create(state, b, deliveryId, guestId, result);
+  }
+  if (!existing) return { ...result, outcome: b.action === 'moved' ? 'ignored' : 'not_found' };
+  const change: Partial<MeetingRow> = { deliveries: [deliveryId, ...existing.deliveries] };
+  if (b.action === 'moved') change.status = 'Rescheduled';
+  else if (b.action === 'cancel') {
+    change.status = 'Canceled';
+    change.subject = `Canceled: ${existing.subject.replace(/^Canceled: /, '')}`.slice(0, 255);
+  } else {
+    change.status = 'No Show';
+    change.noShow = true;
+  }
+  updateMeeting(state, existing.id, change);
+  return { ...result, outcome: 'updated', meetingId: existing.id };
+}
+
+function requireTimes(b: Booking): void {
+  if (!b.startAt || !b.endAt || parseInstant(b.endAt, 'end') < parseInstant(b.startAt, 'start')) {
+    throw malformed(
+      `The meeting needs a start and an end time, the end not before the start (got ${b.startAt} to ${b.endAt}).`,
+    );
+  }
+}
+
+/** SchedulingService.create: the person by e-mail (a Contact first, then an unconverted Lead), owned by their owner. */
+function create(
+  state: EngineState,
+  b: Booking,
+  deliveryId: string,
+  guestId: string,
+  result: SchedulingResult,
+): SchedulingResult {
+  const email = (b.email ?? '').toLowerCase();
+  const byEmail = (r: EngineRecord) => typeof r.Email === 'string' && r.Email.toLowerCase() === email;
+  const person =
+    [...state.records.Contact.values()].find(byEmail) ??
+    [...state.records.Lead.values()].find((r) => r.IsConverted !== true && byEmail(r));
+  if (!person) return { ...result, outcome: 'unmatched' };
+  const ownerId = String(person.OwnerId ?? '');
+  if (!ownerId || ownerId.startsWith('queue:') || state.users.get(ownerId)?.active === false) {
+    throw new Error(
+      `scheduling webhook: ${person.Id} is not owned by an active user; booking routing (BookingRouter) is not modelled`,
+    );
+  }
+  const meeting = insertMeeting(state, {
+    whoId: person.Id,
+    ownerId,
+    createdBy: guestId,
+    subject: subjectOf(b),
+    start: b.startAt!,
+    end: b.endAt!,
+    bookingId: b.bookingId,
+    provider: b.provider,
+    status: b.action === 'reschedule' ? 'Rescheduled' : 'Booked',
+    deliveries: [deliveryId],
+    noShow: false,
+  });
+  return { ...result, outcome: 'created', meetingId: meeting.id };
+}
+
+function subjectOf(b: Booking): string {
+  return `Meeting: ${b.title ?? b.provider}`.slice(0, 255);
+}
