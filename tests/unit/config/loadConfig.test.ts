@@ -343,7 +343,7 @@ describe('the loader agrees with the custom metadata validation rules', () => {
     ['Enrichment_Provider', 'Clearbit', { Daily_Budget__c: 0 }, 'Daily_Budget_Positive'],
     ['Enrichment_Provider', 'Clearbit', { Rank__c: 0 }, 'Rank_Positive'],
     ['Enrichment_Mapping', 'Clearbit_Lead_Employees', { Provider__c: 'Clearbit' }, 'Provider_Valid'],
-    ['Enrichment_Mapping', 'Clearbit_Lead_Employees', { Object__c: 'Account' }, 'Object_Valid'],
+    ['Enrichment_Mapping', 'Clearbit_Lead_Employees', { Object__c: 'Opportunity' }, 'Object_Valid'],
     ['Enrichment_Mapping', 'Clearbit_Lead_Employees', { Attribute__c: 'headcount' }, 'Attribute_Valid'],
     ['Enrichment_Mapping', 'Clearbit_Lead_Employees', { Target_Field__c: null }, 'Target_Field_Required'],
     ['Enrichment_Mapping', 'Clearbit_Lead_Employees', { Rank__c: 0 }, 'Rank_Positive'],

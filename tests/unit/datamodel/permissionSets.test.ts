@@ -124,7 +124,12 @@ describe('permission sets', () => {
     const customPermissions = readdirSync(join(DEFAULT, 'customPermissions'))
       .map((f) => f.split('.')[0])
       .sort();
-    expect(customPermissions).toEqual(['RevOps_Bypass_Automation', 'RevOps_Bypass_Validation']);
+    // the third marks the enrichment callers (RevOps_Enrichment), not a bypass
+    expect(customPermissions).toEqual([
+      'RevOps_Bypass_Automation',
+      'RevOps_Bypass_Validation',
+      'RevOps_Enrichment_Caller',
+    ]);
   });
 
   it('sales reps can append history but never edit it, and cannot set scores, SLA clocks or approval fields', () => {

@@ -57,9 +57,9 @@ export const ENRICHMENT_MAPPING: TypeDef = {
     return [
       ...check(!isProvider(str(r, 'Provider__c')), 'Provider__c', PROVIDER_MESSAGE),
       ...check(
-        !['Lead', 'Contact'].includes(str(r, 'Object__c')),
+        !['Lead', 'Contact', 'Account'].includes(str(r, 'Object__c')),
         'Object__c',
-        'Object__c must be Lead or Contact.',
+        'Object__c must be Lead, Contact or Account.',
       ),
       ...check(
         !(ENRICHMENT_ATTRIBUTES as readonly string[]).includes(str(r, 'Attribute__c')),
@@ -69,7 +69,7 @@ export const ENRICHMENT_MAPPING: TypeDef = {
       ...check(
         str(r, 'Target_Field__c') === '',
         'Target_Field__c',
-        'Target_Field__c is required: the API name of the Lead or Contact field to fill (e.g. NumberOfEmployees).',
+        'Target_Field__c is required: the API name of the Lead, Contact or Account field to fill (e.g. NumberOfEmployees).',
       ),
       ...check(
         rank !== null && rank < 1,
