@@ -132,7 +132,7 @@ describe('prepareCalendar', () => {
       if (remaining <= w[1] - from) return from + remaining;
       remaining -= w[1] - from;
     }
-    throw new Error('no business time');
+    throw new Error('no business hours');
   };
   const refBetween = (cal: BusinessCalendar, start: number, end: number): number => {
     let total = 0;
@@ -146,7 +146,7 @@ describe('prepareCalendar', () => {
     return total;
   };
 
-  it('adds and measures business time like the day-by-day arithmetic, across zones and DST changes', () => {
+  it('adds and measures business hours like the day-by-day arithmetic, across zones and DST changes', () => {
     let seed = 7;
     const rnd = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
     const calendars: BusinessCalendar[] = [

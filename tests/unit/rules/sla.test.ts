@@ -23,7 +23,7 @@ const policy: SlaPolicy = {
 const lead = { startedAt: '2026-03-02T14:00:00Z', ownerId: 'u1', managerId: null };
 
 describe('sla', () => {
-  it('moves On Track → At Risk → Breached as business time passes', () => {
+  it('moves On Track → At Risk → Breached as business hours pass', () => {
     const at = (now: string) => evaluateSla({ policy, calendar: cal, lead, touches: [], now }).status;
     expect(['2026-03-02T14:30:00Z', '2026-03-02T17:30:00Z', '2026-03-02T18:30:00Z'].map(at)).toEqual([
       'On Track',
