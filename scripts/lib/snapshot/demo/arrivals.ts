@@ -1,6 +1,7 @@
 // Who arrives as a lead, and when: a new person (at one of the accounts, or at a prospect company), or a planted
 // duplicate of an earlier lead or contact with known variants. Lead volume grows over the two years. The lead
 // record is set up here with everything the routing rules read; the funnel fills in the rest.
+import { normalizeCompany, websiteDomain } from '../../rules/match.ts';
 import { CORE_INDUSTRY, NICKNAMES, type Country } from './places.ts';
 import {
   claimEmail,
@@ -27,6 +28,7 @@ import {
   plantTruth,
   type AccountRow,
   type DemoState,
+  type FirmKeys,
   type Person,
   type Prospect,
   type Rec,
@@ -48,7 +50,16 @@ export interface LeadRun {
   product: string;
   rec: Rec;
   ownerId: string;
+  /** normalizeCompany(rec.Company) and websiteDomain(rec.Website) when known from the firm (fresh leads), else null. */
+  nameKey: string | null;
+  websiteKey: string | null;
 }
+
+const firmKeys = (name: string, base: string, domain: string): FirmKeys => ({
+  name: normalizeCompany(name),
+  base: normalizeCompany(base),
+  website: websiteDomain(`www.${domain}`),
+});
 
 export function makeProspects(s: DemoState): void {
   const n = Math.max(100, Math.round(s.nLeads / 3));
@@ -143,7 +154,11 @@ function duplicatePerson(s: DemoState, id: string): { p: Person; company: Accoun
 }
 
 /** A new person at one of the accounts (55%) or at a prospect company. */
-function freshPerson(s: DemoState, id: string, li: number): { p: Person; company: AccountRow | null } {
+function freshPerson(
+  s: DemoState,
+  id: string,
+  li: number,
+): { p: Person; company: AccountRow | null; keys: FirmKeys | null } {
   const { rnd } = s;
   let company: AccountRow | null = null;
   let name: string;
@@ -153,15 +168,18 @@ function freshPerson(s: DemoState, id: string, li: number): { p: Person; company
   let industry: string;
   let employees: number;
   let pr: Prospect | null = null;
+  let keys: FirmKeys;
   if (rnd.chance(0.55)) {
     company = s.baseAccounts[Math.floor(Math.pow(rnd.next(), 1.5) * s.baseAccounts.length)];
     name = rnd.chance(0.7) ? company.name : company.base;
     ({ base, domain, country, industry, employees } = company);
+    keys = company.keys ??= firmKeys(company.name, base, domain);
   } else {
     pr = s.prospects[Math.floor(Math.pow(rnd.next(), 1.3) * s.prospects.length)];
     name = rnd.chance(0.6) ? pr.suffixed : pr.base;
     ({ base, domain, country, employees } = pr);
     industry = CORE_INDUSTRY[pr.core];
+    keys = pr.keys ??= firmKeys(pr.suffixed, base, domain);
   }
   const { first, last, email } = newPerson(s, country, domain, 2, 0.07);
   const phone = phoneDigits(s, country);
@@ -193,7 +211,7 @@ function freshPerson(s: DemoState, id: string, li: number): { p: Person; company
   };
   if (s.leadBuffer.length < 4000) s.leadBuffer.push(p);
   else s.leadBuffer[li % 4000] = p;
-  return { p, company };
+  return { p, company, keys };
 }
 
 /** A business-hours-ish time of day for a day (local time, converted to UTC); most weekend leads wait for Monday. */
@@ -213,7 +231,7 @@ export function arrive(s: DemoState, li: number): LeadRun {
   const u = (li + rnd.next()) / s.nLeads;
   const id = newId(s, 'Lead');
   const isDup = li > 50 && rnd.chance(0.04);
-  const { p, company } = isDup ? duplicatePerson(s, id) : freshPerson(s, id, li);
+  const { p, company, keys } = isDup ? { ...duplicatePerson(s, id), keys: null } : freshPerson(s, id, li);
   const c = p.country;
   const state = c.states ? rnd.pick(c.states) : null;
   const day = start + Math.floor(((asOf - start) * Math.sqrt(u)) / DAY) * DAY;
@@ -285,5 +303,8 @@ export function arrive(s: DemoState, li: number): LeadRun {
     product,
     rec,
     ownerId: '',
+    // a fresh lead's Company is its firm's name or base name and its Website www.<the firm's domain>
+    nameKey: keys && (p.company === p.companyBase ? keys.base : keys.name),
+    websiteKey: keys && (rec.Website === null ? '' : keys.website),
   };
 }

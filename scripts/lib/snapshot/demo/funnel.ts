@@ -95,11 +95,7 @@ export function runLeads(s: DemoState): void {
 
 function playChunk(s: DemoState, chunk: LeadRun[]): void {
   const order = [...chunk].sort((a, b) => a.routedAt - b.routedAt || a.index - b.index);
-  const assignments = routeChunk(
-    s,
-    order.map((l) => l.rec),
-    order[0].routedAt,
-  );
+  const assignments = routeChunk(s, order, order[0].routedAt);
   // each arrival becomes its run in place (assign), so the chunk's arrivals are its runs
   for (let i = 0; i < order.length; i++) assign(s, order[i], assignments[i]);
   for (const l of chunk) playLead(s, l as Run);

@@ -405,7 +405,10 @@ export function newPerson(
     email = rnd.chance(freeMail)
       ? `${first.toLowerCase()}${rnd.int(1, 999)}@${rnd.pick(FREE_MAIL)}`
       : emailOf(first, last, domain, rnd.int(0, maxStyle));
-    if (!s.usedEmails.has(email)) break;
+    if (!s.usedEmails.has(email)) {
+      s.usedEmails.add(email); // what claimEmail does with a free address
+      return { first, last, email };
+    }
   }
   return { first, last, email: claimEmail(s, email) };
 }

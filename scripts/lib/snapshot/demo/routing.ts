@@ -21,6 +21,7 @@ import {
   type Router,
 } from '../../rules/routing.ts';
 import type { SRecord } from '../../rules/types.ts';
+import type { LeadRun } from './arrivals.ts';
 import type { AccountRow, DemoState } from './state.ts';
 
 /** Candidates a Routing_Decision__c row lists (Candidates__c): the first six of the pool. */
@@ -160,26 +161,6 @@ function indexLive(
 const NO_MATCHES: AccountMatch[] = [];
 
 /**
- * A pure function of a string, memoised (bounded: emptied when full). A lead's company name and website repeat
- * across the leads of a firm, and a key string the memo gives back is hashed once however often it is looked up.
- */
-function memoised(f: (v: string) => string, limit = 1 << 18): (v: unknown) => string {
-  const memo = new Map<string, string>();
-  return (v) => {
-    if (typeof v !== 'string') return f(v as string);
-    let out = memo.get(v);
-    if (out === undefined) {
-      out = f(v);
-      if (memo.size >= limit) memo.clear();
-      memo.set(v, out);
-    }
-    return out;
-  };
-}
-const nameKey = memoised(normalizeCompany);
-const websiteKey = memoised(websiteDomain);
-
-/**
  * The account index a chunk's leads are matched against: for each key a lead of the chunk looks up (company
  * e-mail domain, website domain, normalised company), the accounts under it that exist at `now` (the org reads
  * them by key), as indexAccounts would index those accounts. `matchAccounts` is matchLeadToAccounts over it,
@@ -187,15 +168,16 @@ const websiteKey = memoised(websiteDomain);
  */
 function chunkMatcher(
   desk: RoutingDesk,
-  leads: SRecord[],
+  runs: LeadRun[],
   now: number,
 ): (lead: SRecord, i: number) => AccountMatch[] {
   const index: AccountIndex = { byDomain: new Map(), byName: new Map() };
   const keys: string[] = [];
-  for (const lead of leads) {
+  for (const run of runs) {
+    const lead = run.rec;
     const email = companyEmailDomain(lead.Email);
-    const website = websiteKey(lead.Website);
-    const name = nameKey(lead.Company);
+    const website = run.websiteKey ?? websiteDomain(lead.Website);
+    const name = run.nameKey ?? normalizeCompany(lead.Company);
     indexLive(index.byDomain, desk.byDomain, email, now);
     indexLive(index.byDomain, desk.byDomain, website, now);
     indexLive(index.byName, desk.byName, name, now);
@@ -232,7 +214,7 @@ function advanceTo(s: DemoState, now: number): void {
 }
 
 /** Routes a chunk of leads (time order) at `now` with the config's routing rules; carries pointers and counts. */
-export function routeChunk(s: DemoState, leads: SRecord[], now: number): Assignment[] {
+export function routeChunk(s: DemoState, runs: LeadRun[], now: number): Assignment[] {
   advanceTo(s, now);
   const desk = s.desk;
   desk.router ??= prepareRouter({
@@ -242,9 +224,9 @@ export function routeChunk(s: DemoState, leads: SRecord[], now: number): Assignm
     decisionOnly: { candidates: DECISION_CANDIDATES },
   });
   const result = desk.router({
-    leads,
+    leads: runs.map((r) => r.rec),
     accounts: [], // the demo's leads carry no Matched_Account__c when they are routed
-    matchAccounts: chunkMatcher(desk, leads, now),
+    matchAccounts: chunkMatcher(desk, runs, now),
     pointers: desk.pointers,
     now: new Date(now).toISOString(),
   });

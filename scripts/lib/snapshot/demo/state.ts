@@ -123,6 +123,19 @@ export interface AccountRow {
   address: Address;
   /** A duplicate entered without the website (its name, address and phone still tell). */
   noWebsite?: boolean;
+  /** Lead-to-account match keys of its leads' Company (name or base) and Website, made once (FirmKeys). */
+  keys?: FirmKeys;
+}
+
+/**
+ * What lead-to-account matching computes from a firm's texts its leads repeat: normalizeCompany of the name with
+ * its suffix and of the base name, websiteDomain of `www.<domain>`. Kept on the firm (rules/match.ts functions of
+ * those texts alone), so a fresh lead's keys are not computed again.
+ */
+export interface FirmKeys {
+  name: string;
+  base: string;
+  website: string;
 }
 
 export interface Person {
@@ -154,6 +167,7 @@ export interface Prospect {
   suffixed: string;
   domain: string;
   address: Address | null;
+  keys?: FirmKeys;
 }
 
 export interface DemoState {
