@@ -110,11 +110,20 @@ function localDay(ms: number, timeZone: string): number {
   const hour = Math.floor(ms / HOUR_MS);
   let offset = zone.get(hour);
   if (offset === undefined) {
-    const first = zoneOffsetMs(hour * HOUR_MS, timeZone);
-    if (first !== zoneOffsetMs(hour * HOUR_MS + HOUR_MS - 1, timeZone))
-      return dayNumber(localDate(ms, timeZone));
     if (zone.size > 200_000) zone.clear();
-    zone.set(hour, (offset = first));
+    // the UTC day's 24 hours at once when the offset is the same at its first and last millisecond (every day
+    // but the two a year holding a daylight-saving change); else this hour alone, when the same at both ends
+    const day0 = Math.floor(ms / DAY_MS) * 24;
+    const dayStart = zoneOffsetMs(day0 * HOUR_MS, timeZone);
+    if (dayStart === zoneOffsetMs(day0 * HOUR_MS + DAY_MS - 1, timeZone)) {
+      for (let h = day0; h < day0 + 24; h++) zone.set(h, dayStart);
+      offset = dayStart;
+    } else {
+      const first = zoneOffsetMs(hour * HOUR_MS, timeZone);
+      if (first !== zoneOffsetMs(hour * HOUR_MS + HOUR_MS - 1, timeZone))
+        return dayNumber(localDate(ms, timeZone));
+      zone.set(hour, (offset = first));
+    }
   }
   // offsets are whole seconds, so the wall clock (whole seconds) and ms + offset fall on the same date
   return Math.floor((Math.floor(ms / 1000) * 1000 + offset) / DAY_MS);
