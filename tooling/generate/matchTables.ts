@@ -1,4 +1,4 @@
-// `npm run generate:match`: writes the reference tables of the match rules from maintained packages, for both
+// `npm run generate:match`: writes the reference tables of the match step from maintained packages, for both
 // languages. Phones, from libphonenumber-js metadata: scripts/lib/rules/phoneTable.ts and Apex MatchPhoneTable.cls
 // (every country's calling code, trunk (national) prefix and English name, the name from Intl.DisplayNames,
 // normalised as match.ts normalises country names). Free-mail domains, from email-providers (all.json):

@@ -1,5 +1,6 @@
-// Reference data of the match rules (the lists DedupMatchKeys.cls and DedupMatchService.cls hold as constants): free-mail domains, legal
-// suffixes, generic words of company names, calling codes, country names and address words; match.ts exports them.
+// Reference data of the match step (the lists DedupMatchKeys.cls and DedupMatchService.cls hold as constants):
+// free-mail domains, legal suffixes, generic words of company names, calling codes, country names and address words;
+// match.ts exports them.
 // Generated from maintained packages (`npm run generate:match`): free-mail domains from email-providers
 // (freeMailDomains.ts); calling codes, trunk prefixes and English country names from libphonenumber (phoneTable.ts).
 import { FREE_MAIL_DOMAIN_LINES } from './freeMailDomains.ts';

@@ -1,6 +1,6 @@
 // Generic dedup engine: blocking -> pair scoring -> union-find clustering.
 // Works on any record type through a DedupProfile (which columns, how to compare them, which blocking keys).
-// Lead / Contact / Account pairs are scored by the match rules (scripts/lib/rules/match.ts, the twin of the Apex
+// Lead / Contact / Account pairs are scored by the match step (scripts/lib/rules/match.ts, the twin of the Apex
 // DedupMatchService) through ruleScorer.ts; the fast versions of their primitives come from fastpath.ts.
 import { companyEmailDomain, phoneToE164, websiteDomain } from '../../rules/match.ts';
 import { dictionaryIds, intern, radixSort, type RecordTable } from './columns.ts';

@@ -1,4 +1,4 @@
-// The dedup engine's fast path to the match rules. rules/match.ts is the twin of the Apex DedupMatchService and
+// The dedup engine's fast path through the match step. rules/match.ts is the twin of the Apex DedupMatchService and
 // reads like it; scoring millions of candidate pairs its way would take minutes. Here the same scores are computed
 // bit for bit (pinned by tests/unit/reports/dedup-fastpath.test.ts against scorePair): each record is normalised
 // once (prepared records), e-mail, domain and phone are compared as interned ids, an upper bound rejects most

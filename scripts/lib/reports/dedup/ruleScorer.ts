@@ -1,4 +1,4 @@
-// The scorer of Lead / Contact / Account pairs: the engine's rows scored by the match rules (scorePair, the twin of
+// The scorer of Lead / Contact / Account pairs: the engine's rows scored by the match step (scorePair, the twin of
 // the Apex DedupMatchService) through the fast path (fastpath.ts): each row prepared once, at first use, with the
 // e-mail, domain and phone ids the blocking keys already interned.
 import {
