@@ -1,11 +1,12 @@
 // The quarterly data audit: duplicates, deliverability of stale contacts, contacts to archive, lifecycle
-// stage distribution and bottlenecks, required fields missing by stage, and an enrichment sample to check
-// by hand. With a previous snapshot, every count is compared quarter over quarter. Its steps live in audit/:
+// stage distribution and bottlenecks, required fields missing by stage, an enrichment sample to check by hand and
+// the enrichment providers' accuracy (audit/enrichment.ts). With a previous snapshot, every count is compared quarter over quarter. Its steps live in audit/:
 // the queries (figures.ts), the e-mail checks (email.ts), the result's types (types.ts) and the document (doc.ts).
 import { LIFECYCLE_STAGES } from '../rules/lifecycle.ts';
 import { requireColumns, type Db } from './db.ts';
 import { auditCoverage, enrichmentSample, figures } from './audit/figures.ts';
 import { emailVerdicts, staleMx } from './audit/email.ts';
+import { enrichmentAudit } from './audit/enrichment.ts';
 import type { AuditOptions, AuditResult, StageCount } from './audit/types.ts';
 
 export { checkEmail, disposableDomains, ROLE_LOCAL_PARTS, type EmailVerdict } from './audit/email.ts';
@@ -18,6 +19,7 @@ export type {
   StageCount,
 } from './audit/types.ts';
 export { auditDoc } from './audit/doc.ts';
+export { enrichmentSampleCsv, parseVerified, type EnrichmentAudit } from './audit/enrichment.ts';
 
 type Figures = Awaited<ReturnType<typeof figures>>;
 
@@ -98,6 +100,12 @@ export async function runAudit(db: Db, o: AuditOptions): Promise<AuditResult> {
   const mx = o.checkMx ? await staleMx(cur.stale, o.checkMx) : ({ checked: false } as const);
   const lifecycle = lifecycleStages(cur, prev);
   const sample = await enrichmentSample(db, o);
+  const enrichment = await enrichmentAudit(db, {
+    sampleSize: o.enrichmentSampleSize,
+    seed: o.seed,
+    verified: o.enrichmentVerified,
+    threshold: o.accuracyThreshold,
+  });
 
   return {
     asOf: cur.asOf,
@@ -121,6 +129,11 @@ export async function runAudit(db: Db, o: AuditOptions): Promise<AuditResult> {
         : null,
     })),
     enrichmentSample: sample,
-    notAvailable: [...na.notAvailable, ...cur.dups.flatMap(({ r }) => r.notAvailable ?? [])],
+    enrichment,
+    notAvailable: [
+      ...na.notAvailable,
+      ...enrichment.notAvailable,
+      ...cur.dups.flatMap(({ r }) => r.notAvailable ?? []),
+    ],
   };
 }

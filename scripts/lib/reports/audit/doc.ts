@@ -3,6 +3,7 @@ import { num, pct, type ReportDoc, type Section, type Status } from '../../rende
 import { notAvailableSections } from '../coverage.ts';
 import { fieldLabeler } from '../labels.ts';
 import { LIFECYCLE_FIGURE, type AuditResult } from './types.ts';
+import { enrichmentAccuracySection } from './enrichmentDoc.ts';
 
 const delta = (now: number, before: number | null): string =>
   before === null ? '' : `${now - before >= 0 ? '+' : ''}${num(now - before)}`;
@@ -244,6 +245,7 @@ export function auditDoc(r: AuditResult, label = fieldLabeler()): ReportDoc {
       lifecycleSection(r),
       requiredFieldsSection(r, label),
       enrichmentSection(r),
+      ...[enrichmentAccuracySection(r.enrichment)].filter((x): x is Section => x !== null),
       ...notAvailableSections(r.notAvailable),
     ],
   };

@@ -120,7 +120,7 @@ export async function figures(db: Db, o: AuditOptions, withDetail: boolean) {
 }
 
 /** Deterministic pseudo-random order (FNV-1a of seed + Id), so the same snapshot gives the same sample. */
-function hashOrder(id: string, seed: number): number {
+export function hashOrder(id: string, seed: number): number {
   let h = 2166136261 ^ seed;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
   return h >>> 0;

@@ -5,6 +5,7 @@ import type { NotAvailable } from '../coverage.ts';
 import type { Db } from '../db.ts';
 import type { MxOptions } from '../mx.ts';
 import type { EmailVerdict, StaleMx } from './email.ts';
+import type { EnrichmentAudit, VerifiedRow } from './enrichment.ts';
 
 export interface StageCount {
   stage: string;
@@ -68,6 +69,8 @@ export interface AuditResult {
   lifecycle: StageCount[];
   missingFields: MissingField[];
   enrichmentSample: EnrichmentSampleRow[];
+  /** Per provider: what it enriched, the sample to verify by hand and, with a verified sample, its accuracy. */
+  enrichment: EnrichmentAudit;
   /** What needs fields of our package the snapshot lacks (an org before install): not computed. */
   notAvailable: NotAvailable[];
 }
@@ -83,4 +86,10 @@ export interface AuditOptions {
   seed?: number;
   /** Look up the MX records of the stale contacts' e-mail domains (real DNS unless a resolver is given). */
   checkMx?: MxOptions;
+  /** Enriched fields to sample per provider (default 20). */
+  enrichmentSampleSize?: number;
+  /** The enrichment sample given back with "correct" filled in (--enrichment-verified). */
+  enrichmentVerified?: VerifiedRow[];
+  /** Accuracy below this is flagged (default 0.9). */
+  accuracyThreshold?: number;
 }
