@@ -17,20 +17,57 @@ export function to18(id15: string): string {
   return id15 + suffix;
 }
 
+/** Flags of uppercase letters among characters (bit i: character i is A-Z), as to18 sets them. */
+const upper = (s: string): number => {
+  let flags = 0;
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code >= 65 && code <= 90) flags |= 1 << i;
+  }
+  return flags;
+};
+
+/** Every two-digit base-62 number ("00" ... "zz") and its uppercase flags. */
+const PAIRS = Array.from({ length: 62 * 62 }, (_, i) => BASE62[Math.floor(i / 62)] + BASE62[i % 62]);
+const PAIR_FLAGS = PAIRS.map(upper);
+/** Ids that share the first seven counter digits. */
+const RUN = 62 * 62 * 62;
+
 /** Sequential Ids for one object: prefix + pod "8a" + base-62 counter, e.g. 00Q8a0000000001AAA. */
 export class IdSequence {
   private n = 0;
+  /** For the current run of RUN Ids: the Id's first 12 characters, the first two suffix characters and the
+   * uppercase flags of counter digits 6 and 7 (the third block's first two characters). */
+  private run = -1;
+  private head = '';
+  private suffix = '';
+  private flags = 0;
   constructor(private readonly prefix: string) {}
 
+  /** to18(prefix + '8a' + the 10-digit counter), the last three digits from tables. */
   next(): string {
-    this.n++;
-    let x = this.n;
-    let body = '';
-    for (let i = 0; i < 10; i++) {
-      body = BASE62[x % 62] + body;
+    const n = ++this.n;
+    const run = Math.floor(n / RUN);
+    if (run !== this.run) this.startRun(run);
+    const low = n - run * RUN;
+    const d8 = Math.floor(low / 3844);
+    const pair = low - d8 * 3844;
+    const c8 = BASE62[d8];
+    const flags = this.flags | (upper(c8) << 2) | (PAIR_FLAGS[pair] << 3);
+    return this.head + c8 + PAIRS[pair] + this.suffix + SUFFIX[flags];
+  }
+
+  private startRun(run: number): void {
+    let x = run;
+    let digits = '';
+    for (let i = 0; i < 7; i++) {
+      digits = BASE62[x % 62] + digits;
       x = Math.floor(x / 62);
     }
-    return to18(this.prefix + '8a' + body);
+    this.run = run;
+    this.head = this.prefix + '8a' + digits;
+    this.suffix = SUFFIX[upper(this.head.slice(0, 5))] + SUFFIX[upper(this.head.slice(5, 10))];
+    this.flags = upper(this.head.slice(10, 12));
   }
 }
 

@@ -55,12 +55,6 @@ export interface LeadRun {
   websiteKey: string | null;
 }
 
-const firmKeys = (name: string, base: string, domain: string): FirmKeys => ({
-  name: normalizeCompany(name),
-  base: normalizeCompany(base),
-  website: websiteDomain(`www.${domain}`),
-});
-
 export function makeProspects(s: DemoState): void {
   const n = Math.max(100, Math.round(s.nLeads / 3));
   for (let i = 0; i < n; i++) {
@@ -173,13 +167,13 @@ function freshPerson(
     company = s.baseAccounts[Math.floor(Math.pow(rnd.next(), 1.5) * s.baseAccounts.length)];
     name = rnd.chance(0.7) ? company.name : company.base;
     ({ base, domain, country, industry, employees } = company);
-    keys = company.keys ??= firmKeys(company.name, base, domain);
+    keys = company.keys ??= { name: null, base: null, website: null };
   } else {
     pr = s.prospects[Math.floor(Math.pow(rnd.next(), 1.3) * s.prospects.length)];
     name = rnd.chance(0.6) ? pr.suffixed : pr.base;
     ({ base, domain, country, employees } = pr);
     industry = CORE_INDUSTRY[pr.core];
-    keys = pr.keys ??= firmKeys(pr.suffixed, base, domain);
+    keys = pr.keys ??= { name: null, base: null, website: null };
   }
   const { first, last, email } = newPerson(s, country, domain, 2, 0.07);
   const phone = phoneDigits(s, country);
@@ -303,8 +297,19 @@ export function arrive(s: DemoState, li: number): LeadRun {
     product,
     rec,
     ownerId: '',
-    // a fresh lead's Company is its firm's name or base name and its Website www.<the firm's domain>
-    nameKey: keys && (p.company === p.companyBase ? keys.base : keys.name),
-    websiteKey: keys && (rec.Website === null ? '' : keys.website),
+    nameKey: keys && nameKeyOf(keys, p),
+    websiteKey: keys && websiteKeyOf(keys, rec.Website as string | null),
   };
+}
+
+/** A fresh lead's Company is its firm's name (with suffix) or base name: their keys are kept on the firm. */
+function nameKeyOf(keys: FirmKeys, p: Person): string {
+  return p.company === p.companyBase
+    ? (keys.base ??= normalizeCompany(p.company))
+    : (keys.name ??= normalizeCompany(p.company));
+}
+
+/** A fresh lead's Website is blank or www.<its firm's domain>: the key is kept on the firm. */
+function websiteKeyOf(keys: FirmKeys, website: string | null): string {
+  return website === null ? '' : (keys.website ??= websiteDomain(website));
 }

@@ -128,14 +128,14 @@ export interface AccountRow {
 }
 
 /**
- * What lead-to-account matching computes from a firm's texts its leads repeat: normalizeCompany of the name with
- * its suffix and of the base name, websiteDomain of `www.<domain>`. Kept on the firm (rules/match.ts functions of
- * those texts alone), so a fresh lead's keys are not computed again.
+ * What lead-to-account matching computes from the texts a firm's leads repeat: normalizeCompany of the name with
+ * its suffix and of the base name, websiteDomain of `www.<domain>`. Kept on the firm when first needed
+ * (rules/match.ts functions of those texts alone), so a fresh lead's keys are not computed again.
  */
 export interface FirmKeys {
-  name: string;
-  base: string;
-  website: string;
+  name: string | null;
+  base: string | null;
+  website: string | null;
 }
 
 export interface Person {
