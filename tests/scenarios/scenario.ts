@@ -8,6 +8,7 @@ import { Engine } from '../../scripts/lib/engine/engine.ts';
 import { nextSlaAlarm } from '../../scripts/lib/engine/jobs.ts';
 import { validate } from './validation.ts';
 import { receiveWebhook } from '../../scripts/lib/engine/webhook.ts';
+import { enrich } from '../../scripts/lib/engine/enrichment.ts';
 import { SaveError, type EngineRecord } from '../../scripts/lib/engine/state.ts';
 import { SCHEDULING_PROVIDERS, receiveScheduling } from '../../scripts/lib/engine/scheduling.ts';
 import { EngagementError } from '../../scripts/lib/rules/engagement.ts';
@@ -153,6 +154,18 @@ const Step = z.discriminatedUnion('do', [
     })
     .strict(),
   z.object({ ...base, do: z.literal('deactivateUser'), user: z.string() }).strict(),
+  /**
+   * The EnrichmentJob's answers arrive for a Lead/Contact: provider -> normalised attribute -> value (the mocked
+   * provider response, as EnrichmentCall parses it); every shipped provider counts as active at its shipped rank.
+   */
+  z
+    .object({
+      ...base,
+      do: z.literal('enrich'),
+      ref: z.string(),
+      answers: z.record(z.string(), z.record(z.string(), Value)),
+    })
+    .strict(),
 ]);
 
 export const ScenarioSchema = z
@@ -366,6 +379,9 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
       }
       case 'deactivateUser':
         engine.updateUser(userId(step.user), { active: false });
+        return;
+      case 'enrich':
+        enrich(engine, objOf(step.ref), id(step.ref), step.answers);
         return;
     }
   }

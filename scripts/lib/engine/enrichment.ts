@@ -1,0 +1,121 @@
+// Enrichment in the engine model: the answers of the providers for one Lead or Contact arrive (what EnrichmentJob
+// gets from its callouts, already normalised to Enrichment_Mapping__mdt attributes) and are applied as
+// EnrichmentService.apply does: the shipped Enrichment_Mapping__mdt records map each attribute to a field,
+// rules/enrichment.ts decide (the twin of EnrichmentPrecedence) picks the value, Enrichment_Sources__c records the
+// provider and time, and the update runs the before-update path (rescoring, the MQL move) like the job's update.
+// Every provider with a shipped mapping counts as active at its shipped Rank__c (only the answering ones have
+// values); the HTTP shapes and the job's limits are the Apex tests' (EnrichmentService_Tests, EnrichmentMock).
+import { readRecords } from '../config/load.ts';
+import type { RawValue } from '../config/types.ts';
+import { decide, type Candidate, type EnrichmentValue } from '../rules/enrichment.ts';
+import type { Engine } from './engine.ts';
+import type { EngineRecord } from './state.ts';
+import type { PersonObject } from './triggers.ts';
+
+/** Provider -> attribute -> value, as the providers answered (e.g. {"clearbit": {"employees": 1500}}). */
+export type EnrichmentAnswers = Record<string, Record<string, EnrichmentValue>>;
+
+interface Mapping {
+  provider: string;
+  attribute: string;
+  field: string;
+  rank: number;
+}
+
+const text = (v: RawValue | undefined): string => (v === null || v === undefined ? '' : String(v));
+const mappingsByRoot = new Map<string, Mapping[]>();
+
+/** The active mappings of the shipped records, each with its rank (the mapping's, else its provider's). */
+function mappings(root: string, object: string): Mapping[] {
+  if (!mappingsByRoot.has(root)) {
+    const records = readRecords(root).records;
+    const providerRank = new Map(
+      records
+        .filter((r) => r.type === 'Enrichment_Provider')
+        .map((r) => [text(r.values.Provider__c), Number(r.values.Rank__c)]),
+    );
+    mappingsByRoot.set(
+      root,
+      records
+        .filter(
+          (r) =>
+            r.type === 'Enrichment_Mapping' && r.values.Active__c !== false && r.values.Active__c !== 'false',
+        )
+        .map((r) => {
+          const provider = text(r.values.Provider__c);
+          const own = r.values.Rank__c;
+          return {
+            provider,
+            attribute: text(r.values.Attribute__c),
+            field: `${text(r.values.Object__c)}.${text(r.values.Target_Field__c)}`,
+            rank:
+              own === null || own === undefined || own === ''
+                ? (providerRank.get(provider) ?? 99)
+                : Number(own),
+          };
+        }),
+    );
+  }
+  return mappingsByRoot.get(root)!.filter((m) => m.field.startsWith(`${object}.`));
+}
+
+/** Enrichment_Sources__c as field -> {provider, at}; unreadable text counts as none. */
+function sourcesOf(rec: EngineRecord): Record<string, { provider: string; at: string }> {
+  const raw = rec.Enrichment_Sources__c;
+  if (typeof raw !== 'string' || raw.trim() === '') return {};
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, { provider: string; at: string }>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Applies the providers' answers to a Lead or Contact; returns the record after the update (unchanged when every
+ * field was kept). Throws for a provider with no shipped mapping for the object, naming it.
+ */
+export function enrich(
+  engine: Engine,
+  obj: PersonObject,
+  id: string,
+  answers: EnrichmentAnswers,
+): EngineRecord {
+  const rec = engine.state.records[obj].get(id);
+  if (!rec) throw new Error(`enrich: no ${obj} ${id}`);
+  const all = mappings(engine.state.root, obj);
+  for (const provider of Object.keys(answers))
+    if (!all.some((m) => m.provider === provider))
+      throw new Error(
+        `enrich: ${provider} has no active Enrichment_Mapping__mdt for ${obj}; use one of the mapped providers`,
+      );
+  // every provider with a shipped mapping counts as configured (its rank decides); only the answering ones have values
+  const active = all;
+  const sorField = engine.state.config.dedupRules.find((r) => r.object === obj)?.systemOfRecordField ?? null;
+  const sources = sourcesOf(rec);
+  const changes: Record<string, unknown> = {};
+  for (const field of [...new Set(active.map((m) => m.field.slice(obj.length + 1)))].sort()) {
+    const forField = active.filter((m) => m.field === `${obj}.${field}`);
+    const candidates: Candidate[] = forField.map((m) => ({
+      provider: m.provider,
+      rank: m.rank,
+      value: answers[m.provider]?.[m.attribute] ?? null,
+    }));
+    const source = sources[field]?.provider ?? null;
+    const d = decide({
+      current: (rec[field] ?? null) as EnrichmentValue,
+      source,
+      sourceRank: source === null ? null : (forField.find((m) => m.provider === source)?.rank ?? null),
+      systemOfRecord: sorField !== null && rec[sorField] === true,
+      candidates,
+    });
+    if (d.action === 'keep') continue;
+    changes[field] = d.value;
+    sources[field] = { provider: d.provider!, at: engine.state.now };
+  }
+  if (!Object.keys(changes).length) return rec;
+  changes.Enrichment_Sources__c = JSON.stringify(sources);
+  return engine.update(obj, id, changes);
+}
