@@ -1,5 +1,5 @@
 // Config drift: the deal-desk approval processes and the Opportunity stage validation rules are GENERATED from the
-// custom metadata records they enforce (Approval_Tier__mdt, Stage_Policy__mdt), and the verify gate fails when the
+// custom metadata records they enforce (Approval_Tier__mdt, Stage_Policy__mdt, Lifecycle_Field_Policy__mdt), and the verify gate fails when the
 // committed files disagree with the records. Salesforce cannot read the records live there: approval-process entry
 // criteria do not support $CustomMetadata, and a formula cannot turn Required_Fields__c (a list of field names) into
 // field references. (The close-won gate, an Apex trigger action, reads Approval_Tier__mdt live and needs no file.)
@@ -12,19 +12,28 @@
 //   entry criteria of the step <ParallelTier>_Approval, and the formula of the field update that stamps
 //   Approval_Tier__c on submission (workflows/Opportunity.workflow-meta.xml);
 // - objects/Opportunity/validationRules/Stage_<Stage>_Required_Fields.validationRule-meta.xml (one per stage with
-//   Required_Fields__c) and Stage_Skip_Blocked.validationRule-meta.xml, whole (their <active> flag is kept).
+//   Required_Fields__c) and Stage_Skip_Blocked.validationRule-meta.xml, whole (their <active> flag is kept);
+// - objects/{Lead,Contact}/validationRules/Lifecycle_<Stage>_Required_Fields.validationRule-meta.xml, whole, one per
+//   Lifecycle_Field_Policy__mdt record with Required_Fields__c (active as the record's Active__c).
 // The formulas follow scripts/lib/rules/dealdesk.ts and hygiene.ts exactly; tests/unit/datamodel proves it on
 // sample deals.
 //
 // Layout: configDrift/items.ts (a generated piece of a file, reading records), configDrift/dealDesk.ts (approval
-// processes), configDrift/stageRules.ts (validation rules); this file compares them with the tree and writes fixes.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+// processes), configDrift/stageRules.ts (Opportunity validation rules), configDrift/lifecycleRules.ts (Lead and
+// Contact validation rules); this file compares them with the tree and writes fixes.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APPROVAL_TIER, STAGE_POLICY } from '../../scripts/lib/config/schema/index.ts';
+import {
+  APPROVAL_TIER,
+  LIFECYCLE_FIELD_POLICY,
+  STAGE_POLICY,
+} from '../../scripts/lib/config/schema/index.ts';
 import type { ApprovalTierConfig, StagePolicyConfig } from '../../scripts/lib/config/types.ts';
+import type { LifecycleFieldPolicy } from '../../scripts/lib/rules/lifecycle.ts';
 import { processItems } from './configDrift/dealDesk.ts';
 import { readRecords, type DriftItem } from './configDrift/items.ts';
+import { lifecycleRuleItems } from './configDrift/lifecycleRules.ts';
 import { ruleItems } from './configDrift/stageRules.ts';
 import { loadProjectSchema, type ProjectSchema } from './schema.ts';
 import type { CheckInput, Problem } from './types.ts';
@@ -47,7 +56,8 @@ export function driftItems(
 ): { items: DriftItem[]; problems: Problem[] } {
   const tiers = readRecords<ApprovalTierConfig>(root, APPROVAL_TIER);
   const policies = readRecords<StagePolicyConfig>(root, STAGE_POLICY);
-  const problems: Problem[] = [...tiers.problems, ...policies.problems].map((p) => ({
+  const lifecycle = readRecords<LifecycleFieldPolicy>(root, LIFECYCLE_FIELD_POLICY);
+  const problems: Problem[] = [...tiers.problems, ...policies.problems, ...lifecycle.problems].map((p) => ({
     check: 'formula',
     file: p.file,
     line: 1,
@@ -59,6 +69,7 @@ export function driftItems(
     ...(policies.records.length && !policies.problems.length
       ? ruleItems(root, schema, policies.records)
       : []),
+    ...(!lifecycle.problems.length ? lifecycleRuleItems(root, schema, lifecycle.records) : []),
   ];
   return { items, problems };
 }
@@ -143,6 +154,7 @@ export function writeConfig(
       return { written: [...written], unfixed };
     }
     const before = existsSync(next.file) ? readFileSync(next.file, 'utf8') : '';
+    mkdirSync(dirname(next.file), { recursive: true });
     writeFileSync(next.file, (next.rewrite as (c: string) => string)(before));
     written.add(next.file);
   }

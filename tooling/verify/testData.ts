@@ -64,7 +64,7 @@ export interface TestDataResult {
 /** Stage_Policy__mdt records of the tree (stage, order, closed flag, required fields). */
 function stagePolicies(
   root: string,
-): { name: string; stage: string; order: number; closed: boolean; required: string[] }[] {
+): { name: string; stage: string; order: number; closed: boolean; notFuture: boolean; required: string[] }[] {
   return listFiles(root)
     .filter((f) => /[/\\]Stage_Policy\.[^/\\]+\.md-meta\.xml$/.test(f))
     .map((file) => {
@@ -78,6 +78,7 @@ function stagePolicies(
         stage: values.get('Stage__c') ?? '',
         order: Number(values.get('Order__c') ?? 0),
         closed: values.get('Is_Closed__c') === 'true',
+        notFuture: values.get('Close_Date_Not_Future__c') === 'true',
         required: (values.get('Required_Fields__c') ?? '').split(';').filter(Boolean),
       };
     });
@@ -173,6 +174,12 @@ class TestRecords {
         }
       }
     }
+    const close = rec.values.get('closedate');
+    if (
+      target.notFuture &&
+      (!close || (close.val.known && close.val.value instanceof Date && close.val.value > this.now))
+    )
+      rec.values.set('closedate', { field: 'CloseDate', val: { known: true, value: this.now } });
     rec.values.set('stagename', { field: 'StageName', val: stage });
   }
 

@@ -5,6 +5,7 @@ import type { RoutingRule } from '../rules/routing.ts';
 import type { SlaPolicy } from '../rules/sla.ts';
 import type { DedupRule } from '../rules/match.ts';
 import type { EngagementMapping } from '../rules/engagement.ts';
+import type { LifecycleFieldPolicy } from '../rules/lifecycle.ts';
 import type { ScoringRule, ScoringSettings } from '../rules/scoring.ts';
 import { readRecordFile, recordFileName, recordNameOf, recordToXml } from './xml.ts';
 import { leadQueuesFromSource, schemaFromSource } from './orgSchema.ts';
@@ -93,6 +94,10 @@ export function parseConfig(records: RawRecord[], context: SetContext = {}): Rev
     a.name.localeCompare(b.name),
   );
 
+  const lifecycleFieldPolicies = domain<LifecycleFieldPolicy>('Lifecycle_Field_Policy').sort((a, b) =>
+    (a.name ?? '').localeCompare(b.name ?? ''),
+  );
+
   const def = settings.find((s) => s.name === 'Default');
   const invalidTypes = new Set(issues.map((i) => i.record.split('.')[0]));
   issues.push(
@@ -106,6 +111,7 @@ export function parseConfig(records: RawRecord[], context: SetContext = {}): Rev
         stagePolicies,
         approvalTiers,
         dedupRules,
+        lifecycleFieldPolicies,
       },
       invalidTypes,
       context,
@@ -123,6 +129,7 @@ export function parseConfig(records: RawRecord[], context: SetContext = {}): Rev
     approvalTiers,
     dedupRules,
     engagementMappings,
+    lifecycleFieldPolicies,
   };
 }
 

@@ -9,6 +9,7 @@ import type { StagePolicy } from '../rules/hygiene.ts';
 import type { ApprovalTier } from '../rules/dealdesk.ts';
 import type { DedupRule } from '../rules/match.ts';
 import type { EngagementMapping } from '../rules/engagement.ts';
+import type { LifecycleFieldPolicy } from '../rules/lifecycle.ts';
 
 /** A record field value as stored: xsd:string -> string, xsd:double -> number, xsd:boolean -> boolean, nil -> null. */
 export type RawValue = string | number | boolean | null;
@@ -38,6 +39,8 @@ export interface RevOpsConfig {
   dedupRules: DedupRule[];
   /** Engagement_Mapping__mdt, every record, by DeveloperName (rules/engagement.ts sortMappings orders them). */
   engagementMappings?: EngagementMapping[];
+  /** Lifecycle_Field_Policy__mdt, every record, by DeveloperName (rules/lifecycle.ts missingStageFields reads them). */
+  lifecycleFieldPolicies?: LifecycleFieldPolicy[];
 }
 
 export interface ConfigIssue {

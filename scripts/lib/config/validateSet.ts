@@ -4,6 +4,7 @@ import type { RoutingRule } from '../rules/routing.ts';
 import { DEFAULT_FALLBACK_QUEUE } from '../rules/routing.ts';
 import type { ScoringRule } from '../rules/scoring.ts';
 import type { DedupRule } from '../rules/match.ts';
+import type { LifecycleFieldPolicy } from '../rules/lifecycle.ts';
 import type { SlaPolicy } from '../rules/sla.ts';
 import { parseCriteria } from '../rules/types.ts';
 import { STAGES } from './schema/index.ts';
@@ -33,6 +34,7 @@ export interface TypedSet {
   stagePolicies: StagePolicyConfig[];
   approvalTiers: ApprovalTierConfig[];
   dedupRules: DedupRule[];
+  lifecycleFieldPolicies?: LifecycleFieldPolicy[];
 }
 
 const pct = (n: number): string => `${n}%`;
@@ -121,6 +123,12 @@ function requiredRecords(records: RawRecord[], typed: TypedSet, invalidTypes: Se
   unique(typed.stagePolicies, (s) => s.stage, 'Stage__c', 'Stage_Policy');
   unique(typed.stagePolicies, (s) => s.order, 'Order__c', 'Stage_Policy');
   unique(typed.approvalTiers, (t) => t.order, 'Order__c', 'Approval_Tier');
+  unique(
+    (typed.lifecycleFieldPolicies ?? []) as (LifecycleFieldPolicy & { name: string })[],
+    (p) => `${p.object} ${p.stage}`,
+    'Object__c and Stage__c',
+    'Lifecycle_Field_Policy',
+  );
   unique(
     typed.routingRules.filter((r) => r.active !== false),
     (r) => r.priority,
@@ -289,6 +297,17 @@ function fieldsExist(typed: TypedSet, schema: ObjectSchema, add: Add): void {
         add(
           `Stage_Policy.${p.name}`,
           `Required_Fields__c names ${f.trim()}: ${problem}. The ${p.stage} stage gate would check a field no deal has. Fix Required_Fields__c, or add the field to Opportunity.`,
+          'Required_Fields__c',
+        );
+    }
+  }
+  for (const p of typed.lifecycleFieldPolicies ?? []) {
+    for (const f of (p.requiredFields ?? '').split(';').filter((x) => x.trim() !== '')) {
+      const problem = fieldProblem(schema, p.object, f.trim());
+      if (problem)
+        add(
+          `Lifecycle_Field_Policy.${p.name}`,
+          `Required_Fields__c names ${f.trim()}: ${problem}. The ${p.object} ${p.stage} gate would check a field no ${p.object.toLowerCase()} has. Fix Required_Fields__c, or add the field to ${p.object}.`,
           'Required_Fields__c',
         );
     }

@@ -103,6 +103,14 @@ export function stageCriteria(
   ].filter((r) => (LIFECYCLE_STAGES as readonly string[]).includes(r.stage));
 }
 
+/** The required fields of an object's active policy at a stage, comma-separated ('' when none). */
+function fieldsOf(c: RevOpsConfig, object: 'Lead' | 'Contact', stage: string): string {
+  const p = (c.lifecycleFieldPolicies ?? []).find(
+    (x) => x.object === object && x.stage === stage && x.active !== false,
+  );
+  return (p?.requiredFields ?? '').split(';').filter(Boolean).join(', ');
+}
+
 function lifecycleDoc(c: RevOpsConfig): ReportDoc {
   const s = c.scoringSettings;
   return {
@@ -126,6 +134,24 @@ function lifecycleDoc(c: RevOpsConfig): ReportDoc {
           {
             kind: 'text',
             text: `A lead becomes an MQL when Fit_Score__c ≥ ${s.mqlFitThreshold} and Engagement_Score__c ≥ ${s.mqlEngagementThreshold} (Scoring_Setting.Default; each score capped at ${s.scoreCap}).`,
+          },
+        ],
+      },
+      {
+        title: 'Required fields per stage',
+        blocks: [
+          {
+            kind: 'text',
+            text: 'What a Lead or Contact needs to enter each stage (Lifecycle_Field_Policy__mdt). A person moving a record into the stage without them is refused by the validation rule Lifecycle_<Stage>_Required_Fields; the engine holds its own move and says why in Lifecycle_Hold_Reason__c.',
+          },
+          {
+            kind: 'table',
+            columns: ['stage', 'Lead', 'Contact'],
+            rows: LIFECYCLE_STAGES.map((stage) => [
+              stage,
+              fieldsOf(c, 'Lead', stage),
+              fieldsOf(c, 'Contact', stage),
+            ]).filter((r) => r[1] !== '' || r[2] !== ''),
           },
         ],
       },

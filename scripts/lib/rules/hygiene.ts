@@ -15,6 +15,7 @@ export interface StagePolicy {
   stage: string; // Stage__c (Opportunity StageName)
   order: number; // Order__c
   requiredFields?: string | null; // Required_Fields__c (';'-separated API names)
+  closeDateNotFuture?: boolean | null; // Close_Date_Not_Future__c: CloseDate must be today or earlier
   staleMultiplier?: number | null; // Stale_Multiplier__c
   probability?: number | null; // Probability__c
   forecastCategory?: string | null; // Forecast_Category__c

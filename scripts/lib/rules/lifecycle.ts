@@ -215,3 +215,64 @@ export function transition(input: TransitionInput): TransitionResult {
       throw new RuleInputError(`lifecycle event type "${String(event.type)}" is unknown`);
   }
 }
+
+// ---- Progressive profiling: the fields a record needs to enter a stage (Lifecycle_Field_Policy__mdt) ----
+
+/** One Lifecycle_Field_Policy__mdt record: the fields a Lead or Contact needs to enter a stage. */
+export interface LifecycleFieldPolicy {
+  name?: string; // DeveloperName, e.g. Lead_MQL
+  object: 'Lead' | 'Contact'; // Object__c
+  stage: LifecycleStage; // Stage__c
+  requiredFields: string | null; // Required_Fields__c (';'-separated API names of the object)
+  active?: boolean | null; // Active__c (blank = active)
+}
+
+/**
+ * The events the engine makes on its own (scores crossing the MQL thresholds, a conversion with an opportunity, a
+ * won deal, an advocacy signal). A person's edit (SetStage, SalesAccept, Recycle) is gated by the generated
+ * validation rules instead, which refuse the save with a message naming the missing field.
+ */
+export const ENGINE_EVENTS: readonly LifecycleEventType[] = [
+  'Rescore',
+  'OpportunityCreated',
+  'ClosedWon',
+  'Advocacy',
+];
+
+/** True when a field value counts as missing: blank, whitespace or an unticked checkbox (the rules' ISBLANK/NOT). */
+function isMissing(v: unknown): boolean {
+  return v === null || v === undefined || v === false || (typeof v === 'string' && v.trim() === '');
+}
+
+/** The fields of the active policy of `object` at `stage` that are missing on `record`, in the policy's order. */
+export function missingStageFields(
+  object: 'Lead' | 'Contact',
+  stage: string,
+  record: Record<string, unknown>,
+  policies: readonly LifecycleFieldPolicy[],
+): string[] {
+  const p = policies.find((x) => x.object === object && x.stage === stage && x.active !== false);
+  return (p?.requiredFields ?? '')
+    .split(';')
+    .map((f) => f.trim())
+    .filter((f) => f !== '' && isMissing(record[f]));
+}
+
+/**
+ * The hold of an engine move (ENGINE_EVENTS) into a stage whose required fields are missing: the record stays where
+ * it is and Lifecycle_Hold_Reason__c says what it waits for; the next save with the fields filled in moves it.
+ * Null when the move goes ahead (or is a person's edit, or nothing moved).
+ */
+export function stageHold(input: {
+  object: 'Lead' | 'Contact';
+  eventType: LifecycleEventType;
+  result: Pick<TransitionResult, 'outcome' | 'to' | 'message'>;
+  record: Record<string, unknown>;
+  policies: readonly LifecycleFieldPolicy[];
+}): string | null {
+  const { object, eventType, result, record, policies } = input;
+  if (result.outcome !== 'moved' || !ENGINE_EVENTS.includes(eventType)) return null;
+  const missing = missingStageFields(object, result.to, record, policies);
+  if (!missing.length) return null;
+  return `${result.to} on hold: needs ${missing.join(', ')} (${result.message})`.slice(0, 255);
+}

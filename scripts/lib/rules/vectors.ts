@@ -26,7 +26,7 @@ import {
 } from './engagement.ts';
 import { blockKeys, clusterKey, id18, pairKey, pairKeys, winners } from './dedupReview.ts';
 import { decide, type PrecedenceInput } from './enrichment.ts';
-import { transition, type TransitionInput } from './lifecycle.ts';
+import { missingStageFields, stageHold, transition, type TransitionInput } from './lifecycle.ts';
 import { figureMap, median, metricSnapshot, type MetricSnapshotInput } from './metricSnapshot.ts';
 import {
   emailDomain,
@@ -92,7 +92,13 @@ export const VECTOR_FUNCTIONS: Record<RuleKey, Record<string, Fn>> = {
     median: (i: { values: number[] }) => ({ median: median(i.values) }),
   },
   scoring: { score: (i: ScoreInput) => score(i) },
-  lifecycle: { transition: (i: TransitionInput) => transition(i) },
+  lifecycle: {
+    transition: (i: TransitionInput) => transition(i),
+    stageHold: (i: Parameters<typeof stageHold>[0]) => ({
+      hold: stageHold(i),
+      missing: missingStageFields(i.object, i.result.to, i.record, i.policies),
+    }),
+  },
   routing: {
     route: (i: RouteInput) => route(i),
     releaseCapacity: (i: CapacityInput) => releaseCapacity(i),

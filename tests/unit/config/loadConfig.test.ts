@@ -12,6 +12,7 @@ import {
   parseRecordXml,
   readRecordFile,
   recordToXml,
+  schemaFromSource,
   serializeRecord,
   type RawRecord,
   type RawValue,
@@ -149,6 +150,25 @@ describe('loadConfig', () => {
     );
   });
 
+  it('checks the lifecycle field policies: one per object and stage, naming only fields the object has', () => {
+    expect(
+      problems(withRecord({ ...find('Lifecycle_Field_Policy', 'Lead_SQL'), name: 'Lead_SQL_Copy' })),
+    ).toEqual([
+      'Lifecycle_Field_Policy.Lead_SQL_Copy: Object__c and Stage__c Lead SQL is also used by Lifecycle_Field_Policy.Lead_SQL; each must be unique',
+    ]);
+    let wrong = '';
+    try {
+      parseConfig(
+        withRecord(patched('Lifecycle_Field_Policy', 'Contact_MQL', { Required_Fields__c: 'Email;Country' })),
+        { schema: schemaFromSource([ROOT]) },
+      );
+    } catch (err) {
+      wrong = err instanceof ConfigError ? err.issues.map((i) => i.message).join('\n') : String(err);
+    }
+    expect(wrong).toContain('Lifecycle_Field_Policy.Contact_MQL: Required_Fields__c names Country');
+    expect(wrong).toContain('Contact has no field Country');
+  });
+
   it('rejects routing criteria the routing rule cannot parse', () => {
     expect(
       problems(
@@ -208,6 +228,7 @@ describe('loading the same records from an org', () => {
       'Engagement_Mapping',
       'Enrichment_Provider',
       'Enrichment_Mapping',
+      'Lifecycle_Field_Policy',
     ]);
     expect(queries[1].soql).toBe(
       'SELECT DeveloperName, MasterLabel, MQL_Fit_Threshold__c, MQL_Engagement_Threshold__c, Score_Cap__c, Burst_Window_Seconds__c, Burst_Max_Events__c, MQL_Max_Negative__c FROM Scoring_Setting__mdt ORDER BY DeveloperName',
@@ -347,6 +368,9 @@ describe('the loader agrees with the custom metadata validation rules', () => {
     ['Enrichment_Mapping', 'Clearbit_Lead_Employees', { Attribute__c: 'headcount' }, 'Attribute_Valid'],
     ['Enrichment_Mapping', 'Clearbit_Lead_Employees', { Target_Field__c: null }, 'Target_Field_Required'],
     ['Enrichment_Mapping', 'Clearbit_Lead_Employees', { Rank__c: 0 }, 'Rank_Positive'],
+    ['Lifecycle_Field_Policy', 'Lead_MQL', { Object__c: 'Account' }, 'Object_Valid'],
+    ['Lifecycle_Field_Policy', 'Lead_MQL', { Stage__c: 'Marketing Qualified' }, 'Stage_Valid'],
+    ['Lifecycle_Field_Policy', 'Lead_MQL', { Required_Fields__c: 'Email, Country' }, 'Required_Fields_Format'],
   ];
 
   it('covers every validation rule of every config type', async () => {
@@ -362,6 +386,7 @@ describe('the loader agrees with the custom metadata validation rules', () => {
       'Dedup_Rule',
       'Enrichment_Provider',
       'Enrichment_Mapping',
+      'Lifecycle_Field_Policy',
     ].flatMap((t) =>
       readdirSync(join(ROOT, 'main', 'default', 'objects', `${t}__mdt`, 'validationRules')).map(
         (f) => `${t}.${f.replace('.validationRule-meta.xml', '')}`,

@@ -64,9 +64,9 @@ describe('Apex tests insert data the active validation rules accept', () => {
       ]);
       expect(result.problems[0].message).toContain('Current_Solution__c');
       expect(result.skipped).toEqual([]);
-      // evaluated: the three refused, the two builder deals, the valid row and the bypass insert (the try/catch
-      // and allOrNone=false inserts are exempt, so not evaluated)
-      expect(result.checked).toBe(7);
+      // evaluated: the three refused, the two builder deals, the valid row, the bypass insert and the lead (Lead has
+      // the lifecycle rules; the try/catch and allOrNone=false inserts are exempt, so not evaluated)
+      expect(result.checked).toBe(8);
     },
     SLOW,
   );

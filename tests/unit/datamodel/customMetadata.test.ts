@@ -18,6 +18,7 @@ const CONFIG_TYPES = [
   'Engagement_Mapping',
   'Enrichment_Provider',
   'Enrichment_Mapping',
+  'Lifecycle_Field_Policy',
 ];
 
 describe('custom metadata types', () => {
@@ -64,7 +65,7 @@ describe('the shipped B2B SaaS profile is complete', () => {
   });
 
   it('every stage requires only fields that exist on Opportunity', () => {
-    const oppFields = new Set([...fieldNames('Opportunity'), 'LeadSource']);
+    const oppFields = new Set([...fieldNames('Opportunity'), 'LeadSource', 'Amount']);
     for (const p of config.stagePolicies)
       for (const f of (p.requiredFields ?? '').split(';')) expect(oppFields, `${p.stage}: ${f}`).toContain(f);
   });
@@ -199,6 +200,6 @@ describe('the shipped B2B SaaS profile is complete', () => {
     const all = listFiles('customMetadata', '.md-meta.xml');
     const ours = all.filter((f) => CONFIG_TYPES.some((t) => f.startsWith(`${t}.`)));
     expect(records.map((r) => `${r.type}.${r.name}.md-meta.xml`).sort()).toEqual(ours);
-    expect(ours.length).toBe(98);
+    expect(ours.length).toBe(118);
   });
 });

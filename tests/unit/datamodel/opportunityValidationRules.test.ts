@@ -11,6 +11,7 @@ const policies = loadConfig(ROOT).stagePolicies;
 const COMPLETE: Record<string, unknown> = {
   Name: 'Acme expansion',
   CloseDate: '2026-06-30',
+  Amount: 48000,
   LeadSource: 'Web',
   Fit_Score_Snapshot__c: 62,
   Pain_Points__c: 'Leads sit unworked for days; no routing rules.',
@@ -84,8 +85,18 @@ describe('Opportunity stage validation rules', () => {
       it('names exactly the fields of the stage policy (Stage_Policy__mdt.Required_Fields__c)', () => {
         const message = run(stageRule(policy.stage), { ...COMPLETE, StageName: policy.stage }).errorMessage;
         const named = [...message.matchAll(/\(([A-Za-z_]+)\)/g)].map((m) => m[1]);
-        expect(named).toEqual(required);
+        expect(named).toEqual([...required, ...(policy.closeDateNotFuture ? ['CloseDate'] : [])]);
       });
+
+      if (policy.closeDateNotFuture)
+        it('blocks a close date in the future (Close_Date_Not_Future__c) and allows today', () => {
+          const today = new Date().toISOString().slice(0, 10);
+          const rule = stageRule(policy.stage);
+          expect(run(rule, { ...COMPLETE, StageName: policy.stage, CloseDate: '2099-12-31' }).fires).toBe(
+            true,
+          );
+          expect(run(rule, { ...COMPLETE, StageName: policy.stage, CloseDate: today }).fires).toBe(false);
+        });
 
       it('does not apply to deals in another stage', () => {
         const other = policies.find((p) => p.stage !== policy.stage)?.stage as string;

@@ -67,6 +67,7 @@ describe('permission sets', () => {
         'Engagement_Mapping__mdt',
         'Enrichment_Mapping__mdt',
         'Enrichment_Provider__mdt',
+        'Lifecycle_Field_Policy__mdt',
         'Routing_Rule__mdt',
         'SLA_Policy__mdt',
         'Scoring_Rule__mdt',

@@ -157,3 +157,56 @@ describe('generated approval-process formulas', () => {
     expect(() => dealDeskFormulas(tiers)).toThrow(/Approval_Tier\.VP_Sales and Approval_Tier\.Manager/);
   });
 });
+
+describe('config drift check: the Lead and Contact lifecycle rules (Lifecycle_Field_Policy__mdt)', () => {
+  const TUNED = fixture('lifecycle-drift');
+  const rule = (root: string, object: string, name: string): string =>
+    readFileSync(
+      join(root, 'main/default/objects', object, 'validationRules', `${name}.validationRule-meta.xml`),
+      'utf8',
+    );
+
+  it('the shipped tree has one generated rule per policy, gating the move into the stage and naming every field', () => {
+    const mql = decodeXml(rule(REAL, 'Lead', 'Lifecycle_MQL_Required_Fields'));
+    expect(mql).toContain('ISPICKVAL(Lifecycle_Stage__c, "MQL")');
+    expect(mql).toContain('(ISNEW() || ISCHANGED(Lifecycle_Stage__c))');
+    expect(mql).toContain('NOT($Permission.RevOps_Bypass_Validation)');
+    expect(mql).toContain(
+      'MQL requires: Email (Email), Last Name (LastName), Company (Company), Country (Country)',
+    );
+    const sql = decodeXml(rule(REAL, 'Contact', 'Lifecycle_SQL_Required_Fields'));
+    expect(sql).toContain('ISPICKVAL(LeadSource, "")'); // a picklist is blank through ISPICKVAL
+    expect(sql).toContain('ISBLANK(MailingCountry)');
+  });
+
+  it('fails on a tree whose policies were tuned without regenerating: a new field, a switched-off policy, an orphan rule', () => {
+    const problems = checkConfigDrift({ root: TUNED, repoDir: REPO });
+    const about = (path: string) => problems.filter((p) => p.file.endsWith(path));
+    const mql = about('Lead/validationRules/Lifecycle_MQL_Required_Fields.validationRule-meta.xml');
+    expect(mql).toHaveLength(1);
+    expect(mql[0].message).toContain('Lifecycle_Field_Policy.Lead_MQL');
+    expect(mql[0].message).toContain('Industry');
+    const sql = about('Contact/validationRules/Lifecycle_SQL_Required_Fields.validationRule-meta.xml');
+    expect(sql).toHaveLength(1);
+    expect(sql[0].message).toContain('<active>false</active>');
+    const orphan = about('Lead/validationRules/Lifecycle_Customer_Required_Fields.validationRule-meta.xml');
+    expect(orphan).toHaveLength(1);
+    expect(orphan[0].message).toContain('delete the file');
+    expect(problems).toHaveLength(3);
+  });
+
+  it('regenerates the tuned rules (Industry through ISPICKVAL, the switched-off one inactive) and leaves the orphan to a person', () => {
+    const root = copyOf(TUNED);
+    const { written, unfixed } = writeConfig(root);
+    expect(written.map((f) => f.split('/').slice(-3).join('/')).sort()).toEqual([
+      'Contact/validationRules/Lifecycle_SQL_Required_Fields.validationRule-meta.xml',
+      'Lead/validationRules/Lifecycle_MQL_Required_Fields.validationRule-meta.xml',
+    ]);
+    expect(unfixed).toHaveLength(1);
+    expect(unfixed[0]).toContain('Lifecycle_Customer_Required_Fields');
+    expect(decodeXml(rule(root, 'Lead', 'Lifecycle_MQL_Required_Fields'))).toContain(
+      'ISPICKVAL(Industry, "")',
+    );
+    expect(rule(root, 'Contact', 'Lifecycle_SQL_Required_Fields')).toContain('<active>false</active>');
+  });
+});

@@ -15,19 +15,19 @@ export interface FieldInfo {
 export const stageRuleName = (stage: string): string =>
   `Stage_${stage.replace(/[^A-Za-z0-9]+/g, '_')}_Required_Fields`;
 
-const splitFields = (v: string | null | undefined): string[] =>
+export const splitFields = (v: string | null | undefined): string[] =>
   (v ?? '')
     .split(';')
     .map((f) => f.trim())
     .filter(Boolean);
 
-function blankTest(field: string, info: FieldInfo | undefined): string {
+export function blankTest(field: string, info: FieldInfo | undefined): string {
   if (info?.type === 'picklist') return `ISPICKVAL(${field}, "")`;
   if (info?.type === 'checkbox') return `NOT(${field})`;
   return `ISBLANK(${field})`;
 }
 
-function validationRuleXml(
+export function validationRuleXml(
   name: string,
   active: boolean,
   description: string,
@@ -56,22 +56,30 @@ export function stageRule(
   active = true,
 ): { name: string; xml: string } | null {
   const required = splitFields(policy.requiredFields);
-  if (required.length === 0) return null;
+  const notFuture = policy.closeDateNotFuture === true;
+  if (required.length === 0 && !notFuture) return null;
   const name = stageRuleName(policy.stage);
+  const tests = [
+    ...required.map((f) => blankTest(f, fields(f))),
+    ...(notFuture ? ['CloseDate > TODAY()'] : []),
+  ];
   const formula = [
     'NOT($Permission.RevOps_Bypass_Validation)',
     `&& ISPICKVAL(StageName, "${policy.stage}")`,
     '&& (',
-    required.map((f, i) => `    ${i ? '|| ' : ''}${blankTest(f, fields(f))}`).join('\n'),
+    tests.map((t, i) => `    ${i ? '|| ' : ''}${t}`).join('\n'),
     ')',
   ].join('\n');
-  const named = required.map((f) => `${fields(f)?.label ?? f} (${f})`).join(', ');
+  const named = [
+    ...required.map((f) => `${fields(f)?.label ?? f} (${f})`),
+    ...(notFuture ? ['Close Date (CloseDate) of today or earlier'] : []),
+  ].join(', ');
   return {
     name,
     xml: validationRuleXml(
       name,
       active,
-      `A deal in ${policy.stage} must have the fields that stage requires (Stage_Policy__mdt ${policy.stage}: ${required.join(';')}).`,
+      `A deal in ${policy.stage} must have the fields that stage requires (Stage_Policy__mdt ${policy.stage}: ${required.join(';')}${notFuture ? '; close date not in the future' : ''}).`,
       formula,
       `${policy.stage} requires: ${named}. Fill them in, or move the deal back to an earlier stage.`,
     ),
@@ -115,10 +123,13 @@ export function stageSkipRule(all: StagePolicyConfig[], active = true): string {
   );
 }
 
-/** Field label and type of an Opportunity field (custom: its field file; standard: the schema, label from the name). */
-function opportunityFields(root: string, schema: ProjectSchema): (api: string) => FieldInfo | undefined {
-  const object = getObject(schema, 'Opportunity');
-  const dir = schema.objectDirs.get('opportunity');
+/** Field label and type of a field of `objectName` (custom: its field file; standard: the schema, label from the name). */
+export function objectFields(
+  schema: ProjectSchema,
+  objectName: string,
+): (api: string) => FieldInfo | undefined {
+  const object = getObject(schema, objectName);
+  const dir = schema.objectDirs.get(objectName.toLowerCase());
   return (api) => {
     const field = object?.fields.get(api.toLowerCase());
     if (!field) return undefined;
@@ -132,7 +143,7 @@ function opportunityFields(root: string, schema: ProjectSchema): (api: string) =
 export function ruleItems(root: string, schema: ProjectSchema, policies: StagePolicyConfig[]): DriftItem[] {
   const dir = schema.objectDirs.get('opportunity') ?? join(root, 'main', 'default', 'objects', 'Opportunity');
   const rulesDir = join(dir, 'validationRules');
-  const fields = opportunityFields(root, schema);
+  const fields = objectFields(schema, 'Opportunity');
   const activeOf = (file: string): boolean =>
     !existsSync(file) || xmlText(readXml(file), 'active') !== 'false';
   const whole = (

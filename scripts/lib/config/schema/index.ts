@@ -17,6 +17,7 @@ import { ENGAGEMENT_TYPES } from './engagement.ts';
 import { ENRICHMENT_TYPES } from './enrichment.ts';
 import type { TypeDef } from './fields.ts';
 import { HANDOFF_TYPES } from './handoff.ts';
+import { LIFECYCLE_TYPES } from './lifecycle.ts';
 import { PIPELINE_TYPES } from './pipeline.ts';
 import { ROUTING_TYPES } from './routing.ts';
 import { SCORING_TYPES } from './scoring.ts';
@@ -40,6 +41,7 @@ export * from './pipeline.ts';
 export * from './dedup.ts';
 export * from './engagement.ts';
 export * from './enrichment.ts';
+export * from './lifecycle.ts';
 
 export const TYPE_DEFS: TypeDef[] = [
   ...SCORING_TYPES,
@@ -49,5 +51,6 @@ export const TYPE_DEFS: TypeDef[] = [
   ...DEDUP_TYPES,
   ...ENGAGEMENT_TYPES,
   ...ENRICHMENT_TYPES,
+  ...LIFECYCLE_TYPES,
 ];
 export const TYPE_DEF_BY_NAME = new Map(TYPE_DEFS.map((d) => [d.type, d]));

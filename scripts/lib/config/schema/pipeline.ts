@@ -35,6 +35,7 @@ export const STAGE_POLICY: TypeDef = {
     { api: 'Forecast_Category__c', key: 'forecastCategory', kind: 'text' },
     { api: 'Is_Closed__c', key: 'isClosed', kind: 'checkbox' },
     { api: 'Is_Won__c', key: 'isWon', kind: 'checkbox' },
+    { api: 'Close_Date_Not_Future__c', key: 'closeDateNotFuture', kind: 'checkbox', default: false },
   ],
   checks: (r) => {
     const order = num(r, 'Order__c');
