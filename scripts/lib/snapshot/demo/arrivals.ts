@@ -32,9 +32,14 @@ import {
   type Person,
   type Prospect,
   type Rec,
+  type RepUser,
 } from './state.ts';
+import type { Scores } from './rules.ts';
 
-/** One lead on its way through the funnel (the record, and what the generator knows about it). */
+/**
+ * One lead on its way through the funnel: the record, what the generator knows about it, and its state in the
+ * funnel (funnel.ts; every field is set at arrival, so each run keeps one shape as the funnel fills it in).
+ */
 export interface LeadRun {
   id: string;
   index: number;
@@ -53,6 +58,22 @@ export interface LeadRun {
   /** normalizeCompany(rec.Company) and websiteDomain(rec.Website) when known from the firm (fresh leads), else null. */
   nameKey: string | null;
   websiteKey: string | null;
+  // the funnel's state of the lead
+  owner: RepUser | undefined;
+  fields: Scores | null;
+  /** Its engagement events so far (time order): when, and the signal's code for the scoring rules. */
+  at: number[];
+  signal: number[];
+  lastEvent: number;
+  mqlAt: number | null;
+  eventCount: number;
+  stage: string;
+  stageAt: number;
+  status: string;
+  lastModified: number;
+  /** Until when the lead holds its owner's capacity (converted, recycled, closed, nurtured), or null. */
+  releaseAt: number | null;
+  convertedAt: number | null;
 }
 
 export function makeProspects(s: DemoState): void {
@@ -299,6 +320,19 @@ export function arrive(s: DemoState, li: number): LeadRun {
     ownerId: '',
     nameKey: keys && nameKeyOf(keys, p),
     websiteKey: keys && websiteKeyOf(keys, rec.Website as string | null),
+    owner: undefined,
+    fields: null,
+    at: [],
+    signal: [],
+    lastEvent: created,
+    mqlAt: null,
+    eventCount: 0,
+    stage: 'Lead',
+    stageAt: created,
+    status: 'Open - Not Contacted',
+    lastModified: created,
+    releaseAt: null,
+    convertedAt: null,
   };
 }
 

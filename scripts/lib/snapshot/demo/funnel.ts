@@ -35,23 +35,8 @@ import {
 } from './state.ts';
 import type { Assignment } from '../../rules/routing.ts';
 
-/** A lead after routing, and its way through the funnel. */
-interface Run extends LeadRun {
-  owner: RepUser | undefined;
-  fields: Scores | null;
-  at: number[];
-  signal: number[];
-  lastEvent: number;
-  mqlAt: number | null;
-  eventCount: number;
-  stage: string;
-  stageAt: number;
-  status: string;
-  lastModified: number;
-  /** Until when the lead holds its owner's capacity (converted, recycled, closed, nurtured), or null. */
-  releaseAt: number | null;
-  convertedAt: number | null;
-}
+/** A lead after routing, and its way through the funnel (the funnel's fields are set at arrival: one shape). */
+type Run = LeadRun;
 
 /** The hourly SLA monitor's first run strictly after `t`. */
 const runAfter = (t: number): number => Math.floor(t / HOUR) * HOUR + HOUR;
@@ -98,7 +83,7 @@ function playChunk(s: DemoState, chunk: LeadRun[]): void {
   const assignments = routeChunk(s, order, order[0].routedAt);
   // each arrival becomes its run in place (assign), so the chunk's arrivals are its runs
   for (let i = 0; i < order.length; i++) assign(s, order[i], assignments[i]);
-  for (const l of chunk) playLead(s, l as Run);
+  for (const l of chunk) playLead(s, l);
 }
 
 /** Owner, matched account and rule on the lead; the rep's counters; the Routing_Decision__c row. */
@@ -129,23 +114,10 @@ function assign(s: DemoState, l: LeadRun, a: Assignment): Run {
       CreatedDate: routedAt,
     });
   }
-  // the arrival becomes the run in place (nothing else holds it), rather than a copy per lead
-  const r = l as Run;
-  r.ownerId = ownerId;
-  r.owner = owner;
-  r.fields = null;
-  r.at = [];
-  r.signal = [];
-  r.lastEvent = l.created;
-  r.mqlAt = null;
-  r.eventCount = 0;
-  r.stage = 'Lead';
-  r.stageAt = l.created;
-  r.status = 'Open - Not Contacted';
-  r.lastModified = l.created;
-  r.releaseAt = null;
-  r.convertedAt = null;
-  return r;
+  // the arrival is the run (its funnel fields start as arrive set them)
+  l.ownerId = ownerId;
+  l.owner = owner;
+  return l;
 }
 
 function playLead(s: DemoState, r: Run): void {
@@ -155,8 +127,12 @@ function playLead(s: DemoState, r: Run): void {
   finish(s, r);
 }
 
-/** When the lead's engagement events happen (time order) and which signal each is. */
-function eventPlan(s: DemoState, r: Run): Array<[number, Signal]> {
+/** A lead's planned engagement events (reused from lead to lead): when (time order), and which signal. */
+const planAt: number[] = [];
+const planSignal: Signal[] = [];
+
+/** When the lead's engagement events happen (time order) and which signal each is: into planAt/planSignal. */
+function eventPlan(s: DemoState, r: Run): number {
   const { rnd } = s;
   const count =
     r.isDup && rnd.chance(0.6) // most duplicates are re-submissions that go nowhere
@@ -166,16 +142,23 @@ function eventPlan(s: DemoState, r: Run): Array<[number, Signal]> {
           ? 1
           : 0
         : Math.min(14, Math.floor(rnd.logNormal(4, 0.9)));
-  const plan: Array<[number, Signal]> = [];
+  let n = 0;
   let t = r.created;
   for (let k = 0; k < count; k++) {
     t = k === 0 ? r.created + rnd.int(0, 30) * MIN : t + Math.round(rnd.logNormal(0.7, 1.2) * DAY);
-    plan.push([t, SIGNALS.sample(rnd)]);
+    planAt[n] = t;
+    planSignal[n++] = SIGNALS.sample(rnd);
   }
   // an outbound prospect who fits replies and asks for a demo
-  if (r.source === 'Outbound' && r.fields!.fit >= OUTBOUND_REPLY.minFit && rnd.chance(OUTBOUND_REPLY.chance))
-    plan.push([Math.max(t, r.created + rnd.int(2, 20) * DAY), DEMO_REQUEST]);
-  return plan;
+  if (
+    r.source === 'Outbound' &&
+    r.fields!.fit >= OUTBOUND_REPLY.minFit &&
+    rnd.chance(OUTBOUND_REPLY.chance)
+  ) {
+    planAt[n] = Math.max(t, r.created + rnd.int(2, 20) * DAY);
+    planSignal[n++] = DEMO_REQUEST;
+  }
+  return n;
 }
 
 /**
@@ -187,7 +170,9 @@ function engage(s: DemoState, r: Run): void {
   const rec = r.rec;
   r.fields = fieldScores(rules, rec, r.created) ?? scoreAt(rules, rec, r, 0, r.created, null);
   if (isMql(rules, r.fields)) r.mqlAt = r.created;
-  for (const [t, sig] of eventPlan(s, r)) {
+  for (let k = 0, n = eventPlan(s, r); k < n; k++) {
+    const t = planAt[k];
+    const sig = planSignal[k];
     if (t > s.asOf) break;
     write(s, 'Engagement_Event__c', {
       Id: newId(s, 'Engagement_Event__c'),
