@@ -121,21 +121,23 @@ export function parseSources(text: string | null): { field: string; provider: st
 
 /** Counts per provider and field, and the deterministic sample (the sampleSize lowest hashes per provider). */
 async function scan(db: Db, objects: string[], sampleSize: number, seed: number) {
-  const counts = new Map<string, { records: Set<string>; fields: Map<string, number> }>();
+  const counts = new Map<string, { records: number; fields: Map<string, number> }>();
   const picked = new Map<string, { h: number; f: EnrichedField }[]>();
   for (const object of objects) {
-    for (let offset = 0; ; offset += PAGE) {
+    // keyset pages by Id: each record is read once, so a provider's record count needs no set of Ids
+    for (let after = ''; ;) {
       const rows = await db.all<{ id: string; s: string }>(
-        `SELECT "Id" AS id, ${q(SOURCES)} AS s FROM ${q(object)} WHERE ${q(SOURCES)} IS NOT NULL ORDER BY "Id" LIMIT ${PAGE} OFFSET ${offset}`,
+        `SELECT "Id" AS id, ${q(SOURCES)} AS s FROM ${q(object)} WHERE ${q(SOURCES)} IS NOT NULL AND "Id" > ${lit(after)} ORDER BY "Id" LIMIT ${PAGE}`,
       );
       for (const r of rows) {
-        for (const e of parseSources(r.s)) {
-          const c = counts.get(e.provider) ?? {
-            records: new Set<string>(),
-            fields: new Map<string, number>(),
-          };
-          counts.set(e.provider, c);
-          c.records.add(r.id);
+        const entries = parseSources(r.s);
+        for (const provider of new Set(entries.map((e) => e.provider))) {
+          const c = counts.get(provider) ?? { records: 0, fields: new Map<string, number>() };
+          counts.set(provider, c);
+          c.records++;
+        }
+        for (const e of entries) {
+          const c = counts.get(e.provider)!;
           const key = `${object}.${e.field}`;
           c.fields.set(key, (c.fields.get(key) ?? 0) + 1);
           const list = picked.get(e.provider) ?? [];
@@ -148,13 +150,14 @@ async function scan(db: Db, objects: string[], sampleSize: number, seed: number)
         }
       }
       if (rows.length < PAGE) break;
+      after = rows[rows.length - 1].id;
     }
   }
   const providers: ProviderFields[] = [...counts.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([provider, c]) => ({
       provider,
-      records: c.records.size,
+      records: c.records,
       fields: [...c.fields.entries()]
         .map(([k, count]) => ({ object: k.split('.')[0], field: k.split('.').slice(1).join('.'), count }))
         .sort(
