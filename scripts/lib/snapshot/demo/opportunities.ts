@@ -66,7 +66,13 @@ function newDeal(s: DemoState, n: NewDeal): Deal {
   const median = seg === 'SMB' ? 15_000 : seg === 'Mid-Market' ? 60_000 : 240_000;
   const cycleDays = (seg === 'SMB' ? 35 : seg === 'Mid-Market' ? 80 : 150) * rnd.logNormal(1, 0.3);
   return {
-    ...n,
+    acc: n.acc,
+    contactId: n.contactId,
+    created: n.created,
+    ownerId: n.ownerId,
+    source: n.source,
+    fit: n.fit,
+    product: n.product,
     id: newId(s, 'Opportunity'),
     amount: Math.round(rnd.logNormal(median, 0.5) / 100) * 100,
     closeDate: n.created + Math.round(cycleDays) * DAY,
