@@ -129,12 +129,14 @@ function requiredRecords(records: RawRecord[], typed: TypedSet, invalidTypes: Se
     'Object__c and Stage__c',
     'Lifecycle_Field_Policy',
   );
-  unique(
-    typed.routingRules.filter((r) => r.active !== false),
-    (r) => r.priority,
-    'Priority__c',
-    'Routing_Rule',
-  );
+  // priorities order the rules of one object (Object__c: Lead, Contact, Account)
+  for (const object of ['Lead', 'Contact', 'Account'])
+    unique(
+      typed.routingRules.filter((r) => r.active !== false && (r.object || 'Lead') === object),
+      (r) => r.priority,
+      'Priority__c',
+      'Routing_Rule',
+    );
   const missing = invalidTypes.has('Stage_Policy')
     ? []
     : STAGES.filter((s) => !typed.stagePolicies.some((p) => p.stage === s));
@@ -280,12 +282,13 @@ function fieldsExist(typed: TypedSet, schema: ObjectSchema, add: Add): void {
     } catch {
       continue; // reported by the record's own check
     }
+    const object = r.object || 'Lead';
     for (const c of criteria) {
-      const problem = fieldProblem(schema, 'Lead', c.field);
+      const problem = fieldProblem(schema, object, c.field);
       if (problem)
         add(
           `Routing_Rule.${r.name}`,
-          `Criteria__c names ${c.field}: ${problem}. The criterion would never match a lead. Fix Criteria__c, or add the field to Lead.`,
+          `Criteria__c names ${c.field}: ${problem}. The criterion would never match a ${object.toLowerCase()}. Fix Criteria__c, or add the field to ${object}.`,
           'Criteria__c',
         );
     }

@@ -20,6 +20,7 @@ import {
   type Validator,
 } from './state.ts';
 import { dealHandoffs, reengagements } from './handoffs.ts';
+import { rerouteReengaged } from './reroute.ts';
 import { insertMeeting, insertTasks, personObject, updateMeeting } from './meetings.ts';
 import { savePerson, type PersonObject } from './triggers.ts';
 
@@ -160,7 +161,8 @@ export class Engine {
     const advocacy = ADVOCACY_SIGNALS.includes(signal) ? signal : null;
     if (contactId) savePerson(this.state, 'Contact', contactId, {}, false, { advocacy });
     else savePerson(this.state, 'Lead', personId, {}, false, { advocacy });
-    // TA_EngagementEvent_Reengage, after the rescore
+    // TA_EngagementEvent_Reroute, then TA_EngagementEvent_Reengage (the alert reaches the new owner)
+    rerouteReengaged(this.state, inserted);
     reengagements(this.state, inserted);
   }
 

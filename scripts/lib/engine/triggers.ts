@@ -4,7 +4,7 @@
 // nothing, as the org rolls back the DML.
 import { addBusinessHours } from '../rules/calendar.ts';
 import type { AccountCandidate } from '../rules/match.ts';
-import { releaseCapacity, route } from '../rules/routing.ts';
+import { ownerUnassigned, releaseCapacity, route, type RoutedObject } from '../rules/routing.ts';
 import { score } from '../rules/scoring.ts';
 import {
   LIFECYCLE_STAGES,
@@ -63,8 +63,10 @@ function applyScores(state: EngineState, obj: PersonObject, rec: EngineRecord, i
 
 /** What else happened in the transaction of a save, as the Apex actions hand it over. */
 export interface SaveContext {
+  reroute?: boolean; // a returning lead queued by TA_EngagementEvent_Reroute: TA_Lead_RouteAtMql routes it
   advocacy?: string | null; // an advocacy signal just logged (TA_EngagementEvent_Rescore)
   opportunityCreated?: boolean; // the contact of a lead converted with an opportunity (TA_Lead_Convert)
+  engineMove?: boolean; // the engine set the stage (MeetingService's Meeting_Advances_To__c): held, not refused
 }
 
 /** The lifecycle event a save stands for (LifecycleService.eventFor). */
@@ -147,6 +149,7 @@ function applyLifecycle(
     result: r,
     record: rec,
     policies: state.config.lifecycleFieldPolicies ?? [],
+    byEngine: ctx.engineMove === true,
   });
   if (hold) {
     rec.Lifecycle_Stage__c = r.from;
@@ -172,8 +175,16 @@ function applyLifecycle(
 /**
  * TA_Lead_Route (RoutingService.assignOwners): owner, matched account, rule; rep counters and pointers.
  * `accounts` narrows the account candidates (the org reads them by domain/name key); default: every account.
+ * `object` Contact is TA_Contact_Route (RecordRoutingService: owner only); `countCapacity` false leaves the reps'
+ * open-lead counts to the capacity step (routing at MQL, where the count moves from the old holder).
  */
-export function applyRouting(state: EngineState, rec: EngineRecord, accounts?: AccountCandidate[]) {
+export function applyRouting(
+  state: EngineState,
+  rec: EngineRecord,
+  accounts?: AccountCandidate[],
+  object: RoutedObject = 'Lead',
+  countCapacity = true,
+) {
   accounts ??= [...state.records.Account.values()].map((a) => ({
     id: a.Id,
     name: String(a.Name ?? ''),
@@ -192,7 +203,8 @@ export function applyRouting(state: EngineState, rec: EngineRecord, accounts?: A
       capacity: r.capacity,
       openLeads: r.openLeads,
       weight: r.weight,
-      active: r.active,
+      // RoutingSelector: Active__c and User.IsActive
+      active: r.active && (state.users.get(r.userId)?.active ?? true),
       outOfOfficeUntil: r.outOfOfficeUntil,
       languages: r.languages,
       productLines: r.productLines,
@@ -201,10 +213,16 @@ export function applyRouting(state: EngineState, rec: EngineRecord, accounts?: A
     pointers: state.pointers,
     now: state.now,
     inactiveUsers: [...state.users.values()].filter((u) => !u.active).map((u) => u.id),
+    object,
   });
   const a = result.assignments[0];
   state.pointers = result.pointers;
-  for (const rep of state.reps) rep.openLeads = result.openLeads[rep.userId] ?? rep.openLeads;
+  if (countCapacity)
+    for (const rep of state.reps) rep.openLeads = result.openLeads[rep.userId] ?? rep.openLeads;
+  if (object !== 'Lead') {
+    rec.OwnerId = a.ownerId;
+    return { ownerId: a.ownerId, rule: a.rule, method: a.method, fallbackUsed: a.fallbackUsed };
+  }
   // the org stamps the chosen rep's rows only (RoutingService.writeDecisions)
   rec.OwnerId = a.ownerType === 'Queue' ? `queue:${a.ownerId}` : a.ownerId;
   rec.Matched_Account__c = a.matchedAccountId;
@@ -284,31 +302,68 @@ export function savePerson(
   const rec = { ...(old ?? {}), ...changes, Id: id } as EngineRecord;
   applyScores(state, obj, rec, isInsert);
   const moved = applyLifecycle(state, obj, rec, old, ctx);
-  // TA_Lead_Route at insert; TA_Lead_RouteAtMql when a queue-owned lead becomes an MQL later
-  const routeAtMql = obj === 'Lead' && old !== null && becameMqlInQueue(rec, old);
-  const decision = obj === 'Lead' && (isInsert || routeAtMql) ? applyRouting(state, rec) : null;
+  // TA_Lead_Route at insert; TA_Lead_RouteAtMql when a lead becomes an MQL later while its owner counts as
+  // unassigned, or returns queued by the re-engagement re-route; TA_Contact_Route at a contact's insert
+  const routeAtMql =
+    obj === 'Lead' && old !== null && (ctx.reroute === true || becameMqlUnassigned(state, rec, old));
+  const decision =
+    obj === 'Lead' && (isInsert || routeAtMql)
+      ? applyRouting(state, rec, undefined, 'Lead', isInsert)
+      : obj === 'Contact' && isInsert && hasRules(state, 'Contact')
+        ? applyRouting(state, rec, undefined, 'Contact')
+        : null;
   const started = applySlaStart(state, obj, rec, old);
   state.validate(obj, rec, old);
   store.set(id, rec);
   if (decision) state.decisions.push({ leadId: id, ...decision, at: state.now });
   if (moved) state.transitions.push(moved);
   if (started) state.slaEvents.push(started);
-  // a lead routed at MQL was counted for its new rep by the routing itself (RoutingTriggerService.routeNewMqls)
-  if (obj === 'Lead' && old && !routeAtMql) applyCapacity(state, rec, old);
+  // a lead routed at MQL moves its count from the old holder to the new one here (TA_Lead_Capacity)
+  if (obj === 'Lead' && old) applyCapacity(state, rec, old);
   personHandoffs(state, obj === 'Lead', rec, old); // TA_Lead_Handoff / TA_Contact_Handoff (after save)
   return rec;
 }
 
+/** An active routing rule of the object exists (RecordRoutingService routes nothing otherwise). */
+function hasRules(state: EngineState, object: RoutedObject): boolean {
+  return state.config.routingRules.some((r) => r.active !== false && (r.object || 'Lead') === object);
+}
+
+/**
+ * Whether a record's owner counts as unassigned under a policy (RoutingReroute.ownerUnassigned): a queue, an
+ * inactive user, a user in Reroute_Owners__c, or one whose latest Out_Of_Office_Until__c is beyond
+ * Reroute_Away_Days__c.
+ */
+export function ownerIsUnassigned(state: EngineState, ownerId: string, handoff: string): boolean {
+  const policy = state.config.slaPolicies.find((p) => p.handoff === handoff && p.active !== false) ?? null;
+  const isQueue = ownerId.startsWith('queue:');
+  let away: string | null = null;
+  for (const r of state.reps)
+    if (r.userId === ownerId && r.outOfOfficeUntil && (away === null || r.outOfOfficeUntil > away))
+      away = r.outOfOfficeUntil;
+  return ownerUnassigned({
+    owner: {
+      id: ownerId,
+      isQueue,
+      active: isQueue || (state.users.get(ownerId)?.active ?? false),
+      outOfOfficeUntil: away,
+    },
+    policy,
+    now: state.now,
+  }).unassigned;
+}
+
 /**
  * TA_Lead_RouteAtMql (RoutingTriggerService.routeNewMqls): an unconverted lead that just became an MQL (stage MQL,
- * MQL_Date__c new or changed) while a queue owns it is routed now, by the same rules as at insert.
+ * MQL_Date__c new or changed) while its owner counts as unassigned under the MQL to SQL policy is routed now.
  */
-export function becameMqlInQueue(rec: EngineRecord, old: EngineRecord): boolean {
+export function becameMqlUnassigned(state: EngineState, rec: EngineRecord, old: EngineRecord): boolean {
   return (
     rec.IsConverted !== true &&
     rec.Lifecycle_Stage__c === 'MQL' &&
     !!rec.MQL_Date__c &&
     rec.MQL_Date__c !== old.MQL_Date__c &&
-    String(old.OwnerId ?? '').startsWith('queue:')
+    !!old.OwnerId &&
+    ownerIsUnassigned(state, String(old.OwnerId), 'MQL to SQL')
   );
 }

@@ -4,6 +4,10 @@
 // of N leads spreads across reps exactly like N single calls would. An account owner gets a named-account lead
 // only when active, not out of office and under capacity; an inactive target user is passed over. Capacity
 // release (`releaseCapacity`, capacity.ts) says how lead updates move the reps' open-lead counts.
+// Contacts and accounts are routed by the rules of their object (Object__c): a contact's account is its AccountId
+// (no matching), no queue owns one, and a record no rule places keeps the owner it was saved with.
+// The types are in routingTypes.ts; whether an owner's record is routed again (at MQL, at re-engagement) is
+// reroute.ts.
 import {
   indexAccounts,
   matchLeadToAccounts,
@@ -30,93 +34,25 @@ export {
   type CapacityInput,
   type CapacityResult,
 } from './capacity.ts';
-
-export type RoutingMethod = 'Account-Based' | 'Territory' | 'Skill' | 'Round-Robin';
-export const DEFAULT_FALLBACK_QUEUE = 'Lead_Fallback';
-
-/** One Routing_Rule__mdt record. */
-export interface RoutingRule {
-  name: string; // DeveloperName
-  priority: number; // Priority__c (lower = tried first)
-  method: RoutingMethod; // Method__c
-  criteria?: string | null; // Criteria__c
-  targetPool?: string | null; // Target_Pool__c
-  targetQueue?: string | null; // Target_Queue__c
-  targetUser?: string | null; // Target_User__c
-  fallbackOwner?: string | null; // Fallback_Owner__c
-  active?: boolean; // Active__c (default true)
-}
-
-/** One Rep_Availability__c row. */
-export interface Rep {
-  userId: string; // User__c
-  name: string;
-  pool: string; // Pool__c
-  capacity?: number | null; // Capacity__c (max open leads; blank = no limit)
-  openLeads?: number | null; // Open_Leads__c
-  weight?: number | null; // Weight__c (default 1)
-  active?: boolean; // Active__c (default true)
-  outOfOfficeUntil?: string | null; // Out_Of_Office_Until__c
-  languages?: string[]; // Languages__c
-  productLines?: string[]; // Product_Lines__c
-  territory?: string | null; // Territory__c
-}
-
-/** Smooth weighted round-robin state per pool: userId → current weight. */
-export type PointerState = Record<string, Record<string, number>>;
-
-export interface RouteInput {
-  leads: SRecord[]; // Lead fields by API name; 'Id' identifies the lead
-  rules: RoutingRule[];
-  reps: Rep[];
-  accounts: AccountCandidate[];
-  pointers: PointerState;
-  fallbackOwner?: string | null; // the last resort; default queue Lead_Fallback
-  now: string;
-  inactiveUsers?: string[]; // users (Id or username, as rules and accounts name them) with User.IsActive false
-}
-
-export type SkipReason = 'inactive' | 'out_of_office' | 'at_capacity' | 'skill_mismatch' | 'zero_weight';
-export type OwnerUnavailable = 'inactive' | 'out_of_office' | 'at_capacity';
-
-export interface Candidate {
-  userId: string;
-  name: string;
-  skippedReason: SkipReason | null;
-}
-
-export interface RuleTried {
-  rule: string;
-  matched: boolean;
-  note: string;
-}
-
-export interface RoutingTrace {
-  rulesTried: RuleTried[];
-  pool: string | null;
-  pointerBefore: Record<string, number> | null;
-  pointerAfter: Record<string, number> | null;
-  accountMatches: { accountId: string; score: number; reasons: string[] }[];
-}
-
-export interface Assignment {
-  leadId: string;
-  ownerId: string; // a user Id/username or a queue DeveloperName
-  ownerType: 'User' | 'Queue';
-  rule: string | null; // Routing_Rule__c (null when the global fallback was used)
-  method: RoutingMethod | 'Fallback';
-  fallbackUsed: boolean;
-  matchedAccountId: string | null; // Matched_Account__c
-  candidates: Candidate[];
-  trace: RoutingTrace;
-}
-
-export interface RouteResult {
-  assignments: Assignment[];
-  pointers: PointerState;
-  openLeads: Record<string, number>; // userId → open leads after this call
-  ownerCounts: Record<string, number>; // owner → leads assigned in this call
-}
+export * from './routingTypes.ts';
+export { ownerUnassigned, type RerouteInput, type RerouteResult } from './reroute.ts';
+import {
+  DEFAULT_FALLBACK_QUEUE,
+  type Assignment,
+  type Candidate,
+  type OwnerUnavailable,
+  type PointerState,
+  type Rep,
+  type RoutedObject,
+  type RouteInput,
+  type RouteResult,
+  type Router,
+  type RouterCall,
+  type RouterSetup,
+  type RoutingRule,
+  type RoutingTrace,
+  type SkipReason,
+} from './routingTypes.ts';
 
 function byId(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -204,50 +140,12 @@ export function pickWeighted(eligible: Rep[], state: Record<string, number>): Re
   );
 }
 
-function sortRules(rules: RoutingRule[]): RoutingRule[] {
+/** The active rules of `object` (a rule without Object__c routes leads), by priority, then name. */
+function sortRules(rules: RoutingRule[], object: RoutedObject): RoutingRule[] {
   return rules
-    .filter((r) => r.active !== false)
+    .filter((r) => r.active !== false && (r.object || 'Lead') === object)
     .sort((a, b) => a.priority - b.priority || byId(a.name, b.name));
 }
-
-/** What a prepared router is made from: the rules and the availability rows it routes over. */
-export interface RouterSetup {
-  rules: RoutingRule[];
-  /**
-   * The Rep_Availability__c rows. Their userId and pool are read once (the pools); every other field (openLeads,
-   * capacity, weight, active, outOfOfficeUntil, skills) is read when a lead is routed, so a caller may keep the rows
-   * current between calls.
-   */
-  reps: Rep[];
-  fallbackOwner?: string | null;
-  inactiveUsers?: string[];
-  /**
-   * Keep only this many candidates per assignment and leave the trace's pointerBefore/pointerAfter null (what a
-   * Routing_Decision__c row stores); everything else is as route() gives. Default: everything.
-   */
-  decisionOnly?: { candidates: number };
-}
-
-/** One call of a prepared router: the leads in order, the accounts they may match, the pointers, the time. */
-export interface RouterCall {
-  leads: SRecord[];
-  accounts: AccountCandidate[];
-  /**
-   * The accounts to match leads against, already indexed (indexAccounts, or an index the caller keeps current);
-   * without it `accounts` is indexed per call. `accounts` still resolves a lead's preset Matched_Account__c.
-   */
-  accountIndex?: AccountIndex;
-  /**
-   * The lead's account matches, exactly as matchLeadToAccounts gives them over the accounts (e.g. none without
-   * calling it when the caller knows no account shares a key with the lead); used instead of matching per lead.
-   */
-  matchAccounts?: (lead: SRecord, index: number) => AccountMatch[];
-  /** Round-robin state, updated in place (the result's `pointers` is this object). */
-  pointers: PointerState;
-  now: string;
-}
-
-export type Router = (call: RouterCall) => RouteResult;
 
 /** Per call: the time, the open-lead counts carried lead to lead, the account index, the pointers. */
 interface CallContext {
@@ -272,12 +170,17 @@ const NO_INDEXES: number[] = [];
  * updates the pointers it is given in place.
  */
 export function prepareRouter(setup: RouterSetup): Router {
-  const rules = sortRules(setup.rules);
+  const object: RoutedObject = setup.object || 'Lead';
+  const rules = sortRules(setup.rules, object);
   const names = new Set<string>();
   const criteria: PreparedCriterion[][] = [];
   for (const r of rules) {
     if (names.has(r.name))
       throw new RuleInputError(`two active routing rules are named ${r.name}; names must be unique`);
+    if (object !== 'Lead' && r.targetQueue)
+      throw new RuleInputError(
+        `Routing rule ${r.name}: a ${object} rule cannot target a queue (only users own ${object.toLowerCase()}s); clear Target_Queue__c`,
+      );
     names.add(r.name);
     criteria.push(prepareCriteria(parseCriteria(r.criteria)));
   }
@@ -315,6 +218,7 @@ export function prepareRouter(setup: RouterSetup): Router {
   const keep = setup.decisionOnly ? setup.decisionOnly.candidates : Infinity;
   const full = !setup.decisionOnly;
   const prepared: Prepared = {
+    object,
     rules,
     criteria,
     pools,
@@ -346,8 +250,8 @@ export function prepareRouter(setup: RouterSetup): Router {
     const ownerCounts: Record<string, number> = {};
     for (let i = 0; i < call.leads.length; i++) {
       const a = routeOne(prepared, call.leads[i], i, ctx);
-      // every lead a rep with an availability row receives counts against that rep's capacity
-      if (a.ownerType === 'User' && a.ownerId in openLeads) openLeads[a.ownerId] += 1;
+      // every lead a rep with an availability row receives counts against that rep's capacity (leads only)
+      if (object === 'Lead' && a.ownerType === 'User' && a.ownerId in openLeads) openLeads[a.ownerId] += 1;
       assignments[i] = a;
     }
     for (const a of assignments) ownerCounts[a.ownerId] = (ownerCounts[a.ownerId] ?? 0) + 1;
@@ -356,6 +260,7 @@ export function prepareRouter(setup: RouterSetup): Router {
 }
 
 interface Prepared {
+  object: RoutedObject;
   rules: RoutingRule[];
   /** Each rule's parsed criteria, in rule order. */
   criteria: PreparedCriterion[][];
@@ -406,14 +311,22 @@ function pickWeightedSorted(eligible: Rep[], state: Record<string, number>): Rep
   return best;
 }
 
-/** The lead's account matches: the account already on the lead (Matched_Account__c), else the computed best. */
-function accountMatchesOf(lead: SRecord, i: number, ctx: CallContext): AccountMatch[] {
+/**
+ * The record's account matches. A lead: the account already on it (Matched_Account__c), else the computed best. A
+ * contact: its AccountId among the accounts, never a computed match. An account: none.
+ */
+function accountMatchesOf(p: Prepared, lead: SRecord, i: number, ctx: CallContext): AccountMatch[] {
+  if (p.object === 'Account') return [];
+  const field = p.object === 'Contact' ? 'AccountId' : 'Matched_Account__c';
+  const id = lead[field];
   const preset =
-    typeof lead.Matched_Account__c === 'string'
-      ? (ctx.accountsById ??= new Map(ctx.accounts.map((a) => [a.id, a]))).get(lead.Matched_Account__c)
+    typeof id === 'string'
+      ? (ctx.accountsById ??= new Map(ctx.accounts.map((a) => [a.id, a]))).get(id)
       : undefined;
+  if (p.object === 'Contact')
+    return preset ? [{ accountId: preset.id, ownerId: preset.ownerId, score: 0, reasons: [field] }] : [];
   return preset
-    ? [{ accountId: preset.id, ownerId: preset.ownerId, score: 0, reasons: ['Matched_Account__c'] }]
+    ? [{ accountId: preset.id, ownerId: preset.ownerId, score: 0, reasons: [field] }]
     : ctx.matchAccounts
       ? ctx.matchAccounts(lead, i)
       : matchLeadToAccounts(
@@ -422,9 +335,12 @@ function accountMatchesOf(lead: SRecord, i: number, ctx: CallContext): AccountMa
         );
 }
 
-/** Routes one lead: the first rule that assigns it, else the fallback owner. */
+/**
+ * Routes one record: the first rule that assigns it, else the fallback owner (a lead: the fallback queue; a contact or
+ * an account: the owner it was saved with).
+ */
 function routeOne(p: Prepared, lead: SRecord, i: number, ctx: CallContext): Assignment {
-  const accountMatches = accountMatchesOf(lead, i, ctx);
+  const accountMatches = accountMatchesOf(p, lead, i, ctx);
   const trace: RoutingTrace = {
     rulesTried: [],
     pool: null,
@@ -494,6 +410,13 @@ function routeOne(p: Prepared, lead: SRecord, i: number, ctx: CallContext): Assi
     throw new RuleInputError(
       `Routing rule ${rule.name}: set Target_User__c, Target_Pool__c or Target_Queue__c (method ${rule.method})`,
     );
+  }
+  if (p.object !== 'Lead') {
+    const kept = String(lead.OwnerId ?? '');
+    tried(trace, '(fallback)', true, `no rule assigned the ${p.object.toLowerCase()}; keeps owner ${kept}`);
+    a.ownerId = kept;
+    a.ownerType = 'User';
+    return a;
   }
   tried(trace, '(fallback)', true, `no rule assigned the lead; fallback ${p.fallback}`);
   return a;
@@ -576,6 +499,11 @@ function routeToPool(
     return true;
   }
   const why = poolReps.length === 0 ? 'pool is empty' : 'no rep eligible';
+  if (p.object !== 'Lead') {
+    // no queue may own a contact or an account: the next rule (or the record's own owner)
+    tried(trace, rule.name, false, `pool ${pool}: ${why}; next rule`);
+    return false;
+  }
   if (rule.targetQueue) {
     tried(trace, rule.name, true, `pool ${pool}: ${why}; queue ${rule.targetQueue}`);
     settle(a, rule, rule.targetQueue, 'Queue', false);
@@ -599,6 +527,7 @@ export function route(input: RouteInput): RouteResult {
     reps: input.reps,
     fallbackOwner: input.fallbackOwner,
     inactiveUsers: input.inactiveUsers,
+    object: input.object,
   });
   const pointers: PointerState = JSON.parse(JSON.stringify(input.pointers ?? {})) as PointerState;
   return router({ leads: input.leads, accounts: input.accounts, pointers, now });

@@ -27,6 +27,8 @@ export interface SlaPolicy {
   meetingAdvancesTo?: 'SQL' | null; // Meeting_Advances_To__c
   dormantDays?: number | null; // Dormant_Days__c (re-engagement)
   signals?: string[]; // Signals__c (re-engagement), ';'-separated in the record
+  rerouteOwners?: string[]; // Reroute_Owners__c (MQL, re-engagement: owners whose records are routed again)
+  rerouteAwayDays?: number | null; // Reroute_Away_Days__c (an owner away longer than this is routed around)
 }
 
 /** A task, call or e-mail logged on the lead (Task/Event rows). */

@@ -42,7 +42,14 @@ import {
   type MatchRecord,
   type SurvivorRecord,
 } from './match.ts';
-import { releaseCapacity, route, type CapacityInput, type RouteInput } from './routing.ts';
+import {
+  ownerUnassigned,
+  releaseCapacity,
+  route,
+  type CapacityInput,
+  type RerouteInput,
+  type RouteInput,
+} from './routing.ts';
 import { score, type ScoreInput } from './scoring.ts';
 import { evaluateSla, type SlaInput } from './sla.ts';
 import { RuleInputError, roundHalfUp, type SRecord } from './types.ts';
@@ -102,6 +109,7 @@ export const VECTOR_FUNCTIONS: Record<RuleKey, Record<string, Fn>> = {
   routing: {
     route: (i: RouteInput) => route(i),
     releaseCapacity: (i: CapacityInput) => releaseCapacity(i),
+    ownerUnassigned: (i: RerouteInput) => ownerUnassigned(i),
   },
   sla: {
     addBusinessHours: (i: { calendar: BusinessCalendar; start: string; hours: number }) => ({

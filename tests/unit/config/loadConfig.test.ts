@@ -50,7 +50,13 @@ describe('loadConfig', () => {
 
   it('loads every shipped record into the rule-domain types', () => {
     expect(config.scoringRules).toHaveLength(26);
-    expect(config.routingRules.map((r) => r.priority)).toEqual([10, 20, 30, 40, 50, 90]);
+    const leadRules = config.routingRules.filter((r) => (r.object ?? 'Lead') === 'Lead');
+    expect(leadRules.map((r) => r.priority)).toEqual([10, 20, 30, 40, 50, 90]);
+    expect(config.routingRules.find((r) => r.name === 'Contact_Named_Account')).toMatchObject({
+      object: 'Contact',
+      method: 'Account-Based',
+      fallbackOwner: null,
+    });
     expect(config.stagePolicies.map((s) => s.stage)).toEqual([
       'Qualified',
       'Discovery',
@@ -322,6 +328,8 @@ describe('the loader agrees with the custom metadata validation rules', () => {
     ],
     ['Routing_Rule', 'Territory_EMEA', { Criteria__c: null }, 'Criteria_Required'],
     ['Routing_Rule', 'Named_Account', { Fallback_Owner__c: null }, 'Fallback_Required'],
+    ['Routing_Rule', 'Contact_Named_Account', { Target_Queue__c: 'Lead_Fallback' }, 'No_Queue_For_Contacts_Accounts'],
+    ['Routing_Rule', 'Contact_Named_Account', { Object__c: 'Account' }, 'Account_Rules_Not_Account_Based'],
     ['SLA_Policy', 'MQL_To_SQL', { Contact_Within_Hours__c: 0 }, 'Contact_Hours_Positive'],
     ['SLA_Policy', 'MQL_To_SQL', { Qualify_Within_Hours__c: 2 }, 'Qualify_After_Contact'],
     ['SLA_Policy', 'MQL_To_SQL', { Warning_Percent__c: 100 }, 'Warning_Percent_Range'],
@@ -334,6 +342,7 @@ describe('the loader agrees with the custom metadata validation rules', () => {
       'Recipient_Queue_Required',
     ],
     ['SLA_Policy', 'Re_Engagement', { Dormant_Days__c: 0 }, 'Dormant_Days_Positive'],
+    ['SLA_Policy', 'MQL_To_SQL', { Reroute_Away_Days__c: 0 }, 'Reroute_Away_Days_Positive'],
     ['Business_Calendar', 'US_Business_Hours', { Time_Zone__c: 'EST' }, 'Time_Zone_Is_IANA'],
     ['Business_Calendar', 'US_Business_Hours', { Workdays__c: 'Monday;Tuesday' }, 'Workdays_Format'],
     ['Business_Calendar', 'US_Business_Hours', { Day_Start__c: '9am' }, 'Day_Hours_Format'],

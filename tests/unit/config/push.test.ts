@@ -30,7 +30,7 @@ const object = (fields: string[]): Dataset => ({ fields: ['Id', ...fields], coun
 const LEAD = ['Country', 'Industry', 'NumberOfEmployees', 'Title', 'Email', 'HasOptedOutOfEmail'];
 const orgData = (): Record<string, Dataset> => ({
   Lead: object([...LEAD, 'Tech_Stack__c', 'Matched_Account__c', 'Preferred_Language__c']),
-  Contact: object(['MailingCountry', 'Title', 'Email', 'HasOptedOutOfEmail', 'Tech_Stack__c']),
+  Contact: object(['MailingCountry', 'Title', 'Email', 'HasOptedOutOfEmail', 'Tech_Stack__c', 'AccountId']),
   Opportunity: object([
     'LeadSource',
     'Fit_Score_Snapshot__c',

@@ -54,6 +54,9 @@ export const SLA_POLICY: TypeDef = {
     { api: 'Meeting_Advances_To__c', key: 'meetingAdvancesTo', kind: 'picklist', options: ['SQL'] },
     { api: 'Dormant_Days__c', key: 'dormantDays', kind: 'number' },
     { api: 'Signals__c', key: 'signals', kind: 'list' },
+    // who counts as unassigned when a lead becomes an MQL or re-engages (rules/reroute.ts)
+    { api: 'Reroute_Owners__c', key: 'rerouteOwners', kind: 'list' },
+    { api: 'Reroute_Away_Days__c', key: 'rerouteAwayDays', kind: 'number' },
   ],
   checks: (r) => {
     const contact = num(r, 'Contact_Within_Hours__c');
@@ -83,6 +86,11 @@ export const SLA_POLICY: TypeDef = {
         num(r, 'Dormant_Days__c') !== null && (num(r, 'Dormant_Days__c') ?? 0) < 1,
         'Dormant_Days__c',
         'Dormant_Days__c must be at least 1 day (blank: only recycled records re-engage)',
+      ),
+      ...check(
+        (num(r, 'Reroute_Away_Days__c') ?? 1) < 1,
+        'Reroute_Away_Days__c',
+        'Reroute_Away_Days__c must be at least 1 day (blank: out of office never re-routes)',
       ),
       ...check(
         str(r, 'Recipient__c') === 'Queue' && isBlank(r.Recipient_Queue__c),

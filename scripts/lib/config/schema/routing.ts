@@ -8,6 +8,9 @@ const MSG = {
   method: 'Method__c is required: Account-Based, Territory, Skill or Round-Robin',
 };
 
+const FALLBACK_MSG =
+  'Fallback_Owner__c is required on a Lead rule (a queue DeveloperName such as Lead_Fallback), so no lead is ever left unassigned';
+
 export const ROUTING_RULE: TypeDef = {
   type: 'Routing_Rule',
   fields: [
@@ -28,19 +31,15 @@ export const ROUTING_RULE: TypeDef = {
     { api: 'Target_Pool__c', key: 'targetPool', kind: 'text' },
     { api: 'Target_Queue__c', key: 'targetQueue', kind: 'text' },
     { api: 'Target_User__c', key: 'targetUser', kind: 'text' },
-    {
-      api: 'Fallback_Owner__c',
-      key: 'fallbackOwner',
-      kind: 'text',
-      required: true,
-      message:
-        'Fallback_Owner__c is required (a queue DeveloperName such as Lead_Fallback), so no lead is ever left unassigned',
-    },
+    // required on a Lead rule (checks below): a contact or account no rule places keeps its owner
+    { api: 'Fallback_Owner__c', key: 'fallbackOwner', kind: 'text' },
     { api: 'Active__c', key: 'active', kind: 'checkbox', default: true },
+    { api: 'Object__c', key: 'object', kind: 'picklist', options: ['Lead', 'Contact', 'Account'] },
   ],
   checks: (r) => {
     const method = str(r, 'Method__c');
     const priority = num(r, 'Priority__c');
+    const object = str(r, 'Object__c') || 'Lead';
     const noTarget = isBlank(r.Target_Pool__c) && isBlank(r.Target_Queue__c) && isBlank(r.Target_User__c);
     let criteriaProblem: string | null = null;
     try {
@@ -67,6 +66,17 @@ export const ROUTING_RULE: TypeDef = {
         'Account-Based, Territory and Skill rules need Criteria__c (e.g. "Country in US;CA")',
       ),
       ...check(criteriaProblem !== null, 'Criteria__c', `Criteria__c: ${criteriaProblem}`),
+      ...check(object === 'Lead' && isBlank(r.Fallback_Owner__c), 'Fallback_Owner__c', FALLBACK_MSG),
+      ...check(
+        object !== 'Lead' && !isBlank(r.Target_Queue__c),
+        'Target_Queue__c',
+        'Contact and Account rules cannot target a queue (only users own contacts and accounts): clear Target_Queue__c and set Target_Pool__c or Target_User__c',
+      ),
+      ...check(
+        object === 'Account' && method === 'Account-Based',
+        'Method__c',
+        'An Account rule routes by Territory, Skill or Round-Robin, not Account-Based: change Method__c',
+      ),
     ];
   },
 };
