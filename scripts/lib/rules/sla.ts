@@ -65,7 +65,7 @@ export interface SlaResult {
   status: SlaStatus; // SLA_Status__c
   phase: 'Contact' | 'Qualify' | 'Done';
   breachedWindow: 'Contact' | 'Qualify' | null;
-  elapsedPercent: number; // business time used of the current window, 0 decimals
+  elapsedPercent: number; // business hours used of the current window, in percent, 0 decimals
   escalateTo: string | null; // user Id or queue on breach
   // Manager: a task for the owner's manager; Queue (Leads only): the record moves to the queue; Owner (a Contact
   // whose owner has no manager): the owner keeps it and gets the escalation task.
