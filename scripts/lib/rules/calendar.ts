@@ -245,7 +245,7 @@ function midnightOf(p: Prepared, day: number): number {
 const windowCache = new Map<string, Map<number, [number, number] | null>>();
 const midnightCache = new Map<string, Map<number, number>>();
 
-const MAX_DAYS = 3700; // ten years: a calendar with no business time at all fails clearly instead of looping
+const MAX_DAYS = 3700; // ten years: a calendar with no business hours at all fails clearly instead of looping
 
 /**
  * Adds business hours to an instant: time counts only inside the daily window on working days that are not
@@ -284,7 +284,7 @@ function addMs(p: Prepared, startMs: number, amountMs: number): number {
   throw new RuleInputError(`calendar ${p.cal.name ?? p.cal.timeZone} has no business time within ten years`);
 }
 
-/** Business time between two instants in ms (0 when end ≤ start). */
+/** The business hours between two instants, in ms (0 when end ≤ start). */
 export function businessMsBetween(calendar: BusinessCalendar, startMs: number, endMs: number): number {
   if (endMs <= startMs) return 0;
   return msBetween(prepare(calendar), startMs, endMs);
