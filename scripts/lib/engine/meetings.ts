@@ -82,7 +82,7 @@ function meetingBooked(state: EngineState, meeting: MeetingRow): void {
   const person = { ...state.records[obj].get(meeting.whoId)! }; // read once, before the stage moves
   if (obj === 'Lead' && person.IsConverted === true) return;
   if (advance && person.Lifecycle_Stage__c === 'MQL')
-    savePerson(state, obj, meeting.whoId, { Lifecycle_Stage__c: advance }, false);
+    savePerson(state, obj, meeting.whoId, { Lifecycle_Stage__c: advance }, false, { engineMove: true });
   const ownerId = String(person.OwnerId ?? '');
   if (policy.sendNotification !== true || !ownerId || meeting.createdBy === ownerId) return;
   const name = `${String(person.FirstName ?? '')} ${String(person.LastName ?? '')}`.trim();

@@ -269,9 +269,12 @@ export function stageHold(input: {
   result: Pick<TransitionResult, 'outcome' | 'to' | 'message'>;
   record: Record<string, unknown>;
   policies: readonly LifecycleFieldPolicy[];
+  /** the engine itself asked for this stage (a booked meeting's Meeting_Advances_To__c): held like ENGINE_EVENTS */
+  byEngine?: boolean;
 }): string | null {
   const { object, eventType, result, record, policies } = input;
-  if (result.outcome !== 'moved' || !ENGINE_EVENTS.includes(eventType)) return null;
+  if (result.outcome !== 'moved' || !(input.byEngine === true || ENGINE_EVENTS.includes(eventType)))
+    return null;
   const missing = missingStageFields(object, result.to, record, policies);
   if (!missing.length) return null;
   return `${result.to} on hold: needs ${missing.join(', ')} (${result.message})`.slice(0, 255);
