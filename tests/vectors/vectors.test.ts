@@ -54,6 +54,7 @@ export const APEX_VECTOR_TESTS: Record<string, string> = {
   handoff: 'HandoffService_Tests',
   metrics: 'RevOpsMetricSnapshotJob_Tests',
   dedupReview: 'DedupReviewKeys_Tests',
+  digest: 'LeadDigestService_Tests',
 };
 
 describe('Apex service tests read the golden vectors', () => {

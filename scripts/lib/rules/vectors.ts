@@ -15,6 +15,7 @@ import {
   type StaleInput,
 } from './hygiene.ts';
 import { planHandoff, reengagement, type HandoffInput, type ReengagementInput } from './handoff.ts';
+import { planDigests, type DigestInput } from './digest.ts';
 import {
   EngagementError,
   mapEvent,
@@ -67,6 +68,7 @@ export const RULE_KEYS = [
   'metrics',
   'enrichment',
   'dedupReview',
+  'digest',
 ] as const;
 export type RuleKey = (typeof RULE_KEYS)[number];
 
@@ -159,6 +161,7 @@ export const VECTOR_FUNCTIONS: Record<RuleKey, Record<string, Fn>> = {
     reengagement: (i: ReengagementInput) => reengagement(i),
   },
   enrichment: { decide: (i: PrecedenceInput) => decide(i) },
+  digest: { plan: (i: DigestInput) => planDigests(i) },
   dedupReview: {
     blockKeys: (i: { object: string; record: SRecord }) => ({ keys: blockKeys(i.record, i.object) }),
     id18: (i: { id: string }) => ({ id18: id18(i.id) }),

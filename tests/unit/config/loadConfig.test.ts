@@ -235,6 +235,7 @@ describe('loading the same records from an org', () => {
       'Enrichment_Provider',
       'Enrichment_Mapping',
       'Lifecycle_Field_Policy',
+      'Lead_Digest_Setting',
     ]);
     expect(queries[1].soql).toBe(
       'SELECT DeveloperName, MasterLabel, MQL_Fit_Threshold__c, MQL_Engagement_Threshold__c, Score_Cap__c, Burst_Window_Seconds__c, Burst_Max_Events__c, MQL_Max_Negative__c FROM Scoring_Setting__mdt ORDER BY DeveloperName',
@@ -377,6 +378,10 @@ describe('the loader agrees with the custom metadata validation rules', () => {
     ['Enrichment_Mapping', 'Clearbit_Lead_Employees', { Attribute__c: 'headcount' }, 'Attribute_Valid'],
     ['Enrichment_Mapping', 'Clearbit_Lead_Employees', { Target_Field__c: null }, 'Target_Field_Required'],
     ['Enrichment_Mapping', 'Clearbit_Lead_Employees', { Rank__c: 0 }, 'Rank_Positive'],
+    ['Lead_Digest_Setting', 'Default', { Send_Hour__c: 24 }, 'Send_Hour_Range'],
+    ['Lead_Digest_Setting', 'Default', { Max_Leads__c: 0 }, 'Max_Leads_Range'],
+    ['Lead_Digest_Setting', 'Default', { Return_Visit_Days__c: 0 }, 'Return_Visit_Days_Positive'],
+    ['Lead_Digest_Setting', 'Default', { Signals__c: null }, 'Signals_Required'],
     ['Lifecycle_Field_Policy', 'Lead_MQL', { Object__c: 'Account' }, 'Object_Valid'],
     ['Lifecycle_Field_Policy', 'Lead_MQL', { Stage__c: 'Marketing Qualified' }, 'Stage_Valid'],
     ['Lifecycle_Field_Policy', 'Lead_MQL', { Required_Fields__c: 'Email, Country' }, 'Required_Fields_Format'],
@@ -396,6 +401,7 @@ describe('the loader agrees with the custom metadata validation rules', () => {
       'Enrichment_Provider',
       'Enrichment_Mapping',
       'Lifecycle_Field_Policy',
+      'Lead_Digest_Setting',
     ].flatMap((t) =>
       readdirSync(join(ROOT, 'main', 'default', 'objects', `${t}__mdt`, 'validationRules')).map(
         (f) => `${t}.${f.replace('.validationRule-meta.xml', '')}`,

@@ -104,7 +104,7 @@ describe('force-app converts with source-deploy-retrieve into the expected compo
     expect(has('CustomMetadata', 'Scoring_Setting.Default')).toBe(true);
     expect(
       [...(byType.get('CustomMetadata') ?? [])].filter((n) => !n.startsWith('Trigger_Action.')).length,
-    ).toBe(110);
+    ).toBe(111); // + Lead_Digest_Setting.Default
   });
 
   it('a page layout per custom object and config type shows every field, required ones as required', () => {
@@ -130,6 +130,8 @@ describe('force-app converts with source-deploy-retrieve into the expected compo
       'RevOps_Metric_Snapshot__c',
       'RevOps_Target__c',
       'Marketing_Spend__c',
+      'Lead_Digest_Setting__mdt',
+      'Lead_Digest__c',
     ];
     for (const o of objects) {
       const name = `${o}-${o.replace(/__(c|mdt)$/, '')}_Layout`;

@@ -45,6 +45,7 @@ const ADMIN_ONLY = [
   'Dedup_Review__c',
   'Dedup_Rejected_Pair__c',
   'Enrichment_Usage__c',
+  'Lead_Digest__c',
 ].filter((o) => fieldNames(o).length > 0);
 
 describe('permission sets', () => {
@@ -67,6 +68,7 @@ describe('permission sets', () => {
         'Engagement_Mapping__mdt',
         'Enrichment_Mapping__mdt',
         'Enrichment_Provider__mdt',
+        'Lead_Digest_Setting__mdt',
         'Lifecycle_Field_Policy__mdt',
         'Routing_Rule__mdt',
         'SLA_Policy__mdt',

@@ -13,6 +13,7 @@
 // records of every type listed; to hand the records to the rules, add a field to RevOpsConfig (../types.ts) and
 // fill it in load.ts's parseConfig with domain<YourType>('<Type>').
 import { DEDUP_TYPES } from './dedup.ts';
+import { DIGEST_TYPES } from './digest.ts';
 import { ENGAGEMENT_TYPES } from './engagement.ts';
 import { ENRICHMENT_TYPES } from './enrichment.ts';
 import type { TypeDef } from './fields.ts';
@@ -41,6 +42,7 @@ export * from './pipeline.ts';
 export * from './dedup.ts';
 export * from './engagement.ts';
 export * from './enrichment.ts';
+export * from './digest.ts';
 export * from './lifecycle.ts';
 
 export const TYPE_DEFS: TypeDef[] = [
@@ -52,5 +54,6 @@ export const TYPE_DEFS: TypeDef[] = [
   ...ENGAGEMENT_TYPES,
   ...ENRICHMENT_TYPES,
   ...LIFECYCLE_TYPES,
+  ...DIGEST_TYPES,
 ];
 export const TYPE_DEF_BY_NAME = new Map(TYPE_DEFS.map((d) => [d.type, d]));
