@@ -22,7 +22,7 @@ import {
 import { dealHandoffs, reengagements } from './handoffs.ts';
 import { rerouteReengaged } from './reroute.ts';
 import { insertMeeting, insertTasks, personObject, updateMeeting } from './meetings.ts';
-import { savePerson, type PersonObject } from './triggers.ts';
+import { routeAccount, savePerson, type PersonObject } from './triggers.ts';
 
 export interface EngineOptions {
   /** force-app root: config records and conversion mappings come from it. */
@@ -103,6 +103,7 @@ export class Engine {
 
   insertAccount(fields: Record<string, unknown>): EngineRecord {
     const rec = { ...fields, Id: nextId(this.state, 'A') } as EngineRecord;
+    routeAccount(this.state, rec); // TA_Account_Route, TA_Account_RouteLog (only with an Account rule)
     this.state.records.Account.set(rec.Id, rec);
     return rec;
   }

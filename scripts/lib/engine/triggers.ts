@@ -324,6 +324,13 @@ export function savePerson(
   return rec;
 }
 
+/** TA_Account_Route and TA_Account_RouteLog: a new account goes through the Account rules, when there are any. */
+export function routeAccount(state: EngineState, rec: EngineRecord): void {
+  if (!hasRules(state, 'Account')) return;
+  const decision = applyRouting(state, rec, [], 'Account');
+  state.decisions.push({ leadId: rec.Id, ...decision, at: state.now });
+}
+
 /** An active routing rule of the object exists (RecordRoutingService routes nothing otherwise). */
 function hasRules(state: EngineState, object: RoutedObject): boolean {
   return state.config.routingRules.some((r) => r.active !== false && (r.object || 'Lead') === object);
