@@ -9,6 +9,7 @@ import { nextSlaAlarm } from '../../scripts/lib/engine/jobs.ts';
 import { validate } from './validation.ts';
 import { receiveWebhook } from '../../scripts/lib/engine/webhook.ts';
 import { enrich } from '../../scripts/lib/engine/enrichment.ts';
+import { runLeadDigest, setUserTimeZone } from '../../scripts/lib/engine/digest.ts';
 import { SaveError, type EngineRecord } from '../../scripts/lib/engine/state.ts';
 import { SCHEDULING_PROVIDERS, receiveScheduling } from '../../scripts/lib/engine/scheduling.ts';
 import { EngagementError } from '../../scripts/lib/rules/engagement.ts';
@@ -101,6 +102,13 @@ const Step = z.discriminatedUnion('do', [
   z.object({ ...base, do: z.literal('slaMonitor') }).strict(),
   /** The SLA alarm fires: the monitor over the clocks whose SLA_Next_Check__c is due. */
   z.object({ ...base, do: z.literal('slaAlarm') }).strict(),
+  /**
+   * The hourly LeadDigestJob runs: the reps whose local hour is Send_Hour__c and who had no digest today get one.
+   * `sends`: rep alias → the people listed, in order; a rep not named gets none.
+   */
+  z
+    .object({ ...base, do: z.literal('leadDigest'), sends: z.record(z.string(), z.array(z.string())) })
+    .strict(),
   /** A meeting (Event) is booked with the Lead/Contact, owned by `by` (default: the record's owner). */
   z
     .object({
@@ -178,7 +186,13 @@ export const ScenarioSchema = z
     users: z
       .array(
         z
-          .object({ alias: z.string(), manager: z.string().optional(), active: z.boolean().optional() })
+          .object({
+            alias: z.string(),
+            manager: z.string().optional(),
+            active: z.boolean().optional(),
+            /** User.TimeZoneSidKey (IANA), default America/New_York. */
+            timeZone: z.string().optional(),
+          })
           .strict(),
       )
       .default([]),
@@ -225,6 +239,7 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
   const userId = (alias: string) => `005${alias}`;
   for (const u of scenario.users) {
     engine.addUser(userId(u.alias), { active: u.active, managerId: u.manager ? userId(u.manager) : null });
+    if (u.timeZone) setUserTimeZone(engine.state, userId(u.alias), u.timeZone);
   }
   for (const r of scenario.reps) {
     engine.addRep({
@@ -263,6 +278,7 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
 
   const outcomes: StepOutcome[] = [];
   let outcome: string | null = null; // the scheduling webhook's answer of the current step
+  const stepProblems: string[] = []; // what a step found itself (the lead digest's sends)
   scenario.steps.forEach((step, index) => {
     if (step.at) engine.setNow(step.at);
     const before = JSON.stringify([
@@ -288,6 +304,7 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
       ]);
       if (before !== after) problems.push('a refused step changed records');
     } else if (error) problems.push(`step failed: ${error.message}`);
+    problems.push(...stepProblems.splice(0));
     if (x) problems.push(...check(x));
     outcomes.push({ index, step, problems });
   });
@@ -336,6 +353,24 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
       case 'slaAlarm':
         engine.runSlaAlarm();
         return;
+      case 'leadDigest': {
+        const byAlias = (pairs: [string, string[]][]) =>
+          JSON.stringify(pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+        const got = byAlias(
+          runLeadDigest(engine.state).map((d): [string, string[]] => [
+            d.repId,
+            d.leads.map((l) => l.personId),
+          ]),
+        );
+        const want = byAlias(
+          Object.entries(step.sends).map(([alias, people]): [string, string[]] => [
+            userId(alias),
+            people.map(id),
+          ]),
+        );
+        if (got !== want) stepProblems.push(`lead digests: expected ${want}, got ${got}`);
+        return;
+      }
       case 'meeting': {
         const m = engine.bookMeeting(id(step.ref), step.by ? userId(step.by.replace(/^@/, '')) : undefined);
         if (step.meetingRef) refs.set(step.meetingRef, m);

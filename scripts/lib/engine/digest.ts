@@ -1,0 +1,85 @@
+// The engine model's daily lead activity digest: one hourly run of LeadDigestJob over the model's users, leads,
+// contacts and engagement events, with the rule rules/digest.ts (planDigests, the twin of LeadDigestService.plan).
+// What the model keeps for it (the users' time zones, the digests each run sent, the local date each rep last got
+// one, as Lead_Digest__c does) lives here, beside the shared state, so the rest of the model is untouched.
+import { join } from 'node:path';
+import { readRecordFile } from '../config/index.ts';
+import { LEAD_DIGEST_SETTING, toDomain, validateRecord } from '../config/schema/index.ts';
+import { planDigests, type Digest, type DigestPerson, type DigestSetting } from '../rules/digest.ts';
+import type { EngineState } from './state.ts';
+
+/** A user's time zone when none is set: what Apex tests give new users (RevOpsTestData.userWith). */
+export const DEFAULT_TIME_ZONE = 'America/New_York';
+
+interface DigestModel {
+  timeZones: Map<string, string>;
+  lastSentOn: Map<string, string>;
+  setting: DigestSetting;
+}
+
+const models = new WeakMap<EngineState, DigestModel>();
+
+function modelOf(state: EngineState): DigestModel {
+  let m = models.get(state);
+  if (!m) {
+    m = { timeZones: new Map(), lastSentOn: new Map(), setting: readSetting(state.root) };
+    models.set(state, m);
+  }
+  return m;
+}
+
+/** Lead_Digest_Setting.Default of the tree, validated as the config loader validates it (off when missing). */
+function readSetting(root: string): DigestSetting {
+  const file = join(root, 'main', 'default', 'customMetadata', 'Lead_Digest_Setting.Default.md-meta.xml');
+  let record;
+  try {
+    record = readRecordFile(file);
+  } catch {
+    return { active: false, sendHour: 0, signals: [], returnVisitDays: null, maxLeads: 1 };
+  }
+  const { row, issues } = validateRecord(LEAD_DIGEST_SETTING, record);
+  if (!row) throw new Error(`${file}: ${issues.map((i) => i.message).join('; ')}`);
+  return toDomain(LEAD_DIGEST_SETTING, row, record.name) as unknown as DigestSetting;
+}
+
+/** User.TimeZoneSidKey of a model user. */
+export function setUserTimeZone(state: EngineState, userId: string, timeZone: string): void {
+  modelOf(state).timeZones.set(userId, timeZone);
+}
+
+/**
+ * One hourly LeadDigestJob run at the model's now: the digests it sends (one per due rep with something to report),
+ * recorded so a second run the same local day sends nothing.
+ */
+export function runLeadDigest(state: EngineState): Digest[] {
+  const model = modelOf(state);
+  const reps = [...state.users.values()]
+    .filter((u) => u.active)
+    .map((u) => ({
+      id: u.id,
+      timeZone: model.timeZones.get(u.id) ?? DEFAULT_TIME_ZONE,
+      lastSentOn: model.lastSentOn.get(u.id) ?? null,
+    }));
+  const people: DigestPerson[] = [];
+  for (const obj of ['Lead', 'Contact'] as const) {
+    for (const r of state.records[obj].values()) {
+      if (obj === 'Lead' && r.IsConverted === true) continue;
+      people.push({
+        id: r.Id,
+        object: obj,
+        name: [r.FirstName, r.LastName].filter((x) => x).join(' '),
+        ownerId: String(r.OwnerId ?? ''),
+        lastEngagementBefore: null, // the events below reach back further
+      });
+    }
+  }
+  const events = state.events.map((e) => ({
+    id: e.id,
+    personId: e.leadId ?? e.contactId ?? '',
+    signal: e.signal,
+    occurredAt: e.occurredAt,
+  }));
+  const plan = planDigests({ now: state.now, setting: model.setting, reps, people, events });
+  for (const d of plan.digests) model.lastSentOn.set(d.repId, d.localDate);
+  return plan.digests;
+}
