@@ -12,6 +12,7 @@ import {
   RECYCLE_REASONS,
 } from '../rules/lifecycle.ts';
 import type { ReportDoc } from '../render/doc.ts';
+import type { RoutingRule } from '../rules/routing.ts';
 import { renderMarkdown } from '../render/markdown.ts';
 import { renderHtml } from '../render/html.ts';
 import { BENCHMARKS, COVERAGE_NEXT_QUARTER_DAYS } from './metrics.ts';
@@ -257,38 +258,59 @@ function scoringDoc(c: RevOpsConfig): ReportDoc {
   };
 }
 
+/** Lead rules first, then Contact, then Account; the loader's priority order within each. */
+function byRoutedObject(a: RoutingRule, b: RoutingRule): number {
+  const rank = (r: RoutingRule) => ['Lead', 'Contact', 'Account'].indexOf(r.object || 'Lead');
+  return rank(a) - rank(b);
+}
+
 function routingDoc(c: RevOpsConfig): ReportDoc {
   return {
     title: 'Routing rules',
-    subtitle: 'Most specific first (lowest priority number); every lead always gets an owner.',
+    subtitle:
+      'Most specific first (lowest priority number), per object; every lead always gets an owner, a contact or account no rule places keeps its own.',
     sections: [
       {
         title: 'Rules in the order they are tried',
         blocks: [
           {
             kind: 'table',
-            columns: ['priority', 'rule', 'method', 'criteria', 'target', 'fallback owner', 'active'],
-            rows: c.routingRules.map((r) => [
-              r.priority,
-              r.name,
-              r.method,
-              val(r.criteria) || '(every lead)',
-              r.targetUser
-                ? `user ${r.targetUser}`
-                : r.targetPool
-                  ? `pool ${r.targetPool}${r.targetQueue ? `, else queue ${r.targetQueue}` : ''}`
-                  : r.targetQueue
-                    ? `queue ${r.targetQueue}`
-                    : r.method === 'Account-Based'
-                      ? 'owner of the matched account'
-                      : '',
-              val(r.fallbackOwner),
-              yes(r.active !== false),
-            ]),
+            columns: [
+              'object',
+              'priority',
+              'rule',
+              'method',
+              'criteria',
+              'target',
+              'fallback owner',
+              'active',
+            ],
+            rows: [...c.routingRules]
+              .sort(byRoutedObject)
+              .map((r) => [
+                r.object || 'Lead',
+                r.priority,
+                r.name,
+                r.method,
+                val(r.criteria) || '(every lead)',
+                r.targetUser
+                  ? `user ${r.targetUser}`
+                  : r.targetPool
+                    ? `pool ${r.targetPool}${r.targetQueue ? `, else queue ${r.targetQueue}` : ''}`
+                    : r.targetQueue
+                      ? `queue ${r.targetQueue}`
+                      : r.method === 'Account-Based'
+                        ? r.object === 'Contact'
+                          ? "owner of the contact's account"
+                          : 'owner of the matched account'
+                        : '',
+                val(r.fallbackOwner),
+                yes(r.active !== false),
+              ]),
           },
           {
             kind: 'text',
-            text: 'Account-Based matches the lead to an account by e-mail or website domain (3 points) and normalised company name (1 point). Round-robin pools skip inactive, out-of-office and at-capacity reps and respect weights; when no rule assigns the lead it goes to the Lead_Fallback queue. Every decision is stored in Routing_Decision__c with its trace.',
+            text: "Account-Based matches the lead to an account by e-mail or website domain (3 points) and normalised company name (1 point). Round-robin pools skip inactive, out-of-office and at-capacity reps and respect weights; when no rule assigns the lead it goes to the Lead_Fallback queue. Contact rules route new contacts (Account-Based: the owner of the contact's account), Account rules new accounts; neither ever goes to a queue. A lead owned by a queue, an inactive user, a user listed in the MQL to SQL policy's Reroute_Owners__c or one away longer than its Reroute_Away_Days__c is routed again when it becomes an MQL (docs/routing.md). Every decision is stored in Routing_Decision__c with its trace.",
           },
         ],
       },
