@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../scripts/lib/config/index.ts';
-import { evaluateFormula, loadFieldTypes } from '../../../tooling/formula/index.ts';
+import { evaluateFormula, evaluateValidationRule, loadFieldTypes } from '../../../tooling/formula/index.ts';
 import { evaluateDealDesk } from '../../../scripts/lib/rules/dealdesk.ts';
 import {
   checkConfigDrift,
@@ -177,6 +177,45 @@ describe('config drift check: the Lead and Contact lifecycle rules (Lifecycle_Fi
     const sql = decodeXml(rule(REAL, 'Contact', 'Lifecycle_SQL_Required_Fields'));
     expect(sql).toContain('ISPICKVAL(LeadSource, "")'); // a picklist is blank through ISPICKVAL
     expect(sql).toContain('ISBLANK(MailingCountry)');
+  });
+
+  it("a converted lead's contact, inserted at its lead's stage with a field blanked since, is not refused; a contact moved into the stage is", () => {
+    // "Require Validation for Converted Leads" runs the Contact rules on the conversion's insert: the contact carries
+    // the mapped Lifecycle_Stage__c, and a lead may lose a field after it entered its stage (allowed) or predate the rules
+    const contact = {
+      Id: 'C1',
+      LastName: 'Ode',
+      Email: 'ben@globex.com',
+      MailingCountry: 'US',
+      LeadSource: 'Web',
+      Title: null,
+    };
+    const sql = { ...contact, Lifecycle_Stage__c: 'SQL' };
+    const converted = evaluateValidationRule(
+      'Contact',
+      'Lifecycle_SQL_Required_Fields',
+      { record: sql, prior: sql, isNew: true, permissions: [] },
+      REAL,
+    );
+    expect(converted.fires).toBe(false);
+    const accepted = evaluateValidationRule(
+      'Contact',
+      'Lifecycle_SQL_Required_Fields',
+      { record: sql, prior: { ...contact, Lifecycle_Stage__c: 'MQL' }, isNew: false, permissions: [] },
+      REAL,
+    );
+    expect(accepted.fires).toBe(true);
+    expect(accepted.errorMessage).toContain('Title (Title)');
+    const lead = { Id: 'L1', LastName: 'Lee', Company: 'Acme', Email: 'ann@acme.com', Country: null };
+    const imported = { ...lead, Lifecycle_Stage__c: 'MQL' };
+    expect(
+      evaluateValidationRule(
+        'Lead',
+        'Lifecycle_MQL_Required_Fields',
+        { record: imported, prior: imported, isNew: true, permissions: [] },
+        REAL,
+      ).fires,
+    ).toBe(true); // a lead inserted at a stage still enters it
   });
 
   it('fails on a tree whose policies were tuned without regenerating: a new field, a switched-off policy, an orphan rule', () => {

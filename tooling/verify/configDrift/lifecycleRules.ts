@@ -1,7 +1,8 @@
 // Progressive profiling: the Lead and Contact validation rules generated from Lifecycle_Field_Policy__mdt, one
 // Lifecycle_<Stage>_Required_Fields rule per object and stage that lists Required_Fields__c, written whole. A rule
-// gates the move INTO the stage (insert at the stage, or a change of Lifecycle_Stage__c), so a record already in a
-// stage stays editable; the lifecycle engine holds its own moves instead of tripping the rule
+// gates the move INTO the stage (a Lead inserted at the stage, a change of Lifecycle_Stage__c; a Contact only the
+// change, as its insert carries the converted lead's stage), so a record already in a stage stays editable; the
+// lifecycle engine holds its own moves instead of tripping the rule
 // (scripts/lib/rules/lifecycle.ts stageHold, LifecycleService).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +38,12 @@ export function lifecycleRule(
   const formula = [
     'NOT($Permission.RevOps_Bypass_Validation)',
     `&& ISPICKVAL(Lifecycle_Stage__c, "${policy.stage}")`,
-    '&& (ISNEW() || ISCHANGED(Lifecycle_Stage__c))',
+    // a Contact is inserted at Lead (blank stage) or carries its converted lead's stage (mapped; "Require Validation
+    // for Converted Leads" runs these rules on that insert): only a change of stage is a Contact's move into it, so a
+    // lead whose fields were blanked after it entered its stage (allowed) still converts
+    policy.object === 'Lead'
+      ? '&& (ISNEW() || ISCHANGED(Lifecycle_Stage__c))'
+      : '&& ISCHANGED(Lifecycle_Stage__c)',
     '&& (',
     required.map((f, i) => `    ${i ? '|| ' : ''}${blankTest(f, fields(f))}`).join('\n'),
     ')',
