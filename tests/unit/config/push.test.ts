@@ -27,11 +27,32 @@ cpSync('sfdx-project.json', join(dir, 'sfdx-project.json'));
 
 /** A describe-able object with these fields (no rows). */
 const object = (fields: string[]): Dataset => ({ fields: ['Id', ...fields], count: 0, row: () => [] });
-const LEAD = ['Country', 'Industry', 'NumberOfEmployees', 'Title', 'Email', 'HasOptedOutOfEmail'];
+const LEAD = [
+  'Country',
+  'Industry',
+  'NumberOfEmployees',
+  'Title',
+  'Email',
+  'HasOptedOutOfEmail',
+  'LastName',
+  'Company',
+  'LeadSource',
+];
 const orgData = (): Record<string, Dataset> => ({
   Lead: object([...LEAD, 'Tech_Stack__c', 'Matched_Account__c', 'Preferred_Language__c']),
-  Contact: object(['MailingCountry', 'Title', 'Email', 'HasOptedOutOfEmail', 'Tech_Stack__c', 'AccountId']),
+  Contact: object([
+    'MailingCountry',
+    'Title',
+    'Email',
+    'HasOptedOutOfEmail',
+    'Tech_Stack__c',
+    'AccountId',
+    'LastName',
+    'LeadSource',
+  ]),
   Opportunity: object([
+    'Amount',
+    'CloseDate',
     'LeadSource',
     'Fit_Score_Snapshot__c',
     'Pain_Points__c',

@@ -30,6 +30,8 @@ function pathsFor(name: string): string[] | null {
       )
       .map((f) => join(dir, f));
   }
+  const field = /^(\w+__(?:c|mdt))\.(\w+__c)$/.exec(name);
+  if (field) return [join(MAIN, 'objects', field[1], 'fields', `${field[2]}.field-meta.xml`)];
   if (/__mdt$/.test(name) || /__c$/.test(name)) return [join(MAIN, 'objects', name)];
   if (/^revops[A-Z]\w+$/.test(name)) return [join(MAIN, 'lwc', name)];
   if (/^revops\w+\.vectors\.test\.js$/.test(name))
