@@ -13,6 +13,16 @@ import {
   type TestLevel,
 } from '../lib/org/deploy.ts';
 import { STAGE_MODES, type StageMode } from '../lib/org/opportunityStages.ts';
+import {
+  deploySubscriberConfig,
+  renderSubscriber,
+  usernameProblem,
+  userProblemBeforeDeploy,
+  type SubscriberOutcome,
+} from '../lib/org/enrichmentSubscriber.ts';
+
+/** What --only deploys instead of force-app. */
+export const ONLY = ['enrichment-subscriber'] as const;
 
 export interface DeployFlags {
   org: string | undefined;
@@ -23,6 +33,10 @@ export interface DeployFlags {
   paths: string[];
   opportunityStages: StageMode;
   activationWaitMinutes: number;
+  /** Deploy the enrichment subscriber config running as this user (after force-app, or alone with --only). */
+  enrichmentUser?: string;
+  assignPermissionSet?: boolean;
+  only?: (typeof ONLY)[number];
 }
 
 type FlagValues = Record<string, unknown>;
@@ -57,6 +71,21 @@ export function parseDeployFlags(f: FlagValues): DeployFlags {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  const enrichmentUser = str(f['enrichment-user'])?.trim();
+  const only = str(f.only);
+  if (only && !ONLY.includes(only as (typeof ONLY)[number]))
+    throw invalidFlag(`--only must be one of ${ONLY.join(', ')} (got "${only}").`, []);
+  if (enrichmentUser !== undefined) {
+    const problem = usernameProblem(enrichmentUser);
+    if (problem) throw invalidFlag(problem, []);
+  }
+  if ((only || f['assign-permission-set'] === true) && !enrichmentUser)
+    throw invalidFlag(
+      `${only ? `--only ${only}` : '--assign-permission-set'} needs --enrichment-user <username> (the enrichment integration user).`,
+      [
+        'e.g. revops deploy -o my-org --only enrichment-subscriber --enrichment-user enrichment.integration@yourcompany.com',
+      ],
+    );
   // Without an explicit -o the deploy is a check-only validation against the default org (dry run is the default).
   return {
     org: str(f['target-org']),
@@ -67,6 +96,13 @@ export function parseDeployFlags(f: FlagValues): DeployFlags {
     paths,
     opportunityStages: stages as StageMode,
     activationWaitMinutes: minutes(f, 'activation-wait', 20),
+    ...(enrichmentUser
+      ? {
+          enrichmentUser,
+          assignPermissionSet: f['assign-permission-set'] === true,
+          only: only as (typeof ONLY)[number] | undefined,
+        }
+      : {}),
   };
 }
 
@@ -101,9 +137,17 @@ export function renderDeploy(o: DeployOutcome | PhasedDeployOutcome, orgLabel: s
 }
 
 /** Phase 2 poll interval; replaceable in tests. */
-export const phaseTiming = { activationPollMs: 5000 };
+export const phaseTiming = { activationPollMs: 5000, subscriberPollMs: 1000 };
 
-export type DeployCommandResult = PhasedDeployOutcome & { org: string };
+export type DeployCommandResult = PhasedDeployOutcome & {
+  org: string;
+  enrichmentSubscriber?: SubscriberOutcome;
+};
+/** The result of --only enrichment-subscriber. */
+export type SubscriberCommandResult = SubscriberOutcome & { org: string };
+
+const subscriberLines = (o: SubscriberOutcome, label: string): string =>
+  renderSubscriber(o, (d) => [headOf(d, label), ...d.problems.map(formatProblem)]).join('\n');
 
 /** Shared by deploy and config push: resolve the org, deploy in phases, map to a command result. */
 export async function runDeploy(
@@ -112,6 +156,17 @@ export async function runDeploy(
 ): Promise<{ result: DeployCommandResult; human: string; exitCode: number }> {
   const { session } = await resolveOrg(flags.org);
   const connection = await connectionFromSession(session);
+  if (flags.enrichmentUser) {
+    // a subscriber step bound to fail stops the deploy before anything is sent
+    progress(`Checking the enrichment user ${flags.enrichmentUser} before deploying ...`);
+    const problem = await userProblemBeforeDeploy({
+      connection,
+      username: flags.enrichmentUser,
+      assignPermissionSet: flags.assignPermissionSet === true,
+      orgFlag: orgLabel(flags.org, '<org>'),
+    });
+    if (problem) throw new SfError(problem, 'EnrichmentUserNotReady', [], 1);
+  }
   const outcome = await deployPhased({
     connection,
     paths: flags.paths,
@@ -124,15 +179,63 @@ export async function runDeploy(
     activationWaitMinutes: flags.activationWaitMinutes,
     activationPollMs: phaseTiming.activationPollMs,
   });
-  const label = orgLabel(
+  const label = labelOf(flags, session);
+  const result: DeployCommandResult = { ...outcome, org: session.orgId ?? label };
+  let human = renderDeploy(outcome, label);
+  if (!flags.enrichmentUser) return { result, human, exitCode: outcome.exitCode };
+  // the subscriber config names the trigger: it goes after force-app, and only when force-app went in
+  if (outcome.exitCode !== 0) {
+    human += `\nEnrichment subscriber: skipped (the force-app deploy did not succeed); nothing was sent for ${flags.enrichmentUser}.`;
+    return { result, human, exitCode: outcome.exitCode };
+  }
+  const sub = await subscriberStep(connection, progress, flags);
+  return {
+    result: { ...result, enrichmentSubscriber: sub },
+    human: `${human}\n${subscriberLines(sub, label)}`,
+    exitCode: sub.exitCode,
+  };
+}
+
+/** --only enrichment-subscriber: the subscriber config alone, for an org that has force-app already. */
+export async function runSubscriberOnly(
+  progress: (message: string) => void,
+  flags: DeployFlags,
+): Promise<{ result: SubscriberCommandResult; human: string; exitCode: number }> {
+  const { session } = await resolveOrg(flags.org);
+  const connection = await connectionFromSession(session);
+  const sub = await subscriberStep(connection, progress, flags);
+  const label = labelOf(flags, session);
+  const lines = [subscriberLines(sub, label)];
+  if (sub.checkOnly && sub.exitCode === 0)
+    lines.push(
+      `Nothing was changed in the org. Deploy for real with: revops deploy -o <org> --only enrichment-subscriber --enrichment-user ${sub.username}`,
+    );
+  return { result: { ...sub, org: session.orgId ?? label }, human: lines.join('\n'), exitCode: sub.exitCode };
+}
+
+function labelOf(flags: DeployFlags, session: { username?: string; instanceUrl: string }): string {
+  return orgLabel(
     flags.org,
     session.username && !session.username.includes('!') ? session.username : session.instanceUrl,
   );
-  return {
-    result: { ...outcome, org: session.orgId ?? label },
-    human: renderDeploy(outcome, label),
-    exitCode: outcome.exitCode,
-  };
+}
+
+function subscriberStep(
+  connection: Awaited<ReturnType<typeof connectionFromSession>>,
+  progress: (message: string) => void,
+  flags: DeployFlags,
+): Promise<SubscriberOutcome> {
+  return deploySubscriberConfig({
+    connection,
+    username: flags.enrichmentUser!,
+    checkOnly: flags.dryRun,
+    assignPermissionSet: flags.assignPermissionSet === true,
+    waitMinutes: flags.waitMinutes,
+    pollMs: phaseTiming.subscriberPollMs,
+    onProgress: progress,
+    // an access token given as -o is never echoed: the suggested command says <org>
+    orgFlag: orgLabel(flags.org, '<org>'),
+  });
 }
 
 const messages = loadMessages('revops.deploy');
@@ -167,17 +270,33 @@ export const deployFlags = {
     options: [...STAGE_MODES],
     default: 'merge',
   }),
+  'enrichment-user': Flags.string({
+    summary: messages.getMessage('flags.enrichment-user.summary'),
+    helpValue: '<username>',
+  }),
+  'assign-permission-set': Flags.boolean({
+    summary: messages.getMessage('flags.assign-permission-set.summary'),
+  }),
+  only: Flags.string({ summary: messages.getMessage('flags.only.summary'), options: [...ONLY] }),
 };
 
-export default class Deploy extends RevopsCommand<DeployCommandResult> {
+export default class Deploy extends RevopsCommand<DeployCommandResult | SubscriberCommandResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
   public static readonly flags = deployFlags;
 
-  public async run(): Promise<DeployCommandResult> {
+  public async run(): Promise<DeployCommandResult | SubscriberCommandResult> {
     const { flags: f } = await this.parse(Deploy);
     const flags = parseDeployFlags(f);
+    if (flags.only === 'enrichment-subscriber') {
+      // nothing from force-app is sent, so the local verify gate has nothing to check
+      if (!flags.org)
+        this.warn_(
+          'No -o given: checking against the default target org (check-only). Pass -o ORG to deploy.',
+        );
+      return this.finish(await runSubscriberOnly(this.progress_, flags));
+    }
     if (f['skip-verify']) this.warn_('Skipped the local verify gate (--skip-verify).');
     else {
       this.progress_('Running the local verify gate (npm run verify) ...');

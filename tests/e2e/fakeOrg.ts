@@ -4,6 +4,7 @@
 // route goes.
 export { FakeOrg } from './fakeOrg/org.ts';
 export { syntheticDataset } from './fakeOrg/dataset.ts';
+export { FakeUsers, type FakeUser } from './fakeOrg/users.ts';
 export {
   FakeMergeResource,
   type FakeField,

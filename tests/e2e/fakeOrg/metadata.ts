@@ -32,7 +32,10 @@ export async function soap(org: FakeOrg, req: IncomingMessage, res: ServerRespon
     org.deploys.set(id, 0);
     if (org.opts.matchingRules) org.deployFailures.set(id, duplicateManagement(org, files, checkOnly));
     if (!checkOnly && !org.deployFailures.get(id)?.length && org.opts.deploy?.status !== 'Failed')
-      for (const [path, text] of files) org.deployedFiles.set(path, text);
+      for (const [path, text] of files) {
+        org.deployedFiles.set(path, text);
+        keepReadable(org, path, text);
+      }
     return reply(
       200,
       `<deployResponse><result><done>false</done><id>${id}</id><state>Queued</state></result></deployResponse>`,
@@ -166,6 +169,15 @@ function duplicateManagement(org: FakeOrg, files: Map<string, string>, checkOnly
     (metadata.DuplicateRule ??= {})[fullName] =
       /<DuplicateRule[^>]*>([\s\S]*)<\/DuplicateRule>/.exec(xml)?.[1] ?? '';
   return failures;
+}
+
+/** A deployed PlatformEventSubscriberConfig reads back through readMetadata, as in an org. */
+function keepReadable(org: FakeOrg, path: string, text: string): void {
+  const m = /^PlatformEventSubscriberConfigs\/(.+)\.platformEventSubscriberConfig$/.exec(path);
+  if (!m) return;
+  const inner =
+    /<PlatformEventSubscriberConfig[^>]*>([\s\S]*)<\/PlatformEventSubscriberConfig>/.exec(text)?.[1] ?? '';
+  ((org.opts.metadata ??= {}).PlatformEventSubscriberConfig ??= {})[m[1]] = inner;
 }
 
 /** The files of a zip as text, by path relative to its package.xml. */
