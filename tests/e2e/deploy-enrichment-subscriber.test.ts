@@ -242,3 +242,14 @@ describe('revops deploy --enrichment-user', () => {
     expect(org.log.length).toBe(asked); // refused before any call
   });
 });
+
+describe('the setup docs', () => {
+  it('docs/integrations.md gives the command and keeps the sf-only alternative, without editing the committed file', () => {
+    const doc = readFileSync('docs/integrations.md', 'utf8');
+    const section = doc.slice(doc.indexOf('### Enrichment for guest, webhook and automated saves'));
+    expect(section).toMatch(/revops deploy -o my-org --enrichment-user /);
+    expect(section).toMatch(/revops deploy -o my-org --only enrichment-subscriber --enrichment-user /);
+    expect(section).toMatch(/sf project deploy start -o my-org --metadata-dir \/tmp\/subscriber/);
+    expect(section).not.toMatch(/sed -i/);
+  });
+});
