@@ -4,6 +4,8 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type RevOpsConfig } from '../../scripts/lib/config/index.ts';
+import { readDigestSetting } from '../../scripts/lib/engine/digest.ts';
+import type { DigestSetting } from '../../scripts/lib/rules/digest.ts';
 import { parseScenarios, type Scenario } from './scenario.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -19,7 +21,7 @@ export interface ScenarioBundle {
    * vectors' shapes). The Apex runner mocks these types with them, so an admin tuning the org's records never
    * breaks RunLocalTests; the engine model loads the same records from source.
    */
-  config: Omit<RevOpsConfig, 'dedupRules'>;
+  config: Omit<RevOpsConfig, 'dedupRules'> & { leadDigestSetting: DigestSetting };
   scenarios: Scenario[];
 }
 
@@ -49,7 +51,7 @@ export function buildScenarioBundle(): { bundle: ScenarioBundle; text: string; a
   const bundle: ScenarioBundle = {
     version: 1,
     generatedFrom: files.map((f) => relative(root, join(SCENARIO_DIR, f))),
-    config,
+    config: { ...config, leadDigestSetting: readDigestSetting(join(root, 'force-app')) },
     scenarios,
   };
   return { bundle, text: `${JSON.stringify(bundle)}\n`, apexTests: apexTestClass(scenarios) };

@@ -22,14 +22,17 @@ const models = new WeakMap<EngineState, DigestModel>();
 function modelOf(state: EngineState): DigestModel {
   let m = models.get(state);
   if (!m) {
-    m = { timeZones: new Map(), lastSentOn: new Map(), setting: readSetting(state.root) };
+    m = { timeZones: new Map(), lastSentOn: new Map(), setting: readDigestSetting(state.root) };
     models.set(state, m);
   }
   return m;
 }
 
-/** Lead_Digest_Setting.Default of the tree, validated as the config loader validates it (off when missing). */
-function readSetting(root: string): DigestSetting {
+/**
+ * Lead_Digest_Setting.Default of the tree (root: the force-app folder), validated as the config loader validates it
+ * (off when missing). The scenario bundle carries it too, so the Apex replay runs with the same setting.
+ */
+export function readDigestSetting(root: string): DigestSetting {
   const file = join(root, 'main', 'default', 'customMetadata', 'Lead_Digest_Setting.Default.md-meta.xml');
   let record;
   try {
