@@ -150,9 +150,9 @@ function indexLive(
   key: string,
   now: number,
 ): void {
-  if (key === '') return;
+  if (key === '' || into.has(key)) return; // the chunk's index holds only keys found in the desk's
   const list = from.get(key);
-  if (!list || into.has(key)) return; // no account under the key: matching finds none either way
+  if (!list) return; // no account under the key: matching finds none either way
   const live: AccountCandidate[] = [];
   for (const a of list) if (a.createdDate <= now) live.push(a.candidate);
   into.set(key, live);
@@ -179,7 +179,7 @@ function chunkMatcher(
     const website = run.websiteKey ?? websiteDomain(lead.Website);
     const name = run.nameKey ?? normalizeCompany(lead.Company);
     indexLive(index.byDomain, desk.byDomain, email, now);
-    indexLive(index.byDomain, desk.byDomain, website, now);
+    if (website !== email) indexLive(index.byDomain, desk.byDomain, website, now);
     indexLive(index.byName, desk.byName, name, now);
     keys.push(email, website, name);
   }
