@@ -10,7 +10,7 @@ import { validate } from './validation.ts';
 import { receiveWebhook } from '../../scripts/lib/engine/webhook.ts';
 import { enrich } from '../../scripts/lib/engine/enrichment.ts';
 import { runLeadDigest, setUserTimeZone } from '../../scripts/lib/engine/digest.ts';
-import { SaveError, type EngineRecord } from '../../scripts/lib/engine/state.ts';
+import { SaveError, type EngineRecord, type TraceEntry } from '../../scripts/lib/engine/state.ts';
 import { SCHEDULING_PROVIDERS, receiveScheduling } from '../../scripts/lib/engine/scheduling.ts';
 import { EngagementError } from '../../scripts/lib/rules/engagement.ts';
 import type { PersonObject } from '../../scripts/lib/engine/triggers.ts';
@@ -224,10 +224,16 @@ export interface StepOutcome {
   index: number;
   step: ScenarioStep;
   problems: string[];
+  /** The trigger paths the step ran (runScenario's `trace` option; scripts/lib/engine/budget.ts). */
+  trace?: TraceEntry[];
 }
 
 /** Runs a scenario through the engine model; returns the problems per step (empty when all held). */
-export function runScenario(input: Scenario, root = 'force-app'): { engine: Engine; steps: StepOutcome[] } {
+export function runScenario(
+  input: Scenario,
+  root = 'force-app',
+  opts: { trace?: boolean } = {},
+): { engine: Engine; steps: StepOutcome[] } {
   const scenario = ScenarioSchema.parse(input);
   const engine = new Engine({
     root,
@@ -281,6 +287,8 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
   const stepProblems: string[] = []; // what a step found itself (the lead digest's sends)
   scenario.steps.forEach((step, index) => {
     if (step.at) engine.setNow(step.at);
+    // the setup above runs before Test.startTest in Apex: only the steps are traced
+    if (opts.trace) engine.state.trace = [];
     const before = JSON.stringify([
       ...engine.state.records.Lead.values(),
       ...engine.state.records.Contact.values(),
@@ -306,7 +314,7 @@ export function runScenario(input: Scenario, root = 'force-app'): { engine: Engi
     } else if (error) problems.push(`step failed: ${error.message}`);
     problems.push(...stepProblems.splice(0));
     if (x) problems.push(...check(x));
-    outcomes.push({ index, step, problems });
+    outcomes.push({ index, step, problems, trace: engine.state.trace });
   });
   return { engine, steps: outcomes };
 

@@ -13,6 +13,7 @@ import {
   SaveError,
   newState,
   nextId,
+  traced,
   type EngagementRow,
   type EngineRecord,
   type EngineState,
@@ -103,6 +104,7 @@ export class Engine {
 
   insertAccount(fields: Record<string, unknown>): EngineRecord {
     const rec = { ...fields, Id: nextId(this.state, 'A') } as EngineRecord;
+    traced(this.state, 'Account insert');
     routeAccount(this.state, rec); // TA_Account_Route, TA_Account_RouteLog (only with an Account rule)
     this.state.records.Account.set(rec.Id, rec);
     return rec;
@@ -158,6 +160,7 @@ export class Engine {
       });
     }
     this.state.events.push(...inserted);
+    traced(this.state, 'Engagement_Event__c insert', count);
     // TA_EngagementEvent_Rescore touches the person (never a converted lead)
     const advocacy = ADVOCACY_SIGNALS.includes(signal) ? signal : null;
     if (contactId) savePerson(this.state, 'Contact', contactId, {}, false, { advocacy });
@@ -314,6 +317,7 @@ export class Engine {
     const store = this.state.records.Opportunity;
     const old = isInsert ? null : (store.get(id) ?? null);
     if (!isInsert && !old) throw new SaveError(id, null, `Opportunity ${id} does not exist`);
+    traced(this.state, `Opportunity ${isInsert ? 'insert' : 'update'}`);
     const rec = { ...(old ?? {}), ...changes, Id: id } as EngineRecord;
     if (!old) rec.Stage_Entered_At__c ??= this.state.now;
     else if (rec.StageName !== old.StageName) {

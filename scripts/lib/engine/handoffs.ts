@@ -7,7 +7,7 @@ import type { BusinessCalendar } from '../rules/calendar.ts';
 import { planHandoff, reengagement, type HandoffPlan } from '../rules/handoff.ts';
 import type { SlaPolicy } from '../rules/sla.ts';
 import { parseInstant } from '../rules/types.ts';
-import { nextId, type EngineRecord, type EngineState, type EngagementRow } from './state.ts';
+import { nextId, traced, type EngineRecord, type EngineState, type EngagementRow } from './state.ts';
 
 export const MQL_HANDOFF = 'MQL to SQL';
 export const SQL_HANDOFF = 'SQL to AE';
@@ -243,6 +243,8 @@ export function reengagements(state: EngineState, inserted: EngagementRow[]): vo
  * notifications (a queue named by Recipient_Queue__c must exist), then the e-mails (a user recipient only).
  */
 export function deliver(state: EngineState, alerts: Alert[]): void {
+  const tasks = alerts.filter((a) => a.plan.task && a.plan.recipient).length;
+  if (tasks) traced(state, 'Task insert', tasks);
   for (const a of alerts) {
     if (!a.plan.task || !a.plan.recipient) continue;
     state.tasks.push({

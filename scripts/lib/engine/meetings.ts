@@ -5,7 +5,7 @@
 // follow-up call task (due today) and a re-engagement e-mail task (due tomorrow).
 import { formatInstant, parseInstant, MS_PER_DAY } from '../rules/types.ts';
 import { MQL_HANDOFF, activePolicy, deliver, type Alert } from './handoffs.ts';
-import { nextId, type EngineState, type MeetingRow, type TaskRow } from './state.ts';
+import { nextId, traced, type EngineState, type MeetingRow, type TaskRow } from './state.ts';
 import { savePerson, type PersonObject } from './triggers.ts';
 
 /** The object of a Lead/Contact id; throws for anything else. */
@@ -46,6 +46,7 @@ export function recordFirstTouch(state: EngineState, personId: string, by: strin
 
 /** Tasks inserted through the Task trigger: each on a Lead/Contact is a touch by its owner (TA_Task_FirstTouch). */
 export function insertTasks(state: EngineState, rows: Omit<TaskRow, 'id' | 'createdAt'>[]): void {
+  traced(state, 'Task insert', rows.length);
   for (const row of rows) {
     state.tasks.push({ ...row, id: nextId(state, 'T'), createdAt: state.now });
     if (row.whoId) recordFirstTouch(state, row.whoId, row.ownerId);
@@ -56,6 +57,7 @@ export function insertTasks(state: EngineState, rows: Omit<TaskRow, 'id' | 'crea
 export function insertMeeting(state: EngineState, fields: Omit<MeetingRow, 'id'>): MeetingRow {
   personObject(state, fields.whoId);
   const meeting: MeetingRow = { ...fields, id: nextId(state, 'EV') };
+  traced(state, 'Event insert');
   state.meetings.push(meeting);
   meetingBooked(state, meeting);
   if (meeting.noShow) noShowFollowUp(state, meeting);
@@ -66,6 +68,7 @@ export function insertMeeting(state: EngineState, fields: Omit<MeetingRow, 'id'>
 export function updateMeeting(state: EngineState, id: string, changes: Partial<MeetingRow>): MeetingRow {
   const meeting = state.meetings.find((m) => m.id === id);
   if (!meeting) throw new Error(`no Event ${id}`);
+  traced(state, 'Event update');
   const wasNoShow = meeting.noShow;
   Object.assign(meeting, changes);
   if (meeting.noShow && !wasNoShow) noShowFollowUp(state, meeting);

@@ -140,6 +140,23 @@ export interface EngineState {
   contactRoles: { opportunityId: string; contactId: string }[];
   /** Next id per prefix (L, C, A, O, E, T, EV). */
   counters: Record<string, number>;
+  /** When set, each trigger path the model runs is appended (scripts/lib/engine/budget.ts counts governor use). */
+  trace?: TraceEntry[];
+}
+
+/** One run of an object's trigger path ("Lead update"), as one DML statement of `records` rows fires it. */
+export interface TraceEntry {
+  path: string;
+  records: number;
+  /** Conditional work the run did: 'mql' (a lead became an MQL), 'routed' (routed at MQL or re-routed). */
+  when?: string[];
+}
+
+/** Records a trigger path run when the state is traced (a no-op otherwise); returns the entry to add to. */
+export function traced(state: EngineState, path: string, records = 1): TraceEntry | undefined {
+  const entry = { path, records };
+  state.trace?.push(entry);
+  return state.trace ? entry : undefined;
 }
 
 export function newState(

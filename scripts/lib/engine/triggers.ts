@@ -16,7 +16,14 @@ import {
 import { evaluateSla, type SlaPolicy } from '../rules/sla.ts';
 import { roundHalfUp } from '../rules/types.ts';
 import { personHandoffs } from './handoffs.ts';
-import { SaveError, type EngineRecord, type EngineState, type RepRow, type SlaEventRow } from './state.ts';
+import {
+  SaveError,
+  traced,
+  type EngineRecord,
+  type EngineState,
+  type RepRow,
+  type SlaEventRow,
+} from './state.ts';
 
 export type PersonObject = 'Lead' | 'Contact';
 
@@ -299,6 +306,7 @@ export function savePerson(
   if (old && obj === 'Lead' && old.IsConverted === true) {
     throw new SaveError(id, null, 'CANNOT_UPDATE_CONVERTED_LEAD: cannot reference converted lead');
   }
+  const run = traced(state, `${obj} ${isInsert ? 'insert' : 'update'}`); // a refused save ran its queries too
   const rec = { ...(old ?? {}), ...changes, Id: id } as EngineRecord;
   applyScores(state, obj, rec, isInsert);
   const moved = applyLifecycle(state, obj, rec, old, ctx);
@@ -313,6 +321,10 @@ export function savePerson(
         ? applyRouting(state, rec, undefined, 'Contact')
         : null;
   const started = applySlaStart(state, obj, rec, old);
+  if (run) {
+    const mql = rec.Lifecycle_Stage__c === 'MQL' && !!rec.MQL_Date__c && rec.MQL_Date__c !== old?.MQL_Date__c;
+    run.when = [...(mql ? ['mql'] : []), ...(routeAtMql ? ['routed'] : [])];
+  }
   state.validate(obj, rec, old);
   store.set(id, rec);
   if (decision) state.decisions.push({ leadId: id, ...decision, at: state.now });
