@@ -3,7 +3,7 @@
 // chain as a user's edit would.
 import { evaluateSla, slaLeadOf } from '../rules/sla.ts';
 import { parseInstant } from '../rules/types.ts';
-import type { EngineState } from './state.ts';
+import { traced, type EngineState } from './state.ts';
 import { calendarOf, handoffPolicy, savePerson, type PersonObject } from './triggers.ts';
 
 /** EngagementDecayJob: touches every unconverted Lead and every Contact with an engagement score. */
@@ -81,6 +81,7 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
             log('Escalated');
           } else {
             const to = r.escalationKind === 'Queue' ? String(rec.OwnerId) : r.escalateTo;
+            traced(state, 'Task insert'); // the escalation task's insert path
             state.tasks.push({
               id: `T-esc-${rec.Id}-${state.now}`,
               whoId: rec.Id,
