@@ -329,7 +329,12 @@ describe('the loader agrees with the custom metadata validation rules', () => {
     ],
     ['Routing_Rule', 'Territory_EMEA', { Criteria__c: null }, 'Criteria_Required'],
     ['Routing_Rule', 'Named_Account', { Fallback_Owner__c: null }, 'Fallback_Required'],
-    ['Routing_Rule', 'Contact_Named_Account', { Target_Queue__c: 'Lead_Fallback' }, 'No_Queue_For_Contacts_Accounts'],
+    [
+      'Routing_Rule',
+      'Contact_Named_Account',
+      { Target_Queue__c: 'Lead_Fallback' },
+      'No_Queue_For_Contacts_Accounts',
+    ],
     ['Routing_Rule', 'Contact_Named_Account', { Object__c: 'Account' }, 'Account_Rules_Not_Account_Based'],
     ['SLA_Policy', 'MQL_To_SQL', { Contact_Within_Hours__c: 0 }, 'Contact_Hours_Positive'],
     ['SLA_Policy', 'MQL_To_SQL', { Qualify_Within_Hours__c: 2 }, 'Qualify_After_Contact'],
@@ -384,7 +389,12 @@ describe('the loader agrees with the custom metadata validation rules', () => {
     ['Lead_Digest_Setting', 'Default', { Signals__c: null }, 'Signals_Required'],
     ['Lifecycle_Field_Policy', 'Lead_MQL', { Object__c: 'Account' }, 'Object_Valid'],
     ['Lifecycle_Field_Policy', 'Lead_MQL', { Stage__c: 'Marketing Qualified' }, 'Stage_Valid'],
-    ['Lifecycle_Field_Policy', 'Lead_MQL', { Required_Fields__c: 'Email, Country' }, 'Required_Fields_Format'],
+    [
+      'Lifecycle_Field_Policy',
+      'Lead_MQL',
+      { Required_Fields__c: 'Email, Country' },
+      'Required_Fields_Format',
+    ],
   ];
 
   it('covers every validation rule of every config type', async () => {
@@ -400,8 +410,8 @@ describe('the loader agrees with the custom metadata validation rules', () => {
       'Dedup_Rule',
       'Enrichment_Provider',
       'Enrichment_Mapping',
-      'Lifecycle_Field_Policy',
       'Lead_Digest_Setting',
+      'Lifecycle_Field_Policy',
     ].flatMap((t) =>
       readdirSync(join(ROOT, 'main', 'default', 'objects', `${t}__mdt`, 'validationRules')).map(
         (f) => `${t}.${f.replace('.validationRule-meta.xml', '')}`,
