@@ -281,7 +281,9 @@ function addMs(p: Prepared, startMs: number, amountMs: number): number {
     if (remaining <= w[1] - from) return from + remaining;
     remaining -= w[1] - from;
   }
-  throw new RuleInputError(`calendar ${p.cal.name ?? p.cal.timeZone} has no business time within ten years`);
+  throw new RuleInputError(
+    `calendar ${p.cal.name ?? p.cal.timeZone} has no business hours within ten years (check its working days, daily window and holidays)`,
+  );
 }
 
 /** The business hours between two instants, in ms (0 when end ≤ start). */
