@@ -89,13 +89,17 @@ describe('Opportunity stage validation rules', () => {
       });
 
       if (policy.closeDateNotFuture)
-        it('blocks a close date in the future (Close_Date_Not_Future__c) and allows today', () => {
+        it('blocks a move into the stage with a close date in the future (Close_Date_Not_Future__c), allows today, and lets a deal already there keep a future date', () => {
           const today = new Date().toISOString().slice(0, 10);
           const rule = stageRule(policy.stage);
-          expect(run(rule, { ...COMPLETE, StageName: policy.stage, CloseDate: '2099-12-31' }).fires).toBe(
-            true,
-          );
-          expect(run(rule, { ...COMPLETE, StageName: policy.stage, CloseDate: today }).fires).toBe(false);
+          const prior = { ...COMPLETE, StageName: 'Negotiation', CloseDate: '2099-12-31' };
+          const inStage = { ...COMPLETE, StageName: policy.stage, CloseDate: '2099-12-31' };
+          expect(run(rule, inStage, { prior }).fires).toBe(true);
+          expect(run(rule, inStage, { isNew: true }).fires).toBe(true);
+          expect(run(rule, { ...inStage, CloseDate: today }, { prior }).fires).toBe(false);
+          // an imported deal already in the stage with a future date: other edits save, a new future date does not
+          expect(run(rule, { ...inStage, Amount: 50000 }, { prior: inStage }).fires).toBe(false);
+          expect(run(rule, { ...inStage, CloseDate: '2099-11-30' }, { prior: inStage }).fires).toBe(true);
         });
 
       it('does not apply to deals in another stage', () => {

@@ -85,6 +85,52 @@ describe('config drift check', () => {
     expect(writeConfig(copyOf(REAL)).written).toEqual([]);
   });
 
+  it('generates the close-date test (Close_Date_Not_Future__c) for the move into the stage: a won deal already there with a future date stays editable', () => {
+    // the shipped Closed Won rule, and the same test generated for a stage tuned to require it (Negotiation)
+    const root = copyOf(REAL);
+    const file = join(root, 'main/default/customMetadata/Stage_Policy.Negotiation.md-meta.xml');
+    const policy = readFileSync(file, 'utf8');
+    const tuned = policy.replace(
+      /(<field>Close_Date_Not_Future__c<\/field>\s*<value xsi:type="xsd:boolean">)false/,
+      '$1true',
+    );
+    expect(tuned).not.toBe(policy);
+    writeFileSync(file, tuned);
+    expect(writeConfig(root).written.map((f) => f.split('/').pop())).toEqual([
+      'Stage_Negotiation_Required_Fields.validationRule-meta.xml',
+    ]);
+    const deal = {
+      Name: 'Imported deal',
+      Amount: 48000,
+      Signed_Contract__c: true,
+      Payment_Terms__c: 'Net 30',
+      Redlines__c: 'none',
+      Approval_Chain__c: 'VP Sales',
+      CloseDate: '2099-12-31',
+      Description: null,
+    };
+    for (const [stage, before] of [
+      ['Closed Won', 'Negotiation'],
+      ['Negotiation', 'Proposal'],
+    ]) {
+      const rule = `Stage_${stage.replace(/ /g, '_')}_Required_Fields`;
+      const there = { ...deal, StageName: stage };
+      const fires = (record: object, prior: object, isNew = false) =>
+        evaluateValidationRule('Opportunity', rule, { record, prior, isNew, permissions: [] }, root).fires;
+      // an edit of a deal already in the stage with a future close date passes
+      expect(fires({ ...there, Description: 'renewal owner: CS' }, there), `${stage}: edit`).toBe(false);
+      // a move into the stage with a future close date is refused, as is a deal created in it
+      expect(fires(there, { ...deal, StageName: before }), `${stage}: move in`).toBe(true);
+      expect(fires(there, there, true), `${stage}: insert`).toBe(true);
+      // a close date moved into the future while in the stage is refused; today is fine
+      expect(fires({ ...there, CloseDate: '2099-11-30' }, there), `${stage}: new date`).toBe(true);
+      const today = new Date().toISOString().slice(0, 10);
+      expect(fires({ ...there, CloseDate: today }, { ...deal, StageName: before }), `${stage}: today`).toBe(
+        false,
+      );
+    }
+  });
+
   it('reports a tier whose approval process file does not exist', () => {
     const root = copyOf(DRIFTED);
     const file = join(root, 'main/default/customMetadata/Approval_Tier.VP_Sales.md-meta.xml');

@@ -49,7 +49,17 @@ export function validationRuleXml(
   ].join('\n');
 }
 
-/** The required-fields rule of one stage (null when the stage requires nothing). */
+/**
+ * Close_Date_Not_Future__c: a future close date is refused when the deal enters the stage (or is created in it) or its
+ * close date changes, not on every later save: a won deal imported with a future close date stays editable.
+ */
+const CLOSE_DATE_NOT_FUTURE =
+  '(CloseDate > TODAY() && (ISNEW() || ISCHANGED(StageName) || ISCHANGED(CloseDate)))';
+
+/**
+ * The required-fields rule of one stage (null when the stage requires nothing): the required fields on every save
+ * in the stage, the close date (Close_Date_Not_Future__c) on the move into it.
+ */
 export function stageRule(
   policy: StagePolicyConfig,
   fields: (api: string) => FieldInfo | undefined,
@@ -61,7 +71,7 @@ export function stageRule(
   const name = stageRuleName(policy.stage);
   const tests = [
     ...required.map((f) => blankTest(f, fields(f))),
-    ...(notFuture ? ['CloseDate > TODAY()'] : []),
+    ...(notFuture ? [CLOSE_DATE_NOT_FUTURE] : []),
   ];
   const formula = [
     'NOT($Permission.RevOps_Bypass_Validation)',
@@ -79,7 +89,7 @@ export function stageRule(
     xml: validationRuleXml(
       name,
       active,
-      `A deal in ${policy.stage} must have the fields that stage requires (Stage_Policy__mdt ${policy.stage}: ${required.join(';')}${notFuture ? '; close date not in the future' : ''}).`,
+      `A deal in ${policy.stage} must have the fields that stage requires (Stage_Policy__mdt ${policy.stage}: ${required.join(';')}${notFuture ? '; close date not in the future when the deal enters the stage or its close date changes' : ''}).`,
       formula,
       `${policy.stage} requires: ${named}. Fill them in, or move the deal back to an earlier stage.`,
     ),
