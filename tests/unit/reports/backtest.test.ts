@@ -257,4 +257,36 @@ describe('scoring replay', () => {
       rdb.close();
     }
   });
+
+  it('replays the tech stack rule from the snapshot column enrichment fills (Tech_Stack__c)', async () => {
+    const lead = (Id: string, Tech_Stack__c: string | null) => ({
+      Id,
+      CreatedDate: '2026-01-01 00:00:00',
+      Status: 'Open',
+      OwnerId: '005A',
+      Tech_Stack__c,
+    });
+    const { db: rdb } = await fixtureSnapshot({ Lead: [lead('T1', 'HubSpot;Snowflake'), lead('T2', null)] });
+    try {
+      const { replayScores } = await import('../../../scripts/lib/reports/backtest.ts');
+      const scores = await replayScores(rdb, {
+        horizonDays: 30,
+        settings: { mqlFitThreshold: 20, mqlEngagementThreshold: 30, scoreCap: 100 },
+        rules: [
+          {
+            name: 'Fit_Tech_Stack',
+            model: 'Fit',
+            field: 'Tech_Stack__c',
+            operator: 'contains',
+            value: 'Snowflake',
+            points: 10,
+          },
+        ],
+      });
+      const ids = (await rdb.all<{ id: string }>('SELECT id FROM bt_lead ORDER BY i')).map((x) => x.id);
+      expect(Object.fromEntries(ids.map((id, i) => [id, scores.fit[i]]))).toEqual({ T1: 10, T2: 0 });
+    } finally {
+      rdb.close();
+    }
+  });
 });

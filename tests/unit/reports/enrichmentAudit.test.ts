@@ -33,6 +33,7 @@ const leads: FixtureRow[] = Array.from({ length: 30 }, (_, i) => ({
   Industry: i % 2 ? 'Software' : 'Finance',
   NumberOfEmployees: 100 + i,
   AnnualRevenue: 1_000_000 * i,
+  ...(i < 10 ? { Tech_Stack__c: 'Salesforce;Snowflake' } : {}),
   Enrichment_Sources__c: src(
     i < 10
       ? {
@@ -159,11 +160,15 @@ describe('enrichment audit: what each provider filled', () => {
     expect([per('apollo'), per('clearbit'), per('zoominfo')]).toEqual([1, 5, 5]);
     for (const s of a.sample) {
       const lead = leads.find((l) => l.Id === s.recordId);
-      if (s.object === 'Lead' && s.field !== 'Tech_Stack__c') expect(s.value).toBe(String(lead![s.field]));
-      if (s.field === 'Tech_Stack__c') expect(s.value).toBeNull(); // not a snapshot column
+      if (s.object === 'Lead') expect(s.value).toBe(String(lead![s.field])); // Tech_Stack__c is a column too
       expect(s.at).toBe(AT);
     }
     expect(a.sample.find((s) => s.object === 'Contact')).toMatchObject({ field: 'Title', value: 'CFO' });
+    // the tech stack is a snapshot column: its sampled value is the lead's, not blank
+    const all = await enrichmentAudit(db, { sampleSize: 100 });
+    expect(all.sample.filter((s) => s.field === 'Tech_Stack__c').map((s) => s.value)).toEqual(
+      Array(10).fill('Salesforce;Snowflake'),
+    );
   });
 
   it('writes the sample CSV with a link to each record and a blank correct column', async () => {
