@@ -70,7 +70,7 @@ function applyScores(state: EngineState, obj: PersonObject, rec: EngineRecord, i
 
 /** What else happened in the transaction of a save, as the Apex actions hand it over. */
 export interface SaveContext {
-  reroute?: boolean; // a returning lead queued by TA_EngagementEvent_Reroute: TA_Lead_RouteAtMql routes it
+  reroute?: boolean; // a returning lead/contact queued by TA_EngagementEvent_Reroute: TA_Lead_RouteAtMql or TA_Contact_Route routes it
   advocacy?: string | null; // an advocacy signal just logged (TA_EngagementEvent_Rescore)
   opportunityCreated?: boolean; // the contact of a lead converted with an opportunity (TA_Lead_Convert)
   engineMove?: boolean; // the engine set the stage (MeetingService's Meeting_Advances_To__c): held, not refused
@@ -311,19 +311,22 @@ export function savePerson(
   applyScores(state, obj, rec, isInsert);
   const moved = applyLifecycle(state, obj, rec, old, ctx);
   // TA_Lead_Route at insert; TA_Lead_RouteAtMql when a lead becomes an MQL later while its owner counts as
-  // unassigned, or returns queued by the re-engagement re-route; TA_Contact_Route at a contact's insert
+  // unassigned, or returns queued by the re-engagement re-route; TA_Contact_Route at a contact's insert, or when it
+  // returns queued by the re-engagement re-route
   const routeAtMql =
     obj === 'Lead' && old !== null && (ctx.reroute === true || becameMqlUnassigned(state, rec, old));
+  const routeContact = obj === 'Contact' && (isInsert || ctx.reroute === true) && hasRules(state, 'Contact');
   const decision =
     obj === 'Lead' && (isInsert || routeAtMql)
       ? applyRouting(state, rec, undefined, 'Lead', isInsert)
-      : obj === 'Contact' && isInsert && hasRules(state, 'Contact')
+      : routeContact
         ? applyRouting(state, rec, undefined, 'Contact')
         : null;
   const started = applySlaStart(state, obj, rec, old);
   if (run) {
     const mql = rec.Lifecycle_Stage__c === 'MQL' && !!rec.MQL_Date__c && rec.MQL_Date__c !== old?.MQL_Date__c;
-    run.when = [...(mql ? ['mql'] : []), ...(routeAtMql ? ['routed'] : [])];
+    const rerouted = routeAtMql || (routeContact && !isInsert);
+    run.when = [...(mql ? ['mql'] : []), ...(rerouted ? ['routed'] : [])];
   }
   state.validate(obj, rec, old);
   store.set(id, rec);
@@ -344,7 +347,7 @@ export function routeAccount(state: EngineState, rec: EngineRecord): void {
 }
 
 /** An active routing rule of the object exists (RecordRoutingService routes nothing otherwise). */
-function hasRules(state: EngineState, object: RoutedObject): boolean {
+export function hasRules(state: EngineState, object: RoutedObject): boolean {
   return state.config.routingRules.some((r) => r.active !== false && (r.object || 'Lead') === object);
 }
 
