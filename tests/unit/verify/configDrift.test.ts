@@ -115,7 +115,7 @@ describe('config drift check', () => {
     ]) {
       const rule = `Stage_${stage.replace(/ /g, '_')}_Required_Fields`;
       const there = { ...deal, StageName: stage };
-      const fires = (record: object, prior: object, isNew = false) =>
+      const fires = (record: Record<string, unknown>, prior: Record<string, unknown>, isNew = false) =>
         evaluateValidationRule('Opportunity', rule, { record, prior, isNew, permissions: [] }, root).fires;
       // an edit of a deal already in the stage with a future close date passes
       expect(fires({ ...there, Description: 'renewal owner: CS' }, there), `${stage}: edit`).toBe(false);
