@@ -119,6 +119,7 @@ export const RUNNER_QUERY_SITES: Record<string, number> = {
   ScenarioActivities: 1,
   ScenarioDigest: 1,
   ScenarioEnrichment: 0,
+  ScenarioBooking: 0,
 };
 
 /** Runner work per step kind (ScenarioRunner.apply): its own SOQL and DML, and the job/API row it runs. */
@@ -150,6 +151,8 @@ function stepOwn(step: Record<string, unknown>, root: string): { soql: number; d
       return { soql: 0, dml: 1, rows: [] };
     case 'enrich': // EnrichmentService.applyAnswers: what an EnrichmentJob execution reads and writes
       return { soql: 0, dml: 0, rows: ['EnrichmentJob execution'] };
+    case 'routeBooking': // ScenarioBooking.route: BookingRouter.route for one booking
+      return { soql: 0, dml: 0, rows: ['BookingRouter call'] };
     case 'webhook':
       return SCHEDULING.includes(String(step.provider))
         ? { soql: schedulingSoql(root), dml: 0, rows: [] }

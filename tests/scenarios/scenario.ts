@@ -12,6 +12,7 @@ import { enrich } from '../../scripts/lib/engine/enrichment.ts';
 import { runLeadDigest, setUserTimeZone } from '../../scripts/lib/engine/digest.ts';
 import { SaveError, type EngineRecord, type TraceEntry } from '../../scripts/lib/engine/state.ts';
 import { SCHEDULING_PROVIDERS, receiveScheduling } from '../../scripts/lib/engine/scheduling.ts';
+import { routeBooking, type BookingAnswer } from '../../scripts/lib/engine/booking.ts';
 import { EngagementError } from '../../scripts/lib/rules/engagement.ts';
 import type { PersonObject } from '../../scripts/lib/engine/triggers.ts';
 
@@ -61,6 +62,11 @@ const Expect = z
     notifications: z.record(z.string(), z.array(NotificationExpect)).optional(),
     /** A scheduling webhook step's outcome: created, updated, duplicate, ignored, unmatched, not_found. */
     outcome: z.string().optional(),
+    /** A routeBooking step's answer: the rep ("@alias"; null: the rules gave a queue) and the rule that matched. */
+    booking: z
+      .object({ rep: z.string().nullable().optional(), rule: z.string().nullable().optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -120,6 +126,8 @@ const Step = z.discriminatedUnion('do', [
       meetingRef: z.string().optional(),
     })
     .strict(),
+  /** BookingRouter ("which rep should this booking go to"): lead routing over `fields` (Lead field names). */
+  z.object({ ...base, do: z.literal('routeBooking'), fields: Fields }).strict(),
   /** The meeting's owner ticks No_Show__c on the Event (TA_Event_NoShow). */
   z.object({ ...base, do: z.literal('noShow'), meetingRef: z.string() }).strict(),
   z
@@ -284,6 +292,7 @@ export function runScenario(
 
   const outcomes: StepOutcome[] = [];
   let outcome: string | null = null; // the scheduling webhook's answer of the current step
+  let booking: BookingAnswer | null = null; // the routeBooking step's answer
   const stepProblems: string[] = []; // what a step found itself (the lead digest's sends)
   scenario.steps.forEach((step, index) => {
     if (step.at) engine.setNow(step.at);
@@ -295,6 +304,7 @@ export function runScenario(
     ]);
     let error: Error | null = null;
     outcome = null;
+    booking = null;
     try {
       apply(step);
     } catch (e) {
@@ -384,6 +394,9 @@ export function runScenario(
         if (step.meetingRef) refs.set(step.meetingRef, m);
         return;
       }
+      case 'routeBooking':
+        booking = routeBooking(engine.state, step.fields);
+        return;
       case 'noShow':
         engine.markNoShow(id(step.meetingRef));
         return;
@@ -475,6 +488,14 @@ export function runScenario(
     problems.push(...checkActivities(x));
     if (x.outcome !== undefined && outcome !== x.outcome)
       problems.push(`webhook outcome: expected ${JSON.stringify(x.outcome)}, got ${JSON.stringify(outcome)}`);
+    if (x.booking) {
+      const got = { rep: booking?.userId ?? null, rule: booking?.rule ?? null };
+      for (const key of ['rep', 'rule'] as const)
+        if (x.booking[key] !== undefined && resolve(x.booking[key]) !== got[key])
+          problems.push(
+            `booking ${key}: expected ${JSON.stringify(resolve(x.booking[key]))}, got ${JSON.stringify(got[key])}`,
+          );
+    }
     for (const [ref, want] of Object.entries(x.decisions ?? {})) {
       const got = engine.state.decisions.filter((d) => d.leadId === id(ref)).map((d) => d.rule);
       if (JSON.stringify(got) !== JSON.stringify(want)) {
