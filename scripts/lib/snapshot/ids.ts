@@ -44,7 +44,11 @@ export class IdSequence {
   private flags = 0;
   constructor(private readonly prefix: string) {}
 
-  /** to18(prefix + '8a' + the 10-digit counter), the last three digits from tables. */
+  /**
+   * to18(prefix + '8a' + the 10-digit counter), the last three digits from tables. Joined, not concatenated: `+`
+   * of strings 13 characters or longer makes a rope, which the CSV writer reads character by character about
+   * three times slower than the flat string join makes (an Id is written up to three times per row).
+   */
   next(): string {
     const n = ++this.n;
     const run = Math.floor(n / RUN);
@@ -54,7 +58,7 @@ export class IdSequence {
     const pair = low - d8 * 3844;
     const c8 = BASE62[d8];
     const flags = this.flags | (upper(c8) << 2) | (PAIR_FLAGS[pair] << 3);
-    return this.head + c8 + PAIRS[pair] + this.suffix + SUFFIX[flags];
+    return [this.head, c8, PAIRS[pair], this.suffix, SUFFIX[flags]].join('');
   }
 
   private startRun(run: number): void {
