@@ -215,24 +215,53 @@ interface CompiledRule {
   domains: Set<string> | null;
 }
 
+/** `key` remembering its last value: rules reading the same field of one record compute the key once. */
+function lastValueKey(key: NonNullable<CompiledRule['memoKey']>): NonNullable<CompiledRule['memoKey']> {
+  let last: FieldValue | undefined;
+  let lastKey: FieldValue | undefined;
+  let seen = false;
+  return (value) => {
+    if (!seen || value !== last) {
+      lastKey = key(value);
+      last = value;
+      seen = true;
+    }
+    return lastKey;
+  };
+}
+
 /**
  * A memo key for operators whose result depends on a small part of a value that is new on every record (an
  * e-mail address): 'email domain in' on the domain; 'ends with' on the value's last characters, as many as the
- * longest listed suffix.
+ * longest listed suffix. Rules of one field and kind share one key function (`shared`, by field, operator and
+ * length), which keeps the last value's key: a record's e-mail domain is computed once for all its rules.
  */
-function memoKeyFor(rule: ScoringRule): CompiledRule['memoKey'] {
-  if (rule.operator === 'email domain in') return domainOfEmail;
-  if (rule.operator === 'ends with') {
-    const longest = Math.max(0, ...splitList(rule.value).map((v) => v.toLowerCase().length));
-    return (value) =>
-      isBlank(value)
-        ? ''
-        : String(value)
-            .trim()
-            .toLowerCase()
-            .slice(-longest || Infinity);
+function memoKeyFor(
+  rule: ScoringRule,
+  shared: Map<string, NonNullable<CompiledRule['memoKey']>>,
+): CompiledRule['memoKey'] {
+  if (rule.operator !== 'email domain in' && rule.operator !== 'ends with') return null;
+  const longest =
+    rule.operator === 'ends with'
+      ? Math.max(0, ...splitList(rule.value).map((v) => v.toLowerCase().length))
+      : 0;
+  const id = `${rule.field}\u0000${rule.operator}\u0000${longest}`;
+  let key = shared.get(id);
+  if (!key) {
+    key = lastValueKey(
+      rule.operator === 'email domain in'
+        ? domainOfEmail
+        : (value) =>
+            isBlank(value)
+              ? ''
+              : String(value)
+                  .trim()
+                  .toLowerCase()
+                  .slice(-longest || Infinity),
+    );
+    shared.set(id, key);
   }
-  return null;
+  return key;
 }
 
 /**
@@ -313,6 +342,7 @@ function compileRules(
   signalCode: (signal: string) => number,
 ): CompiledRule[] {
   const compiled: CompiledRule[] = [];
+  const keys = new Map<string, NonNullable<CompiledRule['memoKey']>>();
   for (const rule of rules) {
     if (rule.active === false) continue;
     validateRule(rule);
@@ -324,7 +354,7 @@ function compileRules(
       rule,
       signal: rule.signal ? signalCode(rule.signal) : -1,
       memo: new Map(),
-      memoKey: rule.signal ? null : memoKeyFor(rule),
+      memoKey: rule.signal ? null : memoKeyFor(rule, keys),
       domains:
         !rule.signal && rule.operator === 'email domain in'
           ? new Set(splitList(rule.value).map((v) => v.toLowerCase()))
