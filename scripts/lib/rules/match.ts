@@ -479,6 +479,9 @@ export function indexAccounts(accounts: AccountCandidate[]): AccountIndex {
   return { byDomain, byName };
 }
 
+/** What lead-to-account matching compares: company e-mail domain, website domain, normalised company name. */
+export type LeadAccountKeys = { emailDomain: string; websiteDomain: string; company: string };
+
 /**
  * Lead-to-account matching for named-account routing. An account matches when the lead's company e-mail
  * domain or website domain equals the account's website domain (3 points) and/or the normalised company
@@ -488,7 +491,13 @@ export function matchLeadToAccounts(
   lead: { email?: FieldValue; website?: FieldValue; company?: FieldValue },
   accounts: AccountCandidate[] | AccountIndex,
 ): AccountMatch[] {
+  const [emailDomain, company] = [companyEmailDomain(lead.email), normalizeCompany(lead.company)];
   const index = Array.isArray(accounts) ? indexAccounts(accounts) : accounts;
+  return matchAccountsByKeys({ emailDomain, websiteDomain: websiteDomain(lead.website), company }, index);
+}
+
+/** matchLeadToAccounts with the lead's keys already made (the demo's routing desk makes them once per lead). */
+export function matchAccountsByKeys(keys: LeadAccountKeys, index: AccountIndex): AccountMatch[] {
   const found = new Map<string, AccountMatch & { sor: boolean }>();
   const hit = (a: AccountCandidate, points: number, reason: string) => {
     const m = found.get(a.id) ?? {
@@ -502,17 +511,15 @@ export function matchLeadToAccounts(
     m.reasons.push(reason);
     found.set(a.id, m);
   };
-  const domains = new Set(
-    [companyEmailDomain(lead.email), websiteDomain(lead.website)].filter((d) => d !== ''),
-  );
+  const domains = new Set([keys.emailDomain, keys.websiteDomain].filter((d) => d !== ''));
   for (const d of domains) for (const a of index.byDomain.get(d) ?? []) hit(a, 3, `domain ${d}`);
-  const name = normalizeCompany(lead.company);
+  const name = keys.company;
   for (const a of name ? (index.byName.get(name) ?? []) : []) hit(a, 1, `company "${name}"`);
   const out = [...found.values()];
   out.sort(
     (x, y) => y.score - x.score || Number(y.sor) - Number(x.sor) || compareIds(x.accountId, y.accountId),
   );
-  return out.map(({ sor: _sor, ...m }) => m);
+  return out.map((m) => ({ accountId: m.accountId, ownerId: m.ownerId, score: m.score, reasons: m.reasons }));
 }
 
 // ---- Survivorship, the merge step (DedupMergeService) ----

@@ -6,7 +6,7 @@
 // on the rows.
 import {
   companyEmailDomain,
-  matchLeadToAccounts,
+  matchAccountsByKeys,
   normalizeCompany,
   websiteDomain,
   type AccountCandidate,
@@ -163,7 +163,8 @@ const NO_MATCHES: AccountMatch[] = [];
 /**
  * The account index a chunk's leads are matched against: for each key a lead of the chunk looks up (company
  * e-mail domain, website domain, normalised company), the accounts under it that exist at `now` (the org reads
- * them by key), as indexAccounts would index those accounts. `matchAccounts` is matchLeadToAccounts over it,
+ * them by key), as indexAccounts would index those accounts. `matchAccounts` is matchLeadToAccounts over it (by
+ * the keys made here: matchAccountsByKeys),
  * called only for a lead with an account under one of its keys (for any other lead it finds none).
  */
 function chunkMatcher(
@@ -184,11 +185,15 @@ function chunkMatcher(
     keys.push(email, website, name);
   }
   const found = (m: Map<string, AccountCandidate[]>, key: string): boolean => (m.get(key)?.length ?? 0) > 0;
-  return (lead, i) =>
+  // the keys are leadAccountKeys of the lead (made above with the same functions): matched without remaking them
+  return (_lead, i) =>
     found(index.byDomain, keys[3 * i]) ||
     found(index.byDomain, keys[3 * i + 1]) ||
     found(index.byName, keys[3 * i + 2])
-      ? matchLeadToAccounts({ email: lead.Email, website: lead.Website, company: lead.Company }, index)
+      ? matchAccountsByKeys(
+          { emailDomain: keys[3 * i], websiteDomain: keys[3 * i + 1], company: keys[3 * i + 2] },
+          index,
+        )
       : NO_MATCHES;
 }
 
