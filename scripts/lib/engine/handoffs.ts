@@ -4,7 +4,7 @@
 // then the notifications, then the e-mails. Subjects and titles are the Apex ones; the deadline is worded as
 // Datetime.format('EEE d MMM yyyy HH:mm z', calendar time zone) words it for an en_US user.
 import type { BusinessCalendar } from '../rules/calendar.ts';
-import { planHandoff, reengagement, type HandoffPlan } from '../rules/handoff.ts';
+import { isRecent, planHandoff, reengagement, type HandoffPlan } from '../rules/handoff.ts';
 import type { SlaPolicy } from '../rules/sla.ts';
 import { parseInstant } from '../rules/types.ts';
 import { nextId, traced, type EngineRecord, type EngineState, type EngagementRow } from './state.ts';
@@ -190,7 +190,12 @@ export function reengagements(state: EngineState, inserted: EngagementRow[]): vo
   const firstByPerson = new Map<string, EngagementRow>();
   for (const e of inserted) {
     const person = e.leadId ?? e.contactId;
-    if (person && highIntent.has(e.signal.trim().toLowerCase()) && !firstByPerson.has(person))
+    if (
+      person &&
+      highIntent.has(e.signal.trim().toLowerCase()) &&
+      isRecent(e.occurredAt, state.now) &&
+      !firstByPerson.has(person)
+    )
       firstByPerson.set(person, e);
   }
   const cal = calendarFor(state, policy);
@@ -215,6 +220,7 @@ export function reengagements(state: EngineState, inserted: EngagementRow[]): vo
       stage: (person.Lifecycle_Stage__c as string | null) ?? null,
       recycledAt: (person.Recycled_Date__c as string | null) ?? null,
       lastEngagementAt: last,
+      now: state.now,
     });
     if (!r.reengaged) continue;
     const owner = ownerOf(person);

@@ -3,7 +3,7 @@
 // while its owner counts as unassigned (inactive, a queue, listed, away too long) is touched, and its own update routes
 // it (a lead: TA_Lead_RouteAtMql by the Lead rules; a contact: TA_Contact_Route by the Contact rules, looked at only
 // when an active Contact rule exists), so the alert that follows goes to the new owner.
-import { reengagement } from '../rules/handoff.ts';
+import { isRecent, reengagement } from '../rules/handoff.ts';
 import { parseInstant } from '../rules/types.ts';
 import type { EngagementRow, EngineState } from './state.ts';
 import { hasRules, ownerIsUnassigned, savePerson, type PersonObject } from './triggers.ts';
@@ -21,7 +21,12 @@ export function rerouteReengaged(state: EngineState, inserted: EngagementRow[]):
   const firstByPerson = new Map<string, EngagementRow>();
   for (const e of inserted) {
     const person = personOf(e);
-    if (person && wanted.has(e.signal.trim().toLowerCase()) && !firstByPerson.has(person))
+    if (
+      person &&
+      wanted.has(e.signal.trim().toLowerCase()) &&
+      isRecent(e.occurredAt, state.now) &&
+      !firstByPerson.has(person)
+    )
       firstByPerson.set(person, e);
   }
   // the org routes the leads, then the contacts (two touches)
@@ -46,6 +51,7 @@ export function rerouteReengaged(state: EngineState, inserted: EngagementRow[]):
       stage: (rec.Lifecycle_Stage__c as string | null) ?? null,
       recycledAt: (rec.Recycled_Date__c as string | null) ?? null,
       lastEngagementAt: last,
+      now: state.now,
     });
     if (back.reengaged && ownerIsUnassigned(state, String(rec.OwnerId ?? ''), REENGAGEMENT))
       due.push([obj, personId]);

@@ -3,7 +3,7 @@
 // The Apex twin is HandoffService.plan; tests/vectors/handoff.json holds both to the same answers.
 import { addBusinessHours, type BusinessCalendar } from './calendar.ts';
 import type { SlaPolicy } from './sla.ts';
-import { MS_PER_DAY, RuleInputError, parseInstant, roundHalfUp } from './types.ts';
+import { MS_PER_DAY, MS_PER_HOUR, RuleInputError, parseInstant, roundHalfUp } from './types.ts';
 
 /** How many engagement rules the alert lists ("top signals"). */
 export const TOP_SIGNALS = 3;
@@ -125,12 +125,29 @@ export interface ReengagementInput {
   recycledAt: string | null;
   /** The person's latest engagement before this event (null: none). */
   lastEngagementAt: string | null;
+  /** The moment of the save (RevOpsClock.now()); absent or null: no recency check. */
+  now?: string | null;
+}
+
+/**
+ * Re-engagement counts only events that occurred at most this many hours before now: an older event (history
+ * backfilled by `revops engagement import`, a delivery retried for days) still scores, but alerts and re-routes
+ * nobody. HandoffService.REENGAGEMENT_RECENT_HOURS.
+ */
+export const REENGAGEMENT_RECENT_HOURS = 48;
+
+/**
+ * True when an event that occurred `at` may still be a return at `now` (HandoffService.isRecent): at most
+ * REENGAGEMENT_RECENT_HOURS before it; a later `at` (clock skew) counts too.
+ */
+export function isRecent(at: string, now: string): boolean {
+  return parseInstant(now, 'now') - parseInstant(at, 'at') <= REENGAGEMENT_RECENT_HOURS * MS_PER_HOUR;
 }
 
 /**
  * Re-engagement: a high-intent signal (Signals__c, case-insensitive) from a record that was recycled (stage Lead with
  * a Recycled_Date__c) or dormant (its previous engagement at least Dormant_Days__c days before this one). A first-ever
- * engagement is not a return.
+ * engagement is not a return, nor is an event that occurred more than REENGAGEMENT_RECENT_HOURS before `now`.
  */
 export function reengagement(input: ReengagementInput): {
   reengaged: boolean;
@@ -139,6 +156,7 @@ export function reengagement(input: ReengagementInput): {
   const wanted = new Set((input.policy.signals ?? []).map((s) => s.trim().toLowerCase()).filter(Boolean));
   const none = { reengaged: false, reason: null };
   if (!wanted.has(input.signal.trim().toLowerCase())) return none;
+  if (input.now != null && !isRecent(input.at, input.now)) return none;
   if (input.stage === 'Lead' && input.recycledAt) return { reengaged: true, reason: 'Recycled' };
   const days = input.policy.dormantDays ?? 0;
   if (days > 0 && input.lastEngagementAt) {
