@@ -130,6 +130,38 @@ describe('the engine model of the scheduling webhook', () => {
     ]);
   });
 
+  it('cancels a Chili Piper meeting on its Canceled and Cancelled types as on Deleted', () => {
+    for (const type of ['Canceled', 'Cancelled', 'Deleted']) {
+      const { e } = setUp();
+      receiveScheduling(e.state, 'chilipiper', chili('Created'), GUEST);
+      expect(receiveScheduling(e.state, 'chilipiper', chili(type), GUEST).outcome, type).toBe('updated');
+      expect(e.state.meetings[0].status, type).toBe('Canceled');
+    }
+  });
+
+  it('takes a Calendly no-show back on invitee_no_show.deleted: un-marked, Booked, its no-show tasks withdrawn', () => {
+    const { e, lead } = setUp();
+    e.logTask(lead, '005rep');
+    const booking = JSON.stringify({
+      event: 'invitee.created',
+      payload: {
+        email: 'ann@acme.com',
+        uri: 'INV1',
+        scheduled_event: { start_time: '2026-03-09T16:00:00Z', end_time: '2026-03-09T16:30:00Z' },
+      },
+    });
+    const noShow = (event: string) => JSON.stringify({ event, payload: { invitee: 'INV1', uri: 'NS1' } });
+    const outcomes = [booking, noShow('invitee_no_show.created'), noShow('invitee_no_show.deleted')].map(
+      (b) => receiveScheduling(e.state, 'calendly', b, GUEST).outcome,
+    );
+    expect(outcomes).toEqual(['created', 'updated', 'updated']);
+    expect(e.state.meetings[0]).toMatchObject({ noShow: false, status: 'Booked' });
+    expect(e.state.tasks.map((t) => t.subject)).toEqual([expect.not.stringMatching(/no-show/)]);
+    expect(receiveScheduling(e.state, 'calendly', noShow('invitee_no_show.deleted'), GUEST).outcome).toBe(
+      'duplicate',
+    );
+  });
+
   it('answers unmatched, not_found and ignored without saving anything', () => {
     const { e } = setUp();
     const stranger = chili('Created').replace('ann@acme.com', 'who@nowhere.example');

@@ -64,14 +64,15 @@ export function insertMeeting(state: EngineState, fields: Omit<MeetingRow, 'id'>
   return meeting;
 }
 
-/** An Event is updated: TA_Event_NoShow when No_Show__c became true. */
+/** An Event is updated: TA_Event_NoShow when No_Show__c became true (follow-up) or false (withdrawn). */
 export function updateMeeting(state: EngineState, id: string, changes: Partial<MeetingRow>): MeetingRow {
   const meeting = state.meetings.find((m) => m.id === id);
   if (!meeting) throw new Error(`no Event ${id}`);
   traced(state, 'Event update');
-  const wasNoShow = meeting.noShow;
+  const before = { ...meeting };
   Object.assign(meeting, changes);
-  if (meeting.noShow && !wasNoShow) noShowFollowUp(state, meeting);
+  if (meeting.noShow && !before.noShow) noShowFollowUp(state, meeting);
+  if (!meeting.noShow && before.noShow) withdrawNoShow(state, before);
   return meeting;
 }
 
@@ -108,12 +109,27 @@ function meetingBooked(state: EngineState, meeting: MeetingRow): void {
   deliver(state, [alert]);
 }
 
+/** The subjects of a meeting's no-show tasks: the call, then the re-engagement e-mail. */
+function noShowSubjects(meeting: MeetingRow): [string, string] {
+  const subject = meeting.subject || 'the meeting';
+  const at = meeting.start ? ` (${formatInstant(parseInstant(meeting.start, 'StartDateTime'))})` : '';
+  return [
+    `No-show follow-up: call to rebook ${subject}${at}`.slice(0, 255),
+    `Re-engagement e-mail after no-show: ${subject}`.slice(0, 255),
+  ];
+}
+
+/** TA_Event_NoShow taken back: the person's open tasks with the meeting's no-show subjects (as marked) are deleted. */
+function withdrawNoShow(state: EngineState, before: MeetingRow): void {
+  const subjects = new Set(noShowSubjects(before));
+  state.tasks = state.tasks.filter((t) => !(t.whoId === before.whoId && subjects.has(t.subject)));
+}
+
 /** TA_Event_NoShow: the meeting owner's call task (today, GMT) and re-engagement e-mail task (tomorrow). */
 function noShowFollowUp(state: EngineState, meeting: MeetingRow): void {
   const today = state.now.slice(0, 10);
   const tomorrow = formatInstant(parseInstant(`${today}T00:00:00Z`, 'today') + MS_PER_DAY).slice(0, 10);
-  const subject = meeting.subject || 'the meeting';
-  const at = meeting.start ? ` (${formatInstant(parseInstant(meeting.start, 'StartDateTime'))})` : '';
+  const [call, email] = noShowSubjects(meeting);
   const base = {
     whoId: meeting.whoId,
     whatId: null,
@@ -124,13 +140,13 @@ function noShowFollowUp(state: EngineState, meeting: MeetingRow): void {
   insertTasks(state, [
     {
       ...base,
-      subject: `No-show follow-up: call to rebook ${subject}${at}`.slice(0, 255),
+      subject: call,
       due: today,
       subtype: 'Call',
     },
     {
       ...base,
-      subject: `Re-engagement e-mail after no-show: ${subject}`.slice(0, 255),
+      subject: email,
       due: tomorrow,
       subtype: 'Email',
     },

@@ -2,7 +2,7 @@
 // check (SchedulingResource): SchedulingAdapters' parse into a booking change, then SchedulingService.apply on the
 // Events (Booking_Id__c): book or reschedule saves or moves the Event (the Event trigger does the rest: first touch,
 // MQL to SQL, the owner's alert), moved marks it Rescheduled, cancel marks it Canceled, noshow ticks No_Show__c
-// (TA_Event_NoShow). A body applied to the Event before (its SHA-256 in Booking_Deliveries__c) changes nothing.
+// (TA_Event_NoShow), noshow_undone (Calendly's invitee_no_show.deleted) clears it. A body applied to the Event before (its SHA-256 in Booking_Deliveries__c) changes nothing.
 // Not modelled: a host matched to a user by e-mail or name (scenario users have neither), and booking routing
 // (BookingRouter) for a person no active user owns: such a booking throws.
 import { createHash } from 'node:crypto';
@@ -17,7 +17,7 @@ export const SCHEDULING_PROVIDERS = ['calendly', 'savvycal', 'chilipiper'] as co
 export interface Booking {
   provider: string;
   type: string;
-  action: 'book' | 'reschedule' | 'moved' | 'cancel' | 'noshow' | 'ignore';
+  action: 'book' | 'reschedule' | 'moved' | 'cancel' | 'noshow' | 'noshow_undone' | 'ignore';
   bookingId: string | null;
   previousBookingId: string | null;
   email: string | null;
@@ -96,8 +96,8 @@ function calendly(b: Booking, root: Obj): void {
     b.previousBookingId = old ? `calendly:${old}` : null;
   } else if (b.type === 'invitee.canceled') {
     b.action = p.rescheduled === true ? 'moved' : 'cancel';
-  } else if (b.type === 'invitee_no_show.created') {
-    b.action = 'noshow';
+  } else if (b.type === 'invitee_no_show.created' || b.type === 'invitee_no_show.deleted') {
+    b.action = b.type === 'invitee_no_show.created' ? 'noshow' : 'noshow_undone';
     const invitee = typeof p.invitee === 'string' ? p.invitee : null;
     b.bookingId = `calendly:${invitee ?? required(p, 'uri', 'payload.uri')}`;
     return;
@@ -139,12 +139,14 @@ function savvyCal(b: Booking, root: Obj): void {
 
 function chiliPiper(b: Booking, root: Obj): void {
   const type = text(root.type) ?? text(root.actionType);
-  if (type === null) throw malformed('type is required (Created, Updated or Deleted).');
+  if (type === null) throw malformed('type is required (Created, Updated, Deleted or Canceled).');
   b.type = type;
   const actions: Record<string, Booking['action']> = {
     created: 'book',
     updated: 'reschedule',
     deleted: 'cancel',
+    canceled: 'cancel',
+    cancelled: 'cancel',
     prospect_cancel: 'cancel',
   };
   b.action = actions[type.toLowerCase()] ?? 'ignore';
@@ -200,6 +202,9 @@ export function receiveScheduling(
   else if (b.action === 'cancel') {
     change.status = 'Canceled';
     change.subject = `Canceled: ${existing.subject.replace(/^Canceled: /, '')}`.slice(0, 255);
+  } else if (b.action === 'noshow_undone') {
+    change.status = existing.status === 'No Show' ? 'Booked' : existing.status;
+    change.noShow = false;
   } else {
     change.status = 'No Show';
     change.noShow = true;
