@@ -20,6 +20,21 @@ function dayString(day: number): string {
   return s;
 }
 
+/** yyyy-mm-dd of the days 1970-01-01 to 2079-07-07 as bytes, 10 a day (filled as first used; DATE_KNOWN marks them). */
+const TABLE_DAYS = 40_000;
+const DATE_BYTES = new Uint8Array(TABLE_DAYS * 10);
+const DATE_KNOWN = new Uint8Array(TABLE_DAYS);
+
+/** Where the day's bytes start in DATE_BYTES, or -1 for a day outside the table. */
+function dateBytesAt(day: number): number {
+  if (day < 0 || day >= TABLE_DAYS) return -1;
+  if (!DATE_KNOWN[day]) {
+    DATE_BYTES.set(Buffer.from(dayString(day), 'latin1'), day * 10);
+    DATE_KNOWN[day] = 1;
+  }
+  return day * 10;
+}
+
 /** ISO-8601 UTC datetime with milliseconds, as Salesforce writes it (fast path for whole seconds). */
 export function isoDateTime(ms: number): string {
   const day = Math.floor(ms / DAY_MS);
@@ -53,10 +68,10 @@ const LONG = 48;
 /** The statement writing a non-blank value `v` of each column kind. */
 const PUT: Record<CsvColumn, string> = {
   TIMESTAMP: `if (typeof v === 'number') w.putDateTime(v); else w.put(String(v), false);`,
-  DATE: `w.put(typeof v === 'number' ? f.isoDate(v) : String(v), false);`,
+  DATE: `if (typeof v === 'number') w.putDate(v); else w.put(String(v), false);`,
   DOUBLE: `if (typeof v === 'number' && (v | 0) === v) w.putInt(v); else w.put('' + v, false);`,
-  BOOLEAN: `w.put('' + v, false);`,
-  VARCHAR: `w.put(typeof v === 'string' ? v : String(v), true);`,
+  BOOLEAN: `w.put(v === true ? 'true' : v === false ? 'false' : '' + v, false);`,
+  VARCHAR: `w.putText(typeof v === 'string' ? v : String(v));`,
 };
 
 type RowWriter = (
@@ -72,11 +87,17 @@ type RowWriter = (
  * line, which matters at millions of rows. Blank (null, undefined, '') is written as nothing.
  */
 function compileRow(columns: readonly string[], types: readonly CsvColumn[]): RowWriter {
+  // the separators go straight into the buffer (b, p): every put leaves room for the rest of the row's (reserve)
   const lines = columns.map(
     (c, i) =>
-      `${i ? 'w.byte(44); ' : ''}v = r[${JSON.stringify(c)}]; if (v !== null && v !== undefined && v !== '') ${PUT[types[i]]}`,
+      `${i ? 'b[p++] = 44; ' : ''}v = r[${JSON.stringify(c)}]; if (v !== null && v !== undefined && v !== '') { w.used = p; ${PUT[types[i]]} b = w.buf; p = w.used; }`,
   );
-  return new Function('r', 'w', 'f', `let v;\n${lines.join('\n')}\nw.byte(10);`) as RowWriter;
+  return new Function(
+    'r',
+    'w',
+    'f',
+    `w.reserve(0);\nlet b = w.buf, p = w.used, v;\n${lines.join('\n')}\nb[p++] = 10;\nw.used = p;`,
+  ) as RowWriter;
 }
 
 export interface CsvChunking {
@@ -87,8 +108,11 @@ export interface CsvChunking {
 }
 
 export class CsvWriter {
-  private buf = Buffer.allocUnsafe(BUFFER_BYTES);
-  private used = 0;
+  /** The output buffer and how much of it is filled (read and advanced by the compiled row writer too). */
+  buf = Buffer.allocUnsafe(BUFFER_BYTES);
+  used = 0;
+  /** Bytes kept free after every value: a row's separators and newline. */
+  private readonly slack: number;
   private fd: number;
   private readonly writeRow: RowWriter;
   private fileRows = 0;
@@ -105,6 +129,7 @@ export class CsvWriter {
     /** Quote every text value, as Salesforce does (default); false: only those that need it. */
     private readonly quoteAllText = true,
   ) {
+    this.slack = columns.length + 1;
     this.writeRow = compileRow(columns, types);
     this.fd = this.open(path);
   }
@@ -142,15 +167,36 @@ export class CsvWriter {
 
   /**
    * A value's UTF-8 bytes; `text` is double-quoted (unless quoteAllText is off and it holds no comma, quote or
-   * line break). ASCII is copied
-   * byte by byte, which is much cheaper than encoding a string per line; from the first non-ASCII character on,
-   * Buffer.write encodes the rest.
+   * line break). ASCII is copied byte by byte, which is much cheaper than encoding a string per line; from the
+   * first non-ASCII character on, Buffer.write encodes the rest.
    */
   put(s: string, text: boolean): void {
-    if (text && this.quoteAllText) return this.putQuoted(s);
+    if (text) return this.putText(s);
+    const n = s.length;
+    this.reserve(n * 3);
+    if (n >= LONG) {
+      this.used += this.buf.write(s, this.used);
+      return;
+    }
+    const buf = this.buf;
+    let pos = this.used;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 128) {
+        pos += buf.write(s.slice(i), pos);
+        break;
+      }
+      buf[pos++] = c;
+    }
+    this.used = pos;
+  }
+
+  /** A text value: put(s, true). Characters after the comma (most of them) need no check but for ASCII. */
+  putText(s: string): void {
+    if (this.quoteAllText) return this.putQuoted(s);
     const n = s.length;
     if (n >= LONG) {
-      if (text && NEEDS_QUOTES.test(s)) return this.putQuoted(s);
+      if (NEEDS_QUOTES.test(s)) return this.putQuoted(s);
       this.reserve(n * 3);
       this.used += this.buf.write(s, this.used);
       return;
@@ -160,13 +206,17 @@ export class CsvWriter {
     let pos = this.used;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
+      if (c > COMMA && c < 128) {
+        buf[pos++] = c;
+        continue;
+      }
       if (c >= 128) {
         const rest = s.slice(i);
-        if (text && NEEDS_QUOTES.test(rest)) return this.putQuoted(s);
+        if (NEEDS_QUOTES.test(rest)) return this.putQuoted(s);
         pos += buf.write(rest, pos);
         break;
       }
-      if (text && (c === COMMA || c === QUOTE || c === NEWLINE || c === RETURN)) return this.putQuoted(s);
+      if (c === COMMA || c === QUOTE || c === NEWLINE || c === RETURN) return this.putQuoted(s);
       buf[pos++] = c;
     }
     this.used = pos;
@@ -198,11 +248,14 @@ export class CsvWriter {
     this.used = pos;
   }
 
-  /** Room for `bytes` more in the buffer (flushing it, or a bigger one for a huge value). */
-  private reserve(bytes: number): void {
-    if (this.used + bytes > this.buf.length) {
+  /**
+   * Room for `bytes` more in the buffer (flushing it, or a bigger one for a huge value), and for a row's
+   * separators and newline after them (`slack`), which the row writer puts without asking.
+   */
+  reserve(bytes: number): void {
+    if (this.used + bytes + this.slack > this.buf.length) {
       this.flush();
-      if (bytes > this.buf.length) this.buf = Buffer.allocUnsafe(bytes);
+      if (bytes + this.slack > this.buf.length) this.buf = Buffer.allocUnsafe(bytes + this.slack);
     }
   }
 
@@ -224,7 +277,19 @@ export class CsvWriter {
     } while (x > 0);
   }
 
-  /** isoDateTime(ms) without building the string: the cached day, then the time's digits. */
+  /** isoDate(ms) without building the string (the day's bytes from a table). */
+  putDate(ms: number): void {
+    const day = Math.floor(ms / DAY_MS);
+    const at = dateBytesAt(day);
+    if (at < 0) return this.put(dayString(day), false);
+    this.reserve(10);
+    const buf = this.buf;
+    let pos = this.used;
+    for (let i = at; i < at + 10; i++) buf[pos++] = DATE_BYTES[i];
+    this.used = pos;
+  }
+
+  /** isoDateTime(ms) without building the string: the day's bytes from a table, then the time's digits. */
   putDateTime(ms: number): void {
     const day = Math.floor(ms / DAY_MS);
     let rest = Math.floor((ms - day * DAY_MS) / 1000);
@@ -232,10 +297,12 @@ export class CsvWriter {
     rest -= h * 3600;
     const m = Math.floor(rest / 60);
     const sec = rest - m * 60;
-    this.put(dayString(day), false);
-    this.reserve(14);
+    const at = dateBytesAt(day);
+    if (at < 0) this.put(dayString(day), false);
+    this.reserve(24);
     const buf = this.buf;
     let pos = this.used;
+    if (at >= 0) for (let i = at; i < at + 10; i++) buf[pos++] = DATE_BYTES[i];
     buf[pos++] = 84; // T
     buf[pos++] = 48 + Math.floor(h / 10);
     buf[pos++] = 48 + (h % 10);

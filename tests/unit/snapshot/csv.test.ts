@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CsvWriter } from '../../../scripts/lib/snapshot/csv.ts';
+import { CsvWriter, isoDate, isoDateTime } from '../../../scripts/lib/snapshot/csv.ts';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { removeTmpDirs, tmpDir } from './helpers.ts';
 
@@ -44,6 +44,27 @@ describe('demo CSV writer', () => {
         '00Q1,"Müller ""Mo"", 日本",2026-01-31T14:05:09.000Z,2026-02-02,12.5,true\n' +
         '00Q2,,,,0,false\n',
     );
+  });
+
+  it('writes any instant as isoDateTime and isoDate do (days from a table, others as their strings), across buffer flushes', () => {
+    const file = join(tmpDir('csv-dates'), 'Event.csv');
+    const w = new CsvWriter(file, ['At', 'On'], ['TIMESTAMP', 'DATE'], undefined, false);
+    const instants = [
+      Date.UTC(1969, 11, 31, 23, 59, 59), // before the table
+      Date.UTC(1970, 0, 1),
+      Date.UTC(2026, 9, 1, 8, 30, 1),
+      Date.UTC(2079, 6, 7, 12), // last day of the table
+      Date.UTC(2079, 6, 8, 12), // after it
+      Date.UTC(2150, 0, 1, 0, 0, 7),
+    ];
+    // enough rows to flush the 4 MB buffer several times
+    for (let i = 0; i < 200_000; i++) w.write({ At: instants[i % 6], On: instants[(i + 1) % 6] });
+    w.close();
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines.length).toBe(200_002);
+    for (const i of [0, 1, 2, 3, 4, 5, 199_999])
+      expect(lines[i + 1]).toBe(`${isoDateTime(instants[i % 6])},${isoDate(instants[(i + 1) % 6])}`);
+    expect(new Set(lines.slice(1, -1)).size).toBe(6);
   });
 
   it('starts a new file with the same header every N rows and DuckDB reads minimally quoted text back intact', async () => {
