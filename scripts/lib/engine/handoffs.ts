@@ -93,8 +93,14 @@ export function personHandoffs(
   if (isLead && rec.IsConverted === true) return;
   const stage = rec.Lifecycle_Stage__c;
   const mqlAt = (rec.MQL_Date__c as string | null | undefined) ?? null;
+  // a lead the SLA monitor just reassigned: its new owner gets the MQL alert, the task due a fresh contact window
+  const reassigned =
+    isLead &&
+    old !== null &&
+    !!rec.SLA_Reassigned_At__c &&
+    rec.SLA_Reassigned_At__c !== old.SLA_Reassigned_At__c;
   const handoff =
-    stage === 'MQL' && mqlAt && (old === null || old.MQL_Date__c !== mqlAt)
+    stage === 'MQL' && ((mqlAt && (old === null || old.MQL_Date__c !== mqlAt)) || reassigned)
       ? MQL_HANDOFF
       : old !== null && stage === 'SQL' && old.Lifecycle_Stage__c !== 'SQL'
         ? SQL_HANDOFF
@@ -107,7 +113,8 @@ export function personHandoffs(
     calendar: cal,
     at: state.now,
     owner: ownerOf(rec),
-    contactDue: handoff === MQL_HANDOFF ? ((rec.SLA_Contact_Due__c as string | null) ?? null) : null,
+    contactDue:
+      handoff === MQL_HANDOFF && !reassigned ? ((rec.SLA_Contact_Due__c as string | null) ?? null) : null,
   });
   const name = nameOf(rec, isLead);
   const due = formatDue(plan.taskDue, cal.timeZone);

@@ -20,7 +20,10 @@ export function runDecayJob(state: EngineState): void {
  * SlaMonitorJob: every open clock (SLA_Clock__c = 'Open'; Leads not converted) is evaluated at `now`. A status
  * change is stored and logged (Warning, Breached, Met; none for a return to On Track); a new breach escalates
  * (Manager or Owner: a task for that user; Queue: a Lead moves to the queue); a qualify window passed on an MQL
- * recycles it with the policy's reason; a qualified record or a passed qualify window closes the clock.
+ * recycles it with the policy's reason; a qualified record or a passed qualify window closes the clock. A Lead MQL
+ * still uncontacted Reassign_After_Hours__c business hours past its contact deadline is reassigned once per clock:
+ * SLA_Reassigned_At__c is set and the same update routes it with its owner excluded (TA_Lead_RouteAtMql), its new
+ * owner gets the MQL hand-off, a Reassigned event is logged and the old owner gets a task; the clock continues.
  */
 export function runSlaMonitor(state: EngineState): void {
   checkClocks(state, false);
@@ -76,8 +79,13 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
         change.SLA_Status__c = r.status;
         if (r.status !== 'On Track') log(r.status === 'At Risk' ? 'Warning' : r.status);
         if (r.status === 'Breached' && r.escalateTo) {
-          if (r.escalationKind === 'Queue' && obj === 'Lead' && state.queues.has(r.escalateTo)) {
-            change.OwnerId = `queue:${r.escalateTo}`;
+          if (
+            r.escalationKind === 'Queue' &&
+            obj === 'Lead' &&
+            (r.reassign || state.queues.has(r.escalateTo))
+          ) {
+            // a reassignment in the same run takes the place of the move to the queue
+            if (!r.reassign) change.OwnerId = `queue:${r.escalateTo}`;
             log('Escalated');
           } else {
             const to = r.escalationKind === 'Queue' ? String(rec.OwnerId) : r.escalateTo;
@@ -99,8 +107,28 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
         change.Recycle_Reason__c = r.autoRecycleReason;
         log('Recycled');
       }
+      const reassignFrom = r.reassign ? String(rec.OwnerId ?? '') : null;
+      if (reassignFrom !== null) change.SLA_Reassigned_At__c = state.now;
       if (r.clockClosed) change.SLA_Clock__c = null;
-      if (Object.keys(change).length) savePerson(state, obj, rec.Id, change, false);
+      if (!Object.keys(change).length) continue;
+      const saved = savePerson(state, obj, rec.Id, change, false, { excludeOwner: reassignFrom });
+      if (reassignFrom !== null) tellOldOwner(state, rec.Id, reassignFrom, String(saved.OwnerId ?? ''));
     }
   }
+}
+
+/** A saved reassignment: a Reassigned event naming the new owner (a user), and a task for the old owner (a user). */
+function tellOldOwner(state: EngineState, recordId: string, from: string, to: string): void {
+  const user = (id: string) => !!id && !id.startsWith('queue:');
+  state.slaEvents.push({ recordId, type: 'Reassigned', at: state.now, escalatedTo: user(to) ? to : null });
+  if (!user(from)) return;
+  traced(state, 'Task insert'); // the old owner's task, in the monitor's one task insert
+  state.tasks.push({
+    id: `T-reassigned-${recordId}-${state.now}`,
+    whoId: recordId,
+    ownerId: from,
+    createdAt: state.now,
+    subject: 'SLA: lead reassigned to another rep (not contacted in time)',
+    priority: 'Normal', // ActivityDate: the reassignment's day for the running user (not modelled)
+  });
 }

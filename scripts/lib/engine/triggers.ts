@@ -4,7 +4,13 @@
 // nothing, as the org rolls back the DML.
 import { addBusinessHours } from '../rules/calendar.ts';
 import type { AccountCandidate } from '../rules/match.ts';
-import { ownerUnassigned, releaseCapacity, route, type RoutedObject } from '../rules/routing.ts';
+import {
+  EXCLUDED_OWNER,
+  ownerUnassigned,
+  releaseCapacity,
+  route,
+  type RoutedObject,
+} from '../rules/routing.ts';
 import { score } from '../rules/scoring.ts';
 import {
   LIFECYCLE_STAGES,
@@ -71,6 +77,7 @@ function applyScores(state: EngineState, obj: PersonObject, rec: EngineRecord, i
 /** What else happened in the transaction of a save, as the Apex actions hand it over. */
 export interface SaveContext {
   reroute?: boolean; // a returning lead/contact queued by TA_EngagementEvent_Reroute: TA_Lead_RouteAtMql or TA_Contact_Route routes it
+  excludeOwner?: string | null; // a lead the SLA monitor reassigns: TA_Lead_RouteAtMql routes it with this owner excluded
   advocacy?: string | null; // an advocacy signal just logged (TA_EngagementEvent_Rescore)
   opportunityCreated?: boolean; // the contact of a lead converted with an opportunity (TA_Lead_Convert)
   engineMove?: boolean; // the engine set the stage (MeetingService's Meeting_Advances_To__c): held, not refused
@@ -191,6 +198,7 @@ export function applyRouting(
   accounts?: AccountCandidate[],
   object: RoutedObject = 'Lead',
   countCapacity = true,
+  excludeOwner: string | null = null,
 ) {
   accounts ??= [...state.records.Account.values()].map((a) => ({
     id: a.Id,
@@ -201,7 +209,7 @@ export function applyRouting(
     territory: (a.Territory__c as string | null) ?? null,
   }));
   const result = route({
-    leads: [rec],
+    leads: [excludeOwner ? { ...rec, [EXCLUDED_OWNER]: excludeOwner } : rec],
     rules: state.config.routingRules,
     reps: state.reps.map((r) => ({
       userId: r.userId,
@@ -275,6 +283,7 @@ function applySlaStart(
   rec.SLA_Status__c = 'On Track';
   rec.SLA_Clock__c = 'Open';
   rec.First_Touch_At__c = null;
+  if (obj === 'Lead') rec.SLA_Reassigned_At__c = null; // a new clock may be reassigned once again
   rec.Speed_To_Lead_Minutes__c = null;
   return { recordId: rec.Id, type: 'Started', at: mqlAt, escalatedTo: null };
 }
@@ -314,11 +323,13 @@ export function savePerson(
   // unassigned, or returns queued by the re-engagement re-route; TA_Contact_Route at a contact's insert, or when it
   // returns queued by the re-engagement re-route
   const routeAtMql =
-    obj === 'Lead' && old !== null && (ctx.reroute === true || becameMqlUnassigned(state, rec, old));
+    obj === 'Lead' &&
+    old !== null &&
+    (ctx.reroute === true || !!ctx.excludeOwner || becameMqlUnassigned(state, rec, old));
   const routeContact = obj === 'Contact' && (isInsert || ctx.reroute === true) && hasRules(state, 'Contact');
   const decision =
     obj === 'Lead' && (isInsert || routeAtMql)
-      ? applyRouting(state, rec, undefined, 'Lead', isInsert)
+      ? applyRouting(state, rec, undefined, 'Lead', isInsert, ctx.excludeOwner ?? null)
       : routeContact
         ? applyRouting(state, rec, undefined, 'Contact')
         : null;

@@ -40,6 +40,7 @@ import {
   DEFAULT_FALLBACK_QUEUE,
   type Assignment,
   type Candidate,
+  EXCLUDED_OWNER,
   type OwnerUnavailable,
   type PointerState,
   type Rep,
@@ -353,6 +354,7 @@ function routeOne(p: Prepared, lead: SRecord, i: number, ctx: CallContext): Assi
     })),
   };
   const matchedAccountId = accountMatches.length ? accountMatches[0].accountId : null;
+  const excluded = (lead[EXCLUDED_OWNER] as string | null | undefined) || null;
   const a: Assignment = {
     leadId: String(lead.Id ?? `#${i}`),
     ownerId: p.fallback,
@@ -378,7 +380,8 @@ function routeOne(p: Prepared, lead: SRecord, i: number, ctx: CallContext): Assi
       }
       const m = accountMatches[0];
       const tie = accountMatches.length > 1 ? ` (best of ${accountMatches.length} matching accounts)` : '';
-      const unavailable = ownerOut(p, m.ownerId, ctx.openLeads[m.ownerId], ctx.now);
+      const unavailable =
+        m.ownerId === excluded ? 'excluded' : ownerOut(p, m.ownerId, ctx.openLeads[m.ownerId], ctx.now);
       if (unavailable) {
         tried(
           trace,
@@ -393,6 +396,10 @@ function routeOne(p: Prepared, lead: SRecord, i: number, ctx: CallContext): Assi
     }
     if (rule.targetUser && p.inactiveUsers.has(rule.targetUser)) {
       tried(trace, rule.name, false, `target user ${rule.targetUser} is inactive; next rule`);
+      continue;
+    }
+    if (rule.targetUser && rule.targetUser === excluded) {
+      tried(trace, rule.name, false, `target user ${rule.targetUser} is excluded; next rule`);
       continue;
     }
     if (rule.targetUser) {
@@ -458,6 +465,7 @@ function routeToPool(
 ): boolean {
   const pool = rule.targetPool!;
   const trace = a.trace;
+  const excluded = (lead[EXCLUDED_OWNER] as string | null | undefined) || null;
   const skill: LeadSkill | null =
     rule.method === 'Skill'
       ? {
@@ -475,7 +483,8 @@ function routeToPool(
   for (let k = 0; k < poolReps.length; k++) {
     const r = poolReps[k];
     const facts = repFacts(ctx.repFacts, places[k], r, p.outUntil, ctx.now);
-    const skippedReason = repSkip(facts, r, ctx.openLeads[r.userId], skill);
+    const skippedReason =
+      r.userId === excluded ? 'excluded' : repSkip(facts, r, ctx.openLeads[r.userId], skill);
     if (k < p.keep) candidates.push({ userId: r.userId, name: r.name, skippedReason });
     if (skippedReason === null) eligible.push(r);
   }

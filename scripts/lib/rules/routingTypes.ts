@@ -53,7 +53,14 @@ export interface RouteInput {
   object?: RoutedObject | null; // what `leads` are (default Lead): only that object's rules apply
 }
 
-export type SkipReason = 'inactive' | 'out_of_office' | 'at_capacity' | 'skill_mismatch' | 'zero_weight';
+export type SkipReason =
+  'inactive' | 'out_of_office' | 'at_capacity' | 'skill_mismatch' | 'zero_weight' | 'excluded';
+/**
+ * A routed record's key (not a stored field) naming the user it must not go to: the owner an SLA reassignment
+ * (rules/sla.ts, SlaMonitorJob) takes it from. A pool skips that rep ('excluded'); an account owner or target user
+ * who is that user passes to the next rule.
+ */
+export const EXCLUDED_OWNER = '$excludeOwner';
 export type OwnerUnavailable = 'inactive' | 'out_of_office' | 'at_capacity';
 
 export interface Candidate {

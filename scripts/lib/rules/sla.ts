@@ -1,6 +1,8 @@
 // SLA: the MQL→SQL handoff clock on business hours. Due times for first contact and for qualify-or-reject,
 // status (On Track / At Risk / Breached / Met), first touch by the owner, escalation target on breach (a Contact
-// never goes to a queue), auto-recycle, whether the clock is closed, and speed-to-lead. Pure: `now` is an input.
+// never goes to a queue), reassignment of a Lead still uncontacted Reassign_After_Hours__c business hours after its
+// contact deadline (once per clock), auto-recycle, whether the clock is closed, and speed-to-lead. Pure: `now` is an
+// input.
 // `slaLeadOf` is how the hourly monitor (SlaMonitorJob) reads a Lead or Contact record into an SlaLead.
 import { addBusinessMs, businessMsBetween, type BusinessCalendar } from './calendar.ts';
 import { DEFAULT_FALLBACK_QUEUE } from './routing.ts';
@@ -29,6 +31,7 @@ export interface SlaPolicy {
   signals?: string[]; // Signals__c (re-engagement), ';'-separated in the record
   rerouteOwners?: string[]; // Reroute_Owners__c (MQL, re-engagement: owners whose records are routed again)
   rerouteAwayDays?: number | null; // Reroute_Away_Days__c (an owner away longer than this is routed around)
+  reassignAfterHours?: number | null; // Reassign_After_Hours__c (business hours after the contact deadline; blank: off)
 }
 
 /** A task, call or e-mail logged on the lead (Task/Event rows). */
@@ -45,7 +48,8 @@ export interface SlaLead {
   firstTouchAt?: string | null; // First_Touch_At__c already recorded
   qualifiedAt?: string | null; // accepted or rejected by sales (SQL or recycle)
   objectType?: 'Lead' | 'Contact' | null; // blank = Lead; a Contact cannot be owned by a queue
-  stage?: string | null; // Lifecycle_Stage__c; only an MQL is auto-recycled (blank = MQL)
+  stage?: string | null; // Lifecycle_Stage__c; only an MQL is auto-recycled or reassigned (blank = MQL)
+  reassignedAt?: string | null; // SLA_Reassigned_At__c: this clock was already reassigned (once per clock)
 }
 
 export interface SlaInput {
@@ -71,6 +75,13 @@ export interface SlaResult {
   // whose owner has no manager): the owner keeps it and gets the escalation task.
   escalationKind: 'Manager' | 'Queue' | 'Owner' | null;
   autoRecycleReason: string | null; // set when the qualify window is breached and the policy recycles
+  // When an uncontacted Lead MQL is routed again (its owner excluded): Reassign_After_Hours__c business hours after
+  // the contact deadline; null when the policy does not reassign or the record is a Contact. The clock continues:
+  // due times stay, so the breach stays on record and the new owner works the rest of the qualify window.
+  reassignDue: string | null;
+  // true at the first evaluation past reassignDue while the lead is still uncontacted, unqualified, an MQL, its clock
+  // open and not yet reassigned (reassignedAt blank): the monitor reassigns it now.
+  reassign: boolean;
   clockClosed: boolean; // qualified, or the qualify window has passed: the monitor stops checking it
   // SLA_Next_Check__c: the first instant after `now` at which the status, the recycle or the clock can change (the
   // warning instant of the current window while On Track, one second past each deadline not yet passed); null once
@@ -145,6 +156,21 @@ export function evaluateSla(input: SlaInput): SlaResult {
   }
   const warnPercent = Number.isFinite(policy.warningPercent) ? policy.warningPercent : 100;
   const clockClosed = qualified !== null || now > qualifyDue;
+  const isMql = !lead.stage || lead.stage === 'MQL';
+  const reassignHours = policy.reassignAfterHours ?? null;
+  if (reassignHours !== null && !(reassignHours > 0)) {
+    throw new RuleInputError(
+      `SLA policy ${policy.name}: Reassign_After_Hours__c must be > 0 (blank: never reassign)`,
+    );
+  }
+  const reassignDue =
+    reassignHours !== null && lead.objectType !== 'Contact'
+      ? addBusinessMs(calendar, contactDue, Math.round(reassignHours * MS_PER_HOUR))
+      : null;
+  // still reassignable: uncontacted, an MQL, open, not yet reassigned in this clock
+  const reassignable =
+    reassignDue !== null && phase === 'Contact' && isMql && !clockClosed && !lead.reassignedAt;
+  const reassign = reassignable && now > reassignDue;
   const nextCheck = clockClosed
     ? null
     : nextCheckAfter(now, [
@@ -152,9 +178,9 @@ export function evaluateSla(input: SlaInput): SlaResult {
           ? addBusinessMs(calendar, start, Math.ceil((window * warnPercent) / 100))
           : null,
         phase === 'Contact' && !contactLate ? contactDue + 1000 : null,
+        reassignable && !reassign ? reassignDue + 1000 : null,
         qualifyDue + 1000,
       ]);
-  const isMql = !lead.stage || lead.stage === 'MQL';
   const autoRecycleReason =
     qualified === null && now > qualifyDue && isMql && policy.autoRecycleReason
       ? policy.autoRecycleReason
@@ -171,6 +197,8 @@ export function evaluateSla(input: SlaInput): SlaResult {
     escalateTo,
     escalationKind,
     autoRecycleReason,
+    reassignDue: reassignDue === null ? null : formatInstant(reassignDue),
+    reassign,
     clockClosed,
     nextCheckAt: nextCheck === null ? null : formatInstant(nextCheck),
     speedToLeadMinutes: touch === null ? null : Math.floor((touch - start) / MS_PER_MINUTE),
@@ -218,5 +246,7 @@ export function slaLeadOf(
     qualifiedAt: best === null ? null : formatInstant(best),
     objectType,
     stage,
+    reassignedAt:
+      objectType === 'Lead' ? ((record.SLA_Reassigned_At__c as string | null | undefined) ?? null) : null,
   };
 }

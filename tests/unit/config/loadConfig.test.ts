@@ -349,6 +349,8 @@ describe('the loader agrees with the custom metadata validation rules', () => {
     ],
     ['SLA_Policy', 'Re_Engagement', { Dormant_Days__c: 0 }, 'Dormant_Days_Positive'],
     ['SLA_Policy', 'MQL_To_SQL', { Reroute_Away_Days__c: 0 }, 'Reroute_Away_Days_Positive'],
+    ['SLA_Policy', 'MQL_To_SQL', { Reassign_After_Hours__c: 0 }, 'Reassign_After_Hours_Positive'],
+    ['SLA_Policy', 'MQL_To_SQL', { Reassign_After_Hours__c: 44 }, 'Reassign_Before_Qualify_Due'],
     ['Business_Calendar', 'US_Business_Hours', { Time_Zone__c: 'EST' }, 'Time_Zone_Is_IANA'],
     ['Business_Calendar', 'US_Business_Hours', { Workdays__c: 'Monday;Tuesday' }, 'Workdays_Format'],
     ['Business_Calendar', 'US_Business_Hours', { Day_Start__c: '9am' }, 'Day_Hours_Format'],

@@ -161,7 +161,14 @@ describe('sla', () => {
         qualifiedAt: null,
         objectType: 'Contact',
         stage: 'MQL',
+        reassignedAt: null,
       });
+    });
+
+    it("reads a Lead's SLA_Reassigned_At__c (once per clock); a Contact is never reassigned", () => {
+      const at = '2026-03-02T22:00:01Z';
+      expect(slaLeadOf({ ...rec, SLA_Reassigned_At__c: at }, 'Lead', null, now)?.reassignedAt).toBe(at);
+      expect(slaLeadOf({ ...rec, SLA_Reassigned_At__c: at }, 'Contact', null, now)?.reassignedAt).toBeNull();
     });
 
     it('takes the earliest SQL or recycle date at or after the MQL date', () => {

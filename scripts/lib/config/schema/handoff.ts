@@ -57,6 +57,8 @@ export const SLA_POLICY: TypeDef = {
     // who counts as unassigned when a lead becomes an MQL or re-engages (rules/reroute.ts)
     { api: 'Reroute_Owners__c', key: 'rerouteOwners', kind: 'list' },
     { api: 'Reroute_Away_Days__c', key: 'rerouteAwayDays', kind: 'number' },
+    // MQL to SQL: business hours after the contact deadline when an uncontacted lead is routed again (rules/sla.ts)
+    { api: 'Reassign_After_Hours__c', key: 'reassignAfterHours', kind: 'number' },
   ],
   checks: (r) => {
     const contact = num(r, 'Contact_Within_Hours__c');
@@ -64,6 +66,7 @@ export const SLA_POLICY: TypeDef = {
     const warn = num(r, 'Warning_Percent__c');
     const esc = str(r, 'Escalate_To__c');
     const recycle = str(r, 'Auto_Recycle_Reason__c');
+    const reassign = num(r, 'Reassign_After_Hours__c');
     return [
       ...check(contact === null || contact <= 0, 'Contact_Within_Hours__c', MSG.contactHours),
       ...check(
@@ -91,6 +94,16 @@ export const SLA_POLICY: TypeDef = {
         (num(r, 'Reroute_Away_Days__c') ?? 1) < 1,
         'Reroute_Away_Days__c',
         'Reroute_Away_Days__c must be at least 1 day (blank: out of office never re-routes)',
+      ),
+      ...check(
+        reassign !== null && reassign <= 0,
+        'Reassign_After_Hours__c',
+        'Reassign_After_Hours__c must be a number of business hours greater than 0 (blank: never reassign)',
+      ),
+      ...check(
+        reassign !== null && contact !== null && qualify !== null && contact + reassign >= qualify,
+        'Reassign_After_Hours__c',
+        'Contact_Within_Hours__c + Reassign_After_Hours__c must be less than Qualify_Within_Hours__c, so the lead is reassigned before its qualify deadline',
       ),
       ...check(
         str(r, 'Recipient__c') === 'Queue' && isBlank(r.Recipient_Queue__c),
