@@ -320,13 +320,16 @@ export function savePerson(
   applyScores(state, obj, rec, isInsert);
   const moved = applyLifecycle(state, obj, rec, old, ctx);
   // TA_Lead_Route at insert; TA_Lead_RouteAtMql when a lead becomes an MQL later while its owner counts as
-  // unassigned, or returns queued by the re-engagement re-route; TA_Contact_Route at a contact's insert, or when it
-  // returns queued by the re-engagement re-route
+  // unassigned, or returns queued by the re-engagement re-route; TA_Contact_Route at a contact's insert (not the
+  // contact a conversion creates), or when it returns queued by the re-engagement re-route
   const routeAtMql =
     obj === 'Lead' &&
     old !== null &&
     (ctx.reroute === true || !!ctx.excludeOwner || becameMqlUnassigned(state, rec, old));
-  const routeContact = obj === 'Contact' && (isInsert || ctx.reroute === true) && hasRules(state, 'Contact');
+  const routeContact =
+    obj === 'Contact' &&
+    (isInsert ? !isConversionContact(rec) : ctx.reroute === true) &&
+    hasRules(state, 'Contact');
   const decision =
     obj === 'Lead' && (isInsert || routeAtMql)
       ? applyRouting(state, rec, undefined, 'Lead', isInsert, ctx.excludeOwner ?? null)
@@ -355,6 +358,15 @@ export function routeAccount(state: EngineState, rec: EngineRecord): void {
   if (!hasRules(state, 'Account')) return;
   const decision = applyRouting(state, rec, [], 'Account');
   state.decisions.push({ leadId: rec.Id, ...decision, at: state.now });
+}
+
+/**
+ * The new contact a lead conversion creates (RecordRoutingService.isConversionContact): it carries its lead's
+ * routing or fit (Routed_At__c or Lead_Fit_Score__c), which only the LeadConvertSettings mapping fills on a new
+ * contact. It keeps the conversion's owner and is not routed again.
+ */
+export function isConversionContact(rec: EngineRecord): boolean {
+  return rec.Routed_At__c != null || rec.Lead_Fit_Score__c != null;
 }
 
 /** An active routing rule of the object exists (RecordRoutingService routes nothing otherwise). */
