@@ -99,6 +99,8 @@ const Step = z.discriminatedUnion('do', [
       body: z.unknown(),
       /** Scheduling: the ref the Event the booking created or changed gets. */
       meetingRef: z.string().optional(),
+      /** Scheduling: the ref the Lead/Contact the meeting is on gets (e.g. the Lead a booking created). */
+      personRef: z.string().optional(),
     })
     .strict(),
   z.object({ ...base, do: z.literal('task'), ref: z.string(), by: z.string().optional() }).strict(),
@@ -351,6 +353,7 @@ export function runScenario(
         const r = receiveScheduling(engine.state, step.provider, body, SITE_GUEST);
         outcome = r.outcome;
         if (step.meetingRef && r.meetingId) refs.set(step.meetingRef, r.meetingId);
+        if (step.personRef && r.personId) refs.set(step.personRef, r.personId);
         return;
       }
       case 'task':

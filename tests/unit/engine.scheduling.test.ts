@@ -4,11 +4,18 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../scripts/lib/engine/engine.ts';
-import { parseBooking, receiveScheduling } from '../../scripts/lib/engine/scheduling.ts';
+import {
+  parseBooking,
+  readSchedulingSetting,
+  receiveScheduling,
+  type SchedulingSetting,
+} from '../../scripts/lib/engine/scheduling.ts';
 import { EngagementError } from '../../scripts/lib/rules/engagement.ts';
 
 const root = join(import.meta.dirname, '..', '..', 'force-app');
 const GUEST = '005guest';
+/** Scheduling_Setting with Create_Lead__c off: an unknown invitee is unmatched. */
+const OFF: SchedulingSetting = { createLead: false, leadSource: null, fallbackOwner: null, alertQueue: null };
 
 /** An engine with one rep-owned lead (ann@acme.com) and one contact (kim@globex.com). */
 function setUp() {
@@ -165,7 +172,8 @@ describe('the engine model of the scheduling webhook', () => {
   it('answers unmatched, not_found and ignored without saving anything', () => {
     const { e } = setUp();
     const stranger = chili('Created').replace('ann@acme.com', 'who@nowhere.example');
-    expect(receiveScheduling(e.state, 'chilipiper', stranger, GUEST).outcome).toBe('unmatched');
+    expect(receiveScheduling(e.state, 'chilipiper', stranger, GUEST, OFF).outcome).toBe('unmatched');
+    expect(e.state.records.Lead.size).toBe(1);
     expect(receiveScheduling(e.state, 'chilipiper', chili('Deleted'), GUEST).outcome).toBe('not_found');
     expect(
       receiveScheduling(
@@ -176,6 +184,37 @@ describe('the engine model of the scheduling webhook', () => {
       ).outcome,
     ).toBe('ignored');
     expect(e.state.meetings).toEqual([]);
+  });
+
+  it('creates a Lead for an unknown invitee (shipped Scheduling_Setting) and saves the meeting on it', () => {
+    const e = new Engine({ root, now: '2026-03-10T15:00:00Z' });
+    e.addUser('005rep');
+    e.addRep({ userId: '005rep', pool: 'Global_SDR', capacity: 10 });
+    expect(readSchedulingSetting(root)).toMatchObject({ createLead: true, leadSource: 'Meeting Booked' });
+    const body = JSON.stringify({
+      event: 'invitee.created',
+      payload: {
+        email: 'zoe@zeta.example',
+        first_name: 'Zoe',
+        last_name: 'Zhu',
+        uri: 'INV9',
+        questions_and_answers: [{ question: 'Your organization', answer: 'Zeta GmbH', position: 0 }],
+        scheduled_event: { start_time: '2026-03-12T16:00:00Z', end_time: '2026-03-12T16:30:00Z' },
+      },
+    });
+    const r = receiveScheduling(e.state, 'calendly', body, GUEST);
+    expect(r).toMatchObject({ outcome: 'created', leadCreated: true });
+    expect(e.state.records.Lead.get(r.personId!)).toMatchObject({
+      FirstName: 'Zoe',
+      LastName: 'Zhu',
+      Company: 'Zeta GmbH',
+      LeadSource: 'Meeting Booked',
+      OwnerId: '005rep',
+    });
+    expect(e.state.meetings[0]).toMatchObject({ whoId: r.personId, ownerId: '005rep' });
+    const noCompany = body.replace('Your organization', 'Anything else?').replace('INV9', 'INV10');
+    const other = receiveScheduling(e.state, 'calendly', noCompany.replace('zoe@', 'max@'), GUEST);
+    expect(e.state.records.Lead.get(other.personId!)?.Company).toBe('zeta.example');
   });
 
   it('refuses malformed bodies as the endpoint does (400 MALFORMED_BODY naming the field)', () => {

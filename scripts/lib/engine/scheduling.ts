@@ -6,10 +6,14 @@
 // Not modelled: a host matched to a user by e-mail or name (scenario users have neither), and booking routing
 // (BookingRouter) for a person no active user owns: such a booking throws.
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { readRecordFile } from '../config/index.ts';
+import { SCHEDULING_SETTING, toDomain, validateRecord } from '../config/schema/index.ts';
 import { EngagementError } from '../rules/engagement.ts';
 import { formatInstant, parseInstant } from '../rules/types.ts';
 import { insertMeeting, updateMeeting } from './meetings.ts';
-import type { EngineRecord, EngineState, MeetingRow } from './state.ts';
+import { nextId, type EngineRecord, type EngineState, type MeetingRow } from './state.ts';
+import { savePerson } from './triggers.ts';
 
 export const SCHEDULING_PROVIDERS = ['calendly', 'savvycal', 'chilipiper'] as const;
 
@@ -21,7 +25,9 @@ export interface Booking {
   bookingId: string | null;
   previousBookingId: string | null;
   email: string | null;
+  firstName: string | null;
   lastName: string | null;
+  company: string | null;
   title: string | null;
   startAt: string | null;
   endAt: string | null;
@@ -32,6 +38,35 @@ export interface SchedulingResult {
   outcome: 'created' | 'updated' | 'duplicate' | 'ignored' | 'unmatched' | 'not_found';
   action: string;
   meetingId: string | null;
+  /** The Lead/Contact the meeting is on (SchedulingService.Result.whoId). */
+  personId: string | null;
+  /** The booking created that Lead (Scheduling_Setting__mdt.Create_Lead__c). */
+  leadCreated: boolean;
+}
+
+/** Scheduling_Setting__mdt "Default" as the rules read it. */
+export interface SchedulingSetting {
+  createLead: boolean;
+  leadSource: string | null;
+  fallbackOwner: string | null;
+  alertQueue: string | null;
+}
+
+/**
+ * Scheduling_Setting.Default of the tree (root: the force-app folder), validated as the config loader validates it;
+ * missing: no lead is created, no fallback owner.
+ */
+export function readSchedulingSetting(root: string): SchedulingSetting {
+  const file = join(root, 'main', 'default', 'customMetadata', 'Scheduling_Setting.Default.md-meta.xml');
+  let record;
+  try {
+    record = readRecordFile(file);
+  } catch {
+    return { createLead: false, leadSource: null, fallbackOwner: null, alertQueue: null };
+  }
+  const { row, issues } = validateRecord(SCHEDULING_SETTING, record);
+  if (!row) throw new Error(`${file}: ${issues.map((i) => i.message).join('; ')}`);
+  return toDomain(SCHEDULING_SETTING, row, record.name) as unknown as SchedulingSetting;
 }
 
 const malformed = (message: string) => new EngagementError(400, 'MALFORMED_BODY', message);
@@ -75,7 +110,9 @@ export function parseBooking(provider: string, body: string): Booking {
     bookingId: null,
     previousBookingId: null,
     email: null,
+    firstName: null,
     lastName: null,
+    company: null,
     title: null,
     startAt: null,
     endAt: null,
@@ -107,11 +144,24 @@ function calendly(b: Booking, root: Obj): void {
   }
   b.bookingId = `calendly:${required(p, 'uri', 'payload.uri')}`;
   b.email = required(p, 'email', 'payload.email');
+  b.firstName = text(p.first_name);
   b.lastName = text(p.last_name) ?? text(p.name);
+  b.company = companyAnswer(p.questions_and_answers);
   const ev = obj(p.scheduled_event, 'payload.scheduled_event');
   b.title = text(ev.name);
   b.startAt = instant(ev.start_time, 'payload.scheduled_event.start_time');
   b.endAt = instant(ev.end_time, 'payload.scheduled_event.end_time');
+}
+
+/** SchedulingAdapters.companyAnswer: the answer to a Calendly booking question about the company or organization. */
+function companyAnswer(qas: unknown): string | null {
+  if (!Array.isArray(qas)) return null;
+  for (const qa of qas) {
+    const question = isObj(qa) ? text(qa.question)?.toLowerCase() : undefined;
+    if (isObj(qa) && question && (question.includes('company') || question.includes('organi')))
+      return text(qa.answer);
+  }
+  return null;
 }
 
 function savvyCal(b: Booking, root: Obj): void {
@@ -134,6 +184,7 @@ function savvyCal(b: Booking, root: Obj): void {
   );
   if (!guest) throw malformed('payload.attendees has no attendee with an email other than the organizer.');
   b.email = text(guest.email);
+  b.firstName = text(guest.first_name);
   b.lastName = text(guest.last_name) ?? text(guest.display_name);
 }
 
@@ -169,15 +220,23 @@ export function receiveScheduling(
   provider: string,
   body: string,
   guestId: string,
+  setting: SchedulingSetting = readSchedulingSetting(state.root),
 ): SchedulingResult {
   const b = parseBooking(provider, body);
-  const result: SchedulingResult = { outcome: 'ignored', action: b.action, meetingId: null };
+  const result: SchedulingResult = {
+    outcome: 'ignored',
+    action: b.action,
+    meetingId: null,
+    personId: null,
+    leadCreated: false,
+  };
   if (b.action === 'ignore') return result;
   const deliveryId = `${provider}:${createHash('sha256').update(body, 'utf8').digest('hex')}`;
   const existing =
     state.meetings.find((m) => m.bookingId === b.bookingId) ??
     state.meetings.find((m) => b.previousBookingId !== null && m.bookingId === b.previousBookingId) ??
     null;
+  result.personId = existing?.whoId ?? null;
   if (existing?.deliveries.includes(deliveryId))
     return { ...result, outcome: 'duplicate', meetingId: existing.id };
   if (b.action === 'book' || b.action === 'reschedule') {
@@ -194,7 +253,7 @@ export function receiveScheduling(
       });
       return { ...result, outcome: 'updated', meetingId: existing.id };
     }
-    return create(state, b, deliveryId, guestId, result);
+    return create(state, b, deliveryId, guestId, setting, result);
   }
   if (!existing) return { ...result, outcome: b.action === 'moved' ? 'ignored' : 'not_found' };
   const change: Partial<MeetingRow> = { deliveries: [deliveryId, ...existing.deliveries] };
@@ -221,20 +280,25 @@ function requireTimes(b: Booking): void {
   }
 }
 
-/** SchedulingService.create: the person by e-mail (a Contact first, then an unconverted Lead), owned by their owner. */
+/**
+ * SchedulingService.create: the person by e-mail (a Contact first, then an unconverted Lead; none: a new Lead when the
+ * setting creates them, through the Lead insert path), owned by their owner.
+ */
 function create(
   state: EngineState,
   b: Booking,
   deliveryId: string,
   guestId: string,
+  setting: SchedulingSetting,
   result: SchedulingResult,
 ): SchedulingResult {
-  const email = (b.email ?? '').toLowerCase();
-  const byEmail = (r: EngineRecord) => typeof r.Email === 'string' && r.Email.toLowerCase() === email;
-  const person =
-    [...state.records.Contact.values()].find(byEmail) ??
-    [...state.records.Lead.values()].find((r) => r.IsConverted !== true && byEmail(r));
-  if (!person) return { ...result, outcome: 'unmatched' };
+  let person = personOf(state, b.email ?? '');
+  if (!person && !setting.createLead) return { ...result, outcome: 'unmatched' };
+  if (!person) {
+    person = newLead(state, b, setting);
+    result.leadCreated = true;
+  }
+  result.personId = person.Id;
   const ownerId = String(person.OwnerId ?? '');
   if (!ownerId || ownerId.startsWith('queue:') || state.users.get(ownerId)?.active === false) {
     throw new Error(
@@ -255,6 +319,30 @@ function create(
     noShow: false,
   });
   return { ...result, outcome: 'created', meetingId: meeting.id };
+}
+
+/** SchedulingRecords.personOf: the Contact with the e-mail, else the unconverted Lead (case-insensitive). */
+function personOf(state: EngineState, address: string): EngineRecord | undefined {
+  const email = address.toLowerCase();
+  const byEmail = (r: EngineRecord) => typeof r.Email === 'string' && r.Email.toLowerCase() === email;
+  return (
+    [...state.records.Contact.values()].find(byEmail) ??
+    [...state.records.Lead.values()].find((r) => r.IsConverted !== true && byEmail(r))
+  );
+}
+
+/** SchedulingService.newLead: the invitee as a Lead, saved through the Lead insert path (routed and scored). */
+function newLead(state: EngineState, b: Booking, setting: SchedulingSetting): EngineRecord {
+  const email = b.email ?? '';
+  const at = email.indexOf('@');
+  const fields: Record<string, unknown> = {
+    LastName: (b.lastName ?? (at > 0 ? email.slice(0, at) : email)).slice(0, 80),
+    Email: email,
+    Company: (b.company ?? (at > 0 ? email.slice(at + 1) : email)).slice(0, 255),
+    LeadSource: setting.leadSource,
+  };
+  if (b.firstName) fields.FirstName = b.firstName.slice(0, 40);
+  return savePerson(state, 'Lead', nextId(state, 'L'), fields, true);
 }
 
 function subjectOf(b: Booking): string {

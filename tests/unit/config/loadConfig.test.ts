@@ -236,6 +236,7 @@ describe('loading the same records from an org', () => {
       'Enrichment_Mapping',
       'Lifecycle_Field_Policy',
       'Lead_Digest_Setting',
+      'Scheduling_Setting',
     ]);
     expect(queries[1].soql).toBe(
       'SELECT DeveloperName, MasterLabel, MQL_Fit_Threshold__c, MQL_Engagement_Threshold__c, Score_Cap__c, Burst_Window_Seconds__c, Burst_Max_Events__c, MQL_Max_Negative__c FROM Scoring_Setting__mdt ORDER BY DeveloperName',
@@ -389,6 +390,9 @@ describe('the loader agrees with the custom metadata validation rules', () => {
     ['Lead_Digest_Setting', 'Default', { Max_Leads__c: 0 }, 'Max_Leads_Range'],
     ['Lead_Digest_Setting', 'Default', { Return_Visit_Days__c: 0 }, 'Return_Visit_Days_Positive'],
     ['Lead_Digest_Setting', 'Default', { Signals__c: null }, 'Signals_Required'],
+    ['Scheduling_Setting', 'Default', { Lead_Source__c: null }, 'Lead_Source_Required'],
+    ['Scheduling_Setting', 'Default', { Fallback_Owner__c: 'Dana Okafor' }, 'Fallback_Owner_Format'],
+    ['Scheduling_Setting', 'Default', { Alert_Queue__c: 'Lead Fallback' }, 'Alert_Queue_Format'],
     ['Lifecycle_Field_Policy', 'Lead_MQL', { Object__c: 'Account' }, 'Object_Valid'],
     ['Lifecycle_Field_Policy', 'Lead_MQL', { Stage__c: 'Marketing Qualified' }, 'Stage_Valid'],
     [
@@ -414,6 +418,7 @@ describe('the loader agrees with the custom metadata validation rules', () => {
       'Enrichment_Mapping',
       'Lead_Digest_Setting',
       'Lifecycle_Field_Policy',
+      'Scheduling_Setting',
     ].flatMap((t) =>
       readdirSync(join(ROOT, 'main', 'default', 'objects', `${t}__mdt`, 'validationRules')).map(
         (f) => `${t}.${f.replace('.validationRule-meta.xml', '')}`,

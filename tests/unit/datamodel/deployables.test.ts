@@ -104,7 +104,7 @@ describe('force-app converts with source-deploy-retrieve into the expected compo
     expect(has('CustomMetadata', 'Scoring_Setting.Default')).toBe(true);
     expect(
       [...(byType.get('CustomMetadata') ?? [])].filter((n) => !n.startsWith('Trigger_Action.')).length,
-    ).toBe(120); // 119 + the Contact_Named_Account routing rule
+    ).toBe(121); // 119 + the Contact_Named_Account routing rule, Scheduling_Setting.Default
   });
 
   it('a page layout per custom object and config type shows every field, required ones as required', () => {
@@ -132,6 +132,7 @@ describe('force-app converts with source-deploy-retrieve into the expected compo
       'Marketing_Spend__c',
       'Lead_Digest_Setting__mdt',
       'Lead_Digest__c',
+      'Scheduling_Setting__mdt',
     ];
     for (const o of objects) {
       const name = `${o}-${o.replace(/__(c|mdt)$/, '')}_Layout`;

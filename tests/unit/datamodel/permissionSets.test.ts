@@ -72,6 +72,7 @@ describe('permission sets', () => {
         'Lifecycle_Field_Policy__mdt',
         'Routing_Rule__mdt',
         'SLA_Policy__mdt',
+        'Scheduling_Setting__mdt',
         'Scoring_Rule__mdt',
         'Scoring_Setting__mdt',
         'Stage_Policy__mdt',

@@ -21,6 +21,7 @@ import { HANDOFF_TYPES } from './handoff.ts';
 import { LIFECYCLE_TYPES } from './lifecycle.ts';
 import { PIPELINE_TYPES } from './pipeline.ts';
 import { ROUTING_TYPES } from './routing.ts';
+import { SCHEDULING_TYPES } from './scheduling.ts';
 import { SCORING_TYPES } from './scoring.ts';
 
 export {
@@ -44,6 +45,7 @@ export * from './engagement.ts';
 export * from './enrichment.ts';
 export * from './digest.ts';
 export * from './lifecycle.ts';
+export * from './scheduling.ts';
 
 export const TYPE_DEFS: TypeDef[] = [
   ...SCORING_TYPES,
@@ -55,5 +57,6 @@ export const TYPE_DEFS: TypeDef[] = [
   ...ENRICHMENT_TYPES,
   ...LIFECYCLE_TYPES,
   ...DIGEST_TYPES,
+  ...SCHEDULING_TYPES,
 ];
 export const TYPE_DEF_BY_NAME = new Map(TYPE_DEFS.map((d) => [d.type, d]));
