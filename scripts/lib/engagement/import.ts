@@ -107,7 +107,7 @@ export interface ImportResult {
   unmapped: number;
   /** Unmapped events per provider event name (the 50 most frequent). */
   unmappedByEvent: Record<string, number>;
-  /** Calls that are not engagement (Segment identify, page, ...). */
+  /** Calls that are not engagement (Segment identify, page, ..., events of an Identify_Only__c mapping). */
   ignored: number;
   /** Lines that could not be read, with the first few problems. */
   invalid: number;
@@ -215,6 +215,10 @@ export async function importEngagement(opts: ImportOptions): Promise<ImportResul
       const name = `${e.provider} ${e.name}`;
       if (name in result.unmappedByEvent || Object.keys(result.unmappedByEvent).length < MAX_EVENT_NAMES)
         result.unmappedByEvent[name] = (result.unmappedByEvent[name] ?? 0) + 1;
+      continue;
+    }
+    if (m.identifyOnly) {
+      result.ignored++; // an e-mail change (HubSpot_Identify) is no engagement; the import writes no person ids
       continue;
     }
     result.mapped++;

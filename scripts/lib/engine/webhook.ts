@@ -1,8 +1,11 @@
 // Engagement in, in the engine model: a provider's webhook body arrives (EngagementResource.cls after its signature
 // check): its events are parsed, mapped to signals, matched to a Lead or Contact and saved as engagement events,
 // which rescore their person through the usual path (Engine.engagement). Unknown people become Subscriber leads
-// only when the mapping says Create_Lead__c; an event id seen before is a duplicate and is not saved again.
+// only when the mapping says Create_Lead__c; an event id seen before is a duplicate and is not saved again. Before
+// matching, an event with both an e-mail and a person id teaches the record with that e-mail its id (linkTarget), and
+// an Identify_Only__c mapping does only that (outcome identified, no event saved).
 import {
+  linkTarget,
   mapEvent,
   parsePayload,
   pickPerson,
@@ -15,6 +18,7 @@ export interface WebhookResult {
   received: number;
   ignored: number;
   saved: number;
+  identified: number;
   duplicates: number;
   unmapped: number;
   unmatched: number;
@@ -33,6 +37,7 @@ export function receiveWebhook(engine: Engine, provider: string, body: string): 
     received: parsed.events.length,
     ignored: parsed.ignored,
     saved: 0,
+    identified: 0,
     duplicates: 0,
     unmapped: 0,
     unmatched: 0,
@@ -48,6 +53,17 @@ export function receiveWebhook(engine: Engine, provider: string, body: string): 
   // people as they were before the request (EngagementIdentity reads once); leads created now are added below
   const contacts = candidates('Contact');
   const leads = candidates('Lead');
+  // EngagementService.learnIds: one update of every record that learns its person id, before the matching
+  const learnt = new Map<string, string>();
+  for (const e of parsed.events) {
+    if (!mapEvent(e, mappings)) continue;
+    const target = linkTarget(e.email, e.personKey, contacts, leads);
+    if (target === null || e.personKey === null) continue;
+    learnt.set(target, e.personKey);
+    for (const c of [...contacts, ...leads]) if (c.id === target) c.personKey = e.personKey;
+  }
+  for (const [id, key] of learnt)
+    engine.update(engine.state.records.Lead.has(id) ? 'Lead' : 'Contact', id, { Provider_Person_Id__c: key });
   const created = new Map<string, string>();
   for (const e of parsed.events) {
     const mapping = mapEvent(e, mappings);
@@ -57,6 +73,11 @@ export function receiveWebhook(engine: Engine, provider: string, body: string): 
     }
     if (!mapping) {
       result.unmapped++;
+      continue;
+    }
+    if (mapping.identifyOnly) {
+      if (pickPerson(e.email, null, contacts, leads) === null) result.unmatched++;
+      else result.identified++;
       continue;
     }
     let person =

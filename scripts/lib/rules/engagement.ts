@@ -1,6 +1,6 @@
 // Engagement in: the twin of EngagementAdapters.cls (provider payload → normalised events) and of
-// EngagementService.cls mapEvent / pickPerson (event → signal by Engagement_Mapping__mdt; event → Lead or
-// Contact). Held to one behaviour by the `engagement` golden vectors. Pure: no I/O.
+// EngagementService.cls mapEvent / pickPerson / linkTarget (event → signal by Engagement_Mapping__mdt; event → Lead
+// or Contact; which record learns a provider person id). Held to one behaviour by the `engagement` golden vectors. Pure: no I/O.
 import { formatInstant } from './types.ts';
 
 export const PROVIDERS = ['hubspot', 'segment', 'marketo', 'activecampaign', 'generic'] as const;
@@ -263,6 +263,11 @@ export interface EngagementMapping {
   createLead: boolean;
   /** Points_Override__c: the events score these points instead of their rule's (null: the rule's). */
   pointsOverride?: number | null;
+  /**
+   * Identify_Only__c: the event only teaches the record with its e-mail its person id (linkTarget); no event is
+   * saved and nothing scores (HubSpot_Identify: the contact's email property).
+   */
+  identifyOnly?: boolean;
   order: number | null;
   active: boolean;
 }
@@ -357,4 +362,26 @@ export function pickPerson(
     if (l) return l.id;
   }
   return null;
+}
+
+/**
+ * The record that learns an event's person id (EngagementService.linkTarget): when the event carries both an e-mail
+ * and a person key, the Contact, else the unconverted Lead, that pickPerson finds by the e-mail alone, provided it has
+ * no Provider_Person_Id__c and no candidate holds the key yet (an id is never moved or overwritten). Null: nothing to
+ * write (no e-mail or key, nobody with the e-mail, only a converted lead, an id already set, the key taken).
+ */
+export function linkTarget(
+  email: string | null,
+  personKey: string | null,
+  contacts: PersonCandidate[],
+  leads: PersonCandidate[],
+): string | null {
+  if (email === null || personKey === null) return null;
+  if (pickPerson(null, personKey, contacts, leads) !== null) return null;
+  const person = pickPerson(email, null, contacts, leads);
+  const blank = (k: string | null) => k === null || k.trim() === '';
+  const contact = contacts.find((c) => c.id === person);
+  if (contact) return blank(contact.personKey) ? contact.id : null;
+  const lead = leads.find((l) => l.id === person);
+  return lead && blank(lead.personKey) && !lead.isConverted ? lead.id : null;
 }

@@ -18,6 +18,7 @@ import { planHandoff, reengagement, type HandoffInput, type ReengagementInput } 
 import { planDigests, type DigestInput } from './digest.ts';
 import {
   EngagementError,
+  linkTarget,
   mapEvent,
   parsePayload,
   pickPerson,
@@ -205,8 +206,17 @@ export const VECTOR_FUNCTIONS: Record<RuleKey, Record<string, Fn>> = {
         signal: m?.signal ?? null,
         createLead: m?.createLead ?? false,
         pointsOverride: m?.pointsOverride ?? null,
+        identifyOnly: m?.identifyOnly ?? false,
       };
     },
+    link: (i: {
+      email: string | null;
+      personKey: string | null;
+      contacts: PersonCandidate[];
+      leads: PersonCandidate[];
+    }) => ({
+      personId: linkTarget(i.email, i.personKey, i.contacts, i.leads),
+    }),
     pickPerson: (i: {
       email: string | null;
       personKey: string | null;

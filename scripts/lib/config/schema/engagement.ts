@@ -28,6 +28,7 @@ export const ENGAGEMENT_MAPPING: TypeDef = {
     { api: 'Property_Filter__c', key: 'filter', kind: 'text' },
     { api: 'Signal__c', key: 'signal', kind: 'text' },
     { api: 'Create_Lead__c', key: 'createLead', kind: 'checkbox', default: false },
+    { api: 'Identify_Only__c', key: 'identifyOnly', kind: 'checkbox', default: false },
     { api: 'Points_Override__c', key: 'pointsOverride', kind: 'number' },
     { api: 'Order__c', key: 'order', kind: 'number' },
     { api: 'Description__c', key: 'description', kind: 'text' },
@@ -51,9 +52,16 @@ export const ENGAGEMENT_MAPPING: TypeDef = {
       "Event__c is required: the provider's event name, or * for any event.",
     ),
     ...check(
-      !(ENGAGEMENT_SIGNALS as readonly string[]).includes(str(r, 'Signal__c')),
+      !bool(r, 'Identify_Only__c') &&
+        !(ENGAGEMENT_SIGNALS as readonly string[]).includes(str(r, 'Signal__c')),
       'Signal__c',
-      `Signal__c must be an Engagement_Event__c signal: ${ENGAGEMENT_SIGNALS.join(', ')}.`,
+      `Signal__c must be an Engagement_Event__c signal (or check Identify_Only__c): ${ENGAGEMENT_SIGNALS.join(', ')}.`,
+    ),
+    ...check(
+      bool(r, 'Identify_Only__c') &&
+        (str(r, 'Signal__c') !== '' || num(r, 'Points_Override__c') !== null || bool(r, 'Create_Lead__c')),
+      'Identify_Only__c',
+      'Identify_Only__c saves no event: leave Signal__c and Points_Override__c blank and Create_Lead__c unchecked, or uncheck Identify_Only__c.',
     ),
     ...check(
       str(r, 'Property_Filter__c') !== '' && !FILTER.test(str(r, 'Property_Filter__c')),
