@@ -217,6 +217,35 @@ describe('the engine model of the scheduling webhook', () => {
     expect(e.state.records.Lead.get(other.personId!)?.Company).toBe('zeta.example');
   });
 
+  it('answers a meeting no rep can take with 200: parked on the fallback owner, or unassigned, the queue told', () => {
+    const setUpQueued = () => {
+      const e = new Engine({ root, now: '2026-03-10T15:00:00Z' });
+      e.addUser('005rep');
+      e.addUser('fallback@example.com');
+      const lead = e.insertLead({ LastName: 'Lee', Company: 'Acme', Email: 'ann@acme.com' });
+      expect(lead.OwnerId).toBe('queue:Lead_Fallback'); // no rep in any pool
+      return { e, lead: lead.Id };
+    };
+    const withFallback = { ...OFF, fallbackOwner: 'fallback@example.com', alertQueue: 'Customer_Success' };
+    const parked = setUpQueued();
+    const r = receiveScheduling(parked.e.state, 'chilipiper', chili('Created'), GUEST, withFallback);
+    expect(r).toMatchObject({ outcome: 'parked', personId: parked.lead });
+    expect(parked.e.state.meetings).toMatchObject([{ ownerId: 'fallback@example.com', whoId: parked.lead }]);
+    expect(parked.e.state.notifications.map((n) => [n.to, n.title])).toEqual([
+      ['queue:Lead_Fallback', 'Meeting booked: Lee'],
+      ['queue:Lead_Fallback', 'Meeting needs a rep: Lee'],
+      ['queue:Customer_Success', 'Meeting needs a rep: Lee'],
+      ['fallback@example.com', 'Meeting needs a rep: Lee'],
+    ]);
+    const unassigned = setUpQueued();
+    const u = receiveScheduling(unassigned.e.state, 'chilipiper', chili('Created'), GUEST, OFF);
+    expect(u.outcome).toBe('unassigned');
+    expect(unassigned.e.state.meetings).toEqual([]);
+    expect(unassigned.e.state.notifications.map((n) => [n.to, n.title])).toEqual([
+      ['queue:Lead_Fallback', 'Meeting needs a rep: Lee'],
+    ]);
+  });
+
   it('refuses malformed bodies as the endpoint does (400 MALFORMED_BODY naming the field)', () => {
     const bad: [string, string, RegExp][] = [
       ['calendly', '{"event": "invitee.created", ', /not a JSON object/],

@@ -3,14 +3,17 @@
 // Events (Booking_Id__c): book or reschedule saves or moves the Event (the Event trigger does the rest: first touch,
 // MQL to SQL, the owner's alert), moved marks it Rescheduled, cancel marks it Canceled, noshow ticks No_Show__c
 // (TA_Event_NoShow), noshow_undone (Calendly's invitee_no_show.deleted) clears it. A body applied to the Event before (its SHA-256 in Booking_Deliveries__c) changes nothing.
-// Not modelled: a host matched to a user by e-mail or name (scenario users have neither), and booking routing
-// (BookingRouter) for a person no active user owns: such a booking throws.
+// A person no active user owns gets the rep booking routing picks (BookingRouter, booking.ts); none: the meeting is
+// parked on Scheduling_Setting's fallback owner or left unassigned, and the queue is told (SchedulingService.park).
+// Not modelled: a host matched to a user by e-mail or name (scenario users have neither).
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { readRecordFile } from '../config/index.ts';
 import { SCHEDULING_SETTING, toDomain, validateRecord } from '../config/schema/index.ts';
 import { EngagementError } from '../rules/engagement.ts';
 import { formatInstant, parseInstant } from '../rules/types.ts';
+import { BOOKING_FIELDS, routeBooking } from './booking.ts';
+import { deliver } from './handoffs.ts';
 import { insertMeeting, updateMeeting } from './meetings.ts';
 import { nextId, type EngineRecord, type EngineState, type MeetingRow } from './state.ts';
 import { savePerson } from './triggers.ts';
@@ -35,7 +38,8 @@ export interface Booking {
 
 /** SchedulingService.Result, without the Ids a Site guest never gets. */
 export interface SchedulingResult {
-  outcome: 'created' | 'updated' | 'duplicate' | 'ignored' | 'unmatched' | 'not_found';
+  outcome:
+    'created' | 'updated' | 'duplicate' | 'ignored' | 'unmatched' | 'not_found' | 'parked' | 'unassigned';
   action: string;
   meetingId: string | null;
   /** The Lead/Contact the meeting is on (SchedulingService.Result.whoId). */
@@ -300,13 +304,86 @@ function create(
   }
   result.personId = person.Id;
   const ownerId = String(person.OwnerId ?? '');
-  if (!ownerId || ownerId.startsWith('queue:') || state.users.get(ownerId)?.active === false) {
-    throw new Error(
-      `scheduling webhook: ${person.Id} is not owned by an active user; booking routing (BookingRouter) is not modelled`,
-    );
+  const ownedByRep =
+    ownerId !== '' && !ownerId.startsWith('queue:') && state.users.get(ownerId)?.active !== false;
+  const owner = ownedByRep ? ownerId : routeBooking(state, bookingFieldsOf(state, person)).userId;
+  if (owner) {
+    const meeting = saveMeeting(state, b, person.Id, owner, deliveryId, guestId);
+    return { ...result, outcome: 'created', meetingId: meeting.id };
   }
-  const meeting = insertMeeting(state, {
-    whoId: person.Id,
+  return park(state, b, person, deliveryId, guestId, setting, result);
+}
+
+/** BookingRouter.fieldsOf: the person's fields booking routing reads (a Contact's from its mailing address). */
+function bookingFieldsOf(state: EngineState, person: EngineRecord): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  const isContact = state.records.Contact.has(person.Id);
+  for (const f of BOOKING_FIELDS) {
+    const value =
+      isContact && f === 'Country'
+        ? person.MailingCountry
+        : isContact && f === 'State'
+          ? person.MailingState
+          : person[f];
+    if (value !== null && value !== undefined && (!isContact || ['Email', 'Country', 'State'].includes(f)))
+      fields[f] = value;
+  }
+  return fields;
+}
+
+/**
+ * SchedulingService.park: a new meeting no rep can take, answered 200 (never a 4xx the tool would retry into a
+ * disabled webhook): saved for the fallback owner when that is an active user ("parked"; the engine's user id doubles
+ * as the Username), else not saved ("unassigned"); the person's owning queue, Alert_Queue__c and the fallback owner
+ * are told "Meeting needs a rep".
+ */
+function park(
+  state: EngineState,
+  b: Booking,
+  person: EngineRecord,
+  deliveryId: string,
+  guestId: string,
+  setting: SchedulingSetting,
+  result: SchedulingResult,
+): SchedulingResult {
+  const fallback = setting.fallbackOwner ? state.users.get(setting.fallbackOwner.trim()) : undefined;
+  let outcome: SchedulingResult['outcome'] = 'unassigned';
+  if (fallback?.active) {
+    result.meetingId = saveMeeting(state, b, person.Id, fallback.id, deliveryId, guestId).id;
+    outcome = 'parked';
+  }
+  const ownerId = String(person.OwnerId ?? '');
+  const recipients: { kind: 'User' | 'Queue'; id: string }[] = [];
+  if (ownerId.startsWith('queue:')) recipients.push({ kind: 'Queue', id: ownerId });
+  if (setting.alertQueue) recipients.push({ kind: 'Queue', id: setting.alertQueue.trim() });
+  if (outcome === 'parked') recipients.push({ kind: 'User', id: fallback!.id });
+  const name = `${String(person.FirstName ?? '')} ${String(person.LastName ?? '')}`.trim();
+  deliver(
+    state,
+    recipients.map((recipient) => ({
+      recordId: person.Id,
+      isPerson: true,
+      plan: { recipient, notification: true, email: false, task: false, taskDue: '', topSignals: [] },
+      title: `Meeting needs a rep: ${name}`,
+      taskSubject: '',
+      priority: 'Normal',
+      dueDate: null,
+    })),
+  );
+  return { ...result, outcome };
+}
+
+/** The Event of a new booking (the Event trigger's after-insert actions run). */
+function saveMeeting(
+  state: EngineState,
+  b: Booking,
+  whoId: string,
+  ownerId: string,
+  deliveryId: string,
+  guestId: string,
+): MeetingRow {
+  return insertMeeting(state, {
+    whoId,
     ownerId,
     createdBy: guestId,
     subject: subjectOf(b),
@@ -318,7 +395,6 @@ function create(
     deliveries: [deliveryId],
     noShow: false,
   });
-  return { ...result, outcome: 'created', meetingId: meeting.id };
 }
 
 /** SchedulingRecords.personOf: the Contact with the e-mail, else the unconverted Lead (case-insensitive). */
