@@ -189,7 +189,8 @@ function applyLifecycle(
 /**
  * TA_Lead_Route (RoutingService.assignOwners): owner, matched account, rule; rep counters and pointers.
  * `accounts` narrows the account candidates (the org reads them by domain/name key); default: every account.
- * `object` Contact is TA_Contact_Route (RecordRoutingService: owner only); `countCapacity` false leaves the reps'
+ * `object` Contact is TA_Contact_Route (RecordRoutingService: owner, Routed_At__c, Routing_Rule__c), Account
+ * TA_Account_Route (owner only); `countCapacity` false leaves the reps'
  * open-lead counts to the capacity step (routing at MQL, where the count moves from the old holder).
  */
 export function applyRouting(
@@ -236,6 +237,11 @@ export function applyRouting(
     for (const rep of state.reps) rep.openLeads = result.openLeads[rep.userId] ?? rep.openLeads;
   if (object !== 'Lead') {
     rec.OwnerId = a.ownerId;
+    if (object === 'Contact') {
+      // RecordRoutingService.setOwners: when it was routed, and by which rule (null: no rule placed it)
+      rec.Routed_At__c = state.now;
+      rec.Routing_Rule__c = a.rule;
+    }
     return { ownerId: a.ownerId, rule: a.rule, method: a.method, fallbackUsed: a.fallbackUsed };
   }
   // the org stamps the chosen rep's rows only (RoutingService.writeDecisions)
