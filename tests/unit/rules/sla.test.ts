@@ -71,6 +71,19 @@ describe('sla', () => {
     ).toThrow(/Contact_Within_Hours__c/);
   });
 
+  it('refuses a Reassign_After_Hours__c not above 0, naming the field and the blank that turns it off', () => {
+    for (const reassignAfterHours of [0, -2])
+      expect(() =>
+        evaluateSla({
+          policy: { ...policy, reassignAfterHours },
+          calendar: cal,
+          lead,
+          touches: [],
+          now: '2026-03-02T15:00:00Z',
+        }),
+      ).toThrow(/Reassign_After_Hours__c must be > 0 \(blank: never reassign\)/);
+  });
+
   describe('escalation target by object', () => {
     const breach = '2026-03-02T18:30:00Z';
     const esc = (over: object, pol: Partial<SlaPolicy> = {}) => {
