@@ -158,10 +158,16 @@ describe('the engine model of the scheduling webhook', () => {
       },
     });
     const noShow = (event: string) => JSON.stringify({ event, payload: { invitee: 'INV1', uri: 'NS1' } });
+    const counts: unknown[] = [];
     const outcomes = [booking, noShow('invitee_no_show.created'), noShow('invitee_no_show.deleted')].map(
-      (b) => receiveScheduling(e.state, 'calendly', b, GUEST).outcome,
+      (b) => {
+        const outcome = receiveScheduling(e.state, 'calendly', b, GUEST).outcome;
+        counts.push(e.state.records.Lead.get(lead)?.No_Show_Count__c);
+        return outcome;
+      },
     );
     expect(outcomes).toEqual(['created', 'updated', 'updated']);
+    expect(counts, 'No_Show_Count__c after each').toEqual([undefined, 1, 0]);
     expect(e.state.meetings[0]).toMatchObject({ noShow: false, status: 'Booked' });
     expect(e.state.tasks.map((t) => t.subject)).toEqual([expect.not.stringMatching(/no-show/)]);
     expect(receiveScheduling(e.state, 'calendly', noShow('invitee_no_show.deleted'), GUEST).outcome).toBe(

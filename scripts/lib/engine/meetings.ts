@@ -2,7 +2,8 @@
 // TA_Task_FirstTouch and TA_Event_MeetingBooked (SlaService.recordFirstTouch): the owner's activity on an open,
 // untouched clock is the first touch; MeetingService: an MQL with a meeting moves to Meeting_Advances_To__c and the
 // owner is told when someone else booked it; TA_Event_NoShow: a meeting newly marked No_Show__c gives its owner a
-// follow-up call task (due today) and a re-engagement e-mail task (due tomorrow).
+// follow-up call task (due today) and a re-engagement e-mail task (due tomorrow) and counts on the person's
+// No_Show_Count__c; taken back, its open no-show tasks are withdrawn and the count goes down.
 import { formatInstant, parseInstant, MS_PER_DAY } from '../rules/types.ts';
 import { MQL_HANDOFF, activePolicy, deliver, type Alert } from './handoffs.ts';
 import { nextId, traced, type EngineState, type MeetingRow, type TaskRow } from './state.ts';
@@ -60,7 +61,10 @@ export function insertMeeting(state: EngineState, fields: Omit<MeetingRow, 'id'>
   traced(state, 'Event insert');
   state.meetings.push(meeting);
   meetingBooked(state, meeting);
-  if (meeting.noShow) noShowFollowUp(state, meeting);
+  if (meeting.noShow) {
+    countNoShow(state, meeting.whoId, 1);
+    noShowFollowUp(state, meeting);
+  }
   return meeting;
 }
 
@@ -71,8 +75,14 @@ export function updateMeeting(state: EngineState, id: string, changes: Partial<M
   traced(state, 'Event update');
   const before = { ...meeting };
   Object.assign(meeting, changes);
-  if (meeting.noShow && !before.noShow) noShowFollowUp(state, meeting);
-  if (!meeting.noShow && before.noShow) withdrawNoShow(state, before);
+  if (!meeting.noShow && before.noShow) {
+    withdrawNoShow(state, before);
+    countNoShow(state, meeting.whoId, -1);
+  }
+  if (meeting.noShow && !before.noShow) {
+    countNoShow(state, meeting.whoId, 1);
+    noShowFollowUp(state, meeting);
+  }
   return meeting;
 }
 
@@ -117,6 +127,13 @@ function noShowSubjects(meeting: MeetingRow): [string, string] {
     `No-show follow-up: call to rebook ${subject}${at}`.slice(0, 255),
     `Re-engagement e-mail after no-show: ${subject}`.slice(0, 255),
   ];
+}
+
+/** TA_Event_NoShow: the person's No_Show_Count__c +1 (marked) or -1 (taken back, never below 0). */
+function countNoShow(state: EngineState, personId: string, delta: number): void {
+  const obj = personObject(state, personId);
+  const current = Number(state.records[obj].get(personId)?.No_Show_Count__c ?? 0);
+  savePerson(state, obj, personId, { No_Show_Count__c: Math.max(0, current + delta) }, false);
 }
 
 /** TA_Event_NoShow taken back: the person's open tasks with the meeting's no-show subjects (as marked) are deleted. */
