@@ -60,7 +60,10 @@ const Expect = z
      * and mobile notification) or "email", to (a user or "@queue:Name"), title (starts with it).
      */
     notifications: z.record(z.string(), z.array(NotificationExpect)).optional(),
-    /** A scheduling webhook step's outcome: created, updated, duplicate, ignored, unmatched, not_found. */
+    /**
+     * A scheduling webhook step's outcome: created, updated, duplicate, ignored, unmatched, not_found, parked,
+     * unassigned.
+     */
     outcome: z.string().optional(),
     /** A routeBooking step's answer: the rep ("@alias"; null: the rules gave a queue) and the rule that matched. */
     booking: z
