@@ -84,7 +84,8 @@ export interface SlaResult {
   reassign: boolean;
   clockClosed: boolean; // qualified, or the qualify window has passed: the monitor stops checking it
   // SLA_Next_Check__c: the first instant after `now` at which the status, the recycle or the clock can change (the
-  // warning instant of the current window while On Track, one second past each deadline not yet passed); null once
+  // warning instant of the current window while On Track, one second past each deadline not yet passed and past the
+  // reassignment due while it can still happen); null once
   // the clock is closed. The SLA alarm (SlaAlarmJob) fires then instead of waiting for the hourly monitor.
   nextCheckAt: string | null;
   speedToLeadMinutes: number | null; // Speed_To_Lead_Minutes__c (wall clock, rounded down)
