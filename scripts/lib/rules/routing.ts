@@ -374,32 +374,18 @@ function routeOne(p: Prepared, lead: SRecord, i: number, ctx: CallContext): Assi
       continue;
     }
     if (rule.method === 'Account-Based') {
-      if (!matchedAccountId) {
-        tried(trace, rule.name, false, 'no matching account');
-        continue;
-      }
-      const m = accountMatches[0];
-      const tie = accountMatches.length > 1 ? ` (best of ${accountMatches.length} matching accounts)` : '';
-      const unavailable =
-        m.ownerId === excluded ? 'excluded' : ownerOut(p, m.ownerId, ctx.openLeads[m.ownerId], ctx.now);
-      if (unavailable) {
-        tried(
-          trace,
-          rule.name,
-          false,
-          `account ${m.accountId}: owner ${m.ownerId} is ${unavailable}; next rule`,
-        );
-        continue;
-      }
-      tried(trace, rule.name, true, `account ${m.accountId}: ${m.reasons.join(', ')}${tie}`);
-      return settle(a, rule, m.ownerId, 'User', false);
-    }
-    if (rule.targetUser && p.inactiveUsers.has(rule.targetUser)) {
-      tried(trace, rule.name, false, `target user ${rule.targetUser} is inactive; next rule`);
+      if (routeToAccountOwner(p, rule, accountMatches, a, ctx, excluded)) return a;
       continue;
     }
-    if (rule.targetUser && rule.targetUser === excluded) {
-      tried(trace, rule.name, false, `target user ${rule.targetUser} is excluded; next rule`);
+    const targetOut = !rule.targetUser
+      ? null
+      : p.inactiveUsers.has(rule.targetUser)
+        ? 'inactive'
+        : rule.targetUser === excluded
+          ? 'excluded'
+          : null;
+    if (targetOut) {
+      tried(trace, rule.name, false, `target user ${rule.targetUser} is ${targetOut}; next rule`);
       continue;
     }
     if (rule.targetUser) {
@@ -427,6 +413,36 @@ function routeOne(p: Prepared, lead: SRecord, i: number, ctx: CallContext): Assi
   }
   tried(trace, '(fallback)', true, `no rule assigned the lead; fallback ${p.fallback}`);
   return a;
+}
+
+/**
+ * An Account-Based rule: the best matching account's owner when available (active, in office, under capacity, not the
+ * excluded owner); false (and the reason in the trace) to try the next rule.
+ */
+function routeToAccountOwner(
+  p: Prepared,
+  rule: RoutingRule,
+  accountMatches: AccountMatch[],
+  a: Assignment,
+  ctx: CallContext,
+  excluded: string | null,
+): boolean {
+  const trace = a.trace;
+  if (!a.matchedAccountId) {
+    tried(trace, rule.name, false, 'no matching account');
+    return false;
+  }
+  const m = accountMatches[0];
+  const tie = accountMatches.length > 1 ? ` (best of ${accountMatches.length} matching accounts)` : '';
+  const unavailable =
+    m.ownerId === excluded ? 'excluded' : ownerOut(p, m.ownerId, ctx.openLeads[m.ownerId], ctx.now);
+  if (unavailable) {
+    tried(trace, rule.name, false, `account ${m.accountId}: owner ${m.ownerId} is ${unavailable}; next rule`);
+    return false;
+  }
+  tried(trace, rule.name, true, `account ${m.accountId}: ${m.reasons.join(', ')}${tie}`);
+  settle(a, rule, m.ownerId, 'User', false);
+  return true;
 }
 
 function tried(trace: RoutingTrace, rule: string, matched: boolean, note: string): void {
