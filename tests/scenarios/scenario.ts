@@ -7,14 +7,10 @@ import { NUMBER_TOLERANCE } from '../../scripts/lib/rules/vectors.ts';
 import { Engine } from '../../scripts/lib/engine/engine.ts';
 import { nextSlaAlarm } from '../../scripts/lib/engine/jobs.ts';
 import { validate } from './validation.ts';
-import { receiveWebhook } from '../../scripts/lib/engine/webhook.ts';
-import { enrich } from '../../scripts/lib/engine/enrichment.ts';
-import { runLeadDigest, setUserTimeZone } from '../../scripts/lib/engine/digest.ts';
+import { applyStep, newRunContext, userId, type RunContext } from './steps.ts';
+import { setUserTimeZone } from '../../scripts/lib/engine/digest.ts';
 import { SaveError, type EngineRecord, type TraceEntry } from '../../scripts/lib/engine/state.ts';
-import { SCHEDULING_PROVIDERS, receiveScheduling } from '../../scripts/lib/engine/scheduling.ts';
-import { routeBooking, type BookingAnswer } from '../../scripts/lib/engine/booking.ts';
 import { EngagementError } from '../../scripts/lib/rules/engagement.ts';
-import type { PersonObject } from '../../scripts/lib/engine/triggers.ts';
 
 const Value = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const Fields = z.record(z.string(), Value);
@@ -248,14 +244,19 @@ export function runScenario(
   opts: { trace?: boolean } = {},
 ): { engine: Engine; steps: StepOutcome[] } {
   const scenario = ScenarioSchema.parse(input);
+  const ctx = setUp(scenario, root);
+  const steps = scenario.steps.map((step, index) => runStep(ctx, step, index, opts.trace === true));
+  return { engine: ctx.engine, steps };
+}
+
+/** The engine with the scenario's users, reps and accounts (in Apex this runs before Test.startTest). */
+function setUp(scenario: Scenario, root: string): RunContext {
   const engine = new Engine({
     root,
     now: scenario.start,
     validate: (obj, rec, old) => validate(root, obj, rec, old),
   });
-  const refs = new Map<string, string>(); // scenario ref → engine id
-  // user ids look like Salesforce's (prefix 005, the key prefix of User) and sort as the aliases do
-  const userId = (alias: string) => `005${alias}`;
+  const ctx = newRunContext(engine);
   for (const u of scenario.users) {
     engine.addUser(userId(u.alias), { active: u.active, managerId: u.manager ? userId(u.manager) : null });
     if (u.timeZone) setUserTimeZone(engine.state, userId(u.alias), u.timeZone);
@@ -272,314 +273,193 @@ export function runScenario(
       productLines: r.productLines ?? [],
     });
   }
-  const resolve = (v: unknown): unknown => {
-    if (typeof v !== 'string') return v;
-    if (v.startsWith('@queue:')) return `queue:${v.slice(7)}`;
-    if (v.startsWith('@')) return userId(v.slice(1));
-    if (v.startsWith('#')) {
-      const id = refs.get(v.slice(1));
-      if (!id) throw new Error(`unknown record ref ${v}`);
-      return id;
-    }
-    return v;
-  };
-  const resolveAll = (f: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(f).map(([k, v]) => [k, resolve(v)]));
   for (const a of scenario.accounts) {
-    refs.set(a.ref, engine.insertAccount({ ...resolveAll(a.fields), OwnerId: resolve(a.owner) }).Id);
+    ctx.refs.set(
+      a.ref,
+      engine.insertAccount({ ...ctx.resolveAll(a.fields), OwnerId: ctx.resolve(a.owner) }).Id,
+    );
   }
-  const id = (ref: string) => {
-    const v = refs.get(ref);
-    if (!v) throw new Error(`unknown record ref ${ref}`);
-    return v;
-  };
-  const objOf = (ref: string): PersonObject => (engine.state.records.Lead.has(id(ref)) ? 'Lead' : 'Contact');
-
-  const outcomes: StepOutcome[] = [];
-  let outcome: string | null = null; // the scheduling webhook's answer of the current step
-  let booking: BookingAnswer | null = null; // the routeBooking step's answer
-  const stepProblems: string[] = []; // what a step found itself (the lead digest's sends)
-  scenario.steps.forEach((step, index) => {
-    if (step.at) engine.setNow(step.at);
-    // the setup above runs before Test.startTest in Apex: only the steps are traced
-    if (opts.trace) engine.state.trace = [];
-    const before = JSON.stringify([
-      ...engine.state.records.Lead.values(),
-      ...engine.state.records.Contact.values(),
-    ]);
-    let error: Error | null = null;
-    outcome = null;
-    booking = null;
-    try {
-      apply(step);
-    } catch (e) {
-      if (!(e instanceof SaveError) && !(e instanceof EngagementError)) throw e;
-      error = e;
-    }
-    const problems: string[] = [];
-    const x = step.expect;
-    if (x?.error !== undefined) {
-      if (!error) problems.push(`expected the step to fail with "${x.error}", it succeeded`);
-      else if (!error.message.includes(x.error)) problems.push(`error "${error.message}" lacks "${x.error}"`);
-      const after = JSON.stringify([
-        ...engine.state.records.Lead.values(),
-        ...engine.state.records.Contact.values(),
-      ]);
-      if (before !== after) problems.push('a refused step changed records');
-    } else if (error) problems.push(`step failed: ${error.message}`);
-    problems.push(...stepProblems.splice(0));
-    if (x) problems.push(...check(x));
-    outcomes.push({ index, step, problems, trace: engine.state.trace });
-  });
-  return { engine, steps: outcomes };
-
-  function apply(step: ScenarioStep): void {
-    switch (step.do) {
-      case 'insertLead':
-        refs.set(step.ref, engine.insertLead(resolveAll(step.fields)).Id);
-        return;
-      case 'insertContact':
-        refs.set(step.ref, engine.insertContact(resolveAll(step.fields)).Id);
-        return;
-      case 'update':
-        engine.update(objOf(step.ref), id(step.ref), resolveAll(step.fields));
-        return;
-      case 'engagement':
-        engine.engagement(id(step.ref), step.signal, step.occurredAt, step.count);
-        return;
-      case 'webhook': {
-        const body = typeof step.body === 'string' ? step.body : JSON.stringify(step.body);
-        if (!(SCHEDULING_PROVIDERS as readonly string[]).includes(step.provider)) {
-          receiveWebhook(engine, step.provider, body);
-          return;
-        }
-        const r = receiveScheduling(engine.state, step.provider, body, SITE_GUEST);
-        outcome = r.outcome;
-        if (step.meetingRef && r.meetingId) refs.set(step.meetingRef, r.meetingId);
-        if (step.personRef && r.personId) refs.set(step.personRef, r.personId);
-        return;
-      }
-      case 'task':
-        engine.logTask(id(step.ref), step.by ? userId(step.by.replace(/^@/, '')) : undefined);
-        return;
-      case 'accept':
-        engine.accept(objOf(step.ref), id(step.ref));
-        return;
-      case 'reject':
-        engine.reject(objOf(step.ref), id(step.ref), step.reasonCode);
-        return;
-      case 'decayJob':
-        engine.runDecayJob();
-        return;
-      case 'slaMonitor':
-        engine.runSlaMonitor();
-        return;
-      case 'slaAlarm':
-        engine.runSlaAlarm();
-        return;
-      case 'leadDigest': {
-        const byAlias = (pairs: [string, string[]][]) =>
-          JSON.stringify(pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-        const got = byAlias(
-          runLeadDigest(engine.state).map((d): [string, string[]] => [
-            d.repId,
-            d.leads.map((l) => l.personId),
-          ]),
-        );
-        const want = byAlias(
-          Object.entries(step.sends).map(([alias, people]): [string, string[]] => [
-            userId(alias),
-            people.map(id),
-          ]),
-        );
-        if (got !== want) stepProblems.push(`lead digests: expected ${want}, got ${got}`);
-        return;
-      }
-      case 'meeting': {
-        const m = engine.bookMeeting(id(step.ref), step.by ? userId(step.by.replace(/^@/, '')) : undefined);
-        if (step.meetingRef) refs.set(step.meetingRef, m);
-        return;
-      }
-      case 'routeBooking':
-        booking = routeBooking(engine.state, step.fields);
-        return;
-      case 'noShow':
-        engine.markNoShow(id(step.meetingRef));
-        return;
-      case 'convert': {
-        const r = engine.convert(id(step.ref), {
-          accountId: id(step.accountRef),
-          createOpportunity: step.opportunityRef !== null,
-        });
-        refs.set(step.contactRef, r.contactId);
-        if (step.opportunityRef && r.opportunityId) refs.set(step.opportunityRef, r.opportunityId);
-        return;
-      }
-      case 'insertOpportunity': {
-        const o = engine.insertOpportunity({ ...resolveAll(step.fields), AccountId: id(step.accountRef) });
-        refs.set(step.ref, o.Id);
-        if (step.contactRef) engine.addContactRole(o.Id, id(step.contactRef));
-        return;
-      }
-      case 'updateOpportunity':
-        engine.updateOpportunity(id(step.ref), resolveAll(step.fields));
-        return;
-      case 'approval':
-        engine.decideApproval(id(step.ref), step.status);
-        return;
-      case 'updateRep': {
-        const f = step.fields;
-        const rows = engine.state.reps.filter((r) => r.userId === userId(step.user));
-        if (!rows.length) throw new Error(`no rep ${step.user}`);
-        for (const r of rows) {
-          if (f.Capacity__c !== undefined) r.capacity = f.Capacity__c;
-          if (f.Out_Of_Office_Until__c !== undefined) r.outOfOfficeUntil = f.Out_Of_Office_Until__c;
-          if (f.Active__c !== undefined) r.active = f.Active__c;
-          if (f.Open_Leads__c !== undefined) r.openLeads = f.Open_Leads__c;
-        }
-        return;
-      }
-      case 'deactivateUser':
-        engine.updateUser(userId(step.user), { active: false });
-        return;
-      case 'enrich':
-        enrich(engine, objOf(step.ref), id(step.ref), step.answers);
-        return;
-    }
-  }
-
-  function check(x: z.infer<typeof Expect>): string[] {
-    const problems: string[] = [];
-    for (const [ref, fields] of Object.entries(x.records ?? {})) {
-      const rec: EngineRecord | undefined = engine.get(id(ref)) ?? eventOf(id(ref));
-      if (!rec) {
-        problems.push(`${ref}: no such record`);
-        continue;
-      }
-      for (const [field, want] of Object.entries(fields)) {
-        const expected = resolve(want);
-        const actual = rec[field] ?? null;
-        if (!same(expected, actual)) {
-          problems.push(
-            `${ref}.${field}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
-          );
-        }
-      }
-    }
-    for (const [user, want] of Object.entries(x.openLeads ?? {})) {
-      const got = engine.state.reps
-        .filter((r) => r.userId === userId(user))
-        .reduce((s, r) => s + r.openLeads, 0);
-      if (got !== want) problems.push(`open leads of ${user}: expected ${want}, got ${got}`);
-    }
-    for (const [ref, want] of Object.entries(x.transitions ?? {})) {
-      const got = engine.state.transitions
-        .filter((t) => t.recordId === id(ref))
-        .map((t) => `${t.fromStage}>${t.toStage}`);
-      if (JSON.stringify(got) !== JSON.stringify(want)) {
-        problems.push(`transitions of ${ref}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
-      }
-    }
-    for (const [ref, want] of Object.entries(x.slaEvents ?? {})) {
-      const got = engine.state.slaEvents.filter((e) => e.recordId === id(ref)).map((e) => e.type);
-      if (JSON.stringify(got) !== JSON.stringify(want)) {
-        problems.push(`SLA events of ${ref}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
-      }
-    }
-    if (x.nextAlarm !== undefined) {
-      const got = nextSlaAlarm(engine.state);
-      if (got !== x.nextAlarm)
-        problems.push(`next SLA alarm: expected ${JSON.stringify(x.nextAlarm)}, got ${JSON.stringify(got)}`);
-    }
-    problems.push(...checkActivities(x));
-    if (x.outcome !== undefined && outcome !== x.outcome)
-      problems.push(`webhook outcome: expected ${JSON.stringify(x.outcome)}, got ${JSON.stringify(outcome)}`);
-    if (x.booking) {
-      const got = { rep: booking?.userId ?? null, rule: booking?.rule ?? null };
-      for (const key of ['rep', 'rule'] as const)
-        if (x.booking[key] !== undefined && resolve(x.booking[key]) !== got[key])
-          problems.push(
-            `booking ${key}: expected ${JSON.stringify(resolve(x.booking[key]))}, got ${JSON.stringify(got[key])}`,
-          );
-    }
-    for (const [ref, want] of Object.entries(x.decisions ?? {})) {
-      const got = engine.state.decisions.filter((d) => d.leadId === id(ref)).map((d) => d.rule);
-      if (JSON.stringify(got) !== JSON.stringify(want)) {
-        problems.push(
-          `routing decisions of ${ref}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`,
-        );
-      }
-    }
-    return problems;
-  }
-
-  /** A meeting as the Event record the Apex runner reads. */
-  function eventOf(meetingId: string): EngineRecord | undefined {
-    const m = engine.state.meetings.find((x) => x.id === meetingId);
-    return m
-      ? {
-          Id: m.id,
-          WhoId: m.whoId,
-          OwnerId: m.ownerId,
-          Subject: m.subject,
-          StartDateTime: m.start,
-          EndDateTime: m.end,
-          Booking_Id__c: m.bookingId,
-          Booking_Provider__c: m.provider,
-          Booking_Status__c: m.status,
-          No_Show__c: m.noShow,
-        }
-      : undefined;
-  }
-
-  /** The tasks and hand-off alerts of records: every one so far, each expected item's keys compared. */
-  function checkActivities(x: z.infer<typeof Expect>): string[] {
-    const problems: string[] = [];
-    const compare = (what: string, want: Record<string, unknown>[], got: Record<string, unknown>[]) => {
-      if (want.length !== got.length) {
-        problems.push(`${what}: expected ${want.length}, got ${got.length}: ${JSON.stringify(got)}`);
-        return;
-      }
-      want.forEach((w, i) => {
-        for (const [key, value] of Object.entries(w)) {
-          const expected = resolve(value);
-          const actual = got[i][key] ?? null;
-          const ok =
-            key === 'subject' || key === 'title'
-              ? typeof actual === 'string' && actual.startsWith(String(expected))
-              : expected === actual;
-          if (!ok)
-            problems.push(
-              `${what} #${i + 1}.${key}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
-            );
-        }
-      });
-    };
-    for (const [ref, want] of Object.entries(x.tasks ?? {})) {
-      const got = engine.state.tasks
-        .filter((t) => t.whoId === id(ref) || t.whatId === id(ref))
-        .map((t) => ({
-          owner: t.ownerId,
-          subject: t.subject,
-          due: t.due,
-          reminder: t.reminder ?? null,
-          priority: t.priority ?? null,
-          type: t.subtype ?? null,
-        }));
-      compare(`tasks of ${ref}`, want, got);
-    }
-    for (const [ref, want] of Object.entries(x.notifications ?? {})) {
-      const got = engine.state.notifications
-        .filter((n) => n.recordId === id(ref))
-        .map((n) => ({ channel: n.channel, to: n.to, title: n.title }));
-      compare(`notifications of ${ref}`, want, got);
-    }
-    return problems;
-  }
+  return ctx;
 }
 
-/** The Site guest user a scheduling tool's webhook runs as (it saves the Event, so it is not the owner). */
-const SITE_GUEST = '005~site-guest';
+/** One step: applied at its time, then its expectations checked. */
+function runStep(ctx: RunContext, step: ScenarioStep, index: number, trace: boolean): StepOutcome {
+  const { engine } = ctx;
+  if (step.at) engine.setNow(step.at);
+  // the setup runs before Test.startTest in Apex: only the steps are traced
+  if (trace) engine.state.trace = [];
+  const before = peopleOf(engine);
+  let error: Error | null = null;
+  ctx.outcome = null;
+  ctx.booking = null;
+  try {
+    applyStep(ctx, step);
+  } catch (e) {
+    if (!(e instanceof SaveError) && !(e instanceof EngagementError)) throw e;
+    error = e;
+  }
+  const problems = checkStep(ctx, step, error, before);
+  return { index, step, problems, trace: engine.state.trace };
+}
+
+/** Every Lead and Contact as JSON: a refused step must leave it as it was. */
+function peopleOf(engine: Engine): string {
+  return JSON.stringify([...engine.state.records.Lead.values(), ...engine.state.records.Contact.values()]);
+}
+
+/** The problems of a step: its error against the expected one, what the step found itself, its expectations. */
+function checkStep(ctx: RunContext, step: ScenarioStep, error: Error | null, before: string): string[] {
+  const problems: string[] = [];
+  const x = step.expect;
+  if (x?.error !== undefined) {
+    if (!error) problems.push(`expected the step to fail with "${x.error}", it succeeded`);
+    else if (!error.message.includes(x.error)) problems.push(`error "${error.message}" lacks "${x.error}"`);
+    if (before !== peopleOf(ctx.engine)) problems.push('a refused step changed records');
+  } else if (error) problems.push(`step failed: ${error.message}`);
+  problems.push(...ctx.stepProblems.splice(0));
+  if (x) problems.push(...checkExpect(ctx, x));
+  return problems;
+}
+
+type StepExpect = z.infer<typeof Expect>;
+
+/** The expected state after a step against the engine's. */
+function checkExpect(ctx: RunContext, x: StepExpect): string[] {
+  const { engine, id, resolve } = ctx;
+  const problems: string[] = [];
+  for (const [ref, fields] of Object.entries(x.records ?? {})) {
+    const rec: EngineRecord | undefined = engine.get(id(ref)) ?? eventOf(engine, id(ref));
+    if (!rec) {
+      problems.push(`${ref}: no such record`);
+      continue;
+    }
+    for (const [field, want] of Object.entries(fields)) {
+      const expected = resolve(want);
+      const actual = rec[field] ?? null;
+      if (!same(expected, actual)) {
+        problems.push(`${ref}.${field}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+      }
+    }
+  }
+  for (const [user, want] of Object.entries(x.openLeads ?? {})) {
+    const got = engine.state.reps
+      .filter((r) => r.userId === userId(user))
+      .reduce((s, r) => s + r.openLeads, 0);
+    if (got !== want) problems.push(`open leads of ${user}: expected ${want}, got ${got}`);
+  }
+  for (const [ref, want] of Object.entries(x.transitions ?? {})) {
+    const got = engine.state.transitions
+      .filter((t) => t.recordId === id(ref))
+      .map((t) => `${t.fromStage}>${t.toStage}`);
+    if (JSON.stringify(got) !== JSON.stringify(want)) {
+      problems.push(`transitions of ${ref}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+    }
+  }
+  for (const [ref, want] of Object.entries(x.slaEvents ?? {})) {
+    const got = engine.state.slaEvents.filter((e) => e.recordId === id(ref)).map((e) => e.type);
+    if (JSON.stringify(got) !== JSON.stringify(want)) {
+      problems.push(`SLA events of ${ref}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+    }
+  }
+  if (x.nextAlarm !== undefined) {
+    const got = nextSlaAlarm(engine.state);
+    if (got !== x.nextAlarm)
+      problems.push(`next SLA alarm: expected ${JSON.stringify(x.nextAlarm)}, got ${JSON.stringify(got)}`);
+  }
+  problems.push(...checkActivities(ctx, x));
+  problems.push(...checkAnswers(ctx, x));
+  for (const [ref, want] of Object.entries(x.decisions ?? {})) {
+    const got = engine.state.decisions.filter((d) => d.leadId === id(ref)).map((d) => d.rule);
+    if (JSON.stringify(got) !== JSON.stringify(want)) {
+      problems.push(
+        `routing decisions of ${ref}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** What the step answered: a scheduling webhook's outcome, a routeBooking step's rep and rule. */
+function checkAnswers(ctx: RunContext, x: StepExpect): string[] {
+  const { outcome, booking, resolve } = ctx;
+  const problems: string[] = [];
+  if (x.outcome !== undefined && outcome !== x.outcome)
+    problems.push(`webhook outcome: expected ${JSON.stringify(x.outcome)}, got ${JSON.stringify(outcome)}`);
+  if (x.booking) {
+    const got = { rep: booking?.userId ?? null, rule: booking?.rule ?? null };
+    for (const key of ['rep', 'rule'] as const)
+      if (x.booking[key] !== undefined && resolve(x.booking[key]) !== got[key])
+        problems.push(
+          `booking ${key}: expected ${JSON.stringify(resolve(x.booking[key]))}, got ${JSON.stringify(got[key])}`,
+        );
+  }
+  return problems;
+}
+
+/** A meeting as the Event record the Apex runner reads. */
+function eventOf(engine: Engine, meetingId: string): EngineRecord | undefined {
+  const m = engine.state.meetings.find((x) => x.id === meetingId);
+  return m
+    ? {
+        Id: m.id,
+        WhoId: m.whoId,
+        OwnerId: m.ownerId,
+        Subject: m.subject,
+        StartDateTime: m.start,
+        EndDateTime: m.end,
+        Booking_Id__c: m.bookingId,
+        Booking_Provider__c: m.provider,
+        Booking_Status__c: m.status,
+        No_Show__c: m.noShow,
+      }
+    : undefined;
+}
+
+/** The tasks and hand-off alerts of records: every one so far, each expected item's keys compared. */
+function checkActivities(ctx: RunContext, x: StepExpect): string[] {
+  const { engine, id, resolve } = ctx;
+  const problems: string[] = [];
+  const compare = (what: string, want: Record<string, unknown>[], got: Record<string, unknown>[]) => {
+    if (want.length !== got.length) {
+      problems.push(`${what}: expected ${want.length}, got ${got.length}: ${JSON.stringify(got)}`);
+      return;
+    }
+    want.forEach((w, i) => {
+      for (const [key, value] of Object.entries(w)) {
+        const expected = resolve(value);
+        const actual = got[i][key] ?? null;
+        const ok =
+          key === 'subject' || key === 'title'
+            ? typeof actual === 'string' && actual.startsWith(String(expected))
+            : expected === actual;
+        if (!ok)
+          problems.push(
+            `${what} #${i + 1}.${key}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
+          );
+      }
+    });
+  };
+  for (const [ref, want] of Object.entries(x.tasks ?? {})) {
+    const got = engine.state.tasks
+      .filter((t) => t.whoId === id(ref) || t.whatId === id(ref))
+      .map((t) => ({
+        owner: t.ownerId,
+        subject: t.subject,
+        due: t.due,
+        reminder: t.reminder ?? null,
+        priority: t.priority ?? null,
+        type: t.subtype ?? null,
+      }));
+    compare(`tasks of ${ref}`, want, got);
+  }
+  for (const [ref, want] of Object.entries(x.notifications ?? {})) {
+    const got = engine.state.notifications
+      .filter((n) => n.recordId === id(ref))
+      .map((n) => ({ channel: n.channel, to: n.to, title: n.title }));
+    compare(`notifications of ${ref}`, want, got);
+  }
+  return problems;
+}
 
 function same(expected: unknown, actual: unknown): boolean {
   if (typeof expected === 'number' && typeof actual === 'number') {
