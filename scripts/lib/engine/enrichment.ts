@@ -15,7 +15,7 @@ import type { PersonObject } from './triggers.ts';
 /** Provider -> attribute -> value, as the providers answered (e.g. {"clearbit": {"employees": 1500}}). */
 export type EnrichmentAnswers = Record<string, Record<string, EnrichmentValue>>;
 
-interface Mapping {
+export interface Mapping {
   provider: string;
   attribute: string;
   field: string;
@@ -26,7 +26,7 @@ const text = (v: RawValue | undefined): string => (v === null || v === undefined
 const mappingsByRoot = new Map<string, Mapping[]>();
 
 /** The active mappings of the shipped records, each with its rank (the mapping's, else its provider's). */
-function mappings(root: string, object: string): Mapping[] {
+export function mappings(root: string, object: string): Mapping[] {
   if (!mappingsByRoot.has(root)) {
     const records = readRecords(root).records;
     const providerRank = new Map(

@@ -12,6 +12,7 @@ import {
   newPerson,
   phoneDigits,
 } from './people.ts';
+import { leadSources } from './enrichment.ts';
 import { FREE_MAIL, LEAD_SOURCES, PRODUCTS, TITLES } from './sales.ts';
 import {
   abbreviatedAddress,
@@ -304,7 +305,9 @@ export function arrive(s: DemoState, li: number): LeadRun {
     Lifecycle_Stage_Entered_At__c: null,
     Status: null,
     LastModifiedDate: null,
+    Enrichment_Sources__c: null,
   };
+  rec.Enrichment_Sources__c = leadSources(s, rec, created);
   return {
     id,
     index: li,

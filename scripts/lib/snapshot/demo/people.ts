@@ -3,6 +3,7 @@
 // planted duplicate accounts), contacts, e-mail addresses and phone numbers, and the campaigns leads respond to.
 import { splitList } from '../../rules/types.ts';
 import { CORE_INDUSTRY, CORE_WORDS, NAMES, SYLLABLES, type Country } from './places.ts';
+import { accountSources } from './enrichment.ts';
 import { addRep, indexAccount } from './routing.ts';
 import {
   abbreviatedAddress,
@@ -526,7 +527,7 @@ export function campaignAt(s: DemoState, t: number, type: string): string {
 /** Accounts and rep availability rows, written last: their counters (customer, open leads) are final now. */
 export function writeAccountsAndReps(s: DemoState): void {
   for (const a of s.accounts) {
-    write(s, 'Account', {
+    const row: Rec = {
       Id: a.id,
       Name: a.name,
       Website: a.noWebsite ? null : a.isSystemOfRecord ? `www.${a.domain}` : a.domain,
@@ -546,7 +547,10 @@ export function writeAccountsAndReps(s: DemoState): void {
       Is_System_Of_Record__c: a.isSystemOfRecord,
       CreatedDate: a.createdDate,
       LastActivityDate: a.lastActivity,
-    });
+      Enrichment_Sources__c: null,
+    };
+    row.Enrichment_Sources__c = accountSources(s, a, row);
+    write(s, 'Account', row);
   }
   for (const r of s.repRows) {
     const userId = String(r.User__c);
