@@ -49,7 +49,7 @@ describe('loadConfig', () => {
   const config = loadConfig(ROOT);
 
   it('loads every shipped record into the rule-domain types', () => {
-    expect(config.scoringRules).toHaveLength(26);
+    expect(config.scoringRules).toHaveLength(27);
     const leadRules = config.routingRules.filter((r) => (r.object ?? 'Lead') === 'Lead');
     expect(leadRules.map((r) => r.priority)).toEqual([10, 20, 30, 40, 50, 90]);
     expect(config.routingRules.find((r) => r.name === 'Contact_Named_Account')).toMatchObject({
@@ -199,7 +199,7 @@ describe('loadConfig', () => {
         join(dir, 'main', 'default', 'customMetadata', 'Trigger_Action.Anything.md-meta.xml'),
         '<not-xml',
       );
-      expect(loadConfig(dir).scoringRules).toHaveLength(26);
+      expect(loadConfig(dir).scoringRules).toHaveLength(27);
       const file = join(dir, 'main', 'default', 'customMetadata', 'Scoring_Setting.Default.md-meta.xml');
       writeFileSync(
         file,

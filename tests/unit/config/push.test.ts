@@ -31,6 +31,7 @@ const LEAD = [
   'Country',
   'Industry',
   'NumberOfEmployees',
+  'AnnualRevenue',
   'Title',
   'Email',
   'HasOptedOutOfEmail',

@@ -205,6 +205,6 @@ describe('the shipped B2B SaaS profile is complete', () => {
     const all = listFiles('customMetadata', '.md-meta.xml');
     const ours = all.filter((f) => CONFIG_TYPES.some((t) => f.startsWith(`${t}.`)));
     expect(records.map((r) => `${r.type}.${r.name}.md-meta.xml`).sort()).toEqual(ours);
-    expect(ours.length).toBe(122); // + Lead_Digest_Setting.Default, Routing_Rule.Contact_Named_Account, Engagement_Mapping.HubSpot_Identify, Scheduling_Setting.Default
+    expect(ours.length).toBe(123); // + Lead_Digest_Setting.Default, Routing_Rule.Contact_Named_Account, Engagement_Mapping.HubSpot_Identify, Scheduling_Setting.Default, Scoring_Rule.Fit_Revenue_Core
   });
 });

@@ -104,7 +104,7 @@ describe('force-app converts with source-deploy-retrieve into the expected compo
     expect(has('CustomMetadata', 'Scoring_Setting.Default')).toBe(true);
     expect(
       [...(byType.get('CustomMetadata') ?? [])].filter((n) => !n.startsWith('Trigger_Action.')).length,
-    ).toBe(122); // 119 + the Contact_Named_Account routing rule, Engagement_Mapping.HubSpot_Identify, Scheduling_Setting.Default
+    ).toBe(123); // 119 + the Contact_Named_Account routing rule, Engagement_Mapping.HubSpot_Identify, Scheduling_Setting.Default, Scoring_Rule.Fit_Revenue_Core
   });
 
   it('a page layout per custom object and config type shows every field, required ones as required', () => {
