@@ -61,6 +61,12 @@ const Expect = z
      * unassigned.
      */
     outcome: z.string().optional(),
+    /**
+     * The records (refs, any order) the step handed to EnrichmentService.enrichNow: a new lead (TA_Lead_Enrich), a
+     * new account with a Website (TA_Account_Enrich), the person of a meeting booked for later (TA_Event_Enrich).
+     * [] when the step asked for none.
+     */
+    enrichmentRequested: z.array(z.string()).optional(),
     /** A routeBooking step's answer: the rep ("@alias"; null: the rules gave a queue) and the rule that matched. */
     booking: z
       .object({ rep: z.string().nullable().optional(), rule: z.string().nullable().optional() })
@@ -292,6 +298,7 @@ function runStep(ctx: RunContext, step: ScenarioStep, index: number, trace: bool
   let error: Error | null = null;
   ctx.outcome = null;
   ctx.booking = null;
+  ctx.enrichmentFrom = engine.state.enrichmentRequests.length;
   try {
     applyStep(ctx, step);
   } catch (e) {
@@ -379,10 +386,22 @@ function checkExpect(ctx: RunContext, x: StepExpect): string[] {
   return problems;
 }
 
-/** What the step answered: a scheduling webhook's outcome, a routeBooking step's rep and rule. */
+/**
+ * What the step answered: a scheduling webhook's outcome, a routeBooking step's rep and rule, the records it asked
+ * enrichment for.
+ */
 function checkAnswers(ctx: RunContext, x: StepExpect): string[] {
   const { outcome, booking, resolve } = ctx;
   const problems: string[] = [];
+  if (x.enrichmentRequested) {
+    const refOf = new Map([...ctx.refs].map(([ref, recordId]) => [recordId, ref]));
+    const asked = ctx.engine.state.enrichmentRequests.slice(ctx.enrichmentFrom).map((r) => r.recordId);
+    const got = [...new Set(asked.map((recordId) => refOf.get(recordId) ?? recordId))].sort();
+    const want = [...new Set(x.enrichmentRequested)].sort();
+    for (const ref of want) ctx.id(ref); // an unknown ref is the scenario's mistake: say so
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      problems.push(`enrichment requested: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+  }
   if (x.outcome !== undefined && outcome !== x.outcome)
     problems.push(`webhook outcome: expected ${JSON.stringify(x.outcome)}, got ${JSON.stringify(outcome)}`);
   if (x.booking) {

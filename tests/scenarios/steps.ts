@@ -19,6 +19,8 @@ export interface RunContext {
   outcome: string | null;
   /** The routeBooking step's answer. */
   booking: BookingAnswer | null;
+  /** state.enrichmentRequests' length when the current step began: the step's own requests follow it. */
+  enrichmentFrom: number;
   /** What a step found itself (the lead digest's sends). */
   stepProblems: string[];
   /** The engine id of a scenario ref; throws on an unknown one. */
@@ -44,6 +46,7 @@ export function newRunContext(engine: Engine): RunContext {
     refs,
     outcome: null,
     booking: null,
+    enrichmentFrom: 0,
     stepProblems: [],
     id: (ref) => {
       const v = refs.get(ref);

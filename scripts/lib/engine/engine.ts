@@ -20,6 +20,7 @@ import {
   type RepRow,
   type Validator,
 } from './state.ts';
+import { domainOf, requestEnrichment } from './enrichment.ts';
 import { dealHandoffs, reengagements } from './handoffs.ts';
 import { rerouteReengaged } from './reroute.ts';
 import { insertMeeting, insertTasks, personObject, updateMeeting } from './meetings.ts';
@@ -107,6 +108,7 @@ export class Engine {
     traced(this.state, 'Account insert');
     routeAccount(this.state, rec); // TA_Account_Route, TA_Account_RouteLog (only with an Account rule)
     this.state.records.Account.set(rec.Id, rec);
+    if (domainOf(rec.Website)) requestEnrichment(this.state, [rec.Id], 'insert'); // TA_Account_Enrich
     return rec;
   }
 

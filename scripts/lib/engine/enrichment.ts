@@ -5,11 +5,13 @@
 // provider and time, and the update runs the before-update path (rescoring, the MQL move) like the job's update.
 // Every provider with a shipped mapping counts as active at its shipped Rank__c (only the answering ones have
 // values); the HTTP shapes and the job's limits are the Apex tests' (EnrichmentService_Tests, EnrichmentMock).
+// requestEnrichment is the hook in front of it: which records the triggers hand to EnrichmentService.enrichNow, and
+// why (state.enrichmentRequests); the job's answers are a scenario's own `enrich` step.
 import { readRecords } from '../config/load.ts';
 import type { RawValue } from '../config/types.ts';
 import { decide, type Candidate, type EnrichmentValue } from '../rules/enrichment.ts';
 import type { Engine } from './engine.ts';
-import type { EngineRecord } from './state.ts';
+import type { EngineRecord, EngineState, EnrichmentRequestRow } from './state.ts';
 import type { PersonObject } from './triggers.ts';
 
 /** Provider -> attribute -> value, as the providers answered (e.g. {"clearbit": {"employees": 1500}}). */
@@ -57,6 +59,31 @@ export function mappings(root: string, object: string): Mapping[] {
     );
   }
   return mappingsByRoot.get(root)!.filter((m) => m.field.startsWith(`${object}.`));
+}
+
+/** EnrichmentRecords.domainOf: the host of a Website without scheme, path or "www."; null when it has no dot. */
+export function domainOf(website: unknown): string | null {
+  if (typeof website !== 'string' || website.trim() === '') return null;
+  const host = website
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/[/?#:].*$/, '')
+    .replace(/^www\./, '');
+  return host.includes('.') ? host : null;
+}
+
+/**
+ * EnrichmentService.enrichNow for these records: recorded whether or not a provider is active (the job's answers
+ * arrive as a later `enrich` step). Callers: TA_Lead_Enrich (every new lead), TA_Account_Enrich (new accounts with a
+ * Website domain), TA_Event_Enrich (the Lead/Contact of a meeting that starts in the future).
+ */
+export function requestEnrichment(
+  state: EngineState,
+  recordIds: string[],
+  reason: EnrichmentRequestRow['reason'],
+): void {
+  for (const recordId of recordIds) state.enrichmentRequests.push({ recordId, reason, at: state.now });
 }
 
 /** Enrichment_Sources__c as field -> {provider, at}; unreadable text counts as none. */

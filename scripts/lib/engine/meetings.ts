@@ -3,8 +3,10 @@
 // untouched clock is the first touch; MeetingService: an MQL with a meeting moves to Meeting_Advances_To__c and the
 // owner is told when someone else booked it; TA_Event_NoShow: a meeting newly marked No_Show__c gives its owner a
 // follow-up call task (due today) and a re-engagement e-mail task (due tomorrow) and counts on the person's
-// No_Show_Count__c; taken back, its open no-show tasks are withdrawn and the count goes down.
+// No_Show_Count__c; taken back, its open no-show tasks are withdrawn and the count goes down. TA_Event_Enrich: a
+// meeting that starts in the future asks for its person's enrichment before it (requestEnrichment).
 import { formatInstant, parseInstant, MS_PER_DAY } from '../rules/types.ts';
+import { requestEnrichment } from './enrichment.ts';
 import { MQL_HANDOFF, activePolicy, deliver, type Alert } from './handoffs.ts';
 import { nextId, traced, type EngineState, type MeetingRow, type TaskRow } from './state.ts';
 import { savePerson, type PersonObject } from './triggers.ts';
@@ -54,13 +56,15 @@ export function insertTasks(state: EngineState, rows: Omit<TaskRow, 'id' | 'crea
   }
 }
 
-/** An Event is inserted: the Event trigger's after-insert actions (meeting booked, then no-show). */
+/** An Event is inserted: the Event trigger's after-insert actions (meeting booked, enrichment, then no-show). */
 export function insertMeeting(state: EngineState, fields: Omit<MeetingRow, 'id'>): MeetingRow {
   personObject(state, fields.whoId);
   const meeting: MeetingRow = { ...fields, id: nextId(state, 'EV') };
   traced(state, 'Event insert');
   state.meetings.push(meeting);
   meetingBooked(state, meeting);
+  if (parseInstant(meeting.start, 'StartDateTime') > parseInstant(state.now, 'now'))
+    requestEnrichment(state, [meeting.whoId], 'meeting'); // TA_Event_Enrich
   if (meeting.noShow) {
     countNoShow(state, meeting.whoId, 1);
     noShowFollowUp(state, meeting);

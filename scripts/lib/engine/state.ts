@@ -115,6 +115,16 @@ export interface SlaEventRow {
   escalatedTo: string | null;
 }
 
+/**
+ * A Lead/Contact/Account handed to EnrichmentService.enrichNow: at insert (TA_Lead_Enrich, TA_Account_Enrich) or
+ * before a booked meeting (TA_Event_Enrich). Recorded before the provider check, as the Apex seam is.
+ */
+export interface EnrichmentRequestRow {
+  recordId: string;
+  reason: 'insert' | 'meeting';
+  at: string;
+}
+
 /** Refuses a save the org's validation rules would refuse (throws SaveError); the engine runs it after the before-save actions. */
 export type Validator = (object: string, record: EngineRecord, old: EngineRecord | null) => void;
 
@@ -138,6 +148,7 @@ export interface EngineState {
   decisions: DecisionRow[];
   slaEvents: SlaEventRow[];
   contactRoles: { opportunityId: string; contactId: string }[];
+  enrichmentRequests: EnrichmentRequestRow[];
   /** Next id per prefix (L, C, A, O, E, T, EV). */
   counters: Record<string, number>;
   /** When set, each trigger path the model runs is appended (scripts/lib/engine/budget.ts counts governor use). */
@@ -183,6 +194,7 @@ export function newState(
     decisions: [],
     slaEvents: [],
     contactRoles: [],
+    enrichmentRequests: [],
     counters: {},
   };
 }

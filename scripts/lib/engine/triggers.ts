@@ -21,6 +21,7 @@ import {
 } from '../rules/lifecycle.ts';
 import { evaluateSla, type SlaPolicy } from '../rules/sla.ts';
 import { roundHalfUp } from '../rules/types.ts';
+import { requestEnrichment } from './enrichment.ts';
 import { personHandoffs } from './handoffs.ts';
 import {
   SaveError,
@@ -356,6 +357,7 @@ export function savePerson(
   // a lead routed at MQL moves its count from the old holder to the new one here (TA_Lead_Capacity)
   if (obj === 'Lead' && old) applyCapacity(state, rec, old);
   personHandoffs(state, obj === 'Lead', rec, old); // TA_Lead_Handoff / TA_Contact_Handoff (after save)
+  if (isInsert && obj === 'Lead') requestEnrichment(state, [id], 'insert'); // TA_Lead_Enrich
   return rec;
 }
 
