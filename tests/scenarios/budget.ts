@@ -27,6 +27,7 @@ export interface PathBudget {
 const CONDITIONS: [RegExp, string][] = [
   [/became MQLs?\b/, 'mql'],
   [/routed at MQL|re-routed/, 'routed'],
+  [/leads reassigned/, 'reassigned'],
 ];
 
 /** A SOQL cell: the unconditional counts, and those of each clause whose condition the trace knows. */
@@ -262,7 +263,12 @@ export function estimateScenario(
     }
     const own = stepOwn(step, root);
     add(`runner: ${String(step.do)}`, own.soql, own.dml + 1); // + Database.setSavepoint
-    for (const row of own.rows) charge(row, row);
+    // the SLA monitor's reassignment reads only on a run that reassigned (engine/jobs.ts traces it with 0 records)
+    const reassigned = (o.trace ?? []).some(
+      (t) => t.path === 'SlaMonitorJob' && t.when?.includes('reassigned'),
+    );
+    for (const row of own.rows)
+      charge(row, row, row === 'SlaMonitorJob' ? (reassigned ? ['reassigned'] : []) : undefined);
     const expect = (step.expect ?? {}) as Record<string, unknown>;
     if (expect.error !== undefined) add('runner: rollback', 0, 1);
     for (const [what, n] of checkSoql(expect, types)) add(what, n, 0);

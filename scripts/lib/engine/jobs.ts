@@ -3,7 +3,7 @@
 // chain as a user's edit would.
 import { evaluateSla, slaLeadOf } from '../rules/sla.ts';
 import { parseInstant } from '../rules/types.ts';
-import { traced, type EngineState } from './state.ts';
+import { traced, type EngineState, type TaskRow } from './state.ts';
 import { calendarOf, handoffPolicy, savePerson, type PersonObject } from './triggers.ts';
 
 /** EngagementDecayJob: touches every unconverted Lead and every Contact with an engagement score. */
@@ -111,10 +111,25 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
       if (reassignFrom !== null) change.SLA_Reassigned_At__c = state.now;
       if (r.clockClosed) change.SLA_Clock__c = null;
       if (!Object.keys(change).length) continue;
+      if (reassignFrom !== null) {
+        dropHandoffTask(state, rec.Id, reassignFrom);
+        const mark = traced(state, 'SlaMonitorJob', 0); // no run of its own: the budget's 'leads reassigned' reads
+        if (mark) mark.when = ['reassigned'];
+      }
       const saved = savePerson(state, obj, rec.Id, change, false, { excludeOwner: reassignFrom });
       if (reassignFrom !== null) tellOldOwner(state, rec.Id, reassignFrom, String(saved.OwnerId ?? ''));
     }
   }
+}
+
+/**
+ * Before a reassignment (SlaMonitorJob.apply): the leaving owner's open MQL hand-off task is deleted, so the new owner
+ * gets only the fresh one (Salesforce would otherwise move the stale task to the new owner with the open activities).
+ */
+function dropHandoffTask(state: EngineState, recordId: string, from: string): void {
+  const stale = (t: TaskRow) =>
+    t.whoId === recordId && t.ownerId === from && t.subject.startsWith('Contact new MQL');
+  for (let i = state.tasks.length - 1; i >= 0; i--) if (stale(state.tasks[i])) state.tasks.splice(i, 1);
 }
 
 /** A saved reassignment: a Reassigned event naming the new owner (a user), and a task for the old owner (a user). */
