@@ -2,6 +2,7 @@
 export {
   loadConfig,
   parseConfig,
+  readDefaultRecord,
   serializeRecord,
   findRecordFiles,
   configQueries,

@@ -10,7 +10,15 @@ import type { ScoringRule, ScoringSettings } from '../rules/scoring.ts';
 import { readRecordFile, recordFileName, recordNameOf, recordToXml } from './xml.ts';
 import { leadQueuesFromSource, schemaFromSource } from './orgSchema.ts';
 import { validateSet, type SetContext } from './validateSet.ts';
-import { TYPE_DEFS, TYPE_DEF_BY_NAME, toDomain, toValues, validateRecord, type Row } from './schema/index.ts';
+import {
+  TYPE_DEFS,
+  TYPE_DEF_BY_NAME,
+  toDomain,
+  toValues,
+  validateRecord,
+  type Row,
+  type TypeDef,
+} from './schema/index.ts';
 import {
   ConfigError,
   type ApprovalTierConfig,
@@ -184,6 +192,24 @@ export function readRecords(roots: string | string[] = 'force-app'): {
 export function sourceContext(roots: string | string[]): SetContext {
   const list = Array.isArray(roots) ? roots : [roots];
   return { schema: schemaFromSource(list), leadQueues: leadQueuesFromSource(list) };
+}
+
+/**
+ * The `Default` record of a one-record setting type (Lead_Digest_Setting, Scheduling_Setting) from a force-app folder,
+ * validated as the loader validates it, in its domain shape; `missing` when the tree has no such record. A record that
+ * fails its type's checks throws, naming the file.
+ */
+export function readDefaultRecord<T>(root: string, def: TypeDef, missing: T): T {
+  const file = join(root, 'main', 'default', 'customMetadata', `${def.type}.Default.md-meta.xml`);
+  let record;
+  try {
+    record = readRecordFile(file);
+  } catch {
+    return missing;
+  }
+  const { row, issues } = validateRecord(def, record);
+  if (!row) throw new Error(`${file}: ${issues.map((i) => i.message).join('; ')}`);
+  return toDomain(def, row, record.name) as unknown as T;
 }
 
 /**

@@ -2,9 +2,8 @@
 // contacts and engagement events, with the rule rules/digest.ts (planDigests, the twin of LeadDigestService.plan).
 // What the model keeps for it (the users' time zones, the digests each run sent, the local date each rep last got
 // one, as Lead_Digest__c does) lives here, beside the shared state, so the rest of the model is untouched.
-import { join } from 'node:path';
-import { readRecordFile } from '../config/index.ts';
-import { LEAD_DIGEST_SETTING, toDomain, validateRecord } from '../config/schema/index.ts';
+import { readDefaultRecord } from '../config/index.ts';
+import { LEAD_DIGEST_SETTING } from '../config/schema/index.ts';
 import { planDigests, type Digest, type DigestPerson, type DigestSetting } from '../rules/digest.ts';
 import type { EngineState } from './state.ts';
 
@@ -33,16 +32,13 @@ function modelOf(state: EngineState): DigestModel {
  * (off when missing). The scenario bundle carries it too, so the Apex replay runs with the same setting.
  */
 export function readDigestSetting(root: string): DigestSetting {
-  const file = join(root, 'main', 'default', 'customMetadata', 'Lead_Digest_Setting.Default.md-meta.xml');
-  let record;
-  try {
-    record = readRecordFile(file);
-  } catch {
-    return { active: false, sendHour: 0, signals: [], returnVisitDays: null, maxLeads: 1 };
-  }
-  const { row, issues } = validateRecord(LEAD_DIGEST_SETTING, record);
-  if (!row) throw new Error(`${file}: ${issues.map((i) => i.message).join('; ')}`);
-  return toDomain(LEAD_DIGEST_SETTING, row, record.name) as unknown as DigestSetting;
+  return readDefaultRecord<DigestSetting>(root, LEAD_DIGEST_SETTING, {
+    active: false,
+    sendHour: 0,
+    signals: [],
+    returnVisitDays: null,
+    maxLeads: 1,
+  });
 }
 
 /** User.TimeZoneSidKey of a model user. */

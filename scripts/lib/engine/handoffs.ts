@@ -184,6 +184,31 @@ export function dealHandoffs(state: EngineState, deal: EngineRecord, old: Engine
 }
 
 /**
+ * The first event per person of an insert that may be a return (HandoffService.firstReturns): one of the
+ * Re-engagement policy's high-intent signals, recent at `now` (a backfill is no return). `personOf` picks the person.
+ */
+export function firstReturns(
+  policy: SlaPolicy,
+  inserted: EngagementRow[],
+  now: string,
+  personOf: (e: EngagementRow) => string | null,
+): Map<string, EngagementRow> {
+  const highIntent = new Set((policy.signals ?? []).map((s) => s.trim().toLowerCase()));
+  const first = new Map<string, EngagementRow>();
+  for (const e of inserted) {
+    const person = personOf(e);
+    if (
+      person &&
+      !first.has(person) &&
+      highIntent.has(e.signal.trim().toLowerCase()) &&
+      isRecent(e.occurredAt, now)
+    )
+      first.set(person, e);
+  }
+  return first;
+}
+
+/**
  * TA_EngagementEvent_Reengage (HandoffTriggerService.reengagements), after the rescore: the first high-intent event
  * per person of this insert, from a recycled or dormant Lead (unconverted)/Contact, alerts the owner, or
  * Recipient_Queue__c when the owner has been deactivated. "Dormant" compares with the person's latest event saved
@@ -193,18 +218,7 @@ export function reengagements(state: EngineState, inserted: EngagementRow[]): vo
   const policy = activePolicy(state, REENGAGEMENT);
   if (!policy || !(policy.signals ?? []).length) return;
   const newIds = new Set(inserted.map((e) => e.id));
-  const highIntent = new Set((policy.signals ?? []).map((s) => s.trim().toLowerCase()));
-  const firstByPerson = new Map<string, EngagementRow>();
-  for (const e of inserted) {
-    const person = e.leadId ?? e.contactId;
-    if (
-      person &&
-      highIntent.has(e.signal.trim().toLowerCase()) &&
-      isRecent(e.occurredAt, state.now) &&
-      !firstByPerson.has(person)
-    )
-      firstByPerson.set(person, e);
-  }
+  const firstByPerson = firstReturns(policy, inserted, state.now, (e) => e.leadId ?? e.contactId);
   const cal = calendarFor(state, policy);
   const alerts: Alert[] = [];
   for (const [personId, e] of firstByPerson) {

@@ -3,7 +3,8 @@
 // while its owner counts as unassigned (inactive, a queue, listed, away too long) is touched, and its own update routes
 // it (a lead: TA_Lead_RouteAtMql by the Lead rules; a contact: TA_Contact_Route by the Contact rules, looked at only
 // when an active Contact rule exists), so the alert that follows goes to the new owner.
-import { isRecent, reengagement } from '../rules/handoff.ts';
+import { reengagement } from '../rules/handoff.ts';
+import { firstReturns } from './handoffs.ts';
 import { parseInstant } from '../rules/types.ts';
 import type { EngagementRow, EngineState } from './state.ts';
 import { hasRules, ownerIsUnassigned, savePerson, type PersonObject } from './triggers.ts';
@@ -14,21 +15,14 @@ export function rerouteReengaged(state: EngineState, inserted: EngagementRow[]):
   const policy =
     state.config.slaPolicies.find((p) => p.handoff === REENGAGEMENT && p.active !== false) ?? null;
   if (!policy || !(policy.signals ?? []).length) return;
-  const wanted = new Set((policy.signals ?? []).map((s) => s.trim().toLowerCase()));
   const contacts = hasRules(state, 'Contact');
   const newIds = new Set(inserted.map((e) => e.id));
-  const personOf = (e: EngagementRow): string | null => e.leadId ?? (contacts ? e.contactId : null);
-  const firstByPerson = new Map<string, EngagementRow>();
-  for (const e of inserted) {
-    const person = personOf(e);
-    if (
-      person &&
-      wanted.has(e.signal.trim().toLowerCase()) &&
-      isRecent(e.occurredAt, state.now) &&
-      !firstByPerson.has(person)
-    )
-      firstByPerson.set(person, e);
-  }
+  const firstByPerson = firstReturns(
+    policy,
+    inserted,
+    state.now,
+    (e) => e.leadId ?? (contacts ? e.contactId : null),
+  );
   // the org routes the leads, then the contacts (two touches)
   const due: [PersonObject, string][] = [];
   for (const [personId, e] of firstByPerson) {

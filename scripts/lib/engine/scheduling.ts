@@ -7,9 +7,8 @@
 // parked on Scheduling_Setting's fallback owner or left unassigned, and the queue is told (SchedulingService.park).
 // Not modelled: a host matched to a user by e-mail or name (scenario users have neither).
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { readRecordFile } from '../config/index.ts';
-import { SCHEDULING_SETTING, toDomain, validateRecord } from '../config/schema/index.ts';
+import { readDefaultRecord } from '../config/index.ts';
+import { SCHEDULING_SETTING } from '../config/schema/index.ts';
 import { EngagementError } from '../rules/engagement.ts';
 import { formatInstant, parseInstant } from '../rules/types.ts';
 import { BOOKING_FIELDS, routeBooking } from './booking.ts';
@@ -61,16 +60,12 @@ export interface SchedulingSetting {
  * missing: no lead is created, no fallback owner.
  */
 export function readSchedulingSetting(root: string): SchedulingSetting {
-  const file = join(root, 'main', 'default', 'customMetadata', 'Scheduling_Setting.Default.md-meta.xml');
-  let record;
-  try {
-    record = readRecordFile(file);
-  } catch {
-    return { createLead: false, leadSource: null, fallbackOwner: null, alertQueue: null };
-  }
-  const { row, issues } = validateRecord(SCHEDULING_SETTING, record);
-  if (!row) throw new Error(`${file}: ${issues.map((i) => i.message).join('; ')}`);
-  return toDomain(SCHEDULING_SETTING, row, record.name) as unknown as SchedulingSetting;
+  return readDefaultRecord<SchedulingSetting>(root, SCHEDULING_SETTING, {
+    createLead: false,
+    leadSource: null,
+    fallbackOwner: null,
+    alertQueue: null,
+  });
 }
 
 const malformed = (message: string) => new EngagementError(400, 'MALFORMED_BODY', message);

@@ -71,6 +71,21 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
+/** The backtest's score replay of `rules` over a fixture snapshot: per lead (snapshot order), its three scores. */
+async function replayByLead(
+  rdb: Db,
+  rules: Parameters<typeof import('../../../scripts/lib/reports/backtest.ts').replayScores>[1]['rules'],
+): Promise<{ id: string; fit: number; eng: number; neg: number }[]> {
+  const { replayScores } = await import('../../../scripts/lib/reports/backtest.ts');
+  const scores = await replayScores(rdb, {
+    horizonDays: 30,
+    settings: { mqlFitThreshold: 20, mqlEngagementThreshold: 30, scoreCap: 100 },
+    rules,
+  });
+  const ids = (await rdb.all<{ id: string }>('SELECT id FROM bt_lead ORDER BY i')).map((x) => x.id);
+  return ids.map((id, i) => ({ id, fit: scores.fit[i], eng: scores.eng[i], neg: scores.neg[i] }));
+}
+
 describe('scoring backtest', () => {
   it('splits leads by creation time and computes ROC-AUC of the total score on the later leads', () => {
     expect(r.train).toEqual({ leads: 5, converted: 2, won: 0 });
@@ -230,25 +245,18 @@ describe('scoring replay', () => {
       ],
     });
     try {
-      const { replayScores } = await import('../../../scripts/lib/reports/backtest.ts');
-      const scores = await replayScores(rdb, {
-        horizonDays: 30,
-        settings: { mqlFitThreshold: 20, mqlEngagementThreshold: 30, scoreCap: 100 },
-        rules: [
-          { name: 'Fit_VP', model: 'Fit', field: 'Title', operator: 'contains', value: 'VP', points: 20 },
-          { name: 'Eng_Demo', model: 'Engagement', signal: 'Demo Request', operator: 'equals', points: 30 },
-          {
-            name: 'Neg_Intern',
-            model: 'Negative',
-            field: 'Title',
-            operator: 'contains',
-            value: 'Intern',
-            points: 15,
-          },
-        ],
-      });
-      const ids = (await rdb.all<{ id: string }>('SELECT id FROM bt_lead ORDER BY i')).map((x) => x.id);
-      const rows = ids.map((id, i) => ({ id, fit: scores.fit[i], eng: scores.eng[i], neg: scores.neg[i] }));
+      const rows = await replayByLead(rdb, [
+        { name: 'Fit_VP', model: 'Fit', field: 'Title', operator: 'contains', value: 'VP', points: 20 },
+        { name: 'Eng_Demo', model: 'Engagement', signal: 'Demo Request', operator: 'equals', points: 30 },
+        {
+          name: 'Neg_Intern',
+          model: 'Negative',
+          field: 'Title',
+          operator: 'contains',
+          value: 'Intern',
+          points: 15,
+        },
+      ]);
       expect(rows.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
         { id: 'R1', fit: 20, eng: 30, neg: 0 },
         { id: 'R2', fit: 0, eng: 30, neg: 15 },
@@ -268,23 +276,17 @@ describe('scoring replay', () => {
     });
     const { db: rdb } = await fixtureSnapshot({ Lead: [lead('T1', 'HubSpot;Snowflake'), lead('T2', null)] });
     try {
-      const { replayScores } = await import('../../../scripts/lib/reports/backtest.ts');
-      const scores = await replayScores(rdb, {
-        horizonDays: 30,
-        settings: { mqlFitThreshold: 20, mqlEngagementThreshold: 30, scoreCap: 100 },
-        rules: [
-          {
-            name: 'Fit_Tech_Stack',
-            model: 'Fit',
-            field: 'Tech_Stack__c',
-            operator: 'contains',
-            value: 'Snowflake',
-            points: 10,
-          },
-        ],
-      });
-      const ids = (await rdb.all<{ id: string }>('SELECT id FROM bt_lead ORDER BY i')).map((x) => x.id);
-      expect(Object.fromEntries(ids.map((id, i) => [id, scores.fit[i]]))).toEqual({ T1: 10, T2: 0 });
+      const rows = await replayByLead(rdb, [
+        {
+          name: 'Fit_Tech_Stack',
+          model: 'Fit',
+          field: 'Tech_Stack__c',
+          operator: 'contains',
+          value: 'Snowflake',
+          points: 10,
+        },
+      ]);
+      expect(Object.fromEntries(rows.map((r) => [r.id, r.fit]))).toEqual({ T1: 10, T2: 0 });
     } finally {
       rdb.close();
     }

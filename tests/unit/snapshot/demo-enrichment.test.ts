@@ -6,20 +6,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoSnapshot } from '../../../scripts/lib/snapshot/demo.ts';
 import { mappings } from '../../../scripts/lib/engine/enrichment.ts';
+import type { EnrichedField } from '../../../scripts/lib/reports/audit/enrichment.ts';
 import { SHIPPED_CONFIG_ROOT } from '../../../scripts/lib/snapshot/demo/rules.ts';
 import { runCli } from '../../e2e/runCli.ts';
 import { query, removeTmpDirs, tmpDir } from './helpers.ts';
 
 afterAll(removeTmpDirs);
-
-interface Sampled {
-  object: string;
-  recordId: string;
-  field: string;
-  provider: string;
-  at: string | null;
-  value: string | null;
-}
 
 describe('demo enrichment', () => {
   let file: string;
@@ -51,7 +43,7 @@ describe('demo enrichment', () => {
 
   it('gives the audit an enrichment accuracy sample (revops audit --enrichment-sample) with the enriched values', async () => {
     const sample = join(tmpDir('demo-enrich-sample'), 'sample.csv');
-    const r = await runCli<{ result: { enrichment: { sample: Sampled[]; notAvailable: unknown[] } } }>(
+    const r = await runCli<{ result: { enrichment: { sample: EnrichedField[]; notAvailable: unknown[] } } }>(
       'audit',
       '--snapshot',
       file,
