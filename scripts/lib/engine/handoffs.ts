@@ -13,6 +13,8 @@ export const MQL_HANDOFF = 'MQL to SQL';
 export const SQL_HANDOFF = 'SQL to AE';
 export const CS_HANDOFF = 'Closed Won to CS';
 export const REENGAGEMENT = 'Re-engagement';
+/** The subject an MQL hand-off task starts with (HandoffTriggerService.MQL_TASK_PREFIX). */
+export const MQL_TASK_PREFIX = 'Contact new MQL ';
 
 /** One hand-off to deliver (HandoffService.Alert). */
 export interface Alert {
@@ -125,7 +127,7 @@ export function personHandoffs(
       isPerson: true,
       plan,
       title: mql ? `New MQL: ${name}` : `SQL handed over: ${name}`,
-      taskSubject: mql ? `Contact new MQL ${name} by ${due}` : `Follow up on SQL ${name} by ${due}`,
+      taskSubject: mql ? `${MQL_TASK_PREFIX}${name} by ${due}` : `Follow up on SQL ${name} by ${due}`,
       priority: mql ? 'High' : 'Normal',
       dueDate: dayIn(plan.taskDue, cal.timeZone),
     },

@@ -3,6 +3,7 @@
 // chain as a user's edit would.
 import { evaluateSla, slaLeadOf } from '../rules/sla.ts';
 import { parseInstant } from '../rules/types.ts';
+import { MQL_TASK_PREFIX } from './handoffs.ts';
 import { traced, type EngineState, type TaskRow } from './state.ts';
 import { calendarOf, handoffPolicy, savePerson, type PersonObject } from './triggers.ts';
 
@@ -128,7 +129,7 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
  */
 function dropHandoffTask(state: EngineState, recordId: string, from: string): void {
   const stale = (t: TaskRow) =>
-    t.whoId === recordId && t.ownerId === from && t.subject.startsWith('Contact new MQL');
+    t.whoId === recordId && t.ownerId === from && t.subject.startsWith(MQL_TASK_PREFIX);
   for (let i = state.tasks.length - 1; i >= 0; i--) if (stale(state.tasks[i])) state.tasks.splice(i, 1);
 }
 
