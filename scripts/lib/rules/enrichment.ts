@@ -64,20 +64,23 @@ export function bestCandidate(candidates: Candidate[]): Candidate | null {
  */
 export function decide(input: PrecedenceInput): Decision {
   const best = bestCandidate(input.candidates);
-  const keep = (reason: string): Decision => ({ action: 'keep', provider: null, value: null, reason });
   if (!best) return keep('no provider has a value');
-  const take = (action: 'fill' | 'overwrite', reason: string): Decision => ({
-    action,
-    provider: best.provider,
-    value: best.value,
-    reason,
-  });
-  if (isBlank(input.current)) return take('fill', 'the field is empty');
+  if (isBlank(input.current)) return take(best, 'fill', 'the field is empty');
   if (input.systemOfRecord) return keep('the record is the system of record');
   if (input.source === null || input.source.trim() === '') return keep('the value was entered in the CRM');
   if (String(best.value) === String(input.current)) return keep(`the value is already ${best.provider}'s`);
   if (input.sourceRank === null)
-    return take('overwrite', `${input.source} is no longer a configured provider`);
-  if (best.rank < input.sourceRank) return take('overwrite', `${best.provider} ranks above ${input.source}`);
+    return take(best, 'overwrite', `${input.source} is no longer a configured provider`);
+  if (best.rank < input.sourceRank)
+    return take(best, 'overwrite', `${best.provider} ranks above ${input.source}`);
   return keep(`${best.provider} does not rank above ${input.source}`);
 }
+
+const keep = (reason: string): Decision => ({ action: 'keep', provider: null, value: null, reason });
+
+const take = (best: Candidate, action: 'fill' | 'overwrite', reason: string): Decision => ({
+  action,
+  provider: best.provider,
+  value: best.value,
+  reason,
+});

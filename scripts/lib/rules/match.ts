@@ -498,28 +498,33 @@ export function matchLeadToAccounts(
 
 /** matchLeadToAccounts with the lead's keys already made (the demo's routing desk makes them once per lead). */
 export function matchAccountsByKeys(keys: LeadAccountKeys, index: AccountIndex): AccountMatch[] {
-  const found = new Map<string, AccountMatch & { sor: boolean }>();
-  const hit = (a: AccountCandidate, points: number, reason: string) => {
-    const m = found.get(a.id) ?? {
-      accountId: a.id,
-      ownerId: a.ownerId,
-      score: 0,
-      reasons: [],
-      sor: !!a.isSystemOfRecord,
-    };
-    m.score += points;
-    m.reasons.push(reason);
-    found.set(a.id, m);
-  };
-  const domains = new Set([keys.emailDomain, keys.websiteDomain].filter((d) => d !== ''));
-  for (const d of domains) for (const a of index.byDomain.get(d) ?? []) hit(a, 3, `domain ${d}`);
+  const found: FoundAccounts = new Map();
+  const { emailDomain: e, websiteDomain: w } = keys;
+  for (const d of w === e ? [e] : [e, w])
+    if (d !== '') for (const a of index.byDomain.get(d) ?? []) hit(found, a, 3, `domain ${d}`);
   const name = keys.company;
-  for (const a of name ? (index.byName.get(name) ?? []) : []) hit(a, 1, `company "${name}"`);
+  for (const a of name ? (index.byName.get(name) ?? []) : []) hit(found, a, 1, `company "${name}"`);
   const out = [...found.values()];
   out.sort(
     (x, y) => y.score - x.score || Number(y.sor) - Number(x.sor) || compareIds(x.accountId, y.accountId),
   );
   return out.map((m) => ({ accountId: m.accountId, ownerId: m.ownerId, score: m.score, reasons: m.reasons }));
+}
+
+type FoundAccounts = Map<string, AccountMatch & { sor: boolean }>;
+
+/** Adds a key's points and reason to the account's match. */
+function hit(found: FoundAccounts, a: AccountCandidate, points: number, reason: string): void {
+  const m = found.get(a.id) ?? {
+    accountId: a.id,
+    ownerId: a.ownerId,
+    score: 0,
+    reasons: [],
+    sor: !!a.isSystemOfRecord,
+  };
+  m.score += points;
+  m.reasons.push(reason);
+  found.set(a.id, m);
 }
 
 // ---- Survivorship, the merge step (DedupMergeService) ----

@@ -75,6 +75,12 @@ function outOfOfficeUntil(rep: Rep): number | null {
     : null;
 }
 
+/** Whether a rep's skill list holds `v` (case-insensitive). */
+function has(list: string[] | undefined, v: string): boolean {
+  const lv = v.toLowerCase();
+  return (list ?? []).some((x) => x.toLowerCase() === lv);
+}
+
 /** The checks of skipReason in their order; `outUntil` is called only for an active rep (parsing may throw). */
 function skipWith(
   rep: Rep,
@@ -89,10 +95,6 @@ function skipWith(
   if (rep.capacity !== null && rep.capacity !== undefined && openLeads >= rep.capacity) return 'at_capacity';
   if ((rep.weight ?? 1) <= 0) return 'zero_weight';
   if (skill) {
-    const has = (list: string[] | undefined, v: string) => {
-      const lv = v.toLowerCase();
-      return (list ?? []).some((x) => x.toLowerCase() === lv);
-    };
     if (skill.language && !has(rep.languages, skill.language)) return 'skill_mismatch';
     if (skill.productLine && !has(rep.productLines, skill.productLine)) return 'skill_mismatch';
   }

@@ -476,11 +476,10 @@ function fieldRulePoints(c: CompiledRule, record: SRecord, parts: string[] | nul
   const rule = c.rule;
   const value = record[rule.field as string];
   const key = c.memoKey ? c.memoKey(value) : value;
-  let hit = c.memo.get(key);
+  // a domain list is its own memo: one lookup of the domain
+  let hit = c.domains ? key !== '' && c.domains.has(key as string) : c.memo.get(key);
   if (hit === undefined) {
-    hit = c.domains
-      ? key !== '' && c.domains.has(key as string)
-      : evaluateCondition(value, rule.operator as Operator, rule.value ?? null);
+    hit = evaluateCondition(value, rule.operator as Operator, rule.value ?? null);
     if (c.memo.size < MEMO_LIMIT) c.memo.set(key, hit);
   }
   if (!hit) return 0;

@@ -87,28 +87,36 @@ const CITIES: Record<string, string[]> = {
 };
 const LANDMARKS = ['Marina', 'Airport', 'Plaza', 'Station', 'Harbour'];
 
+/** `k` digits drawn from `r`. */
+function digits(r: (n: number) => number, k: number): string {
+  let out = '';
+  for (let i = 0; i < k; i++) out += r(10);
+  return out;
+}
+
+/** A postal-code letter drawn from `r`. */
+const letter = (r: (n: number) => number): string => 'ABCDEFGHJKLMNPRSTUWXYZ'[r(22)];
+
 function postalCode(c: Country, r: (n: number) => number): string {
-  const d = (k: number) => Array.from({ length: k }, () => String(r(10))).join('');
-  const letter = () => 'ABCDEFGHJKLMNPRSTUWXYZ'[r(22)];
   switch (c.code) {
     case 'GB':
-      return `${letter()}${letter()}${1 + r(9)} ${r(10)}${letter()}${letter()}`;
+      return `${letter(r)}${letter(r)}${1 + r(9)} ${r(10)}${letter(r)}${letter(r)}`;
     case 'CA':
-      return `${letter()}${r(10)}${letter()} ${r(10)}${letter()}${r(10)}`;
+      return `${letter(r)}${r(10)}${letter(r)} ${r(10)}${letter(r)}${r(10)}`;
     case 'NL':
-      return `${1 + r(9)}${d(3)} ${letter()}${letter()}`;
+      return `${1 + r(9)}${digits(r, 3)} ${letter(r)}${letter(r)}`;
     case 'AT':
     case 'CH':
     case 'AU':
-      return `${1 + r(9)}${d(3)}`;
+      return `${1 + r(9)}${digits(r, 3)}`;
     case 'JP':
-      return `${d(3)}-${d(4)}`;
+      return `${digits(r, 3)}-${digits(r, 4)}`;
     case 'IN':
-      return `${1 + r(9)}${d(5)}`;
+      return `${1 + r(9)}${digits(r, 5)}`;
     case 'BR':
-      return `${d(5)}-${d(3)}`;
+      return `${digits(r, 5)}-${digits(r, 3)}`;
     default:
-      return `${1 + r(9)}${d(4)}`;
+      return `${1 + r(9)}${digits(r, 4)}`;
   }
 }
 

@@ -150,9 +150,10 @@ function indexLive(
   key: string,
   now: number,
 ): void {
-  if (key === '' || into.has(key)) return; // the chunk's index holds only keys found in the desk's
+  if (key === '') return;
   const list = from.get(key);
-  if (!list) return; // no account under the key: matching finds none either way
+  // no account under the key: matching finds none either way (the chunk's index holds only the desk's keys)
+  if (!list || into.has(key)) return;
   const live: AccountCandidate[] = [];
   for (const a of list) if (a.createdDate <= now) live.push(a.candidate);
   into.set(key, live);
