@@ -38,12 +38,11 @@ import {
   phoneToE164,
   scorePair,
   countryCode,
-  survivorship,
   type AccountCandidate,
   type DedupRule,
   type MatchRecord,
-  type SurvivorRecord,
 } from './match.ts';
+import { survivorship, type SurvivorRecord } from './merge.ts';
 import {
   ownerUnassigned,
   releaseCapacity,

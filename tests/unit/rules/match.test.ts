@@ -6,9 +6,9 @@ import {
   normalizeCompany,
   phoneToE164,
   scorePair,
-  survivorship,
   type DedupRule,
 } from '../../../scripts/lib/rules/match.ts';
+import { survivorship } from '../../../scripts/lib/rules/merge.ts';
 
 describe('match and merge', () => {
   it('computes Jaro-Winkler like the textbook examples', () => {

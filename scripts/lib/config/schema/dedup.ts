@@ -1,5 +1,6 @@
 // Dedup: Dedup_Rule__mdt (match keys, thresholds and merge priority per object).
-import { MATCH_KEYS, MERGE_CRITERIA } from '../../rules/match.ts';
+import { MATCH_KEYS } from '../../rules/match.ts';
+import { MERGE_CRITERIA } from '../../rules/merge.ts';
 import { check, isBlank, num, type TypeDef } from './fields.ts';
 
 export const DEDUP_RULE: TypeDef = {

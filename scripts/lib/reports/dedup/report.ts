@@ -2,7 +2,8 @@
 // the result for --json, the terminal, HTML and the weekly review CSV.
 import { clusterBlock } from '../../render/dedupReview.ts';
 import { fieldLabeler } from '../labels.ts';
-import { survivorship, type DedupRule, type SurvivorRecord } from '../../rules/match.ts';
+import type { DedupRule } from '../../rules/match.ts';
+import { survivorship, type SurvivorRecord } from '../../rules/merge.ts';
 import type { FieldValue } from '../../rules/types.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
