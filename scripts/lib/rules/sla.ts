@@ -104,6 +104,22 @@ export function firstTouch(lead: SlaLead, touches: Touch[], startMs: number, now
   return best;
 }
 
+/** Who a breached clock escalates to, and as what. */
+function escalation(
+  policy: SlaPolicy,
+  lead: SlaInput['lead'],
+): { escalateTo: string | null; escalationKind: SlaResult['escalationKind'] } {
+  // Contacts cannot be queue-owned: the manager whatever the policy says, else the owner keeps it
+  if (lead.objectType === 'Contact')
+    return {
+      escalationKind: lead.managerId ? 'Manager' : 'Owner',
+      escalateTo: lead.managerId || lead.ownerId,
+    };
+  if (policy.escalateTo === 'Manager' && lead.managerId)
+    return { escalationKind: 'Manager', escalateTo: lead.managerId };
+  return { escalationKind: 'Queue', escalateTo: policy.escalationQueue || DEFAULT_FALLBACK_QUEUE };
+}
+
 /** Evaluates the SLA of one lead at `now`. */
 export function evaluateSla(input: SlaInput): SlaResult {
   const { policy, calendar, lead } = input;
@@ -140,21 +156,8 @@ export function evaluateSla(input: SlaInput): SlaResult {
     status = elapsed >= (window * warnAt) / 100 ? 'At Risk' : 'On Track';
   }
 
-  let escalateTo: string | null = null;
-  let escalationKind: SlaResult['escalationKind'] = null;
-  if (status === 'Breached') {
-    if (lead.objectType === 'Contact') {
-      // Contacts cannot be queue-owned: the manager whatever the policy says, else the owner keeps it
-      escalationKind = lead.managerId ? 'Manager' : 'Owner';
-      escalateTo = lead.managerId || lead.ownerId;
-    } else if (policy.escalateTo === 'Manager' && lead.managerId) {
-      escalationKind = 'Manager';
-      escalateTo = lead.managerId;
-    } else {
-      escalationKind = 'Queue';
-      escalateTo = policy.escalationQueue || DEFAULT_FALLBACK_QUEUE;
-    }
-  }
+  const { escalateTo, escalationKind } =
+    status === 'Breached' ? escalation(policy, lead) : { escalateTo: null, escalationKind: null };
   const warnPercent = Number.isFinite(policy.warningPercent) ? policy.warningPercent : 100;
   const clockClosed = qualified !== null || now > qualifyDue;
   const isMql = !lead.stage || lead.stage === 'MQL';
