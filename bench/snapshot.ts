@@ -135,8 +135,7 @@ async function generationVsBaseline(): Promise<Record<string, unknown>> {
       cpuSecondsPerGb: {
         today: perGb(best(today), bytes.today),
         baseline: perGb(best(baseline), bytes.baseline),
-        ratio:
-          Math.round((perGb(best(today), bytes.today) / perGb(best(baseline), bytes.baseline)) * 100) / 100,
+        ratio: Math.round((best(today) / bytes.today / (best(baseline) / bytes.baseline)) * 100) / 100,
       },
       targetRatio: 1.1,
     };

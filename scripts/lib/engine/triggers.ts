@@ -188,7 +188,7 @@ function applyLifecycle(
 }
 
 /**
- * TA_Lead_Route (RoutingService.assignOwners): owner, matched account, rule; rep counters and pointers.
+ * TA_Lead_Route (RoutingTriggerService.assignOwners): owner, matched account, rule; rep counters and pointers.
  * `accounts` narrows the account candidates (the org reads them by domain/name key); default: every account.
  * `object` Contact is TA_Contact_Route (RecordRoutingService: owner, Routed_At__c, Routing_Rule__c), Account
  * TA_Account_Route (owner only); `countCapacity` false leaves the reps'
@@ -245,7 +245,7 @@ export function applyRouting(
     }
     return { ownerId: a.ownerId, rule: a.rule, method: a.method, fallbackUsed: a.fallbackUsed };
   }
-  // the org stamps the chosen rep's rows only (RoutingService.writeDecisions)
+  // the org stamps the chosen rep's rows only (RoutingTriggerService.writeDecisions)
   rec.OwnerId = a.ownerType === 'Queue' ? `queue:${a.ownerId}` : a.ownerId;
   rec.Matched_Account__c = a.matchedAccountId;
   rec.Routed_At__c = state.now;

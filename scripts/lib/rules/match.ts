@@ -1,7 +1,8 @@
 // The match step of dedup, the twin of two Apex classes (classes/services/), in their order and shape:
 // DedupMatchKeys (the match keys: e-mail, company e-mail domain, phone in E.164, website domain, company name, postal
 // address) and DedupMatchService (name similarity, pair scoring with reasons, lead-to-account matching). The merge
-// step (DedupMergeService, survivorship) is merge.ts. Account.Domain_Key__c / Name_Key__c (TA_Account_DomainKey) are accountKeys.ts.
+// step (DedupMergeService, survivorship) is merge.ts. Account.Domain_Key__c / Name_Key__c (TA_Account_DomainKey)
+// are accountKeys.ts.
 // The dedup engine scores millions of pairs with the same results through its fast path (reports/dedup/fastpath.ts).
 import { RuleInputError, compareIds, domainOfEmail, isBlank, roundHalfUp, type FieldValue } from './types.ts';
 import {

@@ -1,7 +1,7 @@
 // Routing again, after insert: whether a record's owner counts as "unassigned" at a moment that routes (a lead that
 // becomes an MQL, a dormant lead that returns with high intent), so the record goes through the routing rules
 // again. The moment's SLA_Policy__mdt says who else counts: "MQL to SQL" at MQL, "Re-engagement" at re-engagement.
-// Twin of RoutingService.ownerUnassigned (Apex).
+// Twin of RoutingReroute.ownerUnassigned (Apex).
 import { MS_PER_DAY, parseInstant } from './types.ts';
 
 export type RerouteReason = 'queue' | 'inactive' | 'listed' | 'away';

@@ -209,8 +209,8 @@ interface CompiledRule {
   /** The part of the field value the result depends on, as the memo's key (null: the whole value). */
   memoKey: ((value: FieldValue | undefined) => FieldValue | undefined) | null;
   /**
-   * 'email domain in': the listed domains in lower case. The memo's key is the e-mail's domain, and the rule holds
-   * when it is one of them (what evaluateCondition checks), so a domain the memo has no room for is one lookup.
+   * 'email domain in': the listed domains in lower case. The rule holds when the e-mail's domain (`memoKey`) is one
+   * of them, what evaluateCondition checks: this set is the rule's memo (one lookup), and `memo` stays unused.
    */
   domains: Set<string> | null;
 }
