@@ -10,7 +10,7 @@
 // the record's Id: the random stream, and so the rest of the org, is untouched.
 import { mappings, type Mapping } from '../../engine/enrichment.ts';
 import { companyEmailDomain } from '../../rules/match.ts';
-import { decide, type Candidate, type EnrichmentValue } from '../../rules/enrichment.ts';
+import { decide, type EnrichmentValue } from '../../rules/enrichment.ts';
 import { hashStream } from './addresses.ts';
 import { SHIPPED_CONFIG_ROOT } from './rules.ts';
 import type { AccountRow, DemoState, Rec } from './state.ts';
@@ -23,48 +23,28 @@ const DEFAULT_ANSWER_PERCENT = 65;
 
 type EnrichedObject = 'Lead' | 'Account';
 
-/** A mapped field of the firmographic attributes: its mappings, and the index of each one's provider. */
-interface MappedField {
-  field: string;
-  mappings: Mapping[];
-  providerIndex: number[];
-}
+/** Per object, the mapped fields of the firmographic attributes with their mappings, in field name order. */
+const fieldsByObject = new Map<EnrichedObject, Array<[string, Mapping[]]>>();
 
-/** Per object, the mapped fields (in field name order) and the providers they name. */
-const fieldsByObject = new Map<EnrichedObject, { fields: MappedField[]; providers: string[] }>();
-
-function mappedFields(object: EnrichedObject): { fields: MappedField[]; providers: string[] } {
-  let mapped = fieldsByObject.get(object);
-  if (!mapped) {
+function mappedFields(object: EnrichedObject): Array<[string, Mapping[]]> {
+  let fields = fieldsByObject.get(object);
+  if (!fields) {
     const byField = new Map<string, Mapping[]>();
     for (const m of mappings(SHIPPED_CONFIG_ROOT, object)) {
       if (!FIRMOGRAPHICS.has(m.attribute)) continue;
       const field = m.field.slice(object.length + 1);
       byField.set(field, [...(byField.get(field) ?? []), m]);
     }
-    const providers = [...new Set([...byField.values()].flat().map((m) => m.provider))];
-    const fields = [...byField.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([field, ms]) => ({
-        field,
-        mappings: ms,
-        providerIndex: ms.map((m) => providers.indexOf(m.provider)),
-      }));
-    mapped = { fields, providers };
-    fieldsByObject.set(object, mapped);
+    fields = [...byField.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    fieldsByObject.set(object, fields);
   }
-  return mapped;
+  return fields;
 }
-
-const UNASKED = 0;
-const ANSWERS = 1;
-const SILENT = 2;
 
 /**
  * Enrichment_Sources__c of a record created at `created` with these field values (null: not enriched: created
  * before the install, enriched after the snapshot, or no provider answered with a value). The record's values do
- * not change: a provider's answer is the value the record holds. Whether a provider answers is drawn the first
- * time one of its mappings is read (fields in name order, mappings in config order).
+ * not change: a provider's answer is the value the record holds.
  */
 function sourcesOf(
   s: DemoState,
@@ -77,34 +57,38 @@ function sourcesOf(
   const draw = hashStream(`enrich:${id}`);
   const at = Math.floor(created / 1000) * 1000 + (30 + draw(270)) * 1000;
   if (at > s.asOf) return null;
-  const { fields, providers } = mappedFields(object);
-  const answered = new Uint8Array(providers.length);
-  let json = '';
-  let atText = '';
-  for (const f of fields) {
-    const value = (values[f.field] ?? null) as EnrichmentValue;
-    for (const p of f.providerIndex)
-      if (answered[p] === UNASKED)
-        answered[p] = draw(100) < (ANSWER_PERCENT[providers[p]] ?? DEFAULT_ANSWER_PERCENT) ? ANSWERS : SILENT;
-    // an empty field nobody fills is kept without asking the rule (it keeps a field no provider has a value for)
-    if (value === null) continue;
-    const candidates: Candidate[] = f.mappings.map((m, i) => ({
-      provider: m.provider,
-      rank: m.rank,
-      value: answered[f.providerIndex[i]] === ANSWERS ? value : null,
-    }));
+  const answered = new Map<string, boolean>();
+  const answers = (provider: string): boolean => {
+    let yes = answered.get(provider);
+    if (yes === undefined) {
+      yes = draw(100) < (ANSWER_PERCENT[provider] ?? DEFAULT_ANSWER_PERCENT);
+      answered.set(provider, yes);
+    }
+    return yes;
+  };
+  const sources: Record<string, { provider: string; at: string }> = {};
+  let filled = false; // the time is written once the record has a field filled
+  for (const [field, forField] of mappedFields(object)) {
+    const value = (values[field] ?? null) as EnrichmentValue;
     const d = decide({
       current: null, // not on the form: empty when the job runs
       source: null,
       sourceRank: null,
       systemOfRecord: false,
-      candidates,
+      candidates: forField.map((m) => ({
+        provider: m.provider,
+        rank: m.rank,
+        value: answers(m.provider) ? value : null,
+      })),
     });
     if (d.action === 'keep') continue;
-    atText ||= new Date(at).toISOString();
-    json += `${json ? ',' : '{'}${JSON.stringify(f.field)}:{"provider":${JSON.stringify(d.provider)},"at":"${atText}"}`;
+    sources[field] = { provider: d.provider!, at: '' };
+    filled = true;
   }
-  return json ? json + '}' : null;
+  if (!filled) return null;
+  const atText = new Date(at).toISOString();
+  for (const e of Object.values(sources)) e.at = atText;
+  return JSON.stringify(sources);
 }
 
 /** A new lead's Enrichment_Sources__c: looked up by its company e-mail domain (free mail: not enriched). */
