@@ -8,8 +8,8 @@
 //  - snapshot from the loopback fake org of 100k and 1M leads, peak RSS of the snapshot process (target <= 300 MB,
 //    flat in N).
 // Sizes can be lowered for a quick run: REVOPS_BENCH_LEADS=200000 npm run bench -- snapshot-demo
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -17,6 +17,7 @@ import { buildExportSnapshot, scratchDir } from '../scripts/lib/snapshot/build.t
 import { generateDemo } from '../scripts/lib/snapshot/generator.ts';
 import { literal, SCHEMA } from '../scripts/lib/snapshot/schema.ts';
 import { FakeOrg, syntheticDataset } from '../tests/e2e/fakeOrg.ts';
+import { BASELINE_UNAVAILABLE, writeBaselineGenerator } from './demoBaseline.ts';
 import type { BenchSuite } from './suites.ts';
 
 const LEADS = Number(process.env.REVOPS_BENCH_LEADS ?? 1_000_000);
@@ -68,13 +69,6 @@ async function runCli(
   };
 }
 
-/**
- * The pre-split generator (the parent of dc85e89, before the demo was made by the rules): the baseline the demo's
- * generation is held to. It is self-contained: these five files of scripts/lib/snapshot at that commit.
- */
-const BASELINE_COMMIT = 'aa6a97015618085d2589e871a7790131ad788efc';
-const BASELINE_FILES = ['generator.ts', 'csv.ts', 'ids.ts', 'random.ts', 'schema.ts'];
-
 /** One generation in a child process (bench/demoGenerate.ts): its CPU seconds, wall seconds and CSV bytes. */
 function generateOnce(
   generator: string,
@@ -99,26 +93,15 @@ function generateOnce(
 async function generationVsBaseline(): Promise<Record<string, unknown>> {
   const work = mkdtempSync(join(tmpdir(), 'revops-bench-baseline-'));
   try {
-    const old = join(work, 'baseline');
-    mkdirSync(old);
-    try {
-      for (const f of BASELINE_FILES)
-        writeFileSync(
-          join(old, f),
-          execFileSync('git', ['show', `${BASELINE_COMMIT}:scripts/lib/snapshot/${f}`], {
-            stdio: ['ignore', 'pipe', 'ignore'],
-          }),
-        );
-    } catch {
-      return { baseline: `unavailable: git show ${BASELINE_COMMIT} failed (not a clone with that history)` };
-    }
+    const old = writeBaselineGenerator(join(work, 'baseline'));
+    if (!old) return { baseline: BASELINE_UNAVAILABLE };
     const runs = Math.max(1, Number(process.env.REVOPS_BENCH_DEMO_RUNS ?? 1));
     const today: number[] = [];
     const baseline: number[] = [];
     let bytes = { today: 0, baseline: 0 };
     for (let i = 0; i < runs; i++) {
       const t = await generateOnce('scripts/lib/snapshot/generator.ts', join(work, 'today'));
-      const b = await generateOnce(join(old, 'generator.ts'), join(work, 'old'));
+      const b = await generateOnce(old, join(work, 'old'));
       today.push(t.cpuSeconds);
       baseline.push(b.cpuSeconds);
       bytes = { today: t.bytes, baseline: b.bytes };

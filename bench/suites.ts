@@ -37,6 +37,10 @@ export const suites: BenchSuite[] = [
     run: async () => (await import('./snapshot.ts')).runSnapshotBench(name),
   })),
   {
+    name: 'snapshot-demo-instructions',
+    run: async () => (await import('./demoInstructions.ts')).benchDemoInstructions(),
+  },
+  {
     name: 'engagement-import-1m',
     run: async () => (await import('./engagementImport.ts')).benchEngagementImport(),
   },
