@@ -7,7 +7,7 @@
 //    loaded machine agree within 0.1%.
 //  - TSX_DISABLE_CACHE=1: every run compiles the TypeScript it loads, so both sizes start with the same work (with
 //    tsx's cache, a run that finds its modules compiled by an earlier one starts cheaper, and that saving landed
-//    in the per-lead figure: ~10k instructions a lead).
+//    in the per-lead figure: 4k-16k instructions a lead).
 //  - The node is this process's (the npm scripts' Node 22): another V8 counts differently (Node 20 runs the
 //    baseline's one large function with ~45% more instructions, which made the two generators look equal).
 //  - REVOPS_BENCH_IR_LEADS=20000,100000 sets the two sizes; REVOPS_BENCH_IR_CACHE=1 adds cachegrind's cache and
