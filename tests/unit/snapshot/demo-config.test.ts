@@ -9,42 +9,68 @@ import { tmpDir, removeTmpDirs } from './helpers.ts';
 
 afterAll(removeTmpDirs);
 
-const SETTING = 'main/default/customMetadata/Scoring_Setting.Default.md-meta.xml';
+const RECORDS = 'main/default/customMetadata';
 
-/** A copy of the shipped custom metadata records with the Default scoring setting's MQL fit threshold changed. */
-function configWithFitThreshold(threshold: number) {
+/** A copy of the shipped custom metadata records with one field of one record changed. */
+function configWith(record: string, field: string, value: string) {
   const root = join(tmpDir('demo-config'), 'force-app');
   // the records, and the objects and queues they are validated against
   for (const dir of ['customMetadata', 'objects', 'queues'])
     cpSync(join('force-app/main/default', dir), join(root, 'main/default', dir), { recursive: true });
-  const file = join(root, SETTING);
+  const file = join(root, RECORDS, `${record}.md-meta.xml`);
   const xml = readFileSync(file, 'utf8');
   const changed = xml.replace(
-    /(<field>MQL_Fit_Threshold__c<\/field>\s*<value xsi:type="xsd:double">)[^<]*/,
-    `$1${threshold}`,
+    new RegExp(`(<field>${field}</field>\\s*<value xsi:type="xsd:\\w+">)[^<]*`),
+    `$1${value}`,
   );
   expect(changed).not.toBe(xml);
   writeFileSync(file, changed);
   return loadConfig(root);
 }
 
-/** Leads of a generated demo: how many became MQLs, and the lowest fit among them. */
-async function mqls(config: ReturnType<typeof loadConfig>): Promise<{ mql: number; minFit: number }> {
+const configWithFitThreshold = (threshold: number) =>
+  configWith('Scoring_Setting.Default', 'MQL_Fit_Threshold__c', String(threshold));
+
+/** Rows of one object of a generated demo, as text. */
+async function demoRows(
+  config: ReturnType<typeof loadConfig>,
+  object: string,
+  sql: string,
+): Promise<Record<string, unknown>[]> {
   const out = generateDemo({ leads: 1500, seed: 3, dir: tmpDir('demo-config-out'), config });
-  const file = out.files.find((f) => f.object === 'Lead')!.files[0];
+  const file = out.files.find((f) => f.object === object)!.files[0];
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   try {
     const r = await conn.runAndReadAll(
-      `SELECT count(MQL_Date__c) AS mql, min(Fit_Score__c::DOUBLE) FILTER (WHERE MQL_Date__c IS NOT NULL) AS min_fit
-       FROM read_csv(${literal(file)}, header = true, all_varchar = true)`,
+      sql.replace('$rows', `read_csv(${literal(file)}, header = true, all_varchar = true)`),
     );
-    const [row] = r.getRowObjectsJS();
-    return { mql: Number(row.mql), minFit: Number(row.min_fit) };
+    return r.getRowObjectsJS();
   } finally {
     conn.closeSync();
     db.closeSync();
   }
+}
+
+/** Leads of a generated demo: how many became MQLs, and the lowest fit among them. */
+async function mqls(config: ReturnType<typeof loadConfig>): Promise<{ mql: number; minFit: number }> {
+  const [row] = await demoRows(
+    config,
+    'Lead',
+    `SELECT count(MQL_Date__c) AS mql, min(Fit_Score__c::DOUBLE) FILTER (WHERE MQL_Date__c IS NOT NULL) AS min_fit
+     FROM $rows`,
+  );
+  return { mql: Number(row.mql), minFit: Number(row.min_fit) };
+}
+
+/** Closed deals of a generated demo, per closed stage: how many, and how many lack each of `fields`. */
+async function closedDeals(config: ReturnType<typeof loadConfig>, fields: string[]) {
+  const lacking = fields.map((f) => `count(*) FILTER (WHERE ${f} IS NULL) AS "${f}"`).join(', ');
+  return demoRows(
+    config,
+    'Opportunity',
+    `SELECT StageName, count(*) AS deals, ${lacking} FROM $rows WHERE IsClosed = 'true' GROUP BY 1 ORDER BY 1`,
+  );
 }
 
 describe('demo org made by the config', () => {
@@ -62,5 +88,35 @@ describe('demo org made by the config', () => {
     const shipped = await mqls(loadConfig('force-app'));
     const looser = await mqls(configWithFitThreshold(25));
     expect(looser.mql).toBeGreaterThan(shipped.mql);
+  });
+
+  it('closes every deal with the fields its closed stage requires, and follows a changed Required_Fields__c', async () => {
+    const fields = ['Loss_Reason__c', 'Competitor__c', 'Payment_Terms__c', 'Pain_Points__c'];
+    const [unsigned] = await demoRows(
+      loadConfig('force-app'),
+      'Opportunity',
+      `SELECT count(*) AS n FROM $rows WHERE StageName = 'Closed Won' AND Signed_Contract__c <> 'true'`,
+    );
+    expect(Number(unsigned.n)).toBe(0); // a required checkbox is checked
+    const shipped = await closedDeals(loadConfig('force-app'), fields);
+    const lost = shipped.find((r) => r.StageName === 'Closed Lost')!;
+    const won = shipped.find((r) => r.StageName === 'Closed Won')!;
+    expect(Number(lost.deals)).toBeGreaterThan(10);
+    expect(Number(won.deals)).toBeGreaterThan(5);
+    // Stage_Policy Closed_Lost requires Loss_Reason__c;Competitor__c, Closed_Won ...;Payment_Terms__c
+    expect([lost.Loss_Reason__c, lost.Competitor__c, won.Payment_Terms__c].map(Number)).toEqual([0, 0, 0]);
+    expect(Number(lost.Pain_Points__c)).toBeGreaterThan(0); // a Discovery field: lost before Discovery, or left blank
+
+    const stricter = await closedDeals(
+      configWith(
+        'Stage_Policy.Closed_Lost',
+        'Required_Fields__c',
+        'Loss_Reason__c;Competitor__c;Pain_Points__c',
+      ),
+      fields,
+    );
+    const lostNow = stricter.find((r) => r.StageName === 'Closed Lost')!;
+    expect(Number(lostNow.deals)).toBe(Number(lost.deals));
+    expect(Number(lostNow.Pain_Points__c)).toBe(0);
   });
 });

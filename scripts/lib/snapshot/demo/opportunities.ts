@@ -1,8 +1,11 @@
 // Opportunities of the demo org: a deal created at conversion walks the open stages of the stage policies (in their
-// order), with its stage history, the fields each stage requires (filled most of the time), demos and follow-ups,
+// order), with its stage history, the fields each stage requires (an open stage's most of the time, the closing
+// stage's always: its validation rule lets no deal close without them), demos and follow-ups,
 // close-date pushes, stalls, and at the end a win or a loss; once a proposal is out, a discount, a term and maybe
 // non-standard terms, with the approval tier the approval tiers give.
 import { evaluateDealDesk } from '../../rules/dealdesk.ts';
+import { isBlank } from '../../rules/types.ts';
+import { hashStream } from './addresses.ts';
 import { requiredFields } from './rules.ts';
 import {
   COMPETITORS,
@@ -141,6 +144,22 @@ function workStage(s: DemoState, d: Deal, t: number, dur: number): void {
   }
 }
 
+/**
+ * The closing stage's required fields (its stage policy's) that the close left blank, filled as the rep closing the
+ * deal fills them: the stage's validation rule lets no deal close without them. Drawn from a hash of the deal's Id,
+ * so the rest of the demo stays as it was; a field with no values in FIELD_VALUES is one the deal carries elsewhere
+ * (Amount) or one the demo has no words for.
+ */
+function fillClosingFields(s: DemoState, d: Deal): void {
+  for (const field of requiredFields(s.rules, d.stage)) {
+    // a checkbox the stage requires is checked (its validation rule reads unchecked as blank)
+    if (d.fields[field] === false) d.fields[field] = true;
+    const values = FIELD_VALUES[field];
+    if (!values || !isBlank(d.fields[field])) continue;
+    d.fields[field] = values[hashStream(`${field}:${d.id}`)(values.length)];
+  }
+}
+
 /** Walks the open stages; returns the time the deal closed (or the last stage entered, if still open). */
 function walkStages(s: DemoState, d: Deal): number {
   const { rnd, asOf } = s;
@@ -161,13 +180,16 @@ function walkStages(s: DemoState, d: Deal): number {
       const reason = LOSS_REASONS.sample(rnd);
       d.fields.Loss_Reason__c = reason;
       if (reason === 'Competitor' || rnd.chance(0.2)) d.fields.Competitor__c = rnd.pick(COMPETITORS);
+      fillClosingFields(s, d);
       return t;
     }
     if (i === open.length - 1) {
       d.stage = s.rules.won.stage;
       d.closed = d.won = true;
+      // the countersigned copy on file (fillClosingFields checks it where the closing stage requires it)
       d.fields.Signed_Contract__c = rnd.chance(0.97);
       d.fields.Payment_Terms__c = PAYMENT_TERMS.sample(rnd);
+      fillClosingFields(s, d);
       return t;
     }
     i += i < open.length - 2 && i < 3 && rnd.chance(0.04) ? 2 : 1; // occasionally a stage is skipped

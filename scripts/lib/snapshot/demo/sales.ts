@@ -170,6 +170,8 @@ export const FIELD_VALUES: Record<string, string[]> = {
   ],
   Redlines__c: ['Liability cap 2x fees', 'Payment terms Net 60', 'None', 'Auto-renewal removed'],
   Approval_Chain__c: ['Manager', 'Manager; VP Sales', 'Deal Desk', 'Finance; Legal'],
+  // when no vendor competed (a deal lost to one names it from COMPETITORS)
+  Competitor__c: ['None', 'Status quo'],
 };
 export const PUSH_REASONS = [
   'Customer budget moved to next quarter',
