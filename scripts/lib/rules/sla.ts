@@ -105,9 +105,9 @@ export function firstTouch(lead: SlaLead, touches: Touch[], startMs: number, now
 }
 
 /** Who a breached clock escalates to, and as what. */
-function escalation(
+export function escalation(
   policy: SlaPolicy,
-  lead: SlaInput['lead'],
+  lead: Pick<SlaLead, 'ownerId' | 'managerId' | 'objectType'>,
 ): { escalateTo: string | null; escalationKind: SlaResult['escalationKind'] } {
   // Contacts cannot be queue-owned: the manager whatever the policy says, else the owner keeps it
   if (lead.objectType === 'Contact')

@@ -11,25 +11,28 @@ afterAll(removeTmpDirs);
 
 const RECORDS = 'main/default/customMetadata';
 
-/** A copy of the shipped custom metadata records with one field of one record changed. */
-function configWith(record: string, field: string, value: string) {
+/** A copy of the shipped custom metadata records with fields of one record changed (values as text). */
+function configWith(record: string, values: Record<string, string>) {
   const root = join(tmpDir('demo-config'), 'force-app');
   // the records, and the objects and queues they are validated against
   for (const dir of ['customMetadata', 'objects', 'queues'])
     cpSync(join('force-app/main/default', dir), join(root, 'main/default', dir), { recursive: true });
   const file = join(root, RECORDS, `${record}.md-meta.xml`);
-  const xml = readFileSync(file, 'utf8');
-  const changed = xml.replace(
-    new RegExp(`(<field>${field}</field>\\s*<value xsi:type="xsd:\\w+">)[^<]*`),
-    `$1${value}`,
-  );
-  expect(changed).not.toBe(xml);
-  writeFileSync(file, changed);
+  let xml = readFileSync(file, 'utf8');
+  for (const [field, value] of Object.entries(values)) {
+    const changed = xml.replace(
+      new RegExp(`(<field>${field}</field>\\s*)<value[^>]*?(/>|>[^<]*</value>)`),
+      `$1<value xsi:type="xsd:string">${value}</value>`,
+    );
+    expect(changed).not.toBe(xml);
+    xml = changed;
+  }
+  writeFileSync(file, xml);
   return loadConfig(root);
 }
 
 const configWithFitThreshold = (threshold: number) =>
-  configWith('Scoring_Setting.Default', 'MQL_Fit_Threshold__c', String(threshold));
+  configWith('Scoring_Setting.Default', { MQL_Fit_Threshold__c: String(threshold) });
 
 /** Rows of one object of a generated demo, as text. */
 async function demoRows(
@@ -108,15 +111,32 @@ describe('demo org made by the config', () => {
     expect(Number(lost.Pain_Points__c)).toBeGreaterThan(0); // a Discovery field: lost before Discovery, or left blank
 
     const stricter = await closedDeals(
-      configWith(
-        'Stage_Policy.Closed_Lost',
-        'Required_Fields__c',
-        'Loss_Reason__c;Competitor__c;Pain_Points__c',
-      ),
+      configWith('Stage_Policy.Closed_Lost', {
+        Required_Fields__c: 'Loss_Reason__c;Competitor__c;Pain_Points__c',
+      }),
       fields,
     );
     const lostNow = stricter.find((r) => r.StageName === 'Closed Lost')!;
     expect(Number(lostNow.deals)).toBe(Number(lost.deals));
     expect(Number(lostNow.Pain_Points__c)).toBe(0);
+  });
+
+  it("escalates breached clocks as the SLA policy's Escalate_To__c says", async () => {
+    const escalations = (config: ReturnType<typeof loadConfig>) =>
+      demoRows(
+        config,
+        'SLA_Event__c',
+        `SELECT count(*) AS n, count(*) FILTER (WHERE Escalated_To__c LIKE '005%') AS users,
+           count(*) FILTER (WHERE Escalated_To__c = 'VP_Sales') AS vp
+         FROM $rows WHERE Event_Type__c = 'Escalated'`,
+      );
+    const [manager] = await escalations(loadConfig('force-app')); // shipped: the owner's manager
+    expect(Number(manager.n)).toBeGreaterThan(10);
+    expect(Number(manager.users)).toBe(Number(manager.n));
+    const [queue] = await escalations(
+      configWith('SLA_Policy.MQL_To_SQL', { Escalate_To__c: 'Queue', Escalation_Queue__c: 'VP_Sales' }),
+    );
+    expect(Number(queue.vp)).toBe(Number(queue.n));
+    expect(Number(queue.n)).toBe(Number(manager.n));
   });
 });

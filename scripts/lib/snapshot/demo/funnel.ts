@@ -4,7 +4,7 @@
 // qualify (SQL, conversion to an account, contact and opportunity) or recycle, and the SLA monitor recycles what
 // the qualify window left behind. Reps' behaviour (how fast, how often) is drawn; what the engine does with it is
 // the rules'.
-import { evaluateSla } from '../../rules/sla.ts';
+import { escalation, evaluateSla } from '../../rules/sla.ts';
 import { arrive, makeProspects, type LeadRun } from './arrivals.ts';
 import { slaEvent, task, transition } from './history.ts';
 import { simulateOpportunity } from './opportunities.ts';
@@ -338,9 +338,9 @@ function slaHistory(
   if (contactLate || qualifyLate) {
     const at = runAfter(contactLate ? due.contactDue : due.qualifyDue);
     slaEvent(s, r.id, at, 'Breached', due.contactDue, { Breached_At__c: at });
-    const manager = sla.policy.escalateTo === 'Manager' ? (r.owner?.managerId ?? null) : null;
-    const to = manager ?? sla.policy.escalationQueue ?? 'Lead_Fallback';
-    slaEvent(s, r.id, at, 'Escalated', due.contactDue, { Escalated_To__c: to });
+    // the queue-owned or manager's escalation the SLA monitor makes (the demo's leads are leads, not contacts)
+    const to = escalation(sla.policy, { ownerId: r.ownerId, managerId: r.owner?.managerId }).escalateTo;
+    slaEvent(s, r.id, at, 'Escalated', due.contactDue, { Escalated_To__c: to ?? undefined });
   } else if (qualifiedAt !== null) {
     slaEvent(s, r.id, runAfter(qualifiedAt), 'Met', due.contactDue, { Met_At__c: qualifiedAt });
   }
