@@ -104,7 +104,7 @@ async function matchColumns(
 /**
  * Reads the columns the rule's match keys and blocking read from a Lead / Contact / Account table (Contacts get
  * their Account's Name as Company), with every blocking key's parts; the other shown fields are read later for
- * the records in clusters (attachDetails).
+ * the records in clusters (Details.attach).
  */
 export async function loadSalesforceRecords(
   db: Db,
