@@ -11,44 +11,45 @@ afterAll(removeTmpDirs);
 
 const RECORDS = 'main/default/customMetadata';
 
-/** A copy of the shipped custom metadata records with fields of one record changed (values as text). */
-function configWith(record: string, values: Record<string, string>) {
+/** A copy of the shipped custom metadata records with some of their fields changed: { record: { field: value } }. */
+function configWith(edits: Record<string, Record<string, string>>) {
   const root = join(tmpDir('demo-config'), 'force-app');
   // the records, and the objects and queues they are validated against
   for (const dir of ['customMetadata', 'objects', 'queues'])
     cpSync(join('force-app/main/default', dir), join(root, 'main/default', dir), { recursive: true });
-  const file = join(root, RECORDS, `${record}.md-meta.xml`);
-  let xml = readFileSync(file, 'utf8');
-  for (const [field, value] of Object.entries(values)) {
-    const changed = xml.replace(
-      new RegExp(`(<field>${field}</field>\\s*)<value[^>]*?(/>|>[^<]*</value>)`),
-      `$1<value xsi:type="xsd:string">${value}</value>`,
-    );
-    expect(changed).not.toBe(xml);
-    xml = changed;
+  for (const [record, values] of Object.entries(edits)) {
+    const file = join(root, RECORDS, `${record}.md-meta.xml`);
+    let xml = readFileSync(file, 'utf8');
+    for (const [field, value] of Object.entries(values)) {
+      const changed = xml.replace(
+        new RegExp(`(<field>${field}</field>\\s*)<value[^>]*?(/>|>[^<]*</value>)`),
+        `$1<value xsi:type="xsd:string">${value}</value>`,
+      );
+      expect(changed, `${record}.${field}`).not.toBe(xml);
+      xml = changed;
+    }
+    writeFileSync(file, xml);
   }
-  writeFileSync(file, xml);
   return loadConfig(root);
 }
 
 const configWithFitThreshold = (threshold: number) =>
-  configWith('Scoring_Setting.Default', { MQL_Fit_Threshold__c: String(threshold) });
+  configWith({ 'Scoring_Setting.Default': { MQL_Fit_Threshold__c: String(threshold) } });
 
-/** Rows of one object of a generated demo, as text. */
+/** A query over a generated demo: `$Lead`, `$Opportunity`, ... read that object's CSV (every value as text). */
 async function demoRows(
   config: ReturnType<typeof loadConfig>,
-  object: string,
   sql: string,
 ): Promise<Record<string, unknown>[]> {
   const out = generateDemo({ leads: 1500, seed: 3, dir: tmpDir('demo-config-out'), config });
-  const file = out.files.find((f) => f.object === object)!.files[0];
+  const read = sql.replace(/\$(\w+)/g, (_, object: string) => {
+    const file = out.files.find((f) => f.object === object)!.files[0];
+    return `read_csv(${literal(file)}, header = true, all_varchar = true)`;
+  });
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   try {
-    const r = await conn.runAndReadAll(
-      sql.replace('$rows', `read_csv(${literal(file)}, header = true, all_varchar = true)`),
-    );
-    return r.getRowObjectsJS();
+    return (await conn.runAndReadAll(read)).getRowObjectsJS();
   } finally {
     conn.closeSync();
     db.closeSync();
@@ -59,9 +60,8 @@ async function demoRows(
 async function mqls(config: ReturnType<typeof loadConfig>): Promise<{ mql: number; minFit: number }> {
   const [row] = await demoRows(
     config,
-    'Lead',
     `SELECT count(MQL_Date__c) AS mql, min(Fit_Score__c::DOUBLE) FILTER (WHERE MQL_Date__c IS NOT NULL) AS min_fit
-     FROM $rows`,
+     FROM $Lead`,
   );
   return { mql: Number(row.mql), minFit: Number(row.min_fit) };
 }
@@ -71,8 +71,7 @@ async function closedDeals(config: ReturnType<typeof loadConfig>, fields: string
   const lacking = fields.map((f) => `count(*) FILTER (WHERE ${f} IS NULL) AS "${f}"`).join(', ');
   return demoRows(
     config,
-    'Opportunity',
-    `SELECT StageName, count(*) AS deals, ${lacking} FROM $rows WHERE IsClosed = 'true' GROUP BY 1 ORDER BY 1`,
+    `SELECT StageName, count(*) AS deals, ${lacking} FROM $Opportunity WHERE IsClosed = 'true' GROUP BY 1 ORDER BY 1`,
   );
 }
 
@@ -97,8 +96,7 @@ describe('demo org made by the config', () => {
     const fields = ['Loss_Reason__c', 'Competitor__c', 'Payment_Terms__c', 'Pain_Points__c'];
     const [unsigned] = await demoRows(
       loadConfig('force-app'),
-      'Opportunity',
-      `SELECT count(*) AS n FROM $rows WHERE StageName = 'Closed Won' AND Signed_Contract__c <> 'true'`,
+      `SELECT count(*) AS n FROM $Opportunity WHERE StageName = 'Closed Won' AND Signed_Contract__c <> 'true'`,
     );
     expect(Number(unsigned.n)).toBe(0); // a required checkbox is checked
     const shipped = await closedDeals(loadConfig('force-app'), fields);
@@ -111,8 +109,8 @@ describe('demo org made by the config', () => {
     expect(Number(lost.Pain_Points__c)).toBeGreaterThan(0); // a Discovery field: lost before Discovery, or left blank
 
     const stricter = await closedDeals(
-      configWith('Stage_Policy.Closed_Lost', {
-        Required_Fields__c: 'Loss_Reason__c;Competitor__c;Pain_Points__c',
+      configWith({
+        'Stage_Policy.Closed_Lost': { Required_Fields__c: 'Loss_Reason__c;Competitor__c;Pain_Points__c' },
       }),
       fields,
     );
@@ -125,18 +123,41 @@ describe('demo org made by the config', () => {
     const escalations = (config: ReturnType<typeof loadConfig>) =>
       demoRows(
         config,
-        'SLA_Event__c',
         `SELECT count(*) AS n, count(*) FILTER (WHERE Escalated_To__c LIKE '005%') AS users,
            count(*) FILTER (WHERE Escalated_To__c = 'VP_Sales') AS vp
-         FROM $rows WHERE Event_Type__c = 'Escalated'`,
+         FROM $SLA_Event__c WHERE Event_Type__c = 'Escalated'`,
       );
     const [manager] = await escalations(loadConfig('force-app')); // shipped: the owner's manager
     expect(Number(manager.n)).toBeGreaterThan(10);
     expect(Number(manager.users)).toBe(Number(manager.n));
     const [queue] = await escalations(
-      configWith('SLA_Policy.MQL_To_SQL', { Escalate_To__c: 'Queue', Escalation_Queue__c: 'VP_Sales' }),
+      configWith({ 'SLA_Policy.MQL_To_SQL': { Escalate_To__c: 'Queue', Escalation_Queue__c: 'VP_Sales' } }),
     );
     expect(Number(queue.vp)).toBe(Number(queue.n));
     expect(Number(queue.n)).toBe(Number(manager.n));
+  });
+
+  it('holds product demos in the Demo/Evaluation stage wherever the stage policies put it', async () => {
+    // each demo meeting is created the moment its deal enters Demo/Evaluation
+    const demos = (config: ReturnType<typeof loadConfig>) =>
+      demoRows(
+        config,
+        `SELECT count(*) AS n, count(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM $OpportunityHistory h WHERE h.OpportunityId = e.WhatId
+             AND h.StageName = 'Demo/Evaluation' AND h.CreatedDate = e.CreatedDate)) AS in_stage
+         FROM $Event e WHERE Subject = 'Product demo'`,
+      );
+    const [shipped] = await demos(loadConfig('force-app'));
+    expect(Number(shipped.n)).toBeGreaterThan(10);
+    expect(Number(shipped.in_stage)).toBe(Number(shipped.n));
+    // Demo/Evaluation before Discovery: the demos move with it
+    const swapped = await demos(
+      configWith({
+        'Stage_Policy.Discovery': { Order__c: '3' },
+        'Stage_Policy.Demo_Evaluation': { Order__c: '2' },
+      }),
+    );
+    expect(Number(swapped[0].n)).toBeGreaterThan(10);
+    expect(Number(swapped[0].in_stage)).toBe(Number(swapped[0].n));
   });
 });

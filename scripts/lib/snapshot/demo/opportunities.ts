@@ -9,10 +9,12 @@ import { hashStream } from './addresses.ts';
 import { requiredFields } from './rules.ts';
 import {
   COMPETITORS,
+  DEMO_STAGE,
   FIELD_VALUES,
   LOSS_REASONS,
   NON_STANDARD_TERMS,
   PAYMENT_TERMS,
+  PRICED_STAGE,
   PUSH_REASONS,
   REQUIRED_FIELD_FILL_RATE,
   STAGE_ADVANCE,
@@ -44,7 +46,8 @@ interface Deal extends NewDeal {
   pushReason: string | null;
   closed: boolean;
   won: boolean;
-  reachedProposal: boolean;
+  /** Reached the priced stage: has a discount, term and approval tier. */
+  priced: boolean;
   fields: Rec;
 }
 
@@ -89,12 +92,18 @@ function newDeal(s: DemoState, n: NewDeal): Deal {
     pushReason: null,
     closed: false,
     won: false,
-    reachedProposal: false,
+    priced: false,
     fields: {},
   };
 }
 
-/** Enters open stage `i` at `t`: history row, the stage's required fields, a demo on the third stage. */
+/** Where the priced stage is among the open stages (none: past the end). */
+function pricedFrom(s: DemoState): number {
+  const i = s.rules.openStages.findIndex((p) => p.stage === PRICED_STAGE);
+  return i < 0 ? Infinity : i;
+}
+
+/** Enters open stage `i` at `t`: history row, the stage's required fields, a product demo on the demo stage. */
 function enterStage(s: DemoState, d: Deal, i: number, t: number): void {
   const { rnd } = s;
   d.stage = s.rules.openStages[i].stage;
@@ -104,8 +113,8 @@ function enterStage(s: DemoState, d: Deal, i: number, t: number): void {
     const values = FIELD_VALUES[field];
     if (values && rnd.chance(REQUIRED_FIELD_FILL_RATE)) d.fields[field] = rnd.pick(values);
   }
-  if (i >= 3) d.reachedProposal = true;
-  if (i === 2) {
+  if (i >= pricedFrom(s)) d.priced = true;
+  if (d.stage === DEMO_STAGE) {
     const at = t + rnd.int(1, 5) * DAY;
     if (at < s.asOf)
       write(s, 'Event', {
@@ -192,7 +201,8 @@ function walkStages(s: DemoState, d: Deal): number {
       fillClosingFields(s, d);
       return t;
     }
-    i += i < open.length - 2 && i < 3 && rnd.chance(0.04) ? 2 : 1; // occasionally a stage is skipped
+    // occasionally the next stage is skipped, up to the priced one
+    i += i < open.length - 2 && i < pricedFrom(s) && rnd.chance(0.04) ? 2 : 1;
   }
 }
 
@@ -258,7 +268,7 @@ export function simulateOpportunity(
     d.pushes++;
     d.pushReason = 'Re-forecast at quarter end';
   }
-  const terms: Rec = d.reachedProposal
+  const terms: Rec = d.priced
     ? dealTerms(s, d)
     : {
         Discount_Percent__c: null,

@@ -134,6 +134,13 @@ export const PAYMENT_TERMS = new Weighted<string>([
   ['Annual Upfront', 14],
 ]);
 
+/**
+ * The open stage in which a deal gets its product demo meeting, and the one from which it is priced (a discount,
+ * a term, maybe non-standard terms, and the approval tier they take), by stage name: which stages exist and in what
+ * order is the stage policies'. A pipeline without them has no demo meetings, or no priced deals.
+ */
+export const DEMO_STAGE = 'Demo/Evaluation';
+export const PRICED_STAGE = 'Proposal';
 /** Per open stage, in the stage policies' order: median days in the stage, and the chance to advance (else lost). */
 export const STAGE_DAYS = [6, 12, 14, 10, 12];
 export const STAGE_ADVANCE = [0.85, 0.72, 0.68, 0.72, 0.78];
