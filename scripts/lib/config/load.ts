@@ -24,6 +24,8 @@ import {
   type ApprovalTierConfig,
   type BusinessCalendarConfig,
   type ConfigIssue,
+  type EnrichmentMappingConfig,
+  type EnrichmentProviderConfig,
   type RawRecord,
   type RawValue,
   type RevOpsConfig,
@@ -105,6 +107,9 @@ export function parseConfig(records: RawRecord[], context: SetContext = {}): Rev
   const lifecycleFieldPolicies = domain<LifecycleFieldPolicy>('Lifecycle_Field_Policy').sort((a, b) =>
     (a.name ?? '').localeCompare(b.name ?? ''),
   );
+  const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+  const enrichmentProviders = domain<EnrichmentProviderConfig>('Enrichment_Provider').sort(byName);
+  const enrichmentMappings = domain<EnrichmentMappingConfig>('Enrichment_Mapping').sort(byName);
 
   const def = settings.find((s) => s.name === 'Default');
   const invalidTypes = new Set(issues.map((i) => i.record.split('.')[0]));
@@ -138,6 +143,8 @@ export function parseConfig(records: RawRecord[], context: SetContext = {}): Rev
     dedupRules,
     engagementMappings,
     lifecycleFieldPolicies,
+    enrichmentProviders,
+    enrichmentMappings,
   };
 }
 

@@ -28,6 +28,27 @@ export type StagePolicyConfig = StagePolicy & { name: string };
 export type ApprovalTierConfig = ApprovalTier & { name: string };
 export type BusinessCalendarConfig = BusinessCalendar & { name: string };
 
+/** Enrichment_Provider__mdt: a provider, its Named Credential, daily budget and rank (1 = most trusted). */
+export interface EnrichmentProviderConfig {
+  name: string;
+  provider: string;
+  namedCredential: string;
+  dailyBudget: number;
+  rank: number;
+  active: boolean;
+}
+
+/** Enrichment_Mapping__mdt: a provider's attribute into a field of an object, at its own rank or the provider's. */
+export interface EnrichmentMappingConfig {
+  name: string;
+  provider: string;
+  object: string;
+  attribute: string;
+  targetField: string;
+  rank: number | null;
+  active: boolean;
+}
+
 export interface RevOpsConfig {
   scoringRules: ScoringRule[]; // every record, active or not, by DeveloperName
   scoringSettings: ScoringSettings; // the Default record
@@ -41,6 +62,9 @@ export interface RevOpsConfig {
   engagementMappings?: EngagementMapping[];
   /** Lifecycle_Field_Policy__mdt, every record, by DeveloperName (rules/lifecycle.ts missingStageFields reads them). */
   lifecycleFieldPolicies?: LifecycleFieldPolicy[];
+  /** Enrichment_Provider__mdt and Enrichment_Mapping__mdt, every record, by DeveloperName (engine/enrichment.ts). */
+  enrichmentProviders?: EnrichmentProviderConfig[];
+  enrichmentMappings?: EnrichmentMappingConfig[];
 }
 
 export interface ConfigIssue {

@@ -1,14 +1,13 @@
 // Enrichment in the engine model: the answers of the providers for one Lead or Contact arrive (what EnrichmentJob
 // gets from its callouts, already normalised to Enrichment_Mapping__mdt attributes) and are applied as
-// EnrichmentService.apply does: the shipped Enrichment_Mapping__mdt records map each attribute to a field,
+// EnrichmentService.apply does: the config's Enrichment_Mapping__mdt records map each attribute to a field,
 // rules/enrichment.ts decide (the twin of EnrichmentPrecedence) picks the value, Enrichment_Sources__c records the
 // provider and time, and the update runs the before-update path (rescoring, the MQL move) like the job's update.
-// Every provider with a shipped mapping counts as active at its shipped Rank__c (only the answering ones have
+// Every provider with a mapping in the config counts as active at its Rank__c (only the answering ones have
 // values); the HTTP shapes and the job's limits are the Apex tests' (EnrichmentService_Tests, EnrichmentMock).
 // requestEnrichment is the hook in front of it: which records the triggers hand to EnrichmentService.enrichNow, and
 // why (state.enrichmentRequests); the job's answers are a scenario's own `enrich` step.
-import { readRecords } from '../config/load.ts';
-import type { RawValue } from '../config/types.ts';
+import type { RevOpsConfig } from '../config/types.ts';
 import { decide, type Candidate, type EnrichmentValue } from '../rules/enrichment.ts';
 import type { Engine } from './engine.ts';
 import type { EngineRecord, EngineState, EnrichmentRequestRow } from './state.ts';
@@ -24,41 +23,24 @@ export interface Mapping {
   rank: number;
 }
 
-const text = (v: RawValue | undefined): string => (v === null || v === undefined ? '' : String(v));
-const mappingsByRoot = new Map<string, Mapping[]>();
+const mappingsByConfig = new WeakMap<RevOpsConfig, Mapping[]>();
 
-/** The active mappings of the shipped records, each with its rank (the mapping's, else its provider's). */
-export function mappings(root: string, object: string): Mapping[] {
-  if (!mappingsByRoot.has(root)) {
-    const records = readRecords(root).records;
-    const providerRank = new Map(
-      records
-        .filter((r) => r.type === 'Enrichment_Provider')
-        .map((r) => [text(r.values.Provider__c), Number(r.values.Rank__c)]),
-    );
-    mappingsByRoot.set(
-      root,
-      records
-        .filter(
-          (r) =>
-            r.type === 'Enrichment_Mapping' && r.values.Active__c !== false && r.values.Active__c !== 'false',
-        )
-        .map((r) => {
-          const provider = text(r.values.Provider__c);
-          const own = r.values.Rank__c;
-          return {
-            provider,
-            attribute: text(r.values.Attribute__c),
-            field: `${text(r.values.Object__c)}.${text(r.values.Target_Field__c)}`,
-            rank:
-              own === null || own === undefined || own === ''
-                ? (providerRank.get(provider) ?? 99)
-                : Number(own),
-          };
-        }),
-    );
+/** The config's active mappings, each with its rank (the mapping's, else its provider's). */
+export function mappings(config: RevOpsConfig, object: string): Mapping[] {
+  let all = mappingsByConfig.get(config);
+  if (!all) {
+    const providerRank = new Map((config.enrichmentProviders ?? []).map((p) => [p.provider, p.rank]));
+    all = (config.enrichmentMappings ?? [])
+      .filter((m) => m.active !== false)
+      .map((m) => ({
+        provider: m.provider,
+        attribute: m.attribute,
+        field: `${m.object}.${m.targetField}`,
+        rank: m.rank ?? providerRank.get(m.provider) ?? 99,
+      }));
+    mappingsByConfig.set(config, all);
   }
-  return mappingsByRoot.get(root)!.filter((m) => m.field.startsWith(`${object}.`));
+  return all.filter((m) => m.field.startsWith(`${object}.`));
 }
 
 /** EnrichmentRecords.domainOf: the host of a Website without scheme, path or "www."; null when it has no dot. */
@@ -102,7 +84,7 @@ function sourcesOf(rec: EngineRecord): Record<string, { provider: string; at: st
 
 /**
  * Applies the providers' answers to a Lead or Contact; returns the record after the update (unchanged when every
- * field was kept). Throws for a provider with no shipped mapping for the object, naming it.
+ * field was kept). Throws for a provider with no mapping in the config for the object, naming it.
  */
 export function enrich(
   engine: Engine,
@@ -112,13 +94,13 @@ export function enrich(
 ): EngineRecord {
   const rec = engine.state.records[obj].get(id);
   if (!rec) throw new Error(`enrich: no ${obj} ${id}`);
-  const all = mappings(engine.state.root, obj);
+  const all = mappings(engine.state.config, obj);
   for (const provider of Object.keys(answers))
     if (!all.some((m) => m.provider === provider))
       throw new Error(
         `enrich: ${provider} has no active Enrichment_Mapping__mdt for ${obj}; use one of the mapped providers`,
       );
-  // every provider with a shipped mapping counts as configured (its rank decides); only the answering ones have values
+  // every provider with a mapping in the config counts as configured (its rank decides); only the answering ones have values
   const active = all;
   const sorField = engine.state.config.dedupRules.find((r) => r.object === obj)?.systemOfRecordField ?? null;
   const sources = sourcesOf(rec);

@@ -21,9 +21,11 @@ function configWith(edits: Record<string, Record<string, string>>) {
     const file = join(root, RECORDS, `${record}.md-meta.xml`);
     let xml = readFileSync(file, 'utf8');
     for (const [field, value] of Object.entries(values)) {
+      // the value keeps its xsi:type (a nil value becomes a string)
       const changed = xml.replace(
-        new RegExp(`(<field>${field}</field>\\s*)<value[^>]*?(/>|>[^<]*</value>)`),
-        `$1<value xsi:type="xsd:string">${value}</value>`,
+        new RegExp(`(<field>${field}</field>\\s*)<value (xsi:type="[^"]*")?[^>]*?(/>|>[^<]*</value>)`),
+        (_, head: string, type?: string) =>
+          `${head}<value ${type ?? 'xsi:type="xsd:string"'}>${value}</value>`,
       );
       expect(changed, `${record}.${field}`).not.toBe(xml);
       xml = changed;
@@ -159,5 +161,26 @@ describe('demo org made by the config', () => {
     );
     expect(Number(swapped[0].n)).toBeGreaterThan(10);
     expect(Number(swapped[0].in_stage)).toBe(Number(swapped[0].n));
+  });
+
+  it("enriches with the config's Enrichment_Mapping__mdt records", async () => {
+    const providers = (config: ReturnType<typeof loadConfig>) =>
+      demoRows(
+        config,
+        `SELECT count(*) AS n, count(*) FILTER (WHERE Enrichment_Sources__c LIKE '%"clearbit"%') AS clearbit
+         FROM $Lead WHERE Enrichment_Sources__c IS NOT NULL`,
+      );
+    const [shipped] = await providers(loadConfig('force-app'));
+    expect(Number(shipped.clearbit)).toBeGreaterThan(10);
+    const off = { Active__c: 'false' };
+    const [withoutClearbit] = await providers(
+      configWith({
+        'Enrichment_Mapping.Clearbit_Lead_Employees': off,
+        'Enrichment_Mapping.Clearbit_Lead_Industry': off,
+        'Enrichment_Mapping.Clearbit_Lead_Revenue': off,
+      }),
+    );
+    expect(Number(withoutClearbit.n)).toBeGreaterThan(10);
+    expect(Number(withoutClearbit.clearbit)).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoSnapshot } from '../../../scripts/lib/snapshot/demo.ts';
 import { mappings } from '../../../scripts/lib/engine/enrichment.ts';
 import type { EnrichedField } from '../../../scripts/lib/reports/audit/enrichment.ts';
-import { SHIPPED_CONFIG_ROOT } from '../../../scripts/lib/snapshot/demo/rules.ts';
+import { shippedConfig } from '../../../scripts/lib/snapshot/demo/rules.ts';
 import { runCli } from '../../e2e/runCli.ts';
 import { query, removeTmpDirs, tmpDir } from './helpers.ts';
 
@@ -27,7 +27,7 @@ describe('demo enrichment', () => {
     );
     expect(rows.length).toBeGreaterThan(300);
     const install = Date.UTC(2026, 9, 1) - 180 * 86_400_000;
-    const mapped = new Set(mappings(SHIPPED_CONFIG_ROOT, 'Lead').map((m) => m.provider));
+    const mapped = new Set(mappings(shippedConfig(), 'Lead').map((m) => m.provider));
     for (const r of rows.slice(0, 50)) {
       const sources = JSON.parse(String(r.s)) as Record<string, { provider: string; at: string }>;
       const created = new Date(String(r.CreatedDate)).getTime();

@@ -1,5 +1,5 @@
 // Enrichment in the demo: for the leads and accounts created since the engine's install, EnrichmentJob's answers
-// applied as EnrichmentService.apply does: the shipped Enrichment_Mapping__mdt records map each provider's attribute
+// applied as EnrichmentService.apply does: the config's Enrichment_Mapping__mdt records map each provider's attribute
 // to a field at a rank (the mapping's, else the provider's; engine/enrichment.ts mappings, as the engine model reads
 // them), the enrichment precedence rule (rules/enrichment.ts decide, the twin of EnrichmentPrecedence) picks the
 // value, and Enrichment_Sources__c records the provider and time of each field filled, in the engine's format:
@@ -8,11 +8,11 @@
 // attributes below; the value is the record's own); a lead is looked up by its company e-mail domain; each provider
 // answers a record with a chance of its own; the job runs 30 s to 5 min after the insert. Draws come from a hash of
 // the record's Id: the random stream, and so the rest of the org, is untouched.
+import type { RevOpsConfig } from '../../config/index.ts';
 import { mappings, type Mapping } from '../../engine/enrichment.ts';
 import { companyEmailDomain } from '../../rules/match.ts';
 import { decide, type EnrichmentValue } from '../../rules/enrichment.ts';
 import { hashStream } from './addresses.ts';
-import { SHIPPED_CONFIG_ROOT } from './rules.ts';
 import type { AccountRow, DemoState, Rec } from './state.ts';
 
 /** The attributes a provider fills on a new record (a form asks for name, e-mail, company, title and country). */
@@ -23,14 +23,16 @@ const DEFAULT_ANSWER_PERCENT = 65;
 
 type EnrichedObject = 'Lead' | 'Account';
 
-/** Per object, the mapped fields of the firmographic attributes with their mappings, in field name order. */
-const fieldsByObject = new Map<EnrichedObject, Array<[string, Mapping[]]>>();
+/** Per config and object, the mapped fields of the firmographic attributes with their mappings, in field name order. */
+const fieldsByConfig = new WeakMap<RevOpsConfig, Map<EnrichedObject, Array<[string, Mapping[]]>>>();
 
-function mappedFields(object: EnrichedObject): Array<[string, Mapping[]]> {
+function mappedFields(config: RevOpsConfig, object: EnrichedObject): Array<[string, Mapping[]]> {
+  let fieldsByObject = fieldsByConfig.get(config);
+  if (!fieldsByObject) fieldsByConfig.set(config, (fieldsByObject = new Map()));
   let fields = fieldsByObject.get(object);
   if (!fields) {
     const byField = new Map<string, Mapping[]>();
-    for (const m of mappings(SHIPPED_CONFIG_ROOT, object)) {
+    for (const m of mappings(config, object)) {
       if (!FIRMOGRAPHICS.has(m.attribute)) continue;
       const field = m.field.slice(object.length + 1);
       byField.set(field, [...(byField.get(field) ?? []), m]);
@@ -68,7 +70,7 @@ function sourcesOf(
   };
   const sources: Record<string, { provider: string; at: string }> = {};
   let filled = false; // the time is written once the record has a field filled
-  for (const [field, forField] of mappedFields(object)) {
+  for (const [field, forField] of mappedFields(s.rules.config, object)) {
     const value = (values[field] ?? null) as EnrichmentValue;
     const d = decide({
       current: null, // not on the form: empty when the job runs
