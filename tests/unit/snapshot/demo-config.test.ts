@@ -183,4 +183,22 @@ describe('demo org made by the config', () => {
     expect(Number(withoutClearbit.n)).toBeGreaterThan(10);
     expect(Number(withoutClearbit.clearbit)).toBe(0);
   });
+
+  it("holds scoring's move to MQL when the lifecycle field policy's fields are missing", async () => {
+    const mqlWebsites = (config: ReturnType<typeof loadConfig>) =>
+      demoRows(
+        config,
+        `SELECT count(MQL_Date__c) AS mql, count(MQL_Date__c) FILTER (WHERE Website IS NULL) AS no_website FROM $Lead`,
+      );
+    const [shipped] = await mqlWebsites(loadConfig('force-app'));
+    expect(Number(shipped.no_website)).toBeGreaterThan(10); // the shipped Lead_MQL policy does not ask for one
+    const [strict] = await mqlWebsites(
+      configWith({
+        'Lifecycle_Field_Policy.Lead_MQL': { Required_Fields__c: 'Email;LastName;Company;Country;Website' },
+      }),
+    );
+    expect(Number(strict.no_website)).toBe(0);
+    expect(Number(strict.mql)).toBeLessThan(Number(shipped.mql));
+    expect(Number(strict.mql)).toBeGreaterThan(10);
+  });
 });

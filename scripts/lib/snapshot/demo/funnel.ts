@@ -12,9 +12,9 @@ import { campaignAt, makeAccount, writeContact } from './people.ts';
 import { candidatesJson, traceJson } from './decision.ts';
 import { holdUntil, indexAccount, routeChunk, ROUTE_CHUNK, settleCapacity } from './routing.ts';
 import {
+  becomesMql,
   canBecomeMql,
   fieldScores,
-  isMql,
   scoreAt,
   signalCode,
   slaDue,
@@ -163,13 +163,14 @@ function eventPlan(s: DemoState, r: Run): number {
 
 /**
  * Engagement events, each rescoring the lead as TA_EngagementEvent_Rescore does: the first time the MQL guard
- * passes, the lead becomes an MQL (at insert, with no events, only if the thresholds allow it).
+ * passes, the lead becomes an MQL (at insert, with no events, only if the thresholds allow it), unless the MQL
+ * stage's lifecycle field policy holds it for a blank required field (becomesMql).
  */
 function engage(s: DemoState, r: Run): void {
   const rules = s.rules;
   const rec = r.rec;
   r.fields = fieldScores(rules, rec, r.created) ?? scoreAt(rules, rec, r, 0, r.created, null);
-  if (isMql(rules, r.fields)) r.mqlAt = r.created;
+  if (becomesMql(rules, rec, r.fields)) r.mqlAt = r.created;
   for (let k = 0, n = eventPlan(s, r); k < n; k++) {
     const t = planAt[k];
     const sig = planSignal[k];
@@ -193,7 +194,7 @@ function engage(s: DemoState, r: Run): void {
       r.fields = fieldScores(rules, rec, t) ?? r.fields;
     }
     if (r.mqlAt === null && canBecomeMql(rules, r.fields)) {
-      if (isMql(rules, scoreAt(rules, rec, r, r.eventCount, t, r.fields))) r.mqlAt = t;
+      if (becomesMql(rules, rec, scoreAt(rules, rec, r, r.eventCount, t, r.fields))) r.mqlAt = t;
     }
   }
 }

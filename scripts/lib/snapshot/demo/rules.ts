@@ -12,6 +12,7 @@ import {
   type PreparedScoring,
   type ScoringSettings,
 } from '../../rules/scoring.ts';
+import { missingStageFields } from '../../rules/lifecycle.ts';
 import type { SlaPolicy } from '../../rules/sla.ts';
 import type { SRecord } from '../../rules/types.ts';
 
@@ -145,8 +146,18 @@ export function scoreAt(
 }
 
 /** The MQL guard (Scoring_Setting__mdt thresholds and negative gate). */
-export function isMql(r: DemoRules, s: Scores): boolean {
+function isMql(r: DemoRules, s: Scores): boolean {
   return meetsMqlThresholds(s.fit, s.engagement, r.settings, s.negative);
+}
+
+/**
+ * Whether scoring moves `rec` into MQL: the guard passes, and the lifecycle field policy of the MQL stage finds
+ * every field it requires (else LifecycleHold keeps the lead where it is, as the org does for the engine's moves).
+ */
+export function becomesMql(r: DemoRules, rec: SRecord, s: Scores): boolean {
+  return (
+    isMql(r, s) && missingStageFields('Lead', 'MQL', rec, r.config.lifecycleFieldPolicies ?? []).length === 0
+  );
 }
 
 /** Whether any engagement could still make these fit and negative scores an MQL. */
