@@ -95,7 +95,13 @@ describe('demo org made by the config', () => {
   });
 
   it('closes every deal with the fields its closed stage requires, and follows a changed Required_Fields__c', async () => {
-    const fields = ['Loss_Reason__c', 'Competitor__c', 'Payment_Terms__c', 'Pain_Points__c'];
+    const fields = [
+      'Loss_Reason__c',
+      'Competitor__c',
+      'Payment_Terms__c',
+      'Pain_Points__c',
+      'Signed_Contract__c',
+    ];
     const [unsigned] = await demoRows(
       loadConfig('force-app'),
       `SELECT count(*) AS n FROM $Opportunity WHERE StageName = 'Closed Won' AND Signed_Contract__c <> 'true'`,
@@ -109,34 +115,41 @@ describe('demo org made by the config', () => {
     // Stage_Policy Closed_Lost requires Loss_Reason__c;Competitor__c, Closed_Won ...;Payment_Terms__c
     expect([lost.Loss_Reason__c, lost.Competitor__c, won.Payment_Terms__c].map(Number)).toEqual([0, 0, 0]);
     expect(Number(lost.Pain_Points__c)).toBeGreaterThan(0); // a Discovery field: lost before Discovery, or left blank
+    expect(Number(lost.Signed_Contract__c)).toBe(Number(lost.deals)); // a Closed Won field
 
     const stricter = await closedDeals(
       configWith({
-        'Stage_Policy.Closed_Lost': { Required_Fields__c: 'Loss_Reason__c;Competitor__c;Pain_Points__c' },
+        // a text field and a checkbox more (any field a closed stage's policy names)
+        'Stage_Policy.Closed_Lost': {
+          Required_Fields__c: 'Loss_Reason__c;Competitor__c;Pain_Points__c;Signed_Contract__c',
+        },
       }),
       fields,
     );
     const lostNow = stricter.find((r) => r.StageName === 'Closed Lost')!;
     expect(Number(lostNow.deals)).toBe(Number(lost.deals));
     expect(Number(lostNow.Pain_Points__c)).toBe(0);
+    expect(Number(lostNow.Signed_Contract__c)).toBe(0);
   });
 
   it("escalates breached clocks as the SLA policy's Escalate_To__c says", async () => {
     const escalations = (config: ReturnType<typeof loadConfig>) =>
       demoRows(
         config,
-        `SELECT count(*) AS n, count(*) FILTER (WHERE Escalated_To__c LIKE '005%') AS users,
-           count(*) FILTER (WHERE Escalated_To__c = 'VP_Sales') AS vp
-         FROM $SLA_Event__c WHERE Event_Type__c = 'Escalated'`,
+        `SELECT count(*) AS n, count(*) FILTER (WHERE Escalated_To__c IS NULL) AS blank,
+           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM $Lead l JOIN $User u ON u.Id = l.OwnerId
+             WHERE l.Id = e.Lead__c AND u.ManagerId = e.Escalated_To__c)) AS to_manager
+         FROM $SLA_Event__c e WHERE Event_Type__c = 'Escalated'`,
       );
     const [manager] = await escalations(loadConfig('force-app')); // shipped: the owner's manager
     expect(Number(manager.n)).toBeGreaterThan(10);
-    expect(Number(manager.users)).toBe(Number(manager.n));
+    expect(Number(manager.to_manager)).toBe(Number(manager.n));
+    // to a queue: Escalated_To__c is a User lookup, left blank (SlaMonitorJob names the queue in Detail__c)
     const [queue] = await escalations(
       configWith({ 'SLA_Policy.MQL_To_SQL': { Escalate_To__c: 'Queue', Escalation_Queue__c: 'VP_Sales' } }),
     );
-    expect(Number(queue.vp)).toBe(Number(queue.n));
     expect(Number(queue.n)).toBe(Number(manager.n));
+    expect(Number(queue.blank)).toBe(Number(queue.n));
   });
 
   it('holds product demos in the Demo/Evaluation stage wherever the stage policies put it', async () => {
@@ -184,21 +197,34 @@ describe('demo org made by the config', () => {
     expect(Number(withoutClearbit.clearbit)).toBe(0);
   });
 
-  it("holds scoring's move to MQL when the lifecycle field policy's fields are missing", async () => {
-    const mqlWebsites = (config: ReturnType<typeof loadConfig>) =>
+  it('holds the MQL move, and refuses the SQL one, when the lifecycle field policy finds a field missing', async () => {
+    const withoutWebsite = (config: ReturnType<typeof loadConfig>) =>
       demoRows(
         config,
-        `SELECT count(MQL_Date__c) AS mql, count(MQL_Date__c) FILTER (WHERE Website IS NULL) AS no_website FROM $Lead`,
+        `SELECT count(MQL_Date__c) AS mql, count(MQL_Date__c) FILTER (WHERE Website IS NULL) AS mql_no_website,
+           count(SQL_Date__c) AS sql, count(SQL_Date__c) FILTER (WHERE Website IS NULL) AS sql_no_website
+         FROM $Lead`,
       );
-    const [shipped] = await mqlWebsites(loadConfig('force-app'));
-    expect(Number(shipped.no_website)).toBeGreaterThan(10); // the shipped Lead_MQL policy does not ask for one
-    const [strict] = await mqlWebsites(
+    const [shipped] = await withoutWebsite(loadConfig('force-app'));
+    // the shipped Lead_MQL and Lead_SQL policies do not ask for a Website
+    expect(Number(shipped.mql_no_website)).toBeGreaterThan(10);
+    expect(Number(shipped.sql_no_website)).toBeGreaterThan(10);
+    const [mqlPolicy] = await withoutWebsite(
       configWith({
         'Lifecycle_Field_Policy.Lead_MQL': { Required_Fields__c: 'Email;LastName;Company;Country;Website' },
       }),
     );
-    expect(Number(strict.no_website)).toBe(0);
-    expect(Number(strict.mql)).toBeLessThan(Number(shipped.mql));
-    expect(Number(strict.mql)).toBeGreaterThan(10);
+    expect(Number(mqlPolicy.mql_no_website)).toBe(0);
+    expect(Number(mqlPolicy.mql)).toBeLessThan(Number(shipped.mql));
+    expect(Number(mqlPolicy.mql)).toBeGreaterThan(10);
+    const [sqlPolicy] = await withoutWebsite(
+      configWith({
+        'Lifecycle_Field_Policy.Lead_SQL': {
+          Required_Fields__c: 'Email;LastName;Company;Country;Title;LeadSource;Website',
+        },
+      }),
+    );
+    expect(Number(sqlPolicy.sql_no_website)).toBe(0);
+    expect(Number(sqlPolicy.sql)).toBeGreaterThan(10);
   });
 });

@@ -4,6 +4,9 @@
 // them), the enrichment precedence rule (rules/enrichment.ts decide, the twin of EnrichmentPrecedence) picks the
 // value, and Enrichment_Sources__c records the provider and time of each field filled, in the engine's format:
 // {"<Field>":{"provider":"<provider>","at":"<ISO-8601 UTC>"}} (fields in name order, as the engine model writes).
+// Every provider with a mapping counts as switched on (Enrichment_Provider__mdt Active__c and budgets are not read:
+// the shipped providers are off until an admin sets up their credentials, and the demo shows an org where they are
+// on), as in the engine model.
 // What is drawn (not rule values): the providers are asked for what a web form does not collect (the firmographic
 // attributes below; the value is the record's own); a lead is looked up by its company e-mail domain; each provider
 // answers a record with a chance of its own; the job runs 30 s to 5 min after the insert. Draws come from a hash of

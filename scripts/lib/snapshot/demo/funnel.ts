@@ -15,6 +15,7 @@ import {
   becomesMql,
   canBecomeMql,
   fieldScores,
+  mayEnter,
   scoreAt,
   signalCode,
   slaDue,
@@ -296,7 +297,8 @@ function handOff(s: DemoState, r: Run, mql: number): void {
   const contactLate = due !== null && (touch ?? Infinity) > due.contactDue;
   // The rep's decision (drawn), unless the SLA monitor recycles the MQL first when the qualify window passes.
   const pSql = Math.min(0.75, 0.22 + r.fields!.fit / 200 - (contactLate ? 0.1 : 0));
-  const sql = touch !== null && rnd.chance(pSql);
+  // a lead the SQL stage's field policy would refuse is not saved as SQL (the rep recycles it instead)
+  const sql = touch !== null && rnd.chance(pSql) && mayEnter(s.rules, r.rec, 'SQL');
   const decidedAt = sql
     ? touch + Math.round(rnd.logNormal(3, 0.8) * DAY)
     : (touch ?? mql) + Math.round(rnd.logNormal(4, 0.5) * DAY);
@@ -339,9 +341,11 @@ function slaHistory(
   if (contactLate || qualifyLate) {
     const at = runAfter(contactLate ? due.contactDue : due.qualifyDue);
     slaEvent(s, r.id, at, 'Breached', due.contactDue, { Breached_At__c: at });
-    // the queue-owned or manager's escalation the SLA monitor makes (the demo's leads are leads, not contacts)
-    const to = escalation(sla.policy, { ownerId: r.ownerId, managerId: r.owner?.managerId }).escalateTo;
-    slaEvent(s, r.id, at, 'Escalated', due.contactDue, { Escalated_To__c: to ?? undefined });
+    // the SLA monitor's escalation: Escalated_To__c (a User lookup) names the manager; an escalation to a queue
+    // leaves it blank (SlaMonitorJob writes the queue in Detail__c, which the snapshot does not read)
+    const esc = escalation(sla.policy, { ownerId: r.ownerId, managerId: r.owner?.managerId });
+    const to = esc.escalationKind === 'Queue' ? undefined : (esc.escalateTo ?? undefined);
+    slaEvent(s, r.id, at, 'Escalated', due.contactDue, { Escalated_To__c: to });
   } else if (qualifiedAt !== null) {
     slaEvent(s, r.id, runAfter(qualifiedAt), 'Met', due.contactDue, { Met_At__c: qualifiedAt });
   }

@@ -1,24 +1,25 @@
 // Opportunities of the demo org: a deal created at conversion walks the open stages of the stage policies (in their
-// order), with its stage history, the fields each stage requires (an open stage's most of the time, the closing
-// stage's always: its validation rule lets no deal close without them), demos and follow-ups,
-// close-date pushes, stalls, and at the end a win or a loss; once a proposal is out, a discount, a term and maybe
-// non-standard terms, with the approval tier the approval tiers give.
+// order), with its stage history, the fields each stage requires, demos and follow-ups, close-date pushes, stalls,
+// and at the end a win or a loss; once priced (sales.ts STAGE_BEHAVIOUR), a discount, a term and maybe non-standard
+// terms, with the approval tier the approval tiers give. An open stage's required fields are filled most of the
+// time (REQUIRED_FIELD_FILL_RATE: the gaps pipeline hygiene reports), the closing stage's always. The demo is not
+// held to the stage validation rules otherwise: a few deals skip a stage, as users with the bypass permission can.
 import { evaluateDealDesk } from '../../rules/dealdesk.ts';
 import { isBlank } from '../../rules/types.ts';
+import { columnType } from '../schema.ts';
 import { hashStream } from './addresses.ts';
 import { requiredFields } from './rules.ts';
 import {
   COMPETITORS,
-  DEMO_STAGE,
   FIELD_VALUES,
   LOSS_REASONS,
   NON_STANDARD_TERMS,
   PAYMENT_TERMS,
-  PRICED_STAGE,
   PUSH_REASONS,
   REQUIRED_FIELD_FILL_RATE,
-  STAGE_ADVANCE,
-  STAGE_DAYS,
+  OTHER_STAGE,
+  STAGE_BEHAVIOUR,
+  type StageBehaviour,
 } from './sales.ts';
 import { DAY, MIN, newId, write, type AccountRow, type DemoState, type Rec } from './state.ts';
 import { task } from './history.ts';
@@ -97,9 +98,14 @@ function newDeal(s: DemoState, n: NewDeal): Deal {
   };
 }
 
-/** Where the priced stage is among the open stages (none: past the end). */
+/** How deals behave in open stage `i` (sales.ts STAGE_BEHAVIOUR, by the stage's name). */
+function behaviour(s: DemoState, i: number): StageBehaviour {
+  return STAGE_BEHAVIOUR[s.rules.openStages[i].stage] ?? OTHER_STAGE;
+}
+
+/** Where the first priced stage is among the open stages (none: past the end). */
 function pricedFrom(s: DemoState): number {
-  const i = s.rules.openStages.findIndex((p) => p.stage === PRICED_STAGE);
+  const i = s.rules.openStages.findIndex((p) => STAGE_BEHAVIOUR[p.stage]?.priced);
   return i < 0 ? Infinity : i;
 }
 
@@ -113,8 +119,8 @@ function enterStage(s: DemoState, d: Deal, i: number, t: number): void {
     const values = FIELD_VALUES[field];
     if (values && rnd.chance(REQUIRED_FIELD_FILL_RATE)) d.fields[field] = rnd.pick(values);
   }
-  if (i >= pricedFrom(s)) d.priced = true;
-  if (d.stage === DEMO_STAGE) {
+  if (behaviour(s, i).priced) d.priced = true;
+  if (behaviour(s, i).demo) {
     const at = t + rnd.int(1, 5) * DAY;
     if (at < s.asOf)
       write(s, 'Event', {
@@ -155,14 +161,16 @@ function workStage(s: DemoState, d: Deal, t: number, dur: number): void {
 
 /**
  * The closing stage's required fields (its stage policy's) that the close left blank, filled as the rep closing the
- * deal fills them: the stage's validation rule lets no deal close without them. Drawn from a hash of the deal's Id,
- * so the rest of the demo stays as it was; a field with no values in FIELD_VALUES is one the deal carries elsewhere
- * (Amount) or one the demo has no words for.
+ * deal fills them. Drawn from a hash of the deal's Id, so the rest of the demo stays as it was; a field with no
+ * values in FIELD_VALUES is one the deal carries elsewhere (Amount) or one the demo has no words for.
  */
 function fillClosingFields(s: DemoState, d: Deal): void {
   for (const field of requiredFields(s.rules, d.stage)) {
     // a checkbox the stage requires is checked (its validation rule reads unchecked as blank)
-    if (d.fields[field] === false) d.fields[field] = true;
+    if (columnType('Opportunity', field) === 'BOOLEAN') {
+      d.fields[field] = true;
+      continue;
+    }
     const values = FIELD_VALUES[field];
     if (!values || !isBlank(d.fields[field])) continue;
     d.fields[field] = values[hashStream(`${field}:${d.id}`)(values.length)];
@@ -176,13 +184,12 @@ function walkStages(s: DemoState, d: Deal): number {
   let t = d.created;
   for (let i = 0; ;) {
     enterStage(s, d, i, t);
-    const days = STAGE_DAYS[Math.min(i, STAGE_DAYS.length - 1)];
+    const { days, advance } = behaviour(s, i);
     const dur = d.stale && i >= 1 ? asOf - t + DAY : rnd.logNormal(days * d.speed, 0.6) * DAY;
     workStage(s, d, t, dur);
     if (t + dur > asOf) return t; // still open today
     t += dur;
     d.prev = d.stage;
-    const advance = STAGE_ADVANCE[Math.min(i, STAGE_ADVANCE.length - 1)];
     if (!rnd.chance(Math.min(0.95, advance + (d.fit - 50) / 400))) {
       d.stage = s.rules.lost.stage;
       d.closed = true;

@@ -151,13 +151,16 @@ function isMql(r: DemoRules, s: Scores): boolean {
 }
 
 /**
- * Whether scoring moves `rec` into MQL: the guard passes, and the lifecycle field policy of the MQL stage finds
- * every field it requires (else LifecycleHold keeps the lead where it is, as the org does for the engine's moves).
+ * Whether a lead may enter a lifecycle stage: its Lifecycle_Field_Policy__mdt finds every field it requires. The
+ * org holds an engine move without them (LifecycleHold) and refuses a person's (the generated validation rule).
  */
+export function mayEnter(r: DemoRules, rec: SRecord, stage: 'MQL' | 'SQL'): boolean {
+  return missingStageFields('Lead', stage, rec, r.config.lifecycleFieldPolicies ?? []).length === 0;
+}
+
+/** Whether scoring moves `rec` into MQL: the guard passes and the MQL stage's field policy lets it in. */
 export function becomesMql(r: DemoRules, rec: SRecord, s: Scores): boolean {
-  return (
-    isMql(r, s) && missingStageFields('Lead', 'MQL', rec, r.config.lifecycleFieldPolicies ?? []).length === 0
-  );
+  return isMql(r, s) && mayEnter(r, rec, 'MQL');
 }
 
 /** Whether any engagement could still make these fit and negative scores an MQL. */

@@ -134,16 +134,28 @@ export const PAYMENT_TERMS = new Weighted<string>([
   ['Annual Upfront', 14],
 ]);
 
+/** How deals behave in an open stage. */
+export interface StageBehaviour {
+  /** Median days in the stage, and the chance to advance from it (else the deal is lost). */
+  days: number;
+  advance: number;
+  /** The deal gets its product demo meeting on entering the stage. */
+  demo?: true;
+  /** From this stage on, the deal is priced: a discount, a term, maybe non-standard terms, and their approval tier. */
+  priced?: true;
+}
 /**
- * The open stage in which a deal gets its product demo meeting, and the one from which it is priced (a discount,
- * a term, maybe non-standard terms, and the approval tier they take), by stage name: which stages exist and in what
- * order is the stage policies'. A pipeline without them has no demo meetings, or no priced deals.
+ * By stage name: which open stages exist and in what order is the stage policies'; a stage not named here behaves
+ * as OTHER_STAGE (a pipeline without a demo stage has no demo meetings, one without a priced stage no priced deals).
  */
-export const DEMO_STAGE = 'Demo/Evaluation';
-export const PRICED_STAGE = 'Proposal';
-/** Per open stage, in the stage policies' order: median days in the stage, and the chance to advance (else lost). */
-export const STAGE_DAYS = [6, 12, 14, 10, 12];
-export const STAGE_ADVANCE = [0.85, 0.72, 0.68, 0.72, 0.78];
+export const STAGE_BEHAVIOUR: Readonly<Record<string, StageBehaviour>> = {
+  Qualified: { days: 6, advance: 0.85 },
+  Discovery: { days: 12, advance: 0.72 },
+  'Demo/Evaluation': { days: 14, advance: 0.68, demo: true },
+  Proposal: { days: 10, advance: 0.72, priced: true },
+  Negotiation: { days: 12, advance: 0.78, priced: true },
+};
+export const OTHER_STAGE: StageBehaviour = { days: 12, advance: 0.75 };
 /** How often a rep fills a field the stage requires (Stage_Policy__mdt Required_Fields__c): most of the time. */
 export const REQUIRED_FIELD_FILL_RATE = 0.93;
 /** What reps type into the fields stage policies may require (which fields a stage requires is the policy's). */
