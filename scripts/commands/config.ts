@@ -140,6 +140,10 @@ export class ConfigCheck extends RevopsCommand<{ ok: boolean; counts: Record<str
         Stage_Policy: cfg.stagePolicies.length,
         Approval_Tier: cfg.approvalTiers.length,
         Dedup_Rule: cfg.dedupRules.length,
+        Engagement_Mapping: cfg.engagementMappings?.length ?? 0,
+        Lifecycle_Field_Policy: cfg.lifecycleFieldPolicies?.length ?? 0,
+        Enrichment_Provider: cfg.enrichmentProviders?.length ?? 0,
+        Enrichment_Mapping: cfg.enrichmentMappings?.length ?? 0,
       };
     } catch (e) {
       configFail(e);
