@@ -138,12 +138,16 @@ describe('demo org made by the config', () => {
         config,
         `SELECT count(*) AS n, count(*) FILTER (WHERE Escalated_To__c IS NULL) AS blank,
            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM $Lead l JOIN $User u ON u.Id = l.OwnerId
-             WHERE l.Id = e.Lead__c AND u.ManagerId = e.Escalated_To__c)) AS to_manager
+             WHERE l.Id = e.Lead__c AND u.ManagerId = e.Escalated_To__c)) AS to_manager,
+           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM $Task t WHERE t.WhoId = e.Lead__c
+             AND t.OwnerId = e.Escalated_To__c AND t.CreatedDate = e.Occurred_At__c AND t.Status = 'Not Started'
+             AND t.Subject LIKE 'SLA breached: % window missed')) AS tasked
          FROM $SLA_Event__c e WHERE Event_Type__c = 'Escalated'`,
       );
     const [manager] = await escalations(loadConfig('force-app')); // shipped: the owner's manager
     expect(Number(manager.n)).toBeGreaterThan(10);
     expect(Number(manager.to_manager)).toBe(Number(manager.n));
+    expect(Number(manager.tasked)).toBe(Number(manager.n)); // each with the manager's open task, as the org makes
     // to a queue: Escalated_To__c is a User lookup, left blank (SlaMonitorJob names the queue in Detail__c)
     const [queue] = await escalations(
       configWith({ 'SLA_Policy.MQL_To_SQL': { Escalate_To__c: 'Queue', Escalation_Queue__c: 'VP_Sales' } }),

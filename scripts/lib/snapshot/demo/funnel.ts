@@ -6,7 +6,7 @@
 // the rules'.
 import { escalation, evaluateSla } from '../../rules/sla.ts';
 import { arrive, makeProspects, type LeadRun } from './arrivals.ts';
-import { slaEvent, task, transition } from './history.ts';
+import { escalationTask, slaEvent, task, transition } from './history.ts';
 import { simulateOpportunity } from './opportunities.ts';
 import { campaignAt, makeAccount, writeContact } from './people.ts';
 import { candidatesJson, traceJson } from './decision.ts';
@@ -346,6 +346,7 @@ function slaHistory(
     const esc = escalation(sla.policy, { ownerId: r.ownerId, managerId: r.owner?.managerId });
     const to = esc.escalationKind === 'Queue' ? undefined : (esc.escalateTo ?? undefined);
     slaEvent(s, r.id, at, 'Escalated', due.contactDue, { Escalated_To__c: to });
+    if (to) escalationTask(s, r.id, to, at, contactLate ? 'Contact' : 'Qualify');
   } else if (qualifiedAt !== null) {
     slaEvent(s, r.id, runAfter(qualifiedAt), 'Met', due.contactDue, { Met_At__c: qualifiedAt });
   }

@@ -1,5 +1,6 @@
 // Writers of the history rows the org's triggers and jobs append: Lifecycle_Transition__c and SLA_Event__c (only
-// from the engine's install on, as the objects did not exist before), and the reps' activity (Task).
+// from the engine's install on, as the objects did not exist before), the reps' activity (Task), and the task the
+// SLA monitor gives a manager it escalates to.
 import { newId, write, type DemoState } from './state.ts';
 
 export interface Transition {
@@ -88,5 +89,29 @@ export function task(s: DemoState, t: TaskRow): void {
     ActivityDate: t.at,
     CompletedDateTime: t.at,
     CreatedDate: t.at,
+  });
+}
+
+/** The task SlaMonitorJob gives the manager a breached clock escalates to: open, due the day of the breach. */
+export function escalationTask(
+  s: DemoState,
+  leadId: string,
+  managerId: string,
+  at: number,
+  window: 'Contact' | 'Qualify',
+): void {
+  if (at < s.installedAt || at > s.asOf) return;
+  write(s, 'Task', {
+    Id: newId(s, 'Task'),
+    WhoId: leadId,
+    WhatId: null,
+    OwnerId: managerId,
+    Subject: `SLA breached: ${window} window missed`,
+    Type: null,
+    TaskSubtype: 'Task',
+    Status: 'Not Started',
+    ActivityDate: at,
+    CompletedDateTime: null,
+    CreatedDate: at,
   });
 }
