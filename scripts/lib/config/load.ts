@@ -90,7 +90,9 @@ export function parseConfig(records: RawRecord[], context: SetContext = {}): Rev
     return (rows.get(type) ?? []).map(({ record, row }) => toDomain(def, row, record.name) as T);
   };
 
-  const scoringRules = domain<ScoringRule>('Scoring_Rule').sort((a, b) => a.name.localeCompare(b.name));
+  // by DeveloperName (a record always has one; the Lifecycle_Field_Policy type leaves it optional)
+  const byName = (a: { name?: string }, b: { name?: string }) => (a.name ?? '').localeCompare(b.name ?? '');
+  const scoringRules = domain<ScoringRule>('Scoring_Rule').sort(byName);
   const settings = domain<ScoringSettings & { name: string }>('Scoring_Setting');
   const routingRules = domain<RoutingRule>('Routing_Rule').sort(
     (a, b) => a.priority - b.priority || a.name.localeCompare(b.name),
@@ -99,15 +101,9 @@ export function parseConfig(records: RawRecord[], context: SetContext = {}): Rev
   const businessCalendars = domain<BusinessCalendarConfig>('Business_Calendar');
   const stagePolicies = domain<StagePolicyConfig>('Stage_Policy').sort((a, b) => a.order - b.order);
   const approvalTiers = domain<ApprovalTierConfig>('Approval_Tier').sort((a, b) => a.order - b.order);
-  const dedupRules = domain<DedupRule>('Dedup_Rule').sort((a, b) => a.name.localeCompare(b.name));
-  const engagementMappings = domain<EngagementMapping>('Engagement_Mapping').sort((a, b) =>
-    a.name.localeCompare(b.name),
-  );
-
-  const lifecycleFieldPolicies = domain<LifecycleFieldPolicy>('Lifecycle_Field_Policy').sort((a, b) =>
-    (a.name ?? '').localeCompare(b.name ?? ''),
-  );
-  const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+  const dedupRules = domain<DedupRule>('Dedup_Rule').sort(byName);
+  const engagementMappings = domain<EngagementMapping>('Engagement_Mapping').sort(byName);
+  const lifecycleFieldPolicies = domain<LifecycleFieldPolicy>('Lifecycle_Field_Policy').sort(byName);
   const enrichmentProviders = domain<EnrichmentProviderConfig>('Enrichment_Provider').sort(byName);
   const enrichmentMappings = domain<EnrichmentMappingConfig>('Enrichment_Mapping').sort(byName);
 

@@ -119,8 +119,9 @@ function enterStage(s: DemoState, d: Deal, i: number, t: number): void {
     const values = FIELD_VALUES[field];
     if (values && rnd.chance(REQUIRED_FIELD_FILL_RATE)) d.fields[field] = rnd.pick(values);
   }
-  if (behaviour(s, i).priced) d.priced = true;
-  if (behaviour(s, i).demo) {
+  const b = behaviour(s, i);
+  if (b.priced) d.priced = true;
+  if (b.demo) {
     const at = t + rnd.int(1, 5) * DAY;
     if (at < s.asOf)
       write(s, 'Event', {
