@@ -3,6 +3,7 @@
 // <stage>" on a deal save, Re-engagement on new engagement) and HandoffService.deliver sends them: the tasks first,
 // then the notifications, then the e-mails. Subjects and titles are the Apex ones; the deadline is worded as
 // Datetime.format('EEE d MMM yyyy HH:mm z', calendar time zone) words it for an en_US user.
+import type { RevOpsConfig } from '../config/index.ts';
 import type { BusinessCalendar } from '../rules/calendar.ts';
 import { isRecent, planHandoff, reengagement, type HandoffPlan } from '../rules/handoff.ts';
 import type { SlaPolicy } from '../rules/sla.ts';
@@ -29,32 +30,60 @@ export interface Alert {
   dueDate: string | null;
 }
 
-/** RevOpsConfig.slaPolicy: the active policy of a hand-off, or null. */
-export function activePolicy(state: EngineState, handoff: string): SlaPolicy | null {
-  return state.config.slaPolicies.find((p) => p.handoff === handoff && p.active !== false) ?? null;
+/** A hand-off's active policy and its business calendar in a config (RevOpsConfig.slaPolicy), or null. */
+export function handoffPolicy(
+  config: RevOpsConfig,
+  handoff: string,
+): { policy: SlaPolicy; calendar: BusinessCalendar } | null {
+  const policy = config.slaPolicies.find((p) => p.handoff === handoff && p.active !== false);
+  if (!policy) return null;
+  const calendar = config.businessCalendars.find((c) => c.name === policy.businessCalendar);
+  if (!calendar)
+    throw new Error(`SLA policy ${policy.name}: business calendar ${policy.businessCalendar} is missing`);
+  return { policy, calendar };
 }
 
-function calendarFor(state: EngineState, policy: SlaPolicy): BusinessCalendar {
-  const cal = state.config.businessCalendars.find((c) => c.name === policy.businessCalendar);
-  if (!cal)
-    throw new Error(`SLA policy ${policy.name}: business calendar ${policy.businessCalendar} is missing`);
-  return cal;
+/** RevOpsConfig.slaPolicy: the active policy of a hand-off, or null. */
+export function activePolicy(state: EngineState, handoff: string): SlaPolicy | null {
+  return handoffPolicy(state.config, handoff)?.policy ?? null;
+}
+
+const DUE_FORMATS = new Map<string, Intl.DateTimeFormat>();
+const DAY_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per time zone and use (building an Intl.DateTimeFormat costs far more than using one). */
+function formatIn(
+  cache: Map<string, Intl.DateTimeFormat>,
+  timeZone: string,
+  options: Intl.DateTimeFormatOptions,
+  locale: string,
+): Intl.DateTimeFormat {
+  let f = cache.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { timeZone, ...options });
+    cache.set(timeZone, f);
+  }
+  return f;
 }
 
 /** HandoffService.formatDue: 'EEE d MMM yyyy HH:mm z' in the time zone (en_US names). */
 export function formatDue(at: string | null, timeZone: string): string {
   if (!at) return '';
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = formatIn(
+    DUE_FORMATS,
     timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  }).formatToParts(new Date(at));
+    {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    },
+    'en-US',
+  ).formatToParts(new Date(at));
   const p = (type: string) => parts.find((x) => x.type === type)?.value ?? '';
   return `${p('weekday')} ${p('day')} ${p('month')} ${p('year')} ${p('hour')}:${p('minute')} ${p('timeZoneName')}`;
 }
@@ -62,12 +91,12 @@ export function formatDue(at: string | null, timeZone: string): string {
 /** The day (YYYY-MM-DD) of an instant in a time zone (HandoffTriggerService.dayIn). */
 export function dayIn(at: string | null, timeZone: string): string | null {
   if (!at) return null;
-  return new Intl.DateTimeFormat('en-CA', {
+  return formatIn(
+    DAY_FORMATS,
     timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(at));
+    { year: 'numeric', month: '2-digit', day: '2-digit' },
+    'en-CA',
+  ).format(new Date(at));
 }
 
 /** HandoffTriggerService.nameOf: "First Last (Company)" (the company for a Lead only). */
@@ -80,6 +109,81 @@ export function nameOf(rec: EngineRecord, isLead: boolean): string {
 function ownerOf(rec: EngineRecord) {
   const id = String(rec.OwnerId ?? '');
   return { id, isQueue: id.startsWith('queue:') };
+}
+
+/** A hand-off's policy, calendar and moment: what every alert below is planned from. */
+export interface HandoffAt {
+  policy: SlaPolicy;
+  calendar: BusinessCalendar;
+  /** The save's instant (the engine clock). */
+  at: string;
+}
+
+/** A record's owner as planHandoff takes it. */
+export type HandoffOwner = { id: string; isQueue: boolean; active?: boolean };
+
+/**
+ * The MQL alert (task due at the contact deadline `contactDue`, else the policy's contact window) or the SQL
+ * hand-off (HandoffTriggerService.personHandoffs), for a person by Id and name (nameOf).
+ */
+export function personAlert(
+  h: HandoffAt,
+  handoff: typeof MQL_HANDOFF | typeof SQL_HANDOFF,
+  p: { id: string; name: string; owner: HandoffOwner; contactDue: string | null },
+): Alert {
+  const mql = handoff === MQL_HANDOFF;
+  const plan = planHandoff({ ...h, owner: p.owner, contactDue: mql ? p.contactDue : null });
+  const due = formatDue(plan.taskDue, h.calendar.timeZone);
+  return {
+    recordId: p.id,
+    isPerson: true,
+    plan,
+    title: mql ? `New MQL: ${p.name}` : `SQL handed over: ${p.name}`,
+    taskSubject: mql ? `${MQL_TASK_PREFIX}${p.name} by ${due}` : `Follow up on SQL ${p.name} by ${due}`,
+    priority: mql ? 'High' : 'Normal',
+    dueDate: dayIn(plan.taskDue, h.calendar.timeZone),
+  };
+}
+
+/** A deal by Id, name and owner. */
+export interface HandoffDeal {
+  id: string;
+  name: string;
+  owner: HandoffOwner;
+}
+
+/** The Closed Won hand-off to customer success (the account's active owner, else the policy's queue or owner). */
+export function wonAlert(h: HandoffAt, deal: HandoffDeal, accountOwnerId: string | null): Alert {
+  const plan = planHandoff({ ...h, owner: deal.owner, accountOwnerId });
+  return {
+    recordId: deal.id,
+    isPerson: false,
+    plan,
+    title: `Closed Won, over to CS: ${deal.name}`,
+    taskSubject: `Customer-success hand-off: ${deal.name} by ${formatDue(plan.taskDue, h.calendar.timeZone)}`,
+    priority: 'High',
+    dueDate: dayIn(plan.taskDue, h.calendar.timeZone),
+  };
+}
+
+/** The "Stage <stage>" policy's alert for a deal that just entered `stage`. */
+export function stageAlert(h: HandoffAt, deal: HandoffDeal, stage: string): Alert {
+  const plan = planHandoff({ ...h, owner: deal.owner });
+  return {
+    recordId: deal.id,
+    isPerson: false,
+    plan,
+    title: `${stage}: ${deal.name}`,
+    taskSubject: `${stage} follow-up: ${deal.name} by ${formatDue(plan.taskDue, h.calendar.timeZone)}`,
+    priority: 'Normal',
+    dueDate: dayIn(plan.taskDue, h.calendar.timeZone),
+  };
+}
+
+/** The policy of a hand-off at `at` in the engine's config, or null when it is off. */
+function handoffAt(state: EngineState, handoff: string): HandoffAt | null {
+  const found = handoffPolicy(state.config, handoff);
+  return found ? { ...found, at: state.now } : null;
 }
 
 /**
@@ -107,30 +211,11 @@ export function personHandoffs(
       : old !== null && stage === 'SQL' && old.Lifecycle_Stage__c !== 'SQL'
         ? SQL_HANDOFF
         : null;
-  const policy = handoff ? activePolicy(state, handoff) : null;
-  if (!handoff || !policy) return;
-  const cal = calendarFor(state, policy);
-  const plan = planHandoff({
-    policy,
-    calendar: cal,
-    at: state.now,
-    owner: ownerOf(rec),
-    contactDue:
-      handoff === MQL_HANDOFF && !reassigned ? ((rec.SLA_Contact_Due__c as string | null) ?? null) : null,
-  });
-  const name = nameOf(rec, isLead);
-  const due = formatDue(plan.taskDue, cal.timeZone);
-  const mql = handoff === MQL_HANDOFF;
+  const h = handoff ? handoffAt(state, handoff) : null;
+  if (!handoff || !h) return;
+  const contactDue = reassigned ? null : ((rec.SLA_Contact_Due__c as string | null) ?? null);
   deliver(state, [
-    {
-      recordId: rec.Id,
-      isPerson: true,
-      plan,
-      title: mql ? `New MQL: ${name}` : `SQL handed over: ${name}`,
-      taskSubject: mql ? `${MQL_TASK_PREFIX}${name} by ${due}` : `Follow up on SQL ${name} by ${due}`,
-      priority: mql ? 'High' : 'Normal',
-      dueDate: dayIn(plan.taskDue, cal.timeZone),
-    },
+    personAlert(h, handoff, { id: rec.Id, name: nameOf(rec, isLead), owner: ownerOf(rec), contactDue }),
   ]);
 }
 
@@ -140,49 +225,17 @@ export function personHandoffs(
  * entered a stage with a "Stage <stage>" policy gets that policy's task for its owner.
  */
 export function dealHandoffs(state: EngineState, deal: EngineRecord, old: EngineRecord): void {
-  if (deal.IsWon === true && old.IsWon !== true) {
-    const policy = activePolicy(state, CS_HANDOFF);
-    if (policy) {
-      const account = deal.AccountId ? state.records.Account.get(String(deal.AccountId)) : undefined;
-      const accountOwner = account ? String(account.OwnerId ?? '') : '';
-      const active = accountOwner !== '' && state.users.get(accountOwner)?.active !== false;
-      const cal = calendarFor(state, policy);
-      const plan = planHandoff({
-        policy,
-        calendar: cal,
-        at: state.now,
-        owner: ownerOf(deal),
-        accountOwnerId: active ? accountOwner : null,
-      });
-      deliver(state, [
-        {
-          recordId: deal.Id,
-          isPerson: false,
-          plan,
-          title: `Closed Won, over to CS: ${String(deal.Name)}`,
-          taskSubject: `Customer-success hand-off: ${String(deal.Name)} by ${formatDue(plan.taskDue, cal.timeZone)}`,
-          priority: 'High',
-          dueDate: dayIn(plan.taskDue, cal.timeZone),
-        },
-      ]);
-    }
+  const d = { id: deal.Id, name: String(deal.Name), owner: ownerOf(deal) };
+  const won = deal.IsWon === true && old.IsWon !== true ? handoffAt(state, CS_HANDOFF) : null;
+  if (won) {
+    const account = deal.AccountId ? state.records.Account.get(String(deal.AccountId)) : undefined;
+    const accountOwner = account ? String(account.OwnerId ?? '') : '';
+    const active = accountOwner !== '' && state.users.get(accountOwner)?.active !== false;
+    deliver(state, [wonAlert(won, d, active ? accountOwner : null)]);
   }
-  const policy =
-    deal.StageName !== old.StageName ? activePolicy(state, `Stage ${String(deal.StageName)}`) : null;
-  if (!policy) return;
-  const cal = calendarFor(state, policy);
-  const plan = planHandoff({ policy, calendar: cal, at: state.now, owner: ownerOf(deal) });
-  deliver(state, [
-    {
-      recordId: deal.Id,
-      isPerson: false,
-      plan,
-      title: `${String(deal.StageName)}: ${String(deal.Name)}`,
-      taskSubject: `${String(deal.StageName)} follow-up: ${String(deal.Name)} by ${formatDue(plan.taskDue, cal.timeZone)}`,
-      priority: 'Normal',
-      dueDate: dayIn(plan.taskDue, cal.timeZone),
-    },
-  ]);
+  const stage = String(deal.StageName);
+  const h = deal.StageName !== old.StageName ? handoffAt(state, `Stage ${stage}`) : null;
+  if (h) deliver(state, [stageAlert(h, d, stage)]);
 }
 
 /**
@@ -217,11 +270,11 @@ export function firstReturns(
  * before this insert.
  */
 export function reengagements(state: EngineState, inserted: EngagementRow[]): void {
-  const policy = activePolicy(state, REENGAGEMENT);
-  if (!policy || !(policy.signals ?? []).length) return;
+  const h = handoffAt(state, REENGAGEMENT);
+  if (!h || !(h.policy.signals ?? []).length) return;
+  const policy = h.policy;
   const newIds = new Set(inserted.map((e) => e.id));
   const firstByPerson = firstReturns(policy, inserted, state.now, (e) => e.leadId ?? e.contactId);
-  const cal = calendarFor(state, policy);
   const alerts: Alert[] = [];
   for (const [personId, e] of firstByPerson) {
     const lead = state.records.Lead.get(personId);
@@ -247,24 +300,59 @@ export function reengagements(state: EngineState, inserted: EngagementRow[]): vo
     });
     if (!r.reengaged) continue;
     const owner = ownerOf(person);
-    const plan = planHandoff({
-      policy,
-      calendar: cal,
-      at: state.now,
-      owner: { ...owner, active: owner.isQueue || (state.users.get(owner.id)?.active ?? false) },
-    });
-    const name = nameOf(person, !!lead);
-    alerts.push({
-      recordId: personId,
-      isPerson: true,
-      plan,
-      title: `Back: ${name} (${e.signal})`,
-      taskSubject: `Re-engaged: ${name}, ${e.signal}; follow up by ${formatDue(plan.taskDue, cal.timeZone)}`,
-      priority: 'High',
-      dueDate: dayIn(plan.taskDue, cal.timeZone),
-    });
+    alerts.push(
+      reengageAlert(
+        h,
+        {
+          id: personId,
+          name: nameOf(person, !!lead),
+          owner: { ...owner, active: owner.isQueue || (state.users.get(owner.id)?.active ?? false) },
+        },
+        e.signal,
+      ),
+    );
   }
   deliver(state, alerts);
+}
+
+/** A re-engaged person's alert: the owner (or the policy's queue for a deactivated owner) follows up. */
+export function reengageAlert(
+  h: HandoffAt,
+  p: { id: string; name: string; owner: HandoffOwner },
+  signal: string,
+): Alert {
+  const plan = planHandoff({ ...h, owner: p.owner });
+  return {
+    recordId: p.id,
+    isPerson: true,
+    plan,
+    title: `Back: ${p.name} (${signal})`,
+    taskSubject: `Re-engaged: ${p.name}, ${signal}; follow up by ${formatDue(plan.taskDue, h.calendar.timeZone)}`,
+    priority: 'High',
+    dueDate: dayIn(plan.taskDue, h.calendar.timeZone),
+  };
+}
+
+/** The task HandoffService.deliver inserts for an alert (a user recipient only), or null. */
+export function alertTask(a: Alert): {
+  whoId: string | null;
+  whatId: string | null;
+  ownerId: string;
+  subject: string;
+  due: string | null;
+  reminder: string;
+  priority: string;
+} | null {
+  if (!a.plan.task || !a.plan.recipient) return null;
+  return {
+    whoId: a.isPerson ? a.recordId : null,
+    whatId: a.isPerson ? null : a.recordId,
+    ownerId: a.plan.recipient.id,
+    subject: a.taskSubject.slice(0, 255),
+    due: a.dueDate,
+    reminder: a.plan.taskDue,
+    priority: a.priority,
+  };
 }
 
 /**
@@ -272,22 +360,10 @@ export function reengagements(state: EngineState, inserted: EngagementRow[]): vo
  * notifications (a queue named by Recipient_Queue__c must exist), then the e-mails (a user recipient only).
  */
 export function deliver(state: EngineState, alerts: Alert[]): void {
-  const tasks = alerts.filter((a) => a.plan.task && a.plan.recipient).length;
-  if (tasks) traced(state, 'Task insert', tasks);
-  for (const a of alerts) {
-    if (!a.plan.task || !a.plan.recipient) continue;
-    state.tasks.push({
-      id: nextId(state, 'T'),
-      whoId: a.isPerson ? a.recordId : null,
-      whatId: a.isPerson ? null : a.recordId,
-      ownerId: a.plan.recipient.id,
-      createdAt: state.now,
-      subject: a.taskSubject.slice(0, 255),
-      due: a.dueDate,
-      reminder: a.plan.taskDue,
-      priority: a.priority,
-    });
-  }
+  const tasks = alerts.map(alertTask);
+  const count = tasks.filter((t) => t !== null).length;
+  if (count) traced(state, 'Task insert', count);
+  for (const t of tasks) if (t) state.tasks.push({ id: nextId(state, 'T'), createdAt: state.now, ...t });
   for (const a of alerts) {
     const r = a.plan.recipient;
     if (!a.plan.notification || !r) continue;
