@@ -121,42 +121,56 @@ export function mqlGuard(
   return { ok, thresholds };
 }
 
+/** The move one lifecycle event makes of a record: `transition` without the instant (its history row and dates). */
+export type LifecycleMove = Omit<TransitionResult, 'history' | 'fields'>;
+
 /** Applies one lifecycle event to a record and returns the outcome with its history row. */
 export function transition(input: TransitionInput): TransitionResult {
-  const { record, event, settings } = input;
+  const at = formatInstant(parseInstant(input.event.at, 'event.at'));
+  const m = lifecycleMove(input.record, input.event, input.settings);
+  if (m.outcome !== 'moved') return { ...m, history: [], fields: {} };
+  const fields: Record<string, string> = { Lifecycle_Stage_Entered_At__c: at };
+  if (m.to === 'MQL') fields.MQL_Date__c = at;
+  if (m.to === 'SQL') fields.SQL_Date__c = at;
+  if (m.isRecycle) fields.Recycled_Date__c = at;
+  const { from, to, message: reason, reasonCode, isRecycle } = m;
+  return {
+    ...m,
+    history: [{ fromStage: from, toStage: to, transitionedAt: at, reason, reasonCode, isRecycle }],
+    fields,
+  };
+}
+
+/**
+ * The move of `transition` (outcome, stages, recycle flag, reason and its code), for a caller that keeps the
+ * instant as a number: the history row is `transition`'s with `transitionedAt` the event's instant (whole seconds).
+ */
+export function lifecycleMove(
+  record: LifecycleRecord,
+  event: Omit<LifecycleEvent, 'at'>,
+  settings: TransitionInput['settings'],
+): LifecycleMove {
   const from = record.stage;
-  const at = formatInstant(parseInstant(event.at, 'event.at'));
   const fromOrder = order(from);
   const { ok: mqlOk, thresholds } = mqlGuard(record, settings);
 
-  const unchanged = (message: string): TransitionResult => ({
+  const unchanged = (message: string): LifecycleMove => ({
     outcome: 'unchanged',
     from,
     to: from,
     isRecycle: false,
     reasonCode: null,
     message,
-    history: [],
-    fields: {},
   });
-  const rejected = (message: string): TransitionResult => ({ ...unchanged(message), outcome: 'rejected' });
-  const moved = (to: LifecycleStage, reason: string, reasonCode: string | null = null): TransitionResult => {
-    const isRecycle = order(to) < fromOrder;
-    const fields: Record<string, string> = { Lifecycle_Stage_Entered_At__c: at };
-    if (to === 'MQL') fields.MQL_Date__c = at;
-    if (to === 'SQL') fields.SQL_Date__c = at;
-    if (isRecycle) fields.Recycled_Date__c = at;
-    return {
-      outcome: 'moved',
-      from,
-      to,
-      isRecycle,
-      reasonCode,
-      message: reason,
-      history: [{ fromStage: from, toStage: to, transitionedAt: at, reason, reasonCode, isRecycle }],
-      fields,
-    };
-  };
+  const rejected = (message: string): LifecycleMove => ({ ...unchanged(message), outcome: 'rejected' });
+  const moved = (to: LifecycleStage, reason: string, reasonCode: string | null = null): LifecycleMove => ({
+    outcome: 'moved',
+    from,
+    to,
+    isRecycle: order(to) < fromOrder,
+    reasonCode,
+    message: reason,
+  });
 
   switch (event.type) {
     case 'Rescore':
