@@ -1,65 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { generateDemo } from '../../../scripts/lib/snapshot/generator.ts';
 import { loadConfig } from '../../../scripts/lib/config/index.ts';
-import { literal } from '../../../scripts/lib/snapshot/schema.ts';
-import { tmpDir, removeTmpDirs } from './helpers.ts';
+import { removeTmpDirs } from './helpers.ts';
+import { configWith, demoRows, type Config } from './demoConfig.ts';
 
 afterAll(removeTmpDirs);
-
-const RECORDS = 'main/default/customMetadata';
-
-/** A copy of the shipped custom metadata records with some of their fields changed: { record: { field: value } }. */
-function configWith(edits: Record<string, Record<string, string>>) {
-  const root = join(tmpDir('demo-config'), 'force-app');
-  // the records, and the objects and queues they are validated against
-  for (const dir of ['customMetadata', 'objects', 'queues'])
-    cpSync(join('force-app/main/default', dir), join(root, 'main/default', dir), { recursive: true });
-  for (const [record, values] of Object.entries(edits)) {
-    const file = join(root, RECORDS, `${record}.md-meta.xml`);
-    let xml = readFileSync(file, 'utf8');
-    for (const [field, value] of Object.entries(values)) {
-      // the value keeps its xsi:type (a nil value becomes a string)
-      const changed = xml.replace(
-        new RegExp(`(<field>${field}</field>\\s*)<value (xsi:type="[^"]*")?[^>]*?(/>|>[^<]*</value>)`),
-        (_, head: string, type?: string) =>
-          `${head}<value ${type ?? 'xsi:type="xsd:string"'}>${value}</value>`,
-      );
-      expect(changed, `${record}.${field}`).not.toBe(xml);
-      xml = changed;
-    }
-    writeFileSync(file, xml);
-  }
-  return loadConfig(root);
-}
 
 const configWithFitThreshold = (threshold: number) =>
   configWith({ 'Scoring_Setting.Default': { MQL_Fit_Threshold__c: String(threshold) } });
 
-/** A query over a generated demo: `$Lead`, `$Opportunity`, ... read that object's CSV (every value as text). */
-async function demoRows(
-  config: ReturnType<typeof loadConfig>,
-  sql: string,
-): Promise<Record<string, unknown>[]> {
-  const out = generateDemo({ leads: 1500, seed: 3, dir: tmpDir('demo-config-out'), config });
-  const read = sql.replace(/\$(\w+)/g, (_, object: string) => {
-    const file = out.files.find((f) => f.object === object)!.files[0];
-    return `read_csv(${literal(file)}, header = true, all_varchar = true)`;
-  });
-  const db = await DuckDBInstance.create(':memory:');
-  const conn = await db.connect();
-  try {
-    return (await conn.runAndReadAll(read)).getRowObjectsJS();
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-  }
-}
-
 /** Leads of a generated demo: how many became MQLs, and the lowest fit among them. */
-async function mqls(config: ReturnType<typeof loadConfig>): Promise<{ mql: number; minFit: number }> {
+async function mqls(config: Config): Promise<{ mql: number; minFit: number }> {
   const [row] = await demoRows(
     config,
     `SELECT count(MQL_Date__c) AS mql, min(Fit_Score__c::DOUBLE) FILTER (WHERE MQL_Date__c IS NOT NULL) AS min_fit
@@ -69,7 +19,7 @@ async function mqls(config: ReturnType<typeof loadConfig>): Promise<{ mql: numbe
 }
 
 /** Closed deals of a generated demo, per closed stage: how many, and how many lack each of `fields`. */
-async function closedDeals(config: ReturnType<typeof loadConfig>, fields: string[]) {
+async function closedDeals(config: Config, fields: string[]) {
   const lacking = fields.map((f) => `count(*) FILTER (WHERE ${f} IS NULL) AS "${f}"`).join(', ');
   return demoRows(
     config,
@@ -133,7 +83,7 @@ describe('demo org made by the config', () => {
   });
 
   it("escalates breached clocks as the SLA policy's Escalate_To__c says", async () => {
-    const escalations = (config: ReturnType<typeof loadConfig>) =>
+    const escalations = (config: Config) =>
       demoRows(
         config,
         `SELECT count(*) AS n, count(*) FILTER (WHERE Escalated_To__c IS NULL) AS blank,
@@ -158,7 +108,7 @@ describe('demo org made by the config', () => {
 
   it('holds product demos in the Demo/Evaluation stage wherever the stage policies put it', async () => {
     // each demo meeting is created the moment its deal enters Demo/Evaluation
-    const demos = (config: ReturnType<typeof loadConfig>) =>
+    const demos = (config: Config) =>
       demoRows(
         config,
         `SELECT count(*) AS n, count(*) FILTER (WHERE EXISTS (
@@ -181,7 +131,7 @@ describe('demo org made by the config', () => {
   });
 
   it("enriches with the config's Enrichment_Mapping__mdt records", async () => {
-    const providers = (config: ReturnType<typeof loadConfig>) =>
+    const providers = (config: Config) =>
       demoRows(
         config,
         `SELECT count(*) AS n, count(*) FILTER (WHERE Enrichment_Sources__c LIKE '%"clearbit"%') AS clearbit
@@ -202,7 +152,7 @@ describe('demo org made by the config', () => {
   });
 
   it('holds the MQL move, and refuses the SQL one, when the lifecycle field policy finds a field missing', async () => {
-    const withoutWebsite = (config: ReturnType<typeof loadConfig>) =>
+    const withoutWebsite = (config: Config) =>
       demoRows(
         config,
         `SELECT count(MQL_Date__c) AS mql, count(MQL_Date__c) FILTER (WHERE Website IS NULL) AS mql_no_website,
