@@ -100,7 +100,7 @@ export function dayIn(at: string | null, timeZone: string): string | null {
 }
 
 /** HandoffTriggerService.nameOf: "First Last (Company)" (the company for a Lead only). */
-export function nameOf(rec: EngineRecord, isLead: boolean): string {
+export function nameOf(rec: Readonly<Record<string, unknown>>, isLead: boolean): string {
   const name = `${String(rec.FirstName ?? '')} ${String(rec.LastName ?? '')}`.trim();
   const company = isLead ? String(rec.Company ?? '').trim() : '';
   return name + (company ? ` (${company})` : '');

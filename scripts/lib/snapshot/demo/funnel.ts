@@ -8,6 +8,7 @@ import { escalation, evaluateSla } from '../../rules/sla.ts';
 import { arrive, makeProspects, type LeadRun } from './arrivals.ts';
 import { escalationTask, slaEvent, task, transition } from './history.ts';
 import { simulateOpportunity } from './opportunities.ts';
+import { mqlTask, sqlTask } from './handoffs.ts';
 import { campaignAt, makeAccount, writeContact } from './people.ts';
 import { candidatesJson, traceJson } from './decision.ts';
 import { holdUntil, indexAccount, routeChunk, ROUTE_CHUNK, settleCapacity } from './routing.ts';
@@ -294,6 +295,7 @@ function handOff(s: DemoState, r: Run, mql: number): void {
     slaEvent(s, r.id, mql, 'Started', due.contactDue);
   }
   const touch = firstTouch(s, r, mql);
+  mqlTask(s, r, mql, due?.contactDue ?? null, touch);
   const contactLate = due !== null && (touch ?? Infinity) > due.contactDue;
   // The rep's decision (drawn), unless the SLA monitor recycles the MQL first when the qualify window passes.
   const pSql = Math.min(0.75, 0.22 + r.fields!.fit / 200 - (contactLate ? 0.1 : 0));
@@ -417,7 +419,9 @@ function qualify(s: DemoState, r: Run, sqlAt: number, mql: number): void {
       CreatedDate: sqlAt,
     });
   const convertAt = sqlAt + Math.round(rnd.logNormal(2, 0.7) * DAY);
-  if (convertAt <= asOf && rnd.chance(0.75)) convert(s, r, convertAt, mql, sqlAt);
+  const converts = convertAt <= asOf && rnd.chance(0.75);
+  sqlTask(s, r, sqlAt, converts ? convertAt : null);
+  if (converts) convert(s, r, convertAt, mql, sqlAt);
 }
 
 /** Conversion: the account (the company's, or a new one per prospect company), a contact and an opportunity. */

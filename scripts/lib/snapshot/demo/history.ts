@@ -92,6 +92,35 @@ export function task(s: DemoState, t: TaskRow): void {
   });
 }
 
+/** An open task the engine gives someone (due on `due`, a day), or one the person has done at `doneAt`. */
+export interface FollowUpTask {
+  whoId: string | null;
+  whatId: string | null;
+  ownerId: string;
+  subject: string;
+  at: number;
+  /** ActivityDate: a day (YYYY-MM-DD, as the engine sets it) or an instant (its UTC day). */
+  due: string | number | null;
+  doneAt: number | null;
+}
+
+export function followUpTask(s: DemoState, t: FollowUpTask): void {
+  if (t.at < s.installedAt || t.at > s.asOf) return;
+  write(s, 'Task', {
+    Id: newId(s, 'Task'),
+    WhoId: t.whoId,
+    WhatId: t.whatId,
+    OwnerId: t.ownerId,
+    Subject: t.subject,
+    Type: null,
+    TaskSubtype: 'Task',
+    Status: t.doneAt === null ? 'Not Started' : 'Completed',
+    ActivityDate: t.due,
+    CompletedDateTime: t.doneAt,
+    CreatedDate: t.at,
+  });
+}
+
 /** The task SlaMonitorJob gives the manager a breached clock escalates to: open, due the day of the breach. */
 export function escalationTask(
   s: DemoState,
@@ -100,18 +129,13 @@ export function escalationTask(
   at: number,
   window: 'Contact' | 'Qualify',
 ): void {
-  if (at < s.installedAt || at > s.asOf) return;
-  write(s, 'Task', {
-    Id: newId(s, 'Task'),
-    WhoId: leadId,
-    WhatId: null,
-    OwnerId: managerId,
-    Subject: `SLA breached: ${window} window missed`,
-    Type: null,
-    TaskSubtype: 'Task',
-    Status: 'Not Started',
-    ActivityDate: at,
-    CompletedDateTime: null,
-    CreatedDate: at,
+  followUpTask(s, {
+    whoId: leadId,
+    whatId: null,
+    ownerId: managerId,
+    subject: `SLA breached: ${window} window missed`,
+    at,
+    due: at,
+    doneAt: null,
   });
 }

@@ -23,6 +23,7 @@ import {
 } from './sales.ts';
 import { DAY, MIN, newId, write, type AccountRow, type DemoState, type Rec } from './state.ts';
 import { task } from './history.ts';
+import { handoffDeal, stageTask, wonTask } from './handoffs.ts';
 
 export interface NewDeal {
   acc: AccountRow;
@@ -36,6 +37,7 @@ export interface NewDeal {
 
 interface Deal extends NewDeal {
   id: string;
+  name: string;
   amount: number;
   closeDate: number;
   speed: number;
@@ -81,6 +83,7 @@ function newDeal(s: DemoState, n: NewDeal): Deal {
     fit: n.fit,
     product: n.product,
     id: newId(s, 'Opportunity'),
+    name: `${n.acc.base} - ${n.product}`,
     amount: Math.round(rnd.logNormal(median, 0.5) / 100) * 100,
     closeDate: n.created + Math.round(cycleDays) * DAY,
     speed: seg === 'SMB' ? 0.7 : seg === 'Mid-Market' ? 1 : 1.6,
@@ -187,6 +190,8 @@ function walkStages(s: DemoState, d: Deal): number {
     enterStage(s, d, i, t);
     const { days, advance } = behaviour(s, i);
     const dur = d.stale && i >= 1 ? asOf - t + DAY : rnd.logNormal(days * d.speed, 0.6) * DAY;
+    // the stage task comes with an update (the deal was created in its first stage), done when the deal moves on
+    if (t > d.created) stageTask(s, handoffDeal(d.id, d.name, d.ownerId), d.stage, t, t + dur);
     workStage(s, d, t, dur);
     if (t + dur > asOf) return t; // still open today
     t += dur;
@@ -271,6 +276,9 @@ export function simulateOpportunity(
     d.stageEntered = t;
     d.closeDate = t;
     history(s, d, t, d.stage);
+    const deal = handoffDeal(d.id, d.name, d.ownerId);
+    stageTask(s, deal, d.stage, t, null);
+    if (d.won) wonTask(s, deal, d.acc.ownerId, t);
   } else if (d.closeDate < asOf && rnd.chance(0.6)) {
     d.closeDate = asOf + rnd.int(5, 60) * DAY;
     d.pushes++;
@@ -291,7 +299,7 @@ export function simulateOpportunity(
     ...d.fields,
     ...terms,
     Id: d.id,
-    Name: `${d.acc.base} - ${d.product}`,
+    Name: d.name,
     AccountId: d.acc.id,
     OwnerId: d.ownerId,
     StageName: d.stage,

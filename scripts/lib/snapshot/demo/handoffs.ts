@@ -1,0 +1,96 @@
+// The hand-off tasks the engine gives at the demo's hand-offs, built by engine/handoffs.ts as HandoffTriggerService
+// builds them from the SLA policies (Create_Task__c, Recipient__c, Recipient_Queue__c, the contact window on the
+// policy's business calendar): the MQL alert's "Contact new MQL ..." task and the SQL follow-up on the lead, the
+// "<stage> follow-up" of a deal entering a stage with a "Stage <stage>" policy, and the customer-success hand-off of
+// a won deal. Only from the engine's install on; a queue recipient gets no task (HandoffService.deliver). Who
+// completes them, and when, is the people's part: the rep's first touch completes the MQL task, the conversion the
+// SQL one, leaving the stage the stage one, and customer success its hand-off by its due time; otherwise it is open.
+import {
+  alertTask,
+  CS_HANDOFF,
+  handoffPolicy,
+  MQL_HANDOFF,
+  nameOf,
+  personAlert,
+  SQL_HANDOFF,
+  stageAlert,
+  wonAlert,
+  type Alert,
+  type HandoffAt,
+  type HandoffDeal,
+} from '../../engine/handoffs.ts';
+import type { LeadRun } from './arrivals.ts';
+import { followUpTask } from './history.ts';
+import type { DemoState } from './state.ts';
+
+/** A demo owner as planHandoff takes it: queues are the Group (00G) Ids. */
+const owner = (id: string) => ({ id, isQueue: id.startsWith('00G') });
+
+/** The policy of a hand-off at `at`, or null when it is off or `at` is outside the engine's time. */
+function policyAt(s: DemoState, handoff: string, at: number): HandoffAt | null {
+  if (at < s.installedAt || at > s.asOf) return null;
+  const found = handoffPolicy(s.rules.config, handoff);
+  return found ? { ...found, at: new Date(at).toISOString() } : null;
+}
+
+/** The alert's task (if the engine makes one), open or done at `doneAt` (when the people got to it by asOf). */
+function give(s: DemoState, at: number, alert: Alert, doneAt: number | null): void {
+  const t = alertTask(alert);
+  if (!t) return;
+  followUpTask(s, { ...t, at, doneAt: doneAt !== null && doneAt >= at && doneAt <= s.asOf ? doneAt : null });
+}
+
+/** A lead that became an MQL at `at`: its owner's task, due at the SLA's contact deadline, done at the touch. */
+export function mqlTask(
+  s: DemoState,
+  r: LeadRun,
+  at: number,
+  contactDue: number | null,
+  touchAt: number | null,
+): void {
+  const h = policyAt(s, MQL_HANDOFF, at);
+  if (!h) return;
+  const p = {
+    id: r.id,
+    name: nameOf(r.rec, true),
+    owner: owner(r.ownerId),
+    contactDue: contactDue === null ? null : new Date(contactDue).toISOString(),
+  };
+  give(s, at, personAlert(h, MQL_HANDOFF, p), touchAt);
+}
+
+/** A lead accepted as SQL at `at`: the follow-up task, done at the conversion. */
+export function sqlTask(s: DemoState, r: LeadRun, at: number, convertAt: number | null): void {
+  const h = policyAt(s, SQL_HANDOFF, at);
+  if (!h) return;
+  const p = { id: r.id, name: nameOf(r.rec, true), owner: owner(r.ownerId), contactDue: null };
+  give(s, at, personAlert(h, SQL_HANDOFF, p), convertAt);
+}
+
+/** A deal by Id, name and owner, as the hand-offs name it. */
+export const handoffDeal = (id: string, name: string, ownerId: string): HandoffDeal => ({
+  id,
+  name,
+  owner: owner(ownerId),
+});
+
+/** A deal that entered `stage` at `at` (an update: not the stage it was created in), done when it moves on. */
+export function stageTask(
+  s: DemoState,
+  deal: HandoffDeal,
+  stage: string,
+  at: number,
+  leftAt: number | null,
+): void {
+  const h = policyAt(s, `Stage ${stage}`, at);
+  if (h) give(s, at, stageAlert(h, deal, stage), leftAt);
+}
+
+/** A deal won at `at`: the customer-success hand-off (the account's active owner's), done by its due time. */
+export function wonTask(s: DemoState, deal: HandoffDeal, accountOwnerId: string, at: number): void {
+  const h = policyAt(s, CS_HANDOFF, at);
+  if (!h) return;
+  const active = s.repById.get(accountOwnerId)?.active !== false;
+  const alert = wonAlert(h, deal, active ? accountOwnerId : null);
+  give(s, at, alert, Date.parse(alert.plan.taskDue));
+}

@@ -1,0 +1,102 @@
+// The demo's hand-off tasks are the engine's (engine/handoffs.ts, as HandoffTriggerService gives them from the SLA
+// policies): the MQL alert's task, the SQL follow-up, the "Stage <stage>" task and the customer-success hand-off.
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../scripts/lib/config/index.ts';
+import { removeTmpDirs } from './helpers.ts';
+import { configWith, demoRows, type Config } from './demoConfig.ts';
+
+afterAll(removeTmpDirs);
+
+/** The day of an instant in a time zone (YYYY-MM-DD). */
+const dayIn = (at: string, timeZone: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(at),
+  );
+
+/** MQLs after the install (their SLA clock started) with the MQL task each got, if any. */
+const mqlTasks = (config: Config | undefined) =>
+  demoRows(
+    config,
+    `SELECT l.Id, l.OwnerId, l.FirstName, l.LastName, l.Company, l.MQL_Date__c, l.SLA_Contact_Due__c,
+            l.First_Touch_At__c, t.OwnerId AS task_owner, t.Subject, t.ActivityDate, t.Status,
+            t.CreatedDate AS task_at, t.CompletedDateTime
+     FROM $Lead l JOIN $SLA_Event__c e ON e.Lead__c = l.Id AND e.Event_Type__c = 'Started'
+     LEFT JOIN $Task t ON t.WhoId = l.Id AND t.Subject LIKE 'Contact new MQL %'
+     WHERE l.OwnerId LIKE '005%'`,
+  );
+
+/** Deals that entered `stage` after they were created (its first history row), with the stage task each got, if any. */
+const stageTasks = (config: Config | undefined, stage: string) =>
+  demoRows(
+    config,
+    `WITH entered AS (
+       SELECT OpportunityId, min(CreatedDate) AS at FROM $OpportunityHistory WHERE StageName = '${stage}' GROUP BY 1)
+     SELECT o.Id, o.Name, o.OwnerId, e.at AS entered, t.Subject, t.OwnerId AS task_owner, t.CreatedDate AS task_at
+     FROM $Opportunity o JOIN entered e ON e.OpportunityId = o.Id AND e.at > o.CreatedDate
+     LEFT JOIN $Task t ON t.WhatId = o.Id AND t.Subject LIKE '${stage} follow-up: %'
+     WHERE e.at >= (SELECT min(CreatedDate) FROM $SLA_Event__c)`,
+  );
+
+describe('demo hand-off tasks', () => {
+  it("gives each MQL's owner the engine's MQL task: named, due at the contact deadline, done at the first touch", async () => {
+    const rows = await mqlTasks(undefined);
+    expect(rows.length).toBeGreaterThan(20);
+    const zone = loadConfig('force-app').businessCalendars[0].timeZone;
+    for (const r of rows) {
+      expect(r.task_owner, String(r.Id)).toBe(r.OwnerId);
+      expect(r.task_at).toBe(r.MQL_Date__c);
+      expect(String(r.Subject)).toMatch(
+        new RegExp(`^Contact new MQL ${r.FirstName} ${r.LastName} \\(.*\\) by \\w{3} \\d+ \\w{3} \\d{4} `),
+      );
+      expect(r.ActivityDate).toBe(dayIn(String(r.SLA_Contact_Due__c), zone));
+      // the rep's first touch completes it; untouched, it is still open
+      expect(r.Status).toBe(r.First_Touch_At__c ? 'Completed' : 'Not Started');
+      if (r.First_Touch_At__c) expect(r.CompletedDateTime).toBe(r.First_Touch_At__c);
+    }
+  });
+
+  it('gives the SQL follow-up, the Proposal task and the customer-success hand-off the shipped policies ask for', async () => {
+    const [sql] = await demoRows(
+      undefined,
+      `SELECT count(*) AS sqls, count(t.Id) AS tasks, count(*) FILTER (WHERE t.OwnerId = l.OwnerId) AS owner
+       FROM $Lead l LEFT JOIN $Task t ON t.WhoId = l.Id AND t.Subject LIKE 'Follow up on SQL %'
+       WHERE l.SQL_Date__c >= (SELECT min(CreatedDate) FROM $SLA_Event__c)`,
+    );
+    expect(Number(sql.sqls)).toBeGreaterThan(5);
+    expect(Number(sql.tasks)).toBe(Number(sql.sqls));
+    expect(Number(sql.owner)).toBe(Number(sql.sqls));
+
+    const proposals = await stageTasks(undefined, 'Proposal');
+    expect(proposals.length).toBeGreaterThan(3);
+    for (const p of proposals) {
+      expect(String(p.Subject), String(p.Id)).toMatch(new RegExp(`^Proposal follow-up: ${p.Name} by `));
+      expect(p.task_owner).toBe(p.OwnerId);
+      expect(p.task_at).toBe(p.entered);
+    }
+
+    const [won] = await demoRows(
+      undefined,
+      `SELECT count(*) AS won, count(t.Id) AS tasks, count(*) FILTER (WHERE t.OwnerId = a.OwnerId) AS account_owner
+       FROM $Opportunity o JOIN $Account a ON a.Id = o.AccountId
+       LEFT JOIN $Task t ON t.WhatId = o.Id AND t.Subject LIKE 'Customer-success hand-off: %'
+       WHERE o.IsWon = 'true' AND o.CloseDate >= (SELECT min(CreatedDate) FROM $SLA_Event__c)`,
+    );
+    expect(Number(won.won)).toBeGreaterThan(0);
+    expect(Number(won.tasks)).toBe(Number(won.won));
+    expect(Number(won.account_owner)).toBe(Number(won.won));
+  });
+
+  it('follows the policies: no MQL task without Create_Task__c, and the stage task moves with the policy', async () => {
+    const config = configWith({
+      'SLA_Policy.MQL_To_SQL': { Create_Task__c: 'false' },
+      'SLA_Policy.Stage_Proposal': { Handoff__c: 'Stage Negotiation' },
+    });
+    const mqls = await mqlTasks(config);
+    expect(mqls.length).toBeGreaterThan(20);
+    expect(mqls.filter((r) => r.Subject !== null)).toEqual([]);
+    expect((await stageTasks(config, 'Proposal')).filter((p) => p.Subject !== null)).toEqual([]);
+    const negotiations = await stageTasks(config, 'Negotiation');
+    expect(negotiations.length).toBeGreaterThan(3);
+    expect(negotiations.filter((p) => p.Subject === null)).toEqual([]);
+  });
+});
