@@ -11,7 +11,7 @@ function str(s: string): string {
 const strOrNull = (s: string | null): string => (s === null ? 'null' : str(s));
 const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
 
-/** Candidates__c: the first six candidates, as JSON.stringify(a.candidates.slice(0, 6)) writes them. */
+/** Candidates__c: the first six candidates (routing.ts DECISION_CANDIDATES), as JSON.stringify writes them. */
 export function candidatesJson(a: Assignment): string {
   let out = '[';
   const n = Math.min(6, a.candidates.length); // the router keeps DECISION_CANDIDATES (6) of them
@@ -23,7 +23,7 @@ export function candidatesJson(a: Assignment): string {
   return out + ']';
 }
 
-/** Trace__c: the rules tried, the pool and the account matches, as JSON.stringify of those three writes them. */
+/** Trace__c: the rules tried, the pool and the account matches (not the pointers: routing.ts DECISION_CANDIDATES). */
 export function traceJson(a: Assignment): string {
   const t = a.trace;
   let out = '{"rulesTried":[';

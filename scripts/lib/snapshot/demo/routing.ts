@@ -24,7 +24,12 @@ import type { SRecord } from '../../rules/types.ts';
 import type { LeadRun } from './arrivals.ts';
 import type { AccountRow, DemoState } from './state.ts';
 
-/** Candidates a Routing_Decision__c row lists (Candidates__c): the first six of the pool. */
+/**
+ * Candidates the demo's Routing_Decision__c rows list (Candidates__c): the first six of the pool. The org's row lists
+ * every candidate and its trace carries the pool's round-robin pointers before and after (RoutingTriggerService
+ * serialises the whole Assignment); the demo keeps the decision (rule, method, owner, fallback, the rules tried, the
+ * account matches) and leaves out the rest, which only the rep's trace panel shows and would double the table.
+ */
 export const DECISION_CANDIDATES = 6;
 
 /** The trigger's chunk: at most this many leads are routed in one call. */
