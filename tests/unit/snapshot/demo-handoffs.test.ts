@@ -1,5 +1,6 @@
 // The demo's hand-off tasks are the engine's (engine/handoffs.ts, as HandoffTriggerService gives them from the SLA
-// policies): the MQL alert's task, the SQL follow-up, the "Stage <stage>" task and the customer-success hand-off.
+// policies): the MQL alert's task, the SQL follow-up, the "Stage <stage>" task, the customer-success hand-off and the
+// Re-engagement task of a lead that comes back.
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../scripts/lib/config/index.ts';
 import { removeTmpDirs } from './helpers.ts';
@@ -98,5 +99,37 @@ describe('demo hand-off tasks', () => {
     const negotiations = await stageTasks(config, 'Negotiation');
     expect(negotiations.length).toBeGreaterThan(3);
     expect(negotiations.filter((p) => p.Subject === null)).toEqual([]);
+  });
+
+  it('gives a Re-engagement task for each high-intent signal of a recycled lead, and only for the policy signals', async () => {
+    /** Events of the lead after its recycle (before any conversion), and the Re-engagement tasks at their instants. */
+    const returns = (config: Config | undefined) =>
+      demoRows(
+        config,
+        `SELECT e.Signal__c, e.Occurred_At__c, t.Subject, t.OwnerId = l.OwnerId AS to_owner
+         FROM $Engagement_Event__c e JOIN $Lead l ON l.Id = e.Lead__c
+         LEFT JOIN $Task t ON t.WhoId = l.Id AND t.CreatedDate = e.Occurred_At__c AND t.Subject LIKE 'Re-engaged: %'
+         WHERE l.Recycled_Date__c <= e.Occurred_At__c
+           AND (l.ConvertedDate IS NULL OR e.Occurred_At__c < l.ConvertedDate)
+           AND e.Occurred_At__c >= (SELECT min(CreatedDate) FROM $SLA_Event__c)`,
+      );
+    const shipped = await returns(undefined);
+    const highIntent = ['Pricing Page', 'Demo Request', 'Product Usage'];
+    const back = shipped.filter((e) => highIntent.includes(String(e.Signal__c)));
+    expect(back.length).toBeGreaterThan(3);
+    for (const e of back) {
+      expect(String(e.Subject), `${e.Signal__c} at ${e.Occurred_At__c}`).toContain(
+        `, ${e.Signal__c}; follow up by `,
+      );
+      expect(e.to_owner).toBe(true);
+    }
+    expect(shipped.filter((e) => !highIntent.includes(String(e.Signal__c)) && e.Subject !== null)).toEqual(
+      [],
+    );
+
+    const webinars = await returns(configWith({ 'SLA_Policy.Re_Engagement': { Signals__c: 'Webinar' } }));
+    expect(webinars.filter((e) => e.Signal__c === 'Webinar' && e.Subject === null)).toEqual([]);
+    expect(webinars.filter((e) => e.Signal__c !== 'Webinar' && e.Subject !== null)).toEqual([]);
+    expect(webinars.filter((e) => e.Signal__c === 'Webinar').length).toBeGreaterThan(0);
   });
 });

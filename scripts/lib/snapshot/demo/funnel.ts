@@ -8,7 +8,7 @@ import { escalation, evaluateSla } from '../../rules/sla.ts';
 import { arrive, makeProspects, type LeadRun } from './arrivals.ts';
 import { escalationTask, slaEvent, task, transition } from './history.ts';
 import { simulateOpportunity } from './opportunities.ts';
-import { mqlTask, sqlTask } from './handoffs.ts';
+import { mqlTask, reengageTasks, sqlTask } from './handoffs.ts';
 import { campaignAt, makeAccount, writeContact } from './people.ts';
 import { candidatesJson, traceJson } from './decision.ts';
 import { holdUntil, indexAccount, routeChunk, ROUTE_CHUNK, settleCapacity } from './routing.ts';
@@ -126,6 +126,7 @@ function playLead(s: DemoState, r: Run): void {
   engage(s, r);
   startLifecycle(s, r);
   if (r.mqlAt !== null) handOff(s, r, r.mqlAt);
+  reengageTasks(s, r);
   finish(s, r);
 }
 

@@ -1,10 +1,12 @@
 // The hand-off tasks the engine gives at the demo's hand-offs, built by engine/handoffs.ts as HandoffTriggerService
 // builds them from the SLA policies (Create_Task__c, Recipient__c, Recipient_Queue__c, the contact window on the
 // policy's business calendar): the MQL alert's "Contact new MQL ..." task and the SQL follow-up on the lead, the
-// "<stage> follow-up" of a deal entering a stage with a "Stage <stage>" policy, and the customer-success hand-off of
-// a won deal. Only from the engine's install on; a queue recipient gets no task (HandoffService.deliver). Who
-// completes them, and when, is the people's part: the rep's first touch completes the MQL task, the conversion the
-// SQL one, leaving the stage the stage one, and customer success its hand-off by its due time; otherwise it is open.
+// "<stage> follow-up" of a deal entering a stage with a "Stage <stage>" policy, the customer-success hand-off of a
+// won deal, and the Re-engagement task of a lead that comes back (rules/handoff.ts reengagement: a high-intent
+// signal after a recycle or a dormant spell). Only from the engine's install on; a queue recipient gets no task
+// (HandoffService.deliver). Who completes them, and when, is the people's part: the rep's first touch completes the
+// MQL task, the conversion the SQL one, leaving the stage the stage one; customer success and the owner of a
+// returning lead do theirs by the due time. Otherwise a task is open.
 import {
   alertTask,
   CS_HANDOFF,
@@ -12,6 +14,8 @@ import {
   MQL_HANDOFF,
   nameOf,
   personAlert,
+  REENGAGEMENT,
+  reengageAlert,
   SQL_HANDOFF,
   stageAlert,
   wonAlert,
@@ -19,9 +23,12 @@ import {
   type HandoffAt,
   type HandoffDeal,
 } from '../../engine/handoffs.ts';
+import { reengagement } from '../../rules/handoff.ts';
+import type { SlaPolicy } from '../../rules/sla.ts';
 import type { LeadRun } from './arrivals.ts';
 import { followUpTask } from './history.ts';
-import type { DemoState } from './state.ts';
+import { signalCode } from './rules.ts';
+import { DAY, type DemoState } from './state.ts';
 
 /** A demo owner as planHandoff takes it: queues are the Group (00G) Ids. */
 const owner = (id: string) => ({ id, isQueue: id.startsWith('00G') });
@@ -93,4 +100,59 @@ export function wonTask(s: DemoState, deal: HandoffDeal, accountOwnerId: string,
   const active = s.repById.get(accountOwnerId)?.active !== false;
   const alert = wonAlert(h, deal, active ? accountOwnerId : null);
   give(s, at, alert, Date.parse(alert.plan.taskDue));
+}
+
+/** The Re-engagement policy's high-intent signals by the code the demo's events carry (rules.ts signalCode). */
+const returnSignals = new WeakMap<SlaPolicy, Map<number, string>>();
+
+function highIntent(s: DemoState, policy: SlaPolicy): Map<number, string> {
+  let codes = returnSignals.get(policy);
+  if (!codes) {
+    codes = new Map((policy.signals ?? []).map((name) => [signalCode(s.rules, name.trim()), name.trim()]));
+    returnSignals.set(policy, codes);
+  }
+  return codes;
+}
+
+const iso = (t: number) => new Date(t).toISOString();
+
+/**
+ * The Re-engagement tasks of a lead's events (TA_EngagementEvent_Reengage: each event is its own insert, as it
+ * happens): a high-intent signal from the lead once recycled, or after Dormant_Days__c without engagement. Events
+ * from the conversion on belong to the contact, whose returns the demo does not follow.
+ */
+export function reengageTasks(s: DemoState, r: LeadRun): void {
+  const found = r.eventCount ? handoffPolicy(s.rules.config, REENGAGEMENT) : null;
+  if (!found || !found.policy.signals?.length) return;
+  const codes = highIntent(s, found.policy);
+  const dormantMs = (found.policy.dormantDays ?? 0) * DAY;
+  const recycledAt = (r.rec.Recycled_Date__c as number | null | undefined) ?? null;
+  const end = Math.min(r.convertedAt ?? Infinity, s.asOf);
+  for (let k = 0; k < r.eventCount; k++) {
+    const at = r.at[k];
+    const signal = codes.get(r.signal[k]);
+    if (signal === undefined || at < s.installedAt) continue;
+    if (at >= end) break;
+    const recycled = recycledAt !== null && recycledAt <= at;
+    const dormant = dormantMs > 0 && k > 0 && at - r.at[k - 1] >= dormantMs;
+    if (!recycled && !dormant) continue; // what reengagement() would refuse, without building its inputs
+    const back = reengagement({
+      policy: found.policy,
+      signal,
+      at: iso(at),
+      // a recycled lead stays at Lead in the demo (it is never an MQL again); no other stage changes the answer
+      stage: recycled ? 'Lead' : null,
+      recycledAt: recycled ? iso(recycledAt) : null,
+      lastEngagementAt: k > 0 ? iso(r.at[k - 1]) : null,
+    });
+    if (!back.reengaged) continue;
+    const rep = s.repById.get(r.ownerId);
+    const who = { ...owner(r.ownerId), active: rep?.active ?? false };
+    const alert = reengageAlert(
+      { ...found, at: iso(at) },
+      { id: r.id, name: nameOf(r.rec, true), owner: who },
+      signal,
+    );
+    give(s, at, alert, Date.parse(alert.plan.taskDue));
+  }
 }
