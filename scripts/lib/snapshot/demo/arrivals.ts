@@ -67,6 +67,8 @@ export interface LeadRun {
   signal: number[];
   lastEvent: number;
   mqlAt: number | null;
+  /** The scores it became an MQL with (the MQL guard's, in its Lifecycle_Transition__c reason), or null. */
+  mqlScores: Scores | null;
   eventCount: number;
   stage: string;
   stageAt: number;
@@ -329,6 +331,7 @@ export function arrive(s: DemoState, li: number): LeadRun {
     signal: [],
     lastEvent: created,
     mqlAt: null,
+    mqlScores: null,
     eventCount: 0,
     stage: 'Lead',
     stageAt: created,

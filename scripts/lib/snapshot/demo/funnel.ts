@@ -3,10 +3,11 @@
 // guard passes the lead becomes an MQL. The MQL's SLA clock runs on the policy's business calendar; reps touch,
 // qualify (SQL, conversion to an account, contact and opportunity) or recycle, and the SLA monitor recycles what
 // the qualify window left behind. Reps' behaviour (how fast, how often) is drawn; what the engine does with it is
-// the rules'.
+// the rules' (each lifecycle stage move and its Lifecycle_Transition__c row: lifecycle.ts).
 import { escalation, evaluateSla } from '../../rules/sla.ts';
 import { arrive, makeProspects, type LeadRun } from './arrivals.ts';
-import { escalationTask, slaEvent, task, transition } from './history.ts';
+import { escalationTask, slaEvent, task } from './history.ts';
+import { saveStage } from './lifecycle.ts';
 import { simulateOpportunity } from './opportunities.ts';
 import { mqlTask, reengageTasks, sqlTask } from './handoffs.ts';
 import { campaignAt, makeAccount, writeContact } from './people.ts';
@@ -173,7 +174,10 @@ function engage(s: DemoState, r: Run): void {
   const rules = s.rules;
   const rec = r.rec;
   r.fields = fieldScores(rules, rec, r.created) ?? scoreAt(rules, rec, r, 0, r.created, null);
-  if (becomesMql(rules, rec, r.fields)) r.mqlAt = r.created;
+  if (becomesMql(rules, rec, r.fields)) {
+    r.mqlAt = r.created;
+    r.mqlScores = r.fields;
+  }
   for (let k = 0, n = eventPlan(s, r); k < n; k++) {
     const t = planAt[k];
     const sig = planSignal[k];
@@ -197,24 +201,22 @@ function engage(s: DemoState, r: Run): void {
       r.fields = fieldScores(rules, rec, t) ?? r.fields;
     }
     if (r.mqlAt === null && canBecomeMql(rules, r.fields)) {
-      if (becomesMql(rules, rec, scoreAt(rules, rec, r, r.eventCount, t, r.fields))) r.mqlAt = t;
+      const scores = scoreAt(rules, rec, r, r.eventCount, t, r.fields);
+      if (becomesMql(rules, rec, scores)) {
+        r.mqlAt = t;
+        r.mqlScores = scores;
+      }
     }
   }
 }
 
-/** Created (Subscriber from the newsletter, else Lead), outbound sequences, campaign responses. */
+/**
+ * Created (Subscriber from the newsletter, else Lead: no Lifecycle_Transition__c row, as an insert below the MQL
+ * thresholds moves nothing), outbound sequences, campaign responses.
+ */
 function startLifecycle(s: DemoState, r: Run): void {
   const { rnd } = s;
-  r.stage = r.source === 'Newsletter' && r.mqlAt !== r.created ? 'Subscriber' : 'Lead';
-  transition(s, {
-    leadId: r.id,
-    contactId: null,
-    at: r.created,
-    from: null,
-    to: r.stage,
-    by: s.integrationUser,
-    reason: 'Lead created',
-  });
+  r.stage = r.source === 'Newsletter' ? 'Subscriber' : 'Lead';
   if (r.source === 'Outbound') {
     for (let k = 0, n = rnd.int(1, 3); k < n; k++)
       task(s, {
@@ -277,16 +279,16 @@ function firstTouch(s: DemoState, r: Run, mql: number): number | null {
 function handOff(s: DemoState, r: Run, mql: number): void {
   const { rnd, asOf } = s;
   const sla = s.rules.sla;
-  transition(s, {
+  // the rescore of the save that brought the scores over the thresholds (an engagement event's, or the insert's)
+  r.stage = saveStage(s, {
     leadId: r.id,
     contactId: null,
     at: mql,
-    from: r.stage,
-    to: 'MQL',
     by: s.integrationUser,
-    reason: 'Score crossed MQL thresholds',
+    stage: r.stage,
+    type: 'Rescore',
+    scores: r.mqlScores!,
   });
-  r.stage = 'MQL';
   r.stageAt = mql;
   r.rec.MQL_Date__c = mql;
   const due = sla ? slaDue(sla, mql) : null;
@@ -309,7 +311,7 @@ function handOff(s: DemoState, r: Run, mql: number): void {
   let qualifiedAt: number | null = null;
   if (autoAt < decidedAt && autoAt <= asOf) {
     qualifiedAt = autoAt;
-    recycle(s, r, autoAt, sla!.policy.autoRecycleReason!, s.integrationUser, 'Recycled by the SLA monitor');
+    recycle(s, r, autoAt, sla!.policy.autoRecycleReason!, s.integrationUser);
     slaEvent(s, r.id, autoAt, 'Recycled', due!.contactDue);
   } else if (decidedAt <= asOf) {
     qualifiedAt = decidedAt;
@@ -317,7 +319,7 @@ function handOff(s: DemoState, r: Run, mql: number): void {
     else {
       const reason = touch === null ? 'Unresponsive' : RECYCLE_REASONS.sample(rnd);
       const disqualified = reason === 'Not a Fit' || reason === 'Competitor';
-      recycle(s, r, decidedAt, reason, r.ownerId, disqualified ? 'Disqualified' : 'Recycled to nurture');
+      recycle(s, r, decidedAt, reason, r.ownerId);
       if (disqualified) r.status = 'Closed - Not Converted';
     }
   }
@@ -369,19 +371,18 @@ function slaHistory(
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
-function recycle(s: DemoState, r: Run, at: number, reason: string, by: string, text: string): void {
-  transition(s, {
+/** Back to Lead with Recycle_Reason__c `reason`, saved by `by` (the rep, or the SLA monitor's user). */
+function recycle(s: DemoState, r: Run, at: number, reason: string, by: string): void {
+  r.stage = saveStage(s, {
     leadId: r.id,
     contactId: null,
     at,
-    from: 'MQL',
-    to: 'Lead',
     by,
-    reason: text,
-    code: reason,
-    recycle: true,
+    stage: r.stage,
+    type: 'Recycle',
+    reasonCode: reason,
+    scores: r.mqlScores!,
   });
-  r.stage = 'Lead';
   r.stageAt = at;
   r.rec.Recycled_Date__c = at;
   r.rec.Recycle_Reason__c = reason;
@@ -393,16 +394,15 @@ function recycle(s: DemoState, r: Run, at: number, reason: string, by: string, t
 /** Accepted by sales (SQL), a discovery call, and most of the time a conversion. */
 function qualify(s: DemoState, r: Run, sqlAt: number, mql: number): void {
   const { rnd, asOf } = s;
-  transition(s, {
+  r.stage = saveStage(s, {
     leadId: r.id,
     contactId: null,
     at: sqlAt,
-    from: 'MQL',
-    to: 'SQL',
     by: r.ownerId,
-    reason: 'Qualified by SDR',
+    stage: r.stage,
+    type: 'SalesAccept',
+    scores: r.mqlScores!,
   });
-  r.stage = 'SQL';
   r.stageAt = sqlAt;
   r.rec.SQL_Date__c = sqlAt;
   r.lastModified = sqlAt;
@@ -447,14 +447,16 @@ function convert(s: DemoState, r: Run, convertAt: number, mql: number, sqlAt: nu
     fit,
     product: r.product,
   });
-  transition(s, {
+  // the conversion with an opportunity (the lead's OpportunityCreated; its contact's follows in contactFunnel)
+  const convertedFrom = r.stage;
+  r.stage = saveStage(s, {
     leadId: r.id,
     contactId: null,
     at: convertAt,
-    from: 'SQL',
-    to: 'Opportunity',
     by: r.ownerId,
-    reason: 'Converted',
+    stage: convertedFrom,
+    type: 'OpportunityCreated',
+    scores: r.mqlScores!,
   });
   Object.assign(r.rec, {
     IsConverted: true,
@@ -464,18 +466,21 @@ function convert(s: DemoState, r: Run, convertAt: number, mql: number, sqlAt: nu
     ConvertedOpportunityId: opp.id,
   });
   r.status = 'Closed - Converted';
-  r.stage = 'Opportunity';
   r.stageAt = convertAt;
   r.lastModified = convertAt;
   r.releaseAt = convertAt;
   r.convertedAt = convertAt;
-  const funnel = contactFunnel(s, r, { contactId, ae, mql, sqlAt, convertAt, opp });
+  const funnel = contactFunnel(s, r, { contactId, ae, mql, sqlAt, convertAt, opp, stage: convertedFrom });
   const cp: Person = { ...p, id: contactId, entity: p.entity, object: 'Contact' };
   writeContact(s, cp, acc.id, ae, convertAt, r.source, funnel);
   if (s.contactBuffer.length < 5000) s.contactBuffer.push(cp);
 }
 
-/** The contact's funnel fields: carried from the lead, then Customer on a win or recycled on a loss. */
+/**
+ * The contact's funnel fields: carried from the lead (inserted at the lead's stage, `stage`, by the conversion
+ * mapping, then moved with the deal by TA_Lead_Convert's update in the converting user's transaction), then Customer
+ * on a win (LifecycleService.markCustomers, as the AE closes it) or recycled by the AE on a loss.
+ */
 function contactFunnel(
   s: DemoState,
   r: Run,
@@ -486,9 +491,18 @@ function contactFunnel(
     sqlAt: number;
     convertAt: number;
     opp: { won: boolean; closed: boolean; at: number };
+    stage: string;
   },
 ): Rec {
   const scores = scoresAt(s, r, c.convertAt);
+  const contact = { leadId: null, contactId: c.contactId, scores };
+  const stage = saveStage(s, {
+    ...contact,
+    at: c.convertAt,
+    by: r.ownerId,
+    stage: c.stage,
+    type: 'OpportunityCreated',
+  });
   const funnel: Rec = {
     Fit_Score__c: scores.fit,
     Engagement_Score__c: scores.engagement,
@@ -499,39 +513,32 @@ function contactFunnel(
     First_Touch_At__c: r.rec.First_Touch_At__c,
     Speed_To_Lead_Minutes__c: r.rec.Speed_To_Lead_Minutes__c,
     Product_Interest__c: r.product,
-    Lifecycle_Stage__c: 'Opportunity',
+    Lifecycle_Stage__c: stage,
     Lifecycle_Stage_Entered_At__c: c.convertAt,
   };
   if (c.opp.closed && c.opp.won) {
-    funnel.Lifecycle_Stage__c = 'Customer';
-    funnel.Lifecycle_Stage_Entered_At__c = c.opp.at;
-    transition(s, {
-      leadId: null,
-      contactId: c.contactId,
+    funnel.Lifecycle_Stage__c = saveStage(s, {
+      ...contact,
       at: c.opp.at,
-      from: 'Opportunity',
-      to: 'Customer',
       by: c.ae,
-      reason: 'Opportunity won',
+      stage,
+      type: 'ClosedWon',
     });
+    funnel.Lifecycle_Stage_Entered_At__c = c.opp.at;
   } else if (c.opp.closed) {
     const reason = s.rnd.pick(['No Budget', 'Bad Timing', 'Competitor', 'No Authority']);
     Object.assign(funnel, {
-      Lifecycle_Stage__c: 'Lead',
+      Lifecycle_Stage__c: saveStage(s, {
+        ...contact,
+        at: c.opp.at,
+        by: c.ae,
+        stage,
+        type: 'Recycle',
+        reasonCode: reason,
+      }),
       Lifecycle_Stage_Entered_At__c: c.opp.at,
       Recycled_Date__c: c.opp.at,
       Recycle_Reason__c: reason,
-    });
-    transition(s, {
-      leadId: null,
-      contactId: c.contactId,
-      at: c.opp.at,
-      from: 'Opportunity',
-      to: 'Lead',
-      by: c.ae,
-      reason: 'Opportunity lost; recycled',
-      code: reason,
-      recycle: true,
     });
   }
   return funnel;

@@ -1,35 +1,36 @@
-// Writers of the history rows the org's triggers and jobs append: Lifecycle_Transition__c and SLA_Event__c (only
-// from the engine's install on, as the objects did not exist before), the reps' activity (Task), and the task the
-// SLA monitor gives a manager it escalates to.
+// Writers of the history rows the org's triggers and jobs append: Lifecycle_Transition__c (one row per move the
+// rules make, lifecycle.ts) and SLA_Event__c, both only from the engine's install on (the objects did not exist
+// before), the reps' activity (Task), and the task the SLA monitor gives a manager it escalates to.
+import type { LifecycleMove } from '../../rules/lifecycle.ts';
 import { newId, write, type DemoState } from './state.ts';
 
+/** A lifecycle move of a Lead (leadId) or Contact (contactId): the rule's move (lifecycle.ts saveStage makes it). */
 export interface Transition {
   leadId: string | null;
   contactId: string | null;
   at: number;
-  from: string | null;
-  to: string;
+  /** The user who saved the record. */
   by: string;
-  reason: string;
-  code?: string | null;
-  recycle?: boolean;
+  move: LifecycleMove;
 }
 
+/** The Lifecycle_Transition__c row of a move, as LifecycleService.historyRow writes it. */
 export function transition(s: DemoState, t: Transition): void {
   if (t.at < s.installedAt || t.at > s.asOf) return;
+  const m = t.move;
   write(s, 'Lifecycle_Transition__c', {
     Id: newId(s, 'Lifecycle_Transition__c'),
     Lead__c: t.leadId,
     Contact__c: t.contactId,
     Record_Id__c: t.leadId ?? t.contactId,
     Object_Type__c: t.leadId ? 'Lead' : 'Contact',
-    From_Stage__c: t.from,
-    To_Stage__c: t.to,
+    From_Stage__c: m.from,
+    To_Stage__c: m.to,
     Transitioned_At__c: t.at,
     Transitioned_By__c: t.by,
-    Reason__c: t.reason,
-    Reason_Code__c: t.code ?? null,
-    Is_Recycle__c: t.recycle ?? false,
+    Reason__c: m.message.slice(0, 255),
+    Reason_Code__c: m.reasonCode,
+    Is_Recycle__c: m.isRecycle,
     CreatedDate: t.at,
   });
 }

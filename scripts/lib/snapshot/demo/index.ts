@@ -11,6 +11,7 @@
 //   routing.ts            the routing desk: the prepared router in chunks, capacity and PTO over time
 //   funnel.ts             the funnel over time: scoring, MQL, SLA, qualification, conversion
 //   opportunities.ts      deals through the stage policies, terms and approval tiers
+//   lifecycle.ts          lifecycle stage moves through rules/lifecycle.ts, one Lifecycle_Transition__c row each
 //   rules.ts              the config prepared once; history.ts the history-row writers; state.ts the state
 import { runLeads } from './funnel.ts';
 import { makeAccounts, makeBaseContacts, makeCampaigns, makeUsers, writeAccountsAndReps } from './people.ts';
