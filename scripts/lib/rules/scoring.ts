@@ -196,6 +196,11 @@ export interface PreparedScoring {
     withLines: true,
   ): ScoreResult;
   score(record: SRecord, events: EventColumns, from: number, to: number, now: number): ScoreTotals;
+  /**
+   * How old (ms) an event of the signal (its code) may be and still add points (Infinity: no decay), or undefined
+   * when no rule scores it: ScoringSelector.eventRows reads only the events inside it.
+   */
+  horizonMs(code: number): number | undefined;
 }
 
 const MEMO_LIMIT = 16384;
@@ -332,7 +337,7 @@ export function prepareScoring(
       engagementSinceRecycle: null,
     };
   }
-  return { signalCode, score: run as PreparedScoring['score'] };
+  return { signalCode, score: run as PreparedScoring['score'], horizonMs: (code) => horizonMs.get(code) };
 }
 
 /** The active rules for records of `object`, validated in order (the first problem throws), compiled. */

@@ -10,6 +10,7 @@ import { escalationTask, slaEvent, task } from './history.ts';
 import { saveStage } from './lifecycle.ts';
 import { simulateOpportunity } from './opportunities.ts';
 import { mqlTask, reengageTasks, sqlTask } from './handoffs.ts';
+import { holdEvent, writeLeadEvents } from './events.ts';
 import { campaignAt, makeAccount, writeContact } from './people.ts';
 import { candidatesJson, traceJson } from './decision.ts';
 import { holdUntil, indexAccount, routeChunk, ROUTE_CHUNK, settleCapacity } from './routing.ts';
@@ -128,6 +129,7 @@ function playLead(s: DemoState, r: Run): void {
   startLifecycle(s, r);
   if (r.mqlAt !== null) handOff(s, r, r.mqlAt);
   reengageTasks(s, r);
+  writeLeadEvents(s, r);
   finish(s, r);
 }
 
@@ -182,9 +184,10 @@ function engage(s: DemoState, r: Run): void {
     const t = planAt[k];
     const sig = planSignal[k];
     if (t > s.asOf) break;
-    write(s, 'Engagement_Event__c', {
+    holdEvent({
       Id: newId(s, 'Engagement_Event__c'),
       Lead__c: r.id,
+      Contact__c: null,
       Record_Id__c: r.id,
       Signal__c: sig.signal,
       Occurred_At__c: t,

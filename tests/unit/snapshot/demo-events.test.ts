@@ -1,0 +1,44 @@
+// The demo's engagement events are linked as a conversion links them in the org (LeadConversionService): the
+// lead's scoring events to the converted contact at the conversion, later events to the contact alone.
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../scripts/lib/config/index.ts';
+import { prepareScoring } from '../../../scripts/lib/rules/scoring.ts';
+import { removeTmpDirs } from './helpers.ts';
+import { demoRows } from './demoConfig.ts';
+
+afterAll(removeTmpDirs);
+
+const DAY = 86_400_000;
+
+describe('demo engagement events of converted leads', () => {
+  it("link to the converted contact: the lead's scoring events at the conversion, later ones to the contact alone", async () => {
+    const rows = await demoRows(
+      undefined,
+      `SELECT e.Lead__c, e.Contact__c, e.Record_Id__c, e.Signal__c, e.Occurred_At__c, l.ConvertedContactId,
+              c.CreatedDate AS converted_at
+       FROM $Engagement_Event__c e JOIN $Lead l ON l.Id = e.Record_Id__c
+       JOIN $Contact c ON c.Id = l.ConvertedContactId
+       WHERE c.CreatedDate >= (SELECT min(CreatedDate) FROM $SLA_Event__c)`,
+    );
+    const config = loadConfig('force-app');
+    const scoring = prepareScoring(config.scoringRules, config.scoringSettings, 'Lead');
+    const at = (v: unknown) => Date.parse(String(v));
+    const later = rows.filter((e) => at(e.Occurred_At__c) > at(e.converted_at));
+    const before = rows.filter((e) => at(e.Occurred_At__c) <= at(e.converted_at));
+    expect(later.length).toBeGreaterThan(5);
+    expect(before.length).toBeGreaterThan(5);
+    for (const e of later) {
+      expect(e.Lead__c, String(e.Occurred_At__c)).toBeNull();
+      expect(e.Contact__c).toBe(e.ConvertedContactId);
+    }
+    for (const e of before) {
+      expect(e.Lead__c).toBe(e.Record_Id__c);
+      const horizon = scoring.horizonMs(scoring.signalCode(String(e.Signal__c)));
+      const inside = horizon !== undefined && at(e.converted_at) - at(e.Occurred_At__c) <= horizon;
+      expect(e.Contact__c, `${e.Signal__c} ${e.Occurred_At__c}`).toBe(inside ? e.ConvertedContactId : null);
+    }
+    // the shipped half-lives keep every scored signal of the week before a conversion
+    const lastWeek = before.filter((e) => at(e.converted_at) - at(e.Occurred_At__c) < 7 * DAY);
+    expect(lastWeek.filter((e) => e.Contact__c !== null).length).toBeGreaterThan(0);
+  });
+});
