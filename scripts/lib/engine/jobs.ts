@@ -1,7 +1,7 @@
 // The scheduled jobs of the org, as the engine model runs them: the nightly engagement decay refresh
 // (EngagementDecayJob) and the SLA monitor (SlaMonitorJob). Both change records through the same trigger
 // chain as a user's edit would.
-import { evaluateSla, slaLeadOf } from '../rules/sla.ts';
+import { evaluateSla, slaLeadOf, type SlaResult, type SlaStatus } from '../rules/sla.ts';
 import { parseInstant } from '../rules/types.ts';
 import { MQL_TASK_PREFIX } from './handoffs.ts';
 import { traced, type EngineState, type TaskRow } from './state.ts';
@@ -72,14 +72,15 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
         continue;
       }
       const r = evaluateSla({ policy, calendar, lead, touches: [], now: state.now });
+      const check = checkClock(r, rec.SLA_Status__c, lead.qualifiedAt ?? null, state.now);
       const change: Record<string, unknown> = {};
       if (r.nextCheckAt !== (rec.SLA_Next_Check__c ?? null)) change.SLA_Next_Check__c = r.nextCheckAt;
-      const log = (type: string, escalatedTo: string | null = null) =>
-        state.slaEvents.push({ recordId: rec.Id, type, at: state.now, escalatedTo });
-      if (r.status !== rec.SLA_Status__c) {
-        change.SLA_Status__c = r.status;
-        if (r.status !== 'On Track') log(r.status === 'At Risk' ? 'Warning' : r.status);
-        if (r.status === 'Breached' && r.escalateTo) {
+      const log = (e: SlaLog, escalatedTo: string | null = null) =>
+        state.slaEvents.push({ recordId: rec.Id, at: state.now, escalatedTo, ...e });
+      if (check.status) {
+        change.SLA_Status__c = check.status;
+        if (check.logged) log(check.logged);
+        if (check.escalated && r.escalateTo) {
           if (
             r.escalationKind === 'Queue' &&
             obj === 'Lead' &&
@@ -87,7 +88,7 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
           ) {
             // a reassignment in the same run takes the place of the move to the queue
             if (!r.reassign) change.OwnerId = `queue:${r.escalateTo}`;
-            log('Escalated');
+            log(check.escalated);
           } else {
             const to = r.escalationKind === 'Queue' ? String(rec.OwnerId) : r.escalateTo;
             traced(state, 'Task insert'); // the escalation task's insert path
@@ -99,18 +100,18 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
               subject: `SLA breached: ${r.breachedWindow} window missed`,
               priority: 'High', // ActivityDate: the breach's day for the running user (not modelled)
             });
-            log('Escalated', to);
+            log(check.escalated, to);
           }
         }
       }
-      if (r.autoRecycleReason) {
+      if (check.recycled) {
         change.Lifecycle_Stage__c = 'Lead';
         change.Recycle_Reason__c = r.autoRecycleReason;
-        log('Recycled');
+        log(check.recycled);
       }
       const reassignFrom = r.reassign ? String(rec.OwnerId ?? '') : null;
       if (reassignFrom !== null) change.SLA_Reassigned_At__c = state.now;
-      if (r.clockClosed) change.SLA_Clock__c = null;
+      if (check.close) change.SLA_Clock__c = null;
       if (!Object.keys(change).length) continue;
       if (reassignFrom !== null) {
         dropHandoffTask(state, rec.Id, reassignFrom);
@@ -121,6 +122,60 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
       if (reassignFrom !== null) tellOldOwner(state, rec.Id, reassignFrom, String(saved.OwnerId ?? ''));
     }
   }
+}
+
+/** An SLA_Event__c a check logs: its type and the instants SlaMonitorJob writes on it (ISO text or epoch ms). */
+export interface SlaLog<T = string> {
+  type: string;
+  dueAt: T; // Due_At__c
+  breachedAt: T | null; // Breached_At__c
+  metAt: T | null; // Met_At__c
+}
+
+/** What one check of a clock does (SlaMonitorJob.decide), short of escalating and reassigning. */
+export interface ClockCheck<T = string> {
+  status: SlaStatus | null; // the SLA_Status__c to store (null: unchanged)
+  logged: SlaLog<T> | null; // Warning, Breached or Met (none for a return to On Track)
+  escalated: SlaLog<T> | null; // a new breach: the Escalated event (its target is the caller's)
+  recycled: SlaLog<T> | null; // an MQL past its qualify window recycled with the policy's reason
+  close: boolean; // qualified or past the qualify window: SLA_Clock__c blank
+}
+
+/** The part of an evaluation (evaluateSla, or evaluateSlaMs with epoch-ms instants) a check acts on. */
+type Evaluation<T> = Pick<SlaResult, 'status' | 'breachedWindow' | 'autoRecycleReason' | 'clockClosed'> & {
+  contactDue: T;
+  qualifyDue: T;
+};
+
+/**
+ * SlaMonitorJob.decide for one evaluation `r` of a clock whose stored status is `stored`, at `now`: a new status is
+ * stored and logged (At Risk as a Warning; none for On Track), a new breach escalates; Due_At__c is the qualify due
+ * for a qualify-window breach and for a recycle, else the contact due; Met_At__c is when it was qualified. Pure:
+ * the engine model's monitor and the demo generator (snapshot/demo/sla.ts) both log through it.
+ */
+export function checkClock<T>(
+  r: Evaluation<T>,
+  stored: unknown,
+  qualifiedAt: T | null,
+  now: T,
+): ClockCheck<T> {
+  const changed = r.status !== stored;
+  const dueAt = r.breachedWindow === 'Qualify' ? r.qualifyDue : r.contactDue;
+  const event = (type: string): SlaLog<T> => ({
+    type,
+    dueAt,
+    breachedAt: type === 'Breached' ? now : null,
+    metAt: type === 'Met' ? qualifiedAt : null,
+  });
+  return {
+    status: changed ? r.status : null,
+    logged: changed && r.status !== 'On Track' ? event(r.status === 'At Risk' ? 'Warning' : r.status) : null,
+    escalated: changed && r.status === 'Breached' ? event('Escalated') : null,
+    recycled: r.autoRecycleReason
+      ? { type: 'Recycled', dueAt: r.qualifyDue, breachedAt: null, metAt: null }
+      : null,
+    close: r.clockClosed,
+  };
 }
 
 /**

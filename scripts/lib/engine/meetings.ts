@@ -29,22 +29,40 @@ export function recordFirstTouch(state: EngineState, personId: string, by: strin
   const touchAt = state.now;
   const start = parseInstant(String(rec.MQL_Date__c), 'MQL_Date__c');
   if (parseInstant(touchAt, 'touch') < start) return;
-  const kept = parseInstant(touchAt, 'touch') <= parseInstant(String(rec.SLA_Contact_Due__c), 'due');
+  const due = parseInstant(String(rec.SLA_Contact_Due__c), 'due');
+  const logged = firstTouchLog(parseInstant(touchAt, 'touch'), due, rec.SLA_Status__c);
   const change: Record<string, unknown> = {
     First_Touch_At__c: touchAt,
     Speed_To_Lead_Minutes__c: Math.floor((parseInstant(touchAt, 'touch') - start) / 60_000),
   };
-  const late = !kept && rec.SLA_Status__c !== 'Breached';
-  if (late) change.SLA_Status__c = 'Breached';
+  if (logged?.type === 'Breached') change.SLA_Status__c = 'Breached';
   savePerson(state, obj, personId, change, false);
-  if (kept || late) {
+  if (logged) {
     state.slaEvents.push({
       recordId: personId,
-      type: kept ? 'Met' : 'Breached',
+      type: logged.type,
       at: touchAt,
       escalatedTo: null,
+      dueAt: formatInstant(due),
+      breachedAt: logged.type === 'Breached' ? touchAt : null,
+      metAt: logged.type === 'Met' ? touchAt : null,
     });
   }
+}
+
+/**
+ * What SlaService.recordFirstTouch logs for the first touch (`touchAt`, epoch ms) of an open clock due `contactDue`
+ * whose stored status is `stored`: Met in time (the status stays); late, Breached and the status Breached unless it
+ * already is (then nothing). The event's Due_At__c is the contact due, its Met_At__c or Breached_At__c the touch.
+ * Pure: the engine model and the demo generator (snapshot/demo/sla.ts) both use it.
+ */
+export function firstTouchLog(
+  touchAt: number,
+  contactDue: number,
+  stored: unknown,
+): { type: 'Met' | 'Breached' } | null {
+  if (touchAt <= contactDue) return { type: 'Met' };
+  return stored === 'Breached' ? null : { type: 'Breached' };
 }
 
 /** Tasks inserted through the Task trigger: each on a Lead/Contact is a touch by its owner (TA_Task_FirstTouch). */

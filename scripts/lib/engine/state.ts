@@ -113,6 +113,9 @@ export interface SlaEventRow {
   type: string; // Started, Warning, Breached, Escalated, Met, Recycled
   at: string;
   escalatedTo: string | null;
+  dueAt?: string | null; // Due_At__c, Breached_At__c, Met_At__c: as the monitor and the first touch write them
+  breachedAt?: string | null;
+  metAt?: string | null;
 }
 
 /**

@@ -120,28 +120,86 @@ export function escalation(
   return { escalationKind: 'Queue', escalateTo: policy.escalationQueue || DEFAULT_FALLBACK_QUEUE };
 }
 
-/** Evaluates the SLA of one lead at `now`. */
-export function evaluateSla(input: SlaInput): SlaResult {
-  const { policy, calendar, lead } = input;
+/** The business-time arithmetic of a calendar: prepared once (prepareCalendar) for many clocks, or per call. */
+export interface SlaHours {
+  addMs(startMs: number, amountMs: number): number;
+  msBetween(startMs: number, endMs: number): number;
+}
+
+/** evaluateSla's input in epoch ms: the clock's start, its first touch and qualification, already read. */
+export interface SlaClockInput {
+  policy: SlaPolicy;
+  hours: SlaHours;
+  lead: Pick<SlaLead, 'ownerId' | 'managerId' | 'objectType' | 'stage' | 'reassignedAt'>;
+  start: number;
+  touch: number | null;
+  qualified: number | null;
+  now: number;
+}
+
+type Instants = 'contactDue' | 'qualifyDue' | 'firstTouchAt' | 'reassignDue' | 'nextCheckAt';
+
+/** evaluateSla's result with its instants in epoch ms (not rounded to the second). */
+export type SlaTimes = Omit<SlaResult, Instants> & {
+  contactDue: number;
+  qualifyDue: number;
+  firstTouchAt: number | null;
+  reassignDue: number | null;
+  nextCheckAt: number | null;
+};
+
+function checkWindows(policy: SlaPolicy): void {
   if (!(policy.contactWithinHours > 0) || !(policy.qualifyWithinHours > 0)) {
     throw new RuleInputError(
       `SLA policy ${policy.name}: Contact_Within_Hours__c and Qualify_Within_Hours__c must be > 0`,
     );
   }
+}
+
+/** Evaluates the SLA of one lead at `now`. */
+export function evaluateSla(input: SlaInput): SlaResult {
+  const { policy, calendar, lead } = input;
+  checkWindows(policy);
   const start = parseInstant(lead.startedAt, 'lead.startedAt');
   const now = parseInstant(input.now, 'now');
+  const t = evaluateSlaMs({
+    policy,
+    hours: {
+      addMs: (from, amount) => addBusinessMs(calendar, from, amount),
+      msBetween: (from, to) => businessMsBetween(calendar, from, to),
+    },
+    lead,
+    start,
+    touch: firstTouch(lead, input.touches, start, now),
+    qualified: lead.qualifiedAt ? parseInstant(lead.qualifiedAt, 'lead.qualifiedAt') : null,
+    now,
+  });
+  const format = (ms: number | null) => (ms === null ? null : formatInstant(ms));
+  return {
+    ...t,
+    contactDue: formatInstant(t.contactDue),
+    qualifyDue: formatInstant(t.qualifyDue),
+    firstTouchAt: format(t.firstTouchAt),
+    reassignDue: format(t.reassignDue),
+    nextCheckAt: format(t.nextCheckAt),
+  };
+}
+
+/** evaluateSla on epoch-ms instants (what it runs once the ISO input is read), for callers that hold numbers. */
+export function evaluateSlaMs(input: SlaClockInput): SlaTimes {
+  const { policy, hours, lead, start, now, qualified } = input;
+  checkWindows(policy);
   const contactWindow = Math.round(policy.contactWithinHours * MS_PER_HOUR);
   const qualifyWindow = Math.round(policy.qualifyWithinHours * MS_PER_HOUR);
-  const contactDue = addBusinessMs(calendar, start, contactWindow);
-  const qualifyDue = addBusinessMs(calendar, start, qualifyWindow);
-  const touch = firstTouch(lead, input.touches, start, now);
-  const qualified = lead.qualifiedAt ? parseInstant(lead.qualifiedAt, 'lead.qualifiedAt') : null;
+  const contactDue = hours.addMs(start, contactWindow);
+  const qualifyDue = hours.addMs(start, qualifyWindow);
+  const touch = input.touch;
 
   const contactLate = (touch ?? qualified ?? now) > contactDue; // qualifying is a contact too
   const qualifyLate = (qualified ?? now) > qualifyDue;
   const phase: SlaResult['phase'] = qualified !== null ? 'Done' : touch !== null ? 'Qualify' : 'Contact';
   const window = phase === 'Contact' ? contactWindow : qualifyWindow;
-  const elapsed = businessMsBetween(calendar, start, qualified ?? now);
+  const elapsed = hours.msBetween(start, qualified ?? now);
   const elapsedPercent = Math.min(100, Math.floor((elapsed / window) * 100));
 
   let status: SlaStatus;
@@ -169,18 +227,16 @@ export function evaluateSla(input: SlaInput): SlaResult {
   }
   const reassignDue =
     reassignHours !== null && lead.objectType !== 'Contact'
-      ? addBusinessMs(calendar, contactDue, Math.round(reassignHours * MS_PER_HOUR))
+      ? hours.addMs(contactDue, Math.round(reassignHours * MS_PER_HOUR))
       : null;
   // still reassignable: uncontacted, an MQL, open, not yet reassigned in this clock
   const reassignable =
     reassignDue !== null && phase === 'Contact' && isMql && !clockClosed && !lead.reassignedAt;
   const reassign = reassignable && now > reassignDue;
-  const nextCheck = clockClosed
+  const nextCheckAt = clockClosed
     ? null
     : nextCheckAfter(now, [
-        status === 'On Track'
-          ? addBusinessMs(calendar, start, Math.ceil((window * warnPercent) / 100))
-          : null,
+        status === 'On Track' ? hours.addMs(start, Math.ceil((window * warnPercent) / 100)) : null,
         phase === 'Contact' && !contactLate ? contactDue + 1000 : null,
         reassignable && !reassign ? reassignDue + 1000 : null,
         qualifyDue + 1000,
@@ -191,9 +247,9 @@ export function evaluateSla(input: SlaInput): SlaResult {
       : null;
 
   return {
-    contactDue: formatInstant(contactDue),
-    qualifyDue: formatInstant(qualifyDue),
-    firstTouchAt: touch === null ? null : formatInstant(touch),
+    contactDue,
+    qualifyDue,
+    firstTouchAt: touch,
     status,
     phase,
     breachedWindow,
@@ -201,13 +257,13 @@ export function evaluateSla(input: SlaInput): SlaResult {
     escalateTo,
     escalationKind,
     autoRecycleReason,
-    reassignDue: reassignDue === null ? null : formatInstant(reassignDue),
+    reassignDue,
     reassign,
     clockClosed,
-    nextCheckAt: nextCheck === null ? null : formatInstant(nextCheck),
+    nextCheckAt,
     speedToLeadMinutes: touch === null ? null : Math.floor((touch - start) / MS_PER_MINUTE),
     businessMinutesToFirstTouch:
-      touch === null ? null : Math.floor(businessMsBetween(calendar, start, touch) / MS_PER_MINUTE),
+      touch === null ? null : Math.floor(hours.msBetween(start, touch) / MS_PER_MINUTE),
   };
 }
 

@@ -3,10 +3,10 @@
 // guard passes the lead becomes an MQL. The MQL's SLA clock runs on the policy's business calendar; reps touch,
 // qualify (SQL, conversion to an account, contact and opportunity) or recycle, and the SLA monitor recycles what
 // the qualify window left behind. Reps' behaviour (how fast, how often) is drawn; what the engine does with it is
-// the rules' (each lifecycle stage move and its Lifecycle_Transition__c row: lifecycle.ts).
-import { escalation, evaluateSla } from '../../rules/sla.ts';
+// the rules' (each lifecycle stage move and its Lifecycle_Transition__c row: lifecycle.ts; the SLA clock's checks,
+// its SLA_Event__c rows and the monitor's recycle: sla.ts).
 import { arrive, makeProspects, type LeadRun } from './arrivals.ts';
-import { escalationTask, slaEvent, task } from './history.ts';
+import { task } from './history.ts';
 import { saveStage } from './lifecycle.ts';
 import { simulateOpportunity } from './opportunities.ts';
 import { mqlTask, reengageTasks, sqlTask } from './handoffs.ts';
@@ -22,28 +22,16 @@ import {
   scoreAt,
   signalCode,
   slaDue,
-  slaWarnAt,
   type Scores,
 } from './rules.ts';
+import { runClock, writeClock } from './sla.ts';
 import { DEMO_REQUEST, OUTBOUND_REPLY, RECYCLE_REASONS, SIGNALS, type Signal } from './sales.ts';
-import {
-  DAY,
-  HOUR,
-  MIN,
-  newId,
-  write,
-  type DemoState,
-  type Person,
-  type Rec,
-  type RepUser,
-} from './state.ts';
+import { DAY, MIN, newId, write, type DemoState, type Person, type Rec, type RepUser } from './state.ts';
 import type { Assignment } from '../../rules/routing.ts';
 
 /** A lead after routing, and its way through the funnel (the funnel's fields are set at arrival: one shape). */
 type Run = LeadRun;
 
-/** The hourly SLA monitor's first run strictly after `t`. */
-const runAfter = (t: number): number => Math.floor(t / HOUR) * HOUR + HOUR;
 const available = (rep: RepUser, t: number): boolean =>
   rep.active && !rep.pto.some(([from, to]) => t >= from && t < to);
 const later = (s: DemoState, t: number, medianMinutes: number, sigma: number): number =>
@@ -298,7 +286,6 @@ function handOff(s: DemoState, r: Run, mql: number): void {
   if (due) {
     r.rec.SLA_Contact_Due__c = due.contactDue;
     r.rec.SLA_Qualify_Due__c = due.qualifyDue;
-    slaEvent(s, r.id, mql, 'Started', due.contactDue);
   }
   const touch = firstTouch(s, r, mql);
   mqlTask(s, r, mql, due?.contactDue ?? null, touch);
@@ -310,14 +297,12 @@ function handOff(s: DemoState, r: Run, mql: number): void {
   const decidedAt = sql
     ? touch + Math.round(rnd.logNormal(3, 0.8) * DAY)
     : (touch ?? mql) + Math.round(rnd.logNormal(4, 0.5) * DAY);
-  const autoAt = due && sla?.policy.autoRecycleReason ? runAfter(due.qualifyDue) : Infinity;
-  let qualifiedAt: number | null = null;
+  // the clock as the org runs it (sla.ts): the monitor's auto-recycle is at the check that finds the window passed
+  const clock = due ? runClock(s, r, mql, due, touch, decidedAt, sql ? 'SQL' : 'Lead') : null;
+  const autoAt = clock?.recycledAt ?? Infinity;
   if (autoAt < decidedAt && autoAt <= asOf) {
-    qualifiedAt = autoAt;
     recycle(s, r, autoAt, sla!.policy.autoRecycleReason!, s.integrationUser);
-    slaEvent(s, r.id, autoAt, 'Recycled', due!.contactDue);
   } else if (decidedAt <= asOf) {
-    qualifiedAt = decidedAt;
     if (sql) qualify(s, r, decidedAt, mql);
     else {
       const reason = touch === null ? 'Unresponsive' : RECYCLE_REASONS.sample(rnd);
@@ -326,53 +311,8 @@ function handOff(s: DemoState, r: Run, mql: number): void {
       if (disqualified) r.status = 'Closed - Not Converted';
     }
   }
-  if (due) slaHistory(s, r, mql, due, touch, qualifiedAt);
+  if (clock) writeClock(s, r, clock);
 }
-
-/** SLA_Event__c rows the monitor logs (Warning, Breached + Escalated, Met) and the SLA_Status__c it leaves. */
-function slaHistory(
-  s: DemoState,
-  r: Run,
-  mql: number,
-  due: { contactDue: number; qualifyDue: number },
-  touch: number | null,
-  qualifiedAt: number | null,
-): void {
-  const sla = s.rules.sla!;
-  const asOf = s.asOf;
-  const contacted = touch ?? qualifiedAt; // qualifying is a contact too
-  const warnAt = slaWarnAt(sla, mql, contacted);
-  if (warnAt !== null && (contacted === null || contacted > runAfter(warnAt - 1)))
-    slaEvent(s, r.id, runAfter(warnAt - 1), 'Warning', due.contactDue);
-  const contactLate = (contacted ?? asOf) > due.contactDue;
-  const qualifyLate = (qualifiedAt ?? asOf) > due.qualifyDue;
-  if (contactLate || qualifyLate) {
-    const at = runAfter(contactLate ? due.contactDue : due.qualifyDue);
-    slaEvent(s, r.id, at, 'Breached', due.contactDue, { Breached_At__c: at });
-    // the SLA monitor's escalation: Escalated_To__c (a User lookup) names the manager; an escalation to a queue
-    // leaves it blank (SlaMonitorJob writes the queue in Detail__c, which the snapshot does not read)
-    const esc = escalation(sla.policy, { ownerId: r.ownerId, managerId: r.owner?.managerId });
-    const to = esc.escalationKind === 'Queue' ? undefined : (esc.escalateTo ?? undefined);
-    slaEvent(s, r.id, at, 'Escalated', due.contactDue, { Escalated_To__c: to });
-    if (to) escalationTask(s, r.id, to, at, contactLate ? 'Contact' : 'Qualify');
-  } else if (qualifiedAt !== null) {
-    slaEvent(s, r.id, runAfter(qualifiedAt), 'Met', due.contactDue, { Met_At__c: qualifiedAt });
-  }
-  const open = qualifiedAt === null && asOf <= due.qualifyDue;
-  r.rec.SLA_Status__c = open
-    ? evaluateSla({
-        policy: sla.policy,
-        calendar: sla.calendar,
-        lead: { startedAt: new Date(mql).toISOString(), ownerId: r.ownerId, firstTouchAt: iso(touch) },
-        touches: [],
-        now: new Date(asOf).toISOString(),
-      }).status
-    : contactLate || qualifyLate
-      ? 'Breached'
-      : 'Met';
-}
-
-const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
 /** Back to Lead with Recycle_Reason__c `reason`, saved by `by` (the rep, or the SLA monitor's user). */
 function recycle(s: DemoState, r: Run, at: number, reason: string, by: string): void {

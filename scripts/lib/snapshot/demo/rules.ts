@@ -38,8 +38,6 @@ export interface SlaRules {
   hours: PreparedCalendar;
   contactMs: number;
   qualifyMs: number;
-  /** Business time after which the contact window is At Risk (Warning_Percent__c of it). */
-  warnMs: number;
 }
 
 export interface DemoRules {
@@ -65,14 +63,12 @@ function prepareSla(config: RevOpsConfig): SlaRules | null {
   if (!calendar)
     throw new Error(`SLA policy ${policy.name}: business calendar ${policy.businessCalendar} is missing`);
   const contactMs = Math.round(policy.contactWithinHours * 3_600_000);
-  const pct = Number.isFinite(policy.warningPercent) ? policy.warningPercent : 100;
   return {
     policy,
     calendar,
     hours: prepareCalendar(calendar),
     contactMs,
     qualifyMs: Math.round(policy.qualifyWithinHours * 3_600_000),
-    warnMs: Math.round((contactMs * pct) / 100),
   };
 }
 
@@ -174,14 +170,6 @@ export function slaDue(sla: SlaRules, mqlAt: number): { contactDue: number; qual
     contactDue: sla.hours.addMs(mqlAt, sla.contactMs),
     qualifyDue: sla.hours.addMs(mqlAt, sla.qualifyMs),
   };
-}
-
-/** When the contact window turns At Risk; null when a touch at `touchedAt` came before it (no warning). */
-export function slaWarnAt(sla: SlaRules, mqlAt: number, touchedAt: number | null): number | null {
-  // business time never runs faster than the wall clock: a touch within warnMs of wall time is always in time
-  if (touchedAt !== null && touchedAt - mqlAt < sla.warnMs) return null;
-  const warnAt = sla.hours.addMs(mqlAt, sla.warnMs);
-  return touchedAt !== null && touchedAt <= warnAt ? null : warnAt;
 }
 
 /** The stage's required fields (Stage_Policy__mdt Required_Fields__c). */
