@@ -7,7 +7,9 @@
 // at the hourly run. Only the checks that can change something are run: every alarm, the first hourly run after a
 // touch or the rep's decision, and an hourly run that lands between a deadline and its alarm a second later (the
 // hourly runs between them find nothing new). The clock closes when qualified, past the qualify window (the
-// monitor's auto-recycle, at the check that finds it) or at conversion.
+// monitor's auto-recycle, at the check that finds it) or at conversion. Not played: the monitor's reassignment of a
+// lead still uncontacted Reassign_After_Hours__c past its contact deadline (the lead keeps its owner, no Reassigned
+// event) and the move of a lead escalated to a queue; a first touch on a closed clock still sets First_Touch_At__c.
 import { evaluateSlaMs } from '../../rules/sla.ts';
 import { checkClock, type SlaLog } from '../../engine/jobs.ts';
 import { firstTouchLog } from '../../engine/meetings.ts';
@@ -16,7 +18,7 @@ import { HOUR, type DemoState } from './state.ts';
 import type { LeadRun } from './arrivals.ts';
 
 /** The hourly SLA monitor's first run strictly after `t`. */
-export const runAfter = (t: number): number => Math.floor(t / HOUR) * HOUR + HOUR;
+const runAfter = (t: number): number => Math.floor(t / HOUR) * HOUR + HOUR;
 
 /** An SLA_Event__c of the clock (epoch ms), with the escalation target and window of an Escalated one. */
 interface ClockEvent {
