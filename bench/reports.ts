@@ -1,12 +1,12 @@
 // Report benchmarks: dedup of the 1M-lead demo (engine vs a DuckDB-SQL baseline of the same blocking and
 // comparisons), dedup quality (FEBRL dataset3, demo planted duplicates), metrics over 1M opportunities /
 // 5M stage-history rows, backtest over 1M leads.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { BenchSuite } from './suites.ts';
-import { buildDemoSnapshot } from '../scripts/lib/snapshot/demo.ts';
+import { ensureDemoSnapshot } from '../scripts/lib/snapshot/demo.ts';
 import { openDb, type Db } from '../scripts/lib/reports/db.ts';
 import { dedupExport, dedupSnapshot } from '../scripts/lib/reports/dedup/report.ts';
 import { FEBRL_MAPPING } from '../scripts/lib/reports/dedup/profiles.ts';
@@ -37,9 +37,7 @@ const LARGE = '.revops/snapshots/demo-large.duckdb';
 const SMALL = '.revops/snapshots/demo-small.duckdb';
 
 async function ensureDemo(path: string, size: 'small' | 'large'): Promise<void> {
-  if (existsSync(path)) return;
-  mkdirSync('.revops/snapshots', { recursive: true });
-  await buildDemoSnapshot({ out: path, size, progress: (m) => process.stderr.write(`  ${m}\n`) });
+  await ensureDemoSnapshot(path, size, (m) => process.stderr.write(`  ${m}\n`));
 }
 
 /** Peak RSS while `fn` runs (sampled every 50 ms). */

@@ -1,20 +1,14 @@
-// Which snapshot a report reads: --snapshot FILE, else the demo snapshot (built on first use).
+// Which snapshot a report reads: --snapshot FILE, else the demo snapshot (built on first use, and again when the
+// config or the rules it was made from changed).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { openDb, ReportError, type Db } from './db.ts';
 import { renderHtml, type HtmlOptions } from '../render/html.ts';
 import { writeCsvTables } from '../render/csv.ts';
 import type { ReportDoc } from '../render/doc.ts';
-import { buildDemoSnapshot } from '../snapshot/demo.ts';
+import { ensureDemoSnapshot } from '../snapshot/demo.ts';
 
 export const DEMO_SNAPSHOT = '.revops/snapshots/demo-small.duckdb';
-
-/** Builds the small demo snapshot through the snapshot library (the same as `revops snapshot --demo`). */
-async function buildDemo(path: string, progress: (m: string) => void): Promise<void> {
-  progress(`No --snapshot given and ${path} does not exist: building the demo snapshot first ...`);
-  mkdirSync(dirname(path), { recursive: true });
-  await buildDemoSnapshot({ out: path, size: 'small', progress });
-}
 
 export async function resolveSnapshot(
   flag: string | undefined,
@@ -27,7 +21,7 @@ export async function resolveSnapshot(
       ]);
     return flag;
   }
-  if (!existsSync(DEMO_SNAPSHOT)) await buildDemo(DEMO_SNAPSHOT, progress);
+  await ensureDemoSnapshot(DEMO_SNAPSHOT, 'small', progress);
   return DEMO_SNAPSHOT;
 }
 

@@ -2,9 +2,11 @@
 // loads them with the same SQL as a real export, plus the planted-duplicate truth table. Files are written in
 // chunks and each finished chunk is loaded on its own DuckDB connection while generation continues, so the
 // load (DuckDB's threads) overlaps the generation (the JS thread).
-import { rmSync } from 'node:fs';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { scratchDir, type BuildResult, type Progress } from './build.ts';
+import { DEMO_TABLE, demoFingerprint } from './demoFingerprint.ts';
 import { readHeader } from './exportSource.ts';
 import { demoLeadCount, generateDemo } from './generator.ts';
 import { DEDUP_TRUTH_FIELDS, DEDUP_TRUTH_TABLE, OBJECTS, SCHEMA, literal } from './schema.ts';
@@ -89,6 +91,10 @@ export async function buildDemoSnapshot(opts: DemoBuildOptions): Promise<BuildRe
     const counts: Record<string, number> = {};
     for (const t of [...OBJECTS, DEDUP_TRUTH_TABLE]) counts[t] = await writer.count(t);
     for (const c of pool) c.closeSync();
+    await writer.conn.run(`CREATE TABLE "${DEMO_TABLE}" (fingerprint VARCHAR, leads BIGINT, seed BIGINT)`);
+    await writer.conn.run(
+      `INSERT INTO "${DEMO_TABLE}" VALUES (${literal(demoFingerprint())}, ${leads}, ${seed})`,
+    );
     const createdAt = new Date(demo.asOf).toISOString();
     await writer.commit({ source: 'demo', orgId: DEMO_ORG_ID, apiVersion: null, createdAt }, counts);
     const totalMs = Math.round(performance.now() - t0);
@@ -108,4 +114,47 @@ export async function buildDemoSnapshot(opts: DemoBuildOptions): Promise<BuildRe
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Why the demo snapshot at `path` cannot be reused for `leads` leads and the default seed, or null when it can. */
+async function staleReason(path: string, leads: number): Promise<string | null> {
+  if (!existsSync(path)) return 'does not exist';
+  let rows: Record<string, unknown>[];
+  try {
+    const db = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
+    const conn = await db.connect();
+    try {
+      rows = (
+        await conn.runAndReadAll(`SELECT fingerprint, leads, seed FROM "${DEMO_TABLE}"`)
+      ).getRowObjectsJS();
+    } finally {
+      conn.closeSync();
+      db.closeSync();
+    }
+  } catch (e) {
+    return `cannot be read as a current demo snapshot (${(e as Error).message.split('\n')[0]})`;
+  }
+  const [made] = rows;
+  if (!made) return 'has no fingerprint';
+  if (Number(made.leads) !== leads || Number(made.seed) !== DEFAULT_SEED) return 'has another size or seed';
+  if (made.fingerprint !== demoFingerprint())
+    return 'was made from another config or another version of the rules';
+  return null;
+}
+
+/**
+ * The demo snapshot at `path` (the reports' default, the bench's), built unless the one there was made with this
+ * size, the default seed, and today's config records and rules (demoFingerprint). Returns whether it was built.
+ */
+export async function ensureDemoSnapshot(
+  path: string,
+  size: string | number,
+  progress: Progress = () => {},
+): Promise<boolean> {
+  const why = await staleReason(path, typeof size === 'number' ? size : demoLeadCount(size));
+  if (!why) return false;
+  progress(`The demo snapshot ${path} ${why}: building it ...`);
+  mkdirSync(dirname(path), { recursive: true });
+  await buildDemoSnapshot({ out: path, size, progress });
+  return true;
 }

@@ -1,0 +1,56 @@
+// A demo snapshot kept on disk is reused only while the config records and the rules it was made from are unchanged.
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ensureDemoSnapshot } from '../../../scripts/lib/snapshot/demo.ts';
+import { demoFingerprint } from '../../../scripts/lib/snapshot/demoFingerprint.ts';
+import { removeTmpDirs, tmpDir } from './helpers.ts';
+
+afterAll(removeTmpDirs);
+
+async function run(path: string, sql: string): Promise<void> {
+  const db = await DuckDBInstance.create(path);
+  const conn = await db.connect();
+  try {
+    await conn.run(sql);
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
+describe('the kept demo snapshot', () => {
+  it('is built when missing, reused while current, and rebuilt when it was made from another config or size', async () => {
+    const path = join(tmpDir('demo-fingerprint'), 'demo.duckdb');
+    const said: string[] = [];
+    const progress = (m: string) => said.push(m);
+    expect(await ensureDemoSnapshot(path, 300, progress)).toBe(true);
+    expect(said[0]).toMatch(/does not exist: building it/);
+    said.length = 0;
+    expect(await ensureDemoSnapshot(path, 300, progress)).toBe(false);
+    expect(said).toEqual([]);
+    // as if an admin had edited a record (or an upgrade changed the rules) since it was made
+    await run(path, `UPDATE _demo SET fingerprint = 'made from yesterday''s config'`);
+    expect(await ensureDemoSnapshot(path, 300, progress)).toBe(true);
+    expect(said[0]).toMatch(/was made from another config or another version of the rules: building it/);
+    said.length = 0;
+    expect(await ensureDemoSnapshot(path, 400, progress)).toBe(true);
+    expect(said[0]).toMatch(/has another size or seed/);
+  }, 60_000);
+
+  it('has a fingerprint that changes with any config record', () => {
+    const root = join(tmpDir('demo-fingerprint-config'), 'force-app');
+    cpSync('force-app/main/default/customMetadata', join(root, 'main/default/customMetadata'), {
+      recursive: true,
+    });
+    const before = demoFingerprint(root);
+    expect(before).toBe(demoFingerprint('force-app'));
+    const file = join(root, 'main/default/customMetadata/Scoring_Setting.Default.md-meta.xml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('</CustomMetadata>', '<!-- tuned --></CustomMetadata>'),
+    );
+    expect(demoFingerprint(root)).not.toBe(before);
+  });
+});
