@@ -90,7 +90,7 @@ describe('demo SLA history, as the org logs it', () => {
   it('logs a breach when the alarm finds it, at most a second after the deadline, and recycles there', () => {
     const late: string[] = [];
     const breaches = events.filter((e) => e.Event_Type__c === 'Breached' || e.Event_Type__c === 'Recycled');
-    expect(breaches.length).toBeGreaterThan(50);
+    expect(breaches.length).toBeGreaterThan(20);
     for (const e of breaches) {
       const after = ms(e.Occurred_At__c)! - ms(e.Due_At__c)!;
       if (!(after > 0 && after <= ALARM_MS)) late.push(`${e.Event_Type__c} ${e.Lead__c} +${after / 1000}s`);
@@ -136,7 +136,7 @@ describe('demo SLA history, as the org logs it', () => {
       if (statusOf[e.Event_Type__c!] && !touchMet) logged.set(e.Lead__c!, statusOf[e.Event_Type__c!]);
     }
     const all = clocks();
-    expect(all.filter((l) => l.Lifecycle_Stage__c === 'MQL').length).toBeGreaterThan(2); // open clocks too
+    expect(all.filter((l) => l.Lifecycle_Stage__c === 'MQL').length).toBeGreaterThan(0); // open clocks too
     const unlike: string[] = [];
     for (const l of all) {
       const lead = slaLeadOf(l as Record<string, unknown>, 'Lead', null, now)!;

@@ -54,7 +54,7 @@ function scoresAt(s: DemoState, r: Run, at: number): Scores {
   return scoreAt(s.rules, r.rec, r, count, at, r.fields);
 }
 
-/** Every lead of the two years: arrivals in chunks of one day, routed together, then each one's funnel. */
+/** Every lead of the two years: arrivals in chunks of one day, each routed at its own instant, then its funnel. */
 export function runLeads(s: DemoState): void {
   makeProspects(s);
   let chunk: LeadRun[] = [];
@@ -72,9 +72,15 @@ export function runLeads(s: DemoState): void {
 
 function playChunk(s: DemoState, chunk: LeadRun[]): void {
   const order = [...chunk].sort((a, b) => a.routedAt - b.routedAt || a.index - b.index);
-  const assignments = routeChunk(s, order, order[0].routedAt);
-  // each arrival becomes its run in place (assign), so the chunk's arrivals are its runs
-  for (let i = 0; i < order.length; i++) assign(s, order[i], assignments[i]);
+  // each lead is routed when it arrives (one insert, web-to-lead), leads of the same instant together: capacity,
+  // PTO and the accounts that exist are those of that instant; each arrival becomes its run in place (assign)
+  for (let i = 0, j = 0; i < order.length; i = j) {
+    const at = order[i].routedAt;
+    while (j < order.length && order[j].routedAt === at) j++;
+    const insert = order.slice(i, j);
+    const assignments = routeChunk(s, insert, at);
+    for (let k = 0; k < insert.length; k++) assign(s, insert[k], assignments[k]);
+  }
   for (const l of chunk) playLead(s, l);
 }
 

@@ -8,7 +8,7 @@
 //   places.ts, sales.ts   reference data tables (what is drawn from; no rule values)
 //   people.ts             users and pools, accounts, contacts, campaigns
 //   arrivals.ts           who arrives as a lead, and when
-//   routing.ts            the routing desk: the prepared router in chunks, capacity and PTO over time
+//   routing.ts            the routing desk: the prepared router at each arrival, capacity and PTO over time
 //   funnel.ts             the funnel over time: scoring, MQL, SLA, qualification, conversion
 //   opportunities.ts      deals through the stage policies, terms and approval tiers
 //   lifecycle.ts          lifecycle stage moves through rules/lifecycle.ts, one Lifecycle_Transition__c row each
@@ -16,7 +16,7 @@
 import { runLeads } from './funnel.ts';
 import { makeAccounts, makeBaseContacts, makeCampaigns, makeUsers, writeAccountsAndReps } from './people.ts';
 import { shippedConfig } from './rules.ts';
-import { closeAll, createState, type DemoOptions, type DemoOutput } from './state.ts';
+import { closeAll, createState, type DemoOptions, type DemoOutput, type DemoState } from './state.ts';
 
 export type { DemoFile, DemoOptions, DemoOutput } from './state.ts';
 export { SHIPPED_CONFIG_ROOT, shippedConfig } from './rules.ts';
@@ -42,6 +42,11 @@ export function demoLeadCount(size: string): number {
 }
 
 export function generateDemo(opts: DemoOptions): DemoOutput {
+  return makeDemo(opts).output;
+}
+
+/** The demo written, and the state it was made with (its reps' PTO, pools, ...: for tests against the rules). */
+export function makeDemo(opts: DemoOptions): { output: DemoOutput; state: DemoState } {
   const s = createState(opts, opts.config ?? shippedConfig());
   makeUsers(s);
   makeAccounts(s);
@@ -49,5 +54,5 @@ export function generateDemo(opts: DemoOptions): DemoOutput {
   makeCampaigns(s);
   runLeads(s);
   writeAccountsAndReps(s);
-  return closeAll(s);
+  return { output: closeAll(s), state: s };
 }
