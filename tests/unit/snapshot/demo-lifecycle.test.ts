@@ -58,6 +58,12 @@ describe('demo Lifecycle_Transition__c rows are the lifecycle trigger’s', () =
       list.push({ signal: e.Signal__c!, occurredAt: e.Occurred_At__c! });
       events.set(e.Record_Id__c!, list);
     }
+    const all = await rows('SELECT * FROM $Lifecycle_Transition__c ORDER BY Transitioned_At__c');
+    /** The record's last recycle before `at` (its Recycled_Date__c then), or null. */
+    const recycledBefore = (id: string, at: string) =>
+      all
+        .filter((t) => t.Record_Id__c === id && t.Is_Recycle__c === 'true' && t.Transitioned_At__c! < at)
+        .at(-1)?.Transitioned_At__c ?? null;
     /** The lead's scores at `at`, as the scoring action gives them to the save (its events up to then). */
     const scoresAt = (leadId: string, at: string) => {
       const lead = leads.get(leadId)!;
@@ -79,9 +85,9 @@ describe('demo Lifecycle_Transition__c rows are the lifecycle trigger’s', () =
         rules: config.scoringRules,
         settings: config.scoringSettings,
         now: at,
+        recycledAt: recycledBefore(leadId, at),
       });
     };
-    const all = await rows('SELECT * FROM $Lifecycle_Transition__c');
     const wrong = all.filter((row) => {
       const event = eventOf(row);
       if (!event) return true;
@@ -93,6 +99,9 @@ describe('demo Lifecycle_Transition__c rows are the lifecycle trigger’s', () =
           fit: s?.fit ?? 0,
           engagement: s?.engagement ?? 0,
           negative: s?.negative ?? 0,
+          // a recycled lead is an MQL again on its engagement since the recycle only
+          recycledAt: s ? recycledBefore(row.Record_Id__c!, event.at) : null,
+          engagementSinceRecycle: s?.engagementSinceRecycle ?? null,
         },
         event,
         settings: config.scoringSettings,

@@ -69,6 +69,13 @@ export interface LeadRun {
   mqlAt: number | null;
   /** The scores it became an MQL with (the MQL guard's, in its Lifecycle_Transition__c reason), or null. */
   mqlScores: Scores | null;
+  /** The recycle it became an MQL again after, and its engagement since then (null: its first MQL). */
+  mqlSinceRecycle: { at: number; engagement: number } | null;
+  /** Its recycles as [recycled at, an MQL again at (Infinity: not yet)] pairs, flat. */
+  recycles: number[];
+  /** The event whose opt-out changed its field scores (-1: none), and the field scores before it. */
+  optOut: number;
+  fieldsBeforeOptOut: Scores | null;
   eventCount: number;
   stage: string;
   stageAt: number;
@@ -332,6 +339,10 @@ export function arrive(s: DemoState, li: number): LeadRun {
     lastEvent: created,
     mqlAt: null,
     mqlScores: null,
+    mqlSinceRecycle: null,
+    recycles: [],
+    optOut: -1,
+    fieldsBeforeOptOut: null,
     eventCount: 0,
     stage: 'Lead',
     stageAt: created,

@@ -11,6 +11,7 @@ import { saveStage } from './lifecycle.ts';
 import { simulateOpportunity } from './opportunities.ts';
 import { mqlTask, reengageTasks, sqlTask } from './handoffs.ts';
 import { holdEvent, writeLeadEvents } from './events.ts';
+import { requalify } from './requalify.ts';
 import { campaignAt, makeAccount, writeContact } from './people.ts';
 import { candidatesJson, traceJson } from './decision.ts';
 import { holdUntil, indexAccount, routeChunk, ROUTE_CHUNK, settleCapacity } from './routing.ts';
@@ -122,6 +123,7 @@ function playLead(s: DemoState, r: Run): void {
   engage(s, r);
   startLifecycle(s, r);
   if (r.mqlAt !== null) handOff(s, r, r.mqlAt);
+  requalify(s, r, handOff);
   reengageTasks(s, r);
   writeLeadEvents(s, r);
   finish(s, r);
@@ -195,6 +197,8 @@ function engage(s: DemoState, r: Run): void {
     r.lastEvent = t;
     if (sig.signal === 'Unsubscribe' && rec.HasOptedOutOfEmail !== true) {
       rec.HasOptedOutOfEmail = true; // the marketing tool syncs the opt-out
+      r.optOut = r.eventCount - 1;
+      r.fieldsBeforeOptOut = r.fields;
       r.fields = fieldScores(rules, rec, t) ?? r.fields;
     }
     if (r.mqlAt === null && canBecomeMql(rules, r.fields)) {
@@ -285,9 +289,13 @@ function handOff(s: DemoState, r: Run, mql: number): void {
     stage: r.stage,
     type: 'Rescore',
     scores: r.mqlScores!,
+    sinceRecycle: r.mqlSinceRecycle,
   });
   r.stageAt = mql;
   r.rec.MQL_Date__c = mql;
+  // a new clock (SlaService.startClocks): none of its touches yet (a lead's later MQL: requalify.ts)
+  r.rec.First_Touch_At__c = null;
+  r.rec.Speed_To_Lead_Minutes__c = null;
   const due = sla ? slaDue(sla, mql) : null;
   if (due) {
     r.rec.SLA_Contact_Due__c = due.contactDue;
@@ -334,6 +342,7 @@ function recycle(s: DemoState, r: Run, at: number, reason: string, by: string): 
   });
   r.stageAt = at;
   r.rec.Recycled_Date__c = at;
+  r.recycles.push(at, Infinity);
   r.rec.Recycle_Reason__c = reason;
   r.status = 'Nurture';
   r.lastModified = at;

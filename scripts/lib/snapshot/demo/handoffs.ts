@@ -116,6 +116,13 @@ function highIntent(s: DemoState, policy: SlaPolicy): Map<number, string> {
 
 const iso = (t: number) => new Date(t).toISOString();
 
+/** When the lead was recycled, if it is recycled just after its event at `at` is rescored (LeadRun.recycles). */
+function recycledWhen(r: LeadRun, at: number): number | null {
+  for (let i = 0; i < r.recycles.length; i += 2)
+    if (r.recycles[i] <= at && at < r.recycles[i + 1]) return r.recycles[i];
+  return null;
+}
+
 /**
  * The Re-engagement tasks of a lead's events (TA_EngagementEvent_Reengage: each event is its own insert, as it
  * happens): a high-intent signal from the lead once recycled, or after Dormant_Days__c without engagement. Events
@@ -126,21 +133,22 @@ export function reengageTasks(s: DemoState, r: LeadRun): void {
   if (!found || !found.policy.signals?.length) return;
   const codes = highIntent(s, found.policy);
   const dormantMs = (found.policy.dormantDays ?? 0) * DAY;
-  const recycledAt = (r.rec.Recycled_Date__c as number | null | undefined) ?? null;
   const end = Math.min(r.convertedAt ?? Infinity, s.asOf);
   for (let k = 0; k < r.eventCount; k++) {
     const at = r.at[k];
     const signal = codes.get(r.signal[k]);
     if (signal === undefined || at < s.installedAt) continue;
     if (at >= end) break;
-    const recycled = recycledAt !== null && recycledAt <= at;
+    const recycledAt = recycledWhen(r, at);
+    const recycled = recycledAt !== null;
     const dormant = dormantMs > 0 && k > 0 && at - r.at[k - 1] >= dormantMs;
     if (!recycled && !dormant) continue; // what reengagement() would refuse, without building its inputs
     const back = reengagement({
       policy: found.policy,
       signal,
       at: iso(at),
-      // a recycled lead stays at Lead in the demo (it is never an MQL again); no other stage changes the answer
+      // the stage after the event's rescore: Lead while recycled (an event that makes it an MQL again ends that);
+      // no other stage changes the answer
       stage: recycled ? 'Lead' : null,
       recycledAt: recycled ? iso(recycledAt) : null,
       lastEngagementAt: k > 0 ? iso(r.at[k - 1]) : null,

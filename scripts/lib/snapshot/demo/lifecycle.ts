@@ -29,9 +29,11 @@ export interface StageSave {
   reasonCode?: string;
   /**
    * The record's scores at the save (scored before the lifecycle step). Only the MQL guard reads them, so only a
-   * Rescore's move depends on them; the demo's records become MQLs once, before any recycle.
+   * Rescore's move depends on them.
    */
   scores: Scores;
+  /** A recycled record's Rescore: its Recycled_Date__c and engagement since (the MQL guard counts only that). */
+  sinceRecycle?: { at: number; engagement: number } | null;
 }
 
 /** Applies the save's lifecycle event and writes its row; returns the stage the record moved to. */
@@ -42,6 +44,8 @@ export function saveStage(s: DemoState, e: StageSave): LifecycleStage {
       fit: e.scores.fit,
       engagement: e.scores.engagement,
       negative: e.scores.negative,
+      recycledAt: e.sinceRecycle ? new Date(e.sinceRecycle.at).toISOString() : null,
+      engagementSinceRecycle: e.sinceRecycle?.engagement ?? null,
     },
     { type: e.type, reasonCode: e.reasonCode ?? null },
     s.rules.settings,

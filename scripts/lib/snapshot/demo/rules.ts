@@ -121,7 +121,8 @@ export function fieldScores(r: DemoRules, rec: SRecord, now: number): Scores | n
 }
 
 /**
- * The scores the org's scoring action gives `rec` at `now` with its first `count` events (time order). With the
+ * The scores the org's scoring action gives `rec` at `now` with its first `count` events (time order; from event
+ * `from` on: a recycled record's engagement since the recycle). With the
  * rules split, `fields` (fieldScores of the same record) is reused and only the signal rules run: the same numbers
  * as the whole rule set, since no dimension takes points from both kinds.
  */
@@ -132,12 +133,13 @@ export function scoreAt(
   count: number,
   now: number,
   fields: Scores | null,
+  from = 0,
 ): Scores {
   if (r.scoring.signals && fields) {
-    const engagement = count ? r.scoring.signals.score(rec, events, 0, count, now).engagement : 0;
+    const engagement = count > from ? r.scoring.signals.score(rec, events, from, count, now).engagement : 0;
     return { fit: fields.fit, engagement, negative: fields.negative };
   }
-  const s = r.scoring.full.score(rec, events, 0, count, now);
+  const s = r.scoring.full.score(rec, events, from, count, now);
   return { fit: s.fit, engagement: s.engagement, negative: s.negative };
 }
 

@@ -172,7 +172,8 @@ export interface Prospect {
 
 export interface DemoState {
   readonly rules: DemoRules;
-  readonly rnd: Random;
+  /** The reps' and the world's draws (a recycled lead's later hand-offs draw from its own: requalify.ts). */
+  rnd: Random;
   readonly asOf: number;
   readonly installedAt: number;
   /** Two years before asOf: the first lead arrives here. */
