@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeDemo } from '../../../scripts/lib/snapshot/demo/index.ts';
 import { removeTmpDirs, tmpDir } from './helpers.ts';
+import { configWith, demoRows } from './demoConfig.ts';
 
 afterAll(removeTmpDirs);
 
@@ -37,5 +38,23 @@ describe('demo routing over time', () => {
       return state.repById.get(l.OwnerId)!.pto.some(([from, to]) => at >= from && at < to);
     });
     expect(away.map((l) => `${l.Id} ${l.Routing_Rule__c} ${l.Routed_At__c}`)).toEqual([]);
+  });
+
+  it("staffs a skill rule's own pool with the languages its criteria ask for, however the criteria are written", async () => {
+    const config = configWith({
+      'Routing_Rule.Skill_German': {
+        Target_Pool__c: 'German_Desk',
+        Criteria__c: 'Preferred_Language__c  in  German;Deutsch',
+      },
+    });
+    const [german] = await demoRows(
+      config,
+      `SELECT count(*) AS leads, count(*) FILTER (WHERE Routing_Rule__c = 'Skill_German' AND OwnerId LIKE '005%') AS by_skill
+       FROM $Lead WHERE Preferred_Language__c = 'German' AND Routed_At__c IS NOT NULL AND Matched_Account__c IS NULL`,
+    );
+    expect(Number(german.leads)).toBeGreaterThan(5);
+    // the new pool's reps speak German, so the rule gives each lead a rep (not its queue: none did when the criteria
+    // were not read)
+    expect(Number(german.by_skill)).toBe(Number(german.leads));
   });
 });

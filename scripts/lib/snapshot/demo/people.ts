@@ -1,7 +1,7 @@
 // People and accounts of the demo org: users (integration user, leadership, deal desk, managers, SDRs in the pools
 // the routing rules target, AEs by segment) with their Rep_Availability__c rows, companies and accounts (with
 // planted duplicate accounts), contacts, e-mail addresses and phone numbers, and the campaigns leads respond to.
-import { splitList } from '../../rules/types.ts';
+import { parseCriteria, splitList } from '../../rules/types.ts';
 import { CORE_INDUSTRY, CORE_WORDS, NAMES, SYLLABLES, type Country } from './places.ts';
 import { accountSources } from './enrichment.ts';
 import { addRep, indexAccount } from './routing.ts';
@@ -156,12 +156,15 @@ function sdrTeams(s: DemoState): Array<[string, Staffing]> {
   for (const rule of s.rules.config.routingRules) {
     if (rule.active === false || !rule.targetPool || teams.has(rule.targetPool)) continue;
     const known = SDR_STAFFING[rule.targetPool];
-    const language = /Preferred_Language__c equals (\w+)/.exec(rule.criteria ?? '')?.[1];
+    // the languages the rule asks for (Preferred_Language__c equals X, or in X;Y), as the routing rules read them
+    const languages = parseCriteria(rule.criteria)
+      .filter((c) => c.field === 'Preferred_Language__c' && (c.operator === 'equals' || c.operator === 'in'))
+      .flatMap((c) => splitList(c.value));
     teams.set(
       rule.targetPool,
       known ?? {
         ...DEFAULT_STAFFING,
-        languages: language ? `English;${language}` : DEFAULT_STAFFING.languages,
+        languages: languages.length ? ['English', ...languages].join(';') : DEFAULT_STAFFING.languages,
       },
     );
   }
