@@ -1,8 +1,9 @@
 // The demo's engagement events are linked as a conversion links them in the org (LeadConversionService): the
-// lead's scoring events to the converted contact at the conversion, later events to the contact alone.
+// lead's scoring events to the converted contact at the conversion, later events to the contact alone; and the
+// contact is scored with them by the Contact scoring rules.
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../scripts/lib/config/index.ts';
-import { prepareScoring } from '../../../scripts/lib/rules/scoring.ts';
+import { prepareScoring, score } from '../../../scripts/lib/rules/scoring.ts';
 import { removeTmpDirs } from './helpers.ts';
 import { demoRows } from './demoConfig.ts';
 
@@ -40,5 +41,46 @@ describe('demo engagement events of converted leads', () => {
     // the shipped half-lives keep every scored signal of the week before a conversion
     const lastWeek = before.filter((e) => at(e.converted_at) - at(e.Occurred_At__c) < 7 * DAY);
     expect(lastWeek.filter((e) => e.Contact__c !== null).length).toBeGreaterThan(0);
+  });
+
+  it('scores each contact converted after the install with its events and the Contact rules, up to the snapshot', async () => {
+    const config = loadConfig('force-app');
+    const contacts = await demoRows(
+      undefined,
+      `SELECT c.*, l.Fit_Score__c AS lead_fit,
+              list({'signal': e.Signal__c, 'occurredAt': e.Occurred_At__c} ORDER BY e.Occurred_At__c)
+                FILTER (WHERE e.Id IS NOT NULL) AS events
+       FROM $Contact c JOIN $Lead l ON l.ConvertedContactId = c.Id
+       LEFT JOIN $Engagement_Event__c e ON e.Contact__c = c.Id
+       WHERE c.CreatedDate >= (SELECT min(CreatedDate) FROM $SLA_Event__c)
+       GROUP BY ALL`,
+    );
+    const scored = contacts.filter((c) => (c.events as unknown[]).length > 0);
+    expect(scored.length).toBeGreaterThan(10);
+    const snapshotAt = contacts.reduce(
+      (m, c) => (String(c.Scored_At__c) > m ? String(c.Scored_At__c) : m),
+      '',
+    );
+    for (const c of scored) {
+      // the nightly decay job keeps a contact with events scored up to the snapshot
+      expect(c.Scored_At__c, String(c.Id)).toBe(snapshotAt);
+      const s = score({
+        object: 'Contact',
+        record: {
+          ...c,
+          HasOptedOutOfEmail: c.HasOptedOutOfEmail === 'true',
+          Lead_Fit_Score__c: Number(c.lead_fit),
+        },
+        events: c.events as { signal: string; occurredAt: string }[],
+        rules: config.scoringRules,
+        settings: config.scoringSettings,
+        now: snapshotAt,
+      });
+      expect([c.Fit_Score__c, c.Engagement_Score__c, c.Negative_Score__c].map(Number), String(c.Id)).toEqual([
+        s.fit,
+        s.engagement,
+        s.negative,
+      ]);
+    }
   });
 });

@@ -5,9 +5,12 @@
 //   converted contact (Contact__c set; Lead__c and Record_Id__c stay);
 // - later events (TA_EngagementEvent_LinkConverted) belong to the contact: Contact__c the contact, Lead__c blank,
 //   Record_Id__c the lead.
-// Holding them changes no Id: nothing else writes engagement events while a lead plays.
+// The contact is scored with those events by the Contact scoring rules: at the conversion, then by each later event
+// and the nightly decay job (contactScores). Holding the events changes no Id: nothing else writes engagement events
+// while a lead plays.
 import { MAX_EVENTS_PER_RECORD } from '../../rules/scoring.ts';
 import type { LeadRun } from './arrivals.ts';
+import type { Scores } from './rules.ts';
 import { write, type DemoState, type Rec } from './state.ts';
 
 /** The playing lead's events, in time order (as its `at` and `signal` columns). */
@@ -17,30 +20,65 @@ export function holdEvent(rec: Rec): void {
   held.push(rec);
 }
 
+/**
+ * Which of the playing lead's events are its converted contact's (positions, in time order): the ones the
+ * conversion links, if the engine was there, and the ones saved after it from the install on.
+ */
+function contactEvents(s: DemoState, r: LeadRun, convertedAt: number): number[] {
+  const scoring = s.rules.scoring.signals ?? s.rules.scoring.full; // the one that coded r.signal
+  const linksAtConversion = convertedAt >= s.installedAt;
+  const found: number[] = [];
+  let linked = 0;
+  for (let k = held.length - 1; k >= 0; k--) {
+    const at = r.at[k];
+    if (at > convertedAt) {
+      if (at < s.installedAt) break; // saved before the install: nothing links it (nor the older ones)
+      found.push(k);
+      continue;
+    }
+    if (!linksAtConversion) break;
+    const horizon = scoring.horizonMs(r.signal[k]);
+    if (linked < MAX_EVENTS_PER_RECORD && horizon !== undefined && convertedAt - at <= horizon) {
+      found.push(k);
+      linked++;
+    }
+  }
+  return found.reverse();
+}
+
+/**
+ * The converted contact's scores as the org holds them at the snapshot: the Contact scoring rules over its events
+ * (the record carries the lead's fit at conversion in Lead_Fit_Score__c, as LeadConvertSettings maps it), scored
+ * by the nightly decay job up to the snapshot when it has any, else at the conversion.
+ */
+export function contactScores(
+  s: DemoState,
+  r: LeadRun,
+  convertedAt: number,
+  contact: Rec,
+  leadFit: number,
+): Scores & { scoredAt: number } {
+  const scoring = s.rules.contactScoring;
+  const at: number[] = [];
+  const signal: number[] = [];
+  for (const k of contactEvents(s, r, convertedAt)) {
+    at.push(r.at[k]);
+    signal.push(scoring.signalCode(held[k].Signal__c as string));
+  }
+  const scoredAt = at.length ? s.asOf : convertedAt;
+  const t = scoring.score({ ...contact, Lead_Fit_Score__c: leadFit }, { at, signal }, 0, at.length, scoredAt);
+  return { fit: t.fit, engagement: t.engagement, negative: t.negative, scoredAt };
+}
+
 /** Writes the playing lead's events, linked as its conversion (if any) links them. */
 export function writeLeadEvents(s: DemoState, r: LeadRun): void {
   const convertedAt = r.convertedAt;
   const contactId = (r.rec.ConvertedContactId as string | undefined) ?? null;
-  if (convertedAt !== null && contactId !== null) {
-    const scoring = s.rules.scoring.signals ?? s.rules.scoring.full; // the one that coded r.signal
-    const linksAtConversion = convertedAt >= s.installedAt;
-    let linked = 0;
-    for (let k = held.length - 1; k >= 0; k--) {
-      const at = r.at[k];
-      if (at > convertedAt) {
-        if (at < s.installedAt) break; // saved before the install: nothing links it (nor the older ones)
-        held[k].Lead__c = null; // saved after the conversion: the contact's event
-        held[k].Contact__c = contactId;
-        continue;
-      }
-      if (!linksAtConversion) break;
-      const horizon = scoring.horizonMs(r.signal[k]);
-      if (linked < MAX_EVENTS_PER_RECORD && horizon !== undefined && convertedAt - at <= horizon) {
-        held[k].Contact__c = contactId;
-        linked++;
-      }
+  if (convertedAt !== null && contactId !== null)
+    for (const k of contactEvents(s, r, convertedAt)) {
+      held[k].Contact__c = contactId;
+      if (r.at[k] > convertedAt) held[k].Lead__c = null; // saved after the conversion: the contact's event
     }
-  }
   for (const rec of held) write(s, 'Engagement_Event__c', rec);
   held.length = 0;
 }

@@ -10,9 +10,9 @@ import { task } from './history.ts';
 import { saveStage } from './lifecycle.ts';
 import { simulateOpportunity } from './opportunities.ts';
 import { mqlTask, reengageTasks, sqlTask } from './handoffs.ts';
-import { holdEvent, writeLeadEvents } from './events.ts';
+import { contactScores, holdEvent, writeLeadEvents } from './events.ts';
 import { requalify } from './requalify.ts';
-import { campaignAt, makeAccount, writeContact } from './people.ts';
+import { campaignAt, contactRow, makeAccount } from './people.ts';
 import { candidatesJson, traceJson } from './decision.ts';
 import { holdUntil, indexAccount, routeChunk, ROUTE_CHUNK, settleCapacity } from './routing.ts';
 import {
@@ -430,7 +430,16 @@ function convert(s: DemoState, r: Run, convertAt: number, mql: number, sqlAt: nu
   r.convertedAt = convertAt;
   const funnel = contactFunnel(s, r, { contactId, ae, mql, sqlAt, convertAt, opp, stage: convertedFrom });
   const cp: Person = { ...p, id: contactId, entity: p.entity, object: 'Contact' };
-  writeContact(s, cp, acc.id, ae, convertAt, r.source, funnel);
+  const contact = contactRow(s, cp, acc.id, ae, convertAt, r.source, funnel);
+  if (convertAt >= s.installedAt) {
+    // the engine scores the contact with the events the conversion gives it, and keeps it scored (events.ts)
+    const scores = contactScores(s, r, convertAt, contact, fit);
+    contact.Fit_Score__c = scores.fit;
+    contact.Engagement_Score__c = scores.engagement;
+    contact.Negative_Score__c = scores.negative;
+    contact.Scored_At__c = scores.scoredAt;
+  }
+  write(s, 'Contact', contact);
   if (s.contactBuffer.length < 5000) s.contactBuffer.push(cp);
 }
 

@@ -426,8 +426,21 @@ export function writeContact(
   source: string | null,
   funnel: Rec,
 ): void {
+  write(s, 'Contact', contactRow(s, p, accountId, ownerId, created, source, funnel));
+}
+
+/** A contact's row (its funnel fields, then who it is). */
+export function contactRow(
+  s: DemoState,
+  p: Person,
+  accountId: string,
+  ownerId: string,
+  created: number,
+  source: string | null,
+  funnel: Rec,
+): Rec {
   // one shape for every contact row (a spread of the funnel fields made a new shape per row)
-  write(s, 'Contact', {
+  return {
     Fit_Score__c: funnel.Fit_Score__c,
     Engagement_Score__c: funnel.Engagement_Score__c,
     Negative_Score__c: funnel.Negative_Score__c,
@@ -458,7 +471,7 @@ export function writeContact(
     CreatedDate: created,
     LastModifiedDate: Math.min(s.asOf, created + 40 * DAY),
     Preferred_Language__c: p.country.language,
-  });
+  };
 }
 
 /** Contacts at the accounts (existing customers and prospects before the two years). */

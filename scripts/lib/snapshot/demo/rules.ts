@@ -45,6 +45,8 @@ export interface DemoRules {
   settings: ScoringSettings;
   /** Lead scoring compiled once. `fields`/`signals` split the rules when no score dimension mixes the two kinds. */
   scoring: { full: PreparedScoring; fields: PreparedScoring | null; signals: PreparedScoring | null };
+  /** Contact scoring (a converted contact's events; Lead_Fit_Score__c a floor for its fit). */
+  contactScoring: PreparedScoring;
   sla: SlaRules | null;
   openStages: StagePolicyConfig[];
   won: StagePolicyConfig;
@@ -97,6 +99,7 @@ export function prepareRules(config: RevOpsConfig): DemoRules {
       fields: shared ? null : prepareScoring(fieldRules, settings, 'Lead'),
       signals: shared ? null : prepareScoring(signalRules, settings, 'Lead'),
     },
+    contactScoring: prepareScoring(config.scoringRules, settings, 'Contact'),
     sla: prepareSla(config),
     ...stagePolicies(config),
     signalCodes: new Map(),
