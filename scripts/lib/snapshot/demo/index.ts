@@ -9,7 +9,11 @@
 //   people.ts             users and pools, accounts, contacts, campaigns
 //   arrivals.ts           who arrives as a lead, and when
 //   routing.ts            the routing desk: the prepared router at each arrival, capacity and PTO over time
-//   funnel.ts             the funnel over time: scoring, MQL, SLA, qualification, conversion
+//   funnel.ts             the funnel over time: scoring, MQL, the rep's touch, qualification, conversion
+//   requalify.ts          a recycled lead an MQL again on new engagement (its engagement since the recycle)
+//   sla.ts                each MQL's SLA clock, checked when the org checks it (engine/jobs.ts checkClock)
+//   handoffs.ts           the engine's hand-off tasks (engine/handoffs.ts): MQL, SQL, stage, won, re-engagement
+//   events.ts             engagement events as a conversion links them; the converted contact's scores
 //   opportunities.ts      deals through the stage policies, terms and approval tiers
 //   lifecycle.ts          lifecycle stage moves through rules/lifecycle.ts, one Lifecycle_Transition__c row each
 //   rules.ts              the config prepared once; history.ts the history-row writers; state.ts the state
