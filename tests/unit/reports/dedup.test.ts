@@ -21,7 +21,7 @@ import {
   personProfile,
   salesforceSetup,
 } from '../../../scripts/lib/reports/dedup/profiles.ts';
-import { pairQuality } from '../../../scripts/lib/reports/dedup/quality.ts';
+import { pairQuality, withReviewPairs } from '../../../scripts/lib/reports/dedup/quality.ts';
 import type { DedupRule } from '../../../scripts/lib/rules/match.ts';
 import type { Db } from '../../../scripts/lib/reports/db.ts';
 
@@ -288,5 +288,27 @@ describe.skipIf(!existsSync(FEBRL))('dedup quality on FEBRL dataset3 (5,000 pers
     expect(r.records).toBe(5000);
     expect(q.truePairs).toBe(6538);
     expect(q.f1).toBeGreaterThanOrEqual(0.98);
+  });
+});
+
+describe('withReviewPairs', () => {
+  it('joins merge clusters through review pairs, so accepting every review pair finds the duplicates left to review', () => {
+    const clusters = [{ memberIds: ['a', 'b'] }, { memberIds: ['c', 'd', 'e'] }, { memberIds: ['x', 'y'] }];
+    const review: { ids: [string, string] }[] = [{ ids: ['b', 'd'] }, { ids: ['z', 'w'] }];
+    const joined = withReviewPairs(clusters, review).map((c) => [...c.memberIds].sort());
+    expect(joined.sort()).toEqual([
+      ['a', 'b', 'c', 'd', 'e'],
+      ['w', 'z'],
+      ['x', 'y'],
+    ]);
+    // truth: a..e one entity, w/z one, x and y two: merges alone find 4 of the 11 true pairs, with review all 11
+    const truth = new Map(['a', 'b', 'c', 'd', 'e'].map((id) => [id, 'E1']));
+    truth.set('w', 'E2').set('z', 'E2').set('x', 'x').set('y', 'y');
+    const merged = new Map<string, string>();
+    clusters.forEach((c, i) => c.memberIds.forEach((m) => merged.set(m, `c${i}`)));
+    const reviewed = new Map<string, string>();
+    withReviewPairs(clusters, review).forEach((c, i) => c.memberIds.forEach((m) => reviewed.set(m, `r${i}`)));
+    expect(pairQuality(merged, truth).recall).toBeCloseTo(4 / 11);
+    expect(pairQuality(reviewed, truth).recall).toBe(1);
   });
 });

@@ -63,3 +63,37 @@ export async function demoQuality(
   clusters.forEach((c, i) => c.memberIds.forEach((m) => predicted.set(m, `c${i}`)));
   return pairQuality(predicted, truth);
 }
+
+/**
+ * The clusters a reviewer ends with after accepting every review pair: the merge clusters joined by the review pairs
+ * (union-find). `demoQuality` of these is the recall of "merged or sent to review": what no duplicate escapes.
+ */
+export function withReviewPairs(
+  clusters: { memberIds: string[] }[],
+  review: { ids: [string, string] }[],
+): { memberIds: string[] }[] {
+  const parent = new Map<string, string>();
+  const root = (x: string): string => {
+    let r = x;
+    for (let up = parent.get(r); up !== undefined && up !== r; up = parent.get(r)) r = up;
+    for (let y = x, next = parent.get(y); y !== r && next !== undefined; y = next, next = parent.get(y))
+      parent.set(y, r);
+    return r;
+  };
+  const join = (a: string, b: string) => {
+    const ra = root(a);
+    const rb = root(b);
+    parent.set(rb, rb);
+    if (ra !== rb) parent.set(ra, rb);
+  };
+  for (const c of clusters) for (const m of c.memberIds) join(c.memberIds[0], m);
+  for (const p of review) join(p.ids[0], p.ids[1]);
+  const groups = new Map<string, string[]>();
+  for (const id of parent.keys()) {
+    const r = root(id);
+    const g = groups.get(r);
+    if (g) g.push(id);
+    else groups.set(r, [id]);
+  }
+  return [...groups.values()].map((memberIds) => ({ memberIds }));
+}
