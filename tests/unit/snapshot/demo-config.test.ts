@@ -87,7 +87,13 @@ describe('demo org made by the config', () => {
       demoRows(
         config,
         `SELECT count(*) AS n, count(*) FILTER (WHERE Escalated_To__c IS NULL) AS blank,
-           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM $Lead l JOIN $User u ON u.Id = l.OwnerId
+           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM $Lead l JOIN $User u ON u.Id = coalesce(
+               -- the owner then: its last routing, the one a later SLA reassignment took it from, or the lead's
+               (SELECT arg_max(d.Chosen_Owner_Id__c, d.Decided_At__c) FROM $Routing_Decision__c d
+                WHERE d.Lead__c = e.Lead__c AND d.Decided_At__c <= e.Occurred_At__c),
+               (SELECT arg_min(t.OwnerId, t.CreatedDate) FROM $Task t WHERE t.WhoId = e.Lead__c
+                AND t.Subject LIKE 'SLA: lead reassigned%' AND t.CreatedDate > e.Occurred_At__c),
+               l.OwnerId)
              WHERE l.Id = e.Lead__c AND u.ManagerId = e.Escalated_To__c)) AS to_manager,
            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM $Task t WHERE t.WhoId = e.Lead__c
              AND t.OwnerId = e.Escalated_To__c AND t.CreatedDate = e.Occurred_At__c AND t.Status = 'Not Started'

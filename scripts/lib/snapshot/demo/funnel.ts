@@ -4,12 +4,14 @@
 // qualify (SQL, conversion to an account, contact and opportunity) or recycle, and the SLA monitor recycles what
 // the qualify window left behind. Reps' behaviour (how fast, how often) is drawn; what the engine does with it is
 // the rules' (each lifecycle stage move and its Lifecycle_Transition__c row: lifecycle.ts; the SLA clock's checks,
-// its SLA_Event__c rows and the monitor's recycle: sla.ts).
+// its SLA_Event__c rows and the monitor's recycle: sla.ts; routing again at MQL and the monitor's reassignment:
+// reassign.ts).
 import { arrive, makeProspects, type LeadRun } from './arrivals.ts';
 import { task } from './history.ts';
 import { saveStage } from './lifecycle.ts';
 import { simulateOpportunity } from './opportunities.ts';
-import { mqlTask, reengageTasks, sqlTask } from './handoffs.ts';
+import { reengageTasks, sqlTask } from './handoffs.ts';
+import { mqlTasks, reassignUntouched, rerouteAtMql, takenAt } from './reassign.ts';
 import { contactScores, holdEvent, writeLeadEvents } from './events.ts';
 import { requalify } from './requalify.ts';
 import { campaignAt, contactRow, makeAccount } from './people.ts';
@@ -247,11 +249,17 @@ function startLifecycle(s: DemoState, r: Run): void {
   }
 }
 
-/** The rep's first touch of a new MQL (slower and rarer when the owner is away or a queue), and follow-ups. */
+/**
+ * The rep's first touch of a new MQL (slower and rarer when the owner is away or a queue), and follow-ups; the new
+ * owner's when the SLA monitor reassigns the lead first (reassign.ts).
+ */
 function firstTouch(s: DemoState, r: Run, mql: number): number | null {
   const { rnd } = s;
-  const away = r.owner ? !available(r.owner, mql) : true;
-  const touchAt = rnd.chance(away ? 0.75 : 0.93) ? later(s, mql, away ? 600 : 70, 1.2) : null;
+  const draw = (from: number): number | null => {
+    const away = r.owner ? !available(r.owner, from) : true;
+    return rnd.chance(away ? 0.75 : 0.93) ? later(s, from, away ? 600 : 70, 1.2) : null;
+  };
+  const touchAt = reassignUntouched(s, r, mql, draw(mql), draw, assign);
   if (touchAt === null || touchAt > s.asOf) return null;
   r.rec.First_Touch_At__c = touchAt;
   r.rec.Speed_To_Lead_Minutes__c = Math.floor((touchAt - mql) / MIN);
@@ -301,8 +309,9 @@ function handOff(s: DemoState, r: Run, mql: number): void {
     r.rec.SLA_Contact_Due__c = due.contactDue;
     r.rec.SLA_Qualify_Due__c = due.qualifyDue;
   }
+  rerouteAtMql(s, r, mql, assign); // TA_Lead_RouteAtMql, when the owner counts as unassigned
   const touch = firstTouch(s, r, mql);
-  mqlTask(s, r, mql, due?.contactDue ?? null, touch);
+  mqlTasks(s, r, mql, due?.contactDue ?? null, touch);
   const contactLate = due !== null && (touch ?? Infinity) > due.contactDue;
   // The rep's decision (drawn), unless the SLA monitor recycles the MQL first when the qualify window passes.
   const pSql = Math.min(0.75, 0.22 + r.fields!.fit / 200 - (contactLate ? 0.1 : 0));
@@ -310,7 +319,7 @@ function handOff(s: DemoState, r: Run, mql: number): void {
   const sql = touch !== null && rnd.chance(pSql) && mayEnter(s.rules, r.rec, 'SQL');
   const decidedAt = sql
     ? touch + Math.round(rnd.logNormal(3, 0.8) * DAY)
-    : (touch ?? mql) + Math.round(rnd.logNormal(4, 0.5) * DAY);
+    : (touch ?? takenAt(r, mql)) + Math.round(rnd.logNormal(4, 0.5) * DAY);
   // the clock as the org runs it (sla.ts): the monitor's auto-recycle is at the check that finds the window passed
   const clock = due ? runClock(s, r, mql, due, touch, decidedAt, sql ? 'SQL' : 'Lead') : null;
   const autoAt = clock?.recycledAt ?? Infinity;

@@ -3,7 +3,8 @@
 // step the engine model's applyRouting runs for TA_Lead_Route) in chunks, as the org's trigger routes a bulk
 // insert: a chunk is up to ROUTE_CHUNK leads arriving on the same day, routed at the first one's time. Before each
 // chunk, the leads that left their reps by then give their capacity back (TA_Lead_Capacity) and today's PTO is set
-// on the rows.
+// on the rows. A lead is routed again (routeAgain) by TA_Lead_RouteAtMql: at its MQL while its owner counts as
+// unassigned, or reassigned by the SLA monitor with its owner excluded (reassign.ts).
 import {
   companyEmailDomain,
   matchAccountsByKeys,
@@ -13,6 +14,7 @@ import {
   type AccountIndex,
   type AccountMatch,
 } from '../../rules/match.ts';
+import { EXCLUDED_OWNER } from '../../rules/routingTypes.ts';
 import {
   prepareRouter,
   type Assignment,
@@ -224,17 +226,21 @@ function advanceTo(s: DemoState, now: number): void {
   }
 }
 
+/** The config's routing rules over the desk's rows (made once: every rep exists by the first chunk). */
+function routerOf(s: DemoState): Router {
+  return (s.desk.router ??= prepareRouter({
+    rules: s.rules.config.routingRules,
+    reps: s.desk.reps,
+    inactiveUsers: s.desk.inactiveUsers,
+    decisionOnly: { candidates: DECISION_CANDIDATES },
+  }));
+}
+
 /** Routes a chunk of leads (time order) at `now` with the config's routing rules; carries pointers and counts. */
 export function routeChunk(s: DemoState, runs: LeadRun[], now: number): Assignment[] {
   advanceTo(s, now);
   const desk = s.desk;
-  desk.router ??= prepareRouter({
-    rules: s.rules.config.routingRules,
-    reps: desk.reps,
-    inactiveUsers: desk.inactiveUsers,
-    decisionOnly: { candidates: DECISION_CANDIDATES },
-  });
-  const result = desk.router({
+  const result = routerOf(s)({
     leads: runs.map((r) => r.rec),
     accounts: [], // the demo's leads carry no Matched_Account__c when they are routed
     matchAccounts: chunkMatcher(desk, runs, now),
@@ -244,6 +250,35 @@ export function routeChunk(s: DemoState, runs: LeadRun[], now: number): Assignme
   desk.pointers = result.pointers;
   for (const rep of desk.reps) rep.openLeads = result.openLeads[rep.userId] ?? rep.openLeads;
   return result.assignments;
+}
+
+/**
+ * Routes one lead again at `now` (TA_Lead_RouteAtMql), `excludeOwner` excluded (the SLA monitor's reassignment;
+ * null: at MQL), with the PTO of `now` on the rows for this call. The lead leaves its owner: the owner's count goes
+ * down and the router counts it for the new one (TA_Lead_Capacity). The counts are the desk's (the demo plays one
+ * lead at a time: those of the leads routed up to its arrival's day).
+ */
+export function routeAgain(s: DemoState, run: LeadRun, now: number, excludeOwner: string | null): Assignment {
+  const desk = s.desk;
+  const router = routerOf(s);
+  const held = desk.repByUser.get(run.ownerId);
+  if (held) held.openLeads = Math.max(0, (held.openLeads ?? 0) - 1);
+  const rows = desk.reps.map((rep) => rep.outOfOfficeUntil);
+  for (const rep of desk.reps) {
+    const window = s.repById.get(rep.userId)!.pto.find(([from, to]) => now >= from && now < to);
+    rep.outOfOfficeUntil = window ? new Date(window[1]).toISOString() : null;
+  }
+  const result = router({
+    leads: [excludeOwner ? { ...run.rec, [EXCLUDED_OWNER]: excludeOwner } : run.rec],
+    accounts: [],
+    matchAccounts: chunkMatcher(desk, [run], now),
+    pointers: desk.pointers,
+    now: new Date(now).toISOString(),
+  });
+  desk.reps.forEach((rep, i) => (rep.outOfOfficeUntil = rows[i]));
+  desk.pointers = result.pointers;
+  for (const rep of desk.reps) rep.openLeads = result.openLeads[rep.userId] ?? rep.openLeads;
+  return result.assignments[0];
 }
 
 /** Gives back the capacity of every lead that left its rep by `until` (the counters Rep_Availability__c shows). */
