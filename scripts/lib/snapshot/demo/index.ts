@@ -12,6 +12,7 @@
 //   funnel.ts             the funnel over time: scoring, MQL, the rep's touch, qualification, conversion
 //   requalify.ts          a recycled lead an MQL again on new engagement (its engagement since the recycle)
 //   sla.ts                each MQL's SLA clock, checked when the org checks it (engine/jobs.ts checkClock)
+//   reassign.ts           an MQL routed again: its owner away at the MQL, or uncontacted past the reassign due
 //   handoffs.ts           the engine's hand-off tasks (engine/handoffs.ts): MQL, SQL, stage, won, re-engagement
 //   events.ts             engagement events as a conversion links them; the converted contact's scores
 //   opportunities.ts      deals through the stage policies, terms and approval tiers
