@@ -36,6 +36,8 @@ export async function buildDemoSnapshot(opts: DemoBuildOptions): Promise<BuildRe
   const leads = typeof opts.size === 'number' ? opts.size : demoLeadCount(opts.size);
   const seed = opts.seed ?? DEFAULT_SEED;
   const dir = scratchDir('revops-demo-', leads * 2500);
+  // what it is made from, as it starts (an edit during a long build must not stamp the old output as current)
+  const fingerprint = demoFingerprint();
   const t0 = performance.now();
   // Row order within a table carries no meaning (chunks already load concurrently), so DuckDB need not keep it:
   // about a fifth less load CPU, left to the generating JS thread.
@@ -92,9 +94,7 @@ export async function buildDemoSnapshot(opts: DemoBuildOptions): Promise<BuildRe
     for (const t of [...OBJECTS, DEDUP_TRUTH_TABLE]) counts[t] = await writer.count(t);
     for (const c of pool) c.closeSync();
     await writer.conn.run(`CREATE TABLE "${DEMO_TABLE}" (fingerprint VARCHAR, leads BIGINT, seed BIGINT)`);
-    await writer.conn.run(
-      `INSERT INTO "${DEMO_TABLE}" VALUES (${literal(demoFingerprint())}, ${leads}, ${seed})`,
-    );
+    await writer.conn.run(`INSERT INTO "${DEMO_TABLE}" VALUES (${literal(fingerprint)}, ${leads}, ${seed})`);
     const createdAt = new Date(demo.asOf).toISOString();
     await writer.commit({ source: 'demo', orgId: DEMO_ORG_ID, apiVersion: null, createdAt }, counts);
     const totalMs = Math.round(performance.now() - t0);
@@ -124,6 +124,12 @@ async function staleReason(path: string, leads: number): Promise<string | null> 
     const db = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
     const conn = await db.connect();
     try {
+      const [{ n }] = (
+        await conn.runAndReadAll(
+          `SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_name = ${literal(DEMO_TABLE)}`,
+        )
+      ).getRowObjectsJS();
+      if (!n) return 'was made before demo snapshots carried the fingerprint of their config and rules';
       rows = (
         await conn.runAndReadAll(`SELECT fingerprint, leads, seed FROM "${DEMO_TABLE}"`)
       ).getRowObjectsJS();

@@ -1,5 +1,6 @@
 // What a demo snapshot was made from: the shipped config's records and the code that turns them into the demo's
-// history (the demo generator, the rules, the engine model, the config loader, the snapshot schema). A demo
+// history (the demo generator and snapshot code, the rules, the engine model, the config loader and schema: whole
+// folders, a little more than the generator imports, so an edit there rebuilds once for nothing). A demo
 // snapshot kept on disk (the reports' default, .revops/snapshots/demo-small.duckdb) is current only while both are
 // unchanged: after an admin edits a record or an upgrade changes the rules, it is rebuilt, so the demo never
 // shows history the config would no longer make.
@@ -14,7 +15,7 @@ export const DEMO_TABLE = '_demo';
 
 const LIB = fileURLToPath(new URL('..', import.meta.url));
 /** The code the demo's history comes from, under scripts/lib. */
-const CODE_DIRS = ['snapshot', 'rules', 'engine', 'config'];
+const CODE_DIRS = ['snapshot', 'rules', 'engine', 'config', 'schema'];
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })

@@ -37,6 +37,11 @@ describe('the kept demo snapshot', () => {
     said.length = 0;
     expect(await ensureDemoSnapshot(path, 400, progress)).toBe(true);
     expect(said[0]).toMatch(/has another size or seed/);
+    // one kept from before demo snapshots carried a fingerprint
+    said.length = 0;
+    await run(path, 'DROP TABLE _demo');
+    expect(await ensureDemoSnapshot(path, 400, progress)).toBe(true);
+    expect(said[0]).toMatch(/was made before demo snapshots carried the fingerprint/);
   }, 60_000);
 
   it('has a fingerprint that changes with any config record', () => {

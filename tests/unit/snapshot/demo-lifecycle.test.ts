@@ -116,6 +116,16 @@ describe('demo Lifecycle_Transition__c rows are the lifecycle trigger’s', () =
       );
     });
     expect(all.filter((r) => r.To_Stage__c === 'MQL').length).toBeGreaterThan(20);
+    // each record's rows chain: a move starts at the stage the record's previous move ended in
+    const last = new Map<string, string>();
+    const unchained: string[] = [];
+    for (const row of all) {
+      const before = last.get(row.Record_Id__c! + row.Object_Type__c!);
+      if (before !== undefined && before !== row.From_Stage__c)
+        unchained.push(`${row.Record_Id__c} ${before}/${row.From_Stage__c}`);
+      last.set(row.Record_Id__c! + row.Object_Type__c!, row.To_Stage__c!);
+    }
+    expect(unchained).toEqual([]);
     expect({ wrong: wrong.length, first: wrong.slice(0, 3) }).toEqual({ wrong: 0, first: [] });
   });
 

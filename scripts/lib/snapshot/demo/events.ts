@@ -13,11 +13,9 @@ import type { LeadRun } from './arrivals.ts';
 import type { Scores } from './rules.ts';
 import { write, type DemoState, type Rec } from './state.ts';
 
-/** The playing lead's events, in time order (as its `at` and `signal` columns). */
-const held: Rec[] = [];
-
-export function holdEvent(rec: Rec): void {
-  held.push(rec);
+/** Holds one of the playing lead's events (in time order, as its `at` and `signal` columns: DemoState.heldEvents). */
+export function holdEvent(s: DemoState, rec: Rec): void {
+  s.heldEvents.push(rec);
 }
 
 /**
@@ -25,6 +23,7 @@ export function holdEvent(rec: Rec): void {
  * conversion links, if the engine was there, and the ones saved after it from the install on.
  */
 function contactEvents(s: DemoState, r: LeadRun, convertedAt: number): number[] {
+  const held = s.heldEvents;
   const scoring = s.rules.scoring.signals ?? s.rules.scoring.full; // the one that coded r.signal
   const linksAtConversion = convertedAt >= s.installedAt;
   const found: number[] = [];
@@ -59,6 +58,7 @@ export function contactScores(
   leadFit: number,
 ): Scores & { scoredAt: number } {
   const scoring = s.rules.contactScoring;
+  const held = s.heldEvents;
   const at: number[] = [];
   const signal: number[] = [];
   for (const k of contactEvents(s, r, convertedAt)) {
@@ -72,6 +72,7 @@ export function contactScores(
 
 /** Writes the playing lead's events, linked as its conversion (if any) links them. */
 export function writeLeadEvents(s: DemoState, r: LeadRun): void {
+  const held = s.heldEvents;
   const convertedAt = r.convertedAt;
   const contactId = (r.rec.ConvertedContactId as string | undefined) ?? null;
   if (convertedAt !== null && contactId !== null)

@@ -1,6 +1,6 @@
-// The funnel over time. Leads arrive (arrivals.ts) and are routed by the routing rules in chunks (routing.ts);
-// then each lead's engagement events are scored by the scoring rules as they happen, and the first time the MQL
-// guard passes the lead becomes an MQL. The MQL's SLA clock runs on the policy's business calendar; reps touch,
+// The funnel over time. Leads arrive (arrivals.ts) and are routed by the routing rules on the day they are routed
+// (routing.ts); then each lead's engagement events are scored by the scoring rules as they happen, and the first
+// time the MQL guard passes the lead becomes an MQL (again after a recycle: requalify.ts). The MQL's SLA clock runs on the policy's business calendar; reps touch,
 // qualify (SQL, conversion to an account, contact and opportunity) or recycle, and the SLA monitor recycles what
 // the qualify window left behind. Reps' behaviour (how fast, how often) is drawn; what the engine does with it is
 // the rules' (each lifecycle stage move and its Lifecycle_Transition__c row: lifecycle.ts; the SLA clock's checks,
@@ -57,7 +57,7 @@ function scoresAt(s: DemoState, r: Run, at: number): Scores {
   return scoreAt(s.rules, r.rec, r, count, at, r.fields);
 }
 
-/** Every lead of the two years: arrivals in chunks of one day, each routed at its own instant, then its funnel. */
+/** Every lead of the two years: arrivals in chunks of one day, routed by the day they are routed, then the funnel. */
 export function runLeads(s: DemoState): void {
   makeProspects(s);
   let chunk: LeadRun[] = [];
@@ -75,11 +75,15 @@ export function runLeads(s: DemoState): void {
 
 function playChunk(s: DemoState, chunk: LeadRun[]): void {
   const order = [...chunk].sort((a, b) => a.routedAt - b.routedAt || a.index - b.index);
-  // each lead is routed when it arrives (one insert, web-to-lead), leads of the same instant together: capacity,
-  // PTO and the accounts that exist are those of that instant; each arrival becomes its run in place (assign)
+  // Each lead is routed on the day it is routed (Routed_At__c; a weekend arrival on the Monday): the leads of one
+  // UTC day in one router call at the first one's instant. PTO windows are whole UTC days, so every lead meets the
+  // reps out of office on its own day; capacity given back and accounts made later that day are not seen (a call per
+  // lead would see them, at a pass over every rep row per call: ~25 us with the 400 reps of 1M leads). Each arrival
+  // becomes its run in place (assign).
   for (let i = 0, j = 0; i < order.length; i = j) {
     const at = order[i].routedAt;
-    while (j < order.length && order[j].routedAt === at) j++;
+    const day = Math.floor(at / DAY);
+    while (j < order.length && Math.floor(order[j].routedAt / DAY) === day) j++;
     const insert = order.slice(i, j);
     const assignments = routeChunk(s, insert, at);
     for (let k = 0; k < insert.length; k++) assign(s, insert[k], assignments[k]);
@@ -182,7 +186,7 @@ function engage(s: DemoState, r: Run): void {
     const t = planAt[k];
     const sig = planSignal[k];
     if (t > s.asOf) break;
-    holdEvent({
+    holdEvent(s, {
       Id: newId(s, 'Engagement_Event__c'),
       Lead__c: r.id,
       Contact__c: null,

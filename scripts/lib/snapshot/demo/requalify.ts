@@ -63,7 +63,7 @@ export function requalify(
     r.mqlScores = next.scores;
     r.mqlSinceRecycle = { at: recycledAt, engagement: next.since };
     const main = s.rnd;
-    s.rnd = new Random(seedOf(`${r.id}#${cycle}`));
+    s.rnd = new Random(seedOf(`${s.seed}:${r.id}#${cycle}`));
     try {
       handOff(s, r, next.at);
     } finally {

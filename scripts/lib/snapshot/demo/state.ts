@@ -179,6 +179,10 @@ export interface DemoState {
   /** Two years before asOf: the first lead arrives here. */
   readonly start: number;
   readonly nLeads: number;
+  /** The seed of `rnd` (a recycled lead's own stream mixes it in: requalify.ts). */
+  readonly seed: number;
+  /** The playing lead's engagement events, held until its conversion is known (events.ts). */
+  readonly heldEvents: Rec[];
   readonly countries: Weighted<Country>;
   readonly ids: Record<string, IdSequence>;
   readonly writers: Record<string, ObjectWriter>;
@@ -230,6 +234,8 @@ export function createState(opts: DemoOptions, config: RevOpsConfig): DemoState 
     installedAt: asOf - 180 * DAY,
     start: asOf - 730 * DAY,
     nLeads: opts.leads,
+    seed: opts.seed,
+    heldEvents: [],
     countries: new Weighted(COUNTRIES.map((c) => [c, c.weight] as const)),
     ids: {},
     writers,
