@@ -5,13 +5,12 @@
 // whose qualify window passed, with the qualify due on qualify breaches and recycles; the status at the snapshot
 // is evaluateSla's and agrees with the last status event.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { generateDemo } from '../../../scripts/lib/snapshot/generator.ts';
 import { shippedConfig } from '../../../scripts/lib/snapshot/demo/index.ts';
-import { literal } from '../../../scripts/lib/snapshot/schema.ts';
 import { addBusinessMs } from '../../../scripts/lib/rules/calendar.ts';
 import { evaluateSla, slaLeadOf } from '../../../scripts/lib/rules/sla.ts';
 import { tmpDir, removeTmpDirs } from './helpers.ts';
+import { queryDemo } from './demoConfig.ts';
 
 afterAll(removeTmpDirs);
 
@@ -30,20 +29,7 @@ let events: Row[];
 const ms = (v: string | null | undefined): number | null => (v ? Date.parse(v) : null);
 const eventsOf = (type: string) => events.filter((e) => e.Event_Type__c === type);
 
-async function rows(sql: string): Promise<Row[]> {
-  const read = sql.replace(/\$(\w+)/g, (_, object: string) => {
-    const file = demo.files.find((f) => f.object === object)!.files[0];
-    return `read_csv(${literal(file)}, header = true, all_varchar = true)`;
-  });
-  const db = await DuckDBInstance.create(':memory:');
-  const conn = await db.connect();
-  try {
-    return (await conn.runAndReadAll(read)).getRowObjectsJS() as Row[];
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-  }
-}
+const rows = async (sql: string) => (await queryDemo(demo, sql)) as Row[];
 
 beforeAll(async () => {
   demo = generateDemo({ leads: 3000, seed: 3, dir: tmpDir('demo-sla') });

@@ -4,7 +4,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'vitest';
-import { generateDemo } from '../../../scripts/lib/snapshot/generator.ts';
+import { generateDemo, type DemoOutput } from '../../../scripts/lib/snapshot/generator.ts';
 import { loadConfig } from '../../../scripts/lib/config/index.ts';
 import { literal } from '../../../scripts/lib/snapshot/schema.ts';
 import { tmpDir } from './helpers.ts';
@@ -39,7 +39,11 @@ export function configWith(edits: Record<string, Record<string, string>>) {
 
 /** A query over a generated demo: `$Lead`, `$Opportunity`, ... read that object's CSV (every value as text). */
 export async function demoRows(config: Config | undefined, sql: string): Promise<Record<string, unknown>[]> {
-  const out = generateDemo({ leads: 1500, seed: 3, dir: tmpDir('demo-config-out'), config });
+  return queryDemo(generateDemo({ leads: 1500, seed: 3, dir: tmpDir('demo-config-out'), config }), sql);
+}
+
+/** A query over a demo's CSVs (its first file per object): `$Lead` reads Lead's, every value as text. */
+export async function queryDemo(out: DemoOutput, sql: string): Promise<Record<string, unknown>[]> {
   const read = sql.replace(/\$(\w+)/g, (_, object: string) => {
     const file = out.files.find((f) => f.object === object)!.files[0];
     return `read_csv(${literal(file)}, header = true, all_varchar = true)`;

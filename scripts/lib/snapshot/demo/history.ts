@@ -78,19 +78,8 @@ export interface TaskRow {
 
 export function task(s: DemoState, t: TaskRow): void {
   if (t.at > s.asOf) return;
-  write(s, 'Task', {
-    Id: newId(s, 'Task'),
-    WhoId: t.whoId,
-    WhatId: t.whatId,
-    OwnerId: t.ownerId,
-    Subject: t.subject,
-    Type: t.kind,
-    TaskSubtype: t.kind,
-    Status: 'Completed',
-    ActivityDate: t.at,
-    CompletedDateTime: t.at,
-    CreatedDate: t.at,
-  });
+  const { whoId, whatId, ownerId, subject, at } = t;
+  writeTask(s, { whoId, whatId, ownerId, subject, at, due: at, doneAt: at }, t.kind);
 }
 
 /** An open task the engine gives someone (due on `due`, a day), or one the person has done at `doneAt`. */
@@ -107,14 +96,19 @@ export interface FollowUpTask {
 
 export function followUpTask(s: DemoState, t: FollowUpTask): void {
   if (t.at < s.installedAt || t.at > s.asOf) return;
+  writeTask(s, t, null);
+}
+
+/** A Task row, every row in one shape: a call or e-mail (`type`), else a plain task. */
+function writeTask(s: DemoState, t: FollowUpTask, type: 'Call' | 'Email' | null): void {
   write(s, 'Task', {
     Id: newId(s, 'Task'),
     WhoId: t.whoId,
     WhatId: t.whatId,
     OwnerId: t.ownerId,
     Subject: t.subject,
-    Type: null,
-    TaskSubtype: 'Task',
+    Type: type,
+    TaskSubtype: type ?? 'Task',
     Status: t.doneAt === null ? 'Not Started' : 'Completed',
     ActivityDate: t.due,
     CompletedDateTime: t.doneAt,

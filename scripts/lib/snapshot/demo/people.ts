@@ -417,19 +417,7 @@ export function newPerson(
   return { first, last, email: claimEmail(s, email) };
 }
 
-export function writeContact(
-  s: DemoState,
-  p: Person,
-  accountId: string,
-  ownerId: string,
-  created: number,
-  source: string | null,
-  funnel: Rec,
-): void {
-  write(s, 'Contact', contactRow(s, p, accountId, ownerId, created, source, funnel));
-}
-
-/** A contact's row (its funnel fields, then who it is). */
+/** A contact's row (its funnel fields, then who it is): written by the caller (a converted one scored first). */
 export function contactRow(
   s: DemoState,
   p: Person,
@@ -500,10 +488,15 @@ export function makeBaseContacts(s: DemoState): void {
       };
       p.address = hasAddress(p.id, 0.5) ? a.address : null;
       p.entity = p.id;
-      writeContact(s, p, a.id, a.ownerId, a.createdDate + rnd.int(0, 200) * DAY, null, {
-        Lifecycle_Stage__c: 'Lead',
-        Lifecycle_Stage_Entered_At__c: a.createdDate,
-      });
+      const created = a.createdDate + rnd.int(0, 200) * DAY;
+      write(
+        s,
+        'Contact',
+        contactRow(s, p, a.id, a.ownerId, created, null, {
+          Lifecycle_Stage__c: 'Lead',
+          Lifecycle_Stage_Entered_At__c: a.createdDate,
+        }),
+      );
       if (s.contactBuffer.length < 5000) s.contactBuffer.push(p);
     }
   }
