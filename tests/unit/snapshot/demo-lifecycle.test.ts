@@ -11,7 +11,7 @@ import {
 } from '../../../scripts/lib/rules/lifecycle.ts';
 import { score } from '../../../scripts/lib/rules/scoring.ts';
 import { removeTmpDirs } from './helpers.ts';
-import { demoRows } from './demoConfig.ts';
+import { demoRows, leadAt } from './demoConfig.ts';
 
 afterAll(removeTmpDirs);
 
@@ -69,15 +69,11 @@ describe('demo Lifecycle_Transition__c rows are the lifecycle trigger’s', () =
       const lead = leads.get(leadId)!;
       const all = events.get(leadId) ?? [];
       const upTo = all.filter((e) => e.occurredAt <= at);
-      const record = {
-        ...lead,
-        NumberOfEmployees: lead.NumberOfEmployees === null ? null : Number(lead.NumberOfEmployees),
-        AnnualRevenue: lead.AnnualRevenue === null ? null : Number(lead.AnnualRevenue),
-        // the marketing tool syncs an opt-out with the Unsubscribe event
-        HasOptedOutOfEmail: all.some((e) => e.signal === 'Unsubscribe')
-          ? upTo.some((e) => e.signal === 'Unsubscribe')
-          : lead.HasOptedOutOfEmail === 'true',
-      };
+      const record = leadAt(
+        lead,
+        all.map((e) => e.signal),
+        upTo.map((e) => e.signal),
+      );
       return score({
         object: 'Lead',
         record,

@@ -5,7 +5,7 @@ import { shippedConfig } from '../../../scripts/lib/snapshot/demo/index.ts';
 import { missingStageFields, mqlGuard } from '../../../scripts/lib/rules/lifecycle.ts';
 import { score } from '../../../scripts/lib/rules/scoring.ts';
 import { removeTmpDirs } from './helpers.ts';
-import { demoRows } from './demoConfig.ts';
+import { demoRows, leadAt } from './demoConfig.ts';
 
 afterAll(removeTmpDirs);
 
@@ -27,14 +27,11 @@ describe('demo leads recycled and engaged again', () => {
     const qualifies = (lead: Row, recycledAt: string, at: string) => {
       const all = events.filter((e) => e.Record_Id__c === lead.Id);
       const upTo = all.filter((e) => e.Occurred_At__c! <= at);
-      const record = {
-        ...lead,
-        NumberOfEmployees: lead.NumberOfEmployees === null ? null : Number(lead.NumberOfEmployees),
-        AnnualRevenue: lead.AnnualRevenue === null ? null : Number(lead.AnnualRevenue),
-        HasOptedOutOfEmail: all.some((e) => e.Signal__c === 'Unsubscribe')
-          ? upTo.some((e) => e.Signal__c === 'Unsubscribe')
-          : lead.HasOptedOutOfEmail === 'true',
-      };
+      const record = leadAt(
+        lead,
+        all.map((e) => e.Signal__c!),
+        upTo.map((e) => e.Signal__c!),
+      );
       const s = score({
         object: 'Lead',
         record,

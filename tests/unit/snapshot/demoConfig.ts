@@ -57,3 +57,24 @@ export async function queryDemo(out: DemoOutput, sql: string): Promise<Record<st
     db.closeSync();
   }
 }
+
+/**
+ * A demo lead's CSV row as the scoring rules read it at an instant: its numbers as numbers, and its opt-out as of
+ * then (the marketing tool syncs an opt-out with the Unsubscribe event). `signals` are all its events' signals,
+ * `signalsUpTo` those up to the instant.
+ */
+export function leadAt(
+  lead: Record<string, unknown>,
+  signals: string[],
+  signalsUpTo: string[],
+): Record<string, string | number | boolean | null> {
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    ...(lead as Record<string, string | null>),
+    NumberOfEmployees: num(lead.NumberOfEmployees),
+    AnnualRevenue: num(lead.AnnualRevenue),
+    HasOptedOutOfEmail: signals.includes('Unsubscribe')
+      ? signalsUpTo.includes('Unsubscribe')
+      : lead.HasOptedOutOfEmail === 'true',
+  };
+}
