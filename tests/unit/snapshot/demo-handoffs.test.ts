@@ -141,4 +141,28 @@ describe('demo hand-off tasks', () => {
     expect(opens.filter((e) => e.Signal__c !== 'Email Open' && e.Subject !== null)).toEqual([]);
     expect(opens.filter((e) => e.Signal__c === 'Email Open').length).toBeGreaterThan(0);
   });
+
+  it('gives a Re-engagement task for a high-intent signal after Dormant_Days__c without engagement', async () => {
+    /** High-intent events of leads never recycled, after the install, each with the gap since the lead's previous one. */
+    const returns = (config: Config) =>
+      demoRows(
+        config,
+        `WITH e AS (
+           SELECT e.Record_Id__c, e.Signal__c, e.Occurred_At__c::TIMESTAMP AS at,
+                  lag(e.Occurred_At__c::TIMESTAMP) OVER (PARTITION BY e.Record_Id__c ORDER BY e.Occurred_At__c) AS prev
+           FROM $Engagement_Event__c e)
+         SELECT e.Record_Id__c, e.Signal__c, date_diff('second', e.prev, e.at) / 86400.0 AS gap_days, t.Subject
+         FROM e JOIN $Lead l ON l.Id = e.Record_Id__c
+         LEFT JOIN $Task t ON t.WhoId = l.Id AND t.CreatedDate::TIMESTAMP = e.at AND t.Subject LIKE 'Re-engaged: %'
+         WHERE e.Signal__c IN ('Pricing Page', 'Demo Request', 'Product Usage') AND e.prev IS NOT NULL
+           AND l.Recycled_Date__c IS NULL AND (l.ConvertedDate IS NULL OR e.at < l.ConvertedDate::TIMESTAMP)
+           AND e.at >= (SELECT min(CreatedDate::TIMESTAMP) FROM $SLA_Event__c)`,
+      );
+    const dormant = await returns(configWith({ 'SLA_Policy.Re_Engagement': { Dormant_Days__c: '10' } }));
+    const back = dormant.filter((e) => Number(e.gap_days) >= 10);
+    expect(back.length).toBeGreaterThan(3);
+    expect(back.filter((e) => e.Subject === null)).toEqual([]);
+    // a shorter gap is no return for a lead never recycled
+    expect(dormant.filter((e) => Number(e.gap_days) < 10 && e.Subject !== null)).toEqual([]);
+  });
 });
