@@ -29,14 +29,23 @@ import {
 } from './rules.ts';
 import { runClock, writeClock } from './sla.ts';
 import { DEMO_REQUEST, OUTBOUND_REPLY, RECYCLE_REASONS, SIGNALS, type Signal } from './sales.ts';
-import { DAY, MIN, newId, write, type DemoState, type Person, type Rec, type RepUser } from './state.ts';
+import {
+  DAY,
+  MIN,
+  newId,
+  ptoAt,
+  write,
+  type DemoState,
+  type Person,
+  type Rec,
+  type RepUser,
+} from './state.ts';
 import type { Assignment } from '../../rules/routing.ts';
 
 /** A lead after routing, and its way through the funnel (the funnel's fields are set at arrival: one shape). */
 type Run = LeadRun;
 
-const available = (rep: RepUser, t: number): boolean =>
-  rep.active && !rep.pto.some(([from, to]) => t >= from && t < to);
+const available = (rep: RepUser, t: number): boolean => rep.active && !ptoAt(rep, t);
 const later = (s: DemoState, t: number, medianMinutes: number, sigma: number): number =>
   t + Math.max(1, Math.round(s.rnd.logNormal(medianMinutes, sigma))) * MIN;
 

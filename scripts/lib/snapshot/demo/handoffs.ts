@@ -28,10 +28,10 @@ import type { SlaPolicy } from '../../rules/sla.ts';
 import type { LeadRun } from './arrivals.ts';
 import { followUpTask } from './history.ts';
 import { signalCode } from './rules.ts';
-import { DAY, type DemoState } from './state.ts';
+import { DAY, isQueueId, type DemoState } from './state.ts';
 
-/** A demo owner as planHandoff takes it: queues are the Group (00G) Ids. */
-const owner = (id: string) => ({ id, isQueue: id.startsWith('00G') });
+/** A demo owner as planHandoff takes it. */
+const owner = (id: string) => ({ id, isQueue: isQueueId(id) });
 
 /** The policy of a hand-off at `at`, or null when it is off or `at` is outside the engine's time. */
 function policyAt(s: DemoState, handoff: string, at: number): HandoffAt | null {

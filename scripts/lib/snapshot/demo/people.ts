@@ -27,6 +27,7 @@ import {
   DAY,
   newId,
   plantTruth,
+  ptoAt,
   write,
   type AccountRow,
   type DemoState,
@@ -564,7 +565,7 @@ export function writeAccountsAndReps(s: DemoState): void {
   for (const r of s.repRows) {
     const userId = String(r.User__c);
     const rep = s.repById.get(userId)!;
-    const ooo = rep.pto.find(([from, to]) => s.asOf >= from && s.asOf < to);
+    const ooo = ptoAt(rep, s.asOf);
     write(s, 'Rep_Availability__c', {
       ...r,
       Open_Leads__c: s.desk.repByUser.get(userId)!.openLeads ?? 0,

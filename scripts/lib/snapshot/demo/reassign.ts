@@ -13,7 +13,7 @@ import type { LeadRun } from './arrivals.ts';
 import { mqlTask } from './handoffs.ts';
 import { routeAgain } from './routing.ts';
 import { reassignAt, reassignmentOf } from './sla.ts';
-import type { DemoState } from './state.ts';
+import { isQueueId, ptoAt, type DemoState } from './state.ts';
 
 /** Applies an assignment to the lead routed at `at`: owner, rule, Routing_Decision__c (funnel.ts assign). */
 export type Assign = (s: DemoState, r: LeadRun, a: Assignment) => void;
@@ -32,8 +32,8 @@ export function rerouteAtMql(s: DemoState, r: LeadRun, mql: number, assign: Assi
   if (mql < s.installedAt || mql > s.asOf || mql <= r.routedAt) return;
   const rep = s.repById.get(r.ownerId);
   // Out_Of_Office_Until__c of the owner's row at the MQL: the end of the PTO it is in (the desk's rows)
-  const pto = rep?.pto.find(([from, to]) => mql >= from && mql < to);
-  const isQueue = r.ownerId.startsWith('00G');
+  const pto = rep && ptoAt(rep, mql);
+  const isQueue = isQueueId(r.ownerId);
   // the common case, decided without ownerUnassigned's inputs: an active user at work, no Reroute_Owners__c
   if (!isQueue && rep?.active !== false && !pto && !sla?.policy.rerouteOwners?.length) return;
   const { unassigned } = ownerUnassigned({

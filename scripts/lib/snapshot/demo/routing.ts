@@ -24,7 +24,7 @@ import {
 } from '../../rules/routing.ts';
 import type { SRecord } from '../../rules/types.ts';
 import type { LeadRun } from './arrivals.ts';
-import type { AccountRow, DemoState } from './state.ts';
+import { ptoAt, type AccountRow, type DemoState } from './state.ts';
 
 /**
  * Candidates the demo's Routing_Decision__c rows list (Candidates__c): the first six of the pool. The org's row lists
@@ -220,8 +220,13 @@ function advanceTo(s: DemoState, now: number): void {
   const day = Math.floor(now / 86_400_000);
   if (day === desk.ptoDay) return;
   desk.ptoDay = day;
-  for (const rep of desk.reps) {
-    const window = s.repById.get(rep.userId)!.pto.find(([from, to]) => now >= from && now < to);
+  setPto(s, now);
+}
+
+/** Out_Of_Office_Until__c of every desk row at `now`: the end of the PTO window its rep is in, else blank. */
+function setPto(s: DemoState, now: number): void {
+  for (const rep of s.desk.reps) {
+    const window = ptoAt(s.repById.get(rep.userId)!, now);
     rep.outOfOfficeUntil = window ? new Date(window[1]).toISOString() : null;
   }
 }
@@ -239,17 +244,12 @@ function routerOf(s: DemoState): Router {
 /** Routes a chunk of leads (time order) at `now` with the config's routing rules; carries pointers and counts. */
 export function routeChunk(s: DemoState, runs: LeadRun[], now: number): Assignment[] {
   advanceTo(s, now);
-  const desk = s.desk;
-  const result = routerOf(s)({
-    leads: runs.map((r) => r.rec),
-    accounts: [], // the demo's leads carry no Matched_Account__c when they are routed
-    matchAccounts: chunkMatcher(desk, runs, now),
-    pointers: desk.pointers,
-    now: new Date(now).toISOString(),
-  });
-  desk.pointers = result.pointers;
-  for (const rep of desk.reps) rep.openLeads = result.openLeads[rep.userId] ?? rep.openLeads;
-  return result.assignments;
+  return route(
+    s,
+    runs,
+    runs.map((r) => r.rec),
+    now,
+  );
 }
 
 /**
@@ -260,25 +260,30 @@ export function routeChunk(s: DemoState, runs: LeadRun[], now: number): Assignme
  */
 export function routeAgain(s: DemoState, run: LeadRun, now: number, excludeOwner: string | null): Assignment {
   const desk = s.desk;
-  const router = routerOf(s);
   const held = desk.repByUser.get(run.ownerId);
   if (held) held.openLeads = Math.max(0, (held.openLeads ?? 0) - 1);
   const rows = desk.reps.map((rep) => rep.outOfOfficeUntil);
-  for (const rep of desk.reps) {
-    const window = s.repById.get(rep.userId)!.pto.find(([from, to]) => now >= from && now < to);
-    rep.outOfOfficeUntil = window ? new Date(window[1]).toISOString() : null;
+  setPto(s, now);
+  try {
+    return route(s, [run], [excludeOwner ? { ...run.rec, [EXCLUDED_OWNER]: excludeOwner } : run.rec], now)[0];
+  } finally {
+    desk.reps.forEach((rep, i) => (rep.outOfOfficeUntil = rows[i]));
   }
-  const result = router({
-    leads: [excludeOwner ? { ...run.rec, [EXCLUDED_OWNER]: excludeOwner } : run.rec],
-    accounts: [],
-    matchAccounts: chunkMatcher(desk, [run], now),
+}
+
+/** One router call at `now` over the runs' leads (as `leads`); the desk keeps its pointers and open-lead counts. */
+function route(s: DemoState, runs: LeadRun[], leads: SRecord[], now: number): Assignment[] {
+  const desk = s.desk;
+  const result = routerOf(s)({
+    leads,
+    accounts: [], // the demo's leads carry no Matched_Account__c when they are routed
+    matchAccounts: chunkMatcher(desk, runs, now),
     pointers: desk.pointers,
     now: new Date(now).toISOString(),
   });
-  desk.reps.forEach((rep, i) => (rep.outOfOfficeUntil = rows[i]));
   desk.pointers = result.pointers;
   for (const rep of desk.reps) rep.openLeads = result.openLeads[rep.userId] ?? rep.openLeads;
-  return result.assignments[0];
+  return result.assignments;
 }
 
 /** Gives back the capacity of every lead that left its rep by `until` (the counters Rep_Availability__c shows). */

@@ -17,7 +17,7 @@ import { evaluateSlaMs } from '../../rules/sla.ts';
 import { checkClock, type SlaLog } from '../../engine/jobs.ts';
 import { firstTouchLog } from '../../engine/meetings.ts';
 import { escalationTask, followUpTask, slaEvent, type SlaEventExtra } from './history.ts';
-import { HOUR, type DemoState } from './state.ts';
+import { HOUR, isQueueId, type DemoState } from './state.ts';
 import type { LeadRun } from './arrivals.ts';
 
 /** The hourly SLA monitor's first run strictly after `t`. */
@@ -188,7 +188,7 @@ export function runClock(
     if (re && at === re.at) {
       if (!res.reassign) throw new Error(`SLA clock of lead ${r.id}: no reassignment at its check`);
       // Escalated_To__c names the new owner when a user (Detail__c, not read by the snapshot, names both)
-      const to = r.ownerId.startsWith('00G') ? undefined : r.ownerId;
+      const to = isQueueId(r.ownerId) ? undefined : r.ownerId;
       events.push({ type: 'Reassigned', due: re.due, extra: { Escalated_To__c: to } });
       lead = owned(r.ownerId, r.owner?.managerId ?? null, at);
       decided = { ...lead, stage: decidedStage };
@@ -221,7 +221,7 @@ export function writeClock(s: DemoState, r: LeadRun, clock: SlaClock): void {
       const to = e.extra?.Escalated_To__c;
       if (e.type === 'Escalated' && to) escalationTask(s, r.id, to, step.at, e.window!);
       const from = e.type === 'Reassigned' ? reassignmentOf(r, clock.mql)!.fromId : '';
-      if (from && !from.startsWith('00G'))
+      if (from && !isQueueId(from))
         followUpTask(s, {
           whoId: r.id,
           whatId: null,

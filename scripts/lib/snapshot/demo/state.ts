@@ -99,6 +99,14 @@ export interface RepUser {
   lastAssigned: number | null;
 }
 
+/** The PTO window ([start, end), whole UTC days) the rep is in at `t`, if any. */
+export function ptoAt(rep: RepUser, t: number): [number, number] | undefined {
+  return rep.pto.find(([from, to]) => t >= from && t < to);
+}
+
+/** Whether an owner Id is a queue's: the demo's queues are Groups (funnel.ts queueId), Ids starting 00G. */
+export const isQueueId = (id: string): boolean => id.startsWith('00G');
+
 export interface AccountRow {
   id: string;
   name: string;
