@@ -25,6 +25,17 @@ const TaskExpect = z
     type: z.string().nullable().optional(),
   })
   .strict();
+/** An SLA_Event__c: its type, and the fields the item gives (instants ISO-8601 UTC; escalatedTo "@alias"). */
+const SlaEventExpect = z
+  .object({
+    type: z.string(),
+    at: z.string().optional(), // Occurred_At__c
+    due: z.string().nullable().optional(), // Due_At__c
+    breachedAt: z.string().nullable().optional(), // Breached_At__c
+    metAt: z.string().nullable().optional(), // Met_At__c
+    escalatedTo: z.string().nullable().optional(), // Escalated_To__c
+  })
+  .strict();
 const NotificationExpect = z
   .object({ channel: z.enum(['notification', 'email']), to: z.string(), title: z.string().optional() })
   .strict();
@@ -37,8 +48,11 @@ const Expect = z
     openLeads: z.record(z.string(), z.number()).optional(),
     /** Every lifecycle move of a record so far, "From>To". */
     transitions: z.record(z.string(), z.array(z.string())).optional(),
-    /** Every SLA_Event__c type of a record so far, in order. */
-    slaEvents: z.record(z.string(), z.array(z.string())).optional(),
+    /**
+     * Every SLA_Event__c of a record so far, in order: its type, or an object with the type and the fields to check
+     * (at, due, breachedAt, metAt, escalatedTo).
+     */
+    slaEvents: z.record(z.string(), z.array(z.union([z.string(), SlaEventExpect]))).optional(),
     /** Routing decisions so far for a lead: the rule names (null = global fallback). */
     decisions: z.record(z.string(), z.array(z.string().nullable())).optional(),
     /** The step is refused: the error message contains this text, and nothing of the step is saved. */
@@ -362,12 +376,7 @@ function checkExpect(ctx: RunContext, x: StepExpect): string[] {
       problems.push(`transitions of ${ref}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
     }
   }
-  for (const [ref, want] of Object.entries(x.slaEvents ?? {})) {
-    const got = engine.state.slaEvents.filter((e) => e.recordId === id(ref)).map((e) => e.type);
-    if (JSON.stringify(got) !== JSON.stringify(want)) {
-      problems.push(`SLA events of ${ref}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
-    }
-  }
+  problems.push(...checkSlaEvents(ctx, x));
   if (x.nextAlarm !== undefined) {
     const got = nextSlaAlarm(engine.state);
     if (got !== x.nextAlarm)
@@ -382,6 +391,43 @@ function checkExpect(ctx: RunContext, x: StepExpect): string[] {
         `routing decisions of ${ref}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`,
       );
     }
+  }
+  return problems;
+}
+
+/** A logged SLA event's fields by the names a scenario checks them with. */
+const SLA_EVENT_FIELDS = {
+  at: 'at',
+  due: 'dueAt',
+  breachedAt: 'breachedAt',
+  metAt: 'metAt',
+  escalatedTo: 'escalatedTo',
+};
+
+/** Every SLA event of each record named: the types in order, then each object item's fields. */
+function checkSlaEvents(ctx: RunContext, x: StepExpect): string[] {
+  const problems: string[] = [];
+  for (const [ref, want] of Object.entries(x.slaEvents ?? {})) {
+    const got = ctx.engine.state.slaEvents.filter((e) => e.recordId === ctx.id(ref));
+    const types = want.map((w) => (typeof w === 'string' ? w : w.type));
+    if (JSON.stringify(got.map((e) => e.type)) !== JSON.stringify(types)) {
+      problems.push(
+        `SLA events of ${ref}: expected ${JSON.stringify(types)}, got ${JSON.stringify(got.map((e) => e.type))}`,
+      );
+      continue;
+    }
+    want.forEach((w, i) => {
+      if (typeof w === 'string') return;
+      for (const [key, field] of Object.entries(SLA_EVENT_FIELDS)) {
+        if (!(key in w)) continue;
+        const expected = ctx.resolve(w[key as keyof typeof w] ?? null);
+        const actual = got[i][field as keyof (typeof got)[number]] ?? null;
+        if (!same(expected, actual))
+          problems.push(
+            `SLA event ${i + 1} of ${ref} (${w.type}).${key}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
+          );
+      }
+    });
   }
   return problems;
 }

@@ -119,7 +119,8 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
         if (mark) mark.when = ['reassigned'];
       }
       const saved = savePerson(state, obj, rec.Id, change, false, { excludeOwner: reassignFrom });
-      if (reassignFrom !== null) tellOldOwner(state, rec.Id, reassignFrom, String(saved.OwnerId ?? ''));
+      if (reassignFrom !== null)
+        tellOldOwner(state, rec.Id, reassignFrom, String(saved.OwnerId ?? ''), r.reassignDue);
     }
   }
 }
@@ -188,10 +189,27 @@ function dropHandoffTask(state: EngineState, recordId: string, from: string): vo
   for (let i = state.tasks.length - 1; i >= 0; i--) if (stale(state.tasks[i])) state.tasks.splice(i, 1);
 }
 
-/** A saved reassignment: a Reassigned event naming the new owner (a user), and a task for the old owner (a user). */
-function tellOldOwner(state: EngineState, recordId: string, from: string, to: string): void {
+/**
+ * A saved reassignment: a Reassigned event naming the new owner (a user), due at the reassign due the clock passed,
+ * and a task for the old owner (a user).
+ */
+function tellOldOwner(
+  state: EngineState,
+  recordId: string,
+  from: string,
+  to: string,
+  due: string | null,
+): void {
   const user = (id: string) => !!id && !id.startsWith('queue:');
-  state.slaEvents.push({ recordId, type: 'Reassigned', at: state.now, escalatedTo: user(to) ? to : null });
+  state.slaEvents.push({
+    recordId,
+    type: 'Reassigned',
+    at: state.now,
+    escalatedTo: user(to) ? to : null,
+    dueAt: due,
+    breachedAt: null,
+    metAt: null,
+  });
   if (!user(from)) return;
   traced(state, 'Task insert'); // the old owner's task, in the monitor's one task insert
   state.tasks.push({

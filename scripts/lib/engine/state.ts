@@ -113,9 +113,9 @@ export interface SlaEventRow {
   type: string; // Started, Warning, Breached, Escalated, Met, Recycled
   at: string;
   escalatedTo: string | null;
-  dueAt?: string | null; // Due_At__c, Breached_At__c, Met_At__c: as the monitor and the first touch write them
-  breachedAt?: string | null;
-  metAt?: string | null;
+  dueAt: string | null; // Due_At__c, Breached_At__c, Met_At__c: as the clock's start, the monitor and the first
+  breachedAt: string | null; // touch write them
+  metAt: string | null;
 }
 
 /**

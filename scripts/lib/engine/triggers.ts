@@ -292,7 +292,16 @@ function applySlaStart(
   rec.First_Touch_At__c = null;
   if (obj === 'Lead') rec.SLA_Reassigned_At__c = null; // a new clock may be reassigned once again
   rec.Speed_To_Lead_Minutes__c = null;
-  return { recordId: rec.Id, type: 'Started', at: mqlAt, escalatedTo: null };
+  const dueAt = rec.SLA_Contact_Due__c as string | null; // Due_At__c: the contact deadline (SlaService.startClocks)
+  return {
+    recordId: rec.Id,
+    type: 'Started',
+    at: mqlAt,
+    escalatedTo: null,
+    dueAt,
+    breachedAt: null,
+    metAt: null,
+  };
 }
 
 /** TA_Lead_Capacity: a lead that leaves its rep (owner change, conversion, closed, recycled) frees capacity. */
