@@ -29,6 +29,7 @@ const TaskExpect = z
 const SlaEventExpect = z
   .object({
     type: z.string(),
+    policy: z.string().nullable().optional(), // Policy__c (the SLA policy's DeveloperName)
     at: z.string().optional(), // Occurred_At__c
     due: z.string().nullable().optional(), // Due_At__c
     breachedAt: z.string().nullable().optional(), // Breached_At__c
@@ -50,7 +51,7 @@ const Expect = z
     transitions: z.record(z.string(), z.array(z.string())).optional(),
     /**
      * Every SLA_Event__c of a record so far, in order: its type, or an object with the type and the fields to check
-     * (at, due, breachedAt, metAt, escalatedTo).
+     * (policy, at, due, breachedAt, metAt, escalatedTo).
      */
     slaEvents: z.record(z.string(), z.array(z.union([z.string(), SlaEventExpect]))).optional(),
     /** Routing decisions so far for a lead: the rule names (null = global fallback). */
@@ -397,6 +398,7 @@ function checkExpect(ctx: RunContext, x: StepExpect): string[] {
 
 /** A logged SLA event's fields by the names a scenario checks them with. */
 const SLA_EVENT_FIELDS = {
+  policy: 'policy',
   at: 'at',
   due: 'dueAt',
   breachedAt: 'breachedAt',

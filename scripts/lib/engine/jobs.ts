@@ -4,7 +4,7 @@
 import { evaluateSla, slaLeadOf, type SlaResult, type SlaStatus } from '../rules/sla.ts';
 import { parseInstant } from '../rules/types.ts';
 import { MQL_TASK_PREFIX } from './handoffs.ts';
-import { traced, type EngineState, type TaskRow } from './state.ts';
+import { traced, type EngineState, type SlaEventRow, type TaskRow } from './state.ts';
 import { calendarOf, handoffPolicy, savePerson, type PersonObject } from './triggers.ts';
 
 /** EngagementDecayJob: touches every unconverted Lead and every Contact with an engagement score. */
@@ -76,7 +76,7 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
       const change: Record<string, unknown> = {};
       if (r.nextCheckAt !== (rec.SLA_Next_Check__c ?? null)) change.SLA_Next_Check__c = r.nextCheckAt;
       const log = (e: SlaLog, escalatedTo: string | null = null) =>
-        state.slaEvents.push({ recordId: rec.Id, at: state.now, escalatedTo, ...e });
+        state.slaEvents.push({ recordId: rec.Id, policy: policy.name, at: state.now, escalatedTo, ...e });
       if (check.status) {
         change.SLA_Status__c = check.status;
         if (check.logged) log(check.logged);
@@ -120,7 +120,10 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
       }
       const saved = savePerson(state, obj, rec.Id, change, false, { excludeOwner: reassignFrom });
       if (reassignFrom !== null)
-        tellOldOwner(state, rec.Id, reassignFrom, String(saved.OwnerId ?? ''), r.reassignDue);
+        tellOldOwner(state, rec.Id, reassignFrom, String(saved.OwnerId ?? ''), {
+          policy: policy.name,
+          dueAt: r.reassignDue,
+        });
     }
   }
 }
@@ -198,7 +201,7 @@ function tellOldOwner(
   recordId: string,
   from: string,
   to: string,
-  due: string | null,
+  event: Pick<SlaEventRow, 'policy' | 'dueAt'>,
 ): void {
   const user = (id: string) => !!id && !id.startsWith('queue:');
   state.slaEvents.push({
@@ -206,7 +209,7 @@ function tellOldOwner(
     type: 'Reassigned',
     at: state.now,
     escalatedTo: user(to) ? to : null,
-    dueAt: due,
+    ...event,
     breachedAt: null,
     metAt: null,
   });

@@ -41,6 +41,7 @@ export function recordFirstTouch(state: EngineState, personId: string, by: strin
     state.slaEvents.push({
       recordId: personId,
       type: logged.type,
+      policy: activePolicy(state, MQL_HANDOFF)?.name ?? null, // the clock's, as its start and the monitor name it
       at: touchAt,
       escalatedTo: null,
       dueAt: formatInstant(due),

@@ -111,6 +111,7 @@ export interface DecisionRow {
 export interface SlaEventRow {
   recordId: string;
   type: string; // Started, Warning, Breached, Escalated, Met, Recycled
+  policy: string | null; // Policy__c: the clock's SLA policy (DeveloperName)
   at: string;
   escalatedTo: string | null;
   dueAt: string | null; // Due_At__c, Breached_At__c, Met_At__c: as the clock's start, the monitor and the first

@@ -296,6 +296,7 @@ function applySlaStart(
   return {
     recordId: rec.Id,
     type: 'Started',
+    policy: policy.name,
     at: mqlAt,
     escalatedTo: null,
     dueAt,
