@@ -25,6 +25,25 @@ const TaskExpect = z
     type: z.string().nullable().optional(),
   })
   .strict();
+/** A Lifecycle_Transition__c: its move "From>To", and the fields the item gives. */
+const TransitionExpect = z
+  .object({
+    move: z.string(),
+    at: z.string().optional(), // Transitioned_At__c
+    reasonCode: z.string().nullable().optional(), // Reason_Code__c
+    recycle: z.boolean().optional(), // Is_Recycle__c
+  })
+  .strict();
+/** A Routing_Decision__c: its rule (null: the global fallback), and the fields the item gives. */
+const DecisionExpect = z
+  .object({
+    rule: z.string().nullable(),
+    owner: z.string().optional(), // Chosen_Owner_Id__c ("@alias", "@queue:Name")
+    method: z.string().optional(), // Method__c
+    fallback: z.boolean().optional(), // Fallback_Used__c
+    at: z.string().optional(), // Decided_At__c
+  })
+  .strict();
 /** An SLA_Event__c: its type, and the fields the item gives (instants ISO-8601 UTC; escalatedTo "@alias"). */
 const SlaEventExpect = z
   .object({
@@ -47,15 +66,21 @@ const Expect = z
     records: z.record(z.string(), Fields).optional(),
     /** Open_Leads__c of each rep by user alias. */
     openLeads: z.record(z.string(), z.number()).optional(),
-    /** Every lifecycle move of a record so far, "From>To". */
-    transitions: z.record(z.string(), z.array(z.string())).optional(),
+    /**
+     * Every lifecycle move of a record so far, in order: "From>To", or an object with the move and the fields to
+     * check (at, reasonCode, recycle).
+     */
+    transitions: z.record(z.string(), z.array(z.union([z.string(), TransitionExpect]))).optional(),
     /**
      * Every SLA_Event__c of a record so far, in order: its type, or an object with the type and the fields to check
      * (policy, at, due, breachedAt, metAt, escalatedTo).
      */
     slaEvents: z.record(z.string(), z.array(z.union([z.string(), SlaEventExpect]))).optional(),
-    /** Routing decisions so far for a lead: the rule names (null = global fallback). */
-    decisions: z.record(z.string(), z.array(z.string().nullable())).optional(),
+    /**
+     * Routing decisions so far for a lead, in order: the rule's name (null = global fallback), or an object with the
+     * rule and the fields to check (owner, method, fallback, at).
+     */
+    decisions: z.record(z.string(), z.array(z.union([z.string().nullable(), DecisionExpect]))).optional(),
     /** The step is refused: the error message contains this text, and nothing of the step is saved. */
     error: z.string().optional(),
     /** When the SLA alarm is due: the earliest SLA_Next_Check__c of an open clock (null: no alarm pending). */
@@ -369,15 +394,11 @@ function checkExpect(ctx: RunContext, x: StepExpect): string[] {
       .reduce((s, r) => s + r.openLeads, 0);
     if (got !== want) problems.push(`open leads of ${user}: expected ${want}, got ${got}`);
   }
-  for (const [ref, want] of Object.entries(x.transitions ?? {})) {
-    const got = engine.state.transitions
-      .filter((t) => t.recordId === id(ref))
-      .map((t) => `${t.fromStage}>${t.toStage}`);
-    if (JSON.stringify(got) !== JSON.stringify(want)) {
-      problems.push(`transitions of ${ref}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
-    }
-  }
-  problems.push(...checkSlaEvents(ctx, x));
+  problems.push(
+    ...checkHistory(ctx, HISTORY.transitions, x.transitions ?? {}),
+    ...checkHistory(ctx, HISTORY.slaEvents, x.slaEvents ?? {}),
+    ...checkHistory(ctx, HISTORY.decisions, x.decisions ?? {}),
+  );
   if (x.nextAlarm !== undefined) {
     const got = nextSlaAlarm(engine.state);
     if (got !== x.nextAlarm)
@@ -385,48 +406,79 @@ function checkExpect(ctx: RunContext, x: StepExpect): string[] {
   }
   problems.push(...checkActivities(ctx, x));
   problems.push(...checkAnswers(ctx, x));
-  for (const [ref, want] of Object.entries(x.decisions ?? {})) {
-    const got = engine.state.decisions.filter((d) => d.leadId === id(ref)).map((d) => d.rule);
-    if (JSON.stringify(got) !== JSON.stringify(want)) {
-      problems.push(
-        `routing decisions of ${ref}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`,
-      );
-    }
-  }
   return problems;
 }
 
-/** A logged SLA event's fields by the names a scenario checks them with. */
-const SLA_EVENT_FIELDS = {
-  policy: 'policy',
-  at: 'at',
-  due: 'dueAt',
-  breachedAt: 'breachedAt',
-  metAt: 'metAt',
-  escalatedTo: 'escalatedTo',
+/**
+ * A history object as scenarios check it: its rows of a record in the engine model, in the order logged; what names
+ * a row (the item itself when a string, else its `key`); and the fields an object item may check, by the row's name
+ * for them. ScenarioChecks.cls (Apex) checks the same keys against the saved rows.
+ */
+interface History<Row> {
+  label: string;
+  key: string;
+  rows: (state: Engine['state'], recordId: string) => Row[];
+  name: (row: Row) => string | null;
+  fields: Record<string, keyof Row>;
+}
+
+const history = <Row>(h: History<Row>): History<Row> => h;
+
+const HISTORY = {
+  transitions: history({
+    label: 'transitions',
+    key: 'move',
+    rows: (state, id) => state.transitions.filter((t) => t.recordId === id),
+    name: (t) => `${t.fromStage}>${t.toStage}`,
+    fields: { at: 'at', reasonCode: 'reasonCode', recycle: 'isRecycle' },
+  }),
+  slaEvents: history({
+    label: 'SLA events',
+    key: 'type',
+    rows: (state, id) => state.slaEvents.filter((e) => e.recordId === id),
+    name: (e) => e.type,
+    fields: {
+      policy: 'policy',
+      at: 'at',
+      due: 'dueAt',
+      breachedAt: 'breachedAt',
+      metAt: 'metAt',
+      escalatedTo: 'escalatedTo',
+    },
+  }),
+  decisions: history({
+    label: 'routing decisions',
+    key: 'rule',
+    rows: (state, id) => state.decisions.filter((d) => d.leadId === id),
+    name: (d) => d.rule,
+    fields: { owner: 'ownerId', method: 'method', fallback: 'fallbackUsed', at: 'at' },
+  }),
 };
 
-/** Every SLA event of each record named: the types in order, then each object item's fields. */
-function checkSlaEvents(ctx: RunContext, x: StepExpect): string[] {
+type HistoryItem = string | null | Record<string, unknown>;
+
+/** Every row of each record named: the names in order, then the fields each object item gives. */
+function checkHistory<Row>(ctx: RunContext, h: History<Row>, byRef: Record<string, HistoryItem[]>): string[] {
   const problems: string[] = [];
-  for (const [ref, want] of Object.entries(x.slaEvents ?? {})) {
-    const got = ctx.engine.state.slaEvents.filter((e) => e.recordId === ctx.id(ref));
-    const types = want.map((w) => (typeof w === 'string' ? w : w.type));
-    if (JSON.stringify(got.map((e) => e.type)) !== JSON.stringify(types)) {
+  for (const [ref, want] of Object.entries(byRef)) {
+    const got = h.rows(ctx.engine.state, ctx.id(ref));
+    const isItem = (w: HistoryItem): w is Record<string, unknown> => w !== null && typeof w === 'object';
+    const names = want.map((w) => (isItem(w) ? w[h.key] : w));
+    if (JSON.stringify(got.map(h.name)) !== JSON.stringify(names)) {
       problems.push(
-        `SLA events of ${ref}: expected ${JSON.stringify(types)}, got ${JSON.stringify(got.map((e) => e.type))}`,
+        `${h.label} of ${ref}: expected ${JSON.stringify(names)}, got ${JSON.stringify(got.map(h.name))}`,
       );
       continue;
     }
     want.forEach((w, i) => {
-      if (typeof w === 'string') return;
-      for (const [key, field] of Object.entries(SLA_EVENT_FIELDS)) {
+      if (!isItem(w)) return;
+      for (const [key, field] of Object.entries(h.fields)) {
         if (!(key in w)) continue;
-        const expected = ctx.resolve(w[key as keyof typeof w] ?? null);
-        const actual = got[i][field as keyof (typeof got)[number]] ?? null;
+        const expected = ctx.resolve(w[key] ?? null);
+        const actual = got[i][field] ?? null;
         if (!same(expected, actual))
           problems.push(
-            `SLA event ${i + 1} of ${ref} (${w.type}).${key}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
+            `${h.label} of ${ref}, ${i + 1} (${String(names[i])}).${key}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
           );
       }
     });
