@@ -43,6 +43,40 @@ describe('demo engagement events of converted leads', () => {
     expect(lastWeek.filter((e) => e.Contact__c !== null).length).toBeGreaterThan(0);
   });
 
+  it("carries the lead's fields the conversion mapping copies: SLA clock, routing, enrichment, an earlier recycle", async () => {
+    // LeadConvertSettings (force-app) maps these Lead fields to the same Contact fields
+    const carried = [
+      'SLA_Contact_Due__c',
+      'SLA_Qualify_Due__c',
+      'SLA_Status__c',
+      'Routed_At__c',
+      'Routing_Rule__c',
+      'Enrichment_Sources__c',
+      'MQL_Date__c',
+      'First_Touch_At__c',
+    ];
+    const [r] = await demoRows(
+      undefined,
+      `SELECT count(*) AS contacts,
+              count(*) FILTER (WHERE l.SLA_Status__c IS NOT NULL) AS with_clock,
+              count(*) FILTER (WHERE l.Recycled_Date__c IS NOT NULL AND c.Lifecycle_Stage__c <> 'Lead') AS recycled_before,
+              ${carried.map((f) => `count(*) FILTER (WHERE c.${f} IS DISTINCT FROM l.${f}) AS "${f}"`).join(', ')},
+              -- a recycle before the deal stays on the contact unless a lost deal recycled it again
+              count(*) FILTER (WHERE c.Lifecycle_Stage__c <> 'Lead' AND c.Recycled_Date__c IS DISTINCT FROM l.Recycled_Date__c)
+                AS "Recycled_Date__c",
+              count(*) FILTER (WHERE c.Lifecycle_Stage__c <> 'Lead' AND c.Recycle_Reason__c IS DISTINCT FROM l.Recycle_Reason__c)
+                AS "Recycle_Reason__c"
+       FROM $Contact c JOIN $Lead l ON l.ConvertedContactId = c.Id`,
+    );
+    expect(Number(r.contacts)).toBeGreaterThan(30);
+    expect(Number(r.with_clock)).toBeGreaterThan(10);
+    expect(Number(r.recycled_before)).toBeGreaterThan(0);
+    const differ = Object.fromEntries(
+      [...carried, 'Recycled_Date__c', 'Recycle_Reason__c'].map((f) => [f, Number(r[f])]),
+    );
+    expect(differ).toEqual(Object.fromEntries(Object.keys(differ).map((f) => [f, 0])));
+  });
+
   it('scores each contact converted after the install with its events and the Contact rules, up to the snapshot', async () => {
     const config = loadConfig('force-app');
     const contacts = await demoRows(

@@ -40,6 +40,39 @@ describe('demo routing over time', () => {
     expect(away.map((l) => `${l.Id} ${l.Routing_Rule__c} ${l.Routed_At__c}`)).toEqual([]);
   });
 
+  it('routes each lead at its insert, and counts on a rep row only the leads the rep won from its pool', async () => {
+    // TA_Lead_Route routes before insert: the first decision and Routed_At__c (unless routed again) are the insert's
+    const [lead] = await demoRows(
+      undefined,
+      `WITH first AS (SELECT Record_Id__c, min(Decided_At__c) AS at, count(*) AS n FROM $Routing_Decision__c GROUP BY 1)
+       SELECT count(*) AS routed, count(*) FILTER (WHERE f.at <> l.CreatedDate) AS late,
+              count(*) FILTER (WHERE f.n = 1 AND l.Routed_At__c <> l.CreatedDate) AS late_field
+       FROM $Lead l JOIN first f ON f.Record_Id__c = l.Id
+       -- a lead inserted before the install has no insert decision (one routed again after it has that one)
+       WHERE l.CreatedDate >= (SELECT min(Decided_At__c) FROM $Routing_Decision__c)`,
+    );
+    expect(Number(lead.routed)).toBeGreaterThan(200);
+    expect([Number(lead.late), Number(lead.late_field)]).toEqual([0, 0]);
+    // Assignment_Count__c / Last_Assigned_At__c (RoutingTriggerService.writeState): the decisions that gave a rep a
+    // lead from the pool of its row, not those that gave an account owner its account's lead
+    const reps = await demoRows(
+      undefined,
+      `WITH won AS (SELECT Chosen_Owner_Id__c AS user_id, json_extract_string(Trace__c, '$.pool') AS pool,
+                           count(*) AS n, max(Decided_At__c) AS last_at
+                    FROM $Routing_Decision__c GROUP BY ALL)
+       SELECT r.User__c, r.Pool__c, r.Assignment_Count__c, r.Last_Assigned_At__c, coalesce(w.n, 0) AS won, w.last_at,
+              (SELECT count(*) FROM $Routing_Decision__c d WHERE d.Chosen_Owner_Id__c = r.User__c) AS decisions
+       FROM $Rep_Availability__c r LEFT JOIN won w ON w.user_id = r.User__c AND w.pool = r.Pool__c`,
+    );
+    expect(reps.some((r) => Number(r.decisions) > Number(r.won))).toBe(true); // account owners' leads are not counted
+    for (const r of reps) {
+      expect(
+        [Number(r.Assignment_Count__c ?? 0), r.Last_Assigned_At__c ?? null],
+        `${r.User__c} ${r.Pool__c}`,
+      ).toEqual([Number(r.won), r.last_at ?? null]);
+    }
+  });
+
   it("staffs a skill rule's own pool with the languages its criteria ask for, however the criteria are written", async () => {
     const config = configWith({
       'Routing_Rule.Skill_German': {

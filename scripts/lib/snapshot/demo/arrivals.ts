@@ -51,6 +51,7 @@ export interface LeadRun {
   /** UTC day the lead arrived on (leads of one day are routed together). */
   day: number;
   created: number;
+  /** Routed_At__c: the insert (TA_Lead_Route routes before insert), then each time it is routed again. */
   routedAt: number;
   source: string;
   product: string;
@@ -84,6 +85,8 @@ export interface LeadRun {
   /** Until when the lead holds its owner's capacity (converted, recycled, closed, nurtured), or null. */
   releaseAt: number | null;
   convertedAt: number | null;
+  /** The contact its conversion made, written when the lead's run is done (it carries the lead's fields then). */
+  contact: Rec | null;
 }
 
 export function makeProspects(s: DemoState): void {
@@ -325,7 +328,7 @@ export function arrive(s: DemoState, li: number): LeadRun {
     company,
     day,
     created,
-    routedAt: created + rnd.int(2, 40) * 1000,
+    routedAt: created,
     source,
     product,
     rec,
@@ -350,6 +353,7 @@ export function arrive(s: DemoState, li: number): LeadRun {
     lastModified: created,
     releaseAt: null,
     convertedAt: null,
+    contact: null,
   };
 }
 

@@ -84,8 +84,8 @@ export function runLeads(s: DemoState): void {
 
 function playChunk(s: DemoState, chunk: LeadRun[]): void {
   const order = [...chunk].sort((a, b) => a.routedAt - b.routedAt || a.index - b.index);
-  // Each lead is routed on the day it is routed (Routed_At__c; a weekend arrival on the Monday): the leads of one
-  // UTC day in one router call at the first one's instant. PTO windows are whole UTC days, so every lead meets the
+  // Each lead is routed on the day it is inserted (Routed_At__c: TA_Lead_Route routes before insert): the leads of
+  // one UTC day in one router call at the first one's instant. PTO windows are whole UTC days, so every lead meets the
   // reps out of office on its own day; capacity given back and accounts made later that day are not seen (a call per
   // lead would see them, at a pass over every rep row per call: ~25 us with the 400 reps of 1M leads). Each arrival
   // becomes its run in place (assign).
@@ -109,7 +109,9 @@ function assign(s: DemoState, l: LeadRun, a: Assignment): Run {
   rec.Matched_Account__c = a.matchedAccountId;
   rec.Routed_At__c = routedAt;
   rec.Routing_Rule__c = a.rule;
-  if (owner && routedAt >= s.installedAt) {
+  // Assignment_Count__c and Last_Assigned_At__c count the leads a rep wins from its pool (RoutingTriggerService
+  // writeState), not those an account owner or a rule's fallback owner gets
+  if (owner && a.ownerType === 'User' && a.trace.pool === owner.pool && routedAt >= s.installedAt) {
     owner.assignments++;
     owner.lastAssigned = routedAt;
   }
@@ -461,7 +463,7 @@ function convert(s: DemoState, r: Run, convertAt: number, mql: number, sqlAt: nu
     contact.Negative_Score__c = scores.negative;
     contact.Scored_At__c = scores.scoredAt;
   }
-  write(s, 'Contact', contact);
+  r.contact = contact; // written by finish, with the lead's fields as the conversion left them
   if (s.contactBuffer.length < 5000) s.contactBuffer.push(cp);
 }
 
@@ -557,4 +559,11 @@ function finish(s: DemoState, r: Run): void {
   rec.LastModifiedDate = lastTouched;
   if (r.releaseAt !== null) holdUntil(s, r.ownerId, r.releaseAt);
   write(s, 'Lead', rec);
+  if (r.contact) {
+    // the conversion mapping copies the lead's fields (its SLA clock, routing, enrichment, a recycle before the
+    // deal) to the contact; what the contact's own funnel set (stage, scores, a lost deal's recycle) stands
+    for (const [from, to] of s.rules.convertToContact) r.contact[to] ??= rec[from] ?? null;
+    write(s, 'Contact', r.contact);
+    r.contact = null;
+  }
 }

@@ -14,6 +14,8 @@ import {
 } from '../../rules/scoring.ts';
 import { missingStageFields } from '../../rules/lifecycle.ts';
 import type { SlaPolicy } from '../../rules/sla.ts';
+import { convertMappings } from '../../engine/engine.ts';
+import { SCHEMA } from '../schema.ts';
 import type { SRecord } from '../../rules/types.ts';
 
 /** The shipped records: this project's force-app, wherever the command runs from. */
@@ -54,9 +56,15 @@ export interface DemoRules {
   stageByName: Map<string, StagePolicyConfig>;
   /** signalCode results by the signal as written (the prepared scoring lower-cases it on every call). */
   signalCodes: Map<string, number>;
+  /**
+   * The lead fields a conversion copies to the contact (the package's LeadConvertSettings), as [lead field, contact
+   * field], those the Contact export has.
+   */
+  convertToContact: [string, string][];
 }
 
 const NO_EVENTS: EventColumns = { signal: [], at: [] };
+const CONTACT_COLUMNS = new Set(SCHEMA.Contact.fields.map(([name]) => name));
 
 function prepareSla(config: RevOpsConfig): SlaRules | null {
   const policy = config.slaPolicies.find((p) => p.handoff === 'MQL to SQL' && p.active !== false);
@@ -103,6 +111,9 @@ export function prepareRules(config: RevOpsConfig): DemoRules {
     sla: prepareSla(config),
     ...stagePolicies(config),
     signalCodes: new Map(),
+    convertToContact: convertMappings(SHIPPED_CONFIG_ROOT).Contact.filter(([, field]) =>
+      CONTACT_COLUMNS.has(field),
+    ),
   };
 }
 
