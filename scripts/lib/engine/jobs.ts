@@ -3,7 +3,7 @@
 // chain as a user's edit would.
 import { evaluateSla, slaLeadOf, type SlaResult, type SlaStatus } from '../rules/sla.ts';
 import { parseInstant } from '../rules/types.ts';
-import { MQL_TASK_PREFIX } from './handoffs.ts';
+import { MQL_TASK_PREFIX, dayIn } from './handoffs.ts';
 import { traced, type EngineState, type SlaEventRow, type TaskRow } from './state.ts';
 import { calendarOf, handoffPolicy, savePerson, type PersonObject } from './triggers.ts';
 
@@ -55,6 +55,7 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
   const policy = handoffPolicy(state);
   if (!policy) return;
   const calendar = calendarOf(state, policy);
+  const day = dayIn(state.now, calendar.timeZone); // ActivityDate of the tasks the monitor gives
   for (const obj of ['Lead', 'Contact'] as PersonObject[]) {
     const open = [...state.records[obj].values()].filter(
       (r) =>
@@ -77,6 +78,7 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
       if (r.nextCheckAt !== (rec.SLA_Next_Check__c ?? null)) change.SLA_Next_Check__c = r.nextCheckAt;
       const log = (e: SlaLog, escalatedTo: string | null = null) =>
         state.slaEvents.push({ recordId: rec.Id, policy: policy.name, at: state.now, escalatedTo, ...e });
+      let escalationTask: TaskRow | null = null; // inserted after the save, as SlaMonitorJob.apply does
       if (check.status) {
         change.SLA_Status__c = check.status;
         if (check.logged) log(check.logged);
@@ -91,15 +93,15 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
             log(check.escalated);
           } else {
             const to = r.escalationKind === 'Queue' ? String(rec.OwnerId) : r.escalateTo;
-            traced(state, 'Task insert'); // the escalation task's insert path
-            state.tasks.push({
+            escalationTask = {
               id: `T-esc-${rec.Id}-${state.now}`,
               whoId: rec.Id,
               ownerId: to,
               createdAt: state.now,
               subject: `SLA breached: ${r.breachedWindow} window missed`,
-              priority: 'High', // ActivityDate: the breach's day for the running user (not modelled)
-            });
+              due: day, // the check's day in the policy's business calendar (as the reassignment's task)
+              priority: 'High',
+            };
             log(check.escalated, to);
           }
         }
@@ -119,10 +121,16 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
         if (mark) mark.when = ['reassigned'];
       }
       const saved = savePerson(state, obj, rec.Id, change, false, { excludeOwner: reassignFrom });
+      // the monitor's tasks after the save (whose update gave a reassigned lead's new owner its hand-off task)
+      if (escalationTask) {
+        traced(state, 'Task insert'); // the escalation task's insert path
+        state.tasks.push(escalationTask);
+      }
       if (reassignFrom !== null)
         tellOldOwner(state, rec.Id, reassignFrom, String(saved.OwnerId ?? ''), {
           policy: policy.name,
           dueAt: r.reassignDue,
+          day,
         });
     }
   }
@@ -194,22 +202,23 @@ function dropHandoffTask(state: EngineState, recordId: string, from: string): vo
 
 /**
  * A saved reassignment: a Reassigned event naming the new owner (a user), due at the reassign due the clock passed,
- * and a task for the old owner (a user).
+ * and a task for the old owner (a user), due the check's day.
  */
 function tellOldOwner(
   state: EngineState,
   recordId: string,
   from: string,
   to: string,
-  event: Pick<SlaEventRow, 'policy' | 'dueAt'>,
+  check: Pick<SlaEventRow, 'policy' | 'dueAt'> & { day: string | null },
 ): void {
   const user = (id: string) => !!id && !id.startsWith('queue:');
   state.slaEvents.push({
     recordId,
     type: 'Reassigned',
+    policy: check.policy,
     at: state.now,
     escalatedTo: user(to) ? to : null,
-    ...event,
+    dueAt: check.dueAt,
     breachedAt: null,
     metAt: null,
   });
@@ -221,6 +230,7 @@ function tellOldOwner(
     ownerId: from,
     createdAt: state.now,
     subject: 'SLA: lead reassigned to another rep (not contacted in time)',
-    priority: 'Normal', // ActivityDate: the reassignment's day for the running user (not modelled)
+    due: check.day,
+    priority: 'Normal',
   });
 }
