@@ -10,7 +10,7 @@ import { shippedConfig } from '../../../scripts/lib/snapshot/demo/index.ts';
 import { addBusinessMs } from '../../../scripts/lib/rules/calendar.ts';
 import { evaluateSla, slaLeadOf } from '../../../scripts/lib/rules/sla.ts';
 import { tmpDir, removeTmpDirs } from './helpers.ts';
-import { queryDemo } from './demoConfig.ts';
+import { configWith, demoRows, queryDemo } from './demoConfig.ts';
 
 afterAll(removeTmpDirs);
 
@@ -139,5 +139,22 @@ describe('demo SLA history, as the org logs it', () => {
         unlike.push(`${l.Id} ${l.SLA_Status__c} / ${logged.get(l.Id!)}`);
     }
     expect(unlike).toEqual([]);
+  });
+
+  it("gives the monitor's tasks the check's day in the policy's calendar, where it is not the UTC day", async () => {
+    // a calendar whose business hours run over midnight UTC (9:00-17:00 in Honolulu is 19:00-03:00 UTC)
+    const tasks = await demoRows(
+      configWith({ 'Business_Calendar.US_Business_Hours': { Time_Zone__c: 'Pacific/Honolulu' } }),
+      `SELECT Id, Subject, ActivityDate, CreatedDate FROM $Task
+       WHERE Subject LIKE 'SLA breached:%' OR Subject LIKE 'SLA: lead reassigned%'`,
+    );
+    const hawaiiDay = (at: string) => new Date(Date.parse(at) - 10 * 3_600_000).toISOString().slice(0, 10);
+    const otherDay = tasks.filter(
+      (t) => hawaiiDay(String(t.CreatedDate)) !== String(t.CreatedDate).slice(0, 10),
+    );
+    expect(otherDay.length).toBeGreaterThan(0);
+    expect(tasks.filter((t) => t.ActivityDate !== hawaiiDay(String(t.CreatedDate))).map((t) => t.Id)).toEqual(
+      [],
+    );
   });
 });

@@ -2,6 +2,7 @@
 // rules make, lifecycle.ts) and SLA_Event__c, both only from the engine's install on (the objects did not exist
 // before), the reps' activity (Task), and the task the SLA monitor gives a manager it escalates to.
 import type { LifecycleMove } from '../../rules/lifecycle.ts';
+import { dayIn } from '../../engine/handoffs.ts';
 import { newId, write, type DemoState } from './state.ts';
 
 /** A lifecycle move of a Lead (leadId) or Contact (contactId): the rule's move (lifecycle.ts saveStage makes it). */
@@ -116,6 +117,12 @@ function writeTask(s: DemoState, t: FollowUpTask, type: 'Call' | 'Email' | null)
   });
 }
 
+/** The day SlaMonitorJob's tasks are due: the day of the check at `at` in the SLA policy's business calendar. */
+export function monitorDay(s: DemoState, at: number): string | number {
+  const zone = s.rules.sla?.calendar.timeZone;
+  return zone ? dayIn(new Date(at).toISOString(), zone)! : at;
+}
+
 /** The task SlaMonitorJob gives the manager a breached clock escalates to: open, due the day of the breach. */
 export function escalationTask(
   s: DemoState,
@@ -130,7 +137,7 @@ export function escalationTask(
     ownerId: managerId,
     subject: `SLA breached: ${window} window missed`,
     at,
-    due: at,
+    due: monitorDay(s, at),
     doneAt: null,
   });
 }

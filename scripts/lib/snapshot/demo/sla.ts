@@ -16,7 +16,7 @@
 import { evaluateSlaMs } from '../../rules/sla.ts';
 import { checkClock, type SlaLog } from '../../engine/jobs.ts';
 import { firstTouchLog } from '../../engine/meetings.ts';
-import { escalationTask, followUpTask, slaEvent, type SlaEventExtra } from './history.ts';
+import { escalationTask, followUpTask, monitorDay, slaEvent, type SlaEventExtra } from './history.ts';
 import { HOUR, isQueueId, type DemoState } from './state.ts';
 import type { LeadRun } from './arrivals.ts';
 
@@ -228,7 +228,7 @@ export function writeClock(s: DemoState, r: LeadRun, clock: SlaClock): void {
           ownerId: from,
           subject: 'SLA: lead reassigned to another rep (not contacted in time)',
           at: step.at,
-          due: step.at,
+          due: monitorDay(s, step.at),
           doneAt: null,
         });
     }
