@@ -352,6 +352,40 @@ describe('forecast accuracy', () => {
     expect(f.skipped.map((s) => s.quarter)).toContain('2026-Q1');
   });
 
+  it('reads ForecastCategory as Salesforce stores it on OpportunityHistory (Forecast, BestCase: API values)', async () => {
+    // OpportunityHistory.ForecastCategory holds BestCase / Forecast / MostLikely / ..., not the labels of
+    // Opportunity.ForecastCategoryName: Forecast is Commit
+    const api = HISTORY.map((h): H => {
+      if (h[5] === 'Commit') return [h[0], h[1], h[2], h[3], h[4], 'Forecast', h[6]];
+      if (h[0] === '006O8' && h[1] === 'Qualified') return [h[0], h[1], h[2], h[3], h[4], 'BestCase', 10];
+      return h;
+    });
+    const { db: apiDb } = await fixtureSnapshot({
+      Opportunity: OPPS,
+      OpportunityHistory: api.map(
+        ([OpportunityId, StageName, d, close, Amount, ForecastCategory, Probability], i) => ({
+          Id: `008H${String(i).padStart(2, '0')}`,
+          OpportunityId,
+          StageName,
+          CreatedDate: `${d} 00:00:00`,
+          CloseDate: `${close} 00:00:00`,
+          Amount,
+          ForecastCategory: ForecastCategory ?? null,
+          Probability: Probability ?? null,
+        }),
+      ),
+    });
+    try {
+      const f = ok(await forecastAccuracy(apiDb, STAGES, AS_OF));
+      // 006O7 (80) in Forecast counts as Commit; 006O8 (40) in BestCase adds to best case only
+      expect(f.quarters.map((q) => [q.quarter, q.commit, q.bestCase, q.pipeline])).toEqual([
+        ['2026-Q2', 80, 120, 120],
+      ]);
+    } finally {
+      apiDb.close();
+    }
+  });
+
   it('says "not enough history" when no finished quarter has history from before its first day', async () => {
     const f = await forecastAccuracy(db, STAGES, '2026-03-31T00:00:00.000Z');
     expect(f.available).toBe(false);

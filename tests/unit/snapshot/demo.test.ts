@@ -176,6 +176,28 @@ describe('demo snapshot', () => {
     }
   });
 
+  it("writes each history row's forecast category as Salesforce stores it: the API value of the stage's", async () => {
+    const rows = await query(
+      file,
+      `SELECT StageName, ForecastCategory, count(*) AS n FROM "OpportunityHistory" GROUP BY ALL`,
+    );
+    // the stage policies name ForecastCategoryName's labels; OpportunityHistory.ForecastCategory holds Pipeline,
+    // BestCase, MostLikely, Forecast (Commit), Closed, Omitted
+    const label = new Map(loadConfig('force-app').stagePolicies.map((p) => [p.stage, p.forecastCategory]));
+    const api: Record<string, string> = {
+      Commit: 'Forecast',
+      'Best Case': 'BestCase',
+      'Most Likely': 'MostLikely',
+    };
+    expect(rows.map((r) => label.get(String(r.StageName)))).toEqual(
+      expect.arrayContaining(['Commit', 'Best Case']),
+    );
+    for (const r of rows) {
+      const want = label.get(String(r.StageName))!;
+      expect(r.ForecastCategory, String(r.StageName)).toBe(api[want] ?? want);
+    }
+  });
+
   it('plants stale deals, close-date pushes and discounts that need approval', async () => {
     const [r] = await query(
       file,

@@ -78,7 +78,10 @@ export async function forecastAccuracy(
   const byStage = policies
     .map((p) => `WHEN ${lit(p.stage)} THEN ${lit(p.forecastCategory ?? 'Pipeline')}`)
     .join(' ');
-  const category = `coalesce(${hcols.has('ForecastCategory') ? 'h."ForecastCategory", ' : ''}CASE h."StageName" ${byStage || "WHEN '' THEN ''"} END, 'Pipeline')`;
+  // OpportunityHistory.ForecastCategory holds API values (Forecast, BestCase, MostLikely), the stage policies the
+  // labels of ForecastCategoryName (Commit, Best Case, Most Likely)
+  const recorded = `CASE h."ForecastCategory" WHEN 'Forecast' THEN 'Commit' WHEN 'BestCase' THEN 'Best Case' WHEN 'MostLikely' THEN 'Most Likely' ELSE h."ForecastCategory" END`;
+  const category = `coalesce(${hcols.has('ForecastCategory') ? `${recorded}, ` : ''}CASE h."StageName" ${byStage || "WHEN '' THEN ''"} END, 'Pipeline')`;
   const probability = `coalesce(${hcols.has('Probability') ? 'h."Probability"' : 'NULL'}, CASE h."StageName" ${policies.map((p) => `WHEN ${lit(p.stage)} THEN ${Number(p.probability ?? 0)}`).join(' ') || 'WHEN NULL THEN 0'} END, 0)`;
   const [{ first }] = await db.all<{ first: string | null }>(
     `SELECT strftime(min("CreatedDate"), '%Y-%m-%d') AS first FROM "OpportunityHistory"`,
@@ -104,7 +107,7 @@ export async function forecastAccuracy(
       f AS (SELECT * FROM last WHERE close >= ${S} AND close < ${E} AND cat NOT IN ('Closed', 'Omitted'))
       SELECT count(*) AS deals,
              coalesce(sum(amount) FILTER (WHERE cat = 'Commit'), 0) AS commit,
-             coalesce(sum(amount) FILTER (WHERE cat IN ('Commit', 'Best Case')), 0) AS "bestCase",
+             coalesce(sum(amount) FILTER (WHERE cat IN ('Commit', 'Most Likely', 'Best Case')), 0) AS "bestCase",
              coalesce(sum(amount), 0) AS pipeline,
              coalesce(sum(amount * prob / 100.0), 0) AS weighted,
              (SELECT coalesce(sum("Amount"), 0) FROM "Opportunity" WHERE "IsWon" AND "CloseDate" >= ${S} AND "CloseDate" < ${E}) AS actual

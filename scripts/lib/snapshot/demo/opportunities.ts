@@ -54,6 +54,13 @@ interface Deal extends NewDeal {
   fields: Rec;
 }
 
+/** OpportunityHistory.ForecastCategory holds the API value of the stage's forecast category, not its label. */
+const FORECAST_API_VALUE: Readonly<Record<string, string>> = {
+  Commit: 'Forecast',
+  'Best Case': 'BestCase',
+  'Most Likely': 'MostLikely',
+};
+
 function history(s: DemoState, d: Deal, at: number, stage: string): void {
   const p = s.rules.stageByName.get(stage);
   write(s, 'OpportunityHistory', {
@@ -63,7 +70,9 @@ function history(s: DemoState, d: Deal, at: number, stage: string): void {
     Amount: d.amount,
     CloseDate: d.closeDate,
     Probability: p?.probability ?? null,
-    ForecastCategory: p?.forecastCategory ?? null,
+    ForecastCategory: p?.forecastCategory
+      ? (FORECAST_API_VALUE[p.forecastCategory] ?? p.forecastCategory)
+      : null,
     CreatedById: d.ownerId,
     CreatedDate: at,
   });
