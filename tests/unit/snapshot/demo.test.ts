@@ -9,6 +9,7 @@ import { loadConfig } from '../../../scripts/lib/config/index.ts';
 import { openDb } from '../../../scripts/lib/reports/db.ts';
 import { simulateRouting } from '../../../scripts/lib/reports/routesim.ts';
 import { evaluateSla, slaLeadOf } from '../../../scripts/lib/rules/sla.ts';
+import { evaluateDealDesk } from '../../../scripts/lib/rules/dealdesk.ts';
 import { query, tmpDir, removeTmpDirs } from './helpers.ts';
 
 afterAll(removeTmpDirs);
@@ -208,6 +209,32 @@ describe('demo snapshot', () => {
     expect(Number(r.pushed)).toBeGreaterThan(0);
     expect(Number(r.big_discount)).toBeGreaterThan(0);
     expect(Number(r.stale)).toBeGreaterThan(0);
+  });
+
+  it('gives a deal that never reached pricing the tier the deal desk gives every new deal from the install on', async () => {
+    const rows = await query(
+      file,
+      `SELECT Segment__c, Approval_Tier__c, Approval_Status__c, count(*) AS n FROM "Opportunity"
+       WHERE Discount_Percent__c IS NULL AND Contract_Term_Months__c IS NULL
+         AND CreatedDate >= (SELECT min(CreatedDate) FROM "SLA_Event__c")
+       GROUP BY ALL`,
+    );
+    expect(rows.reduce((n, r) => n + Number(r.n), 0)).toBeGreaterThan(10);
+    const tiers = loadConfig('force-app').approvalTiers;
+    for (const r of rows) {
+      // DealDeskService.applyToOpportunities at the insert: blank discount and term, the segment
+      const desk = evaluateDealDesk({
+        discountPercent: null,
+        termMonths: null,
+        nonStandardTerms: [],
+        segment: r.Segment__c as string,
+        tiers,
+      });
+      expect([r.Approval_Tier__c, r.Approval_Status__c], String(r.Segment__c)).toEqual([
+        desk.tier,
+        desk.approvers.length ? 'Pending' : 'Not Required',
+      ]);
+    }
   });
 
   it('records planted duplicates with truth: each duplicate points at an entity that exists', async () => {

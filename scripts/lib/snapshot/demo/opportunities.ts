@@ -273,6 +273,31 @@ function dealTerms(s: DemoState, d: Deal): Rec {
   };
 }
 
+/**
+ * A deal that never reached pricing: no terms, and the tier the deal desk gave it at its insert from the engine's
+ * install on (DealDeskService.applyToOpportunities evaluates every new deal: no discount, the default term, its
+ * segment; Pending when that tier has approvers).
+ */
+function unpricedTerms(s: DemoState, d: Deal): Rec {
+  const desk =
+    d.created >= s.installedAt
+      ? evaluateDealDesk({
+          discountPercent: null,
+          termMonths: null,
+          nonStandardTerms: [],
+          segment: d.acc.segment,
+          tiers: s.rules.config.approvalTiers,
+        })
+      : null;
+  return {
+    Discount_Percent__c: null,
+    Contract_Term_Months__c: null,
+    Non_Standard_Terms__c: null,
+    Approval_Status__c: desk ? (desk.approvers.length ? 'Pending' : 'Not Required') : null,
+    Approval_Tier__c: desk ? desk.tier.slice(0, 40) : null,
+  };
+}
+
 /** Creates and plays out one opportunity; returns whether and when it closed. */
 export function simulateOpportunity(
   s: DemoState,
@@ -293,15 +318,7 @@ export function simulateOpportunity(
     d.pushes++;
     d.pushReason = 'Re-forecast at quarter end';
   }
-  const terms: Rec = d.priced
-    ? dealTerms(s, d)
-    : {
-        Discount_Percent__c: null,
-        Contract_Term_Months__c: null,
-        Non_Standard_Terms__c: null,
-        Approval_Status__c: null,
-        Approval_Tier__c: null,
-      };
+  const terms: Rec = d.priced ? dealTerms(s, d) : unpricedTerms(s, d);
   const lastAct = Math.min(asOf, d.stageEntered + rnd.int(0, 20) * DAY);
   const policy = s.rules.stageByName.get(d.stage)!;
   write(s, 'Opportunity', {
