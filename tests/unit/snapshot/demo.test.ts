@@ -237,6 +237,28 @@ describe('demo snapshot', () => {
     }
   });
 
+  it("dates a deal's and an account's LastActivityDate by their activities, as Salesforce does", async () => {
+    // Salesforce: the latest of a closed task's due date and a past event's date, on the record (the account's
+    // includes its deals')
+    const [r] = await query(
+      file,
+      `WITH acts AS (
+         SELECT WhatId, ActivityDate::DATE AS d FROM "Task" WHERE Status = 'Completed' AND WhatId IS NOT NULL
+         UNION ALL SELECT WhatId, StartDateTime::DATE FROM "Event" WHERE WhatId IS NOT NULL),
+       latest AS (SELECT WhatId, max(d) AS d FROM acts GROUP BY 1),
+       deals AS (SELECT o.Id, o.AccountId, o.LastActivityDate::DATE AS have, l.d AS want
+                 FROM "Opportunity" o LEFT JOIN latest l ON l.WhatId = o.Id)
+       SELECT count(*) AS deals, count(want) AS with_activity,
+              count(*) FILTER (WHERE have IS DISTINCT FROM want) AS deals_off,
+              (SELECT count(*) FROM "Account" a JOIN (SELECT AccountId, max(want) AS want FROM deals GROUP BY 1) x
+                 ON x.AccountId = a.Id WHERE a.LastActivityDate::DATE IS DISTINCT FROM x.want) AS accounts_off
+       FROM deals`,
+    );
+    expect(Number(r.with_activity)).toBeGreaterThan(20);
+    expect(Number(r.deals)).toBeGreaterThan(Number(r.with_activity)); // some deals have none: blank
+    expect([Number(r.deals_off), Number(r.accounts_off)]).toEqual([0, 0]);
+  });
+
   it('records planted duplicates with truth: each duplicate points at an entity that exists', async () => {
     const rows = await query(
       file,

@@ -3,7 +3,7 @@
 // before), the reps' activity (Task), and the task the SLA monitor gives a manager it escalates to.
 import type { LifecycleMove } from '../../rules/lifecycle.ts';
 import { dayIn } from '../../engine/handoffs.ts';
-import { newId, write, type DemoState } from './state.ts';
+import { newId, noteActivity, write, type DemoState } from './state.ts';
 
 /** A lifecycle move of a Lead (leadId) or Contact (contactId): the rule's move (lifecycle.ts saveStage makes it). */
 export interface Transition {
@@ -115,6 +115,9 @@ function writeTask(s: DemoState, t: FollowUpTask, type: 'Call' | 'Email' | null)
     CompletedDateTime: t.doneAt,
     CreatedDate: t.at,
   });
+  // a closed task dates its record's LastActivityDate by its due date
+  if (t.whatId && t.doneAt !== null)
+    noteActivity(s, t.whatId, typeof t.due === 'string' ? Date.parse(t.due) : (t.due ?? t.doneAt));
 }
 
 /** The day SlaMonitorJob's tasks are due: the day of the check at `at` in the SLA policy's business calendar. */

@@ -21,7 +21,7 @@ import {
   STAGE_BEHAVIOUR,
   type StageBehaviour,
 } from './sales.ts';
-import { DAY, MIN, newId, write, type AccountRow, type DemoState, type Rec } from './state.ts';
+import { DAY, MIN, newId, noteActivity, write, type AccountRow, type DemoState, type Rec } from './state.ts';
 import { task } from './history.ts';
 import { handoffDeal, stageTask, wonTask } from './handoffs.ts';
 
@@ -135,7 +135,8 @@ function enterStage(s: DemoState, d: Deal, i: number, t: number): void {
   if (b.priced) d.priced = true;
   if (b.demo) {
     const at = t + rnd.int(1, 5) * DAY;
-    if (at < s.asOf)
+    if (at < s.asOf) {
+      noteActivity(s, d.id, at);
       write(s, 'Event', {
         Id: newId(s, 'Event'),
         WhoId: d.contactId,
@@ -148,6 +149,7 @@ function enterStage(s: DemoState, d: Deal, i: number, t: number): void {
         DurationInMinutes: 45,
         CreatedDate: t,
       });
+    }
   }
 }
 
@@ -319,7 +321,9 @@ export function simulateOpportunity(
     d.pushReason = 'Re-forecast at quarter end';
   }
   const terms: Rec = d.priced ? dealTerms(s, d) : unpricedTerms(s, d);
-  const lastAct = Math.min(asOf, d.stageEntered + rnd.int(0, 20) * DAY);
+  // LastActivityDate: its latest closed task or past event (none: blank)
+  const lastAct = s.activityOn.get(d.id) ?? null;
+  s.activityOn.delete(d.id);
   const policy = s.rules.stageByName.get(d.stage)!;
   write(s, 'Opportunity', {
     ...d.fields,
@@ -338,7 +342,8 @@ export function simulateOpportunity(
     Type: d.acc.customer ? 'Existing Business' : 'New Business',
     LeadSource: d.source,
     CreatedDate: d.created,
-    LastModifiedDate: Math.min(asOf, Math.max(d.stageEntered, lastAct)),
+    // the rep's last edit: up to 20 days into the stage (a note, the next step), or the latest activity
+    LastModifiedDate: Math.min(asOf, Math.max(d.stageEntered + rnd.int(0, 20) * DAY, lastAct ?? 0)),
     LastActivityDate: lastAct,
     Fit_Score_Snapshot__c: d.fit,
     Segment__c: d.acc.segment,
@@ -348,6 +353,7 @@ export function simulateOpportunity(
     Previous_Stage__c: d.prev,
   });
   if (d.won) d.acc.customer = true;
-  d.acc.lastActivity = Math.max(d.acc.lastActivity ?? 0, lastAct);
+  // the account's rolls up its deals' (the demo's only activities on an account's records)
+  if (lastAct !== null) d.acc.lastActivity = Math.max(d.acc.lastActivity ?? 0, lastAct);
   return { id: d.id, won: d.won, closed: d.closed, at: t };
 }

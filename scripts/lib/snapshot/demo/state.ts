@@ -191,6 +191,11 @@ export interface DemoState {
   readonly seed: number;
   /** The playing lead's engagement events, held until its conversion is known (events.ts). */
   readonly heldEvents: Rec[];
+  /**
+   * The latest activity on each deal so far, by WhatId: a completed task's ActivityDate or a past event's start (what
+   * Salesforce's LastActivityDate is made of); opportunities.ts takes it when it writes the deal.
+   */
+  readonly activityOn: Map<string, number>;
   readonly countries: Weighted<Country>;
   readonly ids: Record<string, IdSequence>;
   readonly writers: Record<string, ObjectWriter>;
@@ -244,6 +249,7 @@ export function createState(opts: DemoOptions, config: RevOpsConfig): DemoState 
     nLeads: opts.leads,
     seed: opts.seed,
     heldEvents: [],
+    activityOn: new Map(),
     countries: new Weighted(COUNTRIES.map((c) => [c, c.weight] as const)),
     ids: {},
     writers,
@@ -274,6 +280,12 @@ export function newId(s: DemoState, object: string): string {
 
 export function write(s: DemoState, object: string, rec: Rec): void {
   s.writers[object].write(rec);
+}
+
+/** An activity on record `whatId` dated `at` (DemoState.activityOn). */
+export function noteActivity(s: DemoState, whatId: string, at: number): void {
+  const was = s.activityOn.get(whatId);
+  if (was === undefined || at > was) s.activityOn.set(whatId, at);
 }
 
 /** Planted-duplicate ground truth: one row per record that is an original or a duplicate. */
