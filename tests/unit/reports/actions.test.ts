@@ -158,6 +158,19 @@ const HISTORY: H[] = [
   ['006O8', 'Closed Lost', '2026-06-20', '2026-06-20', 40],
 ];
 
+/** OpportunityHistory rows of the fixture's tuples. */
+const historyRows = (rows: H[]) =>
+  rows.map(([OpportunityId, StageName, d, close, Amount, ForecastCategory, Probability], i) => ({
+    Id: `008H${String(i).padStart(2, '0')}`,
+    OpportunityId,
+    StageName,
+    CreatedDate: `${d} 00:00:00`,
+    CloseDate: `${close} 00:00:00`,
+    Amount,
+    ForecastCategory: ForecastCategory ?? null,
+    Probability: Probability ?? null,
+  }));
+
 let db: Db;
 let r: ActionsResult;
 const ok = <T>(x: Maybe<T>): T => {
@@ -171,18 +184,7 @@ beforeAll(async () => {
     Lead: LEADS,
     SLA_Event__c: SLA_EVENTS,
     Opportunity: OPPS,
-    OpportunityHistory: HISTORY.map(
-      ([OpportunityId, StageName, d, close, Amount, ForecastCategory, Probability], i) => ({
-        Id: `008H${String(i).padStart(2, '0')}`,
-        OpportunityId,
-        StageName,
-        CreatedDate: `${d} 00:00:00`,
-        CloseDate: `${close} 00:00:00`,
-        Amount,
-        ForecastCategory: ForecastCategory ?? null,
-        Probability: Probability ?? null,
-      }),
-    ),
+    OpportunityHistory: historyRows(HISTORY),
   }));
   r = await runActions(db, CONFIG, { asOf: AS_OF });
 });
@@ -362,18 +364,7 @@ describe('forecast accuracy', () => {
     });
     const { db: apiDb } = await fixtureSnapshot({
       Opportunity: OPPS,
-      OpportunityHistory: api.map(
-        ([OpportunityId, StageName, d, close, Amount, ForecastCategory, Probability], i) => ({
-          Id: `008H${String(i).padStart(2, '0')}`,
-          OpportunityId,
-          StageName,
-          CreatedDate: `${d} 00:00:00`,
-          CloseDate: `${close} 00:00:00`,
-          Amount,
-          ForecastCategory: ForecastCategory ?? null,
-          Probability: Probability ?? null,
-        }),
-      ),
+      OpportunityHistory: historyRows(api),
     });
     try {
       const f = ok(await forecastAccuracy(apiDb, STAGES, AS_OF));
