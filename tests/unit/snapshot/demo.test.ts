@@ -238,19 +238,23 @@ describe('demo snapshot', () => {
   });
 
   it("dates a deal's and an account's LastActivityDate by their activities, as Salesforce does", async () => {
-    // Salesforce: the latest of a closed task's due date and a past event's date, on the record (the account's
-    // includes its deals')
+    // Salesforce: the latest of a closed task's due date and a past event's date, on the record; an account's
+    // includes its deals' and those of the leads converted into it (a conversion moves them to the contact)
     const [r] = await query(
       file,
       `WITH acts AS (
-         SELECT WhatId, ActivityDate::DATE AS d FROM "Task" WHERE Status = 'Completed' AND WhatId IS NOT NULL
-         UNION ALL SELECT WhatId, StartDateTime::DATE FROM "Event" WHERE WhatId IS NOT NULL),
-       latest AS (SELECT WhatId, max(d) AS d FROM acts GROUP BY 1),
+         SELECT coalesce(WhatId, WhoId) AS rid, ActivityDate::DATE AS d FROM "Task" WHERE Status = 'Completed'
+         UNION ALL SELECT coalesce(WhatId, WhoId), StartDateTime::DATE FROM "Event"),
+       latest AS (SELECT rid, max(d) AS d FROM acts GROUP BY 1),
        deals AS (SELECT o.Id, o.AccountId, o.LastActivityDate::DATE AS have, l.d AS want
-                 FROM "Opportunity" o LEFT JOIN latest l ON l.WhatId = o.Id)
+                 FROM "Opportunity" o LEFT JOIN latest l ON l.rid = o.Id),
+       byAccount AS (
+         SELECT AccountId, want FROM deals
+         UNION ALL SELECT le.ConvertedAccountId, l.d FROM "Lead" le JOIN latest l ON l.rid = le.Id
+         WHERE le.ConvertedAccountId IS NOT NULL)
        SELECT count(*) AS deals, count(want) AS with_activity,
               count(*) FILTER (WHERE have IS DISTINCT FROM want) AS deals_off,
-              (SELECT count(*) FROM "Account" a JOIN (SELECT AccountId, max(want) AS want FROM deals GROUP BY 1) x
+              (SELECT count(*) FROM "Account" a JOIN (SELECT AccountId, max(want) AS want FROM byAccount GROUP BY 1) x
                  ON x.AccountId = a.Id WHERE a.LastActivityDate::DATE IS DISTINCT FROM x.want) AS accounts_off
        FROM deals`,
     );

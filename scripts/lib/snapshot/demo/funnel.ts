@@ -33,6 +33,7 @@ import {
   DAY,
   MIN,
   newId,
+  noteActivity,
   ptoAt,
   write,
   type DemoState,
@@ -389,7 +390,8 @@ function qualify(s: DemoState, r: Run, sqlAt: number, mql: number): void {
   r.rec.SQL_Date__c = sqlAt;
   r.lastModified = sqlAt;
   const meet = sqlAt + rnd.int(1, 4) * DAY;
-  if (meet <= asOf)
+  if (meet <= asOf) {
+    noteActivity(s, r.id, meet);
     write(s, 'Event', {
       Id: newId(s, 'Event'),
       WhoId: r.id,
@@ -401,6 +403,7 @@ function qualify(s: DemoState, r: Run, sqlAt: number, mql: number): void {
       DurationInMinutes: 30,
       CreatedDate: sqlAt,
     });
+  }
   const convertAt = sqlAt + Math.round(rnd.logNormal(2, 0.7) * DAY);
   const converts = convertAt <= asOf && rnd.chance(0.75);
   sqlTask(s, r, sqlAt, converts ? convertAt : null);
@@ -417,6 +420,7 @@ function convert(s: DemoState, r: Run, convertAt: number, mql: number, sqlAt: nu
     s.convertedAccounts.set(p.companyBase, acc);
     indexAccount(s, acc);
   }
+  r.company = acc; // the account the conversion landed on
   const contactId = newId(s, 'Contact');
   const ae = acc.ownerId;
   const fit = r.fields!.fit;
@@ -559,6 +563,12 @@ function finish(s: DemoState, r: Run): void {
   rec.LastModifiedDate = lastTouched;
   if (r.releaseAt !== null) holdUntil(s, r.ownerId, r.releaseAt);
   write(s, 'Lead', rec);
+  // a converted lead's activities move to its contact and account: they date the account's LastActivityDate
+  const lastActivity = s.activityOn.get(r.id);
+  s.activityOn.delete(r.id);
+  const account = r.convertedAt === null ? null : r.company;
+  if (account && lastActivity !== undefined)
+    account.lastActivity = Math.max(account.lastActivity ?? 0, lastActivity);
   if (r.contact) {
     // the conversion mapping copies the lead's fields (its SLA clock, routing, enrichment, a recycle before the
     // deal) to the contact; what the contact's own funnel set (stage, scores, a lost deal's recycle) stands

@@ -115,9 +115,10 @@ function writeTask(s: DemoState, t: FollowUpTask, type: 'Call' | 'Email' | null)
     CompletedDateTime: t.doneAt,
     CreatedDate: t.at,
   });
-  // a closed task dates its record's LastActivityDate by its due date
-  if (t.whatId && t.doneAt !== null)
-    noteActivity(s, t.whatId, typeof t.due === 'string' ? Date.parse(t.due) : (t.due ?? t.doneAt));
+  // a closed task dates its record's LastActivityDate by its due date (a lead's reaches its account at conversion)
+  const record = t.whatId ?? t.whoId;
+  if (record && t.doneAt !== null)
+    noteActivity(s, record, typeof t.due === 'string' ? Date.parse(t.due) : (t.due ?? t.doneAt));
 }
 
 /** The day SlaMonitorJob's tasks are due: the day of the check at `at` in the SLA policy's business calendar. */

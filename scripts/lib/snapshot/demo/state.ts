@@ -192,8 +192,9 @@ export interface DemoState {
   /** The playing lead's engagement events, held until its conversion is known (events.ts). */
   readonly heldEvents: Rec[];
   /**
-   * The latest activity on each deal so far, by WhatId: a completed task's ActivityDate or a past event's start (what
-   * Salesforce's LastActivityDate is made of); opportunities.ts takes it when it writes the deal.
+   * The latest activity on each deal and lead so far (by WhatId, else WhoId): a completed task's ActivityDate or a
+   * past event's start (what Salesforce's LastActivityDate is made of). opportunities.ts takes a deal's when it writes
+   * the deal; funnel.ts finish a lead's, which a conversion moves to its account.
    */
   readonly activityOn: Map<string, number>;
   readonly countries: Weighted<Country>;
