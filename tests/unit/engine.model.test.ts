@@ -44,6 +44,24 @@ describe('the engine model', () => {
     expect(e.get(contactId)?.Engagement_Score__c).toBe(30);
   });
 
+  it('gives no escalation task when a queue owns the breached lead and the escalation queue is missing', () => {
+    // SlaMonitorJob.assignQueue: without the queue in the org, the owner is told, unless the owner is a queue
+    const e = engine(); // no reps: the lead goes to the fallback queue, which is also the escalation queue
+    const lead = e.insertLead(LEAD);
+    e.setNow('2026-03-02T15:00:00Z');
+    e.engagement(lead.Id, 'Demo Request');
+    expect(e.get(lead.Id)?.OwnerId).toBe('queue:Lead_Fallback');
+    e.state.queues.delete('Lead_Fallback');
+    e.setNow('2026-03-02T19:30:00Z');
+    e.runSlaMonitor();
+    expect(e.state.slaEvents.map((x) => [x.type, x.escalatedTo])).toEqual([
+      ['Started', null],
+      ['Breached', null],
+      ['Escalated', null],
+    ]);
+    expect(e.state.tasks.filter((t) => t.subject.startsWith('SLA breached'))).toEqual([]);
+  });
+
   it('keeps the stage of a refused save and logs no transition', () => {
     const e = engine();
     const lead = e.insertLead(LEAD);

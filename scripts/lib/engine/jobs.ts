@@ -91,6 +91,9 @@ function checkClocks(state: EngineState, dueOnly: boolean): void {
             // a reassignment in the same run takes the place of the move to the queue
             if (!r.reassign) change.OwnerId = `queue:${r.escalateTo}`;
             log(check.escalated);
+          } else if (r.escalationKind === 'Queue' && String(rec.OwnerId ?? '').startsWith('queue:')) {
+            // no such queue, and a queue owns the record: nobody to give the task (SlaMonitorJob.assignQueue)
+            log(check.escalated);
           } else {
             const to = r.escalationKind === 'Queue' ? String(rec.OwnerId) : r.escalateTo;
             escalationTask = {
