@@ -362,15 +362,18 @@ describe('forecast accuracy', () => {
       if (h[0] === '006O8' && h[1] === 'Qualified') return [h[0], h[1], h[2], h[3], h[4], 'BestCase', 10];
       return h;
     });
+    // a third deal open on 04-01 in MostLikely (between commit and best case), closing in Q2
+    api.push(['006O9', 'Proposal', '2026-03-25', '2026-06-10', 25, 'MostLikely', 50]);
     const { db: apiDb } = await fixtureSnapshot({
       Opportunity: OPPS,
       OpportunityHistory: historyRows(api),
     });
     try {
       const f = ok(await forecastAccuracy(apiDb, STAGES, AS_OF));
-      // 006O7 (80) in Forecast counts as Commit; 006O8 (40) in BestCase adds to best case only
+      // 006O7 (80) in Forecast counts as Commit; 006O8 (40) in BestCase and 006O9 (25) in MostLikely add to best
+      // case only
       expect(f.quarters.map((q) => [q.quarter, q.commit, q.bestCase, q.pipeline])).toEqual([
-        ['2026-Q2', 80, 120, 120],
+        ['2026-Q2', 80, 145, 145],
       ]);
     } finally {
       apiDb.close();
