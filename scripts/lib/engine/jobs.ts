@@ -3,9 +3,9 @@
 // chain as a user's edit would.
 import { evaluateSla, slaLeadOf, type SlaResult, type SlaStatus } from '../rules/sla.ts';
 import { parseInstant } from '../rules/types.ts';
-import { MQL_TASK_PREFIX, dayIn } from './handoffs.ts';
+import { MQL_HANDOFF, MQL_TASK_PREFIX, dayIn, handoffPolicy } from './handoffs.ts';
 import { traced, type EngineState, type SlaEventRow, type TaskRow } from './state.ts';
-import { calendarOf, handoffPolicy, savePerson, type PersonObject } from './triggers.ts';
+import { savePerson, type PersonObject } from './triggers.ts';
 
 /** EngagementDecayJob: touches every unconverted Lead and every Contact with an engagement score. */
 export function runDecayJob(state: EngineState): void {
@@ -52,9 +52,9 @@ export function nextSlaAlarm(state: EngineState): string | null {
 }
 
 function checkClocks(state: EngineState, dueOnly: boolean): void {
-  const policy = handoffPolicy(state);
-  if (!policy) return;
-  const calendar = calendarOf(state, policy);
+  const found = handoffPolicy(state.config, MQL_HANDOFF);
+  if (!found) return;
+  const { policy, calendar } = found;
   const day = dayIn(state.now, calendar.timeZone); // ActivityDate of the tasks the monitor gives
   for (const obj of ['Lead', 'Contact'] as PersonObject[]) {
     const open = [...state.records[obj].values()].filter(

@@ -19,10 +19,10 @@ import {
   type LifecycleEvent,
   type LifecycleStage,
 } from '../rules/lifecycle.ts';
-import { evaluateSla, type SlaPolicy } from '../rules/sla.ts';
+import { evaluateSla } from '../rules/sla.ts';
 import { roundHalfUp } from '../rules/types.ts';
 import { requestEnrichment } from './enrichment.ts';
-import { personHandoffs } from './handoffs.ts';
+import { handoffPolicy, MQL_HANDOFF, personHandoffs } from './handoffs.ts';
 import {
   SaveError,
   traced,
@@ -35,18 +35,6 @@ import {
 export type PersonObject = 'Lead' | 'Contact';
 
 const order = (s: string) => LIFECYCLE_STAGES.indexOf(s as LifecycleStage);
-
-/** The active MQL → SQL policy (SlaService.HANDOFF) or null. */
-export function handoffPolicy(state: EngineState): SlaPolicy | null {
-  return state.config.slaPolicies.find((p) => p.handoff === 'MQL to SQL' && p.active !== false) ?? null;
-}
-
-export function calendarOf(state: EngineState, policy: SlaPolicy) {
-  const cal = state.config.businessCalendars.find((c) => c.name === policy.businessCalendar);
-  if (!cal)
-    throw new Error(`SLA policy ${policy.name}: business calendar ${policy.businessCalendar} is missing`);
-  return cal;
-}
 
 /** Engagement events of a record (Lead__c or Contact__c), as ScoringSelector.eventsFor reads them. */
 export function eventsOf(state: EngineState, id: string) {
@@ -274,9 +262,9 @@ function applySlaStart(
   }
   const mqlAt = rec.MQL_Date__c as string | null;
   const became = rec.Lifecycle_Stage__c === 'MQL' && !!mqlAt && (old === null || old.MQL_Date__c !== mqlAt);
-  const policy = became ? handoffPolicy(state) : null;
-  if (!policy || !mqlAt) return null;
-  const cal = calendarOf(state, policy);
+  const found = became ? handoffPolicy(state.config, MQL_HANDOFF) : null; // SlaService.HANDOFF's policy
+  if (!found || !mqlAt) return null;
+  const { policy, calendar: cal } = found;
   rec.SLA_Contact_Due__c = addBusinessHours(cal, mqlAt, policy.contactWithinHours);
   rec.SLA_Qualify_Due__c = addBusinessHours(cal, mqlAt, policy.qualifyWithinHours);
   // the first check of the SLA alarm: the untouched clock's warning instant (SlaService.firstCheck)

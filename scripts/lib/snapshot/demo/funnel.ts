@@ -1,11 +1,11 @@
-// The funnel over time. Leads arrive (arrivals.ts) and are routed by the routing rules on the day they are routed
+// The funnel over time. Leads arrive (arrivals.ts) and are routed by the routing rules as they are inserted
 // (routing.ts); then each lead's engagement events are scored by the scoring rules as they happen, and the first
-// time the MQL guard passes the lead becomes an MQL (again after a recycle: requalify.ts). The MQL's SLA clock runs on the policy's business calendar; reps touch,
-// qualify (SQL, conversion to an account, contact and opportunity) or recycle, and the SLA monitor recycles what
-// the qualify window left behind. Reps' behaviour (how fast, how often) is drawn; what the engine does with it is
-// the rules' (each lifecycle stage move and its Lifecycle_Transition__c row: lifecycle.ts; the SLA clock's checks,
-// its SLA_Event__c rows and the monitor's recycle: sla.ts; routing again at MQL and the monitor's reassignment:
-// reassign.ts).
+// time the MQL guard passes the lead becomes an MQL (again after a recycle: requalify.ts). The MQL's SLA clock runs
+// on the policy's business calendar; reps touch, qualify (SQL, conversion to an account, contact and opportunity)
+// or recycle, and the SLA monitor recycles what the qualify window left behind. Reps' behaviour (how fast, how
+// often) is drawn; what the engine does with it is the rules' (each lifecycle stage move and its
+// Lifecycle_Transition__c row: lifecycle.ts; the SLA clock's checks, its SLA_Event__c rows and the monitor's
+// recycle: sla.ts; routing again at MQL and the monitor's reassignment: reassign.ts).
 import { arrive, makeProspects, type LeadRun } from './arrivals.ts';
 import { task } from './history.ts';
 import { saveStage } from './lifecycle.ts';
@@ -67,7 +67,7 @@ function scoresAt(s: DemoState, r: Run, at: number): Scores {
   return scoreAt(s.rules, r.rec, r, count, at, r.fields);
 }
 
-/** Every lead of the two years: arrivals in chunks of one day, routed by the day they are routed, then the funnel. */
+/** Every lead of the two years: arrivals in chunks of one day, routed on the day they are inserted, then the funnel. */
 export function runLeads(s: DemoState): void {
   makeProspects(s);
   let chunk: LeadRun[] = [];

@@ -15,6 +15,7 @@ import {
 import { missingStageFields } from '../../rules/lifecycle.ts';
 import type { SlaPolicy } from '../../rules/sla.ts';
 import { convertMappings } from '../../engine/engine.ts';
+import { handoffPolicy, MQL_HANDOFF } from '../../engine/handoffs.ts';
 import { SCHEMA } from '../schema.ts';
 import type { SRecord } from '../../rules/types.ts';
 
@@ -67,11 +68,9 @@ const NO_EVENTS: EventColumns = { signal: [], at: [] };
 const CONTACT_COLUMNS = new Set(SCHEMA.Contact.fields.map(([name]) => name));
 
 function prepareSla(config: RevOpsConfig): SlaRules | null {
-  const policy = config.slaPolicies.find((p) => p.handoff === 'MQL to SQL' && p.active !== false);
-  if (!policy) return null;
-  const calendar = config.businessCalendars.find((c) => c.name === policy.businessCalendar);
-  if (!calendar)
-    throw new Error(`SLA policy ${policy.name}: business calendar ${policy.businessCalendar} is missing`);
+  const found = handoffPolicy(config, MQL_HANDOFF);
+  if (!found) return null;
+  const { policy, calendar } = found;
   const contactMs = Math.round(policy.contactWithinHours * 3_600_000);
   return {
     policy,

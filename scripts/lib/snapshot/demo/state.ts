@@ -283,10 +283,10 @@ export function write(s: DemoState, object: string, rec: Rec): void {
   s.writers[object].write(rec);
 }
 
-/** An activity on record `whatId` dated `at` (DemoState.activityOn). */
-export function noteActivity(s: DemoState, whatId: string, at: number): void {
-  const was = s.activityOn.get(whatId);
-  if (was === undefined || at > was) s.activityOn.set(whatId, at);
+/** An activity dated `at` on the record `recordId` (a task's WhatId, else its WhoId: DemoState.activityOn). */
+export function noteActivity(s: DemoState, recordId: string, at: number): void {
+  const was = s.activityOn.get(recordId);
+  if (was === undefined || at > was) s.activityOn.set(recordId, at);
 }
 
 /** Planted-duplicate ground truth: one row per record that is an original or a duplicate. */
