@@ -24,11 +24,16 @@ function files(dir: string): string[] {
     .sort();
 }
 
+/** The metadata the demo reads: the custom metadata records, and the lead conversion's field mapping. */
+const CONFIG_DIRS = ['customMetadata', 'LeadConvertSettings'];
+
 /** sha256 over the config records and the generating code (each file's path and bytes), hex. */
 export function demoFingerprint(configRoot = SHIPPED_CONFIG_ROOT): string {
   const hash = createHash('sha256');
-  const records = join(configRoot, 'main/default/customMetadata');
-  for (const file of files(records)) hash.update(`${relative(records, file)}\0`).update(readFileSync(file));
+  const metadata = join(configRoot, 'main/default');
+  for (const dir of CONFIG_DIRS)
+    for (const file of files(join(metadata, dir)))
+      hash.update(`${relative(metadata, file)}\0`).update(readFileSync(file));
   for (const dir of CODE_DIRS)
     for (const file of files(join(LIB, dir)).filter((f) => f.endsWith('.ts')))
       hash.update(`${relative(LIB, file)}\0`).update(readFileSync(file));

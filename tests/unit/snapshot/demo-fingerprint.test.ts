@@ -44,18 +44,22 @@ describe('the kept demo snapshot', () => {
     expect(said[0]).toMatch(/was made before demo snapshots carried the fingerprint/);
   }, 60_000);
 
-  it('has a fingerprint that changes with any config record', () => {
+  it('has a fingerprint that changes with any config record and with the lead conversion mapping', () => {
     const root = join(tmpDir('demo-fingerprint-config'), 'force-app');
-    cpSync('force-app/main/default/customMetadata', join(root, 'main/default/customMetadata'), {
-      recursive: true,
-    });
+    for (const dir of ['customMetadata', 'LeadConvertSettings'])
+      cpSync(join('force-app/main/default', dir), join(root, 'main/default', dir), { recursive: true });
     const before = demoFingerprint(root);
     expect(before).toBe(demoFingerprint('force-app'));
-    const file = join(root, 'main/default/customMetadata/Scoring_Setting.Default.md-meta.xml');
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8').replace('</CustomMetadata>', '<!-- tuned --></CustomMetadata>'),
+    const edit = (file: string, close: string) =>
+      writeFileSync(file, readFileSync(file, 'utf8').replace(close, `<!-- tuned -->${close}`));
+    edit(join(root, 'main/default/customMetadata/Scoring_Setting.Default.md-meta.xml'), '</CustomMetadata>');
+    const tuned = demoFingerprint(root);
+    expect(tuned).not.toBe(before);
+    // the demo's converted contacts carry the fields this mapping copies
+    edit(
+      join(root, 'main/default/LeadConvertSettings/LeadConvertSettings.LeadConvertSetting-meta.xml'),
+      '</LeadConvertSettings>',
     );
-    expect(demoFingerprint(root)).not.toBe(before);
+    expect(demoFingerprint(root)).not.toBe(tuned);
   });
 });
