@@ -7,12 +7,11 @@ import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } fr
 import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import JSZip from 'jszip';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { runCli } from './runCli.ts';
 import { buildExportSnapshot } from '../../scripts/lib/snapshot/build.ts';
 import { generateDemo } from '../../scripts/lib/snapshot/generator.ts';
 import { SnapshotWriter, tableColumns } from '../../scripts/lib/snapshot/store.ts';
-import { tmpDir, removeTmpDirs } from '../unit/snapshot/helpers.ts';
+import { exec, tmpDir, removeTmpDirs } from '../unit/snapshot/helpers.ts';
 
 afterAll(removeTmpDirs);
 
@@ -29,18 +28,6 @@ const ACCOUNTS =
   '"Id","Name","Industry","CreatedDate"\n' +
   '"0015e000000AAA1AAA","Acme","Software","2026-01-05T10:00:00.000Z"\n' +
   '"0015e000000AAA2AAA","Globex","Retail","2026-02-05T10:00:00.000Z"\n';
-
-/** Runs SQL on a DuckDB file (read-write), for tampering with a finished snapshot. */
-async function exec(file: string, sql: string): Promise<void> {
-  const inst = await DuckDBInstance.create(file);
-  const conn = await inst.connect();
-  try {
-    await conn.run(sql);
-  } finally {
-    conn.closeSync();
-    inst.closeSync();
-  }
-}
 
 let accountsOnly: string;
 beforeAll(async () => {

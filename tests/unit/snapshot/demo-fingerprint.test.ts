@@ -1,24 +1,12 @@
 // A demo snapshot kept on disk is reused only while the config records and the rules it was made from are unchanged.
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureDemoSnapshot } from '../../../scripts/lib/snapshot/demo.ts';
 import { demoFingerprint } from '../../../scripts/lib/snapshot/demoFingerprint.ts';
-import { removeTmpDirs, tmpDir } from './helpers.ts';
+import { exec, removeTmpDirs, tmpDir } from './helpers.ts';
 
 afterAll(removeTmpDirs);
-
-async function run(path: string, sql: string): Promise<void> {
-  const db = await DuckDBInstance.create(path);
-  const conn = await db.connect();
-  try {
-    await conn.run(sql);
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-  }
-}
 
 describe('the kept demo snapshot', () => {
   it('is built when missing, reused while current, and rebuilt when it was made from another config or size', async () => {
@@ -31,7 +19,7 @@ describe('the kept demo snapshot', () => {
     expect(await ensureDemoSnapshot(path, 300, progress)).toBe(false);
     expect(said).toEqual([]);
     // as if an admin had edited a record (or an upgrade changed the rules) since it was made
-    await run(path, `UPDATE _demo SET fingerprint = 'made from yesterday''s config'`);
+    await exec(path, `UPDATE _demo SET fingerprint = 'made from yesterday''s config'`);
     expect(await ensureDemoSnapshot(path, 300, progress)).toBe(true);
     expect(said[0]).toMatch(/was made from another config or another version of the rules: building it/);
     said.length = 0;
@@ -39,7 +27,7 @@ describe('the kept demo snapshot', () => {
     expect(said[0]).toMatch(/has another size or seed/);
     // one kept from before demo snapshots carried a fingerprint
     said.length = 0;
-    await run(path, 'DROP TABLE _demo');
+    await exec(path, 'DROP TABLE _demo');
     expect(await ensureDemoSnapshot(path, 400, progress)).toBe(true);
     expect(said[0]).toMatch(/was made before demo snapshots carried the fingerprint/);
   }, 60_000);

@@ -16,6 +16,18 @@ export function removeTmpDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+/** Runs SQL on a snapshot file (read-write), for tampering with a finished snapshot. */
+export async function exec(file: string, sql: string): Promise<void> {
+  const instance = await DuckDBInstance.create(file);
+  const conn = await instance.connect();
+  try {
+    await conn.run(sql);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
 /** Runs SQL against a snapshot file (read-only) and returns plain rows. */
 export async function query(file: string, sql: string): Promise<Array<Record<string, unknown>>> {
   const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
