@@ -75,7 +75,7 @@ export const RECOMMENDED_LEAD_RULE: DedupRule = {
  *   NANP rule for calling code 1, the country's trunk prefix (TRUNK_PREFIXES) dropped elsewhere); company name folded, "&" → "and",
  *   punctuation removed, trailing legal suffixes and a leading "the" dropped; person name folded and collapsed;
  * - the same five blocking keys: e-mail; company domain + Soundex(last name); phone; first distinctive company
- *   word + Soundex(last name); Soundex(last name) + first 3 letters of first name + company word; blocks over 200
+ *   word + Soundex(last name); initial of last name + first 3 letters of first name + company word; blocks over 200
  *   records compared with a sliding window of 25 in Id order; each pair once;
  * - the same comparisons and weights: exact e-mail / domain / phone, Jaro-Winkler of person names, company
  *   similarity = mean of Jaro-Winkler of the names and the generic-word-weighted token overlap (a token counts at
@@ -209,7 +209,7 @@ function candidatePairsSql(rule: DedupRule): string {
     `dom || '|' || lnsx`,
     'phone',
     `ctok || '|' || lnsx`,
-    `lnsx || '|' || fn3 || '|' || ctok`,
+    `left(lnsx, 1) || '|' || fn3 || '|' || ctok`,
     ...(rule.matchKeys.includes('address') ? [`addr || '|' || lnsx`] : []),
   ];
   const { maxBlockSize, window } = { maxBlockSize: 200, window: 25 };

@@ -260,6 +260,55 @@ describe('dedup on a snapshot', () => {
     }
   });
 
+  it('compares a transposed surname with its original through first name + company (no shared Soundex)', async () => {
+    // "Simon" -> "Siomn" changes the Soundex (s550 -> s500), the e-mail carries the typo and the phone moved: only
+    // the first name, the company and the surname's initial still agree
+    expect(soundex('Siomn')).not.toBe(soundex('Simon'));
+    const { db: typo } = await fixtureSnapshot({
+      Lead: [
+        lead(
+          '00QA',
+          'Maria',
+          'Simon',
+          'maria.simon@acme-robotics.com',
+          'Acme Robotics',
+          '+1 212 555 0101',
+          '2025-01-01',
+        ),
+        lead(
+          '00QB',
+          'Maria',
+          'Siomn',
+          'maria.siomn@acme-robotics.com',
+          'Acme Robotics',
+          '+1 646 555 0199',
+          '2025-02-01',
+        ),
+        // the same first name at the same company with another surname initial is another person: not compared
+        lead(
+          '00QC',
+          'Maria',
+          'Lopez',
+          'maria.lopez@acme-robotics.com',
+          'Acme Robotics',
+          '+1 917 555 0123',
+          '2025-03-01',
+        ),
+      ],
+    });
+    try {
+      // Lead_Default's weights (phone 1): the pair scores about 0.63, a review
+      const rule = { ...LEAD_RULE, fieldWeights: { ...LEAD_RULE.fieldWeights, phone: 1 } };
+      const res = await dedupSnapshot(typo, rule);
+      expect(res.review.map((p) => p.ids)).toEqual([['00QA', '00QB']]);
+      expect(res.review[0].score).toBeGreaterThanOrEqual(rule.reviewThreshold);
+      expect(res.clusters).toEqual([]);
+      expect(res.pairsCompared).toBe(1);
+    } finally {
+      typo.close();
+    }
+  });
+
   it('writes a review CSV with one row per record, the proposed winner and the merged values', () => {
     const csv = reviewCsv(r).trim().split('\n');
     expect(csv[0]).toBe(

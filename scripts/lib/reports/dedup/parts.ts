@@ -13,7 +13,16 @@ import {
 import { prepareCompany } from './fastpath.ts';
 
 export type BlockTransform =
-  'email_domain' | 'phone' | 'company' | 'website' | 'exact' | 'digits' | 'prefix3' | 'soundex' | 'address'; // the address key of the street column with its row's postal code and city (addressPartValues)
+  | 'email_domain'
+  | 'phone'
+  | 'company'
+  | 'website'
+  | 'exact'
+  | 'digits'
+  | 'prefix3'
+  | 'soundex'
+  | 'initial' // the first letter (a Soundex's first character): tolerates a typo after it
+  | 'address'; // the address key of the street column with its row's postal code and city (addressPartValues)
 
 const SOUNDEX: Record<string, string> = {
   b: '1',
@@ -77,13 +86,15 @@ function blockPart(v: string | null, t: BlockTransform, country: string): string
         .slice(0, 3);
     case 'soundex':
       return soundex(v ?? '');
+    case 'initial':
+      return soundex(v ?? '').slice(0, 1);
     default:
       return clean(v);
   }
 }
 
 /** Transforms whose inputs repeat enough (names, websites) to be worth a memo per distinct value. */
-const MEMO_TRANSFORMS = new Set<BlockTransform>(['soundex', 'prefix3', 'website', 'digits']);
+const MEMO_TRANSFORMS = new Set<BlockTransform>(['soundex', 'initial', 'prefix3', 'website', 'digits']);
 
 /**
  * `blockPart` of every value, once per distinct value for the memo transforms. With `rowCountries` (each row's

@@ -87,10 +87,12 @@ export function salesforceSetup(rule: DedupRule): SalesforceSetup {
         ? []
         : [
             {
-              // a name alone is too common a key at scale (thousands of "Maria Garcia"): sound-alike name within a company
+              // a name alone is too common a key at scale (thousands of "Maria Garcia"): the first name within a
+              // company, with the surname's initial only, so a surname typo ("Simon" -> "Siomn": another Soundex)
+              // still meets its original when the e-mail and phone differ too
               name: 'name + company',
               parts: [
-                { field: 'LastName', transform: 'soundex' },
+                { field: 'LastName', transform: 'initial' },
                 { field: 'FirstName', transform: 'prefix3' },
                 { field: 'Company', transform: 'company' },
               ],
