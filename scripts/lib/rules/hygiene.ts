@@ -151,7 +151,12 @@ export function closeDatePush(input: CloseDatePushInput): CloseDatePushResult {
   };
 }
 
-/** The Required_Fields__c of a stage that are blank on the record. */
+/**
+ * The Required_Fields__c of a stage that are blank on the record; an unchecked checkbox (false) counts as missing,
+ * as the stage's validation rule refuses it (NOT(Signed_Contract__c)).
+ */
 export function missingFields(stage: string, record: SRecord, policies: StagePolicy[]): string[] {
-  return splitList(policyOf(stage, policies).requiredFields).filter((f) => isBlank(record[f]));
+  return splitList(policyOf(stage, policies).requiredFields).filter(
+    (f) => record[f] === false || isBlank(record[f]),
+  );
 }

@@ -197,6 +197,31 @@ describe('quarterly audit', () => {
     ]);
   });
 
+  it('counts an unchecked required checkbox as missing, as the stage validation rule refuses it', async () => {
+    const deal = (Id: string, Signed_Contract__c: boolean | null): FixtureRow => ({
+      Id,
+      StageName: 'Negotiation',
+      IsClosed: false,
+      Signed_Contract__c,
+      CreatedDate: '2026-01-01 00:00:00',
+    });
+    const { db: boxes } = await fixtureSnapshot({
+      Opportunity: [deal('O1', false), deal('O2', true), deal('O3', null)],
+    });
+    try {
+      const res = await runAudit(boxes, {
+        dedupRules: [],
+        stagePolicies: [{ stage: 'Negotiation', order: 5, requiredFields: 'Signed_Contract__c' }],
+        sampleSize: 2,
+      });
+      expect(res.missingFields).toMatchObject([
+        { stage: 'Negotiation', field: 'Signed_Contract__c', openDeals: 3, missing: 2 },
+      ]);
+    } finally {
+      boxes.close();
+    }
+  });
+
   it('shows field labels and marks a field missing on every open deal of its stage red, in words too', () => {
     const table = auditDoc(r)
       .sections.find((s) => s.title.startsWith('Required fields missing'))!

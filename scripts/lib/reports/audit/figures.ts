@@ -89,7 +89,9 @@ async function missingByStage(
     if (!fields.length) continue;
     const sel = fields
       .map(
-        (f, i) => `count(*) FILTER (WHERE ${q(f)} IS NULL OR trim(CAST(${q(f)} AS VARCHAR)) = '') AS m${i}`,
+        // blank, or an unchecked checkbox (false), which the stage's validation rule refuses as well
+        (f, i) =>
+          `count(*) FILTER (WHERE ${q(f)} IS NULL OR trim(CAST(${q(f)} AS VARCHAR)) IN ('', 'false')) AS m${i}`,
       )
       .join(', ');
     const [r] = await db.all(
