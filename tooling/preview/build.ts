@@ -72,6 +72,10 @@ function salesforceStandins(): Plugin {
       if (source === 'virtual:revops-apex') {
         return APEX_RUNTIME;
       }
+      if (source === '@salesforce/apex') {
+        // refreshApex: the fixtures do not change, so there is nothing to fetch again
+        return 'export function refreshApex() { return Promise.resolve(); }';
+      }
       const [, kind, name] = /^@salesforce\/([^/]+)\/(.+)$/.exec(source) ?? [];
       if (kind === 'label') {
         const label = labels[name.replace(/^c\./, '')];

@@ -1,5 +1,10 @@
 import { LightningElement, api, wire } from 'lwc';
+import { refreshApex } from '@salesforce/apex';
+import { ShowToastEvent } from 'lightning/platformShowToastEvent';
+import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 import getDealDesk from '@salesforce/apex/DealDeskController.getDealDesk';
+import submitForApproval from '@salesforce/apex/DealDeskSubmitter.submitForApproval';
+import { reduceErrors } from 'c/revopsErrors';
 import { formatDateTime, formatLabel, formatNumber } from 'c/revopsFormat';
 import TITLE from '@salesforce/label/c.RevOps_Deal_Title';
 import TERMS from '@salesforce/label/c.RevOps_Deal_Terms';
@@ -18,26 +23,39 @@ import REQUIRED from '@salesforce/label/c.RevOps_Deal_Required';
 import HISTORY from '@salesforce/label/c.RevOps_Deal_History';
 import NO_HISTORY from '@salesforce/label/c.RevOps_Deal_No_History';
 import STEP from '@salesforce/label/c.RevOps_Deal_Step';
+import SUBMIT from '@salesforce/label/c.RevOps_Deal_Submit';
+import SUBMIT_DONE from '@salesforce/label/c.RevOps_Deal_Submit_Done';
 
 const STANDARD_TIER = 'Standard';
+/** Approval_Status__c values under which the deal is not submitted again (waiting, or done). */
+const IN_APPROVAL = ['Pending', 'Approved'];
 const STATUS_CLASS = {
   Approved: 'slds-theme_success',
   Pending: 'slds-theme_warning',
   Rejected: 'slds-theme_error',
 };
 
-/** Deal desk (Opportunity): discount and terms, the approval tier and approvers they require, status and history. */
+/**
+ * Deal desk (Opportunity): discount and terms, the approval tier and approvers they require, status and history;
+ * a deal whose tier needs approval and that is not pending or approved can be submitted from here
+ * (DealDeskSubmitter.submitForApproval: the tier's approval process, entry criteria checked). Salesforce's refusal
+ * or the submitter's reason is shown in the panel.
+ */
 export default class RevopsDealDesk extends LightningElement {
   @api recordId;
 
   deal;
   error;
-  labels = { TITLE, LADDER, COL_TIER, COL_WHEN, COL_APPROVERS, HISTORY, NO_HISTORY };
+  wired;
+  submitting = false;
+  submitError;
+  labels = { TITLE, LADDER, COL_TIER, COL_WHEN, COL_APPROVERS, HISTORY, NO_HISTORY, SUBMIT };
 
   @wire(getDealDesk, { recordId: '$recordId' })
-  wiredDeal({ data, error }) {
-    this.deal = data;
-    this.error = error;
+  wiredDeal(result) {
+    this.wired = result;
+    this.deal = result.data;
+    this.error = result.error;
   }
 
   get isLoading() {
@@ -84,6 +102,40 @@ export default class RevopsDealDesk extends LightningElement {
   get approversText() {
     const names = (this.deal.approvers || []).join(', ');
     return formatLabel(this.deal.inParallel ? APPROVERS_PARALLEL : APPROVERS_SEQUENCE, names);
+  }
+
+  get canSubmit() {
+    return this.needsApproval && !IN_APPROVAL.includes(this.deal.approvalStatus);
+  }
+
+  get submitErrorText() {
+    if (!this.submitError) return '';
+    return typeof this.submitError === 'string' ? this.submitError : reduceErrors(this.submitError).join(' ');
+  }
+
+  async handleSubmit() {
+    this.submitting = true;
+    this.submitError = undefined;
+    try {
+      const outcome = await submitForApproval({ oppId: this.recordId });
+      if (!outcome.submitted) {
+        this.submitError = outcome.message;
+        return;
+      }
+      this.dispatchEvent(
+        new ShowToastEvent({
+          title: TITLE,
+          message: formatLabel(SUBMIT_DONE, outcome.approvalProcess),
+          variant: 'success',
+        }),
+      );
+      await notifyRecordUpdateAvailable([{ recordId: this.recordId }]);
+      await refreshApex(this.wired);
+    } catch (e) {
+      this.submitError = e;
+    } finally {
+      this.submitting = false;
+    }
   }
 
   get statusText() {

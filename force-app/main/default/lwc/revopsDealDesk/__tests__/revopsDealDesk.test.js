@@ -1,6 +1,9 @@
 import { createElement } from 'lwc';
 import RevopsDealDesk from 'c/revopsDealDesk';
 import getDealDesk from '@salesforce/apex/DealDeskController.getDealDesk';
+import submitForApproval from '@salesforce/apex/DealDeskSubmitter.submitForApproval';
+import { refreshApex } from '@salesforce/apex';
+import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 
 const PENDING = require('./data/getDealDesk.json');
 const APPROVED = require('./data/getDealDeskApproved.json');
@@ -15,6 +18,10 @@ jest.mock(
   },
   { virtual: true },
 );
+jest.mock('@salesforce/apex/DealDeskSubmitter.submitForApproval', () => ({ default: jest.fn() }), {
+  virtual: true,
+});
+jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn().mockResolvedValue() }), { virtual: true });
 
 async function mount(data) {
   const element = createElement('c-revops-deal-desk', { is: RevopsDealDesk });
@@ -27,6 +34,10 @@ async function mount(data) {
   return element;
 }
 
+// the submission, the record refresh and the wire refresh each take a microtask turn
+const flush = () =>
+  Array.from({ length: 10 }).reduce((p) => p.then(() => Promise.resolve()), Promise.resolve());
+const submitButton = (element) => element.shadowRoot.querySelector('[data-id="submit"]');
 const text = (element, selector) => element.shadowRoot.querySelector(selector)?.textContent;
 const status = (element) => element.shadowRoot.querySelector('[data-id="status"]').label;
 // Loading, error and empty are c-revops-panel's states, in its shadow root; the panel's content is slotted into it.
@@ -104,6 +115,67 @@ describe('c-revops-deal-desk', () => {
     // The deal desk has no empty state: a standard deal is still a deal to show.
     expect(shell(element).querySelector('[data-id="empty"]')).toBeNull();
     await expect(element).toBeAccessible();
+  });
+
+  it('offers to submit a rejected deal, submits it, tells the rep and refreshes the panel', async () => {
+    submitForApproval.mockResolvedValue({
+      recordId: REJECTED_PARALLEL.recordId,
+      submitted: true,
+      tier: REJECTED_PARALLEL.tier,
+      approvalProcess: 'Deal_Desk_Manager_Approval',
+      status: 'Pending',
+    });
+    const element = await mount(REJECTED_PARALLEL);
+    const toast = jest.fn();
+    element.addEventListener('lightning__showtoast', toast);
+    expect(submitButton(element).label).toBe('Submit for approval');
+    submitButton(element).click();
+    await flush();
+    expect(submitForApproval).toHaveBeenCalledWith({ oppId: element.recordId });
+    expect(toast.mock.calls[0][0].detail.message).toBe(
+      'Submitted for approval (Deal_Desk_Manager_Approval).',
+    );
+    expect(notifyRecordUpdateAvailable).toHaveBeenCalledWith([{ recordId: element.recordId }]);
+    expect(refreshApex).toHaveBeenCalled();
+    expect(element.shadowRoot.querySelector('[data-id="submit-error"]')).toBeNull();
+    await expect(element).toBeAccessible();
+  });
+
+  it("shows why a submission was refused and keeps the button, the deal's status unchanged", async () => {
+    const refusal =
+      'Salesforce refused the submission to Deal_Desk_Manager_Approval: No applicable approval process';
+    submitForApproval.mockResolvedValue({
+      recordId: REJECTED_PARALLEL.recordId,
+      submitted: false,
+      message: refusal,
+    });
+    const element = await mount(REJECTED_PARALLEL);
+    const toast = jest.fn();
+    element.addEventListener('lightning__showtoast', toast);
+    submitButton(element).click();
+    await flush();
+    expect(text(element, '[data-id="submit-error"]').trim()).toBe(refusal);
+    expect(toast).not.toHaveBeenCalled();
+    expect(refreshApex).not.toHaveBeenCalled();
+    expect(submitButton(element).disabled).toBe(false);
+    // a failed call (no access to the class, a limit) is shown the same way
+    submitForApproval.mockRejectedValue({
+      body: { message: 'You do not have access to the Apex class named DealDeskSubmitter' },
+    });
+    submitButton(element).click();
+    await flush();
+    expect(text(element, '[data-id="submit-error"]')).toContain('DealDeskSubmitter');
+    await expect(element).toBeAccessible();
+  });
+
+  it.each([
+    ['pending', PENDING],
+    ['approved', APPROVED],
+    ['standard', STANDARD],
+  ])('offers no submission for a %s deal', async (_, deal) => {
+    const element = await mount(deal);
+    expect(element.shadowRoot.querySelector('[data-id="tier"]')).not.toBeNull();
+    expect(submitButton(element)).toBeNull();
   });
 
   it('shows the server message when the read fails', async () => {
