@@ -28,6 +28,7 @@ const CONDITIONS: [RegExp, string][] = [
   [/became MQLs?\b/, 'mql'],
   [/routed at MQL|re-routed/, 'routed'],
   [/leads reassigned/, 'reassigned'],
+  [/web visitors/, 'visits'],
 ];
 
 /** A SOQL cell: the unconditional counts, and those of each clause whose condition the trace knows. */
@@ -256,7 +257,7 @@ export function estimateScenario(
       for (const [item, n] of b.once) if (!paid.has(item)) (paid.add(item), (soql += n));
       add(what, soql, b.dml);
     };
-    const isJob = ['decayJob', 'slaMonitor', 'slaAlarm'].includes(String(step.do));
+    const isJob = ['decayJob', 'slaMonitor', 'slaAlarm', 'leadDigest'].includes(String(step.do));
     for (const run of runsOf(o.trace ?? [], isJob)) {
       charge(run.path, run.path, run.when);
       add(run.path, 0, 1); // the DML statement that fires the path
@@ -267,8 +268,13 @@ export function estimateScenario(
     const reassigned = (o.trace ?? []).some(
       (t) => t.path === 'SlaMonitorJob' && t.when?.includes('reassigned'),
     );
-    for (const row of own.rows)
-      charge(row, row, row === 'SlaMonitorJob' ? (reassigned ? ['reassigned'] : []) : undefined);
+    // the digest's read of the web visitors' other events only on a run with a visit in its window (engine/digest.ts)
+    const visits = (o.trace ?? []).some((t) => t.path === 'LeadDigestJob' && t.when?.includes('visits'));
+    const ran: Record<string, string[]> = {
+      SlaMonitorJob: reassigned ? ['reassigned'] : [],
+      LeadDigestJob: visits ? ['visits'] : [],
+    };
+    for (const row of own.rows) charge(row, row, ran[row]);
     const expect = (step.expect ?? {}) as Record<string, unknown>;
     if (expect.error !== undefined) add('runner: rollback', 0, 1);
     for (const [what, n] of checkSoql(expect, types)) add(what, n, 0);

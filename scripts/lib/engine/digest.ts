@@ -4,8 +4,16 @@
 // one, as Lead_Digest__c does) lives here, beside the shared state, so the rest of the model is untouched.
 import { readDefaultRecord } from '../config/index.ts';
 import { LEAD_DIGEST_SETTING } from '../config/schema/index.ts';
-import { planDigests, type Digest, type DigestPerson, type DigestSetting } from '../rules/digest.ts';
-import type { EngineState } from './state.ts';
+import {
+  DIGEST_WINDOW_HOURS,
+  planDigests,
+  WEB_VISIT_SIGNALS,
+  type Digest,
+  type DigestPerson,
+  type DigestSetting,
+} from '../rules/digest.ts';
+import { traced, type EngineState } from './state.ts';
+import { MS_PER_HOUR, parseInstant } from '../rules/types.ts';
 
 /** A user's time zone when none is set: what Apex tests give new users (RevOpsTestData.userWith). */
 export const DEFAULT_TIME_ZONE = 'America/New_York';
@@ -79,6 +87,40 @@ export function runLeadDigest(state: EngineState): Digest[] {
     occurredAt: e.occurredAt,
   }));
   const plan = planDigests({ now: state.now, setting: model.setting, reps, people, events });
+  // LeadDigestJob reads the window's other events of possible returners: the budget's conditional read
+  const returnDays = model.setting.returnVisitDays ?? 0;
+  if (returnDays > 0 && mayReturn(state, returnDays)) {
+    const mark = traced(state, 'LeadDigestJob', 0);
+    if (mark) mark.when = ['visits'];
+  }
   for (const d of plan.digests) model.lastSentOn.set(d.repId, d.localDate);
   return plan.digests;
+}
+
+/**
+ * A web visit (WEB_VISIT_SIGNALS) in the window up to now that may be a return visit: its person's latest engagement
+ * before the window is at least `returnVisitDays` before it. The Apex job then reads those people's other events.
+ */
+function mayReturn(state: EngineState, returnVisitDays: number): boolean {
+  const visits = new Set(WEB_VISIT_SIGNALS.map((v) => v.toLowerCase()));
+  const now = parseInstant(state.now, 'now');
+  const windowStart = now - DIGEST_WINDOW_HOURS * MS_PER_HOUR;
+  const at = (e: { occurredAt: string }) => parseInstant(e.occurredAt, 'occurredAt');
+  const person = (e: { leadId?: string | null; contactId?: string | null }) => e.leadId ?? e.contactId ?? '';
+  const lastBefore = new Map<string, number>();
+  for (const e of state.events) {
+    const t = at(e);
+    if (t <= windowStart && t > (lastBefore.get(person(e)) ?? -Infinity)) lastBefore.set(person(e), t);
+  }
+  return state.events.some((e) => {
+    const t = at(e);
+    const before = lastBefore.get(person(e));
+    return (
+      visits.has((e.signal ?? '').trim().toLowerCase()) &&
+      t > windowStart &&
+      t <= now &&
+      before !== undefined &&
+      t - before >= returnVisitDays * 24 * MS_PER_HOUR
+    );
+  });
 }
