@@ -1,4 +1,6 @@
 import { LightningElement, api, wire } from 'lwc';
+import { getRecord } from 'lightning/uiRecordApi';
+import { refreshOnSave } from 'c/revopsRefresh';
 import { refreshApex } from '@salesforce/apex';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
@@ -56,6 +58,14 @@ export default class RevopsDealDesk extends LightningElement {
     this.wired = result;
     this.deal = result.data;
     this.error = result.error;
+  }
+
+  savedAt;
+
+  /** A save of the deal (a new discount, terms, an approval's field update) reads the panel again. */
+  @wire(getRecord, { recordId: '$recordId', fields: ['Opportunity.LastModifiedDate'] })
+  recordSaved({ data }) {
+    this.savedAt = refreshOnSave(this.savedAt, data, this.wired);
   }
 
   get isLoading() {

@@ -1,4 +1,6 @@
 import { LightningElement, api, wire } from 'lwc';
+import { getRecord } from 'lightning/uiRecordApi';
+import { refreshOnSave } from 'c/revopsRefresh';
 import { NavigationMixin } from 'lightning/navigation';
 import getPipelineHygiene from '@salesforce/apex/PipelineHygieneController.getPipelineHygiene';
 import { formatDateTime, formatLabel, formatNumber } from 'c/revopsFormat';
@@ -32,10 +34,20 @@ export default class RevopsPipelineHygiene extends NavigationMixin(LightningElem
   error;
   labels = { TITLE, SKIPS, NO_SKIPS, NO_PUSHES };
 
+  wired;
+  savedAt;
+
   @wire(getPipelineHygiene, { recordId: '$recordId' })
-  wiredHygiene({ data, error }) {
-    this.hygiene = data;
-    this.error = error;
+  wiredHygiene(result) {
+    this.wired = result;
+    this.hygiene = result.data;
+    this.error = result.error;
+  }
+
+  /** A save of the deal (the Edit field button's, any other) reads the panel again. */
+  @wire(getRecord, { recordId: '$recordId', fields: ['Opportunity.LastModifiedDate'] })
+  recordSaved({ data }) {
+    this.savedAt = refreshOnSave(this.savedAt, data, this.wired);
   }
 
   get isLoading() {

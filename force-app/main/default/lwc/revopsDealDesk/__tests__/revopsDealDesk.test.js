@@ -3,7 +3,7 @@ import RevopsDealDesk from 'c/revopsDealDesk';
 import getDealDesk from '@salesforce/apex/DealDeskController.getDealDesk';
 import submitForApproval from '@salesforce/apex/DealDeskSubmitter.submitForApproval';
 import { refreshApex } from '@salesforce/apex';
-import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
+import { getRecord, notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 
 const PENDING = require('./data/getDealDesk.json');
 const APPROVED = require('./data/getDealDeskApproved.json');
@@ -187,5 +187,15 @@ describe('c-revops-deal-desk', () => {
     expect(panel.shadowRoot.textContent).toContain('No Approval_Tier__mdt matches a 55% discount');
     expect(element.shadowRoot.querySelector('[data-id="terms"]')).toBeNull();
     await expect(element).toBeAccessible();
+  });
+  it('reads the panel again after the deal is saved elsewhere on the page (a new discount, an approval)', async () => {
+    await mount(PENDING);
+    const saved = (at) => ({ fields: { LastModifiedDate: { value: at } } });
+    getRecord.emit(saved('2026-03-02T10:00:00.000Z'));
+    await Promise.resolve();
+    expect(refreshApex).not.toHaveBeenCalled();
+    getRecord.emit(saved('2026-03-02T10:04:00.000Z'));
+    await Promise.resolve();
+    expect(refreshApex).toHaveBeenCalledTimes(1);
   });
 });

@@ -2,6 +2,8 @@ import { createElement } from 'lwc';
 import RevopsPipelineHygiene from 'c/revopsPipelineHygiene';
 import getPipelineHygiene from '@salesforce/apex/PipelineHygieneController.getPipelineHygiene';
 import { navigateCalls } from 'lightning/navigation';
+import { getRecord } from 'lightning/uiRecordApi';
+import { refreshApex } from '@salesforce/apex';
 
 const STALE = require('./data/getPipelineHygiene.json');
 const HEALTHY = require('./data/getPipelineHygieneHealthy.json');
@@ -15,6 +17,7 @@ jest.mock(
   },
   { virtual: true },
 );
+jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn().mockResolvedValue() }), { virtual: true });
 
 async function mount(data) {
   const element = createElement('c-revops-pipeline-hygiene', { is: RevopsPipelineHygiene });
@@ -129,5 +132,15 @@ describe('c-revops-pipeline-hygiene', () => {
     );
     expect(element.shadowRoot.querySelector('[data-id="days"]')).toBeNull();
     await expect(element).toBeAccessible();
+  });
+  it('reads the panel again after the deal is saved (the Edit field button opens the record edit form)', async () => {
+    await mount(STALE);
+    const saved = (at) => ({ fields: { LastModifiedDate: { value: at } } });
+    getRecord.emit(saved('2026-03-02T10:00:00.000Z'));
+    await Promise.resolve();
+    expect(refreshApex).not.toHaveBeenCalled();
+    getRecord.emit(saved('2026-03-02T10:04:00.000Z'));
+    await Promise.resolve();
+    expect(refreshApex).toHaveBeenCalledTimes(1);
   });
 });
