@@ -147,6 +147,22 @@ describe('revops engagement import --execute (Bulk API 2.0 ingest)', () => {
     expect(store.created - before.created).toBe(12);
   });
 
+  it('a job that fails as a whole (a field the user may not write) is uploaded again once the cause is fixed', async () => {
+    const store = ingestOf(org);
+    const file = segmentExport(12, 'f');
+    const before = { created: store.created };
+    store.failJobsWith = 'InvalidBatch : Field name not found : Points__c';
+    try {
+      await expect(run(file)).rejects.toThrow(/failed: InvalidBatch : Field name not found : Points__c/);
+    } finally {
+      store.failJobsWith = null; // the admin grants the field
+    }
+    expect(store.created - before.created).toBe(0);
+    const rerun = await run(file);
+    expect(rerun).toMatchObject({ batches: 2, processed: 12, failedRows: 0, exitCode: 0 });
+    expect(store.created - before.created).toBe(12);
+  });
+
   it('refuses a state file written for another file or batch size', async () => {
     const file = segmentExport(3, 'd');
     await run(file);
@@ -166,6 +182,9 @@ describe('revops engagement import (dry run, CLI)', () => {
         'e2,Pricing Page,2026-03-01T10:05:00Z,,crm-7,https://x.io/pricing,',
         'e3,Tweeted,2026-03-01T10:06:00Z,a@b.co,,,',
         'e4,Webinar,yesterday,a@b.co,,,',
+        // an unquoted comma in the URL: 8 values for 7 columns (it would have cut the URL and lost "b=2")
+        'e5,Pricing Page,2026-03-01T10:07:00Z,a@b.co,,https://x.io/p?a=1,b=2,',
+        'e6,Webinar,2026-03-01T10:08:00Z,https://x.io/w', // 4 values: the URL would have been read as the e-mail
       ].join('\n'),
     );
     const r = await runCli<{ result: ImportResult }>(
@@ -181,11 +200,15 @@ describe('revops engagement import (dry run, CLI)', () => {
       execute: false,
       mapped: 2,
       unmapped: 1,
-      invalid: 1,
+      invalid: 3,
       bySignal: { Webinar: 1, 'Pricing Page': 1 },
       unmappedByEvent: { 'generic Tweeted': 1 },
     });
     expect(r.json.result.problems[0]).toMatch(/^line 5: event: "occurredAt" is not an ISO-8601 datetime/);
+    expect(r.json.result.problems[1]).toMatch(
+      /^line 6: 8 values where the header has 7 columns: quote a value/,
+    );
+    expect(r.json.result.problems[2]).toMatch(/^line 7: 4 values where the header has 7 columns/);
     expect(existsSync(`${file}.revops-import.json`)).toBe(false);
   });
 });

@@ -28,7 +28,7 @@ import {
   type EngagementMapping,
   type InboundEvent,
 } from '../rules/engagement.ts';
-import type { OrgHttp } from '../org/http.ts';
+import { OrgApiError, type OrgHttp } from '../org/http.ts';
 import {
   createIngestJob,
   failedResults,
@@ -273,7 +273,18 @@ async function runBatch(
     batch.state = 'uploaded';
     save();
   }
-  const info = await waitForIngestJob(http, batch.jobId, { pollIntervalMs: opts.pollIntervalMs });
+  const info = await waitForIngestJob(http, batch.jobId, { pollIntervalMs: opts.pollIntervalMs }).catch(
+    (e: unknown) => {
+      if (e instanceof OrgApiError && (e.errorCode === 'Failed' || e.errorCode === 'Aborted')) {
+        // the job saved nothing (a column the user may not write, an admin's abort): forget it, so the same
+        // command, run again once the cause is fixed, uploads the batch to a new job (upsert: no duplicates)
+        batch.jobId = null;
+        batch.state = 'uploading';
+        save();
+      }
+      throw e;
+    },
+  );
   batch.processed = info.numberRecordsProcessed ?? batch.rows;
   batch.failed = info.numberRecordsFailed ?? 0;
   if (batch.failed > 0) {
@@ -344,6 +355,10 @@ async function* readEvents(file: string, format: ImportFormat): AsyncGenerator<I
             );
           continue;
         }
+        if (cells.length !== header.length)
+          throw new Error(
+            `${cells.length} values where the header has ${header.length} columns: quote a value that holds a comma ("a, b"), or fill the missing columns`,
+          );
         const o: Record<string, unknown> = {};
         header.forEach((h, i) => {
           if (cells[i] !== undefined && cells[i] !== '') o[h] = cells[i];

@@ -25,6 +25,8 @@ export interface IngestJob {
   apiVersion: string;
   /** Rows received by the PUT, processed when the upload completes. */
   pending: string[];
+  /** Why a Failed job failed (the API's errorMessage). */
+  errorMessage?: string;
 }
 
 export interface IngestStore {
@@ -35,6 +37,11 @@ export interface IngestStore {
   updated: number;
   /** Rows refused with this Email__c (lower case). */
   refuseEmails: Set<string>;
+  /**
+   * While set, a completed upload fails as a whole with this message and nothing is saved (as a job does whose
+   * columns the user may not write: "InvalidBatch : Field name not found : Points__c").
+   */
+  failJobsWith: string | null;
 }
 
 const stores = new WeakMap<FakeOrg, IngestStore>();
@@ -42,7 +49,14 @@ const stores = new WeakMap<FakeOrg, IngestStore>();
 export function ingestOf(org: FakeOrg): IngestStore {
   let s = stores.get(org);
   if (!s) {
-    s = { jobs: new Map(), records: new Map(), created: 0, updated: 0, refuseEmails: new Set() };
+    s = {
+      jobs: new Map(),
+      records: new Map(),
+      created: 0,
+      updated: 0,
+      refuseEmails: new Set(),
+      failJobsWith: null,
+    };
     stores.set(org, s);
   }
   return s;
@@ -156,7 +170,11 @@ async function patch(org: FakeOrg, req: IncomingMessage, res: ServerResponse, id
     job.pending = [];
   } else if (state === 'UploadComplete' && job.state === 'Open') {
     job.state = 'UploadComplete';
-    applyRows(store, job);
+    if (store.failJobsWith) {
+      job.state = 'Failed';
+      job.errorMessage = store.failJobsWith;
+      job.pending = [];
+    } else applyRows(store, job);
   } else {
     return org.error(res, 400, 'INVALIDJOBSTATE', `Cannot move job ${id} from ${job.state} to ${state}`);
   }
@@ -205,6 +223,7 @@ function info(org: FakeOrg, res: ServerResponse, id: string): void {
     apiVersion: Number(job.apiVersion),
     numberRecordsProcessed: job.state === 'JobComplete' ? job.processed : 0,
     numberRecordsFailed: job.state === 'JobComplete' ? job.failed : 0,
+    ...(job.errorMessage ? { errorMessage: job.errorMessage } : {}),
   });
 }
 
