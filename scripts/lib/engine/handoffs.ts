@@ -8,7 +8,14 @@ import type { BusinessCalendar } from '../rules/calendar.ts';
 import { isRecent, planHandoff, reengagement, type HandoffPlan } from '../rules/handoff.ts';
 import type { SlaPolicy } from '../rules/sla.ts';
 import { parseInstant } from '../rules/types.ts';
-import { nextId, traced, type EngineRecord, type EngineState, type EngagementRow } from './state.ts';
+import {
+  nextId,
+  traced,
+  type EngineRecord,
+  type EngineState,
+  type EngagementRow,
+  type TaskRow,
+} from './state.ts';
 
 export const MQL_HANDOFF = 'MQL to SQL';
 export const SQL_HANDOFF = 'SQL to AE';
@@ -356,14 +363,23 @@ export function alertTask(a: Alert): {
 }
 
 /**
+ * Tasks the engine gives a person's owner (HandoffService.insertEngineTasks: hand-off and no-show follow-ups): the
+ * Task trigger runs without TA_Task_FirstTouch, since a task for the owner is not the owner's touch.
+ */
+export function insertEngineTasks(state: EngineState, rows: Omit<TaskRow, 'id' | 'createdAt'>[]): void {
+  if (rows.length) traced(state, 'Task insert', rows.length);
+  for (const row of rows) state.tasks.push({ ...row, id: nextId(state, 'T'), createdAt: state.now });
+}
+
+/**
  * HandoffService.deliver: the tasks (a user recipient only; a hand-off task is never the owner's touch), then the
  * notifications (a queue named by Recipient_Queue__c must exist), then the e-mails (a user recipient only).
  */
 export function deliver(state: EngineState, alerts: Alert[]): void {
-  const tasks = alerts.map(alertTask);
-  const count = tasks.filter((t) => t !== null).length;
-  if (count) traced(state, 'Task insert', count);
-  for (const t of tasks) if (t) state.tasks.push({ id: nextId(state, 'T'), createdAt: state.now, ...t });
+  insertEngineTasks(
+    state,
+    alerts.map(alertTask).filter((t) => t !== null),
+  );
   for (const a of alerts) {
     const r = a.plan.recipient;
     if (!a.plan.notification || !r) continue;

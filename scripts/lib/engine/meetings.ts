@@ -7,7 +7,7 @@
 // meeting that starts in the future asks for its person's enrichment before it (requestEnrichment).
 import { formatInstant, parseInstant, MS_PER_DAY } from '../rules/types.ts';
 import { requestEnrichment } from './enrichment.ts';
-import { MQL_HANDOFF, activePolicy, deliver, type Alert } from './handoffs.ts';
+import { MQL_HANDOFF, activePolicy, deliver, insertEngineTasks, type Alert } from './handoffs.ts';
 import { nextId, traced, type EngineState, type MeetingRow, type TaskRow } from './state.ts';
 import { savePerson, type PersonObject } from './triggers.ts';
 
@@ -177,7 +177,7 @@ function noShowFollowUp(state: EngineState, meeting: MeetingRow): void {
     priority: 'High',
     reminder: null,
   };
-  insertTasks(state, [
+  insertEngineTasks(state, [
     {
       ...base,
       subject: call,
