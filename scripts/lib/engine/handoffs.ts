@@ -9,6 +9,7 @@ import { isRecent, planHandoff, reengagement, type HandoffPlan } from '../rules/
 import type { SlaPolicy } from '../rules/sla.ts';
 import { parseInstant } from '../rules/types.ts';
 import {
+  isConversionContact,
   nextId,
   traced,
   type EngineRecord,
@@ -204,6 +205,8 @@ export function personHandoffs(
   old: EngineRecord | null,
 ): void {
   if (isLead && rec.IsConverted === true) return;
+  // the contact a conversion creates carries its lead's MQL stage and date: its lead already had the hand-off
+  if (!isLead && old === null && isConversionContact(rec)) return;
   const stage = rec.Lifecycle_Stage__c;
   const mqlAt = (rec.MQL_Date__c as string | null | undefined) ?? null;
   // a lead the SLA monitor just reassigned: its new owner gets the MQL alert, the task due a fresh contact window

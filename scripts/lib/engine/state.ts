@@ -232,3 +232,13 @@ export class SaveError extends SfError {
     super(message, 'SaveError');
   }
 }
+
+/**
+ * The new contact a lead conversion creates (RecordRoutingService.isConversionContact): it carries its lead's
+ * routing or fit (Routed_At__c or Lead_Fit_Score__c), which only the LeadConvertSettings mapping fills on a new
+ * contact. It keeps the conversion's owner and is not routed again, nor handed off
+ * again (its lead's hand-off was made).
+ */
+export function isConversionContact(rec: EngineRecord): boolean {
+  return rec.Routed_At__c != null || rec.Lead_Fit_Score__c != null;
+}

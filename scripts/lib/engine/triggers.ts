@@ -24,6 +24,7 @@ import { roundHalfUp } from '../rules/types.ts';
 import { requestEnrichment } from './enrichment.ts';
 import { handoffPolicy, MQL_HANDOFF, personHandoffs } from './handoffs.ts';
 import {
+  isConversionContact,
   SaveError,
   traced,
   type EngineRecord,
@@ -364,15 +365,6 @@ export function routeAccount(state: EngineState, rec: EngineRecord): void {
   if (!hasRules(state, 'Account')) return;
   const decision = applyRouting(state, rec, [], 'Account');
   state.decisions.push({ leadId: rec.Id, ...decision, at: state.now });
-}
-
-/**
- * The new contact a lead conversion creates (RecordRoutingService.isConversionContact): it carries its lead's
- * routing or fit (Routed_At__c or Lead_Fit_Score__c), which only the LeadConvertSettings mapping fills on a new
- * contact. It keeps the conversion's owner and is not routed again.
- */
-export function isConversionContact(rec: EngineRecord): boolean {
-  return rec.Routed_At__c != null || rec.Lead_Fit_Score__c != null;
 }
 
 /** An active routing rule of the object exists (RecordRoutingService routes nothing otherwise). */
