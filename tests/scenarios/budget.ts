@@ -21,6 +21,8 @@ export interface PathBudget {
   once: Map<string, number>;
   /** SOQL of a clause that names its condition ("leads routed at MQL or re-routed: ..."), by trace tag. */
   when: Map<string, number>;
+  /** DML statements of such a clause ("leads converted: ..."), by trace tag. */
+  dmlWhen: Map<string, number>;
 }
 
 /** Clause conditions of the table the engine model traces (TraceEntry.when); any other clause always counts. */
@@ -29,10 +31,11 @@ const CONDITIONS: [RegExp, string][] = [
   [/routed at MQL|re-routed/, 'routed'],
   [/leads reassigned/, 'reassigned'],
   [/web visitors/, 'visits'],
+  [/leads converted/, 'converted'],
 ];
 
-/** A SOQL cell: the unconditional counts, and those of each clause whose condition the trace knows. */
-function countSoql(cell: string): { total: number; once: Map<string, number>; when: Map<string, number> } {
+/** A SOQL or DML cell: the unconditional counts, and those of each clause whose condition the trace knows. */
+function countClauses(cell: string): { total: number; once: Map<string, number>; when: Map<string, number> } {
   const when = new Map<string, number>();
   const free: string[] = [];
   for (const clause of cell.split(';')) {
@@ -80,8 +83,8 @@ export function pathBudgets(apexMd: string): Map<string, PathBudget> {
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
     const [name, soqlCell, dmlCell] = line.split('|').slice(1, 4);
-    const soql = countSoql(soqlCell);
-    const dml = countCell(dmlCell);
+    const soql = countClauses(soqlCell);
+    const dml = countClauses(dmlCell);
     const base = name
       .replace(/\(.*\)/, '')
       .replace(/`/g, '')
@@ -99,6 +102,7 @@ export function pathBudgets(apexMd: string): Map<string, PathBudget> {
         dml: dml.total,
         once: new Map(soql.once),
         when: soql.when,
+        dmlWhen: dml.when,
       };
       if (/^(Lead|Contact|Opportunity) (insert|update)$/.test(n)) {
         budget.once.set('hand-off/alarm (⁶)', extraSoql);
@@ -253,9 +257,11 @@ export function estimateScenario(
       if (!b) throw new Error(`no budget row "${row}" in docs/apex.md's per-path table: add it`);
       let soql = b.soql;
       // a run that did not say what it did (a save refused early, a job row) pays every conditional clause
+      let dml = b.dml;
       for (const [tag, n] of b.when) if (!when || when.includes(tag)) soql += n;
+      for (const [tag, n] of b.dmlWhen) if (!when || when.includes(tag)) dml += n;
       for (const [item, n] of b.once) if (!paid.has(item)) (paid.add(item), (soql += n));
-      add(what, soql, b.dml);
+      add(what, soql, dml);
     };
     const isJob = ['decayJob', 'slaMonitor', 'slaAlarm', 'leadDigest'].includes(String(step.do));
     for (const run of runsOf(o.trace ?? [], isJob)) {

@@ -55,6 +55,9 @@ describe('governor budget of the scenario replays', () => {
     // Lead update: the routing-at-MQL queries count only when the model routed the lead
     expect(b.get('Lead update')?.when.get('routed')).toBe(4);
     expect(b.get('Lead update')?.when.get('mql')).toBe(2);
+    // a conversion's reads and writes (TA_Lead_Convert, TA_Lead_EnrichConverted) count only on a converting run
+    expect(b.get('Lead update')?.when.get('converted')).toBe(3);
+    expect(b.get('Lead update')?.dmlWhen.get('converted')).toBe(3);
     for (const path of [
       'Contact update',
       'Opportunity update',

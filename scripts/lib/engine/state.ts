@@ -163,7 +163,10 @@ export interface EngineState {
 export interface TraceEntry {
   path: string;
   records: number;
-  /** Conditional work the run did: 'mql' (a lead became an MQL), 'routed' (routed at MQL or re-routed). */
+  /**
+   * Conditional work the run did: 'mql' (a lead became an MQL), 'routed' (routed at MQL or re-routed), 'converted'
+   * (a lead was converted); jobs mark 'reassigned' and 'visits' (engine/jobs.ts, engine/digest.ts).
+   */
   when?: string[];
 }
 

@@ -346,7 +346,12 @@ export function savePerson(
   if (run) {
     const mql = rec.Lifecycle_Stage__c === 'MQL' && !!rec.MQL_Date__c && rec.MQL_Date__c !== old?.MQL_Date__c;
     const rerouted = routeAtMql || (routeContact && !isInsert);
-    run.when = [...(mql ? ['mql'] : []), ...(rerouted ? ['routed'] : [])];
+    const converted = obj === 'Lead' && rec.IsConverted === true && old?.IsConverted !== true;
+    run.when = [
+      ...(mql ? ['mql'] : []),
+      ...(rerouted ? ['routed'] : []),
+      ...(converted ? ['converted'] : []),
+    ];
   }
   state.validate(obj, rec, old);
   store.set(id, rec);

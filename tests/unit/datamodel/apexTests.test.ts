@@ -131,3 +131,40 @@ describe('every trigger action states its governor budget', () => {
     expect(unlisted).toEqual([]);
   });
 });
+
+describe("docs/apex.md's trigger table", () => {
+  const OBJECTS = ['Lead', 'Contact', 'Account', 'Opportunity', 'Task', 'Event', 'Engagement_Event__c'];
+  const EVENTS = ['BEFORE_INSERT', 'BEFORE_UPDATE', 'AFTER_INSERT', 'AFTER_UPDATE'];
+  const dir = join(ROOT, 'main', 'default', 'customMetadata');
+  const records = readdirSync(dir)
+    .filter((f) => f.startsWith('Trigger_Action.'))
+    .map((f) => {
+      const xml = readFileSync(join(dir, f), 'utf8');
+      const value = (field: string) =>
+        new RegExp(`<field>${field}</field>\\s*<value[^>]*>([^<]*)</value>`).exec(xml)?.[1] ?? '';
+      return {
+        object: value('Object__c'),
+        event: value('Event__c'),
+        order: Number(value('Order__c')),
+        action: value('Apex_Class__c').replace(/^TA_[A-Za-z]+_/, ''),
+        active: value('Active__c') === 'true',
+      };
+    });
+
+  it('lists every shipped Trigger_Action record, in order, with its Order__c', () => {
+    const doc = readFileSync(join(ROOT, '..', 'docs', 'apex.md'), 'utf8');
+    expect(doc).toContain(`(${records.length} shipped, \`customMetadata/Trigger_Action.*\`)`);
+    expect(records.filter((r) => !r.active)).toEqual([]);
+    expect([...new Set(records.map((r) => r.object))].filter((o) => !OBJECTS.includes(o))).toEqual([]);
+    for (const object of OBJECTS) {
+      const cells = EVENTS.map((event) =>
+        records
+          .filter((r) => r.object === object && r.event === event)
+          .sort((a, b) => a.order - b.order || a.action.localeCompare(b.action))
+          .map((r) => `${r.action} ${r.order}`)
+          .join(', '),
+      );
+      expect(doc).toContain(`| ${object} | ${cells.join(' | ')} |`.replace(/ {2}\|/g, ' |'));
+    }
+  });
+});
