@@ -1,5 +1,7 @@
 import type { BuildResult } from '../lib/snapshot/build.ts';
-import { buildOrgSnapshot } from '../lib/snapshot/fromOrg.ts';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildOrgSnapshot, resumePath } from '../lib/snapshot/fromOrg.ts';
 import { httpFor, resolveSessionIsolated } from '../lib/org/connect.ts';
 import { intFlag } from './format.ts';
 
@@ -27,8 +29,7 @@ export async function snapshotFromOrg(
   const http = httpFor(session, {
     onRetry: (r) => ctx.progress(`  retry ${r.attempt} in ${(r.delayMs / 1000).toFixed(1)}s (${r.reason})`),
   });
-  const file =
-    out ?? `${dir}/org-${session.orgId ?? 'unknown'}-${new Date().toISOString().slice(0, 10)}.duckdb`;
+  const file = out ?? defaultOut(dir, session.orgId ?? 'unknown', ctx.restart);
   ctx.progress(
     `Pulling from ${session.instanceUrl} (org ${session.orgId ?? '?'}) with Bulk API 2.0 into ${file} ...`,
   );
@@ -50,4 +51,20 @@ export async function snapshotFromOrg(
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/**
+ * The snapshot file when --out is not given: today's `org-<orgId>-<date>.duckdb` in `dir`, unless an interrupted pull
+ * of the same org left a resumable one (its .partial and resume file): that one, so the same command run again after
+ * midnight (UTC) still resumes instead of starting over. --restart always takes today's.
+ */
+export function defaultOut(dir: string, orgId: string, restart: boolean, now = new Date()): string {
+  const today = join(dir, `org-${orgId}-${now.toISOString().slice(0, 10)}.duckdb`);
+  if (restart || !existsSync(dir)) return today;
+  const resumable = readdirSync(dir)
+    .filter((f) => f.startsWith(`org-${orgId}-`) && f.endsWith('.duckdb.partial'))
+    .map((f) => join(dir, f.slice(0, -'.partial'.length)))
+    .filter((f) => existsSync(resumePath(f)))
+    .sort();
+  return resumable.at(-1) ?? today;
 }

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it, afterEach } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -176,6 +176,19 @@ describe('org interface against the loopback fake org', () => {
     expect(prov).toEqual([
       { source: 'org', org_id: o.orgId, api_version: '66.0', instance_url: http.session.instanceUrl },
     ]);
+  });
+
+  it('a resume file cut short (a full disk, a kill) is named with the way out, not a bare JSON error', async () => {
+    const o = await start({ data: { User: users(3) } });
+    const out = join(tmpDir('org-resume-broken'), 'snap.duckdb');
+    writeFileSync(`${out}.partial`, '');
+    writeFileSync(resumePath(out), '{"version":1,"instanceUrl":"https://ex');
+    const pull = buildOrgSnapshot({ out, http: await httpOf(o), objects: ['User'], pollIntervalMs: 5 });
+    await expect(pull).rejects.toMatchObject({
+      name: 'SnapshotError',
+      message: expect.stringContaining(`The resume file ${resumePath(out)} is not readable JSON`),
+      actions: [expect.stringContaining('--restart')],
+    });
   });
 
   it('keeps memory bounded while streaming a large result (200k leads, gzip pages)', async () => {

@@ -8,15 +8,8 @@
 //   finished batches, waits for a job that was already uploaded, and goes on from there.
 // - Refused rows are appended to the failed-rows file (the org's failedResults CSV); any refused row or bad input
 //   line makes the exit code 1.
-import {
-  createReadStream,
-  existsSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-  appendFileSync,
-} from 'node:fs';
+import { writeAtomic } from '../files.ts';
+import { createReadStream, existsSync, readFileSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { SfError } from '@salesforce/core/sfError';
@@ -328,8 +321,7 @@ function openState(path: string, file: string, format: ImportFormat, batchRows: 
 }
 
 function writeState(path: string, state: StateFile): void {
-  writeFileSync(`${path}.tmp`, JSON.stringify(state, null, 2));
-  renameSync(`${path}.tmp`, path);
+  writeAtomic(path, JSON.stringify(state, null, 2));
 }
 
 type Item = { line: number; event: InboundEvent | null } | { line: number; problem: string };

@@ -3,7 +3,9 @@
 // 500 rows. The next-page locator is saved to "<out>.resume.json" after every page, so an interrupted pull
 // resumes where it stopped. Fields are the snapshot schema's, intersected with the org's describe (a field the
 // org lacks stays NULL and is reported).
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeAtomic } from '../files.ts';
+import { SnapshotError } from './errors.ts';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
 import { bulkQuery, type BulkJobState } from '../org/bulk.ts';
 import { OrgApiError, abortError, type OrgHttp } from '../org/http.ts';
@@ -71,7 +73,15 @@ interface Pull {
 function readResume(opts: OrgSnapshotOptions, progress: Progress): ResumeFile | null {
   const file = resumePath(opts.out);
   if (opts.restart || !existsSync(file) || !existsSync(`${opts.out}.partial`)) return null;
-  const resume = JSON.parse(readFileSync(file, 'utf8')) as ResumeFile;
+  let resume: ResumeFile;
+  try {
+    resume = JSON.parse(readFileSync(file, 'utf8')) as ResumeFile;
+  } catch (e) {
+    throw new SnapshotError(
+      `The resume file ${file} is not readable JSON (${(e as Error).message}): the pull cannot continue from it.`,
+      [`Run the same command with --restart to pull again from the start (${opts.out}.partial is replaced).`],
+    );
+  }
   if (resume.instanceUrl !== opts.http.session.instanceUrl) return null;
   progress(`Resuming the pull started ${resume.startedAt} (${resumePath(opts.out)}).`);
   return resume;
@@ -179,7 +189,7 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
     startedAt: new Date().toISOString(),
     objects: {},
   };
-  const save = (): void => writeFileSync(file, JSON.stringify(state, null, 2));
+  const save = (): void => writeAtomic(file, JSON.stringify(state, null, 2));
   const writer = await SnapshotWriter.create(opts.out, { resume: resume !== null, memoryLimit: '64MB' });
   // Ctrl-C also ends a retry wait, a job poll or a request at once (for this pull only).
   const callerSignal = opts.http.signal;

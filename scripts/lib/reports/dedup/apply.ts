@@ -5,6 +5,7 @@
 // every record's outcome is appended to the JSON-lines log: a rerun with the same --log resumes where it stopped,
 // and `dedup undo` restores from it. A 401 stops the run at once; any failure ends with a non-zero exit code and
 // a summary naming what failed and how to resume.
+import { writeAtomic } from '../../files.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { ReportError } from '../db.ts';
 import type { FieldValue } from '../../rules/types.ts';
@@ -21,7 +22,6 @@ import {
   readLog,
   runIdOf,
   stopActions,
-  writeAtomic,
   type Failure,
   type LogEntry,
   type MergeCall,

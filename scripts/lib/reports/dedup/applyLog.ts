@@ -1,6 +1,6 @@
 // What `dedup --apply` and `dedup undo` share: the org client they need, the append-only JSON-lines log (one line
 // per call and per record outcome), the idempotency keys derived from it, and how a failed call is classified.
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { ReportError } from '../db.ts';
@@ -110,14 +110,6 @@ export function readLog(file: string): LogEntry[] {
 export function appendLog(file: string, entry: Omit<LogEntry, 'at'>): void {
   mkdirSync(dirname(file) || '.', { recursive: true });
   appendFileSync(file, JSON.stringify({ at: new Date().toISOString(), ...entry }) + '\n');
-}
-
-/** Writes a file whole or not at all (temp file, then rename). */
-export function writeAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file) || '.', { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
 }
 
 /** The log's run id, written on its first line the first time; every idempotency key derives from it. */
