@@ -134,7 +134,14 @@ describe('every trigger action states its governor budget', () => {
 
 describe("docs/apex.md's trigger table", () => {
   const OBJECTS = ['Lead', 'Contact', 'Account', 'Opportunity', 'Task', 'Event', 'Engagement_Event__c'];
-  const EVENTS = ['BEFORE_INSERT', 'BEFORE_UPDATE', 'AFTER_INSERT', 'AFTER_UPDATE'];
+  const EVENTS = [
+    'BEFORE_INSERT',
+    'BEFORE_UPDATE',
+    'AFTER_INSERT',
+    'AFTER_UPDATE',
+    'AFTER_DELETE',
+    'AFTER_UNDELETE',
+  ];
   const dir = join(ROOT, 'main', 'default', 'customMetadata');
   const records = readdirSync(dir)
     .filter((f) => f.startsWith('Trigger_Action.'))
@@ -154,6 +161,7 @@ describe("docs/apex.md's trigger table", () => {
   it('lists every shipped Trigger_Action record, in order, with its Order__c', () => {
     const doc = readFileSync(join(ROOT, '..', 'docs', 'apex.md'), 'utf8');
     expect(doc).toContain(`(${records.length} shipped, \`customMetadata/Trigger_Action.*\`)`);
+    expect(records.filter((r) => !EVENTS.includes(r.event))).toEqual([]);
     expect(records.filter((r) => !r.active)).toEqual([]);
     expect([...new Set(records.map((r) => r.object))].filter((o) => !OBJECTS.includes(o))).toEqual([]);
     for (const object of OBJECTS) {
