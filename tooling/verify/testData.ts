@@ -321,6 +321,9 @@ function placeholder(type: FieldType | undefined, now: Date): unknown {
  * What a DML statement of a test inserts (insert, upsert, Database.insert/upsert), or undefined when it is no insert
  * or the test expects the error (inside a try block with a catch, or Database.insert(records, false)).
  */
+/** RevOpsTestData's insert past the duplicate rules: checked at each call site, not at its own statement. */
+const INSERT_HELPER = 'insertlookalikes';
+
 function insertedBy(u: ApexUnit, node: Ctx): Ctx | undefined {
   let target: Ctx | undefined;
   let exempt = false;
@@ -331,7 +334,12 @@ function insertedBy(u: ApexUnit, node: Ctx): Ctx | undefined {
     if (call?.target === 'Database' && ['insert', 'upsert'].includes(lower(call.name)) && call.args[0]) {
       target = call.args[0];
       exempt = call.args.slice(1).some((a) => /^false$/i.test(textOf(u.source, a).trim()));
-    }
+    } else if (
+      lower(call?.target ?? '') === 'revopstestdata' &&
+      lower(call!.name) === INSERT_HELPER &&
+      call!.args[0]
+    )
+      target = call!.args[0]; // RevOpsTestData.insertLookAlikes(records): an insert of `records` (allowSave, all or none)
   }
   if (!target) return undefined;
   const tryStmt = ancestor(node, (c): c is TryStatementContext => c instanceof TryStatementContext);
@@ -382,6 +390,7 @@ export function checkTestData(input: ApexTestsInput): TestDataResult {
   let checked = 0;
   for (const u of tests) {
     for (const m of u.methods) {
+      if (lower(u.className) === 'revopstestdata' && lower(m.name) === INSERT_HELPER) continue;
       for (const node of m.body ? descendants(m.body) : []) {
         const target = insertedBy(u, node);
         if (!target) continue;
