@@ -6,14 +6,14 @@ import { readDefaultRecord } from '../config/index.ts';
 import { LEAD_DIGEST_SETTING } from '../config/schema/index.ts';
 import {
   DIGEST_WINDOW_HOURS,
+  isWebVisit,
   planDigests,
-  WEB_VISIT_SIGNALS,
   type Digest,
   type DigestPerson,
   type DigestSetting,
 } from '../rules/digest.ts';
 import { traced, type EngineState } from './state.ts';
-import { MS_PER_HOUR, parseInstant } from '../rules/types.ts';
+import { MS_PER_DAY, MS_PER_HOUR, parseInstant } from '../rules/types.ts';
 
 /** A user's time zone when none is set: what Apex tests give new users (RevOpsTestData.userWith). */
 export const DEFAULT_TIME_ZONE = 'America/New_York';
@@ -87,12 +87,11 @@ export function runLeadDigest(state: EngineState): Digest[] {
     occurredAt: e.occurredAt,
   }));
   const plan = planDigests({ now: state.now, setting: model.setting, reps, people, events });
-  // LeadDigestJob reads the window's other events of possible returners: the budget's conditional read
+  // LeadDigestJob reads the window's other events of possible returners: the budget's conditional read (looked
+  // for only when the run is traced)
   const returnDays = model.setting.returnVisitDays ?? 0;
-  if (returnDays > 0 && mayReturn(state, returnDays)) {
-    const mark = traced(state, 'LeadDigestJob', 0);
-    if (mark) mark.when = ['visits'];
-  }
+  if (state.trace && returnDays > 0 && mayReturn(state, returnDays))
+    traced(state, 'LeadDigestJob', 0)!.when = ['visits'];
   for (const d of plan.digests) model.lastSentOn.set(d.repId, d.localDate);
   return plan.digests;
 }
@@ -102,7 +101,6 @@ export function runLeadDigest(state: EngineState): Digest[] {
  * before the window is at least `returnVisitDays` before it. The Apex job then reads those people's other events.
  */
 function mayReturn(state: EngineState, returnVisitDays: number): boolean {
-  const visits = new Set(WEB_VISIT_SIGNALS.map((v) => v.toLowerCase()));
   const now = parseInstant(state.now, 'now');
   const windowStart = now - DIGEST_WINDOW_HOURS * MS_PER_HOUR;
   const at = (e: { occurredAt: string }) => parseInstant(e.occurredAt, 'occurredAt');
@@ -116,11 +114,11 @@ function mayReturn(state: EngineState, returnVisitDays: number): boolean {
     const t = at(e);
     const before = lastBefore.get(person(e));
     return (
-      visits.has((e.signal ?? '').trim().toLowerCase()) &&
+      isWebVisit(e.signal) &&
       t > windowStart &&
       t <= now &&
       before !== undefined &&
-      t - before >= returnVisitDays * 24 * MS_PER_HOUR
+      t - before >= returnVisitDays * MS_PER_DAY
     );
   });
 }

@@ -23,6 +23,13 @@ export const WEB_VISIT_SIGNALS = [
   'Content Download',
   'Webinar',
 ];
+
+const WEB_VISITS = new Set(WEB_VISIT_SIGNALS.map((v) => v.toLowerCase()));
+
+/** A signal (any case, trimmed or not) that is a visit to the web site: one that can be a return visit. */
+export function isWebVisit(signal: string | null | undefined): boolean {
+  return WEB_VISITS.has((signal ?? '').trim().toLowerCase());
+}
 /** The digest covers the 24 hours up to the run. */
 export const DIGEST_WINDOW_HOURS = 24;
 
@@ -177,7 +184,6 @@ function itemsOf(
   rep: DigestRep,
 ): DigestItem[] {
   const intent = new Set(setting.signals.map((s) => s.trim().toLowerCase()));
-  const visits = new Set(WEB_VISIT_SIGNALS.map((s) => s.toLowerCase()));
   const timed = events
     .map((e) => ({ e, at: parseInstant(e.occurredAt, `event ${e.id} occurredAt`) }))
     .filter((x) => x.at <= now)
@@ -192,7 +198,7 @@ function itemsOf(
     const isReturn =
       setting.returnVisitDays !== null &&
       setting.returnVisitDays > 0 &&
-      visits.has(signal) &&
+      isWebVisit(signal) &&
       previous !== null &&
       at - previous >= setting.returnVisitDays * MS_PER_DAY;
     if (at > windowStart && (intent.has(signal) || isReturn)) {
