@@ -22,7 +22,20 @@ import {
 import { applyProfile, GTM_DEFAULTS, type Profile, type ValueChange } from '../lib/config/profile.ts';
 import { diffRecords, type ConfigDiff } from '../lib/config/diff.ts';
 import { describeFields, httpFor, OrgApiError, query, resolveOrg } from '../lib/org/index.ts';
-import { deployFlags, parseDeployFlags, runDeploy, type DeployCommandResult } from './deploy.ts';
+import {
+  deployFlags,
+  DRY_RUN_NOTE,
+  parseDeployFlags,
+  runDeploy,
+  type DeployCommandResult,
+} from './deploy.ts';
+import {
+  defaultBackupDir,
+  readBackup,
+  readOrgRecords,
+  recordNames,
+  writeBackup,
+} from '../lib/config/backup.ts';
 
 /** Every config record of the project's package folders (sfdx-project.json), read. */
 function sourceRecords(): RawRecord[] {
@@ -210,7 +223,7 @@ export class ConfigDiffCommand extends RevopsCommand<ConfigDiff> {
             ],
           ),
           '',
-          `Push force-app to the org with: revops config push -o ${orgLabel(org, '<org>')}`,
+          `Push force-app to the org with: revops config push -o ${orgLabel(org, '<org>')} --execute`,
         ].join('\n');
     return this.finish({ result: diff, human });
   }
@@ -218,24 +231,86 @@ export class ConfigDiffCommand extends RevopsCommand<ConfigDiff> {
 
 const pushMessages = loadMessages('revops.config.push');
 
-export class ConfigPush extends RevopsCommand<DeployCommandResult> {
+/** What config push --execute backed up before it deployed. */
+export interface PushBackup {
+  dir: string;
+  records: number;
+  added: string[];
+}
+export type ConfigPushResult = DeployCommandResult & { backup?: PushBackup; restoredFrom?: string };
+
+export class ConfigPush extends RevopsCommand<ConfigPushResult> {
   public static readonly summary = pushMessages.getMessage('summary');
   public static readonly description = pushMessages.getMessage('description');
   public static readonly examples = pushMessages.getMessages('examples');
   public static readonly flags = {
     'target-org': deployFlags['target-org'],
+    execute: deployFlags.execute,
     'dry-run': deployFlags['dry-run'],
     wait: deployFlags.wait,
+    'backup-dir': Flags.string({
+      summary: pushMessages.getMessage('flags.backup-dir.summary'),
+      helpValue: '<dir>',
+    }),
+    restore: Flags.directory({
+      summary: pushMessages.getMessage('flags.restore.summary'),
+      helpValue: '<backup-dir>',
+      exists: true,
+    }),
   };
 
-  public async run(): Promise<DeployCommandResult> {
+  public async run(): Promise<ConfigPushResult> {
     const { flags: f } = await this.parse(ConfigPush);
+    const restore = f.restore ? readBackupOrFail(f.restore) : undefined;
+    const dirs = restore ? [restore.recordsDir] : await this.checkedForPush();
+    const flags = {
+      ...parseDeployFlags({ ...f, 'source-dir': dirs.join(',') }),
+      deletions: restore?.manifest.added.map((fullName) => ({ type: 'CustomMetadata', fullName })),
+    };
+    if (flags.dryRun) this.progress_(DRY_RUN_NOTE);
+    const { session } = await resolveOrg(flags.org);
+    const http = httpFor(session, { onRetry: (r) => this.progress_(`  retry ${r.attempt} (${r.reason})`) });
+    const orgKey = session.orgId ?? session.instanceUrl;
+    const label = `the org ${orgLabel(flags.org, session.username && !session.username.includes('!') ? session.username : session.instanceUrl)}`;
+    if (restore && restore.manifest.org !== orgKey)
+      throw new SfError(
+        `${f.restore} is a backup of the org ${restore.manifest.org}, not of ${label} (${orgKey}); nothing was pushed.`,
+        'BackupOfAnotherOrg',
+        ['Restore a backup into the org it was taken from: pass that org with -o.'],
+      );
+    // 3. the set against the org it goes to: its fields (describe) and its Lead queues (a restore sends back what
+    // the org held, so it is not checked again)
+    if (!restore) await checkAgainstOrg(http, label);
+    let backup: PushBackup | undefined;
+    if (!flags.dryRun) {
+      const dir = f['backup-dir'] ?? defaultBackupDir(orgKey);
+      this.progress_(`Backing up the org's records of the pushed types to ${dir} ...`);
+      backup = await backUp(http, dirs, dir, orgKey);
+    }
+    const out = await runDeploy(this.progress_, flags);
+    const lines = [out.human];
+    if (backup)
+      lines.push(
+        `Backup of the org's records before this push: ${backup.dir} (${backup.records} records; the push adds ${backup.added.length}).`,
+        `Undo it with: revops config push -o ${orgLabel(flags.org, '<org>')} --restore ${backup.dir} --execute`,
+      );
+    return this.finish({
+      ...out,
+      human: lines.join('\n'),
+      result: {
+        ...out.result,
+        ...(backup ? { backup } : {}),
+        ...(f.restore ? { restoredFrom: f.restore } : {}),
+      },
+    });
+  }
+
+  /** Gates 1 and 2 before anything reaches the org; the customMetadata folders to push. */
+  private async checkedForPush(): Promise<string[]> {
     // 1. the set, as config check sees it (source schema and queues)
     const roots = packageDirectories();
-    let records: RawRecord[] = [];
     try {
-      records = readRecords(roots).records;
-      parseConfig(records, sourceContext(roots));
+      parseConfig(readRecords(roots).records, sourceContext(roots));
     } catch (e) {
       configFail(e);
     }
@@ -256,30 +331,73 @@ export class ConfigPush extends RevopsCommand<DeployCommandResult> {
           'Fix the file(s) above, then run revops config push again (npm run verify -- --only deploy shows the same).',
         ],
       );
-    // 3. the set against the org it goes to: its fields (describe) and its Lead queues
-    const flags = parseDeployFlags({ ...f, 'source-dir': dirs.join(',') });
-    if (!flags.org)
-      this.warn_('No -o given: validating against the default target org (check-only). Pass -o ORG to push.');
-    const { session } = await resolveOrg(flags.org);
-    const http = httpFor(session, { onRetry: (r) => this.progress_(`  retry ${r.attempt} (${r.reason})`) });
-    const label = `the org ${orgLabel(flags.org, session.username && !session.username.includes('!') ? session.username : session.instanceUrl)}`;
-    const inOrg = await contextFromOrg(
-      {
-        describe: (object) =>
-          describeFields(http, object).catch((e: unknown) => {
-            if (e instanceof OrgApiError && e.status === 404) return null;
-            throw e;
-          }),
-        query: (soql) => query<Record<string, unknown>>(http, soql),
-      },
-      label,
+    return dirs;
+  }
+}
+
+/** Gate 3: the project's records against the target org's fields and Lead queues. */
+async function checkAgainstOrg(http: ReturnType<typeof httpFor>, label: string): Promise<void> {
+  const inOrg = await contextFromOrg(
+    {
+      describe: (object) => describeOrNull(http, object),
+      query: (soql) => query<Record<string, unknown>>(http, soql),
+    },
+    label,
+  );
+  try {
+    parseConfig(sourceRecords(), inOrg);
+  } catch (e) {
+    configFail(e, label);
+  }
+}
+
+const describeOrNull = (http: ReturnType<typeof httpFor>, object: string) =>
+  describeFields(http, object).catch((e: unknown) => {
+    if (e instanceof OrgApiError && e.status === 404) return null;
+    throw e;
+  });
+
+/** Copies the org's records of every type the push sends into `dir`, before anything is deployed. */
+async function backUp(
+  http: ReturnType<typeof httpFor>,
+  dirs: string[],
+  dir: string,
+  org: string,
+): Promise<PushBackup> {
+  const pushed = recordNames(dirs);
+  const types = [...new Set(pushed.map((n) => n.split('.')[0]))];
+  const records = await readOrgRecords(
+    {
+      fields: async (object) => (await describeOrNull(http, object))?.map((d) => d.name) ?? null,
+      query: (soql) => query<Record<string, unknown>>(http, soql),
+    },
+    types,
+  );
+  const held = new Set(records.map((r) => `${r.type}.${r.name}`));
+  const added = pushed.filter((n) => !held.has(n));
+  try {
+    writeBackup(
+      dir,
+      { org, takenAt: new Date().toISOString(), types, records: records.length, added },
+      records,
     );
-    try {
-      parseConfig(records, inOrg);
-    } catch (e) {
-      configFail(e, label);
-    }
-    return this.finish(await runDeploy(this.progress_, flags));
+  } catch (e) {
+    throw new SfError(
+      `Could not write the backup, so nothing was pushed: ${(e as Error).message}`,
+      'BackupFailed',
+      ['Pass --backup-dir with a new folder you can write to.'],
+    );
+  }
+  return { dir, records: records.length, added };
+}
+
+function readBackupOrFail(dir: string): ReturnType<typeof readBackup> {
+  try {
+    return readBackup(dir);
+  } catch (e) {
+    throw new SfError(`${(e as Error).message} Nothing was pushed.`, 'BackupInvalid', [
+      'Pass --restore the folder that config push --execute named after "Undo it with:".',
+    ]);
   }
 }
 

@@ -37,6 +37,8 @@ export interface DeployFlags {
   enrichmentUser?: string;
   assignPermissionSet?: boolean;
   only?: (typeof ONLY)[number];
+  /** Components to delete after the deploy (config push --restore: the records the undone push added). */
+  deletions?: Array<{ type: string; fullName: string }>;
 }
 
 type FlagValues = Record<string, unknown>;
@@ -86,10 +88,10 @@ export function parseDeployFlags(f: FlagValues): DeployFlags {
         'e.g. revops deploy -o my-org --only enrichment-subscriber --enrichment-user enrichment.integration@yourcompany.com',
       ],
     );
-  // Without an explicit -o the deploy is a check-only validation against the default org (dry run is the default).
+  // A check-only validation unless --execute (dry run is the default, as for every command that writes to an org)
   return {
     org: str(f['target-org']),
-    dryRun: f['dry-run'] === true || !str(f['target-org']),
+    dryRun: f.execute !== true,
     testLevel: testLevel as TestLevel | undefined,
     tests,
     waitMinutes: wait,
@@ -132,7 +134,9 @@ export function renderDeploy(o: DeployOutcome | PhasedDeployOutcome, orgLabel: s
   if (o.exitCode === 69 && o.id)
     lines.push(`Still running when --wait ended. Check later in Setup > Deployment Status (id ${o.id}).`);
   if (o.checkOnly && o.exitCode === 0)
-    lines.push('Nothing was changed in the org. Deploy for real with: revops deploy -o <org>');
+    lines.push(
+      'Nothing was changed in the org (a dry run). Deploy for real with: revops deploy -o <org> --execute',
+    );
   return lines.join('\n');
 }
 
@@ -178,6 +182,7 @@ export async function runDeploy(
     opportunityStages: flags.opportunityStages,
     activationWaitMinutes: flags.activationWaitMinutes,
     activationPollMs: phaseTiming.activationPollMs,
+    deletions: flags.deletions,
   });
   const label = labelOf(flags, session);
   const result: DeployCommandResult = { ...outcome, org: session.orgId ?? label };
@@ -208,7 +213,7 @@ export async function runSubscriberOnly(
   const lines = [subscriberLines(sub, label)];
   if (sub.checkOnly && sub.exitCode === 0)
     lines.push(
-      `Nothing was changed in the org. Deploy for real with: revops deploy -o <org> --only enrichment-subscriber --enrichment-user ${sub.username}`,
+      `Nothing was changed in the org (a dry run). Deploy for real with: revops deploy -o <org> --only enrichment-subscriber --enrichment-user ${sub.username} --execute`,
     );
   return { result: { ...sub, org: session.orgId ?? label }, human: lines.join('\n'), exitCode: sub.exitCode };
 }
@@ -240,10 +245,11 @@ function subscriberStep(
 
 const messages = loadMessages('revops.deploy');
 
-/** The deploy flags, shared with config push (which takes -o, --dry-run and --wait). */
+/** The deploy flags, shared with config push (which takes -o, --execute, --dry-run and --wait). */
 export const deployFlags = {
   'target-org': targetOrgFlag(),
-  'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary') }),
+  execute: Flags.boolean({ summary: messages.getMessage('flags.execute.summary'), exclusive: ['dry-run'] }),
+  'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), exclusive: ['execute'] }),
   'test-level': Flags.string({
     summary: messages.getMessage('flags.test-level.summary'),
     options: [...TEST_LEVELS],
@@ -291,10 +297,7 @@ export default class Deploy extends RevopsCommand<DeployCommandResult | Subscrib
     const flags = parseDeployFlags(f);
     if (flags.only === 'enrichment-subscriber') {
       // nothing from force-app is sent, so the local verify gate has nothing to check
-      if (!flags.org)
-        this.warn_(
-          'No -o given: checking against the default target org (check-only). Pass -o ORG to deploy.',
-        );
+      if (flags.dryRun) this.progress_(DRY_RUN_NOTE);
       return this.finish(await runSubscriberOnly(this.progress_, flags));
     }
     if (f['skip-verify']) this.warn_('Skipped the local verify gate (--skip-verify).');
@@ -308,10 +311,11 @@ export default class Deploy extends RevopsCommand<DeployCommandResult | Subscrib
           ['Fix the problems above (npm run verify), then deploy again.'],
         );
     }
-    if (!flags.org)
-      this.warn_(
-        'No -o given: validating against the default target org (check-only). Pass -o ORG to deploy.',
-      );
+    if (flags.dryRun) this.progress_(DRY_RUN_NOTE);
     return this.finish(await runDeploy(this.progress_, flags));
   }
 }
+
+/** Said before a dry run of deploy or config push talks to the org. */
+export const DRY_RUN_NOTE =
+  'Dry run: a check-only validation, nothing changes in the org. Pass --execute to deploy.';

@@ -155,6 +155,7 @@ describe('revops deploy', () => {
       src,
       '--wait',
       '1',
+      '--execute',
     );
     expect(r.out + r.err).toMatch(/Deploy Failed/);
     expect(r.code, r.err).toBe(1);
@@ -163,6 +164,34 @@ describe('revops deploy', () => {
     );
     expect(org.deployRequests.at(-1)).toMatchObject({ checkOnly: false });
     expect(r.err).toMatch(/Pending: 0\/1 components|InProgress/); // progress while it runs
+  });
+
+  it('is a check-only dry run without --execute, even with -o; --execute and --dry-run together are refused', async () => {
+    org.opts.deploy = { status: 'Succeeded', pollsBeforeDone: 1, componentsTotal: 1 };
+    const before = org.deployRequests.length;
+    const r = await revops('deploy', '-o', org.accessToken, '--skip-verify', '--source-dir', src);
+    expect(r.code, r.err).toBe(0);
+    expect(org.deployRequests.slice(before).map((d) => d.checkOnly)).toEqual([true]);
+    expect(r.err).toContain(
+      'Dry run: a check-only validation, nothing changes in the org. Pass --execute to deploy.',
+    );
+    expect(r.out).toContain(
+      'Nothing was changed in the org (a dry run). Deploy for real with: revops deploy -o <org> --execute',
+    );
+    const both = await revops(
+      'deploy',
+      '-o',
+      org.accessToken,
+      '--skip-verify',
+      '--execute',
+      '--dry-run',
+      '--json',
+    );
+    expect(both.code).toBe(2);
+    expect(both.json.message).toMatch(
+      /--dry-run=true cannot also be provided when using --execute|cannot also be provided/,
+    );
+    expect(org.deployRequests.length).toBe(before + 1);
   });
 
   it('runs --dry-run as a check-only deploy with the test level, exit 0', async () => {
@@ -199,8 +228,17 @@ describe('revops deploy', () => {
         },
       ],
     };
-    const r = await revops('deploy', '-o', org.accessToken, '--skip-verify', '--source-dir', src);
+    const r = await revops(
+      'deploy',
+      '-o',
+      org.accessToken,
+      '--skip-verify',
+      '--source-dir',
+      src,
+      '--execute',
+    );
     expect(r.code).toBe(68);
+    expect(org.deployRequests.at(-1)).toMatchObject({ checkOnly: false });
   });
 
   it('deploys nothing when the local verify gate fails', async () => {

@@ -12,7 +12,7 @@ import {
   SUBSCRIBER_DIR,
   withUser,
 } from '../../scripts/lib/org/enrichmentSubscriber.ts';
-import { runCli } from './runCli.ts';
+import { executeUnlessDry, runCli } from './runCli.ts';
 import { FakeOrg, FakeUsers } from './fakeOrg.ts';
 
 interface Run {
@@ -61,9 +61,28 @@ afterEach(async () => {
 });
 
 const withForceApp = (...extra: string[]): Promise<Run> =>
-  revops('deploy', '-o', org.accessToken, '--skip-verify', '--source-dir', src, '--wait', '1', ...extra);
+  revops(
+    'deploy',
+    '-o',
+    org.accessToken,
+    '--skip-verify',
+    '--source-dir',
+    src,
+    '--wait',
+    '1',
+    ...executeUnlessDry(extra),
+  );
 const only = (...extra: string[]): Promise<Run> =>
-  revops('deploy', '-o', org.accessToken, '--only', 'enrichment-subscriber', '--wait', '1', ...extra);
+  revops(
+    'deploy',
+    '-o',
+    org.accessToken,
+    '--only',
+    'enrichment-subscriber',
+    '--wait',
+    '1',
+    ...executeUnlessDry(extra),
+  );
 const configDeploys = (): Array<{ checkOnly: boolean }> =>
   org.deployRequests.filter((d) => d.entries.includes(CONFIG_PATH));
 

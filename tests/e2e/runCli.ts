@@ -37,3 +37,7 @@ export async function runCliWith<J>(deps: CliDeps | undefined, ...argv: string[]
     for (const s of spies) s.mockRestore();
   }
 }
+
+/** deploy and config push write only with --execute: the arguments of a real run unless the test asks for --dry-run. */
+export const executeUnlessDry = (extra: string[]): string[] =>
+  extra.includes('--dry-run') ? extra : [...extra, '--execute'];

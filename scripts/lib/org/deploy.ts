@@ -191,6 +191,8 @@ export interface PhasedDeployOptions extends Omit<DeployOptions, 'components' | 
   activationPollMs?: number;
   /** Org reads; default over `connection`. */
   reader?: DeployOrgReader;
+  /** Components to delete after phase 3's deploy (destructiveChangesPost.xml), e.g. `config push --restore`. */
+  deletions?: Array<{ type: string; fullName: string }>;
   sleep?(ms: number): Promise<void>;
 }
 
@@ -336,10 +338,10 @@ export async function deployPhased(opts: PhasedDeployOptions): Promise<PhasedDep
       : new Map<string, SourceComponent>();
     const setOf = (keys: string[]): ComponentSet =>
       new Sets(keys.map((k) => substitutes.get(k) ?? byKey.get(k)!).filter(Boolean));
-    const run = (phase: 1 | 3, keys: string[], tests: boolean): Promise<DeployOutcome> =>
+    const run = async (phase: 1 | 3, keys: string[], tests: boolean): Promise<DeployOutcome> =>
       deploySource({
         ...opts,
-        components: setOf(keys),
+        components: phase === 3 ? await withDeletions(setOf(keys), opts.deletions) : setOf(keys),
         fileMap: rewrites.fileMap,
         // phase 1 holds no Apex: no test level, so production runs no tests for it
         testLevel: tests ? opts.testLevel : undefined,
@@ -355,7 +357,7 @@ export async function deployPhased(opts: PhasedDeployOptions): Promise<PhasedDep
     // phase 3
     const keys3 = plan.phase3.filter((k) => phase3.has(k));
     progress(
-      `Phase 3/3: ${opts.checkOnly ? 'validating' : 'deploying'} everything else (${keys3.length} components) ...`,
+      `Phase 3/3: ${opts.checkOnly ? 'validating' : 'deploying'} everything else (${keys3.length} components${opts.deletions?.length ? `, then deleting ${opts.deletions.length}` : ''}) ...`,
     );
     const d3 = await run(3, keys3, true);
     phases.push({ phase: 3, title: PHASE_TITLES[3], components: keys3, deploy: d3 });
@@ -363,6 +365,26 @@ export async function deployPhased(opts: PhasedDeployOptions): Promise<PhasedDep
   } finally {
     rewrites.dispose();
   }
+}
+
+/** `set` plus `deletions` marked for delete after the deploy (destructiveChangesPost.xml). */
+async function withDeletions(
+  set: ComponentSet,
+  deletions: PhasedDeployOptions['deletions'],
+): Promise<ComponentSet> {
+  if (!deletions?.length) return set;
+  const {
+    DestructiveChangesType,
+    RegistryAccess,
+    SourceComponent: Component,
+  } = await import('@salesforce/source-deploy-retrieve');
+  const registry = new RegistryAccess();
+  for (const d of deletions)
+    set.add(
+      new Component({ name: d.fullName, type: registry.getTypeByName(d.type) }),
+      DestructiveChangesType.POST,
+    );
+  return set;
 }
 
 /** Phase 1: the matching rules and what they need. Returns the deploy when it failed (phases 2 and 3 skipped). */

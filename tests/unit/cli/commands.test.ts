@@ -33,10 +33,11 @@ describe('CLI building blocks', () => {
     );
   });
 
-  it('deploys check-only unless an org is named, and only then for real when --dry-run is absent', () => {
+  it('deploys check-only unless --execute is given, whether or not an org is named', () => {
     expect(parseDeployFlags({}).dryRun).toBe(true);
-    expect(parseDeployFlags({ 'target-org': 'prod' }).dryRun).toBe(false);
+    expect(parseDeployFlags({ 'target-org': 'prod' }).dryRun).toBe(true);
     expect(parseDeployFlags({ 'target-org': 'prod', 'dry-run': true }).dryRun).toBe(true);
+    expect(parseDeployFlags({ 'target-org': 'prod', execute: true }).dryRun).toBe(false);
     expect(() => parseDeployFlags({ 'test-level': 'RunSpecifiedTests' })).toThrow(/needs --tests/);
     expect(() => parseDeployFlags({ wait: '-3' })).toThrow(/--wait takes minutes/);
   });

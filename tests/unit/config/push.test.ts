@@ -1,8 +1,9 @@
 // revops config push against the loopback fake org: the set is checked in source, then by the verify gate's deploy
-// check, then against the target org's describe and Lead queues, and only then deployed. A refused push sends no
-// deploy and prints no token.
+// check, then against the target org's describe and Lead queues, and only then deployed: check-only unless
+// --execute, which first backs up the org's records so --restore can put them back. A refused push sends no deploy
+// and prints no token.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeOrg, type Dataset } from '../../e2e/fakeOrg.ts';
@@ -82,6 +83,25 @@ const orgData = (): Record<string, Dataset> => ({
     count: 1,
     row: () => ['03g000000000001AAA', '00G000000000001AAA'],
   },
+  // the org's scoring rules: one the push changes (the org gives a demo request 99 points) and one only the org has;
+  // the org has no other config type yet, so every other pushed record is one the push adds
+  Scoring_Rule__mdt: {
+    fields: ['Id', 'DeveloperName', 'MasterLabel', 'Active__c', 'Points__c', 'Signal__c', 'Description__c'],
+    count: 2,
+    row: (i) =>
+      [
+        [
+          'm00000000000001AAA',
+          'Eng_Demo_Request',
+          'Demo request',
+          true,
+          99,
+          'Demo Request',
+          'Org\'s "own" <rule>',
+        ],
+        ['m00000000000002AAA', 'Org_Only_Rule', 'Org only', false, 5, 'Webinar', null],
+      ][i],
+  },
 });
 
 let org: FakeOrg;
@@ -133,11 +153,15 @@ async function withFile<T>(name: string, edit: (xml: string) => string, f: () =>
 
 describe('revops config push', () => {
   it('pushes the shipped records after checking the org describes every referenced field', async () => {
-    const r = await push();
+    const r = await push('--execute', '--backup-dir', join(dir, 'backup-first'));
     expect(r.code, r.out + r.err).toBe(0);
-    expect(
-      r.requests.filter((p) => /\/sobjects\/\w+\/describe$/.test(p)).map((p) => p.split('/').at(-2)),
-    ).toEqual(['Lead', 'Contact', 'Opportunity', 'Account']);
+    const described = r.requests
+      .filter((p) => /\/sobjects\/\w+\/describe$/.test(p))
+      .map((p) => p.split('/').at(-2));
+    expect(described.slice(0, 4)).toEqual(['Lead', 'Contact', 'Opportunity', 'Account']);
+    // then the backup reads each pushed type
+    expect(described.slice(4)).toContain('Trigger_Action__mdt');
+    expect(described.slice(4).every((o) => o?.endsWith('__mdt'))).toBe(true);
     expect(r.deploys).toHaveLength(1);
     expect(r.deploys[0].checkOnly).toBe(false);
     expect(
@@ -202,5 +226,89 @@ describe('revops config push', () => {
       "Routing_Rule.Territory_EMEA: Fallback_Owner__c 'Lead_Fallback' is not a Lead queue",
     );
     expect(r.deploys).toEqual([]);
+  });
+
+  it('is a check-only dry run without --execute, and writes no backup', async () => {
+    const r = await push('--backup-dir', join(dir, 'backup-dry'));
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(r.deploys.map((d) => d.checkOnly)).toEqual([true]);
+    expect(r.json.result.backup).toBeUndefined();
+    expect(existsSync(join(dir, 'backup-dry'))).toBe(false);
+  });
+
+  it('backs up the org records it replaces before --execute deploys, and --restore puts them back', async () => {
+    const backupDir = join(dir, 'backup-undo');
+    const pushed = await push('--execute', '--backup-dir', backupDir);
+    expect(pushed.code, pushed.out + pushed.err).toBe(0);
+    expect(pushed.deploys.map((d) => d.checkOnly)).toEqual([false]);
+    const manifest = JSON.parse(readFileSync(join(backupDir, 'backup.json'), 'utf8')) as {
+      org: string;
+      types: string[];
+      records: number;
+      added: string[];
+    };
+    expect(manifest.records).toBe(2);
+    expect(manifest.types).toContain('Trigger_Action');
+    expect(manifest.added).toContain('Approval_Tier.Manager');
+    expect(manifest.added, 'the org had this record: the push replaces it').not.toContain(
+      'Scoring_Rule.Eng_Demo_Request',
+    );
+    expect(pushed.json.result).toMatchObject({ backup: { dir: backupDir, records: 2 } });
+    // the org's values, as a deploy takes them
+    const saved = readFileSync(
+      join(backupDir, 'customMetadata', 'Scoring_Rule.Eng_Demo_Request.md-meta.xml'),
+      'utf8',
+    );
+    expect(saved).toContain('<field>Points__c</field>\n        <value xsi:type="xsd:double">99</value>');
+    expect(saved).toContain('<value xsi:type="xsd:boolean">true</value>');
+    expect(saved).toContain("Org's &quot;own&quot; &lt;rule&gt;");
+
+    const undo = await push('--restore', backupDir, '--execute', '--backup-dir', join(dir, 'backup-of-undo'));
+    expect(undo.code, undo.out + undo.err).toBe(0);
+    expect(undo.deploys).toHaveLength(1);
+    expect(undo.deploys[0].checkOnly).toBe(false);
+    expect(undo.deploys[0].entries.sort()).toEqual([
+      'customMetadata/Scoring_Rule.Eng_Demo_Request.md',
+      'customMetadata/Scoring_Rule.Org_Only_Rule.md',
+      'destructiveChangesPost.xml',
+      'package.xml',
+    ]);
+    const deletes = org.deployedFiles.get('destructiveChangesPost.xml') ?? '';
+    expect(deletes).toContain('<members>Approval_Tier.Manager</members>');
+    expect(deletes).not.toContain('Eng_Demo_Request');
+    expect(org.deployedFiles.get('customMetadata/Scoring_Rule.Eng_Demo_Request.md')).toContain(
+      '<value xsi:type="xsd:double">99</value>',
+    );
+    // the restore was backed up too, so it can be undone
+    expect(existsSync(join(dir, 'backup-of-undo', 'backup.json'))).toBe(true);
+    expect(undo.json.result).toMatchObject({ restoredFrom: backupDir });
+  });
+
+  it('refuses a backup of another org, an incomplete backup and a backup folder in use, before deploying', async () => {
+    const backupDir = join(dir, 'backup-other');
+    expect((await push('--execute', '--backup-dir', backupDir)).code).toBe(0);
+    const file = join(backupDir, 'backup.json');
+    const good = readFileSync(file, 'utf8');
+
+    writeFileSync(file, good.replace(/"org": "[^"]*"/, '"org": "00D000000000OTHER"'));
+    const other = await push('--restore', backupDir, '--execute');
+    expect(other.code).toBe(1);
+    expect(other.json).toMatchObject({ name: 'BackupOfAnotherOrg' });
+    expect(other.json.message).toContain('is a backup of the org 00D000000000OTHER');
+    expect(other.deploys).toEqual([]);
+    writeFileSync(file, good);
+
+    const again = await push('--execute', '--backup-dir', backupDir);
+    expect(again.code).toBe(1);
+    expect(again.json).toMatchObject({ name: 'BackupFailed' });
+    expect(again.json.message).toContain('holds a backup already');
+    expect(again.deploys).toEqual([]);
+
+    unlinkSync(join(backupDir, 'customMetadata', 'Scoring_Rule.Org_Only_Rule.md-meta.xml'));
+    const partial = await push('--restore', backupDir, '--execute');
+    expect(partial.code).toBe(1);
+    expect(partial.json).toMatchObject({ name: 'BackupInvalid' });
+    expect(partial.json.message).toContain('holds 1 record file(s) where');
+    expect(partial.deploys).toEqual([]);
   });
 });
