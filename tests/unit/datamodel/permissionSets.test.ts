@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA_OBJECTS as OBJECTS, DEFAULT, fieldNames, readMeta } from './helpers.ts';
+import { DATA_OBJECTS as OBJECTS, DEFAULT, fieldNames, readMeta, ROOT } from './helpers.ts';
+import { loadConfig } from '../../../scripts/lib/config/index.ts';
 
 interface FieldPerm {
   field: string;
@@ -158,6 +159,48 @@ describe('permission sets', () => {
       'Lead.Recycle_Reason__c',
     ])
       expect(editable.has(f), f).toBe(true);
+  });
+
+  it('only RevOps Webhook Secrets grants the webhook secrets: the object and both fields, nothing else', () => {
+    const secrets = readMeta<{ PermissionSet: PermSet & { classAccesses?: unknown } }>(
+      'permissionsets/RevOps_Webhook_Secrets.permissionset-meta.xml',
+    ).PermissionSet;
+    expect(secrets.objectPermissions.map((o) => [o.object, o.allowCreate, o.allowRead, o.allowEdit])).toEqual(
+      [['Webhook_Secret__c', 'true', 'true', 'true']],
+    );
+    expect(secrets.fieldPermissions.map((p) => [p.field, p.readable, p.editable]).sort()).toEqual(
+      fieldNames('Webhook_Secret__c').map((f) => [`Webhook_Secret__c.${f}`, 'true', 'true']),
+    );
+    expect(secrets.classAccesses).toBeUndefined();
+    for (const [name, ps] of Object.entries(sets))
+      expect(
+        [
+          ...ps.objectPermissions.map((o) => o.object),
+          ...ps.fieldPermissions.map((p) => p.field.split('.')[0]),
+        ],
+        name,
+      ).not.toContain('Webhook_Secret__c');
+  });
+
+  it('RevOps Admin can write every RevOps field of Lead, Contact and Account that is not a formula (a merge undo re-creates the record as the admin, in user mode)', () => {
+    const admin = sets.RevOps_Admin.fieldPermissions.filter((p) => /^(Lead|Contact|Account)\./.test(p.field));
+    expect(admin.length).toBeGreaterThan(50);
+    for (const p of admin) expect(p.editable, p.field).toBe(field(p.field).formula ? 'false' : 'true');
+  });
+
+  it('a rep can fill every field a stage requires, so no stage refuses a deal the rep cannot complete', () => {
+    const editable = new Set(
+      sets.RevOps_Sales_Rep.fieldPermissions.filter((p) => p.editable === 'true').map((p) => p.field),
+    );
+    const required = loadConfig(ROOT).stagePolicies.flatMap((p) =>
+      (p.requiredFields ?? '')
+        .split(';')
+        .map((f) => f.trim())
+        .filter((f) => f.endsWith('__c'))
+        .map((f) => [p.stage, `Opportunity.${f}`] as const),
+    );
+    expect(required.length).toBeGreaterThan(10);
+    for (const [stage, f] of required) expect(editable.has(f), `${stage} requires ${f}`).toBe(true);
   });
 
   it('the deal desk edits pricing, terms and approvers but not the sales rep fields', () => {
