@@ -15,7 +15,7 @@ import type { ReportDoc } from '../render/doc.ts';
 import type { RoutingRule } from '../rules/routing.ts';
 import { renderMarkdown } from '../render/markdown.ts';
 import { renderHtml } from '../render/html.ts';
-import { BENCHMARKS, COVERAGE_NEXT_QUARTER_DAYS } from './metrics.ts';
+import { BENCHMARKS, COVERAGE_NEXT_QUARTER_DAYS, DEFINITIONS } from './metrics.ts';
 
 export const DOCS_DIR = 'docs/generated';
 
@@ -477,13 +477,8 @@ function metricsSpecDoc(c: RevOpsConfig): ReportDoc {
     ['Marketing', 'Cost per MQL', 'Spend of the period (costs CSV: source,month,amount) / MQLs', ''],
     ['Marketing', 'Speed to lead', 'Median Speed_To_Lead_Minutes__c of MQLs', b.speedToLead.text],
     ['Sales', 'Pipeline value', 'Sum of Amount of open opportunities', ''],
-    [
-      'Sales',
-      'Stage conversion',
-      'Deals that reached the next stage / deals that reached the stage (OpportunityHistory; skipped stages count as passed)',
-      '',
-    ],
-    ['Sales', 'Average time in stage', 'Mean days between a stage-history row and the next one', ''],
+    ['Sales', 'Stage conversion', DEFINITIONS.stageConversion, ''],
+    ['Sales', 'Average time in stage', DEFINITIONS.daysInStage, ''],
     ['Sales', 'Win rate', 'Closed won / closed (CloseDate in the period)', b.winRate.text],
     [
       'Sales',
@@ -504,7 +499,7 @@ function metricsSpecDoc(c: RevOpsConfig): ReportDoc {
       'Closed-won Amount in the period / revenue target',
       b.revenueVsTarget.text,
     ],
-    ['Executive', 'CAC', 'Spend of the period / new customers (accounts with a won deal)', ''],
+    ['Executive', 'CAC', DEFINITIONS.cac, ''],
     ['Executive', 'LTV', 'Average won deal × gross margin / annual churn (targets file)', ''],
     [
       'Executive',

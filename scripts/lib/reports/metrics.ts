@@ -39,6 +39,15 @@ export type BenchmarkKey =
   | 'speedToLead'
   | 'revenueVsTarget';
 
+/** How the figures most easily misread are computed: stated in the CLI's assumptions and the generated spec (docs.ts). */
+export const DEFINITIONS = {
+  stageConversion:
+    'Deals that reached the next stage / deals that reached the stage and have left it, moved on or closed (OpportunityHistory; skipped stages count as passed; deals still open at their furthest stage are not counted yet)',
+  daysInStage:
+    'Mean finished stay: from the history row that moved the deal into the stage to the next one that changed its stage (rows repeating the stage, such as close-date pushes, do not split a stay; an open deal’s current stay is not counted)',
+  cac: 'Spend of the period / new customers: accounts whose first-ever won deal closes in the period (won deals of accounts first won earlier, such as upsells and renewals, do not count)',
+};
+
 export interface Figure {
   key: string;
   label: string;
@@ -79,7 +88,11 @@ export interface SourceRow {
 
 export interface StageRow {
   stage: string;
+  /** Deals of the cohort whose furthest stage is this one or a later one. */
   reached: number;
+  /** Of those, the deals that have left the stage: moved on to a later stage, or closed. */
+  left: number;
+  /** Deals that reached the next stage / deals that left this one (an open deal still at it is undecided). */
   conversionToNext: number | null;
   avgDaysInStage: number | null;
 }
@@ -274,7 +287,8 @@ interface Deals {
     cycle: number | null;
     openDeals: number;
     pipeline: number | null;
-    customers: number;
+    /** Accounts whose first-ever won deal closes in the period. */
+    newCustomers: number;
   };
   bySource: { source: string; won: number; closed: number }[];
   /** The quarter coverage judges (see coverageQuarter): open pipeline closing in it, and won in it so far. */
@@ -292,7 +306,10 @@ async function deals(db: Db, { A, START }: Period): Promise<Deals> {
            avg(date_diff('day', "CreatedDate", "CloseDate")) FILTER (WHERE ${closedIn} AND "IsWon") AS cycle,
            count(*) FILTER (WHERE NOT "IsClosed" AND "CreatedDate" <= ${A}) AS "openDeals",
            sum("Amount") FILTER (WHERE NOT "IsClosed" AND "CreatedDate" <= ${A}) AS pipeline,
-           count(DISTINCT "AccountId") FILTER (WHERE ${closedIn} AND "IsWon") AS customers
+           (SELECT count(*) FROM (
+              SELECT min("CloseDate") AS first FROM "Opportunity"
+              WHERE "IsWon" AND "AccountId" IS NOT NULL GROUP BY "AccountId")
+            WHERE first >= ${START} AND first <= ${A}) AS "newCustomers"
     FROM "Opportunity"`);
   const bySource = await db.all<Deals['bySource'][number]>(`
     SELECT coalesce("LeadSource", '(none)') AS source, count(*) FILTER (WHERE "IsWon") AS won, count(*) AS closed
@@ -325,26 +342,50 @@ export function coverageQuarter(
   return { start: `${y}-${String(m).padStart(2, '0')}-01`, label: `${y}-Q${(m + 2) / 3}`, next };
 }
 
-/** Stage funnel and time in stage from the stage history of opportunities created in the period. */
+/**
+ * Stage funnel and time in stage from the stage history of opportunities created in the period. A history row that
+ * repeats the stage before it (a close-date or amount change) is not a stage change: consecutive rows of one stage
+ * are one stay, as in the stale-deals report (actions/stale.ts). A stay is finished when the next change begins;
+ * the current stay of an open deal is not averaged. Conversion to the next stage counts the deals that have left
+ * the stage (moved on or closed): a deal still open at its furthest stage is undecided, not a loss.
+ */
 async function stageFunnel(db: Db, { A, START }: Period): Promise<StageRow[]> {
   const order = FUNNEL_STAGES.map((st, i) => `(${lit(st)}, ${i})`).join(', ');
-  const stageRows = await db.all<{ stage: string; ord: number; reached: number; days: number | null }>(`
+  const stageRows = await db.all<{
+    stage: string;
+    ord: number;
+    reached: number;
+    pending: number;
+    days: number | null;
+  }>(`
     WITH ord(stage, ord) AS (VALUES ${order}),
     h AS (
-      SELECT h."OpportunityId" AS opp, h."StageName" AS stage, h."CreatedDate" AS ts,
-             lead(h."CreatedDate") OVER (PARTITION BY hash(h."OpportunityId") ORDER BY h."CreatedDate") AS next_ts
+      SELECT h."OpportunityId" AS opp, h."StageName" AS stage, h."CreatedDate" AS ts, o."IsClosed" AS closed,
+             lag(h."StageName") OVER (PARTITION BY hash(h."OpportunityId") ORDER BY h."CreatedDate", h."Id") AS prev,
+             row_number() OVER (PARTITION BY hash(h."OpportunityId") ORDER BY h."CreatedDate", h."Id") AS seq
       FROM "OpportunityHistory" h JOIN "Opportunity" o ON o."Id" = h."OpportunityId"
       WHERE o."CreatedDate" >= ${START} AND o."CreatedDate" <= ${A}),
-    best AS (SELECT opp, max(ord.ord) AS top FROM h JOIN ord USING (stage) GROUP BY opp),
-    stay AS (SELECT stage, avg(date_diff('second', ts, next_ts)) / 86400.0 AS days FROM h WHERE next_ts IS NOT NULL GROUP BY stage)
-    SELECT ord.stage, ord.ord, (SELECT count(*) FROM best WHERE best.top >= ord.ord) AS reached, stay.days
+    changes AS (
+      SELECT opp, stage, ts,
+             lead(ts) OVER (PARTITION BY hash(opp) ORDER BY seq) AS next_ts
+      FROM h WHERE prev IS DISTINCT FROM stage),
+    best AS (SELECT opp, max(ord.ord) AS top, bool_or(closed) AS closed FROM h JOIN ord USING (stage) GROUP BY opp),
+    stay AS (SELECT stage, avg(date_diff('second', ts, next_ts)) / 86400.0 AS days FROM changes WHERE next_ts IS NOT NULL GROUP BY stage)
+    SELECT ord.stage, ord.ord,
+           (SELECT count(*) FROM best WHERE best.top >= ord.ord) AS reached,
+           (SELECT count(*) FROM best WHERE best.top = ord.ord AND NOT best.closed) AS pending,
+           stay.days
     FROM ord LEFT JOIN stay USING (stage) ORDER BY ord.ord`);
-  return stageRows.map((r, i) => ({
-    stage: r.stage,
-    reached: r.reached,
-    conversionToNext: i + 1 < stageRows.length ? ratio(stageRows[i + 1].reached, r.reached) : null,
-    avgDaysInStage: r.stage === 'Closed Won' ? null : r.days,
-  }));
+  return stageRows.map((r, i) => {
+    const left = r.reached - r.pending;
+    return {
+      stage: r.stage,
+      reached: r.reached,
+      left,
+      conversionToNext: i + 1 < stageRows.length ? ratio(stageRows[i + 1].reached, left) : null,
+      avgDaysInStage: r.stage === 'Closed Won' ? null : r.days,
+    };
+  });
 }
 
 /** Spend in the period: in total (null without a costs file) and per source. */
@@ -398,7 +439,7 @@ function derived(d: Deals, targets: Targets, totalCost: number | null) {
     targets.quarterlyQuota !== undefined ? Math.max(targets.quarterlyQuota - (d.quarter.qwon ?? 0), 0) : null;
   const coverage =
     remainingQuota === null || remainingQuota === 0 ? null : (d.quarter.qpipe ?? 0) / remainingQuota;
-  const cac = ratio(totalCost, s.customers);
+  const cac = ratio(totalCost, s.newCustomers);
   const ltv = s.avgWon !== null ? (s.avgWon * targets.grossMargin) / targets.annualChurn : null;
   return { winRate, velocity, coverage, remainingQuota, cac, ltv, revenue: s.wonAmount ?? 0 };
 }
@@ -483,7 +524,9 @@ function executiveFigures(d: Deals, x: Derived, targets: Targets, hasCosts: bool
       x.cac,
       'money',
       undefined,
-      hasCosts ? `spend / ${s.customers} new customers` : 'pass --costs FILE',
+      hasCosts
+        ? `spend / ${s.newCustomers} new customers (accounts first won in the period)`
+        : 'pass --costs FILE',
     ),
     figure(
       'ltv',
@@ -502,7 +545,7 @@ function executiveFigures(d: Deals, x: Derived, targets: Targets, hasCosts: bool
 export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise<MetricsResult> {
   await requireColumns(db, 'Lead', LEAD_COLUMNS);
   await requireColumns(db, 'Opportunity', OPPORTUNITY_COLUMNS);
-  await requireColumns(db, 'OpportunityHistory', ['OpportunityId', 'StageName', 'CreatedDate']);
+  await requireColumns(db, 'OpportunityHistory', ['Id', 'OpportunityId', 'StageName', 'CreatedDate']);
   const targets = opts.targets ?? TargetsSchema.parse({});
   const costs = opts.costs ?? [];
   const hasCosts = costs.length > 0;
@@ -538,6 +581,9 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
     assumptions: [
       `Period: ${months} months to ${asOf.slice(0, 10)} (lead cohort by CreatedDate, deals by CloseDate).`,
       `LTV uses gross margin ${targets.grossMargin} and annual churn ${targets.annualChurn}${opts.targets ? '' : ' (defaults; set them in --targets)'}.`,
+      `Stage conversion: ${DEFINITIONS.stageConversion}.`,
+      `Days in stage: ${DEFINITIONS.daysInStage}.`,
+      `CAC: ${DEFINITIONS.cac}.`,
       `Coverage = open pipeline closing in the quarter / (quarterly quota − won in it); with under ${COVERAGE_NEXT_QUARTER_DAYS} days of the as-of quarter left, the next quarter is judged. LTV:CAC target 3-5; above ${BENCHMARKS.ltvToCac.implausible} it is flagged implausible.`,
     ],
     notAvailable,

@@ -101,6 +101,9 @@ export const FUNNEL_STAGES = [
   'Closed Won',
 ];
 
+/** The label of the stage conversion rows: its denominator is the deals that have left the stage, not all that reached it. */
+export const STAGE_CONVERSION_LABEL = 'Conversion to the next stage (of deals that left the stage)';
+
 const DAY_MS = 86_400_000;
 /** Days left in the as-of quarter under which coverage looks at the next quarter. */
 export const COVERAGE_NEXT_QUARTER_DAYS = 14;
@@ -173,19 +176,49 @@ function deals(opps: SnapshotOpportunity[], p: Period) {
     cycle: mean(cycleDays),
     openDeals: open.length,
     pipeline: openAmounts.length ? openAmounts.reduce((t, a) => t + a, 0) : null,
-    customers: new Set(won.map((o) => o.AccountId).filter(present)).size,
+    customers: newCustomers(opps, p),
     qpipe: sum(opps.filter((o) => !o.IsClosed && inQuarter(o) && ms(o.CloseDate!) < q1)),
     qwon: sum(opps.filter((o) => o.IsWon && inQuarter(o) && ms(o.CloseDate!) <= p.asOf)),
   };
 }
 
-/** Stage funnel of the deals created in the period: deals reaching each stage, and average days in it. */
+/**
+ * New customers: accounts whose first-ever won deal closes in the period (a won deal of an account first won before
+ * the period, an upsell or a renewal, is not a new customer, whatever its Opportunity.Type).
+ */
+function newCustomers(opps: SnapshotOpportunity[], p: Period): number {
+  const firstWon = new Map<string, number>();
+  for (const o of opps) {
+    if (!o.IsWon || !o.CloseDate || !present(o.AccountId)) continue;
+    const close = ms(o.CloseDate);
+    firstWon.set(o.AccountId!, Math.min(firstWon.get(o.AccountId!) ?? Infinity, close));
+  }
+  return [...firstWon.values()].filter((t) => t >= p.start && t <= p.asOf).length;
+}
+
+/**
+ * A deal's stage changes: its history in time order with the rows that repeat the stage before them left out (a
+ * close-date or amount change writes a history row in the same stage; it neither starts nor ends a stay), as the
+ * stale-deals report reads them (reports/actions/stale.ts).
+ */
+export function stageChanges(history: SnapshotStageChange[]): SnapshotStageChange[] {
+  const h = [...history].sort((a, b) => ms(a.CreatedDate) - ms(b.CreatedDate));
+  return h.filter((row, i) => i === 0 || row.StageName !== h[i - 1].StageName);
+}
+
+/**
+ * Stage funnel of the deals created in the period: deals reaching each stage (their furthest stage at or past it),
+ * conversion to the next stage over the deals that have left the stage (moved on or closed; a deal still open at
+ * its furthest stage is undecided, not a loss), and the average finished stay in each stage (from the change into
+ * it to the next change; the current stay of an open deal is not finished).
+ */
 export function stageFunnel(opps: SnapshotOpportunity[], p: Period) {
   const cohort = opps.filter((o) => ms(o.CreatedDate) >= p.start && ms(o.CreatedDate) <= p.asOf);
   const top: number[] = [];
+  const openTop: number[] = [];
   const stay = new Map<string, { seconds: number; n: number }>();
   for (const o of cohort) {
-    const h = [...(o.history ?? [])].sort((a, b) => ms(a.CreatedDate) - ms(b.CreatedDate));
+    const h = stageChanges(o.history ?? []);
     let best = -1;
     h.forEach((row, i) => {
       best = Math.max(best, FUNNEL_STAGES.indexOf(row.StageName));
@@ -197,14 +230,17 @@ export function stageFunnel(opps: SnapshotOpportunity[], p: Period) {
       }
     });
     if (best >= 0) top.push(best);
+    if (best >= 0 && !o.IsClosed) openTop.push(best);
   }
   const reached = FUNNEL_STAGES.map((_, i) => top.filter((t) => t >= i).length);
+  const left = FUNNEL_STAGES.map((_, i) => reached[i] - openTop.filter((t) => t === i).length);
   return FUNNEL_STAGES.map((stage, i) => {
     const s = stay.get(stage);
     return {
       stage,
       reached: reached[i],
-      conversionToNext: i + 1 < FUNNEL_STAGES.length ? ratio(reached[i + 1], reached[i]) : null,
+      left: left[i],
+      conversionToNext: i + 1 < FUNNEL_STAGES.length ? ratio(reached[i + 1], left[i]) : null,
       avgDaysInStage: stage === 'Closed Won' || !s ? null : s.seconds / s.n / 86400,
     };
   });
@@ -289,7 +325,7 @@ export function metricSnapshot(input: MetricSnapshotInput): MetricSnapshot {
     rows.push(row('Sales', 'stageReached', 'Deals reaching the stage', 'count', s.reached, s.stage));
     if (s.conversionToNext !== null || s.stage !== 'Closed Won')
       rows.push(
-        row('Sales', 'stageConversion', 'Conversion to the next stage', 'ratio', s.conversionToNext, s.stage),
+        row('Sales', 'stageConversion', STAGE_CONVERSION_LABEL, 'ratio', s.conversionToNext, s.stage),
       );
     if (s.stage !== 'Closed Won')
       rows.push(row('Sales', 'avgDaysInStage', 'Average days in stage', 'days', s.avgDaysInStage, s.stage));
