@@ -90,7 +90,12 @@ export function metricsDoc(r: MetricsResult): ReportDoc {
           {
             kind: 'table',
             title: 'Stage conversion and time in stage',
-            columns: ['stage', 'deals reached', 'conversion to next (of deals that left the stage)', 'avg days in stage'],
+            columns: [
+              'stage',
+              'deals reached',
+              'conversion to next (of deals that left the stage)',
+              'avg days in stage',
+            ],
             rows: r.sales.stages.map((s) => [
               s.stage,
               num(s.reached),
