@@ -107,20 +107,28 @@ export function formatSpan(ms) {
 }
 
 /**
- * The live state of one SLA deadline.
+ * The live state of one SLA deadline. A deadline met after it passed is Breached, as the server records it
+ * (SlaService, rules/sla.ts): its remainingMs is then the business time it was late by, and it no longer runs.
  * @param {object} args { now, due, metAt, windowHours, warningPercent, calendar }
- * @returns {{status: string, remainingMs: number}} status is On Track, At Risk, Breached or Met
+ * @returns {{status: string, remainingMs: number, done: boolean}} status is On Track, At Risk, Breached or Met;
+ *          done when the deadline was met (on time or late), so it no longer counts down
  */
 export function deadlineState({ now, due, metAt, windowHours, warningPercent, calendar }) {
   const dueMs = Date.parse(due);
   if (metAt) {
-    return { status: 'Met', remainingMs: businessMillisBetween(Date.parse(metAt), dueMs, calendar) };
+    const metMs = Date.parse(metAt);
+    const remainingMs = businessMillisBetween(metMs, dueMs, calendar);
+    return { status: metMs > dueMs ? 'Breached' : 'Met', remainingMs, done: true };
   }
   const remainingMs = businessMillisBetween(now, dueMs, calendar);
   if (now >= dueMs) {
-    return { status: 'Breached', remainingMs };
+    return { status: 'Breached', remainingMs, done: false };
   }
   const windowMs = Number(windowHours) * 3600000;
   const elapsedPercent = windowMs > 0 ? ((windowMs - remainingMs) / windowMs) * 100 : 0;
-  return { status: elapsedPercent >= Number(warningPercent) ? 'At Risk' : 'On Track', remainingMs };
+  return {
+    status: elapsedPercent >= Number(warningPercent) ? 'At Risk' : 'On Track',
+    remainingMs,
+    done: false,
+  };
 }

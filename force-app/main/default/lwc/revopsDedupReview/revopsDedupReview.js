@@ -142,6 +142,9 @@ export default class RevopsDedupReview extends LightningElement {
   handleStatus(event) {
     this.status = event.target.dataset.status;
     this.message = undefined;
+    // back to the queue of that status: an open review would hide the list the button asked for
+    this.detail = undefined;
+    this.actionError = undefined;
   }
 
   async handleRowAction(event) {
@@ -172,8 +175,11 @@ export default class RevopsDedupReview extends LightningElement {
     await this.run(() => undoReview({ reviewId: this.review.reviewId }), true);
   }
 
-  /** Runs one server call; a decision refreshes the queue and says what happened. */
+  /** Runs one server call, one at a time (a second click while one runs is ignored); a decision refreshes the queue. */
   async run(call, decides) {
+    if (this.working) {
+      return;
+    }
     this.working = true;
     this.actionError = undefined;
     try {

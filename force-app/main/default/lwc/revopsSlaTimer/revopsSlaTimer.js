@@ -1,5 +1,7 @@
 import { LightningElement, api, wire } from 'lwc';
+import { getRecord } from 'lightning/uiRecordApi';
 import getSlaTimer from '@salesforce/apex/SlaTimerController.getSlaTimer';
+import { refreshOnSave } from 'c/revopsRefresh';
 import { deadlineState, formatSpan } from 'c/revopsBusinessCalendar';
 import { formatDateTime, formatLabel } from 'c/revopsFormat';
 import TITLE from '@salesforce/label/c.RevOps_Sla_Title';
@@ -31,19 +33,33 @@ const STATUS = {
  */
 export default class RevopsSlaTimer extends LightningElement {
   @api recordId;
+  @api objectApiName;
 
   sla;
   error;
   now = Date.now();
   timer;
   labels = { TITLE, EMPTY };
+  wired;
+  savedAt;
 
   @wire(getSlaTimer, { recordId: '$recordId' })
-  wiredSla({ data, error }) {
-    this.sla = data;
-    this.error = error;
+  wiredSla(result) {
+    this.wired = result;
+    this.sla = result.data;
+    this.error = result.error;
     this.now = Date.now();
     this.syncTimer();
+  }
+
+  /** A save of the record (Accept or Reject, a logged touch, an edit) reads the deadlines again. */
+  @wire(getRecord, { recordId: '$recordId', fields: '$stampFields' })
+  recordSaved({ data }) {
+    this.savedAt = refreshOnSave(this.savedAt, data, this.wired);
+  }
+
+  get stampFields() {
+    return this.objectApiName ? [`${this.objectApiName}.LastModifiedDate`] : undefined;
   }
 
   disconnectedCallback() {
@@ -51,7 +67,7 @@ export default class RevopsSlaTimer extends LightningElement {
   }
 
   syncTimer() {
-    const ticking = this.deadlines.some((d) => d.status !== 'Met');
+    const ticking = this.deadlines.some((d) => !d.done);
     if (ticking && !this.timer) {
       // eslint-disable-next-line @lwc/lwc/no-async-operation
       this.timer = setInterval(() => {
@@ -90,7 +106,8 @@ export default class RevopsSlaTimer extends LightningElement {
         key: 'contact',
         template: CONTACT,
         due: s.contactDue,
-        metAt: s.firstTouchAt,
+        // qualifying or recycling is a contact too (rules/sla.ts)
+        metAt: s.firstTouchAt ?? s.qualifiedAt,
         hours: s.contactWithinHours,
       },
       {
@@ -116,6 +133,7 @@ export default class RevopsSlaTimer extends LightningElement {
           key: spec.key,
           label: formatLabel(spec.template, spec.hours),
           status: state.status,
+          done: state.done,
           statusLabel: STATUS[state.status].label,
           badgeClass: STATUS[state.status].badgeClass,
           countdown: this.countdownText(state, spec.metAt),
@@ -125,8 +143,9 @@ export default class RevopsSlaTimer extends LightningElement {
   }
 
   countdownText(state, metAt) {
-    if (state.status === 'Met') {
-      return formatLabel(MET_AT, formatDateTime(metAt));
+    if (state.done) {
+      const met = formatLabel(MET_AT, formatDateTime(metAt));
+      return state.status === 'Met' ? met : `${met} · ${formatLabel(OVERDUE, formatSpan(state.remainingMs))}`;
     }
     return formatLabel(state.status === 'Breached' ? OVERDUE : LEFT, formatSpan(state.remainingMs));
   }

@@ -192,6 +192,48 @@ describe('c-revops-dedup-review', () => {
     expect($(element, 'lightning-datatable')).not.toBeNull();
   });
 
+  it('says why a review could not be opened, above the queue it stays on', async () => {
+    const element = await mount(QUEUE);
+    getReview.mockRejectedValue({ body: { message: 'Review DR-0000001 was deleted' } });
+    $(element, 'lightning-datatable').dispatchEvent(
+      new CustomEvent('rowaction', { detail: { action: { name: 'open' }, row: QUEUE[0] } }),
+    );
+    await flush();
+    const panel = $(element, '[data-id="action-error"]');
+    expect(panel.shadowRoot.textContent).toContain('Review DR-0000001 was deleted');
+    expect($(element, '[data-id="detail"]')).toBeNull();
+    expect($(element, 'lightning-datatable')).not.toBeNull();
+  });
+
+  it('sends one survivor change however often it is clicked while the first runs, the buttons disabled meanwhile', async () => {
+    const element = await mount(QUEUE);
+    await open(element);
+    let answer;
+    changeSurvivor.mockReturnValue(new Promise((resolve) => (answer = resolve)));
+    const pick = $$(element, 'thead lightning-button')[1];
+    pick.click();
+    await flush();
+    expect($$(element, 'thead lightning-button').every((b) => b.disabled)).toBe(true);
+    expect($(element, 'lightning-datatable')).toBeNull();
+    pick.click();
+    await flush();
+    expect(changeSurvivor).toHaveBeenCalledTimes(1);
+    answer(PICKED);
+    await flush();
+    expect($(element, 'tr[data-field="Title"] [data-id="winner"]').textContent).toBe('VP Engineering');
+  });
+
+  it('goes back to the queue a status button asks for when a review is open', async () => {
+    const element = await mount(QUEUE);
+    await open(element);
+    $$(element, '[data-id="statuses"] lightning-button')
+      .find((b) => b.label === 'Rejected')
+      .click();
+    await flush();
+    expect($(element, '[data-id="detail"]')).toBeNull();
+    expect(listReviews.getLastConfig()).toEqual({ status: 'Rejected' });
+  });
+
   it('shows the server message when the queue cannot be read', async () => {
     const element = await mount();
     listReviews.error({ message: "sObject type 'Dedup_Review__c' is not supported" });

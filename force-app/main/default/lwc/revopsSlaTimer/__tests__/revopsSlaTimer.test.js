@@ -1,6 +1,7 @@
 import { createElement } from 'lwc';
 import RevopsSlaTimer from 'c/revopsSlaTimer';
 import getSlaTimer from '@salesforce/apex/SlaTimerController.getSlaTimer';
+import { refreshesOnSave } from '../../revopsRefresh/__tests__/refreshesOnSave';
 
 const RUNNING = require('./data/getSlaTimer.json');
 const MET = require('./data/getSlaTimerMet.json');
@@ -14,6 +15,7 @@ jest.mock(
   },
   { virtual: true },
 );
+jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn().mockResolvedValue() }), { virtual: true });
 
 // The lead became an MQL at 09:30 New York time on Tuesday 24 Nov 2026; contact is due at 13:30.
 const TUESDAY_10_00_NY = Date.parse('2026-11-24T15:00:00Z');
@@ -25,6 +27,7 @@ async function mountAt(now, data) {
   jest.setSystemTime(now);
   const element = createElement('c-revops-sla-timer', { is: RevopsSlaTimer });
   element.recordId = RUNNING.recordId;
+  element.objectApiName = 'Lead';
   document.body.appendChild(element);
   if (data) {
     getSlaTimer.emit(data);
@@ -135,6 +138,37 @@ describe('c-revops-sla-timer', () => {
     expect(jest.getTimerCount()).toBe(0);
     jest.useRealTimers();
     await expect(element).toBeAccessible();
+  });
+
+  it('shows a first touch after the deadline as Breached, late by the business time, as the server records it', async () => {
+    // contact was due 13:30 New York time; the rep called at 14:45
+    const element = await mountAt(TUESDAY_20_00_NY, { ...RUNNING, firstTouchAt: '2026-11-24T19:45:00.000Z' });
+    const contact = deadline(element, 'contact');
+    expect(contact.status).toBe('Breached');
+    expect(contact.countdown).toMatch(/^Met .+ · Overdue by 1 h 15 min 00 s business time$/);
+    expect(element.shadowRoot.querySelector('[data-id="escalation"]').textContent).toBe(
+      'Escalated to Maria Lopez',
+    );
+    // the contact deadline no longer runs; the qualify one does
+    jest.advanceTimersByTime(5000);
+    await Promise.resolve();
+    expect(deadline(element, 'contact').countdown).toBe(contact.countdown);
+    expect(jest.getTimerCount()).toBe(1);
+  });
+
+  it('counts qualifying or recycling without a logged touch as the contact, and stops ticking', async () => {
+    // accepted at 12:00 New York time, before the 13:30 contact deadline, with no task logged
+    const element = await mountAt(TUESDAY_14_00_NY, { ...RUNNING, qualifiedAt: '2026-11-24T17:00:00.000Z' });
+    expect(deadline(element, 'contact').status).toBe('Met');
+    expect(deadline(element, 'contact').countdown).toMatch(/^Met /);
+    expect(deadline(element, 'qualify').status).toBe('Met');
+    expect(element.shadowRoot.querySelector('[data-id="escalation"]')).toBeNull();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('reads the deadlines again after the record is saved (Accept, Reject, an edit)', async () => {
+    await mountAt(TUESDAY_10_00_NY, RUNNING);
+    expect(await refreshesOnSave()).toEqual([0, 1]);
   });
 
   it('clears its timer when removed from the page', async () => {
