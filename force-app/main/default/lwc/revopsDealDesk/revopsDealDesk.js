@@ -11,6 +11,8 @@ import { formatDateTime, formatLabel, formatNumber } from 'c/revopsFormat';
 import TITLE from '@salesforce/label/c.RevOps_Deal_Title';
 import TERMS from '@salesforce/label/c.RevOps_Deal_Terms';
 import NO_TERM from '@salesforce/label/c.RevOps_Deal_No_Term';
+import TERM_MONTHS from '@salesforce/label/c.RevOps_Deal_Term_Months';
+import NO_APPROVERS from '@salesforce/label/c.RevOps_Deal_No_Approvers';
 import STANDARD_TERMS from '@salesforce/label/c.RevOps_Deal_Standard_Terms';
 import TIER from '@salesforce/label/c.RevOps_Deal_Tier';
 import NO_APPROVAL from '@salesforce/label/c.RevOps_Deal_No_Approval';
@@ -77,16 +79,17 @@ export default class RevopsDealDesk extends LightningElement {
     return !this.isLoading && !this.error;
   }
 
+  /** Discount, term, segment and payment terms, the blank ones left out (a new deal has no segment yet). */
   get termsText() {
     const d = this.deal;
-    const months = d.termMonths ? formatNumber(d.termMonths) : NO_TERM;
-    return formatLabel(
-      TERMS,
-      formatNumber(d.discountPercent || 0),
-      months,
-      d.segment || '',
-      d.paymentTerms || '',
-    );
+    return [
+      formatLabel(TERMS, formatNumber(d.discountPercent || 0)),
+      d.termMonths ? formatLabel(TERM_MONTHS, formatNumber(d.termMonths)) : NO_TERM,
+      d.segment,
+      d.paymentTerms,
+    ]
+      .filter((part) => part && String(part).trim())
+      .join(' · ');
   }
 
   get nonStandardTerms() {
@@ -110,7 +113,7 @@ export default class RevopsDealDesk extends LightningElement {
   }
 
   get approversText() {
-    const names = (this.deal.approvers || []).join(', ');
+    const names = (this.deal.approvers || []).join(', ') || NO_APPROVERS;
     return formatLabel(this.deal.inParallel ? APPROVERS_PARALLEL : APPROVERS_SEQUENCE, names);
   }
 
@@ -146,6 +149,10 @@ export default class RevopsDealDesk extends LightningElement {
     } finally {
       this.submitting = false;
     }
+  }
+
+  get hasStatus() {
+    return !!this.deal.approvalStatus;
   }
 
   get statusText() {

@@ -106,6 +106,20 @@ describe('c-revops-deal-desk', () => {
     await expect(element).toBeAccessible();
   });
 
+  it('leaves out what a new deal has not filled in: no gaps, no empty status, no empty approver list', async () => {
+    const element = await mount({
+      ...PENDING,
+      termMonths: null,
+      segment: null,
+      paymentTerms: '',
+      approvalStatus: null,
+      approvers: [],
+    });
+    expect(text(element, '[data-id="terms"]')).toBe('Discount 32% · no term set');
+    expect(element.shadowRoot.querySelector('[data-id="status"]')).toBeNull();
+    expect(text(element, '[data-id="approvers"]')).toBe('Approvers, one after another: none');
+  });
+
   it('says no approval is needed for a standard deal and that nothing was submitted', async () => {
     const element = await mount(STANDARD);
     expect(text(element, '[data-id="tier"]')).toBe('No approval needed (Standard tier)');
