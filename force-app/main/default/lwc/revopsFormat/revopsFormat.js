@@ -2,6 +2,8 @@ import LOCALE from '@salesforce/i18n/locale';
 import TIME_ZONE from '@salesforce/i18n/timeZone';
 
 let dateTimeFormat;
+let dateFormat;
+let numberFormat;
 
 /**
  * Formats an ISO date-time in the user's locale and time zone, e.g. "Nov 24, 2026, 2:03 PM".
@@ -23,6 +25,20 @@ export function formatDateTime(iso) {
 }
 
 /**
+ * Formats a Date field's value (YYYY-MM-DD, no time zone) in the user's locale, e.g. "Oct 31, 2026".
+ * @param {string} isoDate the date as Apex serialises a Date
+ * @returns {string} the formatted value, or '' when there is none
+ */
+export function formatDate(isoDate) {
+  if (!isoDate) {
+    return '';
+  }
+  // a Date field has no time zone: read and print it at UTC midnight, so no zone moves it a day
+  dateFormat ??= new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeZone: 'UTC' });
+  return dateFormat.format(new Date(`${String(isoDate).slice(0, 10)}T00:00:00Z`));
+}
+
+/**
  * Fills a custom label template: formatLabel('Not yet: {0}', 'engagement 18/30').
  * @param {string} template label text with {0}, {1}, ... placeholders
  * @param {...*} values the values, in placeholder order
@@ -36,15 +52,17 @@ export function formatLabel(template, ...values) {
 }
 
 /**
- * A number with at most one decimal, as scores and day counts are shown: 12.5, 18, 0.3.
+ * A number with at most one decimal in the user's locale, as scores and day counts are shown: 12.5, 18, 0.3
+ * (12,5 in a German locale, 1,250 with grouping in English).
  * @param {number} value the number
  * @returns {string} the text ('' when there is no number)
  */
 export function formatNumber(value) {
-  if (value === undefined || value === null || Number.isNaN(Number(value))) {
+  if (value === undefined || value === null || value === '' || Number.isNaN(Number(value))) {
     return '';
   }
-  return String(Math.round(Number(value) * 10) / 10);
+  numberFormat ??= new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
+  return numberFormat.format(Math.round(Number(value) * 10) / 10);
 }
 
 /**

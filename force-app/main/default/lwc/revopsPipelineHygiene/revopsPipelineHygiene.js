@@ -3,9 +3,10 @@ import { getRecord } from 'lightning/uiRecordApi';
 import { refreshOnSave } from 'c/revopsRefresh';
 import { NavigationMixin } from 'lightning/navigation';
 import getPipelineHygiene from '@salesforce/apex/PipelineHygieneController.getPipelineHygiene';
-import { formatDateTime, formatLabel, formatNumber } from 'c/revopsFormat';
+import { formatDate, formatDateTime, formatLabel, formatNumber } from 'c/revopsFormat';
 import TITLE from '@salesforce/label/c.RevOps_Pipeline_Title';
 import DAYS_IN_STAGE from '@salesforce/label/c.RevOps_Pipeline_Days_In_Stage';
+import DAY_IN_STAGE from '@salesforce/label/c.RevOps_Pipeline_Day_In_Stage';
 import STALE from '@salesforce/label/c.RevOps_Pipeline_Stale';
 import FRESH from '@salesforce/label/c.RevOps_Pipeline_Fresh';
 import CLOSED from '@salesforce/label/c.RevOps_Pipeline_Closed';
@@ -18,6 +19,7 @@ import SKIPS from '@salesforce/label/c.RevOps_Pipeline_Skips';
 import NO_SKIPS from '@salesforce/label/c.RevOps_Pipeline_No_Skips';
 import SKIP from '@salesforce/label/c.RevOps_Pipeline_Skip';
 import PUSHES from '@salesforce/label/c.RevOps_Pipeline_Pushes';
+import PUSHED_ONCE from '@salesforce/label/c.RevOps_Pipeline_Pushed_Once';
 import NO_PUSHES from '@salesforce/label/c.RevOps_Pipeline_No_Pushes';
 import PUSH from '@salesforce/label/c.RevOps_Pipeline_Push';
 import NO_POLICY from '@salesforce/label/c.RevOps_Pipeline_No_Policy';
@@ -69,7 +71,12 @@ export default class RevopsPipelineHygiene extends NavigationMixin(LightningElem
   }
 
   get daysText() {
-    return formatLabel(DAYS_IN_STAGE, formatNumber(this.hygiene.daysInStage), this.hygiene.stageName);
+    const days = this.hygiene.daysInStage;
+    return formatLabel(
+      Number(days) === 1 ? DAY_IN_STAGE : DAYS_IN_STAGE,
+      formatNumber(days),
+      this.hygiene.stageName,
+    );
   }
 
   get staleLabel() {
@@ -134,13 +141,14 @@ export default class RevopsPipelineHygiene extends NavigationMixin(LightningElem
   }
 
   get pushesHeading() {
-    return formatLabel(PUSHES, this.hygiene.closeDatePushCount || 0);
+    const count = this.hygiene.closeDatePushCount || 0;
+    return count === 1 ? PUSHED_ONCE : formatLabel(PUSHES, formatNumber(count));
   }
 
   get pushes() {
     return (this.hygiene.closeDatePushes || []).map((p, index) => ({
       key: `p${index}`,
-      text: formatLabel(PUSH, p.fromDate, p.toDate, formatDateTime(p.at)),
+      text: formatLabel(PUSH, formatDate(p.fromDate), formatDate(p.toDate), formatDateTime(p.at)),
       reason: p.reason,
     }));
   }

@@ -88,8 +88,22 @@ describe('c-revops-pipeline-hygiene', () => {
     ]);
     expect(text(element, '[data-id="pushes"] h3')).toBe('Close date pushed 2 times');
     expect(items(element, '[data-id="pushes"] li')).toEqual([
-      '2026-10-31 → 2026-11-30 on Oct 15, 2026, 6:00 AM: Legal review of the MSA',
-      '2026-11-30 → 2027-01-29 on Nov 18, 2026, 7:00 AM: Budget review moved to January',
+      'Oct 31, 2026 → Nov 30, 2026 on Oct 15, 2026, 6:00 AM: Legal review of the MSA',
+      'Nov 30, 2026 → Jan 29, 2027 on Nov 18, 2026, 7:00 AM: Budget review moved to January',
+    ]);
+  });
+
+  it('says one day and one push in the singular, and a push without a reason ends without a colon', async () => {
+    const element = await mount({
+      ...STALE,
+      daysInStage: 1,
+      closeDatePushCount: 1,
+      closeDatePushes: [{ ...STALE.closeDatePushes[0], reason: null }],
+    });
+    expect(text(element, '[data-id="days"]')).toBe('1 day in Proposal');
+    expect(text(element, '[data-id="pushes"] h3')).toBe('Close date pushed once');
+    expect(items(element, '[data-id="pushes"] li')).toEqual([
+      'Oct 31, 2026 → Nov 30, 2026 on Oct 15, 2026, 6:00 AM',
     ]);
   });
 
