@@ -15,6 +15,8 @@ import REASON from '@salesforce/label/c.RevOps_Decision_Reason';
 import CONFIRM_REJECT from '@salesforce/label/c.RevOps_Decision_Confirm_Reject';
 import CANCEL from '@salesforce/label/c.RevOps_Decision_Cancel';
 import NOT_MQL from '@salesforce/label/c.RevOps_Decision_Not_Mql';
+import NO_STAGE from '@salesforce/label/c.RevOps_Decision_No_Stage';
+import NO_ACCESS from '@salesforce/label/c.RevOps_Decision_No_Access';
 import ACCEPTED from '@salesforce/label/c.RevOps_Decision_Accepted';
 import REJECTED from '@salesforce/label/c.RevOps_Decision_Rejected';
 
@@ -32,6 +34,8 @@ export default class RevopsSlaDecision extends LightningElement {
   saving = false;
   saveError;
   wired;
+  /** The control to focus after the next render (the one that replaced the button the rep clicked). */
+  focusNext;
   labels = { TITLE, ACCEPT, REJECT, REASON, CONFIRM_REJECT, CANCEL };
 
   @wire(getDecision, { recordId: '$recordId' })
@@ -53,8 +57,20 @@ export default class RevopsSlaDecision extends LightningElement {
     return this.decision?.canDecide === true;
   }
 
+  /** Why the rep cannot decide: an MQL they may not edit, a record without a stage, or another stage. */
   get notMqlText() {
-    return formatLabel(NOT_MQL, this.decision?.stage ?? '');
+    const stage = this.decision?.stage;
+    if (stage === 'MQL') {
+      return NO_ACCESS;
+    }
+    return stage ? formatLabel(NOT_MQL, stage) : NO_STAGE;
+  }
+
+  renderedCallback() {
+    if (this.focusNext) {
+      this.template.querySelector(`[data-id="${this.focusNext}"]`)?.focus();
+      this.focusNext = undefined;
+    }
   }
 
   get reasonOptions() {
@@ -71,11 +87,13 @@ export default class RevopsSlaDecision extends LightningElement {
 
   handleReject() {
     this.rejecting = true;
+    this.focusNext = 'reason';
   }
 
   handleCancel() {
     this.rejecting = false;
     this.reason = undefined;
+    this.focusNext = 'reject';
   }
 
   handleReason(event) {

@@ -92,14 +92,18 @@ describe('c-revops-sla-decision', () => {
     expect(toast.mock.calls[0][0].detail.message).toBe('Rejected and recycled: Not a Fit.');
   });
 
-  it('cancel goes back to the two buttons', async () => {
+  it('cancel goes back to the two buttons; focus follows to the control that replaced the one clicked', async () => {
+    const focus = jest.spyOn(HTMLElement.prototype, 'focus');
     const element = await mount(MQL);
     q(element, 'reject').click();
     await Promise.resolve();
+    expect(focus.mock.contexts.at(-1)).toBe(q(element, 'reason'));
     q(element, 'cancel').click();
     await Promise.resolve();
     expect(q(element, 'reason')).toBeNull();
     expect(q(element, 'accept')).not.toBeNull();
+    expect(focus.mock.contexts.at(-1)).toBe(q(element, 'reject'));
+    focus.mockRestore();
   });
 
   it('shows the refusal the save came back with and stays open', async () => {
@@ -120,6 +124,19 @@ describe('c-revops-sla-decision', () => {
       'Only an MQL can be accepted or rejected; this record is SQL.',
     );
     await expect(element).toBeAccessible();
+  });
+
+  it('tells a rep who may not edit the MQL why, and a record without a stage that it has none', async () => {
+    const element = await mount({ ...MQL, canDecide: false });
+    expect(q(element, 'accept')).toBeNull();
+    expect(q(element, 'not-mql').textContent).toMatch(
+      /^You cannot accept or reject this MQL: you need edit access/,
+    );
+    getDecision.emit({ ...MQL, stage: null, canDecide: false });
+    await Promise.resolve();
+    expect(q(element, 'not-mql').textContent).toBe(
+      'Only an MQL can be accepted or rejected; this record has no lifecycle stage.',
+    );
   });
 
   it('shows the load error through the panel', async () => {
