@@ -2,6 +2,7 @@ import LOCALE from '@salesforce/i18n/locale';
 import TIME_ZONE from '@salesforce/i18n/timeZone';
 
 let dateTimeFormat;
+let zonedDateTimeFormat;
 let dateFormat;
 let numberFormat;
 
@@ -22,6 +23,28 @@ export function formatDateTime(iso) {
     });
   }
   return dateTimeFormat.format(new Date(iso));
+}
+
+/**
+ * formatDateTime with the user's time zone named, e.g. "Nov 24, 2026, 2:03 PM EST": for a time shown beside
+ * another zone (the SLA timer's business calendar).
+ * @param {string} iso ISO-8601 date-time
+ * @returns {string} the formatted value, or '' when there is none
+ */
+export function formatDateTimeZoned(iso) {
+  if (!iso) {
+    return '';
+  }
+  zonedDateTimeFormat ??= new Intl.DateTimeFormat(LOCALE, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+    timeZone: TIME_ZONE,
+  });
+  return zonedDateTimeFormat.format(new Date(iso));
 }
 
 /**

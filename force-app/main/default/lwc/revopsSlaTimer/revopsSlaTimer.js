@@ -3,7 +3,7 @@ import { getRecord } from 'lightning/uiRecordApi';
 import getSlaTimer from '@salesforce/apex/SlaTimerController.getSlaTimer';
 import { refreshOnSave } from 'c/revopsRefresh';
 import { deadlineState, formatSpan } from 'c/revopsBusinessCalendar';
-import { formatDateTime, formatLabel } from 'c/revopsFormat';
+import { formatDateTime, formatDateTimeZoned, formatLabel } from 'c/revopsFormat';
 import TITLE from '@salesforce/label/c.RevOps_Sla_Title';
 import EMPTY from '@salesforce/label/c.RevOps_Sla_Empty';
 import CONTACT from '@salesforce/label/c.RevOps_Sla_Contact';
@@ -137,7 +137,8 @@ export default class RevopsSlaTimer extends LightningElement {
           statusLabel: STATUS[state.status].label,
           badgeClass: STATUS[state.status].badgeClass,
           countdown: this.countdownText(state, spec.metAt),
-          dueText: formatLabel(DUE, formatDateTime(spec.due)),
+          // the user's zone named: the calendar line below names the business calendar's, often another
+          dueText: formatLabel(DUE, formatDateTimeZoned(spec.due)),
         };
       });
   }

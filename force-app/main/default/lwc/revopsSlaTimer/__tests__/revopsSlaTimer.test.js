@@ -83,6 +83,10 @@ describe('c-revops-sla-timer', () => {
       countdown: '47 h 30 min 00 s business time left',
     });
     expect(element.shadowRoot.querySelector('[data-id="escalation"]')).toBeNull();
+    // the due time names the user's zone, since the calendar line names the calendar's
+    expect(
+      element.shadowRoot.querySelector('[data-deadline="contact"] .slds-text-color_weak').textContent,
+    ).toBe('Due Nov 24, 2026, 10:30 AM PST');
     jest.useRealTimers();
     await expect(element).toBeAccessible();
   });
