@@ -121,6 +121,8 @@ export default class Dedup extends RevopsCommand<DedupJson> {
         { ...rule, defaultCountry: defaultCountry(flags['default-country']) },
         { progress: this.progress_ },
       );
+      // what the import said about the export (an object without its CSV, fields of our package it lacks)
+      for (const w of result.warnings ?? []) this.warn_(w);
     } else {
       salesforceObject(object, false);
       const { db } = await openSnapshotFor(flags.snapshot, this.progress_);

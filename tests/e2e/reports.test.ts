@@ -67,7 +67,15 @@ describe('report commands on the demo snapshot', () => {
       score: number;
       reasons: string[];
     }[];
-    expect(json.result.records).toBe(5000);
+    // the demo's 5,000 leads but the converted ones, which dedup leaves out as the Apex finder does
+    const db = await openDb(snap, { readOnly: true });
+    const [{ n }] = await db.all<{ n: number }>(
+      'SELECT count(*)::INTEGER AS n FROM "Lead" WHERE NOT coalesce("IsConverted", false)',
+    );
+    db.close();
+    expect(n).toBeGreaterThan(4000);
+    expect(n).toBeLessThan(5000);
+    expect(json.result.records).toBe(n);
     expect(clusters.length).toBeGreaterThan(0);
     expect(Object.keys(clusters[0]).sort()).toEqual(['memberIds', 'reasons', 'score', 'survivorId']);
     expect(clusters[0].memberIds[0]).toMatch(/^00Q/);

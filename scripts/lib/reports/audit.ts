@@ -53,13 +53,15 @@ function lifecycleStages(cur: Figures, prev: Figures | null): StageCount[] {
 function duplicateFigures(cur: Figures, prev: Figures | null): AuditResult['duplicates'] {
   return cur.dups.map(({ rule, r }) => {
     const p = prev?.dups.find((d) => d.rule.object === rule.object)?.r;
-    const dupRecords = (x: typeof r) => x.clusters.reduce((s, c) => s + c.memberIds.length - 1, 0);
+    // an object a snapshot's source did not have is not counted (records null), in this quarter or the previous
+    const dupRecords = (x: typeof r | undefined) =>
+      x && x.records !== null ? x.clusters.reduce((s, c) => s + c.memberIds.length - 1, 0) : null;
     return {
       object: rule.object,
       records: r.records,
-      clusters: r.clusters.length,
+      clusters: r.records === null ? null : r.clusters.length,
       duplicateRecords: dupRecords(r),
-      previousDuplicateRecords: p ? dupRecords(p) : null,
+      previousDuplicateRecords: dupRecords(p),
       top: r.clusters.slice(0, 5).map((c) => ({
         survivorId: c.survivorId,
         memberIds: c.memberIds,
@@ -91,6 +93,8 @@ export async function runAudit(db: Db, o: AuditOptions): Promise<AuditResult> {
   ]);
   const cur = await figures(db, o, true);
   const na = await auditCoverage(db, cur.missing);
+  // no Contact records in the source: the stale contacts are not counted, rather than 0
+  const contactsKnown = cur.contactsInSource;
   // not computed rather than counted as blank: our lifecycle field, required fields the source lacks altogether
   if (!na.lifecycleKnown) cur.stages = [];
   cur.missing = cur.missing.filter((m) => !na.absentFields.has(m.field));
@@ -113,8 +117,8 @@ export async function runAudit(db: Db, o: AuditOptions): Promise<AuditResult> {
     duplicates: duplicateFigures(cur, prev),
     deliverability: { checked: cur.stale.length, verdicts, mx },
     archive: {
-      staleContacts: cur.stale.length,
-      previousStaleContacts: prev ? prev.stale.length : null,
+      staleContacts: contactsKnown ? cur.stale.length : null,
+      previousStaleContacts: prev?.contactsInSource ? prev.stale.length : null,
       months: cur.months,
       sample: cur.stale.slice(0, 20),
     },

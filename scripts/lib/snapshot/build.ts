@@ -13,7 +13,7 @@ import {
   type CsvSource,
   type Provenance,
 } from './store.ts';
-import { diagnoseCsv, where } from './csvCheck.ts';
+import { TOO_LONG_FIX, diagnoseCsv, where } from './csvCheck.ts';
 
 export interface BuildResult {
   out: string;
@@ -79,7 +79,7 @@ export async function loadAll(
 
 /**
  * The message for a CSV DuckDB would not load: the file, the physical line and column, what is wrong there and how to
- * fix it (csvCheck.ts reads the file again to find it); else DuckDB's own first line, explained by loadErrorCause.
+ * fix it (csvCheck.ts reads the file again to find it); else DuckDB's own reason and line (loadErrorCause).
  */
 async function unreadable(object: string, e: CsvLoadError): Promise<SnapshotError> {
   const s = e.source;
@@ -96,13 +96,34 @@ async function unreadable(object: string, e: CsvLoadError): Promise<SnapshotErro
 }
 
 /**
- * DuckDB's first error line for a file, with the fix for what it really says: only a decoding error is an encoding
- * problem; a column the import refers to that the file lacks is named as a missing column.
+ * The sentences DuckDB's CSV reader gives as its reason for refusing a record (csv_error.cpp). Its message is
+ * "CSV Error on Line: N", the record ("Original Line: ...", which may span lines), the reason, fixes and options.
+ */
+const DUCKDB_CSV_REASON =
+  /^(?:Maximum line size|Value with unterminated quote|Error when converting column|Expected Number of Columns|Invalid unicode|The CSV Parser state machine|Too many columns|Line does not)/;
+
+/** DuckDB's line number (records counted from the header) and its reason, from a possibly multi-line message. */
+export function duckdbReason(duckdbMessage: string): { line: number | null; reason: string } {
+  const lines = duckdbMessage.split('\n');
+  const first = lines.find((l) => l.trim()) ?? duckdbMessage;
+  const text = first.replace(/^[A-Za-z ]+Error: /, '');
+  const at = /CSV Error on Line: (\d+)/.exec(first);
+  if (!at) return { line: null, reason: text };
+  // the last match: a line of the quoted record could start like a reason, the fixes and options after it never do
+  const reason = lines
+    .slice(1)
+    .reverse()
+    .find((l) => DUCKDB_CSV_REASON.test(l));
+  return { line: Number(at[1]), reason: reason?.trim() ?? 'the CSV reader refused this record' };
+}
+
+/**
+ * DuckDB's reason for refusing a file, with its line and the fix for what it really says: only a decoding error is
+ * an encoding problem; a column the import refers to that the file lacks is named as a missing column.
  */
 export function loadErrorCause(label: string, duckdbMessage: string): { message: string; actions: string[] } {
-  const first = duckdbMessage.split('\n').find((l) => l.trim()) ?? duckdbMessage;
-  const text = first.replace(/^[A-Za-z ]+Error: /, '');
-  const column = /Referenced column "([^"]+)" not found/.exec(first)?.[1];
+  const { line, reason } = duckdbReason(duckdbMessage);
+  const column = /Referenced column "([^"]+)" not found/.exec(reason)?.[1];
   if (column)
     return {
       message: `Could not read ${label}: the file has no "${column}" column, which the import needs.`,
@@ -110,15 +131,17 @@ export function loadErrorCause(label: string, duckdbMessage: string): { message:
         `Add a "${column}" column to the header (its values may be blank), or export the object again with all its fields.`,
       ],
     };
-  if (/unicode|utf-?8|encoding|byte sequence/i.test(first))
+  const message = `Could not read ${label}: ${line === null ? '' : `line ${line}: `}${reason}`;
+  if (/unicode|utf-?8|encoding|byte sequence/i.test(reason))
     return {
-      message: `Could not read ${label}: ${text}`,
+      message,
       actions: [
         'Data Exports must be UTF-8: choose "Unicode (UTF-8)" as the export encoding, then export again.',
       ],
     };
+  if (/^Maximum line size/.test(reason)) return { message, actions: [TOO_LONG_FIX] };
   return {
-    message: `Could not read ${label}: ${text}`,
+    message,
     actions: [
       'A hand-made CSV needs one header row of field API names and comma-separated, double-quoted values.',
       'Or export the object again from Salesforce (Setup > Data Export).',

@@ -7,6 +7,15 @@ import { createReadStream } from 'node:fs';
 import { parse, type CsvError } from 'csv-parse';
 import { columnType } from './schema.ts';
 
+/**
+ * The longest CSV record (in bytes) the import reads: DuckDB's max_line_size (store.ts), whose default of 2,000,000
+ * refuses valid Salesforce rows. An object holds at most 1,638,400 characters across its long and rich text area
+ * fields (131,072 each), i.e. 6.6 MB at UTF-8's 4 bytes a character (a doubled quote is 2 bytes, less than that); the
+ * rest of a record (up to 800 custom fields of 255 characters, standard long text) adds about 1 MB. 16 MiB leaves
+ * twice that.
+ */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
 export interface CsvProblem {
   line: number;
   /** 1-based column position and its header name, when the problem is in one value. */
@@ -24,6 +33,8 @@ const UTF8_FIX =
   'Data Exports must be UTF-8: choose "Unicode (UTF-8)" as the export encoding, then export again (or save the file as UTF-8).';
 const QUOTE_FIX =
   'Fix the quoting on that line or export the file again: a value holding a quote, comma or line break is wrapped in double quotes, and a quote inside it is written twice ("").';
+export const TOO_LONG_FIX =
+  'No Salesforce record is that long (at most about 8 MB): the file was probably joined or edited by hand; fix or remove that record, or export the object again.';
 const RAGGED_FIX =
   'Each line needs one value per header column: look for a missing or extra comma, or a value with a comma that is not quoted.';
 
@@ -109,6 +120,7 @@ export async function diagnoseCsv(
   if (utf8) return utf8;
   const types = header.map((h) => columnType(object, h));
   let lastLine = 1;
+  let lastBytes = 0;
   let found: CsvProblem | null = null;
   const col = (i: number) => ({
     index: i + 1,
@@ -155,11 +167,21 @@ export async function diagnoseCsv(
   );
   for await (const { record, info } of parser as AsyncIterable<{
     record: string[];
-    info: { lines: number };
+    info: { lines: number; bytes: number };
   }>) {
     if (found) break;
     const start = lastLine + 1;
     lastLine = info.lines;
+    const bytes = info.bytes - lastBytes;
+    lastBytes = info.bytes;
+    if (bytes > MAX_LINE_BYTES) {
+      found = {
+        line: start,
+        problem: `the record is ${bytes} bytes long, more than the ${MAX_LINE_BYTES} bytes the import reads`,
+        fix: TOO_LONG_FIX,
+      };
+      break;
+    }
     for (let i = 0; i < record.length; i++) {
       const bad = types[i] === 'VARCHAR' ? null : badValue(types[i], record[i]);
       if (bad) {

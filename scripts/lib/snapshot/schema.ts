@@ -174,6 +174,7 @@ export const SCHEMA: Readonly<Record<string, ObjectSchema>> = {
       ['HasOptedOutOfEmail', B],
       ['CreatedDate', T],
       ['LastModifiedDate', T],
+      ['LastActivityDate', T],
       ...FUNNEL,
       ['Enrichment_Sources__c', S],
     ],

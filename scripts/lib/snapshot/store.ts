@@ -6,7 +6,7 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PROVENANCE_TABLE, SCHEMA, columnType, ident, literal, type ColumnType } from './schema.ts';
-import { idLines } from './csvCheck.ts';
+import { MAX_LINE_BYTES, idLines } from './csvCheck.ts';
 import { SnapshotError } from './errors.ts';
 
 export interface Provenance {
@@ -100,7 +100,9 @@ export function insertCsvSql(object: string, table: string, s: CsvSource, src: n
     `INSERT INTO ${ident(table)} BY NAME SELECT *${replace}${computed}${src === null ? '' : `, ${src} AS __src`} FROM read_csv(${literal(s.file)}, header = true, ` +
     // The dialect is fixed (no sniffing, which could take 31/01/2026 for a date format) and strict: a broken quote
     // or a line with more or fewer values than the header fails instead of loading shifted or truncated values.
-    `auto_detect = false, delim = ',', columns = {${types}}, quote = '"', escape = '"', nullstr = '', strict_mode = true, parallel = true)`
+    `auto_detect = false, delim = ',', columns = {${types}}, quote = '"', escape = '"', nullstr = '', strict_mode = true, parallel = true, ` +
+    // a buffer must hold a whole line: two (32 MiB, about DuckDB's default buffer) keep the parallel reader's chunks small
+    `max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${2 * MAX_LINE_BYTES})`
   );
 }
 

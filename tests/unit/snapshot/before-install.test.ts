@@ -205,6 +205,27 @@ describe('the cause of a file DuckDB would not load', () => {
     expect(r.actions.join(' ')).not.toMatch(/UTF-8|encoding/i);
   });
 
+  it("keeps DuckDB's reason and line, which come after the record it quotes", () => {
+    // DuckDB 1.5's message for a long line (the record it quotes cut short here)
+    const r = loadErrorCause(
+      'Lead.csv',
+      'Invalid Input Error: CSV Error on Line: 2\nOriginal Line: "00Q000000000001AAA","A","text\nspanning lines"\n' +
+        'Maximum line size of 2000000 bytes exceeded. Actual Size:2359325 bytes.\n\n' +
+        'Possible Solution: Change the maximum length size, e.g., max_line_size=2359327\n\n  file = /x/Lead.csv\n  delimiter = , (Set By User)\n',
+    );
+    expect(r.message).toBe(
+      'Could not read Lead.csv: line 2: Maximum line size of 2000000 bytes exceeded. Actual Size:2359325 bytes.',
+    );
+    expect(r.actions.join(' ')).not.toMatch(/hand-made CSV/);
+    const conv = loadErrorCause(
+      'Account.csv',
+      'Conversion Error: CSV Error on Line: 3\nOriginal Line: "y","zz"\nError when converting column "b". Could not convert string "zz" to \'DOUBLE\'\n\nColumn b is being converted as type DOUBLE\n',
+    );
+    expect(conv.message).toBe(
+      `Could not read Account.csv: line 3: Error when converting column "b". Could not convert string "zz" to 'DOUBLE'`,
+    );
+  });
+
   it('suggests UTF-8 only for a decoding error', () => {
     const bad = loadErrorCause(
       'Account.csv',

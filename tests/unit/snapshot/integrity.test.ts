@@ -218,6 +218,36 @@ describe('CSV integrity', () => {
     );
   });
 
+  it('imports a record of long text fields over 2,000,000 bytes (DuckDB refused it by default)', async () => {
+    // a record with 6 long text areas of 131,072 characters (3 bytes each in UTF-8): 2.4 MB on one line
+    const long = (c: string): string => c.repeat(131_072);
+    const fields = ['日', '本', '語', 'テ', 'キ', 'ス'].map(long);
+    const header = `${HEADER},${fields.map((_, i) => `"Notes_${i}__c"`).join(',')}`;
+    const row = `${acc(1)},${fields.map((f) => `"${f}"`).join(',')}`;
+    expect(Buffer.byteLength(row)).toBeGreaterThan(2_000_000);
+    const { err, out } = await importOf({
+      'Account.csv': [header, row, `${acc(2)}${',""'.repeat(6)}`].join('\n') + '\n',
+    });
+    expect(err?.message).toBeUndefined();
+    const rows = await query(out, `SELECT Name, length(Notes_5__c) AS n FROM "Account" ORDER BY Id`);
+    expect(rows).toEqual([
+      { Name: 'Company 1', n: 131_072 },
+      { Name: 'Company 2', n: null },
+    ]);
+  });
+
+  it('refuses a record longer than any Salesforce record, naming the file, the line and why', async () => {
+    const row = `${acc(2, 'x'.repeat(17 * 1024 * 1024))}`;
+    const { err, dir } = await importOf({ 'Account.csv': [HEADER, acc(1), row].join('\n') + '\n' });
+    expect(err).toMatchObject({ name: 'ExportUnreadable' });
+    expect(err!.message).toMatch(
+      new RegExp(
+        `^Could not read ${join(dir, 'Account.csv')}: line 3: the record is \\d+ bytes long, more than the 16777216 bytes the import reads\\.$`,
+      ),
+    );
+    expect(err!.actions![0]).toMatch(/No Salesforce record is that long/);
+  });
+
   it('imports a file with only the required columns (formulas without any input stay blank, not a Binder Error)', async () => {
     const { err, out } = await importOf({
       'Lead.csv':

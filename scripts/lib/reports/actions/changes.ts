@@ -3,7 +3,7 @@
 // closeDatePush() (a close date moved later). A push's reason is the deal's Close_Date_Push_Reason__c.
 import { closeDatePush, stageSkip, type StagePolicy } from '../../rules/hygiene.ts';
 import { lit, type Db } from '../db.ts';
-import { missingColumns, unavailable, users, type Maybe } from './common.ts';
+import { absentObjects, missingColumns, unavailable, users, type Maybe } from './common.ts';
 
 export interface SkipRow {
   from: string;
@@ -80,6 +80,8 @@ async function historyPairs(db: Db, policies: StagePolicy[]): Promise<HistoryPai
 }
 
 export async function skipsAndPushes(db: Db, policies: StagePolicy[]): Promise<Maybe<ChangesReport>> {
+  const absent = await absentObjects(db, ['OpportunityHistory', 'Opportunity']);
+  if (absent) return absent;
   if ((await missingColumns(db, 'OpportunityHistory', ['OpportunityId', 'StageName', 'CreatedDate'])).length)
     return unavailable('the snapshot has no OpportunityHistory (stage and close-date changes) to read');
   const known = new Set(policies.map((p) => p.stage));

@@ -4,7 +4,7 @@
 // day are judged; otherwise the report says there is not enough history.
 import type { StagePolicy } from '../../rules/hygiene.ts';
 import { lit, type Db } from '../db.ts';
-import { missingColumns, unavailable, type Maybe } from './common.ts';
+import { absentObjects, missingColumns, unavailable, type Maybe } from './common.ts';
 
 export interface QuarterRow {
   quarter: string; // "2026-Q2"
@@ -67,6 +67,8 @@ export async function forecastAccuracy(
   asOf: string,
   maxQuarters = 8,
 ): Promise<Maybe<ForecastReport>> {
+  const absent = await absentObjects(db, ['OpportunityHistory', 'Opportunity']);
+  if (absent) return absent;
   const need = ['OpportunityId', 'StageName', 'CreatedDate', 'Amount', 'CloseDate'];
   const missing = await missingColumns(db, 'OpportunityHistory', need);
   if (missing.length)

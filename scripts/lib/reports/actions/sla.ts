@@ -5,7 +5,15 @@
 import { prepareCalendar, type BusinessCalendar } from '../../rules/calendar.ts';
 import type { SlaPolicy } from '../../rules/sla.ts';
 import { lit, type Db } from '../db.ts';
-import { beforeInstall, missingColumns, ms, unavailable, users, type Maybe } from './common.ts';
+import {
+  absentObjects,
+  beforeInstall,
+  missingColumns,
+  ms,
+  unavailable,
+  users,
+  type Maybe,
+} from './common.ts';
 
 export interface SlaRow {
   /** The rep's name, or the team's ("team of <manager>"). */
@@ -105,6 +113,8 @@ export async function slaCompliance(
     return unavailable(
       `SLA_Policy.${policy.name} names Business_Calendar__c "${policy.businessCalendar}", which the config does not have`,
     );
+  const absent = await absentObjects(db, ['Lead']);
+  if (absent) return absent;
   const missing = await missingColumns(db, 'Lead', LEAD_COLUMNS);
   if (missing.length) return beforeInstall('Lead', missing);
   const prepared = prepareCalendar(cal);

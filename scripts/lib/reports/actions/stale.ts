@@ -3,7 +3,7 @@
 // judged by the same staleness() rule the org's pipeline alerts use, with each deal's owner.
 import { staleness, teamAverages, type StagePolicy } from '../../rules/hygiene.ts';
 import type { Db } from '../db.ts';
-import { missingColumns, unavailable, users, type Maybe } from './common.ts';
+import { absentObjects, missingColumns, unavailable, users, type Maybe } from './common.ts';
 
 export interface StaleDeal {
   id: string;
@@ -45,6 +45,8 @@ async function stays(db: Db): Promise<{ stage: string; days: number }[]> {
 }
 
 export async function staleDeals(db: Db, policies: StagePolicy[], asOf: string): Promise<Maybe<StaleReport>> {
+  const absent = await absentObjects(db, ['Opportunity', 'OpportunityHistory']);
+  if (absent) return absent;
   const missing = await missingColumns(db, 'Opportunity', ['Id', 'StageName', 'IsClosed']);
   if (missing.length) return unavailable(`the snapshot's Opportunity table lacks ${missing.join(', ')}`);
   if ((await missingColumns(db, 'OpportunityHistory', ['OpportunityId', 'StageName', 'CreatedDate'])).length)

@@ -3,7 +3,7 @@
 // same exception, it should become standard": a term on at least `standardShare` of the deals that carry any
 // non-standard term is flagged as a candidate for the standard contract.
 import type { Db } from '../db.ts';
-import { beforeInstall, missingColumns, type Maybe } from './common.ts';
+import { absentObjects, beforeInstall, missingColumns, type Maybe } from './common.ts';
 
 /** Default share of deals with non-standard terms at which one term is a candidate for the standard contract. */
 export const STANDARD_SHARE = 0.3;
@@ -26,6 +26,8 @@ export interface TermsReport {
 }
 
 export async function nonStandardTerms(db: Db, standardShare = STANDARD_SHARE): Promise<Maybe<TermsReport>> {
+  const absent = await absentObjects(db, ['Opportunity']);
+  if (absent) return absent;
   const missing = await missingColumns(db, 'Opportunity', ['Id', 'Non_Standard_Terms__c']);
   if (missing.length) return beforeInstall('Opportunity', missing);
   const cols = new Set(await db.tableColumns('Opportunity'));

@@ -2,7 +2,8 @@
 import { num, pct, type ReportDoc, type Section, type Status } from '../../render/doc.ts';
 import { notAvailableSections } from '../coverage.ts';
 import { fieldLabeler } from '../labels.ts';
-import { LIFECYCLE_FIGURE, type AuditResult } from './types.ts';
+import { duplicatesFigure } from '../dedup/report.ts';
+import { LIFECYCLE_FIGURE, STALE_FIGURE, type AuditResult } from './types.ts';
 import { enrichmentAccuracySection } from './enrichmentDoc.ts';
 
 const delta = (now: number, before: number | null): string =>
@@ -34,53 +35,93 @@ function mxKpi(mx: AuditResult['deliverability']['mx']): {
 
 const status = (bad: boolean, warn = false): Status => (bad ? 'bad' : warn ? 'warn' : 'good');
 
+type Kpi = { label: string; value: string; note?: string; status?: Status };
+
+/** A figure the snapshot cannot give (its source lacked what it needs): grey, with the reason, never a 0. */
+const notAvailableKpi = (label: string, reason: string | undefined): Kpi => ({
+  label,
+  value: 'n/a',
+  status: 'skipped',
+  note: reason ?? 'not available',
+});
+
+/** Duplicates per object: its figure, or not available when the source had no such object. */
+function duplicateKpis(r: AuditResult): Kpi[] {
+  return r.duplicates.map((d) => {
+    const label = duplicatesFigure(d.object);
+    if (d.records === null || d.duplicateRecords === null)
+      return notAvailableKpi(label, r.notAvailable.find((n) => n.figure === label)?.reason);
+    const dups = d.duplicateRecords;
+    return {
+      label,
+      value: num(dups),
+      note: `${num(d.clusters ?? 0)} clusters in ${num(d.records)} records${d.previousDuplicateRecords !== null ? `; ${delta(dups, d.previousDuplicateRecords)} vs previous` : ''}`,
+      status: status(d.records > 0 && dups / d.records > 0.05, dups > 0),
+    };
+  });
+}
+
+/** The stale contacts to archive and their e-mail checks, or not available without Contact records. */
+function staleKpis(r: AuditResult): Kpi[] {
+  const archive = `Contacts idle ${r.archive.months}+ months (archive)`;
+  const invalid = 'Invalid or disposable stale emails';
+  const na = r.notAvailable.find((n) => n.figure === STALE_FIGURE);
+  if (na)
+    return [
+      notAvailableKpi(archive, na.reason),
+      notAvailableKpi(invalid, na.reason),
+      notAvailableKpi('Stale emails at a domain without MX', na.reason),
+    ];
+  const bad = r.deliverability.verdicts['invalid syntax'] + r.deliverability.verdicts.disposable;
+  return [
+    {
+      label: archive,
+      value: num(r.archive.staleContacts ?? 0),
+      note:
+        r.archive.previousStaleContacts !== null
+          ? `${delta(r.archive.staleContacts ?? 0, r.archive.previousStaleContacts)} vs previous`
+          : undefined,
+    },
+    {
+      label: invalid,
+      value: num(bad),
+      note: 'syntax and disposable-domain checks, offline',
+      status: status(bad > 0),
+    },
+    mxKpi(r.deliverability.mx),
+  ];
+}
+
+/** Open deals missing required fields: n/a when none were counted (no Opportunity records, or none of the fields). */
+function requiredKpi(r: AuditResult): Kpi {
+  const label = 'Required fields missing (open deals)';
+  const na = r.notAvailable.find((n) => n.figure.startsWith('Required fields'));
+  if (na && !r.missingFields.length) return notAvailableKpi(label, na.reason);
+  const missingTotal = r.missingFields.reduce((s, m) => s + m.missing, 0);
+  return {
+    label,
+    value: num(missingTotal),
+    // red when a stage's open deals all lack a field it requires, amber when some do
+    status: status(
+      r.missingFields.some((m) => m.openDeals > 0 && m.missing === m.openDeals),
+      missingTotal > 0,
+    ),
+    note: na?.figure.replace('Required fields missing', 'not counted (not in the snapshot)'),
+  };
+}
+
 /** The checklist: one figure per check, red or amber where it needs attention. */
 function checklistSection(r: AuditResult): Section {
-  const missingTotal = r.missingFields.reduce((s, m) => s + m.missing, 0);
   const lifecycleNa = r.notAvailable.find((n) => n.figure === LIFECYCLE_FIGURE);
-  const requiredNa = r.notAvailable.find((n) => n.figure.startsWith('Required fields'));
   return {
     title: 'Checklist',
     blocks: [
       {
         kind: 'kpis',
         items: [
-          ...r.duplicates.map((d) => ({
-            label: `Duplicate ${d.object.toLowerCase()}s`,
-            value: num(d.duplicateRecords),
-            note: `${num(d.clusters)} clusters in ${num(d.records)} records${d.previousDuplicateRecords !== null ? `; ${delta(d.duplicateRecords, d.previousDuplicateRecords)} vs previous` : ''}`,
-            status: status(d.records > 0 && d.duplicateRecords / d.records > 0.05, d.duplicateRecords > 0),
-          })),
-          {
-            label: `Contacts idle ${r.archive.months}+ months (archive)`,
-            value: num(r.archive.staleContacts),
-            note:
-              r.archive.previousStaleContacts !== null
-                ? `${delta(r.archive.staleContacts, r.archive.previousStaleContacts)} vs previous`
-                : undefined,
-          },
-          {
-            label: 'Invalid or disposable stale emails',
-            value: num(r.deliverability.verdicts['invalid syntax'] + r.deliverability.verdicts.disposable),
-            note: 'syntax and disposable-domain checks, offline',
-            status: status(
-              r.deliverability.verdicts['invalid syntax'] + r.deliverability.verdicts.disposable > 0,
-            ),
-          },
-          mxKpi(r.deliverability.mx),
-          {
-            label: 'Required fields missing (open deals)',
-            value: num(missingTotal),
-            // red when a stage's open deals all lack a field it requires, amber when some do
-            status:
-              !r.missingFields.length && requiredNa
-                ? 'skipped'
-                : status(
-                    r.missingFields.some((m) => m.openDeals > 0 && m.missing === m.openDeals),
-                    missingTotal > 0,
-                  ),
-            note: requiredNa?.figure.replace('Required fields missing', 'not counted (not in the snapshot)'),
-          },
+          ...duplicateKpis(r),
+          ...staleKpis(r),
+          requiredKpi(r),
           lifecycleNa
             ? { label: 'Bottleneck stages', value: 'n/a', status: 'skipped', note: lifecycleNa.reason }
             : {
@@ -98,23 +139,25 @@ function checklistSection(r: AuditResult): Section {
   };
 }
 
-/** The top duplicate clusters of each object. */
+/** The top duplicate clusters of each object the snapshot's source had. */
 function duplicatesSection(r: AuditResult): Section {
   return {
     title: 'Duplicates: top clusters',
-    blocks: r.duplicates.map((d) => ({
-      kind: 'table' as const,
-      title: d.object,
-      columns: ['survivor', 'label', 'members', 'score', 'reasons'],
-      rows: d.top.map((c) => [
-        c.survivorId,
-        c.label,
-        c.memberIds.length,
-        c.score.toFixed(2),
-        c.reasons.join(', '),
-      ]),
-      idColumns: [0],
-    })),
+    blocks: r.duplicates
+      .filter((d) => d.records !== null)
+      .map((d) => ({
+        kind: 'table' as const,
+        title: d.object,
+        columns: ['survivor', 'label', 'members', 'score', 'reasons'],
+        rows: d.top.map((c) => [
+          c.survivorId,
+          c.label,
+          c.memberIds.length,
+          c.score.toFixed(2),
+          c.reasons.join(', '),
+        ]),
+        idColumns: [0],
+      })),
   };
 }
 

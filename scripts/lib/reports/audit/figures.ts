@@ -5,11 +5,13 @@ import { lit, q, type Db } from '../db.ts';
 import { snapshotCoverage, type NotAvailable } from '../coverage.ts';
 import { dedupSnapshot } from '../dedup/report.ts';
 import type { StagePolicy } from '../../rules/hygiene.ts';
-import { LIFECYCLE_FIGURE, type AuditOptions, type EnrichmentSampleRow } from './types.ts';
+import { LIFECYCLE_FIGURE, STALE_FIGURE, type AuditOptions, type EnrichmentSampleRow } from './types.ts';
 
 /**
- * What the audit cannot compute on this snapshot: the lifecycle stages (Lifecycle_Stage__c is our field) and the
- * required fields the source lacks altogether (counting them would report every open deal as missing them).
+ * What the audit cannot compute on this snapshot: the lifecycle stages (Lifecycle_Stage__c is our field), the stale
+ * contacts when the source had no Contact records, and the required fields the source lacks altogether (counting
+ * them would report every open deal as missing them). The duplicates of an object the source lacked are marked by
+ * dedupSnapshot.
  */
 export async function auditCoverage(
   db: Db,
@@ -28,10 +30,11 @@ export async function auditCoverage(
         absent.map((f) => `Opportunity.${f}`),
       )
     : null;
+  const stale = coverage.check(STALE_FIGURE, ['Contact']);
   return {
     lifecycleKnown: lifecycle === null,
     absentFields: new Set(absent),
-    notAvailable: [lifecycle, fields].filter((x): x is NotAvailable => x !== null),
+    notAvailable: [lifecycle, stale, fields].filter((x): x is NotAvailable => x !== null),
   };
 }
 
@@ -47,7 +50,10 @@ async function asOfOf(db: Db): Promise<string> {
   return r.t;
 }
 
-/** Contacts whose latest activity (task, event, engagement or creation) is older than the cutoff. */
+/**
+ * Contacts whose latest activity (Contact.LastActivityDate, which Salesforce keeps from closed tasks and past events
+ * and exports carry; the snapshot's tasks, events and engagement; else creation) is older than the cutoff.
+ */
 async function staleContactsSql(db: Db, asOf: string, months: number): Promise<string> {
   const parts: string[] = [];
   if (await db.hasTable('Task')) parts.push(`SELECT "WhoId" AS cid, "CreatedDate" AS ts FROM "Task"`);
@@ -57,11 +63,17 @@ async function staleContactsSql(db: Db, asOf: string, months: number): Promise<s
   const acts = parts.length
     ? parts.join(' UNION ALL ')
     : `SELECT NULL::VARCHAR AS cid, NULL::TIMESTAMP AS ts WHERE false`;
+  // a snapshot from before the schema had the field may hold it as text (an export's extra column): cast
+  const logged = (await db.tableColumns('Contact')).includes('LastActivityDate')
+    ? `TRY_CAST(c."LastActivityDate" AS TIMESTAMP)`
+    : 'NULL';
+  // greatest() skips NULLs: a contact without any activity is as old as its creation
+  const last = `greatest(act.ts, ${logged}, c."CreatedDate")`;
   return `WITH act AS (SELECT cid, max(ts) AS ts FROM (${acts}) GROUP BY cid)
           SELECT c."Id" AS id, coalesce(c."Name", concat_ws(' ', c."FirstName", c."LastName")) AS name, c."Email" AS email,
-                 CAST(greatest(act.ts, c."CreatedDate") AS VARCHAR) AS "lastActivity"
+                 CAST(${last} AS VARCHAR) AS "lastActivity"
           FROM "Contact" c LEFT JOIN act ON act.cid = c."Id"
-          WHERE greatest(coalesce(act.ts, c."CreatedDate"), c."CreatedDate") < CAST(${lit(asOf)} AS TIMESTAMP) - INTERVAL ${months} MONTH`;
+          WHERE ${last} < CAST(${lit(asOf)} AS TIMESTAMP) - INTERVAL ${months} MONTH`;
 }
 
 async function stageCounts(
@@ -110,15 +122,20 @@ export async function figures(db: Db, o: AuditOptions, withDetail: boolean) {
   const dups = [];
   for (const rule of o.dedupRules) {
     if (rule.active === false || !(await db.hasTable(rule.object))) continue;
+    // an object the source did not have comes back not computed (records null, in its notAvailable), never as 0
     const r = await dedupSnapshot(db, rule);
     dups.push({ rule, r });
   }
-  const stale = await db.all<{ id: string; name: string; email: string | null; lastActivity: string | null }>(
-    `${await staleContactsSql(db, asOf, months)} ORDER BY "lastActivity", id`,
-  );
+  // no Contact records in the source (an export without Contact.csv): none listed, and auditCoverage says why
+  const contactsInSource = (await snapshotCoverage(db)).has('Contact');
+  const stale = contactsInSource
+    ? await db.all<{ id: string; name: string; email: string | null; lastActivity: string | null }>(
+        `${await staleContactsSql(db, asOf, months)} ORDER BY "lastActivity", id`,
+      )
+    : [];
   const stages = await stageCounts(db, asOf);
   const missing = await missingByStage(db, o.stagePolicies);
-  return { asOf, months, dups, stale, stages, missing, withDetail };
+  return { asOf, months, dups, stale, contactsInSource, stages, missing, withDetail };
 }
 
 /** Deterministic pseudo-random order (FNV-1a of seed + Id), so the same snapshot gives the same sample. */

@@ -48,9 +48,10 @@ export interface AuditResult {
   previousAsOf: string | null;
   duplicates: {
     object: string;
-    records: number;
-    clusters: number;
-    duplicateRecords: number;
+    /** null: not computed, the snapshot's source had no such object (notAvailable names it). */
+    records: number | null;
+    clusters: number | null;
+    duplicateRecords: number | null;
     previousDuplicateRecords: number | null;
     top: { survivorId: string; memberIds: string[]; score: number; reasons: string[]; label: string }[];
   }[];
@@ -61,7 +62,8 @@ export interface AuditResult {
     mx: StaleMx;
   };
   archive: {
-    staleContacts: number;
+    /** null: not computed, the snapshot's source had no Contact records (notAvailable names it). */
+    staleContacts: number | null;
     previousStaleContacts: number | null;
     months: number;
     sample: { id: string; name: string; email: string | null; lastActivity: string | null }[];
@@ -76,6 +78,8 @@ export interface AuditResult {
 }
 
 export const LIFECYCLE_FIGURE = 'Lifecycle stages and bottlenecks';
+/** The stale contacts: the contacts to archive and their e-mail checks. */
+export const STALE_FIGURE = 'Stale contacts (archive and e-mail checks)';
 
 export interface AuditOptions {
   dedupRules: DedupRule[];

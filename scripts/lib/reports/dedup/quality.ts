@@ -1,6 +1,7 @@
 // Pair-level precision / recall / F1 of a clustering against known entities.
 import { q, lit, type Db } from '../db.ts';
 import { DEDUP_TRUTH_TABLE } from '../../snapshot/schema.ts';
+import { scopeWhere } from './source.ts';
 export interface Quality {
   truePairs: number;
   predictedPairs: number;
@@ -53,12 +54,15 @@ export async function demoQuality(
   object: string,
   clusters: { memberIds: string[] }[],
 ): Promise<Quality> {
+  // the records dedup compares (converted leads are out of scope, as in dedup and the Apex finder)
   const truth = new Map<string, string>();
-  for (const { Id } of await db.all<{ Id: string }>(`SELECT "Id" FROM ${q(object)}`)) truth.set(Id, Id);
+  const where = await scopeWhere(db, object);
+  for (const { Id } of await db.all<{ Id: string }>(`SELECT "Id" FROM ${q(object)} t ${where}`))
+    truth.set(Id, Id);
   for (const t of await db.all<{ Id: string; entity_id: string }>(
     `SELECT "Id", entity_id FROM ${DEDUP_TRUTH_TABLE} WHERE object = ${lit(object)}`,
   ))
-    truth.set(t.Id, t.entity_id);
+    if (truth.has(t.Id)) truth.set(t.Id, t.entity_id);
   const predicted = new Map<string, string>();
   clusters.forEach((c, i) => c.memberIds.forEach((m) => predicted.set(m, `c${i}`)));
   return pairQuality(predicted, truth);

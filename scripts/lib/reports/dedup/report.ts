@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildExportSnapshot } from '../../snapshot/build.ts';
-import { openDb, toIso as iso, type Db } from '../db.ts';
+import { openDb, requireColumns, toIso as iso, type Db } from '../db.ts';
 import { fieldScorer, findDuplicates, type EngineResult, type RecordTable } from './engine.ts';
 import { personProfile, salesforceSetup, type PersonMapping } from './profiles.ts';
 import { ruleScorer } from './ruleScorer.ts';
@@ -30,8 +30,12 @@ export { THREADED_FROM_ROWS, type DedupOptions } from './source.ts';
 export interface DedupJson {
   clusters: { survivorId: string; memberIds: string[]; score: number; reasons: string[] }[];
   pairsCompared: number;
-  records: number;
-  /** Only when something was: what needs fields of our package the snapshot lacks (an org before install). */
+  /** null: not computed, the snapshot's source had no such object (notAvailable says so). */
+  records: number | null;
+  /**
+   * Only when something was: the object itself when the source lacked it (an export without its CSV), or what needs
+   * fields of our package the snapshot lacks (an org before install).
+   */
   notAvailable?: NotAvailable[];
 }
 
@@ -46,7 +50,8 @@ export interface ClusterDetail {
 
 export interface DedupResult {
   object: string;
-  records: number;
+  /** null: not computed, the snapshot's source had no such object (notAvailable says so). */
+  records: number | null;
   pairsCompared: number;
   windowedBlocks: number;
   /** Candidate pairs decided 'match' (before clustering). */
@@ -59,6 +64,27 @@ export interface DedupResult {
   values: Record<string, Record<string, FieldValue>>;
   elapsedMs: number;
   notAvailable?: NotAvailable[];
+  /** What the import of a Data Export said about it (dedup --from-export): objects and fields it lacks. */
+  warnings?: string[];
+}
+
+/** The name of an object's duplicates figure, in the audit's checklist and in notAvailable: "Duplicate accounts". */
+export const duplicatesFigure = (object: string): string => `Duplicate ${object.toLowerCase()}s`;
+
+/** The result for an object the snapshot's source did not have: nothing compared, not 0 records. */
+function notComputed(object: string, na: NotAvailable): DedupResult {
+  return {
+    object,
+    records: null,
+    pairsCompared: 0,
+    windowedBlocks: 0,
+    clusters: [],
+    review: [],
+    fields: [],
+    values: {},
+    elapsedMs: 0,
+    notAvailable: [na],
+  };
 }
 
 export function toJson(r: DedupResult): DedupJson {
@@ -150,8 +176,14 @@ function detail(
   };
 }
 
-/** Dedup of a snapshot's Lead / Contact / Account table under a Dedup_Rule__mdt. */
+/**
+ * Dedup of a snapshot's Lead / Contact / Account table under a Dedup_Rule__mdt; not computed when the snapshot's
+ * source had no such object (an export without its CSV: an empty table is no evidence of zero duplicates).
+ */
 export async function dedupSnapshot(db: Db, rule: DedupRule, opts: DedupOptions = {}): Promise<DedupResult> {
+  await requireColumns(db, rule.object, ['Id']); // a snapshot without the table: say so, not DuckDB's Catalog Error
+  const absent = (await snapshotCoverage(db)).check(duplicatesFigure(rule.object), [rule.object]);
+  if (absent) return notComputed(rule.object, absent);
   const t0 = performance.now();
   const table = await loadSalesforceRecords(db, rule, opts);
   const setup = salesforceSetup(rule);
@@ -198,10 +230,10 @@ export async function dedupSalesforceExport(
   process.on('exit', cleanup);
   try {
     const out = join(dir, 'export.duckdb');
-    await buildExportSnapshot({ path, out, scratch: dir, progress: opts.progress });
+    const built = await buildExportSnapshot({ path, out, scratch: dir, progress: opts.progress });
     const db = await openDb(out, { readOnly: true });
     try {
-      return await dedupSnapshot(db, rule, opts);
+      return { ...(await dedupSnapshot(db, rule, opts)), warnings: built.warnings };
     } finally {
       db.close();
     }
@@ -297,6 +329,7 @@ export function reviewCsv(r: DedupResult): string {
 }
 
 export function dedupDoc(r: DedupResult, label = fieldLabeler()): ReportDoc {
+  if (r.records === null) return notComputedDoc(r);
   const dupRecords = r.clusters.reduce((s, c) => s + c.memberIds.length - 1, 0);
   const sizes = new Map<number, number>();
   for (const c of r.clusters) sizes.set(c.memberIds.length, (sizes.get(c.memberIds.length) ?? 0) + 1);
@@ -383,6 +416,32 @@ export function dedupDoc(r: DedupResult, label = fieldLabeler()): ReportDoc {
               p.reasons.join(', '),
             ]),
             limit: 10,
+          },
+        ],
+      },
+      ...notAvailableSections(r.notAvailable ?? []),
+    ],
+  };
+}
+
+/** The document for an object the source did not have: the figures in grey with the reason, never as 0. */
+function notComputedDoc(r: DedupResult): ReportDoc {
+  const reason = r.notAvailable?.[0]?.reason ?? 'not available';
+  return {
+    title: `Duplicates: ${r.object}`,
+    subtitle: reason,
+    sections: [
+      {
+        title: 'Summary',
+        blocks: [
+          {
+            kind: 'kpis',
+            items: ['Records', 'Duplicate clusters', 'Records to merge away'].map((label) => ({
+              label,
+              value: 'n/a',
+              status: 'skipped' as const,
+              note: reason,
+            })),
           },
         ],
       },

@@ -102,9 +102,19 @@ async function matchColumns(
 }
 
 /**
+ * The records dedup compares, as a WHERE clause over the object's table aliased `t` ('' for all): a converted lead
+ * lives on as a contact, so it is left out, as the Apex finder does (DedupReviewFinder.scopeQuery: IsConverted =
+ * FALSE); the audit does not count it and dedup --apply never merges it. Without IsConverted every lead is kept.
+ */
+export async function scopeWhere(db: Db, object: string): Promise<string> {
+  if (object !== 'Lead' || !(await db.tableColumns(object)).includes('IsConverted')) return '';
+  return 'WHERE NOT coalesce(t."IsConverted", false)';
+}
+
+/**
  * Reads the columns the rule's match keys and blocking read from a Lead / Contact / Account table (Contacts get
- * their Account's Name as Company), with every blocking key's parts; the other shown fields are read later for
- * the records in clusters (Details.attach).
+ * their Account's Name as Company; converted leads are left out), with every blocking key's parts; the other shown
+ * fields are read later for the records in clusters (Details.attach).
  */
 export async function loadSalesforceRecords(
   db: Db,
@@ -116,6 +126,7 @@ export async function loadSalesforceRecords(
   const setup = salesforceSetup(rule);
   const m = setup.columns;
   const { select, names, join } = await matchColumns(db, rule);
+  const where = await scopeWhere(db, object);
   // E-mail and phone differ from record to record: their blocking parts (which the scorer shares) are computed
   // in a worker thread while this thread reads the other columns and normalises the distinct company names; the
   // worker gets each record's country for its national phone number
@@ -130,9 +141,9 @@ export async function loadSalesforceRecords(
   if (countryField && names.includes(countryField) && offThread.some(([c]) => c === m.phone))
     offThread.push([countryField, []]);
   // a worker thread pays off from about a hundred thousand records; below, the same code runs on this thread
-  const [{ n: rows }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${q(object)}`);
+  const [{ n: rows }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${q(object)} t ${where}`);
   const { table, parts } = await readTable(db, {
-    sql: `SELECT ${select.join(', ')} FROM ${q(object)} t ${join}`,
+    sql: `SELECT ${select.join(', ')} FROM ${q(object)} t ${join} ${where}`,
     columns: names,
     orderBy: '"Id"',
     onDictionary: (c, values) => {
