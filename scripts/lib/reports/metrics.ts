@@ -1,20 +1,22 @@
 // Metrics dashboard: marketing, sales and executive views over a snapshot, every figure beside its benchmark.
 // The heavy lifting is DuckDB SQL (aggregates over Lead, Opportunity and OpportunityHistory).
-import { existsSync, readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { lit, ReportError, requireColumns, type Db } from './db.ts';
 import { notAvailableSections, snapshotCoverage, withholdFigures, type NotAvailable } from './coverage.ts';
-import { judge, money, type Direction, type Status } from '../render/doc.ts';
+import { judge, money, num, type Direction, type Status } from '../render/doc.ts';
 import { FUNNEL_STAGES } from '../rules/metricSnapshot.ts';
+import { TargetsSchema, type CostRow, type Targets } from './metrics/inputs.ts';
 
-// The dashboard's ReportDoc (terminal, HTML, CSV) lives in metrics/doc.ts.
+// The dashboard's ReportDoc (terminal, HTML, CSV) lives in metrics/doc.ts; the targets and costs files in
+// metrics/inputs.ts.
 export { formatFigure, metricsDoc } from './metrics/doc.ts';
+export { TargetsSchema, loadCosts, loadTargets, type CostRow, type Targets } from './metrics/inputs.ts';
 
 /**
  * Benchmarks every figure is judged against (B2B SaaS rules of thumb), each with the direction that is better:
- * a conversion or win rate above its range is good (`higher`), speed to lead below it (`lower`); the lead→MQL
- * rate and LTV:CAC are `range`s (too many MQLs means a loose threshold; LTV:CAC above 5 means growth is
- * under-funded). `implausible`: beyond it the figure is a data problem, not a result.
+ * a conversion or win rate above its range is good (`higher`), speed to lead below it (`lower`), the share of MQLs
+ * contacted at or above 95% (`higher`, open-ended like revenue vs target); the lead→MQL rate and LTV:CAC are
+ * `range`s (too many MQLs means a loose threshold; LTV:CAC above 5 means growth is under-funded). `implausible`:
+ * beyond it the figure is a data problem, not a result.
  */
 export const BENCHMARKS: Record<
   string,
@@ -27,6 +29,7 @@ export const BENCHMARKS: Record<
   ltvToCac: { lo: 3, hi: 5, text: '3-5', direction: 'range', implausible: 20 },
   coverage: { lo: 3, hi: 4, text: '3-4×', direction: 'higher' },
   speedToLead: { lo: 0, hi: 5, text: '< 5 min', direction: 'lower' },
+  mqlsContacted: { lo: 0.95, hi: Infinity, text: '≥ 95%', direction: 'higher' },
   revenueVsTarget: { lo: 1, hi: Infinity, text: '≥ 100%', direction: 'higher' },
 };
 export type BenchmarkKey =
@@ -37,6 +40,7 @@ export type BenchmarkKey =
   | 'ltvToCac'
   | 'coverage'
   | 'speedToLead'
+  | 'mqlsContacted'
   | 'revenueVsTarget';
 
 /** How the figures most easily misread are computed: stated in the CLI's assumptions and the generated spec (docs.ts). */
@@ -45,6 +49,10 @@ export const DEFINITIONS = {
     'Deals that reached the next stage / deals that reached the stage and have left it, moved on or closed (OpportunityHistory; skipped stages count as passed; deals still open at their furthest stage are not counted yet)',
   daysInStage:
     'Mean finished stay: from the history row that moved the deal into the stage to the next one that changed its stage (rows repeating the stage, such as close-date pushes, do not split a stay; an open deal’s current stay is not counted)',
+  speedToLead:
+    'Median Speed_To_Lead_Minutes__c over the MQLs of the period that were contacted (an MQL never contacted has no value and shows in MQLs contacted instead); with MQLs but none contacted the median is n/a and off target',
+  mqlsContacted:
+    'MQLs of the period with a first touch (Speed_To_Lead_Minutes__c set, 0 included) / all MQLs of the period, the never contacted included: the share of MQLs the speed-to-lead median covers',
   cac: 'Spend of the period / new customers: accounts whose first-ever won deal closes in the period (won deals of accounts first won earlier, such as upsells and renewals, do not count)',
 };
 
@@ -56,22 +64,6 @@ export interface Figure {
   benchmark?: string;
   status: Status;
   note?: string;
-}
-
-export const TargetsSchema = z
-  .object({
-    quarterlyQuota: z.number().positive().optional(),
-    revenueTarget: z.number().positive().optional(),
-    grossMargin: z.number().gt(0).max(1).default(0.8),
-    annualChurn: z.number().gt(0).max(1).default(0.1),
-  })
-  .strict();
-export type Targets = z.infer<typeof TargetsSchema>;
-
-export interface CostRow {
-  source: string;
-  month: string; // YYYY-MM
-  amount: number;
 }
 
 export interface SourceRow {
@@ -120,57 +112,9 @@ const FIGURE_NEEDS: Record<string, string[]> = {
   mqlToSql: ['Lead.MQL_Date__c', 'Lead.SQL_Date__c'],
   sqlToOpp: ['Lead.SQL_Date__c'],
   speedToLead: ['Lead.Speed_To_Lead_Minutes__c', 'Lead.MQL_Date__c'],
+  mqlsContacted: ['Lead.Speed_To_Lead_Minutes__c', 'Lead.MQL_Date__c'],
   costPerMql: ['Lead.MQL_Date__c'],
 };
-
-export function loadTargets(file: string | undefined): Targets {
-  if (!file) return TargetsSchema.parse({});
-  if (!existsSync(file))
-    throw new ReportError(`Targets file not found: ${file}`, [
-      'Pass a JSON file like {"quarterlyQuota": 1200000, "revenueTarget": 4800000}.',
-    ]);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ReportError(`Targets file ${file} is not valid JSON: ${(e as Error).message}`);
-  }
-  const r = TargetsSchema.safeParse(json);
-  if (!r.success) {
-    const i = r.error.issues[0];
-    throw new ReportError(`Targets file ${file}: ${i.path.join('.') || '(root)'}: ${i.message}`, [
-      'Keys: quarterlyQuota, revenueTarget (currency), grossMargin, annualChurn (fractions 0..1).',
-    ]);
-  }
-  return r.data;
-}
-
-/** Reads the spend CSV: header source,month,amount (month as YYYY-MM). */
-export async function loadCosts(db: Db, file: string | undefined): Promise<CostRow[]> {
-  if (!file) return [];
-  if (!existsSync(file))
-    throw new ReportError(`Costs file not found: ${file}`, [
-      'Pass a CSV with the header source,month,amount (month as YYYY-MM).',
-    ]);
-  let rows: Record<string, string | number | boolean | null>[];
-  try {
-    rows = await db.all(`SELECT * FROM read_csv(${lit(file)}, header = true, all_varchar = true)`);
-  } catch (e) {
-    throw new ReportError(`Costs file ${file} could not be read as CSV: ${(e as Error).message}`);
-  }
-  return rows.map((r, i) => {
-    const source = String(r.source ?? '').trim();
-    const month = String(r.month ?? '').trim();
-    const amount = Number(String(r.amount ?? '').replace(/[$,\s]/g, ''));
-    if (!source || !/^\d{4}-\d{2}$/.test(month) || !Number.isFinite(amount)) {
-      throw new ReportError(
-        `Costs file ${file} row ${i + 2}: need source, month (YYYY-MM) and a numeric amount; got ${JSON.stringify(r)}.`,
-        ['Header must be exactly: source,month,amount'],
-      );
-    }
-    return { source, month, amount };
-  });
-}
 
 const ratio = (a: number | null, b: number | null): number | null =>
   a === null || b === null || b === 0 ? null : a / b;
@@ -257,7 +201,8 @@ async function metricsPeriod(db: Db, opts: MetricsOptions): Promise<Period> {
 }
 
 interface LeadCohort {
-  totals: { leads: number; mqls: number; sqls: number; opps: number; stl: number | null };
+  /** stl: median speed to lead of the contacted MQLs; contacted: MQLs with Speed_To_Lead_Minutes__c. */
+  totals: { leads: number; mqls: number; sqls: number; opps: number; stl: number | null; contacted: number };
   volumeByMonth: { month: string; leads: number; mqls: number }[];
   bySource: { source: string; leads: number; mqls: number }[];
 }
@@ -267,7 +212,8 @@ async function leadCohort(db: Db, { A, START }: Period): Promise<LeadCohort> {
   const [totals] = await db.all<LeadCohort['totals']>(`
     SELECT count(*) AS leads, count("MQL_Date__c") AS mqls, count("SQL_Date__c") AS sqls,
            count(*) FILTER (WHERE "SQL_Date__c" IS NOT NULL AND "ConvertedOpportunityId" IS NOT NULL) AS opps,
-           median("Speed_To_Lead_Minutes__c") FILTER (WHERE "MQL_Date__c" IS NOT NULL) AS stl
+           median("Speed_To_Lead_Minutes__c") FILTER (WHERE "MQL_Date__c" IS NOT NULL) AS stl,
+           count("Speed_To_Lead_Minutes__c") FILTER (WHERE "MQL_Date__c" IS NOT NULL) AS contacted
     FROM "Lead" WHERE "CreatedDate" >= ${START} AND "CreatedDate" <= ${A}`);
   const volumeByMonth = await db.all<LeadCohort['volumeByMonth'][number]>(`
     SELECT strftime("CreatedDate", '%Y-%m') AS month, count(*) AS leads, count("MQL_Date__c") AS mqls
@@ -467,6 +413,30 @@ function coverageFigure(key: string, label: string, d: Deals, x: Derived): Figur
   );
 }
 
+/**
+ * Speed to lead, the median over the contacted MQLs (saying how many), and beside it the share of the MQLs that were
+ * contacted at all: an MQL never contacted has no Speed_To_Lead_Minutes__c and would otherwise vanish from the median.
+ */
+function speedToLeadFigures(m: LeadCohort['totals']): Figure[] {
+  const stl = figure('speedToLead', 'Speed to lead (median, MQLs)', m.stl, 'minutes', 'speedToLead');
+  if (m.contacted > 0)
+    stl.note = `median of ${num(m.contacted)} contacted MQL${m.contacted === 1 ? '' : 's'}`;
+  else if (m.mqls > 0)
+    Object.assign(stl, { status: 'bad', note: `none of the ${num(m.mqls)} MQLs contacted` });
+  const untouched = m.mqls - m.contacted;
+  const share = figure(
+    'mqlsContacted',
+    'MQLs contacted',
+    ratio(m.contacted, m.mqls),
+    'ratio',
+    'mqlsContacted',
+    m.mqls > 0
+      ? `${num(m.contacted)} of ${num(m.mqls)} MQLs have a first touch; ${num(untouched)} never contacted`
+      : undefined,
+  );
+  return [stl, share];
+}
+
 function marketingFigures(m: LeadCohort['totals'], totalCost: number | null, hasCosts: boolean): Figure[] {
   return [
     figure('leads', 'Lead volume', m.leads, 'count'),
@@ -474,7 +444,7 @@ function marketingFigures(m: LeadCohort['totals'], totalCost: number | null, has
     figure('leadToMql', 'Lead → MQL', ratio(m.mqls, m.leads), 'ratio', 'leadToMql'),
     figure('mqlToSql', 'MQL → SQL', ratio(m.sqls, m.mqls), 'ratio', 'mqlToSql'),
     figure('sqlToOpp', 'SQL → opportunity', ratio(m.opps, m.sqls), 'ratio', 'sqlToOpp'),
-    figure('speedToLead', 'Speed to lead (median, MQLs)', m.stl, 'minutes', 'speedToLead'),
+    ...speedToLeadFigures(m),
     figure(
       'costPerMql',
       'Cost per MQL',
@@ -581,6 +551,7 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
     assumptions: [
       `Period: ${months} months to ${asOf.slice(0, 10)} (lead cohort by CreatedDate, deals by CloseDate).`,
       `LTV uses gross margin ${targets.grossMargin} and annual churn ${targets.annualChurn}${opts.targets ? '' : ' (defaults; set them in --targets)'}.`,
+      `Speed to lead: ${DEFINITIONS.speedToLead}. MQLs contacted: ${DEFINITIONS.mqlsContacted}.`,
       `Stage conversion: ${DEFINITIONS.stageConversion}.`,
       `Days in stage: ${DEFINITIONS.daysInStage}.`,
       `CAC: ${DEFINITIONS.cac}.`,

@@ -88,6 +88,7 @@ export const SNAPSHOT_BENCHMARKS: Record<string, [number | null, number | null]>
   ltvToCac: [3, 5],
   coverage: [3, 4],
   speedToLead: [0, 5],
+  mqlsContacted: [0.95, null],
   revenueVsTarget: [1, null],
 };
 
@@ -103,6 +104,11 @@ export const FUNNEL_STAGES = [
 
 /** The label of the stage conversion rows: its denominator is the deals that have left the stage, not all that reached it. */
 export const STAGE_CONVERSION_LABEL = 'Conversion to the next stage (of deals that left the stage)';
+
+/** The speed to lead row: the median is over the contacted MQLs only (MQLs contacted, beside it, is the share). */
+export const SPEED_TO_LEAD_LABEL = 'Speed to lead (median minutes, contacted MQLs)';
+/** The share of the period's MQLs with a first touch (Speed_To_Lead_Minutes__c set). */
+export const MQLS_CONTACTED_LABEL = 'MQLs contacted (share with a first touch)';
 
 const DAY_MS = 86_400_000;
 /** Days left in the as-of quarter under which coverage looks at the next quarter. */
@@ -140,13 +146,25 @@ interface Period {
   asOf: number;
 }
 
+/**
+ * The lead cohort of the period. Speed to lead is the median over the MQLs that were contacted (a number in
+ * Speed_To_Lead_Minutes__c); `contacted` counts them, so the share of MQLs contacted shows the MQLs the median leaves
+ * out (never contacted).
+ */
 function marketing(leads: SnapshotLead[], p: Period) {
   const cohort = leads.filter((l) => ms(l.CreatedDate) >= p.start && ms(l.CreatedDate) <= p.asOf);
   const mqls = cohort.filter((l) => present(l.MQL_Date__c));
   const sqls = cohort.filter((l) => present(l.SQL_Date__c));
   const opps = sqls.filter((l) => present(l.ConvertedOpportunityId));
   const stl = mqls.map((l) => l.Speed_To_Lead_Minutes__c).filter((v): v is number => typeof v === 'number');
-  return { leads: cohort.length, mqls: mqls.length, sqls: sqls.length, opps: opps.length, stl: median(stl) };
+  return {
+    leads: cohort.length,
+    mqls: mqls.length,
+    sqls: sqls.length,
+    opps: opps.length,
+    stl: median(stl),
+    contacted: stl.length,
+  };
 }
 
 function deals(opps: SnapshotOpportunity[], p: Period) {
@@ -299,7 +317,8 @@ export function metricSnapshot(input: MetricSnapshotInput): MetricSnapshot {
     row('Marketing', 'leadToMql', 'Lead to MQL', 'ratio', ratio(m.mqls, m.leads)),
     row('Marketing', 'mqlToSql', 'MQL to SQL', 'ratio', ratio(m.sqls, m.mqls)),
     row('Marketing', 'sqlToOpp', 'SQL to opportunity', 'ratio', ratio(m.opps, m.sqls)),
-    row('Marketing', 'speedToLead', 'Speed to lead (median minutes, MQLs)', 'minutes', m.stl),
+    row('Marketing', 'speedToLead', SPEED_TO_LEAD_LABEL, 'minutes', m.stl),
+    row('Marketing', 'mqlsContacted', MQLS_CONTACTED_LABEL, 'ratio', ratio(m.contacted, m.mqls)),
     row('Marketing', 'costPerMql', 'Cost per MQL', 'money', ratio(spend, m.mqls)),
     row('Sales', 'pipeline', 'Open pipeline', 'money', d.pipeline ?? 0),
     row('Sales', 'openDeals', 'Open deals', 'count', d.openDeals),

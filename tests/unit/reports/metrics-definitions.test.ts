@@ -2,12 +2,16 @@
 // CLI's `revops metrics` (DuckDB SQL over a snapshot) and the snapshot job's TypeScript twin (RevOpsMetricMath.cls).
 // - days in stage: a history row that repeats the stage (a close-date push) neither ends nor starts a stay;
 // - stage conversion: over the deals that have left the stage (moved on or closed), not those still open in it;
-// - CAC: spend / new customers, the accounts whose first-ever won deal closes in the period.
+// - CAC: spend / new customers, the accounts whose first-ever won deal closes in the period;
+// - speed to lead: the median over the contacted MQLs, beside the share of MQLs contacted (an MQL never contacted
+//   has no Speed_To_Lead_Minutes__c: left out of a median, it must show in the share).
 import { describe, expect, it } from 'vitest';
 import { fixtureSnapshot, type FixtureRow } from './fixture.ts';
 import { loadConfig } from '../../../scripts/lib/config/index.ts';
 import { generateDocs } from '../../../scripts/lib/reports/docs.ts';
-import { computeMetrics, type MetricsResult } from '../../../scripts/lib/reports/metrics.ts';
+import { computeMetrics, metricsDoc, type MetricsResult } from '../../../scripts/lib/reports/metrics.ts';
+import { renderHtml } from '../../../scripts/lib/render/html.ts';
+import { renderTerminal } from '../../../scripts/lib/render/terminal.ts';
 import {
   STAGE_CONVERSION_LABEL,
   figureMap,
@@ -237,5 +241,122 @@ describe('the generated metrics spec states the definitions', () => {
     );
     expect(spec).toMatch(/\| Average time in stage \| [^|]*close-date pushes, do not split a stay/);
     expect(spec).toMatch(/\| CAC \| [^|]*accounts whose first-ever won deal closes in the period/);
+  });
+});
+
+/** Leads of the period through `revops metrics` and the snapshot twin: [MQL?, Speed_To_Lead_Minutes__c]. */
+async function leadsBoth(leads: [mql: boolean, minutes: number | null][]) {
+  const rows = leads.map(([mql, minutes], i) => ({
+    Id: `00Q2${i}`,
+    CreatedDate: '2026-05-01 00:00:00',
+    Status: 'Open',
+    OwnerId: '005A',
+    MQL_Date__c: mql ? '2026-05-01 01:00:00' : null,
+    Speed_To_Lead_Minutes__c: minutes,
+  }));
+  const { db } = await fixtureSnapshot({ Lead: [AS_OF_LEAD, ...rows] });
+  let cli: MetricsResult;
+  try {
+    cli = await computeMetrics(db);
+  } finally {
+    db.close();
+  }
+  const twin = figureMap(
+    metricSnapshot({
+      asOf: '2026-09-30T12:00:00Z',
+      leads: [{ CreatedDate: '2026-09-30T12:00:00Z' }, ...rows].map((l) => ({
+        ...l,
+        CreatedDate: l.CreatedDate.replace(' ', 'T').replace(/(\d)$/, '$1Z'),
+      })),
+      opportunities: [],
+      spend: [],
+      targets: { grossMargin: 0.8, annualChurn: 0.1 },
+    }),
+  );
+  const figure = (key: string) => cli.marketing.figures.find((f) => f.key === key)!;
+  const terminal = renderTerminal(metricsDoc(cli));
+  // a KPI line: status mark (3 characters), then the label
+  const line = (label: string) => terminal.split('\n').find((l) => l.slice(3).startsWith(label)) ?? '';
+  return { cli, twin, figure, terminal, line };
+}
+
+describe('speed to lead: the median over contacted MQLs, beside the share of MQLs contacted', () => {
+  it('four MQLs touched at 2 and 4 min, two never contacted: 3.0 min of 2 contacted MQLs, 50% contacted, off target', async () => {
+    // a lead that is no MQL has a first touch too: in neither figure
+    const { figure, twin, line } = await leadsBoth([
+      [true, 2],
+      [true, 4],
+      [true, null],
+      [true, null],
+      [false, 1],
+    ]);
+    expect(figure('speedToLead')).toMatchObject({ value: 3, note: 'median of 2 contacted MQLs' });
+    expect(twin['Marketing.speedToLead']).toBe(3);
+    expect(figure('mqlsContacted')).toMatchObject({
+      label: 'MQLs contacted',
+      value: 0.5,
+      unit: 'ratio',
+      benchmark: '≥ 95%',
+      status: 'bad',
+      note: '2 of 4 MQLs have a first touch; 2 never contacted',
+    });
+    expect(twin['Marketing.mqlsContacted']).toBe(0.5);
+    expect(line('Speed to lead')).toMatch(/3\.0 min .*\(median of 2 contacted MQLs\)/);
+    expect(line('MQLs contacted')).toMatch(/^!! MQLs contacted +50\.0% +benchmark ≥ 95% +\[off target\]/);
+  });
+
+  it('shows the share right after speed to lead, in the terminal, the HTML and the JSON', async () => {
+    const { cli, terminal } = await leadsBoth([
+      [true, 2],
+      [true, null],
+    ]);
+    const keys = cli.marketing.figures.map((f) => f.key);
+    expect(keys.indexOf('mqlsContacted')).toBe(keys.indexOf('speedToLead') + 1);
+    expect(terminal.indexOf('MQLs contacted')).toBeGreaterThan(terminal.indexOf('Speed to lead'));
+    expect(renderHtml([metricsDoc(cli)])).toContain('MQLs contacted');
+    expect(JSON.parse(JSON.stringify(cli)).marketing.figures[keys.indexOf('mqlsContacted')].value).toBe(0.5);
+  });
+
+  it('MQLs of the period but none contacted: the median is n/a, 0% contacted, both off target', async () => {
+    const { figure, twin, line } = await leadsBoth([
+      [true, null],
+      [true, null],
+      [true, null],
+    ]);
+    expect(figure('speedToLead')).toMatchObject({
+      value: null,
+      status: 'bad',
+      note: 'none of the 3 MQLs contacted',
+    });
+    expect(twin['Marketing.speedToLead']).toBeNull();
+    expect(figure('mqlsContacted')).toMatchObject({ value: 0, status: 'bad' });
+    expect(twin['Marketing.mqlsContacted']).toBe(0);
+    expect(line('Speed to lead')).toMatch(/n\/a .*\[off target\]/);
+    expect(line('MQLs contacted')).toMatch(/0\.0% .*\[off target\]/);
+  });
+
+  it('a first touch in the same minute (0 min) is a touch; every MQL contacted is on target', async () => {
+    const { figure, twin } = await leadsBoth([
+      [true, 0],
+      [true, 7],
+    ]);
+    expect(figure('speedToLead').value).toBe(3.5);
+    expect(figure('mqlsContacted')).toMatchObject({ value: 1, status: 'good' });
+    expect(twin['Marketing.mqlsContacted']).toBe(1);
+  });
+
+  it('no MQL in the period: neither figure is checked', async () => {
+    const { figure, twin } = await leadsBoth([[false, 5]]);
+    expect(figure('speedToLead')).toMatchObject({ value: null, status: 'skipped' });
+    expect(figure('mqlsContacted')).toMatchObject({ value: null, status: 'skipped' });
+    expect(twin['Marketing.mqlsContacted']).toBeNull();
+  });
+
+  it('the generated spec and the CLI assumptions say what the median leaves out', async () => {
+    const spec = generateDocs(loadConfig('force-app'))['metrics-dashboard-spec.md'];
+    expect(spec).toMatch(/\| Speed to lead \| [^|]*contacted[^|]*\| < 5 min \| lower \|/);
+    expect(spec).toMatch(/\| MQLs contacted \| [^|]*Speed_To_Lead_Minutes__c[^|]*\| ≥ 95% \| higher \|/);
+    const { cli } = await leadsBoth([[true, 2]]);
+    expect(cli.assumptions.join(' ')).toMatch(/MQLs contacted: /);
   });
 });

@@ -87,6 +87,7 @@ describe('metrics snapshot twin (RevOpsMetricMath)', () => {
       ['Marketing', 'mqlToSql', null, 0.6667],
       ['Marketing', 'sqlToOpp', null, 0.5],
       ['Marketing', 'speedToLead', null, 4],
+      ['Marketing', 'mqlsContacted', null, 1],
       ['Marketing', 'costPerMql', null, 200],
       ['Sales', 'pipeline', null, 2000],
       ['Sales', 'openDeals', null, 2],

@@ -93,7 +93,7 @@ export function metricsDoc(r: MetricsResult): ReportDoc {
             columns: [
               'stage',
               'deals reached',
-              'conversion to next (of deals that left the stage)',
+              'conversion to next (of deals that left)',
               'avg days in stage',
             ],
             rows: r.sales.stages.map((s) => [
