@@ -4,10 +4,11 @@
 // the queries (figures.ts), the e-mail checks (email.ts), the result's types (types.ts) and the document (doc.ts).
 import { LIFECYCLE_STAGES } from '../rules/lifecycle.ts';
 import { requireColumns, type Db } from './db.ts';
+import { openDealStages, unknownStagesReason } from './actions/common.ts';
 import { auditCoverage, enrichmentSample, figures } from './audit/figures.ts';
 import { emailVerdicts, staleMx } from './audit/email.ts';
 import { enrichmentAudit } from './audit/enrichment.ts';
-import type { AuditOptions, AuditResult, StageCount } from './audit/types.ts';
+import { REQUIRED_FIGURE, type AuditOptions, type AuditResult, type StageCount } from './audit/types.ts';
 
 export { checkEmail, disposableDomains, ROLE_LOCAL_PARTS, type EmailVerdict } from './audit/email.ts';
 export type {
@@ -98,6 +99,12 @@ export async function runAudit(db: Db, o: AuditOptions): Promise<AuditResult> {
   // not computed rather than counted as blank: our lifecycle field, required fields the source lacks altogether
   if (!na.lifecycleKnown) cur.stages = [];
   cur.missing = cur.missing.filter((m) => !na.absentFields.has(m.field));
+  // open deals only in stages no policy names (the org's own, before install): not counted, rather than 0 missing
+  const unknownStages = unknownStagesReason(await openDealStages(db), o.stagePolicies);
+  if (unknownStages) {
+    cur.missing = [];
+    na.notAvailable.push({ figure: REQUIRED_FIGURE, reason: unknownStages });
+  }
   const prev = o.previous ? await figures(o.previous, o, false) : null;
 
   const verdicts = emailVerdicts(cur.stale);

@@ -181,6 +181,64 @@ describe('objects missing from the export', () => {
     expect(human).not.toMatch(/Stale open deals|Pushes without a reason/);
   });
 
+  it("leave stage figures not available when every open deal is in a stage no policy names (the org's own)", async () => {
+    const OPP = [
+      'Id',
+      'Name',
+      'StageName',
+      'IsClosed',
+      'IsWon',
+      'CloseDate',
+      'CreatedDate',
+      'OwnerId',
+      'LeadSource',
+    ];
+    const db = await snapshotOf({
+      ...ONLY_LEADS,
+      'Opportunity.csv': csv(OPP, [
+        [
+          '006000000000001AAA',
+          'Acme',
+          'Prospecting',
+          'false',
+          'false',
+          '2025-09-30',
+          '2025-01-02T00:00:00.000Z',
+          '005000000000001AAA',
+          '',
+        ],
+        [
+          '006000000000002AAA',
+          'Beta',
+          'Qualification',
+          'false',
+          'false',
+          '2025-09-30',
+          '2025-02-02T00:00:00.000Z',
+          '005000000000001AAA',
+          'Web',
+        ],
+      ]),
+      'OpportunityHistory.csv': csv(
+        ['Id', 'OpportunityId', 'StageName', 'CreatedDate'],
+        [
+          ['008000000000001AAA', '006000000000001AAA', 'Prospecting', '2025-01-02T00:00:00.000Z'],
+          ['008000000000002AAA', '006000000000002AAA', 'Qualification', '2025-02-02T00:00:00.000Z'],
+        ],
+      ),
+    });
+    const config = loadConfig('force-app');
+    const reason =
+      "not available (the open deals are in stages no Stage_Policy__mdt names: Prospecting, Qualification; set the policies' Stage__c to the org's stages, or deploy ours)";
+    expect((await runActions(db, config)).staleDeals).toEqual({ available: false, reason });
+    const a = await runAudit(db, { dedupRules: RULES, stagePolicies: config.stagePolicies });
+    expect(a.missingFields).toEqual([]);
+    expect(a.notAvailable).toContainEqual({ figure: 'Required fields missing (open deals)', reason });
+    expect(plain(renderTerminal(auditDoc(a)))).toMatch(
+      /Required fields missing \(open deals\)\s+n\/a\s+\[not checked\]/,
+    );
+  });
+
   it('are still counted when the export has their CSV without rows (a true 0)', async () => {
     const db = await snapshotOf({
       ...ONLY_LEADS,

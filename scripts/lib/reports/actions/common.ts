@@ -34,6 +34,29 @@ export async function absentObjects(db: Db, objects: string[]): Promise<Unavaila
   return missing.length ? unavailable(notAvailableReason(missing)) : null;
 }
 
+/**
+ * Why stage figures cannot be judged, or null: the snapshot has open deals and every one is in a stage no
+ * Stage_Policy__mdt names (an org before install keeps its own stages, e.g. Prospecting, Qualification), so judging
+ * them would read as "0 stale deals" and "0 required fields missing" on target.
+ */
+export function unknownStagesReason(openStages: string[], policies: { stage: string }[]): string | null {
+  const known = new Set(policies.map((p) => p.stage));
+  if (!openStages.length || openStages.some((s) => known.has(s))) return null;
+  const names = [...new Set(openStages)].sort();
+  const shown = names.length > 5 ? [...names.slice(0, 5), '…'] : names;
+  return `not available (the open deals are in stages no Stage_Policy__mdt names: ${shown.join(', ')}; set the policies' Stage__c to the org's stages, or deploy ours)`;
+}
+
+/** The stages of the snapshot's open deals (none without an Opportunity table). */
+export async function openDealStages(db: Db): Promise<string[]> {
+  if (!(await db.hasTable('Opportunity'))) return [];
+  if ((await missingColumns(db, 'Opportunity', ['StageName', 'IsClosed'])).length) return [];
+  const rows = await db.all<{ stage: string }>(
+    `SELECT DISTINCT "StageName" AS stage FROM "Opportunity" WHERE NOT coalesce("IsClosed", false) AND "StageName" IS NOT NULL`,
+  );
+  return rows.map((r) => r.stage);
+}
+
 /** "not available before install" when a report needs fields of our package the snapshot lacks. */
 export function beforeInstall(table: string, missing: string[]): Unavailable {
   return unavailable(

@@ -3,7 +3,14 @@
 // judged by the same staleness() rule the org's pipeline alerts use, with each deal's owner.
 import { staleness, teamAverages, type StagePolicy } from '../../rules/hygiene.ts';
 import type { Db } from '../db.ts';
-import { absentObjects, missingColumns, unavailable, users, type Maybe } from './common.ts';
+import {
+  absentObjects,
+  missingColumns,
+  unavailable,
+  unknownStagesReason,
+  users,
+  type Maybe,
+} from './common.ts';
 
 export interface StaleDeal {
   id: string;
@@ -70,6 +77,11 @@ export async function staleDeals(db: Db, policies: StagePolicy[], asOf: string):
              CAST(coalesce(${stored}e.ts) AS VARCHAR) AS entered
       FROM "Opportunity" o LEFT JOIN entered e ON e.opp = o."Id" AND e.stage = o."StageName"
       WHERE NOT coalesce(o."IsClosed", false) ORDER BY o."Id"`);
+  const unknown = unknownStagesReason(
+    open.map((d) => d.stage),
+    policies,
+  );
+  if (unknown) return unavailable(unknown);
   const known = new Set(policies.map((p) => p.stage));
   const people = await users(db);
   const deals: StaleDeal[] = [];

@@ -3,7 +3,7 @@ import { num, pct, type ReportDoc, type Section, type Status } from '../../rende
 import { notAvailableSections } from '../coverage.ts';
 import { fieldLabeler } from '../labels.ts';
 import { duplicatesFigure } from '../dedup/report.ts';
-import { LIFECYCLE_FIGURE, STALE_FIGURE, type AuditResult } from './types.ts';
+import { LIFECYCLE_FIGURE, REQUIRED_FIGURE, STALE_FIGURE, type AuditResult } from './types.ts';
 import { enrichmentAccuracySection } from './enrichmentDoc.ts';
 
 const delta = (now: number, before: number | null): string =>
@@ -94,7 +94,7 @@ function staleKpis(r: AuditResult): Kpi[] {
 
 /** Open deals missing required fields: n/a when none were counted (no Opportunity records, or none of the fields). */
 function requiredKpi(r: AuditResult): Kpi {
-  const label = 'Required fields missing (open deals)';
+  const label = REQUIRED_FIGURE;
   const na = r.notAvailable.find((n) => n.figure.startsWith('Required fields'));
   if (na && !r.missingFields.length) return notAvailableKpi(label, na.reason);
   const missingTotal = r.missingFields.reduce((s, m) => s + m.missing, 0);

@@ -78,6 +78,8 @@ export interface AuditResult {
 }
 
 export const LIFECYCLE_FIGURE = 'Lifecycle stages and bottlenecks';
+/** The open deals' required fields (a figure named by its own label). */
+export const REQUIRED_FIGURE = 'Required fields missing (open deals)';
 /** The stale contacts: the contacts to archive and their e-mail checks. */
 export const STALE_FIGURE = 'Stale contacts (archive and e-mail checks)';
 
