@@ -91,19 +91,26 @@ export function businessMillisBetween(from, to, calendar) {
   return total;
 }
 
+/** The span templates in English: {0} hours, {1} minutes, {2} seconds (the SLA timer passes its custom labels). */
+export const SPAN_TEMPLATES = { hours: '{0} h {1} min {2} s', minutes: '{1} min {2} s' };
+
 /**
  * A business-time span as a rep reads it: "3 h 07 min 05 s", "45 min 00 s".
  * @param {number} ms milliseconds (sign ignored)
+ * @param {{hours: string, minutes: string}} templates with {0} hours, {1} minutes, {2} seconds
  * @returns {string} the text
  */
-export function formatSpan(ms) {
+export function formatSpan(ms, templates = SPAN_TEMPLATES) {
   const totalSeconds = Math.floor(Math.abs(ms) / 1000);
   const hours = Math.floor(totalSeconds / 3600);
   const minutes = Math.floor((totalSeconds % 3600) / 60);
   const seconds = totalSeconds % 60;
-  const mm = String(minutes).padStart(2, '0');
-  const ss = String(seconds).padStart(2, '0');
-  return hours > 0 ? `${hours} h ${mm} min ${ss} s` : `${minutes} min ${ss} s`;
+  const values = [
+    String(hours),
+    hours > 0 ? String(minutes).padStart(2, '0') : String(minutes),
+    String(seconds).padStart(2, '0'),
+  ];
+  return (hours > 0 ? templates.hours : templates.minutes).replace(/\{(\d)\}/g, (m, i) => values[Number(i)]);
 }
 
 /**

@@ -18,8 +18,12 @@ import MET_AT from '@salesforce/label/c.RevOps_Sla_Met_At';
 import DUE from '@salesforce/label/c.RevOps_Sla_Due';
 import ESCALATED from '@salesforce/label/c.RevOps_Sla_Escalated';
 import CALENDAR from '@salesforce/label/c.RevOps_Sla_Calendar';
+import SPAN_HOURS from '@salesforce/label/c.RevOps_Sla_Span_Hours';
+import SPAN_MINUTES from '@salesforce/label/c.RevOps_Sla_Span_Minutes';
 
 const TICK_MS = 1000;
+/** The countdown's units, translatable: {0} hours, {1} minutes, {2} seconds. */
+const SPAN = { hours: SPAN_HOURS, minutes: SPAN_MINUTES };
 const STATUS = {
   'On Track': { label: ON_TRACK, badgeClass: 'slds-m-left_x-small slds-theme_success' },
   'At Risk': { label: AT_RISK, badgeClass: 'slds-m-left_x-small slds-theme_warning' },
@@ -146,9 +150,11 @@ export default class RevopsSlaTimer extends LightningElement {
   countdownText(state, metAt) {
     if (state.done) {
       const met = formatLabel(MET_AT, formatDateTime(metAt));
-      return state.status === 'Met' ? met : `${met} · ${formatLabel(OVERDUE, formatSpan(state.remainingMs))}`;
+      return state.status === 'Met'
+        ? met
+        : `${met} · ${formatLabel(OVERDUE, formatSpan(state.remainingMs, SPAN))}`;
     }
-    return formatLabel(state.status === 'Breached' ? OVERDUE : LEFT, formatSpan(state.remainingMs));
+    return formatLabel(state.status === 'Breached' ? OVERDUE : LEFT, formatSpan(state.remainingMs, SPAN));
   }
 
   get escalationText() {

@@ -49,5 +49,9 @@ describe('c/revopsBusinessCalendar', () => {
   it('formats spans in hours, minutes and seconds', () => {
     expect(formatSpan(3 * 3600000 + 7 * 60000 + 5000)).toBe('3 h 07 min 05 s');
     expect(formatSpan(-45 * 60000)).toBe('45 min 00 s');
+    // the units come from the caller's labels (a translation may reorder them)
+    expect(
+      formatSpan(3 * 3600000 + 7 * 60000 + 5000, { hours: '{0} Std. {1} Min.', minutes: '{1} Min.' }),
+    ).toBe('3 Std. 07 Min.');
   });
 });
