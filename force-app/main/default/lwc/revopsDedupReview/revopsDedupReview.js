@@ -111,9 +111,10 @@ export default class RevopsDedupReview extends LightningElement {
       ...c,
       key: c.recordId,
       href: `/${c.recordId}`,
+      title: c.name || c.recordId,
       caption: c.isSurvivor ? (this.isConversion ? 'Contact (converts into)' : 'Survivor') : c.objectName,
       canPick: this.isNew && !this.isConversion && !c.isSurvivor,
-      pickLabel: `Make ${c.recordId} the survivor`,
+      pickLabel: `Make ${c.name || c.recordId} the survivor`,
     }));
   }
 

@@ -112,6 +112,16 @@ describe('c-revops-dedup-review', () => {
     );
     const headers = $$(element, 'thead th[data-record-id]').map((th) => th.dataset.recordId);
     expect(headers).toEqual(['00Q5g00000AnnLe1EA', '00Q5g00000AnnLe2EA', '00Q5g00000AnnLe3EA']);
+    // each column is headed by the record's name, its Id in the link's title
+    expect($$(element, 'thead th[data-record-id] a').map((a) => [a.textContent, a.title])).toEqual([
+      ['Ann Lee', '00Q5g00000AnnLe1EA'],
+      ['Ann Lee (CTO)', '00Q5g00000AnnLe2EA'],
+      ['A. Lee', '00Q5g00000AnnLe3EA'],
+    ]);
+    expect($$(element, 'thead lightning-button').map((b) => b.title)).toEqual([
+      'Make Ann Lee (CTO) the survivor',
+      'Make A. Lee the survivor',
+    ]);
     const title = $$(element, 'tr[data-field="Title"] td');
     expect(title.map((td) => td.className)).toEqual(['', 'slds-theme_success', '', 'slds-text-title_bold']);
     expect(title[1].textContent).toBe('CTO (wins)');
