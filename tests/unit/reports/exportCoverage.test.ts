@@ -228,8 +228,8 @@ describe('objects missing from the export', () => {
       ),
     });
     const config = loadConfig('force-app');
-    const reason =
-      "not available (the open deals are in stages no Stage_Policy__mdt names: Prospecting, Qualification; set the policies' Stage__c to the org's stages, or deploy ours)";
+    const stages = config.stagePolicies.map((p) => p.stage).join(', ');
+    const reason = `not available (the open deals are in stages no Stage_Policy__mdt names: Prospecting, Qualification; these figures judge the package's stages, which a deploy adds: ${stages})`;
     expect((await runActions(db, config)).staleDeals).toEqual({ available: false, reason });
     const a = await runAudit(db, { dedupRules: RULES, stagePolicies: config.stagePolicies });
     expect(a.missingFields).toEqual([]);

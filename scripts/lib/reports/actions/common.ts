@@ -44,7 +44,8 @@ export function unknownStagesReason(openStages: string[], policies: { stage: str
   if (!openStages.length || openStages.some((s) => known.has(s))) return null;
   const names = [...new Set(openStages)].sort();
   const shown = names.length > 5 ? [...names.slice(0, 5), '…'] : names;
-  return `not available (the open deals are in stages no Stage_Policy__mdt names: ${shown.join(', ')}; set the policies' Stage__c to the org's stages, or deploy ours)`;
+  // Stage_Policy__mdt takes only the package's stages (config check refuses others): the fix is the deploy
+  return `not available (the open deals are in stages no Stage_Policy__mdt names: ${shown.join(', ')}; these figures judge the package's stages, which a deploy adds: ${[...known].join(', ')})`;
 }
 
 /** The stages of the snapshot's open deals (none without an Opportunity table). */
