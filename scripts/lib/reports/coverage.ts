@@ -117,3 +117,12 @@ export function withholdFigures(
   }
   return out;
 }
+
+/**
+ * Withholds figures for a reason other than a missing field or object (deal amounts in currencies that cannot be
+ * added up: "not available (deals in 2 currencies: ...)"), as withholdFigures does. Returns them for notAvailable.
+ */
+export function withholdFor(figures: Withholdable[], reason: string): NotAvailable[] {
+  for (const f of figures) Object.assign(f, { value: null, status: 'skipped', note: reason });
+  return figures.map((f) => ({ figure: f.label, reason }));
+}

@@ -16,6 +16,7 @@ import type { RoutingRule } from '../rules/routing.ts';
 import { renderMarkdown } from '../render/markdown.ts';
 import { renderHtml } from '../render/html.ts';
 import { BENCHMARKS, COVERAGE_NEXT_QUARTER_DAYS, DEFINITIONS } from './metrics.ts';
+import { CURRENCY_DEFINITION } from './metrics/currency.ts';
 
 export const DOCS_DIR = 'docs/generated';
 
@@ -533,6 +534,7 @@ function metricsSpecDoc(c: RevOpsConfig): ReportDoc {
           },
         ],
       },
+      { title: 'Currency', blocks: [{ kind: 'text', text: CURRENCY_DEFINITION }] },
       {
         title: 'Action reports',
         blocks: [

@@ -2,12 +2,14 @@
 // The heavy lifting is DuckDB SQL (aggregates over Lead, Opportunity and OpportunityHistory).
 import { lit, ReportError, requireColumns, type Db } from './db.ts';
 import { notAvailableSections, snapshotCoverage, withholdFigures, type NotAvailable } from './coverage.ts';
-import { judge, money, num, type Direction, type Status } from '../render/doc.ts';
+import { judge, num, type Direction, type Status } from '../render/doc.ts';
 import { FUNNEL_STAGES } from '../rules/metricSnapshot.ts';
 import { TargetsSchema, type CostRow, type Targets } from './metrics/inputs.ts';
+import { currencyAssumption, dealCurrency, moneyIn, withholdCurrency } from './metrics/currency.ts';
 
 // The dashboard's ReportDoc (terminal, HTML, CSV) lives in metrics/doc.ts; the targets and costs files in
-// metrics/inputs.ts.
+// metrics/inputs.ts; the currency of the money figures (deal amounts converted to the corporate currency in a
+// multi-currency org) in metrics/currency.ts.
 export { formatFigure, metricsDoc } from './metrics/doc.ts';
 export { TargetsSchema, loadCosts, loadTargets, type CostRow, type Targets } from './metrics/inputs.ts';
 
@@ -93,6 +95,8 @@ export interface MetricsResult {
   asOf: string;
   periodStart: string;
   months: number;
+  /** The currency code money figures are in (the corporate currency); null in a single-currency snapshot ("$"). */
+  currency: string | null;
   marketing: {
     figures: Figure[];
     volumeByMonth: { month: string; leads: number; mqls: number }[];
@@ -241,8 +245,15 @@ interface Deals {
   quarter: { label: string; next: boolean; qpipe: number | null; qwon: number | null };
 }
 
-/** Sales: deals closed in the period, open now, and this quarter's pipeline. */
-async function deals(db: Db, { A, START }: Period): Promise<Deals> {
+/** The deals the money figures add: won in the period, and open (their currencies must convert). */
+const moneyDeals = ({ A, START }: Period): string =>
+  `("IsClosed" AND "IsWon" AND "CloseDate" >= ${START} AND "CloseDate" <= ${A}) OR NOT "IsClosed"`;
+
+/**
+ * Sales: deals closed in the period, open now, and this quarter's pipeline; amounts read from `opp` (the deals with
+ * "Amount" in the corporate currency: DealCurrency.opportunities).
+ */
+async function deals(db: Db, { A, START }: Period, opp: string): Promise<Deals> {
   const closedIn = `"IsClosed" AND "CloseDate" >= ${START} AND "CloseDate" <= ${A}`;
   const [totals] = await db.all<Deals['totals']>(`
     SELECT count(*) FILTER (WHERE ${closedIn} AND "IsWon") AS won,
@@ -256,7 +267,7 @@ async function deals(db: Db, { A, START }: Period): Promise<Deals> {
               SELECT min("CloseDate") AS first FROM "Opportunity"
               WHERE "IsWon" AND "AccountId" IS NOT NULL GROUP BY "AccountId")
             WHERE first >= ${START} AND first <= ${A}) AS "newCustomers"
-    FROM "Opportunity"`);
+    FROM ${opp}`);
   const bySource = await db.all<Deals['bySource'][number]>(`
     SELECT coalesce("LeadSource", '(none)') AS source, count(*) FILTER (WHERE "IsWon") AS won, count(*) AS closed
     FROM "Opportunity" WHERE ${closedIn} GROUP BY 1`);
@@ -269,7 +280,7 @@ async function deals(db: Db, { A, START }: Period): Promise<Deals> {
   const [sums] = await db.all<{ qpipe: number | null; qwon: number | null }>(`
     SELECT sum("Amount") FILTER (WHERE NOT "IsClosed" AND "CloseDate" >= ${Q} AND "CloseDate" < ${Q} + INTERVAL 3 MONTH) AS qpipe,
            sum("Amount") FILTER (WHERE "IsWon" AND "CloseDate" >= ${Q} AND "CloseDate" <= ${A}) AS qwon
-    FROM "Opportunity"`);
+    FROM ${opp}`);
   return { totals, bySource, quarter: { label: q.label, next: q.next, ...sums } };
 }
 
@@ -394,7 +405,13 @@ type Derived = ReturnType<typeof derived>;
 const NO_QUOTA = 'pass --targets FILE with quarterlyQuota';
 
 /** Coverage of the quarter's remaining quota: a quota already met is good (nothing left to cover), not "n/a". */
-function coverageFigure(key: string, label: string, d: Deals, x: Derived): Figure {
+function coverageFigure(
+  key: string,
+  label: string,
+  d: Deals,
+  x: Derived,
+  money: (x: number | null) => string,
+): Figure {
   const q = `${d.quarter.label}${d.quarter.next ? ', the next quarter: under 2 weeks of this one remain' : ''}`;
   if (x.remainingQuota === null) return figure(key, label, null, 'multiple', 'coverage', NO_QUOTA);
   if (x.remainingQuota === 0)
@@ -456,7 +473,7 @@ function marketingFigures(m: LeadCohort['totals'], totalCost: number | null, has
   ];
 }
 
-function salesFigures(d: Deals, x: Derived): Figure[] {
+function salesFigures(d: Deals, x: Derived, money: (x: number | null) => string): Figure[] {
   const s = d.totals;
   return [
     figure('pipeline', 'Open pipeline', s.pipeline ?? 0, 'money'),
@@ -472,11 +489,17 @@ function salesFigures(d: Deals, x: Derived): Figure[] {
       undefined,
       'open deals × avg size × win rate / cycle days',
     ),
-    coverageFigure('coverage', 'Forecast coverage', d, x),
+    coverageFigure('coverage', 'Forecast coverage', d, x, money),
   ];
 }
 
-function executiveFigures(d: Deals, x: Derived, targets: Targets, hasCosts: boolean): Figure[] {
+function executiveFigures(
+  d: Deals,
+  x: Derived,
+  targets: Targets,
+  hasCosts: boolean,
+  money: (x: number | null) => string,
+): Figure[] {
   const s = d.totals;
   return [
     figure('revenue', 'Revenue (closed won)', x.revenue, 'money'),
@@ -507,7 +530,7 @@ function executiveFigures(d: Deals, x: Derived, targets: Targets, hasCosts: bool
       `avg deal × ${targets.grossMargin} margin / ${targets.annualChurn} churn`,
     ),
     figure('ltvToCac', 'LTV : CAC', ratio(x.ltv, x.cac), 'multiple', 'ltvToCac'),
-    coverageFigure('coverage', 'Pipeline coverage', d, x),
+    coverageFigure('coverage', 'Pipeline coverage', d, x, money),
   ];
 }
 
@@ -520,8 +543,9 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
   const costs = opts.costs ?? [];
   const hasCosts = costs.length > 0;
   const period = await metricsPeriod(db, opts);
+  const currency = await dealCurrency(db, moneyDeals(period));
   const leads = await leadCohort(db, period);
-  const sales = await deals(db, period);
+  const sales = await deals(db, period, currency.opportunities);
   const stages = await stageFunnel(db, period);
   const spend = periodCosts(costs, period);
   const x = derived(sales, targets, spend.total);
@@ -529,18 +553,20 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
   const coverage = await snapshotCoverage(db);
   const marketingFigs = marketingFigures(leads.totals, spend.total, hasCosts);
   const notAvailable = withholdFigures(marketingFigs, coverage, FIGURE_NEEDS);
-  const salesFigs = salesFigures(sales, x);
-  const executiveFigs = executiveFigures(sales, x, targets, hasCosts);
+  const salesFigs = salesFigures(sales, x, moneyIn(currency.code));
+  const executiveFigs = executiveFigures(sales, x, targets, hasCosts, moneyIn(currency.code));
   // every deal figure needs deals: an export without Opportunity.csv says so instead of $0
   const dealFigs = [...salesFigs, ...executiveFigs];
   const needDeals = Object.fromEntries(dealFigs.map((f) => [f.key, ['Opportunity']]));
   notAvailable.push(...withholdFigures(dealFigs, coverage, needDeals));
+  notAvailable.push(...withholdCurrency(dealFigs, currency));
   const mqlKnown = coverage.has('Lead', 'MQL_Date__c');
   const bySource = sourceRows(leads.bySource, sales.bySource, hasCosts ? spend.bySource : null);
   return {
     asOf,
     periodStart: period.start,
     months,
+    currency: currency.code,
     marketing: {
       figures: marketingFigs,
       volumeByMonth: leads.volumeByMonth,
@@ -556,6 +582,7 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
       `Days in stage: ${DEFINITIONS.daysInStage}.`,
       `CAC: ${DEFINITIONS.cac}.`,
       `Coverage = open pipeline closing in the quarter / (quarterly quota − won in it); with under ${COVERAGE_NEXT_QUARTER_DAYS} days of the as-of quarter left, the next quarter is judged. LTV:CAC target 3-5; above ${BENCHMARKS.ltvToCac.implausible} it is flagged implausible.`,
+      ...currencyAssumption(currency),
     ],
     notAvailable,
   };

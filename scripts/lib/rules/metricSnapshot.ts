@@ -2,7 +2,9 @@
 // write RevOps_Metric_Snapshot__c rows for the dashboards. It computes the figures of `revops metrics` from records
 // (leads, opportunities with their stage history, marketing spend, targets) with the same definitions as
 // scripts/lib/reports/metrics.ts (DuckDB SQL over a snapshot), so the figures Salesforce reports cannot compute
-// (medians, cross-object ratios, figures over OpportunityHistory) agree with the CLI. Pure: no I/O, no clock.
+// (medians, cross-object ratios, figures over OpportunityHistory) agree with the CLI. Money is in the corporate
+// currency: in a multi-currency org each deal's Amount (in its CurrencyIsoCode) is divided by its currency's static
+// conversion rate (CurrencyType) before any sum or average. Pure: no I/O, no clock.
 import { roundHalfUp } from './types.ts';
 
 export interface SnapshotLead {
@@ -28,8 +30,18 @@ export interface SnapshotOpportunity {
   IsClosed: boolean;
   IsWon: boolean;
   AccountId?: string | null;
+  /** the deal's currency (multi-currency orgs): Amount is in it; blank = the corporate currency */
+  CurrencyIsoCode?: string | null;
   /** OpportunityHistory rows of the deal (any order) */
   history?: SnapshotStageChange[];
+}
+
+/** A currency of a multi-currency org (a CurrencyType row) and its static rate against the corporate currency. */
+export interface SnapshotCurrency {
+  isoCode: string;
+  /** units of this currency per unit of the corporate currency (the corporate currency's is 1) */
+  conversionRate: number;
+  isCorporate?: boolean;
 }
 
 export interface SnapshotSpend {
@@ -55,6 +67,8 @@ export interface MetricSnapshotInput {
   targets: SnapshotTargets;
   /** calendar months in the period, the as-of month included (default 12) */
   months?: number;
+  /** the org's currencies (multi-currency orgs: CurrencyType); absent in a single-currency org */
+  currencies?: SnapshotCurrency[] | null;
 }
 
 export type MetricView = 'Marketing' | 'Sales' | 'Executive';
@@ -110,6 +124,21 @@ export const SPEED_TO_LEAD_LABEL = 'Speed to lead (median minutes, contacted MQL
 /** The share of the period's MQLs with a first touch (Speed_To_Lead_Minutes__c set). */
 export const MQLS_CONTACTED_LABEL = 'MQLs contacted (share with a first touch)';
 
+/**
+ * The figures that add deal amounts (by metric key, as the CLI's figure keys): blank when the deals' currencies
+ * cannot be added up in one (currencyProblem). Cost per MQL and CAC divide spend, not deal amounts.
+ */
+export const DEAL_MONEY_METRICS: readonly string[] = [
+  'pipeline',
+  'avgDealSize',
+  'velocity',
+  'coverage',
+  'revenue',
+  'revenueVsTarget',
+  'ltv',
+  'ltvToCac',
+];
+
 const DAY_MS = 86_400_000;
 /** Days left in the as-of quarter under which coverage looks at the next quarter. */
 export const COVERAGE_NEXT_QUARTER_DAYS = 14;
@@ -146,6 +175,52 @@ interface Period {
   asOf: number;
 }
 
+/** The conversion rates by ISO code (currencies with a positive rate); null without any (a single-currency org). */
+export function conversionRates(
+  currencies: readonly SnapshotCurrency[] | null | undefined,
+): Map<string, number> | null {
+  if (!currencies?.length) return null;
+  const rates = new Map<string, number>();
+  for (const c of currencies)
+    if (present(c.isoCode) && Number.isFinite(c.conversionRate) && c.conversionRate > 0)
+      rates.set(c.isoCode.trim(), c.conversionRate);
+  return rates;
+}
+
+/**
+ * Why the money figures cannot add the deals' amounts up in one currency, or null when they can: deals in more than
+ * one currency and no conversion rates (an export without CurrencyType), or a deal currency without a rate. `codes`:
+ * the currencies of the deals the money figures add (won in the period, open); a blank currency is the corporate one.
+ */
+export function currencyProblem(
+  codes: Iterable<string>,
+  rates: ReadonlyMap<string, number> | null,
+): string | null {
+  const distinct = [...new Set(codes)].sort();
+  if (rates === null)
+    return distinct.length > 1
+      ? `deals in ${distinct.length} currencies: ${distinct.join(', ')}; no conversion rates`
+      : null;
+  const missing = distinct.filter((c) => !rates.has(c));
+  return missing.length ? `no conversion rate for ${missing.join(', ')}` : null;
+}
+
+/**
+ * A deal's Amount in the corporate currency: Amount / the static rate of its CurrencyIsoCode (CurrencyType; the
+ * corporate currency's rate is 1). A blank currency, or no rates at all, leaves it as it is; a currency without a
+ * rate gives null (currencyProblem names it).
+ */
+export function corporateAmount(
+  amount: number | null | undefined,
+  code: string | null | undefined,
+  rates: ReadonlyMap<string, number> | null,
+): number | null {
+  if (typeof amount !== 'number') return null;
+  if (rates === null || !present(code)) return amount;
+  const rate = rates.get(code!.trim());
+  return rate === undefined ? null : amount / rate;
+}
+
 /**
  * The lead cohort of the period. Speed to lead is the median over the MQLs that were contacted (a number in
  * Speed_To_Lead_Minutes__c); `contacted` counts them, so the share of MQLs contacted shows the MQLs the median leaves
@@ -167,14 +242,21 @@ function marketing(leads: SnapshotLead[], p: Period) {
   };
 }
 
-function deals(opps: SnapshotOpportunity[], p: Period) {
+/** The deal totals; amounts in the corporate currency (corporateAmount), `codes` the currencies the sums add. */
+function deals(opps: SnapshotOpportunity[], p: Period, rates: ReadonlyMap<string, number> | null) {
+  const amount = (o: SnapshotOpportunity): number | null =>
+    corporateAmount(o.Amount, o.CurrencyIsoCode, rates);
   const closedIn = opps.filter(
     (o) => o.IsClosed && o.CloseDate && ms(o.CloseDate) >= p.start && ms(o.CloseDate) <= p.asOf,
   );
   const won = closedIn.filter((o) => o.IsWon);
-  const amounts = won.map((o) => o.Amount).filter((a): a is number => typeof a === 'number');
+  const amounts = won.map(amount).filter((a): a is number => a !== null);
   const open = opps.filter((o) => !o.IsClosed && ms(o.CreatedDate) <= p.asOf);
-  const openAmounts = open.map((o) => o.Amount).filter((a): a is number => typeof a === 'number');
+  const openAmounts = open.map(amount).filter((a): a is number => a !== null);
+  // the deals the money figures add: won in the period, open (the quarter's sums are among them)
+  const codes = [...won, ...opps.filter((o) => !o.IsClosed)]
+    .filter((o) => typeof o.Amount === 'number' && present(o.CurrencyIsoCode))
+    .map((o) => o.CurrencyIsoCode!.trim());
   const cycleDays = won.map(
     (o) => Math.floor(ms(o.CloseDate!) / DAY_MS) - Math.floor(ms(o.CreatedDate) / DAY_MS),
   );
@@ -184,7 +266,10 @@ function deals(opps: SnapshotOpportunity[], p: Period) {
   const q0 = daysLeft < COVERAGE_NEXT_QUARTER_DAYS ? asOfQuarterEnd : quarterStart(p.asOf);
   const q1 = monthStart(q0, 3);
   const sum = (xs: SnapshotOpportunity[]) =>
-    xs.reduce<number | null>((t, o) => (typeof o.Amount === 'number' ? (t ?? 0) + o.Amount : t), null);
+    xs.reduce<number | null>((t, o) => {
+      const a = amount(o);
+      return a === null ? t : (t ?? 0) + a;
+    }, null);
   const inQuarter = (o: SnapshotOpportunity) => !!o.CloseDate && ms(o.CloseDate) >= q0;
   return {
     won: won.length,
@@ -197,6 +282,7 @@ function deals(opps: SnapshotOpportunity[], p: Period) {
     customers: newCustomers(opps, p),
     qpipe: sum(opps.filter((o) => !o.IsClosed && inQuarter(o) && ms(o.CloseDate!) < q1)),
     qwon: sum(opps.filter((o) => o.IsWon && inQuarter(o) && ms(o.CloseDate!) <= p.asOf)),
+    codes,
   };
 }
 
@@ -293,7 +379,8 @@ export function metricSnapshot(input: MetricSnapshotInput): MetricSnapshot {
     throw new Error(`metricSnapshot: asOf "${input.asOf}" is not an ISO date-time.`);
   const p: Period = { start: monthStart(asOf, -((input.months ?? 12) - 1)), asOf };
   const m = marketing(input.leads, p);
-  const d = deals(input.opportunities, p);
+  const rates = conversionRates(input.currencies);
+  const d = deals(input.opportunities, p, rates);
   const startMonth = new Date(p.start).toISOString().slice(0, 7);
   const asOfMonth = new Date(asOf).toISOString().slice(0, 7);
   const spend = input.spend.length
@@ -340,6 +427,9 @@ export function metricSnapshot(input: MetricSnapshotInput): MetricSnapshot {
     row('Executive', 'ltvToCac', 'LTV : CAC', 'multiple', ratio(ltv, cac)),
     row('Executive', 'coverage', 'Pipeline coverage', 'multiple', coverage),
   ];
+  // never a sum of amounts in different currencies: the figures that add deal amounts stay blank
+  if (currencyProblem(d.codes, rates) !== null)
+    for (const r of rows) if (DEAL_MONEY_METRICS.includes(r.metric)) r.value = null;
   for (const s of stageFunnel(input.opportunities, p)) {
     rows.push(row('Sales', 'stageReached', 'Deals reaching the stage', 'count', s.reached, s.stage));
     if (s.conversionToNext !== null || s.stage !== 'Closed Won')

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectExport } from './exportSource.ts';
-import { OBJECTS, SCHEMA } from './schema.ts';
+import { OBJECTS, OPTIONAL_TABLES, SCHEMA } from './schema.ts';
 import { SnapshotError } from './errors.ts';
 import {
   CsvLoadError,
@@ -42,8 +42,9 @@ export function scratchDir(prefix: string, bytes: number): string {
 }
 
 /**
- * Loads every object (empty tables for objects without a file). Objects load concurrently, each on its own
- * connection, so small files do not wait behind big ones and DuckDB keeps every core busy.
+ * Loads every object (empty tables for objects without a file) and the optional tables the source has
+ * (CurrencyType). Objects load concurrently, each on its own connection, so small files do not wait behind big ones
+ * and DuckDB keeps every core busy.
  */
 export async function loadAll(
   writer: SnapshotWriter,
@@ -51,8 +52,9 @@ export async function loadAll(
   progress: Progress,
 ): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
+  const tables = [...OBJECTS, ...Object.keys(OPTIONAL_TABLES).filter((t) => objects.get(t)?.length)];
   await Promise.all(
-    OBJECTS.map(async (object) => {
+    tables.map(async (object) => {
       const conn = await writer.connect();
       try {
         const sources = objects.get(object);
@@ -74,7 +76,7 @@ export async function loadAll(
       }
     }),
   );
-  return Object.fromEntries(OBJECTS.map((o) => [o, counts[o]]));
+  return Object.fromEntries(tables.map((o) => [o, counts[o]]));
 }
 
 /**
@@ -166,6 +168,7 @@ function exportWarnings(objects: Map<string, CsvSource[]>): string[] {
       `The export has no ${ours.join(', ')} (objects of the RevOps package: none before install); those tables are empty and the reports mark what needs them as not available before install.`,
     );
   const absentFields = [...objects].flatMap(([o, files]) => {
+    if (!SCHEMA[o]) return []; // an optional table (CurrencyType): present, nothing of ours in it
     const have = new Set(
       loadedColumns(
         o,

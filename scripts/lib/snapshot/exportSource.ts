@@ -3,7 +3,8 @@
 // parts named <Object>_<n>.csv; they are merged by Id. Zips are extracted streaming (yauzl) into a temp folder;
 // nothing is written to the snapshot until every file's header has been validated. Only the snapshot's objects'
 // columns are required (the standard fields reports read); fields and objects of our package are optional, so an
-// org that has never installed it imports as it is.
+// org that has never installed it imports as it is. A multi-currency org's CurrencyType.csv (its currencies and their
+// conversion rates) becomes the CurrencyType table when the export has one (schema.ts OPTIONAL_TABLES).
 import {
   createReadStream,
   createWriteStream,
@@ -21,7 +22,7 @@ import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
 import { parse } from 'csv-parse';
 import yauzl from 'yauzl';
-import { SCHEMA } from './schema.ts';
+import { SCHEMA, schemaOf } from './schema.ts';
 import type { CsvSource } from './store.ts';
 import { SnapshotError } from './errors.ts';
 
@@ -129,7 +130,7 @@ async function extractZip(zipPath: string, dest: string, signal?: AbortSignal): 
     });
     zip.on('entry', (entry: yauzl.Entry) => {
       const name = basename(entry.fileName);
-      const wanted = /\.csv$/i.test(name) && (csvObject(name) in SCHEMA || name === ORG_CSV);
+      const wanted = /\.csv$/i.test(name) && (schemaOf(csvObject(name)) !== undefined || name === ORG_CSV);
       if (entry.fileName.endsWith('/') || !wanted) {
         zip.readEntry();
         return;
@@ -189,7 +190,7 @@ async function orgIdOf(file: string): Promise<string | null> {
 export function csvObject(file: string): string {
   const name = basename(file).replace(/\.csv$/i, '');
   const part = /^(.+)_(\d+)$/.exec(name);
-  return part && part[1] in SCHEMA && !(name in SCHEMA) ? part[1] : name;
+  return part && schemaOf(part[1]) && !schemaOf(name) ? part[1] : name;
 }
 
 /** The part number of a split object's file (Lead_2.csv: 2; Lead.csv: 0), so parts load in order. */
@@ -235,7 +236,7 @@ async function gatherCsvs(
     }
   }
   for (const f of entries.filter((e) => /\.csv$/i.test(e)).sort(byPart)) {
-    if (csvObject(f) in SCHEMA) csvs.push(f);
+    if (schemaOf(csvObject(f))) csvs.push(f);
     else if (basename(f) === ORG_CSV) {
       const id = await orgIdOf(f);
       if (id) sawOrg(id, f);
@@ -268,7 +269,7 @@ function readHeaders(
     const label = zips.length
       ? `${basename(file)} (from ${basename(zips[Number(/zip(\d+)/.exec(file)?.[1] ?? 0)] ?? '')})`
       : file;
-    const missing = SCHEMA[object].required.filter((c) => !header.includes(c));
+    const missing = schemaOf(object)!.required.filter((c) => !header.includes(c));
     if (!header.length) problems.push(`${label}: the file is empty (no header row)`);
     else if (missing.length)
       problems.push(

@@ -9,9 +9,17 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
 import { bulkQuery, type BulkJobState } from '../org/bulk.ts';
 import { OrgApiError, abortError, type OrgHttp } from '../org/http.ts';
-import { describeFields } from '../org/query.ts';
+import { describeFields, query } from '../org/query.ts';
 import type { BuildResult, Progress } from './build.ts';
-import { OBJECTS, SCHEMA, ident, type ColumnType } from './schema.ts';
+import {
+  CURRENCY_TYPE,
+  OBJECTS,
+  OPTIONAL_TABLES,
+  SCHEMA,
+  ident,
+  optionalFields,
+  type ColumnType,
+} from './schema.ts';
 import { SnapshotWriter, tableColumns } from './store.ts';
 
 export interface OrgSnapshotOptions {
@@ -111,15 +119,17 @@ async function objectFields(p: Pull, object: string): Promise<string[] | null> {
   const fields = SCHEMA[object].fields.map(([n]) => n).filter((n) => orgFields.has(n));
   const missing = SCHEMA[object].fields.map(([n]) => n).filter((n) => !orgFields.has(n));
   if (missing.length) p.warnings.push(`${object}: the org has no ${missing.join(', ')}; left blank.`);
-  await p.writer.createTable(object, tableColumns(object));
-  p.state.objects[object] = { fields, state: null, done: false };
+  // an optional field the org lacks is its setup (a single-currency org has no CurrencyIsoCode): no column, no warning
+  const optional = optionalFields(object, [...orgFields]);
+  await p.writer.createTable(object, tableColumns(object, optional));
+  p.state.objects[object] = { fields: [...fields, ...optional], state: null, done: false };
   p.save();
-  return fields;
+  return p.state.objects[object].fields;
 }
 
 /** Pulls one object with a Bulk query into its table, resuming from the saved locator; its rows stored. */
 async function pullObject(p: Pull, object: string, fields: string[]): Promise<void> {
-  const columns = tableColumns(object);
+  const columns = tableColumns(object, optionalFields(object, fields));
   const appender = await p.writer.conn.createAppender(object);
   let headerIndex: number[] = [];
   let lastHeader: readonly string[] | null = null;
@@ -177,6 +187,41 @@ async function pullObject(p: Pull, object: string, fields: string[]): Promise<vo
   p.save();
 }
 
+/**
+ * A multi-currency org's currencies and their static conversion rates (CurrencyType, one row per currency: a REST
+ * query, not a Bulk job), read again on every run (a resumed pull too) into their table; its row count. An org that
+ * will not show them to this user gets a warning, and the metrics say which money figures they would have needed.
+ */
+async function pullCurrencyTypes(p: Pull): Promise<number | null> {
+  const columns = tableColumns(CURRENCY_TYPE);
+  let rows: Record<string, unknown>[];
+  try {
+    rows = await query(
+      p.opts.http,
+      `SELECT ${OPTIONAL_TABLES[CURRENCY_TYPE].fields.map(([n]) => n).join(', ')} FROM ${CURRENCY_TYPE}`,
+    );
+  } catch (e) {
+    if (!(e instanceof OrgApiError) || e.status === 401 || e.status >= 500) throw e;
+    p.warnings.push(
+      `${CURRENCY_TYPE} could not be read (${e.message}): deal amounts in other currencies cannot be converted to the corporate currency.`,
+    );
+    return null;
+  }
+  await p.writer.createTable(CURRENCY_TYPE, columns);
+  const appender = await p.writer.conn.createAppender(CURRENCY_TYPE);
+  try {
+    for (const r of rows) {
+      for (const [name, type] of columns)
+        appendValue(appender, type, r[name] === null || r[name] === undefined ? undefined : String(r[name]));
+      appender.endRow();
+    }
+  } finally {
+    appender.closeSync();
+  }
+  p.progress(`  ${CURRENCY_TYPE}: ${rows.length} currencies`);
+  return rows.length;
+}
+
 export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildResult> {
   const progress = opts.progress ?? (() => {});
   const file = resumePath(opts.out);
@@ -207,6 +252,10 @@ export async function buildOrgSnapshot(opts: OrgSnapshotOptions): Promise<BuildR
       const fields = entry ? entry.fields : await objectFields(pull, object);
       if (fields === null) continue;
       await pullObject(pull, object, fields);
+    }
+    if (state.objects.Opportunity?.fields.includes('CurrencyIsoCode')) {
+      const n = await pullCurrencyTypes(pull);
+      if (n !== null) counts[CURRENCY_TYPE] = n;
     }
     const createdAt = new Date().toISOString();
     // what the org had: an object it lacks was recorded with no fields (an org without our package)

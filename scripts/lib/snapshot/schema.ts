@@ -11,6 +11,13 @@ export interface ObjectSchema {
   required: readonly string[];
   /** Formula / compound fields that exports omit, recomputed on import (SQL over the other columns). */
   derived?: Readonly<Record<string, string>>;
+  /**
+   * Fields only some orgs have, not in `fields`: a table gets one only when its source has it (an org pull asks for
+   * it only when the org's describe lists it; a Data Export keeps its column), and its absence is the org's setup,
+   * not a gap (no warning, not in _provenance's absent_fields). Opportunity.CurrencyIsoCode exists only in a
+   * multi-currency org: a single-currency snapshot stays as it always was.
+   */
+  optional?: ReadonlyArray<readonly [string, ColumnType]>;
 }
 
 const S = 'VARCHAR' as const;
@@ -226,6 +233,8 @@ export const SCHEMA: Readonly<Record<string, ObjectSchema>> = {
       ['Competitor__c', S],
     ],
     required: ['Id', 'StageName', 'CloseDate', 'CreatedDate'],
+    // the deal's currency (multi-currency orgs only): Amount is in it; metrics convert with CurrencyType
+    optional: [['CurrencyIsoCode', S]],
   },
   OpportunityHistory: {
     fields: [
@@ -367,6 +376,40 @@ export const SCHEMA: Readonly<Record<string, ObjectSchema>> = {
 /** Objects a snapshot holds, in load order. */
 export const OBJECTS = Object.keys(SCHEMA);
 
+/** The currencies of a multi-currency org (Salesforce's CurrencyType object). */
+export const CURRENCY_TYPE = 'CurrencyType';
+
+/**
+ * Tables only some orgs have, not in SCHEMA or OBJECTS: made only when the source has them (never an empty stand-in,
+ * never reported missing), with a _provenance row (their row count) then. CurrencyType: the currencies of a
+ * multi-currency org and their static conversion rates against the corporate currency (IsCorporate, rate 1); a
+ * single-currency org has no such object. An org pull reads it when Opportunity has CurrencyIsoCode; a Data Export
+ * gives it as CurrencyType.csv when it has one. The metrics convert deal amounts with it (reports/metrics/currency.ts).
+ */
+export const OPTIONAL_TABLES: Readonly<Record<string, ObjectSchema>> = {
+  [CURRENCY_TYPE]: {
+    fields: [
+      ['Id', S],
+      ['IsoCode', S],
+      ['ConversionRate', N],
+      ['IsCorporate', B],
+      ['IsActive', B],
+    ],
+    required: ['IsoCode', 'ConversionRate'],
+  },
+};
+
+/** The schema of a snapshot object or of an optional table. */
+export function schemaOf(object: string): ObjectSchema | undefined {
+  return SCHEMA[object] ?? OPTIONAL_TABLES[object];
+}
+
+/** The optional fields (ObjectSchema.optional) of an object among `columns`. */
+export function optionalFields(object: string, columns: readonly string[]): string[] {
+  const have = new Set(columns);
+  return (schemaOf(object)?.optional ?? []).map(([n]) => n).filter((n) => have.has(n));
+}
+
 /** Ground truth of planted duplicates (demo snapshots only). Ids absent from it are unique entities. */
 export const DEDUP_TRUTH_TABLE = '_dedup_truth';
 export const DEDUP_TRUTH_FIELDS: F = [
@@ -379,7 +422,8 @@ export const DEDUP_TRUTH_FIELDS: F = [
 export const PROVENANCE_TABLE = '_provenance';
 
 export function columnType(object: string, field: string): ColumnType {
-  const f = SCHEMA[object]?.fields.find(([name]) => name === field);
+  const s = schemaOf(object);
+  const f = [...(s?.fields ?? []), ...(s?.optional ?? [])].find(([name]) => name === field);
   return f ? f[1] : 'VARCHAR';
 }
 

@@ -5,7 +5,7 @@ import { SfError } from '@salesforce/core/sfError';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PROVENANCE_TABLE, SCHEMA, columnType, ident, literal, type ColumnType } from './schema.ts';
+import { PROVENANCE_TABLE, SCHEMA, columnType, ident, literal, schemaOf, type ColumnType } from './schema.ts';
 import { MAX_LINE_BYTES, idLines } from './csvCheck.ts';
 import { SnapshotError } from './errors.ts';
 
@@ -19,13 +19,16 @@ export interface Provenance {
   instanceUrl?: string | null;
 }
 
-/** Columns of a table: the contract's fields for the object, then any extra columns (VARCHAR), in order. */
+/**
+ * Columns of a table: the contract's fields for the object (or optional table), then any extra columns, in order:
+ * an optional field of the schema (Opportunity.CurrencyIsoCode) with its type, any other one VARCHAR.
+ */
 export function tableColumns(object: string, extra: readonly string[] = []): Array<[string, ColumnType]> {
-  const cols: Array<[string, ColumnType]> = (SCHEMA[object]?.fields ?? []).map(([n, t]) => [n, t]);
+  const cols: Array<[string, ColumnType]> = (schemaOf(object)?.fields ?? []).map(([n, t]) => [n, t]);
   const known = new Set(cols.map(([n]) => n));
   for (const name of extra) {
     if (!known.has(name)) {
-      cols.push([name, 'VARCHAR']);
+      cols.push([name, columnType(object, name)]);
       known.add(name);
     }
   }
@@ -86,7 +89,7 @@ export function insertCsvSql(object: string, table: string, s: CsvSource, src: n
     ? ` REPLACE (${timestamps.map((h) => `${utc(ident(h))} AS ${ident(h)}`).join(', ')})`
     : '';
   const present = new Set(s.header);
-  const computed = Object.entries(SCHEMA[object]?.derived ?? {})
+  const computed = Object.entries(schemaOf(object)?.derived ?? {})
     .filter(([name]) => !present.has(name))
     // a formula runs only when the file has at least one of its inputs (an org without our package has no
     // Fit_Score__c: its Total_Score__c stays blank, not 0); an input the file lacks is blank

@@ -1,9 +1,12 @@
 // The metrics dashboard as a ReportDoc: KPI blocks with benchmarks and statuses, charts and tables per view.
-import { judge, money, num, pct, type Block, type ReportDoc } from '../../render/doc.ts';
+import { judge, num, pct, type Block, type ReportDoc } from '../../render/doc.ts';
 import { notAvailableSections } from '../coverage.ts';
 import { BENCHMARKS, type Figure, type MetricsResult } from '../metrics.ts';
+import { moneyIn } from './currency.ts';
 
-export function formatFigure(f: Figure): string {
+/** A figure as the dashboard shows it; money in `currency` ("USD 1,200"), or "$1,200" without one. */
+export function formatFigure(f: Figure, currency: string | null = null): string {
+  const money = moneyIn(currency);
   switch (f.unit) {
     case 'ratio':
       return pct(f.value);
@@ -22,11 +25,11 @@ export function formatFigure(f: Figure): string {
   }
 }
 
-const kpis = (figs: Figure[]): Block => ({
+const kpis = (figs: Figure[], currency: string | null): Block => ({
   kind: 'kpis',
   items: figs.map((f) => ({
     label: f.label,
-    value: formatFigure(f),
+    value: formatFigure(f, currency),
     benchmark: f.benchmark,
     status: f.status,
     note: f.note,
@@ -34,6 +37,7 @@ const kpis = (figs: Figure[]): Block => ({
 });
 
 export function metricsDoc(r: MetricsResult): ReportDoc {
+  const money = moneyIn(r.currency ?? null);
   return {
     title: 'Metrics dashboard',
     subtitle: `${r.months} months to ${r.asOf.slice(0, 10)}`,
@@ -41,7 +45,7 @@ export function metricsDoc(r: MetricsResult): ReportDoc {
       {
         title: 'Marketing',
         blocks: [
-          kpis(r.marketing.figures),
+          kpis(r.marketing.figures, r.currency ?? null),
           {
             kind: 'bars',
             title: 'Lead volume by month',
@@ -81,7 +85,7 @@ export function metricsDoc(r: MetricsResult): ReportDoc {
       {
         title: 'Sales',
         blocks: [
-          kpis(r.sales.figures),
+          kpis(r.sales.figures, r.currency ?? null),
           {
             kind: 'bars',
             title: 'Deals reaching each stage',
@@ -119,7 +123,10 @@ export function metricsDoc(r: MetricsResult): ReportDoc {
       },
       {
         title: 'Executive',
-        blocks: [kpis(r.executive.figures), { kind: 'text', text: r.assumptions.join(' ') }],
+        blocks: [
+          kpis(r.executive.figures, r.currency ?? null),
+          { kind: 'text', text: r.assumptions.join(' ') },
+        ],
       },
       ...notAvailableSections(r.notAvailable),
     ],
