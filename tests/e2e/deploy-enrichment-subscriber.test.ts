@@ -12,7 +12,7 @@ import {
   SUBSCRIBER_DIR,
   withUser,
 } from '../../scripts/lib/org/enrichmentSubscriber.ts';
-import { executeUnlessDry, runCli } from './runCli.ts';
+import { deployArgs, executeUnlessDry, runCli } from './runCli.ts';
 import { FakeOrg, FakeUsers } from './fakeOrg.ts';
 
 interface Run {
@@ -60,18 +60,7 @@ afterEach(async () => {
   expect(readFileSync(COMMITTED, 'utf8')).toBe(committedText);
 });
 
-const withForceApp = (...extra: string[]): Promise<Run> =>
-  revops(
-    'deploy',
-    '-o',
-    org.accessToken,
-    '--skip-verify',
-    '--source-dir',
-    src,
-    '--wait',
-    '1',
-    ...executeUnlessDry(extra),
-  );
+const withForceApp = (...extra: string[]): Promise<Run> => revops(...deployArgs(org.accessToken, src, extra));
 const only = (...extra: string[]): Promise<Run> =>
   revops(
     'deploy',

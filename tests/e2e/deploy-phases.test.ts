@@ -10,7 +10,7 @@ import { phaseTiming } from '../../scripts/commands/deploy.ts';
 import { connectionFromSession } from '../../scripts/lib/org/connect.ts';
 import { deploySource } from '../../scripts/lib/org/deploy.ts';
 import { parseStandardValueSet } from '../../scripts/lib/org/opportunityStages.ts';
-import { executeUnlessDry, runCli } from './runCli.ts';
+import { deployArgs, runCli } from './runCli.ts';
 import { FakeOrg } from './fakeOrg.ts';
 
 interface Run {
@@ -90,18 +90,7 @@ afterEach(async () => {
   delete process.env.SF_ORG_INSTANCE_URL;
 });
 
-const deploy = (...extra: string[]): Promise<Run> =>
-  revops(
-    'deploy',
-    '-o',
-    org.accessToken,
-    '--skip-verify',
-    '--source-dir',
-    src,
-    '--wait',
-    '1',
-    ...executeUnlessDry(extra),
-  );
+const deploy = (...extra: string[]): Promise<Run> => revops(...deployArgs(org.accessToken, src, extra));
 const folders = (entries: string[]): string[] =>
   [...new Set(entries.filter((e) => e !== 'package.xml').map((e) => e.split('/')[0]))].sort();
 

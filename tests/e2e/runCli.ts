@@ -41,3 +41,16 @@ export async function runCliWith<J>(deps: CliDeps | undefined, ...argv: string[]
 /** deploy and config push write only with --execute: the arguments of a real run unless the test asks for --dry-run. */
 export const executeUnlessDry = (extra: string[]): string[] =>
   extra.includes('--dry-run') ? extra : [...extra, '--execute'];
+
+/** `revops deploy` of a source folder to the loopback org without the local gate, for real unless --dry-run. */
+export const deployArgs = (token: string, src: string, extra: string[]): string[] => [
+  'deploy',
+  '-o',
+  token,
+  '--skip-verify',
+  '--source-dir',
+  src,
+  '--wait',
+  '1',
+  ...executeUnlessDry(extra),
+];
