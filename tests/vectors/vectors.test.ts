@@ -52,7 +52,7 @@ export const APEX_VECTOR_TESTS: Record<string, string> = {
   dealdesk: 'DealDeskService_Tests',
   match: 'DedupMatchService_Tests',
   handoff: 'HandoffService_Tests',
-  metrics: 'RevOpsMetricSnapshotJob_Tests',
+  metrics: 'RevOpsMetricMath_Tests',
   dedupReview: 'DedupReviewKeys_Tests',
   digest: 'LeadDigestService_Tests',
 };

@@ -1,5 +1,5 @@
 // The metrics snapshot twin on a hand-computed case: the same records and the same expected figures as
-// RevOpsMetricSnapshotJob_Tests.computesEveryFigureOfTheHandComputedCase (Apex), so both sides are held to one
+// RevOpsMetricMath_Tests.computesEveryFigureOfTheHandComputedCase (Apex), so both sides are held to one
 // table. The agreement with `revops metrics` on the demo snapshot is tests/unit/reports/dashboards.test.ts.
 import { describe, expect, it } from 'vitest';
 import {
