@@ -3,9 +3,9 @@
 import { lit, ReportError, requireColumns, type Db } from './db.ts';
 import { notAvailableSections, snapshotCoverage, withholdFigures, type NotAvailable } from './coverage.ts';
 import { judge, num, type Direction, type Status } from '../render/doc.ts';
-import { FUNNEL_STAGES } from '../rules/metricSnapshot.ts';
 import { TargetsSchema, type CostRow, type Targets } from './metrics/inputs.ts';
 import { currencyAssumption, dealCurrency, moneyIn, withholdCurrency } from './metrics/currency.ts';
+import { funnelStagesUnknown, STAGE_FUNNEL_FIGURE, stageFunnel } from './metrics/stages.ts';
 
 // The dashboard's ReportDoc (terminal, HTML, CSV) lives in metrics/doc.ts; the targets and costs files in
 // metrics/inputs.ts; the currency of the money figures (deal amounts converted to the corporate currency in a
@@ -299,52 +299,6 @@ export function coverageQuarter(
   return { start: `${y}-${String(m).padStart(2, '0')}-01`, label: `${y}-Q${(m + 2) / 3}`, next };
 }
 
-/**
- * Stage funnel and time in stage from the stage history of opportunities created in the period. A history row that
- * repeats the stage before it (a close-date or amount change) is not a stage change: consecutive rows of one stage
- * are one stay, as in the stale-deals report (actions/stale.ts). A stay is finished when the next change begins;
- * the current stay of an open deal is not averaged. Conversion to the next stage counts the deals that have left
- * the stage (moved on or closed): a deal still open at its furthest stage is undecided, not a loss.
- */
-async function stageFunnel(db: Db, { A, START }: Period): Promise<StageRow[]> {
-  const order = FUNNEL_STAGES.map((st, i) => `(${lit(st)}, ${i})`).join(', ');
-  const stageRows = await db.all<{
-    stage: string;
-    ord: number;
-    reached: number;
-    pending: number;
-    days: number | null;
-  }>(`
-    WITH ord(stage, ord) AS (VALUES ${order}),
-    h AS (
-      SELECT h."OpportunityId" AS opp, h."StageName" AS stage, h."CreatedDate" AS ts, o."IsClosed" AS closed,
-             lag(h."StageName") OVER (PARTITION BY hash(h."OpportunityId") ORDER BY h."CreatedDate", h."Id") AS prev,
-             row_number() OVER (PARTITION BY hash(h."OpportunityId") ORDER BY h."CreatedDate", h."Id") AS seq
-      FROM "OpportunityHistory" h JOIN "Opportunity" o ON o."Id" = h."OpportunityId"
-      WHERE o."CreatedDate" >= ${START} AND o."CreatedDate" <= ${A}),
-    changes AS (
-      SELECT opp, stage, ts,
-             lead(ts) OVER (PARTITION BY hash(opp) ORDER BY seq) AS next_ts
-      FROM h WHERE prev IS DISTINCT FROM stage),
-    best AS (SELECT opp, max(ord.ord) AS top, bool_or(closed) AS closed FROM h JOIN ord USING (stage) GROUP BY opp),
-    stay AS (SELECT stage, avg(date_diff('second', ts, next_ts)) / 86400.0 AS days FROM changes WHERE next_ts IS NOT NULL GROUP BY stage)
-    SELECT ord.stage, ord.ord,
-           (SELECT count(*) FROM best WHERE best.top >= ord.ord) AS reached,
-           (SELECT count(*) FROM best WHERE best.top = ord.ord AND NOT best.closed) AS pending,
-           stay.days
-    FROM ord LEFT JOIN stay USING (stage) ORDER BY ord.ord`);
-  return stageRows.map((r, i) => {
-    const left = r.reached - r.pending;
-    return {
-      stage: r.stage,
-      reached: r.reached,
-      left,
-      conversionToNext: i + 1 < stageRows.length ? ratio(stageRows[i + 1].reached, left) : null,
-      avgDaysInStage: r.stage === 'Closed Won' ? null : r.days,
-    };
-  });
-}
-
 /** Spend in the period: in total (null without a costs file) and per source. */
 function periodCosts(
   costs: CostRow[],
@@ -546,7 +500,8 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
   const currency = await dealCurrency(db, moneyDeals(period));
   const leads = await leadCohort(db, period);
   const sales = await deals(db, period, currency.opportunities);
-  const stages = await stageFunnel(db, period);
+  const unknownStages = await funnelStagesUnknown(db, period);
+  const stages = unknownStages ? [] : await stageFunnel(db, period);
   const spend = periodCosts(costs, period);
   const x = derived(sales, targets, spend.total);
   const { asOf, months } = period;
@@ -560,6 +515,7 @@ export async function computeMetrics(db: Db, opts: MetricsOptions = {}): Promise
   const needDeals = Object.fromEntries(dealFigs.map((f) => [f.key, ['Opportunity']]));
   notAvailable.push(...withholdFigures(dealFigs, coverage, needDeals));
   notAvailable.push(...withholdCurrency(dealFigs, currency));
+  if (unknownStages) notAvailable.push({ figure: STAGE_FUNNEL_FIGURE, reason: unknownStages });
   const mqlKnown = coverage.has('Lead', 'MQL_Date__c');
   const bySource = sourceRows(leads.bySource, sales.bySource, hasCosts ? spend.bySource : null);
   return {

@@ -9,6 +9,8 @@ import { openDb, type Db } from '../../../scripts/lib/reports/db.ts';
 import { auditDoc, runAudit, type AuditResult } from '../../../scripts/lib/reports/audit.ts';
 import { dedupDoc, dedupSalesforceExport, toJson } from '../../../scripts/lib/reports/dedup/report.ts';
 import { runActions } from '../../../scripts/lib/reports/actions/index.ts';
+import { computeMetrics } from '../../../scripts/lib/reports/metrics.ts';
+import { metricsDoc } from '../../../scripts/lib/reports/metrics/doc.ts';
 import { actionsDoc } from '../../../scripts/lib/reports/actions/doc.ts';
 import { renderTerminal } from '../../../scripts/lib/render/terminal.ts';
 import { renderHtml } from '../../../scripts/lib/render/html.ts';
@@ -237,6 +239,16 @@ describe('objects missing from the export', () => {
     expect(plain(renderTerminal(auditDoc(a)))).toMatch(
       /Required fields missing \(open deals\)\s+n\/a\s+\[not checked\]/,
     );
+    // the metrics funnel: not "100%" at every stage of ours, but not available, naming the org's stages
+    const m = await computeMetrics(db, {});
+    expect(m.sales.stages).toEqual([]);
+    expect(m.notAvailable).toContainEqual({
+      figure: 'Stage funnel and time in stage',
+      reason: expect.stringMatching(
+        /^not available \(the deals' stage history is in stages the funnel does not use: Prospecting, Qualification;/,
+      ),
+    });
+    expect(plain(renderTerminal(metricsDoc(m)))).not.toContain('Deals reaching each stage');
   });
 
   it('are still counted when the export has their CSV without rows (a true 0)', async () => {

@@ -86,27 +86,8 @@ export function metricsDoc(r: MetricsResult): ReportDoc {
         title: 'Sales',
         blocks: [
           kpis(r.sales.figures, r.currency ?? null),
-          {
-            kind: 'bars',
-            title: 'Deals reaching each stage',
-            items: r.sales.stages.map((s) => ({ label: s.stage, value: s.reached, display: num(s.reached) })),
-          },
-          {
-            kind: 'table',
-            title: 'Stage conversion and time in stage',
-            columns: [
-              'stage',
-              'deals reached',
-              'conversion to next (of deals that left)',
-              'avg days in stage',
-            ],
-            rows: r.sales.stages.map((s) => [
-              s.stage,
-              num(s.reached),
-              pct(s.conversionToNext),
-              s.avgDaysInStage === null ? 'n/a' : num(s.avgDaysInStage, 1),
-            ]),
-          },
+          // no stages: the funnel is not available (the notes below say why), not a chart of zeros
+          ...stageBlocks(r),
           {
             kind: 'bars',
             title: 'Win rate by source (benchmark 20-30%)',
@@ -131,4 +112,27 @@ export function metricsDoc(r: MetricsResult): ReportDoc {
       ...notAvailableSections(r.notAvailable),
     ],
   };
+}
+
+/** The funnel's bar chart and table; none when it is not available (the notAvailable notes say why). */
+function stageBlocks(r: MetricsResult): Block[] {
+  if (!r.sales.stages.length) return [];
+  return [
+    {
+      kind: 'bars',
+      title: 'Deals reaching each stage',
+      items: r.sales.stages.map((s) => ({ label: s.stage, value: s.reached, display: num(s.reached) })),
+    },
+    {
+      kind: 'table',
+      title: 'Stage conversion and time in stage',
+      columns: ['stage', 'deals reached', 'conversion to next (of deals that left)', 'avg days in stage'],
+      rows: r.sales.stages.map((s) => [
+        s.stage,
+        num(s.reached),
+        pct(s.conversionToNext),
+        s.avgDaysInStage === null ? 'n/a' : num(s.avgDaysInStage, 1),
+      ]),
+    },
+  ];
 }
