@@ -1,10 +1,17 @@
 import LOCALE from '@salesforce/i18n/locale';
 import TIME_ZONE from '@salesforce/i18n/timeZone';
 
-let dateTimeFormat;
-let zonedDateTimeFormat;
-let dateFormat;
 let numberFormat;
+/** The Intl date formats, made once each (by name): building one is far slower than using it. */
+const dateFormats = new Map();
+
+/** `date` in the named format (made from `options` on first use, in the user's locale). */
+function formatAs(name, options, date) {
+  if (!dateFormats.has(name)) {
+    dateFormats.set(name, new Intl.DateTimeFormat(LOCALE, options));
+  }
+  return dateFormats.get(name).format(date);
+}
 
 /**
  * Formats an ISO date-time in the user's locale and time zone, e.g. "Nov 24, 2026, 2:03 PM".
@@ -12,30 +19,19 @@ let numberFormat;
  * @returns {string} the formatted value, or '' when there is none
  */
 export function formatDateTime(iso) {
-  if (!iso) {
-    return '';
-  }
-  if (!dateTimeFormat) {
-    dateTimeFormat = new Intl.DateTimeFormat(LOCALE, {
-      dateStyle: 'medium',
-      timeStyle: 'short',
-      timeZone: TIME_ZONE,
-    });
-  }
-  return dateTimeFormat.format(new Date(iso));
+  return iso
+    ? formatAs('dateTime', { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }, new Date(iso))
+    : '';
 }
 
 /**
  * formatDateTime with the user's time zone named, e.g. "Nov 24, 2026, 2:03 PM EST": for a time shown beside
- * another zone (the SLA timer's business calendar).
+ * another zone (the SLA timer's business calendar). (dateStyle/timeStyle cannot be combined with timeZoneName.)
  * @param {string} iso ISO-8601 date-time
  * @returns {string} the formatted value, or '' when there is none
  */
 export function formatDateTimeZoned(iso) {
-  if (!iso) {
-    return '';
-  }
-  zonedDateTimeFormat ??= new Intl.DateTimeFormat(LOCALE, {
+  const options = {
     year: 'numeric',
     month: 'short',
     day: 'numeric',
@@ -43,8 +39,8 @@ export function formatDateTimeZoned(iso) {
     minute: '2-digit',
     timeZoneName: 'short',
     timeZone: TIME_ZONE,
-  });
-  return zonedDateTimeFormat.format(new Date(iso));
+  };
+  return iso ? formatAs('dateTimeZoned', options, new Date(iso)) : '';
 }
 
 /**
@@ -53,12 +49,14 @@ export function formatDateTimeZoned(iso) {
  * @returns {string} the formatted value, or '' when there is none
  */
 export function formatDate(isoDate) {
-  if (!isoDate) {
-    return '';
-  }
   // a Date field has no time zone: read and print it at UTC midnight, so no zone moves it a day
-  dateFormat ??= new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeZone: 'UTC' });
-  return dateFormat.format(new Date(`${String(isoDate).slice(0, 10)}T00:00:00Z`));
+  return isoDate
+    ? formatAs(
+        'date',
+        { dateStyle: 'medium', timeZone: 'UTC' },
+        new Date(`${String(isoDate).slice(0, 10)}T00:00:00Z`),
+      )
+    : '';
 }
 
 /**
