@@ -3,6 +3,7 @@
 import { lit, ReportError, requireColumns, type Db } from './db.ts';
 import { notAvailableSections, snapshotCoverage, withholdFigures, type NotAvailable } from './coverage.ts';
 import { judge, num, type Direction, type Status } from '../render/doc.ts';
+import { ratio } from '../rules/metricSnapshot.ts';
 import { TargetsSchema, type CostRow, type Targets } from './metrics/inputs.ts';
 import { currencyAssumption, dealCurrency, moneyIn, withholdCurrency } from './metrics/currency.ts';
 import { funnelStagesUnknown, STAGE_FUNNEL_FIGURE, stageFunnel } from './metrics/stages.ts';
@@ -119,9 +120,6 @@ const FIGURE_NEEDS: Record<string, string[]> = {
   mqlsContacted: ['Lead.Speed_To_Lead_Minutes__c', 'Lead.MQL_Date__c'],
   costPerMql: ['Lead.MQL_Date__c'],
 };
-
-const ratio = (a: number | null, b: number | null): number | null =>
-  a === null || b === null || b === 0 ? null : a / b;
 
 function figure(
   key: string,

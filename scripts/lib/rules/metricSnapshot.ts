@@ -144,7 +144,8 @@ const DAY_MS = 86_400_000;
 export const COVERAGE_NEXT_QUARTER_DAYS = 14;
 const ms = (iso: string): number =>
   Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso.replace(' ', 'T')}Z`);
-const ratio = (a: number | null, b: number | null): number | null =>
+/** a / b, or null when either is missing or b is 0 (a rate of nothing is not 0%): the CLI's SQL side uses it too. */
+export const ratio = (a: number | null, b: number | null): number | null =>
   a === null || b === null || b === 0 ? null : a / b;
 const present = (v: unknown): boolean => v !== null && v !== undefined && v !== '';
 

@@ -1,7 +1,7 @@
 // The metrics dashboard's stage funnel (deals reaching each stage, conversion, days in stage) from the stage history
 // of the period's opportunities, and when it cannot be drawn.
 import { lit, type Db } from '../db.ts';
-import { FUNNEL_STAGES } from '../../rules/metricSnapshot.ts';
+import { FUNNEL_STAGES, ratio } from '../../rules/metricSnapshot.ts';
 import type { StageRow } from '../metrics.ts';
 
 /** The period as SQL: the as-of timestamp and the period's first instant. */
@@ -9,9 +9,6 @@ interface PeriodSql {
   A: string;
   START: string;
 }
-
-const ratio = (a: number | null, b: number | null): number | null =>
-  a === null || b === null || b === 0 ? null : a / b;
 
 export const STAGE_FUNNEL_FIGURE = 'Stage funnel and time in stage';
 
