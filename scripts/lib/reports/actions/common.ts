@@ -40,12 +40,22 @@ export async function absentObjects(db: Db, objects: string[]): Promise<Unavaila
  * them would read as "0 stale deals" and "0 required fields missing" on target.
  */
 export function unknownStagesReason(openStages: string[], policies: { stage: string }[]): string | null {
-  const known = new Set(policies.map((p) => p.stage));
-  if (!openStages.length || openStages.some((s) => known.has(s))) return null;
-  const names = [...new Set(openStages)].sort();
-  const shown = names.length > 5 ? [...names.slice(0, 5), '…'] : names;
+  const known = policies.map((p) => p.stage);
+  const foreign = foreignStages(openStages, known);
   // Stage_Policy__mdt takes only the package's stages (config check refuses others): the fix is the deploy
-  return `not available (the open deals are in stages no Stage_Policy__mdt names: ${shown.join(', ')}; these figures judge the package's stages, which a deploy adds: ${[...known].join(', ')})`;
+  return foreign
+    ? `not available (the open deals are in stages no Stage_Policy__mdt names: ${foreign}; these figures judge the package's stages, which a deploy adds: ${known.join(', ')})`
+    : null;
+}
+
+/**
+ * The stages `found` in the snapshot as a list to show ("Prospecting, Qualification", at most five), when none of
+ * them is `known`; null when there are none or one is known (the figures can be judged).
+ */
+export function foreignStages(found: string[], known: readonly string[]): string | null {
+  if (!found.length || found.some((s) => known.includes(s))) return null;
+  const names = [...new Set(found)].sort();
+  return (names.length > 5 ? [...names.slice(0, 5), '…'] : names).join(', ');
 }
 
 /** The stages of the snapshot's open deals (none without an Opportunity table). */

@@ -1,6 +1,7 @@
 // The metrics dashboard's stage funnel (deals reaching each stage, conversion, days in stage) from the stage history
 // of the period's opportunities, and when it cannot be drawn.
 import { lit, type Db } from '../db.ts';
+import { foreignStages } from '../actions/common.ts';
 import { FUNNEL_STAGES, ratio } from '../../rules/metricSnapshot.ts';
 import type { StageRow } from '../metrics.ts';
 
@@ -21,11 +22,14 @@ export async function funnelStagesUnknown(db: Db, { A, START }: PeriodSql): Prom
   const rows = await db.all<{ stage: string }>(`
     SELECT DISTINCT h."StageName" AS stage FROM "OpportunityHistory" h JOIN "Opportunity" o ON o."Id" = h."OpportunityId"
     WHERE o."CreatedDate" >= ${START} AND o."CreatedDate" <= ${A} AND h."StageName" IS NOT NULL`);
-  const open = FUNNEL_STAGES.slice(0, -1);
-  const stages = rows.map((r) => r.stage).sort();
-  if (!stages.length || stages.some((s) => open.includes(s))) return null;
-  const shown = stages.length > 5 ? [...stages.slice(0, 5), '…'] : stages;
-  return `not available (the deals' stage history is in stages the funnel does not use: ${shown.join(', ')}; the funnel follows the package's stages, which a deploy adds: ${FUNNEL_STAGES.join(', ')})`;
+  // only the funnel's open stages tell: a won deal reaches Closed Won whatever stages it went through
+  const foreign = foreignStages(
+    rows.map((r) => r.stage),
+    FUNNEL_STAGES.slice(0, -1),
+  );
+  return foreign
+    ? `not available (the deals' stage history is in stages the funnel does not use: ${foreign}; the funnel follows the package's stages, which a deploy adds: ${FUNNEL_STAGES.join(', ')})`
+    : null;
 }
 
 /**
