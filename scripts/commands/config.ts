@@ -262,7 +262,8 @@ export class ConfigPush extends RevopsCommand<ConfigPushResult> {
   public async run(): Promise<ConfigPushResult> {
     const { flags: f } = await this.parse(ConfigPush);
     const restore = f.restore ? readBackupOrFail(f.restore) : undefined;
-    const dirs = restore ? [restore.recordsDir] : await this.checkedForPush();
+    const checked = restore ? null : await this.checkedForPush();
+    const dirs = checked?.dirs ?? [restore!.recordsDir];
     const flags = {
       ...parseDeployFlags({ ...f, 'source-dir': dirs.join(',') }),
       deletions: restore?.manifest.added.map((fullName) => ({ type: 'CustomMetadata', fullName })),
@@ -280,7 +281,7 @@ export class ConfigPush extends RevopsCommand<ConfigPushResult> {
       );
     // 3. the set against the org it goes to: its fields (describe) and its Lead queues (a restore sends back what
     // the org held, so it is not checked again)
-    if (!restore) await checkAgainstOrg(http, label);
+    if (checked) await checkAgainstOrg(http, label, checked.records);
     let backup: PushBackup | undefined;
     if (!flags.dryRun) {
       const dir = f['backup-dir'] ?? defaultBackupDir(orgKey);
@@ -305,12 +306,14 @@ export class ConfigPush extends RevopsCommand<ConfigPushResult> {
     });
   }
 
-  /** Gates 1 and 2 before anything reaches the org; the customMetadata folders to push. */
-  private async checkedForPush(): Promise<string[]> {
+  /** Gates 1 and 2 before anything reaches the org; the customMetadata folders to push and their records. */
+  private async checkedForPush(): Promise<{ dirs: string[]; records: RawRecord[] }> {
     // 1. the set, as config check sees it (source schema and queues)
     const roots = packageDirectories();
+    let records: RawRecord[] = [];
     try {
-      parseConfig(readRecords(roots).records, sourceContext(roots));
+      records = readRecords(roots).records;
+      parseConfig(records, sourceContext(roots));
     } catch (e) {
       configFail(e);
     }
@@ -331,12 +334,16 @@ export class ConfigPush extends RevopsCommand<ConfigPushResult> {
           'Fix the file(s) above, then run revops config push again (npm run verify -- --only deploy shows the same).',
         ],
       );
-    return dirs;
+    return { dirs, records };
   }
 }
 
 /** Gate 3: the project's records against the target org's fields and Lead queues. */
-async function checkAgainstOrg(http: ReturnType<typeof httpFor>, label: string): Promise<void> {
+async function checkAgainstOrg(
+  http: ReturnType<typeof httpFor>,
+  label: string,
+  records: RawRecord[],
+): Promise<void> {
   const inOrg = await contextFromOrg(
     {
       describe: (object) => describeOrNull(http, object),
@@ -345,7 +352,7 @@ async function checkAgainstOrg(http: ReturnType<typeof httpFor>, label: string):
     label,
   );
   try {
-    parseConfig(sourceRecords(), inOrg);
+    parseConfig(records, inOrg);
   } catch (e) {
     configFail(e, label);
   }
