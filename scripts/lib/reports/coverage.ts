@@ -2,10 +2,18 @@
 // SLA_Event__c. The import records it in _provenance (in_source, absent_fields); reports ask here before computing a
 // figure that needs such a field or object, and say "not available before install" instead of 0 or an error.
 import { PROVENANCE_TABLE } from '../snapshot/schema.ts';
-import type { Section, Status } from '../render/doc.ts';
+import type { Kpi, Section, Status } from '../render/doc.ts';
 import type { Db } from './db.ts';
 
 export const NOT_AVAILABLE = 'not available before install';
+
+/** A figure a report could not compute, as its KPI: grey ("not checked"), with the reason, never a 0. */
+export const notAvailableKpi = (label: string, reason: string | undefined): Kpi => ({
+  label,
+  value: 'n/a',
+  status: 'skipped',
+  note: reason ?? 'not available',
+});
 
 /** A figure a report did not compute, and why (in --json, the terminal and HTML). */
 export interface NotAvailable {

@@ -9,6 +9,7 @@ import {
   type Section,
   type Status,
 } from '../../render/doc.ts';
+import { NOT_AVAILABLE, notAvailableKpi } from '../coverage.ts';
 import type { ChangesReport } from './changes.ts';
 import type { Maybe } from './common.ts';
 import type { ForecastReport } from './forecast.ts';
@@ -33,7 +34,7 @@ function section<T>(title: string, r: Maybe<T>, blocks: (r: T) => Block[]): Sect
   if (!r.available)
     return {
       title,
-      blocks: [{ kind: 'kpis', items: [{ label: title, value: 'n/a', status: 'skipped', note: r.reason }] }],
+      blocks: [{ kind: 'kpis', items: [notAvailableKpi(title, r.reason)] }],
     };
   return { title, blocks: blocks(r as T) };
 }
@@ -101,12 +102,7 @@ function slaBlocks(r: SlaReport): Block[] {
           note: `${num(t.contactBreached)} contact, ${num(t.qualifyBreached)} qualify`,
         },
         t.escalations === null
-          ? {
-              label: 'Escalations',
-              value: 'n/a',
-              status: 'skipped',
-              note: 'not available before install: no SLA_Event__c',
-            }
+          ? notAvailableKpi('Escalations', `${NOT_AVAILABLE}: no SLA_Event__c`)
           : { label: 'Escalations', value: num(t.escalations) },
       ],
     },

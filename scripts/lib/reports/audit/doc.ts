@@ -1,6 +1,6 @@
 // The audit as a report document: the checklist, then a section per figure.
-import { num, pct, type ReportDoc, type Section, type Status } from '../../render/doc.ts';
-import { notAvailableSections } from '../coverage.ts';
+import { num, pct, type Kpi, type ReportDoc, type Section, type Status } from '../../render/doc.ts';
+import { notAvailableKpi, notAvailableSections } from '../coverage.ts';
 import { fieldLabeler } from '../labels.ts';
 import { duplicatesFigure } from '../dedup/report.ts';
 import { LIFECYCLE_FIGURE, REQUIRED_FIGURE, STALE_FIGURE, type AuditResult } from './types.ts';
@@ -34,16 +34,6 @@ function mxKpi(mx: AuditResult['deliverability']['mx']): {
 }
 
 const status = (bad: boolean, warn = false): Status => (bad ? 'bad' : warn ? 'warn' : 'good');
-
-type Kpi = { label: string; value: string; note?: string; status?: Status };
-
-/** A figure the snapshot cannot give (its source lacked what it needs): grey, with the reason, never a 0. */
-const notAvailableKpi = (label: string, reason: string | undefined): Kpi => ({
-  label,
-  value: 'n/a',
-  status: 'skipped',
-  note: reason ?? 'not available',
-});
 
 /** Duplicates per object: its figure, or not available when the source had no such object. */
 function duplicateKpis(r: AuditResult): Kpi[] {
@@ -123,7 +113,7 @@ function checklistSection(r: AuditResult): Section {
           ...staleKpis(r),
           requiredKpi(r),
           lifecycleNa
-            ? { label: 'Bottleneck stages', value: 'n/a', status: 'skipped', note: lifecycleNa.reason }
+            ? notAvailableKpi('Bottleneck stages', lifecycleNa.reason)
             : {
                 label: 'Bottleneck stages',
                 value:

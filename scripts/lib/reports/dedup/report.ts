@@ -22,7 +22,7 @@ import {
 } from './source.ts';
 import type { ReportDoc } from '../../render/doc.ts';
 import { REVIEW_COLUMNS } from './review.ts';
-import { notAvailableSections, snapshotCoverage, type NotAvailable } from '../coverage.ts';
+import { notAvailableKpi, notAvailableSections, snapshotCoverage, type NotAvailable } from '../coverage.ts';
 
 export { THREADED_FROM_ROWS, type DedupOptions } from './source.ts';
 
@@ -436,12 +436,9 @@ function notComputedDoc(r: DedupResult): ReportDoc {
         blocks: [
           {
             kind: 'kpis',
-            items: ['Records', 'Duplicate clusters', 'Records to merge away'].map((label) => ({
-              label,
-              value: 'n/a',
-              status: 'skipped' as const,
-              note: reason,
-            })),
+            items: ['Records', 'Duplicate clusters', 'Records to merge away'].map((label) =>
+              notAvailableKpi(label, reason),
+            ),
           },
         ],
       },
