@@ -5,6 +5,8 @@
  * calendar = { timeZone: 'America/New_York', workdays: ['Mon', ...], dayStart: '09:00',
  *              dayEnd: '17:00', holidays: ['2026-12-25', ...] }
  */
+import { formatLabel } from 'c/revopsFormat';
+
 const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MINUTE = 60000;
 const MAX_DAYS = 800;
@@ -105,12 +107,9 @@ export function formatSpan(ms, templates = SPAN_TEMPLATES) {
   const hours = Math.floor(totalSeconds / 3600);
   const minutes = Math.floor((totalSeconds % 3600) / 60);
   const seconds = totalSeconds % 60;
-  const values = [
-    String(hours),
-    hours > 0 ? String(minutes).padStart(2, '0') : String(minutes),
-    String(seconds).padStart(2, '0'),
-  ];
-  return (hours > 0 ? templates.hours : templates.minutes).replace(/\{(\d)\}/g, (m, i) => values[Number(i)]);
+  const mm = hours > 0 ? String(minutes).padStart(2, '0') : String(minutes);
+  const ss = String(seconds).padStart(2, '0');
+  return formatLabel(hours > 0 ? templates.hours : templates.minutes, hours, mm, ss);
 }
 
 /**
