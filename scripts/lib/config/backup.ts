@@ -5,11 +5,10 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RawRecord, RawValue } from './types.ts';
-import { recordFileName, recordToXml } from './xml.ts';
+import { recordFileName, recordNameOf, recordToXml } from './xml.ts';
 import { writeAtomic } from '../files.ts';
 
 export const BACKUP_MANIFEST = 'backup.json';
-const RECORD_FILE = /^([A-Za-z][A-Za-z0-9_]*)\.([A-Za-z][A-Za-z0-9_]*)\.md-meta\.xml$/;
 
 export interface BackupManifest {
   /** The org the records were read from: its Id, or its instance URL when the session has no Id. */
@@ -34,9 +33,9 @@ export interface OrgReads {
 export function recordNames(dirs: string[]): string[] {
   const out: string[] = [];
   for (const dir of dirs)
-    for (const f of readdirSync(dir)) {
-      const m = RECORD_FILE.exec(f);
-      if (m) out.push(`${m[1]}.${m[2]}`);
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.md-meta.xml'))) {
+      const { type, name } = recordNameOf(f);
+      out.push(`${type}.${name}`);
     }
   return out.sort();
 }
